@@ -1,0 +1,36 @@
+#!/bin/sh
+# Install every Debian package the build, the examples and the tests use.
+# Idempotent: quiet and fast when everything is already present.
+set -eu
+
+PACKAGES="
+make gcc clang lld llvm
+libbpf-dev libelf-dev zlib1g-dev bpftool
+wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev
+libcurl4-openssl-dev libssl-dev libjansson-dev
+wabt
+docker-registry skopeo apache2-utils openssl
+rustc cargo libstd-rust-dev-wasm32
+iproute2 iputils-ping python3 procps util-linux
+"
+
+missing=""
+for p in $PACKAGES; do
+    if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
+        missing="$missing $p"
+    fi
+done
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "install-deps: missing packages:$missing" >&2
+    echo "install-deps: run as root (or: sudo $0)" >&2
+    exit 1
+fi
+
+echo "install-deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
