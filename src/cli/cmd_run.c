@@ -468,7 +468,7 @@ static int exit_status(struct run_state *rs, const char *module, wasm_status st)
         int code = wasm_runtime_exit_code(rs->rt);
         int raised = rs->wasi ? wasi_exit_signal(rs->wasi) : 0;
         if (raised && raised != SIGPIPE)
-            fprintf(stderr, "wasm-bpf: %s: the guest raised %s\n", module, strsignal(raised));
+            fprintf(stderr, "wasm-bpf: %s: the guest raised SIG%s\n", module, sigabbrev_np(raised));
         if (code >= 0 && code <= 255)
             return code;
         if (rs->opt->verbose)
@@ -479,7 +479,7 @@ static int exit_status(struct run_state *rs, const char *module, wasm_status st)
     case WASM_TRAP_INTERRUPTED:
         if (sig) {
             if (rs->opt->verbose)
-                fprintf(stderr, "wasm-bpf: %s: stopped by %s\n", module, strsignal(sig));
+                fprintf(stderr, "wasm-bpf: %s: stopped by SIG%s\n", module, sigabbrev_np(sig));
             return EXIT_RUN_SIGNAL_BASE + sig;
         }
         /* Interrupted by something other than our signals: a trap. */
