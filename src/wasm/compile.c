@@ -34,7 +34,8 @@ enum { CK_FUNC, CK_BLOCK, CK_LOOP, CK_IF, CK_ELSE };
 
 typedef struct ctrl {
     uint8_t kind;
-    bool unreachable;
+    bool unreachable;          /* validation: the stack is polymorphic (after br, return...) */
+    bool dead;                 /* no path reaches the start of this block: emit nothing */
     uint8_t single;            /* the result type of a one-result block type */
     const func_type *ft;       /* block type given by index, or NULL */
     uint32_t height;           /* operand stack height below the block's params */
@@ -139,7 +140,11 @@ bool compiler_finish(compiler *c)
 /* Emission                                                            */
 /* ------------------------------------------------------------------ */
 
-static inline bool live(const compiler *c) { return !c->ctrls[c->nctrl - 1].unreachable; }
+static inline bool live(const compiler *c)
+{
+    const ctrl *f = &c->ctrls[c->nctrl - 1];
+    return !f->unreachable && !f->dead;
+}
 static inline uint32_t home(const compiler *c, uint32_t depth) { return c->nlocals + depth; }
 
 static size_t emit_op(compiler *c, enum wasm_op op)
@@ -777,6 +782,8 @@ static void need_memory(compiler *c)
 static uint32_t read_memarg(compiler *c, uint32_t natural_align_log2)
 {
     uint32_t align = read_u32(&c->r);
+    if (align >= 32)
+        malformed(&c->r, "malformed memop flags");
     uint32_t offset = read_u32(&c->r);
     need_memory(c);
     if (align > natural_align_log2)
@@ -934,7 +941,7 @@ static ctrl *open_block(compiler *c, uint8_t kind, ctrl proto)
 {
     check_top(c, block_params(&proto), block_nparams(&proto));
     ctrl *parent = top_ctrl(c);
-    bool parent_unreachable = parent->unreachable;
+    bool parent_dead = parent->unreachable || parent->dead;
     uint32_t np = block_nparams(&proto);
     /* in unreachable code missing params are unknown values */
     while (c->sp < parent->height + np)
@@ -943,7 +950,7 @@ static ctrl *open_block(compiler *c, uint8_t kind, ctrl proto)
     f->ft = proto.ft;
     f->single = proto.single;
     f->height = c->sp - np;
-    f->unreachable = parent_unreachable;
+    f->dead = parent_dead;
     /* keep param types exact (unknowns become the declared types) */
     for (uint32_t i = 0; i < np; i++)
         if (c->stack[f->height + i].type == TYPE_UNKNOWN)
@@ -995,7 +1002,7 @@ static void close_branch_results(compiler *c, ctrl *f)
     if (c->sp != f->height)
         invalid(&c->r, "type mismatch: %u values left on the stack at the end of a block",
                 c->sp - f->height);
-    if (f->unreachable)
+    if (f->unreachable || f->dead)
         return;
     c->sp += n;
     for (uint32_t i = 0; i < n; i++)
@@ -1008,7 +1015,7 @@ static void compile_else(compiler *c)
     if (f->kind != CK_IF)
         malformed(&c->r, "else without a matching if");
     close_branch_results(c, f);
-    if (!f->unreachable) {
+    if (!f->unreachable && !f->dead) {
         size_t pos = emit_op(c, OP_BR);
         f->patches = new_patch(c, pos, c->code_len, f->patches);
         emit_u32(c, 0);
@@ -1022,7 +1029,7 @@ static void compile_else(compiler *c)
     uint32_t np = block_nparams(f);
     for (uint32_t i = 0; i < np; i++)
         push_temp(c, block_params(f)[i]);
-    f->unreachable = c->nctrl >= 2 && c->ctrls[c->nctrl - 2].unreachable;
+    f->unreachable = false;
     label_here(c);
 }
 
@@ -1038,7 +1045,7 @@ static bool compile_end(compiler *c)
     }
     close_branch_results(c, f);
     if (f->kind == CK_FUNC) {
-        if (!f->unreachable)
+        if (!f->unreachable && !f->dead)
             emit_return(c);
         c->nctrl--;
         return true;
@@ -1066,12 +1073,32 @@ static void compile_br(compiler *c)
     set_unreachable(c);
 }
 
+/* br_if pops the label's values and pushes them back as the label's types
+ * (which matters in unreachable code, where they were not there). */
+static void repush_label_values(compiler *c, const ctrl *f)
+{
+    uint32_t n = label_arity(f);
+    const uint8_t *types = label_types(f);
+    vval vals[16], *buf = n <= 16 ? vals : malloc(n * sizeof *buf);
+    if (!buf)
+        nomem(c);
+    for (uint32_t i = n; i-- > 0;)
+        buf[i] = pop_type(c, types[i]);
+    for (uint32_t i = 0; i < n; i++) {
+        if (buf[i].type == TYPE_UNKNOWN)
+            buf[i].type = types[i];
+        push(c, buf[i]);
+    }
+    if (buf != vals)
+        free(buf);
+}
+
 static void compile_br_if(compiler *c)
 {
     ctrl *f = label_at(c, read_u32(&c->r));
     vval cond = pop_type(c, WASM_I32);
     uint32_t depth = c->sp;
-    check_top(c, label_types(f), label_arity(f));
+    repush_label_values(c, f);
     if (!live(c))
         return;
     if (f->kind == CK_FUNC || branch_needs_moves(c, f)) {
@@ -1177,8 +1204,12 @@ static uint32_t read_elem_index(compiler *c)
 static uint32_t read_data_index(compiler *c)
 {
     uint32_t d = read_u32(&c->r);
-    if (!c->m->has_data_count)
-        malformed(&c->r, "data count section required");
+    if (!c->m->has_data_count) {
+        /* malformed if a data section follows, invalid otherwise: decided
+         * at the end of the module */
+        c->m->uses_data_without_count = true;
+        return d;
+    }
     if (d >= c->m->data_count)
         invalid(&c->r, "unknown data segment %u", d);
     return d;
@@ -1527,6 +1558,15 @@ static void compile_body(compiler *c)
             malformed(r, "illegal opcode 0x%02x", op);
         }
     }
+}
+
+bool opcode_exists(uint8_t op)
+{
+    if (numops[op].form != N_NONE)
+        return true;
+    return op <= 0x05 || (op >= 0x0b && op <= 0x11) || (op >= 0x1a && op <= 0x1c) ||
+           (op >= 0x20 && op <= 0x26) || (op >= 0x28 && op <= 0x44) || (op >= 0xd0 && op <= 0xd2) ||
+           op == 0xfc;
 }
 
 bool compiler_run(compiler *c, func_code *fc, const uint8_t *bytes, size_t start, size_t end,

@@ -15,5 +15,7 @@ bool compiler_run(compiler *c, func_code *fc, const uint8_t *bytes, size_t start
  * pointer.  Returns false when out of memory. */
 bool compiler_finish(compiler *c);
 void compiler_free(compiler *c);
+/* Is this a single-byte opcode (or prefix) of Wasm 2.0 without SIMD? */
+bool opcode_exists(uint8_t op);
 
 #endif

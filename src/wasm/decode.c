@@ -32,6 +32,7 @@ typedef struct decoder {
     uint32_t nfunc_decls;       /* entries of the function section */
     bool seen_function_section;
     bool seen_code_section;
+    bool seen_data_section;
 } decoder;
 
 static void *xcalloc(decoder *d, size_t n, size_t size)
@@ -88,10 +89,11 @@ static bool utf8_valid(const uint8_t *s, size_t n)
     return true;
 }
 
-static char *read_name(decoder *d)
+static char *read_name(decoder *d, uint32_t *out_len)
 {
     reader *r = &d->r;
     uint32_t len = read_count(r, 1);
+    *out_len = len;
     const uint8_t *s = r->buf + r->pos;
     if (!utf8_valid(s, len))
         malformed(r, "malformed UTF-8 encoding");
@@ -109,20 +111,21 @@ static limits read_limits(reader *r)
         malformed(r, "integer too large (limits flags 0x%02x)", flags);
     l.min = read_u32(r);
     l.max = flags ? read_u32(r) : UINT32_MAX;
+    l.has_max = flags;
     return l;
 }
 
 static void check_table_type(reader *r, const table_type *t)
 {
-    if (t->lim.max != UINT32_MAX && t->lim.min > t->lim.max)
+    if (t->lim.has_max && t->lim.min > t->lim.max)
         invalid(r, "size minimum must not be greater than maximum");
 }
 
 static void check_memory_type(reader *r, const limits *l)
 {
-    if (l->min > WASM_MAX_PAGES || (l->max != UINT32_MAX && l->max > WASM_MAX_PAGES))
+    if (l->min > WASM_MAX_PAGES || (l->has_max && l->max > WASM_MAX_PAGES))
         invalid(r, "memory size must be at most 65536 pages (4GiB)");
-    if (l->max != UINT32_MAX && l->min > l->max)
+    if (l->has_max && l->min > l->max)
         invalid(r, "size minimum must not be greater than maximum");
 }
 
@@ -182,12 +185,14 @@ static void read_one_const(decoder *d, const_expr *e, uint8_t op, uint32_t nglob
         break;
     }
     default:
+        if (!opcode_exists(op))
+            malformed(r, "illegal opcode 0x%02x", op);
         invalid(r, "constant expression required");
     }
 }
 
-/* Reads `instr end` and checks the result type.  Global initialisers see
- * only imported globals; segment offsets see every global. */
+/* Reads `instr end` and checks the result type.  In Wasm 2.0 constant
+ * expressions see only imported globals. */
 static const_expr read_const_expr(decoder *d, uint8_t expected, uint32_t nglobals_visible)
 {
     reader *r = &d->r;
@@ -205,6 +210,8 @@ static const_expr read_const_expr(decoder *d, uint8_t expected, uint32_t nglobal
             read_one_const(d, &extra, next, nglobals_visible);
             invalid(r, "type mismatch: constant expression leaves two values");
         }
+        if (!opcode_exists(next))
+            malformed(r, "illegal opcode 0x%02x", next);
         invalid(r, "constant expression required");
     }
     if (e.type != expected)
@@ -262,9 +269,9 @@ static void read_import_section(decoder *d)
     m->globals = xcalloc(d, n, sizeof *m->globals);
     for (uint32_t i = 0; i < n; i++) {
         import_def *im = &m->imports[i];
-        im->module = read_name(d);
+        im->module = read_name(d, &im->module_len);
         m->nimports = i + 1;
-        im->name = read_name(d);
+        im->name = read_name(d, &im->name_len);
         uint8_t kind = read_u8(r);
         im->kind = kind;
         switch (kind) {
@@ -351,7 +358,7 @@ static void read_global_section(decoder *d)
 {
     reader *r = &d->r;
     wasm_module *m = d->m;
-    uint32_t n = read_count(r, 4);
+    uint32_t n = read_count(r, 3);
     m->globals = xrealloc(d, m->globals, (size_t)m->nglobals + n, sizeof *m->globals);
     m->global_inits = xcalloc(d, n, sizeof *m->global_inits);
     for (uint32_t i = 0; i < n; i++) {
@@ -364,7 +371,9 @@ static void read_global_section(decoder *d)
 static int export_name_cmp(const void *a, const void *b)
 {
     const export_def *x = *(export_def *const *)a, *y = *(export_def *const *)b;
-    return strcmp(x->name, y->name);
+    uint32_t n = x->name_len < y->name_len ? x->name_len : y->name_len;
+    int c = memcmp(x->name, y->name, n);
+    return c ? c : (x->name_len > y->name_len) - (x->name_len < y->name_len);
 }
 
 static void read_export_section(decoder *d)
@@ -375,7 +384,7 @@ static void read_export_section(decoder *d)
     m->exports = xcalloc(d, n, sizeof *m->exports);
     for (uint32_t i = 0; i < n; i++) {
         export_def *e = &m->exports[i];
-        e->name = read_name(d);
+        e->name = read_name(d, &e->name_len);
         m->nexports = i + 1;
         e->kind = read_u8(r);
         e->index = read_u32(r);
@@ -399,7 +408,7 @@ static void read_export_section(decoder *d)
         sorted[i] = &m->exports[i];
     qsort(sorted, n, sizeof *sorted, export_name_cmp);
     for (uint32_t i = 1; i < n; i++) {
-        if (!strcmp(sorted[i - 1]->name, sorted[i]->name)) {
+        if (!export_name_cmp(&sorted[i - 1], &sorted[i])) {
             char name[64];
             snprintf(name, sizeof name, "%s", sorted[i]->name);
             free(sorted);
@@ -444,7 +453,7 @@ static void read_element_section(decoder *d)
                 s->table = read_u32(r);
             if (s->table >= m->ntables)
                 invalid(r, "unknown table %u", s->table);
-            s->offset = read_const_expr(d, WASM_I32, m->nglobals);
+            s->offset = read_const_expr(d, WASM_I32, m->nglobal_imports);
         }
         s->elem_type = WASM_FUNCREF;
         if (passive_or_decl || explicit_table) {
@@ -460,7 +469,7 @@ static void read_element_section(decoder *d)
         s->items = xcalloc(d, count, sizeof *s->items);
         for (uint32_t k = 0; k < count; k++) {
             if (exprs) {
-                s->items[k] = read_const_expr(d, s->elem_type, m->nglobals);
+                s->items[k] = read_const_expr(d, s->elem_type, m->nglobal_imports);
             } else {
                 uint32_t f = read_u32(r);
                 if (f >= m->nfuncs)
@@ -530,7 +539,7 @@ static void read_data_section(decoder *d)
             s->memory = flags == 2 ? read_u32(r) : 0;
             if (s->memory >= m->nmemories)
                 invalid(r, "unknown memory %u", s->memory);
-            s->offset = read_const_expr(d, WASM_I32, m->nglobals);
+            s->offset = read_const_expr(d, WASM_I32, m->nglobal_imports);
         }
         uint32_t size = read_count(r, 1);
         s->bytes = xcalloc(d, size, 1);
@@ -584,11 +593,13 @@ static void read_custom_section(decoder *d, size_t end)
 {
     reader *r = &d->r;
     wasm_module *m = d->m;
-    char *name = read_name(d);
+    uint32_t name_len;
+    char *name = read_name(d, &name_len);
     if (r->pos > end) {
         free(name);
         malformed(r, "unexpected end");
     }
+    (void)name_len;
     custom_section *cs = xrealloc(d, m->customs, m->ncustoms + 1, sizeof *cs);
     m->customs = cs;
     cs = &m->customs[m->ncustoms++];
@@ -619,8 +630,30 @@ static void decode(decoder *d)
         malformed(r, "unknown binary version");
     r->pos = 8;
 
-    int last_rank = 0;
+    /* The structure of the whole module is checked before its contents, so
+     * a misplaced section is reported as malformed even when an earlier
+     * section would fail validation. */
     size_t module_end = r->end;
+    int last_rank = 0;
+    for (r->pos = 8; r->pos < module_end;) {
+        r->section = "module";
+        uint8_t id = read_u8(r);
+        if (id > SEC_DATACOUNT)
+            malformed(r, "malformed section id %u", id);
+        uint32_t size = read_u32(r);
+        if (size > reader_left(r))
+            malformed(r, "unexpected end (section size %u past the end of the module)", size);
+        if (id != SEC_CUSTOM) {
+            if (section_rank[id] <= last_rank) {
+                r->section = section_names[id];
+                malformed(r, "unexpected content after last section (section out of order or repeated)");
+            }
+            last_rank = section_rank[id];
+        }
+        r->pos += size;
+    }
+    r->pos = 8;
+    last_rank = 0;
     while (r->pos < module_end) {
         r->section = "module";
         r->end = module_end;
@@ -655,7 +688,7 @@ static void decode(decoder *d)
         case SEC_ELEMENT: read_element_section(d); break;
         case SEC_DATACOUNT: read_datacount_section(d); break;
         case SEC_CODE: read_code_section(d); break;
-        case SEC_DATA: read_data_section(d); break;
+        case SEC_DATA: read_data_section(d); d->seen_data_section = true; break;
         }
         if (r->pos != end)
             malformed(r, "section size mismatch");
@@ -664,6 +697,11 @@ static void decode(decoder *d)
     r->section = "module";
     if (d->nfunc_decls && !d->seen_code_section)
         malformed(r, "function and code section have inconsistent lengths");
+    if (m->uses_data_without_count) {
+        if (d->seen_data_section)
+            malformed(r, "data count section required");
+        invalid(r, "unknown data segment");
+    }
     if (m->has_data_count && m->data_count && !m->datas)
         malformed(r, "data count and data section have inconsistent lengths");
     if (!m->func_refs)

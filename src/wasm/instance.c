@@ -13,6 +13,7 @@
 
 typedef struct link_entry {
     char *module, *name;
+    size_t module_len, name_len;
     uint8_t kind;
     /* host function */
     wasm_host_fn fn;
@@ -51,16 +52,30 @@ void wasm_linker_free(wasm_linker *l)
     free(l);
 }
 
-static const link_entry *linker_find(const wasm_linker *l, const char *module, const char *name)
+static const link_entry *linker_find(const wasm_linker *l, const import_def *im)
 {
     /* later definitions win */
-    for (uint32_t i = l ? l->n : 0; i-- > 0;)
-        if (!strcmp(l->entries[i].name, name) && !strcmp(l->entries[i].module, module))
-            return &l->entries[i];
+    for (uint32_t i = l ? l->n : 0; i-- > 0;) {
+        const link_entry *e = &l->entries[i];
+        if (e->name_len == im->name_len && e->module_len == im->module_len &&
+            !memcmp(e->name, im->name, im->name_len) && !memcmp(e->module, im->module, im->module_len))
+            return e;
+    }
     return NULL;
 }
 
-static link_entry *linker_add(wasm_linker *l, const char *module, const char *name, uint8_t kind)
+static char *dup_bytes(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = 0;
+    }
+    return d;
+}
+
+static link_entry *linker_add_n(wasm_linker *l, const char *module, size_t module_len,
+                                const char *name, size_t name_len, uint8_t kind)
 {
     if (l->n == l->cap) {
         uint32_t cap = l->cap ? l->cap * 2 : 32;
@@ -72,8 +87,10 @@ static link_entry *linker_add(wasm_linker *l, const char *module, const char *na
     }
     link_entry *e = &l->entries[l->n];
     memset(e, 0, sizeof *e);
-    e->module = strdup(module);
-    e->name = strdup(name);
+    e->module = dup_bytes(module, module_len);
+    e->name = dup_bytes(name, name_len);
+    e->module_len = module_len;
+    e->name_len = name_len;
     if (!e->module || !e->name) {
         entry_free(e);
         return NULL;
@@ -81,6 +98,11 @@ static link_entry *linker_add(wasm_linker *l, const char *module, const char *na
     e->kind = kind;
     l->n++;
     return e;
+}
+
+static link_entry *linker_add(wasm_linker *l, const char *module, const char *name, uint8_t kind)
+{
+    return linker_add_n(l, module, strlen(module), name, strlen(name), kind);
 }
 
 int wasm_linker_define_func(wasm_linker *l, const char *module, const char *name,
@@ -143,7 +165,7 @@ int wasm_linker_define_instance(wasm_linker *l, const char *module, wasm_instanc
     const wasm_module *m = inst->mod;
     for (uint32_t i = 0; i < m->nexports; i++) {
         const export_def *x = &m->exports[i];
-        link_entry *e = linker_add(l, module, x->name, x->kind);
+        link_entry *e = linker_add_n(l, module, strlen(module), x->name, x->name_len, x->kind);
         if (!e)
             return -1;
         switch (x->kind) {
@@ -200,7 +222,7 @@ static bool limits_match(uint64_t actual_min, uint64_t actual_max, bool actual_h
 {
     if (actual_min < want->min)
         return false;
-    if (want->max != UINT32_MAX && (!actual_has_max || actual_max > want->max))
+    if (want->has_max && (!actual_has_max || actual_max > want->max))
         return false;
     return true;
 }
@@ -241,7 +263,7 @@ static wasm_instance *link_imports(inst_ctx *c, const wasm_linker *l, uint32_t *
     uint32_t host = 0;
     for (uint32_t i = 0; i < m->nimports; i++) {
         const import_def *im = &m->imports[i];
-        const link_entry *e = linker_find(l, im->module, im->name);
+        const link_entry *e = linker_find(l, im);
         char want[256];
         import_desc(m, im, want, sizeof want);
         if (!e)
@@ -275,7 +297,7 @@ static wasm_instance *link_imports(inst_ctx *c, const wasm_linker *l, uint32_t *
         case WASM_EXTERN_TABLE: {
             wasm_table *t = e->table;
             if (t->elem != im->u.table.elem ||
-                !limits_match(t->size, t->max, t->max != UINT32_MAX, &im->u.table.lim))
+                !limits_match(t->size, t->max, t->explicit_max, &im->u.table.lim))
                 goto mismatch;
             inst->tables[im->index] = t;
             break;
@@ -365,7 +387,7 @@ wasm_instance *wasm_instantiate(wasm_runtime *rt, const wasm_module *m, const wa
     /* tables and memory */
     for (uint32_t i = m->ntable_imports; i < m->ntables; i++) {
         const table_type *tt = &m->tables[i];
-        wasm_table *t = table_create(rt, tt->elem, tt->lim.min, tt->lim.max);
+        wasm_table *t = table_create(rt, tt->elem, tt->lim.min, tt->lim.max, tt->lim.has_max);
         if (!t)
             return inst_fail(&c, WASM_INST_NOMEM, "table %u: cannot allocate %u elements", i,
                              tt->lim.min);
@@ -377,8 +399,8 @@ wasm_instance *wasm_instantiate(wasm_runtime *rt, const wasm_module *m, const wa
             return inst_fail(&c, WASM_INST_NOMEM,
                              "memory of %u pages is over the limit of %u pages", lim->min,
                              rt->cfg.max_memory_pages);
-        wasm_memory *mem = memory_create(rt, lim->min, lim->max == UINT32_MAX ? WASM_MAX_PAGES : lim->max,
-                                         lim->max != UINT32_MAX, NULL);
+        wasm_memory *mem = memory_create(rt, lim->min, lim->has_max ? lim->max : WASM_MAX_PAGES,
+                                         lim->has_max, NULL);
         if (!mem)
             return inst_fail(&c, WASM_INST_NOMEM, "cannot reserve a memory of %u pages", lim->min);
         inst->mem = mem;
@@ -462,18 +484,30 @@ void wasm_instance_free(wasm_instance *inst)
 wasm_runtime *wasm_instance_runtime(const wasm_instance *inst) { return inst->rt; }
 const wasm_module *wasm_instance_module(const wasm_instance *inst) { return inst->mod; }
 
-static const export_def *find_export(const wasm_instance *inst, const char *name, uint8_t kind)
+static const export_def *find_export_n(const wasm_instance *inst, const char *name, size_t len,
+                                       uint8_t kind)
 {
     const wasm_module *m = inst->mod;
     for (uint32_t i = 0; i < m->nexports; i++)
-        if (m->exports[i].kind == kind && !strcmp(m->exports[i].name, name))
+        if (m->exports[i].kind == kind && m->exports[i].name_len == len &&
+            !memcmp(m->exports[i].name, name, len))
             return &m->exports[i];
     return NULL;
 }
 
+static const export_def *find_export(const wasm_instance *inst, const char *name, uint8_t kind)
+{
+    return find_export_n(inst, name, strlen(name), kind);
+}
+
 wasm_func *wasm_instance_func(const wasm_instance *inst, const char *name)
 {
-    const export_def *e = find_export(inst, name, WASM_EXTERN_FUNC);
+    return wasm_instance_func_len(inst, name, strlen(name));
+}
+
+wasm_func *wasm_instance_func_len(const wasm_instance *inst, const char *name, size_t len)
+{
+    const export_def *e = find_export_n(inst, name, len, WASM_EXTERN_FUNC);
     return e ? inst->funcs[e->index] : NULL;
 }
 

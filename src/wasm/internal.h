@@ -56,6 +56,7 @@ static inline const uint8_t *ft_results(const func_type *t) { return t->types + 
 
 typedef struct limits {
     uint32_t min, max;   /* max is UINT32_MAX when absent */
+    bool has_max;
 } limits;
 
 typedef struct table_type {
@@ -76,8 +77,10 @@ typedef struct const_expr {
     uint64_t value;      /* the constant's bits, or the global/function index */
 } const_expr;
 
+/* Names may contain NUL bytes: they carry their length, and a NUL after it. */
 typedef struct import_def {
     char *module, *name;
+    uint32_t module_len, name_len;
     uint8_t kind;        /* wasm_extern_kind */
     uint32_t index;      /* index in its space (func, table, memory, global) */
     union {
@@ -90,6 +93,7 @@ typedef struct import_def {
 
 typedef struct export_def {
     char *name;
+    uint32_t name_len;
     uint8_t kind;
     uint32_t index;
 } export_def;
@@ -173,6 +177,7 @@ struct wasm_module {
     uint32_t ndatas;
     bool has_data_count;
     uint32_t data_count;
+    bool uses_data_without_count;  /* memory.init/data.drop seen without a data count section */
 
     uint8_t *func_refs;          /* per function: may appear in ref.func (C.refs) */
 
@@ -211,6 +216,7 @@ struct wasm_memory {
 
 struct wasm_table {
     uint8_t elem;
+    bool explicit_max;
     uint32_t size, max;
     uint64_t *elems;             /* funcref: wasm_func *, externref: host value */
     wasm_runtime *rt;
@@ -369,7 +375,7 @@ wasm_status interp_call(wasm_runtime *rt, wasm_func *f, uint64_t *fp);
 wasm_memory *memory_create(wasm_runtime *rt, uint32_t min, uint32_t max, bool explicit_max,
                            wasm_status *why);
 int64_t memory_grow(wasm_memory *m, uint32_t delta);
-wasm_table *table_create(wasm_runtime *rt, uint8_t elem, uint32_t min, uint32_t max);
+wasm_table *table_create(wasm_runtime *rt, uint8_t elem, uint32_t min, uint32_t max, bool explicit_max);
 int64_t table_grow(wasm_table *t, uint32_t delta, uint64_t init);
 wasm_global *global_create(wasm_runtime *rt, uint8_t type, bool mut, uint64_t value);
 wasm_status trap_set(wasm_runtime *rt, wasm_status s, const func_code *fn);

@@ -88,6 +88,18 @@ static inline double wasm_fmax(double a, double b)
     return a > b ? a : b;
 }
 
+/* Rounding functions of libm return a signalling NaN unchanged; Wasm wants
+ * it quieted (an arithmetic NaN). */
+#define QUIETING(name, T, fn) static inline T name(T x) { return isnan(x) ? x + x : fn(x); }
+QUIETING(wasm_ceilf, float, ceilf)
+QUIETING(wasm_floorf, float, floorf)
+QUIETING(wasm_truncf, float, truncf)
+QUIETING(wasm_nearestf, float, nearbyintf)
+QUIETING(wasm_ceil, double, ceil)
+QUIETING(wasm_floor, double, floor)
+QUIETING(wasm_trunc, double, trunc)
+QUIETING(wasm_nearest, double, nearbyint)
+
 static inline uint32_t rotl32(uint32_t a, uint32_t b) { return (a << (b & 31)) | (a >> (-b & 31)); }
 static inline uint32_t rotr32(uint32_t a, uint32_t b) { return (a >> (b & 31)) | (a << (-b & 31)); }
 static inline uint64_t rotl64(uint64_t a, uint64_t b) { return (a << (b & 63)) | (a >> (-b & 63)); }
@@ -495,17 +507,17 @@ L_F64_COPYSIGN: S(0) = (U64(1) & 0x7fffffffffffffffull) | (U64(2) & 0x8000000000
     /* abs, neg and copysign only touch the sign bit (NaN payloads stay) */
     UNOP(F32_ABS, (uint32_t)x & 0x7fffffffu)
     UNOP(F32_NEG, ((uint32_t)x ^ 0x80000000u))
-    UNOP(F32_CEIL, f32_bits(ceilf(f32_of(x))))
-    UNOP(F32_FLOOR, f32_bits(floorf(f32_of(x))))
-    UNOP(F32_TRUNC, f32_bits(truncf(f32_of(x))))
-    UNOP(F32_NEAREST, f32_bits(nearbyintf(f32_of(x))))
+    UNOP(F32_CEIL, f32_bits(wasm_ceilf(f32_of(x))))
+    UNOP(F32_FLOOR, f32_bits(wasm_floorf(f32_of(x))))
+    UNOP(F32_TRUNC, f32_bits(wasm_truncf(f32_of(x))))
+    UNOP(F32_NEAREST, f32_bits(wasm_nearestf(f32_of(x))))
     UNOP(F32_SQRT, f32_bits(sqrtf(f32_of(x))))
     UNOP(F64_ABS, x & 0x7fffffffffffffffull)
     UNOP(F64_NEG, x ^ 0x8000000000000000ull)
-    UNOP(F64_CEIL, f64_bits(ceil(f64_of(x))))
-    UNOP(F64_FLOOR, f64_bits(floor(f64_of(x))))
-    UNOP(F64_TRUNC, f64_bits(trunc(f64_of(x))))
-    UNOP(F64_NEAREST, f64_bits(nearbyint(f64_of(x))))
+    UNOP(F64_CEIL, f64_bits(wasm_ceil(f64_of(x))))
+    UNOP(F64_FLOOR, f64_bits(wasm_floor(f64_of(x))))
+    UNOP(F64_TRUNC, f64_bits(wasm_trunc(f64_of(x))))
+    UNOP(F64_NEAREST, f64_bits(wasm_nearest(f64_of(x))))
     UNOP(F64_SQRT, f64_bits(sqrt(f64_of(x))))
 
 L_I32_TRUNC_F32_S: {

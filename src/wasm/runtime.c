@@ -418,7 +418,7 @@ const char *wasm_mem_str(wasm_instance *inst, uint32_t ptr, uint32_t maxlen, uin
 /* Tables and globals                                                  */
 /* ------------------------------------------------------------------ */
 
-wasm_table *table_create(wasm_runtime *rt, uint8_t elem, uint32_t min, uint32_t max)
+wasm_table *table_create(wasm_runtime *rt, uint8_t elem, uint32_t min, uint32_t max, bool explicit_max)
 {
     if (min > LIMIT_TABLE_ELEMS)
         return NULL;
@@ -431,6 +431,7 @@ wasm_table *table_create(wasm_runtime *rt, uint8_t elem, uint32_t min, uint32_t 
         return NULL;
     }
     t->elem = elem;
+    t->explicit_max = explicit_max;
     t->size = min;
     t->max = max;
     t->rt = rt;
@@ -461,7 +462,7 @@ wasm_table *wasm_table_new(wasm_runtime *rt, wasm_valtype elem, uint32_t min, ui
 {
     if (!is_ref_type((uint8_t)elem) || min > max)
         return NULL;
-    return table_create(rt, (uint8_t)elem, min, max);
+    return table_create(rt, (uint8_t)elem, min, max, max != UINT32_MAX);
 }
 
 uint32_t wasm_table_size(const wasm_table *t) { return t->size; }

@@ -271,7 +271,8 @@ static wasm_status run_action(file_state *fs, json_t *cmd, wasm_value *results, 
         *nresults = 1;
         return WASM_OK;
     }
-    wasm_func *f = wasm_instance_func(inst, field);
+    wasm_func *f = wasm_instance_func_len(inst, field,
+                                          json_string_length(json_object_get(action, "field")));
     if (!f) {
         snprintf(err, errlen, "no function export \"%s\"", field);
         return (wasm_status)-1;
@@ -459,7 +460,7 @@ static void cmd_assert_instantiate_fails(file_state *fs, json_t *cmd, wasm_inst_
 static void run_file(const char *json_path)
 {
     json_error_t jerr;
-    json_t *root = json_load_file(json_path, 0, &jerr);
+    json_t *root = json_load_file(json_path, JSON_ALLOW_NUL, &jerr);
     file_state fs;
     memset(&fs, 0, sizeof fs);
     fs.path = json_path;
