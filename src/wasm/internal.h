@@ -371,6 +371,11 @@ typedef struct compile_error {
 /* interp.c */
 wasm_status interp_call(wasm_runtime *rt, wasm_func *f, uint64_t *fp);
 
+/* dump.c: a listing of the compiled code, and a structural check of it */
+#include <stdio.h>
+void wasm_module_dump(const wasm_module *m, FILE *out);
+bool module_code_check(const wasm_module *m);
+
 /* runtime.c */
 wasm_memory *memory_create(wasm_runtime *rt, uint32_t min, uint32_t max, bool explicit_max,
                            wasm_status *why);

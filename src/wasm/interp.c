@@ -191,6 +191,16 @@ static inline uint64_t sat_i64_u(double d)
         goto trap;       \
     } while (0)
 
+/* Locals start at zero.  Functions have few of them: the empty asm keeps
+ * the compiler from turning the loop into a call to memset. */
+#define ZERO_LOCALS(frame, fn)                                         \
+    do {                                                               \
+        for (uint32_t i_ = (fn)->nparams; i_ < (fn)->nlocals; i_++) {  \
+            (frame)[i_] = 0;                                           \
+            __asm__("" : "+r"(i_));                                    \
+        }                                                              \
+    } while (0)
+
 #define MEM(slot, off) (mem + (uint64_t)(uint32_t)fp[slot] + (uint64_t)(off))
 
 /* Integer binary operations: the slot form (d, a, b) and the immediate form
@@ -251,8 +261,7 @@ static wasm_status run(wasm_runtime *rt, wasm_func *entry, uint64_t *fp, bool in
     cf->inst = inst;
     cf->fn = fc;
     rt->cf = cf;
-    for (uint32_t i = fc->nparams; i < fc->nlocals; i++)
-        fp[i] = 0;
+    ZERO_LOCALS(fp, fc);
     pc = fc->code;
     DISPATCH();
 
@@ -302,8 +311,7 @@ L_CALL: {
     cf->inst = inst;
     cf->fn = callee;
     rt->cf = cf;
-    for (uint32_t i = callee->nparams; i < callee->nlocals; i++)
-        nfp[i] = 0;
+    ZERO_LOCALS(nfp, callee);
     fp = nfp;
     pc = callee->code;
     DISPATCH();
@@ -353,8 +361,7 @@ call_func:
         cf->inst = inst;
         cf->fn = callee;
         rt->cf = cf;
-        for (uint32_t i = callee->nparams; i < callee->nlocals; i++)
-            nfp[i] = 0;
+        ZERO_LOCALS(nfp, callee);
         fp = nfp;
         inst = f->inst;
         mem = inst->mem_base;
