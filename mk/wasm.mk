@@ -61,3 +61,14 @@ $(BUILD)/tests/load_bench: bench/load_bench.c $(LIB)
 
 BENCH_DEPS += $(BUILD)/bench/wasm/big.wasm $(BUILD)/tests/load_bench $(WASM_INVOKE)
 BENCH_RUN += bench/engine.sh
+
+# ---- engine unit tests ----
+$(BUILD)/tests/api.wasm: tests/engine/api.wat
+	@mkdir -p $(dir $@)
+	$(Q)wat2wasm $< -o $@
+$(BUILD)/tests/engine_test: tests/engine/engine_test.c $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL)
+TEST_DEPS += $(BUILD)/tests/api.wasm $(BUILD)/tests/engine_test
+TEST_SUITES += engine
