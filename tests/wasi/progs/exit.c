@@ -8,7 +8,8 @@
  *   recurse    unbounded recursion with a frame in linear memory (the
  *              shadow stack runs off memory: out of bounds)
  *   deep       unbounded recursion with no frame in memory (call stack
- *              exhausted) */
+ *              exhausted)
+ *   spam       print lines forever (until stdout is closed) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +44,7 @@ __attribute__((noinline)) int deep(int n)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: exit exit|return|_exit N | trap | abort | divzero | recurse | deep\n");
+        fprintf(stderr, "usage: exit exit|return|_exit N | trap | abort | divzero | recurse | deep | spam\n");
         return 2;
     }
     const char *how = argv[1];
@@ -68,6 +69,9 @@ int main(int argc, char **argv)
         return recurse(0);
     if (!strcmp(how, "deep"))
         return deep(0);
+    if (!strcmp(how, "spam"))
+        for (unsigned long i = 0;; i++)
+            printf("line %lu\n", i);
     fprintf(stderr, "exit: unknown way '%s'\n", how);
     return 2;
 }
