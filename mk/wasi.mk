@@ -57,4 +57,4 @@ $(STARTUP_DIR)/hello-native: tests/wasi/progs/hello.c
 	$(Q)$(CC) -O2 -o $@ $<
 
 BENCH_DEPS += $(STARTUP_DIR)/hello.wasm $(STARTUP_DIR)/hello-native
-BENCH_RUN  += python3 bench/startup/startup.py $(BIN) $(STARTUP_DIR)/hello.wasm $(STARTUP_DIR)/hello-native
+BENCH_RUN  += bench/startup/startup.py

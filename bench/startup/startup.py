@@ -8,7 +8,7 @@ shared machine hits both alike; the result is the median over the pairs of
 (wasm time - native time), in milliseconds, next to the plain medians.
 Both commands must print "hello".
 
-Usage: startup.py WASM_BPF HELLO_WASM HELLO_NATIVE [PAIRS]
+Usage: startup.py BUILD_DIR [PAIRS]   (make bench passes the build directory)
 """
 import os
 import random
@@ -28,8 +28,11 @@ def run(cmd):
 
 
 def main():
-    wasm_bpf, hello_wasm, hello_native = sys.argv[1:4]
-    pairs = int(sys.argv[4]) if len(sys.argv) > 4 else 300
+    build = sys.argv[1]
+    wasm_bpf = os.path.join(build, "wasm-bpf")
+    hello_wasm = os.path.join(build, "bench", "startup", "hello.wasm")
+    hello_native = os.path.join(build, "bench", "startup", "hello-native")
+    pairs = int(sys.argv[2]) if len(sys.argv) > 2 else 300
     wasm = [wasm_bpf, "run", hello_wasm]
     native = [hello_native]
     for _ in range(10):  # warm the page cache and the dynamic loader
