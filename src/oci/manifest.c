@@ -123,10 +123,11 @@ int manifest_parse(const char *data, size_t len, const char *content_type, struc
     }
     json_t *sv = json_object_get(m->root, "schemaVersion");
     if (!json_is_integer(sv) || json_integer_value(sv) != 2) {
+        oci_fail("the manifest has schemaVersion %s, only 2 is supported",
+                 json_is_integer(sv) ? (json_integer_value(sv) == 1 ? "1 (docker schema 1)" : "other than 2")
+                                     : "missing");
         manifest_free(m);
-        return oci_fail("the manifest has schemaVersion %s, only 2 is supported",
-                        json_is_integer(sv) ? (json_integer_value(sv) == 1 ? "1 (docker schema 1)" : "other than 2")
-                                            : "missing");
+        return -1;
     }
     const char *declared = json_string_value(json_object_get(m->root, "mediaType"));
     const char *ct = bare_media_type(content_type);
@@ -138,8 +139,9 @@ int manifest_parse(const char *data, size_t len, const char *content_type, struc
         if (is_index_type(mt)) {
             m->is_index = true;
         } else if (!is_manifest_type(mt)) {
+            oci_fail("unsupported manifest type \"%.100s\"", mt);
             manifest_free(m);
-            return oci_fail("unsupported manifest type \"%.100s\"", mt);
+            return -1;
         }
     } else {
         m->is_index = manifests && !layers;
@@ -151,8 +153,9 @@ int manifest_parse(const char *data, size_t len, const char *content_type, struc
     json_t *list = m->is_index ? manifests : layers;
     const char *what = m->is_index ? "manifests" : "layers";
     if (!json_is_array(list)) {
+        oci_fail("the %s has no \"%s\" array", m->is_index ? "image index" : "manifest", what);
         manifest_free(m);
-        return oci_fail("the %s has no \"%s\" array", m->is_index ? "image index" : "manifest", what);
+        return -1;
     }
     if (json_array_size(list) > MAX_DESCRIPTORS) {
         manifest_free(m);

@@ -1,0 +1,19 @@
+# mk/oci.mk: the OCI client's tests and benchmark.
+#   tests/oci/run       the suite: a real docker-registry on 127.0.0.1, skopeo as
+#                       the independent client (see tests/oci/run for the list)
+#   oci-test            unit checks of the parsers, and `run REF` resolution
+#   tests/oci/bench.sh  `run REF` from a local registry vs `run FILE`
+
+OCI_TEST := $(BUILD)/tests/oci/oci-test
+
+TEST_SUITES += oci
+TEST_DEPS   += $(OCI_TEST)
+BENCH_DEPS  += $(OCI_TEST)
+BENCH_RUN   += tests/oci/bench.sh $(BUILD)
+
+$(OCI_TEST): tests/oci/oci_test.c $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc/oci -o $@ $< $(LIB) $(LDLIBS_ALL)
+
+-include $(OCI_TEST).d
