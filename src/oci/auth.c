@@ -282,13 +282,39 @@ out:
     return rc;
 }
 
+/* Whether scope a grants everything scope b asks (same repository, b's
+ * actions among a's). */
+static bool scope_covers(const char *a, const char *b)
+{
+    const char *ca = strrchr(a, ':'), *cb = strrchr(b, ':');
+    if (!ca || !cb || ca - a != cb - b || strncmp(a, b, (size_t)(ca - a)))
+        return false;
+    char *actions = xstrdup(cb + 1);
+    bool all = true;
+    for (char *save, *act = strtok_r(actions, ",", &save); act && all; act = strtok_r(NULL, ",", &save)) {
+        bool found = false;
+        const char *p = ca + 1;
+        size_t n = strlen(act);
+        while (p && *p && !found) {
+            found = !strncmp(p, act, n) && (p[n] == ',' || p[n] == '\0');
+            p = strchr(p, ',');
+            if (p)
+                p++;
+        }
+        all = found;
+    }
+    free(actions);
+    return all;
+}
+
 static int get_token(struct registry *r, const char *scope, const char *extra_scope)
 {
     const char *scopes[3] = {NULL, NULL, NULL};
     size_t n = 0;
     if (scope)
         scopes[n++] = scope;
-    if (extra_scope && (!scope || strcmp(extra_scope, scope)))
+    /* the challenge's scope, unless what we ask already covers it */
+    if (extra_scope && (!scope || !scope_covers(scope, extra_scope)))
         scopes[n++] = extra_scope;
     char *token = NULL;
     double expires = 0;

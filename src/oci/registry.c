@@ -225,11 +225,35 @@ static char *error_body_summary(const struct http_response *resp, const char **f
     return b.data;
 }
 
+static const char *status_text(long status)
+{
+    switch (status) {
+    case 400: return "bad request";
+    case 401: return "authentication required";
+    case 403: return "access denied";
+    case 404: return "not found";
+    case 405: return "method not allowed";
+    case 413: return "too large";
+    case 416: return "range not satisfiable";
+    case 429: return "too many requests";
+    case 500: return "internal server error";
+    case 502: return "bad gateway";
+    case 503: return "service unavailable";
+    case 504: return "gateway timeout";
+    default: return "";
+    }
+}
+
 int registry_fail(struct registry *r, const struct http_response *resp, const char *what,
                   const char *actions, const char *repository)
 {
     const char *code;
     char *summary = error_body_summary(resp, &code);
+    if (!*summary) {
+        /* HEAD answers and some proxies carry no body: say what the status means */
+        free(summary);
+        summary = xstrdup(status_text(resp->status));
+    }
     if (*summary)
         oci_fail("%s: %s (HTTP %ld)", what, summary, resp->status);
     else

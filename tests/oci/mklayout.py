@@ -40,8 +40,8 @@ class Layout:
     def json_blob(self, obj):
         return self.blob(json.dumps(obj, separators=(",", ":"), sort_keys=True).encode())
 
-    def desc(self, media_type, data, **extra):
-        digest, size = self.blob(data) if isinstance(data, bytes) else self.json_blob(data)
+    def desc(self, media_type, content, **extra):
+        digest, size = self.blob(content) if isinstance(content, bytes) else self.json_blob(content)
         d = {"mediaType": media_type, "digest": digest, "size": size}
         d.update(extra)
         return d

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""mkwasm.py SIZE SEED OUT: write a valid WebAssembly module of about SIZE
+"""mkwasm.py SIZE SEED OUT: write a valid WebAssembly module of exactly SIZE
 bytes: the header and one custom section of pseudo-random bytes (seeded, so
 each SEED gives a different module with a different digest)."""
 import random
@@ -21,8 +21,14 @@ def leb128(n):
 def main():
     size, seed, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
     name = b"wasm-bpf-test"
-    payload_len = max(0, size - 8 - 6 - 1 - len(name))
-    payload = leb128(len(name)) + name + random.Random(seed).randbytes(payload_len)
+    # total = header (8) + section id (1) + LEB128 length + payload: solve for
+    # the payload length so the file is exactly SIZE bytes
+    payload_len = size - 9 - 1
+    while payload_len > 0 and 9 + len(leb128(payload_len)) + payload_len > size:
+        payload_len -= 1
+    if payload_len < 1 + len(name) or 9 + len(leb128(payload_len)) + payload_len != size:
+        sys.exit("mkwasm.py: cannot make a module of exactly %d bytes" % size)
+    payload = leb128(len(name)) + name + random.Random(seed).randbytes(payload_len - 1 - len(name))
     with open(out, "wb") as f:
         f.write(b"\0asm\x01\0\0\0")
         f.write(b"\x00" + leb128(len(payload)))

@@ -7,8 +7,12 @@ request, one rule a line:
     fail STATUS SUBSTRING COUNT [RETRY_AFTER]
                                     answer STATUS to the first COUNT requests
                                     whose URL contains SUBSTRING
-Used to check proxy support, retries with backoff and Retry-After, and that
-a pull killed half-way leaves no blob in the store."""
+    paginate                        apply the distribution spec's tag list
+                                    pagination (n, last, a relative Link
+                                    header) to the registry's full list:
+                                    docker-registry 2.8.2 ignores n
+Used to check proxy support, retries with backoff and Retry-After, tag
+pagination, and that a pull killed half-way leaves no blob in the store."""
 import http.client
 import json
 import os
@@ -27,7 +31,7 @@ HOP = {"connection", "keep-alive", "proxy-connection", "proxy-authorization", "t
 
 
 def rules():
-    rate, fails = None, []
+    rate, fails, paginate = None, [], False
     if RULES and os.path.exists(RULES):
         for line in open(RULES):
             w = line.split()
@@ -37,7 +41,27 @@ def rules():
                 rate = int(w[1])
             elif w[0] == "fail":
                 fails.append((int(w[1]), w[2], int(w[3]), w[4] if len(w) > 4 else None))
-    return rate, fails
+            elif w[0] == "paginate":
+                paginate = True
+    return rate, fails, paginate
+
+
+def paginate_tags(path, body):
+    """One page of a full tag list, and the relative Link to the next one."""
+    url = urllib.parse.urlsplit(path)
+    query = urllib.parse.parse_qs(url.query)
+    listing = json.loads(body)
+    tags = sorted(listing.get("tags") or [])
+    if "last" in query:
+        tags = [t for t in tags if t > query["last"][0]]
+    link = None
+    if "n" in query:
+        n = int(query["n"][0])
+        if len(tags) > n:
+            tags = tags[:n]
+            link = "<%s?%s>; rel=\"next\"" % (url.path, urllib.parse.urlencode({"last": tags[-1], "n": n}))
+    listing["tags"] = tags
+    return json.dumps(listing).encode(), link
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -50,7 +74,7 @@ class Handler(BaseHTTPRequestHandler):
     def handle_any(self):
         length = int(self.headers.get("Content-Length", "0") or 0)
         body = self.rfile.read(length) if length else None
-        rate, fails = rules()
+        rate, fails, paginate = rules()
         for status, sub, count, retry_after in fails:
             key = (status, sub)
             with LOCK:
@@ -78,13 +102,19 @@ class Handler(BaseHTTPRequestHandler):
         self.log_entry(resp.status)
         data = b"" if self.command == "HEAD" else None
         clen = resp.getheader("Content-Length")
-        if clen is None and self.command != "HEAD":
+        link = None
+        if self.command == "GET" and paginate and "/tags/list" in path and resp.status == 200:
+            data, link = paginate_tags(path, resp.read())
+            clen = str(len(data))
+        elif clen is None and self.command != "HEAD":
             data = resp.read()
             clen = str(len(data))
         self.send_response(resp.status)
         for k, v in resp.getheaders():
-            if k.lower() not in HOP and k.lower() != "content-length":
+            if k.lower() not in HOP and k.lower() not in ("content-length", "link"):
                 self.send_header(k, v)
+        if link:
+            self.send_header("Link", link)
         if clen is not None:
             self.send_header("Content-Length", clen)
         self.end_headers()
