@@ -72,7 +72,7 @@ static json_t *describe(const char *canonical, const char *source, const char *d
         json_object_set_new(o, "module", mod);
     }
     json_t *ann = json_object_get(m->root, "annotations");
-    json_object_set(o, "annotations", json_is_object(ann) ? ann : json_object());
+    json_object_set_new(o, "annotations", json_is_object(ann) ? json_incref(ann) : json_object());
     json_object_set(o, "manifest", m->root);
     if (config) {
         json_error_t err;
