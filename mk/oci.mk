@@ -9,7 +9,9 @@ OCI_TEST := $(BUILD)/tests/oci/oci-test
 TEST_SUITES += oci
 TEST_DEPS   += $(OCI_TEST)
 BENCH_DEPS  += $(OCI_TEST)
-BENCH_RUN   += tests/oci/bench.sh $(BUILD)
+BENCH_RUN   += tests/oci/bench.sh
+# BENCH_RUN entries are single words: the build directory goes by environment
+bench: export WASM_BPF_BUILD = $(abspath $(BUILD))
 
 $(OCI_TEST): tests/oci/oci_test.c $(LIB)
 	@mkdir -p $(dir $@)

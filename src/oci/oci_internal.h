@@ -44,6 +44,10 @@
 #define ANN_REF_NAME      "org.opencontainers.image.ref.name"
 #define ANN_CREATED       "org.opencontainers.image.created"
 
+/* The blob `{}`: the config of ecli/wasm-to-oci modules and OCI's empty
+ * descriptor.  Its content is known from its digest: never downloaded. */
+#define EMPTY_JSON_DIGEST "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
+
 /* The Accept header for manifest requests: every type we can read. */
 #define MANIFEST_ACCEPT MT_OCI_MANIFEST ", " MT_OCI_INDEX ", " MT_DOCKER_MANIFEST ", " MT_DOCKER_LIST
 
@@ -388,7 +392,8 @@ struct ingest {
 };
 int ingest_begin(struct store *s, const char *digest, uint64_t size, struct ingest *in);
 /* Check size and digest (computed by the caller while writing), fsync,
- * rename into blobs/.  Closes and frees `in` in every case. */
+ * rename into blobs/.  Closes and frees `in` in every case.  The directory
+ * is fsync'ed by store_sync_blobs() (store_tag() calls it). */
 int ingest_commit(struct store *s, struct ingest *in, const char *computed_digest, uint64_t written);
 void ingest_abort(struct ingest *in);
 /* Store bytes already in memory under their digest. */
@@ -396,6 +401,7 @@ int store_put_bytes(struct store *s, const void *data, size_t len, const char *d
 /* Read a stored blob (small ones: manifests, configs). */
 char *store_read_blob(const struct store *s, const char *digest, size_t max, size_t *len);
 
+void store_sync_blobs(struct store *s);
 int store_lock_gc(struct store *s, bool exclusive);
 void store_unlock_gc(struct store *s);
 /* Record REF -> manifest descriptor in index.json (atomic, locked). */

@@ -175,9 +175,8 @@ int ingest_commit(struct store *s, struct ingest *in, const char *computed_diges
         return -1;
     }
     free(dst);
-    char *dir = path_in(s, "blobs/sha256");
-    fsync_dir(dir);
-    free(dir);
+    /* the directory entry is made durable once for all blobs of an
+     * operation, by store_sync_blobs() before index.json names them */
     free(in->tmp_path);
     in->tmp_path = NULL;
     return 0;
@@ -219,6 +218,13 @@ char *store_read_blob(const struct store *s, const char *digest, size_t max, siz
         oci_fail("cannot read %s from the store: %s", digest, strerror(errno));
     free(p);
     return data;
+}
+
+void store_sync_blobs(struct store *s)
+{
+    char *dir = path_in(s, "blobs/sha256");
+    fsync_dir(dir);
+    free(dir);
 }
 
 int store_lock_gc(struct store *s, bool exclusive)
@@ -337,6 +343,7 @@ static int tag_fn(json_t *manifests, void *arg)
 int store_tag(struct store *s, const char *ref, const char *media_type, const char *digest, uint64_t size)
 {
     struct tag_arg a = {ref, media_type, digest, size};
+    store_sync_blobs(s);   /* blobs durable before anything names them */
     return update_index(s, tag_fn, &a);
 }
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""mkwasm.py SIZE SEED OUT: write a valid WebAssembly module of exactly SIZE
-bytes: the header and one custom section of pseudo-random bytes (seeded, so
-each SEED gives a different module with a different digest)."""
+"""mkwasm.py SIZE SEED OUT [BASE]: write a valid WebAssembly module of exactly
+SIZE bytes: BASE (a module, e.g. built by clang; default: just the header)
+followed by one custom section of pseudo-random bytes (seeded, so each SEED
+gives a different module with a different digest).  Custom sections may
+follow any section, so BASE still runs the same."""
 import random
 import sys
 
@@ -20,6 +22,10 @@ def leb128(n):
 
 def main():
     size, seed, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+    base = open(sys.argv[4], "rb").read() if len(sys.argv) > 4 else b"\0asm\x01\0\0\0"
+    if base[:8] != b"\0asm\x01\0\0\0":
+        sys.exit("mkwasm.py: %s is not a WebAssembly module" % sys.argv[4])
+    size -= len(base) - 8
     name = b"wasm-bpf-test"
     # total = header (8) + section id (1) + LEB128 length + payload: solve for
     # the payload length so the file is exactly SIZE bytes
@@ -30,7 +36,7 @@ def main():
         sys.exit("mkwasm.py: cannot make a module of exactly %d bytes" % size)
     payload = leb128(len(name)) + name + random.Random(seed).randbytes(payload_len - 1 - len(name))
     with open(out, "wb") as f:
-        f.write(b"\0asm\x01\0\0\0")
+        f.write(base)
         f.write(b"\x00" + leb128(len(payload)))
         f.write(payload)
 
