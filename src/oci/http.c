@@ -246,7 +246,7 @@ static int on_seek(void *arg, curl_off_t offset, int origin)
     struct http_upload *u = arg;
     if (origin != SEEK_SET || offset < 0 || (uint64_t)offset > u->size)
         return CURL_SEEKFUNC_CANTSEEK;
-    if (u->progress)
+    if (u->progress && (uint64_t)offset <= u->pos && u->progress->done >= u->pos - (uint64_t)offset)
         u->progress->done -= u->pos - (uint64_t)offset;
     u->pos = (uint64_t)offset;
     return CURL_SEEKFUNC_OK;
@@ -288,7 +288,7 @@ int http_perform(struct http *h, const struct http_request *rq, struct http_resp
         curl_easy_setopt(c, CURLOPT_CAINFO, h->ca_file);
     }
 
-    static struct http_upload empty_upload;
+    struct http_upload empty_upload = {.fd = -1};
     struct http_upload *up = rq->upload;
     if (!strcmp(rq->method, "GET")) {
         curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
@@ -298,11 +298,8 @@ int http_perform(struct http *h, const struct http_request *rq, struct http_resp
         curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "DELETE");
     } else {
         /* PUT, POST, PATCH: always an explicit Content-Length (0 if no body) */
-        if (!up) {
-            memset(&empty_upload, 0, sizeof empty_upload);
-            empty_upload.fd = -1;
+        if (!up)
             up = &empty_upload;
-        }
         up->pos = 0;
         up->read_errno = 0;
         curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);

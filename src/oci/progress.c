@@ -25,6 +25,11 @@ void progress_start(struct progress *p, const char *verb, const char *digest, ui
 static void draw(struct progress *p)
 {
     char done[32], total[32];
+    if (!p->total) {   /* size unknown (a plain URL): bytes so far */
+        fprintf(stderr, "\r%s: %-11s %s\033[K", p->label, p->verb, human_size(p->done, done));
+        fflush(stderr);
+        return;
+    }
     unsigned filled = p->total ? (unsigned)((double)p->done / (double)p->total * BAR_WIDTH) : 0;
     if (filled > BAR_WIDTH)
         filled = BAR_WIDTH;
@@ -43,7 +48,7 @@ void progress_add(struct progress *p, uint64_t n)
     if (!p->tty)
         return;
     double t = now_seconds();
-    if (t - p->last_draw < 0.1 && p->done < p->total)
+    if (t - p->last_draw < 0.1 && (p->done < p->total || !p->total))
         return;
     p->last_draw = t;
     draw(p);

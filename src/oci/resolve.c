@@ -152,7 +152,10 @@ int oci_resolve_module(const char *what, const struct oci_run_options *o, struct
 
     struct oci_ref ref;
     if (ref_parse(what, &ref) < 0) {
-        if (!is_url(what))
+        if (is_url(what))
+            oci_set_hint("a URL is downloaded as a file only when its path ends in .wasm (or it has a query); "
+                         "otherwise it names an OCI image");
+        else
             oci_set_hint("not a file here, so it was read as an OCI reference");
         return -1;
     }

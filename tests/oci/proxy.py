@@ -7,6 +7,9 @@ request, one rule a line:
     fail STATUS SUBSTRING COUNT [RETRY_AFTER]
                                     answer STATUS to the first COUNT requests
                                     whose URL contains SUBSTRING
+    pad SUBSTRING BYTES             append BYTES blanks to 2xx GET bodies whose
+                                    URL contains SUBSTRING (an oversized but
+                                    still valid JSON answer)
     paginate                        apply the distribution spec's tag list
                                     pagination (n, last, a relative Link
                                     header) to the registry's full list:
@@ -31,7 +34,7 @@ HOP = {"connection", "keep-alive", "proxy-connection", "proxy-authorization", "t
 
 
 def rules():
-    rate, fails, paginate = None, [], False
+    rate, fails, paginate, pads = None, [], False, []
     if RULES and os.path.exists(RULES):
         for line in open(RULES):
             w = line.split()
@@ -43,7 +46,9 @@ def rules():
                 fails.append((int(w[1]), w[2], int(w[3]), w[4] if len(w) > 4 else None))
             elif w[0] == "paginate":
                 paginate = True
-    return rate, fails, paginate
+            elif w[0] == "pad":
+                pads.append((w[1], int(w[2])))
+    return rate, fails, paginate, pads
 
 
 def paginate_tags(path, body):
@@ -74,7 +79,7 @@ class Handler(BaseHTTPRequestHandler):
     def handle_any(self):
         length = int(self.headers.get("Content-Length", "0") or 0)
         body = self.rfile.read(length) if length else None
-        rate, fails, paginate = rules()
+        rate, fails, paginate, pads = rules()
         for status, sub, count, retry_after in fails:
             key = (status, sub)
             with LOCK:
@@ -103,8 +108,12 @@ class Handler(BaseHTTPRequestHandler):
         data = b"" if self.command == "HEAD" else None
         clen = resp.getheader("Content-Length")
         link = None
+        pad = sum(n for sub, n in pads if sub in path)
         if self.command == "GET" and paginate and "/tags/list" in path and resp.status == 200:
             data, link = paginate_tags(path, resp.read())
+            clen = str(len(data))
+        elif self.command == "GET" and pad and 200 <= resp.status < 300:
+            data = resp.read() + b" " * pad
             clen = str(len(data))
         elif clen is None and self.command != "HEAD":
             data = resp.read()
