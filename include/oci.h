@@ -16,8 +16,9 @@
  *
  * Errors: every function that can fail returns -1 (or NULL) and leaves a
  * message, and often a hint, that oci_error() returns and
- * oci_print_error() prints.  Progress goes to stderr: a bar per blob on a
- * terminal, one line per blob otherwise, nothing with `quiet`.
+ * oci_print_error() prints.  Progress goes to stderr: a bar per module blob
+ * on a terminal, one line per blob otherwise, nothing with `quiet`; pulls
+ * (also those `run` makes) print a few status lines the same way.
  *
  * Not thread-safe: one operation at a time per process (the store itself
  * is safe for concurrent processes).
@@ -117,14 +118,25 @@ struct oci_module {
 };
 
 /* Resolve what the user typed after `run` into a local file:
- *   - an existing file (or anything that starts with `/`, `./`, `../` or
- *     ends in `.wasm` without a scheme) is returned as is;
+ *   - an existing file is returned as is; something that can only be a path
+ *     (starts with `/`, `./`, `../`, or ends in `.wasm`, without a scheme)
+ *     and does not exist is an error ("No such file"), not a registry lookup;
  *   - an http:// or https:// URL naming a file (its path ends in `.wasm`,
  *     or it has a query) is downloaded to a temporary file;
  *   - anything else is an OCI reference (with or without a scheme), pulled
  *     into the store according to o->pull, and the stored layer returned.
- * Returns 0, or -1 with oci_error() set.  Release `out` when done with it
- * (after loading the module; the file may be deleted then). */
+ * Returns 0, or -1 with oci_error() set (print it with oci_print_error()).
+ * Release `out` when done with it (after loading the module; a temporary
+ * file is deleted then).  A typical cmd_run:
+ *
+ *     struct oci_module m;
+ *     if (oci_resolve_module(argv[i], &ro, &m) < 0) {
+ *         oci_print_error(NULL);
+ *         return 1;
+ *     }
+ *     ...load m.path...
+ *     oci_module_release(&m);
+ */
 int oci_resolve_module(const char *what, const struct oci_run_options *o, struct oci_module *out);
 void oci_module_release(struct oci_module *m);
 
