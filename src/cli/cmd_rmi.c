@@ -1,5 +1,6 @@
 /* cmd_rmi.c: `wasm-bpf rmi REF...`: remove modules from the local store. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -8,8 +9,10 @@
 int cmd_rmi(int argc, char **argv)
 {
     struct oci_options o = {0};
-    const char *refs[argc];
-    int n = 0;
+    const char **refs = calloc((size_t)argc, sizeof *refs);
+    int n = 0, status = EXIT_USAGE;
+    if (!refs)
+        return 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -21,24 +24,25 @@ int cmd_rmi(int argc, char **argv)
                    "Options:\n");
             oci_print_option_help(stdout, OCI_OPT_STORE);
             printf("  -h, --help           show this help\n");
-            return 0;
+            status = 0;
+            goto out;
         }
         int r = a[0] == '-' ? oci_parse_option(argc, argv, &i, OCI_OPT_STORE, &o) : 0;
         if (r < 0)
-            return EXIT_USAGE;
+            goto out;
         if (r > 0)
             continue;
         if (a[0] == '-') {
             fprintf(stderr, "wasm-bpf rmi: unknown option %s\nRun 'wasm-bpf rmi --help' for usage.\n", a);
-            return EXIT_USAGE;
+            goto out;
         }
         refs[n++] = a;
     }
     if (!n) {
         fprintf(stderr, "wasm-bpf rmi: expected at least one reference\nRun 'wasm-bpf rmi --help' for usage.\n");
-        return EXIT_USAGE;
+        goto out;
     }
-    int status = 0;
+    status = 0;
     for (int i = 0; i < n; i++) {
         if (oci_store_remove(refs[i], &o) < 0) {
             oci_print_error(NULL);
@@ -47,5 +51,7 @@ int cmd_rmi(int argc, char **argv)
             printf("Deleted: %s\n", refs[i]);
         }
     }
+out:
+    free(refs);
     return status;
 }
