@@ -225,6 +225,9 @@ char *oci_inspect_raw(const char *ref, bool remote, const struct oci_options *o,
 int oci_list_tags(const char *repo, unsigned page_size, const struct oci_options *o,
                   void (*fn)(const char *tag, void *arg), void *arg);
 
+/* A size as docker prints it ("512B", "14.9kB", "67.1MB"); returns buf. */
+const char *oci_human_size(uint64_t n, char buf[32]);
+
 /* ---- errors ------------------------------------------------------------- */
 
 /* The last error's message ("" if none); a hint on what to do, or NULL. */

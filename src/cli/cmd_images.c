@@ -34,19 +34,6 @@ static void split_reference(const char *ref, char *repo, size_t repo_size, char 
         snprintf(tag, tag_size, "<none>");
 }
 
-static const char *size_text(uint64_t n, char buf[32])
-{
-    if (n < 1000)
-        snprintf(buf, 32, "%lluB", (unsigned long long)n);
-    else if (n < 1000 * 1000)
-        snprintf(buf, 32, "%.1fkB", (double)n / 1e3);
-    else if (n < 1000ull * 1000 * 1000)
-        snprintf(buf, 32, "%.1fMB", (double)n / 1e6);
-    else
-        snprintf(buf, 32, "%.1fGB", (double)n / 1e9);
-    return buf;
-}
-
 int cmd_images(int argc, char **argv)
 {
     struct oci_options o = {0};
@@ -100,7 +87,7 @@ int cmd_images(int argc, char **argv)
         split_reference(images[i].reference, repo, sizeof repo, tag, sizeof tag);
         printf("%-*s   %-*s   %-*.*s   %-8s   %s\n", wrepo, repo, wtag, tag, wdigest, wdigest,
                images[i].manifest_digest, oci_format_name(images[i].format),
-               images[i].module_digest[0] ? size_text(images[i].module_size, size) : "(missing)");
+               images[i].module_digest[0] ? oci_human_size(images[i].module_size, size) : "(missing)");
     }
     oci_images_free(images, n);
     return 0;

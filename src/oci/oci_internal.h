@@ -89,8 +89,6 @@ void buf_free(struct buf *b);
 bool str_starts_with(const char *s, const char *prefix);
 bool str_ends_with(const char *s, const char *suffix);
 bool is_loopback_host(const char *host_port);   /* localhost, 127.0.0.0/8, ::1 */
-/* Human size: "1.5 MiB".  Returns buf. */
-const char *human_size(uint64_t n, char buf[32]);
 /* A printable excerpt of untrusted text (first line, at most max chars). */
 char *text_excerpt(const char *s, size_t len, size_t max);
 /* Read a whole file (at most max bytes; larger fails).  NULL on error with errno. */

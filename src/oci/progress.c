@@ -26,7 +26,7 @@ static void draw(struct progress *p)
 {
     char done[32], total[32];
     if (!p->total) {   /* size unknown (a plain URL): bytes so far */
-        fprintf(stderr, "\r%s: %-11s %s\033[K", p->label, p->verb, human_size(p->done, done));
+        fprintf(stderr, "\r%s: %-11s %s\033[K", p->label, p->verb, oci_human_size(p->done, done));
         fflush(stderr);
         return;
     }
@@ -37,8 +37,8 @@ static void draw(struct progress *p)
     for (unsigned i = 0; i < BAR_WIDTH; i++)
         bar[i] = i < filled ? '=' : (i == filled ? '>' : ' ');
     bar[BAR_WIDTH] = '\0';
-    fprintf(stderr, "\r%s: %-11s [%s] %s / %s\033[K", p->label, p->verb, bar, human_size(p->done, done),
-            human_size(p->total, total));
+    fprintf(stderr, "\r%s: %-11s [%s] %s / %s\033[K", p->label, p->verb, bar, oci_human_size(p->done, done),
+            oci_human_size(p->total, total));
     fflush(stderr);
 }
 
@@ -65,9 +65,9 @@ void progress_finish(struct progress *p, const char *status)
         return;
     char size[32];
     if (p->tty)
-        fprintf(stderr, "\r%s: %s (%s)\033[K\n", p->label, status, human_size(p->total, size));
+        fprintf(stderr, "\r%s: %s (%s)\033[K\n", p->label, status, oci_human_size(p->total, size));
     else
-        fprintf(stderr, "%s: %s (%s)\n", p->label, status, human_size(p->total, size));
+        fprintf(stderr, "%s: %s (%s)\n", p->label, status, oci_human_size(p->total, size));
     fflush(stderr);
 }
 

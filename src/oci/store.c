@@ -494,6 +494,24 @@ static void mark(json_t *set, const char *digest)
         json_object_set_new(set, digest + 7, json_true());
 }
 
+/* Unlink the files of ROOT/REL whose names are not keys of `keep`. */
+static void remove_files_except(const struct store *s, const char *rel, json_t *keep)
+{
+    char *dir = path_in(s, rel);
+    DIR *dp = opendir(dir);
+    struct dirent *de;
+    while (dp && (de = readdir(dp))) {
+        if (de->d_name[0] == '.' || (keep && json_object_get(keep, de->d_name)))
+            continue;
+        char *p = xasprintf("%s/%s", dir, de->d_name);
+        unlink(p);
+        free(p);
+    }
+    if (dp)
+        closedir(dp);
+    free(dir);
+}
+
 /* Delete blobs that no reference leads to, and ingest leftovers. */
 static void collect_garbage(struct store *s)
 {
@@ -521,31 +539,8 @@ static void collect_garbage(struct store *s)
         free(raw);
     }
     oci_error_clear();
-    char *dir = path_in(s, "blobs/sha256");
-    DIR *dp = opendir(dir);
-    struct dirent *de;
-    while (dp && (de = readdir(dp))) {
-        if (de->d_name[0] == '.' || json_object_get(live, de->d_name))
-            continue;
-        char *p = xasprintf("%s/%s", dir, de->d_name);
-        unlink(p);
-        free(p);
-    }
-    if (dp)
-        closedir(dp);
-    free(dir);
-    dir = path_in(s, "ingest");
-    dp = opendir(dir);
-    while (dp && (de = readdir(dp))) {
-        if (de->d_name[0] == '.')
-            continue;
-        char *p = xasprintf("%s/%s", dir, de->d_name);
-        unlink(p);
-        free(p);
-    }
-    if (dp)
-        closedir(dp);
-    free(dir);
+    remove_files_except(s, "blobs/sha256", live);
+    remove_files_except(s, "ingest", NULL);   /* no pull runs: all garbage */
     json_decref(live);
     json_decref(index);
 }

@@ -148,7 +148,7 @@ bool is_loopback_host(const char *host_port)
     return false;
 }
 
-const char *human_size(uint64_t n, char buf[32])
+const char *oci_human_size(uint64_t n, char buf[32])
 {
     /* decimal units, as docker prints sizes */
     if (n < 1000)
