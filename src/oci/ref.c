@@ -211,6 +211,9 @@ int ref_parse(const char *text, struct oci_ref *ref)
             oci_fail("invalid reference \"%s\": \"%s\" is not a valid registry host[:port]", text, ref->registry);
             goto fail;
         }
+        /* host names are case-insensitive: one spelling for the store and credentials */
+        for (char *p = ref->registry; *p; p++)
+            *p = (char)tolower((unsigned char)*p);
         if (!strcmp(ref->registry, "index.docker.io") || !strcmp(ref->registry, "registry-1.docker.io")) {
             free(ref->registry);
             ref->registry = xstrdup(DOCKER_HUB);

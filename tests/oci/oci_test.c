@@ -71,6 +71,7 @@ static void test_references(void)
     ref_ok("http://myhost/repo", "myhost/repo:latest", SCHEME_HTTP);
     ref_ok("localhost:5000/a/b/c", "localhost:5000/a/b/c:latest", SCHEME_DEFAULT);
     ref_ok("localhost/x", "localhost/x:latest", SCHEME_DEFAULT);
+    ref_ok("GHCR.io/org/prog", "ghcr.io/org/prog:latest", SCHEME_DEFAULT);
     ref_ok("index.docker.io/library/x:1", "docker.io/library/x:1", SCHEME_DEFAULT);
     ref_ok("[::1]:5000/x:y", "[::1]:5000/x:y", SCHEME_DEFAULT);
     ref_ok("reg.example.com/a-b__c.d/e:T_1.x-y", "reg.example.com/a-b__c.d/e:T_1.x-y", SCHEME_DEFAULT);
