@@ -1,0 +1,2 @@
+#include "types_internal.h"
+int gt_emit_wit(struct gt_model *m, FILE *out) { (void)m; (void)out; return -1; }
