@@ -189,7 +189,8 @@ static void emit_item(struct c_out *c, const struct gt_item *it, int indent)
     }
     case GT_ITEM_ANON: {
         const struct gt_record *sub = &m->records[it->record];
-        fprintf(c->out, "%*s%s {\n", indent * 4, "", sub->is_union ? "union" : "struct");
+        fprintf(c->out, "%*s%s%s {\n", indent * 4, "", sub->nitems ? "" : "__extension__ ",
+                sub->is_union ? "union" : "struct");
         emit_items(c, it->record, indent + 1);
         fprintf(c->out, "%*s} __attribute__((packed));\n", indent * 4, "");
         break;
@@ -269,8 +270,9 @@ static void emit_record(struct c_out *c, int r)
     char *tag = gt_xasprintf("%s %s", rec->is_union ? "union" : "struct", rec->name);
     struct gt_buf desc = {0};
     gt_comment_text(&desc, rec->desc);
-    fprintf(c->out, "/* %s: %" PRIu32 " byte%s */\n%s {\n", desc.s, rec->size,
-            rec->size == 1 ? "" : "s", tag);
+    /* an empty struct is a GNU extension (size 0, as in the kernel) */
+    fprintf(c->out, "/* %s: %" PRIu32 " byte%s */\n%s%s {\n", desc.s, rec->size,
+            rec->size == 1 ? "" : "s", rec->nitems ? "" : "__extension__ ", tag);
     gt_buf_free(&desc);
     emit_items(c, r, 1);
     fprintf(c->out, "} __attribute__((packed));\n");

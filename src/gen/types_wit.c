@@ -30,6 +30,28 @@ struct wit_out {
     struct gt_nameset types;
 };
 
+/* Claims a unique label in `set`.  Component validators compare labels
+ * without case and, as wasm-tools does today, without hyphens (`pad0` and
+ * `pad-0` conflict), so the set holds that normalized form. */
+static char *claim_label(struct gt_nameset *set, const char *kebab)
+{
+    char *name = gt_xstrdup(kebab);
+    for (unsigned n = 2;; n++) {
+        struct gt_buf key = {0};
+        for (const char *p = name; *p; p++)
+            if (*p != '-')
+                gt_buf_printf(&key, "%c", *p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+        bool taken = gt_names_has(set, key.s);
+        if (!taken)
+            gt_names_add(set, key.s);
+        gt_buf_free(&key);
+        if (!taken)
+            return name;
+        free(name);
+        name = gt_xasprintf("%s-%u", kebab, n);
+    }
+}
+
 /* A label, %-escaped if it is a keyword. */
 static void label(struct gt_buf *b, const char *kebab)
 {
@@ -173,7 +195,7 @@ static void emit_struct(struct wit_out *o, int r)
                 f->note = gt_buf_take(&b);
             }
         }
-        f->name = gt_names_claim(&names, kebab, "-");
+        f->name = claim_label(&names, kebab);
         free(kebab);
         /* (b): a field the canonical ABI would move becomes plain bytes */
         if (it->offset % f->align) {
@@ -298,7 +320,7 @@ static void emit_typedef(struct wit_out *o, int index)
 static char *claim(struct wit_out *o, const char *c_name)
 {
     char *k = gt_wit_kebab(c_name);
-    char *name = gt_names_claim(&o->types, k, "-");
+    char *name = claim_label(&o->types, k);
     free(k);
     return name;
 }
