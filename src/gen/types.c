@@ -346,8 +346,12 @@ int gen_types(const struct gen_types_opts *opts, FILE *out, FILE *warn, char *er
     const char *slash = strrchr(opts->path, '/');
     m.source = slash ? slash + 1 : opts->path;
     m.name = name;
-    if (gt_model_build(&m, rs.ids, rs.n))
+    if (gt_model_build(&m, rs.ids, rs.n)) {
+        char *msg = gt_xstrdup(err);
+        snprintf(err, errlen, "%s: %s", opts->path, msg);
+        free(msg);
         goto out;
+    }
 
     /* Emit into memory: on error, nothing half-written reaches `out`. */
     mem = open_memstream(&text, &text_len);

@@ -546,12 +546,12 @@ static int build_record(struct gt_model *m, int id, const struct use_site *site)
 
     /* Named types (and anonymous ones a typedef names) are built once;
      * other anonymous types once per use, so each use gets its own names. */
-    if ((named || by_typedef) && m->named_record_of_id[id])
-        return m->named_record_of_id[id] - 1;
     for (int i = 0; i < m->depth; i++)
         if (m->stack[i] == id)
             return gt_model_error(m, "%s: %s %s contains itself", site ? site->where : name,
                                   kind_word(t), *name ? name : "(anonymous)");
+    if ((named || by_typedef) && m->named_record_of_id[id])
+        return m->named_record_of_id[id] - 1;
     if (m->depth == GT_MAX_DEPTH)
         return gt_model_error(m, "%s: records nested deeper than %d", site ? site->where : name,
                               GT_MAX_DEPTH);
