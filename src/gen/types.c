@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <bpf/libbpf.h>
+
 #include "gen.h"
 #include "types_internal.h"
 
@@ -282,12 +284,16 @@ int gen_types(const struct gen_types_opts *opts, FILE *out, FILE *warn, char *er
     if (sniff(opts->path, &kind, err, errlen))
         return -1;
 
+    /* libbpf would print its own view of a failure to stderr; ours, with
+     * the file named, is in err */
+    libbpf_print_fn_t old_print = libbpf_set_print(NULL);
     struct btf *base = NULL, *btf = NULL;
     const char *base_path = opts->base_btf_path ? opts->base_btf_path : default_base(opts->path);
     if (kind == FILE_RAW_BTF && base_path) {
         base = btf__parse(base_path, NULL);
         if (!base) {
             snprintf(err, errlen, "%s: cannot read base BTF: %s", base_path, strerror(errno));
+            libbpf_set_print(old_print);
             return -1;
         }
         btf = btf__parse_raw_split(opts->path, base);
@@ -306,8 +312,10 @@ int gen_types(const struct gen_types_opts *opts, FILE *out, FILE *warn, char *er
                      kind == FILE_RAW_BTF && !base_path
                          ? " (split BTF of a module? give its base with --base-btf)" : "");
         btf__free(base);
+        libbpf_set_print(old_print);
         return -1;
     }
+    libbpf_set_print(old_print);
 
     int ret = -1;
     char *name = NULL, *text = NULL;
