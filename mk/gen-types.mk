@@ -18,3 +18,12 @@ $(GEN_TYPES_OUT)/mkbtf: tests/gen-types/mkbtf.c tests/gen-types/fixtures/synthet
 
 TEST_SUITES += gen-types
 TEST_DEPS   += $(GEN_TYPES_OBJS) $(GEN_TYPES_OUT)/mkbtf
+
+# gen_types_btf() on an object's sections (.rodata, .bss), as the skeleton
+# generator uses it
+$(GEN_TYPES_OUT)/datasec: tests/gen-types/datasec.c $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) $< -o $@ $(LIB) $(LDLIBS_ALL)
+
+TEST_DEPS   += $(GEN_TYPES_OUT)/datasec

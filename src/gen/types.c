@@ -276,6 +276,68 @@ static char *output_name(const struct gen_types_opts *opts)
     return s;
 }
 
+/* Builds the model and writes it out; `where` prefixes model errors. */
+static int emit(const struct btf *btf, const int *ids, int nids, enum gen_types_lang lang,
+                const char *source, const char *name, const char *where, FILE *out, char *err,
+                size_t errlen)
+{
+    struct gt_model m = {.btf = btf, .err = err, .errlen = errlen, .source = source, .name = name};
+    char *text = NULL;
+    size_t text_len = 0;
+    FILE *mem = NULL;
+    int ret = -1;
+    if (gt_model_build(&m, ids, nids)) {
+        char *msg = gt_xstrdup(err);
+        snprintf(err, errlen, "%s: %s", where, msg);
+        free(msg);
+        goto out;
+    }
+    /* Emit into memory: on error, nothing half-written reaches `out`. */
+    mem = open_memstream(&text, &text_len);
+    if (!mem) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    int emitted = lang == GEN_TYPES_RUST  ? gt_emit_rust(&m, mem)
+                  : lang == GEN_TYPES_WIT ? gt_emit_wit(&m, mem)
+                                          : gt_emit_c(&m, mem);
+    int closed = fclose(mem);
+    mem = NULL;
+    if (closed) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    if (emitted)
+        goto out;
+    if (fwrite(text, 1, text_len, out) != text_len || fflush(out)) {
+        snprintf(err, errlen, "writing the output: %s", strerror(errno));
+        goto out;
+    }
+    ret = 0;
+out:
+    if (mem)
+        fclose(mem);
+    free(text);
+    gt_model_free(&m);
+    return ret;
+}
+
+int gen_types_btf(const struct btf *btf, const int *ids, size_t nids, enum gen_types_lang lang,
+                  const char *source, const char *name, FILE *out, char *err, size_t errlen)
+{
+    if (errlen)
+        err[0] = 0;
+    if (btf__endianness(btf) != BTF_LITTLE_ENDIAN) {
+        snprintf(err, errlen, "%s: big-endian BTF: Wasm guests are little-endian", source);
+        return -1;
+    }
+    if (nids > INT32_MAX) {
+        snprintf(err, errlen, "%s: too many types", source);
+        return -1;
+    }
+    return emit(btf, ids, (int)nids, lang, source, name, source, out, err, errlen);
+}
+
 int gen_types(const struct gen_types_opts *opts, FILE *out, FILE *warn, char *err, size_t errlen)
 {
     if (errlen)
@@ -318,16 +380,12 @@ int gen_types(const struct gen_types_opts *opts, FILE *out, FILE *warn, char *er
     libbpf_set_print(old_print);
 
     int ret = -1;
-    char *name = NULL, *text = NULL;
-    size_t text_len = 0;
-    FILE *mem = NULL;
+    char *name = NULL;
     int ntypes = (int)btf__type_cnt(btf);
     struct roots rs = {.seen = gt_xrealloc(NULL, (size_t)ntypes),
                        .visited = gt_xrealloc(NULL, (size_t)ntypes)};
     memset(rs.seen, 0, (size_t)ntypes);
     memset(rs.visited, 0, (size_t)ntypes);
-    struct gt_model m = {.btf = btf, .err = err, .errlen = errlen};
-
     if (btf__endianness(btf) != BTF_LITTLE_ENDIAN) {
         snprintf(err, errlen, "%s: big-endian BTF: Wasm guests are little-endian (compile the "
                  "BPF program with -target bpf or bpfel)", opts->path);
@@ -352,42 +410,9 @@ int gen_types(const struct gen_types_opts *opts, FILE *out, FILE *warn, char *er
 
     name = output_name(opts);
     const char *slash = strrchr(opts->path, '/');
-    m.source = slash ? slash + 1 : opts->path;
-    m.name = name;
-    if (gt_model_build(&m, rs.ids, rs.n)) {
-        char *msg = gt_xstrdup(err);
-        snprintf(err, errlen, "%s: %s", opts->path, msg);
-        free(msg);
-        goto out;
-    }
-
-    /* Emit into memory: on error, nothing half-written reaches `out`. */
-    mem = open_memstream(&text, &text_len);
-    if (!mem) {
-        snprintf(err, errlen, "out of memory");
-        goto out;
-    }
-    int emitted = opts->lang == GEN_TYPES_RUST  ? gt_emit_rust(&m, mem)
-                  : opts->lang == GEN_TYPES_WIT ? gt_emit_wit(&m, mem)
-                                                : gt_emit_c(&m, mem);
-    if (fclose(mem)) {
-        mem = NULL;
-        snprintf(err, errlen, "out of memory");
-        goto out;
-    }
-    mem = NULL;
-    if (emitted)
-        goto out;
-    if (fwrite(text, 1, text_len, out) != text_len || fflush(out)) {
-        snprintf(err, errlen, "writing the output: %s", strerror(errno));
-        goto out;
-    }
-    ret = 0;
+    ret = emit(btf, rs.ids, rs.n, opts->lang, slash ? slash + 1 : opts->path, name, opts->path,
+               out, err, errlen);
 out:
-    if (mem)
-        fclose(mem);
-    free(text);
-    gt_model_free(&m);
     free(rs.ids);
     free(rs.seen);
     free(rs.visited);

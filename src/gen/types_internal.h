@@ -23,6 +23,7 @@
 
 #define GT_MAX_DIMS  8    /* array dimensions in one field */
 #define GT_MAX_DEPTH 64   /* nesting of records / typedef chains */
+#define GT_MAX_RECORDS 100000  /* records in one output */
 
 /* ---- a growable string ---- */
 struct gt_buf {

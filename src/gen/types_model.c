@@ -556,6 +556,11 @@ static int build_record(struct gt_model *m, int id, const struct use_site *site)
         return gt_model_error(m, "%s: records nested deeper than %d", site ? site->where : name,
                               GT_MAX_DEPTH);
 
+    /* Anonymous types are copied per use: BTF crafted to share them
+     * everywhere could otherwise grow the output exponentially. */
+    if (m->nrecords >= GT_MAX_RECORDS)
+        return gt_model_error(m, "%s: more than %d records to generate", site ? site->where : name,
+                              GT_MAX_RECORDS);
     GROW(m->records, m->nrecords);
     int r = m->nrecords++;
     struct gt_record *rec = &m->records[r];

@@ -6,6 +6,8 @@ a BTF reader independent of the generator's (libbpf's btf.h helpers).
                                              accessors of a generated header
     check_layout.py wit RAW_DUMP TYPES.wit   the canonical-ABI layout of the
                                              records of a generated WIT file
+    check_layout.py sections OBJECT.o TYPES.h   section structs (gen_types_btf)
+                                             against the ELF symbol table
 
 C: compiling the header proves that its asserts hold; this proves that the
 asserted numbers are BTF's: every struct's size, every member's offset (and
@@ -272,11 +274,45 @@ def check_wit(types, wit):
                     f'{nchecked} matched to BTF by name with {nfields} field offsets agreeing')
 
 
+# ---- section structs: offsets are the variables' ELF symbol values ----
+
+def check_sections(obj, header):
+    import subprocess
+    secs = {}
+    for line in subprocess.run(['readelf', '-SW', obj], capture_output=True, text=True,
+                               check=True).stdout.splitlines():
+        m = re.match(r'\s*\[\s*(\d+)\]\s+(\S+)', line)
+        if m:
+            secs[m.group(1)] = m.group(2)
+    want = {}
+    for line in subprocess.run(['readelf', '-sW', obj], capture_output=True, text=True,
+                               check=True).stdout.splitlines():
+        f = line.split()
+        if len(f) == 8 and f[3] == 'OBJECT' and f[6] in secs:
+            sec = secs[f[6]].lstrip('.').replace('.', '_')
+            want.setdefault(sec, {})[f[7]] = int(f[1], 16)
+    text = open(header).read()
+    errors, n = [], 0
+    for sec, syms in sorted(want.items()):
+        for name, value in sorted(syms.items()):
+            m = re.search(rf'_Static_assert\(offsetof\(struct {sec}, {name}\) == (\d+)', text)
+            if not m:
+                errors.append(f'{sec}.{name}: no offset assert')
+            elif int(m.group(1)) != value:
+                errors.append(f'{sec}.{name}: offset {m.group(1)}, symbol value {value}')
+            else:
+                n += 1
+    return errors, f'{len(want)} sections, {n} variable offsets agree with the ELF symbols'
+
+
 def main():
-    if len(sys.argv) != 4 or sys.argv[1] not in ('c', 'wit'):
+    if len(sys.argv) != 4 or sys.argv[1] not in ('c', 'wit', 'sections'):
         sys.exit(__doc__)
-    types = load_raw(sys.argv[2])
-    errors, summary = (check_c if sys.argv[1] == 'c' else check_wit)(types, sys.argv[3])
+    if sys.argv[1] == 'sections':
+        errors, summary = check_sections(sys.argv[2], sys.argv[3])
+    else:
+        types = load_raw(sys.argv[2])
+        errors, summary = (check_c if sys.argv[1] == 'c' else check_wit)(types, sys.argv[3])
     for e in errors[:50]:
         print('  ' + e)
     if len(errors) > 50:
