@@ -624,6 +624,8 @@ static int build_typedef(struct gt_model *m, int id)
     free(where);
     if (ret)
         return -1;
+    free(vt.decl);   /* the comment shows what the typedef names */
+    vt.decl = decl_of(m, (int)t->type);
     GROW(m->typedefs, m->ntypedefs);
     int index = m->ntypedefs++;
     struct gt_typedef *td = &m->typedefs[index];
