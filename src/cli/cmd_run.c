@@ -20,7 +20,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -135,101 +134,137 @@ static int parse_size(const char *s, uint64_t *bytes)
 
 static void free_options(struct run_options *o)
 {
+    for (size_t i = 0; i < o->ndirs; i++)
+        free((char *)o->dirs[i].host_path); /* guest_path points into it */
     free(o->dirs);
     free(o->env);
 }
 
-/* Returns -1 when the run may go on, or the exit status. */
+/* If argv[*i] is option `name`, as "--name VALUE" or "--name=VALUE": 1 with
+ * *value set and *i on the last argument used; 0 if it is not; -1 (message
+ * printed) if the value is missing. */
+static int option_value(int argc, char **argv, int *i, const char *name, const char **value)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n) != 0)
+        return 0;
+    if (a[n] == '=') {
+        *value = a + n + 1;
+        return 1;
+    }
+    if (a[n] != '\0')
+        return 0;
+    if (*i + 1 >= argc) {
+        usage_error("option '%s' needs a value", name);
+        return -1;
+    }
+    *value = argv[++*i];
+    return 1;
+}
+
+static int add_dir(struct run_options *o, const char *arg)
+{
+    wasi_preopen *d = realloc(o->dirs, (o->ndirs + 1) * sizeof *d);
+    char *copy = strdup(arg);
+    if (!d || !copy) {
+        free(copy);
+        if (d)
+            o->dirs = d;
+        return usage_error("%s", "out of memory");
+    }
+    o->dirs = d;
+    /* HOST::GUEST, split at the first "::". */
+    char *sep = strstr(copy, "::");
+    d[o->ndirs].host_path = copy;
+    d[o->ndirs].guest_path = copy;
+    if (sep) {
+        *sep = '\0';
+        d[o->ndirs].guest_path = sep + 2;
+    }
+    o->ndirs++;
+    if (!*d[o->ndirs - 1].host_path || !*d[o->ndirs - 1].guest_path)
+        return usage_error("--dir '%s': expected HOST or HOST::GUEST", arg);
+    return 0;
+}
+
+static int add_env(struct run_options *o, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg)
+        return usage_error("--env '%s': expected KEY=VALUE", arg);
+    const char **e = realloc(o->env, (o->nenv + 1) * sizeof *e);
+    if (!e)
+        return usage_error("%s", "out of memory");
+    o->env = e;
+    e[o->nenv++] = arg;
+    return 0;
+}
+
+static int set_max_memory(struct run_options *o, const char *arg)
+{
+    uint64_t bytes;
+    if (parse_size(arg, &bytes) < 0)
+        return usage_error("--max-memory '%s': expected a size such as 65536, 64K, 64M or 1G", arg);
+    uint64_t pages = bytes / 65536;
+    if (pages == 0)
+        return usage_error("--max-memory '%s': less than one 64K page", arg);
+    if (pages > 65536)
+        return usage_error("--max-memory '%s': more than 4G, a 32-bit guest's limit", arg);
+    o->max_memory_pages = (uint32_t)pages;
+    return 0;
+}
+
+/* Options come before MODULE; the first argument that is not an option (or
+ * follows "--") is MODULE, and the guest's own arguments after it are never
+ * looked at.  Returns -1 when the run may go on, or the exit status. */
 static int parse_options(int argc, char **argv, struct run_options *o)
 {
-    enum { OPT_DIR = 256, OPT_ENV, OPT_INHERIT_ENV, OPT_MAX_MEMORY, OPT_VERBOSE };
-    static const struct option longopts[] = {
-        {"dir", required_argument, NULL, OPT_DIR},
-        {"env", required_argument, NULL, OPT_ENV},
-        {"inherit-env", no_argument, NULL, OPT_INHERIT_ENV},
-        {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
-        {"verbose", no_argument, NULL, OPT_VERBOSE},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
-    };
     memset(o, 0, sizeof *o);
-    /* Options may appear only before MODULE: "+" stops at the first
-     * non-option, so the guest's own arguments are never looked at. */
-    opterr = 0;
-    optind = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "+:hV", longopts, NULL)) != -1) {
-        switch (c) {
-        case OPT_DIR: {
-            wasi_preopen *d = realloc(o->dirs, (o->ndirs + 1) * sizeof *d);
-            if (!d)
-                return usage_error("%s", "out of memory");
-            o->dirs = d;
-            /* HOST::GUEST, split at the first "::"; optarg is ours to cut. */
-            char *sep = strstr(optarg, "::");
-            d[o->ndirs].host_path = optarg;
-            d[o->ndirs].guest_path = optarg;
-            if (sep) {
-                *sep = '\0';
-                d[o->ndirs].guest_path = sep + 2;
-            }
-            if (!*d[o->ndirs].host_path || !*d[o->ndirs].guest_path)
-                return usage_error("--dir '%s': expected HOST or HOST::GUEST", optarg);
-            o->ndirs++;
+    int i;
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i], *v;
+        int r;
+        if (a[0] != '-' || a[1] == '\0')
+            break;
+        if (!strcmp(a, "--")) {
+            i++;
             break;
         }
-        case OPT_ENV: {
-            const char *eq = strchr(optarg, '=');
-            if (!eq || eq == optarg)
-                return usage_error("--env '%s': expected KEY=VALUE", optarg);
-            const char **e = realloc(o->env, (o->nenv + 1) * sizeof *e);
-            if (!e)
-                return usage_error("%s", "out of memory");
-            o->env = e;
-            e[o->nenv++] = optarg;
-            break;
-        }
-        case OPT_INHERIT_ENV:
+        if ((r = option_value(argc, argv, &i, "--dir", &v)) != 0) {
+            if (r < 0 || add_dir(o, v))
+                return EXIT_USAGE;
+        } else if ((r = option_value(argc, argv, &i, "--env", &v)) != 0) {
+            if (r < 0 || add_env(o, v))
+                return EXIT_USAGE;
+        } else if ((r = option_value(argc, argv, &i, "--max-memory", &v)) != 0) {
+            if (r < 0 || set_max_memory(o, v))
+                return EXIT_USAGE;
+        } else if (!strcmp(a, "--inherit-env")) {
             o->inherit_env = true;
-            break;
-        case OPT_MAX_MEMORY: {
-            uint64_t bytes;
-            if (parse_size(optarg, &bytes) < 0)
-                return usage_error("--max-memory '%s': expected a size such as 65536, 64K, 64M or 1G",
-                                   optarg);
-            uint64_t pages = bytes / 65536;
-            if (pages == 0)
-                return usage_error("--max-memory '%s': less than one 64K page", optarg);
-            if (pages > 65536)
-                return usage_error("--max-memory '%s': more than 4G, a 32-bit guest's limit",
-                                   optarg);
-            o->max_memory_pages = (uint32_t)pages;
-            break;
-        }
-        case OPT_VERBOSE:
+        } else if (!strcmp(a, "--verbose")) {
             o->verbose = true;
-            break;
-        case 'h':
+        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             run_usage(stdout);
             return 0;
-        case 'V':
+        } else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
             printf("wasm-bpf %s\n", WASM_BPF_VERSION);
             return 0;
-        case ':':
-            return usage_error("option '%s' needs a value", argv[optind - 1]);
-        default:
-            return usage_error("unknown option '%s'", argv[optind - 1]);
+        } else {
+            /* Options of the OCI client would be tried here (same contract:
+             * 1 consumed, 0 not its own, -1 bad), e.g.
+             *   r = oci_parse_run_option(argc, argv, &i, &o->oci);  */
+            return usage_error("unknown option '%s'", a);
         }
     }
-    if (optind >= argc) {
+    if (i >= argc) {
         fprintf(stderr, "wasm-bpf run: no module given\n");
         run_usage(stderr);
         return EXIT_USAGE;
     }
-    o->module = argv[optind];
-    o->guest_argc = argc - optind;
-    o->guest_argv = argv + optind;
+    o->module = argv[i];
+    o->guest_argc = argc - i;
+    o->guest_argv = argv + i;
     return -1;
 }
 
