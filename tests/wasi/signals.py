@@ -12,6 +12,7 @@ Prints one line per check: "PASS name", "FAIL name: why" or "SKIP name: why".
 Usage: signals.py WASM_BPF SLEEP_WASM
 """
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -46,7 +47,7 @@ def check(name, mode, sig, stdout_kind, want_status):
             if stdout_kind == "file":
                 with open(tmp.name, "rb") as f:
                     got = f.read()
-            else:
+            elif select.select([proc.stdout], [], [], 0.05)[0]:
                 got += os.read(proc.stdout.fileno(), 4096)
             if got.decode(errors="replace") == want:
                 break
