@@ -4,7 +4,10 @@
  *   poll MS    poll() on stdin with a timeout (poll_oneoff with an fd)
  *   spin       compute forever (no host call at all)
  * Lines printed before blocking must reach stdout even if a signal ends
- * the run, whatever stdout is (terminal, pipe, file). */
+ * the run, whatever stdout is (terminal, pipe, file).  Two lines: wasi-libc
+ * writes the first one out whatever stdout is, and only then decides,
+ * with isatty(), whether to buffer the rest fully; the second one is lost
+ * when it does. */
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
