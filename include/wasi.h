@@ -72,9 +72,6 @@ int wasi_define(wasi_ctx *ctx, wasm_linker *l);
  * code 128 + signal).  A guest that called proc_exit gives 0. */
 int wasi_exit_signal(const wasi_ctx *ctx);
 
-/* Number of functions wasi_define() provides (46). */
-size_t wasi_function_count(void);
-
 #ifdef __cplusplus
 }
 #endif

@@ -563,14 +563,9 @@ static const struct {
     {"sock_shutdown", "(ii)i", wasi_sock_shutdown},
 };
 
-size_t wasi_function_count(void)
-{
-    return sizeof wasi_imports / sizeof wasi_imports[0];
-}
-
 int wasi_define(wasi_ctx *ctx, wasm_linker *l)
 {
-    for (size_t i = 0; i < wasi_function_count(); i++)
+    for (size_t i = 0; i < sizeof wasi_imports / sizeof wasi_imports[0]; i++)
         if (wasm_linker_define_func(l, "wasi_snapshot_preview1", wasi_imports[i].name,
                                     wasi_imports[i].signature, wasi_imports[i].fn, ctx) < 0)
             return -1;
