@@ -3,35 +3,21 @@
 # For each example: NAME.bpf.c -> NAME.bpf.o (clang -target bpf, DWARF
 # stripped, BTF kept) -> NAME.skel.h (`wasm-bpf gen skeleton`) -> NAME.wasm
 # (stock clang --target=wasm32-wasi, wasi-libc, the SDK in sdk/c).
-# vmlinux.h comes from the running kernel's BTF.
+# The BPF rules (bpf_object, vmlinux.h) are in mk/bpf.mk.
 #
 #   make run [DURATION=SECONDS]   runs bootstrap (until Ctrl-C, or that long)
 
 EXAMPLES := bootstrap execsnoop opensnoop runqlat uprobe xdp tc sockfilter sockops lsm fentry
 EX_DIR   := $(BUILD)/examples
 
-BPF_CLANG   ?= clang
-LLVM_STRIP  ?= llvm-strip
-WASM_CC     ?= clang
-BPF_ARCH    := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
-                 -e 's/ppc64le/powerpc/' -e 's/riscv64/riscv/' -e 's/s390x/s390/')
-BPF_CFLAGS  := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror
 WASM_CFLAGS := --target=wasm32-wasi -O2 -Wall -Wextra -Werror -Isdk/c
 WASM_LDFLAGS := -Wl,--export-table -Wl,--strip-debug
 SDK_HEADERS := sdk/c/libbpf-wasm.h sdk/c/wasm-bpf.h
 
-$(EX_DIR)/vmlinux.h:
-	@mkdir -p $(dir $@)
-	@test -r /sys/kernel/btf/vmlinux || { echo "examples: /sys/kernel/btf/vmlinux is missing: the kernel has no BTF" >&2; exit 1; }
-	$(Q)bpftool btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
-
 # $(1): example name
 define example_rules
-$(EX_DIR)/$(1)/$(1).bpf.o: examples/$(1)/$(1).bpf.c $(wildcard examples/$(1)/*.h) $(EX_DIR)/vmlinux.h
-	@mkdir -p $$(dir $$@)
-	@$$(if $$(Q),echo "  BPF     $$<")
-	$(Q)$(BPF_CLANG) $(BPF_CFLAGS) -I$(EX_DIR) -Iexamples/$(1) -c $$< -o $$@.full
-	$(Q)$(LLVM_STRIP) -g $$@.full -o $$@ && rm -f $$@.full
+$(EX_DIR)/$(1)/$(1).bpf.o: examples/$(1)/$(1).bpf.c $(wildcard examples/$(1)/*.h) $(VMLINUX_H)
+	$$(call bpf_object,$$@,$$<,examples/$(1))
 
 $(EX_DIR)/$(1)/$(1).skel.h: $(EX_DIR)/$(1)/$(1).bpf.o $(BIN)
 	@$$(if $$(Q),echo "  SKEL    $$@")

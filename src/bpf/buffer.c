@@ -1,7 +1,7 @@
 /* buffer.c: wasm_bpf_buffer_poll: ring buffers and perf event arrays.
  *
- * The first poll of a map fd creates its libbpf ring_buffer or perf_buffer
- * (one per fd, so an object may have several).  A poll then:
+ * The first poll of a map fd creates its libbpf ring_buffer (perf_buffers
+ * are made at load); there is one per fd, so an object may have several.  A poll then:
  *   1. delivers the perf records a previous poll left behind (below);
  *   2. consumes what is already there, without waiting;
  *   3. if nothing came, waits up to timeout_ms on an epoll set holding the
@@ -239,6 +239,19 @@ fail:
     return wb_fail(wi, err, "poll: cannot create a %s for map '%s': %s",
                    type == BPF_MAP_TYPE_RINGBUF ? "ring buffer" : "perf buffer",
                    bpf_map__name(map), strerror(-err));
+}
+
+/* Perf event arrays only receive samples once their perf events exist, so
+ * their buffers are made at load: no sample is lost before the first poll. */
+void wb_buffers_prepare(struct wb_instance *wi, struct wb_object *o)
+{
+    struct bpf_map *map;
+    bpf_object__for_each_map(map, o->obj) {
+        struct wb_buffer *b;
+        if (bpf_map__type(map) == BPF_MAP_TYPE_PERF_EVENT_ARRAY && bpf_map__fd(map) >= 0 &&
+            buffer_create(wi, o, bpf_map__fd(map), &b))
+            fprintf(stderr, "wasm-bpf: %s (the first poll will try again)\n", wi->last_error);
+    }
 }
 
 static void consume(struct wb_buffer *b)

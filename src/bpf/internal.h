@@ -112,6 +112,7 @@ void wb_detach_all(struct wb_object *o);
 /* buffer.c */
 wasm_status wb_poll(struct wb_instance *wi, struct wb_object *o, int fd, uint32_t cb, uint32_t ctx,
                     uint32_t data, uint32_t max, int timeout_ms, int32_t *result);
+void wb_buffers_prepare(struct wb_instance *wi, struct wb_object *o);
 void wb_buffers_free(struct wb_object *o);
 
 /* maps.c */

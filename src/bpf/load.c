@@ -155,6 +155,7 @@ uint64_t wb_load(struct wb_instance *wi, const void *bytes, size_t len)
         wb_fail(wi, err, "load: out of memory");
         goto fail;
     }
+    wb_buffers_prepare(wi, o);
     o->handle = ++wi->next_handle;
     o->next = wi->objects;
     wi->objects = o;
