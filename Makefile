@@ -50,7 +50,7 @@ BENCH_RUN   :=
 FUZZ_DEPS   :=
 RUN_CMD     := $(BIN) --help
 
-.PHONY: all deps run test test-build test-run spec test-asan bench fuzz clean
+.PHONY: all deps run test test-build test-run spec test-asan bench bench-build fuzz clean
 all: $(BIN) $(LIB)
 
 include $(sort $(wildcard mk/*.mk))
@@ -95,9 +95,12 @@ test-asan: deps
 	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	 scripts/run-tests.sh build-asan $(TEST_SUITES)
 
+# BENCH_RUN lists scripts; each is run with the build directory as argument.
 bench: deps
-	@$(MAKE) --no-print-directory all $(BENCH_DEPS)
-	@set -e; $(foreach b,$(BENCH_RUN),$(b);)
+	@$(MAKE) --no-print-directory bench-build
+	@set -e; $(foreach b,$(BENCH_RUN),$(b) $(BUILD);)
+
+bench-build: all $(BENCH_DEPS)
 
 fuzz: deps
 	@$(MAKE) --no-print-directory $(FUZZ_DEPS)

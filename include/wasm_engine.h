@@ -197,8 +197,10 @@ void wasm_instance_free(wasm_instance *inst);
 wasm_runtime *wasm_instance_runtime(const wasm_instance *inst);
 const wasm_module *wasm_instance_module(const wasm_instance *inst);
 
-/* Exports by name; NULL when absent or of another kind. */
+/* Exports by name; NULL when absent or of another kind.  Names may contain
+ * NUL bytes: wasm_instance_func_len takes the length. */
 wasm_func *wasm_instance_func(const wasm_instance *inst, const char *name);
+wasm_func *wasm_instance_func_len(const wasm_instance *inst, const char *name, size_t len);
 wasm_memory *wasm_instance_memory_export(const wasm_instance *inst, const char *name);
 wasm_table *wasm_instance_table_export(const wasm_instance *inst, const char *name);
 wasm_global *wasm_instance_global_export(const wasm_instance *inst, const char *name);

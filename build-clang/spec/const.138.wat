@@ -1,0 +1,1 @@
+(func (f32.const 0x1.ffffffp127) drop)

@@ -1,0 +1,1 @@
+(func (f64.const -0x1p1024) drop)

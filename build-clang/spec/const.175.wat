@@ -1,0 +1,1 @@
+(func (f64.const nan:0x0) drop)

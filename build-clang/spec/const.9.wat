@@ -1,0 +1,1 @@
+(func (i64.const 0x) drop)

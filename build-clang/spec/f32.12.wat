@@ -1,0 +1,1 @@
+(func (result f32) (f32.const nan:arithmetic))

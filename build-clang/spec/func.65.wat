@@ -1,0 +1,1 @@
+(func (nop) (param i32))

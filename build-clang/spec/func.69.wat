@@ -1,0 +1,1 @@
+(func (result i32) (param i32) (local.get 0))

@@ -1,0 +1,1 @@
+(func (result i32) (i32.const nan:arithmetic))

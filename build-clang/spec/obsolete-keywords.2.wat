@@ -1,0 +1,1 @@
+(func (local $i i32) (drop (get_local $i)))

@@ -1,0 +1,1 @@
+(func (drop (i32.wrap/i64 (i64.const 0))))

@@ -1,0 +1,1 @@
+(import "" "" (table $foo 1 funcref))(table $foo 1 funcref)

@@ -1,0 +1,1 @@
+(func (export "\f1\fd\80\80"))

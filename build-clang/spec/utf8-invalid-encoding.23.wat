@@ -1,0 +1,1 @@
+(func (export "\e0\7f\a0"))

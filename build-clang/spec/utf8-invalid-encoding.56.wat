@@ -1,0 +1,1 @@
+(func (export "\ed\7f\80"))

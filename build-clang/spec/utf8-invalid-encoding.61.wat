@@ -1,0 +1,1 @@
+(func (export "\ed\a0\80"))

@@ -1,0 +1,1 @@
+(func (export "\ed\c0\80"))

@@ -1,0 +1,1 @@
+(func (export "\ed\fd\80"))

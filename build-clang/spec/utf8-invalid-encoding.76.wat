@@ -1,0 +1,1 @@
+(func (export "\ef\7f\80"))

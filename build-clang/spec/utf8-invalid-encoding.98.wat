@@ -1,0 +1,1 @@
+(func (export "\f0\fd\90\90"))

@@ -1,0 +1,21 @@
+/* compile.h: validation and translation of function bodies (compile.c). */
+#ifndef WASM_COMPILE_H
+#define WASM_COMPILE_H
+
+#include "internal.h"
+
+typedef struct compiler compiler;
+
+compiler *compiler_new(wasm_module *m);
+/* Validate body [start, end) of bytes and append its code.  On failure
+ * fills err and returns false. */
+bool compiler_run(compiler *c, func_code *fc, const uint8_t *bytes, size_t start, size_t end,
+                  compile_error *err);
+/* Hand the code arena to the module and resolve every function's code
+ * pointer.  Returns false when out of memory. */
+bool compiler_finish(compiler *c);
+void compiler_free(compiler *c);
+/* Is this a single-byte opcode (or prefix) of Wasm 2.0 without SIMD? */
+bool opcode_exists(uint8_t op);
+
+#endif

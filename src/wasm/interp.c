@@ -1,0 +1,713 @@
+/* interp.c: the interpreter.
+ *
+ * Direct threading: every instruction starts with the address of its
+ * handler, and every handler ends by jumping to the next one (computed
+ * goto), so there is no central loop, no opcode decoding and no bounds
+ * arithmetic beyond what the compiler left in.  Operands are slot indices
+ * into the current frame (fp).  Wasm calls do not recurse in C: a call
+ * pushes a call_frame and jumps; only a host function calling back into
+ * Wasm (wasm_call) enters this function again.
+ *
+ * Out-of-bounds loads and stores fault on the guard region of the linear
+ * memory's reservation; runtime.c turns the fault into a trap.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <string.h>
+
+#include "internal.h"
+
+const void *interp_handlers[OP_COUNT];
+static code_t exit_code[2];           /* where a call made from the host returns to */
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+/* ------------------------------------------------------------------ */
+/* Value helpers                                                       */
+/* ------------------------------------------------------------------ */
+
+static inline float f32_of(uint64_t s)
+{
+    uint32_t u = (uint32_t)s;
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+static inline uint64_t f32_bits(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    return u;
+}
+static inline double f64_of(uint64_t s)
+{
+    double d;
+    memcpy(&d, &s, 8);
+    return d;
+}
+static inline uint64_t f64_bits(double d)
+{
+    uint64_t u;
+    memcpy(&u, &d, 8);
+    return u;
+}
+
+/* min/max: NaN if either is NaN (a + b propagates and quiets it), and
+ * -0 < +0, which C's comparisons do not see. */
+static inline float wasm_fminf(float a, float b)
+{
+    if (isnan(a) || isnan(b))
+        return a + b;
+    if (a == b)
+        return signbit(a) ? a : b;
+    return a < b ? a : b;
+}
+static inline float wasm_fmaxf(float a, float b)
+{
+    if (isnan(a) || isnan(b))
+        return a + b;
+    if (a == b)
+        return signbit(a) ? b : a;
+    return a > b ? a : b;
+}
+static inline double wasm_fmin(double a, double b)
+{
+    if (isnan(a) || isnan(b))
+        return a + b;
+    if (a == b)
+        return signbit(a) ? a : b;
+    return a < b ? a : b;
+}
+static inline double wasm_fmax(double a, double b)
+{
+    if (isnan(a) || isnan(b))
+        return a + b;
+    if (a == b)
+        return signbit(a) ? b : a;
+    return a > b ? a : b;
+}
+
+/* Rounding functions of libm return a signalling NaN unchanged; Wasm wants
+ * it quieted (an arithmetic NaN). */
+#define QUIETING(name, T, fn) static inline T name(T x) { return isnan(x) ? x + x : fn(x); }
+QUIETING(wasm_ceilf, float, ceilf)
+QUIETING(wasm_floorf, float, floorf)
+QUIETING(wasm_truncf, float, truncf)
+QUIETING(wasm_nearestf, float, nearbyintf)
+QUIETING(wasm_ceil, double, ceil)
+QUIETING(wasm_floor, double, floor)
+QUIETING(wasm_trunc, double, trunc)
+QUIETING(wasm_nearest, double, nearbyint)
+
+static inline uint32_t rotl32(uint32_t a, uint32_t b) { return (a << (b & 31)) | (a >> (-b & 31)); }
+static inline uint32_t rotr32(uint32_t a, uint32_t b) { return (a >> (b & 31)) | (a << (-b & 31)); }
+static inline uint64_t rotl64(uint64_t a, uint64_t b) { return (a << (b & 63)) | (a >> (-b & 63)); }
+static inline uint64_t rotr64(uint64_t a, uint64_t b) { return (a >> (b & 63)) | (a << (-b & 63)); }
+
+/* Saturating conversions (non-trapping float-to-int). */
+static inline uint64_t sat_i32_s(double d)
+{
+    if (isnan(d)) return 0;
+    if (d <= -2147483648.0) return (uint32_t)INT32_MIN;
+    if (d >= 2147483647.0) return (uint32_t)INT32_MAX;
+    return (uint32_t)(int32_t)d;
+}
+static inline uint64_t sat_i32_u(double d)
+{
+    if (isnan(d) || d <= 0) return 0;
+    if (d >= 4294967295.0) return UINT32_MAX;
+    return (uint32_t)d;
+}
+static inline uint64_t sat_i64_s(double d)
+{
+    if (isnan(d)) return 0;
+    if (d <= -9223372036854775808.0) return (uint64_t)INT64_MIN;
+    if (d >= 9223372036854775808.0) return (uint64_t)INT64_MAX;
+    return (uint64_t)(int64_t)d;
+}
+static inline uint64_t sat_i64_u(double d)
+{
+    if (isnan(d) || d <= 0) return 0;
+    if (d >= 18446744073709551616.0) return UINT64_MAX;
+    return (uint64_t)d;
+}
+/* f32 inputs go through these too: every f32 is exactly a double. */
+
+/* ------------------------------------------------------------------ */
+/* The interpreter                                                     */
+/* ------------------------------------------------------------------ */
+
+/* Operand word i of the current instruction (after the two handler words). */
+#define W(i) (pc[2 + (i)])
+#define SW(i) ((int32_t)pc[2 + (i)])
+#define S(i) fp[W(i)]
+#define U32(i) ((uint32_t)fp[W(i)])
+#define I32(i) ((int32_t)(uint32_t)fp[W(i)])
+#define U64(i) (fp[W(i)])
+#define I64(i) ((int64_t)fp[W(i)])
+#define F32(i) f32_of(fp[W(i)])
+#define F64(i) f64_of(fp[W(i)])
+
+#define DISPATCH()                          \
+    do {                                    \
+        const void *h_;                     \
+        memcpy(&h_, pc, sizeof h_);         \
+        goto *h_;                           \
+    } while (0)
+#define NEXT(words)                         \
+    do {                                    \
+        pc += (words);                      \
+        DISPATCH();                         \
+    } while (0)
+
+#ifdef WASM_ENGINE_FUEL
+#define CHECK_FUEL() if (unlikely(rt->fuel-- == 0)) { rt->fuel = 0; TRAP(WASM_TRAP_OUT_OF_FUEL); }
+#else
+#define CHECK_FUEL()
+#endif
+/* At calls and loop back-edges. */
+#define CHECK_INTERRUPT()                                  \
+    do {                                                   \
+        if (unlikely(rt->interrupt))                       \
+            TRAP(WASM_TRAP_INTERRUPTED);                   \
+        CHECK_FUEL();                                      \
+    } while (0)
+
+/* A taken branch; offsets are relative to the branch instruction and only
+ * loops branch backwards (or to themselves). */
+#define BRANCH(off)                                        \
+    do {                                                   \
+        int32_t o_ = (off);                                \
+        if (o_ <= 0)                                       \
+            CHECK_INTERRUPT();                             \
+        pc += o_;                                          \
+        DISPATCH();                                        \
+    } while (0)
+
+#define TRAP(s)          \
+    do {                 \
+        status = (s);    \
+        goto trap;       \
+    } while (0)
+
+/* Locals start at zero.  Functions have few of them: the empty asm keeps
+ * the compiler from turning the loop into a call to memset. */
+#define ZERO_LOCALS(frame, fn)                                         \
+    do {                                                               \
+        for (uint32_t i_ = (fn)->nparams; i_ < (fn)->nlocals; i_++) {  \
+            (frame)[i_] = 0;                                           \
+            __asm__("" : "+r"(i_));                                    \
+        }                                                              \
+    } while (0)
+
+#define MEM(slot, off) (mem + (uint64_t)(uint32_t)fp[slot] + (uint64_t)(off))
+
+/* Integer binary operations: the slot form (d, a, b) and the immediate form
+ * (d, a, imm).  i64 immediates are sign-extended 32-bit values. */
+#define IBIN32(NAME, EXPR)                                                   \
+    L_I32_##NAME: { uint32_t a = U32(1), b = U32(2); S(0) = (uint32_t)(EXPR); NEXT(5); } \
+    L_I32_##NAME##_I: { uint32_t a = U32(1), b = W(2); S(0) = (uint32_t)(EXPR); NEXT(5); }
+#define IBIN64(NAME, EXPR)                                                   \
+    L_I64_##NAME: { uint64_t a = U64(1), b = U64(2); S(0) = (uint64_t)(EXPR); NEXT(5); } \
+    L_I64_##NAME##_I: { uint64_t a = U64(1), b = (uint64_t)(int64_t)(int32_t)W(2); S(0) = (uint64_t)(EXPR); NEXT(5); }
+/* Comparisons produce an i32 in both widths. */
+#define ICMP32(NAME, T, OP)                                                  \
+    L_I32_##NAME: { S(0) = (T)U32(1) OP (T)U32(2); NEXT(5); }                \
+    L_I32_##NAME##_I: { S(0) = (T)U32(1) OP (T)W(2); NEXT(5); }              \
+    L_BR_I32_##NAME: { if ((T)U32(0) OP (T)U32(1)) BRANCH(SW(2)); NEXT(5); } \
+    L_BR_I32_##NAME##_I: { if ((T)U32(0) OP (T)W(1)) BRANCH(SW(2)); NEXT(5); }
+#define ICMP64(NAME, T, OP)                                                  \
+    L_I64_##NAME: { S(0) = (T)U64(1) OP (T)U64(2); NEXT(5); }                \
+    L_I64_##NAME##_I: { S(0) = (T)U64(1) OP (T)(int64_t)(int32_t)W(2); NEXT(5); } \
+    L_BR_I64_##NAME: { if ((T)U64(0) OP (T)U64(1)) BRANCH(SW(2)); NEXT(5); } \
+    L_BR_I64_##NAME##_I: { if ((T)U64(0) OP (T)(int64_t)(int32_t)W(1)) BRANCH(SW(2)); NEXT(5); }
+
+#define FBIN32(NAME, EXPR) L_F32_##NAME: { float a = F32(1), b = F32(2); S(0) = f32_bits(EXPR); NEXT(5); }
+#define FBIN64(NAME, EXPR) L_F64_##NAME: { double a = F64(1), b = F64(2); S(0) = f64_bits(EXPR); NEXT(5); }
+#define FCMP32(NAME, OP) L_F32_##NAME: { S(0) = (uint32_t)(F32(1) OP F32(2)); NEXT(5); }
+#define FCMP64(NAME, OP) L_F64_##NAME: { S(0) = (uint32_t)(F64(1) OP F64(2)); NEXT(5); }
+#define UNOP(LABEL, EXPR) L_##LABEL: { uint64_t x = U64(1); (void)x; S(0) = (EXPR); NEXT(4); }
+
+static wasm_status run(wasm_runtime *rt, wasm_func *entry, uint64_t *fp, bool init_only)
+{
+    static const void *const labels[OP_COUNT] = {
+#define X(name) &&L_##name,
+        WASM_OPS(X)
+#undef X
+    };
+    if (init_only) {
+        memcpy(interp_handlers, labels, sizeof labels);
+        memcpy(exit_code, &labels[OP_EXIT], sizeof labels[0]);
+        return WASM_OK;
+    }
+
+    wasm_status status;
+    wasm_instance *inst = entry->inst;
+    uint8_t *mem = inst->mem_base;
+    const func_code *fc = entry->code;
+    uint64_t *const stack_end = rt->stack_end;
+    call_frame *const frames_end = rt->frames_end;
+    call_frame *cf = rt->cf;
+    const code_t *pc;
+
+    if (unlikely(cf + 1 >= frames_end || fp + fc->frame_slots > stack_end)) {
+        pc = exit_code;
+        TRAP(WASM_TRAP_STACK_EXHAUSTED);
+    }
+    cf++;
+    cf->ret_pc = exit_code;
+    cf->fp = fp;
+    cf->inst = inst;
+    cf->fn = fc;
+    rt->cf = cf;
+    ZERO_LOCALS(fp, fc);
+    pc = fc->code;
+    DISPATCH();
+
+L_EXIT:
+    return WASM_OK;
+
+L_UNREACHABLE:
+    TRAP(WASM_TRAP_UNREACHABLE);
+
+L_MOV: S(0) = S(1); NEXT(4);
+L_CONST32: S(0) = W(1); NEXT(4);
+L_CONST64: S(0) = (uint64_t)W(1) | (uint64_t)W(2) << 32; NEXT(5);
+L_SELECT: S(0) = U32(3) ? S(1) : S(2); NEXT(6);
+
+L_BR: BRANCH(SW(0));
+L_BR_NZ: if (U32(0)) BRANCH(SW(1)); NEXT(4);
+L_BR_Z: if (!U32(0)) BRANCH(SW(1)); NEXT(4);
+L_BR_NZ64: if (U64(0)) BRANCH(SW(1)); NEXT(4);
+L_BR_Z64: if (!U64(0)) BRANCH(SW(1)); NEXT(4);
+L_BR_TABLE: {
+    uint32_t i = U32(0), n = W(1);
+    BRANCH(SW(2 + (i < n ? i : n)));
+}
+
+L_RET1:
+    fp[0] = S(0);
+    /* fall through */
+L_RET:
+    pc = cf->ret_pc;
+    fp = cf->fp;
+    inst = cf->inst;
+    mem = inst->mem_base;
+    cf--;
+    rt->cf = cf;
+    DISPATCH();
+
+L_CALL: {
+    const func_code *callee;
+    memcpy(&callee, &pc[2], sizeof callee);
+    uint64_t *nfp = fp + W(2);
+    if (unlikely(cf + 1 >= frames_end || nfp + callee->frame_slots > stack_end))
+        TRAP(WASM_TRAP_STACK_EXHAUSTED);
+    CHECK_INTERRUPT();
+    cf++;
+    cf->ret_pc = pc + 5;
+    cf->fp = fp;
+    cf->inst = inst;
+    cf->fn = callee;
+    rt->cf = cf;
+    ZERO_LOCALS(nfp, callee);
+    fp = nfp;
+    pc = callee->code;
+    DISPATCH();
+}
+
+    {
+        wasm_func *f;
+        uint64_t *nfp;
+        const code_t *ret_pc;
+L_CALL_IMPORT:
+        f = inst->funcs[W(0)];
+        nfp = fp + W(1);
+        ret_pc = pc + 4;
+        goto call_func;
+L_CALL_INDIRECT: {
+        wasm_table *t = inst->tables[W(0)];
+        uint32_t i = U32(2);
+        if (unlikely(i >= t->size))
+            TRAP(WASM_TRAP_TABLE_OOB);
+        f = (wasm_func *)(uintptr_t)t->elems[i];
+        if (unlikely(!f))
+            TRAP(WASM_TRAP_NULL_FUNC);
+        if (unlikely(f->type_id != W(1)))
+            TRAP(WASM_TRAP_INDIRECT_TYPE);
+        nfp = fp + W(3);
+        ret_pc = pc + 6;
+        }
+call_func:
+        CHECK_INTERRUPT();
+        if (f->host) {
+            uint32_t np = f->type->nparams, nr = f->type->nresults;
+            rt->sp = nfp + (np > nr ? np : nr);
+            pc = ret_pc;   /* so that a trap names this function */
+            status = f->host(inst, f->userdata, (wasm_value *)nfp);
+            if (unlikely(status != WASM_OK)) {
+                rt->cf = cf;
+                return status;
+            }
+            DISPATCH();
+        }
+        const func_code *callee = f->code;
+        if (unlikely(cf + 1 >= frames_end || nfp + callee->frame_slots > stack_end))
+            TRAP(WASM_TRAP_STACK_EXHAUSTED);
+        cf++;
+        cf->ret_pc = ret_pc;
+        cf->fp = fp;
+        cf->inst = inst;
+        cf->fn = callee;
+        rt->cf = cf;
+        ZERO_LOCALS(nfp, callee);
+        fp = nfp;
+        inst = f->inst;
+        mem = inst->mem_base;
+        pc = callee->code;
+        DISPATCH();
+    }
+
+L_GLOBAL_GET: S(0) = *inst->globals[W(1)]; NEXT(4);
+L_GLOBAL_SET: *inst->globals[W(0)] = S(1); NEXT(4);
+
+    /* ---- integers ---- */
+    IBIN32(ADD, a + b)
+    IBIN32(SUB, a - b)
+    IBIN32(MUL, a * b)
+    IBIN32(AND, a & b)
+    IBIN32(OR, a | b)
+    IBIN32(XOR, a ^ b)
+    IBIN32(SHL, a << (b & 31))
+    IBIN32(SHR_S, (int32_t)a >> (b & 31))
+    IBIN32(SHR_U, a >> (b & 31))
+    IBIN32(ROTL, rotl32(a, b))
+    IBIN32(ROTR, rotr32(a, b))
+    ICMP32(EQ, uint32_t, ==)
+    ICMP32(NE, uint32_t, !=)
+    ICMP32(LT_S, int32_t, <)
+    ICMP32(LT_U, uint32_t, <)
+    ICMP32(GT_S, int32_t, >)
+    ICMP32(GT_U, uint32_t, >)
+    ICMP32(LE_S, int32_t, <=)
+    ICMP32(LE_U, uint32_t, <=)
+    ICMP32(GE_S, int32_t, >=)
+    ICMP32(GE_U, uint32_t, >=)
+
+    IBIN64(ADD, a + b)
+    IBIN64(SUB, a - b)
+    IBIN64(MUL, a * b)
+    IBIN64(AND, a & b)
+    IBIN64(OR, a | b)
+    IBIN64(XOR, a ^ b)
+    IBIN64(SHL, a << (b & 63))
+    IBIN64(SHR_S, (int64_t)a >> (b & 63))
+    IBIN64(SHR_U, a >> (b & 63))
+    IBIN64(ROTL, rotl64(a, b))
+    IBIN64(ROTR, rotr64(a, b))
+    ICMP64(EQ, uint64_t, ==)
+    ICMP64(NE, uint64_t, !=)
+    ICMP64(LT_S, int64_t, <)
+    ICMP64(LT_U, uint64_t, <)
+    ICMP64(GT_S, int64_t, >)
+    ICMP64(GT_U, uint64_t, >)
+    ICMP64(LE_S, int64_t, <=)
+    ICMP64(LE_U, uint64_t, <=)
+    ICMP64(GE_S, int64_t, >=)
+    ICMP64(GE_U, uint64_t, >=)
+
+L_I32_DIV_S: {
+    int32_t a = I32(1), b = I32(2);
+    if (unlikely(b == 0)) TRAP(WASM_TRAP_DIV_ZERO);
+    if (unlikely(a == INT32_MIN && b == -1)) TRAP(WASM_TRAP_INT_OVERFLOW);
+    S(0) = (uint32_t)(a / b);
+    NEXT(5);
+}
+L_I32_DIV_U: {
+    uint32_t a = U32(1), b = U32(2);
+    if (unlikely(b == 0)) TRAP(WASM_TRAP_DIV_ZERO);
+    S(0) = a / b;
+    NEXT(5);
+}
+L_I32_REM_S: {
+    int32_t a = I32(1), b = I32(2);
+    if (unlikely(b == 0)) TRAP(WASM_TRAP_DIV_ZERO);
+    S(0) = b == -1 ? 0 : (uint32_t)(a % b);
+    NEXT(5);
+}
+L_I32_REM_U: {
+    uint32_t a = U32(1), b = U32(2);
+    if (unlikely(b == 0)) TRAP(WASM_TRAP_DIV_ZERO);
+    S(0) = a % b;
+    NEXT(5);
+}
+L_I64_DIV_S: {
+    int64_t a = I64(1), b = I64(2);
+    if (unlikely(b == 0)) TRAP(WASM_TRAP_DIV_ZERO);
+    if (unlikely(a == INT64_MIN && b == -1)) TRAP(WASM_TRAP_INT_OVERFLOW);
+    S(0) = (uint64_t)(a / b);
+    NEXT(5);
+}
+L_I64_DIV_U: {
+    uint64_t a = U64(1), b = U64(2);
+    if (unlikely(b == 0)) TRAP(WASM_TRAP_DIV_ZERO);
+    S(0) = a / b;
+    NEXT(5);
+}
+L_I64_REM_S: {
+    int64_t a = I64(1), b = I64(2);
+    if (unlikely(b == 0)) TRAP(WASM_TRAP_DIV_ZERO);
+    S(0) = b == -1 ? 0 : (uint64_t)(a % b);
+    NEXT(5);
+}
+L_I64_REM_U: {
+    uint64_t a = U64(1), b = U64(2);
+    if (unlikely(b == 0)) TRAP(WASM_TRAP_DIV_ZERO);
+    S(0) = a % b;
+    NEXT(5);
+}
+
+    UNOP(I32_EQZ, (uint32_t)x == 0)
+    UNOP(I32_CLZ, (uint32_t)x ? (uint64_t)__builtin_clz((uint32_t)x) : 32)
+    UNOP(I32_CTZ, (uint32_t)x ? (uint64_t)__builtin_ctz((uint32_t)x) : 32)
+    UNOP(I32_POPCNT, (uint64_t)__builtin_popcount((uint32_t)x))
+    UNOP(I32_EXTEND8_S, (uint32_t)(int32_t)(int8_t)x)
+    UNOP(I32_EXTEND16_S, (uint32_t)(int32_t)(int16_t)x)
+    UNOP(I64_EQZ, x == 0)
+    UNOP(I64_CLZ, x ? (uint64_t)__builtin_clzll(x) : 64)
+    UNOP(I64_CTZ, x ? (uint64_t)__builtin_ctzll(x) : 64)
+    UNOP(I64_POPCNT, (uint64_t)__builtin_popcountll(x))
+    UNOP(I64_EXTEND8_S, (uint64_t)(int64_t)(int8_t)x)
+    UNOP(I64_EXTEND16_S, (uint64_t)(int64_t)(int16_t)x)
+    UNOP(I64_EXTEND32_S, (uint64_t)(int64_t)(int32_t)x)
+    UNOP(I64_EXTEND_I32_U, (uint32_t)x)
+
+    /* ---- floats ---- */
+    FBIN32(ADD, a + b)
+    FBIN32(SUB, a - b)
+    FBIN32(MUL, a * b)
+    FBIN32(DIV, a / b)
+    FBIN32(MIN, wasm_fminf(a, b))
+    FBIN32(MAX, wasm_fmaxf(a, b))
+L_F32_COPYSIGN: S(0) = (U32(1) & 0x7fffffffu) | (U32(2) & 0x80000000u); NEXT(5);
+    FCMP32(EQ, ==)
+    FCMP32(NE, !=)
+    FCMP32(LT, <)
+    FCMP32(GT, >)
+    FCMP32(LE, <=)
+    FCMP32(GE, >=)
+    FBIN64(ADD, a + b)
+    FBIN64(SUB, a - b)
+    FBIN64(MUL, a * b)
+    FBIN64(DIV, a / b)
+    FBIN64(MIN, wasm_fmin(a, b))
+    FBIN64(MAX, wasm_fmax(a, b))
+L_F64_COPYSIGN: S(0) = (U64(1) & 0x7fffffffffffffffull) | (U64(2) & 0x8000000000000000ull); NEXT(5);
+    FCMP64(EQ, ==)
+    FCMP64(NE, !=)
+    FCMP64(LT, <)
+    FCMP64(GT, >)
+    FCMP64(LE, <=)
+    FCMP64(GE, >=)
+
+    /* abs, neg and copysign only touch the sign bit (NaN payloads stay) */
+    UNOP(F32_ABS, (uint32_t)x & 0x7fffffffu)
+    UNOP(F32_NEG, ((uint32_t)x ^ 0x80000000u))
+    UNOP(F32_CEIL, f32_bits(wasm_ceilf(f32_of(x))))
+    UNOP(F32_FLOOR, f32_bits(wasm_floorf(f32_of(x))))
+    UNOP(F32_TRUNC, f32_bits(wasm_truncf(f32_of(x))))
+    UNOP(F32_NEAREST, f32_bits(wasm_nearestf(f32_of(x))))
+    UNOP(F32_SQRT, f32_bits(sqrtf(f32_of(x))))
+    UNOP(F64_ABS, x & 0x7fffffffffffffffull)
+    UNOP(F64_NEG, x ^ 0x8000000000000000ull)
+    UNOP(F64_CEIL, f64_bits(wasm_ceil(f64_of(x))))
+    UNOP(F64_FLOOR, f64_bits(wasm_floor(f64_of(x))))
+    UNOP(F64_TRUNC, f64_bits(wasm_trunc(f64_of(x))))
+    UNOP(F64_NEAREST, f64_bits(wasm_nearest(f64_of(x))))
+    UNOP(F64_SQRT, f64_bits(sqrt(f64_of(x))))
+
+L_I32_TRUNC_F32_S: {
+    float f = F32(1);
+    if (unlikely(isnan(f))) TRAP(WASM_TRAP_INVALID_CONVERSION);
+    if (unlikely(!(f >= -2147483648.0f && f < 2147483648.0f))) TRAP(WASM_TRAP_INT_OVERFLOW);
+    S(0) = (uint32_t)(int32_t)f;
+    NEXT(4);
+}
+L_I32_TRUNC_F32_U: {
+    float f = F32(1);
+    if (unlikely(isnan(f))) TRAP(WASM_TRAP_INVALID_CONVERSION);
+    if (unlikely(!(f > -1.0f && f < 4294967296.0f))) TRAP(WASM_TRAP_INT_OVERFLOW);
+    S(0) = (uint32_t)f;
+    NEXT(4);
+}
+L_I32_TRUNC_F64_S: {
+    double d = F64(1);
+    if (unlikely(isnan(d))) TRAP(WASM_TRAP_INVALID_CONVERSION);
+    if (unlikely(!(d > -2147483649.0 && d < 2147483648.0))) TRAP(WASM_TRAP_INT_OVERFLOW);
+    S(0) = (uint32_t)(int32_t)d;
+    NEXT(4);
+}
+L_I32_TRUNC_F64_U: {
+    double d = F64(1);
+    if (unlikely(isnan(d))) TRAP(WASM_TRAP_INVALID_CONVERSION);
+    if (unlikely(!(d > -1.0 && d < 4294967296.0))) TRAP(WASM_TRAP_INT_OVERFLOW);
+    S(0) = (uint32_t)d;
+    NEXT(4);
+}
+L_I64_TRUNC_F32_S: {
+    float f = F32(1);
+    if (unlikely(isnan(f))) TRAP(WASM_TRAP_INVALID_CONVERSION);
+    if (unlikely(!(f >= -9223372036854775808.0f && f < 9223372036854775808.0f)))
+        TRAP(WASM_TRAP_INT_OVERFLOW);
+    S(0) = (uint64_t)(int64_t)f;
+    NEXT(4);
+}
+L_I64_TRUNC_F32_U: {
+    float f = F32(1);
+    if (unlikely(isnan(f))) TRAP(WASM_TRAP_INVALID_CONVERSION);
+    if (unlikely(!(f > -1.0f && f < 18446744073709551616.0f))) TRAP(WASM_TRAP_INT_OVERFLOW);
+    S(0) = (uint64_t)f;
+    NEXT(4);
+}
+L_I64_TRUNC_F64_S: {
+    double d = F64(1);
+    if (unlikely(isnan(d))) TRAP(WASM_TRAP_INVALID_CONVERSION);
+    if (unlikely(!(d >= -9223372036854775808.0 && d < 9223372036854775808.0)))
+        TRAP(WASM_TRAP_INT_OVERFLOW);
+    S(0) = (uint64_t)(int64_t)d;
+    NEXT(4);
+}
+L_I64_TRUNC_F64_U: {
+    double d = F64(1);
+    if (unlikely(isnan(d))) TRAP(WASM_TRAP_INVALID_CONVERSION);
+    if (unlikely(!(d > -1.0 && d < 18446744073709551616.0))) TRAP(WASM_TRAP_INT_OVERFLOW);
+    S(0) = (uint64_t)d;
+    NEXT(4);
+}
+    UNOP(I32_TRUNC_SAT_F32_S, sat_i32_s(f32_of(x)))
+    UNOP(I32_TRUNC_SAT_F32_U, sat_i32_u(f32_of(x)))
+    UNOP(I32_TRUNC_SAT_F64_S, sat_i32_s(f64_of(x)))
+    UNOP(I32_TRUNC_SAT_F64_U, sat_i32_u(f64_of(x)))
+    UNOP(I64_TRUNC_SAT_F32_S, sat_i64_s(f32_of(x)))
+    UNOP(I64_TRUNC_SAT_F32_U, sat_i64_u(f32_of(x)))
+    UNOP(I64_TRUNC_SAT_F64_S, sat_i64_s(f64_of(x)))
+    UNOP(I64_TRUNC_SAT_F64_U, sat_i64_u(f64_of(x)))
+    UNOP(F32_CONVERT_I32_S, f32_bits((float)(int32_t)x))
+    UNOP(F32_CONVERT_I32_U, f32_bits((float)(uint32_t)x))
+    UNOP(F32_CONVERT_I64_S, f32_bits((float)(int64_t)x))
+    UNOP(F32_CONVERT_I64_U, f32_bits((float)x))
+    UNOP(F64_CONVERT_I32_S, f64_bits((double)(int32_t)x))
+    UNOP(F64_CONVERT_I32_U, f64_bits((double)(uint32_t)x))
+    UNOP(F64_CONVERT_I64_S, f64_bits((double)(int64_t)x))
+    UNOP(F64_CONVERT_I64_U, f64_bits((double)x))
+    UNOP(F32_DEMOTE_F64, f32_bits((float)f64_of(x)))
+    UNOP(F64_PROMOTE_F32, f64_bits((double)f32_of(x)))
+
+    /* ---- memory ---- */
+L_LD8S: S(0) = (uint64_t)(int64_t)*(int8_t *)MEM(W(1), W(2)); NEXT(5);
+L_LD8U: S(0) = *(uint8_t *)MEM(W(1), W(2)); NEXT(5);
+L_LD16S: { int16_t v; memcpy(&v, MEM(W(1), W(2)), 2); S(0) = (uint64_t)(int64_t)v; NEXT(5); }
+L_LD16U: { uint16_t v; memcpy(&v, MEM(W(1), W(2)), 2); S(0) = v; NEXT(5); }
+L_LD32S: { int32_t v; memcpy(&v, MEM(W(1), W(2)), 4); S(0) = (uint64_t)(int64_t)v; NEXT(5); }
+L_LD32U: { uint32_t v; memcpy(&v, MEM(W(1), W(2)), 4); S(0) = v; NEXT(5); }
+L_LD64: { uint64_t v; memcpy(&v, MEM(W(1), W(2)), 8); S(0) = v; NEXT(5); }
+L_ST8: *(uint8_t *)MEM(W(0), W(2)) = (uint8_t)S(1); NEXT(5);
+L_ST16: { uint16_t v = (uint16_t)S(1); memcpy(MEM(W(0), W(2)), &v, 2); NEXT(5); }
+L_ST32: { uint32_t v = (uint32_t)S(1); memcpy(MEM(W(0), W(2)), &v, 4); NEXT(5); }
+L_ST64: { uint64_t v = S(1); memcpy(MEM(W(0), W(2)), &v, 8); NEXT(5); }
+
+L_MEMORY_SIZE: S(0) = inst->mem->pages; NEXT(3);
+L_MEMORY_GROW: S(0) = (uint32_t)(int32_t)memory_grow(inst->mem, U32(1)); NEXT(4);
+L_MEMORY_FILL: {
+    uint64_t d = U32(0), n = U32(2);
+    if (unlikely(d + n > inst->mem->size)) TRAP(WASM_TRAP_MEMORY_OOB);
+    memset(mem + d, (int)(uint8_t)S(1), n);
+    NEXT(5);
+}
+L_MEMORY_COPY: {
+    uint64_t d = U32(0), s = U32(1), n = U32(2), size = inst->mem->size;
+    if (unlikely(d + n > size || s + n > size)) TRAP(WASM_TRAP_MEMORY_OOB);
+    memmove(mem + d, mem + s, n);
+    NEXT(5);
+}
+L_MEMORY_INIT: {
+    uint32_t seg = W(0);
+    uint64_t d = U32(1), s = U32(2), n = U32(3);
+    uint64_t len = inst->data_dropped[seg] ? 0 : inst->mod->datas[seg].size;
+    if (unlikely(s + n > len || d + n > inst->mem->size)) TRAP(WASM_TRAP_MEMORY_OOB);
+    if (n)
+        memcpy(mem + d, inst->mod->datas[seg].bytes + s, n);
+    NEXT(6);
+}
+L_DATA_DROP: inst->data_dropped[W(0)] = 1; NEXT(3);
+
+    /* ---- tables and references ---- */
+L_TABLE_GET: {
+    wasm_table *t = inst->tables[W(1)];
+    uint32_t i = U32(2);
+    if (unlikely(i >= t->size)) TRAP(WASM_TRAP_TABLE_OOB);
+    S(0) = t->elems[i];
+    NEXT(5);
+}
+L_TABLE_SET: {
+    wasm_table *t = inst->tables[W(0)];
+    uint32_t i = U32(1);
+    if (unlikely(i >= t->size)) TRAP(WASM_TRAP_TABLE_OOB);
+    t->elems[i] = S(2);
+    NEXT(5);
+}
+L_TABLE_SIZE: S(0) = inst->tables[W(1)]->size; NEXT(4);
+L_TABLE_GROW: S(0) = (uint32_t)(int32_t)table_grow(inst->tables[W(1)], U32(3), S(2)); NEXT(6);
+L_TABLE_FILL: {
+    wasm_table *t = inst->tables[W(0)];
+    uint64_t i = U32(1), n = U32(3);
+    uint64_t v = S(2);
+    if (unlikely(i + n > t->size)) TRAP(WASM_TRAP_TABLE_OOB);
+    for (uint64_t k = 0; k < n; k++)
+        t->elems[i + k] = v;
+    NEXT(6);
+}
+L_TABLE_COPY: {
+    wasm_table *dt = inst->tables[W(0)], *st = inst->tables[W(1)];
+    uint64_t d = U32(2), s = U32(3), n = U32(4);
+    if (unlikely(d + n > dt->size || s + n > st->size)) TRAP(WASM_TRAP_TABLE_OOB);
+    if (n)
+        memmove(dt->elems + d, st->elems + s, n * sizeof *dt->elems);
+    NEXT(7);
+}
+L_TABLE_INIT: {
+    wasm_table *t = inst->tables[W(0)];
+    uint32_t seg = W(1);
+    uint64_t d = U32(2), s = U32(3), n = U32(4);
+    uint64_t len = inst->elem_dropped[seg] ? 0 : inst->mod->elems[seg].count;
+    if (unlikely(s + n > len || d + n > t->size)) TRAP(WASM_TRAP_TABLE_OOB);
+    if (n)
+        memcpy(t->elems + d, inst->elem_values[seg] + s, n * sizeof *t->elems);
+    NEXT(7);
+}
+L_ELEM_DROP: inst->elem_dropped[W(0)] = 1; NEXT(3);
+L_REF_FUNC: S(0) = (uint64_t)(uintptr_t)inst->funcs[W(1)]; NEXT(4);
+L_REF_IS_NULL: S(0) = S(1) == 0; NEXT(4);
+
+trap:
+    rt->cf = cf;
+    return trap_set(rt, status, cf->fn);
+}
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+static void init_handlers(void)
+{
+    run(NULL, NULL, NULL, true);
+}
+
+void interp_init(void)
+{
+    pthread_once(&init_once, init_handlers);
+}
+
+wasm_status interp_call(wasm_runtime *rt, wasm_func *f, uint64_t *fp)
+{
+    return run(rt, f, fp, false);
+}

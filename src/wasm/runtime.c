@@ -1,0 +1,517 @@
+/* runtime.c: the value stack and call frames, linear memories, tables and
+ * globals, calls from the host into Wasm, traps, interrupts, and the fault
+ * handler that turns an out-of-bounds access into a trap.
+ *
+ * Linear memory: each memory reserves 8 GiB of address space with no
+ * access and opens the first pages as it grows.  A Wasm address is a
+ * 32-bit index plus a 32-bit offset, so every access the interpreter can
+ * compute lands inside the reservation; one beyond the memory's size hits
+ * the inaccessible part and faults, and the handler (for a fault inside a
+ * reservation of the running runtime only) jumps back to wasm_call. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define RESERVATION ((size_t)8 << 30 | WASM_PAGE_SIZE)
+
+__thread wasm_runtime *wasm_current_runtime;
+
+/* ------------------------------------------------------------------ */
+/* Fault handling                                                      */
+/* ------------------------------------------------------------------ */
+
+static struct sigaction previous_segv, previous_bus;
+
+static bool fault_in_memory(const wasm_runtime *rt, const void *addr)
+{
+    for (const wasm_memory *m = rt->memories; m; m = m->next)
+        if ((const uint8_t *)addr >= m->base && (const uint8_t *)addr < m->base + m->reserved)
+            return true;
+    return false;
+}
+
+static void fault_handler(int sig, siginfo_t *si, void *uctx)
+{
+    wasm_runtime *rt = wasm_current_runtime;
+    if (rt && rt->fault_jmp && fault_in_memory(rt, si->si_addr))
+        siglongjmp(*rt->fault_jmp, 1);
+    /* not ours: hand it to whoever was there before, or die as usual */
+    struct sigaction *prev = sig == SIGSEGV ? &previous_segv : &previous_bus;
+    if ((prev->sa_flags & SA_SIGINFO) && prev->sa_sigaction) {
+        prev->sa_sigaction(sig, si, uctx);
+        return;
+    }
+    if (prev->sa_handler != SIG_DFL && prev->sa_handler != SIG_IGN) {
+        prev->sa_handler(sig);
+        return;
+    }
+    signal(sig, SIG_DFL);   /* the faulting instruction runs again and kills us */
+}
+
+static pthread_once_t guard_once = PTHREAD_ONCE_INIT;
+
+static void install_guard(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = fault_handler;
+    /* SA_NODEFER: we leave the handler with siglongjmp and do not restore
+     * the signal mask, so the signal must not stay blocked */
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, &previous_segv);
+    sigaction(SIGBUS, &sa, &previous_bus);
+}
+
+void runtime_guard_install(void) { pthread_once(&guard_once, install_guard); }
+
+/* ------------------------------------------------------------------ */
+/* Runtime                                                             */
+/* ------------------------------------------------------------------ */
+
+wasm_runtime *wasm_runtime_new(const wasm_runtime_config *cfg)
+{
+    interp_init();
+    runtime_guard_install();
+    wasm_runtime *rt = calloc(1, sizeof *rt);
+    if (!rt)
+        return NULL;
+    if (cfg)
+        rt->cfg = *cfg;
+    if (!rt->cfg.max_memory_pages || rt->cfg.max_memory_pages > WASM_MAX_PAGES)
+        rt->cfg.max_memory_pages = WASM_MAX_PAGES;
+    if (!rt->cfg.max_call_depth)
+        rt->cfg.max_call_depth = DEFAULT_CALL_DEPTH;
+    if (!rt->cfg.stack_slots)
+        rt->cfg.stack_slots = DEFAULT_STACK_SLOTS;
+    rt->stack_bytes = (size_t)rt->cfg.stack_slots * sizeof(uint64_t);
+    /* pages of the stack cost nothing until touched */
+    void *stack = mmap(NULL, rt->stack_bytes, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    rt->frames = calloc((size_t)rt->cfg.max_call_depth + 2, sizeof *rt->frames);
+    if (stack == MAP_FAILED || !rt->frames) {
+        if (stack != MAP_FAILED)
+            munmap(stack, rt->stack_bytes);
+        free(rt->frames);
+        free(rt);
+        return NULL;
+    }
+    rt->stack = stack;
+    rt->stack_end = rt->stack + rt->cfg.stack_slots;
+    rt->sp = rt->stack;
+    /* frames[0] is a sentinel: the bottom of every walk */
+    rt->frames_end = rt->frames + rt->cfg.max_call_depth + 1;
+    rt->cf = rt->frames;
+    rt->interrupt_fd = -1;
+    rt->fuel = UINT64_MAX;
+    return rt;
+}
+
+void wasm_runtime_free(wasm_runtime *rt)
+{
+    if (!rt)
+        return;
+    while (rt->instances)
+        wasm_instance_free(rt->instances);
+    for (wasm_memory *m = rt->memories, *next; m; m = next) {
+        next = m->next;
+        munmap(m->base, m->reserved);
+        free(m);
+    }
+    for (wasm_table *t = rt->tables, *next; t; t = next) {
+        next = t->next;
+        free(t->elems);
+        free(t);
+    }
+    for (wasm_global *g = rt->globals, *next; g; g = next) {
+        next = g->next;
+        free(g);
+    }
+    if (rt->interrupt_fd >= 0)
+        close(rt->interrupt_fd);
+    munmap(rt->stack, rt->stack_bytes);
+    free(rt->frames);
+    free(rt);
+}
+
+void wasm_runtime_interrupt(wasm_runtime *rt)
+{
+    rt->interrupt = 1;
+    if (rt->interrupt_fd >= 0) {
+        uint64_t one = 1;
+        ssize_t w = write(rt->interrupt_fd, &one, sizeof one);
+        (void)w;
+    }
+}
+
+int wasm_runtime_interrupted(const wasm_runtime *rt) { return rt->interrupt != 0; }
+
+void wasm_runtime_clear_interrupt(wasm_runtime *rt)
+{
+    rt->interrupt = 0;
+    if (rt->interrupt_fd >= 0) {
+        uint64_t v;
+        while (read(rt->interrupt_fd, &v, sizeof v) > 0)
+            ;
+    }
+}
+
+int wasm_runtime_interrupt_fd(wasm_runtime *rt)
+{
+    if (rt->interrupt_fd < 0) {
+        rt->interrupt_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (rt->interrupt_fd >= 0 && rt->interrupt) {
+            uint64_t one = 1;
+            ssize_t w = write(rt->interrupt_fd, &one, sizeof one);
+            (void)w;
+        }
+    }
+    return rt->interrupt_fd;
+}
+
+void wasm_runtime_set_fuel(wasm_runtime *rt, uint64_t fuel) { rt->fuel = fuel; }
+
+const char *wasm_runtime_trap_message(const wasm_runtime *rt) { return rt->trap_msg; }
+int wasm_runtime_exit_code(const wasm_runtime *rt) { return rt->exit_code; }
+
+/* ------------------------------------------------------------------ */
+/* Traps                                                               */
+/* ------------------------------------------------------------------ */
+
+const char *wasm_status_string(wasm_status s)
+{
+    switch (s) {
+    case WASM_OK: return "ok";
+    case WASM_TRAP_UNREACHABLE: return "unreachable executed";
+    case WASM_TRAP_MEMORY_OOB: return "out of bounds memory access";
+    case WASM_TRAP_TABLE_OOB: return "out of bounds table access";
+    case WASM_TRAP_NULL_FUNC: return "uninitialized element";
+    case WASM_TRAP_INDIRECT_TYPE: return "indirect call type mismatch";
+    case WASM_TRAP_DIV_ZERO: return "integer divide by zero";
+    case WASM_TRAP_INT_OVERFLOW: return "integer overflow";
+    case WASM_TRAP_INVALID_CONVERSION: return "invalid conversion to integer";
+    case WASM_TRAP_STACK_EXHAUSTED: return "call stack exhausted";
+    case WASM_TRAP_INTERRUPTED: return "interrupted";
+    case WASM_TRAP_HOST: return "host function failed";
+    case WASM_TRAP_EXIT: return "exit";
+    case WASM_TRAP_OUT_OF_FUEL: return "out of fuel";
+    }
+    return "unknown trap";
+}
+
+/* "'name' (func N)", from the name section, an export, or the index. */
+const char *func_display_name(const wasm_module *m, uint32_t index, char *buf, size_t len)
+{
+    const char *name = NULL;
+    if (m->func_names && index < m->nfuncs)
+        name = m->func_names[index];
+    for (uint32_t i = 0; !name && i < m->nexports; i++)
+        if (m->exports[i].kind == WASM_EXTERN_FUNC && m->exports[i].index == index)
+            name = m->exports[i].name;
+    if (name)
+        snprintf(buf, len, "'%.100s' (func %u)", name, index);
+    else
+        snprintf(buf, len, "func %u", index);
+    return buf;
+}
+
+/* Record a trap raised by Wasm code in function fn (NULL when unknown),
+ * with up to four of its callers from the call frames. */
+wasm_status trap_set(wasm_runtime *rt, wasm_status s, const func_code *fn)
+{
+    rt->trap = s;
+    size_t n = (size_t)snprintf(rt->trap_msg, sizeof rt->trap_msg, "%s", wasm_status_string(s));
+    const call_frame *f = rt->cf;
+    char name[160];
+    for (int depth = 0; depth < 5 && fn && n < sizeof rt->trap_msg; depth++) {
+        func_display_name(fn->module, fn->func_index, name, sizeof name);
+        n += (size_t)snprintf(rt->trap_msg + n, sizeof rt->trap_msg - n, "%s %s",
+                              depth == 0 ? " in function" : ",\n    called from", name);
+        if (f <= rt->frames + 1)
+            break;
+        f--;
+        fn = f->fn;
+    }
+    return s;
+}
+
+wasm_status wasm_trap_host(wasm_instance *inst, const char *fmt, ...)
+{
+    wasm_runtime *rt = inst->rt;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(rt->trap_msg, sizeof rt->trap_msg, fmt, ap);
+    va_end(ap);
+    rt->trap = WASM_TRAP_HOST;
+    return WASM_TRAP_HOST;
+}
+
+wasm_status wasm_trap_exit(wasm_instance *inst, int code)
+{
+    wasm_runtime *rt = inst->rt;
+    rt->exit_code = code;
+    rt->trap = WASM_TRAP_EXIT;
+    snprintf(rt->trap_msg, sizeof rt->trap_msg, "exit with code %d", code);
+    return WASM_TRAP_EXIT;
+}
+
+wasm_status wasm_trap_interrupted(wasm_instance *inst)
+{
+    wasm_runtime *rt = inst->rt;
+    rt->trap = WASM_TRAP_INTERRUPTED;
+    snprintf(rt->trap_msg, sizeof rt->trap_msg, "interrupted");
+    return WASM_TRAP_INTERRUPTED;
+}
+
+/* ------------------------------------------------------------------ */
+/* Calls from the host                                                 */
+/* ------------------------------------------------------------------ */
+
+static wasm_status call_wasm(wasm_runtime *rt, wasm_func *f, uint64_t *fp)
+{
+    sigjmp_buf jb;
+    sigjmp_buf *volatile saved_jmp = rt->fault_jmp;
+    call_frame *volatile saved_cf = rt->cf;
+    wasm_runtime *volatile saved_current = wasm_current_runtime;
+    volatile wasm_status status;
+    if (sigsetjmp(jb, 0)) {
+        /* a load or store faulted in the guard region; rt->cf is the
+         * frame of the function that made it */
+        status = trap_set(rt, WASM_TRAP_MEMORY_OOB, rt->cf->fn);
+    } else {
+        rt->fault_jmp = &jb;
+        wasm_current_runtime = rt;
+        status = interp_call(rt, f, fp);
+    }
+    rt->fault_jmp = saved_jmp;
+    rt->cf = saved_cf;
+    wasm_current_runtime = saved_current;
+    return status;
+}
+
+wasm_status wasm_call(wasm_runtime *rt, wasm_func *f, const wasm_value *args, wasm_value *results)
+{
+    uint32_t np = f->type->nparams, nr = f->type->nresults;
+    uint32_t need = np > nr ? np : nr;
+    uint64_t *fp = rt->sp;
+    if (rt->host_depth >= LIMIT_HOST_REENTRY || fp + need + (f->code ? f->code->frame_slots : 0) > rt->stack_end) {
+        rt->trap = WASM_TRAP_STACK_EXHAUSTED;
+        snprintf(rt->trap_msg, sizeof rt->trap_msg, "%s", wasm_status_string(WASM_TRAP_STACK_EXHAUSTED));
+        return WASM_TRAP_STACK_EXHAUSTED;
+    }
+    for (uint32_t i = 0; i < np; i++)
+        fp[i] = args[i].raw;
+    rt->host_depth++;
+    wasm_status status;
+    if (f->host) {
+        rt->sp = fp + need;
+        status = f->host(f->inst, f->userdata, (wasm_value *)fp);
+    } else {
+        status = call_wasm(rt, f, fp);
+    }
+    rt->host_depth--;
+    rt->sp = fp;
+    if (status == WASM_OK)
+        for (uint32_t i = 0; i < nr; i++)
+            results[i].raw = fp[i];
+    return status;
+}
+
+/* ------------------------------------------------------------------ */
+/* Memories                                                            */
+/* ------------------------------------------------------------------ */
+
+wasm_memory *memory_create(wasm_runtime *rt, uint32_t min, uint32_t max, bool explicit_max,
+                           wasm_status *why)
+{
+    (void)why;
+    if (min > rt->cfg.max_memory_pages)
+        return NULL;
+    wasm_memory *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    void *base = mmap(NULL, RESERVATION, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (base == MAP_FAILED) {
+        free(m);
+        return NULL;
+    }
+    if (min && mprotect(base, (size_t)min * WASM_PAGE_SIZE, PROT_READ | PROT_WRITE)) {
+        munmap(base, RESERVATION);
+        free(m);
+        return NULL;
+    }
+    m->base = base;
+    m->reserved = RESERVATION;
+    m->pages = min;
+    m->size = (uint64_t)min * WASM_PAGE_SIZE;
+    m->max_pages = max;
+    m->explicit_max = explicit_max;
+    m->rt = rt;
+    m->next = rt->memories;
+    rt->memories = m;
+    return m;
+}
+
+int64_t memory_grow(wasm_memory *m, uint32_t delta)
+{
+    uint32_t old = m->pages;
+    uint64_t limit = m->max_pages;
+    if (limit > m->rt->cfg.max_memory_pages)
+        limit = m->rt->cfg.max_memory_pages;
+    if ((uint64_t)old + delta > limit)
+        return -1;
+    if (delta) {
+        if (mprotect(m->base + m->size, (size_t)delta * WASM_PAGE_SIZE, PROT_READ | PROT_WRITE))
+            return -1;
+        m->pages = old + delta;
+        m->size = (uint64_t)m->pages * WASM_PAGE_SIZE;
+    }
+    return old;
+}
+
+wasm_memory *wasm_memory_new(wasm_runtime *rt, uint32_t min_pages, uint32_t max_pages)
+{
+    if (max_pages != UINT32_MAX && (max_pages > WASM_MAX_PAGES || min_pages > max_pages))
+        return NULL;
+    return memory_create(rt, min_pages, max_pages == UINT32_MAX ? WASM_MAX_PAGES : max_pages,
+                         max_pages != UINT32_MAX, NULL);
+}
+
+uint8_t *wasm_memory_data(const wasm_memory *m) { return m->base; }
+uint64_t wasm_memory_size(const wasm_memory *m) { return m->size; }
+uint32_t wasm_memory_pages(const wasm_memory *m) { return m->pages; }
+int64_t wasm_memory_grow(wasm_memory *m, uint32_t delta) { return memory_grow(m, delta); }
+
+void *wasm_mem(wasm_instance *inst, uint32_t ptr, uint32_t len)
+{
+    const wasm_memory *m = inst->mem;
+    if (!m || (uint64_t)ptr + len > m->size)
+        return NULL;
+    return m->base + ptr;
+}
+
+const char *wasm_mem_str(wasm_instance *inst, uint32_t ptr, uint32_t maxlen, uint32_t *len)
+{
+    const wasm_memory *m = inst->mem;
+    if (!m || ptr >= m->size)
+        return NULL;
+    uint64_t avail = m->size - ptr;
+    uint64_t scan = (uint64_t)maxlen + 1 < avail ? (uint64_t)maxlen + 1 : avail;
+    const char *s = (const char *)m->base + ptr;
+    const char *nul = memchr(s, 0, scan);
+    if (!nul)
+        return NULL;
+    if (len)
+        *len = (uint32_t)(nul - s);
+    return s;
+}
+
+/* ------------------------------------------------------------------ */
+/* Tables and globals                                                  */
+/* ------------------------------------------------------------------ */
+
+wasm_table *table_create(wasm_runtime *rt, uint8_t elem, uint32_t min, uint32_t max, bool explicit_max)
+{
+    if (min > LIMIT_TABLE_ELEMS)
+        return NULL;
+    wasm_table *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->elems = calloc(min ? min : 1, sizeof *t->elems);
+    if (!t->elems) {
+        free(t);
+        return NULL;
+    }
+    t->elem = elem;
+    t->explicit_max = explicit_max;
+    t->size = min;
+    t->max = max;
+    t->rt = rt;
+    t->next = rt->tables;
+    rt->tables = t;
+    return t;
+}
+
+int64_t table_grow(wasm_table *t, uint32_t delta, uint64_t init)
+{
+    uint32_t old = t->size;
+    uint64_t want = (uint64_t)old + delta;
+    if (want > t->max || want > LIMIT_TABLE_ELEMS)
+        return -1;
+    if (delta) {
+        uint64_t *e = realloc(t->elems, want * sizeof *e);
+        if (!e)
+            return -1;
+        for (uint64_t i = old; i < want; i++)
+            e[i] = init;
+        t->elems = e;
+        t->size = (uint32_t)want;
+    }
+    return old;
+}
+
+wasm_table *wasm_table_new(wasm_runtime *rt, wasm_valtype elem, uint32_t min, uint32_t max)
+{
+    if (!is_ref_type((uint8_t)elem) || min > max)
+        return NULL;
+    return table_create(rt, (uint8_t)elem, min, max, max != UINT32_MAX);
+}
+
+uint32_t wasm_table_size(const wasm_table *t) { return t->size; }
+wasm_valtype wasm_table_elem_type(const wasm_table *t) { return (wasm_valtype)t->elem; }
+
+int wasm_table_get(const wasm_table *t, uint32_t i, wasm_value *out)
+{
+    if (i >= t->size)
+        return -1;
+    out->raw = t->elems[i];
+    return 0;
+}
+
+int wasm_table_set(wasm_table *t, uint32_t i, wasm_value v)
+{
+    if (i >= t->size)
+        return -1;
+    t->elems[i] = v.raw;
+    return 0;
+}
+
+wasm_func *wasm_table_func(const wasm_table *t, uint32_t i)
+{
+    if (t->elem != WASM_FUNCREF || i >= t->size)
+        return NULL;
+    return (wasm_func *)(uintptr_t)t->elems[i];
+}
+
+wasm_global *global_create(wasm_runtime *rt, uint8_t type, bool mut, uint64_t value)
+{
+    wasm_global *g = calloc(1, sizeof *g);
+    if (!g)
+        return NULL;
+    g->type = type;
+    g->mut = mut;
+    g->value = value;
+    g->next = rt->globals;
+    rt->globals = g;
+    return g;
+}
+
+wasm_global *wasm_global_new(wasm_runtime *rt, wasm_valtype type, int mutable_, wasm_value value)
+{
+    if (!is_val_type((uint8_t)type))
+        return NULL;
+    return global_create(rt, (uint8_t)type, mutable_ != 0, value.raw);
+}
+
+wasm_valtype wasm_global_type(const wasm_global *g) { return (wasm_valtype)g->type; }
+int wasm_global_mutable(const wasm_global *g) { return g->mut; }
+wasm_value wasm_global_get(const wasm_global *g) { return (wasm_value){.raw = g->value}; }
+void wasm_global_set(wasm_global *g, wasm_value v) { g->value = v.raw; }
