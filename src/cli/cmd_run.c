@@ -33,6 +33,7 @@
 
 #include "cli.h"
 #include "wasi.h"
+#include "wasm_bpf_host.h"
 #include "wasm_engine.h"
 
 /* Exit statuses of `run` besides the guest's own (documented in --help and
@@ -62,6 +63,10 @@ struct run_options {
     bool inherit_env;
     uint32_t max_memory_pages; /* 0: the engine's default (4 GiB) */
     bool verbose;
+    const char **allow_prog_types;  /* --allow-prog-type, NULL: any */
+    size_t n_allow_prog_types;
+    const char **allow_attach;      /* --allow-attach, NULL: any */
+    size_t n_allow_attach;
     /* OCI options (--pull, --store, --insecure, --plain-http) go here. */
 };
 
@@ -81,7 +86,16 @@ static void run_usage(FILE *out)
             "  --inherit-env        give the guest this process's environment (--env wins)\n"
             "  --max-memory SIZE    cap the guest's linear memory: bytes, or with a suffix\n"
             "                       K, M, G (powers of 1024), e.g. 64M; at most 4G\n"
-            "  --verbose            report loading, timings and how the guest ended\n"
+            "  --allow-prog-type TYPE  let the guest load only BPF programs of these types\n"
+            "                       (libbpf's names: tracepoint, raw_tracepoint, tracing,\n"
+            "                       kprobe, xdp, sched_cls, socket_filter, sock_ops,\n"
+            "                       cgroup_skb, lsm ...); repeatable; default: any\n"
+            "  --allow-attach PATTERN  let the guest attach only to targets matching one of\n"
+            "                       these shell patterns: an interface, a cgroup directory,\n"
+            "                       IFNAME:ingress, PATH:FUNC, or the SEC() name of a program\n"
+            "                       attached by it (e.g. 'tp/sched/*'); repeatable\n"
+            "  --verbose            report loading, timings and how the guest ended; libbpf's\n"
+            "                       messages and full verifier logs\n"
             "  -h, --help           show this help\n"
             "  -V, --version        show the version\n"
             "\n"
@@ -137,18 +151,33 @@ static void free_options(struct run_options *o)
 {
     free(o->dirs);
     free(o->env);
+    free(o->allow_prog_types);
+    free(o->allow_attach);
+}
+
+static int add_string(const char ***list, size_t *n, const char *s)
+{
+    const char **l = realloc(*list, (*n + 1) * sizeof *l);
+    if (!l)
+        return -1;
+    l[(*n)++] = s;
+    *list = l;
+    return 0;
 }
 
 /* Returns -1 when the run may go on, or the exit status. */
 static int parse_options(int argc, char **argv, struct run_options *o)
 {
-    enum { OPT_DIR = 256, OPT_ENV, OPT_INHERIT_ENV, OPT_MAX_MEMORY, OPT_VERBOSE };
+    enum { OPT_DIR = 256, OPT_ENV, OPT_INHERIT_ENV, OPT_MAX_MEMORY, OPT_VERBOSE,
+           OPT_ALLOW_PROG_TYPE, OPT_ALLOW_ATTACH };
     static const struct option longopts[] = {
         {"dir", required_argument, NULL, OPT_DIR},
         {"env", required_argument, NULL, OPT_ENV},
         {"inherit-env", no_argument, NULL, OPT_INHERIT_ENV},
         {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
         {"verbose", no_argument, NULL, OPT_VERBOSE},
+        {"allow-prog-type", required_argument, NULL, OPT_ALLOW_PROG_TYPE},
+        {"allow-attach", required_argument, NULL, OPT_ALLOW_ATTACH},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -209,6 +238,14 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         }
         case OPT_VERBOSE:
             o->verbose = true;
+            break;
+        case OPT_ALLOW_PROG_TYPE:
+            if (add_string(&o->allow_prog_types, &o->n_allow_prog_types, optarg))
+                return usage_error("%s", "out of memory");
+            break;
+        case OPT_ALLOW_ATTACH:
+            if (add_string(&o->allow_attach, &o->n_allow_attach, optarg))
+                return usage_error("%s", "out of memory");
             break;
         case 'h':
             run_usage(stdout);
@@ -325,7 +362,7 @@ struct run_state {
     wasm_runtime *rt;
     wasm_linker *linker;
     wasi_ctx *wasi;
-    /* void *bpf;  the eBPF host interface's state */
+    wasm_bpf_host *bpf;        /* the eBPF host interface's state */
 };
 
 struct host_iface {
@@ -375,9 +412,34 @@ static void wasi_detach(struct run_state *rs)
     rs->wasi = NULL;
 }
 
+static int bpf_attach(struct run_state *rs, char *err, size_t errlen)
+{
+    const struct run_options *o = rs->opt;
+    struct wasm_bpf_policy policy = {
+        .prog_types = o->allow_prog_types,
+        .n_prog_types = o->n_allow_prog_types,
+        .attach_targets = o->allow_attach,
+        .n_attach_targets = o->n_allow_attach,
+    };
+    struct wasm_bpf_options bo = {.verbose = o->verbose, .policy = &policy};
+    rs->bpf = wasm_bpf_host_new(&bo);
+    if (!rs->bpf || wasm_bpf_host_define(rs->bpf, rs->linker) < 0) {
+        snprintf(err, errlen, "cannot define the wasm_bpf imports: out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* Every link, program, map, tc and cgroup attachment of the guest goes. */
+static void bpf_detach(struct run_state *rs)
+{
+    wasm_bpf_host_free(rs->bpf);
+    rs->bpf = NULL;
+}
+
 static const struct host_iface host_ifaces[] = {
     {"wasi_snapshot_preview1", wasi_attach, wasi_detach},
-    /* {"wasm_bpf", bpf_attach, bpf_detach}, */
+    {"wasm_bpf", bpf_attach, bpf_detach},
 };
 #define NIFACES (sizeof host_ifaces / sizeof host_ifaces[0])
 
