@@ -80,7 +80,8 @@ static int deliver(struct delivery *d, const void *record, size_t size)
     uint32_t n = size < d->max ? (uint32_t)size : d->max;
     void *dst = wasm_mem(inst, d->data, n);
     if (!dst) { /* memory never shrinks; only a broken engine gets here */
-        d->stop = wb_fail(d->wi, -EFAULT, "poll: buffer at %#x left the guest's memory", d->data);
+        d->stop = wb_guest_errno(wb_fail(d->wi, -EFAULT, "poll: buffer at %#x left the guest's memory",
+                                         d->data));
         d->stopped = true;
         return -EFAULT;
     }
@@ -294,13 +295,14 @@ wasm_status wb_poll(struct wb_instance *wi, struct wb_object *o, int fd, uint32_
     wasm_table *table = wasm_instance_table(inst);
     wasm_func *f = table ? wasm_table_func(table, cb) : NULL;
     if (!f) {
-        *result = wb_fail(wi, -EINVAL, "poll: callback %u is not a function of the guest's table "
-                                       "(%u elements)", cb, table ? wasm_table_size(table) : 0);
+        *result = wb_guest_errno(wb_fail(wi, -EINVAL, "poll: callback %u is not a function of the "
+                                                      "guest's table (%u elements)",
+                                         cb, table ? wasm_table_size(table) : 0));
         return WASM_OK;
     }
     if (!wasm_func_has_signature(f, "(iii)i")) {
-        *result = wb_fail(wi, -EINVAL, "poll: callback %u does not have the type "
-                                       "(i32 ctx, i32 data, i32 len) -> i32", cb);
+        *result = wb_guest_errno(wb_fail(wi, -EINVAL, "poll: callback %u does not have the type "
+                                                      "(i32 ctx, i32 data, i32 len) -> i32", cb));
         return WASM_OK;
     }
 
@@ -310,13 +312,13 @@ wasm_status wb_poll(struct wb_instance *wi, struct wb_object *o, int fd, uint32_
     if (!b) {
         int err = buffer_create(wi, o, fd, &b);
         if (err) {
-            *result = err;
+            *result = wb_guest_errno(err);
             return WASM_OK;
         }
     }
     if (b->busy) {
-        *result = wb_fail(wi, -EBUSY, "poll: map fd %d is already being polled (by a callback's "
-                                      "caller)", fd);
+        *result = wb_guest_errno(wb_fail(wi, -EBUSY, "poll: map fd %d is already being polled (by "
+                                                     "a callback's caller)", fd));
         return WASM_OK;
     }
 
@@ -360,9 +362,9 @@ wasm_status wb_poll(struct wb_instance *wi, struct wb_object *o, int fd, uint32_
     if (d.status != WASM_OK)
         return d.status;
     if (d.stop < 0)
-        *result = d.stop;
+        *result = d.stop; /* the callback's own value */
     else if (err < 0)
-        *result = d.count ? d.count : err;
+        *result = d.count ? d.count : wb_guest_errno(err);
     else
         *result = d.count;
     return WASM_OK;

@@ -5,7 +5,8 @@
  * to load.c, attach.c, buffer.c or maps.c.  Objects are known to a guest
  * by small handles (1, 2, ...) that are only valid for the instance that
  * loaded them; a failed call records its errno and message for
- * wasm_bpf_last_error(). */
+ * wasm_bpf_last_error().  Errno values are Linux's inside the host and the
+ * guest's (WASI's, errno.c) in what the imports return. */
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdarg.h>
@@ -184,20 +185,20 @@ static wasm_status import_attach(wasm_instance *inst, void *userdata, wasm_value
 
     struct wb_object *o = wb_object_lookup(wi, handle);
     if (!o) {
-        args[0].i32 = wb_fail(wi, -EINVAL, "attach: no object with handle %llu",
-                              (unsigned long long)handle);
+        args[0].i32 = wb_guest_errno(wb_fail(wi, -EINVAL, "attach: no object with handle %llu",
+                                             (unsigned long long)handle));
         return WASM_OK;
     }
     if ((err = guest_string(wi, name_ptr, "attach: program name", &name))) {
-        args[0].i32 = err;
+        args[0].i32 = wb_guest_errno(err);
         return WASM_OK;
     }
     /* target 0 (NULL) or "" means: by the SEC() name */
     if (target_ptr && (err = guest_string(wi, target_ptr, "attach: target", &target))) {
-        args[0].i32 = err;
+        args[0].i32 = wb_guest_errno(err);
         return WASM_OK;
     }
-    args[0].i32 = wb_attach(wi, o, name, target && *target ? target : NULL);
+    args[0].i32 = wb_guest_errno(wb_attach(wi, o, name, target && *target ? target : NULL));
     return WASM_OK;
 }
 
@@ -213,20 +214,20 @@ static wasm_status import_poll(wasm_instance *inst, void *userdata, wasm_value *
 
     struct wb_object *o = wb_object_lookup(wi, handle);
     if (!o) {
-        args[0].i32 = wb_fail(wi, -EINVAL, "poll: no object with handle %llu",
-                              (unsigned long long)handle);
+        args[0].i32 = wb_guest_errno(wb_fail(wi, -EINVAL, "poll: no object with handle %llu",
+                                             (unsigned long long)handle));
         return WASM_OK;
     }
     if (max < 0) {
-        args[0].i32 = wb_fail(wi, -EINVAL, "poll: negative buffer size %d", max);
+        args[0].i32 = wb_guest_errno(wb_fail(wi, -EINVAL, "poll: negative buffer size %d", max));
         return WASM_OK;
     }
     if (!wasm_mem(inst, data, (uint32_t)max)) {
-        args[0].i32 = wb_fail(wi, -EFAULT, "poll: buffer [%#x, +%d) lies outside the guest's memory",
-                              data, max);
+        args[0].i32 = wb_guest_errno(
+            wb_fail(wi, -EFAULT, "poll: buffer [%#x, +%d) lies outside the guest's memory", data, max));
         return WASM_OK;
     }
-    int32_t result = 0;
+    int32_t result = 0; /* in the guest's numbering already */
     wasm_status st = wb_poll(wi, o, fd, cb, ctx, data, (uint32_t)max, timeout_ms, &result);
     args[0].i32 = result;
     return st;
@@ -242,12 +243,12 @@ static wasm_status import_map_fd(wasm_instance *inst, void *userdata, wasm_value
 
     struct wb_object *o = wb_object_lookup(wi, handle);
     if (!o) {
-        args[0].i32 = wb_fail(wi, -EINVAL, "map_fd: no object with handle %llu",
-                              (unsigned long long)handle);
+        args[0].i32 = wb_guest_errno(wb_fail(wi, -EINVAL, "map_fd: no object with handle %llu",
+                                             (unsigned long long)handle));
         return WASM_OK;
     }
     if ((err = guest_string(wi, (uint32_t)args[1].i32, "map_fd: map name", &name))) {
-        args[0].i32 = err;
+        args[0].i32 = wb_guest_errno(err);
         return WASM_OK;
     }
     struct bpf_map *map = bpf_object__find_map_by_name(o->obj, name);
@@ -259,11 +260,13 @@ static wasm_status import_map_fd(wasm_instance *inst, void *userdata, wasm_value
             map = bpf_object__find_map_by_name(o->obj, dot);
     }
     if (!map) {
-        args[0].i32 = wb_fail(wi, -ENOENT, "map_fd: object '%s' has no map '%s'", o->name, name);
+        args[0].i32 = wb_guest_errno(
+            wb_fail(wi, -ENOENT, "map_fd: object '%s' has no map '%s'", o->name, name));
         return WASM_OK;
     }
     int fd = bpf_map__fd(map);
-    args[0].i32 = fd >= 0 ? fd : wb_fail(wi, -ENOENT, "map_fd: map '%s' was not created", name);
+    args[0].i32 = fd >= 0 ? fd
+                          : wb_guest_errno(wb_fail(wi, -ENOENT, "map_fd: map '%s' was not created", name));
     return WASM_OK;
 }
 
@@ -271,9 +274,9 @@ static wasm_status import_map_fd(wasm_instance *inst, void *userdata, wasm_value
 static wasm_status import_map_operate(wasm_instance *inst, void *userdata, wasm_value *args)
 {
     INSTANCE_OR_NOMEM(wi, userdata, inst);
-    args[0].i32 = wb_map_operate(wi, args[0].i32, args[1].i32, (uint32_t)args[2].i32,
-                                 (uint32_t)args[3].i32, (uint32_t)args[4].i32,
-                                 (uint64_t)args[5].i64);
+    args[0].i32 = wb_guest_errno(wb_map_operate(wi, args[0].i32, args[1].i32, (uint32_t)args[2].i32,
+                                                (uint32_t)args[3].i32, (uint32_t)args[4].i32,
+                                                (uint64_t)args[5].i64));
     return WASM_OK;
 }
 
@@ -284,13 +287,13 @@ static wasm_status import_last_error(wasm_instance *inst, void *userdata, wasm_v
     uint32_t buf = (uint32_t)args[0].i32;
     int32_t len = args[1].i32;
     if (len < 0) {
-        args[0].i32 = -EINVAL;
+        args[0].i32 = wb_guest_errno(-EINVAL);
         return WASM_OK;
     }
     if (len > 0) {
         char *dst = wasm_mem(inst, buf, (uint32_t)len);
         if (!dst) {
-            args[0].i32 = -EFAULT;
+            args[0].i32 = wb_guest_errno(-EFAULT);
             return WASM_OK;
         }
         if (!wi->last_error[0] && wi->last_errno)
@@ -298,7 +301,7 @@ static wasm_status import_last_error(wasm_instance *inst, void *userdata, wasm_v
                      wi->map_error_cmd, wi->map_error_fd, strerror(-wi->last_errno));
         snprintf(dst, (size_t)len, "%s", wi->last_error);
     }
-    args[0].i32 = wi->last_errno;
+    args[0].i32 = wb_guest_errno(wi->last_errno);
     return WASM_OK;
 }
 

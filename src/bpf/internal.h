@@ -128,6 +128,9 @@ const char *wb_log_reason(void);              /* libbpf's first warning (+ verif
 void wb_log_print(void);                      /* what was captured, to stderr (not if verbose) */
 void wb_log_init(void);                       /* route libbpf's output through us */
 
+/* errno.c: a negative Linux errno as the guest's (WASI) errno; >= 0 unchanged */
+int wb_guest_errno(int err);
+
 /* policy checks (host.c) */
 bool wb_prog_type_allowed(const wasm_bpf_host *host, const char *type);
 bool wb_target_allowed(const wasm_bpf_host *host, const char *target);
