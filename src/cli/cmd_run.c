@@ -1,11 +1,673 @@
-/* Placeholder until this subcommand is written. */
+/* cmd_run.c: `wasm-bpf run [options] MODULE [args...]`.
+ *
+ * The steps of a run, each in its own function:
+ *   parse_options     the command line; everything after MODULE is the guest's
+ *   resolve_module    MODULE as typed -> a local file (the OCI hook)
+ *   read_module       the bytes
+ *   run_module        load, attach host interfaces, instantiate, call _start
+ *   exit_status       how the guest ended -> the process exit status
+ *
+ * Host interfaces (WASI, the eBPF interface) are entries of host_ifaces[]:
+ * attach() creates their state and defines their imports on the linker,
+ * detach() releases everything they hold.  detach() runs on every way out
+ * of a run that attach() succeeded for: normal exit, proc_exit, trap,
+ * SIGINT/SIGTERM/SIGHUP, failed instantiation.
+ *
+ * Signals: the handler only records the signal and interrupts the runtime;
+ * the guest stops at its next call or loop back-edge, or its blocked host
+ * call returns, and the run unwinds normally through cleanup.  A second
+ * signal while cleaning up ends the process at once.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "wasi.h"
+#include "wasm_bpf_host.h"
+#include "wasm_engine.h"
+
+/* Exit statuses of `run` besides the guest's own (documented in --help and
+ * the README). */
+enum {
+    EXIT_RUN_BAD_EXIT_CODE = 1,   /* the guest exited with a code above 255 */
+    EXIT_RUN_BAD_MODULE = 126,    /* cannot be read, decoded, validated, linked, instantiated */
+    EXIT_RUN_NO_MODULE = 127,     /* the module file does not exist */
+    EXIT_RUN_SIGNAL_BASE = 128,   /* + signal number: 129 HUP, 130 INT, 141 PIPE, 143 TERM */
+    EXIT_RUN_TRAP = 134,          /* the guest trapped (128 + SIGABRT, like an abort) */
+};
+
+extern char **environ;
+
+/* ------------------------------------------------------------------ */
+/* Options                                                             */
+/* ------------------------------------------------------------------ */
+
+struct run_options {
+    const char *module;        /* MODULE as typed; the guest's argv[0] */
+    int guest_argc;            /* MODULE and everything after it */
+    char **guest_argv;
+    wasi_preopen *dirs;        /* --dir, in order */
+    size_t ndirs;
+    const char **env;          /* --env KEY=VALUE, in order */
+    size_t nenv;
+    bool inherit_env;
+    uint32_t max_memory_pages; /* 0: the engine's default (4 GiB) */
+    bool verbose;
+    const char **allow_prog_types;  /* --allow-prog-type, NULL: any */
+    size_t n_allow_prog_types;
+    const char **allow_attach;      /* --allow-attach, NULL: any */
+    size_t n_allow_attach;
+    /* OCI options (--pull, --store, --insecure, --plain-http) go here. */
+};
+
+static void run_usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: wasm-bpf run [options] MODULE [args...]\n"
+            "       wasm-bpf [options] MODULE [args...]\n"
+            "\n"
+            "Run a WebAssembly module (a WASI command).  Everything after MODULE goes to\n"
+            "the guest unchanged, dashes included; the guest's argv[0] is MODULE as typed.\n"
+            "\n"
+            "Options:\n"
+            "  --dir HOST[::GUEST]  let the guest use host directory HOST, under the name\n"
+            "                       GUEST (default: HOST as typed); repeatable\n"
+            "  --env KEY=VALUE      set a variable in the guest's environment; repeatable\n"
+            "  --inherit-env        give the guest this process's environment (--env wins)\n"
+            "  --max-memory SIZE    cap the guest's linear memory: bytes, or with a suffix\n"
+            "                       K, M, G (powers of 1024), e.g. 64M; at most 4G\n"
+            "  --allow-prog-type TYPE  let the guest load only BPF programs of these types\n"
+            "                       (libbpf's names: tracepoint, raw_tracepoint, tracing,\n"
+            "                       kprobe, xdp, sched_cls, socket_filter, sock_ops,\n"
+            "                       cgroup_skb, lsm ...); repeatable; default: any\n"
+            "  --allow-attach PATTERN  let the guest attach only to targets matching one of\n"
+            "                       these shell patterns: an interface, a cgroup directory,\n"
+            "                       IFNAME:ingress, PATH:FUNC, or the SEC() name of a program\n"
+            "                       attached by it (e.g. 'tp/sched/*'); repeatable\n"
+            "  --verbose            report loading, timings and how the guest ended; libbpf's\n"
+            "                       messages and full verifier logs\n"
+            "  -h, --help           show this help\n"
+            "  -V, --version        show the version\n"
+            "\n"
+            "The guest sees no files and no environment unless given them.\n"
+            "\n"
+            "Exit status:\n"
+            "  0-255  the guest's exit code (1 if it exited with a code above 255)\n"
+            "  2      bad options, or a --dir that cannot be opened\n"
+            "  126    the module cannot be read, decoded, validated, linked or instantiated\n"
+            "  127    the module file does not exist\n"
+            "  134    the guest trapped (the message names the function)\n"
+            "  128+N  ended by signal N: 129 SIGHUP, 130 SIGINT, 143 SIGTERM; 141 when the\n"
+            "         guest wrote to a closed pipe\n");
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "wasm-bpf run: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nRun 'wasm-bpf run --help' for the options.\n");
+    return EXIT_USAGE;
+}
+
+/* SIZE: a byte count with an optional K/M/G suffix (KiB, MB, ... accepted). */
+static int parse_size(const char *s, uint64_t *bytes)
+{
+    if (*s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno)
+        return -1;
+    uint64_t mult = 1;
+    switch (*end) {
+    case '\0': break;
+    case 'k': case 'K': mult = UINT64_C(1) << 10; end++; break;
+    case 'm': case 'M': mult = UINT64_C(1) << 20; end++; break;
+    case 'g': case 'G': mult = UINT64_C(1) << 30; end++; break;
+    default: return -1;
+    }
+    if (mult > 1 && *end == 'i')
+        end++;
+    if (*end == 'b' || *end == 'B')
+        end++;
+    if (*end != '\0' || v > UINT64_MAX / mult)
+        return -1;
+    *bytes = v * mult;
+    return 0;
+}
+
+static void free_options(struct run_options *o)
+{
+    free(o->dirs);
+    free(o->env);
+    free(o->allow_prog_types);
+    free(o->allow_attach);
+}
+
+static int add_string(const char ***list, size_t *n, const char *s)
+{
+    const char **l = realloc(*list, (*n + 1) * sizeof *l);
+    if (!l)
+        return -1;
+    l[(*n)++] = s;
+    *list = l;
+    return 0;
+}
+
+/* Returns -1 when the run may go on, or the exit status. */
+static int parse_options(int argc, char **argv, struct run_options *o)
+{
+    enum { OPT_DIR = 256, OPT_ENV, OPT_INHERIT_ENV, OPT_MAX_MEMORY, OPT_VERBOSE,
+           OPT_ALLOW_PROG_TYPE, OPT_ALLOW_ATTACH };
+    static const struct option longopts[] = {
+        {"dir", required_argument, NULL, OPT_DIR},
+        {"env", required_argument, NULL, OPT_ENV},
+        {"inherit-env", no_argument, NULL, OPT_INHERIT_ENV},
+        {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
+        {"verbose", no_argument, NULL, OPT_VERBOSE},
+        {"allow-prog-type", required_argument, NULL, OPT_ALLOW_PROG_TYPE},
+        {"allow-attach", required_argument, NULL, OPT_ALLOW_ATTACH},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    memset(o, 0, sizeof *o);
+    /* Options may appear only before MODULE: "+" stops at the first
+     * non-option, so the guest's own arguments are never looked at. */
+    opterr = 0;
+    optind = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "+:hV", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_DIR: {
+            wasi_preopen *d = realloc(o->dirs, (o->ndirs + 1) * sizeof *d);
+            if (!d)
+                return usage_error("%s", "out of memory");
+            o->dirs = d;
+            /* HOST::GUEST, split at the first "::"; optarg is ours to cut. */
+            char *sep = strstr(optarg, "::");
+            d[o->ndirs].host_path = optarg;
+            d[o->ndirs].guest_path = optarg;
+            if (sep) {
+                *sep = '\0';
+                d[o->ndirs].guest_path = sep + 2;
+            }
+            if (!*d[o->ndirs].host_path || !*d[o->ndirs].guest_path)
+                return usage_error("--dir '%s': expected HOST or HOST::GUEST", optarg);
+            o->ndirs++;
+            break;
+        }
+        case OPT_ENV: {
+            const char *eq = strchr(optarg, '=');
+            if (!eq || eq == optarg)
+                return usage_error("--env '%s': expected KEY=VALUE", optarg);
+            const char **e = realloc(o->env, (o->nenv + 1) * sizeof *e);
+            if (!e)
+                return usage_error("%s", "out of memory");
+            o->env = e;
+            e[o->nenv++] = optarg;
+            break;
+        }
+        case OPT_INHERIT_ENV:
+            o->inherit_env = true;
+            break;
+        case OPT_MAX_MEMORY: {
+            uint64_t bytes;
+            if (parse_size(optarg, &bytes) < 0)
+                return usage_error("--max-memory '%s': expected a size such as 65536, 64K, 64M or 1G",
+                                   optarg);
+            uint64_t pages = bytes / 65536;
+            if (pages == 0)
+                return usage_error("--max-memory '%s': less than one 64K page", optarg);
+            if (pages > 65536)
+                return usage_error("--max-memory '%s': more than 4G, a 32-bit guest's limit",
+                                   optarg);
+            o->max_memory_pages = (uint32_t)pages;
+            break;
+        }
+        case OPT_VERBOSE:
+            o->verbose = true;
+            break;
+        case OPT_ALLOW_PROG_TYPE:
+            if (add_string(&o->allow_prog_types, &o->n_allow_prog_types, optarg))
+                return usage_error("%s", "out of memory");
+            break;
+        case OPT_ALLOW_ATTACH:
+            if (add_string(&o->allow_attach, &o->n_allow_attach, optarg))
+                return usage_error("%s", "out of memory");
+            break;
+        case 'h':
+            run_usage(stdout);
+            return 0;
+        case 'V':
+            printf("wasm-bpf %s\n", WASM_BPF_VERSION);
+            return 0;
+        case ':':
+            return usage_error("option '%s' needs a value", argv[optind - 1]);
+        default:
+            return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "wasm-bpf run: no module given\n");
+        run_usage(stderr);
+        return EXIT_USAGE;
+    }
+    o->module = argv[optind];
+    o->guest_argc = argc - optind;
+    o->guest_argv = argv + optind;
+    return -1;
+}
+
+/* The guest's environment: the host's with --inherit-env, then --env
+ * (a later KEY replaces an earlier one).  The strings are borrowed. */
+static const char **guest_environment(const struct run_options *o, int *count)
+{
+    size_t nhost = 0;
+    if (o->inherit_env)
+        for (char **e = environ; *e; e++)
+            nhost++;
+    const char **env = malloc((nhost + o->nenv + 1) * sizeof *env);
+    if (!env)
+        return NULL;
+    int n = 0;
+    for (size_t i = 0; i < nhost + o->nenv; i++) {
+        const char *kv = i < nhost ? environ[i] : o->env[i - nhost];
+        const char *eq = strchr(kv, '=');
+        if (!eq)
+            continue;
+        size_t klen = (size_t)(eq - kv) + 1; /* with the '=' */
+        int j;
+        for (j = 0; j < n; j++)
+            if (!strncmp(env[j], kv, klen))
+                break;
+        env[j] = kv;
+        if (j == n)
+            n++;
+    }
+    *count = n;
+    return env;
+}
+
+/* ------------------------------------------------------------------ */
+/* Signals                                                             */
+/* ------------------------------------------------------------------ */
+
+static wasm_runtime *volatile running_rt; /* set while a guest may run */
+static volatile sig_atomic_t caught_signal;
+
+static void on_signal(int sig)
+{
+    if (caught_signal) {
+        /* A second signal: the user does not want to wait for cleanup. */
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    caught_signal = sig;
+    wasm_runtime *rt = running_rt;
+    if (rt)
+        wasm_runtime_interrupt(rt);
+}
+
+static const int handled_signals[] = {SIGINT, SIGTERM, SIGHUP};
+#define NHANDLED (sizeof handled_signals / sizeof handled_signals[0])
+
+struct saved_signals {
+    struct sigaction old[NHANDLED];
+    struct sigaction old_pipe;
+};
+
+static void install_signals(struct saved_signals *saved)
+{
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigemptyset(&sa.sa_mask);
+    /* No SA_RESTART: a blocked host call returns EINTR and notices. */
+    sa.sa_flags = 0;
+    caught_signal = 0;
+    for (size_t i = 0; i < NHANDLED; i++)
+        sigaction(handled_signals[i], &sa, &saved->old[i]);
+    /* A closed stdout must not kill the host before it cleans up: WASI
+     * turns EPIPE into the guest's end instead (exit status 141). */
+    struct sigaction ign = {.sa_handler = SIG_IGN};
+    sigemptyset(&ign.sa_mask);
+    sigaction(SIGPIPE, &ign, &saved->old_pipe);
+}
+
+static void restore_signals(const struct saved_signals *saved)
+{
+    for (size_t i = 0; i < NHANDLED; i++)
+        sigaction(handled_signals[i], &saved->old[i], NULL);
+    sigaction(SIGPIPE, &saved->old_pipe, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Host interfaces                                                     */
+/* ------------------------------------------------------------------ */
+
+/* Everything one run holds.  Host interfaces keep their state here. */
+struct run_state {
+    const struct run_options *opt;
+    wasm_runtime *rt;
+    wasm_linker *linker;
+    wasi_ctx *wasi;
+    wasm_bpf_host *bpf;        /* the eBPF host interface's state */
+};
+
+struct host_iface {
+    const char *name;
+    /* Create the state and define the imports on rs->linker; 0, or -1 with
+     * a message in err (the run then exits 2 for WASI's --dir errors). */
+    int (*attach)(struct run_state *rs, char *err, size_t errlen);
+    /* Release everything; runs once the guest can no longer run. */
+    void (*detach)(struct run_state *rs);
+};
+
+static int wasi_attach(struct run_state *rs, char *err, size_t errlen)
+{
+    const struct run_options *o = rs->opt;
+    int envc;
+    const char **envp = guest_environment(o, &envc);
+    if (!envp) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    wasi_config cfg = {
+        .argc = o->guest_argc,
+        .argv = (const char *const *)o->guest_argv,
+        .envc = envc,
+        .envp = envp,
+        .npreopens = o->ndirs,
+        .preopens = o->dirs,
+        .stdio = {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO},
+    };
+    char why[512];
+    rs->wasi = wasi_ctx_new(&cfg, why, sizeof why);
+    free(envp);
+    if (!rs->wasi) {
+        snprintf(err, errlen, "--dir %s", why);
+        return -1;
+    }
+    if (wasi_define(rs->wasi, rs->linker) < 0) {
+        snprintf(err, errlen, "cannot define the WASI imports");
+        return -1;
+    }
+    return 0;
+}
+
+static void wasi_detach(struct run_state *rs)
+{
+    wasi_ctx_free(rs->wasi);
+    rs->wasi = NULL;
+}
+
+static int bpf_attach(struct run_state *rs, char *err, size_t errlen)
+{
+    const struct run_options *o = rs->opt;
+    struct wasm_bpf_policy policy = {
+        .prog_types = o->allow_prog_types,
+        .n_prog_types = o->n_allow_prog_types,
+        .attach_targets = o->allow_attach,
+        .n_attach_targets = o->n_allow_attach,
+    };
+    struct wasm_bpf_options bo = {.verbose = o->verbose, .policy = &policy};
+    rs->bpf = wasm_bpf_host_new(&bo);
+    if (!rs->bpf || wasm_bpf_host_define(rs->bpf, rs->linker) < 0) {
+        snprintf(err, errlen, "cannot define the wasm_bpf imports: out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* Every link, program, map, tc and cgroup attachment of the guest goes. */
+static void bpf_detach(struct run_state *rs)
+{
+    wasm_bpf_host_free(rs->bpf);
+    rs->bpf = NULL;
+}
+
+static const struct host_iface host_ifaces[] = {
+    {"wasi_snapshot_preview1", wasi_attach, wasi_detach},
+    {"wasm_bpf", bpf_attach, bpf_detach},
+};
+#define NIFACES (sizeof host_ifaces / sizeof host_ifaces[0])
+
+/* ------------------------------------------------------------------ */
+/* The run                                                             */
+/* ------------------------------------------------------------------ */
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* MODULE as typed -> the local file to read.  Today a path.  The OCI
+ * client plugs in here: a URL or registry reference (with --pull, --store,
+ * --insecure, --plain-http) resolves to a file of the local store; the
+ * guest's argv[0] stays what the user typed.  Returns NULL with an exit
+ * status in *status after printing why. */
+static char *resolve_module(const struct run_options *o, int *status)
+{
+    char *path = strdup(o->module);
+    if (!path) {
+        fprintf(stderr, "wasm-bpf: out of memory\n");
+        *status = EXIT_RUN_BAD_MODULE;
+    }
+    return path;
+}
+
+static int read_module(const char *path, uint8_t **bytes, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        fprintf(stderr, "wasm-bpf: %s: %s\n", path, strerror(e));
+        return e == ENOENT ? EXIT_RUN_NO_MODULE : EXIT_RUN_BAD_MODULE;
+    }
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "wasm-bpf: %s: is a directory, not a module\n", path);
+        close(fd);
+        return EXIT_RUN_BAD_MODULE;
+    }
+    /* Read to the end: the size from fstat is only a hint (pipes, /proc). */
+    size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536;
+    size_t n = 0;
+    uint8_t *buf = malloc(cap);
+    for (;;) {
+        if (!buf) {
+            fprintf(stderr, "wasm-bpf: %s: out of memory\n", path);
+            close(fd);
+            return EXIT_RUN_BAD_MODULE;
+        }
+        ssize_t r = read(fd, buf + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            fprintf(stderr, "wasm-bpf: %s: %s\n", path, strerror(errno));
+            free(buf);
+            close(fd);
+            return EXIT_RUN_BAD_MODULE;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+        if (n == cap) {
+            uint8_t *bigger = cap > SIZE_MAX / 2 ? NULL : realloc(buf, cap * 2);
+            if (!bigger)
+                free(buf);
+            buf = bigger;
+            cap *= 2;
+        }
+    }
+    close(fd);
+    *bytes = buf;
+    *len = n;
+    return 0;
+}
+
+/* How the guest ended -> exit status, with a message where one is due. */
+static int exit_status(struct run_state *rs, const char *module, wasm_status st)
+{
+    int sig = caught_signal;
+    switch (st) {
+    case WASM_OK:
+        return 0; /* _start returned: main returned 0 (or the guest never exits) */
+    case WASM_TRAP_EXIT: {
+        int code = wasm_runtime_exit_code(rs->rt);
+        int raised = rs->wasi ? wasi_exit_signal(rs->wasi) : 0;
+        if (raised && raised != SIGPIPE)
+            fprintf(stderr, "wasm-bpf: %s: the guest raised %s\n", module, strsignal(raised));
+        if (code >= 0 && code <= 255)
+            return code;
+        if (rs->opt->verbose)
+            fprintf(stderr, "wasm-bpf: %s: exit code %u is above 255: exiting with %d\n", module,
+                    (unsigned)code, EXIT_RUN_BAD_EXIT_CODE);
+        return EXIT_RUN_BAD_EXIT_CODE;
+    }
+    case WASM_TRAP_INTERRUPTED:
+        if (sig) {
+            if (rs->opt->verbose)
+                fprintf(stderr, "wasm-bpf: %s: stopped by %s\n", module, strsignal(sig));
+            return EXIT_RUN_SIGNAL_BASE + sig;
+        }
+        /* Interrupted by something other than our signals: a trap. */
+        __attribute__((fallthrough));
+    default:
+        fprintf(stderr, "wasm-bpf: %s: trap: %s\n", module, wasm_runtime_trap_message(rs->rt));
+        return EXIT_RUN_TRAP;
+    }
+}
+
+/* Takes ownership of bytes (freed once compiled: a guest may run for days). */
+static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
+{
+    const char *module = o->module;
+    int status = EXIT_RUN_BAD_MODULE;
+    struct run_state rs = {.opt = o};
+    size_t attached = 0;
+    wasm_module *mod = NULL;
+    char err[1024];
+    double t0 = now_ms();
+
+    wasm_load_error kind;
+    mod = wasm_module_load(bytes, len, &kind, err, sizeof err);
+    free(bytes);
+    if (!mod) {
+        const char *what = kind == WASM_LOAD_MALFORMED ? "not a valid WebAssembly module"
+                           : kind == WASM_LOAD_INVALID ? "invalid module"
+                                                       : "cannot load";
+        fprintf(stderr, "wasm-bpf: %s: %s: %s\n", module, what, err);
+        return EXIT_RUN_BAD_MODULE;
+    }
+    double t1 = now_ms();
+    if (o->verbose)
+        fprintf(stderr, "wasm-bpf: %s: %zu bytes decoded, validated and compiled in %.2f ms\n",
+                module, len, t1 - t0);
+
+    wasm_runtime_config cfg = {.max_memory_pages = o->max_memory_pages};
+    rs.rt = wasm_runtime_new(&cfg);
+    rs.linker = wasm_linker_new();
+    if (!rs.rt || !rs.linker) {
+        fprintf(stderr, "wasm-bpf: out of memory\n");
+        goto out;
+    }
+    running_rt = rs.rt;
+    if (caught_signal) /* arrived while loading */
+        wasm_runtime_interrupt(rs.rt);
+
+    for (; attached < NIFACES; attached++) {
+        if (host_ifaces[attached].attach(&rs, err, sizeof err) < 0) {
+            fprintf(stderr, "wasm-bpf: %s\n", err);
+            status = EXIT_USAGE;
+            goto out;
+        }
+    }
+
+    wasm_inst_error ikind;
+    wasm_instance *inst = wasm_instantiate(rs.rt, mod, rs.linker, &ikind, err, sizeof err);
+    if (!inst) {
+        if (ikind == WASM_INST_TRAP) {
+            fprintf(stderr, "wasm-bpf: %s: trap while instantiating: %s\n", module, err);
+            status = EXIT_RUN_TRAP;
+        } else {
+            fprintf(stderr, "wasm-bpf: %s: cannot %s: %s\n", module,
+                    ikind == WASM_INST_UNLINKABLE ? "link" : "instantiate", err);
+        }
+        goto out;
+    }
+    double t2 = now_ms();
+    if (o->verbose)
+        fprintf(stderr, "wasm-bpf: %s: instantiated in %.2f ms\n", module, t2 - t1);
+
+    wasm_func *start = wasm_instance_func(inst, "_start");
+    if (!start) {
+        fprintf(stderr, "wasm-bpf: %s: not a WASI command: it exports no '_start' function\n",
+                module);
+        goto out;
+    }
+    if (!wasm_func_has_signature(start, "()")) {
+        fprintf(stderr, "wasm-bpf: %s: '_start' must take no parameters and return nothing\n",
+                module);
+        goto out;
+    }
+    wasm_status st = wasm_call(rs.rt, start, NULL, NULL);
+    status = exit_status(&rs, module, st);
+    if (o->verbose)
+        fprintf(stderr, "wasm-bpf: %s: ran for %.2f ms, exit status %d\n", module,
+                now_ms() - t2, status);
+
+out:
+    running_rt = NULL;
+    while (attached > 0)
+        host_ifaces[--attached].detach(&rs);
+    if (rs.rt)
+        wasm_runtime_free(rs.rt);
+    if (rs.linker)
+        wasm_linker_free(rs.linker);
+    wasm_module_free(mod);
+    return status;
+}
 
 int cmd_run(int argc, char **argv)
 {
-    (void)argc;
-    fprintf(stderr, "wasm-bpf: '%s' is not available in this build yet\n", argv[0]);
-    return EXIT_USAGE;
+    struct run_options opt;
+    int status = parse_options(argc, argv, &opt);
+    if (status >= 0) {
+        free_options(&opt);
+        return status;
+    }
+
+    struct saved_signals saved;
+    install_signals(&saved);
+
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    char *path = resolve_module(&opt, &status);
+    if (path) {
+        status = read_module(path, &bytes, &len);
+        if (status == 0 && caught_signal) {
+            status = EXIT_RUN_SIGNAL_BASE + caught_signal;
+            free(bytes);
+        } else if (status == 0) {
+            status = run_module(&opt, bytes, len);
+        }
+    }
+    free(path);
+    restore_signals(&saved);
+    free_options(&opt);
+    return status;
 }

@@ -1,0 +1,14 @@
+/* uprobe.h: a call of, or a return from, a function of the traced binary. */
+#ifndef UPROBE_H
+#define UPROBE_H
+
+enum uprobe_kind { CALL_ADD = 1, RET_ADD, CALL_SUB, RET_SUB };
+
+struct event {
+    int pid;
+    int kind;     /* enum uprobe_kind */
+    int a, b;     /* arguments of a call */
+    int ret;      /* value of a return */
+};
+
+#endif
