@@ -179,7 +179,8 @@ static int default_roots(const struct btf *btf, struct roots *rs)
             }
         }
     }
-    qsort(rs->ids, (size_t)rs->n, sizeof *rs->ids, cmp_id);
+    if (rs->n)
+        qsort(rs->ids, (size_t)rs->n, sizeof *rs->ids, cmp_id);
     return 0;
 }
 

@@ -394,6 +394,7 @@ int gt_emit_wit(struct gt_model *m, FILE *out)
     free(o.record_align);
     free(o.enum_names);
     free(o.typedef_names);
+    gt_names_free(&o.types);
     free(pkg);
     return 0;
 }
