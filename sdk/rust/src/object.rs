@@ -176,6 +176,12 @@ impl Drop for Object {
     }
 }
 
+impl std::fmt::Debug for OpenObject<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpenObject").field("size", &self.bytes.len()).finish()
+    }
+}
+
 impl std::fmt::Debug for Object {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Object").field("handle", &self.handle).finish()
