@@ -37,5 +37,26 @@ $(BPF_TEST_DIR)/host_test: tests/bpf/host_test.c tests/bpf/mock_engine.c tests/b
 	$(Q)$(CC) $(filter-out -MMD -MP,$(ALL_CFLAGS)) -Itests/bpf -o $@ tests/bpf/host_test.c tests/bpf/mock_engine.c \
 	    $(BPF_HOST_OBJS) -lbpf -lelf -lz -lpthread
 
+$(BPF_TEST_DIR)/bad.bpf.o: tests/bpf/objects/bad.bpf.c $(VMLINUX_H)
+	$(call bpf_object,$@,$<,tests/bpf/objects)
+
+# the native program whose function the probe object's uprobe traces
+$(BPF_TEST_DIR)/trigger: tests/bpf/trigger.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -O2 -g -Wall -Wextra -o $@ $<
+
+# hostile guests: WAT templates filled with an object's bytes, then wat2wasm
+BPF_GUESTS := bad_args callbacks env_module bad_load
+$(BPF_TEST_DIR)/guests/%.wat: tests/bpf/guests/%.wat tests/bpf/guests/prelude.wat tests/bpf/mkguest.sh \
+                              $(BPF_TEST_DIR)/probe.bpf.o $(BPF_TEST_DIR)/bad.bpf.o
+	@mkdir -p $(dir $@)
+	$(Q)tests/bpf/mkguest.sh $< tests/bpf/guests/prelude.wat \
+	    $(if $(filter bad_load,$*),$(BPF_TEST_DIR)/bad.bpf.o,$(BPF_TEST_DIR)/probe.bpf.o) \
+	    $(abspath $(BPF_TEST_DIR)/trigger) $@
+$(BPF_TEST_DIR)/guests/%.wasm: $(BPF_TEST_DIR)/guests/%.wat
+	@$(if $(Q),echo "  WAT     $@")
+	$(Q)wat2wasm --debug-names $< -o $@
+
 TEST_SUITES += bpf
-TEST_DEPS += $(BPF_TEST_DIR)/host_test $(BPF_TEST_DIR)/probe.bpf.o
+TEST_DEPS += $(BPF_TEST_DIR)/host_test $(BPF_TEST_DIR)/probe.bpf.o $(BPF_TEST_DIR)/trigger \
+             $(foreach g,$(BPF_GUESTS),$(BPF_TEST_DIR)/guests/$(g).wasm)
