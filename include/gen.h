@@ -1,20 +1,75 @@
-/* gen.h: generators that turn a BPF object into guest source code.
- *
- * Two generators share this header: `gen skeleton` (the wasm skeleton a C
- * guest drives) and `gen types` (kernel structs laid out for a guest). */
+/* gen.h: the generators behind `wasm-bpf gen`: code a Wasm guest compiles,
+ * derived from a BPF object's BTF.  Each generator has its own section. */
 #ifndef WASM_BPF_GEN_H
 #define WASM_BPF_GEN_H
 
 #include <stddef.h>
 #include <stdio.h>
 
-#ifdef __cplusplus
-extern "C" {
-#endif
+/* ==== gen types: kernel structs laid out for 32-bit Wasm guests ==========
+ *
+ * A struct written by the kernel (or a BPF program: LP64, 8-byte pointers)
+ * and read by a wasm32 guest must be laid out from BTF, not recompiled from
+ * its C header: `long` and pointers shrink to 4 bytes on wasm32 and move
+ * every later field.  gen types reads BTF through libbpf and emits, for C,
+ * Rust or WIT, types whose every field has a fixed-width type at its BTF
+ * offset, with explicit padding for every gap and the tail (details in
+ * README.md, "Kernel types for guests").
+ *
+ * Which types: the ones named in `types`, or, when there are none, every
+ * named struct, union, enum and typedef reachable from the object's global
+ * variables and from the key and value types of its maps.  Everything they
+ * contain by value comes along (pointers do not: they become 64-bit
+ * integers). */
 
-/* ------------------------------------------------------------------ */
-/* gen skeleton (src/gen/skeleton*.c)                                  */
-/* ------------------------------------------------------------------ */
+enum gen_types_lang {
+    GEN_TYPES_C,     /* a self-contained header: packed structs, _Static_asserts */
+    GEN_TYPES_RUST,  /* #[repr(C, packed)] items for rustc >= 1.63 */
+    GEN_TYPES_WIT,   /* a WIT package whose records match the canonical ABI */
+};
+
+struct gen_types_opts {
+    enum gen_types_lang lang;
+    const char *path;            /* BPF object (ELF with .BTF) or raw BTF file */
+    const char *base_btf_path;   /* base BTF for split BTF (kernel modules), or NULL */
+    const char *const *types;    /* type names ("ev", "struct ev", "union u", "enum e") */
+    size_t ntypes;               /* 0: the object's globals and maps decide */
+    const char *name;            /* names the output: C include guard and WIT
+                                  * package; NULL: derived from path */
+};
+
+/* Writes the types to `out`.  Returns 0, or -1 with a message naming the
+ * file, type and member at fault in err (nothing useful is written then:
+ * callers write to a temporary file and rename it on success).  Warnings
+ * (e.g. a --type name that matches several types) go to `warn` if not NULL. */
+int gen_types(const struct gen_types_opts *opts, FILE *out, FILE *warn,
+              char *err, size_t errlen);
+
+/* The same for BTF already open, for other generators (the skeleton's
+ * .rodata/.bss structs): `ids` are STRUCT, UNION, ENUM, ENUM64, TYPEDEF or
+ * DATASEC type ids, generated in that order with what they contain.  A
+ * DATASEC becomes a struct named after its section (.rodata: struct
+ * rodata) with its variables as members at their offsets, so it needs the
+ * offsets and size libbpf fills in when it opens an object (the BTF of
+ * bpf_object__btf(), not of btf__parse_elf()).  `source` names the input in
+ * comments and errors; `name` is the include guard / package base. */
+struct btf;
+int gen_types_btf(const struct btf *btf, const int *ids, size_t nids, enum gen_types_lang lang,
+                  const char *source, const char *name, FILE *out, char *err, size_t errlen);
+
+/* The language named by "c", "rust" or "wit"; -1 if none. */
+int gen_types_lang_from_name(const char *name);
+
+/* ==== end of gen types ==================================================== */
+
+/* ==== gen skeleton: the wasm skeleton a C guest drives ====================
+ *
+ * The header `wasm-bpf gen skeleton` writes for a C guest (sdk/c/libbpf-wasm.h
+ * drives it): the object's bytes, its map and program tables, the .rodata,
+ * .data and .bss structures with the kernel's exact layout, and the offsets
+ * needed to patch global data before load.  Its API is the one of the
+ * original Wasm-bpf project's forked bpftool (NAME__open, __load, __attach,
+ * __destroy, ->rodata ...), so guests written for it compile unchanged. */
 
 struct gen_skeleton_opts {
     /* The skeleton's name (struct NAME, NAME__open() ...).  NULL: derived
@@ -22,21 +77,17 @@ struct gen_skeleton_opts {
     const char *name;
 };
 
-/* Write to `out` the wasm skeleton header of the BPF ELF object at `path`:
- * the embedded object, the map and program tables, the .rodata/.data/.bss
- * structures with the kernel's exact layout, and the offsets the C SDK
- * (sdk/c/libbpf-wasm.h) needs to patch global data before load.
- * Nothing is written unless the whole header could be produced.  Returns
- * 0, or -1 with the reason in err. */
+/* Writes the skeleton of the BPF ELF object at `path` to `out`.  Nothing is
+ * written unless the whole header could be produced.  Returns 0, or -1
+ * with the reason in err. */
 int gen_skeleton(const char *path, const struct gen_skeleton_opts *opts, FILE *out,
                  char *err, size_t errlen);
 
 /* The skeleton name bpftool derives from an object file name: its base name
  * without ".o", every character that cannot be in a C identifier replaced
- * by '_'. */
+ * by '_' ("bootstrap.bpf.o" -> "bootstrap_bpf"). */
 void gen_skeleton_name(const char *path, char *name, size_t size);
 
-#ifdef __cplusplus
-}
-#endif
+/* ==== end of gen skeleton ================================================= */
+
 #endif

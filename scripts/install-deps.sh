@@ -11,6 +11,7 @@ libcurl4-openssl-dev libssl-dev libjansson-dev
 wabt
 docker-registry skopeo apache2-utils openssl
 rustc cargo libstd-rust-dev-wasm32
+nodejs
 iproute2 iputils-ping python3 procps util-linux
 "
 

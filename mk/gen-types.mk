@@ -1,0 +1,29 @@
+# gen types (src/gen/types*.c): the gen-types test suite's fixtures, i.e. BPF
+# objects compiled by clang from tests/gen-types/fixtures and mkbtf, which
+# writes the raw BTF files clang 14 cannot produce (ENUM64, big-endian, bad).
+
+GEN_TYPES_OUT := $(BUILD)/tests/gen-types
+GEN_TYPES_OBJS := $(patsubst tests/gen-types/fixtures/%.bpf.c,$(GEN_TYPES_OUT)/%.bpf.o,\
+                    $(wildcard tests/gen-types/fixtures/*.bpf.c))
+
+$(GEN_TYPES_OUT)/%.bpf.o: tests/gen-types/fixtures/%.bpf.c tests/gen-types/fixtures/%.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  BPF     $<")
+	$(Q)clang -g -O2 -target bpf -c $< -o $@
+
+$(GEN_TYPES_OUT)/mkbtf: tests/gen-types/mkbtf.c tests/gen-types/fixtures/synthetic.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) -std=gnu11 -D_GNU_SOURCE $(CFLAGS_WARN) $(CFLAGS) -Itests/gen-types $< -o $@ -lbpf
+
+TEST_SUITES += gen-types
+TEST_DEPS   += $(GEN_TYPES_OBJS) $(GEN_TYPES_OUT)/mkbtf
+
+# gen_types_btf() on an object's sections (.rodata, .bss), as the skeleton
+# generator uses it
+$(GEN_TYPES_OUT)/datasec: tests/gen-types/datasec.c $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) $< -o $@ $(LIB) $(LDLIBS_ALL)
+
+TEST_DEPS   += $(GEN_TYPES_OUT)/datasec

@@ -1,0 +1,212 @@
+/* types_internal.h: the layout model shared by the gen types files.
+ *
+ *   types.c        entry point: open the BTF, pick the root types, run an emitter
+ *   types_model.c  BTF -> layout model (every byte of every record accounted for)
+ *   types_names.c  identifier sets and the naming rules of C, Rust and WIT
+ *   types_c.c      C header emitter
+ *   types_rust.c   Rust emitter
+ *   types_wit.c    WIT emitter
+ *
+ * The model is language-neutral: a record is a list of items (fields,
+ * padding, bitfield storage, anonymous members) with byte offsets and sizes
+ * taken from BTF; the emitters only choose spellings.  Names stored in the
+ * model are valid, unique C identifiers; the Rust and WIT emitters derive
+ * their own from them. */
+#ifndef WASM_BPF_GEN_TYPES_INTERNAL_H
+#define WASM_BPF_GEN_TYPES_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <bpf/btf.h>
+
+#define GT_MAX_DIMS  8    /* array dimensions in one field */
+#define GT_MAX_DEPTH 64   /* nesting of records / typedef chains */
+#define GT_MAX_RECORDS 100000  /* records in one output */
+
+/* ---- a growable string ---- */
+struct gt_buf {
+    char *s;
+    size_t len, cap;
+};
+void gt_buf_printf(struct gt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void gt_buf_puts(struct gt_buf *b, const char *s);
+char *gt_buf_take(struct gt_buf *b);   /* the string (never NULL); b is reset */
+void gt_buf_free(struct gt_buf *b);
+
+void *gt_xrealloc(void *p, size_t n);  /* aborts on out-of-memory */
+char *gt_xstrdup(const char *s);
+char *gt_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- identifier sets (types_names.c) ---- */
+struct gt_nameset {
+    char **slots;
+    size_t cap, count;
+};
+bool gt_names_has(const struct gt_nameset *set, const char *name);
+void gt_names_add(struct gt_nameset *set, const char *name);
+void gt_names_free(struct gt_nameset *set);
+/* `base` if free in `set`, else base_2, base_3...  (`sep` between): added to
+ * the set and returned (malloc'd). */
+char *gt_names_claim(struct gt_nameset *set, const char *base, const char *sep);
+
+/* Per-language spelling of an identifier coming from BTF. */
+char *gt_c_ident(const char *name);       /* valid C identifier, keywords get a '_' */
+bool gt_c_reserved_typedef(const char *name);   /* names the C library defines */
+char *gt_rust_ident(const char *name);    /* r#type, self_ ... */
+bool gt_rust_primitive(const char *name); /* u32, bool ... (cannot be type names) */
+char *gt_wit_kebab(const char *name);     /* kebab-case label (no '%' escape) */
+bool gt_wit_keyword(const char *kebab);   /* needs a '%' escape */
+
+/* ---- the layout model ---- */
+
+enum gt_base {
+    GT_INT,     /* 1, 2, 4, 8 or 16 bytes */
+    GT_FLOAT,   /* 4 or 8 bytes */
+    GT_BYTES,   /* opaque bytes: long double, odd-sized integers */
+    GT_PTR,     /* a kernel pointer: an integer of the BTF's pointer size */
+    GT_ENUM,    /* an integer of the enum's size and sign; ref = enum */
+    GT_RECORD,  /* ref = record */
+};
+
+/* The type of a field (or a typedef's target): a base type and array dims. */
+struct gt_vtype {
+    enum gt_base base;
+    uint32_t elem_size;    /* bytes of one element */
+    bool is_signed;
+    bool is_char;          /* C `char` (kept as `char` in C) */
+    bool is_bool;          /* _Bool (stored as a byte) */
+    int ref;               /* GT_ENUM: index in enums; GT_RECORD: in records */
+    int ndims;
+    uint32_t dims[GT_MAX_DIMS];  /* outermost first; 0: flexible array */
+    char *decl;            /* the type as declared in C, e.g. "char *[2]" */
+};
+
+enum gt_item_kind {
+    GT_ITEM_FIELD,   /* a member with a value type */
+    GT_ITEM_PAD,     /* a gap or the tail: bytes nobody reads */
+    GT_ITEM_BITS,    /* the bytes holding one or more adjacent bitfields */
+    GT_ITEM_ANON,    /* an anonymous struct/union member (inline in C) */
+    GT_ITEM_BYTES,   /* a union's view of all its bytes */
+};
+
+struct gt_bitfield {
+    const char *btf_name;
+    char *name;          /* C name */
+    uint32_t bit;        /* first bit, counted from the storage's first byte */
+    uint32_t bits;       /* 1..64 */
+    uint32_t value_size; /* 1, 2, 4 or 8: the accessors' integer type */
+    bool is_signed;
+    char *decl;          /* the declared type, for comments */
+};
+
+struct gt_item {
+    enum gt_item_kind kind;
+    const char *btf_name;  /* FIELD: the member's name in BTF ("" if none) */
+    char *name;          /* C name: the member's, or a generated one */
+    uint32_t offset;     /* bytes from the start of the record */
+    uint32_t size;       /* bytes */
+    struct gt_vtype type;        /* FIELD */
+    int record;                  /* ANON: index in records */
+    struct gt_bitfield *bitfields;   /* BITS */
+    int nbitfields;
+};
+
+struct gt_record {
+    int btf_id;
+    bool is_union;
+    bool inline_member;  /* an anonymous member: C emits it inline */
+    int scope;           /* the record whose C member names it shares (itself
+                          * unless inline_member) */
+    uint32_t size;
+    int parent;          /* where an anonymous record is used (record, item), */
+    int parent_item;     /* for its synthesized name; -1 if none */
+    const char *typedef_name;  /* the typedef naming an anonymous record */
+    char *name;          /* unique C tag; synthesized for anonymous types */
+    char *desc;          /* "struct ev" or "anonymous union in struct ev" */
+    struct gt_item *items;
+    int nitems;
+};
+
+struct gt_enum_const {
+    char *name;          /* unique C identifier */
+    uint64_t value;      /* as an int64_t when the enum is signed */
+};
+
+struct gt_enum {
+    int btf_id;
+    char *name;          /* unique C tag, or NULL for an anonymous enum */
+    uint32_t size;       /* 1, 2, 4 or 8 */
+    bool is_signed;
+    bool truncated;      /* an 8-byte ENUM (not ENUM64): values kept only 32 bits */
+    struct gt_enum_const *consts;
+    int nconsts;
+};
+
+struct gt_typedef {
+    int btf_id;
+    char *name;          /* C name (unique among typedefs) */
+    struct gt_vtype target;
+    bool same_as_tag;    /* typedef struct foo foo: nothing new in Rust/WIT */
+    bool c_library;      /* a C library type name (size_t ...): not re-declared in C */
+};
+
+enum gt_decl_kind { GT_DECL_RECORD, GT_DECL_ENUM, GT_DECL_TYPEDEF };
+
+struct gt_decl {
+    enum gt_decl_kind kind;
+    int index;
+};
+
+struct gt_model {
+    const struct btf *btf;
+    const char *source;      /* file name shown in comments */
+    const char *name;        /* include guard / WIT package base */
+    uint32_t ptr_size;       /* bytes of a kernel pointer (8 for BPF) */
+
+    struct gt_record *records;
+    int nrecords;
+    struct gt_enum *enums;
+    int nenums;
+    struct gt_typedef *typedefs;
+    int ntypedefs;
+    struct gt_decl *order;   /* every record, enum and typedef, dependencies first */
+    int norder;
+
+    /* building state */
+    int *enum_of_id;         /* btf id -> enum index + 1 */
+    int *typedef_of_id;      /* btf id -> typedef index + 1 */
+    int *named_record_of_id; /* btf id -> record index + 1 (named types only) */
+    int stack[GT_MAX_DEPTH]; /* btf ids of the records being built */
+    int depth;
+    bool any_bitfields;
+    struct gt_nameset c_tags;      /* struct/union/enum tags */
+    struct gt_nameset c_ordinary;  /* typedefs, enum constants, functions */
+
+    char *err;
+    size_t errlen;
+};
+
+/* Builds the model for the given root types (STRUCT, UNION, ENUM, ENUM64,
+ * TYPEDEF or DATASEC ids) in that order.  0, or -1 with m->err set. */
+int gt_model_build(struct gt_model *m, const int *roots, int nroots);
+void gt_model_free(struct gt_model *m);
+int gt_model_error(struct gt_model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Total bytes of a value type; number of elements (1 if not an array). */
+uint64_t gt_vtype_size(const struct gt_vtype *t);
+uint64_t gt_vtype_count(const struct gt_vtype *t);
+
+/* The emitters: 0, or -1 with m->err set. */
+int gt_emit_c(struct gt_model *m, FILE *out);
+int gt_emit_rust(struct gt_model *m, FILE *out);
+int gt_emit_wit(struct gt_model *m, FILE *out);
+
+/* Functions every generated C header may define (bitfield access). */
+extern const char *const gt_c_helper_names[];
+
+/* Comment text safe inside a C/Rust block or line comment. */
+void gt_comment_text(struct gt_buf *b, const char *text);
+
+#endif

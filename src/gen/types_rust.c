@@ -1,0 +1,339 @@
+/* types_rust.c: the Rust module of `gen types`.
+ *
+ * Items are #[repr(C, packed)] with explicit padding, like the C header, so
+ * they have the kernel's layout on wasm32; a const assert checks each size
+ * at compile time (rustc 1.63, Debian's, has no offset_of!: the offsets
+ * follow from the packed layout and the asserted sizes of every nested
+ * type).  Everything is Copy; C unions are Rust unions.  Bitfields are byte
+ * arrays with a getter and a set_ method each.  Only core is used. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "types_internal.h"
+
+struct rust_out {
+    struct gt_model *m;
+    FILE *out;
+    char **record_names;   /* by record index */
+    char **enum_names;     /* by enum index; NULL for anonymous enums */
+    char **typedef_names;  /* by typedef index; NULL when no alias is emitted */
+    struct gt_nameset types, values;
+};
+
+static const char allow_type[] = "#[allow(non_camel_case_types, non_snake_case, dead_code)]\n";
+
+static const char bits_helpers[] =
+    "// Bitfields stay in the bytes the kernel wrote (little-endian); these read\n"
+    "// and write `bits` bits starting `bit` bits into `b`.\n"
+    "#[allow(dead_code)]\n"
+    "#[inline]\n"
+    "fn __wasm_bpf_bits_get(b: &[u8], bit: u32, bits: u32) -> u64 {\n"
+    "    let b = &b[(bit / 8) as usize..];\n"
+    "    let shift = bit % 8;\n"
+    "    let n = ((shift + bits + 7) / 8) as usize;\n"
+    "    let mut v = (b[0] >> shift) as u64;\n"
+    "    for i in 1..n {\n"
+    "        v |= (b[i] as u64) << (8 * i as u32 - shift);\n"
+    "    }\n"
+    "    if bits < 64 { v & ((1u64 << bits) - 1) } else { v }\n"
+    "}\n"
+    "\n"
+    "#[allow(dead_code)]\n"
+    "#[inline]\n"
+    "fn __wasm_bpf_bits_set(b: &mut [u8], bit: u32, bits: u32, v: u64) {\n"
+    "    let b = &mut b[(bit / 8) as usize..];\n"
+    "    let shift = bit % 8;\n"
+    "    let n = ((shift + bits + 7) / 8) as usize;\n"
+    "    let mask = if bits < 64 { (1u64 << bits) - 1 } else { !0u64 };\n"
+    "    let v = v & mask;\n"
+    "    for i in 0..n {\n"
+    "        let (m, x) = if i == 0 {\n"
+    "            ((mask << shift) as u8, (v << shift) as u8)\n"
+    "        } else {\n"
+    "            let s = 8 * i as u32 - shift;\n"
+    "            ((mask >> s) as u8, (v >> s) as u8)\n"
+    "        };\n"
+    "        b[i] = (b[i] & !m) | (x & m);\n"
+    "    }\n"
+    "}\n"
+    "\n"
+    "#[allow(dead_code)]\n"
+    "#[inline]\n"
+    "fn __wasm_bpf_bits_sext(v: u64, bits: u32) -> i64 {\n"
+    "    let sign = 1u64 << (bits - 1);\n"
+    "    (v ^ sign).wrapping_sub(sign) as i64\n"
+    "}\n\n";
+
+static const char *int_type(uint32_t size, bool is_signed)
+{
+    switch (size) {
+    case 1: return is_signed ? "i8" : "u8";
+    case 2: return is_signed ? "i16" : "u16";
+    case 4: return is_signed ? "i32" : "u32";
+    case 8: return is_signed ? "i64" : "u64";
+    default: return is_signed ? "i128" : "u128";
+    }
+}
+
+static char *type_of(const struct rust_out *o, const struct gt_vtype *vt)
+{
+    struct gt_buf b = {0};
+    switch (vt->base) {
+    case GT_INT:
+        gt_buf_puts(&b, int_type(vt->elem_size, vt->is_signed && !vt->is_bool));
+        break;
+    case GT_FLOAT:
+        gt_buf_puts(&b, vt->elem_size == 4 ? "f32" : "f64");
+        break;
+    case GT_BYTES:
+        gt_buf_printf(&b, "[u8; %" PRIu32 "]", vt->elem_size);
+        break;
+    case GT_PTR:
+        gt_buf_puts(&b, int_type(vt->elem_size, false));
+        break;
+    case GT_ENUM:
+        gt_buf_puts(&b, int_type(vt->elem_size, vt->is_signed));
+        break;
+    case GT_RECORD:
+        gt_buf_puts(&b, o->record_names[vt->ref]);
+        break;
+    }
+    for (int i = vt->ndims - 1; i >= 0; i--) {
+        char *inner = gt_buf_take(&b);
+        gt_buf_printf(&b, "[%s; %" PRIu32 "]", inner, vt->dims[i]);
+        free(inner);
+    }
+    return gt_buf_take(&b);
+}
+
+static void comment(FILE *out, const char *text)
+{
+    struct gt_buf b = {0};
+    gt_comment_text(&b, text);
+    fprintf(out, " // %s", b.s ? b.s : "");
+    gt_buf_free(&b);
+}
+
+/* Type names: records keep their C names (r#-escaped if keywords), except
+ * that a primitive's name (a C `struct u8`) would shadow the primitive. */
+static char *claim_type_name(struct rust_out *o, const char *c_name)
+{
+    char *r = gt_rust_ident(c_name);
+    if (gt_rust_primitive(r)) {
+        char *s = gt_xasprintf("%s_", r);
+        free(r);
+        r = s;
+    }
+    char *name = gt_names_claim(&o->types, r, "_");
+    free(r);
+    return name;
+}
+
+static void emit_record(struct rust_out *o, int r)
+{
+    struct gt_model *m = o->m;
+    const struct gt_record *rec = &m->records[r];
+    const char *name = o->record_names[r];
+    /* a union needs a field; a zero-sized one is an empty struct here */
+    bool as_union = rec->is_union && rec->nitems > 0;
+    struct gt_buf desc = {0};
+    gt_comment_text(&desc, rec->desc);
+    fprintf(o->out, "/// %s: %" PRIu32 " byte%s\n#[repr(C, packed)]\n#[derive(Clone, Copy)]\n%s"
+            "pub %s %s {\n", desc.s, rec->size, rec->size == 1 ? "" : "s", allow_type,
+            as_union ? "union" : "struct", name);
+    gt_buf_free(&desc);
+
+    struct gt_nameset fields = {0};
+    struct gt_nameset methods = {0};
+    struct gt_buf impl = {0};
+    for (int i = 0; i < rec->nitems; i++) {
+        const struct gt_item *it = &rec->items[i];
+        char *base = gt_rust_ident(it->name);
+        char *field = gt_names_claim(&fields, base, "_");
+        free(base);
+        switch (it->kind) {
+        case GT_ITEM_FIELD:
+        case GT_ITEM_ANON: {
+            char *t = type_of(o, &it->type);
+            fprintf(o->out, "    pub %s: %s,", field, t);
+            if (it->kind == GT_ITEM_FIELD && it->type.decl && it->type.base != GT_RECORD)
+                comment(o->out, it->type.decl);
+            fputc('\n', o->out);
+            free(t);
+            break;
+        }
+        case GT_ITEM_PAD:
+            fprintf(o->out, "    pub %s: [u8; %" PRIu32 "],\n", field, it->size);
+            break;
+        case GT_ITEM_BYTES:
+            fprintf(o->out, "    pub %s: [u8; %" PRIu32 "], // all bytes of the union\n", field,
+                    it->size);
+            break;
+        case GT_ITEM_BITS:
+            fprintf(o->out, "    pub %s: [u8; %" PRIu32 "], // bitfields:", field, it->size);
+            for (int j = 0; j < it->nbitfields; j++) {
+                const struct gt_bitfield *bf = &it->bitfields[j];
+                fprintf(o->out, "%s %s:%" PRIu32 " at bit %" PRIu32, j ? "," : "", bf->name,
+                        bf->bits, bf->bit);
+                /* accessors: name() and set_name() */
+                const char *vt = int_type(bf->value_size, bf->is_signed);
+                const char *plain = bf->name;
+                char *getter_base = gt_rust_ident(plain);
+                char *getter = gt_names_claim(&methods, getter_base, "_");
+                char *setter_base = gt_xasprintf("set_%s", plain);
+                char *setter = gt_names_claim(&methods, setter_base, "_");
+                /* reading a union field is unsafe in Rust even for bytes */
+                const char *un_open = as_union ? "unsafe { " : "", *un_close = as_union ? " }" : "";
+                struct gt_buf d = {0};
+                gt_comment_text(&d, bf->decl);
+                gt_buf_printf(&impl, "    /// %s: %s:%" PRIu32 "\n    #[inline]\n", bf->name,
+                              d.s, bf->bits);
+                gt_buf_free(&d);
+                if (bf->is_signed)
+                    gt_buf_printf(&impl,
+                                  "    pub fn %s(&self) -> %s {\n"
+                                  "        __wasm_bpf_bits_sext(__wasm_bpf_bits_get(%s&self.%s%s, "
+                                  "%" PRIu32 ", %" PRIu32 "), %" PRIu32 ") as %s\n    }\n",
+                                  getter, vt, un_open, field, un_close, bf->bit, bf->bits,
+                                  bf->bits, vt);
+                else
+                    gt_buf_printf(&impl,
+                                  "    pub fn %s(&self) -> %s {\n"
+                                  "        __wasm_bpf_bits_get(%s&self.%s%s, %" PRIu32 ", %" PRIu32
+                                  ") as %s\n    }\n",
+                                  getter, vt, un_open, field, un_close, bf->bit, bf->bits, vt);
+                gt_buf_printf(&impl,
+                              "    #[inline]\n"
+                              "    pub fn %s(&mut self, v: %s) {\n"
+                              "        __wasm_bpf_bits_set(%s&mut self.%s%s, %" PRIu32 ", %" PRIu32
+                              ", v as u64)\n    }\n",
+                              setter, vt, un_open, field, un_close, bf->bit, bf->bits);
+                free(getter_base);
+                free(getter);
+                free(setter_base);
+                free(setter);
+            }
+            fputc('\n', o->out);
+            break;
+        }
+        free(field);
+    }
+    fprintf(o->out, "}\nconst _: () = assert!(core::mem::size_of::<%s>() == %" PRIu32 ");\n", name,
+            rec->size);
+    if (impl.len)
+        fprintf(o->out, "\n#[allow(non_snake_case, dead_code)]\nimpl %s {\n%s}\n", name, impl.s);
+    fputc('\n', o->out);
+    gt_buf_free(&impl);
+    gt_names_free(&fields);
+    gt_names_free(&methods);
+}
+
+static void emit_enum(struct rust_out *o, int index)
+{
+    const struct gt_enum *e = &o->m->enums[index];
+    const char *prim = int_type(e->size, e->is_signed);
+    const char *alias = o->enum_names[index];
+    fprintf(o->out, "/// enum %s: %" PRIu32 " byte%s, %s\n", e->name ? e->name : "(anonymous)",
+            e->size, e->size == 1 ? "" : "s", e->is_signed ? "signed" : "unsigned");
+    if (e->truncated)
+        fprintf(o->out, "/// (an 8-byte ENUM, not ENUM64: its compiler kept only the low 32 bits "
+                        "of each value)\n");
+    if (alias)
+        fprintf(o->out, "%spub type %s = %s;\n", allow_type, alias, prim);
+    for (int i = 0; i < e->nconsts; i++) {
+        char *base = gt_rust_ident(e->consts[i].name);
+        char *name = gt_names_claim(&o->values, base, "_");
+        uint64_t v = e->consts[i].value;
+        fprintf(o->out, "#[allow(non_upper_case_globals, dead_code)]\npub const %s: %s = ", name,
+                alias ? alias : prim);
+        if (e->is_signed && (int64_t)v == INT64_MIN)
+            fprintf(o->out, "i64::MIN;\n");
+        else if (e->is_signed)
+            fprintf(o->out, "%" PRId64 ";\n", (int64_t)v);
+        else
+            fprintf(o->out, "%" PRIu64 ";\n", v);
+        free(base);
+        free(name);
+    }
+    fputc('\n', o->out);
+}
+
+static void emit_typedef(struct rust_out *o, int index)
+{
+    const struct gt_typedef *td = &o->m->typedefs[index];
+    if (!o->typedef_names[index])
+        return;
+    char *t = type_of(o, &td->target);
+    fprintf(o->out, "%spub type %s = %s;", allow_type, o->typedef_names[index], t);
+    if (td->target.decl && td->target.base != GT_RECORD)
+        comment(o->out, td->target.decl);
+    fprintf(o->out, "\n\n");
+    free(t);
+}
+
+int gt_emit_rust(struct gt_model *m, FILE *out)
+{
+    struct rust_out o = {.m = m, .out = out};
+    o.record_names = gt_xrealloc(NULL, ((size_t)m->nrecords + 1) * sizeof(char *));
+    o.enum_names = gt_xrealloc(NULL, ((size_t)m->nenums + 1) * sizeof(char *));
+    o.typedef_names = gt_xrealloc(NULL, ((size_t)m->ntypedefs + 1) * sizeof(char *));
+    gt_names_add(&o.values, "__wasm_bpf_bits_get");
+    gt_names_add(&o.values, "__wasm_bpf_bits_set");
+    gt_names_add(&o.values, "__wasm_bpf_bits_sext");
+
+    /* Names in the order the C names were given, so they stay the same. */
+    for (int r = 0; r < m->nrecords; r++)
+        o.record_names[r] = claim_type_name(&o, m->records[r].name);
+    for (int e = 0; e < m->nenums; e++)
+        o.enum_names[e] = m->enums[e].name ? claim_type_name(&o, m->enums[e].name) : NULL;
+    for (int i = 0; i < m->ntypedefs; i++) {
+        const struct gt_typedef *td = &m->typedefs[i];
+        o.typedef_names[i] = NULL;
+        if (td->same_as_tag)
+            continue;
+        char *t = type_of(&o, &td->target);
+        bool identity = !strcmp(t, td->name);   /* typedef u32 as u32: already Rust's */
+        free(t);
+        if (!identity)
+            o.typedef_names[i] = claim_type_name(&o, td->name);
+    }
+
+    struct gt_buf src = {0};
+    gt_comment_text(&src, m->source);
+    fprintf(out,
+            "// Generated by `wasm-bpf gen types` from %s: do not edit.\n"
+            "//\n"
+            "// The kernel's layout of these types (from BTF) for 32-bit WebAssembly\n"
+            "// guests: #[repr(C, packed)] items with every field at its BTF offset\n"
+            "// (`long` is i64, a pointer is a u64 holding a kernel address) and explicit\n"
+            "// padding; each size is checked at compile time.  Fields of packed items\n"
+            "// are read by copy (`{ e.ts }`), as Rust forbids references to them.\n"
+            "// Bitfields stay bytes, read and written through NAME() and set_NAME().\n\n",
+            src.s);
+    gt_buf_free(&src);
+    if (m->any_bitfields)
+        fputs(bits_helpers, out);
+    for (int i = 0; i < m->norder; i++) {
+        const struct gt_decl *d = &m->order[i];
+        if (d->kind == GT_DECL_ENUM)
+            emit_enum(&o, d->index);
+        else if (d->kind == GT_DECL_TYPEDEF)
+            emit_typedef(&o, d->index);
+        else
+            emit_record(&o, d->index);
+    }
+
+    for (int r = 0; r < m->nrecords; r++)
+        free(o.record_names[r]);
+    for (int e = 0; e < m->nenums; e++)
+        free(o.enum_names[e]);
+    for (int i = 0; i < m->ntypedefs; i++)
+        free(o.typedef_names[i]);
+    free(o.record_names);
+    free(o.enum_names);
+    free(o.typedef_names);
+    gt_names_free(&o.types);
+    gt_names_free(&o.values);
+    return 0;
+}
