@@ -10,6 +10,12 @@ BPF_ARCH    := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
 BPF_CFLAGS  := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror
 VMLINUX_H   := $(BUILD)/bpf/vmlinux.h
 
+# C guests: stock clang for wasm32-wasi, wasi-libc, the SDK; the function
+# table exported for poll callbacks
+WASM_CFLAGS  := --target=wasm32-wasi -O2 -Wall -Wextra -Werror -Isdk/c
+WASM_LDFLAGS := -Wl,--export-table -Wl,--strip-debug
+SDK_HEADERS  := sdk/c/libbpf-wasm.h sdk/c/wasm-bpf.h
+
 # vmlinux.h: every kernel type, from the running kernel's BTF
 $(VMLINUX_H):
 	@mkdir -p $(dir $@)
@@ -45,6 +51,26 @@ $(BPF_TEST_DIR)/trigger: tests/bpf/trigger.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -O2 -g -Wall -Wextra -o $@ $<
 
+# gen skeleton: global data of every shape, driven by a C guest
+$(BPF_TEST_DIR)/globals.bpf.o: tests/bpf/objects/globals.bpf.c $(VMLINUX_H)
+	$(call bpf_object,$@,$<,tests/bpf/objects)
+$(BPF_TEST_DIR)/globals.skel.h: $(BPF_TEST_DIR)/globals.bpf.o $(BIN)
+	$(Q)$(BIN) gen skeleton $< > $@.tmp && mv $@.tmp $@
+$(BPF_TEST_DIR)/globals.wasm: tests/bpf/guests/globals.c $(BPF_TEST_DIR)/globals.skel.h $(SDK_HEADERS)
+	@$(if $(Q),echo "  WASM    $@")
+	$(Q)$(WASM_CC) $(WASM_CFLAGS) -I$(BPF_TEST_DIR) $< $(WASM_LDFLAGS) -o $@
+
+# a skeleton as the original project's bpftool wrote it (no sizes, no
+# offsets but .rodata's): bootstrap built on it must still work
+$(BPF_TEST_DIR)/legacy/bootstrap.skel.h: $(BUILD)/examples/bootstrap/bootstrap.skel.h
+	@mkdir -p $(dir $@)
+	$(Q)grep -v -e '\.mmaped_sz = ' -e '\.elf_offset = ' $< > $@
+$(BPF_TEST_DIR)/legacy/bootstrap.wasm: examples/bootstrap/bootstrap.c $(BPF_TEST_DIR)/legacy/bootstrap.skel.h \
+                                       $(BUILD)/examples/bootstrap/bootstrap.types.h $(SDK_HEADERS)
+	@$(if $(Q),echo "  WASM    $@")
+	$(Q)$(WASM_CC) $(WASM_CFLAGS) -I$(BPF_TEST_DIR)/legacy -I$(BUILD)/examples/bootstrap -Iexamples/bootstrap $< \
+	    $(WASM_LDFLAGS) -o $@
+
 # hostile guests: WAT templates filled with an object's bytes, then wat2wasm
 BPF_GUESTS := bad_args callbacks env_module bad_load
 $(BPF_TEST_DIR)/guests/%.wat: tests/bpf/guests/%.wat tests/bpf/guests/prelude.wat tests/bpf/mkguest.sh \
@@ -59,4 +85,5 @@ $(BPF_TEST_DIR)/guests/%.wasm: $(BPF_TEST_DIR)/guests/%.wat
 
 TEST_SUITES += bpf
 TEST_DEPS += $(BPF_TEST_DIR)/host_test $(BPF_TEST_DIR)/probe.bpf.o $(BPF_TEST_DIR)/trigger \
+             $(BPF_TEST_DIR)/globals.wasm $(BPF_TEST_DIR)/legacy/bootstrap.wasm \
              $(foreach g,$(BPF_GUESTS),$(BPF_TEST_DIR)/guests/$(g).wasm)

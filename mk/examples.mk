@@ -5,16 +5,14 @@
 # NAME.types.h (`wasm-bpf gen types`: the event struct in the kernel's
 # layout) -> NAME.wasm (stock clang --target=wasm32-wasi, wasi-libc, the
 # SDK in sdk/c).
-# The BPF rules (bpf_object, vmlinux.h) are in mk/bpf.mk.
+# The BPF and guest build settings (bpf_object, vmlinux.h, WASM_CFLAGS) are
+# in mk/bpf.mk.
 #
 #   make run [DURATION=SECONDS]   runs bootstrap (until Ctrl-C, or that long)
 
 EXAMPLES := bootstrap execsnoop opensnoop runqlat uprobe xdp tc sockfilter sockops lsm fentry
 EX_DIR   := $(BUILD)/examples
 
-WASM_CFLAGS := --target=wasm32-wasi -O2 -Wall -Wextra -Werror -Isdk/c
-WASM_LDFLAGS := -Wl,--export-table -Wl,--strip-debug
-SDK_HEADERS := sdk/c/libbpf-wasm.h sdk/c/wasm-bpf.h
 
 # the types each guest gets from `wasm-bpf gen types`
 EXAMPLE_TYPES_bootstrap  := event
