@@ -83,6 +83,46 @@ $(BPF_TEST_DIR)/guests/%.wasm: $(BPF_TEST_DIR)/guests/%.wat
 	@$(if $(Q),echo "  WAT     $@")
 	$(Q)wat2wasm --debug-names $< -o $@
 
+# ---- benchmarks (bench/bpf): the same sources built as wasm guests and as
+# native libbpf programs (bpftool's skeleton, bench/bpf/native_compat.h)
+BPF_BENCH_DIR := $(BUILD)/bench/bpf
+NATIVE_BPF_CFLAGS = -O2 -g -Wall -Wextra -include bench/bpf/native_compat.h
+
+$(BPF_BENCH_DIR)/bpfbench.bpf.o: bench/bpf/bpfbench.bpf.c $(VMLINUX_H)
+	$(call bpf_object,$@,$<,bench/bpf)
+$(BPF_BENCH_DIR)/wasm/bpfbench.skel.h: $(BPF_BENCH_DIR)/bpfbench.bpf.o $(BIN)
+	@mkdir -p $(dir $@)
+	$(Q)$(BIN) gen skeleton $< > $@.tmp && mv $@.tmp $@
+$(BPF_BENCH_DIR)/bpfbench.wasm: bench/bpf/bpfbench.c $(BPF_BENCH_DIR)/wasm/bpfbench.skel.h $(SDK_HEADERS)
+	@$(if $(Q),echo "  WASM    $@")
+	$(Q)$(WASM_CC) $(WASM_CFLAGS) -I$(BPF_BENCH_DIR)/wasm $< $(WASM_LDFLAGS) -o $@
+$(BPF_BENCH_DIR)/native/bpfbench.skel.h: $(BPF_BENCH_DIR)/bpfbench.bpf.o
+	@mkdir -p $(dir $@)
+	$(Q)bpftool gen skeleton $< name bpfbench_bpf > $@.tmp 2> $@.log || { cat $@.log; exit 1; }; mv $@.tmp $@
+$(BPF_BENCH_DIR)/native/bpfbench: bench/bpf/bpfbench.c $(BPF_BENCH_DIR)/native/bpfbench.skel.h bench/bpf/native_compat.h
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(NATIVE_BPF_CFLAGS) -I$(BPF_BENCH_DIR)/native $< -o $@ -lbpf -lelf -lz
+$(BPF_BENCH_DIR)/native/bootstrap.skel.h: $(BUILD)/examples/bootstrap/bootstrap.bpf.o
+	@mkdir -p $(dir $@)
+	$(Q)bpftool gen skeleton $< name bootstrap_bpf > $@.tmp 2> $@.log || { cat $@.log; exit 1; }; mv $@.tmp $@
+$(BPF_BENCH_DIR)/native/bootstrap: examples/bootstrap/bootstrap.c $(BPF_BENCH_DIR)/native/bootstrap.skel.h \
+                                   $(BUILD)/examples/bootstrap/bootstrap.types.h bench/bpf/native_compat.h
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(NATIVE_BPF_CFLAGS) -I$(BPF_BENCH_DIR)/native -I$(BUILD)/examples/bootstrap -Iexamples/bootstrap \
+	    $< -o $@ -lbpf -lelf -lz
+$(BPF_BENCH_DIR)/callbench: bench/bpf/callbench.c $(LIB)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL)
+$(BPF_BENCH_DIR)/callbench.wasm: bench/bpf/callbench.wat
+	$(Q)wat2wasm $< -o $@
+$(BPF_BENCH_DIR)/driver: bench/bpf/driver.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -O2 -g -Wall -Wextra -o $@ $<
+
+BENCH_DEPS += $(BPF_BENCH_DIR)/callbench $(BPF_BENCH_DIR)/callbench.wasm $(BPF_BENCH_DIR)/driver $(BPF_BENCH_DIR)/native/bootstrap $(BPF_BENCH_DIR)/native/bpfbench \
+              $(BPF_BENCH_DIR)/bpfbench.wasm $(BUILD)/examples/bootstrap/bootstrap.wasm $(BPF_TEST_DIR)/trigger
+BENCH_RUN += bench/bpf/run.sh
+
 TEST_SUITES += bpf
 TEST_DEPS += $(BPF_TEST_DIR)/host_test $(BPF_TEST_DIR)/probe.bpf.o $(BPF_TEST_DIR)/trigger \
              $(BPF_TEST_DIR)/globals.wasm $(BPF_TEST_DIR)/legacy/bootstrap.wasm \
