@@ -1,18 +1,30 @@
 # mk/examples.mk: the C example guests (examples/NAME).
 #
 # For each example: NAME.bpf.c -> NAME.bpf.o (clang -target bpf, DWARF
-# stripped, BTF kept) -> NAME.skel.h (`wasm-bpf gen skeleton`) -> NAME.wasm
-# (stock clang --target=wasm32-wasi, wasi-libc, the SDK in sdk/c).
-# The BPF rules (bpf_object, vmlinux.h) are in mk/bpf.mk.
+# stripped, BTF kept) -> NAME.skel.h (`wasm-bpf gen skeleton`) and
+# NAME.types.h (`wasm-bpf gen types`: the event struct in the kernel's
+# layout) -> NAME.wasm (stock clang --target=wasm32-wasi, wasi-libc, the
+# SDK in sdk/c).
+# The BPF and guest build settings (bpf_object, vmlinux.h, WASM_CFLAGS) are
+# in mk/bpf.mk.
 #
 #   make run [DURATION=SECONDS]   runs bootstrap (until Ctrl-C, or that long)
 
 EXAMPLES := bootstrap execsnoop opensnoop runqlat uprobe xdp tc sockfilter sockops lsm fentry
 EX_DIR   := $(BUILD)/examples
 
-WASM_CFLAGS := --target=wasm32-wasi -O2 -Wall -Wextra -Werror -Isdk/c
-WASM_LDFLAGS := -Wl,--export-table -Wl,--strip-debug
-SDK_HEADERS := sdk/c/libbpf-wasm.h sdk/c/wasm-bpf.h
+
+# the types each guest gets from `wasm-bpf gen types`
+EXAMPLE_TYPES_bootstrap  := event
+EXAMPLE_TYPES_execsnoop  := event
+EXAMPLE_TYPES_opensnoop  := event
+EXAMPLE_TYPES_runqlat    := hist
+EXAMPLE_TYPES_uprobe     := event
+EXAMPLE_TYPES_xdp        := counter
+EXAMPLE_TYPES_tc         := counter
+EXAMPLE_TYPES_sockfilter := so_event
+EXAMPLE_TYPES_sockops    := conn_event
+EXAMPLE_TYPES_fentry     := unlink_event
 
 # $(1): example name
 define example_rules
@@ -23,7 +35,12 @@ $(EX_DIR)/$(1)/$(1).skel.h: $(EX_DIR)/$(1)/$(1).bpf.o $(BIN)
 	@$$(if $$(Q),echo "  SKEL    $$@")
 	$(Q)$(BIN) gen skeleton $$< > $$@.tmp && mv $$@.tmp $$@
 
-$(EX_DIR)/$(1)/$(1).wasm: examples/$(1)/$(1).c $(EX_DIR)/$(1)/$(1).skel.h $(wildcard examples/$(1)/*.h) $(SDK_HEADERS)
+$(EX_DIR)/$(1)/$(1).types.h: $(EX_DIR)/$(1)/$(1).bpf.o $(BIN)
+	@$$(if $$(Q),echo "  TYPES   $$@")
+	$(Q)$(BIN) gen types $(foreach t,$(EXAMPLE_TYPES_$(1)),--type $(t)) $$< -o $$@
+
+$(EX_DIR)/$(1)/$(1).wasm: examples/$(1)/$(1).c $(EX_DIR)/$(1)/$(1).skel.h $(if $(EXAMPLE_TYPES_$(1)),$(EX_DIR)/$(1)/$(1).types.h) \
+                          $(wildcard examples/$(1)/*.h) $(SDK_HEADERS)
 	@$$(if $$(Q),echo "  WASM    $$@")
 	$(Q)$(WASM_CC) $(WASM_CFLAGS) -I$(EX_DIR)/$(1) -Iexamples/$(1) $$< $(WASM_LDFLAGS) -o $$@
 endef

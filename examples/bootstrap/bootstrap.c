@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "bootstrap.h"
+#include "bootstrap.types.h"
 #include "bootstrap.skel.h"
 
 static void usage(void)

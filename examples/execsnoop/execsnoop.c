@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "execsnoop.h"
+#include "execsnoop.types.h"
 #include "execsnoop.skel.h"
 
 static int handle_event(void *ctx, void *data, size_t len)

@@ -6,6 +6,10 @@
 #define MAX_ARGS 16          /* arguments captured per call */
 #define ARG_LEN 64           /* bytes kept of each argument */
 
+/* The BPF side's definition.  Guests use the one `wasm-bpf gen types` derives
+ * from the object's BTF (execsnoop.types.h): the kernel's layout in fixed-width
+ * types, right for wasm32 whatever C types are used here. */
+#ifdef __bpf__
 struct event {
     int pid;
     int ppid;
@@ -15,5 +19,6 @@ struct event {
     char comm[TASK_COMM_LEN];
     char args[MAX_ARGS][ARG_LEN];   /* NUL-terminated, possibly cut */
 };
+#endif
 
 #endif

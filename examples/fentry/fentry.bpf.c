@@ -6,6 +6,10 @@
 #include <bpf/bpf_tracing.h>
 #include "fentry.h"
 
+/* puts `struct unlink_event` in the object's BTF for `wasm-bpf gen types`; libbpf
+ * ignores the section */
+struct unlink_event __unlink_event_type SEC(".types") __attribute__((unused));
+
 char LICENSE[] SEC("license") = "GPL";
 
 struct {

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "fentry.h"
+#include "fentry.types.h"
 #include "fentry.skel.h"
 
 static int handle_event(void *ctx, void *data, size_t len)

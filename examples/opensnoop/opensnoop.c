@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "opensnoop.h"
+#include "opensnoop.types.h"
 #include "opensnoop.skel.h"
 
 static const char *name_filter;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "runqlat.h"
+#include "runqlat.types.h"
 #include "runqlat.skel.h"
 
 static struct {

@@ -6,6 +6,10 @@
 #include <bpf/bpf_helpers.h>
 #include "sockfilter.h"
 
+/* puts `struct so_event` in the object's BTF for `wasm-bpf gen types`; libbpf
+ * ignores the section */
+struct so_event __so_event_type SEC(".types") __attribute__((unused));
+
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 #define ETH_HLEN 14

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "sockfilter.h"
+#include "sockfilter.types.h"
 #include "sockfilter.skel.h"
 
 static const char *ip_proto_name(unsigned proto)

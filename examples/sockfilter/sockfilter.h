@@ -2,6 +2,10 @@
 #ifndef SOCKFILTER_H
 #define SOCKFILTER_H
 
+/* The BPF side's definition.  Guests use the one `wasm-bpf gen types` derives
+ * from the object's BTF (sockfilter.types.h): the kernel's layout in fixed-width
+ * types, right for wasm32 whatever C types are used here. */
+#ifdef __bpf__
 struct so_event {
     unsigned src_addr;       /* network byte order */
     unsigned dst_addr;       /* network byte order */
@@ -12,5 +16,6 @@ struct so_event {
     unsigned ifindex;
     unsigned len;
 };
+#endif
 
 #endif

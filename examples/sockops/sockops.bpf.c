@@ -6,6 +6,10 @@
 #include <bpf/bpf_helpers.h>
 #include "sockops.h"
 
+/* puts `struct conn_event` in the object's BTF for `wasm-bpf gen types`; libbpf
+ * ignores the section */
+struct conn_event __conn_event_type SEC(".types") __attribute__((unused));
+
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 struct {

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "sockops.h"
+#include "sockops.types.h"
 #include "sockops.skel.h"
 
 static void format_ip(char *buf, size_t size, unsigned addr)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "tc.h"
+#include "tc.types.h"
 #include "tc.skel.h"
 
 static int print_counters(int fd, const char *when)

@@ -5,6 +5,10 @@
 #include <bpf/bpf_tracing.h>
 #include "uprobe.h"
 
+/* puts `struct event` in the object's BTF for `wasm-bpf gen types`; libbpf
+ * ignores the section */
+struct event __event_type SEC(".types") __attribute__((unused));
+
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 struct {

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "uprobe.h"
+#include "uprobe.types.h"
 #include "uprobe.skel.h"
 
 static int handle_event(void *ctx, void *data, size_t len)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "xdp.h"
+#include "xdp.types.h"
 #include "xdp.skel.h"
 
 static const char *proto_name(unsigned proto)

@@ -6,7 +6,10 @@
  * returns is translated here, and a guest's `err == -ENOENT` or
  * `strerror(-err)` means what it says.  (The original runtime passed
  * Linux's numbers through, which no guest could compare with.) */
+#include <bpf/libbpf.h>
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -29,6 +32,32 @@ enum {
 };
 
 #define KERNEL_ENOTSUPP 524 /* the kernel's internal "operation not supported" */
+
+/* libbpf's own error codes (LIBBPF_ERRNO__*, 4000 and up) as errnos */
+int wb_errno_from_libbpf(int err)
+{
+    switch (-err) {
+    case LIBBPF_ERRNO__VERIFY:
+        return -EACCES;
+    case LIBBPF_ERRNO__PROG2BIG:
+        return -E2BIG;
+    case LIBBPF_ERRNO__LIBELF:
+    case LIBBPF_ERRNO__FORMAT:
+    case LIBBPF_ERRNO__KVERSION:
+    case LIBBPF_ERRNO__ENDIAN:
+    case LIBBPF_ERRNO__INTERNAL:
+    case LIBBPF_ERRNO__RELOC:
+    case LIBBPF_ERRNO__LOAD:
+    case LIBBPF_ERRNO__KVER:
+    case LIBBPF_ERRNO__PROGTYPE:
+    case LIBBPF_ERRNO__WRNGPID:
+    case LIBBPF_ERRNO__INVSEQ:
+    case LIBBPF_ERRNO__NLPARSE:
+        return -EINVAL;
+    default:
+        return err;
+    }
+}
 
 int wb_guest_errno(int err)
 {
@@ -113,4 +142,12 @@ int wb_guest_errno(int err)
     case EXDEV: return -W_XDEV;
     default: return -W_IO; /* no WASI equivalent (ENODATA, EBADFD ...) */
     }
+}
+
+const char *wb_strerror(int err)
+{
+    static char buf[128];
+    if (libbpf_strerror(err, buf, sizeof(buf)))
+        snprintf(buf, sizeof(buf), "%s", strerror(err < 0 ? -err : err));
+    return buf;
 }

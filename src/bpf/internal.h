@@ -130,6 +130,10 @@ void wb_log_init(void);                       /* route libbpf's output through u
 
 /* errno.c: a negative Linux errno as the guest's (WASI) errno; >= 0 unchanged */
 int wb_guest_errno(int err);
+/* libbpf's LIBBPF_ERRNO__* codes as the nearest errno; others unchanged */
+int wb_errno_from_libbpf(int err);
+/* the text of an errno or a libbpf error code */
+const char *wb_strerror(int err);
 
 /* policy checks (host.c) */
 bool wb_prog_type_allowed(const wasm_bpf_host *host, const char *type);

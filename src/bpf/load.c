@@ -122,10 +122,10 @@ uint64_t wb_load(struct wb_instance *wi, const void *bytes, size_t len)
     if (!o->obj) {
         err = -errno;
         wb_log_end();
-        fprintf(stderr, "wasm-bpf: cannot open the guest's BPF object: %s\n", strerror(-err));
+        fprintf(stderr, "wasm-bpf: cannot open the guest's BPF object: %s\n", wb_strerror(err));
         wb_log_print();
-        wb_fail(wi, err, "load: cannot open the BPF object: %s%s%s", strerror(-err),
-                *wb_log_reason() ? ": " : "", wb_log_reason());
+        wb_fail(wi, wb_errno_from_libbpf(err), "load: cannot open the BPF object: %s%s%s",
+                wb_strerror(err), *wb_log_reason() ? ": " : "", wb_log_reason());
         goto fail;
     }
     if ((err = check_policy(wi, o))) {
@@ -137,14 +137,15 @@ uint64_t wb_load(struct wb_instance *wi, const void *bytes, size_t len)
     if (err) {
         err = err < 0 ? err : -err;
         wb_log_end();
-        fprintf(stderr, "wasm-bpf: cannot load BPF object '%s': %s\n", o->name, strerror(-err));
+        fprintf(stderr, "wasm-bpf: cannot load BPF object '%s': %s\n", o->name, wb_strerror(err));
         wb_log_print();
         const char *why = wb_log_reason();
         if (*why)
-            wb_fail(wi, err, "load: cannot load BPF object '%s': %s (%s)", o->name,
-                    strerror(-err), why);
+            wb_fail(wi, wb_errno_from_libbpf(err), "load: cannot load BPF object '%s': %s (%s)",
+                    o->name, wb_strerror(err), why);
         else
-            wb_fail(wi, err, "load: cannot load BPF object '%s': %s", o->name, strerror(-err));
+            wb_fail(wi, wb_errno_from_libbpf(err), "load: cannot load BPF object '%s': %s", o->name,
+                    wb_strerror(err));
         if (!host->verbose)
             fprintf(stderr, "  (run with --verbose for libbpf's whole log)\n");
         goto fail;

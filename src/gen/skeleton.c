@@ -367,12 +367,15 @@ static int emit_member(FILE *out, const struct btf *btf, uint32_t id, const char
         break;
     case BTF_KIND_STRUCT:
     case BTF_KIND_UNION:
-        /* kept as bytes: `wasm-bpf gen types` gives the structure itself */
-        snprintf(base, sizeof(base), "uint8_t");
-        dims[ndims++] = (uint32_t)size;
-        snprintf(comment_buf, sizeof(comment_buf), "%s %s", btf_is_struct(t) ? "struct" : "union",
-                 t->name_off ? btf__name_by_offset(btf, t->name_off) : "(anonymous)");
-        comment = comment_buf;
+        if (t->name_off) {
+            /* defined above the skeleton by gen types (emit_types) */
+            snprintf(base, sizeof(base), "%s %s", btf_is_struct(t) ? "struct" : "union",
+                     btf__name_by_offset(btf, t->name_off));
+        } else {
+            snprintf(base, sizeof(base), "uint8_t");
+            dims[ndims++] = (uint32_t)size;
+            comment = btf_is_struct(t) ? "an anonymous struct" : "an anonymous union";
+        }
         break;
     default:
         snprintf(base, sizeof(base), "uint8_t");
@@ -387,6 +390,58 @@ static int emit_member(FILE *out, const struct btf *btf, uint32_t id, const char
         fprintf(out, " /* %s */", comment);
     fprintf(out, "\n");
     return 0;
+}
+
+/* The named structs and unions that global variables have (by value, maybe
+ * in arrays), laid out by `gen types` (src/gen/types*.c) above the
+ * skeleton, so that skel->rodata->cfg.field works. */
+static int emit_types(struct skel *s, FILE *out, const char *path)
+{
+    int *ids = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < s->nmaps; i++) {
+        const struct skel_map *m = &s->maps[i];
+        if (!m->has_vars)
+            continue;
+        const struct btf_var_secinfo *vi = btf_var_secinfos(m->datasec);
+        for (unsigned k = 0; k < btf_vlen(m->datasec); k++, vi++) {
+            const struct btf_type *var = btf__type_by_id(s->btf, vi->type);
+            if (!var || !btf_is_var(var) || btf_var(var)->linkage == BTF_VAR_STATIC)
+                continue;
+            uint32_t id = var->type;
+            const struct btf_type *t = skip_mods(s->btf, &id);
+            while (t && btf_is_array(t)) {
+                id = btf_array(t)->type;
+                t = skip_mods(s->btf, &id);
+            }
+            if (!t || !btf_is_composite(t) || !t->name_off)
+                continue;
+            bool seen = false;
+            for (size_t j = 0; j < n; j++)
+                seen |= ids[j] == (int)id;
+            if (seen)
+                continue;
+            int *more = realloc(ids, (n + 1) * sizeof(*ids));
+            if (!more) {
+                free(ids);
+                return fail(s, "out of memory");
+            }
+            ids = more;
+            ids[n++] = (int)id;
+        }
+    }
+    int rc = 0;
+    if (n) {
+        const char *base = strrchr(path, '/');
+        char err[512];
+        if (gen_types_btf(s->btf, ids, n, GEN_TYPES_C, base ? base + 1 : path, s->name, out, err,
+                          sizeof(err)))
+            rc = fail(s, "the types of the global variables: %s", err);
+        else
+            fprintf(out, "\n");
+    }
+    free(ids);
+    return rc;
 }
 
 /* The structure of one global-data section, as a member of the skeleton. */
@@ -474,7 +529,7 @@ static void emit_bytes(const struct skel *s, FILE *out)
     fputs("\"", out);
 }
 
-static void emit_header(struct skel *s, FILE *out, const char *path)
+static void emit_prologue(struct skel *s, FILE *out, const char *path)
 {
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
@@ -491,7 +546,10 @@ static void emit_header(struct skel *s, FILE *out, const char *path)
             "#include <stddef.h>\n#include <stdint.h>\n#include <stdlib.h>\n\n"
             "#include \"libbpf-wasm.h\"\n\n",
             s->name, base, guard, guard);
+}
 
+static void emit_header(struct skel *s, FILE *out)
+{
     fprintf(out, "struct %s {\n\tstruct bpf_object_skeleton *skeleton;\n\tstruct bpf_object *obj;\n",
             s->name);
     if (s->nmaps) {
@@ -692,7 +750,10 @@ int gen_skeleton(const char *path, const struct gen_skeleton_opts *opts, FILE *o
         fail(&s, "out of memory");
         goto out;
     }
-    emit_header(&s, mem, path);
+    emit_prologue(&s, mem, path);
+    if (emit_types(&s, mem, path))
+        goto out;
+    emit_header(&s, mem);
     for (size_t i = 0; i < s.nmaps; i++)
         if (s.maps[i].has_vars && emit_datasec(&s, mem, &s.maps[i]))
             goto out;
