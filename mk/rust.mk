@@ -23,24 +23,24 @@ define cargo_guest
 	$(Q)cp $(RUST_RELEASE)/$(3).wasm $(4)
 endef
 
-# types_rs OUT OBJECT: the Rust types of a BPF object's maps and globals
+# types_rs OUT OBJECT [TYPE...]: Rust types of a BPF object (those named,
+# or those of its maps and globals)
 define types_rs
 	@mkdir -p $(dir $(1))
 	@$(if $(Q),echo "  TYPES   $(1)")
-	$(Q)$(BIN) gen types --lang rust $(2) -o $(1)
+	$(Q)$(BIN) gen types --lang rust $(foreach t,$(3),--type $(t)) $(2) -o $(1)
 endef
 
 RB_DIR := $(EX_DIR)/rust-bootstrap
 
-# rust-bootstrap: the program of examples/bootstrap; the event type comes
-# from bootstrap.h through a types-only object (see event.bpf.c)
+# rust-bootstrap: the program of examples/bootstrap, and its ring buffer's
+# record type, `struct event` (in the object's BTF through a variable of
+# section .types that bootstrap.bpf.c declares for the purpose)
 $(RB_DIR)/bootstrap.bpf.o: $(EX_DIR)/bootstrap/bootstrap.bpf.o
 	@mkdir -p $(dir $@)
 	$(Q)cp $< $@
-$(RB_DIR)/event.bpf.o: examples/rust-bootstrap/event.bpf.c examples/bootstrap/bootstrap.h
-	$(call bpf_object,$@,$<,examples/bootstrap)
-$(RB_DIR)/event.rs: $(RB_DIR)/event.bpf.o $(BIN)
-	$(call types_rs,$@,$<)
+$(RB_DIR)/event.rs: $(RB_DIR)/bootstrap.bpf.o $(BIN)
+	$(call types_rs,$@,$<,event)
 $(RB_DIR)/rust-bootstrap.wasm: $(wildcard examples/rust-bootstrap/src/*.rs) examples/rust-bootstrap/Cargo.toml \
 		$(RUST_SDK_SRCS) $(RB_DIR)/bootstrap.bpf.o $(RB_DIR)/event.rs
 	$(call cargo_guest,examples/rust-bootstrap,$(RB_DIR),rust-bootstrap,$@)

@@ -68,7 +68,8 @@ fn main(_argc: i32, _argv: u32) -> i32 {
     println!("attached");
 
     let buffer = [0u8; 256];
-    for _ in 0..30 {
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    while std::time::Instant::now() < end {
         let ret = binding::wasm_bpf_buffer_poll(
             obj,
             rb,
