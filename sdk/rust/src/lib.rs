@@ -5,8 +5,8 @@
 //! use std::time::Duration;
 //! use wasm_bpf_binding::{cstr_lossy, Object, Plain};
 //!
-//! mod types { include!("types.rs"); }        // wasm-bpf gen types --lang rust
-//! unsafe impl Plain for types::event {}      // any bit pattern is a valid event
+//! mod types;                              // src/types.rs: wasm-bpf gen types --lang rust
+//! unsafe impl Plain for types::event {}   // any bit pattern is a valid event
 //!
 //! static BPF_OBJECT: &[u8] = include_bytes!("../hello.bpf.o");
 //!

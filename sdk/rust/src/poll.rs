@@ -156,7 +156,9 @@ impl<'obj> Poller<'obj> {
             delivered: 0,
             stop: None,
         };
-        let sample_func = trampoline::<F, R> as usize as i32;
+        // a function's address in wasm32 is its index in the table
+        let callback: extern "C" fn(*mut c_void, *const u8, usize) -> i32 = trampoline::<F, R>;
+        let sample_func = callback as usize as i32;
         let ret = unsafe {
             raw::wasm_bpf_buffer_poll(
                 self.map.object().handle() as i64,
