@@ -61,3 +61,40 @@ $(BUILD)/tests/load_bench: bench/load_bench.c $(LIB)
 
 BENCH_DEPS += $(BUILD)/bench/wasm/big.wasm $(BUILD)/tests/load_bench $(WASM_INVOKE)
 BENCH_RUN += bench/engine.sh
+
+# ---- engine unit tests ----
+$(BUILD)/tests/api.wasm: tests/engine/api.wat
+	@mkdir -p $(dir $@)
+	$(Q)wat2wasm $< -o $@
+$(BUILD)/tests/engine_test: tests/engine/engine_test.c $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL)
+TEST_DEPS += $(BUILD)/tests/api.wasm $(BUILD)/tests/engine_test
+TEST_SUITES += engine
+
+# ---- fuzzers (make fuzz; run with FUZZ_SECONDS=N make fuzz-run) ----
+FUZZ_BUILD := build-fuzz
+FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Iinclude -O1 -g -DWASM_ENGINE_FUEL \
+               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+ENGINE_SRCS := $(wildcard src/wasm/*.c)
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(ENGINE_SRCS) $(wildcard src/wasm/*.h) include/wasm_engine.h
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(ENGINE_SRCS) -lm -lpthread
+
+FUZZ_DEPS += $(FUZZ_BUILD)/fuzz_load $(FUZZ_BUILD)/fuzz_run
+
+# a seed corpus from the spec suite and the benchmarks' modules
+.PHONY: fuzz-run
+fuzz-run: fuzz
+	@mkdir -p $(FUZZ_BUILD)/corpus
+	@cp -n $(BUILD)/spec/*.wasm $(BUILD)/bench/wasm/*.wasm $(BUILD)/tests/*.wasm $(FUZZ_BUILD)/corpus/ 2>/dev/null || true
+	@for t in load run; do \
+	    echo "== fuzz_$$t for $${FUZZ_SECONDS:-60} s"; \
+	    mkdir -p $(FUZZ_BUILD)/corpus-$$t; \
+	    ASAN_OPTIONS=allow_user_segv_handler=1:handle_segv=0 $(FUZZ_BUILD)/fuzz_$$t -max_total_time=$${FUZZ_SECONDS:-60} \
+	        -rss_limit_mb=2048 -malloc_limit_mb=512 -timeout=10 -print_final_stats=1 \
+	        $(FUZZ_BUILD)/corpus-$$t $(FUZZ_BUILD)/corpus 2>&1 | grep -E "^#|stat::|ERROR|SUMMARY|crash|Done" | tail -8; \
+	done

@@ -791,6 +791,21 @@ static uint32_t read_memarg(compiler *c, uint32_t natural_align_log2)
     return offset;
 }
 
+/* Was the address at `depth` (a temporary) just computed by an i32.add?
+ * Then the access can add it itself: returns 1 for two slots, 2 for a slot
+ * and an immediate, with the add's operands, and drops the add. */
+static int take_address_add(compiler *c, const vval *a, uint32_t depth, uint32_t *x, uint32_t *y)
+{
+    if (a->kind != VK_TEMP || !c->last_valid || c->last_dst_depth != depth ||
+        (c->last_op != OP_I32_ADD && c->last_op != OP_I32_ADD_I))
+        return 0;
+    *x = c->code[c->last_pos + 3];
+    *y = c->code[c->last_pos + 4];
+    int form = c->last_op == OP_I32_ADD ? 1 : 2;
+    c->code_len = c->last_pos;
+    return form;
+}
+
 static void compile_load(compiler *c, uint8_t type, enum wasm_op op, uint32_t align)
 {
     uint32_t offset = read_memarg(c, align);
@@ -798,6 +813,18 @@ static void compile_load(compiler *c, uint8_t type, enum wasm_op op, uint32_t al
     uint32_t depth = c->sp;
     if (!live(c)) {
         push_temp(c, type);
+        return;
+    }
+    uint32_t x, y;
+    int form = take_address_add(c, &a, depth, &x, &y);
+    if (form) {
+        uint32_t d = push_temp(c, type);
+        emit_op(c, (enum wasm_op)(op + (form == 1 ? OP_LD8S_A : OP_LD8S_AI) - OP_LD8S));
+        emit_u32(c, d);
+        emit_u32(c, x);
+        emit_u32(c, y);
+        emit_u32(c, offset);
+        set_last_dst(c, depth);
         return;
     }
     uint32_t sa = operand(c, &a, depth);
@@ -817,6 +844,16 @@ static void compile_store(compiler *c, uint8_t type, enum wasm_op op, uint32_t a
     uint32_t depth = c->sp;
     if (!live(c))
         return;
+    uint32_t x, y;
+    int form = v.kind == VK_LOCAL ? take_address_add(c, &a, depth, &x, &y) : 0;
+    if (form) {
+        emit_op(c, (enum wasm_op)(op + (form == 1 ? OP_ST8_A : OP_ST8_AI) - OP_ST8));
+        emit_u32(c, x);
+        emit_u32(c, y);
+        emit_u32(c, v.local);
+        emit_u32(c, offset);
+        return;
+    }
     uint32_t sa = operand(c, &a, depth);
     uint32_t sv = operand(c, &v, depth + 1);
     emit_op(c, op);

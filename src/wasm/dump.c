@@ -31,6 +31,8 @@ static uint32_t op_words(enum wasm_op op, const code_t *pc)
     case OP_TABLE_COPY: case OP_TABLE_INIT: return 7;
     default: break;
     }
+    if (op >= OP_LD8S_A && op <= OP_ST64_AI)
+        return 6;
     if ((op >= OP_I32_ADD && op <= OP_BR_I64_GE_U_I) || (op >= OP_F32_ADD && op <= OP_F64_GE) ||
         (op >= OP_LD8S && op <= OP_ST64))
         return 5;

@@ -332,6 +332,11 @@ struct wasm_runtime {
     /* memory */                                                                           \
     X(LD8S) X(LD8U) X(LD16S) X(LD16U) X(LD32S) X(LD32U) X(LD64)                            \
     X(ST8) X(ST16) X(ST32) X(ST64)                                                         \
+    /* the same with the address computed by an i32.add (_A: of two slots, _AI: of a slot \
+     * and an immediate) that nothing else reads */                                        \
+    X(LD8S_A) X(LD8U_A) X(LD16S_A) X(LD16U_A) X(LD32S_A) X(LD32U_A) X(LD64_A)              \
+    X(LD8S_AI) X(LD8U_AI) X(LD16S_AI) X(LD16U_AI) X(LD32S_AI) X(LD32U_AI) X(LD64_AI)       \
+    X(ST8_A) X(ST16_A) X(ST32_A) X(ST64_A) X(ST8_AI) X(ST16_AI) X(ST32_AI) X(ST64_AI)      \
     X(MEMORY_SIZE) X(MEMORY_GROW) X(MEMORY_FILL) X(MEMORY_COPY) X(MEMORY_INIT) X(DATA_DROP) \
     /* tables and references */                                                            \
     X(TABLE_GET) X(TABLE_SET) X(TABLE_SIZE) X(TABLE_GROW) X(TABLE_FILL) X(TABLE_COPY)      \

@@ -617,6 +617,28 @@ L_ST16: { uint16_t v = (uint16_t)S(1); memcpy(MEM(W(0), W(2)), &v, 2); NEXT(5); 
 L_ST32: { uint32_t v = (uint32_t)S(1); memcpy(MEM(W(0), W(2)), &v, 4); NEXT(5); }
 L_ST64: { uint64_t v = S(1); memcpy(MEM(W(0), W(2)), &v, 8); NEXT(5); }
 
+    /* address = i32.add of two slots (_A) or of a slot and an immediate (_AI):
+     * the sum wraps at 32 bits, as the add it replaces did */
+#define MEM_A(x, y, off) (mem + (uint64_t)(uint32_t)(U32(x) + U32(y)) + (uint64_t)(off))
+#define MEM_AI(x, y, off) (mem + (uint64_t)(uint32_t)(U32(x) + W(y)) + (uint64_t)(off))
+#define LOADS(SFX, ADDR)                                                                  \
+L_LD8S##SFX: S(0) = (uint64_t)(int64_t)*(int8_t *)ADDR(1, 2, W(3)); NEXT(6);              \
+L_LD8U##SFX: S(0) = *(uint8_t *)ADDR(1, 2, W(3)); NEXT(6);                                \
+L_LD16S##SFX: { int16_t v; memcpy(&v, ADDR(1, 2, W(3)), 2); S(0) = (uint64_t)(int64_t)v; NEXT(6); } \
+L_LD16U##SFX: { uint16_t v; memcpy(&v, ADDR(1, 2, W(3)), 2); S(0) = v; NEXT(6); }         \
+L_LD32S##SFX: { int32_t v; memcpy(&v, ADDR(1, 2, W(3)), 4); S(0) = (uint64_t)(int64_t)v; NEXT(6); } \
+L_LD32U##SFX: { uint32_t v; memcpy(&v, ADDR(1, 2, W(3)), 4); S(0) = v; NEXT(6); }         \
+L_LD64##SFX: { uint64_t v; memcpy(&v, ADDR(1, 2, W(3)), 8); S(0) = v; NEXT(6); }
+#define STORES(SFX, ADDR)                                                                 \
+L_ST8##SFX: *(uint8_t *)ADDR(0, 1, W(3)) = (uint8_t)S(2); NEXT(6);                        \
+L_ST16##SFX: { uint16_t v = (uint16_t)S(2); memcpy(ADDR(0, 1, W(3)), &v, 2); NEXT(6); }   \
+L_ST32##SFX: { uint32_t v = (uint32_t)S(2); memcpy(ADDR(0, 1, W(3)), &v, 4); NEXT(6); }   \
+L_ST64##SFX: { uint64_t v = S(2); memcpy(ADDR(0, 1, W(3)), &v, 8); NEXT(6); }
+    LOADS(_A, MEM_A)
+    LOADS(_AI, MEM_AI)
+    STORES(_A, MEM_A)
+    STORES(_AI, MEM_AI)
+
 L_MEMORY_SIZE: S(0) = inst->mem->pages; NEXT(3);
 L_MEMORY_GROW: S(0) = (uint32_t)(int32_t)memory_grow(inst->mem, U32(1)); NEXT(4);
 L_MEMORY_FILL: {

@@ -1,0 +1,412 @@
+/* engine_test: the embedding API of the engine.  Host functions,
+ * re-entrant calls, traps unwinding from nested calls, the interrupt flag
+ * (from a signal and while blocked in a host function), limits, the guest
+ * pointer helpers at the edges of memory, and hostile module bytes. */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "wasm_engine.h"
+
+static int passed, failed;
+
+#define CHECK(cond, ...)                                   \
+    do {                                                   \
+        if (cond) {                                        \
+            passed++;                                      \
+            printf("ok      " __VA_ARGS__);                \
+        } else {                                           \
+            failed++;                                      \
+            printf("FAIL    " __VA_ARGS__);                \
+            printf("        (%s:%d: %s)\n", __FILE__, __LINE__, #cond); \
+        }                                                  \
+        printf("\n");                                      \
+    } while (0)
+
+static unsigned char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *buf = malloc((size_t)n + 1);
+    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(f);
+    *len = (size_t)n;
+    return buf;
+}
+
+/* ---- host functions ---- */
+
+static wasm_runtime *the_rt;
+static wasm_instance *the_inst;
+
+static wasm_status host_add(wasm_instance *inst, void *ud, wasm_value *args)
+{
+    (void)inst;
+    int *calls = ud;
+    (*calls)++;
+    args[0].i32 = args[0].i32 + args[1].i32;
+    return WASM_OK;
+}
+
+/* reenter(n): n >= 0 calls export "down"(n); n == -1 calls "trapper"(1) */
+static wasm_status host_reenter(wasm_instance *inst, void *ud, wasm_value *args)
+{
+    (void)ud;
+    wasm_value in[1], out[1];
+    wasm_func *f;
+    if (args[0].i32 == -1) {
+        f = wasm_instance_func(inst, "trapper");
+        in[0].i32 = 1;
+    } else {
+        f = wasm_instance_func(inst, "down");
+        in[0].i32 = args[0].i32;
+    }
+    wasm_status st = wasm_call(wasm_instance_runtime(inst), f, in, out);
+    if (st != WASM_OK)
+        return st;   /* the trap unwinds the whole guest */
+    args[0].i32 = out[0].i32;
+    return WASM_OK;
+}
+
+/* blocks until interrupted, as a host function doing I/O would */
+static wasm_status host_block(wasm_instance *inst, void *ud, wasm_value *args)
+{
+    (void)ud, (void)args;
+    struct pollfd p = {.fd = wasm_runtime_interrupt_fd(wasm_instance_runtime(inst)), .events = POLLIN};
+    int r = poll(&p, 1, 5000);
+    if (r > 0 || wasm_runtime_interrupted(wasm_instance_runtime(inst)))
+        return wasm_trap_interrupted(inst);
+    return wasm_trap_host(inst, "block: not interrupted within 5 s");
+}
+
+static wasm_status host_exit(wasm_instance *inst, void *ud, wasm_value *args)
+{
+    (void)ud;
+    return wasm_trap_exit(inst, args[0].i32);
+}
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    wasm_runtime_interrupt(the_rt);
+}
+
+static void arm_timer_ms(int ms)
+{
+    struct itimerval it = {{0, 0}, {ms / 1000, (ms % 1000) * 1000}};
+    setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static wasm_status call1(const char *name, int32_t arg, int32_t *result)
+{
+    wasm_func *f = wasm_instance_func(the_inst, name);
+    wasm_value in[1] = {{.i32 = arg}}, out[1] = {{0}};
+    wasm_status st = wasm_call(the_rt, f, in, out);
+    if (result)
+        *result = out[0].i32;
+    return st;
+}
+
+static void test_api(const char *wasm_path)
+{
+    size_t len;
+    unsigned char *bytes = read_file(wasm_path, &len);
+    CHECK(bytes != NULL, "read %s", wasm_path);
+    if (!bytes)
+        return;
+    char err[512];
+    wasm_module *m = wasm_module_load(bytes, len, NULL, err, sizeof err);
+    CHECK(m != NULL, "load api.wasm (%s)", m ? "ok" : err);
+    if (!m)
+        return;
+
+    /* a missing import is reported with its module, name and type */
+    wasm_runtime_config cfg = {.max_memory_pages = 3, .max_call_depth = 500};
+    the_rt = wasm_runtime_new(&cfg);
+    wasm_linker *l = wasm_linker_new();
+    wasm_inst_error ik;
+    wasm_instance *inst = wasm_instantiate(the_rt, m, l, &ik, err, sizeof err);
+    CHECK(!inst && ik == WASM_INST_UNLINKABLE && strstr(err, "host.add") &&
+              strstr(err, "(func (param i32 i32) (result i32))"),
+          "missing import names module, field and type: %s", err);
+
+    int add_calls = 0;
+    wasm_linker_define_func(l, "host", "add", "(ii)i", host_add, &add_calls);
+    wasm_linker_define_func(l, "host", "reenter", "(i)i", host_reenter, NULL);
+    wasm_linker_define_func(l, "host", "block", "()", host_block, NULL);
+    /* wrong signature: reported as incompatible */
+    wasm_linker_define_func(l, "host", "exit", "(I)", host_exit, NULL);
+    inst = wasm_instantiate(the_rt, m, l, &ik, err, sizeof err);
+    CHECK(!inst && ik == WASM_INST_UNLINKABLE && strstr(err, "incompatible"),
+          "import of the wrong type is refused: %s", err);
+    CHECK(wasm_linker_define_func(l, "host", "bad", "(q)i", host_exit, NULL) == -1,
+          "malformed signature string refused");
+    wasm_linker_define_func(l, "host", "exit", "(i)", host_exit, NULL);
+    the_inst = wasm_instantiate(the_rt, m, l, &ik, err, sizeof err);
+    CHECK(the_inst != NULL, "instantiate with host functions (%s)", the_inst ? "ok" : err);
+    if (!the_inst)
+        return;
+
+    /* host function with typed arguments */
+    wasm_func *f = wasm_instance_func(the_inst, "call_add");
+    wasm_value in[2] = {{.i32 = 40}, {.i32 = 2}}, out[1];
+    wasm_status st = wasm_call(the_rt, f, in, out);
+    CHECK(st == WASM_OK && out[0].i32 == 42 && add_calls == 1, "host function called with typed values");
+    CHECK(wasm_func_has_signature(f, "(ii)i") && !wasm_func_has_signature(f, "(i)i"),
+          "wasm_func_has_signature");
+
+    /* re-entrant: wasm -> host -> wasm, 5 levels deep */
+    int32_t r;
+    st = call1("down", 5, &r);
+    CHECK(st == WASM_OK && r == 105, "re-entrant calls through the host (5 levels): %d", r);
+
+    /* a trap inside a nested call unwinds to the embedder, named */
+    st = call1("trap_in_nested", 0, &r);
+    CHECK(st == WASM_TRAP_UNREACHABLE, "trap in a nested call unwinds (%s)", wasm_runtime_trap_message(the_rt));
+    CHECK(strstr(wasm_runtime_trap_message(the_rt), "trapper") != NULL,
+          "trap message names the function: %s", wasm_runtime_trap_message(the_rt));
+    st = call1("down", 2, &r);
+    CHECK(st == WASM_OK && r == 102, "the runtime is usable after a nested trap");
+
+    /* table 0 and calls through it with a checked signature */
+    wasm_table *t = wasm_instance_table(the_inst);
+    wasm_func *cb = t ? wasm_table_func(t, 1) : NULL;
+    CHECK(cb && wasm_func_has_signature(cb, "(iii)i"), "table element 1 is the callback");
+    CHECK(t && !wasm_table_func(t, 0) && !wasm_table_func(t, 4) && !wasm_table_func(t, UINT32_MAX),
+          "null and out-of-range table elements give NULL");
+    if (cb) {
+        wasm_value a3[3] = {{.i32 = 1}, {.i32 = 2}, {.i32 = 3}};
+        st = wasm_call(the_rt, cb, a3, out);
+        CHECK(st == WASM_OK && out[0].i32 == 6, "call a table element");
+    }
+
+    /* interrupt: an endless loop stops at its back-edge */
+    signal(SIGALRM, on_alarm);
+    arm_timer_ms(50);
+    double t0 = now_ms();
+    st = call1("spin", 0, NULL);
+    double dt = now_ms() - t0;
+    CHECK(st == WASM_TRAP_INTERRUPTED && dt < 2000, "interrupt stops an endless loop (%.0f ms)", dt);
+    wasm_runtime_clear_interrupt(the_rt);
+    st = call1("down", 1, &r);
+    CHECK(st == WASM_OK, "runs again after clearing the interrupt");
+
+    /* interrupt while blocked in a host function */
+    arm_timer_ms(50);
+    t0 = now_ms();
+    st = call1("wait", 0, NULL);
+    dt = now_ms() - t0;
+    CHECK(st == WASM_TRAP_INTERRUPTED && dt < 2000, "interrupt wakes a blocked host function (%.0f ms)", dt);
+    wasm_runtime_clear_interrupt(the_rt);
+
+    /* limits */
+    st = call1("recurse", 0, NULL);
+    CHECK(st == WASM_TRAP_STACK_EXHAUSTED, "deep recursion: %s", wasm_runtime_trap_message(the_rt));
+    st = call1("grow", 1, &r);
+    CHECK(st == WASM_OK && r == 1, "memory.grow within the cap returns the old size");
+    st = call1("grow", 1, &r);
+    CHECK(st == WASM_OK && r == 2, "memory.grow to the cap (3 pages)");
+    st = call1("grow", 1, &r);
+    CHECK(st == WASM_OK && r == -1, "memory.grow past the runtime's cap fails with -1");
+
+    /* guest pointers at the edges of memory */
+    wasm_memory *mem = wasm_instance_memory(the_inst);
+    uint32_t size = (uint32_t)wasm_memory_size(mem);
+    CHECK(size == 3 * 65536, "memory is 3 pages");
+    CHECK(wasm_mem(the_inst, 0, size) != NULL, "wasm_mem: the whole memory");
+    CHECK(wasm_mem(the_inst, size, 0) != NULL, "wasm_mem: empty range at the end");
+    CHECK(wasm_mem(the_inst, size - 1, 1) != NULL, "wasm_mem: last byte");
+    CHECK(wasm_mem(the_inst, size - 1, 2) == NULL, "wasm_mem: one byte past the end");
+    CHECK(wasm_mem(the_inst, size, 1) == NULL, "wasm_mem: starting at the end");
+    CHECK(wasm_mem(the_inst, UINT32_MAX, 2) == NULL, "wasm_mem: 32-bit wrap-around");
+    CHECK(wasm_mem(the_inst, 1, UINT32_MAX) == NULL, "wasm_mem: huge length");
+    uint32_t slen = 0;
+    const char *s = wasm_mem_str(the_inst, 16, 64, &slen);
+    CHECK(s && !strcmp(s, "hello") && slen == 5, "wasm_mem_str: a string");
+    CHECK(!wasm_mem_str(the_inst, 16, 4, NULL), "wasm_mem_str: longer than maxlen");
+    CHECK(wasm_mem_str(the_inst, 16, 5, NULL) != NULL, "wasm_mem_str: exactly maxlen");
+    unsigned char *base = wasm_memory_data(mem);
+    memset(base + size - 4, 'x', 4);
+    CHECK(!wasm_mem_str(the_inst, size - 4, 100, NULL), "wasm_mem_str: runs off the end");
+    CHECK(!wasm_mem_str(the_inst, size, 100, NULL), "wasm_mem_str: starts at the end");
+
+    /* out-of-bounds accesses trap (guard pages), naming the function */
+    st = call1("load", (int32_t)size, NULL);
+    CHECK(st == WASM_TRAP_MEMORY_OOB && strstr(wasm_runtime_trap_message(the_rt), "load"),
+          "load past the end traps: %s", wasm_runtime_trap_message(the_rt));
+    st = call1("load", (int32_t)(size - 4), &r);
+    CHECK(st == WASM_OK, "load of the last word");
+    st = wasm_call(the_rt, wasm_instance_func(the_inst, "store_far"), NULL, NULL);
+    CHECK(st == WASM_TRAP_MEMORY_OOB, "store at 4 GiB offset traps");
+    st = call1("down", 3, &r);
+    CHECK(st == WASM_OK && r == 103, "usable after a memory fault");
+
+    /* exit from a host function */
+    st = call1("quit", 7, NULL);
+    CHECK(st == WASM_TRAP_EXIT && wasm_runtime_exit_code(the_rt) == 7, "exit code from a host function");
+
+    wasm_linker_free(l);
+    wasm_runtime_free(the_rt);
+    wasm_module_free(m);
+    free(bytes);
+
+    /* a module whose memory is over the runtime's cap does not instantiate */
+    static const unsigned char big_memory[] = {0, 'a', 's', 'm', 1, 0, 0, 0, 5, 3, 1, 0, 5};
+    m = wasm_module_load(big_memory, sizeof big_memory, NULL, err, sizeof err);
+    wasm_runtime_config small = {.max_memory_pages = 2};
+    wasm_runtime *rt2 = wasm_runtime_new(&small);
+    inst = m ? wasm_instantiate(rt2, m, NULL, &ik, err, sizeof err) : NULL;
+    CHECK(m && !inst && ik == WASM_INST_NOMEM, "memory over the cap is refused: %s", err);
+    wasm_runtime_free(rt2);
+    wasm_module_free(m);
+}
+
+/* ---- hostile bytes ---- */
+
+static void expect_load_error(const char *what, const unsigned char *b, size_t n, wasm_load_error want)
+{
+    char err[512];
+    wasm_load_error kind;
+    double t0 = now_ms();
+    wasm_module *m = wasm_module_load(b, n, &kind, err, sizeof err);
+    double dt = now_ms() - t0;
+    CHECK(!m && kind == want && err[0] && dt < 1000, "%s: %s (%.1f ms)", what, err, dt);
+    wasm_module_free(m);
+}
+
+static void test_hostile(const char *wasm_path)
+{
+    size_t len;
+    unsigned char *good = read_file(wasm_path, &len);
+    if (!good)
+        return;
+    /* every strict prefix of a valid module is rejected with a message,
+     * except those that end exactly after a section (a shorter valid
+     * module: then nothing that needs a later section may be missing) */
+    unsigned char boundary[4096] = {0};
+    for (size_t p = 8; p < len && p < sizeof boundary;) {
+        size_t q = p + 1, v = 0;
+        for (int shift = 0; q < len; shift += 7) {
+            v |= (size_t)(good[q] & 0x7f) << shift;
+            if (!(good[q++] & 0x80))
+                break;
+        }
+        p = q + v;
+        if (p < sizeof boundary)
+            boundary[p] = 1;
+    }
+    boundary[8] = 1;
+    int prefixes_ok = 1;
+    for (size_t n = 0; n < len; n++) {
+        char err[256];
+        wasm_load_error kind;
+        wasm_module *m = wasm_module_load(good, n, &kind, err, sizeof err);
+        if ((m && !boundary[n]) || (!m && (kind == WASM_LOAD_OK || !err[0]))) {
+            prefixes_ok = 0;
+            printf("        prefix of %zu bytes: %s\n", n, m ? "loaded" : err);
+        }
+        wasm_module_free(m);
+    }
+    CHECK(prefixes_ok, "all %zu truncations of api.wasm load only at section ends, else fail with a message", len);
+
+    /* random corruption: never a crash */
+    srand(12345);
+    unsigned char *copy = malloc(len);
+    int loaded = 0;
+    for (int i = 0; i < 3000; i++) {
+        memcpy(copy, good, len);
+        int flips = 1 + rand() % 4;
+        for (int k = 0; k < flips; k++)
+            copy[rand() % len] = (unsigned char)rand();
+        wasm_module *m = wasm_module_load(copy, len, NULL, NULL, 0);
+        if (m) {
+            loaded++;
+            wasm_module_free(m);
+        }
+    }
+    CHECK(1, "3000 randomly corrupted modules: no crash (%d still valid)", loaded);
+    free(copy);
+    free(good);
+
+    static const unsigned char hdr[] = {0, 'a', 's', 'm', 1, 0, 0, 0};
+    expect_load_error("empty input", hdr, 0, WASM_LOAD_MALFORMED);
+    expect_load_error("bad magic", (const unsigned char *)"\0asn\1\0\0\0", 8, WASM_LOAD_MALFORMED);
+    /* a type section claiming 4 billion types in 6 bytes */
+    unsigned char huge_count[] = {0, 'a', 's', 'm', 1, 0, 0, 0, 1, 5, 0xff, 0xff, 0xff, 0xff, 0x0f};
+    expect_load_error("type count of 2^32-1", huge_count, sizeof huge_count, WASM_LOAD_MALFORMED);
+    /* a section size far past the end */
+    unsigned char huge_size[] = {0, 'a', 's', 'm', 1, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff, 0x0f, 0};
+    expect_load_error("section size of 4 GiB", huge_size, sizeof huge_size, WASM_LOAD_MALFORMED);
+    /* a function declaring 2^32-1 locals */
+    unsigned char many_locals[] = {0, 'a', 's', 'm', 1, 0, 0, 0,
+                                   1, 4, 1, 0x60, 0, 0,             /* type () -> () */
+                                   3, 2, 1, 0,                      /* one function */
+                                   10, 10, 1, 8, 1, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x7f, 0x0b};
+    expect_load_error("2^32-1 locals", many_locals, sizeof many_locals, WASM_LOAD_MALFORMED);
+    /* 200000 nested blocks */
+    size_t depth = 200000, n = 0;
+    unsigned char *deep = malloc(depth * 2 + 64);
+    memcpy(deep, hdr, 8);
+    n = 8;
+    unsigned char pre[] = {1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0};
+    memcpy(deep + n, pre, sizeof pre);
+    n += sizeof pre;
+    size_t body = 1 + depth * 2 + depth + 1;   /* locals, (block 0x40)*, end*, end */
+    deep[n++] = 10;
+    size_t sec = 1 + 5 + body;
+    /* fixed 5-byte LEBs keep the arithmetic simple */
+    unsigned char leb[5];
+#define LEB5(v) leb[0] = (unsigned char)(((v) & 0x7f) | 0x80), leb[1] = (unsigned char)((((v) >> 7) & 0x7f) | 0x80), \
+                leb[2] = (unsigned char)((((v) >> 14) & 0x7f) | 0x80), leb[3] = (unsigned char)((((v) >> 21) & 0x7f) | 0x80), \
+                leb[4] = (unsigned char)(((v) >> 28) & 0x7f)
+    LEB5(sec);
+    deep = realloc(deep, n + 5 + sec);
+    memcpy(deep + n, leb, 5);
+    n += 5;
+    deep[n++] = 1;
+    LEB5(body);
+    memcpy(deep + n, leb, 5);
+    n += 5;
+    deep[n++] = 0;
+    for (size_t i = 0; i < depth; i++) {
+        deep[n++] = 0x02;
+        deep[n++] = 0x40;
+    }
+    for (size_t i = 0; i < depth + 1; i++)
+        deep[n++] = 0x0b;
+    expect_load_error("200000 nested blocks", deep, n, WASM_LOAD_NOMEM);
+    free(deep);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: engine_test api.wasm\n");
+        return 2;
+    }
+    test_api(argv[1]);
+    test_hostile(argv[1]);
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
