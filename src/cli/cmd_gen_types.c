@@ -43,6 +43,16 @@ static void usage(FILE *out)
             "  wasm-bpf gen types --type task_struct /sys/kernel/btf/vmlinux\n");
 }
 
+/* Prints an error; names from BTF may hold anything, so control
+ * characters are not passed to the terminal. */
+static void print_error(const char *msg)
+{
+    fputs("wasm-bpf gen types: ", stderr);
+    for (const char *p = msg; *p; p++)
+        fputc((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p, stderr);
+    fputc('\n', stderr);
+}
+
 /* Writes to a temporary file next to `path` and renames it over `path`, so
  * that a failed run leaves the old file (or none) rather than a torn one. */
 static int write_output(const struct gen_types_opts *opts, const char *path)
@@ -50,7 +60,7 @@ static int write_output(const struct gen_types_opts *opts, const char *path)
     char err[512];
     if (!path || !strcmp(path, "-")) {
         if (gen_types(opts, stdout, stderr, err, sizeof err)) {
-            fprintf(stderr, "wasm-bpf gen types: %s\n", err);
+            print_error(err);
             return 1;
         }
         return 0;
@@ -79,7 +89,7 @@ static int write_output(const struct gen_types_opts *opts, const char *path)
     }
     if (ret) {
         unlink(tmp);
-        fprintf(stderr, "wasm-bpf gen types: %s\n", err);
+        print_error(err);
     }
     free(tmp);
     return ret ? 1 : 0;

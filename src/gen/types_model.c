@@ -352,12 +352,11 @@ static int bitfield_value(struct gt_model *m, const struct member *mb, const cha
     if (mb->bits > 64)
         return gt_model_error(m, "%s: a %u-bit bitfield (at most 64 bits can be read as an "
                               "integer)", where, mb->bits);
-    if (*size > 8)
-        *size = 8;
-    while (*size < 8 && 8 * *size < mb->bits)
-        *size *= 2;
-    if (*size != 1 && *size != 2 && *size != 4 && *size != 8)
-        *size = 8;
+    /* the accessors' integer: the declared type's, or wider if the bits
+     * need it (or the BTF's size is not an integer size at all) */
+    uint32_t need = mb->bits <= 8 ? 1 : mb->bits <= 16 ? 2 : mb->bits <= 32 ? 4 : 8;
+    if ((*size != 1 && *size != 2 && *size != 4 && *size != 8) || *size < need)
+        *size = need;
     return 0;
 }
 
@@ -406,9 +405,10 @@ static int read_members(struct gt_model *m, const struct btf_type *t, const char
             if (u && (btf_is_int(u) || btf_is_any_enum(u)) && u->size <= 8) {
                 mb->bits = 8 * u->size;
             } else {
+                gt_model_error(m, "%s: member '%s' starts at bit %llu, inside a byte", desc,
+                               mb->name, (unsigned long long)mb->bit_off);
                 free(mbs);
-                return gt_model_error(m, "%s: member '%s' starts at bit %llu, inside a byte", desc,
-                                      mb->name, (unsigned long long)mb->bit_off);
+                return -1;
             }
         }
     }
@@ -624,6 +624,8 @@ static int build_typedef(struct gt_model *m, int id)
     free(where);
     if (ret)
         return -1;
+    free(vt.decl);   /* the comment shows what the typedef names */
+    vt.decl = decl_of(m, (int)t->type);
     GROW(m->typedefs, m->ntypedefs);
     int index = m->ntypedefs++;
     struct gt_typedef *td = &m->typedefs[index];

@@ -86,14 +86,19 @@ char *gt_xasprintf(const char *fmt, ...)
 
 void gt_comment_text(struct gt_buf *b, const char *text)
 {
-    /* Neither a block comment's end nor a line break may leak out. */
+    /* Neither a block comment's end nor a line break may leak out, and the
+     * output stays ASCII (Rust and WIT sources must be UTF-8; BTF names
+     * are bytes). */
     for (const char *p = text; *p; p++) {
+        unsigned char c = (unsigned char)*p;
         if (p[0] == '*' && p[1] == '/')
             gt_buf_puts(b, "* ");
-        else if (*p == '\n' || *p == '\r' || (unsigned char)*p < 0x20)
+        else if (c < 0x20)
             gt_buf_puts(b, " ");
+        else if (c >= 0x7f)
+            gt_buf_puts(b, "?");
         else
-            gt_buf_printf(b, "%c", *p);
+            gt_buf_printf(b, "%c", c);
     }
 }
 

@@ -3,6 +3,8 @@
  *   mkbtf DIR   ->  DIR/synthetic.btf   the types of fixtures/synthetic.h
  *                   DIR/bigendian.btf   a big-endian BTF
  *                   DIR/bad.btf         types gen types must refuse, one each
+ *                   DIR/split.btf       split BTF on top of synthetic.btf (as a
+ *                                       kernel module's is on vmlinux)
  */
 #include <errno.h>
 #include <stddef.h>
@@ -171,6 +173,27 @@ static void bad(const char *dir)
     save(b, dir, "bad.btf");
 }
 
+static void split(const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/synthetic.btf", dir);
+    struct btf *base = btf__parse_raw(path);
+    if (!base) {
+        fprintf(stderr, "mkbtf: %s: %s\n", path, strerror(errno));
+        exit(1);
+    }
+    struct btf *b = btf__new_empty_split(base);
+    int dup = btf__find_by_name_kind(base, "dup", BTF_KIND_STRUCT);   /* the first one */
+    int llong = btf__find_by_name_kind(base, "long long", BTF_KIND_INT);
+    CHECK(dup);
+    CHECK(llong);
+    CHECK(btf__add_struct(b, "split_ev", 16));
+    CHECK(btf__add_field(b, "when", llong, 0, 0));
+    CHECK(btf__add_field(b, "d", dup, 64, 0));
+    save(b, dir, "split.btf");
+    btf__free(base);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -180,5 +203,6 @@ int main(int argc, char **argv)
     synthetic(argv[1]);
     bigendian(argv[1]);
     bad(argv[1]);
+    split(argv[1]);
     return 0;
 }
