@@ -28,12 +28,14 @@ $(GEN_TYPES_OUT)/datasec: tests/gen-types/datasec.c $(LIB)
 
 TEST_DEPS   += $(GEN_TYPES_OUT)/datasec
 
-# libFuzzer target over raw BTF (make fuzz; clang)
+# libFuzzer target over raw BTF (make fuzz; clang), e.g.
+#   build-fuzz/fuzz_gen_types -max_total_time=300 CORPUS_DIR
+FUZZ_BUILD ?= build-fuzz
 GEN_TYPES_FUZZ_SRCS := tests/gen-types/fuzz_gen_types.c $(wildcard src/gen/types*.c)
-$(BUILD)/fuzz/gen-types: $(GEN_TYPES_FUZZ_SRCS) include/gen.h src/gen/types_internal.h
+$(FUZZ_BUILD)/fuzz_gen_types: $(GEN_TYPES_FUZZ_SRCS) include/gen.h src/gen/types_internal.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")
 	$(Q)clang -std=gnu11 -D_GNU_SOURCE -Iinclude $(CFLAGS_WARN) -O1 -g \
 	    -fsanitize=fuzzer,address,undefined $(GEN_TYPES_FUZZ_SRCS) -o $@ -lbpf -lelf -lz
 
-FUZZ_DEPS   += $(BUILD)/fuzz/gen-types
+FUZZ_DEPS   += $(FUZZ_BUILD)/fuzz_gen_types

@@ -9,7 +9,7 @@ libbpf-dev libelf-dev zlib1g-dev bpftool
 wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev
 libcurl4-openssl-dev libssl-dev libjansson-dev
 wabt
-docker-registry skopeo apache2-utils openssl
+docker-registry skopeo apache2-utils openssl curl
 rustc cargo libstd-rust-dev-wasm32
 nodejs
 iproute2 iputils-ping python3 procps util-linux

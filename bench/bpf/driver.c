@@ -260,6 +260,17 @@ int main(int argc, char **argv)
     }
     report("(c) map lookups from user space", "ns per lookup, " MAP_LOOKUPS " lookups", nm, wm,
            MAP_ROUNDS, 1.10);
+    if (callbench) {
+        /* the engine's share of (c): a guest-to-host call alone */
+        char *cargv[] = {callbench, callbench_wasm, "5000000", "import", NULL};
+        struct child c = {0};
+        char line[256];
+        if (!spawn(cargv, false, &c) && !read_until(&c, "import", line, sizeof(line)))
+            printf("    of which the engine's call of an import and the guest's loop: %s\n",
+                   line + strlen("import 5000000 calls "));
+        if (c.out)
+            finish(&c, 0);
+    }
 
     /* sizes */
     char stripped[] = "/tmp/wasm-bpf-stripped.XXXXXX";

@@ -37,7 +37,7 @@ static int handle_event(void *ctx, void *data, size_t len)
     if (e->exit_event) {
         printf("%-8s %-5s %-16s %-7d %-7d [%u]", ts, "EXIT", e->comm, e->pid, e->ppid, e->exit_code);
         if (e->duration_ns)
-            printf(" (%llums)", e->duration_ns / 1000000);
+            printf(" (%llums)", (unsigned long long)(e->duration_ns / 1000000));
         printf("\n");
     } else {
         printf("%-8s %-5s %-16s %-7d %-7d %s\n", ts, "EXEC", e->comm, e->pid, e->ppid, e->filename);

@@ -27,7 +27,8 @@ static int print_counters(int fd, const char *when)
         }
     }
     printf("%s: ingress %llu packets %llu bytes, egress %llu packets %llu bytes\n", when,
-           c[TC_INGRESS].packets, c[TC_INGRESS].bytes, c[TC_EGRESS].packets, c[TC_EGRESS].bytes);
+           (unsigned long long)c[TC_INGRESS].packets, (unsigned long long)c[TC_INGRESS].bytes,
+           (unsigned long long)c[TC_EGRESS].packets, (unsigned long long)c[TC_EGRESS].bytes);
     fflush(stdout);
     return 0;
 }

@@ -38,8 +38,8 @@ static int print_counters(int fd, const char *when)
             return err;
         }
         if (c.packets)
-            printf("  %-8s proto %-3u %llu packets %llu bytes\n", proto_name(key), key, c.packets,
-                   c.bytes);
+            printf("  %-8s proto %-3u %llu packets %llu bytes\n", proto_name(key), key,
+                   (unsigned long long)c.packets, (unsigned long long)c.bytes);
     }
     fflush(stdout);
     return 0;

@@ -19,7 +19,10 @@
  *  - bpf_buffer__poll() passes timeout_ms through (< 0 waits until a
  *    record arrives; 0 does not wait), like libbpf;
  *  - map file descriptors are cached;
- *  - wasm_bpf_last_error() tells why the last call failed.
+ *  - wasm_bpf_last_error() tells why the last call failed (the load's
+ *    errno comes from it: define LIBBPF_WASM_NO_EXTENSIONS for a guest that
+ *    must also run on runtimes without that import; loads then fail with
+ *    -EINVAL, as in the original SDK).
  *
  * Everything here is static inline: include it from any number of files. */
 #ifndef _LIBBPF_WASM_H
@@ -454,8 +457,12 @@ static inline int bpf_object__load_skeleton(struct bpf_object_skeleton *s)
         return -EINVAL;
     s->obj = wasm_load_bpf_object(s->data, (int)s->data_sz);
     if (!s->obj) {
+#ifndef LIBBPF_WASM_NO_EXTENSIONS
         int err = wasm_bpf_last_error(NULL, 0);
         return err < 0 ? err : -EINVAL;
+#else
+        return -EINVAL;
+#endif
     }
     for (int i = 0; i < s->map_cnt; i++) {
         struct bpf_map *map = *libbpf_wasm__map_skel(s, i)->map;

@@ -24,9 +24,12 @@
 
 struct wb_instance *wb_instance_of(wasm_bpf_host *host, wasm_instance *inst)
 {
+    /* the same instance calls again and again: map operations in a loop */
+    if (host->last && host->last->inst == inst)
+        return host->last;
     for (struct wb_instance *wi = host->instances; wi; wi = wi->next)
         if (wi->inst == inst)
-            return wi;
+            return host->last = wi;
     struct wb_instance *wi = calloc(1, sizeof(*wi));
     if (!wi)
         return NULL;
@@ -34,7 +37,7 @@ struct wb_instance *wb_instance_of(wasm_bpf_host *host, wasm_instance *inst)
     wi->host = host;
     wi->next = host->instances;
     host->instances = wi;
-    return wi;
+    return host->last = wi;
 }
 
 int wb_fail(struct wb_instance *wi, int err, const char *fmt, ...)
@@ -384,6 +387,7 @@ int wasm_bpf_host_define(wasm_bpf_host *host, wasm_linker *linker)
 
 void wasm_bpf_host_forget_instance(wasm_bpf_host *host, wasm_instance *inst)
 {
+    host->last = NULL;
     for (struct wb_instance **p = &host->instances; *p; p = &(*p)->next)
         if ((*p)->inst == inst) {
             struct wb_instance *wi = *p;
@@ -398,6 +402,7 @@ void wasm_bpf_host_cleanup(wasm_bpf_host *host)
 {
     if (!host)
         return;
+    host->last = NULL;
     while (host->instances) {
         struct wb_instance *wi = host->instances;
         host->instances = wi->next;

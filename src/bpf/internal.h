@@ -89,6 +89,7 @@ struct wasm_bpf_host {
     char **attach_targets;
     size_t n_attach_targets;
     struct wb_instance *instances;
+    struct wb_instance *last;  /* the one that called last */
     struct wb_map_fd *fds;     /* indexed by fd */
     int nfds;
     bool tracefs_checked;

@@ -361,16 +361,18 @@ struct run_state {
     const struct run_options *opt;
     wasm_runtime *rt;
     wasm_linker *linker;
+    wasm_instance *inst;       /* once instantiated (freed with rt) */
     wasi_ctx *wasi;
     wasm_bpf_host *bpf;        /* the eBPF host interface's state */
 };
 
 struct host_iface {
     const char *name;
-    /* Create the state and define the imports on rs->linker; 0, or -1 with
-     * a message in err (the run then exits 2 for WASI's --dir errors). */
+    /* Create the state and define the imports on rs->linker.  Returns 0, or
+     * the exit status of the run with a message in err. */
     int (*attach)(struct run_state *rs, char *err, size_t errlen);
-    /* Release everything; runs once the guest can no longer run. */
+    /* Release everything (kernel objects included); runs once the guest
+     * can no longer run, however the run ended. */
     void (*detach)(struct run_state *rs);
 };
 
@@ -381,7 +383,7 @@ static int wasi_attach(struct run_state *rs, char *err, size_t errlen)
     const char **envp = guest_environment(o, &envc);
     if (!envp) {
         snprintf(err, errlen, "out of memory");
-        return -1;
+        return EXIT_RUN_BAD_MODULE;
     }
     wasi_config cfg = {
         .argc = o->guest_argc,
@@ -396,12 +398,13 @@ static int wasi_attach(struct run_state *rs, char *err, size_t errlen)
     rs->wasi = wasi_ctx_new(&cfg, why, sizeof why);
     free(envp);
     if (!rs->wasi) {
+        /* A --dir that cannot be opened is a bad argument. */
         snprintf(err, errlen, "--dir %s", why);
-        return -1;
+        return EXIT_USAGE;
     }
     if (wasi_define(rs->wasi, rs->linker) < 0) {
         snprintf(err, errlen, "cannot define the WASI imports");
-        return -1;
+        return EXIT_RUN_BAD_MODULE;
     }
     return 0;
 }
@@ -425,7 +428,7 @@ static int bpf_attach(struct run_state *rs, char *err, size_t errlen)
     rs->bpf = wasm_bpf_host_new(&bo);
     if (!rs->bpf || wasm_bpf_host_define(rs->bpf, rs->linker) < 0) {
         snprintf(err, errlen, "cannot define the wasm_bpf imports: out of memory");
-        return -1;
+        return EXIT_RUN_BAD_MODULE;
     }
     return 0;
 }
@@ -530,7 +533,7 @@ static int exit_status(struct run_state *rs, const char *module, wasm_status st)
         int code = wasm_runtime_exit_code(rs->rt);
         int raised = rs->wasi ? wasi_exit_signal(rs->wasi) : 0;
         if (raised && raised != SIGPIPE)
-            fprintf(stderr, "wasm-bpf: %s: the guest raised %s\n", module, strsignal(raised));
+            fprintf(stderr, "wasm-bpf: %s: the guest raised SIG%s\n", module, sigabbrev_np(raised));
         if (code >= 0 && code <= 255)
             return code;
         if (rs->opt->verbose)
@@ -541,7 +544,7 @@ static int exit_status(struct run_state *rs, const char *module, wasm_status st)
     case WASM_TRAP_INTERRUPTED:
         if (sig) {
             if (rs->opt->verbose)
-                fprintf(stderr, "wasm-bpf: %s: stopped by %s\n", module, strsignal(sig));
+                fprintf(stderr, "wasm-bpf: %s: stopped by SIG%s\n", module, sigabbrev_np(sig));
             return EXIT_RUN_SIGNAL_BASE + sig;
         }
         /* Interrupted by something other than our signals: a trap. */
@@ -590,15 +593,17 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
         wasm_runtime_interrupt(rs.rt);
 
     for (; attached < NIFACES; attached++) {
-        if (host_ifaces[attached].attach(&rs, err, sizeof err) < 0) {
+        int st = host_ifaces[attached].attach(&rs, err, sizeof err);
+        if (st != 0) {
             fprintf(stderr, "wasm-bpf: %s\n", err);
-            status = EXIT_USAGE;
+            status = st;
             goto out;
         }
     }
 
     wasm_inst_error ikind;
     wasm_instance *inst = wasm_instantiate(rs.rt, mod, rs.linker, &ikind, err, sizeof err);
+    rs.inst = inst;
     if (!inst) {
         if (ikind == WASM_INST_TRAP) {
             fprintf(stderr, "wasm-bpf: %s: trap while instantiating: %s\n", module, err);

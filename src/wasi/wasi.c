@@ -544,7 +544,7 @@ static const struct {
     {"fd_write", "(iiii)i", wasi_fd_write},
     {"path_create_directory", "(iii)i", wasi_path_create_directory},
     {"path_filestat_get", "(iiiii)i", wasi_path_filestat_get},
-    {"path_filestat_set_times", "(iiiIIi)i", wasi_path_filestat_set_times},
+    {"path_filestat_set_times", "(iiiiIIi)i", wasi_path_filestat_set_times},
     {"path_link", "(iiiiiii)i", wasi_path_link},
     {"path_open", "(iiiiiIIii)i", wasi_path_open},
     {"path_readlink", "(iiiiii)i", wasi_path_readlink},

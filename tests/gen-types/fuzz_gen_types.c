@@ -1,7 +1,7 @@
 /* libFuzzer target: gen types on arbitrary raw BTF.  Every struct, union,
  * enum and typedef (up to 64) is a root; each language is emitted.  Must
  * never crash, leak or run away, whatever the bytes.
- *   make fuzz && build/fuzz/gen-types [CORPUS_DIR]
+ *   make fuzz && build-fuzz/fuzz_gen_types [CORPUS_DIR]
  * (the gen-types suite's raw BTF files make a good seed corpus). */
 #include <stdint.h>
 #include <stdio.h>

@@ -1,1 +1,0 @@
-(memory 1)(func (drop (i32.load offset=4294967296 (i32.const 0))))

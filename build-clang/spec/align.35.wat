@@ -1,1 +1,0 @@
-(module (memory 0) (func (drop (i64.load8_u align=0 (i32.const 0)))))

@@ -1,1 +1,0 @@
-(module (memory 0) (func (drop (i64.load16_u align=7 (i32.const 0)))))

@@ -1,1 +1,0 @@
-(module (memory 0) (func (drop (i64.load32_s align=7 (i32.const 0)))))

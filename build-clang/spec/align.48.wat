@@ -1,1 +1,0 @@
-(module (memory 0) (func (drop (f32.load align=7 (i32.const 0)))))

@@ -1,1 +1,0 @@
-(module (memory 0) (func (i64.store8 align=0 (i32.const 0) (i64.const 0))))

@@ -1,1 +1,0 @@
-(module (memory 0) (func (f32.store align=7 (i32.const 0) (f32.const 0))))

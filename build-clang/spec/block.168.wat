@@ -1,1 +1,0 @@
-(func (param i32) (result i32) (block (param $x i32)))

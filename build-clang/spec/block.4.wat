@@ -1,1 +1,0 @@
-(type $sig (func (param i32) (result i32)))(func (i32.const 0) (block (result i32) (type $sig) (param i32)))

@@ -1,1 +1,0 @@
-(type $sig (func (param i32) (result i32)))(table 0 funcref)(func (result i32)  (call_indirect (type $sig) (result i32) (param i32)    (i32.const 0) (i32.const 0)  ))

@@ -1,1 +1,0 @@
-(func (f32.const -0x1p128) drop)

@@ -1,1 +1,0 @@
-(func (f64.const 0x1p1024) drop)

@@ -1,1 +1,0 @@
-(func (f64.const nan:0x10_0000_0000_0000) drop)

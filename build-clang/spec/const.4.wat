@@ -1,1 +1,0 @@
-(func (i32.const 1x) drop)

@@ -1,1 +1,0 @@
-(func (f32.const 0x0.g) drop)

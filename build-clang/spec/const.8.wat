@@ -1,1 +1,0 @@
-(func (i64.const) drop)

@@ -1,1 +1,0 @@
-(func (f64.const .0e0) drop)

@@ -1,1 +1,0 @@
-(func (result f32) (f32.const nan:canonical))

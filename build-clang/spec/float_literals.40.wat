@@ -1,1 +1,0 @@
-(global f32 (f32.const nan:0x80_0000))

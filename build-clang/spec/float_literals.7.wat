@@ -1,1 +1,0 @@
-(global f32 (f32.const _1.0))

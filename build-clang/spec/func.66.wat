@@ -1,1 +1,0 @@
-(func (nop) (result i32))

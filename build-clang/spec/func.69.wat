@@ -1,1 +1,0 @@
-(func (result i32) (param i32) (local.get 0))

@@ -1,1 +1,0 @@
-(func $foo)(func $foo)

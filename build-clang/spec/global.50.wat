@@ -1,1 +1,0 @@
-(import "" "" (global $foo i32))(global $foo i32 (i32.const 0))

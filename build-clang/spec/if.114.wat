@@ -1,1 +1,0 @@
-(func i32.const 0 if $a else $a end $l)

@@ -1,1 +1,0 @@
-(table 0 funcref) (import "" "" (func))

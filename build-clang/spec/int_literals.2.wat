@@ -1,1 +1,0 @@
-(global i32 (i32.const +_100))

@@ -1,1 +1,0 @@
-(memory 1)(func (param i32) (result f32) (f32.load32 (local.get 0)))

@@ -1,1 +1,0 @@
-(memory 1)(func (param i32) (result i64) (i64.load64 (local.get 0)))

@@ -1,1 +1,0 @@
-(memory 1)(func (drop (current_memory)))

@@ -1,1 +1,0 @@
-(memory 1)(func (drop (grow_memory (i32.const 0))))

@@ -1,1 +1,0 @@
-(global $g anyfunc (ref.null func))

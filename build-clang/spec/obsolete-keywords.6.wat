@@ -1,1 +1,0 @@
-(global $g i32 (i32.const 0))(func (drop (get_global $g)))

@@ -1,1 +1,0 @@
-(func (drop (i32.trunc_s:sat/f32 (f32.const 0))))

@@ -1,1 +1,0 @@
-(table 0x1_0000_0000 funcref)

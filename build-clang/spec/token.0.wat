@@ -1,1 +1,0 @@
-(func (drop (i32.const0)))

@@ -1,1 +1,0 @@
-(func (block $l (i32.const 0) (br_table $l$l)))

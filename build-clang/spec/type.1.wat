@@ -1,1 +1,0 @@
-(type (func (result i32) (param i32)))

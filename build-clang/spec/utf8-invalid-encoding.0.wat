@@ -1,1 +1,0 @@
-(func (export "\00\00\fe\ff"))

@@ -1,1 +1,0 @@
-(func (export "\c1\bf"))

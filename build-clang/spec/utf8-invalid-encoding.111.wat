@@ -1,1 +1,0 @@
-(func (export "\f1\80\80\fd"))

@@ -1,1 +1,0 @@
-(func (export "\f3\80\fd\80"))

@@ -1,1 +1,0 @@
-(func (export "\f4\bf\80\80"))

@@ -1,1 +1,0 @@
-(func (export "\fb\bf\bf\bf\bf"))

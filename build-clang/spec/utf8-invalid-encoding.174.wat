@@ -1,1 +1,0 @@
-(func (export "\ff\fe\00\00"))

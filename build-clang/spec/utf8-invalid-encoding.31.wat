@@ -1,1 +1,0 @@
-(func (export "\e0\a0\fd"))

@@ -1,1 +1,0 @@
-(func (export "\ec\7f\80"))

@@ -1,1 +1,0 @@
-(func (export "\ec\c0\80"))

@@ -1,1 +1,0 @@
-(func (export "\ec\fd\80"))

@@ -1,1 +1,0 @@
-(func (export "\ed\a0\80"))

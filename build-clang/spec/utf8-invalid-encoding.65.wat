@@ -1,1 +1,0 @@
-(func (export "\ed\c0\80"))

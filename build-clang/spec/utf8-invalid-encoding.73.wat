@@ -1,1 +1,0 @@
-(func (export "\ee\c0\80"))

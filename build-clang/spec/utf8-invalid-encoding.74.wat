@@ -1,1 +1,0 @@
-(func (export "\ee\fd\80"))

@@ -1,1 +1,0 @@
-(func (export "\ef\7f\80"))

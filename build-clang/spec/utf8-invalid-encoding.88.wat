@@ -1,1 +1,0 @@
-(func (export "\f0\8f\bf\bf"))

@@ -1,1 +1,0 @@
-(func (export "\f0\90\90\fd"))

@@ -1,0 +1,243 @@
+/* oci.h: the OCI client: push and pull wasm-bpf modules to and from OCI
+ * registries, and keep pulled modules in a local content store.
+ *
+ * References follow docker's rules: [REGISTRY/]REPOSITORY[:TAG][@sha256:HEX],
+ * the tag defaulting to `latest`, a first component without `.` or `:` (and
+ * not `localhost`) meaning Docker Hub.  The form ecli users type, with a
+ * scheme (`https://ghcr.io/org/prog:v1`, `http://127.0.0.1:5000/prog`), is a
+ * reference too: the scheme chooses HTTPS or plain HTTP.  Without a scheme
+ * the registry is reached over HTTPS, except localhost, 127.0.0.0/8 and ::1
+ * (plain HTTP) and `--plain-http`.
+ *
+ * The store is an OCI image layout (oci-layout, index.json, blobs/sha256/..)
+ * under $XDG_CACHE_HOME/wasm-bpf (default ~/.cache/wasm-bpf) or --store DIR.
+ * A stored module is the file blobs/sha256/HEX of its layer, so a pulled
+ * module is run straight from the store, offline.
+ *
+ * Errors: every function that can fail returns -1 (or NULL) and leaves a
+ * message, and often a hint, that oci_error() returns and
+ * oci_print_error() prints.  Progress goes to stderr: a bar per module blob
+ * on a terminal, one line per blob otherwise, nothing with `quiet`; pulls
+ * (also those `run` makes) print a few status lines the same way.
+ *
+ * Not thread-safe: one operation at a time per process (the store itself
+ * is safe for concurrent processes).
+ */
+#ifndef WASM_BPF_OCI_H
+#define WASM_BPF_OCI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* "sha256:" + 64 hex digits + NUL */
+#define OCI_DIGEST_SIZE 72
+
+/* Manifest formats `push --format` writes and `pull` recognises. */
+enum oci_format {
+    OCI_FORMAT_WASM_BPF, /* ecli / wasm-to-oci: config application/vnd.wasm.config.v1+json,
+                            layer application/vnd.wasm.content.layer.v1+wasm (default) */
+    OCI_FORMAT_CNCF,     /* CNCF TAG-Runtime: config ...wasm.config.v0+json, layer application/wasm */
+    OCI_FORMAT_ORAS,     /* OCI 1.1 artifact: empty config, artifactType, layer application/wasm */
+    OCI_FORMAT_UNKNOWN,  /* anything else holding a wasm layer (pull only) */
+};
+const char *oci_format_name(enum oci_format f);
+int oci_format_parse(const char *name, enum oci_format *out); /* 0, or -1 if unknown */
+
+/* Options shared by every command that talks to a registry or the store.
+ * Zero-initialise, then set what the user gave. */
+struct oci_options {
+    const char *store_dir;  /* NULL: $XDG_CACHE_HOME/wasm-bpf or ~/.cache/wasm-bpf */
+    bool insecure;          /* HTTPS without certificate verification */
+    bool plain_http;        /* plain HTTP to any registry */
+    const char *ca_file;    /* verify servers with the CAs in this PEM file */
+    bool quiet;             /* no progress or status output */
+    const char *username;   /* explicit credentials (-u, --password-stdin)... */
+    const char *password;   /* ...used before the docker config */
+    const char *platform;   /* "OS/ARCH" to choose from an image index, or NULL */
+};
+
+/* Which options oci_parse_option() accepts (a command takes what applies). */
+enum {
+    OCI_OPT_STORE = 1 << 0,      /* --store DIR */
+    OCI_OPT_TRANSPORT = 1 << 1,  /* --insecure, --plain-http, --ca-file FILE */
+    OCI_OPT_QUIET = 1 << 2,      /* -q, --quiet */
+    OCI_OPT_CREDENTIALS = 1 << 3, /* -u/--username USER, --password-stdin */
+    OCI_OPT_PLATFORM = 1 << 4,   /* --platform OS/ARCH */
+};
+
+/* Parse the option at argv[*i] if it is one of `which`.  Values may be
+ * attached (`--store=DIR`) or the next argument; *i is left on the last
+ * argument consumed.  Returns 1 if consumed, 0 if argv[*i] is not such an
+ * option, -1 (message printed to stderr) if its value is missing or bad.
+ * --password-stdin reads one line from standard input. */
+int oci_parse_option(int argc, char **argv, int *i, unsigned which, struct oci_options *o);
+
+/* Help text lines for the options in `which`, for --help output. */
+void oci_print_option_help(FILE *out, unsigned which);
+
+/* ---- wasm-bpf run REF ---------------------------------------------------- */
+
+enum oci_pull_policy {
+    OCI_PULL_MISSING, /* pull unless the store has the reference (default) */
+    OCI_PULL_ALWAYS,  /* always ask the registry (cheap when nothing changed) */
+    OCI_PULL_NEVER,   /* use the store only: works offline, fails if absent */
+};
+
+struct oci_run_options {
+    struct oci_options oci;
+    enum oci_pull_policy pull;
+};
+
+/* The options `run` takes for its module argument:
+ *   --pull always|missing|never, --store DIR, --insecure, --plain-http,
+ *   --ca-file FILE, -q/--quiet, --platform OS/ARCH
+ * cmd_run calls this for each option before the module argument:
+ *
+ *     struct oci_run_options ro = {0};
+ *     for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+ *         int r = oci_parse_run_option(argc, argv, &i, &ro);
+ *         if (r < 0) return EXIT_USAGE;
+ *         if (r == 0) ...run's own options...
+ *     }
+ *
+ * Same contract as oci_parse_option(): 1 consumed, 0 not ours, -1 bad. */
+int oci_parse_run_option(int argc, char **argv, int *i, struct oci_run_options *o);
+void oci_print_run_option_help(FILE *out);
+
+/* A module ready to be read from a local file. */
+struct oci_module {
+    char *path;          /* the file to load */
+    bool temporary;      /* a download: oci_module_release() deletes it */
+    char digest[OCI_DIGEST_SIZE]; /* layer digest for OCI modules, else "" */
+};
+
+/* Resolve what the user typed after `run` into a local file:
+ *   - an existing file is returned as is; something that can only be a path
+ *     (starts with `/`, `./`, `../`, or ends in `.wasm`, without a scheme)
+ *     and does not exist is an error ("No such file"), not a registry lookup;
+ *   - an http:// or https:// URL naming a file (its path ends in `.wasm`,
+ *     or it has a query) is downloaded to a temporary file;
+ *   - anything else is an OCI reference (with or without a scheme), pulled
+ *     into the store according to o->pull, and the stored layer returned.
+ * Returns 0, or -1 with oci_error() set (print it with oci_print_error()).
+ * Release `out` when done with it (after loading the module; a temporary
+ * file is deleted then).  A typical cmd_run:
+ *
+ *     struct oci_module m;
+ *     if (oci_resolve_module(argv[i], &ro, &m) < 0) {
+ *         oci_print_error(NULL);
+ *         return 1;
+ *     }
+ *     ...load m.path...
+ *     oci_module_release(&m);
+ */
+int oci_resolve_module(const char *what, const struct oci_run_options *o, struct oci_module *out);
+void oci_module_release(struct oci_module *m);
+
+/* ---- push / pull -------------------------------------------------------- */
+
+struct oci_annotation {
+    const char *key;
+    const char *value;
+};
+
+struct oci_push_options {
+    enum oci_format format;
+    const struct oci_annotation *annotations; /* -a KEY=VALUE, in order */
+    size_t n_annotations;
+    uint64_t chunk_size;   /* 0: one PUT; else PATCH chunks of this many bytes */
+};
+
+/* Push MODULE_PATH as REF.  Writes the manifest digest into digest_out. */
+int oci_push(const char *ref, const char *module_path, const struct oci_push_options *po,
+             const struct oci_options *o, char digest_out[OCI_DIGEST_SIZE]);
+
+struct oci_pull_result {
+    char manifest_digest[OCI_DIGEST_SIZE];
+    char module_digest[OCI_DIGEST_SIZE];
+    uint64_t module_size;
+    enum oci_format format;
+    char *module_path;   /* the layer in the store; free() it */
+    char *reference;     /* canonical reference; free() it */
+};
+
+/* Pull REF into the store.  If output_path is not NULL the module is also
+ * copied there (atomically).  `result` may be NULL. */
+int oci_pull(const char *ref, const char *output_path, const struct oci_options *o,
+             struct oci_pull_result *result);
+void oci_pull_result_free(struct oci_pull_result *r);
+
+/* ---- login / logout ----------------------------------------------------- */
+
+/* Normalise what the user typed ("https://host:port/", "docker.io") to the
+ * registry name credentials are kept under.  Returns a malloc'ed string. */
+char *oci_registry_name(const char *text);
+
+/* Check USER/PASSWORD against REGISTRY, then store them in the docker
+ * config ($DOCKER_CONFIG/config.json or ~/.docker/config.json), through a
+ * credential helper if the config names one. */
+int oci_login(const char *registry, const char *username, const char *password,
+              const struct oci_options *o);
+/* Remove stored credentials.  Returns 0 if removed, 1 if there were none. */
+int oci_logout(const char *registry);
+
+/* ---- the store ---------------------------------------------------------- */
+
+struct oci_image {
+    char *reference;     /* registry/repository:tag or ...@sha256:.. */
+    char manifest_digest[OCI_DIGEST_SIZE];
+    char module_digest[OCI_DIGEST_SIZE];
+    uint64_t module_size;
+    enum oci_format format;
+    char *title;         /* org.opencontainers.image.title, or NULL */
+    int64_t pulled_at;   /* Unix seconds, 0 if unknown */
+};
+
+/* The modules in the store, sorted by reference.  *n is set to the count.
+ * Free with oci_images_free(). */
+int oci_store_list(const struct oci_options *o, struct oci_image **images, size_t *n);
+void oci_images_free(struct oci_image *images, size_t n);
+
+/* Remove REF (a reference, or a manifest digest prefix as `images` shows
+ * it) from the store, then delete blobs nothing refers to any more.
+ * Returns 0, or -1 (not found or error). */
+int oci_store_remove(const char *ref, const struct oci_options *o);
+
+/* Describe REF as JSON (reference, digest, format, manifest, config,
+ * module layer, annotations): from the store when it holds REF (unless
+ * `remote`), else from the registry without downloading the module.
+ * Returns a malloc'ed, pretty-printed JSON text, or NULL. */
+char *oci_inspect(const char *ref, bool remote, const struct oci_options *o);
+
+/* The raw manifest bytes of REF, exactly as the registry (or store) has
+ * them.  Returns malloc'ed bytes (len in *len), or NULL. */
+char *oci_inspect_raw(const char *ref, bool remote, const struct oci_options *o, size_t *len);
+
+/* List the tags of REPO (a reference; a tag or digest is ignored), following
+ * the registry's pagination.  page_size 0 lets the registry choose.
+ * Calls fn for each tag. */
+int oci_list_tags(const char *repo, unsigned page_size, const struct oci_options *o,
+                  void (*fn)(const char *tag, void *arg), void *arg);
+
+/* A size as docker prints it ("512B", "14.9kB", "67.1MB"); returns buf. */
+const char *oci_human_size(uint64_t n, char buf[32]);
+
+/* ---- errors ------------------------------------------------------------- */
+
+/* The last error's message ("" if none); a hint on what to do, or NULL. */
+const char *oci_error(void);
+const char *oci_error_hint(void);
+/* Print "wasm-bpf: WHAT: MESSAGE" and "hint: HINT" to stderr. */
+void oci_print_error(const char *what);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,60 @@
+# WASI and the run command: the test guests, the `wasi` and `cli` suites,
+# and the start-up benchmark.
+
+WASI_GUEST_CC     := clang --target=wasm32-wasi
+WASI_GUEST_CFLAGS := -O2 -Wall -Wextra -Werror
+WASI_TEST_DIR     := $(BUILD)/tests/wasi
+WASI_TEST_GUESTS  := $(patsubst tests/wasi/progs/%.c,$(WASI_TEST_DIR)/%.wasm,$(wildcard tests/wasi/progs/*.c))
+
+$(WASI_TEST_DIR)/%.wasm: tests/wasi/progs/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  WASM    $@")
+	$(Q)$(WASI_GUEST_CC) $(WASI_GUEST_CFLAGS) -o $@ $<
+
+# The host side of the race check (renames a directory as fast as it can).
+$(WASI_TEST_DIR)/mover: tests/wasi/mover.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
+
+# The Rust std guest needs Debian's rustc and its wasm32-wasi standard
+# library (libstd-rust-dev-wasm32); the suite skips it when they are missing.
+WASI_RUSTC := /usr/bin/rustc
+ifneq ($(wildcard $(WASI_RUSTC)),)
+ifneq ($(wildcard /usr/lib/rustlib/wasm32-wasi),)
+WASI_RUST_GUESTS := $(WASI_TEST_DIR)/files-rs.wasm
+endif
+endif
+
+$(WASI_TEST_DIR)/files-rs.wasm: tests/wasi/rust/files.rs
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  RUSTC   $@")
+	$(Q)$(WASI_RUSTC) --target wasm32-wasi -O -C strip=debuginfo -o $@ $<
+
+# Modules for the cli suite, written in the text format.  --debug-names
+# keeps function names for trap messages.
+CLI_TEST_DIR    := $(BUILD)/tests/cli
+CLI_TEST_WASM   := $(patsubst tests/cli/wat/%.wat,$(CLI_TEST_DIR)/%.wasm,$(wildcard tests/cli/wat/*.wat))
+
+$(CLI_TEST_DIR)/%.wasm: tests/cli/wat/%.wat
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  WAT     $@")
+	$(Q)wat2wasm --debug-names -o $@ $<
+
+TEST_DEPS   += $(WASI_TEST_GUESTS) $(WASI_RUST_GUESTS) $(WASI_TEST_DIR)/mover $(CLI_TEST_WASM)
+TEST_SUITES += wasi cli
+
+# Start-up: `wasm-bpf run hello.wasm` against the same hello world built
+# natively, paired runs, median difference in ms.
+STARTUP_DIR := $(BUILD)/bench/startup
+
+$(STARTUP_DIR)/hello.wasm: tests/wasi/progs/hello.c
+	@mkdir -p $(dir $@)
+	$(Q)$(WASI_GUEST_CC) $(WASI_GUEST_CFLAGS) -o $@ $<
+
+$(STARTUP_DIR)/hello-native: tests/wasi/progs/hello.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -O2 -o $@ $<
+
+BENCH_DEPS += $(STARTUP_DIR)/hello.wasm $(STARTUP_DIR)/hello-native
+BENCH_RUN  += python3 bench/startup/startup.py $(BIN) $(STARTUP_DIR)/hello.wasm $(STARTUP_DIR)/hello-native

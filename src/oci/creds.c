@@ -1,0 +1,478 @@
+/* creds.c: credentials in the docker config, and login/logout.
+ *
+ * The file is docker's: $DOCKER_CONFIG/config.json, else
+ * ~/.docker/config.json.  Lookup order (as oras-go): credHelpers[registry],
+ * then credsStore, then auths[registry] (`auth` = base64 "user:password",
+ * or `username`/`password`, `identitytoken`, `registrytoken`).  Keys in
+ * `auths` may carry a scheme and path (https://index.docker.io/v1/), so
+ * they are compared after normalisation.  A helper that is missing or fails
+ * is a warning, not an error: we go on without credentials, as a pull of a
+ * public module should still work. */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "oci_internal.h"
+
+extern char **environ;
+
+#define DOCKER_HUB_KEY "https://index.docker.io/v1/"
+#define MAX_CONFIG_FILE (4u << 20)
+#define MAX_HELPER_OUTPUT (64u << 10)
+
+void credentials_free(struct credentials *c)
+{
+    if (c->password)
+        memset(c->password, 0, strlen(c->password));
+    free(c->username);
+    free(c->password);
+    free(c->identity_token);
+    free(c->registry_token);
+    free(c->source);
+    memset(c, 0, sizeof *c);
+}
+
+char *docker_config_path(void)
+{
+    const char *dir = getenv("DOCKER_CONFIG");
+    if (dir && *dir)
+        return xasprintf("%s/config.json", dir);
+    const char *home = getenv("HOME");
+    if (!home || !*home) {
+        struct passwd *pw = getpwuid(getuid());
+        home = pw ? pw->pw_dir : "/";
+    }
+    return xasprintf("%s/.docker/config.json", home);
+}
+
+char *oci_registry_name(const char *text)
+{
+    if (!text || !*text)
+        return xstrdup("docker.io");
+    const char *p = text;
+    if (!strncasecmp(p, "https://", 8))
+        p += 8;
+    else if (!strncasecmp(p, "http://", 7))
+        p += 7;
+    size_t n = strcspn(p, "/");
+    char *name = xstrndup(p, n);
+    for (char *s = name; *s; s++)
+        *s = (char)tolower((unsigned char)*s);
+    if (!strcmp(name, "index.docker.io") || !strcmp(name, "registry-1.docker.io") || !*name) {
+        free(name);
+        name = xstrdup("docker.io");
+    }
+    return name;
+}
+
+/* What helpers and `auths` call the registry. */
+static const char *server_key(const char *registry)
+{
+    return strcmp(registry, "docker.io") ? registry : DOCKER_HUB_KEY;
+}
+
+/* The config, or an empty object if there is none.  NULL if unreadable. */
+static json_t *load_config(const char *path)
+{
+    size_t len;
+    char *text = read_file(path, MAX_CONFIG_FILE, &len);
+    if (!text) {
+        if (errno == ENOENT)
+            return json_object();
+        oci_fail("cannot read %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    json_error_t err;
+    json_t *j = json_loadb(text, len, 0, &err);
+    free(text);
+    if (!json_is_object(j)) {
+        json_decref(j);
+        oci_fail("%s is not a valid docker config (line %d: %s)", path, err.line,
+                 j ? "not a JSON object" : err.text);
+        return NULL;
+    }
+    return j;
+}
+
+/* Run `docker-credential-NAME ACTION`, feeding `input` and collecting stdout.
+ * Returns the exit status, or -1 if it could not be run (errno). */
+static int run_helper(const char *name, const char *action, const char *input, struct buf *output)
+{
+    char *prog = xasprintf("docker-credential-%s", name);
+    int in_pipe[2], out_pipe[2];
+    if (pipe2(in_pipe, O_CLOEXEC) < 0) {
+        free(prog);
+        return -1;
+    }
+    if (pipe2(out_pipe, O_CLOEXEC) < 0) {
+        close(in_pipe[0]);
+        close(in_pipe[1]);
+        free(prog);
+        return -1;
+    }
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, in_pipe[0], STDIN_FILENO);
+    posix_spawn_file_actions_adddup2(&fa, out_pipe[1], STDOUT_FILENO);
+    char *argv[] = {prog, (char *)action, NULL};
+    pid_t pid;
+    int err = posix_spawnp(&pid, prog, &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(in_pipe[0]);
+    close(out_pipe[1]);
+    if (err) {
+        close(in_pipe[1]);
+        close(out_pipe[0]);
+        free(prog);
+        errno = err;
+        return -1;
+    }
+    /* a helper that exits without reading must not kill us with SIGPIPE */
+    struct sigaction ign = {.sa_handler = SIG_IGN}, old;
+    sigaction(SIGPIPE, &ign, &old);
+    size_t len = strlen(input);
+    const char *p = input;
+    while (len) {
+        ssize_t n = write(in_pipe[1], p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        p += n;
+        len -= (size_t)n;
+    }
+    close(in_pipe[1]);
+    sigaction(SIGPIPE, &old, NULL);
+    char chunk[4096];
+    for (;;) {
+        ssize_t n = read(out_pipe[0], chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        if (output->len + (size_t)n <= MAX_HELPER_OUTPUT)
+            buf_append(output, chunk, (size_t)n);
+    }
+    close(out_pipe[0]);
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    free(prog);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/* 1 found, 0 none (with a warning if the helper failed). */
+static int helper_get(const char *helper, const char *registry, struct credentials *c)
+{
+    struct buf out = {0};
+    int status = run_helper(helper, "get", server_key(registry), &out);
+    int rc = 0;
+    if (status < 0) {
+        oci_warn("credential helper docker-credential-%s cannot be run (%s); continuing without credentials",
+                 helper, strerror(errno));
+        goto done;
+    }
+    if (status != 0) {
+        if (!out.data || !strstr(out.data, "credentials not found")) {
+            char *ex = text_excerpt(out.data ? out.data : "", out.len, 200);
+            oci_warn("credential helper docker-credential-%s failed (exit %d%s%s); continuing without credentials",
+                     helper, status, *ex ? ": " : "", ex);
+            free(ex);
+        }
+        goto done;
+    }
+    json_error_t err;
+    json_t *j = json_loadb(out.data ? out.data : "", out.len, 0, &err);
+    const char *user = json_string_value(json_object_get(j, "Username"));
+    const char *secret = json_string_value(json_object_get(j, "Secret"));
+    if (!json_is_object(j) || !secret) {
+        oci_warn("credential helper docker-credential-%s gave an unreadable answer; continuing without credentials",
+                 helper);
+    } else {
+        if (user && !strcmp(user, "<token>")) {
+            c->identity_token = xstrdup(secret);
+        } else {
+            c->username = xstrdup(user ? user : "");
+            c->password = xstrdup(secret);
+        }
+        c->source = xasprintf("docker-credential-%s", helper);
+        rc = 1;
+    }
+    json_decref(j);
+done:
+    if (out.data)
+        memset(out.data, 0, out.len);
+    buf_free(&out);
+    return rc;
+}
+
+/* The helper the config names for a registry, or NULL. */
+static const char *helper_for(json_t *cfg, const char *registry)
+{
+    json_t *helpers = json_object_get(cfg, "credHelpers");
+    const char *key;
+    json_t *v;
+    json_object_foreach(helpers, key, v) {
+        char *name = oci_registry_name(key);
+        bool match = !strcmp(name, registry);
+        free(name);
+        if (match && json_is_string(v) && *json_string_value(v))
+            return json_string_value(v);
+    }
+    const char *store = json_string_value(json_object_get(cfg, "credsStore"));
+    return store && *store ? store : NULL;
+}
+
+static bool helper_name_valid(const char *h)
+{
+    for (const char *p = h; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.')
+            return false;
+    return *h != '\0';
+}
+
+int credentials_find(const char *registry, struct credentials *c)
+{
+    memset(c, 0, sizeof *c);
+    char *path = docker_config_path();
+    json_t *cfg = load_config(path);
+    int rc = 0;
+    if (!cfg) {
+        oci_warn("%s; continuing without credentials", oci_error());
+        oci_error_clear();
+        goto out;
+    }
+    const char *helper = helper_for(cfg, registry);
+    if (helper) {
+        if (!helper_name_valid(helper))
+            oci_warn("%s names an invalid credential helper \"%s\"; ignored", path, helper);
+        else if ((rc = helper_get(helper, registry, c)) > 0)
+            goto out;
+    }
+    const char *key;
+    json_t *entry;
+    json_object_foreach(json_object_get(cfg, "auths"), key, entry) {
+        char *name = oci_registry_name(key);
+        bool match = !strcmp(name, registry);
+        free(name);
+        if (!match || !json_is_object(entry))
+            continue;
+        const char *auth = json_string_value(json_object_get(entry, "auth"));
+        const char *user = json_string_value(json_object_get(entry, "username"));
+        const char *pass = json_string_value(json_object_get(entry, "password"));
+        const char *idt = json_string_value(json_object_get(entry, "identitytoken"));
+        const char *rt = json_string_value(json_object_get(entry, "registrytoken"));
+        if (auth && *auth) {
+            size_t n;
+            char *pair = base64_decode(auth, &n);
+            char *colon = pair ? memchr(pair, ':', n) : NULL;
+            if (!colon) {
+                oci_warn("%s: the \"auth\" of %s is not base64 of USER:PASSWORD; ignored", path, key);
+            } else {
+                c->username = xstrndup(pair, (size_t)(colon - pair));
+                c->password = xstrdup(colon + 1);
+            }
+            if (pair) {
+                memset(pair, 0, n);
+                free(pair);
+            }
+        } else if (user && pass) {
+            c->username = xstrdup(user);
+            c->password = xstrdup(pass);
+        }
+        if (idt && *idt)
+            c->identity_token = xstrdup(idt);
+        if (rt && *rt)
+            c->registry_token = xstrdup(rt);
+        if (c->username || c->identity_token || c->registry_token) {
+            c->source = xstrdup(path);
+            rc = 1;
+            break;
+        }
+    }
+out:
+    json_decref(cfg);
+    free(path);
+    return rc;
+}
+
+static int save_config(const char *path, json_t *cfg)
+{
+    char *copy = xstrdup(path);
+    char *slash = strrchr(copy, '/');
+    if (slash && slash != copy) {
+        *slash = '\0';
+        if (mkdir_p(copy, 0700) < 0) {
+            int e = errno;
+            free(copy);
+            return oci_fail("cannot create %s: %s", path, strerror(e));
+        }
+    }
+    free(copy);
+    char *text = json_dumps(cfg, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+    if (!text)
+        return oci_fail("cannot serialise %s", path);
+    size_t len = strlen(text);
+    char *with_nl = xmalloc(len + 2);
+    memcpy(with_nl, text, len);
+    with_nl[len] = '\n';
+    with_nl[len + 1] = '\0';
+    int rc = write_file_atomic(path, with_nl, len + 1, 0600);
+    memset(text, 0, len);
+    memset(with_nl, 0, len);
+    free(text);
+    free(with_nl);
+    return rc;
+}
+
+/* A JSON string with the escapes a helper's stdin needs. */
+static char *json_quote(const char *s)
+{
+    json_t *j = json_string(s);
+    char *out = json_dumps(j, JSON_ENCODE_ANY);
+    json_decref(j);
+    return out ? out : xstrdup("\"\"");
+}
+
+int oci_login(const char *registry_text, const char *username, const char *password,
+              const struct oci_options *o)
+{
+    char *registry = oci_registry_name(registry_text);
+    enum ref_scheme scheme = SCHEME_DEFAULT;
+    if (registry_text && !strncasecmp(registry_text, "https://", 8))
+        scheme = SCHEME_HTTPS;
+    else if (registry_text && !strncasecmp(registry_text, "http://", 7))
+        scheme = SCHEME_HTTP;
+    if (!username || !*username) {
+        free(registry);
+        return oci_fail("login needs a user name");
+    }
+    struct oci_options opts = *o;
+    opts.username = username;
+    opts.password = password ? password : "";
+    struct registry r;
+    int rc = -1;
+    if (registry_open(&r, registry, scheme, &opts) < 0)
+        goto out_name;
+    if (registry_check_login(&r) < 0) {
+        oci_error_context("login to %s", registry);
+        registry_close(&r);
+        goto out_name;
+    }
+    registry_close(&r);
+
+    char *path = docker_config_path();
+    json_t *cfg = load_config(path);
+    if (!cfg)
+        goto out_path;
+    const char *helper = helper_for(cfg, registry);
+    if (helper && helper_name_valid(helper)) {
+        char *u = json_quote(username), *p = json_quote(opts.password), *s = json_quote(server_key(registry));
+        char *input = xasprintf("{\"ServerURL\":%s,\"Username\":%s,\"Secret\":%s}", s, u, p);
+        struct buf out = {0};
+        int status = run_helper(helper, "store", input, &out);
+        memset(input, 0, strlen(input));
+        memset(p, 0, strlen(p));
+        free(input);
+        free(u);
+        free(p);
+        free(s);
+        if (status != 0) {
+            char *ex = text_excerpt(out.data ? out.data : "", out.len, 200);
+            oci_fail("credential helper docker-credential-%s could not store the credentials (%s%s%s)", helper,
+                     status < 0 ? strerror(errno) : "it failed", *ex ? ": " : "", ex);
+            free(ex);
+            buf_free(&out);
+            goto out_cfg;
+        }
+        buf_free(&out);
+        rc = 0;
+        goto out_cfg;
+    }
+    json_t *auths = json_object_get(cfg, "auths");
+    if (!json_is_object(auths)) {
+        auths = json_object();
+        json_object_set_new(cfg, "auths", auths);
+    }
+    /* drop other spellings of the same registry, then write ours */
+    const char *key;
+    json_t *v;
+    void *tmp;
+    json_object_foreach_safe(auths, tmp, key, v) {
+        char *name = oci_registry_name(key);
+        if (!strcmp(name, registry))
+            json_object_del(auths, key);
+        free(name);
+    }
+    char *pair = xasprintf("%s:%s", username, opts.password);
+    char *b64 = base64_encode(pair, strlen(pair));
+    json_object_set_new(auths, server_key(registry), json_pack("{s:s}", "auth", b64));
+    memset(pair, 0, strlen(pair));
+    memset(b64, 0, strlen(b64));
+    free(pair);
+    free(b64);
+    rc = save_config(path, cfg);
+    if (rc == 0 && !o->quiet)
+        fprintf(stderr, "Credentials stored in %s (base64, not encrypted: a credsStore helper keeps them safer)\n",
+                path);
+out_cfg:
+    json_decref(cfg);
+out_path:
+    free(path);
+out_name:
+    free(registry);
+    return rc;
+}
+
+int oci_logout(const char *registry_text)
+{
+    char *registry = oci_registry_name(registry_text);
+    char *path = docker_config_path();
+    json_t *cfg = load_config(path);
+    int rc = -1;
+    if (!cfg)
+        goto out;
+    bool removed = false;
+    const char *helper = helper_for(cfg, registry);
+    if (helper && helper_name_valid(helper)) {
+        struct buf out = {0};
+        int status = run_helper(helper, "erase", server_key(registry), &out);
+        if (status == 0)
+            removed = true;
+        else if (!out.data || !strstr(out.data, "credentials not found"))
+            oci_warn("credential helper docker-credential-%s could not erase the credentials", helper);
+        buf_free(&out);
+    }
+    json_t *auths = json_object_get(cfg, "auths");
+    const char *key;
+    json_t *v;
+    void *tmp;
+    bool changed = false;
+    json_object_foreach_safe(auths, tmp, key, v) {
+        char *name = oci_registry_name(key);
+        if (!strcmp(name, registry)) {
+            json_object_del(auths, key);
+            changed = true;
+        }
+        free(name);
+    }
+    rc = 0;
+    if (changed)
+        rc = save_config(path, cfg);
+    if (rc == 0 && !removed && !changed)
+        rc = 1;
+    json_decref(cfg);
+out:
+    free(path);
+    free(registry);
+    return rc;
+}

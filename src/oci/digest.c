@@ -1,0 +1,119 @@
+/* digest.c: sha256 digests (OpenSSL EVP) and base64. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "oci_internal.h"
+
+void sha256_init(struct sha256 *h)
+{
+    h->ctx = EVP_MD_CTX_new();
+    if (!h->ctx || EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL) != 1) {
+        fprintf(stderr, "wasm-bpf: OpenSSL cannot initialise sha256\n");
+        abort();
+    }
+}
+
+void sha256_update(struct sha256 *h, const void *data, size_t len)
+{
+    if (len)
+        EVP_DigestUpdate(h->ctx, data, len);
+}
+
+void sha256_final(struct sha256 *h, char out[OCI_DIGEST_SIZE])
+{
+    unsigned char md[32];
+    unsigned int n = 0;
+    EVP_DigestFinal_ex(h->ctx, md, &n);
+    sha256_free(h);
+    memcpy(out, "sha256:", 7);
+    for (unsigned i = 0; i < 32; i++)
+        snprintf(out + 7 + 2 * i, 3, "%02x", md[i]);
+}
+
+void sha256_free(struct sha256 *h)
+{
+    EVP_MD_CTX_free(h->ctx);
+    h->ctx = NULL;
+}
+
+void sha256_bytes(const void *data, size_t len, char out[OCI_DIGEST_SIZE])
+{
+    struct sha256 h;
+    sha256_init(&h);
+    sha256_update(&h, data, len);
+    sha256_final(&h, out);
+}
+
+int sha256_file(const char *path, char out[OCI_DIGEST_SIZE], uint64_t *size)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return oci_fail("cannot open %s: %s", path, strerror(errno));
+    struct sha256 h;
+    sha256_init(&h);
+    char *chunk = xmalloc(1 << 16);
+    uint64_t total = 0;
+    for (;;) {
+        ssize_t n = read(fd, chunk, 1 << 16);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            int e = errno;
+            free(chunk);
+            sha256_free(&h);
+            close(fd);
+            return oci_fail("cannot read %s: %s", path, strerror(e));
+        }
+        if (n == 0)
+            break;
+        sha256_update(&h, chunk, (size_t)n);
+        total += (uint64_t)n;
+    }
+    free(chunk);
+    close(fd);
+    sha256_final(&h, out);
+    if (size)
+        *size = total;
+    return 0;
+}
+
+char *base64_encode(const void *data, size_t len)
+{
+    char *out = xmalloc(4 * ((len + 2) / 3) + 1);
+    EVP_EncodeBlock((unsigned char *)out, data, (int)len);
+    return out;
+}
+
+char *base64_decode(const char *text, size_t *len)
+{
+    size_t n = strlen(text);
+    /* EVP_DecodeBlock wants whole quanta: put back padding some writers drop */
+    char *padded = xmalloc(n + 4);
+    memcpy(padded, text, n);
+    while (n % 4)
+        padded[n++] = '=';
+    padded[n] = '\0';
+    unsigned char *out = xmalloc(n / 4 * 3 + 1);
+    int r = EVP_DecodeBlock(out, (unsigned char *)padded, (int)n);
+    if (r < 0) {
+        free(padded);
+        free(out);
+        return NULL;
+    }
+    /* DecodeBlock counts the padding as zero bytes */
+    size_t pad = 0;
+    if (n >= 1 && padded[n - 1] == '=')
+        pad++;
+    if (n >= 2 && padded[n - 2] == '=')
+        pad++;
+    free(padded);
+    size_t m = (size_t)r - pad;
+    out[m] = '\0';
+    if (len)
+        *len = m;
+    return (char *)out;
+}

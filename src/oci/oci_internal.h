@@ -1,0 +1,439 @@
+/* oci_internal.h: what the files of the OCI client share.  Private to
+ * src/oci; the public API is include/oci.h.
+ *
+ *   error.c     the last error and its hint
+ *   util.c      allocation, growable buffers, small string and file helpers
+ *   ref.c       references (docker rules, plus the scheme form)
+ *   digest.c    sha256 through OpenSSL EVP, base64
+ *   http.c      one HTTP exchange through libcurl: headers, bodies, sinks
+ *   registry.c  a session with one registry: auth, retries, redirects, errors
+ *   auth.c      WWW-Authenticate challenges and the bearer token flow
+ *   creds.c     docker config.json credentials, helpers, login/logout
+ *   manifest.c  building and reading manifests and indexes
+ *   store.c     the local OCI image layout
+ *   progress.c  progress bars and status lines
+ *   push.c, pull.c, inspect.c, resolve.c, options.c: the operations
+ */
+#ifndef WASM_BPF_OCI_INTERNAL_H
+#define WASM_BPF_OCI_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <openssl/evp.h>
+
+#include "oci.h"
+
+/* ---- media types and annotations ---- */
+#define MT_OCI_MANIFEST   "application/vnd.oci.image.manifest.v1+json"
+#define MT_OCI_INDEX      "application/vnd.oci.image.index.v1+json"
+#define MT_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"
+#define MT_DOCKER_LIST    "application/vnd.docker.distribution.manifest.list.v2+json"
+#define MT_OCI_EMPTY      "application/vnd.oci.empty.v1+json"
+#define MT_WASM_CONFIG_V1 "application/vnd.wasm.config.v1+json"
+#define MT_WASM_LAYER_V1  "application/vnd.wasm.content.layer.v1+wasm"
+#define MT_WASM_CONFIG_V0 "application/vnd.wasm.config.v0+json"
+#define MT_WASM           "application/wasm"
+#define ANN_TITLE         "org.opencontainers.image.title"
+#define ANN_REF_NAME      "org.opencontainers.image.ref.name"
+#define ANN_CREATED       "org.opencontainers.image.created"
+
+/* The blob `{}`: the config of ecli/wasm-to-oci modules and OCI's empty
+ * descriptor.  Its content is known from its digest: never downloaded. */
+#define EMPTY_JSON_DIGEST "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
+
+/* The Accept header for manifest requests: every type we can read. */
+#define MANIFEST_ACCEPT MT_OCI_MANIFEST ", " MT_OCI_INDEX ", " MT_DOCKER_MANIFEST ", " MT_DOCKER_LIST
+
+/* Limits on what a registry may send us. */
+#define MAX_MANIFEST_SIZE (4u << 20)     /* as oras-go */
+#define MAX_CONFIG_SIZE   (4u << 20)
+#define MAX_ERROR_BODY    (64u << 10)    /* kept from non-2xx responses */
+#define MAX_TOKEN_BODY    (1u << 20)
+#define MAX_MODULE_SIZE   (UINT64_C(1) << 40)
+
+/* ---- error.c ---- */
+/* Set the error message (replacing any previous one and its hint); returns -1. */
+int oci_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Set the hint of the current error. */
+void oci_set_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Put "CONTEXT: " in front of the current message. */
+void oci_error_context(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void oci_error_clear(void);
+/* A warning on stderr (never suppressed by --quiet). */
+void oci_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- util.c ---- */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+struct buf {
+    char *data;   /* always NUL-terminated when not NULL */
+    size_t len;
+    size_t cap;
+};
+void buf_append(struct buf *b, const void *data, size_t len);
+void buf_appendf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_free(struct buf *b);
+
+bool str_starts_with(const char *s, const char *prefix);
+bool str_ends_with(const char *s, const char *suffix);
+bool is_loopback_host(const char *host_port);   /* localhost, 127.0.0.0/8, ::1 */
+/* A printable excerpt of untrusted text (first line, at most max chars). */
+char *text_excerpt(const char *s, size_t len, size_t max);
+/* Read a whole file (at most max bytes; larger fails).  NULL on error with errno. */
+char *read_file(const char *path, size_t max, size_t *len);
+/* Write a file atomically: temp file in the same directory, fsync, rename,
+ * fsync the directory. */
+int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode);
+/* mkdir -p */
+int mkdir_p(const char *path, mode_t mode);
+int fsync_dir(const char *dir);
+double now_seconds(void);
+void sleep_seconds(double s);
+
+/* ---- ref.c ---- */
+enum ref_scheme { SCHEME_DEFAULT, SCHEME_HTTPS, SCHEME_HTTP };
+
+struct oci_ref {
+    char *registry;     /* "docker.io", "ghcr.io", "127.0.0.1:5000" */
+    char *repository;   /* "library/alpine", "org/prog" */
+    char *tag;          /* NULL if only a digest was given */
+    char *digest;       /* "sha256:..." or NULL */
+    enum ref_scheme scheme;
+};
+/* Parse; on error -1 with a message saying what is wrong. */
+int ref_parse(const char *text, struct oci_ref *ref);
+void ref_free(struct oci_ref *ref);
+/* "registry/repository:tag", "...@digest", or both. */
+char *ref_string(const struct oci_ref *ref);
+/* "registry/repository" */
+char *ref_repo_string(const struct oci_ref *ref);
+/* The tag or digest to ask the registry for (digest wins). */
+const char *ref_object(const struct oci_ref *ref);
+/* The host[:port] the API lives on (docker.io is registry-1.docker.io). */
+const char *registry_api_host(const char *registry);
+bool digest_valid(const char *d);      /* sha256:64 lowercase hex */
+bool repository_valid(const char *r);
+bool tag_valid(const char *t);
+
+/* ---- digest.c ---- */
+struct sha256 {
+    EVP_MD_CTX *ctx;
+};
+void sha256_init(struct sha256 *h);
+void sha256_update(struct sha256 *h, const void *data, size_t len);
+/* Writes "sha256:<hex>" and frees the context. */
+void sha256_final(struct sha256 *h, char out[OCI_DIGEST_SIZE]);
+void sha256_free(struct sha256 *h);
+void sha256_bytes(const void *data, size_t len, char out[OCI_DIGEST_SIZE]);
+/* Hash a file by streaming it; size in *size.  -1 (message) on read error. */
+int sha256_file(const char *path, char out[OCI_DIGEST_SIZE], uint64_t *size);
+char *base64_encode(const void *data, size_t len);
+/* Decode; NULL if not base64.  Result is NUL-terminated, length in *len. */
+char *base64_decode(const char *text, size_t *len);
+
+/* ---- progress.c ---- */
+struct progress {
+    char label[24];      /* short digest */
+    const char *verb;    /* "Downloading" */
+    uint64_t total;
+    uint64_t done;
+    bool tty;
+    bool quiet;
+    double last_draw;
+};
+void progress_start(struct progress *p, const char *verb, const char *digest, uint64_t total, bool quiet);
+void progress_add(struct progress *p, uint64_t n);
+void progress_reset(struct progress *p);
+/* Final line: "LABEL: STATUS (size)". */
+void progress_finish(struct progress *p, const char *status);
+/* A status line on stderr unless quiet. */
+void status_line(bool quiet, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- http.c ---- */
+/* Where a request body comes from: memory, or a range of a file. */
+struct http_upload {
+    const char *data;
+    int fd;              /* >= 0: read from this file instead of data */
+    uint64_t offset;     /* of the file range */
+    uint64_t size;       /* bytes to send */
+    uint64_t pos;        /* bytes sent so far */
+    int read_errno;      /* a read(2) error */
+    struct progress *progress;
+};
+
+/* Where a 2xx response body goes: memory or a file, with a size limit,
+ * optionally hashed.  Non-2xx bodies always go to the response's body. */
+struct http_sink {
+    int fd;              /* >= 0: write to this file; else to mem */
+    uint64_t limit;      /* more than this many bytes fails the transfer */
+    struct buf mem;
+    struct sha256 hash;
+    bool hashing;
+    uint64_t written;
+    bool overflow;       /* the server sent more than limit */
+    int write_errno;     /* a write(2) error */
+    struct progress *progress;
+};
+void http_sink_init_memory(struct http_sink *s, uint64_t limit);
+void http_sink_init_file(struct http_sink *s, int fd, uint64_t limit, bool hashing, struct progress *p);
+int http_sink_reset(struct http_sink *s);
+void http_sink_free(struct http_sink *s);
+
+struct http_response {
+    long status;
+    char *location;
+    char *content_type;
+    char *docker_digest;      /* Docker-Content-Digest */
+    char *www_authenticate;
+    char *retry_after;
+    char *link;
+    int64_t content_length;   /* -1 if absent */
+    struct buf body;          /* non-2xx bodies, and 2xx bodies without a sink */
+    bool body_truncated;
+    CURLcode code;            /* transport result */
+    char errbuf[CURL_ERROR_SIZE];
+};
+void http_response_clear(struct http_response *r);
+
+struct http_request {
+    const char *method;
+    const char *url;
+    struct curl_slist *headers;
+    struct http_upload *upload;   /* NULL: no body (POST/PUT send Content-Length: 0) */
+    struct http_sink *sink;       /* NULL: body into response.body (limited) */
+};
+
+struct http {
+    CURL *curl;
+    bool insecure;
+    const char *ca_file;
+};
+int http_init(struct http *h, const struct oci_options *o);
+void http_cleanup(struct http *h);
+/* One exchange, no redirects followed.  0 when a response came back (any
+ * status), -1 on a transport error (resp->code, resp->errbuf). */
+int http_perform(struct http *h, const struct http_request *rq, struct http_response *resp);
+/* Resolve a (possibly relative) Location against base.  NULL if invalid or
+ * not http(s). */
+char *url_resolve(const char *base, const char *location);
+/* scheme://host:port of a URL, with the default port made explicit. */
+char *url_origin(const char *url);
+char *url_escape(const char *s);
+/* Whether a transport error is worth retrying. */
+bool http_error_retryable(CURLcode code);
+
+/* ---- auth.c / creds.c ---- */
+struct challenge {
+    enum { CHALLENGE_NONE, CHALLENGE_BASIC, CHALLENGE_BEARER } kind;
+    char *realm;
+    char *service;
+    char *scope;
+    char *error;
+};
+/* Parse a WWW-Authenticate value.  0 if a Basic or Bearer challenge was found. */
+int challenge_parse(const char *header, struct challenge *c);
+void challenge_free(struct challenge *c);
+
+struct credentials {
+    char *username;
+    char *password;
+    char *identity_token;   /* refresh token for the token server */
+    char *registry_token;   /* bearer token to send as is */
+    char *source;           /* where they came from, for messages */
+};
+void credentials_free(struct credentials *c);
+/* Look up credentials for a registry (docker config: credHelpers, credsStore,
+ * auths).  1 found, 0 none (helper failures are warnings). */
+int credentials_find(const char *registry, struct credentials *c);
+char *docker_config_path(void);
+
+/* ---- registry.c ---- */
+struct token {
+    char *scope;
+    char *value;
+    double expires;
+};
+
+struct registry {
+    struct http http;
+    const struct oci_options *o;
+    char *registry;       /* name as in references */
+    char *host;           /* API host[:port] */
+    char *base;           /* scheme://host[:port] */
+    bool plain_http;
+    /* auth state, learnt from the first challenge */
+    enum { AUTH_ANONYMOUS, AUTH_BASIC, AUTH_BEARER } auth;
+    char *realm;
+    char *service;
+    int creds_state;      /* 0 not looked up, 1 found, -1 none */
+    struct credentials creds;
+    struct token tokens[8];
+    size_t n_tokens;
+    char *last_challenge_error;   /* e.g. "insufficient_scope" */
+    bool refused_credentials;     /* the registry or token server said no to them */
+};
+
+/* A registry call; the registry session adds auth, retries and redirects. */
+struct reg_call {
+    const char *method;
+    const char *url;            /* absolute, or a path ("/v2/...") under base */
+    const char *scope;          /* "repository:NAME:pull[,push]" or NULL */
+    const char *accept;
+    const char *content_type;
+    const char *extra_header;   /* one more "Name: value" line, or NULL */
+    struct http_upload *upload;
+    struct http_sink *sink;
+    bool follow_redirects;      /* GET/HEAD of blobs */
+    bool no_retry;              /* upload session steps: retried as a whole */
+};
+
+int registry_open(struct registry *r, const char *registry, enum ref_scheme scheme,
+                  const struct oci_options *o);
+void registry_close(struct registry *r);
+/* 0 when a final response came back (check resp->status), -1 with error. */
+int registry_call(struct registry *r, const struct reg_call *call, struct http_response *resp);
+/* Turn an unexpected response into the current error: the registry's JSON
+ * error code and message, the HTTP status, and a hint.  Returns -1. */
+int registry_fail(struct registry *r, const struct http_response *resp, const char *what,
+                  const char *scope_actions, const char *repository);
+/* Fail for a transport error with a hint (TLS, plain HTTP, refused). */
+int registry_transport_fail(struct registry *r, const struct http_response *resp, const char *what);
+char *scope_for(const char *repository, const char *actions);
+/* Ping /v2/ and authenticate as a login would; 0 if the credentials work. */
+int registry_check_login(struct registry *r);
+
+/* auth.c: the part of the session that deals with credentials. */
+/* Authorization header value for a request with this scope, or NULL. */
+char *auth_header_for(struct registry *r, const char *scope);
+/* React to a 401: 1 = retry with new auth, 0 = nothing more to try,
+ * -1 = error set (token server failure). */
+int auth_handle_challenge(struct registry *r, const char *www_authenticate, const char *scope,
+                          bool had_auth);
+void auth_free(struct registry *r);
+
+/* ---- manifest.c ---- */
+struct descriptor {
+    const char *media_type;     /* points into the JSON */
+    char digest[OCI_DIGEST_SIZE];
+    uint64_t size;
+    const char *title;          /* org.opencontainers.image.title, or NULL */
+    const char *artifact_type;
+    const char *os, *arch, *variant;   /* platform, in indexes */
+};
+
+struct manifest {
+    json_t *root;
+    bool is_index;
+    const char *media_type;     /* declared or from Content-Type */
+    const char *artifact_type;
+    struct descriptor config;
+    struct descriptor *layers;  /* or the index's manifests */
+    size_t n_layers;
+};
+/* Parse and check a manifest or index.  content_type may be NULL. */
+int manifest_parse(const char *data, size_t len, const char *content_type, struct manifest *m);
+void manifest_free(struct manifest *m);
+/* The layer holding the module, or -1 (error set). */
+int manifest_module_layer(const struct manifest *m);
+enum oci_format manifest_format(const struct manifest *m);
+/* Choose an entry of an index: platform (OS/ARCH) if given, else wasm,
+ * then linux/<host arch>, then a lone entry.  -1 with error if none. */
+int index_select(const struct manifest *idx, const char *platform);
+/* Build the manifest and config of a push.  Returns 0 and malloc'ed texts. */
+struct push_blobs {
+    char *config;
+    size_t config_len;
+    const char *config_media_type;
+    char config_digest[OCI_DIGEST_SIZE];
+    char *manifest;
+    size_t manifest_len;
+    char manifest_digest[OCI_DIGEST_SIZE];
+};
+int manifest_build(const struct oci_push_options *po, const char *module_title,
+                   const char *module_digest, uint64_t module_size, int64_t created,
+                   struct push_blobs *out);
+void push_blobs_free(struct push_blobs *b);
+
+/* ---- store.c ---- */
+struct store {
+    char *root;
+    bool exists;
+    int gc_lock_fd;       /* shared while pulling, exclusive while collecting */
+};
+/* Open the store; with `create` make it (and its layout files) if absent.
+ * Without `create`, a missing store is not an error: s->root is set and
+ * s->exists is false. */
+int store_open(struct store *s, const struct oci_options *o, bool create);
+void store_close(struct store *s);
+char *store_blob_path(const struct store *s, const char *digest);
+/* Whether a blob is present with this size. */
+bool store_has_blob(const struct store *s, const char *digest, uint64_t size);
+
+/* A blob being written: temp file under ingest/, hashed while written. */
+struct ingest {
+    int fd;
+    char *tmp_path;
+    char digest[OCI_DIGEST_SIZE];
+    uint64_t size;
+};
+int ingest_begin(struct store *s, const char *digest, uint64_t size, struct ingest *in);
+/* Check size and digest (computed by the caller while writing), fsync,
+ * rename into blobs/.  Closes and frees `in` in every case.  The directory
+ * is fsync'ed by store_sync_blobs() (store_tag() calls it). */
+int ingest_commit(struct store *s, struct ingest *in, const char *computed_digest, uint64_t written);
+void ingest_abort(struct ingest *in);
+/* Store bytes already in memory under their digest. */
+int store_put_bytes(struct store *s, const void *data, size_t len, const char *digest);
+/* Read a stored blob (small ones: manifests, configs). */
+char *store_read_blob(const struct store *s, const char *digest, size_t max, size_t *len);
+
+void store_sync_blobs(struct store *s);
+int store_lock_gc(struct store *s, bool exclusive);
+void store_unlock_gc(struct store *s);
+/* Record REF -> manifest descriptor in index.json (atomic, locked). */
+int store_tag(struct store *s, const char *ref, const char *media_type, const char *digest, uint64_t size);
+/* The manifest digest stored for REF, or false. */
+bool store_lookup(const struct store *s, const char *ref, char digest[OCI_DIGEST_SIZE]);
+/* index.json, parsed (an empty index if absent).  NULL with error if corrupt. */
+json_t *store_read_index(const struct store *s);
+
+/* ---- pull.c (used by resolve.c and inspect.c) ---- */
+/* Fetch a manifest by tag or digest: verified against the digest asked
+ * for and Docker-Content-Digest.  Returns malloc'ed bytes. */
+char *fetch_manifest(struct registry *r, const char *repository, const char *object,
+                     size_t *len, char digest[OCI_DIGEST_SIZE], char **content_type);
+/* Resolve REF to an image manifest (through an index if needed).  On
+ * success *raw / *m describe the chosen manifest; *index_raw the index if any. */
+struct resolved {
+    char *raw;
+    size_t len;
+    char digest[OCI_DIGEST_SIZE];
+    struct manifest m;
+    char *index_raw;
+    size_t index_len;
+    char index_digest[OCI_DIGEST_SIZE];
+};
+int resolve_manifest(struct registry *r, const struct oci_ref *ref, const char *platform,
+                     struct resolved *out);
+void resolved_free(struct resolved *res);
+/* The stored image for REF: its manifest, and the module layer's path. */
+/* 0 found, 1 absent, -1 error. */
+int store_find_module(struct store *s, const struct oci_ref *ref, struct oci_pull_result *out);
+int pull_ref(const struct oci_ref *ref, const char *output_path, const struct oci_options *o,
+             struct oci_pull_result *result);
+/* Copy a file atomically (temp file next to dst, fsync, rename). */
+int copy_file_atomic(const char *src, const char *dst, mode_t mode);
+
+#endif

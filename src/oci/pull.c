@@ -1,0 +1,399 @@
+/* pull.c: fetching a module from a registry into the store.
+ *
+ * Manifest by tag or digest (Accept lists every type we read; the body is
+ * limited to 4 MiB and its sha256 checked against the digest asked for and
+ * against Docker-Content-Digest), through an index if there is one, then
+ * the config and the module layer, each streamed into the store with its
+ * size and digest checked before it becomes visible.  Only then does
+ * index.json name the reference, so a failed pull changes nothing a reader
+ * can see. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "oci_internal.h"
+
+static const char wasm_magic[4] = {0, 'a', 's', 'm'};
+
+char *fetch_manifest(struct registry *r, const char *repository, const char *object, size_t *len,
+                     char digest[OCI_DIGEST_SIZE], char **content_type)
+{
+    char *scope = scope_for(repository, "pull");
+    char *path = xasprintf("/v2/%s/manifests/%s", repository, object);
+    char *what = xasprintf("%s %s", digest_valid(object) ? "manifest" : "tag", object);
+    struct http_sink sink;
+    http_sink_init_memory(&sink, MAX_MANIFEST_SIZE);
+    struct http_response resp = {0};
+    struct reg_call call = {.method = "GET", .url = path, .scope = scope, .accept = MANIFEST_ACCEPT, .sink = &sink};
+    char *out = NULL;
+    if (registry_call(r, &call, &resp) < 0) {
+        if (sink.overflow)
+            oci_fail("%s is larger than %u bytes: refused", what, MAX_MANIFEST_SIZE);
+        else
+            oci_error_context("%s", what);
+        goto done;
+    }
+    if (resp.status != 200) {
+        registry_fail(r, &resp, what, "pull", repository);
+        goto done;
+    }
+    char computed[OCI_DIGEST_SIZE];
+    sha256_bytes(sink.mem.data ? sink.mem.data : "", sink.mem.len, computed);
+    if (digest_valid(object) && strcmp(object, computed)) {
+        oci_fail("%s: the registry sent content with digest %s", what, computed);
+        oci_set_hint("the registry served corrupted or tampered content; nothing was stored");
+        goto done;
+    }
+    if (resp.docker_digest && str_starts_with(resp.docker_digest, "sha256:") && strcmp(resp.docker_digest, computed)) {
+        char *claimed = text_excerpt(resp.docker_digest, strlen(resp.docker_digest), 80);
+        oci_fail("%s: digest mismatch: the registry says %s, the content hashes to %s", what, claimed, computed);
+        oci_set_hint("the registry served corrupted or tampered content; nothing was stored");
+        free(claimed);
+        goto done;
+    }
+    memcpy(digest, computed, OCI_DIGEST_SIZE);
+    *len = sink.mem.len;
+    out = sink.mem.data ? sink.mem.data : xstrdup("");
+    sink.mem.data = NULL;
+    if (content_type)
+        *content_type = resp.content_type ? xstrdup(resp.content_type) : NULL;
+done:
+    http_sink_free(&sink);
+    http_response_clear(&resp);
+    free(what);
+    free(path);
+    free(scope);
+    return out;
+}
+
+int resolve_manifest(struct registry *r, const struct oci_ref *ref, const char *platform, struct resolved *out)
+{
+    memset(out, 0, sizeof *out);
+    char *ct = NULL;
+    out->raw = fetch_manifest(r, ref->repository, ref_object(ref), &out->len, out->digest, &ct);
+    if (!out->raw)
+        return -1;
+    int rc = manifest_parse(out->raw, out->len, ct, &out->m);
+    free(ct);
+    ct = NULL;
+    if (rc < 0)
+        goto fail;
+    if (!out->m.is_index)
+        return 0;
+
+    int i = index_select(&out->m, platform);
+    if (i < 0)
+        goto fail;
+    char entry[OCI_DIGEST_SIZE];
+    uint64_t entry_size = out->m.layers[i].size;
+    memcpy(entry, out->m.layers[i].digest, sizeof entry);
+    manifest_free(&out->m);
+    out->index_raw = out->raw;
+    out->index_len = out->len;
+    memcpy(out->index_digest, out->digest, OCI_DIGEST_SIZE);
+    out->raw = fetch_manifest(r, ref->repository, entry, &out->len, out->digest, &ct);
+    if (!out->raw)
+        goto fail;
+    if (out->len != entry_size) {
+        oci_fail("the manifest %s is %zu bytes, the image index says %llu", entry, out->len,
+                 (unsigned long long)entry_size);
+        goto fail;
+    }
+    rc = manifest_parse(out->raw, out->len, ct, &out->m);
+    free(ct);
+    ct = NULL;
+    if (rc < 0)
+        goto fail;
+    if (out->m.is_index) {
+        oci_fail("the image index points to another index, which is not supported");
+        goto fail;
+    }
+    return 0;
+fail:
+    free(ct);
+    resolved_free(out);
+    return -1;
+}
+
+void resolved_free(struct resolved *res)
+{
+    manifest_free(&res->m);
+    free(res->raw);
+    free(res->index_raw);
+    memset(res, 0, sizeof *res);
+}
+
+/* Stream a blob into the store, checked.  Already present: nothing to do.
+ * The module layer shows progress and must start with the Wasm magic; the
+ * config is fetched silently, as docker does. */
+static int download_blob(struct registry *r, struct store *s, const char *repository, const struct descriptor *d,
+                         bool is_module, uint64_t limit)
+{
+    bool must_be_wasm = is_module;
+    struct progress p;
+    progress_start(&p, "Downloading", d->digest, d->size, r->o->quiet || !is_module);
+    if (store_has_blob(s, d->digest, d->size)) {
+        progress_finish(&p, "Already exists");
+        return 0;
+    }
+    if (!must_be_wasm && d->size == 2 && !strcmp(d->digest, EMPTY_JSON_DIGEST)) {
+        /* `{}`: a round trip saved (store_put_bytes checks the digest) */
+        if (store_put_bytes(s, "{}", 2, d->digest) < 0)
+            return -1;
+        progress_finish(&p, "Downloaded");
+        return 0;
+    }
+    if (d->size > limit)
+        return oci_fail("blob %s is %llu bytes, more than the %llu allowed for it", d->digest,
+                        (unsigned long long)d->size, (unsigned long long)limit);
+    struct ingest in;
+    if (ingest_begin(s, d->digest, d->size, &in) < 0)
+        return -1;
+    char *scope = scope_for(repository, "pull");
+    char *path = xasprintf("/v2/%s/blobs/%s", repository, d->digest);
+    struct http_sink sink;
+    http_sink_init_file(&sink, in.fd, d->size, true, &p);
+    struct http_response resp = {0};
+    struct reg_call call = {.method = "GET", .url = path, .scope = scope, .sink = &sink, .follow_redirects = true};
+    int rc = -1;
+    if (registry_call(r, &call, &resp) < 0) {
+        if (sink.overflow)
+            oci_fail("blob %s: the registry sent more than the %llu bytes the manifest gives", d->digest,
+                     (unsigned long long)d->size);
+        else
+            oci_error_context("downloading %s", d->digest);
+        goto out;
+    }
+    if (resp.status != 200) {
+        char *what = xasprintf("blob %s", d->digest);
+        registry_fail(r, &resp, what, "pull", repository);
+        free(what);
+        goto out;
+    }
+    if (must_be_wasm) {
+        char head[4] = {0};
+        if (sink.written < 4 || pread(in.fd, head, 4, 0) != 4 || memcmp(head, wasm_magic, 4)) {
+            oci_fail("the module layer %s is not a WebAssembly module (no \\0asm header)", d->digest);
+            goto out;
+        }
+    }
+    char computed[OCI_DIGEST_SIZE];
+    sha256_final(&sink.hash, computed);
+    rc = ingest_commit(s, &in, computed, sink.written);
+    if (rc == 0)
+        progress_finish(&p, "Downloaded");
+    else
+        oci_error_context("blob %s", d->digest);
+out:
+    if (rc < 0 && in.tmp_path)
+        ingest_abort(&in);
+    if (p.tty && rc < 0)
+        fputc('\n', stderr);
+    http_sink_free(&sink);
+    http_response_clear(&resp);
+    free(path);
+    free(scope);
+    return rc;
+}
+
+int copy_file_atomic(const char *src, const char *dst, mode_t mode)
+{
+    int in = open(src, O_RDONLY | O_CLOEXEC);
+    if (in < 0)
+        return oci_fail("cannot open %s: %s", src, strerror(errno));
+    char *tmp = xasprintf("%s.tmp.XXXXXX", dst);
+    int out = mkostemp(tmp, O_CLOEXEC);
+    if (out < 0) {
+        int e = errno;
+        close(in);
+        free(tmp);
+        return oci_fail("cannot create %s: %s", dst, strerror(e));
+    }
+    char *chunk = xmalloc(1 << 16);
+    int rc = 0;
+    for (;;) {
+        ssize_t n = read(in, chunk, 1 << 16);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            rc = oci_fail("cannot read %s: %s", src, strerror(errno));
+            break;
+        }
+        if (n == 0)
+            break;
+        for (ssize_t off = 0; off < n;) {
+            ssize_t w = write(out, chunk + off, (size_t)(n - off));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w < 0) {
+                rc = oci_fail("cannot write %s: %s", dst, strerror(errno));
+                break;
+            }
+            off += w;
+        }
+        if (rc < 0)
+            break;
+    }
+    free(chunk);
+    close(in);
+    if (rc == 0 && (fchmod(out, mode) < 0 || fsync(out) < 0))
+        rc = oci_fail("cannot write %s: %s", dst, strerror(errno));
+    close(out);
+    if (rc == 0 && rename(tmp, dst) < 0)
+        rc = oci_fail("cannot create %s: %s", dst, strerror(errno));
+    if (rc < 0)
+        unlink(tmp);
+    free(tmp);
+    return rc;
+}
+
+static void fill_result(struct oci_pull_result *res, const char *canonical, const char *manifest_digest,
+                        const struct manifest *m, int li, char *module_path)
+{
+    memset(res, 0, sizeof *res);
+    res->reference = xstrdup(canonical);
+    snprintf(res->manifest_digest, sizeof res->manifest_digest, "%s", manifest_digest);
+    snprintf(res->module_digest, sizeof res->module_digest, "%s", m->layers[li].digest);
+    res->module_size = m->layers[li].size;
+    res->format = manifest_format(m);
+    res->module_path = module_path;
+}
+
+int pull_ref(const struct oci_ref *ref, const char *output_path, const struct oci_options *o,
+             struct oci_pull_result *result)
+{
+    struct store s;
+    if (store_open(&s, o, true) < 0)
+        return -1;
+    char *canonical = ref_string(ref);
+    struct registry r;
+    struct resolved res = {0};
+    bool open_registry = false;
+    int rc = -1;
+    if (store_lock_gc(&s, false) < 0)
+        goto out;
+    if (registry_open(&r, ref->registry, ref->scheme, o) < 0)
+        goto out;
+    open_registry = true;
+    status_line(o->quiet, "Pulling %s", canonical);
+    if (resolve_manifest(&r, ref, o->platform, &res) < 0)
+        goto out;
+    int li = manifest_module_layer(&res.m);
+    if (li < 0)
+        goto out;
+    const struct descriptor *layer = &res.m.layers[li];
+    if (layer->size == 0) {
+        oci_fail("the module layer %s is empty", layer->digest);
+        goto out;
+    }
+    if (download_blob(&r, &s, ref->repository, &res.m.config, false, MAX_CONFIG_SIZE) < 0 ||
+        download_blob(&r, &s, ref->repository, layer, true, MAX_MODULE_SIZE) < 0)
+        goto out;
+    /* the manifest last: present means complete */
+    if ((res.index_raw && store_put_bytes(&s, res.index_raw, res.index_len, res.index_digest) < 0) ||
+        store_put_bytes(&s, res.raw, res.len, res.digest) < 0)
+        goto out;
+    char before[OCI_DIGEST_SIZE] = "";
+    bool had = store_lookup(&s, canonical, before);
+    if (store_tag(&s, canonical, res.m.media_type, res.digest, res.len) < 0)
+        goto out;
+    char *module_path = store_blob_path(&s, layer->digest);
+    if (output_path && copy_file_atomic(module_path, output_path, 0644) < 0) {
+        free(module_path);
+        goto out;
+    }
+    status_line(o->quiet, "Digest: %s", res.digest);
+    status_line(o->quiet, "Status: %s %s", had && !strcmp(before, res.digest) ? "Module is up to date for" :
+                                                                                  "Downloaded newer module for",
+                canonical);
+    if (result)
+        fill_result(result, canonical, res.digest, &res.m, li, module_path);
+    else
+        free(module_path);
+    rc = 0;
+out:
+    if (rc < 0)
+        oci_error_context("pull %s", canonical);
+    store_unlock_gc(&s);
+    resolved_free(&res);
+    if (open_registry)
+        registry_close(&r);
+    free(canonical);
+    store_close(&s);
+    return rc;
+}
+
+int oci_pull(const char *text, const char *output_path, const struct oci_options *o, struct oci_pull_result *result)
+{
+    struct oci_ref ref;
+    if (ref_parse(text, &ref) < 0)
+        return -1;
+    int rc = pull_ref(&ref, output_path, o, result);
+    ref_free(&ref);
+    return rc;
+}
+
+void oci_pull_result_free(struct oci_pull_result *r)
+{
+    free(r->module_path);
+    free(r->reference);
+    memset(r, 0, sizeof *r);
+}
+
+int store_find_module(struct store *s, const struct oci_ref *ref, struct oci_pull_result *out)
+{
+    if (!s->exists)
+        return 1;
+    char *canonical = ref_string(ref);
+    char digest[OCI_DIGEST_SIZE];
+    bool found = store_lookup(s, canonical, digest);
+    if (!found && ref->digest) {
+        /* pulled under another name: the content is what the digest says */
+        snprintf(digest, sizeof digest, "%s", ref->digest);
+        char *p = store_blob_path(s, digest);
+        found = access(p, R_OK) == 0;
+        free(p);
+    }
+    int rc = 1;
+    if (!found)
+        goto out;
+    size_t len;
+    char *raw = store_read_blob(s, digest, MAX_MANIFEST_SIZE, &len);
+    if (!raw) {
+        rc = 1;   /* damaged: treat as absent, a pull repairs it */
+        oci_error_clear();
+        goto out;
+    }
+    struct manifest m;
+    if (manifest_parse(raw, len, NULL, &m) < 0) {
+        free(raw);
+        rc = -1;
+        oci_error_context("stored manifest of %s", canonical);
+        goto out;
+    }
+    int li = m.is_index ? -1 : manifest_module_layer(&m);
+    if (li < 0) {
+        if (m.is_index)
+            oci_fail("the store holds an image index for %s, not a module", canonical);
+        manifest_free(&m);
+        free(raw);
+        rc = -1;
+        goto out;
+    }
+    if (!store_has_blob(s, m.layers[li].digest, m.layers[li].size)) {
+        rc = 1;
+    } else {
+        fill_result(out, canonical, digest, &m, li, store_blob_path(s, m.layers[li].digest));
+        rc = 0;
+    }
+    manifest_free(&m);
+    free(raw);
+out:
+    free(canonical);
+    return rc;
+}

@@ -1,0 +1,283 @@
+/* push.c: publishing a module.
+ *
+ * Each blob: HEAD (present: skip), POST an upload session, then one PUT
+ * with the whole body (or PATCH chunks to the newest Location, then a
+ * closing PUT) with `digest=` appended to the Location the registry gave,
+ * which may be relative and may already carry a query.  Then the manifest,
+ * whose digest is the sha256 of the exact bytes we send.  The module is
+ * streamed from its file, never held in memory. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "oci_internal.h"
+
+#define UPLOAD_ATTEMPTS 3
+
+struct blob_source {
+    const char *data;   /* in memory, or */
+    int fd;             /* a file */
+    uint64_t size;
+    char digest[OCI_DIGEST_SIZE];
+};
+
+static char *with_digest(const char *location, const char *digest)
+{
+    char *e = url_escape(digest);
+    char *u = xasprintf("%s%cdigest=%s", location, strchr(location, '?') ? '&' : '?', e);
+    free(e);
+    return u;
+}
+
+/* POST an upload session; returns its absolute URL, or NULL. */
+static char *start_upload(struct registry *r, const char *repository, const char *scope, bool *retryable)
+{
+    char *path = xasprintf("/v2/%s/blobs/uploads/", repository);
+    struct http_response resp = {0};
+    struct reg_call call = {.method = "POST", .url = path, .scope = scope};
+    char *loc = NULL;
+    *retryable = false;
+    if (registry_call(r, &call, &resp) < 0)
+        goto out;
+    if (resp.status != 202) {
+        registry_fail(r, &resp, "starting an upload", "push", repository);
+        goto out;
+    }
+    char *base = xasprintf("%s%s", r->base, path);
+    loc = resp.location ? url_resolve(base, resp.location) : NULL;
+    free(base);
+    if (!loc)
+        oci_fail("starting an upload: the registry gave no usable Location");
+out:
+    http_response_clear(&resp);
+    free(path);
+    return loc;
+}
+
+/* One attempt at uploading a blob through a fresh session. */
+static int upload_once(struct registry *r, const char *repository, const char *scope, const struct blob_source *b,
+                       uint64_t chunk_size, struct progress *p, bool *retryable)
+{
+    char *loc = start_upload(r, repository, scope, retryable);
+    if (!loc)
+        return -1;
+    struct http_response resp = {0};
+    int rc = -1;
+    progress_reset(p);
+    uint64_t sent = 0;
+    if (chunk_size && b->size > chunk_size) {
+        while (sent < b->size) {
+            uint64_t n = b->size - sent < chunk_size ? b->size - sent : chunk_size;
+            struct http_upload up = {.data = b->data ? b->data + sent : NULL, .fd = b->fd, .offset = b->fd >= 0 ? sent : 0,
+                                     .size = n, .progress = p};
+            char range[64];
+            snprintf(range, sizeof range, "Content-Range: %llu-%llu", (unsigned long long)sent,
+                     (unsigned long long)(sent + n - 1));
+            struct reg_call call = {.method = "PATCH", .url = loc, .scope = scope,
+                                    .content_type = "application/octet-stream", .extra_header = range,
+                                    .upload = &up, .no_retry = true};
+            if (registry_call(r, &call, &resp) < 0) {
+                *retryable = true;
+                goto out;
+            }
+            if (resp.status != 202) {
+                *retryable = resp.status >= 500;
+                registry_fail(r, &resp, "uploading a chunk", "push", repository);
+                goto out;
+            }
+            char *next = resp.location ? url_resolve(loc, resp.location) : NULL;
+            if (!next) {
+                oci_fail("uploading a chunk: the registry gave no usable Location");
+                goto out;
+            }
+            free(loc);
+            loc = next;   /* always the newest Location */
+            sent += n;
+        }
+    }
+    struct http_upload up = {.data = b->data ? b->data + sent : NULL, .fd = b->fd, .offset = sent,
+                             .size = b->size - sent, .progress = p};
+    char *url = with_digest(loc, b->digest);
+    struct reg_call call = {.method = "PUT", .url = url, .scope = scope, .content_type = "application/octet-stream",
+                            .upload = &up, .no_retry = true};
+    if (registry_call(r, &call, &resp) < 0) {
+        *retryable = true;
+    } else if (resp.status != 201) {
+        *retryable = resp.status >= 500;
+        registry_fail(r, &resp, "uploading", "push", repository);
+    } else if (resp.docker_digest && str_starts_with(resp.docker_digest, "sha256:") &&
+               strcmp(resp.docker_digest, b->digest)) {
+        oci_fail("the registry stored the blob as %.80s, expected %s", resp.docker_digest, b->digest);
+    } else {
+        rc = 0;
+    }
+    free(url);
+out:
+    http_response_clear(&resp);
+    free(loc);
+    return rc;
+}
+
+static int push_blob(struct registry *r, const char *repository, const struct blob_source *b, uint64_t chunk_size)
+{
+    char *scope = scope_for(repository, "pull,push");
+    char *path = xasprintf("/v2/%s/blobs/%s", repository, b->digest);
+    struct progress p;
+    progress_start(&p, "Uploading", b->digest, b->size, r->o->quiet);
+    struct http_response resp = {0};
+    struct reg_call head = {.method = "HEAD", .url = path, .scope = scope, .follow_redirects = true};
+    int rc = -1;
+    if (registry_call(r, &head, &resp) < 0)
+        goto out;
+    if (resp.status == 200) {
+        progress_finish(&p, "Already exists");
+        rc = 0;
+        goto out;
+    }
+    if (resp.status != 404) {
+        registry_fail(r, &resp, "checking for a blob", "push", repository);
+        goto out;
+    }
+    for (int attempt = 0; attempt < UPLOAD_ATTEMPTS; attempt++) {
+        bool retryable = false;
+        rc = upload_once(r, repository, scope, b, chunk_size, &p, &retryable);
+        if (rc == 0 || !retryable)
+            break;
+        if (attempt + 1 < UPLOAD_ATTEMPTS) {
+            status_line(r->o->quiet, "%s: upload failed (%s); starting it again", p.label, oci_error());
+            sleep_seconds(0.5 * (attempt + 1));
+        }
+    }
+    if (rc == 0)
+        progress_finish(&p, "Pushed");
+    else if (p.tty)
+        fputc('\n', stderr);
+out:
+    if (rc < 0)
+        oci_error_context("blob %s", b->digest);
+    http_response_clear(&resp);
+    free(path);
+    free(scope);
+    return rc;
+}
+
+static bool utf8_ok(const char *s)
+{
+    json_t *j = json_string(s);
+    json_decref(j);
+    return j != NULL;
+}
+
+int oci_push(const char *ref_text, const char *module_path, const struct oci_push_options *po,
+             const struct oci_options *o, char digest_out[OCI_DIGEST_SIZE])
+{
+    struct oci_ref ref;
+    if (ref_parse(ref_text, &ref) < 0)
+        return -1;
+    int rc = -1, fd = -1;
+    bool open_registry = false;
+    struct registry r;
+    struct push_blobs pb = {0};
+    char *canonical = ref_string(&ref);
+    char *title_copy = xstrdup(module_path);
+    const char *title = basename(title_copy);
+
+    if (ref.digest) {
+        oci_fail("%s: push needs a tag, not a digest (the digest is computed from what is pushed)", ref_text);
+        goto out;
+    }
+    for (size_t i = 0; i < po->n_annotations; i++)
+        if (!po->annotations[i].key[0] || !utf8_ok(po->annotations[i].key) || !utf8_ok(po->annotations[i].value)) {
+            oci_fail("annotation %zu: the key must be non-empty and both key and value valid UTF-8", i + 1);
+            goto out;
+        }
+    if (!utf8_ok(title)) {
+        oci_fail("the module's file name is not valid UTF-8; set a title with -a %s=NAME", ANN_TITLE);
+        goto out;
+    }
+
+    fd = open(module_path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        oci_fail("cannot open the module %s: %s", module_path, strerror(errno));
+        goto out;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        oci_fail("the module %s is not a regular file", module_path);
+        goto out;
+    }
+    if (st.st_size == 0) {
+        oci_fail("the module %s is empty", module_path);
+        goto out;
+    }
+    char magic[4];
+    if (pread(fd, magic, 4, 0) != 4 || memcmp(magic, "\0asm", 4)) {
+        oci_fail("%s is not a WebAssembly module (no \\0asm header)", module_path);
+        goto out;
+    }
+    struct blob_source module = {.fd = fd};
+    if (sha256_file(module_path, module.digest, &module.size) < 0)
+        goto out;
+    if (module.size != (uint64_t)st.st_size) {
+        oci_fail("the module %s changed while it was read", module_path);
+        goto out;
+    }
+    /* reproducible: the same file gives the same digest (SOURCE_DATE_EPOCH wins) */
+    int64_t created = st.st_mtime;
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde)
+        created = strtoll(sde, NULL, 10);
+    if (manifest_build(po, title, module.digest, module.size, created, &pb) < 0)
+        goto out;
+
+    if (registry_open(&r, ref.registry, ref.scheme, o) < 0)
+        goto out;
+    open_registry = true;
+    status_line(o->quiet, "Pushing %s (%s format)", canonical, oci_format_name(po->format));
+    struct blob_source config = {.data = pb.config, .fd = -1, .size = pb.config_len};
+    memcpy(config.digest, pb.config_digest, OCI_DIGEST_SIZE);
+    if (push_blob(&r, ref.repository, &config, 0) < 0 || push_blob(&r, ref.repository, &module, po->chunk_size) < 0)
+        goto out;
+
+    char *scope = scope_for(ref.repository, "pull,push");
+    char *path = xasprintf("/v2/%s/manifests/%s", ref.repository, ref.tag);
+    struct http_upload up = {.data = pb.manifest, .fd = -1, .size = pb.manifest_len};
+    struct http_response resp = {0};
+    struct reg_call call = {.method = "PUT", .url = path, .scope = scope, .content_type = MT_OCI_MANIFEST, .upload = &up};
+    if (registry_call(&r, &call, &resp) == 0) {
+        if (resp.status < 200 || resp.status > 299) {
+            registry_fail(&r, &resp, "pushing the manifest", "push", ref.repository);
+        } else if (resp.docker_digest && str_starts_with(resp.docker_digest, "sha256:") &&
+                   strcmp(resp.docker_digest, pb.manifest_digest)) {
+            oci_fail("the registry stored the manifest as %.80s, but it hashes to %s", resp.docker_digest,
+                     pb.manifest_digest);
+        } else {
+            rc = 0;
+        }
+    }
+    http_response_clear(&resp);
+    free(path);
+    free(scope);
+    if (rc == 0) {
+        memcpy(digest_out, pb.manifest_digest, OCI_DIGEST_SIZE);
+        status_line(o->quiet, "Pushed %s", canonical);
+        status_line(o->quiet, "Digest: %s", pb.manifest_digest);
+    }
+out:
+    if (rc < 0)
+        oci_error_context("push %s", canonical);
+    if (open_registry)
+        registry_close(&r);
+    if (fd >= 0)
+        close(fd);
+    push_blobs_free(&pb);
+    free(title_copy);
+    free(canonical);
+    ref_free(&ref);
+    return rc;
+}

@@ -1,0 +1,338 @@
+/* registry.c: a session with one registry.
+ *
+ * registry_call() wraps one logical request: it adds authentication (see
+ * auth.c), answers one 401 challenge, follows redirects when asked to (blob
+ * downloads; Authorization is only ever sent to the registry's own origin,
+ * never to the CDN a blob is redirected to), and retries connection errors,
+ * 408, 429 and 5xx with exponential backoff and jitter, honouring
+ * Retry-After.  registry_fail() turns an unexpected answer into a message
+ * with the registry's own error code and a hint. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "oci_internal.h"
+
+#define MAX_RETRIES 4
+#define MAX_REDIRECTS 5
+#define MAX_RETRY_AFTER 60.0
+
+int registry_open(struct registry *r, const char *registry, enum ref_scheme scheme, const struct oci_options *o)
+{
+    memset(r, 0, sizeof *r);
+    r->o = o;
+    r->registry = xstrdup(registry);
+    r->host = xstrdup(registry_api_host(registry));
+    if (scheme == SCHEME_HTTPS)
+        r->plain_http = false;
+    else if (scheme == SCHEME_HTTP || o->plain_http)
+        r->plain_http = true;
+    else
+        r->plain_http = is_loopback_host(r->host);
+    r->base = xasprintf("%s://%s", r->plain_http ? "http" : "https", r->host);
+    if (http_init(&r->http, o) < 0) {
+        registry_close(r);
+        return -1;
+    }
+    return 0;
+}
+
+void registry_close(struct registry *r)
+{
+    http_cleanup(&r->http);
+    auth_free(r);
+    free(r->registry);
+    free(r->host);
+    free(r->base);
+    memset(r, 0, sizeof *r);
+}
+
+char *scope_for(const char *repository, const char *actions)
+{
+    return xasprintf("repository:%s:%s", repository, actions);
+}
+
+/* Seconds to wait before retry number `attempt` (0-based). */
+static double backoff_delay(int attempt, const char *retry_after)
+{
+    double d = 0.2 * (double)(1 << attempt);
+    if (d > 3.0)
+        d = 3.0;
+    d *= 0.75 + 0.5 * ((double)rand() / RAND_MAX);
+    if (retry_after && *retry_after) {
+        char *end;
+        double ra = strtod(retry_after, &end);
+        if (end == retry_after) {   /* an HTTP date */
+            time_t t = curl_getdate(retry_after, NULL);
+            ra = t > 0 ? (double)(t - time(NULL)) : 0;
+        }
+        if (ra > MAX_RETRY_AFTER)
+            ra = MAX_RETRY_AFTER;
+        if (ra > d)
+            d = ra;
+    }
+    return d;
+}
+
+int registry_call(struct registry *r, const struct reg_call *call, struct http_response *resp)
+{
+    char *url = call->url[0] == '/' ? xasprintf("%s%s", r->base, call->url) : xstrdup(call->url);
+    char *home = url_origin(r->base);
+    bool auth_answered = false;
+    int redirects = 0, attempt = 0, rc = -1;
+
+    for (;;) {
+        char *origin = url_origin(url);
+        bool at_home = !strcmp(origin, home);
+        free(origin);
+
+        struct curl_slist *headers = NULL;
+        char *auth = at_home ? auth_header_for(r, call->scope) : NULL;
+        bool had_auth = auth != NULL;
+        if (auth) {
+            char *h = xasprintf("Authorization: %s", auth);
+            headers = curl_slist_append(headers, h);
+            memset(h, 0, strlen(h));
+            memset(auth, 0, strlen(auth));
+            free(h);
+            free(auth);
+        }
+        if (call->accept) {
+            char *h = xasprintf("Accept: %s", call->accept);
+            headers = curl_slist_append(headers, h);
+            free(h);
+        }
+        if (call->content_type) {
+            char *h = xasprintf("Content-Type: %s", call->content_type);
+            headers = curl_slist_append(headers, h);
+            free(h);
+        }
+        if (call->extra_header)
+            headers = curl_slist_append(headers, call->extra_header);
+        if (call->sink && http_sink_reset(call->sink) < 0) {
+            curl_slist_free_all(headers);
+            oci_fail("cannot reset the download file");
+            goto out;
+        }
+        struct http_request rq = {call->method, url, headers, call->upload, call->sink};
+        int pr = http_perform(&r->http, &rq, resp);
+        curl_slist_free_all(headers);
+
+        if (pr < 0) {
+            if (call->sink && call->sink->overflow) {
+                oci_fail("the registry sent more than the %llu bytes expected",
+                         (unsigned long long)call->sink->limit);
+                goto out;
+            }
+            if (call->sink && call->sink->write_errno) {
+                oci_fail("cannot write the download: %s", strerror(call->sink->write_errno));
+                goto out;
+            }
+            if (!call->no_retry && http_error_retryable(resp->code) && attempt < MAX_RETRIES) {
+                double d = backoff_delay(attempt++, NULL);
+                status_line(r->o->quiet, "%s: %s; retrying in %.1f s", r->registry, resp->errbuf, d);
+                sleep_seconds(d);
+                continue;
+            }
+            registry_transport_fail(r, resp, NULL);
+            goto out;
+        }
+        long st = resp->status;
+        if (st == 401 && at_home && !auth_answered) {
+            auth_answered = true;
+            int a = auth_handle_challenge(r, resp->www_authenticate, call->scope, had_auth);
+            if (a < 0)
+                goto out;
+            if (a > 0)
+                continue;
+            break;
+        }
+        if (call->follow_redirects && resp->location &&
+            (st == 301 || st == 302 || st == 303 || st == 307 || st == 308)) {
+            if (++redirects > MAX_REDIRECTS) {
+                oci_fail("more than %d redirects fetching %s", MAX_REDIRECTS, call->url);
+                goto out;
+            }
+            char *next = url_resolve(url, resp->location);
+            if (!next) {
+                char *ex = text_excerpt(resp->location, strlen(resp->location), 200);
+                oci_fail("the registry redirected to an invalid or non-HTTP location \"%s\"", ex);
+                free(ex);
+                goto out;
+            }
+            free(url);
+            url = next;
+            continue;
+        }
+        if ((st == 408 || st == 429 || (st >= 500 && st <= 599)) && !call->no_retry && attempt < MAX_RETRIES) {
+            double d = backoff_delay(attempt++, st == 429 || st == 503 ? resp->retry_after : NULL);
+            status_line(r->o->quiet, "%s: HTTP %ld; retrying in %.1f s", r->registry, st, d);
+            sleep_seconds(d);
+            continue;
+        }
+        break;
+    }
+    rc = 0;
+out:
+    free(url);
+    free(home);
+    return rc;
+}
+
+/* "CODE: message; CODE: message" from a distribution-spec error body. */
+static char *error_body_summary(const struct http_response *resp, const char **first_code)
+{
+    *first_code = NULL;
+    if (!resp->body.data || !resp->body.len)
+        return xstrdup("");
+    json_error_t err;
+    json_t *j = json_loadb(resp->body.data, resp->body.len, 0, &err);
+    json_t *errors = json_object_get(j, "errors");
+    struct buf b = {0};
+    static char code_copy[64];
+    if (json_is_array(errors)) {
+        size_t i;
+        json_t *e;
+        json_array_foreach(errors, i, e) {
+            if (i == 3)
+                break;
+            const char *code = json_string_value(json_object_get(e, "code"));
+            const char *msg = json_string_value(json_object_get(e, "message"));
+            char *c = text_excerpt(code ? code : "", code ? strlen(code) : 0, 60);
+            char *m = text_excerpt(msg ? msg : "", msg ? strlen(msg) : 0, 300);
+            if (i == 0 && *c) {
+                snprintf(code_copy, sizeof code_copy, "%s", c);
+                *first_code = code_copy;
+            }
+            buf_appendf(&b, "%s%s%s%s", i ? "; " : "", c, *c && *m ? ": " : "", m);
+            /* detail can be anything; a string is often the useful part */
+            const char *detail = json_string_value(json_object_get(e, "detail"));
+            if (detail && *detail) {
+                char *d = text_excerpt(detail, strlen(detail), 200);
+                buf_appendf(&b, " (%s)", d);
+                free(d);
+            }
+            free(c);
+            free(m);
+        }
+    }
+    json_decref(j);
+    if (!b.data) {
+        char *ex = text_excerpt(resp->body.data, resp->body.len, 200);
+        return ex;
+    }
+    return b.data;
+}
+
+static const char *status_text(long status)
+{
+    switch (status) {
+    case 400: return "bad request";
+    case 401: return "authentication required";
+    case 403: return "access denied";
+    case 404: return "not found";
+    case 405: return "method not allowed";
+    case 413: return "too large";
+    case 416: return "range not satisfiable";
+    case 429: return "too many requests";
+    case 500: return "internal server error";
+    case 502: return "bad gateway";
+    case 503: return "service unavailable";
+    case 504: return "gateway timeout";
+    default: return "";
+    }
+}
+
+int registry_fail(struct registry *r, const struct http_response *resp, const char *what,
+                  const char *actions, const char *repository)
+{
+    const char *code;
+    char *summary = error_body_summary(resp, &code);
+    if (!*summary) {
+        /* HEAD answers and some proxies carry no body: say what the status means */
+        free(summary);
+        summary = xstrdup(status_text(resp->status));
+    }
+    if (*summary)
+        oci_fail("%s: %s (HTTP %ld)", what, summary, resp->status);
+    else
+        oci_fail("%s: HTTP %ld", what, resp->status);
+    long st = resp->status;
+    bool https_server = resp->body.data && strstr(resp->body.data, "Client sent an HTTP request to an HTTPS server");
+    if (https_server) {
+        oci_set_hint("the registry speaks HTTPS: write https://%s/... (localhost and 127.0.0.0/8 default to plain HTTP)",
+                     r->registry);
+    } else if (st == 401) {
+        if (r->last_challenge_error && !strcmp(r->last_challenge_error, "insufficient_scope"))
+            oci_set_hint("the credentials in use do not grant %s access to %s%s", actions ? actions : "this",
+                         repository ? repository : "this repository",
+                         r->creds_state > 0 ? "" : "; log in with `wasm-bpf login` or pass -u USER --password-stdin");
+        else if (r->creds_state > 0 || r->refused_credentials)
+            oci_set_hint("%s refused the credentials from %s; check them or log in again with `wasm-bpf login %s`",
+                         r->registry, r->creds.source ? r->creds.source : "the command line", r->registry);
+        else
+            oci_set_hint("%s requires authentication: log in with `wasm-bpf login %s`, or pass -u USER --password-stdin",
+                         r->registry, r->registry);
+    } else if (st == 403 || (code && !strcmp(code, "DENIED"))) {
+        oci_set_hint("the credentials in use do not grant %s access to %s", actions ? actions : "this",
+                     repository ? repository : "this repository");
+    } else if (code && (!strcmp(code, "NAME_UNKNOWN") || !strcmp(code, "MANIFEST_UNKNOWN"))) {
+        oci_set_hint("check the repository name and tag; `wasm-bpf inspect --tags %s/%s` lists the tags",
+                     r->registry, repository ? repository : "REPOSITORY");
+    } else if (st == 404 && !code) {
+        oci_set_hint("is %s an OCI registry? It does not know this path", r->base);
+    } else if (st == 429 || (code && !strcmp(code, "TOOMANYREQUESTS"))) {
+        oci_set_hint("the registry is limiting the request rate; try again later");
+    } else if (st >= 500) {
+        oci_set_hint("the registry failed (retried %d times); try again later", MAX_RETRIES);
+    }
+    free(summary);
+    return -1;
+}
+
+int registry_transport_fail(struct registry *r, const struct http_response *resp, const char *what)
+{
+    const char *msg = resp->errbuf[0] ? resp->errbuf : curl_easy_strerror(resp->code);
+    if (what)
+        oci_fail("%s: %s", what, msg);
+    else
+        oci_fail("%s: %s", r->base, msg);
+    switch (resp->code) {
+    case CURLE_SSL_CONNECT_ERROR:
+        if (strstr(msg, "wrong version number") || strstr(msg, "packet length too long") ||
+            strstr(msg, "record layer failure"))
+            oci_set_hint("the registry seems to speak plain HTTP: pass --plain-http, or write http://%s/...",
+                         r->registry);
+        break;
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+        oci_set_hint("the certificate of %s is not trusted: pass --ca-file FILE with its CA, or --insecure to skip "
+                     "verification",
+                     r->registry);
+        break;
+    case CURLE_COULDNT_CONNECT:
+        oci_set_hint("is a registry listening at %s?", r->base);
+        break;
+    case CURLE_COULDNT_RESOLVE_HOST:
+        oci_set_hint("check the registry name \"%s\" (and the proxy settings)", r->registry);
+        break;
+    default:
+        break;
+    }
+    return -1;
+}
+
+int registry_check_login(struct registry *r)
+{
+    struct http_response resp = {0};
+    struct reg_call call = {.method = "GET", .url = "/v2/"};
+    int rc = registry_call(r, &call, &resp);
+    if (rc == 0 && resp.status != 200) {
+        if (resp.status == 401 && r->creds_state > 0)
+            r->refused_credentials = true;
+        rc = registry_fail(r, &resp, r->base, NULL, NULL);
+    }
+    http_response_clear(&resp);
+    return rc;
+}

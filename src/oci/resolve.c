@@ -1,0 +1,203 @@
+/* resolve.c: what `wasm-bpf run X` means by X.
+ *
+ * In order: an existing file; something that can only be a path (starts
+ * with /, ./ or ../, or ends in .wasm) and is missing: an error, not a
+ * registry lookup; an http(s) URL naming a file (path ends in .wasm, or a
+ * query string as presigned URLs have): downloaded; anything else: an OCI
+ * reference, with or without a scheme (ecli's habit), taken from the store
+ * or pulled as --pull says. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "oci_internal.h"
+
+#define MAX_URL_REDIRECTS 5
+
+static bool is_url(const char *s)
+{
+    return !strncasecmp(s, "http://", 7) || !strncasecmp(s, "https://", 8);
+}
+
+/* A URL that names a file rather than an image. */
+static bool url_names_file(const char *url)
+{
+    const char *rest = strstr(url, "://") + 3;
+    const char *path = strchr(rest, '/');
+    if (!path)
+        return false;
+    if (strpbrk(path, "?#"))
+        return true;
+    size_t n = strlen(path);
+    return n >= 5 && !strcasecmp(path + n - 5, ".wasm");
+}
+
+static bool looks_like_path(const char *s)
+{
+    return s[0] == '/' || str_starts_with(s, "./") || str_starts_with(s, "../") || str_ends_with(s, ".wasm");
+}
+
+/* Download a URL to a temporary file: redirects followed, retried. */
+static int download_url(const char *url_text, const struct oci_options *o, struct oci_module *out)
+{
+    const char *tmpdir = getenv("TMPDIR");
+    char *tmp = xasprintf("%s/wasm-bpf-download-XXXXXX.wasm", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    int fd = mkostemps(tmp, 5, O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        free(tmp);
+        return oci_fail("cannot create a temporary file: %s", strerror(e));
+    }
+    struct http h;
+    if (http_init(&h, o) < 0) {
+        close(fd);
+        unlink(tmp);
+        free(tmp);
+        return -1;
+    }
+    char *url = xstrdup(url_text);
+    struct progress p;
+    progress_start(&p, "Downloading", "module", 0, o->quiet);
+    struct http_sink sink;
+    http_sink_init_file(&sink, fd, MAX_MODULE_SIZE, false, &p);
+    struct http_response resp = {0};
+    int rc = -1, redirects = 0, attempt = 0;
+    for (;;) {
+        http_sink_reset(&sink);
+        struct http_request rq = {"GET", url, NULL, NULL, &sink};
+        if (http_perform(&h, &rq, &resp) < 0) {
+            if (sink.write_errno) {
+                oci_fail("cannot write %s: %s", tmp, strerror(sink.write_errno));
+                break;
+            }
+            if (http_error_retryable(resp.code) && attempt < 4) {
+                sleep_seconds(0.2 * (1 << attempt++));
+                continue;
+            }
+            oci_fail("%s: %s", url, resp.errbuf);
+            if (resp.code == CURLE_PEER_FAILED_VERIFICATION)
+                oci_set_hint("pass --ca-file FILE with the server's CA, or --insecure to skip verification");
+            break;
+        }
+        long st = resp.status;
+        if ((st == 301 || st == 302 || st == 303 || st == 307 || st == 308) && resp.location) {
+            char *next = ++redirects <= MAX_URL_REDIRECTS ? url_resolve(url, resp.location) : NULL;
+            if (!next) {
+                oci_fail("%s: too many or invalid redirects", url_text);
+                break;
+            }
+            free(url);
+            url = next;
+            continue;
+        }
+        if ((st == 408 || st == 429 || st >= 500) && attempt < 4) {
+            sleep_seconds(0.2 * (1 << attempt++));
+            continue;
+        }
+        if (st != 200) {
+            char *ex = text_excerpt(resp.body.data ? resp.body.data : "", resp.body.len, 200);
+            oci_fail("%s: HTTP %ld%s%s", url_text, st, *ex ? ": " : "", ex);
+            free(ex);
+            break;
+        }
+        char head[4];
+        if (sink.written < 4 || pread(fd, head, 4, 0) != 4 || memcmp(head, "\0asm", 4)) {
+            oci_fail("%s is not a WebAssembly module (no \\0asm header)", url_text);
+            break;
+        }
+        p.total = sink.written;
+        progress_finish(&p, "Downloaded");
+        rc = 0;
+        break;
+    }
+    http_sink_free(&sink);
+    http_response_clear(&resp);
+    http_cleanup(&h);
+    free(url);
+    close(fd);
+    if (rc < 0) {
+        unlink(tmp);
+        free(tmp);
+        return -1;
+    }
+    out->path = tmp;
+    out->temporary = true;
+    return 0;
+}
+
+int oci_resolve_module(const char *what, const struct oci_run_options *o, struct oci_module *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!what || !*what)
+        return oci_fail("no module given");
+
+    if (!is_url(what)) {
+        struct stat st;
+        if (stat(what, &st) == 0) {
+            if (S_ISDIR(st.st_mode))
+                return oci_fail("%s is a directory, not a module", what);
+            out->path = xstrdup(what);
+            return 0;
+        }
+        if (looks_like_path(what))
+            return oci_fail("%s: %s", what, strerror(errno));
+    } else if (url_names_file(what)) {
+        return download_url(what, &o->oci, out);
+    }
+
+    struct oci_ref ref;
+    if (ref_parse(what, &ref) < 0) {
+        if (is_url(what))
+            oci_set_hint("a URL is downloaded as a file only when its path ends in .wasm (or it has a query); "
+                         "otherwise it names an OCI image");
+        else
+            oci_set_hint("not a file here, so it was read as an OCI reference");
+        return -1;
+    }
+    struct store s;
+    int rc = -1;
+    struct oci_pull_result res = {0};
+    if (store_open(&s, &o->oci, o->pull != OCI_PULL_NEVER) < 0) {
+        ref_free(&ref);
+        return -1;
+    }
+    int found = 1;
+    if (o->pull != OCI_PULL_ALWAYS) {
+        found = store_find_module(&s, &ref, &res);
+        if (found < 0)
+            goto out;
+    }
+    if (found == 1) {
+        if (o->pull == OCI_PULL_NEVER) {
+            char *canonical = ref_string(&ref);
+            oci_fail("%s is not in the store (%s) and --pull never forbids pulling it", canonical, s.root);
+            oci_set_hint("pull it first with `wasm-bpf pull %s`", canonical);
+            free(canonical);
+            goto out;
+        }
+        if (pull_ref(&ref, NULL, &o->oci, &res) < 0)
+            goto out;
+    }
+    out->path = res.module_path;
+    res.module_path = NULL;
+    snprintf(out->digest, sizeof out->digest, "%s", res.module_digest);
+    rc = 0;
+out:
+    oci_pull_result_free(&res);
+    store_close(&s);
+    ref_free(&ref);
+    return rc;
+}
+
+void oci_module_release(struct oci_module *m)
+{
+    if (m->temporary && m->path)
+        unlink(m->path);
+    free(m->path);
+    memset(m, 0, sizeof *m);
+}

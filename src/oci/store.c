@@ -1,0 +1,601 @@
+/* store.c: the local store, an OCI image layout.
+ *
+ *   ROOT/oci-layout          {"imageLayoutVersion":"1.0.0"}
+ *   ROOT/index.json          an image index: one descriptor per reference,
+ *                            named by org.opencontainers.image.ref.name
+ *   ROOT/blobs/sha256/HEX    manifests, configs, modules (read-only files)
+ *   ROOT/ingest/             blobs being written
+ *   ROOT/gc.lock, index.lock lock files
+ *
+ * Every blob is written to ingest/ while it is hashed, checked for size and
+ * digest, fsync'ed and renamed into blobs/, so a blob is either complete and
+ * verified or absent: a killed pull leaves garbage in ingest/ only.  Two
+ * pulls of the same blob each write their own temp file; the second rename
+ * replaces identical bytes.  index.json is rewritten (temp file + rename)
+ * under an exclusive flock on index.lock, so concurrent pulls never lose each
+ * other's entries.  Garbage collection (rmi) takes gc.lock exclusively;
+ * pulls hold it shared, so it never deletes a blob a pull just wrote and
+ * has not yet referenced. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "oci_internal.h"
+
+#define LAYOUT_FILE "{\"imageLayoutVersion\":\"1.0.0\"}"
+#define MAX_INDEX_SIZE (64u << 20)
+
+static char *default_store_dir(void)
+{
+    const char *xdg = getenv("XDG_CACHE_HOME");
+    if (xdg && xdg[0] == '/')
+        return xasprintf("%s/wasm-bpf", xdg);
+    const char *home = getenv("HOME");
+    if (home && *home)
+        return xasprintf("%s/.cache/wasm-bpf", home);
+    return NULL;
+}
+
+static char *path_in(const struct store *s, const char *rel)
+{
+    return xasprintf("%s/%s", s->root, rel);
+}
+
+int store_open(struct store *s, const struct oci_options *o, bool create)
+{
+    memset(s, 0, sizeof *s);
+    s->gc_lock_fd = -1;
+    s->root = o->store_dir ? xstrdup(o->store_dir) : default_store_dir();
+    if (!s->root)
+        return oci_fail("no store directory: set HOME or XDG_CACHE_HOME, or pass --store DIR");
+    size_t n = strlen(s->root);
+    while (n > 1 && s->root[n - 1] == '/')
+        s->root[--n] = '\0';
+
+    char *layout = path_in(s, "oci-layout");
+    struct stat st;
+    s->exists = stat(layout, &st) == 0;
+    int rc = 0;
+    if (!s->exists && create) {
+        char *blobs = path_in(s, "blobs/sha256"), *ingest = path_in(s, "ingest");
+        if (mkdir_p(blobs, 0755) < 0 || mkdir_p(ingest, 0755) < 0) {
+            rc = oci_fail("cannot create the store in %s: %s", s->root, strerror(errno));
+            oci_set_hint("choose another directory with --store DIR");
+        } else if (write_file_atomic(layout, LAYOUT_FILE, strlen(LAYOUT_FILE), 0644) < 0) {
+            rc = -1;
+        } else {
+            s->exists = true;
+        }
+        free(blobs);
+        free(ingest);
+    } else if (s->exists && create) {
+        /* a layout made by another tool may lack our directories */
+        char *blobs = path_in(s, "blobs/sha256"), *ingest = path_in(s, "ingest");
+        if (mkdir_p(blobs, 0755) < 0 || mkdir_p(ingest, 0755) < 0)
+            rc = oci_fail("cannot write to the store in %s: %s", s->root, strerror(errno));
+        free(blobs);
+        free(ingest);
+    }
+    free(layout);
+    if (rc == 0 && s->exists) {
+        char *lock = path_in(s, "gc.lock");
+        s->gc_lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (s->gc_lock_fd < 0)   /* a read-only store: reading still works */
+            s->gc_lock_fd = open(lock, O_RDONLY | O_CLOEXEC);
+        free(lock);
+    }
+    if (rc < 0)
+        store_close(s);
+    return rc;
+}
+
+void store_close(struct store *s)
+{
+    if (s->gc_lock_fd >= 0)
+        close(s->gc_lock_fd);
+    free(s->root);
+    memset(s, 0, sizeof *s);
+    s->gc_lock_fd = -1;
+}
+
+char *store_blob_path(const struct store *s, const char *digest)
+{
+    return xasprintf("%s/blobs/sha256/%s", s->root, digest + 7);
+}
+
+bool store_has_blob(const struct store *s, const char *digest, uint64_t size)
+{
+    char *p = store_blob_path(s, digest);
+    struct stat st;
+    bool ok = stat(p, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == size;
+    free(p);
+    return ok;
+}
+
+int ingest_begin(struct store *s, const char *digest, uint64_t size, struct ingest *in)
+{
+    memset(in, 0, sizeof *in);
+    in->tmp_path = xasprintf("%s/ingest/%.16s.%d.XXXXXX", s->root, digest + 7, (int)getpid());
+    in->fd = mkostemp(in->tmp_path, O_CLOEXEC);
+    if (in->fd < 0) {
+        int e = errno;
+        free(in->tmp_path);
+        in->tmp_path = NULL;
+        return oci_fail("cannot create a file in %s/ingest: %s", s->root, strerror(e));
+    }
+    snprintf(in->digest, sizeof in->digest, "%s", digest);
+    in->size = size;
+    return 0;
+}
+
+void ingest_abort(struct ingest *in)
+{
+    if (in->fd >= 0)
+        close(in->fd);
+    if (in->tmp_path) {
+        unlink(in->tmp_path);
+        free(in->tmp_path);
+    }
+    memset(in, 0, sizeof *in);
+    in->fd = -1;
+}
+
+int ingest_commit(struct store *s, struct ingest *in, const char *computed_digest, uint64_t written)
+{
+    if (written != in->size) {
+        oci_fail("size mismatch for %s: expected %llu bytes, received %llu", in->digest,
+                 (unsigned long long)in->size, (unsigned long long)written);
+        ingest_abort(in);
+        return -1;
+    }
+    if (strcmp(computed_digest, in->digest)) {
+        oci_fail("digest mismatch: expected %s, received content with %s", in->digest, computed_digest);
+        oci_set_hint("the registry served corrupted or tampered content; nothing was stored");
+        ingest_abort(in);
+        return -1;
+    }
+    if (fchmod(in->fd, 0444) < 0 || fsync(in->fd) < 0) {
+        oci_fail("cannot write %s: %s", in->tmp_path, strerror(errno));
+        ingest_abort(in);
+        return -1;
+    }
+    close(in->fd);
+    in->fd = -1;
+    char *dst = store_blob_path(s, in->digest);
+    if (rename(in->tmp_path, dst) < 0) {
+        oci_fail("cannot move %s into the store: %s", in->tmp_path, strerror(errno));
+        free(dst);
+        ingest_abort(in);
+        return -1;
+    }
+    free(dst);
+    /* the directory entry is made durable once for all blobs of an
+     * operation, by store_sync_blobs() before index.json names them */
+    free(in->tmp_path);
+    in->tmp_path = NULL;
+    return 0;
+}
+
+int store_put_bytes(struct store *s, const void *data, size_t len, const char *digest)
+{
+    char computed[OCI_DIGEST_SIZE];
+    sha256_bytes(data, len, computed);
+    if (digest && strcmp(digest, computed))
+        return oci_fail("digest mismatch: expected %s, received content with %s", digest, computed);
+    if (store_has_blob(s, computed, len))
+        return 0;
+    struct ingest in;
+    if (ingest_begin(s, computed, len, &in) < 0)
+        return -1;
+    const char *p = data;
+    size_t left = len;
+    while (left) {
+        ssize_t n = write(in.fd, p, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            oci_fail("cannot write %s: %s", in.tmp_path, strerror(errno));
+            ingest_abort(&in);
+            return -1;
+        }
+        p += n;
+        left -= (size_t)n;
+    }
+    return ingest_commit(s, &in, computed, len);
+}
+
+char *store_read_blob(const struct store *s, const char *digest, size_t max, size_t *len)
+{
+    char *p = store_blob_path(s, digest);
+    char *data = read_file(p, max, len);
+    if (!data)
+        oci_fail("cannot read %s from the store: %s", digest, strerror(errno));
+    free(p);
+    return data;
+}
+
+void store_sync_blobs(struct store *s)
+{
+    char *dir = path_in(s, "blobs/sha256");
+    fsync_dir(dir);
+    free(dir);
+}
+
+int store_lock_gc(struct store *s, bool exclusive)
+{
+    if (s->gc_lock_fd < 0)
+        return 0;
+    while (flock(s->gc_lock_fd, exclusive ? LOCK_EX : LOCK_SH) < 0)
+        if (errno != EINTR)
+            return oci_fail("cannot lock the store %s: %s", s->root, strerror(errno));
+    return 0;
+}
+
+void store_unlock_gc(struct store *s)
+{
+    if (s->gc_lock_fd >= 0)
+        flock(s->gc_lock_fd, LOCK_UN);
+}
+
+static json_t *empty_index(void)
+{
+    return json_pack("{s:i, s:s, s:[]}", "schemaVersion", 2, "mediaType", MT_OCI_INDEX, "manifests");
+}
+
+json_t *store_read_index(const struct store *s)
+{
+    char *p = path_in(s, "index.json");
+    size_t len;
+    char *text = read_file(p, MAX_INDEX_SIZE, &len);
+    if (!text) {
+        int e = errno;
+        if (e == ENOENT) {
+            free(p);
+            return empty_index();
+        }
+        oci_fail("cannot read %s: %s", p, strerror(e));
+        free(p);
+        return NULL;
+    }
+    json_error_t err;
+    json_t *j = json_loadb(text, len, 0, &err);
+    free(text);
+    if (!json_is_object(j) || !json_is_array(json_object_get(j, "manifests"))) {
+        json_decref(j);
+        oci_fail("%s is not a valid image index", p);
+        oci_set_hint("the store was damaged outside wasm-bpf; remove %s to start afresh", s->root);
+        free(p);
+        return NULL;
+    }
+    free(p);
+    return j;
+}
+
+static const char *entry_ref(json_t *entry)
+{
+    return json_string_value(json_object_get(json_object_get(entry, "annotations"), ANN_REF_NAME));
+}
+
+/* Run fn on index.json under the index lock and write the result back. */
+static int update_index(struct store *s, int (*fn)(json_t *manifests, void *arg), void *arg)
+{
+    char *lock = path_in(s, "index.lock");
+    int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        int e = errno;
+        free(lock);
+        return oci_fail("cannot open %s/index.lock: %s", s->root, strerror(e));
+    }
+    free(lock);
+    while (flock(fd, LOCK_EX) < 0)
+        if (errno != EINTR) {
+            close(fd);
+            return oci_fail("cannot lock %s/index.lock: %s", s->root, strerror(errno));
+        }
+    int rc = -1;
+    json_t *index = store_read_index(s);
+    if (index) {
+        rc = fn(json_object_get(index, "manifests"), arg);
+        if (rc >= 0) {
+            char *text = json_dumps(index, JSON_INDENT(2));
+            char *p = path_in(s, "index.json");
+            size_t len = strlen(text);
+            text = xrealloc(text, len + 2);
+            text[len] = '\n';
+            text[len + 1] = '\0';
+            if (write_file_atomic(p, text, len + 1, 0644) < 0)
+                rc = -1;
+            free(p);
+            free(text);
+        }
+        json_decref(index);
+    }
+    flock(fd, LOCK_UN);
+    close(fd);
+    return rc;
+}
+
+struct tag_arg {
+    const char *ref, *media_type, *digest;
+    uint64_t size;
+};
+
+static int tag_fn(json_t *manifests, void *arg)
+{
+    struct tag_arg *a = arg;
+    for (size_t i = json_array_size(manifests); i-- > 0;) {
+        const char *name = entry_ref(json_array_get(manifests, i));
+        if (name && !strcmp(name, a->ref))
+            json_array_remove(manifests, i);
+    }
+    json_t *d = json_pack("{s:s, s:s, s:I, s:{s:s}}", "mediaType", a->media_type, "digest", a->digest, "size",
+                          (json_int_t)a->size, "annotations", ANN_REF_NAME, a->ref);
+    json_array_append_new(manifests, d);
+    return 0;
+}
+
+int store_tag(struct store *s, const char *ref, const char *media_type, const char *digest, uint64_t size)
+{
+    struct tag_arg a = {ref, media_type, digest, size};
+    store_sync_blobs(s);   /* blobs durable before anything names them */
+    return update_index(s, tag_fn, &a);
+}
+
+bool store_lookup(const struct store *s, const char *ref, char digest[OCI_DIGEST_SIZE])
+{
+    json_t *index = store_read_index(s);
+    bool found = false;
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(index, "manifests"), i, e) {
+        const char *name = entry_ref(e);
+        const char *d = json_string_value(json_object_get(e, "digest"));
+        if (name && d && digest_valid(d) && !strcmp(name, ref)) {
+            snprintf(digest, OCI_DIGEST_SIZE, "%s", d);
+            found = true;   /* keep looking: the last entry is the newest */
+        }
+    }
+    json_decref(index);
+    return found;
+}
+
+/* ---- listing ---- */
+
+static int image_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct oci_image *)a)->reference, ((const struct oci_image *)b)->reference);
+}
+
+int oci_store_list(const struct oci_options *o, struct oci_image **images, size_t *n)
+{
+    *images = NULL;
+    *n = 0;
+    struct store s;
+    if (store_open(&s, o, false) < 0)
+        return -1;
+    if (!s.exists) {
+        store_close(&s);
+        return 0;
+    }
+    json_t *index = store_read_index(&s);
+    if (!index) {
+        store_close(&s);
+        return -1;
+    }
+    json_t *manifests = json_object_get(index, "manifests");
+    struct oci_image *list = xcalloc(json_array_size(manifests), sizeof *list);
+    size_t count = 0, i;
+    json_t *e;
+    json_array_foreach(manifests, i, e) {
+        const char *name = entry_ref(e);
+        const char *d = json_string_value(json_object_get(e, "digest"));
+        if (!name || !d || !digest_valid(d))
+            continue;
+        struct oci_image *img = &list[count++];
+        img->reference = xstrdup(name);
+        snprintf(img->manifest_digest, sizeof img->manifest_digest, "%s", d);
+        img->format = OCI_FORMAT_UNKNOWN;
+        char *p = store_blob_path(&s, d);
+        struct stat st;
+        if (stat(p, &st) == 0)
+            img->pulled_at = st.st_mtime;
+        free(p);
+        size_t len;
+        char *raw = store_read_blob(&s, d, MAX_MANIFEST_SIZE, &len);
+        struct manifest m;
+        if (raw && manifest_parse(raw, len, NULL, &m) == 0) {
+            int li = m.is_index ? -1 : manifest_module_layer(&m);
+            if (li >= 0) {
+                snprintf(img->module_digest, sizeof img->module_digest, "%s", m.layers[li].digest);
+                img->module_size = m.layers[li].size;
+                img->format = manifest_format(&m);
+                if (m.layers[li].title)
+                    img->title = xstrdup(m.layers[li].title);
+            }
+            manifest_free(&m);
+        }
+        oci_error_clear();
+        free(raw);
+    }
+    json_decref(index);
+    store_close(&s);
+    qsort(list, count, sizeof *list, image_cmp);
+    *images = list;
+    *n = count;
+    return 0;
+}
+
+void oci_images_free(struct oci_image *images, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(images[i].reference);
+        free(images[i].title);
+    }
+    free(images);
+}
+
+/* ---- removal and garbage collection ---- */
+
+struct remove_arg {
+    const char *ref;           /* canonical reference, or NULL */
+    const char *digest_prefix; /* "sha256:abc" or "abc", or NULL */
+    char matched[OCI_DIGEST_SIZE];
+    int n_removed;
+    bool ambiguous;
+};
+
+static bool digest_matches_prefix(const char *digest, const char *prefix)
+{
+    if (str_starts_with(prefix, "sha256:"))
+        return str_starts_with(digest, prefix);
+    return str_starts_with(digest + 7, prefix);
+}
+
+static int remove_fn(json_t *manifests, void *arg)
+{
+    struct remove_arg *a = arg;
+    if (a->digest_prefix) {
+        /* the prefix must name one manifest, as docker's image id prefixes */
+        size_t i;
+        json_t *e;
+        json_array_foreach(manifests, i, e) {
+            const char *d = json_string_value(json_object_get(e, "digest"));
+            if (!d || !digest_matches_prefix(d, a->digest_prefix))
+                continue;
+            if (a->matched[0] && strcmp(a->matched, d)) {
+                a->ambiguous = true;
+                return -1;
+            }
+            snprintf(a->matched, sizeof a->matched, "%s", d);
+        }
+    }
+    for (size_t i = json_array_size(manifests); i-- > 0;) {
+        json_t *e = json_array_get(manifests, i);
+        const char *name = entry_ref(e);
+        const char *d = json_string_value(json_object_get(e, "digest"));
+        bool hit = a->ref ? (name && !strcmp(name, a->ref)) : (d && a->matched[0] && !strcmp(d, a->matched));
+        if (hit) {
+            json_array_remove(manifests, i);
+            a->n_removed++;
+        }
+    }
+    return a->n_removed ? 0 : -1;
+}
+
+static void mark(json_t *set, const char *digest)
+{
+    if (digest && digest_valid(digest))
+        json_object_set_new(set, digest + 7, json_true());
+}
+
+/* Unlink the files of ROOT/REL whose names are not keys of `keep`. */
+static void remove_files_except(const struct store *s, const char *rel, json_t *keep)
+{
+    char *dir = path_in(s, rel);
+    DIR *dp = opendir(dir);
+    struct dirent *de;
+    while (dp && (de = readdir(dp))) {
+        if (de->d_name[0] == '.' || (keep && json_object_get(keep, de->d_name)))
+            continue;
+        char *p = xasprintf("%s/%s", dir, de->d_name);
+        unlink(p);
+        free(p);
+    }
+    if (dp)
+        closedir(dp);
+    free(dir);
+}
+
+/* Delete blobs that no reference leads to, and ingest leftovers. */
+static void collect_garbage(struct store *s)
+{
+    json_t *index = store_read_index(s);
+    if (!index)
+        return;
+    json_t *live = json_object();
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(index, "manifests"), i, e) {
+        const char *d = json_string_value(json_object_get(e, "digest"));
+        if (!d || !digest_valid(d))
+            continue;
+        mark(live, d);
+        size_t len;
+        char *raw = store_read_blob(s, d, MAX_MANIFEST_SIZE, &len);
+        struct manifest m;
+        if (raw && manifest_parse(raw, len, NULL, &m) == 0) {
+            if (!m.is_index)
+                mark(live, m.config.digest);
+            for (size_t k = 0; k < m.n_layers; k++)
+                mark(live, m.layers[k].digest);
+            manifest_free(&m);
+        }
+        free(raw);
+    }
+    oci_error_clear();
+    remove_files_except(s, "blobs/sha256", live);
+    remove_files_except(s, "ingest", NULL);   /* no pull runs: all garbage */
+    json_decref(live);
+    json_decref(index);
+}
+
+static bool looks_like_digest_prefix(const char *s)
+{
+    const char *hex = str_starts_with(s, "sha256:") ? s + 7 : s;
+    size_t n = strlen(hex);
+    if (n < 4 || n > 64)
+        return false;
+    for (const char *p = hex; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+            return false;
+    return true;
+}
+
+int oci_store_remove(const char *text, const struct oci_options *o)
+{
+    struct store s;
+    if (store_open(&s, o, false) < 0)
+        return -1;
+    if (!s.exists) {
+        oci_fail("%s: no such module in the store (%s is empty)", text, s.root);
+        store_close(&s);
+        return -1;
+    }
+    struct remove_arg a = {0};
+    char *canonical = NULL;
+    struct oci_ref ref;
+    bool is_prefix = looks_like_digest_prefix(text);
+    if (is_prefix) {
+        a.digest_prefix = text;
+    } else {
+        if (ref_parse(text, &ref) < 0) {
+            store_close(&s);
+            return -1;
+        }
+        canonical = ref_string(&ref);
+        ref_free(&ref);
+        a.ref = canonical;
+    }
+    int rc = store_lock_gc(&s, true);
+    if (rc == 0) {
+        rc = update_index(&s, remove_fn, &a);
+        if (rc < 0 && a.ambiguous)
+            oci_fail("%s: the digest prefix matches more than one module; give more digits", text);
+        else if (rc < 0 && !a.n_removed)
+            oci_fail("%s: no such module in the store", canonical ? canonical : text);
+        if (rc == 0)
+            collect_garbage(&s);
+        store_unlock_gc(&s);
+    }
+    if (rc < 0 && !a.n_removed)
+        oci_set_hint("`wasm-bpf images` lists what the store holds");
+    free(canonical);
+    store_close(&s);
+    return rc;
+}

@@ -1,0 +1,64 @@
+/* fuzz_oci.c: libFuzzer target for the OCI client's parsers of untrusted
+ * text: manifests and indexes (as a registry sends them), WWW-Authenticate
+ * challenges, references (as users type them), Location resolution and
+ * base64 (docker config `auth`).  The first byte chooses the parser.
+ *   make fuzz && build-fuzz/oci_fuzz -max_total_time=60 */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "oci_internal.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 1)
+        return 0;
+    uint8_t which = data[0] % 5;
+    /* NUL-terminated copy for the text parsers */
+    char *text = malloc(size);
+    memcpy(text, data + 1, size - 1);
+    text[size - 1] = '\0';
+    switch (which) {
+    case 0: {
+        struct manifest m;
+        if (manifest_parse((const char *)data + 1, size - 1, "application/vnd.oci.image.manifest.v1+json", &m) == 0) {
+            if (m.is_index) {
+                index_select(&m, NULL);
+                index_select(&m, "linux/arm64");
+            } else {
+                manifest_module_layer(&m);
+                manifest_format(&m);
+            }
+            manifest_free(&m);
+        }
+        break;
+    }
+    case 1: {
+        struct challenge c;
+        if (challenge_parse(text, &c) == 0)
+            challenge_free(&c);
+        break;
+    }
+    case 2: {
+        struct oci_ref ref;
+        if (ref_parse(text, &ref) == 0) {
+            free(ref_string(&ref));
+            ref_free(&ref);
+        }
+        free(oci_registry_name(text));
+        break;
+    }
+    case 3:
+        free(url_resolve("http://127.0.0.1:5000/v2/x/blobs/uploads/", text));
+        break;
+    default: {
+        size_t n;
+        free(base64_decode(text, &n));
+        break;
+    }
+    }
+    free(text);
+    return 0;
+}
