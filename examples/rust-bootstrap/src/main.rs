@@ -130,7 +130,9 @@ fn main() -> ExitCode {
     };
 
     println!("{:<8} {:<5} {:<16} {:<7} {:<7} {}", "TIME", "EVENT", "COMM", "PID", "PPID", "FILENAME/EXIT CODE");
-    let end = (opts.seconds > 0).then(|| Instant::now() + Duration::from_secs(opts.seconds));
+    let end = Some(opts.seconds)
+        .filter(|&s| s > 0)
+        .and_then(|s| Instant::now().checked_add(Duration::from_secs(s)));
     loop {
         match events.poll(Duration::from_millis(100), print_event) {
             Ok(_) => {}

@@ -60,7 +60,9 @@ fn run(ifname: &str, seconds: u64, interval: u64) -> wasm_bpf_binding::Result<()
     println!("Counting packets on {}", ifname);
 
     let stats = obj.map("xdp_stats")?;
-    let end = (seconds > 0).then(|| Instant::now() + Duration::from_secs(seconds));
+    let end = Some(seconds)
+        .filter(|&s| s > 0)
+        .and_then(|s| Instant::now().checked_add(Duration::from_secs(s)));
     loop {
         let mut wait = Duration::from_secs(interval);
         if let Some(end) = end {
