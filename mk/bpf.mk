@@ -111,9 +111,11 @@ $(BPF_BENCH_DIR)/native/bootstrap: examples/bootstrap/bootstrap.c $(BPF_BENCH_DI
 	$(Q)$(CC) $(NATIVE_BPF_CFLAGS) -I$(BPF_BENCH_DIR)/native -I$(BUILD)/examples/bootstrap -Iexamples/bootstrap \
 	    $< -o $@ -lbpf -lelf -lz
 $(BPF_BENCH_DIR)/callbench: bench/bpf/callbench.c $(LIB)
+	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL)
 $(BPF_BENCH_DIR)/callbench.wasm: bench/bpf/callbench.wat
+	@mkdir -p $(dir $@)
 	$(Q)wat2wasm $< -o $@
 $(BPF_BENCH_DIR)/driver: bench/bpf/driver.c
 	@mkdir -p $(dir $@)
