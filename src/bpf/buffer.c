@@ -300,7 +300,9 @@ wasm_status wb_poll(struct wb_instance *wi, struct wb_object *o, int fd, uint32_
                                          cb, table ? wasm_table_size(table) : 0));
         return WASM_OK;
     }
-    if (!wasm_func_has_signature(f, "(iii)i")) {
+    /* A callback without a result counts as returning 0: the original
+     * rust-bootstrap's handle_event has that shape. */
+    if (!wasm_func_has_signature(f, "(iii)i") && !wasm_func_has_signature(f, "(iii)")) {
         *result = wb_guest_errno(wb_fail(wi, -EINVAL, "poll: callback %u does not have the type "
                                                       "(i32 ctx, i32 data, i32 len) -> i32", cb));
         return WASM_OK;
