@@ -20,7 +20,7 @@ CFLAGS_WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prot
                -Wno-unused-parameter
 CFLAGS   ?= $(OPT) -g
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Iinclude -MMD -MP $(CFLAGS_WARN) $(CFLAGS) $(SAN_FLAGS)
-LDLIBS_ALL := -lbpf -lelf -lz -lcurl -lcrypto -ljansson -lm -lpthread
+LDLIBS_ALL := -lbpf -lelf -lz -ljansson -lm -lpthread
 
 ifeq ($(SANITIZE),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer

@@ -62,4 +62,32 @@ int gen_types_lang_from_name(const char *name);
 
 /* ==== end of gen types ==================================================== */
 
+/* ==== gen skeleton: the wasm skeleton a C guest drives ====================
+ *
+ * The header `wasm-bpf gen skeleton` writes for a C guest (sdk/c/libbpf-wasm.h
+ * drives it): the object's bytes, its map and program tables, the .rodata,
+ * .data and .bss structures with the kernel's exact layout, and the offsets
+ * needed to patch global data before load.  Its API is the one of the
+ * original Wasm-bpf project's forked bpftool (NAME__open, __load, __attach,
+ * __destroy, ->rodata ...), so guests written for it compile unchanged. */
+
+struct gen_skeleton_opts {
+    /* The skeleton's name (struct NAME, NAME__open() ...).  NULL: derived
+     * from the file name as bpftool does: "x.bpf.o" -> "x_bpf". */
+    const char *name;
+};
+
+/* Writes the skeleton of the BPF ELF object at `path` to `out`.  Nothing is
+ * written unless the whole header could be produced.  Returns 0, or -1
+ * with the reason in err. */
+int gen_skeleton(const char *path, const struct gen_skeleton_opts *opts, FILE *out,
+                 char *err, size_t errlen);
+
+/* The skeleton name bpftool derives from an object file name: its base name
+ * without ".o", every character that cannot be in a C identifier replaced
+ * by '_' ("bootstrap.bpf.o" -> "bootstrap_bpf"). */
+void gen_skeleton_name(const char *path, char *name, size_t size);
+
+/* ==== end of gen skeleton ================================================= */
+
 #endif

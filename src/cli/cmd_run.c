@@ -32,6 +32,7 @@
 
 #include "cli.h"
 #include "wasi.h"
+#include "wasm_bpf_host.h"
 #include "wasm_engine.h"
 
 /* Exit statuses of `run` besides the guest's own (documented in --help and
@@ -61,6 +62,10 @@ struct run_options {
     bool inherit_env;
     uint32_t max_memory_pages; /* 0: the engine's default (4 GiB) */
     bool verbose;
+    const char **allow_prog_types;  /* --allow-prog-type, NULL: any */
+    size_t n_allow_prog_types;
+    const char **allow_attach;      /* --allow-attach, NULL: any */
+    size_t n_allow_attach;
     /* OCI options (--pull, --store, --insecure, --plain-http) go here. */
 };
 
@@ -80,7 +85,16 @@ static void run_usage(FILE *out)
             "  --inherit-env        give the guest this process's environment (--env wins)\n"
             "  --max-memory SIZE    cap the guest's linear memory: bytes, or with a suffix\n"
             "                       K, M, G (powers of 1024), e.g. 64M; at most 4G\n"
-            "  --verbose            report loading, timings and how the guest ended\n"
+            "  --allow-prog-type TYPE  let the guest load only BPF programs of these types\n"
+            "                       (libbpf's names: tracepoint, raw_tracepoint, tracing,\n"
+            "                       kprobe, xdp, sched_cls, socket_filter, sock_ops,\n"
+            "                       cgroup_skb, lsm ...); repeatable; default: any\n"
+            "  --allow-attach PATTERN  let the guest attach only to targets matching one of\n"
+            "                       these shell patterns: an interface, a cgroup directory,\n"
+            "                       IFNAME:ingress, PATH:FUNC, or the SEC() name of a program\n"
+            "                       attached by it (e.g. 'tp/sched/*'); repeatable\n"
+            "  --verbose            report loading, timings and how the guest ended; libbpf's\n"
+            "                       messages and full verifier logs\n"
             "  -h, --help           show this help\n"
             "  -V, --version        show the version\n"
             "\n"
@@ -138,6 +152,18 @@ static void free_options(struct run_options *o)
         free((char *)o->dirs[i].host_path); /* guest_path points into it */
     free(o->dirs);
     free(o->env);
+    free(o->allow_prog_types);
+    free(o->allow_attach);
+}
+
+static int add_string(const char ***list, size_t *n, const char *s)
+{
+    const char **l = realloc(*list, (*n + 1) * sizeof *l);
+    if (!l)
+        return -1;
+    l[(*n)++] = s;
+    *list = l;
+    return 0;
 }
 
 /* If argv[*i] is option `name`, as "--name VALUE" or "--name=VALUE": 1 with
@@ -244,6 +270,16 @@ static int parse_options(int argc, char **argv, struct run_options *o)
             o->inherit_env = true;
         } else if (!strcmp(a, "--verbose")) {
             o->verbose = true;
+        } else if ((r = option_value(argc, argv, &i, "--allow-prog-type", &v)) != 0) {
+            if (r < 0)
+                return EXIT_USAGE;
+            if (add_string(&o->allow_prog_types, &o->n_allow_prog_types, v))
+                return usage_error("%s", "out of memory");
+        } else if ((r = option_value(argc, argv, &i, "--allow-attach", &v)) != 0) {
+            if (r < 0)
+                return EXIT_USAGE;
+            if (add_string(&o->allow_attach, &o->n_allow_attach, v))
+                return usage_error("%s", "out of memory");
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             run_usage(stdout);
             return 0;
@@ -361,7 +397,7 @@ struct run_state {
     wasm_linker *linker;
     wasm_instance *inst;       /* once instantiated (freed with rt) */
     wasi_ctx *wasi;
-    /* void *bpf;  the eBPF host interface's state */
+    wasm_bpf_host *bpf;        /* the eBPF host interface's state */
 };
 
 struct host_iface {
@@ -413,9 +449,34 @@ static void wasi_detach(struct run_state *rs)
     rs->wasi = NULL;
 }
 
+static int bpf_attach(struct run_state *rs, char *err, size_t errlen)
+{
+    const struct run_options *o = rs->opt;
+    struct wasm_bpf_policy policy = {
+        .prog_types = o->allow_prog_types,
+        .n_prog_types = o->n_allow_prog_types,
+        .attach_targets = o->allow_attach,
+        .n_attach_targets = o->n_allow_attach,
+    };
+    struct wasm_bpf_options bo = {.verbose = o->verbose, .policy = &policy};
+    rs->bpf = wasm_bpf_host_new(&bo);
+    if (!rs->bpf || wasm_bpf_host_define(rs->bpf, rs->linker) < 0) {
+        snprintf(err, errlen, "cannot define the wasm_bpf imports: out of memory");
+        return EXIT_RUN_BAD_MODULE;
+    }
+    return 0;
+}
+
+/* Every link, program, map, tc and cgroup attachment of the guest goes. */
+static void bpf_detach(struct run_state *rs)
+{
+    wasm_bpf_host_free(rs->bpf);
+    rs->bpf = NULL;
+}
+
 static const struct host_iface host_ifaces[] = {
     {"wasi_snapshot_preview1", wasi_attach, wasi_detach},
-    /* {"wasm_bpf", bpf_attach, bpf_detach}, */
+    {"wasm_bpf", bpf_attach, bpf_detach},
 };
 #define NIFACES (sizeof host_ifaces / sizeof host_ifaces[0])
 

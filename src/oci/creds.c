@@ -346,6 +346,8 @@ static char *json_quote(const char *s)
 int oci_login(const char *registry_text, const char *username, const char *password,
               const struct oci_options *o)
 {
+    if (oci_libs_load() < 0)
+        return -1;
     char *registry = oci_registry_name(registry_text);
     enum ref_scheme scheme = SCHEME_DEFAULT;
     if (registry_text && !strncasecmp(registry_text, "https://", 8))
@@ -435,6 +437,8 @@ out_name:
 
 int oci_logout(const char *registry_text)
 {
+    if (oci_libs_load() < 0)
+        return -1;
     char *registry = oci_registry_name(registry_text);
     char *path = docker_config_path();
     json_t *cfg = load_config(path);

@@ -8,8 +8,19 @@
 
 #include "oci_internal.h"
 
+/* Every public operation loads libcrypto first (libs.c); this backstop
+ * catches an internal caller that did not. */
+static void need_crypto(void)
+{
+    if (oci_libs_load() < 0) {
+        fprintf(stderr, "wasm-bpf: %s\n", oci_error());
+        abort();
+    }
+}
+
 void sha256_init(struct sha256 *h)
 {
+    need_crypto();
     h->ctx = EVP_MD_CTX_new();
     if (!h->ctx || EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL) != 1) {
         fprintf(stderr, "wasm-bpf: OpenSSL cannot initialise sha256\n");
@@ -83,6 +94,7 @@ int sha256_file(const char *path, char out[OCI_DIGEST_SIZE], uint64_t *size)
 
 char *base64_encode(const void *data, size_t len)
 {
+    need_crypto();
     char *out = xmalloc(4 * ((len + 2) / 3) + 1);
     EVP_EncodeBlock((unsigned char *)out, data, (int)len);
     return out;
@@ -90,6 +102,7 @@ char *base64_encode(const void *data, size_t len)
 
 char *base64_decode(const char *text, size_t *len)
 {
+    need_crypto();
     size_t n = strlen(text);
     /* EVP_DecodeBlock wants whole quanta: put back padding some writers drop */
     char *padded = xmalloc(n + 4);

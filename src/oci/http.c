@@ -75,6 +75,8 @@ void http_response_clear(struct http_response *r)
 
 int http_init(struct http *h, const struct oci_options *o)
 {
+    if (oci_libs_load() < 0)
+        return -1;
     static bool global_done;
     if (!global_done) {
         if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)

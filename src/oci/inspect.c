@@ -180,6 +180,8 @@ char *oci_inspect(const char *ref, bool remote, const struct oci_options *o)
 
 char *oci_inspect_raw(const char *ref, bool remote, const struct oci_options *o, size_t *len)
 {
+    if (oci_libs_load() < 0)
+        return NULL;
     return inspect(ref, remote, o, true, len);
 }
 
@@ -197,6 +199,8 @@ static char *next_link(const char *link)
 int oci_list_tags(const char *text, unsigned page_size, const struct oci_options *o,
                   void (*fn)(const char *tag, void *arg), void *arg)
 {
+    if (oci_libs_load() < 0)
+        return -1;
     struct oci_ref ref;
     if (ref_parse(text, &ref) < 0)
         return -1;

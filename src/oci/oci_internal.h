@@ -30,6 +30,62 @@
 
 #include "oci.h"
 
+/* ---- libs.c: libcurl and libcrypto, opened on first use ----
+ * Every function of theirs that we call is listed here; the names below
+ * are redirected to the table (members p_NAME), so the code reads as plain
+ * libcurl and OpenSSL.  The struct must come before the redirections.  Each public operation that reaches them calls oci_libs_load()
+ * first (see libs.c for why). */
+#define OCI_CURL_FUNCTIONS(X, h, lib)                                              \
+    X(h, lib, curl_global_init) X(h, lib, curl_easy_init) X(h, lib, curl_easy_setopt) \
+    X(h, lib, curl_easy_perform) X(h, lib, curl_easy_getinfo) X(h, lib, curl_easy_reset) \
+    X(h, lib, curl_easy_cleanup) X(h, lib, curl_easy_strerror) X(h, lib, curl_easy_escape) \
+    X(h, lib, curl_free) X(h, lib, curl_slist_append) X(h, lib, curl_slist_free_all)   \
+    X(h, lib, curl_url) X(h, lib, curl_url_set) X(h, lib, curl_url_get)               \
+    X(h, lib, curl_url_cleanup) X(h, lib, curl_getdate)
+#define OCI_CRYPTO_FUNCTIONS(X, h, lib)                                            \
+    X(h, lib, EVP_MD_CTX_new) X(h, lib, EVP_MD_CTX_free) X(h, lib, EVP_DigestInit_ex) \
+    X(h, lib, EVP_DigestUpdate) X(h, lib, EVP_DigestFinal_ex) X(h, lib, EVP_sha256)   \
+    X(h, lib, EVP_EncodeBlock) X(h, lib, EVP_DecodeBlock)
+
+struct oci_libs {
+#define OCI_LIB_SLOT(h, lib, fn) __typeof__(fn) *p_##fn;
+    OCI_CURL_FUNCTIONS(OCI_LIB_SLOT, , )
+    OCI_CRYPTO_FUNCTIONS(OCI_LIB_SLOT, , )
+#undef OCI_LIB_SLOT
+};
+extern struct oci_libs oci_libs;
+/* 0, or -1 with the error (and a hint) set. */
+int oci_libs_load(void);
+
+/* curl.h wraps curl_easy_setopt/getinfo in type-checking macros */
+#undef curl_easy_setopt
+#undef curl_easy_getinfo
+#define curl_global_init (*oci_libs.p_curl_global_init)
+#define curl_easy_init (*oci_libs.p_curl_easy_init)
+#define curl_easy_setopt (*oci_libs.p_curl_easy_setopt)
+#define curl_easy_perform (*oci_libs.p_curl_easy_perform)
+#define curl_easy_getinfo (*oci_libs.p_curl_easy_getinfo)
+#define curl_easy_reset (*oci_libs.p_curl_easy_reset)
+#define curl_easy_cleanup (*oci_libs.p_curl_easy_cleanup)
+#define curl_easy_strerror (*oci_libs.p_curl_easy_strerror)
+#define curl_easy_escape (*oci_libs.p_curl_easy_escape)
+#define curl_free (*oci_libs.p_curl_free)
+#define curl_slist_append (*oci_libs.p_curl_slist_append)
+#define curl_slist_free_all (*oci_libs.p_curl_slist_free_all)
+#define curl_url (*oci_libs.p_curl_url)
+#define curl_url_set (*oci_libs.p_curl_url_set)
+#define curl_url_get (*oci_libs.p_curl_url_get)
+#define curl_url_cleanup (*oci_libs.p_curl_url_cleanup)
+#define curl_getdate (*oci_libs.p_curl_getdate)
+#define EVP_MD_CTX_new (*oci_libs.p_EVP_MD_CTX_new)
+#define EVP_MD_CTX_free (*oci_libs.p_EVP_MD_CTX_free)
+#define EVP_DigestInit_ex (*oci_libs.p_EVP_DigestInit_ex)
+#define EVP_DigestUpdate (*oci_libs.p_EVP_DigestUpdate)
+#define EVP_DigestFinal_ex (*oci_libs.p_EVP_DigestFinal_ex)
+#define EVP_sha256 (*oci_libs.p_EVP_sha256)
+#define EVP_EncodeBlock (*oci_libs.p_EVP_EncodeBlock)
+#define EVP_DecodeBlock (*oci_libs.p_EVP_DecodeBlock)
+
 /* ---- media types and annotations ---- */
 #define MT_OCI_MANIFEST   "application/vnd.oci.image.manifest.v1+json"
 #define MT_OCI_INDEX      "application/vnd.oci.image.index.v1+json"

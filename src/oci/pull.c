@@ -330,6 +330,8 @@ out:
 
 int oci_pull(const char *text, const char *output_path, const struct oci_options *o, struct oci_pull_result *result)
 {
+    if (oci_libs_load() < 0)
+        return -1;
     struct oci_ref ref;
     if (ref_parse(text, &ref) < 0)
         return -1;

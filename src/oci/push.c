@@ -176,6 +176,8 @@ static bool utf8_ok(const char *s)
 int oci_push(const char *ref_text, const char *module_path, const struct oci_push_options *po,
              const struct oci_options *o, char digest_out[OCI_DIGEST_SIZE])
 {
+    if (oci_libs_load() < 0)
+        return -1;
     struct oci_ref ref;
     if (ref_parse(ref_text, &ref) < 0)
         return -1;

@@ -146,9 +146,12 @@ int oci_resolve_module(const char *what, const struct oci_run_options *o, struct
         }
         if (looks_like_path(what))
             return oci_fail("%s: %s", what, strerror(errno));
-    } else if (url_names_file(what)) {
-        return download_url(what, &o->oci, out);
     }
+    /* from here on: downloads, the store and registries */
+    if (oci_libs_load() < 0)
+        return -1;
+    if (is_url(what) && url_names_file(what))
+        return download_url(what, &o->oci, out);
 
     struct oci_ref ref;
     if (ref_parse(what, &ref) < 0) {

@@ -376,6 +376,8 @@ int oci_store_list(const struct oci_options *o, struct oci_image **images, size_
 {
     *images = NULL;
     *n = 0;
+    if (oci_libs_load() < 0)
+        return -1;
     struct store s;
     if (store_open(&s, o, false) < 0)
         return -1;
@@ -559,6 +561,8 @@ static bool looks_like_digest_prefix(const char *s)
 
 int oci_store_remove(const char *text, const struct oci_options *o)
 {
+    if (oci_libs_load() < 0)
+        return -1;
     struct store s;
     if (store_open(&s, o, false) < 0)
         return -1;

@@ -290,6 +290,7 @@ static wasm_instance *link_imports(inst_ctx *c, const wasm_linker *l, uint32_t *
                 f->host = e->fn;
                 f->userdata = e->userdata;
                 f->index = im->index;
+                f->frame_need = t->nparams > t->nresults ? t->nparams : t->nresults;
                 inst->funcs[im->index] = f;
             }
             break;
@@ -308,6 +309,7 @@ static wasm_instance *link_imports(inst_ctx *c, const wasm_linker *l, uint32_t *
                 goto mismatch;
             inst->mem = mem;
             inst->mem_base = mem->base;
+            inst->mem_size = &mem->size;
             break;
         }
         case WASM_EXTERN_GLOBAL: {
@@ -340,6 +342,8 @@ wasm_instance *wasm_instantiate(wasm_runtime *rt, const wasm_module *m, const wa
         return inst_fail(&c, WASM_INST_NOMEM, "out of memory");
     inst->rt = rt;
     inst->mod = m;
+    static const uint64_t no_memory = 0;
+    inst->mem_size = &no_memory;
     /* on the runtime's list from the start, so freeing it unlinks it */
     inst->next = rt->instances;
     if (rt->instances)
@@ -372,6 +376,7 @@ wasm_instance *wasm_instantiate(wasm_runtime *rt, const wasm_module *m, const wa
         f->inst = inst;
         f->code = fc;
         f->index = fc->func_index;
+        f->frame_need = (fc->nparams > fc->nresults ? fc->nparams : fc->nresults) + fc->frame_slots;
         inst->funcs[fc->func_index] = f;
     }
 
@@ -405,6 +410,7 @@ wasm_instance *wasm_instantiate(wasm_runtime *rt, const wasm_module *m, const wa
             return inst_fail(&c, WASM_INST_NOMEM, "cannot reserve a memory of %u pages", lim->min);
         inst->mem = mem;
         inst->mem_base = mem->base;
+        inst->mem_size = &mem->size;
     }
 
     /* element segments: evaluate their references once */

@@ -9,7 +9,6 @@
 #ifndef WASM_INTERNAL_H
 #define WASM_INTERNAL_H
 
-#include <setjmp.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -196,19 +195,19 @@ struct wasm_module {
 struct wasm_func {
     const func_type *type;
     uint32_t type_id;
+    uint32_t frame_need;         /* stack slots a call from the host needs */
     wasm_instance *inst;         /* owner (for host functions: the importing instance) */
     const func_code *code;       /* NULL for host functions */
     wasm_host_fn host;
     void *userdata;
     uint32_t index;              /* index in the owner's function space */
-    char *host_name;             /* "module.name" of a host function */
 };
 
 struct wasm_memory {
-    uint8_t *base;               /* start of the reservation */
+    uint8_t *base;               /* start of the reservation; never moves */
     uint64_t size;               /* accessible bytes */
     uint32_t pages, max_pages;
-    size_t reserved;             /* bytes reserved (guard region included) */
+    size_t reserved;             /* bytes of address space reserved */
     bool explicit_max;
     wasm_runtime *rt;
     wasm_memory *next;           /* runtime's list */
@@ -234,6 +233,7 @@ struct wasm_instance {
     wasm_runtime *rt;
     const wasm_module *mod;
     uint8_t *mem_base;           /* memory 0's base, or NULL */
+    const uint64_t *mem_size;    /* memory 0's size in bytes (a zero when there is none) */
     wasm_memory *mem;
     uint64_t **globals;          /* cell of every global (imports first) */
     wasm_func **funcs;           /* every function (imports first) */
@@ -265,7 +265,6 @@ struct wasm_runtime {
     int interrupt_fd;
     uint64_t fuel;
     uint32_t host_depth;         /* nested wasm_call depth */
-    sigjmp_buf *fault_jmp;       /* innermost entry, for memory faults */
 
     wasm_status trap;
     int exit_code;
@@ -390,7 +389,5 @@ int64_t table_grow(wasm_table *t, uint32_t delta, uint64_t init);
 wasm_global *global_create(wasm_runtime *rt, uint8_t type, bool mut, uint64_t value);
 wasm_status trap_set(wasm_runtime *rt, wasm_status s, const func_code *fn);
 const char *func_display_name(const wasm_module *m, uint32_t index, char *buf, size_t len);
-void runtime_guard_install(void);
-extern __thread wasm_runtime *wasm_current_runtime;
 
 #endif

@@ -8,8 +8,8 @@
  * pushes a call_frame and jumps; only a host function calling back into
  * Wasm (wasm_call) enters this function again.
  *
- * Out-of-bounds loads and stores fault on the guard region of the linear
- * memory's reservation; runtime.c turns the fault into a trap.
+ * Loads and stores check the effective address against the memory's size
+ * (msize points at it, so memory.grow anywhere is seen at once).
  */
 #include <math.h>
 #include <pthread.h>
@@ -201,7 +201,17 @@ static inline uint64_t sat_i64_u(double d)
         }                                                              \
     } while (0)
 
-#define MEM(slot, off) (mem + (uint64_t)(uint32_t)fp[slot] + (uint64_t)(off))
+/* The host address of an access of n bytes at effective address ea, or a
+ * trap when it is not inside the memory.  ea is at most 2^33, so the sum
+ * cannot overflow. */
+#define ACCESS(ea, n)                                              \
+    ({                                                             \
+        uint64_t ea_ = (ea);                                       \
+        if (unlikely(ea_ + (n) > *msize))                          \
+            TRAP(WASM_TRAP_MEMORY_OOB);                            \
+        mem + ea_;                                                 \
+    })
+#define MEM(slot, off, n) ACCESS((uint64_t)(uint32_t)fp[slot] + (uint64_t)(off), n)
 
 /* Integer binary operations: the slot form (d, a, b) and the immediate form
  * (d, a, imm).  i64 immediates are sign-extended 32-bit values. */
@@ -245,6 +255,7 @@ static wasm_status run(wasm_runtime *rt, wasm_func *entry, uint64_t *fp, bool in
     wasm_status status;
     wasm_instance *inst = entry->inst;
     uint8_t *mem = inst->mem_base;
+    const uint64_t *msize = inst->mem_size;
     const func_code *fc = entry->code;
     uint64_t *const stack_end = rt->stack_end;
     call_frame *const frames_end = rt->frames_end;
@@ -294,6 +305,7 @@ L_RET:
     fp = cf->fp;
     inst = cf->inst;
     mem = inst->mem_base;
+    msize = inst->mem_size;
     cf--;
     rt->cf = cf;
     DISPATCH();
@@ -365,6 +377,7 @@ call_func:
         fp = nfp;
         inst = f->inst;
         mem = inst->mem_base;
+        msize = inst->mem_size;
         pc = callee->code;
         DISPATCH();
     }
@@ -605,35 +618,35 @@ L_I64_TRUNC_F64_U: {
     UNOP(F64_PROMOTE_F32, f64_bits((double)f32_of(x)))
 
     /* ---- memory ---- */
-L_LD8S: S(0) = (uint64_t)(int64_t)*(int8_t *)MEM(W(1), W(2)); NEXT(5);
-L_LD8U: S(0) = *(uint8_t *)MEM(W(1), W(2)); NEXT(5);
-L_LD16S: { int16_t v; memcpy(&v, MEM(W(1), W(2)), 2); S(0) = (uint64_t)(int64_t)v; NEXT(5); }
-L_LD16U: { uint16_t v; memcpy(&v, MEM(W(1), W(2)), 2); S(0) = v; NEXT(5); }
-L_LD32S: { int32_t v; memcpy(&v, MEM(W(1), W(2)), 4); S(0) = (uint64_t)(int64_t)v; NEXT(5); }
-L_LD32U: { uint32_t v; memcpy(&v, MEM(W(1), W(2)), 4); S(0) = v; NEXT(5); }
-L_LD64: { uint64_t v; memcpy(&v, MEM(W(1), W(2)), 8); S(0) = v; NEXT(5); }
-L_ST8: *(uint8_t *)MEM(W(0), W(2)) = (uint8_t)S(1); NEXT(5);
-L_ST16: { uint16_t v = (uint16_t)S(1); memcpy(MEM(W(0), W(2)), &v, 2); NEXT(5); }
-L_ST32: { uint32_t v = (uint32_t)S(1); memcpy(MEM(W(0), W(2)), &v, 4); NEXT(5); }
-L_ST64: { uint64_t v = S(1); memcpy(MEM(W(0), W(2)), &v, 8); NEXT(5); }
+L_LD8S: S(0) = (uint64_t)(int64_t)*(int8_t *)MEM(W(1), W(2), 1); NEXT(5);
+L_LD8U: S(0) = *(uint8_t *)MEM(W(1), W(2), 1); NEXT(5);
+L_LD16S: { int16_t v; memcpy(&v, MEM(W(1), W(2), 2), 2); S(0) = (uint64_t)(int64_t)v; NEXT(5); }
+L_LD16U: { uint16_t v; memcpy(&v, MEM(W(1), W(2), 2), 2); S(0) = v; NEXT(5); }
+L_LD32S: { int32_t v; memcpy(&v, MEM(W(1), W(2), 4), 4); S(0) = (uint64_t)(int64_t)v; NEXT(5); }
+L_LD32U: { uint32_t v; memcpy(&v, MEM(W(1), W(2), 4), 4); S(0) = v; NEXT(5); }
+L_LD64: { uint64_t v; memcpy(&v, MEM(W(1), W(2), 8), 8); S(0) = v; NEXT(5); }
+L_ST8: *(uint8_t *)MEM(W(0), W(2), 1) = (uint8_t)S(1); NEXT(5);
+L_ST16: { uint16_t v = (uint16_t)S(1); memcpy(MEM(W(0), W(2), 2), &v, 2); NEXT(5); }
+L_ST32: { uint32_t v = (uint32_t)S(1); memcpy(MEM(W(0), W(2), 4), &v, 4); NEXT(5); }
+L_ST64: { uint64_t v = S(1); memcpy(MEM(W(0), W(2), 8), &v, 8); NEXT(5); }
 
     /* address = i32.add of two slots (_A) or of a slot and an immediate (_AI):
      * the sum wraps at 32 bits, as the add it replaces did */
-#define MEM_A(x, y, off) (mem + (uint64_t)(uint32_t)(U32(x) + U32(y)) + (uint64_t)(off))
-#define MEM_AI(x, y, off) (mem + (uint64_t)(uint32_t)(U32(x) + W(y)) + (uint64_t)(off))
+#define MEM_A(x, y, off, n) ACCESS((uint64_t)(uint32_t)(U32(x) + U32(y)) + (uint64_t)(off), n)
+#define MEM_AI(x, y, off, n) ACCESS((uint64_t)(uint32_t)(U32(x) + W(y)) + (uint64_t)(off), n)
 #define LOADS(SFX, ADDR)                                                                  \
-L_LD8S##SFX: S(0) = (uint64_t)(int64_t)*(int8_t *)ADDR(1, 2, W(3)); NEXT(6);              \
-L_LD8U##SFX: S(0) = *(uint8_t *)ADDR(1, 2, W(3)); NEXT(6);                                \
-L_LD16S##SFX: { int16_t v; memcpy(&v, ADDR(1, 2, W(3)), 2); S(0) = (uint64_t)(int64_t)v; NEXT(6); } \
-L_LD16U##SFX: { uint16_t v; memcpy(&v, ADDR(1, 2, W(3)), 2); S(0) = v; NEXT(6); }         \
-L_LD32S##SFX: { int32_t v; memcpy(&v, ADDR(1, 2, W(3)), 4); S(0) = (uint64_t)(int64_t)v; NEXT(6); } \
-L_LD32U##SFX: { uint32_t v; memcpy(&v, ADDR(1, 2, W(3)), 4); S(0) = v; NEXT(6); }         \
-L_LD64##SFX: { uint64_t v; memcpy(&v, ADDR(1, 2, W(3)), 8); S(0) = v; NEXT(6); }
+L_LD8S##SFX: S(0) = (uint64_t)(int64_t)*(int8_t *)ADDR(1, 2, W(3), 1); NEXT(6);           \
+L_LD8U##SFX: S(0) = *(uint8_t *)ADDR(1, 2, W(3), 1); NEXT(6);                             \
+L_LD16S##SFX: { int16_t v; memcpy(&v, ADDR(1, 2, W(3), 2), 2); S(0) = (uint64_t)(int64_t)v; NEXT(6); } \
+L_LD16U##SFX: { uint16_t v; memcpy(&v, ADDR(1, 2, W(3), 2), 2); S(0) = v; NEXT(6); }      \
+L_LD32S##SFX: { int32_t v; memcpy(&v, ADDR(1, 2, W(3), 4), 4); S(0) = (uint64_t)(int64_t)v; NEXT(6); } \
+L_LD32U##SFX: { uint32_t v; memcpy(&v, ADDR(1, 2, W(3), 4), 4); S(0) = v; NEXT(6); }      \
+L_LD64##SFX: { uint64_t v; memcpy(&v, ADDR(1, 2, W(3), 8), 8); S(0) = v; NEXT(6); }
 #define STORES(SFX, ADDR)                                                                 \
-L_ST8##SFX: *(uint8_t *)ADDR(0, 1, W(3)) = (uint8_t)S(2); NEXT(6);                        \
-L_ST16##SFX: { uint16_t v = (uint16_t)S(2); memcpy(ADDR(0, 1, W(3)), &v, 2); NEXT(6); }   \
-L_ST32##SFX: { uint32_t v = (uint32_t)S(2); memcpy(ADDR(0, 1, W(3)), &v, 4); NEXT(6); }   \
-L_ST64##SFX: { uint64_t v = S(2); memcpy(ADDR(0, 1, W(3)), &v, 8); NEXT(6); }
+L_ST8##SFX: *(uint8_t *)ADDR(0, 1, W(3), 1) = (uint8_t)S(2); NEXT(6);                     \
+L_ST16##SFX: { uint16_t v = (uint16_t)S(2); memcpy(ADDR(0, 1, W(3), 2), &v, 2); NEXT(6); } \
+L_ST32##SFX: { uint32_t v = (uint32_t)S(2); memcpy(ADDR(0, 1, W(3), 4), &v, 4); NEXT(6); } \
+L_ST64##SFX: { uint64_t v = S(2); memcpy(ADDR(0, 1, W(3), 8), &v, 8); NEXT(6); }
     LOADS(_A, MEM_A)
     LOADS(_AI, MEM_AI)
     STORES(_A, MEM_A)

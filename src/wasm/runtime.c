@@ -1,13 +1,11 @@
 /* runtime.c: the value stack and call frames, linear memories, tables and
- * globals, calls from the host into Wasm, traps, interrupts, and the fault
- * handler that turns an out-of-bounds access into a trap.
+ * globals, calls from the host into Wasm, traps and interrupts.
  *
- * Linear memory: each memory reserves 8 GiB of address space with no
- * access and opens the first pages as it grows.  A Wasm address is a
- * 32-bit index plus a 32-bit offset, so every access the interpreter can
- * compute lands inside the reservation; one beyond the memory's size hits
- * the inaccessible part and faults, and the handler (for a fault inside a
- * reservation of the running runtime only) jumps back to wasm_call. */
+ * Linear memory: each memory reserves the address space of its maximum
+ * size up front and opens pages as it grows, so its base never moves.  The
+ * interpreter checks every access against the size (a compare with a
+ * well-predicted branch): no signal handler, and a call from the host
+ * needs no recovery point (sigsetjmp), which keeps poll callbacks cheap. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -20,58 +18,6 @@
 
 #include "internal.h"
 
-#define RESERVATION ((size_t)8 << 30 | WASM_PAGE_SIZE)
-
-__thread wasm_runtime *wasm_current_runtime;
-
-/* ------------------------------------------------------------------ */
-/* Fault handling                                                      */
-/* ------------------------------------------------------------------ */
-
-static struct sigaction previous_segv, previous_bus;
-
-static bool fault_in_memory(const wasm_runtime *rt, const void *addr)
-{
-    for (const wasm_memory *m = rt->memories; m; m = m->next)
-        if ((const uint8_t *)addr >= m->base && (const uint8_t *)addr < m->base + m->reserved)
-            return true;
-    return false;
-}
-
-static void fault_handler(int sig, siginfo_t *si, void *uctx)
-{
-    wasm_runtime *rt = wasm_current_runtime;
-    if (rt && rt->fault_jmp && fault_in_memory(rt, si->si_addr))
-        siglongjmp(*rt->fault_jmp, 1);
-    /* not ours: hand it to whoever was there before, or die as usual */
-    struct sigaction *prev = sig == SIGSEGV ? &previous_segv : &previous_bus;
-    if ((prev->sa_flags & SA_SIGINFO) && prev->sa_sigaction) {
-        prev->sa_sigaction(sig, si, uctx);
-        return;
-    }
-    if (prev->sa_handler != SIG_DFL && prev->sa_handler != SIG_IGN) {
-        prev->sa_handler(sig);
-        return;
-    }
-    signal(sig, SIG_DFL);   /* the faulting instruction runs again and kills us */
-}
-
-static pthread_once_t guard_once = PTHREAD_ONCE_INIT;
-
-static void install_guard(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_sigaction = fault_handler;
-    /* SA_NODEFER: we leave the handler with siglongjmp and do not restore
-     * the signal mask, so the signal must not stay blocked */
-    sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGSEGV, &sa, &previous_segv);
-    sigaction(SIGBUS, &sa, &previous_bus);
-}
-
-void runtime_guard_install(void) { pthread_once(&guard_once, install_guard); }
 
 /* ------------------------------------------------------------------ */
 /* Runtime                                                             */
@@ -80,7 +26,6 @@ void runtime_guard_install(void) { pthread_once(&guard_once, install_guard); }
 wasm_runtime *wasm_runtime_new(const wasm_runtime_config *cfg)
 {
     interp_init();
-    runtime_guard_install();
     wasm_runtime *rt = calloc(1, sizeof *rt);
     if (!rt)
         return NULL;
@@ -275,52 +220,36 @@ wasm_status wasm_trap_interrupted(wasm_instance *inst)
 /* Calls from the host                                                 */
 /* ------------------------------------------------------------------ */
 
-static wasm_status call_wasm(wasm_runtime *rt, wasm_func *f, uint64_t *fp)
+static __attribute__((noinline)) wasm_status stack_exhausted(wasm_runtime *rt)
 {
-    sigjmp_buf jb;
-    sigjmp_buf *volatile saved_jmp = rt->fault_jmp;
-    call_frame *volatile saved_cf = rt->cf;
-    wasm_runtime *volatile saved_current = wasm_current_runtime;
-    volatile wasm_status status;
-    if (sigsetjmp(jb, 0)) {
-        /* a load or store faulted in the guard region; rt->cf is the
-         * frame of the function that made it */
-        status = trap_set(rt, WASM_TRAP_MEMORY_OOB, rt->cf->fn);
-    } else {
-        rt->fault_jmp = &jb;
-        wasm_current_runtime = rt;
-        status = interp_call(rt, f, fp);
-    }
-    rt->fault_jmp = saved_jmp;
-    rt->cf = saved_cf;
-    wasm_current_runtime = saved_current;
-    return status;
+    rt->trap = WASM_TRAP_STACK_EXHAUSTED;
+    snprintf(rt->trap_msg, sizeof rt->trap_msg, "%s", wasm_status_string(WASM_TRAP_STACK_EXHAUSTED));
+    return WASM_TRAP_STACK_EXHAUSTED;
 }
 
+/* The path of every poll callback: keep it short. */
 wasm_status wasm_call(wasm_runtime *rt, wasm_func *f, const wasm_value *args, wasm_value *results)
 {
-    uint32_t np = f->type->nparams, nr = f->type->nresults;
-    uint32_t need = np > nr ? np : nr;
     uint64_t *fp = rt->sp;
-    if (rt->host_depth >= LIMIT_HOST_REENTRY || fp + need + (f->code ? f->code->frame_slots : 0) > rt->stack_end) {
-        rt->trap = WASM_TRAP_STACK_EXHAUSTED;
-        snprintf(rt->trap_msg, sizeof rt->trap_msg, "%s", wasm_status_string(WASM_TRAP_STACK_EXHAUSTED));
-        return WASM_TRAP_STACK_EXHAUSTED;
-    }
-    for (uint32_t i = 0; i < np; i++)
+    if (__builtin_expect(rt->host_depth >= LIMIT_HOST_REENTRY || fp + f->frame_need > rt->stack_end, 0))
+        return stack_exhausted(rt);
+    const func_type *t = f->type;
+    for (uint32_t i = 0; i < t->nparams; i++)
         fp[i] = args[i].raw;
+    call_frame *saved_cf = rt->cf;
     rt->host_depth++;
     wasm_status status;
     if (f->host) {
-        rt->sp = fp + need;
+        rt->sp = fp + f->frame_need;
         status = f->host(f->inst, f->userdata, (wasm_value *)fp);
     } else {
-        status = call_wasm(rt, f, fp);
+        status = interp_call(rt, f, fp);
     }
     rt->host_depth--;
     rt->sp = fp;
-    if (status == WASM_OK)
-        for (uint32_t i = 0; i < nr; i++)
+    rt->cf = saved_cf;
+    if (__builtin_expect(status == WASM_OK, 1))
+        for (uint32_t i = 0; i < t->nresults; i++)
             results[i].raw = fp[i];
     return status;
 }
@@ -338,18 +267,23 @@ wasm_memory *memory_create(wasm_runtime *rt, uint32_t min, uint32_t max, bool ex
     wasm_memory *m = calloc(1, sizeof *m);
     if (!m)
         return NULL;
-    void *base = mmap(NULL, RESERVATION, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    /* reserve what it may grow to (no more than the runtime allows), so
+     * that growing never moves it; an empty reservation still gets a page
+     * so that base is a valid pointer */
+    uint32_t limit = max < rt->cfg.max_memory_pages ? max : rt->cfg.max_memory_pages;
+    size_t reserve = limit ? (size_t)limit * WASM_PAGE_SIZE : WASM_PAGE_SIZE;
+    void *base = mmap(NULL, reserve, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (base == MAP_FAILED) {
         free(m);
         return NULL;
     }
     if (min && mprotect(base, (size_t)min * WASM_PAGE_SIZE, PROT_READ | PROT_WRITE)) {
-        munmap(base, RESERVATION);
+        munmap(base, reserve);
         free(m);
         return NULL;
     }
     m->base = base;
-    m->reserved = RESERVATION;
+    m->reserved = reserve;
     m->pages = min;
     m->size = (uint64_t)min * WASM_PAGE_SIZE;
     m->max_pages = max;

@@ -1,0 +1,135 @@
+/* bootstrap.c: the guest of the bootstrap example.
+ *
+ *   bootstrap [-d MIN_DURATION_MS] [-t SECONDS] [-h]
+ *
+ * Prints one line per exec and per process exit (with its lifetime).  With
+ * -d, only exits of processes that lived at least that long are shown: the
+ * value reaches the kernel through .rodata, patched before load.  With -t,
+ * stops after that many seconds; otherwise runs until interrupted. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bootstrap.h"
+#include "bootstrap.types.h"
+#include "bootstrap.skel.h"
+
+static void usage(void)
+{
+    printf("Usage: bootstrap [-d MIN_DURATION_MS] [-t SECONDS]\n"
+           "Trace process execs and exits (with their lifetime).\n"
+           "  -d MS       only show exits of processes that lived at least MS milliseconds\n"
+           "  -t SECONDS  stop after SECONDS (default: run until interrupted)\n");
+}
+
+static int handle_event(void *ctx, void *data, size_t len)
+{
+    const struct event *e = data;
+    (void)ctx;
+    if (len < sizeof(*e))
+        return 0;
+
+    char ts[32];
+    time_t t = time(NULL);
+    strftime(ts, sizeof(ts), "%H:%M:%S", gmtime(&t));
+    if (e->exit_event) {
+        printf("%-8s %-5s %-16s %-7d %-7d [%u]", ts, "EXIT", e->comm, e->pid, e->ppid, e->exit_code);
+        if (e->duration_ns)
+            printf(" (%llums)", (unsigned long long)(e->duration_ns / 1000000));
+        printf("\n");
+    } else {
+        printf("%-8s %-5s %-16s %-7d %-7d %s\n", ts, "EXEC", e->comm, e->pid, e->ppid, e->filename);
+    }
+    fflush(stdout);
+    return 0;
+}
+
+static int parse_number(const char *s, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < 0)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    long min_duration_ms = 0, seconds = 0;
+
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            usage();
+            return 0;
+        } else if ((!strcmp(argv[i], "-d") || !strcmp(argv[i], "--duration")) && i + 1 < argc) {
+            if (parse_number(argv[++i], &min_duration_ms)) {
+                fprintf(stderr, "bootstrap: invalid duration '%s'\n", argv[i]);
+                return 2;
+            }
+        } else if (!strcmp(argv[i], "-t") && i + 1 < argc) {
+            if (parse_number(argv[++i], &seconds)) {
+                fprintf(stderr, "bootstrap: invalid number of seconds '%s'\n", argv[i]);
+                return 2;
+            }
+        } else {
+            fprintf(stderr, "bootstrap: unexpected argument '%s'\n", argv[i]);
+            usage();
+            return 2;
+        }
+    }
+
+    struct bootstrap_bpf *skel = bootstrap_bpf__open();
+    if (!skel) {
+        fprintf(stderr, "Failed to open BPF skeleton\n");
+        return 1;
+    }
+    /* parameterise the BPF code before it is loaded */
+    skel->rodata->min_duration_ns = min_duration_ms * 1000000ULL;
+
+    struct bpf_buffer *rb = NULL;
+    int err = bootstrap_bpf__load(skel);
+    if (err) {
+        fprintf(stderr, "Failed to load and verify BPF skeleton: %s\n", strerror(-err));
+        goto cleanup;
+    }
+    err = bootstrap_bpf__attach(skel);
+    if (err) {
+        fprintf(stderr, "Failed to attach BPF skeleton: %s\n", strerror(-err));
+        goto cleanup;
+    }
+    rb = bpf_buffer__open(skel->maps.rb, handle_event, NULL);
+    if (!rb) {
+        err = -errno;
+        fprintf(stderr, "Failed to create ring buffer: %s\n", strerror(errno));
+        goto cleanup;
+    }
+
+    printf("%-8s %-5s %-16s %-7s %-7s %s\n", "TIME", "EVENT", "COMM", "PID", "PPID",
+           "FILENAME/EXIT CODE");
+    fflush(stdout);
+    time_t end = seconds ? time(NULL) + seconds : 0;
+    for (;;) {
+        err = bpf_buffer__poll(rb, 100 /* ms */);
+        if (err == -EINTR) {
+            err = 0;
+            break;
+        }
+        if (err < 0) {
+            fprintf(stderr, "Error polling ring buffer: %s\n", strerror(-err));
+            break;
+        }
+        if (end && time(NULL) >= end) {
+            err = 0;
+            break;
+        }
+    }
+
+cleanup:
+    bpf_buffer__free(rb);
+    bootstrap_bpf__destroy(skel);
+    return err < 0 ? 1 : 0;
+}

@@ -1,0 +1,58 @@
+/* execsnoop.bpf.c: every execve() with its argument vector, through a ring
+ * buffer.  The event is large, so it is built directly in the ring. */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include "execsnoop.h"
+
+/* puts `struct event` in the object's BTF for `wasm-bpf gen types`; libbpf
+ * ignores the section */
+struct event __event_type SEC(".types") __attribute__((unused));
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+struct {
+    __uint(type, BPF_MAP_TYPE_RINGBUF);
+    __uint(max_entries, 1024 * 1024);
+} events SEC(".maps");
+
+/* only report processes of this uid, when set (-u) */
+const volatile int targ_uid = -1;
+
+SEC("tracepoint/syscalls/sys_enter_execve")
+int tracepoint__syscalls__sys_enter_execve(struct trace_event_raw_sys_enter *ctx)
+{
+    u32 uid = (u32)bpf_get_current_uid_gid();
+    if (targ_uid >= 0 && (u32)targ_uid != uid)
+        return 0;
+
+    struct event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+    if (!e)
+        return 0;
+
+    struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+    e->pid = bpf_get_current_pid_tgid() >> 32;
+    e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+    e->uid = uid;
+    e->args_truncated = 0;
+    bpf_get_current_comm(&e->comm, sizeof(e->comm));
+
+    const char **argv = (const char **)ctx->args[1];
+    int i;
+    for (i = 0; i < MAX_ARGS; i++) {
+        const char *arg = NULL;
+        if (bpf_probe_read_user(&arg, sizeof(arg), &argv[i]) || !arg)
+            break;
+        if (bpf_probe_read_user_str(e->args[i], ARG_LEN, arg) < 0)
+            break;
+    }
+    e->args_count = i;
+    if (i == MAX_ARGS) {
+        const char *more = NULL;
+        if (!bpf_probe_read_user(&more, sizeof(more), &argv[i]) && more)
+            e->args_truncated = 1;
+    }
+    bpf_ringbuf_submit(e, 0);
+    return 0;
+}

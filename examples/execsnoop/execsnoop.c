@@ -1,0 +1,106 @@
+/* execsnoop.c: the guest of the execsnoop example.
+ *
+ *   execsnoop [-u UID] [-t SECONDS]
+ *
+ * Prints one line per execve() call with its argument vector (the first
+ * MAX_ARGS arguments, each cut to ARG_LEN bytes; "..." marks more). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "execsnoop.h"
+#include "execsnoop.types.h"
+#include "execsnoop.skel.h"
+
+static int handle_event(void *ctx, void *data, size_t len)
+{
+    const struct event *e = data;
+    (void)ctx;
+    if (len < sizeof(*e))
+        return 0;
+    printf("%-7d %-7d %-6u %-16s", e->pid, e->ppid, e->uid, e->comm);
+    for (int i = 0; i < e->args_count && i < MAX_ARGS; i++)
+        printf(" %.*s", ARG_LEN, e->args[i]);
+    if (e->args_truncated)
+        printf(" ...");
+    printf("\n");
+    fflush(stdout);
+    return 0;
+}
+
+static void usage(void)
+{
+    printf("Usage: execsnoop [-u UID] [-t SECONDS]\n"
+           "Trace execve() calls with their arguments.\n"
+           "  -u UID      only commands run by this user\n"
+           "  -t SECONDS  stop after SECONDS (default: run until interrupted)\n");
+}
+
+int main(int argc, char **argv)
+{
+    long uid = -1, seconds = 0;
+    for (int i = 1; i < argc; i++) {
+        char *end = NULL;
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            usage();
+            return 0;
+        } else if (!strcmp(argv[i], "-u") && i + 1 < argc) {
+            uid = strtol(argv[++i], &end, 10);
+        } else if (!strcmp(argv[i], "-t") && i + 1 < argc) {
+            seconds = strtol(argv[++i], &end, 10);
+        } else {
+            usage();
+            return 2;
+        }
+        if (!end || *end || uid < -1 || seconds < 0) {
+            fprintf(stderr, "execsnoop: invalid number '%s'\n", argv[i]);
+            return 2;
+        }
+    }
+
+    struct execsnoop_bpf *skel = execsnoop_bpf__open();
+    if (!skel) {
+        fprintf(stderr, "failed to open BPF skeleton\n");
+        return 1;
+    }
+    skel->rodata->targ_uid = (int32_t)uid;
+
+    struct bpf_buffer *buf = NULL;
+    int err = execsnoop_bpf__load(skel);
+    if (err) {
+        fprintf(stderr, "failed to load BPF object: %s\n", strerror(-err));
+        goto cleanup;
+    }
+    err = execsnoop_bpf__attach(skel);
+    if (err) {
+        fprintf(stderr, "failed to attach BPF programs: %s\n", strerror(-err));
+        goto cleanup;
+    }
+    buf = bpf_buffer__open(skel->maps.events, handle_event, NULL);
+    if (!buf) {
+        err = -errno;
+        fprintf(stderr, "failed to open the ring buffer: %s\n", strerror(errno));
+        goto cleanup;
+    }
+
+    printf("%-7s %-7s %-6s %-16s %s\n", "PID", "PPID", "UID", "COMM", "ARGS");
+    fflush(stdout);
+    time_t end = seconds ? time(NULL) + seconds : 0;
+    for (;;) {
+        err = bpf_buffer__poll(buf, 100);
+        if (err < 0 && err != -EINTR) {
+            fprintf(stderr, "error polling the ring buffer: %s\n", strerror(-err));
+            break;
+        }
+        err = 0;
+        if (end && time(NULL) >= end)
+            break;
+    }
+
+cleanup:
+    bpf_buffer__free(buf);
+    execsnoop_bpf__destroy(skel);
+    return err < 0 ? 1 : 0;
+}

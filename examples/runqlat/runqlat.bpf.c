@@ -1,0 +1,107 @@
+/* runqlat.bpf.c: run queue latency (time from wake-up to running) as log2
+ * histograms in a hash map that the guest reads, prints and clears.
+ * BTF-enabled tracepoints (tp_btf) give typed access to the task structs. */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include "runqlat.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+#define TASK_RUNNING 0
+#define GLOBAL_KEY ((u32)-1)
+
+const volatile unsigned char targ_per_process = 0;
+const volatile unsigned char targ_per_thread = 0;
+const volatile unsigned char targ_ms = 0;
+const volatile int targ_tgid = 0;
+
+/* thread id -> time it was queued */
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, 10240);
+    __type(key, u32);
+    __type(value, u64);
+} start SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, 10240);
+    __type(key, u32);
+    __type(value, struct hist);
+} hists SEC(".maps");
+
+static struct hist zero;
+
+static __always_inline unsigned log2_u64(u64 v)
+{
+    unsigned r = 0;
+    for (int i = 32; i > 0; i >>= 1) {
+        if (v >= (1ULL << i)) {
+            v >>= i;
+            r += i;
+        }
+    }
+    return r;
+}
+
+static __always_inline int enqueued(u32 tgid, u32 pid)
+{
+    if (!pid || (targ_tgid && (u32)targ_tgid != tgid))
+        return 0;
+    u64 now = bpf_ktime_get_ns();
+    bpf_map_update_elem(&start, &pid, &now, BPF_ANY);
+    return 0;
+}
+
+SEC("tp_btf/sched_wakeup")
+int BPF_PROG(sched_wakeup, struct task_struct *p)
+{
+    return enqueued(p->tgid, p->pid);
+}
+
+SEC("tp_btf/sched_wakeup_new")
+int BPF_PROG(sched_wakeup_new, struct task_struct *p)
+{
+    return enqueued(p->tgid, p->pid);
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+    /* a task preempted while runnable goes back to the queue */
+    if (BPF_CORE_READ(prev, __state) == TASK_RUNNING)
+        enqueued(prev->tgid, prev->pid);
+
+    u32 pid = next->pid;
+    u64 *queued_at = bpf_map_lookup_elem(&start, &pid);
+    if (!queued_at)
+        return 0;
+    s64 delta = bpf_ktime_get_ns() - *queued_at;
+    if (delta < 0)
+        goto done;
+
+    u32 key = GLOBAL_KEY;
+    if (targ_per_process)
+        key = next->tgid;
+    else if (targ_per_thread)
+        key = pid;
+    struct hist *h = bpf_map_lookup_elem(&hists, &key);
+    if (!h) {
+        bpf_map_update_elem(&hists, &key, &zero, BPF_NOEXIST);
+        h = bpf_map_lookup_elem(&hists, &key);
+        if (!h)
+            goto done;
+        if (key != GLOBAL_KEY)
+            bpf_probe_read_kernel_str(&h->comm, sizeof(h->comm), next->comm);
+    }
+    delta /= targ_ms ? 1000000 : 1000;
+    unsigned slot = log2_u64(delta);
+    if (slot >= MAX_SLOTS)
+        slot = MAX_SLOTS - 1;
+    __sync_fetch_and_add(&h->slots[slot], 1);
+done:
+    bpf_map_delete_elem(&start, &pid);
+    return 0;
+}

@@ -1,0 +1,165 @@
+/* runqlat.c: the guest of the runqlat example.
+ *
+ *   runqlat [-m] [-P | -L] [-p PID] [INTERVAL [COUNT]]
+ *
+ * Every INTERVAL seconds (default 1), reads the latency histograms from the
+ * `hists` hash map (iterating its keys), prints them and deletes them;
+ * stops after COUNT intervals (default: until interrupted). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "runqlat.h"
+#include "runqlat.types.h"
+#include "runqlat.skel.h"
+
+static struct {
+    int milliseconds, per_process, per_thread;
+    long pid, interval, count;
+} env = {.interval = 1};
+
+static void print_stars(unsigned val, unsigned max, int width)
+{
+    int n = max ? (int)((unsigned long long)val * width / max) : 0;
+    for (int i = 0; i < width; i++)
+        putchar(i < n ? '*' : ' ');
+}
+
+static void print_log2_hist(const unsigned *slots, int n, const char *unit)
+{
+    int last = -1;
+    unsigned max = 0;
+    for (int i = 0; i < n; i++) {
+        if (slots[i])
+            last = i;
+        if (slots[i] > max)
+            max = slots[i];
+    }
+    printf("%*s%-*s : count    distribution\n", 10, "", 14, unit);
+    for (int i = 0; i <= last; i++) {
+        unsigned long long low = i ? 1ULL << i : 0, high = (1ULL << (i + 1)) - 1;
+        printf("%10llu -> %-10llu : %-8u |", low, high, slots[i]);
+        print_stars(slots[i], max, 40);
+        printf("|\n");
+    }
+}
+
+/* Print every histogram of the map, then delete them all. */
+static int print_and_clear(struct bpf_map *hists)
+{
+    const char *unit = env.milliseconds ? "msecs" : "usecs";
+    int fd = bpf_map__fd(hists);
+    uint32_t key, next;
+    struct hist hist;
+    int err;
+
+    if (fd < 0)
+        return fd;
+    for (err = bpf_map_get_next_key(fd, NULL, &next); !err;
+         err = bpf_map_get_next_key(fd, &key, &next)) {
+        if ((err = bpf_map_lookup_elem(fd, &next, &hist)) < 0) {
+            fprintf(stderr, "failed to look up a histogram: %s\n", strerror(-err));
+            return err;
+        }
+        if (env.per_process)
+            printf("\npid = %u %s\n", next, hist.comm);
+        else if (env.per_thread)
+            printf("\ntid = %u %s\n", next, hist.comm);
+        print_log2_hist(hist.slots, MAX_SLOTS, unit);
+        key = next;
+    }
+    if (err != -ENOENT)
+        return err;
+
+    while (!bpf_map_get_next_key(fd, NULL, &next))
+        if ((err = bpf_map_delete_elem(fd, &next)) < 0 && err != -ENOENT) {
+            fprintf(stderr, "failed to delete a histogram: %s\n", strerror(-err));
+            return err;
+        }
+    return 0;
+}
+
+static void usage(void)
+{
+    printf("Usage: runqlat [-m] [-P | -L] [-p PID] [INTERVAL [COUNT]]\n"
+           "Summarize run queue (scheduler) latency as a histogram.\n"
+           "  -m      milliseconds (default: microseconds)\n"
+           "  -P      one histogram per process\n"
+           "  -L      one histogram per thread\n"
+           "  -p PID  only this process\n");
+}
+
+int main(int argc, char **argv)
+{
+    int positional = 0;
+    for (int i = 1; i < argc; i++) {
+        char *end = NULL;
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            usage();
+            return 0;
+        } else if (!strcmp(argv[i], "-m")) {
+            env.milliseconds = 1;
+        } else if (!strcmp(argv[i], "-P")) {
+            env.per_process = 1;
+        } else if (!strcmp(argv[i], "-L")) {
+            env.per_thread = 1;
+        } else if (!strcmp(argv[i], "-p") && i + 1 < argc) {
+            env.pid = strtol(argv[++i], &end, 10);
+        } else if (argv[i][0] != '-' && positional == 0) {
+            env.interval = strtol(argv[i], &end, 10);
+            positional++;
+        } else if (argv[i][0] != '-' && positional == 1) {
+            env.count = strtol(argv[i], &end, 10);
+            positional++;
+        } else {
+            usage();
+            return 2;
+        }
+        if (end && (*end || env.pid < 0 || env.interval <= 0 || env.count < 0)) {
+            fprintf(stderr, "runqlat: invalid number '%s'\n", argv[i]);
+            return 2;
+        }
+    }
+    if (env.per_process && env.per_thread) {
+        fprintf(stderr, "runqlat: -P and -L cannot be used together\n");
+        return 2;
+    }
+
+    struct runqlat_bpf *obj = runqlat_bpf__open();
+    if (!obj) {
+        fprintf(stderr, "failed to open BPF object\n");
+        return 1;
+    }
+    obj->rodata->targ_per_process = (uint8_t)env.per_process;
+    obj->rodata->targ_per_thread = (uint8_t)env.per_thread;
+    obj->rodata->targ_ms = (uint8_t)env.milliseconds;
+    obj->rodata->targ_tgid = (int32_t)env.pid;
+
+    int err = runqlat_bpf__load(obj);
+    if (err) {
+        fprintf(stderr, "failed to load BPF object: %s\n", strerror(-err));
+        goto cleanup;
+    }
+    err = runqlat_bpf__attach(obj);
+    if (err) {
+        fprintf(stderr, "failed to attach BPF programs: %s\n", strerror(-err));
+        goto cleanup;
+    }
+
+    printf("Tracing run queue latency... Hit Ctrl-C to end.\n");
+    fflush(stdout);
+    for (long n = 1;; n++) {
+        sleep((unsigned)env.interval);
+        printf("\n");
+        err = print_and_clear(obj->maps.hists);
+        fflush(stdout);
+        if (err || (env.count && n >= env.count))
+            break;
+    }
+
+cleanup:
+    runqlat_bpf__destroy(obj);
+    return err < 0 ? 1 : 0;
+}

@@ -1,0 +1,73 @@
+/* wasm-bpf.h: the raw host imports of the wasm-bpf guest ABI (docs/ABI.md).
+ *
+ * Most guests use libbpf-wasm.h and a generated skeleton instead; this header
+ * is for guests that talk to the host directly.  Every function returns a
+ * negative errno on failure, except wasm_load_bpf_object, which returns 0.
+ * Pointers are addresses in the guest's linear memory (wasm32). */
+#ifndef WASM_BPF_H
+#define WASM_BPF_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define WASM_BPF_IMPORT(name) __attribute__((import_module("wasm_bpf"), import_name(name)))
+
+/* An object handle: small, opaque, non-zero (0 means "no object"). */
+typedef uint64_t bpf_object_skel;
+
+/* Open and load the BPF ELF object [obj_buf, obj_buf + obj_buf_sz): CO-RE
+ * relocation, map creation, verification.  Returns a handle, or 0 (the
+ * reason is on the runtime's stderr and in wasm_bpf_last_error()). */
+WASM_BPF_IMPORT("wasm_load_bpf_object")
+bpf_object_skel wasm_load_bpf_object(const void *obj_buf, int obj_buf_sz);
+
+/* Detach every program of the object, free its buffers and close it. */
+WASM_BPF_IMPORT("wasm_close_bpf_object")
+int wasm_close_bpf_object(bpf_object_skel obj);
+
+/* Attach program `name` (its C function name).  attach_target NULL or ""
+ * attaches by the program's SEC() name; otherwise it is an interface name
+ * (xdp, socket), a cgroup v2 directory (sockops and other cgroup programs),
+ * "IFNAME:ingress" or "IFNAME:egress" (tc), "PATH:FUNC" or "PATH:OFFSET"
+ * (uprobe, uretprobe), "CATEGORY:NAME" (tracepoint), a function (kprobe,
+ * raw_tp). */
+WASM_BPF_IMPORT("wasm_attach_bpf_program")
+int wasm_attach_bpf_program(bpf_object_skel obj, const char *name, const char *attach_target);
+
+/* Wait up to timeout_ms (< 0: until a record or an interrupt; 0: do not
+ * wait) for records of the ring buffer or perf event array map `fd`, then
+ * deliver each one: copy it into [data, data + max_size) (cut to max_size)
+ * and call the function whose table index is sample_func as
+ * int fn(void *ctx, void *data, size_t copied_len).  A negative return of
+ * the callback stops the poll and is returned.  Returns the number of
+ * records delivered, or a negative errno. */
+WASM_BPF_IMPORT("wasm_bpf_buffer_poll")
+int wasm_bpf_buffer_poll(bpf_object_skel obj, int fd, int32_t sample_func, uint32_t ctx,
+                         char *data, int max_size, int timeout_ms);
+
+/* The fd of the object's map `name` (its C name, or "<obj>.rodata" style
+ * names of global-data maps, or ".rodata"/".bss"/".data"). */
+WASM_BPF_IMPORT("wasm_bpf_map_fd_by_name")
+int wasm_bpf_map_fd_by_name(bpf_object_skel obj, const char *name);
+
+/* A map operation on one of this guest's maps; cmd is the kernel's
+ * enum bpf_cmd: 1 lookup, 2 update, 3 delete, 4 get next key, 21 lookup and
+ * delete.  For get-next-key, key 0 (NULL) means "the first key". */
+WASM_BPF_IMPORT("wasm_bpf_map_operate")
+int wasm_bpf_map_operate(int fd, int cmd, void *key, void *value, void *next_key, uint64_t flags);
+
+/* Extension: the negative errno of the last failed call, with its message
+ * written (NUL-terminated, possibly cut) into [buf, buf + len).  0 and ""
+ * when nothing failed yet.  Only guests that call it import it. */
+WASM_BPF_IMPORT("wasm_bpf_last_error")
+int wasm_bpf_last_error(char *buf, int len);
+
+#undef WASM_BPF_IMPORT
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,517 @@
+/* attach.c: wasm_attach_bpf_program, and detaching everything at close.
+ *
+ * No target: libbpf attaches the program by its SEC() name.  A target
+ * means, by program type (docs/ABI.md):
+ *   xdp                      IFNAME (a BPF link)
+ *   cgroup programs          a cgroup v2 directory (a BPF link)
+ *   tc (sched_cls)           IFNAME:ingress or IFNAME:egress (a tcx link
+ *                            where the kernel has tcx, else a filter in a
+ *                            clsact qdisc that we create and remove)
+ *   socket filter            IFNAME (a raw packet socket bound to it,
+ *                            carrying the filter, kept with the object)
+ *   uprobe, uretprobe        PATH:FUNC, PATH:FUNC+OFFSET or PATH:OFFSET
+ *   kprobe, kretprobe        FUNC or FUNC+OFFSET
+ *   tracepoint               CATEGORY:NAME or CATEGORY/NAME
+ *   raw tracepoint           NAME
+ * Every attachment is recorded with its object, so that closing the object
+ * (or the end of the run) undoes it. */
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <linux/magic.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#ifndef SO_ATTACH_BPF
+#define SO_ATTACH_BPF 50
+#endif
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+/* tcx attach types (Linux 6.6), newer than the installed UAPI headers */
+#define WB_BPF_TCX_INGRESS 46
+#define WB_BPF_TCX_EGRESS 47
+
+#define TRACEFS "/sys/kernel/tracing"
+
+static bool has_prefix(const char *s, const char *prefix)
+{
+    return !strncmp(s, prefix, strlen(prefix));
+}
+
+static int add_attachment(struct wb_object *o, struct wb_attachment a)
+{
+    struct wb_attachment *p = malloc(sizeof(*p));
+    if (!p)
+        return -ENOMEM;
+    *p = a;
+    p->next = o->attachments;
+    o->attachments = p;
+    return 0;
+}
+
+static int add_link(struct wb_object *o, struct bpf_link *link)
+{
+    int err = add_attachment(o, (struct wb_attachment){.kind = WB_LINK, .link = link, .fd = -1});
+    if (err)
+        bpf_link__destroy(link);
+    return err;
+}
+
+/* clsact qdiscs that we created, shared by our filters on one interface */
+static struct qdisc_ref {
+    int ifindex;
+    int refs;
+    struct qdisc_ref *next;
+} *qdiscs;
+
+static void detach_one(struct wb_attachment *a)
+{
+    switch (a->kind) {
+    case WB_LINK:
+        bpf_link__destroy(a->link);
+        break;
+    case WB_LINK_FD:
+    case WB_SOCKET:
+        close(a->fd);
+        break;
+    case WB_TC_FILTER: {
+        LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = a->ifindex, .attach_point = a->tc_point);
+        LIBBPF_OPTS(bpf_tc_opts, opts, .handle = a->tc_handle, .priority = a->tc_priority);
+        bpf_tc_detach(&hook, &opts);
+        for (struct qdisc_ref **q = &qdiscs; *q; q = &(*q)->next) {
+            if ((*q)->ifindex != a->ifindex)
+                continue;
+            if (--(*q)->refs == 0) {
+                struct qdisc_ref *dead = *q;
+                *q = dead->next;
+                free(dead);
+                hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS; /* the qdisc itself */
+                bpf_tc_hook_destroy(&hook);
+            }
+            break;
+        }
+        break;
+    }
+    }
+}
+
+void wb_detach_all(struct wb_object *o)
+{
+    while (o->attachments) {
+        struct wb_attachment *a = o->attachments;
+        o->attachments = a->next;
+        detach_one(a);
+        free(a);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Targets                                                             */
+/* ------------------------------------------------------------------ */
+
+static int ifindex_of(struct wb_instance *wi, const char *prog, const char *ifname, int *ifindex)
+{
+    if (strlen(ifname) >= IF_NAMESIZE || !(*ifindex = (int)if_nametoindex(ifname)))
+        return wb_fail(wi, -ENODEV, "attach: program '%s': no network interface '%s'", prog, ifname);
+    return 0;
+}
+
+static int attach_xdp(struct wb_instance *wi, struct wb_object *o, struct bpf_program *prog,
+                      const char *ifname)
+{
+    int ifindex, err;
+    if ((err = ifindex_of(wi, bpf_program__name(prog), ifname, &ifindex)))
+        return err;
+    struct bpf_link *link = bpf_program__attach_xdp(prog, ifindex);
+    if (!link)
+        return -errno;
+    return add_link(o, link);
+}
+
+static int attach_cgroup(struct wb_instance *wi, struct wb_object *o, struct bpf_program *prog,
+                         const char *path)
+{
+    int cg = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (cg < 0)
+        return wb_fail(wi, -errno, "attach: program '%s': cannot open cgroup directory '%s': %s",
+                       bpf_program__name(prog), path, strerror(errno));
+    struct statfs st;
+    if (fstatfs(cg, &st) || st.f_type != CGROUP2_SUPER_MAGIC) {
+        close(cg);
+        return wb_fail(wi, -EINVAL,
+                       "attach: program '%s': '%s' is not a cgroup v2 directory "
+                       "(mount cgroup2 somewhere and give a directory in it)",
+                       bpf_program__name(prog), path);
+    }
+    struct bpf_link *link = bpf_program__attach_cgroup(prog, cg);
+    int err = link ? 0 : -errno;
+    close(cg);
+    return err ? err : add_link(o, link);
+}
+
+static int attach_tc(struct wb_instance *wi, struct wb_object *o, struct bpf_program *prog,
+                     const char *target)
+{
+    const char *colon = strrchr(target, ':');
+    const char *name = bpf_program__name(prog);
+    bool ingress;
+    if (colon && !strcmp(colon + 1, "ingress"))
+        ingress = true;
+    else if (colon && !strcmp(colon + 1, "egress"))
+        ingress = false;
+    else
+        return wb_fail(wi, -EINVAL, "attach: tc program '%s' needs IFNAME:ingress or IFNAME:egress, "
+                                    "not '%s'", name, target);
+    char ifname[IF_NAMESIZE];
+    if ((size_t)(colon - target) >= sizeof(ifname))
+        return wb_fail(wi, -ENODEV, "attach: program '%s': no network interface '%.*s'", name,
+                       (int)(colon - target), target);
+    snprintf(ifname, sizeof(ifname), "%.*s", (int)(colon - target), target);
+    int ifindex, err;
+    if ((err = ifindex_of(wi, name, ifname, &ifindex)))
+        return err;
+    int prog_fd = bpf_program__fd(prog);
+
+    /* tcx: a link, gone with its fd even if the runtime is killed */
+    const char *mode = getenv("WASM_BPF_TC_MODE");
+    if (!mode || strcmp(mode, "clsact")) {
+        int fd = bpf_link_create(prog_fd, ifindex, ingress ? WB_BPF_TCX_INGRESS : WB_BPF_TCX_EGRESS,
+                                 NULL);
+        if (fd >= 0) {
+            err = add_attachment(o, (struct wb_attachment){.kind = WB_LINK_FD, .fd = fd});
+            if (err)
+                close(fd);
+            return err;
+        }
+        if (fd != -EINVAL && fd != -EOPNOTSUPP)
+            return fd;
+        /* an older kernel: fall back to clsact */
+    }
+
+    LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+                .attach_point = ingress ? BPF_TC_INGRESS : BPF_TC_EGRESS);
+    struct qdisc_ref *q = NULL;
+    err = bpf_tc_hook_create(&hook);
+    if (err && err != -EEXIST)
+        return err;
+    if (!err) {
+        q = calloc(1, sizeof(*q));
+        if (!q) {
+            hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+            bpf_tc_hook_destroy(&hook);
+            return -ENOMEM;
+        }
+        q->ifindex = ifindex;
+        q->next = qdiscs;
+        qdiscs = q;
+    }
+    LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = prog_fd);
+    err = bpf_tc_attach(&hook, &opts);
+    if (!err) {
+        for (struct qdisc_ref *r = qdiscs; r; r = r->next)
+            if (r->ifindex == ifindex)
+                r->refs++;
+        struct wb_attachment a = {
+            .kind = WB_TC_FILTER, .fd = -1, .ifindex = ifindex, .tc_point = hook.attach_point,
+            .tc_handle = opts.handle, .tc_priority = opts.priority,
+        };
+        if (!(err = add_attachment(o, a)))
+            return 0;
+        detach_one(&a);
+        return err;
+    }
+    if (q) {
+        qdiscs = q->next;
+        free(q);
+        hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+        bpf_tc_hook_destroy(&hook);
+    }
+    return err;
+}
+
+static int attach_socket(struct wb_instance *wi, struct wb_object *o, struct bpf_program *prog,
+                         const char *ifname)
+{
+    int ifindex, err;
+    if ((err = ifindex_of(wi, bpf_program__name(prog), ifname, &ifindex)))
+        return err;
+    /* protocol 0: no packet arrives before bind(), when the filter is in place */
+    int s = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (s < 0)
+        return -errno;
+    int prog_fd = bpf_program__fd(prog);
+    struct sockaddr_ll sll = {
+        .sll_family = AF_PACKET,
+        .sll_protocol = htons(ETH_P_ALL),
+        .sll_ifindex = ifindex,
+    };
+    if (setsockopt(s, SOL_SOCKET, SO_ATTACH_BPF, &prog_fd, sizeof(prog_fd)) ||
+        bind(s, (struct sockaddr *)&sll, sizeof(sll))) {
+        err = -errno;
+        close(s);
+        return err;
+    }
+    if ((err = add_attachment(o, (struct wb_attachment){.kind = WB_SOCKET, .fd = s})))
+        close(s);
+    return err;
+}
+
+/* "FUNC+OFFSET" -> FUNC (in buf) and OFFSET; a bare number -> offset only */
+static int split_func(const char *spec, char *func, size_t size, size_t *offset)
+{
+    char *end;
+    *offset = 0;
+    func[0] = '\0';
+    if (isdigit((unsigned char)spec[0])) {
+        errno = 0;
+        unsigned long long v = strtoull(spec, &end, 0);
+        if (errno || *end)
+            return -EINVAL;
+        *offset = (size_t)v;
+        return 0;
+    }
+    const char *plus = strchr(spec, '+');
+    size_t n = plus ? (size_t)(plus - spec) : strlen(spec);
+    if (!n || n >= size)
+        return -EINVAL;
+    snprintf(func, size, "%.*s", (int)n, spec);
+    if (plus) {
+        errno = 0;
+        unsigned long long v = strtoull(plus + 1, &end, 0);
+        if (errno || *end || end == plus + 1)
+            return -EINVAL;
+        *offset = (size_t)v;
+    }
+    return 0;
+}
+
+static int attach_uprobe(struct wb_instance *wi, struct wb_object *o, struct bpf_program *prog,
+                         const char *target, bool retprobe)
+{
+    const char *colon = strrchr(target, ':');
+    char path[4096], func[512];
+    size_t offset;
+    if (!colon || colon == target || (size_t)(colon - target) >= sizeof(path) ||
+        split_func(colon + 1, func, sizeof(func), &offset))
+        return wb_fail(wi, -EINVAL, "attach: uprobe '%s' needs PATH:FUNC, PATH:FUNC+OFFSET or "
+                                    "PATH:OFFSET, not '%s'", bpf_program__name(prog), target);
+    snprintf(path, sizeof(path), "%.*s", (int)(colon - target), target);
+    if (access(path, R_OK))
+        return wb_fail(wi, -errno, "attach: uprobe '%s': cannot read '%s': %s",
+                       bpf_program__name(prog), path, strerror(errno));
+    LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = retprobe, .func_name = func[0] ? func : NULL);
+    struct bpf_link *link = bpf_program__attach_uprobe_opts(prog, -1, path, offset, &opts);
+    if (!link)
+        return -errno;
+    return add_link(o, link);
+}
+
+static int attach_kprobe(struct wb_instance *wi, struct wb_object *o, struct bpf_program *prog,
+                         const char *target, bool retprobe)
+{
+    char func[512];
+    size_t offset;
+    if (split_func(target, func, sizeof(func), &offset) || !func[0])
+        return wb_fail(wi, -EINVAL, "attach: kprobe '%s' needs FUNC or FUNC+OFFSET, not '%s'",
+                       bpf_program__name(prog), target);
+    LIBBPF_OPTS(bpf_kprobe_opts, opts, .retprobe = retprobe, .offset = offset);
+    struct bpf_link *link = bpf_program__attach_kprobe_opts(prog, func, &opts);
+    if (!link)
+        return -errno;
+    return add_link(o, link);
+}
+
+static int attach_tracepoint(struct wb_instance *wi, struct wb_object *o, struct bpf_program *prog,
+                             const char *target)
+{
+    char category[256];
+    const char *sep = strpbrk(target, ":/");
+    if (!sep || sep == target || !sep[1] || (size_t)(sep - target) >= sizeof(category))
+        return wb_fail(wi, -EINVAL, "attach: tracepoint '%s' needs CATEGORY:NAME, not '%s'",
+                       bpf_program__name(prog), target);
+    snprintf(category, sizeof(category), "%.*s", (int)(sep - target), target);
+    struct bpf_link *link = bpf_program__attach_tracepoint(prog, category, sep + 1);
+    if (!link)
+        return -errno;
+    return add_link(o, link);
+}
+
+/* Tracepoints are found through tracefs, which a fresh system may not
+ * have mounted. */
+static int ensure_tracefs(struct wb_instance *wi)
+{
+    wasm_bpf_host *host = wi->host;
+    if (host->tracefs_checked)
+        return 0;
+    if (!access(TRACEFS "/events", F_OK) || !access("/sys/kernel/debug/tracing/events", F_OK)) {
+        host->tracefs_checked = true;
+        return 0;
+    }
+    if (geteuid() != 0)
+        return wb_fail(wi, -ENOENT,
+                       "attach: tracefs is not mounted at " TRACEFS " (as root: mount -t tracefs "
+                       "tracefs " TRACEFS ")");
+    if (mount("tracefs", TRACEFS, "tracefs", 0, NULL))
+        return wb_fail(wi, -errno, "attach: tracefs is not mounted at " TRACEFS
+                                   " and mounting it failed: %s", strerror(errno));
+    if (host->verbose)
+        fprintf(stderr, "wasm-bpf: mounted tracefs at " TRACEFS "\n");
+    host->tracefs_checked = true;
+    return 0;
+}
+
+/* What a program of this type wants as target, for messages. */
+static const char *target_hint(enum bpf_prog_type type)
+{
+    switch (type) {
+    case BPF_PROG_TYPE_XDP:
+    case BPF_PROG_TYPE_SOCKET_FILTER:
+        return "a network interface name";
+    case BPF_PROG_TYPE_SCHED_CLS:
+        return "IFNAME:ingress or IFNAME:egress";
+    case BPF_PROG_TYPE_SOCK_OPS:
+    case BPF_PROG_TYPE_CGROUP_SKB:
+    case BPF_PROG_TYPE_CGROUP_SOCK:
+    case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
+    case BPF_PROG_TYPE_CGROUP_DEVICE:
+    case BPF_PROG_TYPE_CGROUP_SYSCTL:
+    case BPF_PROG_TYPE_CGROUP_SOCKOPT:
+        return "a cgroup v2 directory";
+    case BPF_PROG_TYPE_KPROBE:
+        return "PATH:FUNC for a uprobe, FUNC for a kprobe";
+    case BPF_PROG_TYPE_TRACEPOINT:
+        return "CATEGORY:NAME";
+    case BPF_PROG_TYPE_RAW_TRACEPOINT:
+        return "a tracepoint name";
+    default:
+        return NULL;
+    }
+}
+
+static bool is_cgroup_type(enum bpf_prog_type type)
+{
+    switch (type) {
+    case BPF_PROG_TYPE_SOCK_OPS:
+    case BPF_PROG_TYPE_CGROUP_SKB:
+    case BPF_PROG_TYPE_CGROUP_SOCK:
+    case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
+    case BPF_PROG_TYPE_CGROUP_DEVICE:
+    case BPF_PROG_TYPE_CGROUP_SYSCTL:
+    case BPF_PROG_TYPE_CGROUP_SOCKOPT:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static int attach_to_target(struct wb_instance *wi, struct wb_object *o, struct bpf_program *prog,
+                            const char *target)
+{
+    enum bpf_prog_type type = bpf_program__type(prog);
+    const char *sec = bpf_program__section_name(prog);
+    int err;
+
+    if (is_cgroup_type(type))
+        return attach_cgroup(wi, o, prog, target);
+    switch (type) {
+    case BPF_PROG_TYPE_XDP:
+        return attach_xdp(wi, o, prog, target);
+    case BPF_PROG_TYPE_SCHED_CLS:
+        return attach_tc(wi, o, prog, target);
+    case BPF_PROG_TYPE_SOCKET_FILTER:
+        return attach_socket(wi, o, prog, target);
+    case BPF_PROG_TYPE_KPROBE:
+        if (has_prefix(sec, "uprobe") || has_prefix(sec, "uretprobe"))
+            return attach_uprobe(wi, o, prog, target, has_prefix(sec, "uretprobe"));
+        if (has_prefix(sec, "usdt"))
+            break;
+        return attach_kprobe(wi, o, prog, target, has_prefix(sec, "kretprobe"));
+    case BPF_PROG_TYPE_TRACEPOINT:
+        if ((err = ensure_tracefs(wi)))
+            return err;
+        return attach_tracepoint(wi, o, prog, target);
+    case BPF_PROG_TYPE_RAW_TRACEPOINT:
+    case BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE: {
+        struct bpf_link *link = bpf_program__attach_raw_tracepoint(prog, target);
+        return link ? add_link(o, link) : -errno;
+    }
+    default:
+        break;
+    }
+    const char *type_name = libbpf_bpf_prog_type_str(type);
+    return wb_fail(wi, -EINVAL, "attach: program '%s' (SEC(\"%s\"), type %s) takes no attach target; "
+                                "'%s' given",
+                   bpf_program__name(prog), sec, type_name ? type_name : "?", target);
+}
+
+static int attach_auto(struct wb_instance *wi, struct wb_object *o, struct bpf_program *prog)
+{
+    int err;
+    if (bpf_program__type(prog) == BPF_PROG_TYPE_TRACEPOINT && (err = ensure_tracefs(wi)))
+        return err;
+    struct bpf_link *link = bpf_program__attach(prog);
+    if (!link) {
+        err = -errno;
+        const char *hint = target_hint(bpf_program__type(prog));
+        if ((err == -EOPNOTSUPP || err == -ESRCH) && hint)
+            return wb_fail(wi, err, "attach: program '%s' cannot be attached by its section name "
+                                    "SEC(\"%s\"): give a target (%s)",
+                           bpf_program__name(prog), bpf_program__section_name(prog), hint);
+        return err;
+    }
+    return add_link(o, link);
+}
+
+int wb_attach(struct wb_instance *wi, struct wb_object *o, const char *name, const char *target)
+{
+    wasm_bpf_host *host = wi->host;
+    struct bpf_program *prog = bpf_object__find_program_by_name(o->obj, name);
+    if (!prog)
+        return wb_fail(wi, -ENOENT, "attach: object '%s' has no program '%s'", o->name, name);
+    if (bpf_program__fd(prog) < 0)
+        return wb_fail(wi, -ENOENT, "attach: program '%s' was not loaded", name);
+
+    const char *what = target ? target : bpf_program__section_name(prog);
+    if (!wb_target_allowed(host, what)) {
+        wb_fail(wi, -EPERM, "attach: attaching program '%s' to '%s' is not allowed by the policy "
+                            "(--allow-attach)", name, what);
+        fprintf(stderr, "wasm-bpf: %s\n", wi->last_error);
+        return -EPERM;
+    }
+
+    wb_log_begin(host);
+    int last = wi->last_errno;
+    wi->last_errno = 0;
+    int err = target ? attach_to_target(wi, o, prog, target) : attach_auto(wi, o, prog);
+    wb_log_end();
+    if (err >= 0) {
+        wi->last_errno = last;
+        return 0;
+    }
+    /* a failure: name the program, the target and the errno, then the
+     * details (ours, or libbpf's) */
+    fprintf(stderr, "wasm-bpf: cannot attach program '%s' to '%s': %s\n", name, what,
+            strerror(-err));
+    if (wi->last_errno) {
+        fprintf(stderr, "  %s\n", wi->last_error);
+    } else {
+        const char *why = wb_log_reason();
+        wb_fail(wi, err, "attach: cannot attach program '%s' to '%s': %s%s%s%s", name, what,
+                strerror(-err), *why ? " (" : "", why, *why ? ")" : "");
+    }
+    wb_log_print();
+    return err;
+}

@@ -1,0 +1,143 @@
+/* internal.h: state shared by the files of the BPF host interface. */
+#ifndef WASM_BPF_INTERNAL_H
+#define WASM_BPF_INTERNAL_H
+
+#include <bpf/libbpf.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "wasm_bpf_host.h"
+#include "wasm_engine.h"
+
+struct wb_object;
+
+/* Something the kernel keeps attached until we undo it. */
+enum wb_attach_kind {
+    WB_LINK,        /* a libbpf link (tracepoints, xdp, cgroup, uprobes ...) */
+    WB_LINK_FD,     /* a raw BPF link fd (tcx) */
+    WB_SOCKET,      /* a raw packet socket carrying a socket filter */
+    WB_TC_FILTER,   /* a tc filter in a clsact qdisc */
+};
+
+struct wb_attachment {
+    enum wb_attach_kind kind;
+    struct bpf_link *link;
+    int fd;
+    int ifindex;               /* WB_TC_FILTER */
+    int tc_point;              /* BPF_TC_INGRESS / BPF_TC_EGRESS */
+    uint32_t tc_handle, tc_priority;
+    bool tc_created_qdisc;     /* we created clsact: remove it with the last filter */
+    struct wb_attachment *next;
+};
+
+/* A ring buffer or perf event array of an object, created by the first poll
+ * of its fd. */
+struct wb_pending;
+struct wb_buffer {
+    int map_fd;
+    bool perf;                 /* perf event array (else ring buffer) */
+    struct ring_buffer *ring;
+    struct perf_buffer *perf_buf;
+    int epoll_fd;              /* the buffer's fd + the runtime's interrupt fd */
+    int interrupt_fd;          /* registered in epoll_fd, or -1 */
+    bool busy;                 /* a poll of it is delivering records */
+    struct wb_pending *pending_head, *pending_tail; /* perf records left by a stopped poll */
+    unsigned long long lost;   /* perf samples the kernel dropped */
+    struct wb_buffer *next;
+};
+
+struct wb_instance;
+
+struct wb_object {
+    uint64_t handle;
+    struct wb_instance *owner;
+    struct bpf_object *obj;
+    char name[64];
+    void *elf;                 /* our copy of the guest's bytes (libbpf may refer to them) */
+    struct wb_attachment *attachments;
+    struct wb_buffer *buffers;
+    int busy;                  /* polls of this object in progress */
+    bool closed;               /* closed by the guest while busy: freed when idle */
+    struct wb_object *next;
+};
+
+/* What the host knows of one guest instance. */
+struct wb_instance {
+    wasm_instance *inst;
+    struct wasm_bpf_host *host;
+    uint64_t next_handle;
+    struct wb_object *objects;
+    int last_errno;            /* negative; 0 if nothing failed */
+    char last_error[512];      /* "" after a failed map operation: see below */
+    int map_error_cmd, map_error_fd;
+    struct wb_instance *next;
+};
+
+/* One map fd of some guest object: what map_operate needs without asking
+ * the kernel (the original runtime did, on every call). */
+struct wb_map_fd {
+    struct wb_object *object;  /* NULL: not a guest map */
+    uint32_t type;
+    uint32_t key_size;
+    uint32_t value_size;       /* for per-CPU maps: round_up(size, 8) * possible CPUs */
+};
+
+struct wasm_bpf_host {
+    bool verbose;
+    char **prog_types;
+    size_t n_prog_types;
+    char **attach_targets;
+    size_t n_attach_targets;
+    struct wb_instance *instances;
+    struct wb_instance *last;  /* the one that called last */
+    struct wb_map_fd *fds;     /* indexed by fd */
+    int nfds;
+    bool tracefs_checked;
+};
+
+/* host.c */
+struct wb_instance *wb_instance_of(wasm_bpf_host *host, wasm_instance *inst);
+int wb_fail(struct wb_instance *wi, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+struct wb_object *wb_object_lookup(struct wb_instance *wi, uint64_t handle);
+void wb_object_destroy(struct wb_object *o);
+
+/* load.c */
+uint64_t wb_load(struct wb_instance *wi, const void *bytes, size_t len);
+/* the bytes the kernel reads or writes for one value (per-CPU maps: all CPUs) */
+uint32_t wb_value_size(const struct bpf_map *map);
+
+/* attach.c */
+int wb_attach(struct wb_instance *wi, struct wb_object *o, const char *prog_name, const char *target);
+void wb_detach_all(struct wb_object *o);
+
+/* buffer.c */
+wasm_status wb_poll(struct wb_instance *wi, struct wb_object *o, int fd, uint32_t cb, uint32_t ctx,
+                    uint32_t data, uint32_t max, int timeout_ms, int32_t *result);
+void wb_buffers_prepare(struct wb_instance *wi, struct wb_object *o);
+void wb_buffers_free(struct wb_object *o);
+
+/* maps.c */
+int wb_map_fds_add(wasm_bpf_host *host, struct wb_object *o);
+void wb_map_fds_remove(wasm_bpf_host *host, struct wb_object *o);
+int wb_map_operate(struct wb_instance *wi, int fd, int cmd, uint32_t key, uint32_t value,
+                   uint32_t next_key, uint64_t flags);
+
+/* log.c: libbpf's messages */
+void wb_log_begin(wasm_bpf_host *host);       /* capture libbpf's output from now */
+void wb_log_end(void);                        /* stop capturing; work out the reason */
+const char *wb_log_reason(void);              /* libbpf's first warning (+ verifier's), or "" */
+void wb_log_print(void);                      /* what was captured, to stderr (not if verbose) */
+void wb_log_init(void);                       /* route libbpf's output through us */
+
+/* errno.c: a negative Linux errno as the guest's (WASI) errno; >= 0 unchanged */
+int wb_guest_errno(int err);
+/* libbpf's LIBBPF_ERRNO__* codes as the nearest errno; others unchanged */
+int wb_errno_from_libbpf(int err);
+/* the text of an errno or a libbpf error code */
+const char *wb_strerror(int err);
+
+/* policy checks (host.c) */
+bool wb_prog_type_allowed(const wasm_bpf_host *host, const char *type);
+bool wb_target_allowed(const wasm_bpf_host *host, const char *target);
+
+#endif

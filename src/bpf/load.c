@@ -1,0 +1,182 @@
+/* load.c: wasm_load_bpf_object: open the guest's BPF ELF object with
+ * libbpf, check it against the policy, load it into the kernel.
+ *
+ * The object gets a name so that its global-data maps get libbpf's usual
+ * names ("bootstra.rodata"), the ones a guest skeleton uses.  The guest's
+ * load call carries no name, so it is the one bpftool would have given:
+ * the source file "bootstrap.bpf.c" named in the object's BTF line
+ * information gives "bootstrap_bpf", the name `gen skeleton` derives from
+ * "bootstrap.bpf.o". */
+#include <ctype.h>
+#include <errno.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <linux/btf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define DEFAULT_OBJECT_NAME "wasm_bpf"
+
+/* The name of the object's first C source file in its .BTF strings, as a
+ * C identifier without ".c": "/src/bootstrap.bpf.c" -> "bootstrap_bpf". */
+static void object_name(const void *bytes, size_t len, char *name, size_t size)
+{
+    snprintf(name, size, "%s", DEFAULT_OBJECT_NAME);
+    if (elf_version(EV_CURRENT) == EV_NONE)
+        return;
+    Elf *elf = elf_memory((char *)bytes, len);
+    if (!elf)
+        return;
+    size_t shstrndx;
+    Elf_Scn *scn = NULL;
+    if (elf_getshdrstrndx(elf, &shstrndx))
+        goto out;
+    while ((scn = elf_nextscn(elf, scn))) {
+        GElf_Shdr sh;
+        const char *sname;
+        if (!gelf_getshdr(scn, &sh) || !(sname = elf_strptr(elf, shstrndx, sh.sh_name)) ||
+            strcmp(sname, ".BTF"))
+            continue;
+        Elf_Data *d = elf_getdata(scn, NULL);
+        if (!d || !d->d_buf || d->d_size < sizeof(struct btf_header))
+            break;
+        struct btf_header hdr;
+        memcpy(&hdr, d->d_buf, sizeof(hdr));
+        if (hdr.magic != BTF_MAGIC || hdr.hdr_len > d->d_size ||
+            (uint64_t)hdr.hdr_len + hdr.str_off + hdr.str_len > d->d_size)
+            break;
+        const char *strs = (const char *)d->d_buf + hdr.hdr_len + hdr.str_off;
+        for (uint32_t at = 0; at < hdr.str_len;) {
+            const char *s = strs + at;
+            size_t n = strnlen(s, hdr.str_len - at);
+            if (n > 2 && n < 4096 && !strcmp(s + n - 2, ".c")) {
+                const char *base = strrchr(s, '/');
+                base = base ? base + 1 : s;
+                snprintf(name, size, "%.*s", (int)(s + n - 2 - base), base);
+                for (char *p = name; *p; p++)
+                    if (!isalnum((unsigned char)*p) && *p != '_')
+                        *p = '_';
+                if (!name[0])
+                    snprintf(name, size, "%s", DEFAULT_OBJECT_NAME);
+                goto out;
+            }
+            at += (uint32_t)n + 1;
+        }
+        break;
+    }
+out:
+    elf_end(elf);
+}
+
+static bool percpu_map(enum bpf_map_type type)
+{
+    return type == BPF_MAP_TYPE_PERCPU_HASH || type == BPF_MAP_TYPE_PERCPU_ARRAY ||
+           type == BPF_MAP_TYPE_LRU_PERCPU_HASH || type == BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE;
+}
+
+/* The policy's program types: every program the object would load. */
+static int check_policy(struct wb_instance *wi, struct wb_object *o)
+{
+    struct bpf_program *prog;
+    bpf_object__for_each_program(prog, o->obj) {
+        if (!bpf_program__autoload(prog))
+            continue;
+        const char *type = libbpf_bpf_prog_type_str(bpf_program__type(prog));
+        if (!type)
+            type = "unknown";
+        if (!wb_prog_type_allowed(wi->host, type))
+            return wb_fail(wi, -EPERM,
+                           "load: program '%s' of object '%s' has type '%s', which the policy "
+                           "does not allow (--allow-prog-type)",
+                           bpf_program__name(prog), o->name, type);
+    }
+    return 0;
+}
+
+uint64_t wb_load(struct wb_instance *wi, const void *bytes, size_t len)
+{
+    wasm_bpf_host *host = wi->host;
+    struct wb_object *o = calloc(1, sizeof(*o));
+    if (!o) {
+        wb_fail(wi, -ENOMEM, "load: out of memory");
+        return 0;
+    }
+    o->owner = wi;
+    /* our own copy: the guest's memory may move when it grows */
+    o->elf = malloc(len);
+    if (!o->elf) {
+        free(o);
+        wb_fail(wi, -ENOMEM, "load: out of memory for a %zu-byte object", len);
+        return 0;
+    }
+    memcpy(o->elf, bytes, len);
+    object_name(o->elf, len, o->name, sizeof(o->name));
+
+    int err;
+    wb_log_begin(host);
+    LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = o->name);
+    o->obj = bpf_object__open_mem(o->elf, len, &opts);
+    if (!o->obj) {
+        err = -errno;
+        wb_log_end();
+        fprintf(stderr, "wasm-bpf: cannot open the guest's BPF object: %s\n", wb_strerror(err));
+        wb_log_print();
+        wb_fail(wi, wb_errno_from_libbpf(err), "load: cannot open the BPF object: %s%s%s",
+                wb_strerror(err), *wb_log_reason() ? ": " : "", wb_log_reason());
+        goto fail;
+    }
+    if ((err = check_policy(wi, o))) {
+        wb_log_end();
+        fprintf(stderr, "wasm-bpf: %s\n", wi->last_error);
+        goto fail;
+    }
+    err = bpf_object__load(o->obj);
+    if (err) {
+        err = err < 0 ? err : -err;
+        wb_log_end();
+        fprintf(stderr, "wasm-bpf: cannot load BPF object '%s': %s\n", o->name, wb_strerror(err));
+        wb_log_print();
+        const char *why = wb_log_reason();
+        if (*why)
+            wb_fail(wi, wb_errno_from_libbpf(err), "load: cannot load BPF object '%s': %s (%s)",
+                    o->name, wb_strerror(err), why);
+        else
+            wb_fail(wi, wb_errno_from_libbpf(err), "load: cannot load BPF object '%s': %s", o->name,
+                    wb_strerror(err));
+        if (!host->verbose)
+            fprintf(stderr, "  (run with --verbose for libbpf's whole log)\n");
+        goto fail;
+    }
+    wb_log_end();
+
+    if ((err = wb_map_fds_add(host, o))) {
+        wb_fail(wi, err, "load: out of memory");
+        goto fail;
+    }
+    wb_buffers_prepare(wi, o);
+    o->handle = ++wi->next_handle;
+    o->next = wi->objects;
+    wi->objects = o;
+    return o->handle;
+
+fail:
+    bpf_object__close(o->obj);
+    free(o->elf);
+    free(o);
+    return 0;
+}
+
+uint32_t wb_value_size(const struct bpf_map *map)
+{
+    uint32_t size = bpf_map__value_size(map);
+    if (percpu_map(bpf_map__type(map))) {
+        int ncpus = libbpf_num_possible_cpus();
+        if (ncpus < 1)
+            ncpus = 1;
+        size = ((size + 7) & ~7u) * (uint32_t)ncpus;
+    }
+    return size;
+}

@@ -1,0 +1,60 @@
+/* libs.c: libcurl and libcrypto, opened on first use.
+ *
+ * Linking them would cost every start of wasm-bpf about 15 ms: libcurl
+ * brings 28 shared libraries, libcrypto is large, and the dynamic loader
+ * maps and relocates them all before main.  Only registry and store
+ * operations need them, so the OCI entry points call oci_libs_load() first
+ * and oci_internal.h turns the library's function names into calls
+ * through the table filled here. */
+#include <dlfcn.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "oci_internal.h"
+
+struct oci_libs oci_libs;
+
+/* The SONAMEs of Debian's libcurl4 (OpenSSL flavour) and libssl3. */
+#define LIBCURL "libcurl.so.4"
+#define LIBCRYPTO "libcrypto.so.3"
+
+static bool loaded;
+
+static int open_lib(const char *name, void **handle)
+{
+    *handle = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+    if (!*handle) {
+        const char *why = dlerror();
+        oci_fail("cannot load %s: %s", name, why ? why : "not found");
+        oci_set_hint("registry operations need the packages libcurl4 and libssl3 "
+                     "(scripts/install-deps.sh installs them)");
+        return -1;
+    }
+    return 0;
+}
+
+static int bind_symbol(void *handle, const char *lib, const char *name, void **slot)
+{
+    dlerror();
+    *slot = dlsym(handle, name);
+    if (!*slot)
+        return oci_fail("%s has no %s", lib, name);
+    return 0;
+}
+
+int oci_libs_load(void)
+{
+    if (loaded)
+        return 0;
+    void *curl, *crypto;
+    if (open_lib(LIBCURL, &curl) || open_lib(LIBCRYPTO, &crypto))
+        return -1;
+    /* name, slot: one line per function of oci_libs */
+#define BIND(handle, lib, fn) \
+    if (bind_symbol(handle, lib, #fn, (void **)&oci_libs.p_##fn)) return -1;
+    OCI_CURL_FUNCTIONS(BIND, curl, LIBCURL)
+    OCI_CRYPTO_FUNCTIONS(BIND, crypto, LIBCRYPTO)
+#undef BIND
+    loaded = true;
+    return 0;
+}
