@@ -138,6 +138,10 @@ struct oci_module {
  *     oci_module_release(&m);
  */
 int oci_resolve_module(const char *what, const struct oci_run_options *o, struct oci_module *out);
+/* Does WHAT name a local file by the rules above (it exists, or can only be
+ * a path)?  Then oci_resolve_module would return it as is, or fail with
+ * "No such file"; a caller can read it directly. */
+bool oci_is_local_path(const char *what);
 void oci_module_release(struct oci_module *m);
 
 /* ---- push / pull -------------------------------------------------------- */

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "oci.h"
 #include "wasi.h"
 #include "wasm_bpf_host.h"
 #include "wasm_engine.h"
@@ -39,6 +40,7 @@
  * the README). */
 enum {
     EXIT_RUN_BAD_EXIT_CODE = 1,   /* the guest exited with a code above 255 */
+    EXIT_RUN_FETCH = 125,         /* a URL or registry reference could not be fetched */
     EXIT_RUN_BAD_MODULE = 126,    /* cannot be read, decoded, validated, linked, instantiated */
     EXIT_RUN_NO_MODULE = 127,     /* the module file does not exist */
     EXIT_RUN_SIGNAL_BASE = 128,   /* + signal number: 129 HUP, 130 INT, 141 PIPE, 143 TERM */
@@ -66,7 +68,7 @@ struct run_options {
     size_t n_allow_prog_types;
     const char **allow_attach;      /* --allow-attach, NULL: any */
     size_t n_allow_attach;
-    /* OCI options (--pull, --store, --insecure, --plain-http) go here. */
+    struct oci_run_options oci;     /* --pull, --store, --insecure, --plain-http ... */
 };
 
 static void run_usage(FILE *out)
@@ -77,6 +79,9 @@ static void run_usage(FILE *out)
             "\n"
             "Run a WebAssembly module (a WASI command).  Everything after MODULE goes to\n"
             "the guest unchanged, dashes included; the guest's argv[0] is MODULE as typed.\n"
+            "MODULE is a file, an http(s):// URL of a .wasm file, or an OCI reference\n"
+            "(registry/repository[:tag|@digest], as docker's, also with an https:// or\n"
+            "http:// in front as ecli users type), pulled into the local store.\n"
             "\n"
             "Options:\n"
             "  --dir HOST[::GUEST]  let the guest use host directory HOST, under the name\n"
@@ -98,11 +103,16 @@ static void run_usage(FILE *out)
             "  -h, --help           show this help\n"
             "  -V, --version        show the version\n"
             "\n"
+            "Modules from registries and URLs:\n");
+    oci_print_run_option_help(out);
+    fprintf(out,
+            "\n"
             "The guest sees no files and no environment unless given them.\n"
             "\n"
             "Exit status:\n"
             "  0-255  the guest's exit code (1 if it exited with a code above 255)\n"
             "  2      bad options, or a --dir that cannot be opened\n"
+            "  125    a URL or registry reference could not be fetched\n"
             "  126    the module cannot be read, decoded, validated, linked or instantiated\n"
             "  127    the module file does not exist\n"
             "  134    the guest trapped (the message names the function)\n"
@@ -287,10 +297,12 @@ static int parse_options(int argc, char **argv, struct run_options *o)
             printf("wasm-bpf %s\n", WASM_BPF_VERSION);
             return 0;
         } else {
-            /* Options of the OCI client would be tried here (same contract:
-             * 1 consumed, 0 not its own, -1 bad), e.g.
-             *   r = oci_parse_run_option(argc, argv, &i, &o->oci);  */
-            return usage_error("unknown option '%s'", a);
+            /* the options of modules from registries and URLs */
+            r = oci_parse_run_option(argc, argv, &i, &o->oci);
+            if (r < 0)
+                return EXIT_USAGE;
+            if (r == 0)
+                return usage_error("unknown option '%s'", a);
         }
     }
     if (i >= argc) {
@@ -491,19 +503,30 @@ static double now_ms(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* MODULE as typed -> the local file to read.  Today a path.  The OCI
- * client plugs in here: a URL or registry reference (with --pull, --store,
- * --insecure, --plain-http) resolves to a file of the local store; the
- * guest's argv[0] stays what the user typed.  Returns NULL with an exit
- * status in *status after printing why. */
-static char *resolve_module(const struct run_options *o, int *status)
+/* MODULE as typed -> the local file to read: a path as it is, or what the
+ * OCI client made of a URL or registry reference (a file of the local store
+ * or a temporary download, released by the caller).  The guest's argv[0]
+ * stays what the user typed.  Returns -1 and *path, or an exit status after
+ * printing why. */
+static int resolve_module(const struct run_options *o, char **path, struct oci_module *fetched)
 {
-    char *path = strdup(o->module);
-    if (!path) {
-        fprintf(stderr, "wasm-bpf: out of memory\n");
-        *status = EXIT_RUN_BAD_MODULE;
+    memset(fetched, 0, sizeof *fetched);
+    *path = NULL;
+    if (oci_is_local_path(o->module)) {
+        *path = strdup(o->module);
+    } else {
+        if (oci_resolve_module(o->module, &o->oci, fetched) < 0) {
+            oci_print_error(NULL);
+            return EXIT_RUN_FETCH;
+        }
+        *path = strdup(fetched->path);
     }
-    return path;
+    if (!*path) {
+        fprintf(stderr, "wasm-bpf: out of memory\n");
+        oci_module_release(fetched);
+        return EXIT_RUN_BAD_MODULE;
+    }
+    return -1;
 }
 
 static int read_module(const char *path, uint8_t **bytes, size_t *len)
@@ -695,9 +718,12 @@ int cmd_run(int argc, char **argv)
 
     uint8_t *bytes = NULL;
     size_t len = 0;
-    char *path = resolve_module(&opt, &status);
-    if (path) {
+    char *path;
+    struct oci_module fetched;
+    status = resolve_module(&opt, &path, &fetched);
+    if (status < 0) {
         status = read_module(path, &bytes, &len);
+        oci_module_release(&fetched);   /* a temporary download is read: delete it */
         if (status == 0 && caught_signal) {
             status = EXIT_RUN_SIGNAL_BASE + caught_signal;
             free(bytes);

@@ -42,6 +42,12 @@ static bool looks_like_path(const char *s)
     return s[0] == '/' || str_starts_with(s, "./") || str_starts_with(s, "../") || str_ends_with(s, ".wasm");
 }
 
+bool oci_is_local_path(const char *what)
+{
+    struct stat st;
+    return !is_url(what) && (stat(what, &st) == 0 || looks_like_path(what));
+}
+
 /* Download a URL to a temporary file: redirects followed, retried. */
 static int download_url(const char *url_text, const struct oci_options *o, struct oci_module *out)
 {
