@@ -321,9 +321,19 @@ static wasm_instance *link_imports(inst_ctx *c, const wasm_linker *l, uint32_t *
         }
         }
         continue;
-    mismatch:
-        return inst_fail(c, WASM_INST_UNLINKABLE, "incompatible import type for %s.%s: expected %s",
-                         im->module, im->name, want);
+    mismatch: {
+            char have[256] = "";
+            if (im->kind == WASM_EXTERN_FUNC) {
+                func_type ht = e->func ? *e->func->type
+                                       : (func_type){e->np, e->nr, e->types, e->type_id};
+                functype_format(&ht, have, sizeof have);
+            } else {
+                snprintf(have, sizeof have, "a %s of another type or size", kind_name(e->kind));
+            }
+            return inst_fail(c, WASM_INST_UNLINKABLE,
+                             "incompatible import type for %s.%s: the module imports %s, the host provides %s",
+                             im->module, im->name, want, have);
+        }
     }
     *nhost = host;
     return inst;
