@@ -215,9 +215,9 @@ wasm_table *wasm_instance_table(const wasm_instance *inst);
 
 /* The host address of guest range [ptr, ptr+len) of the instance's memory 0,
  * or NULL if any byte of it lies outside the memory (or there is no memory).
- * len may be 0 (then ptr may equal the memory size).  The address is valid
- * until the guest runs again: memory.grow may happen in any call into the
- * guest, so re-derive it after every callback. */
+ * len may be 0 (then ptr may equal the memory size).  Memories grow in place
+ * and never shrink, so the address stays valid for the life of the
+ * instance, across calls into the guest and memory.grow. */
 void *wasm_mem(wasm_instance *inst, uint32_t ptr, uint32_t len);
 /* A NUL-terminated string starting at ptr whose length (without NUL) is at
  * most maxlen; NULL if it runs off memory or is longer.  *len may be NULL. */
@@ -244,8 +244,9 @@ const char *wasm_func_name(const wasm_func *f, char *buf, size_t buflen);
 
 /* Call f with args (its parameter count) and receive results (its result
  * count).  Re-entrant: a host function may call back into any instance of
- * the same runtime.  Returns WASM_OK or the trap; the runtime's stack is
- * left as it was before the call in either case. */
+ * the same runtime.  Returns WASM_OK or the trap (WASM_TRAP_INTERRUPTED at
+ * once if the runtime is interrupted); the runtime's stack is left as it
+ * was before the call in either case. */
 wasm_status wasm_call(wasm_runtime *rt, wasm_func *f, const wasm_value *args, wasm_value *results);
 
 uint32_t wasm_table_size(const wasm_table *t);

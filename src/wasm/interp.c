@@ -239,14 +239,16 @@ static inline uint64_t sat_i64_u(double d)
 #define FCMP64(NAME, OP) L_F64_##NAME: { S(0) = (uint32_t)(F64(1) OP F64(2)); NEXT(5); }
 #define UNOP(LABEL, EXPR) L_##LABEL: { uint64_t x = U64(1); (void)x; S(0) = (EXPR); NEXT(4); }
 
-static wasm_status run(wasm_runtime *rt, wasm_func *entry, uint64_t *fp, bool init_only)
+/* Runs `entry` (a Wasm function, args in fp[0..]); called with rt NULL
+ * once, by interp_init, to publish the handlers' addresses. */
+wasm_status interp_call(wasm_runtime *rt, wasm_func *entry, uint64_t *fp)
 {
     static const void *const labels[OP_COUNT] = {
 #define X(name) &&L_##name,
         WASM_OPS(X)
 #undef X
     };
-    if (init_only) {
+    if (unlikely(!rt)) {
         memcpy(interp_handlers, labels, sizeof labels);
         memcpy(exit_code, &labels[OP_EXIT], sizeof labels[0]);
         return WASM_OK;
@@ -262,7 +264,8 @@ static wasm_status run(wasm_runtime *rt, wasm_func *entry, uint64_t *fp, bool in
     call_frame *cf = rt->cf;
     const code_t *pc;
 
-    if (unlikely(cf + 1 >= frames_end || fp + fc->frame_slots > stack_end)) {
+    /* wasm_call checked the value stack */
+    if (unlikely(cf + 1 >= frames_end)) {
         pc = exit_code;
         TRAP(WASM_TRAP_STACK_EXHAUSTED);
     }
@@ -734,15 +737,10 @@ static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
 static void init_handlers(void)
 {
-    run(NULL, NULL, NULL, true);
+    interp_call(NULL, NULL, NULL);
 }
 
 void interp_init(void)
 {
     pthread_once(&init_once, init_handlers);
-}
-
-wasm_status interp_call(wasm_runtime *rt, wasm_func *f, uint64_t *fp)
-{
-    return run(rt, f, fp, false);
 }

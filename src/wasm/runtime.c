@@ -233,9 +233,18 @@ wasm_status wasm_call(wasm_runtime *rt, wasm_func *f, const wasm_value *args, wa
     uint64_t *fp = rt->sp;
     if (__builtin_expect(rt->host_depth >= LIMIT_HOST_REENTRY || fp + f->frame_need > rt->stack_end, 0))
         return stack_exhausted(rt);
+    if (__builtin_expect(rt->interrupt, 0))   /* entering the guest is a call too */
+        return wasm_trap_interrupted(f->inst);
     const func_type *t = f->type;
-    for (uint32_t i = 0; i < t->nparams; i++)
-        fp[i] = args[i].raw;
+    switch (t->nparams) {   /* callbacks take 3: no loop for the usual counts */
+    case 3: fp[2] = args[2].raw; /* fall through */
+    case 2: fp[1] = args[1].raw; /* fall through */
+    case 1: fp[0] = args[0].raw; /* fall through */
+    case 0: break;
+    default:
+        for (uint32_t i = 0; i < t->nparams; i++)
+            fp[i] = args[i].raw;
+    }
     call_frame *saved_cf = rt->cf;
     rt->host_depth++;
     wasm_status status;
@@ -248,9 +257,13 @@ wasm_status wasm_call(wasm_runtime *rt, wasm_func *f, const wasm_value *args, wa
     rt->host_depth--;
     rt->sp = fp;
     rt->cf = saved_cf;
-    if (__builtin_expect(status == WASM_OK, 1))
-        for (uint32_t i = 0; i < t->nresults; i++)
-            results[i].raw = fp[i];
+    if (__builtin_expect(status == WASM_OK, 1)) {
+        if (t->nresults == 1)
+            results[0].raw = fp[0];
+        else
+            for (uint32_t i = 0; i < t->nresults; i++)
+                results[i].raw = fp[i];
+    }
     return status;
 }
 

@@ -1,10 +1,11 @@
 /* mock_engine.c: just enough of the engine API (wasm_engine.h) to drive the
  * BPF host interface from C, without a WebAssembly engine.
  *
- * Guest memory is a heap block that mock_memory_grow() moves to a new
- * address (and poisons the old one), so a host that kept a stale pointer
- * across a callback reads garbage, or trips ASan.  Guest functions are C
- * functions with a signature string; wasm_call() calls them directly. */
+ * Guest memory grows in place and never moves, as the engine promises
+ * (wasm_mem: the address stays valid for the life of the instance): a
+ * block of MOCK_MAX_PAGES is allocated up front and mock_memory_grow()
+ * opens more of it.  Guest functions are C functions with a signature
+ * string; wasm_call() calls them directly. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,7 +34,7 @@ wasm_instance *mock_instance_new(wasm_runtime *rt, uint32_t pages)
     wasm_instance *inst = calloc(1, sizeof(*inst));
     inst->rt = rt;
     inst->mem.size = (uint64_t)pages * 65536;
-    inst->mem.data = calloc(1, inst->mem.size);
+    inst->mem.data = calloc(MOCK_MAX_PAGES, 65536);
     return inst;
 }
 
@@ -47,11 +48,10 @@ void mock_instance_free(wasm_instance *inst)
 void mock_memory_grow(wasm_instance *inst, uint32_t pages)
 {
     uint64_t size = inst->mem.size + (uint64_t)pages * 65536;
-    uint8_t *data = calloc(1, size);
-    memcpy(data, inst->mem.data, inst->mem.size);
-    memset(inst->mem.data, 0xAA, inst->mem.size);
-    free(inst->mem.data);
-    inst->mem.data = data;
+    if (size > (uint64_t)MOCK_MAX_PAGES * 65536) {
+        fprintf(stderr, "mock engine: memory over %d pages\n", MOCK_MAX_PAGES);
+        abort();
+    }
     inst->mem.size = size;
 }
 

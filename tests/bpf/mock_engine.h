@@ -32,6 +32,9 @@ struct wasm_memory {
     uint64_t size;
 };
 
+/* guest memory is allocated for this many pages and grows in place */
+#define MOCK_MAX_PAGES 64
+
 struct wasm_instance {
     struct wasm_memory mem;
     struct wasm_table table;
