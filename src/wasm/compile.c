@@ -447,9 +447,15 @@ static void emit_return(compiler *c)
 {
     ctrl *f = &c->ctrls[0];
     uint32_t n = label_arity(f);
-    if (n == 1 && c->stack[c->sp - 1].kind != VK_CONST) {
-        emit_op(c, OP_RET1);
-        emit_u32(c, value_slot_noemit(c, c->sp - 1));
+    if (n == 1) {
+        const vval *v = &c->stack[c->sp - 1];
+        if (v->kind == VK_CONST) {
+            emit_op(c, OP_RETK);
+            emit_u64(c, v->type == WASM_I32 || v->type == WASM_F32 ? (uint32_t)v->imm : v->imm);
+        } else {
+            emit_op(c, OP_RET1);
+            emit_u32(c, value_slot_noemit(c, c->sp - 1));
+        }
         return;
     }
     emit_branch_moves(c, f);
@@ -815,6 +821,16 @@ static void compile_load(compiler *c, uint8_t type, enum wasm_op op, uint32_t al
         push_temp(c, type);
         return;
     }
+    if (a.kind == VK_CONST) {
+        /* a constant address: C globals */
+        uint64_t ea = (uint64_t)(uint32_t)a.imm + offset;
+        uint32_t d = push_temp(c, type);
+        emit_op(c, (enum wasm_op)(op + OP_LD8S_K - OP_LD8S));
+        emit_u32(c, d);
+        emit_u64(c, ea);
+        set_last_dst(c, depth);
+        return;
+    }
     uint32_t x, y;
     int form = take_address_add(c, &a, depth, &x, &y);
     if (form) {
@@ -844,6 +860,14 @@ static void compile_store(compiler *c, uint8_t type, enum wasm_op op, uint32_t a
     uint32_t depth = c->sp;
     if (!live(c))
         return;
+    if (a.kind == VK_CONST) {
+        uint64_t ea = (uint64_t)(uint32_t)a.imm + offset;
+        uint32_t sv = operand(c, &v, depth + 1);
+        emit_op(c, (enum wasm_op)(op + OP_ST8_K - OP_ST8));
+        emit_u32(c, sv);
+        emit_u64(c, ea);
+        return;
+    }
     uint32_t x, y;
     int form = v.kind == VK_LOCAL ? take_address_add(c, &a, depth, &x, &y) : 0;
     if (form) {
@@ -1042,6 +1066,8 @@ static void close_branch_results(compiler *c, ctrl *f)
     if (f->unreachable || f->dead)
         return;
     c->sp += n;
+    if (f->kind == CK_FUNC)
+        return;   /* the return that follows places them */
     for (uint32_t i = 0; i < n; i++)
         materialize(c, f->height + i);
 }

@@ -18,6 +18,7 @@ static uint32_t op_words(enum wasm_op op, const code_t *pc)
     switch (op) {
     case OP_EXIT: case OP_UNREACHABLE: case OP_RET: return 2;
     case OP_BR: case OP_RET1: case OP_DATA_DROP: case OP_ELEM_DROP: case OP_MEMORY_SIZE: return 3;
+    case OP_RETK: return 4;
     case OP_MOV: case OP_CONST32: case OP_BR_NZ: case OP_BR_Z: case OP_BR_NZ64: case OP_BR_Z64:
     case OP_CALL_IMPORT: case OP_GLOBAL_GET: case OP_GLOBAL_SET: case OP_MEMORY_GROW:
     case OP_TABLE_SIZE: case OP_REF_FUNC: case OP_REF_IS_NULL:
@@ -33,6 +34,8 @@ static uint32_t op_words(enum wasm_op op, const code_t *pc)
     }
     if (op >= OP_LD8S_A && op <= OP_ST64_AI)
         return 6;
+    if (op >= OP_LD8S_K && op <= OP_ST64_K)
+        return 5;
     if ((op >= OP_I32_ADD && op <= OP_BR_I64_GE_U_I) || (op >= OP_F32_ADD && op <= OP_F64_GE) ||
         (op >= OP_LD8S && op <= OP_ST64))
         return 5;

@@ -310,7 +310,7 @@ struct wasm_runtime {
     /* frame and control */                                                                \
     X(EXIT) X(UNREACHABLE) X(MOV) X(CONST32) X(CONST64) X(SELECT)                          \
     X(BR) X(BR_NZ) X(BR_Z) X(BR_NZ64) X(BR_Z64) X(BR_TABLE)                                \
-    X(RET) X(RET1) X(CALL) X(CALL_IMPORT) X(CALL_INDIRECT)                                 \
+    X(RET) X(RET1) X(RETK) X(CALL) X(CALL_IMPORT) X(CALL_INDIRECT)                         \
     X(GLOBAL_GET) X(GLOBAL_SET)                                                            \
     /* integers */                                                                         \
     INT_BINOPS(X, I32) INT_IMMOPS(X, I32) INT_BINOPS(X, I64) INT_IMMOPS(X, I64)            \
@@ -336,6 +336,9 @@ struct wasm_runtime {
     X(LD8S_A) X(LD8U_A) X(LD16S_A) X(LD16U_A) X(LD32S_A) X(LD32U_A) X(LD64_A)              \
     X(LD8S_AI) X(LD8U_AI) X(LD16S_AI) X(LD16U_AI) X(LD32S_AI) X(LD32U_AI) X(LD64_AI)       \
     X(ST8_A) X(ST16_A) X(ST32_A) X(ST64_A) X(ST8_AI) X(ST16_AI) X(ST32_AI) X(ST64_AI)      \
+    /* at a constant address (C globals): the effective address as an immediate */         \
+    X(LD8S_K) X(LD8U_K) X(LD16S_K) X(LD16U_K) X(LD32S_K) X(LD32U_K) X(LD64_K)              \
+    X(ST8_K) X(ST16_K) X(ST32_K) X(ST64_K)                                                 \
     X(MEMORY_SIZE) X(MEMORY_GROW) X(MEMORY_FILL) X(MEMORY_COPY) X(MEMORY_INIT) X(DATA_DROP) \
     /* tables and references */                                                            \
     X(TABLE_GET) X(TABLE_SET) X(TABLE_SIZE) X(TABLE_GROW) X(TABLE_FILL) X(TABLE_COPY)      \

@@ -300,10 +300,14 @@ L_BR_TABLE: {
     BRANCH(SW(2 + (i < n ? i : n)));
 }
 
+L_RETK:
+    fp[0] = (uint64_t)W(0) | (uint64_t)W(1) << 32;
+    goto ret;
 L_RET1:
     fp[0] = S(0);
     /* fall through */
 L_RET:
+ret:
     pc = cf->ret_pc;
     fp = cf->fp;
     inst = cf->inst;
@@ -654,6 +658,21 @@ L_ST64##SFX: { uint64_t v = S(2); memcpy(ADDR(0, 1, W(3), 8), &v, 8); NEXT(6); }
     LOADS(_AI, MEM_AI)
     STORES(_A, MEM_A)
     STORES(_AI, MEM_AI)
+
+    /* constant effective address in words 1-2 (loads) or 1-2 with the value
+     * in word 0 (stores) */
+#define MEM_K(n) ACCESS((uint64_t)W(1) | (uint64_t)W(2) << 32, n)
+L_LD8S_K: S(0) = (uint64_t)(int64_t)*(int8_t *)MEM_K(1); NEXT(5);
+L_LD8U_K: S(0) = *(uint8_t *)MEM_K(1); NEXT(5);
+L_LD16S_K: { int16_t v; memcpy(&v, MEM_K(2), 2); S(0) = (uint64_t)(int64_t)v; NEXT(5); }
+L_LD16U_K: { uint16_t v; memcpy(&v, MEM_K(2), 2); S(0) = v; NEXT(5); }
+L_LD32S_K: { int32_t v; memcpy(&v, MEM_K(4), 4); S(0) = (uint64_t)(int64_t)v; NEXT(5); }
+L_LD32U_K: { uint32_t v; memcpy(&v, MEM_K(4), 4); S(0) = v; NEXT(5); }
+L_LD64_K: { uint64_t v; memcpy(&v, MEM_K(8), 8); S(0) = v; NEXT(5); }
+L_ST8_K: *(uint8_t *)MEM_K(1) = (uint8_t)S(0); NEXT(5);
+L_ST16_K: { uint16_t v = (uint16_t)S(0); memcpy(MEM_K(2), &v, 2); NEXT(5); }
+L_ST32_K: { uint32_t v = (uint32_t)S(0); memcpy(MEM_K(4), &v, 4); NEXT(5); }
+L_ST64_K: { uint64_t v = S(0); memcpy(MEM_K(8), &v, 8); NEXT(5); }
 
 L_MEMORY_SIZE: S(0) = inst->mem->pages; NEXT(3);
 L_MEMORY_GROW: S(0) = (uint32_t)(int32_t)memory_grow(inst->mem, U32(1)); NEXT(4);
