@@ -4,7 +4,7 @@ module of about 150 KB: the input of the load-time benchmark."""
 import random, sys
 
 random.seed(7)
-n = int(sys.argv[1]) if len(sys.argv) > 1 else 85
+n = int(sys.argv[1]) if len(sys.argv) > 1 else 20
 out = ["#include <stdint.h>", "#include <stdio.h>", "#include <string.h>"]
 for i in range(n):
     k = random.randint(3, 9)
