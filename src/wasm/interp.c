@@ -1,5 +1,9 @@
 /* interp.c: the interpreter.
  *
+ * The innermost call frame lives in a register (cf); rt->cf is brought up
+ * to date only where someone else reads it: before a host function (which
+ * may call back into Wasm and push frames above ours) and at a trap.
+ *
  * Direct threading: every instruction starts with the address of its
  * handler, and every handler ends by jumping to the next one (computed
  * goto), so there is no central loop, no opcode decoding and no bounds
@@ -314,7 +318,6 @@ ret:
     mem = inst->mem_base;
     msize = inst->mem_size;
     cf--;
-    rt->cf = cf;
     DISPATCH();
 
 L_CALL: {
@@ -329,7 +332,6 @@ L_CALL: {
     cf->fp = fp;
     cf->inst = inst;
     cf->fn = callee;
-    rt->cf = cf;
     ZERO_LOCALS(nfp, callee);
     fp = nfp;
     pc = callee->code;
@@ -361,14 +363,13 @@ L_CALL_INDIRECT: {
 call_func:
         CHECK_INTERRUPT();
         if (f->host) {
-            uint32_t np = f->type->nparams, nr = f->type->nresults;
-            rt->sp = nfp + (np > nr ? np : nr);
-            pc = ret_pc;   /* so that a trap names this function */
+            /* the host may call back into Wasm: its frames go above ours */
+            rt->sp = nfp + f->frame_need;
+            rt->cf = cf;
+            pc = ret_pc;
             status = f->host(inst, f->userdata, (wasm_value *)nfp);
-            if (unlikely(status != WASM_OK)) {
-                rt->cf = cf;
+            if (unlikely(status != WASM_OK))
                 return status;
-            }
             DISPATCH();
         }
         const func_code *callee = f->code;
@@ -379,7 +380,6 @@ call_func:
         cf->fp = fp;
         cf->inst = inst;
         cf->fn = callee;
-        rt->cf = cf;
         ZERO_LOCALS(nfp, callee);
         fp = nfp;
         inst = f->inst;
