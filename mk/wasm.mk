@@ -70,7 +70,14 @@ $(BUILD)/tests/engine_test: tests/engine/engine_test.c $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL)
-TEST_DEPS += $(BUILD)/tests/api.wasm $(BUILD)/tests/engine_test
+# valid modules over the engine's limits, generated (70000 lines of text)
+$(BUILD)/tests/limits/deep_stack.wasm $(BUILD)/tests/limits/code_bomb.wasm &: tests/engine/gen_limits.py
+	@mkdir -p $(dir $@)
+	$(Q)python3 $< $(BUILD)/tests/limits
+	$(Q)wat2wasm $(BUILD)/tests/limits/deep_stack.wat -o $(BUILD)/tests/limits/deep_stack.wasm
+	$(Q)wat2wasm $(BUILD)/tests/limits/code_bomb.wat -o $(BUILD)/tests/limits/code_bomb.wasm
+TEST_DEPS += $(BUILD)/tests/api.wasm $(BUILD)/tests/engine_test \
+             $(BUILD)/tests/limits/deep_stack.wasm $(BUILD)/tests/limits/code_bomb.wasm
 TEST_SUITES += engine
 
 # ---- fuzzers (make fuzz; run with FUZZ_SECONDS=N make fuzz-run) ----

@@ -69,6 +69,7 @@ struct compiler {
 
     code_t *code;              /* arena shared by every function of the module */
     size_t code_len, code_cap;
+    size_t code_limit;         /* words; see LIMIT_CODE_WORDS_PER_BYTE */
 
     /* the last instruction emitted, for fusion */
     bool last_valid;
@@ -102,11 +103,13 @@ static void nomem(compiler *c)
         }                                                                        \
     } while (0)
 
-compiler *compiler_new(wasm_module *m)
+compiler *compiler_new(wasm_module *m, size_t module_size)
 {
     compiler *c = calloc(1, sizeof *c);
-    if (c)
+    if (c) {
         c->m = m;
+        c->code_limit = module_size * LIMIT_CODE_WORDS_PER_BYTE + 65536;
+    }
     return c;
 }
 
@@ -149,6 +152,9 @@ static inline uint32_t home(const compiler *c, uint32_t depth) { return c->nloca
 
 static size_t emit_op(compiler *c, enum wasm_op op)
 {
+    if (c->code_len > c->code_limit)
+        reader_fail_at(&c->r, WASM_LOAD_NOMEM, c->r.pos,
+                       "compiled code over %zu words: the module copies too many values", c->code_limit);
     GROW(c, c->code, c->code_len, c->code_cap, 16);
     size_t pos = c->code_len;
     const void *h = interp_handlers[op];
@@ -228,6 +234,9 @@ static const uint8_t *label_types(const ctrl *f)
 
 static void push(compiler *c, vval v)
 {
+    if (c->sp >= LIMIT_OPERAND_STACK)
+        reader_fail_at(&c->r, WASM_LOAD_NOMEM, c->r.pos, "operand stack deeper than %u values",
+                       LIMIT_OPERAND_STACK);
     GROW(c, c->stack, c->sp, c->stack_cap, 1);
     c->stack[c->sp++] = v;
     if (c->sp > c->max_depth)
@@ -1187,11 +1196,13 @@ static void compile_br_table(compiler *c)
     uint32_t *depths = malloc(((size_t)n + 1) * sizeof *depths);
     if (!depths)
         nomem(c);
+    size_t *volatile stubs = NULL;   /* set after setjmp: volatile */
     /* read everything first so a malformed vector fails before emitting */
     jmp_buf *outer = r->fail, jb;
     r->fail = &jb;
     if (setjmp(jb)) {
         free(depths);
+        free(stubs);
         r->fail = outer;
         longjmp(*outer, 1);
     }
@@ -1216,10 +1227,8 @@ static void compile_br_table(compiler *c)
         for (uint32_t i = 0; i <= n; i++)
             emit_u32(c, 0);
         /* targets that need moves get a stub after the table (the code
-         * after br_table is unreachable anyway); one stub per label */
-        size_t *stubs = calloc(c->nctrl, sizeof *stubs);
-        if (!stubs)
-            nomem(c);
+         * after br_table is unreachable anyway); one stub per label, found
+         * through an array indexed by depth, made only when needed */
         for (uint32_t i = 0; i <= n; i++) {
             ctrl *f = label_at(c, depths[i]);
             size_t word = table + i;
@@ -1230,17 +1239,18 @@ static void compile_br_table(compiler *c)
                     f->patches = new_patch(c, pos, word, f->patches);
                 continue;
             }
-            size_t *stub = &stubs[depths[i]];
-            if (!*stub) {
-                *stub = c->code_len;
+            if (!stubs && !(stubs = calloc(c->nctrl, sizeof *stubs)))
+                nomem(c);
+            if (!stubs[depths[i]]) {
+                stubs[depths[i]] = c->code_len;
                 emit_br(c, f);
             }
-            c->code[word] = (uint32_t)(int32_t)((int64_t)*stub - (int64_t)pos);
+            c->code[word] = (uint32_t)(int32_t)((int64_t)stubs[depths[i]] - (int64_t)pos);
         }
-        free(stubs);
     }
     r->fail = outer;
     free(depths);
+    free(stubs);
     set_unreachable(c);
 }
 

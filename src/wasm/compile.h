@@ -6,7 +6,9 @@
 
 typedef struct compiler compiler;
 
-compiler *compiler_new(wasm_module *m);
+/* module_size: the bytes of the module, which bound how much code it may
+ * compile to (LIMIT_CODE_WORDS_PER_BYTE). */
+compiler *compiler_new(wasm_module *m, size_t module_size);
 /* Validate body [start, end) of bytes and append its code.  On failure
  * fills err and returns false. */
 bool compiler_run(compiler *c, func_code *fc, const uint8_t *bytes, size_t start, size_t end,

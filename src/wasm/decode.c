@@ -726,7 +726,7 @@ wasm_module *wasm_module_load(const uint8_t *bytes, size_t len, wasm_load_error 
     decoder d = {.m = m};
     jmp_buf jb;
     d.r = (reader){.buf = bytes, .pos = 0, .end = len, .err = err, .errlen = errlen, .fail = &jb};
-    d.comp = compiler_new(m);
+    d.comp = compiler_new(m, len);
     if (!d.comp) {
         free(m);
         if (kind)

@@ -26,6 +26,10 @@
 #define LIMIT_PARAMS 1000u           /* params or results of one type */
 #define LIMIT_NESTING 10000u         /* nested blocks in one function */
 #define LIMIT_HOST_REENTRY 1000u     /* host -> guest calls nested inside each other */
+#define LIMIT_OPERAND_STACK 65536u   /* operand stack depth of one function */
+/* Compiled code is a few words per byte of input; more than this many words
+ * per byte (branches copying many values) is refused as hostile. */
+#define LIMIT_CODE_WORDS_PER_BYTE 64u
 
 #define DEFAULT_STACK_SLOTS (1u << 20)  /* 8 MiB of value stack */
 #define DEFAULT_CALL_DEPTH 20000u

@@ -399,14 +399,40 @@ static void test_hostile(const char *wasm_path)
     free(deep);
 }
 
+/* Valid modules over the implementation limits: refused with a message,
+ * before they make us allocate in proportion to their values. */
+static void test_limits(const char *dir)
+{
+    static const struct {
+        const char *file, *what, *message;
+    } cases[] = {
+        {"deep_stack.wasm", "70000 values on the operand stack", "operand stack deeper"},
+        {"code_bomb.wasm", "a 5 KB br_table copying 1000 values to each of 300 labels", "too many values"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, cases[i].file);
+        size_t len;
+        unsigned char *bytes = read_file(path, &len);
+        char err[512] = "";
+        wasm_load_error kind = WASM_LOAD_OK;
+        wasm_module *m = bytes ? wasm_module_load(bytes, len, &kind, err, sizeof err) : NULL;
+        CHECK(bytes && !m && kind == WASM_LOAD_NOMEM && strstr(err, cases[i].message),
+              "limit: %s is refused: %s", cases[i].what, err);
+        wasm_module_free(m);
+        free(bytes);
+    }
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: engine_test api.wasm\n");
+    if (argc != 3) {
+        fprintf(stderr, "usage: engine_test api.wasm LIMITS_DIR\n");
         return 2;
     }
     test_api(argv[1]);
     test_hostile(argv[1]);
+    test_limits(argv[2]);
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
