@@ -4,7 +4,7 @@
  * Pipeline: decode.c reads the sections into a wasm_module; compile.c
  * validates each function body and, in the same pass, translates it into
  * the internal code that interp.c runs; instance.c links and instantiates;
- * runtime.c owns the value stack, traps, memories and the fault handler.
+ * runtime.c owns the value stack, traps, memories, tables and globals.
  */
 #ifndef WASM_INTERNAL_H
 #define WASM_INTERNAL_H
