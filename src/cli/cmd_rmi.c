@@ -42,6 +42,14 @@ int cmd_rmi(int argc, char **argv)
         free(args);
         return rc;
     }
+    /* a digest prefix is a valid reference too: only nonsense is refused */
+    for (int i = 0; i < nargs && rc < 0; i++)
+        if (cli_check_ref(&cmd_rmi_spec, args[i]))
+            rc = EXIT_USAGE;
+    if (rc >= 0) {
+        free(args);
+        return rc;
+    }
     rc = 0;
     for (int i = 0; i < nargs; i++) {
         struct oci_removed *removed;
