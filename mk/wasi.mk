@@ -17,19 +17,19 @@ $(WASI_TEST_DIR)/mover: tests/wasi/mover.c
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
 
-# The Rust std guest needs Debian's rustc and its wasm32-wasi standard
-# library (libstd-rust-dev-wasm32); the suite skips it when they are missing.
+# The Rust std guest needs a rustc with its WASI standard library
+# (Debian's: libstd-rust-dev-wasm32, target wasm32-wasi; Rust 1.78 and later
+# name it wasm32-wasip1); the suite skips it when they are missing.
 WASI_RUSTC := /usr/bin/rustc
-ifneq ($(wildcard $(WASI_RUSTC)),)
-ifneq ($(wildcard /usr/lib/rustlib/wasm32-wasi),)
+WASI_RUST_TARGET := $(if $(wildcard $(WASI_RUSTC)),$(shell scripts/rust-wasm-target.sh $(WASI_RUSTC)))
+ifneq ($(WASI_RUST_TARGET),)
 WASI_RUST_GUESTS := $(WASI_TEST_DIR)/files-rs.wasm
-endif
 endif
 
 $(WASI_TEST_DIR)/files-rs.wasm: tests/wasi/rust/files.rs
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  RUSTC   $@")
-	$(Q)$(WASI_RUSTC) --target wasm32-wasi -O -C strip=debuginfo -o $@ $<
+	$(Q)$(WASI_RUSTC) --target $(WASI_RUST_TARGET) -O -C strip=debuginfo -o $@ $<
 
 # Modules for the cli suite, written in the text format.  --debug-names
 # keeps function names for trap messages.
