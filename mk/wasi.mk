@@ -1,5 +1,6 @@
-# WASI and the run command: the test guests, the `wasi` and `cli` suites,
-# and the start-up benchmark.
+# WASI (src/wasi): the test guests of the `wasi` suite, and the start-up
+# benchmark (`wasm-bpf run` of a WASI hello world).  The command's suite
+# is in mk/cli.mk.
 
 WASI_GUEST_CC     := clang --target=wasm32-wasi
 WASI_GUEST_CFLAGS := -O2 -Wall -Wextra -Werror
@@ -31,18 +32,8 @@ $(WASI_TEST_DIR)/files-rs.wasm: tests/wasi/rust/files.rs
 	@$(if $(Q),echo "  RUSTC   $@")
 	$(Q)$(WASI_RUSTC) --target $(WASI_RUST_TARGET) -O -C strip=debuginfo -o $@ $<
 
-# Modules for the cli suite, written in the text format.  --debug-names
-# keeps function names for trap messages.
-CLI_TEST_DIR    := $(BUILD)/tests/cli
-CLI_TEST_WASM   := $(patsubst tests/cli/wat/%.wat,$(CLI_TEST_DIR)/%.wasm,$(wildcard tests/cli/wat/*.wat))
-
-$(CLI_TEST_DIR)/%.wasm: tests/cli/wat/%.wat
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  WAT     $@")
-	$(Q)wat2wasm --debug-names -o $@ $<
-
-TEST_DEPS   += $(WASI_TEST_GUESTS) $(WASI_RUST_GUESTS) $(WASI_TEST_DIR)/mover $(CLI_TEST_WASM)
-TEST_SUITES += wasi cli
+TEST_DEPS   += $(WASI_TEST_GUESTS) $(WASI_RUST_GUESTS) $(WASI_TEST_DIR)/mover
+TEST_SUITES += wasi
 
 # Start-up: `wasm-bpf run hello.wasm` against the same hello world built
 # natively, paired runs, median difference in ms.
