@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "oci.h"
 #include "opt.h"
+#include "wasm_bpf_base.h"
 
 struct annotations {
     struct oci_annotation *items;
@@ -54,7 +55,7 @@ static int set_format(void *target, const char *value, char *err, size_t errlen)
 static int set_chunk_size(void *target, const char *value, char *err, size_t errlen)
 {
     uint64_t n;
-    if (opt_parse_size(value, &n) < 0 || n == 0) {
+    if (base_parse_size(value, &n) < 0 || n == 0) {
         snprintf(err, errlen, "not a size (e.g. 65536, 64K, 8M)");
         return -1;
     }

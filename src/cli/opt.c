@@ -1,6 +1,5 @@
 /* opt.c: the one option parser and help printer of the wasm-bpf command
  * (see opt.h for what it accepts). */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -419,38 +418,4 @@ void opt_print_all(const struct opt_command *const *cmds, FILE *out)
         fprintf(out, "%s==== wasm-bpf %s\n\n", i ? "\n" : "", cmds[i]->name);
         opt_print_help(cmds[i], out);
     }
-}
-
-/* ------------------------------------------------------------------ */
-/* Values                                                              */
-/* ------------------------------------------------------------------ */
-
-int opt_parse_size(const char *s, uint64_t *bytes)
-{
-    static const struct {
-        char suffix;
-        unsigned shift;
-    } units[] = {{'k', 10}, {'K', 10}, {'m', 20}, {'M', 20}, {'g', 30}, {'G', 30}, {'t', 40}, {'T', 40}};
-    if (*s < '0' || *s > '9')
-        return -1;
-    errno = 0;
-    char *end;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno)
-        return -1;
-    unsigned shift = 0;
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-        if (*end == units[i].suffix) {
-            shift = units[i].shift;
-            end++;
-            break;
-        }
-    if (shift && *end == 'i')
-        end++;
-    if (*end == 'b' || *end == 'B')
-        end++;
-    if (*end != '\0' || (shift && v > (UINT64_MAX >> shift)))
-        return -1;
-    *bytes = (uint64_t)v << shift;
-    return 0;
 }

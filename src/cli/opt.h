@@ -111,10 +111,6 @@ int opt_args_error(const struct opt_command *cmd, const char *fmt, ...)
  * likely typo; NULL otherwise.  `names` ends with NULL. */
 const char *opt_nearest(const char *word, const char *const *names);
 
-/* SIZE: bytes, or with a suffix K, M, G, T (powers of 1024; KiB, MB, ...
- * accepted).  0, or -1 if it is not a size or does not fit in 64 bits. */
-int opt_parse_size(const char *s, uint64_t *bytes);
-
 /* The help of every command one after the other, for a man page. */
 void opt_print_all(const struct opt_command *const *cmds, FILE *out);
 

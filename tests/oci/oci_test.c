@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "oci.h"
+/* private: the parsers of untrusted input (references, challenges,
+ * manifests, URLs) are checked one by one, not only through a registry */
 #include "oci_internal.h"
 #include "cli.h"
 #include "opt.h"
