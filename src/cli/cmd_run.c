@@ -63,6 +63,7 @@ struct run_options {
     size_t nenv;
     bool inherit_env;
     uint32_t max_memory_pages; /* 0: the engine's default (4 GiB) */
+    uint32_t engine;           /* --engine: a wasm_engine_tier; 0: $WASM_BPF_ENGINE or the default */
     bool verbose;
     const char **allow_prog_types;  /* --allow-prog-type, NULL: any */
     size_t n_allow_prog_types;
@@ -98,6 +99,8 @@ static void run_usage(FILE *out)
             "                       these shell patterns: an interface, a cgroup directory,\n"
             "                       IFNAME:ingress, PATH:FUNC, or the SEC() name of a program\n"
             "                       attached by it (e.g. 'tp/sched/*'); repeatable\n"
+            "  --engine jit|interp  run the guest as machine code (jit, x86-64) or in the\n"
+            "                       interpreter (default: $WASM_BPF_ENGINE, else interp)\n"
             "  --verbose            report loading, timings and how the guest ended; libbpf's\n"
             "                       messages and full verifier logs\n"
             "  -h, --help           show this help\n"
@@ -276,6 +279,15 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         } else if ((r = option_value(argc, argv, &i, "--max-memory", &v)) != 0) {
             if (r < 0 || set_max_memory(o, v))
                 return EXIT_USAGE;
+        } else if ((r = option_value(argc, argv, &i, "--engine", &v)) != 0) {
+            if (r < 0)
+                return EXIT_USAGE;
+            if (!strcmp(v, "jit"))
+                o->engine = WASM_ENGINE_JIT;
+            else if (!strcmp(v, "interp"))
+                o->engine = WASM_ENGINE_INTERP;
+            else
+                return usage_error("--engine '%s': expected jit or interp", v);
         } else if (!strcmp(a, "--inherit-env")) {
             o->inherit_env = true;
         } else if (!strcmp(a, "--verbose")) {
@@ -638,8 +650,14 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
         fprintf(stderr, "wasm-bpf: %s: %zu bytes decoded, validated and compiled in %.2f ms\n",
                 module, len, t1 - t0);
 
-    wasm_runtime_config cfg = {.max_memory_pages = o->max_memory_pages};
+    wasm_runtime_config cfg = {.max_memory_pages = o->max_memory_pages, .engine = o->engine};
     rs.rt = wasm_runtime_new(&cfg);
+    if (!rs.rt && errno == EINVAL) {
+        fprintf(stderr, "wasm-bpf: WASM_BPF_ENGINE='%s': expected jit or interp\n",
+                getenv("WASM_BPF_ENGINE") ? getenv("WASM_BPF_ENGINE") : "");
+        status = EXIT_USAGE;
+        goto out;
+    }
     rs.linker = wasm_linker_new();
     if (!rs.rt || !rs.linker) {
         fprintf(stderr, "wasm-bpf: out of memory\n");
@@ -672,8 +690,21 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
         goto out;
     }
     double t2 = now_ms();
-    if (o->verbose)
+    if (o->verbose) {
         fprintf(stderr, "wasm-bpf: %s: instantiated in %.2f ms\n", module, t2 - t1);
+        wasm_jit_stats js;
+        if (wasm_runtime_engine(rs.rt) != WASM_ENGINE_JIT)
+            fprintf(stderr, "wasm-bpf: %s: engine: interp\n", module);
+        else if (wasm_module_jit_stats(mod, &js) < 0)
+            fprintf(stderr, "wasm-bpf: %s: engine: interp (the compiler refused the module)\n",
+                    module);
+        else
+            fprintf(stderr,
+                    "wasm-bpf: %s: engine: jit, %u of %u functions compiled in %.2f ms, "
+                    "%llu bytes of machine code from %llu bytes of bodies\n",
+                    module, js.compiled, js.functions, (double)js.compile_ns / 1e6,
+                    (unsigned long long)js.code_bytes, (unsigned long long)js.input_bytes);
+    }
 
     wasm_func *start = wasm_instance_func(inst, "_start");
     if (!start) {
