@@ -38,6 +38,8 @@ wasm_linker *wasm_linker_new(void) { return calloc(1, sizeof(wasm_linker)); }
 
 static void entry_free(link_entry *e)
 {
+    if (e->kind == WASM_EXTERN_FUNC && e->types)
+        functype_release(e->type_id);
     free(e->module);
     free(e->name);
     free(e->types);
@@ -113,14 +115,17 @@ int wasm_linker_define_func(wasm_linker *l, const char *module, const char *name
     uint32_t np, nr;
     if (!fn || signature_parse(signature, types, sizeof types, &np, &nr))
         return -1;
-    uint32_t id = functype_intern(types, np, types + np, nr);
+    uint32_t id = functype_intern(types, np, types + np, nr, NULL);
     if (id == UINT32_MAX)
         return -1;
     link_entry *e = linker_add(l, module, name, WASM_EXTERN_FUNC);
-    if (!e)
+    if (!e) {
+        functype_release(id);
         return -1;
+    }
     e->types = malloc(np + nr + 1);
     if (!e->types) {
+        functype_release(id);
         l->n--;
         entry_free(e);
         return -1;

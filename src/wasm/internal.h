@@ -23,6 +23,7 @@
  * allocate.  Each is far above what compilers emit. */
 #define LIMIT_LOCALS 50000u          /* locals per function, params included */
 #define LIMIT_TABLE_ELEMS 10000000u  /* elements of one table */
+#define LIMIT_TYPES 1000000u         /* function types of one module */
 #define LIMIT_PARAMS 1000u           /* params or results of one type */
 #define LIMIT_NESTING 10000u         /* nested blocks in one function */
 #define LIMIT_HOST_REENTRY 1000u     /* host -> guest calls nested inside each other */
@@ -50,8 +51,10 @@ static inline bool is_val_type(uint8_t t) { return is_num_type(t) || is_ref_type
 
 typedef struct func_type {
     uint32_t nparams, nresults;
-    uint8_t *types;      /* nparams parameter types, then nresults result types */
-    uint32_t id;         /* canonical id: equal ids <=> equal types, across modules */
+    const uint8_t *types; /* nparams parameter types, then nresults result types
+                           * (for a module's types: the interned copy) */
+    uint32_t id;         /* canonical id: equal ids <=> equal types, across modules
+                          * (a module holds a reference on each of its types) */
 } func_type;
 
 static inline const uint8_t *ft_params(const func_type *t) { return t->types; }
@@ -369,7 +372,10 @@ void interp_init(void);
 /* ------------------------------------------------------------------ */
 
 /* types.c */
-uint32_t functype_intern(const uint8_t *params, uint32_t np, const uint8_t *results, uint32_t nr);
+uint32_t functype_intern(const uint8_t *params, uint32_t np, const uint8_t *results, uint32_t nr,
+                         const uint8_t **interned_types);
+void functype_release(uint32_t id);
+bool functype_reserve(uint32_t n);
 int signature_parse(const char *sig, uint8_t *types, uint32_t cap, uint32_t *np, uint32_t *nr);
 void functype_format(const func_type *t, char *buf, size_t len);
 const char *valtype_name(uint8_t t);
