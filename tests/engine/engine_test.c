@@ -453,14 +453,14 @@ static double best_load_ms(const char *dir, const char *file, size_t *size)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, file);
-    unsigned char *bytes = read_file(path, size);
-    if (!bytes)
+    char *bytes;
+    if (base_read_file(path, SIZE_MAX - 1, &bytes, size) < 0)
         return -1;
     double best = -1;
     for (int i = 0; i < 5; i++) {
         char err[512];
         double t0 = cpu_ms();
-        wasm_module *m = wasm_module_load(bytes, *size, NULL, err, sizeof err);
+        wasm_module *m = wasm_module_load((const uint8_t *)bytes, *size, NULL, err, sizeof err);
         double dt = cpu_ms() - t0;
         if (!m) {
             printf("        %s: %s\n", file, err);
