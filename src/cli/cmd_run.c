@@ -65,6 +65,7 @@ struct run_options {
     struct opt_list env;       /* --env KEY=VALUE, in order */
     bool inherit_env;
     uint32_t max_memory_pages; /* 0: the engine's default (4 GiB) */
+    uint32_t engine;           /* --engine: a wasm_engine_tier; 0: $WASM_BPF_ENGINE or the default */
     bool verbose;
     struct opt_list allow_prog_types;  /* --allow-prog-type, none: any */
     struct opt_list allow_attach;      /* --allow-attach, none: any */
@@ -135,6 +136,19 @@ static int set_max_memory(void *target, const char *arg, char *err, size_t errle
     return 0;
 }
 
+static int set_engine(void *target, const char *arg, char *err, size_t errlen)
+{
+    if (!strcmp(arg, "jit"))
+        *(uint32_t *)target = WASM_ENGINE_JIT;
+    else if (!strcmp(arg, "interp"))
+        *(uint32_t *)target = WASM_ENGINE_INTERP;
+    else {
+        snprintf(err, errlen, "expected jit or interp");
+        return -1;
+    }
+    return 0;
+}
+
 #define RUN_AT(member) offsetof(struct run_options, member)
 static const struct opt run_opts[] = {
     {"dir", 0, "HOST[::GUEST]", OPT_SET, 0, add_dir,
@@ -155,6 +169,9 @@ static const struct opt run_opts[] = {
      "let the guest attach only to targets matching one of these shell patterns: an interface, a "
      "cgroup directory, IFNAME:ingress, PATH:FUNC, or the SEC() name of a program attached by it "
      "(e.g. 'tp/sched/*'); repeatable"},
+    {"engine", 0, "jit|interp", OPT_SET, RUN_AT(engine), set_engine,
+     "run the guest as machine code (jit, x86-64) or in the interpreter (default: "
+     "$WASM_BPF_ENGINE, else interp)"},
     {"verbose", 0, NULL, OPT_FLAG, RUN_AT(verbose), NULL,
      "report loading, timings and how the guest ended; libbpf's messages and full verifier logs"},
     {NULL, 0, NULL, 0, 0, NULL, NULL},
@@ -521,8 +538,14 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
         fprintf(stderr, "wasm-bpf: %s: %zu bytes decoded, validated and compiled in %.2f ms\n",
                 module, len, t1 - t0);
 
-    wasm_runtime_config cfg = {.max_memory_pages = o->max_memory_pages};
+    wasm_runtime_config cfg = {.max_memory_pages = o->max_memory_pages, .engine = o->engine};
     rs.rt = wasm_runtime_new(&cfg);
+    if (!rs.rt && errno == EINVAL) {
+        fprintf(stderr, "wasm-bpf: WASM_BPF_ENGINE='%s': expected jit or interp\n",
+                getenv("WASM_BPF_ENGINE") ? getenv("WASM_BPF_ENGINE") : "");
+        status = EXIT_USAGE;
+        goto out;
+    }
     rs.linker = wasm_linker_new();
     if (!rs.rt || !rs.linker) {
         fprintf(stderr, "wasm-bpf: out of memory\n");
@@ -555,8 +578,21 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
         goto out;
     }
     double t2 = now_ms();
-    if (o->verbose)
+    if (o->verbose) {
         fprintf(stderr, "wasm-bpf: %s: instantiated in %.2f ms\n", module, t2 - t1);
+        wasm_jit_stats js;
+        if (wasm_runtime_engine(rs.rt) != WASM_ENGINE_JIT)
+            fprintf(stderr, "wasm-bpf: %s: engine: interp\n", module);
+        else if (wasm_module_jit_stats(mod, &js) < 0)
+            fprintf(stderr, "wasm-bpf: %s: engine: interp (the compiler refused the module)\n",
+                    module);
+        else
+            fprintf(stderr,
+                    "wasm-bpf: %s: engine: jit, %u of %u functions compiled in %.2f ms, "
+                    "%llu bytes of machine code from %llu bytes of bodies\n",
+                    module, js.compiled, js.functions, (double)js.compile_ns / 1e6,
+                    (unsigned long long)js.code_bytes, (unsigned long long)js.input_bytes);
+    }
 
     wasm_func *start = wasm_instance_func(inst, "_start");
     if (!start) {
