@@ -143,6 +143,23 @@ int cli_not_a_command(const char *word)
     return EXIT_USAGE;
 }
 
+/* `wasm-bpf help COMMAND [GENERATOR]`, as `docker help COMMAND`. */
+static int help_on(int argc, char **argv)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%s%s%s", argv[0], argc > 1 ? " " : "", argc > 1 ? argv[1] : "");
+    for (size_t i = 0; all_specs[i]; i++)
+        if (!strcmp(all_specs[i]->name, name)) {
+            opt_print_help(all_specs[i], stdout);
+            return 0;
+        }
+    if (!strcmp(name, "gen")) {
+        char *gen_help[] = {"gen", "--help", NULL};
+        return cmd_gen(2, gen_help);
+    }
+    return cli_not_a_command(name);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -151,6 +168,8 @@ int main(int argc, char **argv)
     }
     const char *cmd = argv[1];
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+        if (argc > 2 && !strcmp(cmd, "help"))
+            return help_on(argc - 2, argv + 2);
         usage(stdout);
         return 0;
     }
