@@ -32,7 +32,6 @@ for k in $kernels; do
 done
 python3 "$top/bench/paired.py" --iters "$iters" --title "Compute kernels, wasm-bpf engine / native gcc -O2" "$spec"
 rm -f "$spec"
-echo "(measured on this kind of machine: wasm3 8.8x, WAMR fast interpreter 11.8x, WAMR AOT 1.3x)"
 
 echo
 echo "Load, a C program (clang -O2):"

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "compile.h"
+#include "jit.h"
 #include "reader.h"
 
 enum {
@@ -763,6 +764,7 @@ wasm_module *wasm_module_load(const uint8_t *bytes, size_t len, wasm_load_error 
 
 void module_free_contents(wasm_module *m)
 {
+    wasm_jit_free(m);
     for (uint32_t i = 0; i < m->ntypes; i++)
         functype_release(m->types[i].id);
     free(m->types);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "jit.h"
 
 /* ------------------------------------------------------------------ */
 /* Linker                                                              */
@@ -381,6 +382,10 @@ wasm_instance *wasm_instantiate(wasm_runtime *rt, const wasm_module *m, const wa
     uint32_t nhost = 0;
     if (!link_imports(&c, l, &nhost))
         return NULL;
+    /* machine code, once per module; a module the compiler refuses runs
+     * in the interpreter (wasm_module_jit_stats says so) */
+    if (rt->use_jit)
+        (void)wasm_jit_compile((wasm_module *)m);
 
     /* defined functions */
     for (uint32_t i = 0; i < ndefined; i++) {

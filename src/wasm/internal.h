@@ -151,6 +151,7 @@ typedef struct func_code {
     uint32_t code_words;
     uint32_t body_offset;  /* byte offset of the body in the module binary */
     uint32_t body_size;
+    const void *jit_code;  /* machine code of the compiling tier (jit.c), or NULL */
 } func_code;
 
 struct wasm_module {
@@ -194,6 +195,9 @@ struct wasm_module {
 
     code_t *code;                /* the code arena of every function */
     size_t code_words;
+
+    struct jit_module *jit;      /* machine code (jit.c), once compiled */
+    int jit_status;              /* 0: not tried, 1: compiled, or a negative errno */
 };
 
 /* ------------------------------------------------------------------ */
@@ -273,6 +277,7 @@ struct wasm_runtime {
     int interrupt_fd;
     uint64_t fuel;
     uint32_t host_depth;         /* nested wasm_call depth */
+    bool use_jit;                /* run compiled code where the module has it */
 
     wasm_status trap;
     int exit_code;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "wasm_engine.h"
+#include "wasm_bpf_base.h"
 
 static int passed, failed;
 
@@ -29,24 +30,6 @@ static int passed, failed;
         }                                                  \
         printf("\n");                                      \
     } while (0)
-
-static unsigned char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *buf = malloc((size_t)n + 1);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
 
 /* ---- host functions ---- */
 
@@ -131,12 +114,13 @@ static wasm_status call1(const char *name, int32_t arg, int32_t *result)
 static void test_api(const char *wasm_path)
 {
     size_t len;
-    unsigned char *bytes = read_file(wasm_path, &len);
+    char *bytes = NULL;
+    base_read_file(wasm_path, SIZE_MAX - 1, &bytes, &len);
     CHECK(bytes != NULL, "read %s", wasm_path);
     if (!bytes)
         return;
     char err[512];
-    wasm_module *m = wasm_module_load(bytes, len, NULL, err, sizeof err);
+    wasm_module *m = wasm_module_load((const uint8_t *)bytes, len, NULL, err, sizeof err);
     CHECK(m != NULL, "load api.wasm (%s)", m ? "ok" : err);
     if (!m)
         return;
@@ -298,7 +282,8 @@ static void expect_load_error(const char *what, const unsigned char *b, size_t n
 static void test_hostile(const char *wasm_path)
 {
     size_t len;
-    unsigned char *good = read_file(wasm_path, &len);
+    char *good = NULL;
+    base_read_file(wasm_path, SIZE_MAX - 1, &good, &len);
     if (!good)
         return;
     /* every strict prefix of a valid module is rejected with a message,
@@ -321,7 +306,7 @@ static void test_hostile(const char *wasm_path)
     for (size_t n = 0; n < len; n++) {
         char err[256];
         wasm_load_error kind;
-        wasm_module *m = wasm_module_load(good, n, &kind, err, sizeof err);
+        wasm_module *m = wasm_module_load((const uint8_t *)good, n, &kind, err, sizeof err);
         if ((m && !boundary[n]) || (!m && (kind == WASM_LOAD_OK || !err[0]))) {
             prefixes_ok = 0;
             printf("        prefix of %zu bytes: %s\n", n, m ? "loaded" : err);
@@ -434,10 +419,11 @@ static void test_limits(const char *dir)
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", dir, cases[i].file);
         size_t len;
-        unsigned char *bytes = read_file(path, &len);
+        char *bytes = NULL;
+        base_read_file(path, SIZE_MAX - 1, &bytes, &len);
         char err[512] = "";
         wasm_load_error kind = WASM_LOAD_OK;
-        wasm_module *m = bytes ? wasm_module_load(bytes, len, &kind, err, sizeof err) : NULL;
+        wasm_module *m = bytes ? wasm_module_load((const uint8_t *)bytes, len, &kind, err, sizeof err) : NULL;
         CHECK(bytes && !m && kind == WASM_LOAD_NOMEM && strstr(err, cases[i].message),
               "limit: %s is refused: %s", cases[i].what, err);
         wasm_module_free(m);
@@ -458,14 +444,14 @@ static double best_load_ms(const char *dir, const char *file, size_t *size)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, file);
-    unsigned char *bytes = read_file(path, size);
-    if (!bytes)
+    char *bytes;
+    if (base_read_file(path, SIZE_MAX - 1, &bytes, size) < 0)
         return -1;
     double best = -1;
     for (int i = 0; i < 5; i++) {
         char err[512];
         double t0 = cpu_ms();
-        wasm_module *m = wasm_module_load(bytes, *size, NULL, err, sizeof err);
+        wasm_module *m = wasm_module_load((const uint8_t *)bytes, *size, NULL, err, sizeof err);
         double dt = cpu_ms() - t0;
         if (!m) {
             printf("        %s: %s\n", file, err);
