@@ -71,6 +71,12 @@ $(BPF_TEST_DIR)/legacy/bootstrap.wasm: examples/bootstrap/bootstrap.c $(BPF_TEST
 	$(Q)$(WASM_CC) $(WASM_CFLAGS) -I$(BPF_TEST_DIR)/legacy -I$(BUILD)/examples/bootstrap -Iexamples/bootstrap $< \
 	    $(WASM_LDFLAGS) -o $@
 
+# how a guest ends after Ctrl-C (the signal checks), over bootstrap's object
+$(BPF_TEST_DIR)/stop.wasm: tests/bpf/guests/stop.c $(BUILD)/examples/bootstrap/bootstrap.skel.h \
+                           $(BUILD)/examples/bootstrap/bootstrap.types.h $(SDK_HEADERS)
+	@$(if $(Q),echo "  WASM    $@")
+	$(Q)$(WASM_CC) $(WASM_CFLAGS) -I$(BUILD)/examples/bootstrap -Iexamples/bootstrap $< $(WASM_LDFLAGS) -o $@
+
 # hostile guests: WAT templates filled with an object's bytes, then wat2wasm
 BPF_GUESTS := bad_args callbacks env_module bad_load
 $(BPF_TEST_DIR)/guests/%.wat: tests/bpf/guests/%.wat tests/bpf/guests/prelude.wat tests/bpf/mkguest.sh \
@@ -127,5 +133,5 @@ BENCH_RUN += bench/bpf/run.sh
 
 TEST_SUITES += bpf
 TEST_DEPS += $(BPF_TEST_DIR)/host_test $(BPF_TEST_DIR)/probe.bpf.o $(BPF_TEST_DIR)/trigger \
-             $(BPF_TEST_DIR)/globals.wasm $(BPF_TEST_DIR)/legacy/bootstrap.wasm \
+             $(BPF_TEST_DIR)/globals.wasm $(BPF_TEST_DIR)/legacy/bootstrap.wasm $(BPF_TEST_DIR)/stop.wasm \
              $(foreach g,$(BPF_GUESTS),$(BPF_TEST_DIR)/guests/$(g).wasm)
