@@ -31,7 +31,7 @@ define bpf_object
 endef
 
 BPF_TEST_DIR  := $(BUILD)/tests/bpf
-BPF_HOST_OBJS := $(filter $(BUILD)/obj/src/bpf/%,$(LIB_OBJS))
+BPF_HOST_OBJS := $(filter $(BUILD)/obj/src/bpf/% $(BUILD)/obj/src/base/%,$(LIB_OBJS))
 
 $(BPF_TEST_DIR)/probe.bpf.o: tests/bpf/objects/probe.bpf.c $(VMLINUX_H)
 	$(call bpf_object,$@,$<,tests/bpf/objects)
