@@ -71,6 +71,7 @@ $(BUILD)/obj/%.o: %.c
 # read_file.  Tests that reach into a part's private header link
 # $(LIB_INTERNAL), the same objects with nothing made local.
 $(LIB_OBJS): ALL_CFLAGS += -fvisibility=hidden
+$(LIB_OBJS) $(CLI_OBJS): Makefile   # flags live here: a change rebuilds
 
 $(LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
