@@ -282,7 +282,7 @@ struct wasm_runtime {
 
     wasm_status trap;
     int exit_code;
-    char trap_msg[512];
+    char trap_msg[1024];
 
     wasm_instance *instances;
     wasm_memory *memories;

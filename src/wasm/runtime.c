@@ -233,14 +233,23 @@ const char *func_display_name(const wasm_module *m, uint32_t index, char *buf, s
 }
 
 /* Record a trap raised by Wasm code in function fn (NULL when unknown),
- * with up to four of its callers from the call frames. */
+ * with up to four of its callers from the call frames; a backtrace cut
+ * there says how many frames it leaves out.  trap_msg has room for five
+ * names of 100 bytes and that note. */
 wasm_status trap_set(wasm_runtime *rt, wasm_status s, const func_code *fn)
 {
     rt->trap = s;
     size_t n = (size_t)snprintf(rt->trap_msg, sizeof rt->trap_msg, "%s", wasm_status_string(s));
     const call_frame *f = rt->cf;
     char name[160];
-    for (int depth = 0; depth < 5 && fn && n < sizeof rt->trap_msg; depth++) {
+    for (int depth = 0; fn && n < sizeof rt->trap_msg; depth++) {
+        if (depth == 5) {
+            /* not named: f's function and every caller below it, down to
+             * frames[1] (frames[0] is the sentinel) */
+            snprintf(rt->trap_msg + n, sizeof rt->trap_msg - n, ",\n    ... %zu more frames",
+                     (size_t)(f - rt->frames));
+            break;
+        }
         func_display_name(fn->module, fn->func_index, name, sizeof name);
         n += (size_t)snprintf(rt->trap_msg + n, sizeof rt->trap_msg - n, "%s %s",
                               depth == 0 ? " in function" : ",\n    called from", name);

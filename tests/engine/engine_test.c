@@ -313,6 +313,15 @@ static void test_api(const char *wasm_path)
     /* limits */
     st = call1("recurse", 0, NULL);
     CHECK(st == WASM_TRAP_STACK_EXHAUSTED, "deep recursion: %s", wasm_runtime_trap_message(the_rt));
+    /* the backtrace names five of the 500 frames (the runtime's call depth)
+     * and says how many it leaves out */
+    const char *more = strstr(wasm_runtime_trap_message(the_rt), "\n    ... ");
+    unsigned long nmore = more ? strtoul(more + 9, NULL, 10) : 0;
+    CHECK(more && strstr(more, " more frames") && nmore + 5 >= 495 && nmore + 5 <= 501,
+          "a cut backtrace says so: '%s'", more ? more + 5 : "(no note)");
+    st = call1("trap_in_nested", 0, &r);
+    CHECK(st == WASM_TRAP_UNREACHABLE && !strstr(wasm_runtime_trap_message(the_rt), "more frames"),
+          "a whole backtrace has no note");
     st = call1("grow", 1, &r);
     CHECK(st == WASM_OK && r == 1, "memory.grow within the cap returns the old size");
     st = call1("grow", 1, &r);
