@@ -13,10 +13,12 @@ BENCH_RUN   += tests/oci/bench.sh
 # BENCH_RUN entries are single words: the build directory goes by environment
 bench: export WASM_BPF_BUILD = $(abspath $(BUILD))
 
-$(OCI_TEST): tests/oci/oci_test.c $(LIB)
+# the command's way of showing errors and progress (src/cli/oci_report.c)
+# comes along, so that `oci-test resolve` prints what `wasm-bpf run` would
+$(OCI_TEST): tests/oci/oci_test.c src/cli/oci_report.c $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -Isrc/oci -o $@ $< $(LIB) $(LDLIBS_ALL)
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc/oci -Isrc/cli -o $@ $< src/cli/oci_report.c $(LIB) $(LDLIBS_ALL)
 
 -include $(OCI_TEST).d
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "oci_report.h"
 #include "oci.h"
 
 static void usage(FILE *out)
@@ -36,7 +37,8 @@ static void split_reference(const char *ref, char *repo, size_t repo_size, char 
 
 int cmd_images(int argc, char **argv)
 {
-    struct oci_options o = {0};
+    struct oci_error oerr = {0};
+    struct oci_options o = {.error = &oerr};
     bool no_trunc = false, quiet = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -61,7 +63,7 @@ int cmd_images(int argc, char **argv)
     struct oci_image *images;
     size_t n;
     if (oci_store_list(&o, &images, &n) < 0) {
-        oci_print_error(NULL);
+        cli_print_oci_error(&oerr, NULL);
         return 1;
     }
     if (quiet) {

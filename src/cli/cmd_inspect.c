@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "oci_report.h"
 #include "oci.h"
 
 #define INSPECT_OPTIONS (OCI_OPT_STORE | OCI_OPT_TRANSPORT | OCI_OPT_CREDENTIALS | OCI_OPT_PLATFORM)
@@ -43,7 +44,8 @@ static void print_tag(const char *tag, void *arg)
 
 int cmd_inspect(int argc, char **argv)
 {
-    struct oci_options o = {0};
+    struct oci_error oerr = {0};
+    struct oci_options o = {.error = &oerr};
     bool remote = false, raw = false, tags = false;
     unsigned page_size = 0;
     const char *ref = NULL;
@@ -86,7 +88,7 @@ int cmd_inspect(int argc, char **argv)
         return bad_usage("-u needs --password-stdin", "");
     if (tags) {
         if (oci_list_tags(ref, page_size, &o, print_tag, NULL) < 0) {
-            oci_print_error(NULL);
+            cli_print_oci_error(&oerr, NULL);
             return 1;
         }
         return 0;
@@ -95,7 +97,7 @@ int cmd_inspect(int argc, char **argv)
         size_t len;
         char *text = oci_inspect_raw(ref, remote, &o, &len);
         if (!text) {
-            oci_print_error(NULL);
+            cli_print_oci_error(&oerr, NULL);
             return 1;
         }
         fwrite(text, 1, len, stdout);
@@ -104,7 +106,7 @@ int cmd_inspect(int argc, char **argv)
     }
     char *text = oci_inspect(ref, remote, &o);
     if (!text) {
-        oci_print_error(NULL);
+        cli_print_oci_error(&oerr, NULL);
         return 1;
     }
     printf("%s\n", text);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "oci_report.h"
 #include "oci.h"
 
 #define LOGIN_OPTIONS (OCI_OPT_TRANSPORT | OCI_OPT_CREDENTIALS | OCI_OPT_QUIET)
@@ -66,7 +67,8 @@ static char *prompt(const char *what, bool secret)
 
 int cmd_login(int argc, char **argv)
 {
-    struct oci_options o = {0};
+    struct oci_error oerr = {0};
+    struct oci_options o = {.error = &oerr};
     const char *registry = NULL;
     bool options_done = false;
     for (int i = 1; i < argc; i++) {
@@ -106,7 +108,7 @@ int cmd_login(int argc, char **argv)
     if (!o.password && !(o.password = prompt("Password", true)))
         return bad_usage("no password: pass --password-stdin (no terminal to ask on)", "");
     if (oci_login(registry, o.username, o.password, &o) < 0) {
-        oci_print_error(NULL);
+        cli_print_oci_error(&oerr, NULL);
         return 1;
     }
     if (!o.quiet)

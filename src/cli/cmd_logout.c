@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "oci_report.h"
 #include "oci.h"
 
 int cmd_logout(int argc, char **argv)
@@ -28,9 +29,10 @@ int cmd_logout(int argc, char **argv)
         registry = argv[i];
     }
     char *name = oci_registry_name(registry);
-    int r = oci_logout(registry);
+    struct oci_error oerr = {0};
+    int r = oci_logout(registry, &(struct oci_options){.error = &oerr});
     if (r < 0) {
-        oci_print_error(NULL);
+        cli_print_oci_error(&oerr, NULL);
         free(name);
         return 1;
     }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "oci_report.h"
 #include "oci.h"
 
 #define PULL_OPTIONS (OCI_OPT_STORE | OCI_OPT_TRANSPORT | OCI_OPT_CREDENTIALS | OCI_OPT_QUIET | OCI_OPT_PLATFORM)
@@ -33,7 +34,8 @@ static int bad_usage(const char *msg, const char *arg)
 
 int cmd_pull(int argc, char **argv)
 {
-    struct oci_options o = {0};
+    struct oci_error oerr = {0};
+    struct oci_options o = {.error = &oerr};
     const char *ref = NULL, *output = NULL;
     bool options_done = false;
     for (int i = 1; i < argc; i++) {
@@ -73,7 +75,7 @@ int cmd_pull(int argc, char **argv)
         return bad_usage("-u needs --password-stdin", "");
     struct oci_pull_result res;
     if (oci_pull(ref, output, &o, &res) < 0) {
-        oci_print_error(NULL);
+        cli_print_oci_error(&oerr, NULL);
         return 1;
     }
     printf("%s\n", res.manifest_digest);

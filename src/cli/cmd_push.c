@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "oci_report.h"
 #include "oci.h"
 #include "wasm_bpf_base.h"
 
@@ -61,7 +62,8 @@ static int option_arg(int argc, char **argv, int *i, const char *long_name, cons
 
 int cmd_push(int argc, char **argv)
 {
-    struct oci_options o = {0};
+    struct oci_error oerr = {0};
+    struct oci_options o = {.error = &oerr};
     struct oci_push_options po = {.format = OCI_FORMAT_WASM_BPF};
     struct oci_annotation *ann = calloc((size_t)argc, sizeof *ann);
     po.annotations = ann;
@@ -144,7 +146,7 @@ int cmd_push(int argc, char **argv)
     }
     char digest[OCI_DIGEST_SIZE];
     if (oci_push(positional[0], module, &po, &o, digest) < 0) {
-        oci_print_error(NULL);
+        cli_print_oci_error(&oerr, NULL);
         rc = 1;
         goto out;
     }

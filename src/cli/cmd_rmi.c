@@ -4,11 +4,13 @@
 #include <string.h>
 
 #include "cli.h"
+#include "oci_report.h"
 #include "oci.h"
 
 int cmd_rmi(int argc, char **argv)
 {
-    struct oci_options o = {0};
+    struct oci_error oerr = {0};
+    struct oci_options o = {.error = &oerr};
     const char **refs = calloc((size_t)argc, sizeof *refs);
     int n = 0, status = EXIT_USAGE;
     if (!refs)
@@ -45,7 +47,7 @@ int cmd_rmi(int argc, char **argv)
     status = 0;
     for (int i = 0; i < n; i++) {
         if (oci_store_remove(refs[i], &o) < 0) {
-            oci_print_error(NULL);
+            cli_print_oci_error(&oerr, NULL);
             status = 1;
         } else {
             printf("Deleted: %s\n", refs[i]);
