@@ -25,6 +25,8 @@ static const char *const hint_actions[] = {
     [OCI_HINT_LIST_IMAGES] = "`wasm-bpf images` lists what the store holds",
 };
 
+struct oci_error cli_oci_error;
+
 void cli_print_oci_error(const struct oci_error *e, const char *what)
 {
     const char *msg = e->message[0] ? e->message : "unknown error";

@@ -5,6 +5,9 @@
 
 #include "oci.h"
 
+/* Where the command's OCI calls write their errors (oci_options.error). */
+extern struct oci_error cli_oci_error;
+
 /* "wasm-bpf: [WHAT: ]MESSAGE" and "hint: ..." on stderr. */
 void cli_print_oci_error(const struct oci_error *e, const char *what);
 /* The progress callback (oci_set_progress()). */
