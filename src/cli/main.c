@@ -8,7 +8,18 @@
 
 #include "cli.h"
 #include "oci.h"
+#include "oci_report.h"
 #include "opt.h"
+#include "wasm_bpf_base.h"
+
+/* The library's diagnostics: it decides what to say (debug only when asked
+ * to be verbose), the command shows all of it on stderr as it comes. */
+static int print_to_stderr(enum wasm_bpf_print_level level, const char *fmt, va_list ap)
+{
+    int n = vfprintf(stderr, fmt, ap);
+    fflush(stderr);
+    return n;
+}
 
 static int cmd_version(int argc, char **argv)
 {
@@ -162,6 +173,8 @@ static int help_on(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    wasm_bpf_set_print(print_to_stderr);
+    oci_set_progress(cli_oci_progress, NULL);
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;
