@@ -28,6 +28,10 @@
 #ifndef WASM_BPF_OCI_H
 #define WASM_BPF_OCI_H
 
+/* Every name declared here is part of the library's interface (the rest of
+ * libwasm-bpf.a is hidden: see the Makefile). */
+#pragma GCC visibility push(default)
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -281,5 +285,7 @@ const char *oci_human_size(uint64_t n, char buf[32]);
 #ifdef __cplusplus
 }
 #endif
+
+#pragma GCC visibility pop
 
 #endif

@@ -18,10 +18,10 @@ bench: export WASM_BPF_BUILD = $(abspath $(BUILD))
 # and shows errors and progress the command's way (src/cli/oci_report.c), so
 # that `oci-test resolve` prints what `wasm-bpf run` would.
 OCI_TEST_CLI_OBJS := $(BUILD)/obj/src/cli/opt.o $(BUILD)/obj/src/cli/opt_oci.o $(BUILD)/obj/src/cli/oci_report.o
-$(OCI_TEST): tests/oci/oci_test.c $(OCI_TEST_CLI_OBJS) $(LIB)
+$(OCI_TEST): tests/oci/oci_test.c $(OCI_TEST_CLI_OBJS) $(LIB_INTERNAL)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -Isrc/oci -Isrc/cli -o $@ $< $(OCI_TEST_CLI_OBJS) $(LIB) $(LDLIBS_ALL)
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc/oci -Isrc/cli -o $@ $< $(OCI_TEST_CLI_OBJS) $(LIB_INTERNAL) $(LDLIBS_ALL)
 
 -include $(OCI_TEST).d
 
