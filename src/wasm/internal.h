@@ -276,6 +276,8 @@ struct wasm_runtime {
     call_frame *cf;              /* innermost frame */
     volatile sig_atomic_t interrupt;
     int interrupt_fd;
+    volatile sig_atomic_t stop_requested; /* soft: blocking host calls return EINTR */
+    int stop_fd;
     uint64_t fuel;
     uint32_t host_depth;         /* nested wasm_call depth */
     bool use_jit;                /* run compiled code where the module has it */
