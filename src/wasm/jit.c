@@ -43,9 +43,9 @@ static uint32_t handler_hash(uintptr_t h)
 
 static void handler_ops_init(void)
 {
-    interp_init();
+    wasm__interp_init();
     for (int i = 0; i < OP_COUNT; i++) {
-        uintptr_t h = (uintptr_t)interp_handlers[i];
+        uintptr_t h = (uintptr_t)wasm__interp_handlers[i];
         uint32_t k = handler_hash(h);
         while (handler_table[k].handler && handler_table[k].handler != h)
             k = (k + 1) & (HANDLER_SLOTS - 1);
@@ -155,7 +155,7 @@ static bool function_supported(const func_code *fc)
         int op = jit_op_of(pc);
         if (op < 0 || !arch_supports((enum wasm_op)op))
             return false;
-        uint32_t n = wasm_op_words((enum wasm_op)op, pc);
+        uint32_t n = wasm__op_words((enum wasm_op)op, pc);
         if (n > (size_t)(end - pc))
             return false;
         pc += n;
@@ -175,7 +175,7 @@ static void compile_function(jit_state *s, const func_code *fc)
         uint32_t at = (uint32_t)(pc - fc->code);
         s->word_pos[at] = (uint32_t)s->buf.len;
         arch_emit_op(s, op, pc, at);
-        pc += wasm_op_words(op, pc);
+        pc += wasm__op_words(op, pc);
     }
     resolve_word_fixups(s);
 }
@@ -303,7 +303,7 @@ wasm_status wasm_jit_call(wasm_runtime *rt, wasm_func *f, uint64_t *fp)
     const func_code *fc = f->code;
     call_frame *cf = rt->cf;
     if (__builtin_expect(cf + 1 >= rt->frames_end, 0))
-        return trap_set(rt, WASM_TRAP_STACK_EXHAUSTED, cf->fn);
+        return wasm__trap_set(rt, WASM_TRAP_STACK_EXHAUSTED, cf->fn);
     cf++;
     cf->ret_pc = NULL;
     cf->fp = fp;
@@ -320,7 +320,7 @@ uint32_t wasm_jit_trap(jit_ctx *ctx, call_frame *cf, uint32_t status)
     rt->cf = cf;
     if (status == WASM_TRAP_OUT_OF_FUEL)
         rt->fuel = 0;
-    return trap_set(rt, (wasm_status)status, cf->fn);
+    return wasm__trap_set(rt, (wasm_status)status, cf->fn);
 }
 
 uint32_t wasm_jit_call_func(jit_ctx *ctx, call_frame *cf, wasm_func *f, uint64_t *nfp)
@@ -343,7 +343,7 @@ uint32_t wasm_jit_call_func(jit_ctx *ctx, call_frame *cf, wasm_func *f, uint64_t
         return wasm_jit_trap(ctx, cf, WASM_TRAP_STACK_EXHAUSTED);
     if (callee->jit_code && rt->use_jit)
         return wasm_jit_call(rt, f, nfp);
-    return interp_call(rt, f, nfp);
+    return wasm__interp_call(rt, f, nfp);
 }
 
 uint32_t wasm_jit_call_indirect(jit_ctx *ctx, call_frame *cf, uint64_t *fp, const code_t *pc)
@@ -459,7 +459,7 @@ uint32_t wasm_jit_slow_op(jit_ctx *ctx, call_frame *cf, uint64_t *fp, const code
         break;
     }
 
-    case OP_MEMORY_GROW: S(0) = (uint32_t)(int32_t)memory_grow(inst->mem, U32(1)); break;
+    case OP_MEMORY_GROW: S(0) = (uint32_t)(int32_t)wasm__memory_grow(inst->mem, U32(1)); break;
     case OP_MEMORY_FILL: {
         uint64_t d = U32(0), n = U32(2);
         if (d + n > inst->mem->size) TRAP(WASM_TRAP_MEMORY_OOB);
@@ -498,7 +498,7 @@ uint32_t wasm_jit_slow_op(jit_ctx *ctx, call_frame *cf, uint64_t *fp, const code
         break;
     }
     case OP_TABLE_SIZE: S(0) = inst->tables[W(1)]->size; break;
-    case OP_TABLE_GROW: S(0) = (uint32_t)(int32_t)table_grow(inst->tables[W(1)], U32(3), S(2)); break;
+    case OP_TABLE_GROW: S(0) = (uint32_t)(int32_t)wasm__table_grow(inst->tables[W(1)], U32(3), S(2)); break;
     case OP_TABLE_FILL: {
         wasm_table *t = inst->tables[W(0)];
         uint64_t i = U32(1), n = U32(3);

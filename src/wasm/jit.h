@@ -47,7 +47,7 @@ typedef struct jit_module {
  * in the interpreter). */
 int wasm_jit_compile(wasm_module *m);
 void wasm_jit_free(wasm_module *m);
-/* Run f (which has compiled code) with its arguments in fp[0..]; like interp_call. */
+/* Run f (which has compiled code) with its arguments in fp[0..]; like wasm__interp_call. */
 wasm_status wasm_jit_call(wasm_runtime *rt, wasm_func *f, uint64_t *fp);
 /* Is the compiling tier available on this machine? */
 bool wasm_jit_available(void);
@@ -133,6 +133,6 @@ void arch_patch_rel32_from(jit_state *s, uint32_t at, uint32_t target, uint32_t 
 /* The operation at pc (its handler address mapped back), or -1. */
 int jit_op_of(const code_t *pc);
 /* Words of the instruction at pc (dump.c knows them). */
-uint32_t wasm_op_words(enum wasm_op op, const code_t *pc);
+uint32_t wasm__op_words(enum wasm_op op, const code_t *pc);
 
 #endif
