@@ -761,7 +761,7 @@ wasm_module *wasm_module_load(const uint8_t *bytes, size_t len, char *err, size_
 
 void wasm__module_free_contents(wasm_module *m)
 {
-    wasm_jit_free(m);
+    wasm__jit_free(m);
     for (uint32_t i = 0; i < m->ntypes; i++)
         wasm__functype_release(m->types[i].id);
     free(m->types);

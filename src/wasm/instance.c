@@ -394,7 +394,7 @@ wasm_instance *wasm_instantiate(wasm_runtime *rt, const wasm_module *m, const wa
     /* machine code, once per module; a module the compiler refuses runs
      * in the interpreter (wasm_module_jit_stats says so) */
     if (rt->use_jit)
-        (void)wasm_jit_compile((wasm_module *)m);
+        (void)wasm__jit_compile((wasm_module *)m);
 
     /* defined functions */
     for (uint32_t i = 0; i < ndefined; i++) {

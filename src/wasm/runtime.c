@@ -63,7 +63,7 @@ wasm_runtime *wasm_runtime_new(const wasm_runtime_config *cfg)
         errno = EINVAL;
         return NULL;
     }
-    rt->use_jit = rt->cfg.engine == WASM_ENGINE_JIT && wasm_jit_available();
+    rt->use_jit = rt->cfg.engine == WASM_ENGINE_JIT && wasm__jit_available();
     if (!rt->cfg.max_memory_pages || rt->cfg.max_memory_pages > WASM_MAX_PAGES)
         rt->cfg.max_memory_pages = WASM_MAX_PAGES;
     if (!rt->cfg.max_call_depth)
@@ -350,7 +350,7 @@ wasm_status wasm_call(wasm_runtime *rt, wasm_func *f, const wasm_value *args, wa
         rt->sp = fp + f->frame_need;
         status = f->host(f->inst, f->userdata, (wasm_value *)fp);
     } else if (rt->use_jit && f->code->jit_code) {
-        status = wasm_jit_call(rt, f, fp);
+        status = wasm__jit_call(rt, f, fp);
     } else {
         status = wasm__interp_call(rt, f, fp);
     }
