@@ -163,7 +163,8 @@ static void event_signal(int fd)
     }
 }
 
-/* The eventfd (made on first use), or -errno if it cannot be made. */
+/* The eventfd behind *fd, made on first use (readable at once when the flag
+ * is already set); -errno when it cannot be created. */
 static int event_fd(int *fd, sig_atomic_t flag)
 {
     if (*fd < 0) {
