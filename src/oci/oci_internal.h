@@ -489,6 +489,9 @@ void resolved_free(struct resolved *res);
 int store_find_module(struct store *s, const struct oci_ref *ref, struct oci_pull_result *out);
 int pull_ref(const struct oci_ref *ref, const char *output_path, const struct oci_options *o,
              struct oci_pull_result *result);
+/* ---- push.c (used by sign.c) ---- */
+/* Upload a small in-memory blob unless the registry has it. */
+int push_bytes(struct registry *r, const char *repository, const void *data, size_t len, const char *digest);
 /* Copy a file atomically (temp file next to dst, fsync, rename). */
 int copy_file_atomic(const char *src, const char *dst, mode_t mode);
 
