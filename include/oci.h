@@ -49,6 +49,8 @@ enum oci_format {
 const char *oci_format_name(enum oci_format f);
 int oci_format_parse(const char *name, enum oci_format *out); /* 0, or -1 if unknown */
 
+struct oci_policy;
+
 /* Options shared by every command that talks to a registry or the store.
  * Zero-initialise, then set what the user gave. */
 struct oci_options {
@@ -60,6 +62,9 @@ struct oci_options {
     const char *username;   /* explicit credentials (-u, --password-stdin)... */
     const char *password;   /* ...used before the docker config */
     const char *platform;   /* "OS/ARCH" to choose from an image index, or NULL */
+    /* Verify what is pulled against this policy (oci_trust.h) before any
+     * blob is downloaded; NULL: no verification. */
+    const struct oci_policy *policy;
 };
 
 /* Which options oci_parse_option() accepts (a command takes what applies). */

@@ -133,6 +133,10 @@ int oci_policy_check(const struct oci_policy *p, const char *ref, const char *di
 int oci_verify(const char *ref, struct oci_public_key *const *keys, size_t n_keys, const struct oci_options *o,
                struct oci_verification *v);
 
+/* Did the last failed pull or run fail because of the policy (as opposed
+ * to the network or the registry)?  `run` and `pull` exit 125 then. */
+bool oci_policy_refused(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "oci.h"
+#include "oci_trust.h"
 
 #define PULL_OPTIONS (OCI_OPT_STORE | OCI_OPT_TRANSPORT | OCI_OPT_CREDENTIALS | OCI_OPT_QUIET | OCI_OPT_PLATFORM)
 
@@ -22,6 +23,7 @@ static void usage(FILE *out)
             "Options:\n"
             "  -o, --output FILE    also write the module to FILE\n");
     oci_print_option_help(out, PULL_OPTIONS);
+    trust_print_option_help(out);
     fprintf(out, "  -h, --help           show this help\n");
 }
 
@@ -34,6 +36,7 @@ static int bad_usage(const char *msg, const char *arg)
 int cmd_pull(int argc, char **argv)
 {
     struct oci_options o = {0};
+    struct trust_cli trust = {0};
     const char *ref = NULL, *output = NULL;
     bool options_done = false;
     for (int i = 1; i < argc; i++) {
@@ -53,6 +56,8 @@ int cmd_pull(int argc, char **argv)
             return 0;
         }
         int r = oci_parse_option(argc, argv, &i, PULL_OPTIONS, &o);
+        if (r == 0)
+            r = trust_parse_option(argc, argv, &i, &trust);
         if (r < 0)
             return EXIT_USAGE;
         if (r > 0)
@@ -71,10 +76,16 @@ int cmd_pull(int argc, char **argv)
         return bad_usage("expected a reference", "");
     if (o.username && !o.password)
         return bad_usage("-u needs --password-stdin", "");
-    struct oci_pull_result res;
-    if (oci_pull(ref, output, &o, &res) < 0) {
-        oci_print_error(NULL);
+    if (trust_setup(&trust, &o, "pull") < 0)
         return 1;
+    trust_notice_unverified(&trust, ref);
+    struct oci_pull_result res;
+    int rc = oci_pull(ref, output, &o, &res);
+    trust_cleanup(&trust);
+    if (rc < 0) {
+        oci_print_error(NULL);
+        /* refused by the policy: the same status `run` gives */
+        return oci_policy_refused() ? 125 : 1;
     }
     printf("%s\n", res.manifest_digest);
     oci_pull_result_free(&res);

@@ -70,6 +70,7 @@ struct run_options {
     const char **allow_attach;      /* --allow-attach, NULL: any */
     size_t n_allow_attach;
     struct oci_run_options oci;     /* --pull, --store, --insecure, --plain-http ... */
+    struct trust_cli trust;         /* --policy, --verify-key */
 };
 
 static void run_usage(FILE *out)
@@ -106,6 +107,7 @@ static void run_usage(FILE *out)
             "\n"
             "Modules from registries and URLs:\n");
     oci_print_run_option_help(out);
+    trust_print_option_help(out);
     fprintf(out,
             "\n"
             "The guest sees no files and no environment unless given them.\n"
@@ -272,6 +274,8 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         } else {
             /* the options of modules from registries and URLs */
             r = oci_parse_run_option(argc, argv, &i, &o->oci);
+            if (r == 0)
+                r = trust_parse_option(argc, argv, &i, &o->trust);
             if (r < 0)
                 return EXIT_USAGE;
             if (r == 0)
@@ -481,14 +485,22 @@ static double now_ms(void)
  * or a temporary download, released by the caller).  The guest's argv[0]
  * stays what the user typed.  Returns -1 and *path, or an exit status after
  * printing why. */
-static int resolve_module(const struct run_options *o, char **path, struct oci_module *fetched)
+static int resolve_module(struct run_options *o, char **path, struct oci_module *fetched)
 {
     memset(fetched, 0, sizeof *fetched);
     *path = NULL;
     if (oci_is_local_path(o->module)) {
         *path = strdup(o->module);
     } else {
-        if (oci_resolve_module(o->module, &o->oci, fetched) < 0) {
+        /* registry modules: verified against the policy before they are
+         * downloaded; a refused one never runs nor enters the store */
+        if (trust_setup(&o->trust, &o->oci.oci, "run") < 0)
+            return EXIT_RUN_FETCH;
+        trust_notice_unverified(&o->trust, o->module);
+        int rc = oci_resolve_module(o->module, &o->oci, fetched);
+        trust_cleanup(&o->trust);
+        o->oci.oci.policy = NULL;
+        if (rc < 0) {
             oci_print_error(NULL);
             return EXIT_RUN_FETCH;
         }

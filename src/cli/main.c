@@ -20,6 +20,9 @@ static const struct subcommand subcommands[] = {
     {"images", cmd_images, "list the modules in the local store"},
     {"inspect", cmd_inspect, "show a module's manifest, config and annotations"},
     {"rmi", cmd_rmi, "remove a module from the local store"},
+    {"key", cmd_key, "generate a signing key pair (cosign's format)"},
+    {"sign", cmd_sign, "sign a module in its registry (cosign signatures)"},
+    {"verify", cmd_verify, "verify a module's signature in its registry"},
     {"gen", cmd_gen, "generate skeletons and types from a BPF object"},
 };
 

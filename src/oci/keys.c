@@ -421,11 +421,12 @@ int oci_public_key_load(const char *pem, size_t len, struct oci_public_key **out
 int oci_public_key_load_file(const char *path, struct oci_public_key **out)
 {
     size_t len;
-    char *text = read_file(path, MAX_KEY_FILE_SIZE, &len);
-    if (!text) {
-        if (errno == EFBIG)
+    char *text = NULL;
+    int err = base_read_file(path, MAX_KEY_FILE_SIZE, &text, &len);
+    if (err < 0) {
+        if (err == -EFBIG)
             return oci_fail("public key %s: larger than %u bytes: not a key", path, MAX_KEY_FILE_SIZE);
-        return oci_fail("public key %s: %s", path, strerror(errno));
+        return oci_fail("public key %s: %s", path, strerror(-err));
     }
     int rc = oci_public_key_load(text, len, out);
     free(text);

@@ -396,9 +396,10 @@ out:
 int oci_policy_load(const char *path, struct oci_policy **out)
 {
     size_t len;
-    char *text = read_file(path, MAX_MANIFEST_SIZE, &len);
-    if (!text)
-        return oci_fail("policy %s: %s", path, errno == EFBIG ? "larger than 4 MiB" : strerror(errno));
+    char *text = NULL;
+    int err = base_read_file(path, MAX_MANIFEST_SIZE, &text, &len);
+    if (err < 0)
+        return oci_fail("policy %s: %s", path, err == -EFBIG ? "larger than 4 MiB" : strerror(-err));
     char *copy = xstrdup(path);
     int rc = oci_policy_parse(text, len, dirname(copy), out);
     free(copy);

@@ -695,3 +695,57 @@ int oci_policy_check(const struct oci_policy *p, const char *text, const char *d
     ref_free(&ref);
     return rc;
 }
+
+/* ---- the hooks pulls call ---- */
+
+static bool refused;
+
+bool oci_policy_refused(void)
+{
+    return refused;
+}
+
+static void report(const struct oci_options *o, const struct oci_ref *ref, const struct oci_verification *v)
+{
+    char *canonical = ref_string(ref);
+    if (v->n_valid)
+        status_line(o->quiet, "Verified %s: %s signature of %s by key %s (identity %s)", canonical, v->format,
+                    v->digest, v->fingerprint, v->identity);
+    else
+        status_line(o->quiet, "Accepted %s (%s) by the policy without a signature", canonical, v->digest);
+    free(canonical);
+}
+
+int trust_check_pull(struct registry *r, const struct oci_options *o, const struct oci_ref *ref, const char *digest,
+                     const char *alt_digest)
+{
+    refused = false;
+    if (trust_libs_load() < 0)
+        return -1;
+    struct oci_verification v;
+    int rc = policy_check_session(r, o->policy, ref, digest, alt_digest, &v);
+    if (rc < 0)
+        refused = true;
+    else
+        report(o, ref, &v);
+    oci_verification_free(&v);
+    return rc;
+}
+
+int trust_check_stored(const struct oci_options *o, const struct oci_ref *ref, const char *digest)
+{
+    char *canonical = ref_string(ref);
+    struct oci_verification v;
+    refused = false;
+    int rc = oci_policy_check(o->policy, canonical, digest, o, &v);
+    if (rc < 0) {
+        /* the policy's own verdict, or the registry unreachable: both refuse */
+        refused = true;
+        oci_error_context("stored module");
+    } else {
+        report(o, ref, &v);
+    }
+    oci_verification_free(&v);
+    free(canonical);
+    return rc;
+}

@@ -34,8 +34,8 @@ static void check_fails(int rc, const char *want, const char *name)
 
 static char *slurp(const char *path, size_t *len)
 {
-    char *s = read_file(path, 1 << 20, len);
-    if (!s)
+    char *s = NULL;
+    if (base_read_file(path, 1 << 20, &s, len) < 0)
         printf("    cannot read %s\n", path);
     return s;
 }
