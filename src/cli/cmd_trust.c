@@ -16,36 +16,9 @@
 #include "cli.h"
 #include "oci.h"
 #include "oci_trust.h"
+#include "opt.h"
 
 #define DEFAULT_POLICY "/etc/wasm-bpf/policy.json"
-#define REGISTRY_OPTIONS (OCI_OPT_TRANSPORT | OCI_OPT_CREDENTIALS | OCI_OPT_QUIET)
-
-static int usage_fail(const char *cmd, const char *msg, const char *arg)
-{
-    fprintf(stderr, "wasm-bpf %s: %s%s\nRun 'wasm-bpf %s --help' for usage.\n", cmd, msg, arg, cmd);
-    return EXIT_USAGE;
-}
-
-/* "--name VALUE" or "--name=VALUE": 1 taken, 0 not this option, -1 missing value */
-static int take_value(int argc, char **argv, int *i, const char *name, const char **value)
-{
-    const char *a = argv[*i];
-    size_t n = strlen(name);
-    if (strncmp(a, name, n))
-        return 0;
-    if (a[n] == '=') {
-        *value = a + n + 1;
-        return 1;
-    }
-    if (a[n])
-        return 0;
-    if (*i + 1 >= argc) {
-        fprintf(stderr, "wasm-bpf: %s needs a value\n", name);
-        return -1;
-    }
-    *value = argv[++*i];
-    return 1;
-}
 
 /* A line from the terminal without echo; NULL if there is no terminal. */
 static char *prompt_password(const char *prompt)
@@ -144,65 +117,63 @@ static int write_new_file(const char *path, const char *text, mode_t mode)
 
 /* ---- key generate ---- */
 
-static void key_usage(FILE *out)
-{
-    fprintf(out,
-            "Usage: wasm-bpf key generate [--output-key-prefix NAME]\n"
-            "\n"
-            "Make an ECDSA P-256 key pair in cosign's format: NAME.key (the private key,\n"
-            "encrypted with scrypt + nacl/secretbox under a password) and NAME.pub (the\n"
-            "public key, PEM).  The password comes from $COSIGN_PASSWORD, else from a\n"
-            "prompt.  Existing files are never overwritten.  The keys work with cosign\n"
-            "and skopeo (--sign-by-sigstore-private-key).\n"
-            "\n"
-            "Options:\n"
-            "  --output-key-prefix NAME   file names NAME.key and NAME.pub (default: cosign)\n"
-            "  -h, --help                 show this help\n");
-}
+struct key_args {
+    const char *prefix;
+};
+#define KEY_AT(m) offsetof(struct key_args, m)
+static const struct opt key_opts[] = {
+    {"output-key-prefix", 0, "NAME", OPT_STRING, KEY_AT(prefix), NULL,
+     "file names NAME.key and NAME.pub (default: cosign)"},
+    {NULL, 0, NULL, 0, 0, NULL, NULL},
+};
+static const struct opt_group key_groups[] = {{key_opts, 0, NULL}, {NULL, 0, NULL}};
+
+const struct opt_command cmd_key_spec = {
+    .name = "key",
+    .usage = "key generate [--output-key-prefix NAME]",
+    .description = "Make an ECDSA P-256 key pair in cosign's format: NAME.key (the private key,\n"
+                   "encrypted with scrypt + nacl/secretbox under a password) and NAME.pub (the\n"
+                   "public key, PEM).  The password comes from $COSIGN_PASSWORD, else from a\n"
+                   "prompt on the terminal.  Existing files are never overwritten.  The keys work\n"
+                   "with cosign and with skopeo's --sign-by-sigstore-private-key.\n",
+    .groups = key_groups,
+};
 
 int cmd_key(int argc, char **argv)
 {
-    if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-        key_usage(stdout);
-        return 0;
+    struct key_args a = {.prefix = "cosign"};
+    char **args = calloc((size_t)argc + 1, sizeof *args);
+    if (!args)
+        return 1;
+    int nargs, rc = opt_parse(&cmd_key_spec, &a, argc, argv, args, &nargs);
+    if (rc >= 0)
+        goto out;
+    if (nargs != 1 || strcmp(args[0], "generate")) {
+        rc = nargs ? opt_args_error(&cmd_key_spec, "unknown subcommand '%s' (expected generate)", args[0])
+                   : opt_args_error(&cmd_key_spec, "expected a subcommand: generate");
+        goto out;
     }
-    if (argc < 2 || strcmp(argv[1], "generate")) {
-        key_usage(stderr);
-        return EXIT_USAGE;
+    if (!*a.prefix) {
+        rc = opt_usage_error(&cmd_key_spec, "--output-key-prefix needs a non-empty name");
+        goto out;
     }
-    const char *prefix = "cosign";
-    for (int i = 2; i < argc; i++) {
-        int r;
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            key_usage(stdout);
-            return 0;
-        }
-        if ((r = take_value(argc, argv, &i, "--output-key-prefix", &prefix)) != 0) {
-            if (r < 0)
-                return EXIT_USAGE;
-            if (!*prefix)
-                return usage_fail("key", "--output-key-prefix needs a non-empty name", "");
-            continue;
-        }
-        return usage_fail("key", "unexpected argument ", argv[i]);
-    }
+    rc = 1;
     char *password = get_password("key generate", true);
     if (!password)
-        return 1;
+        goto out;
     char *priv = NULL, *pub = NULL;
-    int rc = oci_key_generate(password, &priv, &pub);
+    int r = oci_key_generate(password, &priv, &pub);
     memset(password, 0, strlen(password));
     free(password);
-    if (rc < 0) {
+    if (r < 0) {
         oci_print_error("key generate");
-        return 1;
+        goto out;
     }
-    size_t n = strlen(prefix) + 5;
+    size_t n = strlen(a.prefix) + 5;
     char *kpath = malloc(n), *ppath = malloc(n);
-    rc = 1;
     if (kpath && ppath) {
-        snprintf(kpath, n, "%s.key", prefix);
-        snprintf(ppath, n, "%s.pub", prefix);
+        snprintf(kpath, n, "%s.key", a.prefix);
+        snprintf(ppath, n, "%s.pub", a.prefix);
         if (write_new_file(kpath, priv, 0600) == 0) {
             if (write_new_file(ppath, pub, 0644) == 0) {
                 fprintf(stderr, "Private key written to %s\nPublic key written to %s\n", kpath, ppath);
@@ -216,214 +187,204 @@ int cmd_key(int argc, char **argv)
     free(ppath);
     free(priv);
     free(pub);
+out:
+    free(args);
     return rc;
 }
 
 /* ---- sign ---- */
 
-static void sign_usage(FILE *out)
-{
-    fprintf(out,
-            "Usage: wasm-bpf sign --key KEY [options] REF\n"
-            "\n"
-            "Sign the module REF names in its registry, as cosign does: the manifest\n"
-            "digest REF resolves to now is signed (ECDSA P-256) in a simple-signing\n"
-            "payload stored under the tag sha256-<hex>.sig (what skopeo and cosign\n"
-            "read).  KEY is a private key from `wasm-bpf key generate` or cosign; its\n"
-            "password comes from $COSIGN_PASSWORD or a prompt.\n"
-            "\n"
-            "Options:\n"
-            "  --key KEY     the private key file\n"
-            "  --bundle      also attach a Sigstore bundle (cosign v3's format) as a referrer\n"
-            "  --replace     drop the earlier simple-signing signatures of this digest\n");
-    oci_print_option_help(out, REGISTRY_OPTIONS);
-    fprintf(out, "  -h, --help    show this help\n");
-}
+struct sign_args {
+    const char *key;
+    bool bundle;
+    bool replace;
+    struct oci_options oci;
+};
+#define SIGN_AT(m) offsetof(struct sign_args, m)
+static const struct opt sign_opts[] = {
+    {"key", 0, "KEY", OPT_STRING, SIGN_AT(key), NULL, "the private key file (required)"},
+    {"bundle", 0, NULL, OPT_FLAG, SIGN_AT(bundle), NULL,
+     "also attach a Sigstore bundle (cosign v3's format) as a referrer"},
+    {"replace", 0, NULL, OPT_FLAG, SIGN_AT(replace), NULL,
+     "drop the earlier simple-signing signatures of this digest"},
+    {NULL, 0, NULL, 0, 0, NULL, NULL},
+};
+static const struct opt_group sign_groups[] = {
+    {sign_opts, 0, NULL},
+    {cli_oci_transport_opts, SIGN_AT(oci), NULL},
+    {cli_oci_credential_opts, SIGN_AT(oci), NULL},
+    {cli_oci_quiet_opts, SIGN_AT(oci), NULL},
+    {NULL, 0, NULL},
+};
+
+const struct opt_command cmd_sign_spec = {
+    .name = "sign",
+    .usage = "sign --key KEY [options] REF",
+    .description = "Sign the module REF names in its registry, as cosign does: the manifest\n"
+                   "digest REF resolves to now is signed (ECDSA P-256) in a simple-signing\n"
+                   "payload stored under the tag sha256-<hex>.sig (what skopeo and cosign read),\n"
+                   "and prints that digest.  KEY is a private key from `wasm-bpf key generate` or\n"
+                   "cosign; its password comes from $COSIGN_PASSWORD or a prompt.\n",
+    .groups = sign_groups,
+};
 
 int cmd_sign(int argc, char **argv)
 {
-    struct oci_options o = {0};
-    struct oci_sign_options so = {0};
-    const char *key_path = NULL, *ref = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int r;
-        if (a[0] != '-' || !a[1]) {
-            if (ref)
-                return usage_fail("sign", "unexpected argument ", a);
-            ref = a;
-        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            sign_usage(stdout);
-            return 0;
-        } else if ((r = take_value(argc, argv, &i, "--key", &key_path)) != 0) {
-            if (r < 0)
-                return EXIT_USAGE;
-        } else if (!strcmp(a, "--bundle")) {
-            so.bundle = true;
-        } else if (!strcmp(a, "--replace")) {
-            so.replace = true;
-        } else if ((r = oci_parse_option(argc, argv, &i, REGISTRY_OPTIONS, &o)) != 0) {
-            if (r < 0)
-                return EXIT_USAGE;
-        } else {
-            return usage_fail("sign", "unknown option ", a);
-        }
+    struct sign_args a = {0};
+    char **args = calloc((size_t)argc + 1, sizeof *args);
+    if (!args)
+        return 1;
+    int nargs, rc = opt_parse(&cmd_sign_spec, &a, argc, argv, args, &nargs);
+    if (rc >= 0)
+        goto out;
+    if (nargs != 1) {
+        rc = nargs ? opt_args_error(&cmd_sign_spec, "unexpected argument '%s'", args[1])
+                   : opt_args_error(&cmd_sign_spec, "expected a reference");
+        goto out;
     }
-    if (!key_path)
-        return usage_fail("sign", "--key KEY is required (make one with `wasm-bpf key generate`)", "");
-    if (!ref)
-        return usage_fail("sign", "expected a reference", "");
+    if (!a.key) {
+        rc = opt_usage_error(&cmd_sign_spec, "--key KEY is required (make one with `wasm-bpf key generate`)");
+        goto out;
+    }
+    if (a.oci.username && !a.oci.password) {
+        rc = opt_usage_error(&cmd_sign_spec, "-u needs --password-stdin");
+        goto out;
+    }
+    if ((rc = cli_check_ref(&cmd_sign_spec, args[0])) != 0)
+        goto out;
+    rc = 1;
     char *text = NULL;
     size_t len = 0;
-    FILE *f = fopen(key_path, "re");
+    FILE *f = fopen(a.key, "re");
     if (f) {
         text = malloc(65537);
         len = text ? fread(text, 1, 65537, f) : 0;
         fclose(f);
     }
     if (!f || !text || len > 65536) {
-        fprintf(stderr, "wasm-bpf sign: cannot read the key %s: %s\n", key_path,
-                !f ? strerror(errno) : "larger than 64 KiB");
+        fprintf(stderr, "wasm-bpf sign: cannot read the key %s: %s\n", a.key, !f ? strerror(errno) : "larger than 64 KiB");
         free(text);
-        return 1;
+        goto out;
     }
     char *password = get_password("sign", false);
     if (!password) {
         free(text);
-        return 1;
+        goto out;
     }
     struct oci_signing_key *key = NULL;
-    int rc = oci_signing_key_load(text, len, password, &key);
+    int r = oci_signing_key_load(text, len, password, &key);
     memset(password, 0, strlen(password));
     free(password);
     free(text);
-    if (rc < 0) {
-        oci_print_error(key_path);
-        return 1;
+    if (r < 0) {
+        oci_print_error(a.key);
+        goto out;
     }
+    struct oci_sign_options so = {.bundle = a.bundle, .replace = a.replace};
     char digest[OCI_DIGEST_SIZE];
-    rc = oci_sign(ref, key, &so, &o, digest);
+    r = oci_sign(args[0], key, &so, &a.oci, digest);
     oci_signing_key_free(key);
-    if (rc < 0) {
+    if (r < 0) {
         oci_print_error(NULL);
-        return 1;
+        goto out;
     }
     printf("%s\n", digest);
-    return 0;
+    rc = 0;
+out:
+    free(args);
+    return rc;
 }
 
 /* ---- verify ---- */
 
-static void verify_usage(FILE *out)
-{
-    fprintf(out,
-            "Usage: wasm-bpf verify --key PUB [--key PUB...] [options] REF\n"
-            "\n"
-            "Check that the module REF names carries a valid signature by one of the\n"
-            "keys: a cosign simple-signing signature (tag sha256-<hex>.sig) or a Sigstore\n"
-            "bundle among the digest's referrers.  Prints the digest, the signed\n"
-            "identity and the key's fingerprint; exits 1 if nothing valid is found.\n"
-            "\n"
-            "Options:\n"
-            "  --key PUB     a public key (PEM); repeat for several\n");
-    oci_print_option_help(out, REGISTRY_OPTIONS);
-    fprintf(out, "  -h, --help    show this help\n");
-}
+struct verify_args {
+    struct opt_list keys;
+    struct oci_options oci;
+};
+#define VERIFY_AT(m) offsetof(struct verify_args, m)
+static const struct opt verify_opts[] = {
+    {"key", 0, "PUB", OPT_LIST, VERIFY_AT(keys), NULL, "a public key (PEM); repeat for several (at most 16)"},
+    {NULL, 0, NULL, 0, 0, NULL, NULL},
+};
+static const struct opt_group verify_groups[] = {
+    {verify_opts, 0, NULL},
+    {cli_oci_transport_opts, VERIFY_AT(oci), NULL},
+    {cli_oci_credential_opts, VERIFY_AT(oci), NULL},
+    {NULL, 0, NULL},
+};
+
+const struct opt_command cmd_verify_spec = {
+    .name = "verify",
+    .usage = "verify --key PUB [--key PUB...] [options] REF",
+    .description = "Check that the module REF names carries a valid signature by one of the keys:\n"
+                   "a cosign simple-signing signature (tag sha256-<hex>.sig) or a Sigstore bundle\n"
+                   "among the digest's referrers.  Prints the digest, the signed identity and the\n"
+                   "key's fingerprint; exits 1 if nothing valid is found.\n",
+    .groups = verify_groups,
+};
 
 #define MAX_VERIFY_KEYS 16
 
 int cmd_verify(int argc, char **argv)
 {
-    struct oci_options o = {0};
+    struct verify_args a = {0};
     struct oci_public_key *keys[MAX_VERIFY_KEYS];
     size_t n_keys = 0;
-    const char *ref = NULL;
-    int rc = EXIT_USAGE;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v;
-        int r;
-        if (a[0] != '-' || !a[1]) {
-            if (ref) {
-                usage_fail("verify", "unexpected argument ", a);
-                goto out;
-            }
-            ref = a;
-        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            verify_usage(stdout);
-            rc = 0;
-            goto out;
-        } else if ((r = take_value(argc, argv, &i, "--key", &v)) != 0) {
-            if (r < 0)
-                goto out;
-            if (n_keys == MAX_VERIFY_KEYS) {
-                usage_fail("verify", "too many --key options (at most 16)", "");
-                goto out;
-            }
-            if (oci_public_key_load_file(v, &keys[n_keys]) < 0) {
-                oci_print_error("verify");
-                rc = 1;
-                goto out;
-            }
-            n_keys++;
-        } else if ((r = oci_parse_option(argc, argv, &i, REGISTRY_OPTIONS, &o)) != 0) {
-            if (r < 0)
-                goto out;
-        } else {
-            usage_fail("verify", "unknown option ", a);
+    char **args = calloc((size_t)argc + 1, sizeof *args);
+    if (!args)
+        return 1;
+    int nargs, rc = opt_parse(&cmd_verify_spec, &a, argc, argv, args, &nargs);
+    if (rc >= 0)
+        goto out;
+    if (nargs != 1) {
+        rc = nargs ? opt_args_error(&cmd_verify_spec, "unexpected argument '%s'", args[1])
+                   : opt_args_error(&cmd_verify_spec, "expected a reference");
+        goto out;
+    }
+    if (!a.keys.n || a.keys.n > MAX_VERIFY_KEYS) {
+        rc = opt_usage_error(&cmd_verify_spec, a.keys.n ? "at most 16 --key options" : "--key PUB is required");
+        goto out;
+    }
+    if (a.oci.username && !a.oci.password) {
+        rc = opt_usage_error(&cmd_verify_spec, "-u needs --password-stdin");
+        goto out;
+    }
+    if ((rc = cli_check_ref(&cmd_verify_spec, args[0])) != 0)
+        goto out;
+    rc = 1;
+    for (; n_keys < a.keys.n; n_keys++)
+        if (oci_public_key_load_file(a.keys.items[n_keys], &keys[n_keys]) < 0) {
+            oci_print_error("verify");
             goto out;
         }
-    }
-    if (!n_keys) {
-        usage_fail("verify", "--key PUB is required", "");
-        goto out;
-    }
-    if (!ref) {
-        usage_fail("verify", "expected a reference", "");
-        goto out;
-    }
     struct oci_verification v;
-    if (oci_verify(ref, keys, n_keys, &o, &v) < 0) {
+    if (oci_verify(args[0], keys, n_keys, &a.oci, &v) < 0) {
         oci_print_error(NULL);
-        rc = 1;
         goto out;
     }
     printf("Verified %s\n  digest:      %s\n  identity:    %s\n  key:         %s\n  format:      %s\n"
            "  signatures:  %u valid, %u not valid\n",
-           ref, v.digest, v.identity, v.fingerprint, v.format, v.n_valid, v.n_invalid);
+           args[0], v.digest, v.identity, v.fingerprint, v.format, v.n_valid, v.n_invalid);
     oci_verification_free(&v);
     rc = 0;
 out:
     for (size_t k = 0; k < n_keys; k++)
         oci_public_key_free(keys[k]);
+    opt_free(&cmd_verify_spec, &a);
+    free(args);
     return rc;
 }
 
 /* ---- run and pull: --policy FILE, --verify-key PUB ---- */
 
-int trust_parse_option(int argc, char **argv, int *i, struct trust_cli *t)
-{
-    const char *v;
-    int r;
-    if ((r = take_value(argc, argv, i, "--policy", &v)) != 0) {
-        if (r > 0)
-            t->policy_path = v;
-        return r;
-    }
-    if ((r = take_value(argc, argv, i, "--verify-key", &v)) != 0) {
-        if (r > 0)
-            t->verify_key = v;
-        return r;
-    }
-    return 0;
-}
-
-void trust_print_option_help(FILE *out)
-{
-    fprintf(out,
-            "  --policy FILE        verify modules from registries against this containers-policy.json\n"
-            "                       (default: " DEFAULT_POLICY " if it exists)\n"
-            "  --verify-key PUB     require a signature by this public key (short for a one-key policy)\n");
-}
+const struct opt cli_trust_opts[] = {
+    {"policy", 0, "FILE", OPT_STRING, offsetof(struct trust_cli, policy_path), NULL,
+     "verify modules from registries against this containers-policy.json (default: " DEFAULT_POLICY
+     " if it exists); a module failing it never runs nor enters the store (exit 125)"},
+    {"verify-key", 0, "PUB", OPT_STRING, offsetof(struct trust_cli, verify_key), NULL,
+     "require a signature by this public key (short for a one-key policy)"},
+    {NULL, 0, NULL, 0, 0, NULL, NULL},
+};
 
 int trust_setup(struct trust_cli *t, struct oci_options *o, const char *cmd)
 {
