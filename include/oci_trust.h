@@ -133,6 +133,14 @@ int oci_policy_check(const struct oci_policy *p, const char *ref, const char *di
 int oci_verify(const char *ref, struct oci_public_key *const *keys, size_t n_keys, const struct oci_options *o,
                struct oci_verification *v);
 
+/* The signatures found for the manifest REF names, as JSON text
+ * {"digest": D, "signatures": [{"format", "identity", "digest", "key",
+ * "valid"}]}: identity and digest are the signature's claims (unverified
+ * unless "key" names the trusted key that verified it; "valid" means
+ * verified and naming D).  KEYS may be empty.  malloc'ed, or NULL. */
+char *oci_signatures_describe(const char *ref, struct oci_public_key *const *keys, size_t n_keys,
+                              const struct oci_options *o);
+
 /* Did the last failed pull or run fail because of the policy (as opposed
  * to the network or the registry)?  `run` and `pull` exit 125 then. */
 bool oci_policy_refused(void);

@@ -156,12 +156,16 @@ static int sign_simple(struct registry *r, const struct oci_ref *ref, const char
     }
     if (push_json_blob(r, ref->repository, payload, plen, payload_digest) < 0)
         goto out;
-    /* the earlier signatures, then ours (one signature per payload) */
+    /* the earlier signatures, then ours; other keys sign the same payload
+     * bytes, so only an earlier signature of this payload by this same key
+     * is replaced */
+    struct oci_public_key *self = oci_signing_key_public(key);
     struct sig_layer *layers = xcalloc(sm.n + 1, sizeof *layers);
     const char **ids = xcalloc(sm.n + 1, sizeof *ids);
     size_t n = 0;
     for (size_t i = 0; i < sm.n; i++) {
-        if (!strcmp(sm.layers[i].digest, payload_digest))
+        if (!strcmp(sm.layers[i].digest, payload_digest) && self && sm.layers[i].signature &&
+            key_verify_base64(self, payload, plen, sm.layers[i].signature))
             continue;
         layers[n] = sm.layers[i];
         ids[n++] = sm.layers[i].digest;
@@ -178,6 +182,7 @@ static int sign_simple(struct registry *r, const struct oci_ref *ref, const char
     }
     free(layers);
     free(ids);
+    oci_public_key_free(self);
 out:
     sigmanifest_free(&sm);
     free(old);
@@ -341,7 +346,20 @@ struct search {
     struct oci_verification *v;
     enum miss miss;
     char detail[512];
+    json_t *list;             /* describing: every signature found, or NULL */
 };
+
+/* Describing: one signature found (claims unverified unless KEY). */
+static void list_add(struct search *s, const char *format, const char *identity, const char *claimed,
+                     const struct oci_public_key *key)
+{
+    if (!s->list)
+        return;
+    json_t *e = json_pack("{s:s,s:s?,s:s?,s:s?,s:b}", "format", format, "identity", identity, "digest", claimed,
+                          "key", key ? key->fingerprint : NULL, "valid",
+                          key && claimed && !strcmp(claimed, s->digest));
+    json_array_append_new(s->list, e);
+}
 
 static void note_miss(struct search *s, enum miss m, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void note_miss(struct search *s, enum miss m, const char *fmt, ...)
@@ -415,6 +433,12 @@ static int search_simple(struct registry *r, struct search *s)
         }
         const struct oci_public_key *key = trusted_signer(s, payload, plen, l->signature);
         struct simplesigning ss;
+        if (s->list) {
+            bool parsed = simplesigning_parse(payload, plen, &ss) == 0;
+            list_add(s, "simple-signing", parsed ? ss.docker_reference : NULL, parsed ? ss.digest : NULL, key);
+            if (parsed)
+                simplesigning_free(&ss);
+        }
         if (!key) {
             s->v->n_invalid++;
             note_miss(s, MISS_UNTRUSTED, "%zu simple-signing signature%s, none valid under the trusted key%s", sm.n,
@@ -466,6 +490,7 @@ static void check_bundle(struct registry *r, struct search *s, const char *manif
     for (size_t i = 0; i < b.n_sigs && !key; i++)
         key = trusted_signer(s, pae, plen, b.sigs[i]);
     free(pae);
+    list_add(s, "sigstore-bundle", b.name[0] ? b.name : NULL, b.digest, key);
     if (!key) {
         s->v->n_invalid++;
         note_miss(s, MISS_UNTRUSTED, "a Sigstore bundle's signature is not valid under the trusted key%s",
@@ -748,4 +773,44 @@ int trust_check_stored(const struct oci_options *o, const struct oci_ref *ref, c
     oci_verification_free(&v);
     free(canonical);
     return rc;
+}
+
+/* ---- describing (inspect) ---- */
+
+char *oci_signatures_describe(const char *text, struct oci_public_key *const *keys, size_t n_keys,
+                              const struct oci_options *o)
+{
+    if (trust_libs_load() < 0)
+        return NULL;
+    struct oci_ref ref;
+    if (ref_parse(text, &ref) < 0)
+        return NULL;
+    struct registry r;
+    char *canonical = ref_string(&ref), *raw = NULL, *out = NULL;
+    if (registry_open(&r, ref.registry, ref.scheme, o) == 0) {
+        size_t len;
+        char digest[OCI_DIGEST_SIZE];
+        raw = fetch_manifest(&r, ref.repository, ref_object(&ref), &len, digest, NULL);
+        if (raw) {
+            struct oci_verification v = {0};
+            struct signed_identity any = {.kind = ID_MATCH_REPOSITORY};
+            struct search s = {.image = &ref, .digest = digest, .keys = keys, .n_keys = n_keys, .identity = &any,
+                               .v = &v, .list = json_array()};
+            if (search_simple(&r, &s) == 0 && search_bundles(&r, &s) == 0) {
+                json_t *j = json_pack("{s:s,s:o}", "digest", digest, "signatures", s.list);
+                out = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+                json_decref(j);
+            } else {
+                json_decref(s.list);
+            }
+            oci_verification_free(&v);
+        }
+        registry_close(&r);
+    }
+    if (!out)
+        oci_error_context("signatures of %s", canonical);
+    free(raw);
+    free(canonical);
+    ref_free(&ref);
+    return out;
 }

@@ -103,6 +103,24 @@ expect "verify: an unsigned module: exit 1, no signature found" '[ $RC = 1 ] && 
 w verify --key "$T/a.pub" --key "$T/b.pub" "$R/m/hello@$D_HELLO"
 expect "verify: by digest, any of several keys" '[ $RC = 0 ] && out_has "$FP"'
 
+# a second signer adds a layer; inspect shows both
+COSIGN_PASSWORD=pw-b w sign -q --key "$T/b.key" "$R/m/hello:v1"
+w verify --key "$T/b.pub" "$R/m/hello:v1"
+expect "sign: a second key adds its signature; both verify" '[ $RC = 0 ] && out_has "2 valid\|1 valid"'
+w inspect --remote --signatures --verify-key "$T/a.pub" "$R/m/hello:v1"
+python3 - "$T/out" "$D_HELLO" "$FP" > "$T/insp" 2>&1 << 'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+s = d["signatures"]
+ok = [x for x in s if x["valid"] and x["key"] == sys.argv[3] and x["digest"] == sys.argv[2]]
+other = [x for x in s if not x["valid"] and x.get("key") is None and x["identity"].endswith("/m/hello:v1")]
+print("ok" if len(s) == 2 and len(ok) == 1 and len(other) == 1 and s[0]["format"] == "simple-signing" else s)
+PY
+expect "inspect --signatures --verify-key: both signatures listed, the one by the key marked valid" \
+    '[ $RC = 0 ] && grep -qx ok "$T/insp"'
+w inspect --verify-key "$T/a.pub" "$R/m/hello:v1"
+expect "inspect --verify-key without --signatures: usage error" '[ $RC = 2 ]'
+
 # tampered signature: one character of the base64 signature changed
 python3 - "$T/sig.json" "$T/tampered.json" << 'PY'
 import json, sys
@@ -187,7 +205,8 @@ expect "run --policy: a reject scope refuses even a known module (exit 125)" '[ 
 w push -q "$R/x/other:v1" "$T/other.wasm"
 w run -q --store "$S1" --policy "$T/policy.json" "$R/x/other:v1"
 expect "run --policy: the default (reject) applies outside the scopes" '[ $RC = 125 ] && err_has "default"'
-w run -q --store "$S1" --verify-key "$T/b.pub" "$R/m/hello:v1"
+(cd "$T" && COSIGN_PASSWORD=pw-z "$W" key generate --output-key-prefix z 2> /dev/null)
+w run -q --store "$S1" --verify-key "$T/z.pub" "$R/m/hello:v1"
 expect "run --verify-key: a module in the store signed by another key is refused (re-verified)" \
     '[ $RC = 125 ] && err_has "no signature by a trusted key"'
 w pull -q --store "$T/store2" --verify-key "$T/a.pub" "$R/m/other:v1"
@@ -246,5 +265,6 @@ else
 fi
 # what Debian's skopeo can check: the signature manifest is an ordinary OCI
 # manifest it copies byte for byte, and the payload blob hashes to its name
+curl -s -H "$ACCEPT" "$API/m/hello/manifests/$SIGTAG" > "$T/sig.json"
 skopeo inspect --raw --tls-verify=false "docker://$R/m/hello:$SIGTAG" > "$T/sk-sig.json" 2> "$T/err"
 expect "interop: skopeo reads the signature manifest byte for byte" 'cmp -s "$T/sk-sig.json" "$T/sig.json"'
