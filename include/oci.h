@@ -26,6 +26,10 @@
 #ifndef WASM_BPF_OCI_H
 #define WASM_BPF_OCI_H
 
+/* Every name declared here is part of the library's interface (the rest of
+ * libwasm-bpf.a is hidden: see the Makefile). */
+#pragma GCC visibility push(default)
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -244,5 +248,7 @@ void oci_print_error(const char *what);
 #ifdef __cplusplus
 }
 #endif
+
+#pragma GCC visibility pop
 
 #endif

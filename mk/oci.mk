@@ -16,10 +16,10 @@ bench: export WASM_BPF_BUILD = $(abspath $(BUILD))
 
 # It parses `run`'s module options with the command's own tables (src/cli).
 OCI_TEST_CLI_OBJS := $(BUILD)/obj/src/cli/opt.o $(BUILD)/obj/src/cli/opt_oci.o
-$(OCI_TEST): tests/oci/oci_test.c $(OCI_TEST_CLI_OBJS) $(LIB)
+$(OCI_TEST): tests/oci/oci_test.c $(OCI_TEST_CLI_OBJS) $(LIB_INTERNAL)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -Isrc/oci -Isrc/cli -o $@ $< $(OCI_TEST_CLI_OBJS) $(LIB) $(LDLIBS_ALL)
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc/oci -Isrc/cli -o $@ $< $(OCI_TEST_CLI_OBJS) $(LIB_INTERNAL) $(LDLIBS_ALL)
 
 -include $(OCI_TEST).d
 
