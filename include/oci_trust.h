@@ -40,6 +40,8 @@
 extern "C" {
 #endif
 
+#pragma GCC visibility push(default)
+
 /* ---- keys ---------------------------------------------------------------- */
 
 struct oci_signing_key;   /* a decrypted ECDSA P-256 private key */
@@ -144,6 +146,8 @@ char *oci_signatures_describe(const char *ref, struct oci_public_key *const *key
 /* Did the last failed pull or run fail because of the policy (as opposed
  * to the network or the registry)?  `run` and `pull` exit 125 then. */
 bool oci_policy_refused(void);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }
