@@ -426,7 +426,6 @@ int oci_policy_for_key(const char *pub_path, struct oci_policy **out)
         oci_policy_free(p);
         return -1;
     }
-    r->identity.kind = ID_MATCH_REPOSITORY;
     *out = p;
     return 0;
 }
@@ -559,8 +558,10 @@ bool identity_matches(const struct signed_identity *id, const struct oci_ref *im
          * matchRepoDigestOrExact; the prefix must end on a component */
         char *text = image_text(image, true, true);
         size_t pl = strlen(id->value);
-        ok = false;
-        if (!strncmp(text, id->value, pl) && strchr("/:@", text[pl])) {
+        /* a host prefix ends at '/' (else "reg" would match "reg:5000"); a
+         * repository prefix may also end at a tag or digest */
+        const char *ends = strchr(id->value, '/') ? "/:@" : "/";
+        if (!strncmp(text, id->value, pl) && text[pl] && strchr(ends, text[pl])) {
             char *mapped = xasprintf("%s%s", id->signed_prefix, text + pl);
             struct oci_ref m;
             if (ref_parse(mapped, &m) == 0)
@@ -569,9 +570,8 @@ bool identity_matches(const struct signed_identity *id, const struct oci_ref *im
                 *why = "the remapped reference is not valid";
             ref_free(&m);
             free(mapped);
-        } else if (!pl || !strcmp(text, id->value)) {
-            ok = repo_digest_or_exact(image, &sig, sig_tag, why);
         } else {
+            /* no prefix match: the image's own name, unchanged */
             ok = repo_digest_or_exact(image, &sig, sig_tag, why);
         }
         free(text);

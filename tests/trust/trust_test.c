@@ -437,6 +437,10 @@ static void policy_tests(const char *pub_pem)
           "identity: remapIdentity");
     check(!id_ok(ID_REMAP_IDENTITY, "mirror.local:5000/ns", "r.io/ns", "mirror.local:5000/nsx/app:v1", "r.io/nsx/app:v1"),
           "identity: remapIdentity only on a component boundary");
+    check(!id_ok(ID_REMAP_IDENTITY, "mirror.local", "r.io", "mirror.local:5000/app:v1", "r.io:5000/app:v1"),
+          "identity: a host prefix does not match the same host with a port");
+    check(id_ok(ID_REMAP_IDENTITY, "mirror.local", "r.io", "other.io/app:v1", "other.io/app:v1"),
+          "identity: remapIdentity without a prefix match: the name unchanged");
     check(!id_ok(ID_MATCH_REPOSITORY, NULL, NULL, "r.io/a/b:v1", "https://r.io/a/b"), "identity: scheme form refused");
     check(!id_ok(ID_MATCH_REPOSITORY, NULL, NULL, "r.io/a/b:v1", "NOT A REF"), "identity: garbage refused");
 
