@@ -25,7 +25,8 @@
  * oci_policy_parse().
  *
  * Errors are reported like the rest of the OCI client (oci.h): -1 or NULL,
- * and a message oci_error() returns.
+ * and the failure described in the caller's struct oci_error (o->error, or
+ * the `err` argument of calls without options; NULL: not described).
  */
 #ifndef WASM_BPF_OCI_TRUST_H
 #define WASM_BPF_OCI_TRUST_H
@@ -53,14 +54,15 @@ struct oci_public_key;    /* an ECDSA P-256 public key */
 /* Make a new key pair.  The private key comes back as cosign's encrypted
  * PEM (under PASSWORD, which may be empty), the public key as PEM; both
  * malloc'ed, NUL-terminated texts. */
-int oci_key_generate(const char *password, char **private_pem, char **public_pem);
+int oci_key_generate(const char *password, char **private_pem, char **public_pem, struct oci_error *err);
 
 /* Decrypt a private key in cosign's format (PEM text of LEN bytes). */
-int oci_signing_key_load(const char *pem, size_t len, const char *password, struct oci_signing_key **out);
+int oci_signing_key_load(const char *pem, size_t len, const char *password, struct oci_signing_key **out,
+                         struct oci_error *err);
 /* Read a public key (PEM `PUBLIC KEY`). */
-int oci_public_key_load(const char *pem, size_t len, struct oci_public_key **out);
+int oci_public_key_load(const char *pem, size_t len, struct oci_public_key **out, struct oci_error *err);
 /* The same, from a file; the path is named in errors. */
-int oci_public_key_load_file(const char *path, struct oci_public_key **out);
+int oci_public_key_load_file(const char *path, struct oci_public_key **out, struct oci_error *err);
 /* The public half of a signing key. */
 struct oci_public_key *oci_signing_key_public(const struct oci_signing_key *k);
 /* PEM text of a public key (malloc'ed). */
@@ -108,12 +110,13 @@ struct oci_policy;
  * Relative keyPath values are relative to BASE_DIR (the policy file's
  * directory).  Requirements we cannot enforce (signedBy GPG keys, keyless
  * fulcio/rekor) are errors, never silently accepted. */
-int oci_policy_parse(const char *json, size_t len, const char *base_dir, struct oci_policy **out);
+int oci_policy_parse(const char *json, size_t len, const char *base_dir, struct oci_policy **out,
+                     struct oci_error *err);
 /* Read a policy file. */
-int oci_policy_load(const char *path, struct oci_policy **out);
+int oci_policy_load(const char *path, struct oci_policy **out, struct oci_error *err);
 /* A policy requiring a signature by the key in PUB_PATH for everything
  * (what --verify-key PUB means). */
-int oci_policy_for_key(const char *pub_path, struct oci_policy **out);
+int oci_policy_for_key(const char *pub_path, struct oci_policy **out, struct oci_error *err);
 void oci_policy_free(struct oci_policy *p);
 
 /* The requirements for REF, in words ("reject", "insecureAcceptAnything",

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "oci_report.h"
 #include "oci.h"
 #include "oci_trust.h"
 #include "opt.h"
@@ -117,13 +118,15 @@ static char *add_signatures(const struct inspect_args *a, const char *ref, const
     size_t n = 0;
     char *sigs = NULL, *out = NULL;
     for (; n < a->verify_keys.n && n < 16; n++)
-        if (oci_public_key_load_file(a->verify_keys.items[n], &keys[n]) < 0) {
-            oci_print_error("inspect");
+        if (oci_public_key_load_file(a->verify_keys.items[n], &keys[n], &cli_oci_error) < 0) {
+            cli_print_oci_error(&cli_oci_error, "inspect");
             goto done;
         }
-    sigs = oci_signatures_describe(ref, keys, n, &a->oci);
+    struct oci_options o = a->oci;
+    o.error = &cli_oci_error;
+    sigs = oci_signatures_describe(ref, keys, n, &o);
     if (!sigs) {
-        oci_print_error(NULL);
+        cli_print_oci_error(&cli_oci_error, NULL);
         goto done;
     }
     json_t *j = json_loads(text, 0, NULL), *s = json_loads(sigs, 0, NULL);
@@ -144,9 +147,11 @@ done:
 
 static int inspect(const struct inspect_args *a, const char *ref)
 {
+    struct oci_options oci = a->oci;
+    oci.error = &cli_oci_error;
     if (a->tags) {
         struct tag_list l = {a->format == INSPECT_JSON ? json_array() : NULL};
-        int r = oci_list_tags(ref, a->page_size, &a->oci, on_tag, &l);
+        int r = oci_list_tags(ref, a->page_size, &oci, on_tag, &l);
         if (r == 0 && l.array) {
             char *text = json_dumps(l.array, JSON_COMPACT);
             if (text)
@@ -155,25 +160,25 @@ static int inspect(const struct inspect_args *a, const char *ref)
         }
         json_decref(l.array);
         if (r < 0) {
-            oci_print_error(NULL);
+            cli_print_oci_error(&cli_oci_error, NULL);
             return 1;
         }
         return 0;
     }
     if (a->raw) {
         size_t len;
-        char *text = oci_inspect_raw(ref, a->remote, &a->oci, &len);
+        char *text = oci_inspect_raw(ref, a->remote, &oci, &len);
         if (!text) {
-            oci_print_error(NULL);
+            cli_print_oci_error(&cli_oci_error, NULL);
             return 1;
         }
         fwrite(text, 1, len, stdout);
         free(text);
         return 0;
     }
-    char *text = oci_inspect(ref, a->remote, &a->oci);
+    char *text = oci_inspect(ref, a->remote, &oci);
     if (!text) {
-        oci_print_error(NULL);
+        cli_print_oci_error(&cli_oci_error, NULL);
         return 1;
     }
     if (a->signatures) {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "oci_report.h"
 #include "oci.h"
 #include "oci_trust.h"
 #include "opt.h"
@@ -70,10 +71,11 @@ int cmd_pull(int argc, char **argv)
     }
     trust_notice_unverified(&a.trust, args[0]);
     struct oci_pull_result res;
+    a.oci.error = &cli_oci_error;
     int r = oci_pull(args[0], a.output, &a.oci, &res);
     trust_cleanup(&a.trust);
     if (r < 0) {
-        oci_print_error(NULL);
+        cli_print_oci_error(&cli_oci_error, NULL);
         /* refused by the policy: the status `run` gives */
         rc = oci_policy_refused() ? 125 : 1;
         goto out;

@@ -13,10 +13,14 @@
  * of a run that attach() succeeded for: normal exit, proc_exit, trap,
  * SIGINT/SIGTERM/SIGHUP, failed instantiation.
  *
- * Signals: the handler only records the signal and interrupts the runtime;
- * the guest stops at its next call or loop back-edge, or its blocked host
- * call returns, and the run unwinds normally through cleanup.  A second
- * signal while cleaning up ends the process at once.
+ * Signals, as docker's stop: the first SIGINT/SIGTERM/SIGHUP asks the guest
+ * to end by itself (wasm_runtime_request_stop: its blocked poll, read or
+ * sleep returns EINTR, and so does every later one) and arms a timer of
+ * --stop-timeout seconds; when it fires, or at a second signal, the runtime
+ * is interrupted: the guest stops at its next call or loop back-edge and
+ * the run unwinds normally through cleanup.  A signal after that ends the
+ * process at once.  The exit status is the guest's own when it ended by
+ * itself, 128 + the signal when it had to be stopped.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +36,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "oci_report.h"
 #include "oci.h"
 #include "opt.h"
 #include "wasi.h"
@@ -42,7 +47,6 @@
 /* Exit statuses of `run` besides the guest's own (documented in --help and
  * the README). */
 enum {
-    EXIT_RUN_BAD_EXIT_CODE = 1,   /* the guest exited with a code above 255 */
     EXIT_RUN_FETCH = 125,         /* a URL or registry reference could not be fetched */
     EXIT_RUN_BAD_MODULE = 126,    /* cannot be read, decoded, validated, linked, instantiated */
     EXIT_RUN_NO_MODULE = 127,     /* the module file does not exist */
@@ -66,6 +70,7 @@ struct run_options {
     bool inherit_env;
     uint32_t max_memory_pages; /* 0: the engine's default (4 GiB) */
     uint32_t engine;           /* --engine: a wasm_engine_tier; 0: $WASM_BPF_ENGINE or the default */
+    struct timespec stop_timeout;  /* --stop-timeout: from the first signal to the interrupt */
     bool verbose;
     struct opt_list allow_prog_types;  /* --allow-prog-type, none: any */
     struct opt_list allow_attach;      /* --allow-attach, none: any */
@@ -150,6 +155,42 @@ static int set_engine(void *target, const char *arg, char *err, size_t errlen)
     return 0;
 }
 
+/* SECONDS: a non-negative decimal number of seconds ("2", "0.5"), at most
+ * a day; digits only, no sign, exponent or hex: what a user types. */
+static int parse_seconds(const char *s, struct timespec *ts)
+{
+    long sec = 0, nsec = 0, scale = 100000000;
+    const char *p = s;
+    if (*p < '0' || *p > '9')
+        return -1;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        sec = sec * 10 + (*p - '0');
+        if (sec > 86400)
+            return -1;
+    }
+    if (*p == '.') {
+        p++;
+        if (*p < '0' || *p > '9')
+            return -1;
+        for (; *p >= '0' && *p <= '9'; p++, scale /= 10)
+            nsec += (*p - '0') * scale; /* digits past nanoseconds add 0 */
+    }
+    if (*p != '\0' || (sec == 86400 && nsec > 0))
+        return -1;
+    ts->tv_sec = sec;
+    ts->tv_nsec = nsec;
+    return 0;
+}
+
+static int set_stop_timeout(void *target, const char *arg, char *err, size_t errlen)
+{
+    if (parse_seconds(arg, target) < 0) {
+        snprintf(err, errlen, "expected seconds from 0 to 86400, such as 2 or 0.5");
+        return -1;
+    }
+    return 0;
+}
+
 #define RUN_AT(member) offsetof(struct run_options, member)
 static const struct opt run_opts[] = {
     {"dir", 0, "HOST[::GUEST]", OPT_SET, 0, add_dir,
@@ -170,6 +211,9 @@ static const struct opt run_opts[] = {
      "let the guest attach only to targets matching one of these shell patterns: an interface, a "
      "cgroup directory, IFNAME:ingress, PATH:FUNC, or the SEC() name of a program attached by it "
      "(e.g. 'tp/sched/*'); repeatable"},
+    {"stop-timeout", 0, "SECONDS", OPT_SET, RUN_AT(stop_timeout), set_stop_timeout,
+     "after the first SIGINT/SIGTERM/SIGHUP, how long the guest may take to end by itself (its "
+     "waits return EINTR) before it is stopped; default 2, 0: at once"},
     {"engine", 0, "jit|interp", OPT_SET, RUN_AT(engine), set_engine,
      "run the guest as machine code (jit, x86-64) or in the interpreter (default: "
      "$WASM_BPF_ENGINE, else interp)"},
@@ -204,14 +248,15 @@ const struct opt_command cmd_run_spec = {
         "The guest sees no files and no environment unless given them.\n"
         "\n"
         "Exit status:\n"
-        "  0-255  the guest's exit code (1 if it exited with a code above 255)\n"
+        "  0-255  the guest's exit code (its low 8 bits, as a shell takes them)\n"
         "  2      bad options, a bad reference, or a --dir that cannot be opened\n"
         "  125    a URL or registry reference could not be fetched\n"
         "  126    the module cannot be read, decoded, validated, linked or instantiated\n"
         "  127    the module file does not exist\n"
         "  134    the guest trapped (the message names the function)\n"
-        "  128+N  ended by signal N: 129 SIGHUP, 130 SIGINT, 143 SIGTERM; 141 when the\n"
-        "         guest wrote to a closed pipe\n",
+        "  128+N  stopped by signal N (the guest did not end by itself within\n"
+        "         --stop-timeout, or a second signal came): 129 SIGHUP, 130 SIGINT,\n"
+        "         143 SIGTERM; 141 when the guest wrote to a closed pipe\n",
     .flags = OPT_CMD_STOP_AT_ARG | OPT_CMD_VERSION,
 };
 
@@ -230,6 +275,7 @@ static void free_options(struct run_options *o)
 static int parse_options(int argc, char **argv, struct run_options *o, bool short_form)
 {
     memset(o, 0, sizeof *o);
+    o->stop_timeout.tv_sec = 2; /* as a terminal user expects; a fleet sets its own */
     char **args = calloc((size_t)argc + 1, sizeof *args);
     if (!args) {
         fprintf(stderr, "wasm-bpf: out of memory\n");
@@ -287,23 +333,50 @@ static const char **guest_environment(const struct run_options *o, int *count)
 /* ------------------------------------------------------------------ */
 
 static wasm_runtime *volatile running_rt; /* set while a guest may run */
-static volatile sig_atomic_t caught_signal;
+static volatile sig_atomic_t caught_signal;  /* the first SIGINT/SIGTERM/SIGHUP */
+static volatile sig_atomic_t stop_forced;    /* the runtime was interrupted: by what signal */
+static struct itimerspec grace;              /* --stop-timeout, one shot */
+static timer_t grace_timer;
+static bool have_grace_timer;
 
-static void on_signal(int sig)
+/* Interrupt the guest: it did not end by itself in time, or the user
+ * insisted.  Also marks a signal that came before the guest started. */
+static void force_stop(int by)
 {
-    if (caught_signal) {
-        /* A second signal: the user does not want to wait for cleanup. */
-        signal(sig, SIG_DFL);
-        raise(sig);
-        return;
-    }
-    caught_signal = sig;
+    stop_forced = by;
     wasm_runtime *rt = running_rt;
     if (rt)
         wasm_runtime_interrupt(rt);
 }
 
-static const int handled_signals[] = {SIGINT, SIGTERM, SIGHUP};
+static void on_signal(int sig)
+{
+    if (sig == SIGALRM) { /* the grace period is over */
+        if (caught_signal && !stop_forced)
+            force_stop(sig);
+        return;
+    }
+    if (!caught_signal) {
+        caught_signal = sig;
+        wasm_runtime *rt = running_rt;
+        bool no_grace = !grace.it_value.tv_sec && !grace.it_value.tv_nsec;
+        if (!rt || no_grace || !have_grace_timer || timer_settime(grace_timer, 0, &grace, NULL)) {
+            force_stop(sig);
+            return;
+        }
+        wasm_runtime_request_stop(rt);
+        return;
+    }
+    if (!stop_forced) { /* a second signal: stop now */
+        force_stop(sig);
+        return;
+    }
+    /* Another one while cleaning up: the user does not want to wait. */
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static const int handled_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGALRM};
 #define NHANDLED (sizeof handled_signals / sizeof handled_signals[0])
 
 struct saved_signals {
@@ -311,13 +384,21 @@ struct saved_signals {
     struct sigaction old_pipe;
 };
 
-static void install_signals(struct saved_signals *saved)
+static void install_signals(struct saved_signals *saved, const struct timespec *stop_timeout)
 {
+    grace = (struct itimerspec){.it_value = *stop_timeout};
+    /* The grace timer delivers SIGALRM (no other part of the host uses it). */
+    struct sigevent sev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGALRM};
+    have_grace_timer = timer_create(CLOCK_MONOTONIC, &sev, &grace_timer) == 0;
     struct sigaction sa = {.sa_handler = on_signal};
     sigemptyset(&sa.sa_mask);
+    /* Handlers do not nest: each reads and sets the state above. */
+    for (size_t i = 0; i < NHANDLED; i++)
+        sigaddset(&sa.sa_mask, handled_signals[i]);
     /* No SA_RESTART: a blocked host call returns EINTR and notices. */
     sa.sa_flags = 0;
     caught_signal = 0;
+    stop_forced = 0;
     for (size_t i = 0; i < NHANDLED; i++)
         sigaction(handled_signals[i], &sa, &saved->old[i]);
     /* A closed stdout must not kill the host before it cleans up: WASI
@@ -329,6 +410,9 @@ static void install_signals(struct saved_signals *saved)
 
 static void restore_signals(const struct saved_signals *saved)
 {
+    if (have_grace_timer)
+        timer_delete(grace_timer);
+    have_grace_timer = false;
     for (size_t i = 0; i < NHANDLED; i++)
         sigaction(handled_signals[i], &saved->old[i], NULL);
     sigaction(SIGPIPE, &saved->old_pipe, NULL);
@@ -405,8 +489,10 @@ static int bpf_attach(struct run_state *rs, char *err, size_t errlen)
         .n_prog_types = o->allow_prog_types.n,
         .attach_targets = o->allow_attach.items,
         .n_attach_targets = o->allow_attach.n,
+        .prog_types_name = "--allow-prog-type",
+        .attach_targets_name = "--allow-attach",
     };
-    struct wasm_bpf_options bo = {.verbose = o->verbose, .policy = &policy};
+    struct wasm_bpf_options bo = {.verbose = o->verbose, .policy = &policy, .verbose_name = "--verbose"};
     rs->bpf = wasm_bpf_host_new(&bo);
     if (!rs->bpf || wasm_bpf_host_define(rs->bpf, rs->linker) < 0) {
         snprintf(err, errlen, "cannot define the wasm_bpf imports: out of memory");
@@ -456,11 +542,13 @@ static int resolve_module(struct run_options *o, char **path, struct oci_module 
         if (trust_setup(&o->trust, &o->oci.oci, "run") < 0)
             return EXIT_RUN_FETCH;
         trust_notice_unverified(&o->trust, o->module);
-        int r = oci_resolve_module(o->module, &o->oci, fetched);
+        struct oci_run_options ro = o->oci;
+        ro.oci.error = &cli_oci_error;
+        int r = oci_resolve_module(o->module, &ro, fetched);
         trust_cleanup(&o->trust);
         o->oci.oci.policy = NULL;
         if (r < 0) {
-            oci_print_error(NULL);
+            cli_print_oci_error(&cli_oci_error, NULL);
             return EXIT_RUN_FETCH;
         }
         *path = strdup(fetched->path);
@@ -494,24 +582,30 @@ static int exit_status(struct run_state *rs, const char *module, wasm_status st)
 {
     int sig = caught_signal;
     switch (st) {
-    case WASM_OK:
-        return 0; /* _start returned: main returned 0 (or the guest never exits) */
+    case WASM_OK: /* _start returned: main returned 0 (or the guest never exits) */
+        if (sig && rs->opt->verbose)
+            fprintf(stderr, "wasm-bpf: %s: ended by itself after SIG%s\n", module, sigabbrev_np(sig));
+        return 0;
     case WASM_TRAP_EXIT: {
-        int code = wasm_runtime_exit_code(rs->rt);
+        /* The low 8 bits, as POSIX shells, Node's WASI and the original
+         * runtime take them: main returning -1 exits 255. */
+        int code = wasm_runtime_exit_code(rs->rt) & 0xff;
         int raised = rs->wasi ? wasi_exit_signal(rs->wasi) : 0;
         if (raised && raised != SIGPIPE)
             fprintf(stderr, "wasm-bpf: %s: the guest raised SIG%s\n", module, sigabbrev_np(raised));
-        if (code >= 0 && code <= 255)
-            return code;
-        if (rs->opt->verbose)
-            fprintf(stderr, "wasm-bpf: %s: exit code %u is above 255: exiting with %d\n", module,
-                    (unsigned)code, EXIT_RUN_BAD_EXIT_CODE);
-        return EXIT_RUN_BAD_EXIT_CODE;
+        if (rs->opt->verbose && (unsigned)wasm_runtime_exit_code(rs->rt) > 255)
+            fprintf(stderr, "wasm-bpf: %s: exit code %u is above 255: exiting with its low 8 "
+                            "bits, %d\n", module, (unsigned)wasm_runtime_exit_code(rs->rt), code);
+        if (sig && rs->opt->verbose)
+            fprintf(stderr, "wasm-bpf: %s: ended by itself after SIG%s\n", module, sigabbrev_np(sig));
+        return code;
     }
     case WASM_TRAP_INTERRUPTED:
         if (sig) {
             if (rs->opt->verbose)
-                fprintf(stderr, "wasm-bpf: %s: stopped by SIG%s\n", module, sigabbrev_np(sig));
+                fprintf(stderr, "wasm-bpf: %s: stopped after SIG%s (%s)\n", module,
+                        sigabbrev_np(sig), stop_forced == SIGALRM ? "it did not end within --stop-timeout"
+                                                                  : "no grace period, or a second signal");
             return EXIT_RUN_SIGNAL_BASE + sig;
         }
         /* Interrupted by something other than our signals: a trap. */
@@ -533,13 +627,13 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
     char err[1024];
     double t0 = now_ms();
 
-    wasm_load_error kind;
-    mod = wasm_module_load(bytes, len, &kind, err, sizeof err);
+    mod = wasm_module_load(bytes, len, err, sizeof err);
+    int load_errno = errno;
     free(bytes);
     if (!mod) {
-        const char *what = kind == WASM_LOAD_MALFORMED ? "not a valid WebAssembly module"
-                           : kind == WASM_LOAD_INVALID ? "invalid module"
-                                                       : "cannot load";
+        const char *what = load_errno == ENOEXEC ? "not a valid WebAssembly module"
+                           : load_errno == EINVAL ? "invalid module"
+                                                  : "cannot load";
         fprintf(stderr, "wasm-bpf: %s: %s: %s\n", module, what, err);
         return EXIT_RUN_BAD_MODULE;
     }
@@ -548,7 +642,7 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
         fprintf(stderr, "wasm-bpf: %s: %zu bytes decoded, validated and compiled in %.2f ms\n",
                 module, len, t1 - t0);
 
-    wasm_runtime_config cfg = {.max_memory_pages = o->max_memory_pages, .engine = o->engine};
+    WASM_RUNTIME_CONFIG(cfg, .max_memory_pages = o->max_memory_pages, .engine = o->engine);
     rs.rt = wasm_runtime_new(&cfg);
     if (!rs.rt && errno == EINVAL) {
         fprintf(stderr, "wasm-bpf: WASM_BPF_ENGINE='%s': expected jit or interp\n",
@@ -574,16 +668,16 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
         }
     }
 
-    wasm_inst_error ikind;
-    wasm_instance *inst = wasm_instantiate(rs.rt, mod, rs.linker, &ikind, err, sizeof err);
+    wasm_instance *inst = wasm_instantiate(rs.rt, mod, rs.linker, err, sizeof err);
     rs.inst = inst;
     if (!inst) {
-        if (ikind == WASM_INST_TRAP) {
+        int inst_errno = errno;
+        if (inst_errno == ECANCELED) {
             fprintf(stderr, "wasm-bpf: %s: trap while instantiating: %s\n", module, err);
             status = EXIT_RUN_TRAP;
         } else {
             fprintf(stderr, "wasm-bpf: %s: cannot %s: %s\n", module,
-                    ikind == WASM_INST_UNLINKABLE ? "link" : "instantiate", err);
+                    inst_errno == ENOENT || inst_errno == EINVAL ? "link" : "instantiate", err);
         }
         goto out;
     }
@@ -643,7 +737,7 @@ static int run(int argc, char **argv, bool short_form)
     }
 
     struct saved_signals saved;
-    install_signals(&saved);
+    install_signals(&saved, &opt.stop_timeout);
 
     uint8_t *bytes = NULL;
     size_t len = 0;

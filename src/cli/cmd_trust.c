@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "oci.h"
+#include "oci_report.h"
 #include "oci_trust.h"
 #include "opt.h"
 
@@ -162,11 +163,11 @@ int cmd_key(int argc, char **argv)
     if (!password)
         goto out;
     char *priv = NULL, *pub = NULL;
-    int r = oci_key_generate(password, &priv, &pub);
+    int r = oci_key_generate(password, &priv, &pub, &cli_oci_error);
     memset(password, 0, strlen(password));
     free(password);
     if (r < 0) {
-        oci_print_error("key generate");
+        cli_print_oci_error(&cli_oci_error, "key generate");
         goto out;
     }
     size_t n = strlen(a.prefix) + 5;
@@ -272,20 +273,21 @@ int cmd_sign(int argc, char **argv)
         goto out;
     }
     struct oci_signing_key *key = NULL;
-    int r = oci_signing_key_load(text, len, password, &key);
+    int r = oci_signing_key_load(text, len, password, &key, &cli_oci_error);
     memset(password, 0, strlen(password));
     free(password);
     free(text);
     if (r < 0) {
-        oci_print_error(a.key);
+        cli_print_oci_error(&cli_oci_error, a.key);
         goto out;
     }
     struct oci_sign_options so = {.bundle = a.bundle, .replace = a.replace};
     char digest[OCI_DIGEST_SIZE];
+    a.oci.error = &cli_oci_error;
     r = oci_sign(args[0], key, &so, &a.oci, digest);
     oci_signing_key_free(key);
     if (r < 0) {
-        oci_print_error(NULL);
+        cli_print_oci_error(&cli_oci_error, NULL);
         goto out;
     }
     printf("%s\n", digest);
@@ -353,13 +355,14 @@ int cmd_verify(int argc, char **argv)
         goto out;
     rc = 1;
     for (; n_keys < a.keys.n; n_keys++)
-        if (oci_public_key_load_file(a.keys.items[n_keys], &keys[n_keys]) < 0) {
-            oci_print_error("verify");
+        if (oci_public_key_load_file(a.keys.items[n_keys], &keys[n_keys], &cli_oci_error) < 0) {
+            cli_print_oci_error(&cli_oci_error, "verify");
             goto out;
         }
     struct oci_verification v;
+    a.oci.error = &cli_oci_error;
     if (oci_verify(args[0], keys, n_keys, &a.oci, &v) < 0) {
-        oci_print_error(NULL);
+        cli_print_oci_error(&cli_oci_error, NULL);
         goto out;
     }
     printf("Verified %s\n  digest:      %s\n  identity:    %s\n  key:         %s\n  format:      %s\n"
@@ -394,16 +397,16 @@ int trust_setup(struct trust_cli *t, struct oci_options *o, const char *cmd)
     }
     int rc = 0;
     if (t->verify_key) {
-        rc = oci_policy_for_key(t->verify_key, &t->policy);
+        rc = oci_policy_for_key(t->verify_key, &t->policy, &cli_oci_error);
     } else if (t->policy_path) {
-        rc = oci_policy_load(t->policy_path, &t->policy);
+        rc = oci_policy_load(t->policy_path, &t->policy, &cli_oci_error);
     } else if (access(DEFAULT_POLICY, F_OK) == 0) {
-        rc = oci_policy_load(DEFAULT_POLICY, &t->policy);
+        rc = oci_policy_load(DEFAULT_POLICY, &t->policy, &cli_oci_error);
     } else {
         t->unverified = true;
     }
     if (rc < 0) {
-        oci_print_error(cmd);
+        cli_print_oci_error(&cli_oci_error, cmd);
         return -1;
     }
     o->policy = t->policy;

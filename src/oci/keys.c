@@ -323,8 +323,9 @@ static struct oci_public_key *public_from_pkey(EVP_PKEY *pkey)
     return k;
 }
 
-int oci_key_generate(const char *password, char **private_pem, char **public_pem)
+int oci_key_generate(const char *password, char **private_pem, char **public_pem, struct oci_error *err)
 {
+    trust_bind_error(err);
     if (trust_libs_load() < 0)
         return -1;
     EVP_PKEY *pkey = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
@@ -358,8 +359,10 @@ int oci_key_generate(const char *password, char **private_pem, char **public_pem
     return 0;
 }
 
-int oci_signing_key_load(const char *pem, size_t len, const char *password, struct oci_signing_key **out)
+int oci_signing_key_load(const char *pem, size_t len, const char *password, struct oci_signing_key **out,
+                         struct oci_error *err)
 {
+    trust_bind_error(err);
     if (trust_libs_load() < 0)
         return -1;
     size_t json_len, plain_len = 0;
@@ -389,7 +392,13 @@ int oci_signing_key_load(const char *pem, size_t len, const char *password, stru
     return 0;
 }
 
-int oci_public_key_load(const char *pem, size_t len, struct oci_public_key **out)
+int oci_public_key_load(const char *pem, size_t len, struct oci_public_key **out, struct oci_error *err)
+{
+    trust_bind_error(err);
+    return public_key_load(pem, len, out);
+}
+
+int public_key_load(const char *pem, size_t len, struct oci_public_key **out)
 {
     if (trust_libs_load() < 0)
         return -1;
@@ -418,7 +427,13 @@ int oci_public_key_load(const char *pem, size_t len, struct oci_public_key **out
     return 0;
 }
 
-int oci_public_key_load_file(const char *path, struct oci_public_key **out)
+int oci_public_key_load_file(const char *path, struct oci_public_key **out, struct oci_error *err)
+{
+    trust_bind_error(err);
+    return public_key_load_file(path, out);
+}
+
+int public_key_load_file(const char *path, struct oci_public_key **out)
 {
     size_t len;
     char *text = NULL;
@@ -428,7 +443,7 @@ int oci_public_key_load_file(const char *path, struct oci_public_key **out)
             return oci_fail("public key %s: larger than %u bytes: not a key", path, MAX_KEY_FILE_SIZE);
         return oci_fail("public key %s: %s", path, strerror(-err));
     }
-    int rc = oci_public_key_load(text, len, out);
+    int rc = public_key_load(text, len, out);
     free(text);
     if (rc < 0) {
         oci_error_context("public key %s", path);

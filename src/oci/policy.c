@@ -105,7 +105,7 @@ static void requirements_free(struct requirements *rs)
 static int add_key_pem(struct requirement *r, const char *pem, size_t len, const char *source, const char *where)
 {
     struct oci_public_key *k;
-    if (oci_public_key_load(pem, len, &k) < 0) {
+    if (public_key_load(pem, len, &k) < 0) {
         oci_error_context("%s: %s", where, source);
         return -1;
     }
@@ -119,7 +119,7 @@ static int add_key_path(struct requirement *r, const char *path, const char *bas
 {
     char *full = path[0] == '/' || !base_dir ? xstrdup(path) : xasprintf("%s/%s", base_dir, path);
     struct oci_public_key *k;
-    int rc = oci_public_key_load_file(full, &k);
+    int rc = public_key_load_file(full, &k);
     free(full);
     if (rc < 0) {
         oci_error_context("%s", where);
@@ -322,7 +322,16 @@ void oci_policy_free(struct oci_policy *p)
     free(p);
 }
 
-int oci_policy_parse(const char *text, size_t len, const char *base_dir, struct oci_policy **out)
+static int policy_parse(const char *text, size_t len, const char *base_dir, struct oci_policy **out);
+
+int oci_policy_parse(const char *text, size_t len, const char *base_dir, struct oci_policy **out,
+                     struct oci_error *err)
+{
+    trust_bind_error(err);
+    return policy_parse(text, len, base_dir, out);
+}
+
+static int policy_parse(const char *text, size_t len, const char *base_dir, struct oci_policy **out)
 {
     if (trust_libs_load() < 0)
         return -1;
@@ -393,15 +402,16 @@ out:
     return rc;
 }
 
-int oci_policy_load(const char *path, struct oci_policy **out)
+int oci_policy_load(const char *path, struct oci_policy **out, struct oci_error *e)
 {
+    trust_bind_error(e);
     size_t len;
     char *text = NULL;
     int err = base_read_file(path, MAX_MANIFEST_SIZE, &text, &len);
     if (err < 0)
         return oci_fail("policy %s: %s", path, err == -EFBIG ? "larger than 4 MiB" : strerror(-err));
     char *copy = xstrdup(path);
-    int rc = oci_policy_parse(text, len, dirname(copy), out);
+    int rc = policy_parse(text, len, dirname(copy), out);
     free(copy);
     free(text);
     if (rc < 0)
@@ -409,8 +419,9 @@ int oci_policy_load(const char *path, struct oci_policy **out)
     return rc;
 }
 
-int oci_policy_for_key(const char *pub_path, struct oci_policy **out)
+int oci_policy_for_key(const char *pub_path, struct oci_policy **out, struct oci_error *err)
 {
+    trust_bind_error(err);
     if (trust_libs_load() < 0)
         return -1;
     struct oci_policy *p = xcalloc(1, sizeof *p);

@@ -288,6 +288,7 @@ static void manifest_media_type(const char *raw, size_t len, const char *content
 int oci_sign(const char *text, const struct oci_signing_key *key, const struct oci_sign_options *so,
              const struct oci_options *o, char digest_out[OCI_DIGEST_SIZE])
 {
+    oci_error_bind(o);
     if (trust_libs_load() < 0)
         return -1;
     struct oci_ref ref;
@@ -418,7 +419,7 @@ static int search_simple(struct registry *r, struct search *s)
     if (found <= 0)
         goto out;
     if (sigmanifest_parse(raw, len, &sm) < 0) {
-        note_miss(s, MISS_UNTRUSTED, "the signature manifest %s is unusable: %s", tag, oci_error());
+        note_miss(s, MISS_UNTRUSTED, "the signature manifest %s is unusable: %s", tag, oci_error_text());
         found = 0;
         goto out;
     }
@@ -445,7 +446,7 @@ static int search_simple(struct registry *r, struct search *s)
                       sm.n == 1 ? "" : "s", s->n_keys == 1 ? "" : "s");
         } else if (simplesigning_parse(payload, plen, &ss) < 0) {
             s->v->n_invalid++;
-            note_miss(s, MISS_UNTRUSTED, "a validly signed payload is malformed: %s", oci_error());
+            note_miss(s, MISS_UNTRUSTED, "a validly signed payload is malformed: %s", oci_error_text());
         } else {
             accept_claim(s, key, ss.digest, ss.docker_reference, "simple-signing");
             simplesigning_free(&ss);
@@ -481,7 +482,7 @@ static void check_bundle(struct registry *r, struct search *s, const char *manif
         goto out;
     if (bundle_parse(blob, blen, &b) < 0) {
         s->v->n_invalid++;
-        note_miss(s, MISS_UNTRUSTED, "a Sigstore bundle is unusable: %s", oci_error());
+        note_miss(s, MISS_UNTRUSTED, "a Sigstore bundle is unusable: %s", oci_error_text());
         goto out;
     }
     size_t plen;
@@ -604,6 +605,7 @@ void oci_verification_free(struct oci_verification *v)
 int oci_verify(const char *text, struct oci_public_key *const *keys, size_t n_keys, const struct oci_options *o,
                struct oci_verification *v)
 {
+    oci_error_bind(o);
     memset(v, 0, sizeof *v);
     if (trust_libs_load() < 0)
         return -1;
@@ -667,14 +669,14 @@ int policy_check_session(struct registry *r, const struct oci_policy *p, const s
             /* an index: its signature covers the manifest chosen from it */
             oci_verification_free(&one);
             char first[2048];
-            snprintf(first, sizeof first, "%s", oci_error());
+            snprintf(first, sizeof first, "%s", oci_error_text());
             rc = verify_digest(r, ref, alt_digest, q->keys, q->n_keys, &q->identity, &one);
             if (rc < 0)
                 oci_fail("%s", first);
         }
         if (rc < 0) {
             char why[2048];
-            snprintf(why, sizeof why, "%s", oci_error());
+            snprintf(why, sizeof why, "%s", oci_error_text());
             rc = oci_fail("%s (digest %s) is refused by the policy: %s[%zu] sigstoreSigned failed: %s", canonical,
                           digest, where, i, why);
             oci_set_hint("sign it with `wasm-bpf sign --key KEY %s`, or check the key the policy names", canonical);
@@ -693,6 +695,7 @@ int policy_check_session(struct registry *r, const struct oci_policy *p, const s
 int oci_policy_check(const struct oci_policy *p, const char *text, const char *digest, const struct oci_options *o,
                      struct oci_verification *v)
 {
+    oci_error_bind(o);
     memset(v, 0, sizeof *v);
     if (trust_libs_load() < 0)
         return -1;
@@ -780,6 +783,7 @@ int trust_check_stored(const struct oci_options *o, const struct oci_ref *ref, c
 char *oci_signatures_describe(const char *text, struct oci_public_key *const *keys, size_t n_keys,
                               const struct oci_options *o)
 {
+    oci_error_bind(o);
     if (trust_libs_load() < 0)
         return NULL;
     struct oci_ref ref;

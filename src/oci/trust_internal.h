@@ -88,7 +88,15 @@ int trust_libs_load(void);
 #define MAX_SIGNATURE_B64   1024          /* an ECDSA P-256 DER signature is at most 72 bytes */
 #define MAX_KEY_FILE_SIZE   (64u << 10)
 
+/* Errors of calls without options go to ERR (see oci_error_bind()). */
+void trust_bind_error(struct oci_error *err);
+/* The message being written (for copying into a longer one). */
+#define oci_error_text() (oci_error_current()->message)
+
 /* ---- keys.c ---- */
+/* The loaders without (re)binding the error: for the library's own use. */
+int public_key_load(const char *pem, size_t len, struct oci_public_key **out);
+int public_key_load_file(const char *path, struct oci_public_key **out);
 struct oci_public_key {
     EVP_PKEY *pkey;
     char fingerprint[OCI_KEY_FINGERPRINT_SIZE];

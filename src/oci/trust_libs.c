@@ -56,3 +56,9 @@ int trust_libs_load(void)
     loaded = true;
     return 0;
 }
+
+void trust_bind_error(struct oci_error *err)
+{
+    struct oci_options o = {.error = err};
+    oci_error_bind(&o);
+}

@@ -45,13 +45,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     case 4: {
         struct oci_public_key *k;
-        if (oci_public_key_load(text, len, &k) == 0)
+        if (oci_public_key_load(text, len, &k, NULL) == 0)
             oci_public_key_free(k);
         break;
     }
     case 5: {
         struct oci_policy *p;
-        if (oci_policy_parse(text, len, "/nonexistent", &p) == 0) {
+        if (oci_policy_parse(text, len, "/nonexistent", &p, NULL) == 0) {
             char buf[256];
             oci_policy_describe(p, "127.0.0.1:5000/a/b:c", buf, sizeof buf);
             oci_policy_free(p);
