@@ -55,6 +55,8 @@ enum oci_format {
 const char *oci_format_name(enum oci_format f);
 int oci_format_parse(const char *name, enum oci_format *out); /* 0, or -1 if unknown */
 
+struct oci_policy;
+
 /* ---- errors ------------------------------------------------------------- */
 
 /* What the user can do about a failure, when that is a command or an
@@ -113,6 +115,9 @@ struct oci_options {
     const char *username;   /* explicit credentials (-u, --password-stdin)... */
     const char *password;   /* ...used before the docker config */
     const char *platform;   /* "OS/ARCH" to choose from an image index, or NULL */
+    /* Verify what is pulled against this policy (oci_trust.h) before any
+     * blob is downloaded; NULL: no verification. */
+    const struct oci_policy *policy;
 };
 
 /* Checks of option values, for programs that take them from users: 0 (or

@@ -31,6 +31,9 @@ int cmd_images(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_rmi(int argc, char **argv);
 int cmd_tag(int argc, char **argv);
+int cmd_key(int argc, char **argv);          /* cmd_trust.c */
+int cmd_sign(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 int cmd_gen(int argc, char **argv);          /* dispatches to the two below */
 int cmd_gen_skeleton(int argc, char **argv);
 int cmd_gen_types(int argc, char **argv);
@@ -38,7 +41,7 @@ int cmd_gen_types(int argc, char **argv);
 /* Each command's option table, for `wasm-bpf --help-all`. */
 extern const struct opt_command cmd_run_spec, cmd_push_spec, cmd_pull_spec, cmd_login_spec,
     cmd_logout_spec, cmd_images_spec, cmd_inspect_spec, cmd_rmi_spec, cmd_tag_spec,
-    cmd_gen_skeleton_spec, cmd_gen_types_spec;
+    cmd_gen_skeleton_spec, cmd_gen_types_spec, cmd_key_spec, cmd_sign_spec, cmd_verify_spec;
 
 /* main.c: may WORD, where a command is expected, be taken for a module? */
 bool cli_is_module_word(const char *word);
@@ -53,5 +56,23 @@ extern const struct opt cli_oci_store_opts[], cli_oci_transport_opts[], cli_oci_
 /* A reference the user typed: 0 if valid, else the usage error printed and
  * its exit status (2) returned. */
 int cli_check_ref(const struct opt_command *cmd, const char *ref);
+
+/* cmd_trust.c: --policy FILE / --verify-key PUB, the option group run
+ * and pull share (targets in struct trust_cli). */
+struct oci_options;
+struct oci_policy;
+struct trust_cli {
+    const char *policy_path;
+    const char *verify_key;
+    struct oci_policy *policy;   /* loaded by trust_setup() */
+    bool unverified;             /* no policy at all */
+};
+extern const struct opt cli_trust_opts[];
+/* Load the policy (explicit, else /etc/wasm-bpf/policy.json, else none)
+ * into o->policy; -1 with the error printed. */
+int trust_setup(struct trust_cli *t, struct oci_options *o, const char *cmd);
+/* One line on a terminal when a registry module runs without a policy. */
+void trust_notice_unverified(const struct trust_cli *t, const char *ref);
+void trust_cleanup(struct trust_cli *t);
 
 #endif

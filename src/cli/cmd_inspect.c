@@ -9,13 +9,15 @@
 #include "cli.h"
 #include "oci_report.h"
 #include "oci.h"
+#include "oci_trust.h"
 #include "opt.h"
 
 enum inspect_format { INSPECT_PRETTY, INSPECT_JSON };
 
 struct inspect_args {
     struct oci_options oci;
-    bool remote, raw, tags;
+    bool remote, raw, tags, signatures;
+    struct opt_list verify_keys;
     unsigned page_size;
     enum inspect_format format;
 };
@@ -51,6 +53,11 @@ static const struct opt inspect_opts[] = {
     {"tags", 0, NULL, OPT_FLAG, AT(tags), NULL, "list the repository's tags, one a line"},
     {"page-size", 0, "N", OPT_SET, AT(page_size), set_page_size,
      "with --tags: ask for N tags a request (default: the registry's choice)"},
+    {"signatures", 0, NULL, OPT_FLAG, AT(signatures), NULL,
+     "add the signatures the registry holds for the manifest digest (cosign simple signing and "
+     "Sigstore bundles): format, claimed identity and digest; verified with --verify-key"},
+    {"verify-key", 0, "PUB", OPT_LIST, AT(verify_keys), NULL,
+     "with --signatures: verify them with this public key (repeatable)"},
     {"format", 0, "FORMAT", OPT_SET, AT(format), set_format,
      "json: the description as one line of JSON (with --tags: a JSON array of the tags), for "
      "scripts; pretty (default): indented JSON"},
@@ -104,6 +111,40 @@ static bool print_compact(const char *text)
     return true;
 }
 
+/* The description TEXT with a "signatures" member from the registry. */
+static char *add_signatures(const struct inspect_args *a, const char *ref, const char *text)
+{
+    struct oci_public_key *keys[16];
+    size_t n = 0;
+    char *sigs = NULL, *out = NULL;
+    for (; n < a->verify_keys.n && n < 16; n++)
+        if (oci_public_key_load_file(a->verify_keys.items[n], &keys[n], &cli_oci_error) < 0) {
+            cli_print_oci_error(&cli_oci_error, "inspect");
+            goto done;
+        }
+    struct oci_options o = a->oci;
+    o.error = &cli_oci_error;
+    sigs = oci_signatures_describe(ref, keys, n, &o);
+    if (!sigs) {
+        cli_print_oci_error(&cli_oci_error, NULL);
+        goto done;
+    }
+    json_t *j = json_loads(text, 0, NULL), *s = json_loads(sigs, 0, NULL);
+    if (json_is_object(j) && json_is_object(s)) {
+        json_object_set(j, "signatures", json_object_get(s, "signatures"));
+        out = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    }
+    if (!out)
+        fprintf(stderr, "wasm-bpf inspect: cannot merge the signatures into the description\n");
+    json_decref(j);
+    json_decref(s);
+done:
+    while (n)
+        oci_public_key_free(keys[--n]);
+    free(sigs);
+    return out;
+}
+
 static int inspect(const struct inspect_args *a, const char *ref)
 {
     struct oci_options oci = a->oci;
@@ -140,6 +181,13 @@ static int inspect(const struct inspect_args *a, const char *ref)
         cli_print_oci_error(&cli_oci_error, NULL);
         return 1;
     }
+    if (a->signatures) {
+        char *merged = add_signatures(a, ref, text);
+        free(text);
+        if (!merged)
+            return 1;
+        text = merged;
+    }
     if (a->format != INSPECT_JSON || !print_compact(text))
         printf("%s\n", text);
     free(text);
@@ -168,10 +216,16 @@ int cmd_inspect(int argc, char **argv)
         rc = opt_usage_error(&cmd_inspect_spec, "--raw prints the manifest as stored: --format does not apply");
         goto out;
     }
+    if (a.verify_keys.n > 16 || (a.verify_keys.n && !a.signatures)) {
+        rc = opt_usage_error(&cmd_inspect_spec, "%s", a.verify_keys.n > 16 ? "at most 16 --verify-key options"
+                                                                           : "--verify-key needs --signatures");
+        goto out;
+    }
     if ((rc = cli_check_ref(&cmd_inspect_spec, args[0])) != 0)
         goto out;
     rc = inspect(&a, args[0]);
 out:
+    opt_free(&cmd_inspect_spec, &a);
     free(args);
     return rc;
 }

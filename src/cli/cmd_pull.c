@@ -6,11 +6,13 @@
 #include "cli.h"
 #include "oci_report.h"
 #include "oci.h"
+#include "oci_trust.h"
 #include "opt.h"
 
 struct pull_args {
     struct oci_options oci;
     const char *output;
+    struct trust_cli trust;
 };
 
 #define AT(member) offsetof(struct pull_args, member)
@@ -26,6 +28,7 @@ static const struct opt_group pull_groups[] = {
     {cli_oci_credential_opts, AT(oci), NULL},
     {cli_oci_platform_opts, AT(oci), NULL},
     {cli_oci_quiet_opts, AT(oci), NULL},
+    {cli_trust_opts, AT(trust), NULL},
     {NULL, 0, NULL},
 };
 
@@ -62,11 +65,19 @@ int cmd_pull(int argc, char **argv)
     }
     if ((rc = cli_check_ref(&cmd_pull_spec, args[0])) != 0)
         goto out;
+    if (trust_setup(&a.trust, &a.oci, "pull") < 0) {
+        rc = 1;
+        goto out;
+    }
+    trust_notice_unverified(&a.trust, args[0]);
     struct oci_pull_result res;
     a.oci.error = &cli_oci_error;
-    if (oci_pull(args[0], a.output, &a.oci, &res) < 0) {
+    int r = oci_pull(args[0], a.output, &a.oci, &res);
+    trust_cleanup(&a.trust);
+    if (r < 0) {
         cli_print_oci_error(&cli_oci_error, NULL);
-        rc = 1;
+        /* refused by the policy: the status `run` gives */
+        rc = oci_policy_refused() ? 125 : 1;
         goto out;
     }
     printf("%s\n", res.manifest_digest);

@@ -75,6 +75,7 @@ struct run_options {
     struct opt_list allow_prog_types;  /* --allow-prog-type, none: any */
     struct opt_list allow_attach;      /* --allow-attach, none: any */
     struct oci_run_options oci;        /* --pull, --store, --insecure, --plain-http ... */
+    struct trust_cli trust;            /* --policy, --verify-key */
 };
 
 /* --dir HOST[::GUEST] (target: the run_options) */
@@ -228,6 +229,7 @@ static const struct opt_group run_groups[] = {
     {cli_oci_transport_opts, RUN_AT(oci.oci), NULL},
     {cli_oci_quiet_opts, RUN_AT(oci.oci), NULL},
     {cli_oci_platform_opts, RUN_AT(oci.oci), NULL},
+    {cli_trust_opts, RUN_AT(trust), NULL},
     {NULL, 0, NULL},
 };
 
@@ -528,16 +530,24 @@ static double now_ms(void)
  * or a temporary download, released by the caller).  The guest's argv[0]
  * stays what the user typed.  Returns -1 and *path, or an exit status after
  * printing why. */
-static int resolve_module(const struct run_options *o, char **path, struct oci_module *fetched)
+static int resolve_module(struct run_options *o, char **path, struct oci_module *fetched)
 {
     memset(fetched, 0, sizeof *fetched);
     *path = NULL;
     if (oci_is_local_path(o->module)) {
         *path = strdup(o->module);
     } else {
+        /* registry modules are verified against the policy before they are
+         * downloaded: a refused one never runs nor enters the store */
+        if (trust_setup(&o->trust, &o->oci.oci, "run") < 0)
+            return EXIT_RUN_FETCH;
+        trust_notice_unverified(&o->trust, o->module);
         struct oci_run_options ro = o->oci;
         ro.oci.error = &cli_oci_error;
-        if (oci_resolve_module(o->module, &ro, fetched) < 0) {
+        int r = oci_resolve_module(o->module, &ro, fetched);
+        trust_cleanup(&o->trust);
+        o->oci.oci.policy = NULL;
+        if (r < 0) {
             cli_print_oci_error(&cli_oci_error, NULL);
             return EXIT_RUN_FETCH;
         }

@@ -45,6 +45,9 @@ static const struct subcommand subcommands[] = {
     {"inspect", cmd_inspect, "show a module's manifest, config and annotations"},
     {"rmi", cmd_rmi, "remove a module from the local store"},
     {"tag", cmd_tag, "give a module in the local store another reference"},
+    {"key", cmd_key, "generate a signing key pair (cosign's format)"},
+    {"sign", cmd_sign, "sign a module in its registry (cosign signatures)"},
+    {"verify", cmd_verify, "verify a module's signature in its registry"},
     {"gen", cmd_gen, "generate skeletons and types from a BPF object"},
     {"version", cmd_version, "show the version"},
 };
@@ -54,7 +57,8 @@ static const struct subcommand subcommands[] = {
 static const struct opt_command *const all_specs[] = {
     &cmd_run_spec,    &cmd_push_spec, &cmd_pull_spec, &cmd_login_spec,
     &cmd_logout_spec, &cmd_images_spec, &cmd_inspect_spec, &cmd_rmi_spec,
-    &cmd_tag_spec,    &cmd_gen_skeleton_spec, &cmd_gen_types_spec, NULL,
+    &cmd_tag_spec,    &cmd_gen_skeleton_spec, &cmd_gen_types_spec, &cmd_key_spec,
+    &cmd_sign_spec,   &cmd_verify_spec,       NULL,
 };
 
 static void usage(FILE *out)

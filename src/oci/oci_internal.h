@@ -502,6 +502,18 @@ void resolved_free(struct resolved *res);
 int store_find_module(struct store *s, const struct oci_ref *ref, struct oci_pull_result *out);
 int pull_ref(const struct oci_ref *ref, const char *output_path, const struct oci_options *o,
              struct oci_pull_result *result);
+/* ---- sign.c (used by pull.c and resolve.c) ---- */
+/* When o->policy is set: check the manifest DIGEST of REF (and ALT_DIGEST,
+ * the index it came through, or NULL) on the open session.  0, or -1
+ * with the error naming reference, digest and the failed requirement. */
+int trust_check_pull(struct registry *r, const struct oci_options *o, const struct oci_ref *ref,
+                     const char *digest, const char *alt_digest);
+/* The same for a module found in the store (opens a session if needed). */
+int trust_check_stored(const struct oci_options *o, const struct oci_ref *ref, const char *digest);
+
+/* ---- push.c (used by sign.c) ---- */
+/* Upload a small in-memory blob unless the registry has it. */
+int push_bytes(struct registry *r, const char *repository, const void *data, size_t len, const char *digest);
 /* Copy a file atomically (temp file next to dst, fsync, rename). */
 int copy_file_atomic(const char *src, const char *dst, mode_t mode);
 

@@ -310,6 +310,9 @@ int pull_ref(const struct oci_ref *ref, const char *output_path, const struct oc
     status_line(o->quiet, "Pulling %s", canonical);
     if (resolve_manifest(&r, ref, o->platform, &res) < 0)
         goto out;
+    /* before any blob: a module failing the policy never enters the store */
+    if (o->policy && trust_check_pull(&r, o, ref, res.digest, res.index_raw ? res.index_digest : NULL) < 0)
+        goto out;
     int li = manifest_module_layer(&res.m);
     if (li < 0)
         goto out;

@@ -173,6 +173,15 @@ out:
     return rc;
 }
 
+/* A small blob already in memory (signature payloads, bundles, configs):
+ * used by sign.c. */
+int push_bytes(struct registry *r, const char *repository, const void *data, size_t len, const char *digest)
+{
+    struct blob_source b = {.data = data, .fd = -1, .size = len};
+    snprintf(b.digest, sizeof b.digest, "%s", digest);
+    return push_blob(r, repository, &b, 0);
+}
+
 static bool utf8_ok(const char *s)
 {
     json_t *j = json_string(s);

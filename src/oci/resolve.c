@@ -187,6 +187,8 @@ int oci_resolve_module(const char *what, const struct oci_run_options *o, struct
         if (found < 0)
             goto out;
     }
+    if (found == 0 && o->oci.policy && trust_check_stored(&o->oci, &ref, res.manifest_digest) < 0)
+        goto out;
     if (found == 1) {
         if (o->pull == OCI_PULL_NEVER) {
             char canonical[REF_STRING_SIZE];
