@@ -93,7 +93,11 @@ unsigned char *pem_decode(const char *text, size_t len, const char *const *types
         oci_fail("not a PEM file (it holds a NUL byte)");
         return NULL;
     }
-    char *s = xstrndup(text, len);
+    char *s = base_strndup(text, len);
+    if (!s) {
+        oci_fail_nomem();
+        return NULL;
+    }
     unsigned char *der = NULL;
     const char *begin = NULL, *type = NULL;
     for (const char *p = strstr(s, "-----BEGIN "); p && !type; p = strstr(p + 1, "-----BEGIN ")) {
@@ -120,7 +124,11 @@ unsigned char *pem_decode(const char *text, size_t len, const char *const *types
         goto out;
     }
     /* the body: base64 lines, nothing else (no RFC 1421 headers) */
-    char *body = xmalloc((size_t)(end - begin) + 1);
+    char *body = base_malloc((size_t)(end - begin) + 1);
+    if (!body) {
+        oci_fail_nomem();
+        goto out;
+    }
     size_t n = 0;
     for (const char *p = begin; p < end; p++) {
         if (*p == '\n' || *p == '\r' || *p == ' ' || *p == '\t')
@@ -151,16 +159,23 @@ out:
 char *pem_encode(const char *type, const unsigned char *der, size_t len)
 {
     char *b64 = base64_encode(der, len);
-    struct buf b = {0};
-    buf_appendf(&b, "-----BEGIN %s-----\n", type);
+    if (!b64) {
+        oci_fail_nomem();
+        return NULL;
+    }
+    struct base_buf b = {0};
+    base_buf_printf(&b, "-----BEGIN %s-----\n", type);
     size_t n = strlen(b64);
     for (size_t i = 0; i < n; i += 64) {
-        buf_append(&b, b64 + i, n - i < 64 ? n - i : 64);
-        buf_append(&b, "\n", 1);
+        base_buf_append(&b, b64 + i, n - i < 64 ? n - i : 64);
+        base_buf_append(&b, "\n", 1);
     }
-    buf_appendf(&b, "-----END %s-----\n", type);
+    base_buf_printf(&b, "-----END %s-----\n", type);
     free(b64);
-    return b.data;
+    char *pem = base_buf_take(&b, NULL);
+    if (!pem)
+        oci_fail_nomem();
+    return pem;
 }
 
 /* ---- cosign's encryption ---- */
@@ -182,7 +197,12 @@ char *cosign_encrypt(const unsigned char *plain, size_t len, const char *passwor
     if (derive(password, salt, sizeof salt, SCRYPT_N_WRITE, key) < 0)
         return NULL;
     size_t clen = len + crypto_secretbox_MACBYTES;
-    unsigned char *cipher = xmalloc(clen);
+    unsigned char *cipher = base_malloc(clen);
+    if (!cipher) {
+        sodium_memzero(key, sizeof key);
+        oci_fail_nomem();
+        return NULL;
+    }
     crypto_secretbox_easy(cipher, plain, len, nonce, key);
     sodium_memzero(key, sizeof key);
     char *salt_b64 = base64_encode(salt, sizeof salt), *nonce_b64 = base64_encode(nonce, sizeof nonce);
@@ -262,7 +282,12 @@ unsigned char *cosign_decrypt(const char *text, size_t text_len, const char *pas
     unsigned char key[crypto_secretbox_KEYBYTES];
     if (derive(password, salt, salt_len, (unsigned long)json_integer_value(jn), key) < 0)
         goto out;
-    plain = xmalloc(cipher_len - crypto_secretbox_MACBYTES);
+    plain = base_malloc(cipher_len - crypto_secretbox_MACBYTES);
+    if (!plain) {
+        sodium_memzero(key, sizeof key);
+        oci_fail_nomem();
+        goto out;
+    }
     int opened = crypto_secretbox_open_easy(plain, cipher, cipher_len, nonce, key);
     sodium_memzero(key, sizeof key);
     if (opened != 0) {
@@ -299,7 +324,9 @@ static unsigned char *public_der(EVP_PKEY *pkey, size_t *len)
     int n = i2d_PUBKEY(pkey, NULL);
     if (n <= 0)
         return NULL;
-    unsigned char *der = xmalloc((size_t)n), *p = der;
+    unsigned char *der = base_malloc((size_t)n), *p = der;
+    if (!der)
+        return NULL;
     if (i2d_PUBKEY(pkey, &p) != n) {
         free(der);
         return NULL;
@@ -316,10 +343,19 @@ static struct oci_public_key *public_from_pkey(EVP_PKEY *pkey)
         openssl_fail("cannot encode the public key");
         return NULL;
     }
-    struct oci_public_key *k = xcalloc(1, sizeof *k);
-    k->pkey = pkey;
-    sha256_bytes(der, len, k->fingerprint);
+    struct oci_public_key *k = base_calloc(1, sizeof *k);
+    if (!k) {
+        free(der);
+        oci_fail_nomem();
+        return NULL;
+    }
+    int hashed = sha256_bytes(der, len, k->fingerprint);
     free(der);
+    if (hashed < 0) {
+        free(k);
+        return NULL;   /* the caller frees pkey */
+    }
+    k->pkey = pkey;
     return k;
 }
 
@@ -338,7 +374,12 @@ int oci_key_generate(const char *password, char **private_pem, char **public_pem
         EVP_PKEY_free(pkey);
         return openssl_fail("cannot encode the private key");
     }
-    unsigned char *der = xmalloc((size_t)n), *p = der;
+    unsigned char *der = base_malloc((size_t)n), *p = der;
+    if (!der) {
+        PKCS8_PRIV_KEY_INFO_free(p8);
+        EVP_PKEY_free(pkey);
+        return oci_fail_nomem();
+    }
     i2d_PKCS8_PRIV_KEY_INFO(p8, &p);
     PKCS8_PRIV_KEY_INFO_free(p8);
     char *json = cosign_encrypt(der, (size_t)n, password ? password : "");
@@ -352,10 +393,16 @@ int oci_key_generate(const char *password, char **private_pem, char **public_pem
         free(pub);
         return json ? openssl_fail("cannot encode the public key") : -1;
     }
-    *private_pem = pem_encode(PEM_PRIVATE_WRITE, (unsigned char *)json, strlen(json));
-    *public_pem = pem_encode("PUBLIC KEY", pub, plen);
+    char *priv = pem_encode(PEM_PRIVATE_WRITE, (unsigned char *)json, strlen(json));
+    char *publ = priv ? pem_encode("PUBLIC KEY", pub, plen) : NULL;
     free(json);
     free(pub);
+    if (!publ) {
+        free(priv);
+        return -1;
+    }
+    *private_pem = priv;
+    *public_pem = publ;
     return 0;
 }
 
@@ -386,7 +433,11 @@ int oci_signing_key_load(const char *pem, size_t len, const char *password, stru
         EVP_PKEY_free(pkey);
         return -1;
     }
-    struct oci_signing_key *k = xcalloc(1, sizeof *k);
+    struct oci_signing_key *k = base_calloc(1, sizeof *k);
+    if (!k) {
+        EVP_PKEY_free(pkey);
+        return oci_fail_nomem();
+    }
     k->pkey = pkey;
     *out = k;
     return 0;
@@ -449,7 +500,11 @@ int public_key_load_file(const char *path, struct oci_public_key **out)
         oci_error_context("public key %s", path);
         return -1;
     }
-    (*out)->source = xstrdup(path);
+    if (!((*out)->source = base_strdup(path))) {
+        oci_public_key_free(*out);
+        *out = NULL;
+        return oci_fail_nomem();
+    }
     return 0;
 }
 
@@ -510,8 +565,8 @@ char *key_sign_base64(const struct oci_signing_key *k, const void *data, size_t 
     if (!ctx || EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, k->pkey) != 1 ||
         EVP_DigestSign(ctx, sig, &sig_len, data, len) != 1)
         openssl_fail("ECDSA signing failed");
-    else
-        out = base64_encode(sig, sig_len);
+    else if (!(out = base64_encode(sig, sig_len)))
+        oci_fail_nomem();
     EVP_MD_CTX_free(ctx);
     return out;
 }

@@ -118,7 +118,10 @@ int simplesigning_parse(const char *data, size_t len, struct simplesigning *out)
         goto out;
     }
     snprintf(out->digest, sizeof out->digest, "%s", digest);
-    out->docker_reference = xstrdup(ref);
+    if (!(out->docker_reference = base_strdup(ref))) {
+        oci_fail_nomem();
+        goto out;
+    }
     rc = 0;
 out:
     json_decref(j);
@@ -165,8 +168,11 @@ int sigmanifest_parse(const char *data, size_t len, struct sigmanifest *out)
         return oci_fail("signature manifest has %zu layers, more than the %d looked at", json_array_size(layers),
                         MAX_SIGNATURES);
     }
+    if (!(out->layers = base_calloc(json_array_size(layers) + 1, sizeof *out->layers))) {
+        json_decref(j);
+        return oci_fail_nomem();
+    }
     out->root = j;
-    out->layers = xcalloc(json_array_size(layers) + 1, sizeof *out->layers);
     size_t i;
     json_t *l;
     json_array_foreach(layers, i, l) {
@@ -182,7 +188,10 @@ int sigmanifest_parse(const char *data, size_t len, struct sigmanifest *out)
         snprintf(s->digest, sizeof s->digest, "%s", digest);
         s->size = (uint64_t)json_integer_value(size);
         const char *sig = json_string_value(json_object_get(json_object_get(l, "annotations"), ANN_COSIGN_SIGNATURE));
-        s->signature = sig && strlen(sig) <= MAX_SIGNATURE_B64 ? xstrdup(sig) : NULL;
+        if (sig && strlen(sig) <= MAX_SIGNATURE_B64 && !(s->signature = base_strdup(sig))) {
+            sigmanifest_free(out);
+            return oci_fail_nomem();
+        }
     }
     return 0;
 }
@@ -226,11 +235,13 @@ char *intoto_statement_build(const char *name, const char *manifest_digest, size
 
 char *dsse_pae(const char *payload_type, const char *payload, size_t payload_len, size_t *len)
 {
-    struct buf b = {0};
-    buf_appendf(&b, "DSSEv1 %zu %s %zu ", strlen(payload_type), payload_type, payload_len);
-    buf_append(&b, payload, payload_len);
-    *len = b.len;
-    return b.data;
+    struct base_buf b = {0};
+    base_buf_printf(&b, "DSSEv1 %zu %s %zu ", strlen(payload_type), payload_type, payload_len);
+    base_buf_append(&b, payload, payload_len);
+    char *pae = base_buf_take(&b, len);
+    if (!pae)
+        oci_fail_nomem();
+    return pae;
 }
 
 char *bundle_build(const struct oci_signing_key *k, const char *name, const char *manifest_digest, size_t *len)
@@ -240,7 +251,7 @@ char *bundle_build(const struct oci_signing_key *k, const char *name, const char
     if (!statement)
         return NULL;
     char *pae = dsse_pae(MT_INTOTO, statement, slen, &plen);
-    char *sig = key_sign_base64(k, pae, plen);
+    char *sig = pae ? key_sign_base64(k, pae, plen) : NULL;
     free(pae);
     if (!sig) {
         free(statement);
@@ -249,6 +260,12 @@ char *bundle_build(const struct oci_signing_key *k, const char *name, const char
     struct oci_public_key *pub = oci_signing_key_public(k);
     char *payload = base64_encode(statement, slen);
     free(statement);
+    if (!payload) {
+        oci_public_key_free(pub);
+        free(sig);
+        oci_fail_nomem();
+        return NULL;
+    }
     json_t *j = json_pack("{s:s,s:{s:{s:s},s:[]},s:{s:s,s:s,s:[{s:s,s:s}]}}", "mediaType", MT_SIGSTORE_BUNDLE,
                           "verificationMaterial", "publicKey", "hint", pub ? pub->fingerprint : "", "tlogEntries",
                           "dsseEnvelope", "payload", payload, "payloadType", MT_INTOTO, "signatures", "sig", sig,
@@ -301,14 +318,23 @@ int bundle_parse(const char *data, size_t len, struct bundle *out)
         oci_fail("bundle payload is not base64");
         goto out;
     }
-    out->payload_type = xstrdup(ptype);
-    out->sigs = xcalloc(json_array_size(sigs), sizeof *out->sigs);
+    out->payload_type = base_strdup(ptype);
+    out->sigs = base_calloc(json_array_size(sigs), sizeof *out->sigs);
+    if (!out->payload_type || !out->sigs) {
+        oci_fail_nomem();
+        goto out;
+    }
     size_t i;
     json_t *s;
     json_array_foreach(sigs, i, s) {
         const char *sig = json_string_value(json_object_get(s, "sig"));
-        if (sig && strlen(sig) <= MAX_SIGNATURE_B64)
-            out->sigs[out->n_sigs++] = xstrdup(sig);
+        if (sig && strlen(sig) <= MAX_SIGNATURE_B64) {
+            if (!(out->sigs[out->n_sigs] = base_strdup(sig))) {
+                oci_fail_nomem();
+                goto out;
+            }
+            out->n_sigs++;
+        }
     }
     st = json_loadb(out->payload, out->payload_len, JSON_REJECT_DUPLICATES, &err);
     const char *stype = json_string_value(json_object_get(st, "_type"));
@@ -336,7 +362,10 @@ int bundle_parse(const char *data, size_t len, struct bundle *out)
     }
     memcpy(out->digest, digest, sizeof digest);
     const char *name = json_string_value(json_object_get(sub, "name"));
-    out->name = xstrdup(name ? name : "");
+    if (!(out->name = base_strdup(name ? name : ""))) {
+        oci_fail_nomem();
+        goto out;
+    }
     rc = 0;
 out:
     json_decref(st);
