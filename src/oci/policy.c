@@ -109,15 +109,23 @@ static int add_key_pem(struct requirement *r, const char *pem, size_t len, const
         oci_error_context("%s: %s", where, source);
         return -1;
     }
-    k->source = xstrdup(source);
-    r->keys = xrealloc(r->keys, (r->n_keys + 1) * sizeof *r->keys);
+    struct oci_public_key **keys = base_reallocarray(r->keys, r->n_keys + 1, sizeof *r->keys);
+    if (!(k->source = base_strdup(source)) || !keys) {
+        if (keys)
+            r->keys = keys;
+        oci_public_key_free(k);
+        return oci_fail_nomem();
+    }
+    r->keys = keys;
     r->keys[r->n_keys++] = k;
     return 0;
 }
 
 static int add_key_path(struct requirement *r, const char *path, const char *base_dir, const char *where)
 {
-    char *full = path[0] == '/' || !base_dir ? xstrdup(path) : xasprintf("%s/%s", base_dir, path);
+    char *full = path[0] == '/' || !base_dir ? base_strdup(path) : base_asprintf("%s/%s", base_dir, path);
+    if (!full)
+        return oci_fail_nomem();
     struct oci_public_key *k;
     int rc = public_key_load_file(full, &k);
     free(full);
@@ -125,7 +133,12 @@ static int add_key_path(struct requirement *r, const char *path, const char *bas
         oci_error_context("%s", where);
         return -1;
     }
-    r->keys = xrealloc(r->keys, (r->n_keys + 1) * sizeof *r->keys);
+    struct oci_public_key **keys = base_reallocarray(r->keys, r->n_keys + 1, sizeof *r->keys);
+    if (!keys) {
+        oci_public_key_free(k);
+        return oci_fail_nomem();
+    }
+    r->keys = keys;
     r->keys[r->n_keys++] = k;
     return 0;
 }
@@ -202,7 +215,9 @@ static int parse_identity(json_t *j, struct signed_identity *id, const char *whe
         if (strcmp(type, identity_kinds[i].name))
             continue;
         const char *allowed[] = {"type", identity_kinds[i].member, identity_kinds[i].member2, NULL};
-        char *w = xasprintf("%s: signedIdentity %s", where, type);
+        char *w = base_asprintf("%s: signedIdentity %s", where, type);
+        if (!w)
+            return oci_fail_nomem();
         int rc = check_keys(j, allowed, w) ? 0 : -1;
         id->kind = identity_kinds[i].kind;
         for (int m = 0; rc == 0 && m < 2; m++) {
@@ -225,10 +240,13 @@ static int parse_identity(json_t *j, struct signed_identity *id, const char *whe
                 ref_free(&probe);
             }
             if (rc == 0) {
-                if (m)
-                    id->signed_prefix = xstrdup(v);
+                char *copy = base_strdup(v);
+                if (!copy)
+                    rc = oci_fail_nomem();
+                else if (m)
+                    id->signed_prefix = copy;
                 else
-                    id->value = xstrdup(v);
+                    id->value = copy;
             }
         }
         free(w);
@@ -270,16 +288,20 @@ static int parse_requirements(json_t *j, const char *scope, struct requirements 
                               const char *where)
 {
     memset(rs, 0, sizeof *rs);
-    rs->scope = xstrdup(scope);
+    if (!(rs->scope = base_strdup(scope)))
+        return oci_fail_nomem();
     if (!json_is_array(j) || json_array_size(j) == 0)
         return oci_fail("%s: must be a non-empty array of requirements", where);
     if (json_array_size(j) > MAX_SIGNATURES)
         return oci_fail("%s: more than %d requirements", where, MAX_SIGNATURES);
-    rs->reqs = xcalloc(json_array_size(j), sizeof *rs->reqs);
+    if (!(rs->reqs = base_calloc(json_array_size(j), sizeof *rs->reqs)))
+        return oci_fail_nomem();
     size_t i;
     json_t *e;
     json_array_foreach(j, i, e) {
-        char *w = xasprintf("%s[%zu]", where, i);
+        char *w = base_asprintf("%s[%zu]", where, i);
+        if (!w)
+            return oci_fail_nomem();
         int rc = parse_requirement(e, &rs->reqs[i], base_dir, w);
         rs->n = i + 1;
         free(w);
@@ -343,7 +365,11 @@ static int policy_parse(const char *text, size_t len, const char *base_dir, stru
             return oci_fail("not valid JSON: %s (line %d)", err.text, err.line);
         return oci_fail("the policy is not a JSON object");
     }
-    struct oci_policy *p = xcalloc(1, sizeof *p);
+    struct oci_policy *p = base_calloc(1, sizeof *p);
+    if (!p) {
+        json_decref(j);
+        return oci_fail_nomem();
+    }
     static const char *const top[] = {"default", "transports", NULL};
     int rc = -1;
     if (!check_keys(j, top, "policy"))
@@ -372,11 +398,18 @@ static int policy_parse(const char *text, size_t len, const char *base_dir, stru
             oci_fail("policy: transports.docker has more than 4096 scopes");
             goto out;
         }
-        p->scopes = xcalloc(json_object_size(t) + 1, sizeof *p->scopes);
+        if (!(p->scopes = base_calloc(json_object_size(t) + 1, sizeof *p->scopes))) {
+            oci_fail_nomem();
+            goto out;
+        }
         const char *scope;
         json_t *reqs;
         json_object_foreach(t, scope, reqs) {
-            char *where = xasprintf("policy: transports.docker[\"%.200s\"]", scope);
+            char *where = base_asprintf("policy: transports.docker[\"%.200s\"]", scope);
+            if (!where) {
+                oci_fail_nomem();
+                goto out;
+            }
             if (!scope_valid(scope)) {
                 oci_fail("%s: not a valid scope (host, host/repository, host/repository:tag, *.domain or \"\")",
                          where);
@@ -410,7 +443,11 @@ int oci_policy_load(const char *path, struct oci_policy **out, struct oci_error 
     int err = base_read_file(path, MAX_MANIFEST_SIZE, &text, &len);
     if (err < 0)
         return oci_fail("policy %s: %s", path, err == -EFBIG ? "larger than 4 MiB" : strerror(-err));
-    char *copy = xstrdup(path);
+    char *copy = base_strdup(path);
+    if (!copy) {
+        free(text);
+        return oci_fail_nomem();
+    }
     int rc = policy_parse(text, len, dirname(copy), out);
     free(copy);
     free(text);
@@ -424,9 +461,15 @@ int oci_policy_for_key(const char *pub_path, struct oci_policy **out, struct oci
     trust_bind_error(err);
     if (trust_libs_load() < 0)
         return -1;
-    struct oci_policy *p = xcalloc(1, sizeof *p);
-    p->deflt.scope = xstrdup("");
-    p->deflt.reqs = xcalloc(1, sizeof *p->deflt.reqs);
+    struct oci_policy *p = base_calloc(1, sizeof *p);
+    if (!p)
+        return oci_fail_nomem();
+    p->deflt.scope = base_strdup("");
+    p->deflt.reqs = base_calloc(1, sizeof *p->deflt.reqs);
+    if (!p->deflt.scope || !p->deflt.reqs) {
+        oci_policy_free(p);
+        return oci_fail_nomem();
+    }
     p->deflt.n = 1;
     struct requirement *r = &p->deflt.reqs[0];
     r->kind = REQ_SIGSTORE_SIGNED;
@@ -452,19 +495,19 @@ static const struct requirements *find_scope(const struct oci_policy *p, const c
 const struct requirements *policy_requirements_for(const struct oci_policy *p, const struct oci_ref *ref)
 {
     const struct requirements *rs = NULL;
-    char *s;
+    /* a parsed reference fits in REF_STRING_SIZE (see ref_string()), so
+     * the candidates are built on the stack: looking up cannot fail */
+    char s[REF_STRING_SIZE];
     if (ref->digest) {
-        s = xasprintf("%s/%s@%s", ref->registry, ref->repository, ref->digest);
+        snprintf(s, sizeof s, "%s/%s@%s", ref->registry, ref->repository, ref->digest);
         rs = find_scope(p, s);
-        free(s);
     }
     if (!rs && ref->tag) {
-        s = xasprintf("%s/%s:%s", ref->registry, ref->repository, ref->tag);
+        snprintf(s, sizeof s, "%s/%s:%s", ref->registry, ref->repository, ref->tag);
         rs = find_scope(p, s);
-        free(s);
     }
     /* reg/a/b/c, reg/a/b, reg/a, reg */
-    char *name = xasprintf("%s/%s", ref->registry, ref->repository);
+    char *name = ref_repo_string(ref, s);
     while (!rs) {
         rs = find_scope(p, name);
         char *slash = strrchr(name, '/');
@@ -472,13 +515,11 @@ const struct requirements *policy_requirements_for(const struct oci_policy *p, c
             break;
         *slash = '\0';
     }
-    free(name);
     /* *.b.c, then *.c for host a.b.c (without a port) */
     if (!rs && !strchr(ref->registry, ':')) {
         for (const char *dot = strchr(ref->registry, '.'); dot && !rs; dot = strchr(dot + 1, '.')) {
-            s = xasprintf("*%s", dot);
+            snprintf(s, sizeof s, "*%s", dot);
             rs = find_scope(p, s);
-            free(s);
         }
     }
     if (!rs)
@@ -486,16 +527,17 @@ const struct requirements *policy_requirements_for(const struct oci_policy *p, c
     return rs ? rs : &p->deflt;
 }
 
-/* The image reference's text as a signature would name it. */
+/* The image reference's text as a signature would name it (NULL: out of
+ * memory). */
 static char *image_text(const struct oci_ref *r, bool with_tag, bool with_digest)
 {
-    struct buf b = {0};
-    buf_appendf(&b, "%s/%s", r->registry, r->repository);
+    struct base_buf b = {0};
+    base_buf_printf(&b, "%s/%s", r->registry, r->repository);
     if (with_tag && r->tag)
-        buf_appendf(&b, ":%s", r->tag);
+        base_buf_printf(&b, ":%s", r->tag);
     if (with_digest && r->digest)
-        buf_appendf(&b, "@%s", r->digest);
-    return b.data;
+        base_buf_printf(&b, "@%s", r->digest);
+    return base_buf_take(&b, NULL);
 }
 
 static bool same_repo(const struct oci_ref *a, const struct oci_ref *b)
@@ -572,15 +614,21 @@ bool identity_matches(const struct signed_identity *id, const struct oci_ref *im
         /* a host prefix ends at '/' (else "reg" would match "reg:5000"); a
          * repository prefix may also end at a tag or digest */
         const char *ends = strchr(id->value, '/') ? "/:@" : "/";
-        if (!strncmp(text, id->value, pl) && text[pl] && strchr(ends, text[pl])) {
-            char *mapped = xasprintf("%s%s", id->signed_prefix, text + pl);
+        if (!text) {
+            *why = "out of memory";
+        } else if (!strncmp(text, id->value, pl) && text[pl] && strchr(ends, text[pl])) {
+            char *mapped = base_asprintf("%s%s", id->signed_prefix, text + pl);
             struct oci_ref m;
-            if (ref_parse(mapped, &m) == 0)
-                ok = repo_digest_or_exact(&m, &sig, sig_tag, why);
-            else
-                *why = "the remapped reference is not valid";
-            ref_free(&m);
-            free(mapped);
+            if (!mapped) {
+                *why = "out of memory";
+            } else {
+                if (ref_parse(mapped, &m) == 0)
+                    ok = repo_digest_or_exact(&m, &sig, sig_tag, why);
+                else
+                    *why = "the remapped reference is not valid";
+                ref_free(&m);
+                free(mapped);
+            }
         } else {
             /* no prefix match: the image's own name, unchanged */
             ok = repo_digest_or_exact(image, &sig, sig_tag, why);
