@@ -23,15 +23,20 @@
 
 static char *digest_tag(const char *digest, const char *suffix)
 {
-    return xasprintf("sha256-%s%s", digest + 7, suffix);
+    char *tag = base_asprintf("sha256-%s%s", digest + 7, suffix);
+    if (!tag)
+        oci_fail_nomem();
+    return tag;
 }
 
 /* GET a manifest or index by tag/digest: 1 found, 0 absent (404), -1 error. */
 static int get_manifest_opt(struct registry *r, const char *repository, const char *object, char **data,
                             size_t *len, char digest[OCI_DIGEST_SIZE])
 {
-    char *scope = scope_for(repository, "pull");
-    char *path = xasprintf("/v2/%s/manifests/%s", repository, object);
+    char scope[SCOPE_SIZE], path[API_PATH_SIZE];
+    scope_for(scope, repository, "pull");
+    if (api_path(path, "/v2/%s/manifests/%s", repository, object) < 0)
+        return -1;
     struct http_sink sink;
     http_sink_init_memory(&sink, MAX_MANIFEST_SIZE);
     struct http_response resp = {0};
@@ -50,28 +55,32 @@ static int get_manifest_opt(struct registry *r, const char *repository, const ch
         registry_fail(r, &resp, object, "pull", repository);
         goto out;
     }
-    sha256_bytes(sink.mem.data ? sink.mem.data : "", sink.mem.len, digest);
+    if (sha256_bytes(sink.mem.data ? sink.mem.data : "", sink.mem.len, digest) < 0)
+        goto out;
     if (digest_valid(object) && strcmp(object, digest)) {
         oci_fail("manifest %s: the registry sent content with digest %s", object, digest);
         goto out;
     }
+    if (!(*data = sink.mem.data ? sink.mem.data : base_strdup(""))) {
+        oci_fail_nomem();
+        goto out;
+    }
     *len = sink.mem.len;
-    *data = sink.mem.data ? sink.mem.data : xstrdup("");
     sink.mem.data = NULL;
     rc = 1;
 out:
     http_sink_free(&sink);
     http_response_clear(&resp);
-    free(path);
-    free(scope);
     return rc;
 }
 
 /* A small blob, checked against its digest. */
 static char *get_blob(struct registry *r, const char *repository, const char *digest, uint64_t max, size_t *len)
 {
-    char *scope = scope_for(repository, "pull");
-    char *path = xasprintf("/v2/%s/blobs/%s", repository, digest);
+    char scope[SCOPE_SIZE], path[API_PATH_SIZE];
+    scope_for(scope, repository, "pull");
+    if (api_path(path, "/v2/%s/blobs/%s", repository, digest) < 0)
+        return NULL;
     struct http_sink sink;
     http_sink_init_memory(&sink, max);
     struct http_response resp = {0};
@@ -87,27 +96,31 @@ static char *get_blob(struct registry *r, const char *repository, const char *di
         goto done;
     }
     char computed[OCI_DIGEST_SIZE];
-    sha256_bytes(sink.mem.data ? sink.mem.data : "", sink.mem.len, computed);
+    if (sha256_bytes(sink.mem.data ? sink.mem.data : "", sink.mem.len, computed) < 0)
+        goto done;
     if (strcmp(computed, digest)) {
         oci_fail("blob %s: the registry sent content with digest %s", digest, computed);
         goto done;
     }
+    if (!(out = sink.mem.data ? sink.mem.data : base_strdup(""))) {
+        oci_fail_nomem();
+        goto done;
+    }
     *len = sink.mem.len;
-    out = sink.mem.data ? sink.mem.data : xstrdup("");
     sink.mem.data = NULL;
 done:
     http_sink_free(&sink);
     http_response_clear(&resp);
-    free(path);
-    free(scope);
     return out;
 }
 
 static int put_manifest(struct registry *r, const char *repository, const char *object, const char *media_type,
                         const char *data, size_t len)
 {
-    char *scope = scope_for(repository, "pull,push");
-    char *path = xasprintf("/v2/%s/manifests/%s", repository, object);
+    char scope[SCOPE_SIZE], path[API_PATH_SIZE];
+    scope_for(scope, repository, "pull,push");
+    if (api_path(path, "/v2/%s/manifests/%s", repository, object) < 0)
+        return -1;
     struct http_upload up = {.data = data, .fd = -1, .size = len};
     struct http_response resp = {0};
     struct reg_call call = {.method = "PUT", .url = path, .scope = scope, .content_type = media_type, .upload = &up};
@@ -119,15 +132,14 @@ static int put_manifest(struct registry *r, const char *repository, const char *
             rc = 0;
     }
     http_response_clear(&resp);
-    free(path);
-    free(scope);
     return rc;
 }
 
 static int push_json_blob(struct registry *r, const char *repository, const char *data, size_t len,
                           char digest[OCI_DIGEST_SIZE])
 {
-    sha256_bytes(data, len, digest);
+    if (sha256_bytes(data, len, digest) < 0)
+        return -1;
     return push_bytes(r, repository, data, len, digest);
 }
 
@@ -145,7 +157,7 @@ static int sign_simple(struct registry *r, const struct oci_ref *ref, const char
     char old_digest[OCI_DIGEST_SIZE], payload_digest[OCI_DIGEST_SIZE], config_digest[OCI_DIGEST_SIZE];
     struct sigmanifest sm = {0};
     int rc = -1;
-    if (!sig)
+    if (!sig || !tag)
         goto out;
     int found = replace ? 0 : get_manifest_opt(r, ref->repository, tag, &old, &old_len, old_digest);
     if (found < 0)
@@ -160,8 +172,15 @@ static int sign_simple(struct registry *r, const struct oci_ref *ref, const char
      * bytes, so only an earlier signature of this payload by this same key
      * is replaced */
     struct oci_public_key *self = oci_signing_key_public(key);
-    struct sig_layer *layers = xcalloc(sm.n + 1, sizeof *layers);
-    const char **ids = xcalloc(sm.n + 1, sizeof *ids);
+    struct sig_layer *layers = base_calloc(sm.n + 1, sizeof *layers);
+    const char **ids = base_calloc(sm.n + 1, sizeof *ids);
+    if (!layers || !ids) {
+        free(layers);
+        free(ids);
+        oci_public_key_free(self);
+        oci_fail_nomem();
+        goto out;
+    }
     size_t n = 0;
     for (size_t i = 0; i < sm.n; i++) {
         if (!strcmp(sm.layers[i].digest, payload_digest) && self && sm.layers[i].signature &&
@@ -197,8 +216,10 @@ out:
 /* Is the referrers API there?  1 yes (nothing to do), 0 no, -1 error. */
 static int referrers_api(struct registry *r, const char *repository, const char *digest)
 {
-    char *scope = scope_for(repository, "pull");
-    char *path = xasprintf("/v2/%s/referrers/%s", repository, digest);
+    char scope[SCOPE_SIZE], path[API_PATH_SIZE];
+    scope_for(scope, repository, "pull");
+    if (api_path(path, "/v2/%s/referrers/%s", repository, digest) < 0)
+        return -1;
     struct http_response resp = {0};
     struct reg_call call = {.method = "GET", .url = path, .scope = scope, .accept = MT_OCI_INDEX};
     int rc = -1;
@@ -207,15 +228,14 @@ static int referrers_api(struct registry *r, const char *repository, const char 
         rc = resp.status == 200 && str_starts_with(ct, MT_OCI_INDEX);
     }
     http_response_clear(&resp);
-    free(path);
-    free(scope);
     return rc;
 }
 
 static int sign_bundle(struct registry *r, const struct oci_ref *ref, const char *digest, const char *media_type,
                        uint64_t size, const struct oci_signing_key *key)
 {
-    char *name = ref_repo_string(ref);
+    char name[REF_STRING_SIZE];
+    ref_repo_string(ref, name);
     size_t blen = 0, mlen = 0, ilen = 0;
     char *bundle = bundle_build(key, name, digest, &blen);
     char *manifest = NULL, *index = NULL, *old = NULL;
@@ -223,14 +243,14 @@ static int sign_bundle(struct registry *r, const struct oci_ref *ref, const char
     char *tag = digest_tag(digest, "");
     json_t *idx = NULL;
     int rc = -1;
-    free(name);
-    if (!bundle || push_json_blob(r, ref->repository, bundle, blen, bundle_digest) < 0 ||
+    if (!bundle || !tag || push_json_blob(r, ref->repository, bundle, blen, bundle_digest) < 0 ||
         push_bytes(r, ref->repository, "{}", 2, EMPTY_JSON_DIGEST) < 0)
         goto out;
     manifest = bundle_manifest_build(bundle_digest, blen, digest, media_type, size, (int64_t)time(NULL), &mlen);
     if (!manifest)
         goto out;
-    sha256_bytes(manifest, mlen, manifest_digest);
+    if (sha256_bytes(manifest, mlen, manifest_digest) < 0)
+        goto out;
     if (put_manifest(r, ref->repository, manifest_digest, MT_OCI_MANIFEST, manifest, mlen) < 0)
         goto out;
     int api = referrers_api(r, ref->repository, digest);
@@ -256,10 +276,16 @@ static int sign_bundle(struct registry *r, const struct oci_ref *ref, const char
                              manifest_digest, "size", (json_int_t)mlen, "artifactType", MT_SIGSTORE_BUNDLE,
                              "annotations", ANN_BUNDLE_CONTENT, "dsse-envelope", ANN_BUNDLE_PREDICATE,
                              COSIGN_SIGN_PREDICATE);
-    json_array_append_new(json_object_get(idx, "manifests"), desc);
-    index = json_dumps(idx, JSON_COMPACT);
-    if (index)
-        rc = put_manifest(r, ref->repository, tag, MT_OCI_INDEX, index, strlen(index));
+    if (!idx) {
+        json_decref(desc);   /* not owned by an index yet */
+        desc = NULL;
+    }
+    if (!desc || json_array_append_new(json_object_get(idx, "manifests"), desc) < 0 ||
+        !(index = json_dumps(idx, JSON_COMPACT))) {
+        oci_fail("cannot build the referrers index (out of memory)");
+        goto out;
+    }
+    rc = put_manifest(r, ref->repository, tag, MT_OCI_INDEX, index, strlen(index));
 out:
     json_decref(idx);
     free(bundle);
@@ -295,7 +321,8 @@ int oci_sign(const char *text, const struct oci_signing_key *key, const struct o
     if (ref_parse(text, &ref) < 0)
         return -1;
     struct registry r;
-    char *canonical = ref_string(&ref), *raw = NULL, *ct = NULL;
+    char canonical[REF_STRING_SIZE], *raw = NULL, *ct = NULL;
+    ref_string(&ref, canonical);
     int rc = -1;
     if (registry_open(&r, ref.registry, ref.scheme, o) < 0)
         goto out_ref;
@@ -306,9 +333,11 @@ int oci_sign(const char *text, const struct oci_signing_key *key, const struct o
         goto out;
     manifest_media_type(raw, len, ct, media_type, sizeof media_type);
     /* the identity: what the user named, without the digest (as skopeo) */
-    char *identity = ref.tag ? xasprintf("%s/%s:%s", ref.registry, ref.repository, ref.tag) : ref_repo_string(&ref);
+    char identity[REF_STRING_SIZE];
+    ref_repo_string(&ref, identity);
+    if (ref.tag)
+        snprintf(identity + strlen(identity), sizeof identity - strlen(identity), ":%s", ref.tag);
     rc = sign_simple(&r, &ref, identity, digest, key, so && so->replace);
-    free(identity);
     if (rc == 0 && so && so->bundle)
         rc = sign_bundle(&r, &ref, digest, media_type, len, key);
     if (rc == 0) {
@@ -323,7 +352,6 @@ out_ref:
         oci_error_context("sign %s", canonical);
     free(raw);
     free(ct);
-    free(canonical);
     ref_free(&ref);
     return rc;
 }
@@ -400,8 +428,14 @@ static int accept_claim(struct search *s, const struct oci_public_key *key, cons
     }
     struct oci_verification *v = s->v;
     if (!v->n_valid) {
+        char *copy = base_strdup(identity);
+        if (!copy) {
+            /* fail closed: a signature that cannot be recorded is not counted */
+            note_miss(s, MISS_UNTRUSTED, "out of memory");
+            return 0;
+        }
         free(v->identity);
-        v->identity = xstrdup(identity);
+        v->identity = copy;
         snprintf(v->fingerprint, sizeof v->fingerprint, "%s", key->fingerprint);
         v->format = format;
     }
@@ -415,6 +449,8 @@ static int search_simple(struct registry *r, struct search *s)
     size_t len;
     char d[OCI_DIGEST_SIZE];
     struct sigmanifest sm = {0};
+    if (!tag)
+        return -1;
     int found = get_manifest_opt(r, s->image->repository, tag, &raw, &len, d);
     if (found <= 0)
         goto out;
@@ -487,6 +523,10 @@ static void check_bundle(struct registry *r, struct search *s, const char *manif
     }
     size_t plen;
     char *pae = dsse_pae(b.payload_type, b.payload, b.payload_len, &plen);
+    if (!pae) {
+        note_miss(s, MISS_UNTRUSTED, "a Sigstore bundle could not be checked: out of memory");
+        goto out;
+    }
     const struct oci_public_key *key = NULL;
     for (size_t i = 0; i < b.n_sigs && !key; i++)
         key = trusted_signer(s, pae, plen, b.sigs[i]);
@@ -499,9 +539,8 @@ static void check_bundle(struct registry *r, struct search *s, const char *manif
         goto out;
     }
     /* a subject without a name claims no identity: only the digest rule applies */
-    char *name = b.name[0] ? xstrdup(b.name) : ref_repo_string(s->image);
-    accept_claim(s, key, b.digest, name, "sigstore-bundle");
-    free(name);
+    char image_name[REF_STRING_SIZE];
+    accept_claim(s, key, b.digest, b.name[0] ? b.name : ref_repo_string(s->image, image_name), "sigstore-bundle");
 out:
     bundle_free(&b);
     json_decref(m);
@@ -512,8 +551,10 @@ out:
 
 static int search_bundles(struct registry *r, struct search *s)
 {
-    char *scope = scope_for(s->image->repository, "pull");
-    char *path = xasprintf("/v2/%s/referrers/%s", s->image->repository, s->digest);
+    char scope[SCOPE_SIZE], path[API_PATH_SIZE];
+    scope_for(scope, s->image->repository, "pull");
+    if (api_path(path, "/v2/%s/referrers/%s", s->image->repository, s->digest) < 0)
+        return -1;
     struct http_sink sink;
     http_sink_init_memory(&sink, MAX_MANIFEST_SIZE);
     struct http_response resp = {0};
@@ -525,14 +566,17 @@ static int search_bundles(struct registry *r, struct search *s)
     if (registry_call(r, &call, &resp) < 0)
         goto out;
     if (resp.status == 200 && resp.content_type && str_starts_with(resp.content_type, MT_OCI_INDEX)) {
-        raw = sink.mem.data ? sink.mem.data : xstrdup("");
+        if (!(raw = sink.mem.data ? sink.mem.data : base_strdup(""))) {
+            oci_fail_nomem();
+            goto out;
+        }
         len = sink.mem.len;
         sink.mem.data = NULL;
     } else {
         /* no referrers API: the tag schema */
         char *tag = digest_tag(s->digest, "");
         char d[OCI_DIGEST_SIZE];
-        int found = get_manifest_opt(r, s->image->repository, tag, &raw, &len, d);
+        int found = tag ? get_manifest_opt(r, s->image->repository, tag, &raw, &len, d) : -1;
         free(tag);
         if (found < 0)
             goto out;
@@ -559,8 +603,6 @@ out:
     free(raw);
     http_sink_free(&sink);
     http_response_clear(&resp);
-    free(path);
-    free(scope);
     return rc;
 }
 
@@ -613,7 +655,8 @@ int oci_verify(const char *text, struct oci_public_key *const *keys, size_t n_ke
     if (ref_parse(text, &ref) < 0)
         return -1;
     struct registry r;
-    char *canonical = ref_string(&ref), *raw = NULL;
+    char canonical[REF_STRING_SIZE], *raw = NULL;
+    ref_string(&ref, canonical);
     int rc = -1;
     if (registry_open(&r, ref.registry, ref.scheme, o) < 0)
         goto out_ref;
@@ -632,18 +675,19 @@ out_ref:
     if (rc < 0)
         oci_error_context("verify %s", canonical);
     free(raw);
-    free(canonical);
     ref_free(&ref);
     return rc;
 }
 
 /* ---- policy checks ---- */
 
+/* NULL with the error set: out of memory. */
 static char *scope_words(const struct oci_policy *p, const struct requirements *rs)
 {
-    if (rs == &p->deflt)
-        return xstrdup("default");
-    return xasprintf("transports.docker[\"%s\"]", rs->scope);
+    char *words = rs == &p->deflt ? base_strdup("default") : base_asprintf("transports.docker[\"%s\"]", rs->scope);
+    if (!words)
+        oci_fail_nomem();
+    return words;
 }
 
 int policy_check_session(struct registry *r, const struct oci_policy *p, const struct oci_ref *ref,
@@ -652,8 +696,11 @@ int policy_check_session(struct registry *r, const struct oci_policy *p, const s
     memset(v, 0, sizeof *v);
     snprintf(v->digest, sizeof v->digest, "%s", digest);
     const struct requirements *rs = policy_requirements_for(p, ref);
-    char *canonical = ref_string(ref);
+    char canonical[REF_STRING_SIZE];
+    ref_string(ref, canonical);
     char *where = scope_words(p, rs);
+    if (!where)
+        return -1;
     int rc = 0;
     for (size_t i = 0; i < rs->n && rc == 0; i++) {
         const struct requirement *q = &rs->reqs[i];
@@ -688,7 +735,6 @@ int policy_check_session(struct registry *r, const struct oci_policy *p, const s
         }
     }
     free(where);
-    free(canonical);
     return rc;
 }
 
@@ -735,13 +781,13 @@ bool oci_policy_refused(void)
 
 static void report(const struct oci_options *o, const struct oci_ref *ref, const struct oci_verification *v)
 {
-    char *canonical = ref_string(ref);
+    char canonical[REF_STRING_SIZE];
+    ref_string(ref, canonical);
     if (v->n_valid)
         status_line(o->quiet, "Verified %s: %s signature of %s by key %s (identity %s)", canonical, v->format,
                     v->digest, v->fingerprint, v->identity);
     else
         status_line(o->quiet, "Accepted %s (%s) by the policy without a signature", canonical, v->digest);
-    free(canonical);
 }
 
 int trust_check_pull(struct registry *r, const struct oci_options *o, const struct oci_ref *ref, const char *digest,
@@ -762,7 +808,8 @@ int trust_check_pull(struct registry *r, const struct oci_options *o, const stru
 
 int trust_check_stored(const struct oci_options *o, const struct oci_ref *ref, const char *digest)
 {
-    char *canonical = ref_string(ref);
+    char canonical[REF_STRING_SIZE];
+    ref_string(ref, canonical);
     struct oci_verification v;
     refused = false;
     int rc = oci_policy_check(o->policy, canonical, digest, o, &v);
@@ -774,7 +821,6 @@ int trust_check_stored(const struct oci_options *o, const struct oci_ref *ref, c
         report(o, ref, &v);
     }
     oci_verification_free(&v);
-    free(canonical);
     return rc;
 }
 
@@ -790,7 +836,8 @@ char *oci_signatures_describe(const char *text, struct oci_public_key *const *ke
     if (ref_parse(text, &ref) < 0)
         return NULL;
     struct registry r;
-    char *canonical = ref_string(&ref), *raw = NULL, *out = NULL;
+    char canonical[REF_STRING_SIZE], *raw = NULL, *out = NULL;
+    ref_string(&ref, canonical);
     if (registry_open(&r, ref.registry, ref.scheme, o) == 0) {
         size_t len;
         char digest[OCI_DIGEST_SIZE];
@@ -814,7 +861,6 @@ char *oci_signatures_describe(const char *text, struct oci_public_key *const *ke
     if (!out)
         oci_error_context("signatures of %s", canonical);
     free(raw);
-    free(canonical);
     ref_free(&ref);
     return out;
 }
