@@ -116,9 +116,13 @@ int oci_libs_load(void);
 #define MAX_MODULE_SIZE   (UINT64_C(1) << 40)
 
 /* ---- error.c ---- */
-/* Every public operation starts with this: errors go to o->error (cleared)
- * until the next one on this thread. */
+/* Every public operation starts with OCI_ERROR_SCOPE(o): errors go to
+ * o->error (cleared) until the operation returns, however it returns (the
+ * caller's object is not used after that). */
 void oci_error_bind(const struct oci_options *o);
+void oci_error_unbind(int *scope);
+#define OCI_ERROR_SCOPE(o) \
+    __attribute__((cleanup(oci_error_unbind), unused)) int oci_error_scope_ = (oci_error_bind(o), 0)
 /* The error being written (for tests and the few who read it back). */
 const struct oci_error *oci_error_current(void);
 /* Set the error message (replacing any previous one and its hint); returns -1. */

@@ -143,7 +143,7 @@ static int download_url(const char *url_text, const struct oci_options *o, struc
 
 int oci_resolve_module(const char *what, const struct oci_run_options *o, struct oci_module *out)
 {
-    oci_error_bind(&o->oci);
+    OCI_ERROR_SCOPE(&o->oci);
     memset(out, 0, sizeof *out);
     if (!what || !*what)
         return oci_fail("no module given");

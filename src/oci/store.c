@@ -380,7 +380,7 @@ static int image_cmp(const void *a, const void *b)
 
 int oci_store_list(const struct oci_options *o, struct oci_image **images, size_t *n)
 {
-    oci_error_bind(o);
+    OCI_ERROR_SCOPE(o);
     *images = NULL;
     *n = 0;
     if (oci_libs_load() < 0)
@@ -611,7 +611,7 @@ void oci_removed_free(struct oci_removed *removed, size_t n)
 
 int oci_store_remove(const char *text, const struct oci_options *o, struct oci_removed **removed, size_t *n_removed)
 {
-    oci_error_bind(o);
+    OCI_ERROR_SCOPE(o);
     if (removed) {
         *removed = NULL;
         *n_removed = 0;
@@ -719,7 +719,7 @@ static int retag_fn(json_t *manifests, void *arg)
 
 int oci_store_tag(const char *src, const char *dst, const struct oci_options *o, char digest_out[OCI_DIGEST_SIZE])
 {
-    oci_error_bind(o);
+    OCI_ERROR_SCOPE(o);
     if (oci_libs_load() < 0)
         return -1;
     struct oci_ref ref;
