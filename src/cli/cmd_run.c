@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "oci_report.h"
 #include "oci.h"
 #include "opt.h"
 #include "wasi.h"
@@ -486,8 +487,10 @@ static int bpf_attach(struct run_state *rs, char *err, size_t errlen)
         .n_prog_types = o->allow_prog_types.n,
         .attach_targets = o->allow_attach.items,
         .n_attach_targets = o->allow_attach.n,
+        .prog_types_name = "--allow-prog-type",
+        .attach_targets_name = "--allow-attach",
     };
-    struct wasm_bpf_options bo = {.verbose = o->verbose, .policy = &policy};
+    struct wasm_bpf_options bo = {.verbose = o->verbose, .policy = &policy, .verbose_name = "--verbose"};
     rs->bpf = wasm_bpf_host_new(&bo);
     if (!rs->bpf || wasm_bpf_host_define(rs->bpf, rs->linker) < 0) {
         snprintf(err, errlen, "cannot define the wasm_bpf imports: out of memory");
@@ -532,8 +535,10 @@ static int resolve_module(const struct run_options *o, char **path, struct oci_m
     if (oci_is_local_path(o->module)) {
         *path = strdup(o->module);
     } else {
-        if (oci_resolve_module(o->module, &o->oci, fetched) < 0) {
-            oci_print_error(NULL);
+        struct oci_run_options ro = o->oci;
+        ro.oci.error = &cli_oci_error;
+        if (oci_resolve_module(o->module, &ro, fetched) < 0) {
+            cli_print_oci_error(&cli_oci_error, NULL);
             return EXIT_RUN_FETCH;
         }
         *path = strdup(fetched->path);
