@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gen.h"
+#include "gen_internal.h"
 
 #ifndef EM_BPF
 #define EM_BPF 247
@@ -83,7 +83,10 @@ static void sanitize_identifier(char *name)
             *p = '_';
 }
 
-void gen_skeleton_name(const char *path, char *name, size_t size)
+/* The skeleton name bpftool derives from an object file name: its base name
+ * without ".o", every character that cannot be in a C identifier replaced
+ * by '_' ("bootstrap.bpf.o" -> "bootstrap_bpf"). */
+static void skeleton_name(const char *path, char *name, size_t size)
 {
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
@@ -285,6 +288,7 @@ static int collect(struct skel *s)
 /* Types: BTF to fixed-width C for a wasm32 guest                       */
 /* ------------------------------------------------------------------ */
 
+/* Chains end: gen_btf_check_chains() ran before libbpf opened the object. */
 static const struct btf_type *skip_mods(const struct btf *btf, uint32_t *id)
 {
     const struct btf_type *t = btf__type_by_id(btf, *id);
@@ -696,13 +700,26 @@ static void skel_free(struct skel *s)
     free(s->sections);
     free(s->maps);
     free(s->progs);
-    free((void *)s->bytes);
 }
 
-int gen_skeleton(const char *path, const struct gen_skeleton_opts *opts, FILE *out, char *err,
-                 size_t errlen)
+/* Before libbpf opens the object: its own walks of BTF have no bound. */
+static int check_btf(struct skel *s, const char *path)
 {
-    struct skel s = {.err = err, .errlen = errlen};
+    const struct elf_section *sec = find_section(s, ".BTF");
+    if (!sec || sec->type == SHT_NOBITS || sec->size > UINT32_MAX)
+        return 0;   /* none: libbpf says what it misses */
+    struct btf *btf = btf__new(s->bytes + sec->offset, (uint32_t)sec->size);
+    if (!btf)
+        return 0;   /* libbpf cannot parse it and says why when opening */
+    int rc = gen_btf_check_chains(btf, path, s->err, s->errlen) ? -1 : 0;
+    btf__free(btf);
+    return rc;
+}
+
+int gen_skeleton_mem(const uint8_t *bytes, size_t size, const char *path,
+                     const struct gen_skeleton_opts *opts, FILE *out, char *err, size_t errlen)
+{
+    struct skel s = {.err = err, .errlen = errlen, .bytes = bytes, .size = size};
     int rc = -1;
     char *text = NULL;
     size_t text_len = 0;
@@ -720,16 +737,11 @@ int gen_skeleton(const char *path, const struct gen_skeleton_opts *opts, FILE *o
             return -1;
         }
     } else {
-        gen_skeleton_name(path, s.name, sizeof(s.name));
+        skeleton_name(path, s.name, sizeof(s.name));
     }
 
-    uint8_t *bytes = NULL;
-    if (read_file(&s, path, &bytes, &s.size))
-        return -1;
-    s.bytes = bytes;
-    if (read_sections(&s, path))
+    if (read_sections(&s, path) || check_btf(&s, path))
         goto out;
-
     libbpf_print_fn_t old = libbpf_set_print(capture_libbpf);
     libbpf_msg[0] = '\0';
     LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = s.name);
@@ -777,5 +789,18 @@ out:
         fclose(mem);
     free(text);
     skel_free(&s);
+    return rc;
+}
+
+int gen_skeleton(const char *path, const struct gen_skeleton_opts *opts, FILE *out, char *err,
+                 size_t errlen)
+{
+    struct skel s = {.err = err, .errlen = errlen};
+    uint8_t *bytes = NULL;
+    size_t size = 0;
+    if (read_file(&s, path, &bytes, &size))
+        return -1;
+    int rc = gen_skeleton_mem(bytes, size, path, opts, out, err, errlen);
+    free(bytes);
     return rc;
 }
