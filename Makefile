@@ -32,7 +32,7 @@ else
 Q :=
 endif
 
-LIB_PARTS := wasm wasi bpf oci gen
+LIB_PARTS := base wasm wasi bpf oci gen
 LIB_SRCS  := $(foreach p,$(LIB_PARTS),$(wildcard src/$(p)/*.c))
 CLI_SRCS  := $(wildcard src/cli/*.c)
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)

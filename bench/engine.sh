@@ -1,7 +1,8 @@
 #!/bin/sh
 # Engine benchmark: compute kernels natively (gcc -O2) and as wasm32 modules
 # (clang -O2) under our engine, paired in one run; prints the ratios and
-# their geometric mean, then the load time of a ~150 KB module and memory.
+# their geometric mean, then the load speed of a ~150 KB compiled C module
+# and of the type bomb (2 MB of distinct function types), and memory.
 #   bench/engine.sh BUILD_DIR
 set -eu
 build=$1
@@ -31,7 +32,9 @@ for k in $kernels; do
 done
 python3 "$top/bench/paired.py" --iters "$iters" --title "Compute kernels, wasm-bpf engine / native gcc -O2" "$spec"
 rm -f "$spec"
-echo "(measured on this kind of machine: wasm3 8.8x, WAMR fast interpreter 11.8x, WAMR AOT 1.3x)"
 
 echo
+echo "Load, a C program (clang -O2):"
 "$build/tests/load_bench" "$bin/wasm/big.wasm"
+echo "Load, the type bomb (160000 distinct function types, tests/engine/gen_limits.py):"
+"$build/tests/load_bench" "$build/tests/limits/type_bomb.wasm"

@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "wasm_bpf_base.h"
 #include "wasm_engine.h"
 
 static double now_ms(void)
@@ -33,25 +34,20 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: load_bench FILE.wasm\n");
         return 2;
     }
-    FILE *f = fopen(argv[1], "rb");
-    if (!f) {
-        perror(argv[1]);
+    char *buf;
+    size_t n;
+    int rerr = base_read_file(argv[1], SIZE_MAX - 1, &buf, &n);
+    if (rerr) {
+        fprintf(stderr, "%s: %s\n", argv[1], strerror(-rerr));
         return 1;
     }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *buf = malloc((size_t)n);
-    if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n)
-        return 1;
-    fclose(f);
 
     enum { RUNS = 31 };
     double load[RUNS], inst_t[RUNS];
     for (int i = 0; i < RUNS; i++) {
         char err[512];
         double t0 = now_ms();
-        wasm_module *m = wasm_module_load(buf, (size_t)n, NULL, err, sizeof err);
+        wasm_module *m = wasm_module_load((const uint8_t *)buf, n, NULL, err, sizeof err);
         double t1 = now_ms();
         if (!m) {
             fprintf(stderr, "load: %s\n", err);

@@ -114,13 +114,36 @@ void wasm_module_export(const wasm_module *mod, uint32_t i, const char **name,
 /* Runtime                                                            */
 /* ------------------------------------------------------------------ */
 
+/* Execution tiers.  The compiler translates each function to machine code
+ * when a module is first instantiated in a runtime that uses it (x86-64;
+ * elsewhere, and for anything it does not handle, the interpreter runs). */
+typedef enum wasm_engine_tier {
+    WASM_ENGINE_DEFAULT = 0,    /* $WASM_BPF_ENGINE ("jit" or "interp"), else the interpreter */
+    WASM_ENGINE_INTERP,
+    WASM_ENGINE_JIT,
+} wasm_engine_tier;
+
 typedef struct wasm_runtime_config {
     uint32_t max_memory_pages;  /* cap on any memory of this runtime (64 KiB pages); 0 = 65536 */
     uint32_t max_call_depth;    /* nested Wasm calls before "call stack exhausted"; 0 = default */
     uint32_t stack_slots;       /* value stack size in 8-byte slots; 0 = default (1 Mi slots) */
+    uint32_t engine;            /* wasm_engine_tier */
 } wasm_runtime_config;
 
-wasm_runtime *wasm_runtime_new(const wasm_runtime_config *cfg); /* cfg may be NULL */
+/* cfg may be NULL.  NULL with errno EINVAL when the tier (or $WASM_BPF_ENGINE)
+ * is not one of the above, ENOMEM when out of memory. */
+wasm_runtime *wasm_runtime_new(const wasm_runtime_config *cfg);
+/* The tier this runtime runs (WASM_ENGINE_JIT only where the compiler exists). */
+wasm_engine_tier wasm_runtime_engine(const wasm_runtime *rt);
+const char *wasm_engine_name(wasm_engine_tier tier);
+/* What compiling a module cost, once instantiated in a runtime that uses the
+ * compiler: 0, or -ENOENT when it was not compiled (then the interpreter runs it). */
+typedef struct wasm_jit_stats {
+    uint32_t functions, compiled;  /* defined functions, and those with machine code */
+    uint64_t compile_ns;
+    uint64_t code_bytes, input_bytes;  /* machine code, and the bodies it came from */
+} wasm_jit_stats;
+int wasm_module_jit_stats(const wasm_module *mod, wasm_jit_stats *stats);
 void wasm_runtime_free(wasm_runtime *rt); /* frees every instance created in it */
 
 /* Ask running code to stop at the next call or loop back-edge with

@@ -31,7 +31,7 @@ define bpf_object
 endef
 
 BPF_TEST_DIR  := $(BUILD)/tests/bpf
-BPF_HOST_OBJS := $(filter $(BUILD)/obj/src/bpf/%,$(LIB_OBJS))
+BPF_HOST_OBJS := $(filter $(BUILD)/obj/src/bpf/% $(BUILD)/obj/src/base/%,$(LIB_OBJS))
 
 $(BPF_TEST_DIR)/probe.bpf.o: tests/bpf/objects/probe.bpf.c $(VMLINUX_H)
 	$(call bpf_object,$@,$<,tests/bpf/objects)
@@ -59,26 +59,6 @@ BPF_CYCLE_OBJS := $(foreach v,map ro bss,$(BPF_TEST_DIR)/cycle-$(v).bpf.o)
 $(BPF_TEST_DIR)/trigger: tests/bpf/trigger.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -O2 -g -Wall -Wextra -o $@ $<
-
-# gen skeleton: global data of every shape, driven by a C guest
-$(BPF_TEST_DIR)/globals.bpf.o: tests/bpf/objects/globals.bpf.c $(VMLINUX_H)
-	$(call bpf_object,$@,$<,tests/bpf/objects)
-$(BPF_TEST_DIR)/globals.skel.h: $(BPF_TEST_DIR)/globals.bpf.o $(BIN)
-	$(Q)$(BIN) gen skeleton $< > $@.tmp && mv $@.tmp $@
-$(BPF_TEST_DIR)/globals.wasm: tests/bpf/guests/globals.c $(BPF_TEST_DIR)/globals.skel.h $(SDK_HEADERS)
-	@$(if $(Q),echo "  WASM    $@")
-	$(Q)$(WASM_CC) $(WASM_CFLAGS) -I$(BPF_TEST_DIR) $< $(WASM_LDFLAGS) -o $@
-
-# a skeleton as the original project's bpftool wrote it (no sizes, no
-# offsets but .rodata's): bootstrap built on it must still work
-$(BPF_TEST_DIR)/legacy/bootstrap.skel.h: $(BUILD)/examples/bootstrap/bootstrap.skel.h
-	@mkdir -p $(dir $@)
-	$(Q)grep -v -e '\.mmaped_sz = ' -e '\.elf_offset = ' $< > $@
-$(BPF_TEST_DIR)/legacy/bootstrap.wasm: examples/bootstrap/bootstrap.c $(BPF_TEST_DIR)/legacy/bootstrap.skel.h \
-                                       $(BUILD)/examples/bootstrap/bootstrap.types.h $(SDK_HEADERS)
-	@$(if $(Q),echo "  WASM    $@")
-	$(Q)$(WASM_CC) $(WASM_CFLAGS) -I$(BPF_TEST_DIR)/legacy -I$(BUILD)/examples/bootstrap -Iexamples/bootstrap $< \
-	    $(WASM_LDFLAGS) -o $@
 
 # hostile guests: WAT templates filled with an object's bytes, then wat2wasm;
 # bad_btf_VAR is bad_btf.wat with the object whose variable VAR's BTF loops
@@ -142,5 +122,4 @@ BENCH_RUN += bench/bpf/run.sh
 
 TEST_SUITES += bpf
 TEST_DEPS += $(BPF_TEST_DIR)/host_test $(BPF_TEST_DIR)/probe.bpf.o $(BPF_TEST_DIR)/trigger \
-             $(BPF_TEST_DIR)/globals.wasm $(BPF_TEST_DIR)/legacy/bootstrap.wasm \
              $(foreach g,$(BPF_GUESTS),$(BPF_TEST_DIR)/guests/$(g).wasm) $(BPF_CYCLE_OBJS)

@@ -23,10 +23,10 @@ $(OCI_TEST): tests/oci/oci_test.c $(LIB)
 # libFuzzer target for the parsers of untrusted input (make fuzz)
 OCI_FUZZ := build-fuzz/oci_fuzz
 OCI_SRCS := $(wildcard src/oci/*.c)
-$(OCI_FUZZ): tests/oci/fuzz_oci.c $(OCI_SRCS) $(wildcard src/oci/*.h) include/oci.h
+$(OCI_FUZZ): tests/oci/fuzz_oci.c $(OCI_SRCS) $(wildcard src/base/*.c) $(wildcard src/oci/*.h) include/oci.h
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	$(Q)clang -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc/oci -O1 -g \
 	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	    -o $@ $< $(OCI_SRCS) -lcurl -lcrypto -ljansson
+	    -o $@ $< $(OCI_SRCS) $(wildcard src/base/*.c) -lcurl -lcrypto -ljansson -lbpf
 FUZZ_DEPS += $(OCI_FUZZ)

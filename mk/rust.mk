@@ -1,25 +1,29 @@
 # mk/rust.mk: Rust guests: the SDK crate (sdk/rust), the Rust examples
 # (examples/rust-*) and their tests (tests/rust).
 #
-# Debian's rustc 1.63 and cargo from /usr/bin (a rustup toolchain first in
-# PATH has no wasm32-wasi target), offline: the crates have no dependencies.
+# Debian's rustc 1.63 and cargo from /usr/bin by default (a rustup toolchain
+# first in PATH may have no WASI target installed; RUST_RUSTC=... CARGO=...
+# choose another), offline: the crates have no dependencies.  The target is
+# the toolchain's name for WASI preview 1, wasm32-wasip1 (Rust 1.78 and
+# later) or wasm32-wasi (before), found by scripts/rust-wasm-target.sh.
 # Cargo runs in each crate's directory, so that its .cargo/config.toml
-# (target wasm32-wasi, --export-table) applies; its output goes to
+# (--export-table for any wasm32 target) applies; its output goes to
 # $(BUILD)/rust and each guest is copied to $(BUILD)/examples/NAME/NAME.wasm.
 # The BPF objects and generated types a crate includes are in BPF_OUT_DIR.
 # Reads EX_DIR, bpf_object and VMLINUX_H from mk/examples.mk and mk/bpf.mk.
 
 CARGO           ?= /usr/bin/cargo
 RUST_RUSTC      ?= /usr/bin/rustc
+RUST_WASM_TARGET := $(or $(shell scripts/rust-wasm-target.sh $(RUST_RUSTC)),wasm32-wasi)
 RUST_TARGET_DIR := $(abspath $(BUILD))/rust
-RUST_RELEASE    := $(RUST_TARGET_DIR)/wasm32-wasi/release
+RUST_RELEASE    := $(RUST_TARGET_DIR)/$(RUST_WASM_TARGET)/release
 RUST_SDK_SRCS   := sdk/rust/Cargo.toml $(wildcard sdk/rust/src/*.rs)
 RUST_ENV         = RUSTC=$(RUST_RUSTC) RUSTDOC=$(RUST_RUSTC:rustc=rustdoc) CARGO_TARGET_DIR=$(RUST_TARGET_DIR)
 
 # cargo_guest CRATE_DIR BPF_OUT_DIR NAME OUT: build a guest crate, copy its module to OUT
 define cargo_guest
 	@$(if $(Q),echo "  CARGO   $(4)")
-	$(Q)cd $(1) && $(RUST_ENV) BPF_OUT_DIR=$(abspath $(2)) $(CARGO) build --offline --release $(if $(Q),--quiet)
+	$(Q)cd $(1) && $(RUST_ENV) BPF_OUT_DIR=$(abspath $(2)) $(CARGO) build --offline --release --target $(RUST_WASM_TARGET) $(if $(Q),--quiet)
 	$(Q)cp $(RUST_RELEASE)/$(3).wasm $(4)
 endef
 
@@ -34,8 +38,8 @@ endef
 RB_DIR := $(EX_DIR)/rust-bootstrap
 
 # rust-bootstrap: the program of examples/bootstrap, and its ring buffer's
-# record type, `struct event` (in the object's BTF through a variable of
-# section .types that bootstrap.bpf.c declares for the purpose)
+# record type, `struct event` (in the object's BTF through the global
+# pointer that bootstrap.bpf.c declares for the purpose)
 $(RB_DIR)/bootstrap.bpf.o: $(EX_DIR)/bootstrap/bootstrap.bpf.o
 	@mkdir -p $(dir $@)
 	$(Q)cp $< $@
@@ -78,11 +82,11 @@ $(RT_DIR)/sdk-test.wasm: $(wildcard tests/rust/sdk-test/src/*.rs) tests/rust/sdk
 $(RT_DIR)/plain/libwasm_bpf_binding.rlib: $(RUST_SDK_SRCS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  RUSTC   $@")
-	$(Q)$(RUST_RUSTC) --edition 2021 --crate-type rlib --crate-name wasm_bpf_binding --target wasm32-wasi \
+	$(Q)$(RUST_RUSTC) --edition 2021 --crate-type rlib --crate-name wasm_bpf_binding --target $(RUST_WASM_TARGET) \
 	    -C opt-level=s -C panic=abort --cfg 'feature="last-error"' --out-dir $(dir $@) sdk/rust/src/lib.rs
 $(RT_DIR)/compat.wasm: tests/rust/compat/main.rs $(RT_DIR)/plain/libwasm_bpf_binding.rlib $(RB_DIR)/bootstrap.bpf.o
 	@$(if $(Q),echo "  RUSTC   $@")
-	$(Q)BPF_OUT_DIR=$(abspath $(RB_DIR)) $(RUST_RUSTC) --edition 2021 --target wasm32-wasi -C opt-level=s -C panic=abort \
+	$(Q)BPF_OUT_DIR=$(abspath $(RB_DIR)) $(RUST_RUSTC) --edition 2021 --target $(RUST_WASM_TARGET) -C opt-level=s -C panic=abort \
 	    -C strip=symbols -C link-arg=--export-table \
 	    --extern wasm_bpf_binding=$(RT_DIR)/plain/libwasm_bpf_binding.rlib -o $@ $<
 

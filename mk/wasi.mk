@@ -1,5 +1,6 @@
-# WASI and the run command: the test guests, the `wasi` and `cli` suites,
-# and the start-up benchmark.
+# WASI (src/wasi): the test guests of the `wasi` suite, and the start-up
+# benchmark (`wasm-bpf run` of a WASI hello world).  The command's suite
+# is in mk/cli.mk.
 
 WASI_GUEST_CC     := clang --target=wasm32-wasi
 WASI_GUEST_CFLAGS := -O2 -Wall -Wextra -Werror
@@ -17,32 +18,22 @@ $(WASI_TEST_DIR)/mover: tests/wasi/mover.c
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
 
-# The Rust std guest needs Debian's rustc and its wasm32-wasi standard
-# library (libstd-rust-dev-wasm32); the suite skips it when they are missing.
+# The Rust std guest needs a rustc with its WASI standard library
+# (Debian's: libstd-rust-dev-wasm32, target wasm32-wasi; Rust 1.78 and later
+# name it wasm32-wasip1); the suite skips it when they are missing.
 WASI_RUSTC := /usr/bin/rustc
-ifneq ($(wildcard $(WASI_RUSTC)),)
-ifneq ($(wildcard /usr/lib/rustlib/wasm32-wasi),)
+WASI_RUST_TARGET := $(if $(wildcard $(WASI_RUSTC)),$(shell scripts/rust-wasm-target.sh $(WASI_RUSTC)))
+ifneq ($(WASI_RUST_TARGET),)
 WASI_RUST_GUESTS := $(WASI_TEST_DIR)/files-rs.wasm
-endif
 endif
 
 $(WASI_TEST_DIR)/files-rs.wasm: tests/wasi/rust/files.rs
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  RUSTC   $@")
-	$(Q)$(WASI_RUSTC) --target wasm32-wasi -O -C strip=debuginfo -o $@ $<
+	$(Q)$(WASI_RUSTC) --target $(WASI_RUST_TARGET) -O -C strip=debuginfo -o $@ $<
 
-# Modules for the cli suite, written in the text format.  --debug-names
-# keeps function names for trap messages.
-CLI_TEST_DIR    := $(BUILD)/tests/cli
-CLI_TEST_WASM   := $(patsubst tests/cli/wat/%.wat,$(CLI_TEST_DIR)/%.wasm,$(wildcard tests/cli/wat/*.wat))
-
-$(CLI_TEST_DIR)/%.wasm: tests/cli/wat/%.wat
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  WAT     $@")
-	$(Q)wat2wasm --debug-names -o $@ $<
-
-TEST_DEPS   += $(WASI_TEST_GUESTS) $(WASI_RUST_GUESTS) $(WASI_TEST_DIR)/mover $(CLI_TEST_WASM)
-TEST_SUITES += wasi cli
+TEST_DEPS   += $(WASI_TEST_GUESTS) $(WASI_RUST_GUESTS) $(WASI_TEST_DIR)/mover
+TEST_SUITES += wasi
 
 # Start-up: `wasm-bpf run hello.wasm` against the same hello world built
 # natively, paired runs, median difference in ms.

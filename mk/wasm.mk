@@ -70,14 +70,16 @@ $(BUILD)/tests/engine_test: tests/engine/engine_test.c $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL)
-# valid modules over the engine's limits, generated (70000 lines of text)
-$(BUILD)/tests/limits/deep_stack.wasm $(BUILD)/tests/limits/code_bomb.wasm &: tests/engine/gen_limits.py
+# valid modules over the engine's limits (70000 lines of text), and the type
+# bomb (valid, within the limits, loads in linear time), generated
+LIMIT_MODULES := $(addprefix $(BUILD)/tests/limits/,deep_stack.wasm code_bomb.wasm type_bomb.wasm type_bomb_quarter.wasm)
+$(LIMIT_MODULES) &: tests/engine/gen_limits.py
 	@mkdir -p $(dir $@)
 	$(Q)python3 $< $(BUILD)/tests/limits
 	$(Q)wat2wasm $(BUILD)/tests/limits/deep_stack.wat -o $(BUILD)/tests/limits/deep_stack.wasm
 	$(Q)wat2wasm $(BUILD)/tests/limits/code_bomb.wat -o $(BUILD)/tests/limits/code_bomb.wasm
-TEST_DEPS += $(BUILD)/tests/api.wasm $(BUILD)/tests/engine_test \
-             $(BUILD)/tests/limits/deep_stack.wasm $(BUILD)/tests/limits/code_bomb.wasm
+TEST_DEPS += $(BUILD)/tests/api.wasm $(BUILD)/tests/engine_test $(LIMIT_MODULES)
+BENCH_DEPS += $(BUILD)/tests/limits/type_bomb.wasm
 TEST_SUITES += engine
 
 # ---- fuzzers (make fuzz; run with FUZZ_SECONDS=N make fuzz-run) ----

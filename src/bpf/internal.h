@@ -121,7 +121,7 @@ enum wb_attach_how {
     WB_ATTACH_RAW_TRACEPOINT,
 };
 /* the capability the kernel asks for beyond CAP_BPF, to load or attach */
-enum wb_cap_need { WB_CAP_NONE, WB_CAP_PERFMON, WB_CAP_NET_ADMIN };
+enum wb_cap_need { WB_CAP_NONE, WB_CAP_PERFMON, WB_CAP_NET_ADMIN, WB_CAP_NET_RAW };
 struct wb_prog_kind {
     enum bpf_prog_type type;
     const char *sec_prefix;    /* SEC() names starting so; NULL: any of the type */
@@ -134,6 +134,10 @@ const struct wb_prog_kind *wb_prog_kind_of(enum bpf_prog_type type, const char *
 /* `sec` in libbpf's other spelling of the same section ("tp/a/b" <->
  * "tracepoint/a/b"), written to buf; NULL if it has none */
 const char *wb_sec_other_spelling(const char *sec, char *buf, size_t size);
+/* After the kernel refused with EPERM: 1 and a sentence in buf naming the
+ * capabilities this process lacks for the object's programs (or only for
+ * `only`, if not NULL); 0 if it lacks none (then something else refused) */
+int wb_caps_hint(struct bpf_object *obj, struct bpf_program *only, char *buf, size_t size);
 
 /* btf_check.c: 0, or -EINVAL with `why` naming a type whose chain of
  * qualifiers, typedefs, pointers, arrays ... leads back to itself (libbpf

@@ -146,6 +146,15 @@ uint64_t wb_load(struct wb_instance *wi, const void *bytes, size_t len)
         err = err < 0 ? err : -err;
         wb_log_end();
         fprintf(stderr, "wasm-bpf: cannot load BPF object '%s': %s\n", o->name, wb_strerror(err));
+        /* without privileges libbpf blames CONFIG_BPF_SYSCALL and
+         * RLIMIT_MEMLOCK; say which capability is missing instead */
+        char caps[512];
+        if (err == -EPERM && wb_caps_hint(o->obj, NULL, caps, sizeof(caps))) {
+            fprintf(stderr, "  %s\n", caps);
+            wb_fail(wi, -EPERM, "load: cannot load BPF object '%s': %s (%s)", o->name,
+                    wb_strerror(err), caps);
+            goto fail;
+        }
         wb_log_print();
         const char *why = wb_log_reason();
         if (*why)

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "oci.h"
+#include "wasm_bpf_base.h"
 
 #define PUSH_OPTIONS (OCI_OPT_TRANSPORT | OCI_OPT_CREDENTIALS | OCI_OPT_QUIET)
 
@@ -56,30 +57,6 @@ static int option_arg(int argc, char **argv, int *i, const char *long_name, cons
         return -1;
     *v = argv[++*i];
     return 1;
-}
-
-/* "65536", "64K", "8M" */
-static int parse_size(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || s[0] == '-')
-        return -1;
-    if (*end == 'K' || *end == 'k')
-        v <<= 10, end++;
-    else if (*end == 'M' || *end == 'm')
-        v <<= 20, end++;
-    else if (*end == 'G' || *end == 'g')
-        v <<= 30, end++;
-    if (*end == 'i' && end[1] == 'B')
-        end += 2;
-    else if (*end == 'B')
-        end++;
-    if (*end || v == 0)
-        return -1;
-    *out = v;
-    return 0;
 }
 
 int cmd_push(int argc, char **argv)
@@ -137,7 +114,7 @@ int cmd_push(int argc, char **argv)
                 goto out;
             }
         } else if ((m = option_arg(argc, argv, &i, "--chunk-size", NULL, &v)) != 0) {
-            if (m < 0 || parse_size(v, &po.chunk_size) < 0) {
+            if (m < 0 || base_parse_size(v, &po.chunk_size) < 0 || po.chunk_size == 0) {
                 rc = bad_usage("--chunk-size: \"%s\" is not a size (e.g. 65536, 64K, 8M)", m < 0 ? "" : v);
                 goto out;
             }

@@ -33,6 +33,7 @@
 #include "cli.h"
 #include "oci.h"
 #include "wasi.h"
+#include "wasm_bpf_base.h"
 #include "wasm_bpf_host.h"
 #include "wasm_engine.h"
 
@@ -128,34 +129,6 @@ static int usage_error(const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
-/* SIZE: a byte count with an optional K/M/G suffix (KiB, MB, ... accepted). */
-static int parse_size(const char *s, uint64_t *bytes)
-{
-    if (*s < '0' || *s > '9')
-        return -1;
-    errno = 0;
-    char *end;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno)
-        return -1;
-    uint64_t mult = 1;
-    switch (*end) {
-    case '\0': break;
-    case 'k': case 'K': mult = UINT64_C(1) << 10; end++; break;
-    case 'm': case 'M': mult = UINT64_C(1) << 20; end++; break;
-    case 'g': case 'G': mult = UINT64_C(1) << 30; end++; break;
-    default: return -1;
-    }
-    if (mult > 1 && *end == 'i')
-        end++;
-    if (*end == 'b' || *end == 'B')
-        end++;
-    if (*end != '\0' || v > UINT64_MAX / mult)
-        return -1;
-    *bytes = v * mult;
-    return 0;
-}
-
 static void free_options(struct run_options *o)
 {
     for (size_t i = 0; i < o->ndirs; i++)
@@ -240,7 +213,7 @@ static int add_env(struct run_options *o, const char *arg)
 static int set_max_memory(struct run_options *o, const char *arg)
 {
     uint64_t bytes;
-    if (parse_size(arg, &bytes) < 0)
+    if (base_parse_size(arg, &bytes) < 0)
         return usage_error("--max-memory '%s': expected a size such as 65536, 64K, 64M or 1G", arg);
     uint64_t pages = bytes / 65536;
     if (pages == 0)
@@ -531,51 +504,17 @@ static int resolve_module(const struct run_options *o, char **path, struct oci_m
 
 static int read_module(const char *path, uint8_t **bytes, size_t *len)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        int e = errno;
-        fprintf(stderr, "wasm-bpf: %s: %s\n", path, strerror(e));
-        return e == ENOENT ? EXIT_RUN_NO_MODULE : EXIT_RUN_BAD_MODULE;
-    }
-    struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    char *data;
+    int err = base_read_file(path, SIZE_MAX - 1, &data, len);
+    if (err == -EISDIR) {
         fprintf(stderr, "wasm-bpf: %s: is a directory, not a module\n", path);
-        close(fd);
         return EXIT_RUN_BAD_MODULE;
     }
-    /* Read to the end: the size from fstat is only a hint (pipes, /proc). */
-    size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536;
-    size_t n = 0;
-    uint8_t *buf = malloc(cap);
-    for (;;) {
-        if (!buf) {
-            fprintf(stderr, "wasm-bpf: %s: out of memory\n", path);
-            close(fd);
-            return EXIT_RUN_BAD_MODULE;
-        }
-        ssize_t r = read(fd, buf + n, cap - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            fprintf(stderr, "wasm-bpf: %s: %s\n", path, strerror(errno));
-            free(buf);
-            close(fd);
-            return EXIT_RUN_BAD_MODULE;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-        if (n == cap) {
-            uint8_t *bigger = cap > SIZE_MAX / 2 ? NULL : realloc(buf, cap * 2);
-            if (!bigger)
-                free(buf);
-            buf = bigger;
-            cap *= 2;
-        }
+    if (err) {
+        fprintf(stderr, "wasm-bpf: %s: %s\n", path, strerror(-err));
+        return err == -ENOENT ? EXIT_RUN_NO_MODULE : EXIT_RUN_BAD_MODULE;
     }
-    close(fd);
-    *bytes = buf;
-    *len = n;
+    *bytes = (uint8_t *)data;
     return 0;
 }
 

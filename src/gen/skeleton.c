@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "gen_internal.h"
+#include "wasm_bpf_base.h"
 
 #ifndef EM_BPF
 #define EM_BPF 247
@@ -104,40 +105,6 @@ static void skeleton_name(const char *path, char *name, size_t size)
 /* ------------------------------------------------------------------ */
 /* Reading the object                                                  */
 /* ------------------------------------------------------------------ */
-
-static int read_file(struct skel *s, const char *path, uint8_t **out, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return fail(s, "cannot open %s: %s", path, strerror(errno));
-    uint8_t *buf = NULL;
-    size_t size = 0, cap = 0;
-    for (;;) {
-        if (size == cap) {
-            cap = cap ? cap * 2 : 65536;
-            uint8_t *nb = realloc(buf, cap);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return fail(s, "out of memory reading %s", path);
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + size, 1, cap - size, f);
-        size += got;
-        if (got == 0)
-            break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        return fail(s, "cannot read %s", path);
-    }
-    *out = buf;
-    *len = size;
-    return 0;
-}
 
 /* Check the ELF header and record the sections (for their file offsets). */
 static int read_sections(struct skel *s, const char *path)
@@ -795,12 +762,14 @@ out:
 int gen_skeleton(const char *path, const struct gen_skeleton_opts *opts, FILE *out, char *err,
                  size_t errlen)
 {
-    struct skel s = {.err = err, .errlen = errlen};
-    uint8_t *bytes = NULL;
+    char *bytes = NULL;
     size_t size = 0;
-    if (read_file(&s, path, &bytes, &size))
+    int rerr = base_read_file(path, SIZE_MAX - 1, &bytes, &size);
+    if (rerr) {
+        snprintf(err, errlen, "cannot open %s: %s", path, strerror(-rerr));
         return -1;
-    int rc = gen_skeleton_mem(bytes, size, path, opts, out, err, errlen);
+    }
+    int rc = gen_skeleton_mem((const uint8_t *)bytes, size, path, opts, out, err, errlen);
     free(bytes);
     return rc;
 }

@@ -84,11 +84,12 @@ static const char *server_key(const char *registry)
 static json_t *load_config(const char *path)
 {
     size_t len;
-    char *text = read_file(path, MAX_CONFIG_FILE, &len);
-    if (!text) {
-        if (errno == ENOENT)
+    char *text;
+    int rerr = base_read_file(path, MAX_CONFIG_FILE, &text, &len);
+    if (rerr) {
+        if (rerr == -ENOENT)
             return json_object();
-        oci_fail("cannot read %s: %s", path, strerror(errno));
+        oci_fail("cannot read %s: %s", path, strerror(-rerr));
         return NULL;
     }
     json_error_t err;

@@ -29,6 +29,7 @@
 #include <openssl/evp.h>
 
 #include "oci.h"
+#include "wasm_bpf_base.h"
 
 /* ---- libs.c: libcurl and libcrypto, opened on first use ----
  * Every function of theirs that we call is listed here; the names below
@@ -147,8 +148,6 @@ bool str_ends_with(const char *s, const char *suffix);
 bool is_loopback_host(const char *host_port);   /* localhost, 127.0.0.0/8, ::1 */
 /* A printable excerpt of untrusted text (first line, at most max chars). */
 char *text_excerpt(const char *s, size_t len, size_t max);
-/* Read a whole file (at most max bytes; larger fails).  NULL on error with errno. */
-char *read_file(const char *path, size_t max, size_t *len);
 /* Write a file atomically: temp file in the same directory, fsync, rename,
  * fsync the directory. */
 int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode);

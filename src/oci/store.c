@@ -213,9 +213,10 @@ int store_put_bytes(struct store *s, const void *data, size_t len, const char *d
 char *store_read_blob(const struct store *s, const char *digest, size_t max, size_t *len)
 {
     char *p = store_blob_path(s, digest);
-    char *data = read_file(p, max, len);
-    if (!data)
-        oci_fail("cannot read %s from the store: %s", digest, strerror(errno));
+    char *data = NULL;
+    int err = base_read_file(p, max, &data, len);
+    if (err)
+        oci_fail("cannot read %s from the store: %s", digest, strerror(-err));
     free(p);
     return data;
 }
@@ -252,9 +253,9 @@ json_t *store_read_index(const struct store *s)
 {
     char *p = path_in(s, "index.json");
     size_t len;
-    char *text = read_file(p, MAX_INDEX_SIZE, &len);
-    if (!text) {
-        int e = errno;
+    char *text;
+    int e = -base_read_file(p, MAX_INDEX_SIZE, &text, &len);
+    if (e) {
         if (e == ENOENT) {
             free(p);
             return empty_index();

@@ -184,42 +184,6 @@ char *text_excerpt(const char *s, size_t len, size_t max)
     return b.data;
 }
 
-char *read_file(const char *path, size_t max, size_t *len)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return NULL;
-    struct buf b = {0};
-    char chunk[65536];
-    for (;;) {
-        ssize_t n = read(fd, chunk, sizeof chunk);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            int e = errno;
-            close(fd);
-            buf_free(&b);
-            errno = e;
-            return NULL;
-        }
-        if (n == 0)
-            break;
-        if (b.len + (size_t)n > max) {
-            close(fd);
-            buf_free(&b);
-            errno = EFBIG;
-            return NULL;
-        }
-        buf_append(&b, chunk, (size_t)n);
-    }
-    close(fd);
-    if (!b.data)
-        buf_append(&b, "", 0);
-    if (len)
-        *len = b.len;
-    return b.data;
-}
-
 int fsync_dir(const char *dir)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

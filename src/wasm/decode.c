@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "compile.h"
+#include "jit.h"
 #include "reader.h"
 
 enum {
@@ -229,7 +230,13 @@ static void read_type_section(decoder *d)
     reader *r = &d->r;
     wasm_module *m = d->m;
     uint32_t n = read_count(r, 3);
+    if (n > LIMIT_TYPES)
+        reader_fail_at(r, WASM_LOAD_NOMEM, r->pos, "too many function types (%u, the limit is %u)", n,
+                       LIMIT_TYPES);
     m->types = xcalloc(d, n, sizeof *m->types);
+    if (!functype_reserve(n))
+        reader_fail_at(r, WASM_LOAD_NOMEM, r->pos, "out of memory");
+    uint8_t types[2 * LIMIT_PARAMS];
     for (uint32_t i = 0; i < n; i++) {
         uint8_t form = read_u8(r);
         if (form != 0x60)
@@ -237,22 +244,21 @@ static void read_type_section(decoder *d)
         uint32_t np = read_count(r, 1);
         if (np > LIMIT_PARAMS)
             reader_fail_at(r, WASM_LOAD_NOMEM, r->pos, "too many parameters (%u)", np);
-        func_type *t = &m->types[i];
-        t->types = xcalloc(d, np + 1, 1);
-        t->nparams = np;
-        m->ntypes = i + 1;
         for (uint32_t k = 0; k < np; k++)
-            t->types[k] = read_valtype(r);
+            types[k] = read_valtype(r);
         uint32_t nr = read_count(r, 1);
         if (nr > LIMIT_PARAMS)
             reader_fail_at(r, WASM_LOAD_NOMEM, r->pos, "too many results (%u)", nr);
-        t->types = xrealloc(d, t->types, np + nr + 1, 1);
         for (uint32_t k = 0; k < nr; k++)
-            t->types[np + k] = read_valtype(r);
-        t->nresults = nr;
-        t->id = functype_intern(t->types, np, t->types + np, nr);
+            types[np + k] = read_valtype(r);
+        /* the module's types share the interned bytes: one copy per distinct type */
+        func_type *t = &m->types[i];
+        t->id = functype_intern(types, np, types + np, nr, &t->types);
         if (t->id == UINT32_MAX)
             reader_fail_at(r, WASM_LOAD_NOMEM, r->pos, "out of memory");
+        t->nparams = np;
+        t->nresults = nr;
+        m->ntypes = i + 1;
     }
 }
 
@@ -758,8 +764,9 @@ wasm_module *wasm_module_load(const uint8_t *bytes, size_t len, wasm_load_error 
 
 void module_free_contents(wasm_module *m)
 {
+    wasm_jit_free(m);
     for (uint32_t i = 0; i < m->ntypes; i++)
-        free(m->types[i].types);
+        functype_release(m->types[i].id);
     free(m->types);
     for (uint32_t i = 0; i < m->nimports; i++) {
         free(m->imports[i].module);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "jit.h"
 
 static const char *const op_names[OP_COUNT] = {
 #define X(name) #name,
@@ -13,7 +14,7 @@ static const char *const op_names[OP_COUNT] = {
 };
 
 /* Words of an instruction (handler included); BR_TABLE's depends on its count. */
-static uint32_t op_words(enum wasm_op op, const code_t *pc)
+uint32_t wasm_op_words(enum wasm_op op, const code_t *pc)
 {
     switch (op) {
     case OP_EXIT: case OP_UNREACHABLE: case OP_RET: return 2;
@@ -61,7 +62,7 @@ static bool walk_function(const func_code *fc, FILE *out)
         int op = op_of(pc);
         if (op < 0)
             return false;
-        uint32_t n = op_words((enum wasm_op)op, pc);
+        uint32_t n = wasm_op_words((enum wasm_op)op, pc);
         if (pc + n > end)
             return false;
         if (out) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "jit.h"
 
 /* ------------------------------------------------------------------ */
 /* Linker                                                              */
@@ -37,6 +38,8 @@ wasm_linker *wasm_linker_new(void) { return calloc(1, sizeof(wasm_linker)); }
 
 static void entry_free(link_entry *e)
 {
+    if (e->kind == WASM_EXTERN_FUNC && e->types)
+        functype_release(e->type_id);
     free(e->module);
     free(e->name);
     free(e->types);
@@ -112,14 +115,17 @@ int wasm_linker_define_func(wasm_linker *l, const char *module, const char *name
     uint32_t np, nr;
     if (!fn || signature_parse(signature, types, sizeof types, &np, &nr))
         return -1;
-    uint32_t id = functype_intern(types, np, types + np, nr);
+    uint32_t id = functype_intern(types, np, types + np, nr, NULL);
     if (id == UINT32_MAX)
         return -1;
     link_entry *e = linker_add(l, module, name, WASM_EXTERN_FUNC);
-    if (!e)
+    if (!e) {
+        functype_release(id);
         return -1;
+    }
     e->types = malloc(np + nr + 1);
     if (!e->types) {
+        functype_release(id);
         l->n--;
         entry_free(e);
         return -1;
@@ -376,6 +382,10 @@ wasm_instance *wasm_instantiate(wasm_runtime *rt, const wasm_module *m, const wa
     uint32_t nhost = 0;
     if (!link_imports(&c, l, &nhost))
         return NULL;
+    /* machine code, once per module; a module the compiler refuses runs
+     * in the interpreter (wasm_module_jit_stats says so) */
+    if (rt->use_jit)
+        (void)wasm_jit_compile((wasm_module *)m);
 
     /* defined functions */
     for (uint32_t i = 0; i < ndefined; i++) {

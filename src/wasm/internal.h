@@ -23,6 +23,7 @@
  * allocate.  Each is far above what compilers emit. */
 #define LIMIT_LOCALS 50000u          /* locals per function, params included */
 #define LIMIT_TABLE_ELEMS 10000000u  /* elements of one table */
+#define LIMIT_TYPES 1000000u         /* function types of one module */
 #define LIMIT_PARAMS 1000u           /* params or results of one type */
 #define LIMIT_NESTING 10000u         /* nested blocks in one function */
 #define LIMIT_HOST_REENTRY 1000u     /* host -> guest calls nested inside each other */
@@ -50,8 +51,10 @@ static inline bool is_val_type(uint8_t t) { return is_num_type(t) || is_ref_type
 
 typedef struct func_type {
     uint32_t nparams, nresults;
-    uint8_t *types;      /* nparams parameter types, then nresults result types */
-    uint32_t id;         /* canonical id: equal ids <=> equal types, across modules */
+    const uint8_t *types; /* nparams parameter types, then nresults result types
+                           * (for a module's types: the interned copy) */
+    uint32_t id;         /* canonical id: equal ids <=> equal types, across modules
+                          * (a module holds a reference on each of its types) */
 } func_type;
 
 static inline const uint8_t *ft_params(const func_type *t) { return t->types; }
@@ -147,6 +150,7 @@ typedef struct func_code {
     uint32_t code_words;
     uint32_t body_offset;  /* byte offset of the body in the module binary */
     uint32_t body_size;
+    const void *jit_code;  /* machine code of the compiling tier (jit.c), or NULL */
 } func_code;
 
 struct wasm_module {
@@ -190,6 +194,9 @@ struct wasm_module {
 
     code_t *code;                /* the code arena of every function */
     size_t code_words;
+
+    struct jit_module *jit;      /* machine code (jit.c), once compiled */
+    int jit_status;              /* 0: not tried, 1: compiled, or a negative errno */
 };
 
 /* ------------------------------------------------------------------ */
@@ -269,6 +276,7 @@ struct wasm_runtime {
     int interrupt_fd;
     uint64_t fuel;
     uint32_t host_depth;         /* nested wasm_call depth */
+    bool use_jit;                /* run compiled code where the module has it */
 
     wasm_status trap;
     int exit_code;
@@ -364,7 +372,10 @@ void interp_init(void);
 /* ------------------------------------------------------------------ */
 
 /* types.c */
-uint32_t functype_intern(const uint8_t *params, uint32_t np, const uint8_t *results, uint32_t nr);
+uint32_t functype_intern(const uint8_t *params, uint32_t np, const uint8_t *results, uint32_t nr,
+                         const uint8_t **interned_types);
+void functype_release(uint32_t id);
+bool functype_reserve(uint32_t n);
 int signature_parse(const char *sig, uint8_t *types, uint32_t cap, uint32_t *np, uint32_t *nr);
 void functype_format(const func_type *t, char *buf, size_t len);
 const char *valtype_name(uint8_t t);

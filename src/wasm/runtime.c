@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "jit.h"
 
 
 /* ------------------------------------------------------------------ */
@@ -31,6 +32,19 @@ wasm_runtime *wasm_runtime_new(const wasm_runtime_config *cfg)
         return NULL;
     if (cfg)
         rt->cfg = *cfg;
+    if (rt->cfg.engine == WASM_ENGINE_DEFAULT) {
+        const char *env = getenv("WASM_BPF_ENGINE");
+        if (!env || !*env || !strcmp(env, "interp"))
+            rt->cfg.engine = WASM_ENGINE_INTERP;
+        else if (!strcmp(env, "jit"))
+            rt->cfg.engine = WASM_ENGINE_JIT;
+    }
+    if (rt->cfg.engine != WASM_ENGINE_INTERP && rt->cfg.engine != WASM_ENGINE_JIT) {
+        free(rt);
+        errno = EINVAL;
+        return NULL;
+    }
+    rt->use_jit = rt->cfg.engine == WASM_ENGINE_JIT && wasm_jit_available();
     if (!rt->cfg.max_memory_pages || rt->cfg.max_memory_pages > WASM_MAX_PAGES)
         rt->cfg.max_memory_pages = WASM_MAX_PAGES;
     if (!rt->cfg.max_call_depth)
@@ -58,6 +72,34 @@ wasm_runtime *wasm_runtime_new(const wasm_runtime_config *cfg)
     rt->interrupt_fd = -1;
     rt->fuel = UINT64_MAX;
     return rt;
+}
+
+wasm_engine_tier wasm_runtime_engine(const wasm_runtime *rt)
+{
+    return rt->use_jit ? WASM_ENGINE_JIT : WASM_ENGINE_INTERP;
+}
+
+const char *wasm_engine_name(wasm_engine_tier tier)
+{
+    switch (tier) {
+    case WASM_ENGINE_INTERP: return "interp";
+    case WASM_ENGINE_JIT: return "jit";
+    default: return "default";
+    }
+}
+
+int wasm_module_jit_stats(const wasm_module *mod, wasm_jit_stats *stats)
+{
+    memset(stats, 0, sizeof *stats);
+    stats->functions = mod->nfuncs - mod->nfunc_imports;
+    for (uint32_t i = 0; i < stats->functions; i++)
+        stats->input_bytes += mod->codes[i].body_size;
+    if (!mod->jit)
+        return -ENOENT;
+    stats->compiled = mod->jit->compiled;
+    stats->compile_ns = mod->jit->compile_ns;
+    stats->code_bytes = mod->jit->code_bytes;
+    return 0;
 }
 
 void wasm_runtime_free(wasm_runtime *rt)
@@ -251,6 +293,8 @@ wasm_status wasm_call(wasm_runtime *rt, wasm_func *f, const wasm_value *args, wa
     if (f->host) {
         rt->sp = fp + f->frame_need;
         status = f->host(f->inst, f->userdata, (wasm_value *)fp);
+    } else if (rt->use_jit && f->code->jit_code) {
+        status = wasm_jit_call(rt, f, fp);
     } else {
         status = interp_call(rt, f, fp);
     }

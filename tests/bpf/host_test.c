@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "mock_engine.h"
+#include "wasm_bpf_base.h"
 #include "wasm_bpf_host.h"
 
 /* the traced function: each call emits n records into each buffer */
@@ -269,23 +270,6 @@ static int leftovers_after_settling(void)
 
 /* ------------------------------------------------------------------ */
 
-static uint8_t *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    *len = (size_t)ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *b = malloc(*len);
-    if (fread(b, 1, *len, f) != *len) {
-        free(b);
-        b = NULL;
-    }
-    fclose(f);
-    return b;
-}
-
 /* file offset of section `name` of an ELF image */
 static size_t section_offset(const uint8_t *elf_bytes, size_t len, const char *name)
 {
@@ -326,7 +310,9 @@ int main(int argc, char **argv)
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
     size_t obj_len;
-    uint8_t *obj = read_file(argv[1], &obj_len);
+    char *obj_text = NULL;
+    base_read_file(argv[1], SIZE_MAX - 1, &obj_text, &obj_len);
+    uint8_t *obj = (uint8_t *)obj_text;
     if (!obj) {
         fprintf(stderr, "host_test: cannot read %s\n", argv[1]);
         return 2;

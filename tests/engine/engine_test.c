@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "wasm_engine.h"
+#include "wasm_bpf_base.h"
 
 static int passed, failed;
 
@@ -29,24 +30,6 @@ static int passed, failed;
         }                                                  \
         printf("\n");                                      \
     } while (0)
-
-static unsigned char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *buf = malloc((size_t)n + 1);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
 
 /* ---- host functions ---- */
 
@@ -131,12 +114,13 @@ static wasm_status call1(const char *name, int32_t arg, int32_t *result)
 static void test_api(const char *wasm_path)
 {
     size_t len;
-    unsigned char *bytes = read_file(wasm_path, &len);
+    char *bytes = NULL;
+    base_read_file(wasm_path, SIZE_MAX - 1, &bytes, &len);
     CHECK(bytes != NULL, "read %s", wasm_path);
     if (!bytes)
         return;
     char err[512];
-    wasm_module *m = wasm_module_load(bytes, len, NULL, err, sizeof err);
+    wasm_module *m = wasm_module_load((const uint8_t *)bytes, len, NULL, err, sizeof err);
     CHECK(m != NULL, "load api.wasm (%s)", m ? "ok" : err);
     if (!m)
         return;
@@ -298,7 +282,8 @@ static void expect_load_error(const char *what, const unsigned char *b, size_t n
 static void test_hostile(const char *wasm_path)
 {
     size_t len;
-    unsigned char *good = read_file(wasm_path, &len);
+    char *good = NULL;
+    base_read_file(wasm_path, SIZE_MAX - 1, &good, &len);
     if (!good)
         return;
     /* every strict prefix of a valid module is rejected with a message,
@@ -321,7 +306,7 @@ static void test_hostile(const char *wasm_path)
     for (size_t n = 0; n < len; n++) {
         char err[256];
         wasm_load_error kind;
-        wasm_module *m = wasm_module_load(good, n, &kind, err, sizeof err);
+        wasm_module *m = wasm_module_load((const uint8_t *)good, n, &kind, err, sizeof err);
         if ((m && !boundary[n]) || (!m && (kind == WASM_LOAD_OK || !err[0]))) {
             prefixes_ok = 0;
             printf("        prefix of %zu bytes: %s\n", n, m ? "loaded" : err);
@@ -397,6 +382,27 @@ static void test_hostile(const char *wasm_path)
         deep[n++] = 0x0b;
     expect_load_error("200000 nested blocks", deep, n, WASM_LOAD_NOMEM);
     free(deep);
+
+    /* one type more than the limit of 1000000, each the 3 bytes of () -> () */
+    size_t ntypes = 1000001, tsize = 4 + 3 * ntypes;
+    unsigned char *many_types = malloc(8 + 1 + 5 + tsize);
+    if (many_types) {
+        size_t k = 0;
+        memcpy(many_types, "\0asm\1\0\0\0", 8);
+        k = 8;
+        many_types[k++] = 1;
+        for (size_t v = tsize, i = 0; i < 5; i++, v >>= 7)
+            many_types[k++] = (unsigned char)((v & 0x7f) | (i < 4 ? 0x80 : 0));
+        for (size_t v = ntypes, i = 0; i < 4; i++, v >>= 7)
+            many_types[k++] = (unsigned char)((v & 0x7f) | (i < 3 ? 0x80 : 0));
+        for (size_t i = 0; i < ntypes; i++) {
+            many_types[k++] = 0x60;
+            many_types[k++] = 0;
+            many_types[k++] = 0;
+        }
+        expect_load_error("1000001 function types", many_types, k, WASM_LOAD_NOMEM);
+        free(many_types);
+    }
 }
 
 /* Valid modules over the implementation limits: refused with a message,
@@ -413,15 +419,66 @@ static void test_limits(const char *dir)
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", dir, cases[i].file);
         size_t len;
-        unsigned char *bytes = read_file(path, &len);
+        char *bytes = NULL;
+        base_read_file(path, SIZE_MAX - 1, &bytes, &len);
         char err[512] = "";
         wasm_load_error kind = WASM_LOAD_OK;
-        wasm_module *m = bytes ? wasm_module_load(bytes, len, &kind, err, sizeof err) : NULL;
+        wasm_module *m = bytes ? wasm_module_load((const uint8_t *)bytes, len, &kind, err, sizeof err) : NULL;
         CHECK(bytes && !m && kind == WASM_LOAD_NOMEM && strstr(err, cases[i].message),
               "limit: %s is refused: %s", cases[i].what, err);
         wasm_module_free(m);
         free(bytes);
     }
+}
+
+static double cpu_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Fastest of five loads of a module, in CPU time of this thread (ms; other
+ * processes on a busy machine do not count), or -1 when it does not load. */
+static double best_load_ms(const char *dir, const char *file, size_t *size)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    char *bytes;
+    if (base_read_file(path, SIZE_MAX - 1, &bytes, size) < 0)
+        return -1;
+    double best = -1;
+    for (int i = 0; i < 5; i++) {
+        char err[512];
+        double t0 = cpu_ms();
+        wasm_module *m = wasm_module_load((const uint8_t *)bytes, *size, NULL, err, sizeof err);
+        double dt = cpu_ms() - t0;
+        if (!m) {
+            printf("        %s: %s\n", file, err);
+            best = -1;
+            break;
+        }
+        wasm_module_free(m);
+        if (best < 0 || dt < best)
+            best = dt;
+    }
+    free(bytes);
+    return best;
+}
+
+/* The type bomb: 160000 distinct function types in 2 MB used to cost a
+ * linear scan each (5 s, quadratic).  Loading it must cost about four times
+ * a module of its first quarter; the bound (8x plus 50 ms) leaves room for
+ * a loaded machine and caches, and a quadratic load (16x) is far above it. */
+static void test_type_bomb(const char *dir)
+{
+    size_t full_size = 0, quarter_size = 0;
+    double quarter = best_load_ms(dir, "type_bomb_quarter.wasm", &quarter_size);
+    double full = best_load_ms(dir, "type_bomb.wasm", &full_size);
+    CHECK(quarter >= 0 && full >= 0 && full <= 8 * quarter + 50,
+          "limit: %zu KB of 160000 function types load in %.1f ms, %zu KB of 40000 in %.1f ms "
+          "(CPU time; linear: at most 8x + 50 ms)",
+          full_size / 1024, full, quarter_size / 1024, quarter);
 }
 
 int main(int argc, char **argv)
@@ -433,6 +490,7 @@ int main(int argc, char **argv)
     test_api(argv[1]);
     test_hostile(argv[1]);
     test_limits(argv[2]);
+    test_type_bomb(argv[2]);
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

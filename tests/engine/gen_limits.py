@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
-"""Writes two modules that are valid but over the engine's limits, in the
-text format (wat2wasm turns them into binaries):
+"""Writes modules that stress the engine's limits.  Two are valid but over
+the limits, in the text format (wat2wasm turns them into binaries):
   deep_stack.wat  a function pushing 70000 values (the limit is 65536)
   code_bomb.wat   a br_table whose 300 targets each copy 1000 values: a few
-                  KB of input that would compile to megabytes of moves"""
+                  KB of input that would compile to megabytes of moves
+and two are binaries within the limits, whose load time must grow linearly:
+  type_bomb.wasm       160000 distinct function types (about 2 MB)
+  type_bomb_quarter.wasm  the first 40000 of them (about 480 KB)"""
 import sys
 
 out = sys.argv[1]
@@ -24,3 +27,32 @@ with open(f"{out}/code_bomb.wat", "w") as f:
     f.write(f"    local.get 0 br_table {labels} 0\n")
     f.write("    )\n" * depth)
     f.write("  ))\n")
+
+
+def leb128(n):
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def type_bomb(ntypes):
+    """A type section only: type i has 9 parameters spelling i in base 4
+    over (i32, i64, f32, f64), so that no two types are equal."""
+    valtypes = (0x7F, 0x7E, 0x7D, 0x7C)
+    body = bytearray(leb128(ntypes))
+    for i in range(ntypes):
+        params = bytes(valtypes[(i >> (2 * k)) & 3] for k in range(9))
+        body += b"\x60" + leb128(len(params)) + params + b"\x00"
+    return b"\x00asm\x01\x00\x00\x00" + b"\x01" + leb128(len(body)) + bytes(body)
+
+
+with open(f"{out}/type_bomb.wasm", "wb") as f:
+    f.write(type_bomb(160000))
+with open(f"{out}/type_bomb_quarter.wasm", "wb") as f:
+    f.write(type_bomb(40000))

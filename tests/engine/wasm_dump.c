@@ -2,8 +2,10 @@
  * tool: it reads the engine's internal header). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../../src/wasm/internal.h"
+#include "wasm_bpf_base.h"
 
 int main(int argc, char **argv)
 {
@@ -11,20 +13,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: wasm_dump FILE.wasm\n");
         return 2;
     }
-    FILE *f = fopen(argv[1], "rb");
-    if (!f) {
-        perror(argv[1]);
+    char *buf;
+    size_t n;
+    int rerr = base_read_file(argv[1], SIZE_MAX - 1, &buf, &n);
+    if (rerr) {
+        fprintf(stderr, "%s: %s\n", argv[1], strerror(-rerr));
         return 1;
     }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *buf = malloc((size_t)n + 1);
-    if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n)
-        return 1;
-    fclose(f);
     char err[512];
-    wasm_module *m = wasm_module_load(buf, (size_t)n, NULL, err, sizeof err);
+    wasm_module *m = wasm_module_load((const uint8_t *)buf, n, NULL, err, sizeof err);
     if (!m) {
         fprintf(stderr, "%s\n", err);
         return 1;

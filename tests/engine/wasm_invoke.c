@@ -8,24 +8,7 @@
 #include <string.h>
 
 #include "wasm_engine.h"
-
-static unsigned char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *buf = malloc(n > 0 ? (size_t)n : 1);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
+#include "wasm_bpf_base.h"
 
 int main(int argc, char **argv)
 {
@@ -34,13 +17,14 @@ int main(int argc, char **argv)
         return 2;
     }
     size_t len;
-    unsigned char *bytes = read_all(argv[1], &len);
-    if (!bytes) {
-        perror(argv[1]);
+    char *bytes = NULL;
+    int rerr = base_read_file(argv[1], SIZE_MAX - 1, &bytes, &len);
+    if (rerr) {
+        fprintf(stderr, "%s: %s\n", argv[1], strerror(-rerr));
         return 1;
     }
     char err[512];
-    wasm_module *m = wasm_module_load(bytes, len, NULL, err, sizeof err);
+    wasm_module *m = wasm_module_load((const uint8_t *)bytes, len, NULL, err, sizeof err);
     free(bytes);
     if (!m) {
         fprintf(stderr, "load: %s\n", err);

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* private: the module's import list and types, to define stubs of the right
+ * types (the embedding API does not enumerate imports) */
 #include "../../src/wasm/internal.h"
 
 static wasm_status stub(wasm_instance *inst, void *ud, wasm_value *args)

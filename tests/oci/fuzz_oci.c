@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* private: the parsers are fuzzed directly, without HTTP around them */
 #include "oci_internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

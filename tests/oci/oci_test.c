@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "oci.h"
+/* private: the parsers of untrusted input (references, challenges,
+ * manifests, URLs) are checked one by one, not only through a registry */
 #include "oci_internal.h"
 
 static int passed, failed;

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wasm_bpf_base.h"
 #include "wasm_engine.h"
 
 static bool verbose;
@@ -98,47 +99,20 @@ static void skip(file_state *fs, const char *reason)
     }
 }
 
-static uint8_t *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    uint8_t *buf = NULL;
-    size_t cap = 0, n = 0;
-    for (;;) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 65536;
-            uint8_t *b = realloc(buf, cap);
-            if (!b) {
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = b;
-        }
-        size_t r = fread(buf + n, 1, cap - n, f);
-        n += r;
-        if (r == 0)
-            break;
-    }
-    fclose(f);
-    *len = n;
-    return buf;
-}
-
 static wasm_module *load_module(file_state *fs, json_t *cmd, wasm_load_error *kind, char *err, size_t errlen)
 {
     const char *file = json_string_value(json_object_get(cmd, "filename"));
     char path[8192];
     snprintf(path, sizeof path, "%s/%s", fs->dir, file ? file : "?");
     size_t len;
-    uint8_t *bytes = read_file(path, &len);
-    if (!bytes) {
-        snprintf(err, errlen, "cannot read %.900s: %s", path, strerror(errno));
+    char *bytes;
+    int rerr = base_read_file(path, SIZE_MAX - 1, &bytes, &len);
+    if (rerr) {
+        snprintf(err, errlen, "cannot read %.900s: %s", path, strerror(-rerr));
         *kind = WASM_LOAD_NOMEM;
         return NULL;
     }
-    wasm_module *m = wasm_module_load(bytes, len, kind, err, errlen);
+    wasm_module *m = wasm_module_load((const uint8_t *)bytes, len, kind, err, errlen);
     free(bytes);
     return m;
 }

@@ -50,19 +50,32 @@ pub use map::{Keys, Map, MapFlags};
 pub use object::{Object, OpenObject};
 pub use poll::{CallbackResult, Poller, DEFAULT_MAX_RECORD_SIZE};
 
-/// Types for which every bit pattern is a valid value, read from and
-/// written to the kernel as raw bytes: integers, floats, arrays of them,
-/// and the `#[repr(C, packed)]` structs of `wasm-bpf gen types`, after
-/// `unsafe impl Plain for event {}`.
+/// Types read from and written to the kernel as raw bytes: integers,
+/// floats, `bool`, arrays of them, and the `#[repr(C, packed)]` structs of
+/// `wasm-bpf gen types`, after `unsafe impl Plain for event {}`.
+///
+/// Bytes that come from the kernel are checked with [`Plain::valid`]
+/// before they become a value: a `bool` must be 0 or 1 (C's `_Bool`), as
+/// any other byte would be undefined behaviour in Rust; a lookup that
+/// finds another byte is an error (`EINVAL`), `from_bytes` gives `None`.
 ///
 /// `usize`, `isize` and pointers are left out on purpose: they are 4 bytes
 /// in a wasm32 guest and 8 in the kernel.
 ///
 /// # Safety
-/// The type must have no padding that matters, no invalid bit patterns
-/// (no `bool`, `char`, enums, references) and the same layout as the
-/// kernel's type.
+/// The type must have no padding that matters, the same layout as the
+/// kernel's type, and every bit pattern that `valid` accepts must be a
+/// valid value (the default `valid` accepts all: no `bool` fields, `char`,
+/// enums or references, unless `valid` is written to reject what they
+/// cannot hold).
 pub unsafe trait Plain: Copy + 'static {
+    /// Whether `bytes` (exactly `size_of::<Self>()` of them) hold a valid
+    /// value.  Every bit pattern, unless the type says otherwise.
+    fn valid(bytes: &[u8]) -> bool {
+        let _ = bytes;
+        true
+    }
+
     /// The all-zero value.
     fn zeroed() -> Self {
         // Safety: all-zero bytes are a valid value of a Plain type.
@@ -70,12 +83,14 @@ pub unsafe trait Plain: Copy + 'static {
     }
 
     /// A value read from the first `size_of::<Self>()` bytes of `bytes`
-    /// (a record of a ring buffer, say); None if there are fewer.
+    /// (a record of a ring buffer, say); None if there are fewer, or if
+    /// they are not a valid value (a `bool` byte other than 0 or 1).
     fn from_bytes(bytes: &[u8]) -> Option<Self> {
-        if bytes.len() < std::mem::size_of::<Self>() {
+        let size = std::mem::size_of::<Self>();
+        if bytes.len() < size || !Self::valid(&bytes[..size]) {
             return None;
         }
-        // Safety: enough bytes, any bit pattern is valid, unaligned read.
+        // Safety: enough bytes, checked by `valid`, unaligned read.
         Some(unsafe { std::ptr::read_unaligned(bytes.as_ptr() as *const Self) })
     }
 
@@ -90,7 +105,20 @@ macro_rules! plain {
     ($($t:ty)*) => { $(unsafe impl Plain for $t {})* };
 }
 plain!(u8 u16 u32 u64 u128 i8 i16 i32 i64 i128 f32 f64);
-unsafe impl<T: Plain, const N: usize> Plain for [T; N] {}
+
+/// C's `_Bool`: one byte, 0 or 1 (the kernel's and clang's BPF layout).
+unsafe impl Plain for bool {
+    fn valid(bytes: &[u8]) -> bool {
+        matches!(bytes, [0] | [1])
+    }
+}
+
+unsafe impl<T: Plain, const N: usize> Plain for [T; N] {
+    fn valid(bytes: &[u8]) -> bool {
+        let size = std::mem::size_of::<T>();
+        size == 0 || bytes.chunks(size).all(T::valid)
+    }
+}
 
 /// A C character: `i8` or `u8` (generated types use `i8` for `char`).
 pub trait CChar: Copy {
@@ -139,5 +167,21 @@ mod tests {
         assert_eq!(<[u32; 3]>::zeroed(), [0; 3]);
         assert_eq!(cstr_lossy(&[b'x', b'y']), "xy");
         assert_eq!(cstr_lossy(&[0xffu8, b'!']), "\u{fffd}!");
+    }
+
+    #[test]
+    fn plain_bools() {
+        assert_eq!(bool::from_bytes(&[0]), Some(false));
+        assert_eq!(bool::from_bytes(&[1, 7]), Some(true));
+        assert_eq!(bool::from_bytes(&[2]), None);
+        assert_eq!(bool::from_bytes(&[0xff]), None);
+        assert_eq!(bool::from_bytes(&[]), None);
+        assert_eq!(true.as_bytes(), &[1]);
+        assert_eq!(false.as_bytes(), &[0]);
+        assert!(!bool::zeroed());
+        assert_eq!(<[bool; 3]>::from_bytes(&[1, 0, 1]), Some([true, false, true]));
+        assert_eq!(<[bool; 3]>::from_bytes(&[1, 0, 2]), None);
+        assert_eq!(<[[bool; 2]; 2]>::from_bytes(&[0, 1, 1, 3]), None);
+        assert!(<[u8; 2]>::valid(&[0xff, 2]));
     }
 }

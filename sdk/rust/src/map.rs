@@ -18,8 +18,42 @@ fn addr<T>(v: &T) -> *const u8 {
     v as *const T as *const u8
 }
 
-fn addr_mut<T>(v: &mut T) -> *mut u8 {
-    v as *mut T as *mut u8
+/// Room for a key or value the kernel writes.  Its bytes become a `T` only
+/// once `T::valid` has accepted them, so that a `bool` the kernel wrote as 2
+/// never exists as a Rust `bool`.
+struct Slot<T: Plain>(std::mem::MaybeUninit<T>);
+
+impl<T: Plain> Slot<T> {
+    fn new() -> Self {
+        Slot(std::mem::MaybeUninit::zeroed())
+    }
+
+    fn ptr(&mut self) -> *mut u8 {
+        self.0.as_mut_ptr() as *mut u8
+    }
+
+    fn bytes(&self) -> &[u8] {
+        // Safety: zeroed at creation, so every byte is initialised.
+        unsafe { std::slice::from_raw_parts(self.0.as_ptr() as *const u8, std::mem::size_of::<T>()) }
+    }
+
+    /// The value, or the error of a map whose bytes are not a valid `T`.
+    fn value(self, map: &str, what: &str) -> Result<T> {
+        if !T::valid(self.bytes()) {
+            return Err(Error::new(
+                errno::EINVAL,
+                format!(
+                    "map '{}': the {} read is not a valid {} (bytes {:02x?})",
+                    map,
+                    what,
+                    std::any::type_name::<T>(),
+                    self.bytes()
+                ),
+            ));
+        }
+        // Safety: every byte initialised, and `valid` accepted them.
+        Ok(unsafe { self.0.assume_init() })
+    }
 }
 
 const BPF_MAP_LOOKUP_ELEM: i32 = 1;
@@ -173,10 +207,10 @@ impl<'obj> Map<'obj> {
     /// The value at `key`, or None if there is none.
     pub fn lookup<K: Plain, V: Plain>(&self, key: &K) -> Result<Option<V>> {
         self.check_types::<K, V>(true)?;
-        let mut value = V::zeroed();
-        let ret = self.operate(BPF_MAP_LOOKUP_ELEM, addr(key), addr_mut(&mut value), std::ptr::null_mut(), 0);
+        let mut value = Slot::<V>::new();
+        let ret = self.operate(BPF_MAP_LOOKUP_ELEM, addr(key), value.ptr(), std::ptr::null_mut(), 0);
         match ret {
-            0 => Ok(Some(value)),
+            0 => value.value(&self.name, "value").map(Some),
             r if r == -errno::ENOENT => Ok(None),
             r => Err(self.error(r, "lookup")),
         }
@@ -212,16 +246,10 @@ impl<'obj> Map<'obj> {
     /// Take the value at `key` out of the map (hash maps, queues, stacks).
     pub fn lookup_and_delete<K: Plain, V: Plain>(&self, key: &K) -> Result<Option<V>> {
         self.check_types::<K, V>(true)?;
-        let mut value = V::zeroed();
-        let ret = self.operate(
-            BPF_MAP_LOOKUP_AND_DELETE_ELEM,
-            addr(key),
-            addr_mut(&mut value),
-            std::ptr::null_mut(),
-            0,
-        );
+        let mut value = Slot::<V>::new();
+        let ret = self.operate(BPF_MAP_LOOKUP_AND_DELETE_ELEM, addr(key), value.ptr(), std::ptr::null_mut(), 0);
         match ret {
-            0 => Ok(Some(value)),
+            0 => value.value(&self.name, "value").map(Some),
             r if r == -errno::ENOENT => Ok(None),
             r => Err(self.error(r, "lookup_and_delete")),
         }
@@ -267,15 +295,21 @@ impl<'a, K: Plain> Iterator for Keys<'a, K> {
             self.done = true;
             return Some(Err(e));
         }
-        let mut next = K::zeroed();
+        let mut next = Slot::<K>::new();
         // key 0 (NULL) asks for the first key
         let prev = self.prev.as_ref().map_or(std::ptr::null(), |k| addr(k));
-        let ret = self.map.operate(BPF_MAP_GET_NEXT_KEY, prev, std::ptr::null_mut(), addr_mut(&mut next), 0);
+        let ret = self.map.operate(BPF_MAP_GET_NEXT_KEY, prev, std::ptr::null_mut(), next.ptr(), 0);
         match ret {
-            0 => {
-                self.prev = Some(next);
-                Some(Ok(next))
-            }
+            0 => match next.value(&self.map.name, "key") {
+                Ok(next) => {
+                    self.prev = Some(next);
+                    Some(Ok(next))
+                }
+                Err(e) => {
+                    self.done = true;
+                    Some(Err(e))
+                }
+            },
             r => {
                 self.done = true;
                 if r == -errno::ENOENT {

@@ -16,6 +16,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 const volatile int target_tgid = 0;
 const volatile unsigned int records_per_yield = 1;
+const volatile bool flag_on_yield = false; /* a bool the guest sets before load */
 unsigned long long data_value = 7;  /* .data: set before load, read back */
 unsigned int seq;                   /* .bss */
 struct record last_record;          /* .bss; puts struct record in the BTF */
@@ -51,6 +52,14 @@ struct {
     __type(value, u64);
 } slots SEC(".maps");
 
+/* flags[0] = flag_on_yield at each yield: a bool value the kernel writes */
+struct {
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(max_entries, 2);
+    __type(key, u32);
+    __type(value, bool);
+} flags SEC(".maps");
+
 struct {
     __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
     __uint(max_entries, 1);
@@ -68,6 +77,8 @@ int on_yield(void *ctx)
     /* one guest thread makes the calls: no concurrent update of seq */
     u32 n = ++seq;
     u32 zero = 0;
+    bool flag = flag_on_yield;
+    bpf_map_update_elem(&flags, &zero, &flag, BPF_ANY);
     u64 *tag = bpf_map_lookup_elem(&slots, &zero);
     struct record r = {.seq = n, .tag = tag ? *tag : 0};
     bpf_get_current_comm(r.comm, sizeof(r.comm));

@@ -132,6 +132,8 @@ fn main() {
     c.must("set_global: target_tgid (.rodata)", open.set_global("target_tgid", tgid));
     c.must("set_global: records_per_yield (.rodata)", open.set_global("records_per_yield", RECORDS_PER_YIELD));
     c.must("set_global: data_value (.data)", open.set_global("data_value", DATA_VALUE));
+    c.must("set_global: a bool, flag_on_yield (.rodata)", open.set_global("flag_on_yield", true));
+    c.error("set_global: a bool is 1 byte, not 4", open.set_global("records_per_yield", true), Some(errno::EINVAL), "is 4 bytes");
     let progs: Vec<(String, String)> = open.programs().map(|(n, s)| (n.to_string(), s.to_string())).collect();
     c.check(
         "programs: names and sections from the ELF file",
@@ -214,6 +216,19 @@ fn main() {
         format!("{} records, lengths {:?}", bigs.len(), bigs.iter().map(|d| d.len()).collect::<Vec<_>>())
     });
     let _ = big_record::zeroed();
+
+    // ---- bool values: what the kernel wrote, what the guest writes, bytes that are no bool
+    let flags = c.must("map flags", obj.map("flags"));
+    let v = flags.lookup::<u32, bool>(&0);
+    c.check("bool: the kernel's copy of a bool set with set_global reads true", v == Ok(Some(true)), || format!("{:?}", v));
+    let v = flags.lookup::<u32, bool>(&1);
+    c.check("bool: an untouched value reads false", v == Ok(Some(false)), || format!("{:?}", v));
+    c.must("bool: update", flags.update(&1u32, &true, MapFlags::ANY));
+    let v = flags.entries::<u32, bool>().collect::<Result<Vec<(u32, bool)>, Error>>();
+    c.check("bool: entries after an update", v == Ok(vec![(0, true), (1, true)]), || format!("{:?}", v));
+    c.must("bool: the byte 2 written as a u8", flags.update(&1u32, &2u8, MapFlags::ANY));
+    c.error("bool: a byte other than 0 or 1 is refused on reads", flags.lookup::<u32, bool>(&1), Some(errno::EINVAL), "not a valid bool");
+    c.error("bool: a wrong size is refused before the kernel", flags.lookup::<u32, [bool; 2]>(&0), Some(errno::EINVAL), "value is 1 bytes");
 
     // ---- typed map operations on what the kernel wrote
     let keys = counts.keys::<u32>().collect::<Result<Vec<u32>, Error>>();

@@ -1,0 +1,531 @@
+/* jit.c: the compiling tier's target-neutral driver (see jit.h): from the
+ * internal code of a module to machine code, entry from the host, and the
+ * C helpers compiled code calls for rare operations. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "jit.h"
+#include "values.h"
+
+/* Machine code per word of internal code, at most: a bound on what a
+ * module can make us map, proportional to its size (the internal code is
+ * itself bounded by LIMIT_CODE_WORDS_PER_BYTE). */
+#define JIT_BYTES_PER_WORD 64u
+
+bool wasm_jit_available(void)
+{
+#if defined(__x86_64__)
+    return true;
+#else
+    return false;
+#endif
+}
+
+/* ------------------------------------------------------------------ */
+/* Internal code: handler address -> operation                         */
+/* ------------------------------------------------------------------ */
+
+typedef struct handler_op {
+    uintptr_t handler;
+    uint32_t op;
+} handler_op;
+
+static handler_op handler_ops[OP_COUNT];
+static pthread_once_t handler_once = PTHREAD_ONCE_INIT;
+
+static int cmp_handler(const void *a, const void *b)
+{
+    uintptr_t x = ((const handler_op *)a)->handler, y = ((const handler_op *)b)->handler;
+    return x < y ? -1 : x > y;
+}
+
+static void handler_ops_init(void)
+{
+    interp_init();
+    for (uint32_t i = 0; i < OP_COUNT; i++)
+        handler_ops[i] = (handler_op){(uintptr_t)interp_handlers[i], i};
+    qsort(handler_ops, OP_COUNT, sizeof *handler_ops, cmp_handler);
+}
+
+int jit_op_of(const code_t *pc)
+{
+    const void *h;
+    memcpy(&h, pc, sizeof h);
+    size_t lo = 0, hi = OP_COUNT;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (handler_ops[mid].handler < (uintptr_t)h)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    /* two operations may share a handler address when their code is
+     * identical; either one lowers the same way */
+    return lo < OP_COUNT && handler_ops[lo].handler == (uintptr_t)h ? (int)handler_ops[lo].op : -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Code buffer and fixups                                              */
+/* ------------------------------------------------------------------ */
+
+void jit_put(jit_buf *b, const void *bytes, size_t n)
+{
+    if (b->failed)
+        return;
+    if (b->len + n > b->limit) {
+        b->failed = true;
+        return;
+    }
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 4096;
+        while (cap < b->len + n)
+            cap *= 2;
+        uint8_t *p = realloc(b->p, cap);
+        if (!p) {
+            b->failed = true;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, bytes, n);
+    b->len += n;
+}
+
+void jit_add_fixup_from(jit_state *s, uint32_t at, uint8_t kind, uint32_t target, uint32_t base)
+{
+    if (s->buf.failed)
+        return;
+    if (s->nfix == s->capfix) {
+        size_t cap = s->capfix ? s->capfix * 2 : 256;
+        jit_fixup *p = realloc(s->fix, cap * sizeof *p);
+        if (!p) {
+            s->buf.failed = true;
+            return;
+        }
+        s->fix = p;
+        s->capfix = cap;
+    }
+    s->fix[s->nfix++] = (jit_fixup){at, base, target, kind};
+}
+
+void jit_add_fixup(jit_state *s, uint32_t at, uint8_t kind, uint32_t target)
+{
+    jit_add_fixup_from(s, at, kind, target, at + 4);
+}
+
+uint32_t jit_word_pos(jit_state *s, uint32_t target)
+{
+    if (target >= s->fc->code_words || s->word_pos[target] == UINT32_MAX) {
+        s->buf.failed = true;
+        return 0;
+    }
+    return s->word_pos[target];
+}
+
+/* Resolve the branches of the function just compiled; keep calls. */
+static void resolve_word_fixups(jit_state *s)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < s->nfix; i++) {
+        jit_fixup f = s->fix[i];
+        if (f.kind == FIX_WORD)
+            arch_patch_rel32_from(s, f.at, jit_word_pos(s, f.target), f.base);
+        else
+            s->fix[kept++] = f;
+    }
+    s->nfix = kept;
+}
+
+/* ------------------------------------------------------------------ */
+/* Compilation                                                         */
+/* ------------------------------------------------------------------ */
+
+static pthread_mutex_t compile_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Does every instruction of fc have a lowering? */
+static bool function_supported(const func_code *fc)
+{
+    const code_t *pc = fc->code, *end = fc->code + fc->code_words;
+    while (pc < end) {
+        int op = jit_op_of(pc);
+        if (op < 0 || !arch_supports((enum wasm_op)op))
+            return false;
+        uint32_t n = wasm_op_words((enum wasm_op)op, pc);
+        if (n > (size_t)(end - pc))
+            return false;
+        pc += n;
+    }
+    return true;
+}
+
+static void compile_function(jit_state *s, const func_code *fc)
+{
+    s->fc = fc;
+    for (uint32_t i = 0; i < fc->code_words; i++)
+        s->word_pos[i] = UINT32_MAX;
+    arch_emit_function_prologue(s, fc);
+    const code_t *pc = fc->code, *end = fc->code + fc->code_words;
+    while (pc < end && !s->buf.failed) {
+        enum wasm_op op = (enum wasm_op)jit_op_of(pc);
+        uint32_t at = (uint32_t)(pc - fc->code);
+        s->word_pos[at] = (uint32_t)s->buf.len;
+        arch_emit_op(s, op, pc, at);
+        pc += wasm_op_words(op, pc);
+    }
+    resolve_word_fixups(s);
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+#if defined(__x86_64__)
+static int compile_module(wasm_module *m)
+{
+    uint64_t t0 = now_ns();
+    uint32_t ndef = m->nfuncs - m->nfunc_imports;
+    uint32_t max_words = 0;
+    for (uint32_t i = 0; i < ndef; i++)
+        if (m->codes[i].code_words > max_words)
+            max_words = m->codes[i].code_words;
+    jit_state s = {0};
+    s.m = m;
+    s.buf.limit = (size_t)m->code_words * JIT_BYTES_PER_WORD + 4096;
+    uint8_t *compiles = calloc(ndef + 1, 1);
+    s.func_pos = malloc(((size_t)ndef + 1) * sizeof *s.func_pos);
+    s.word_pos = malloc(((size_t)max_words + 1) * sizeof *s.word_pos);
+    jit_module *jm = calloc(1, sizeof *jm);
+    int err = -ENOMEM;
+    if (!compiles || !s.func_pos || !s.word_pos || !jm)
+        goto out;
+    uint32_t ncompiled = 0;
+    for (uint32_t i = 0; i < ndef; i++) {
+        compiles[i] = function_supported(&m->codes[i]);
+        ncompiled += compiles[i];
+    }
+    s.compiles = compiles;
+
+    uint32_t entry = arch_emit_module_prologue(&s);
+    for (uint32_t i = 0; i < ndef && !s.buf.failed; i++) {
+        s.func_pos[i] = UINT32_MAX;
+        if (!compiles[i])
+            continue;
+        s.func_pos[i] = (uint32_t)s.buf.len;
+        compile_function(&s, &m->codes[i]);
+    }
+    for (size_t i = 0; i < s.nfix && !s.buf.failed; i++)
+        arch_patch_rel32_from(&s, s.fix[i].at, s.func_pos[s.fix[i].target], s.fix[i].base);
+    if (s.buf.failed) {
+        err = s.buf.len + 64 > s.buf.limit ? -E2BIG : -ENOMEM;
+        goto out;
+    }
+
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t size = (s.buf.len + page - 1) / page * page;
+    void *code = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (code == MAP_FAILED)
+        goto out;
+    memcpy(code, s.buf.p, s.buf.len);
+    if (mprotect(code, size, PROT_READ | PROT_EXEC)) {
+        err = -errno;
+        munmap(code, size);
+        goto out;
+    }
+    jm->code = code;
+    jm->map_size = size;
+    jm->code_bytes = s.buf.len;
+    jm->compiled = ncompiled;
+    jm->functions = ndef;
+    memcpy(&jm->entry, &(void *){jm->code + entry}, sizeof jm->entry);
+    for (uint32_t i = 0; i < ndef; i++)
+        m->codes[i].jit_code = compiles[i] ? jm->code + s.func_pos[i] : NULL;
+    jm->compile_ns = now_ns() - t0;
+    m->jit = jm;
+    jm = NULL;
+    err = 0;
+out:
+    free(jm);
+    free(compiles);
+    free(s.func_pos);
+    free(s.word_pos);
+    free(s.fix);
+    free(s.buf.p);
+    return err;
+}
+#endif
+
+int wasm_jit_compile(wasm_module *m)
+{
+    pthread_once(&handler_once, handler_ops_init);
+    pthread_mutex_lock(&compile_lock);
+    if (m->jit_status == 0) {
+#if defined(__x86_64__)
+        int r = compile_module(m);
+#else
+        int r = -ENOTSUP;
+#endif
+        m->jit_status = r == 0 ? 1 : r;
+    }
+    int status = m->jit_status;
+    pthread_mutex_unlock(&compile_lock);
+    return status == 1 ? 0 : status;
+}
+
+void wasm_jit_free(wasm_module *m)
+{
+    if (!m->jit)
+        return;
+    munmap(m->jit->code, m->jit->map_size);
+    free(m->jit);
+    m->jit = NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Entry from the host and helpers                                     */
+/* ------------------------------------------------------------------ */
+
+wasm_status wasm_jit_call(wasm_runtime *rt, wasm_func *f, uint64_t *fp)
+{
+    const func_code *fc = f->code;
+    call_frame *cf = rt->cf;
+    if (__builtin_expect(cf + 1 >= rt->frames_end, 0))
+        return trap_set(rt, WASM_TRAP_STACK_EXHAUSTED, cf->fn);
+    cf++;
+    cf->ret_pc = NULL;
+    cf->fp = fp;
+    cf->inst = f->inst;
+    cf->fn = fc;
+    rt->cf = cf;
+    jit_ctx ctx = {rt, NULL, rt->stack_end, rt->frames_end, &rt->interrupt, f->inst};
+    return fc->module->jit->entry(&ctx, fc->jit_code, fp, f->inst, cf);
+}
+
+uint32_t wasm_jit_trap(jit_ctx *ctx, call_frame *cf, uint32_t status)
+{
+    wasm_runtime *rt = ctx->rt;
+    rt->cf = cf;
+    if (status == WASM_TRAP_OUT_OF_FUEL)
+        rt->fuel = 0;
+    return trap_set(rt, (wasm_status)status, cf->fn);
+}
+
+uint32_t wasm_jit_call_func(jit_ctx *ctx, call_frame *cf, wasm_func *f, uint64_t *nfp)
+{
+    wasm_runtime *rt = ctx->rt;
+    if (__builtin_expect(rt->interrupt, 0))
+        return wasm_jit_trap(ctx, cf, WASM_TRAP_INTERRUPTED);
+#ifdef WASM_ENGINE_FUEL
+    if (rt->fuel-- == 0)
+        return wasm_jit_trap(ctx, cf, WASM_TRAP_OUT_OF_FUEL);
+#endif
+    rt->cf = cf;
+    if (f->host) {
+        /* the host may call back into Wasm: its frames go above ours */
+        rt->sp = nfp + f->frame_need;
+        return f->host(f->inst, f->userdata, (wasm_value *)nfp);
+    }
+    const func_code *callee = f->code;
+    if (cf + 1 >= rt->frames_end || nfp + callee->frame_slots > rt->stack_end)
+        return wasm_jit_trap(ctx, cf, WASM_TRAP_STACK_EXHAUSTED);
+    if (callee->jit_code && rt->use_jit)
+        return wasm_jit_call(rt, f, nfp);
+    return interp_call(rt, f, nfp);
+}
+
+uint32_t wasm_jit_call_indirect(jit_ctx *ctx, call_frame *cf, uint64_t *fp, const code_t *pc)
+{
+    wasm_instance *inst = ctx->inst;
+    wasm_table *t = inst->tables[pc[2]];
+    uint32_t i = (uint32_t)fp[pc[4]];
+    if (i >= t->size)
+        return wasm_jit_trap(ctx, cf, WASM_TRAP_TABLE_OOB);
+    wasm_func *f = (wasm_func *)(uintptr_t)t->elems[i];
+    if (!f)
+        return wasm_jit_trap(ctx, cf, WASM_TRAP_NULL_FUNC);
+    if (f->type_id != pc[3])
+        return wasm_jit_trap(ctx, cf, WASM_TRAP_INDIRECT_TYPE);
+    return wasm_jit_call_func(ctx, cf, f, fp + pc[5]);
+}
+
+/* The interpreter's operations, for those compiled code calls out for.
+ * Operand word i is pc[2 + i], as in interp.c. */
+#define W(i) (pc[2 + (i)])
+#define S(i) fp[W(i)]
+#define U32(i) ((uint32_t)fp[W(i)])
+#define F32(i) f32_of(fp[W(i)])
+#define F64(i) f64_of(fp[W(i)])
+#define TRAP(s) return wasm_jit_trap(ctx, cf, (s))
+
+uint32_t wasm_jit_slow_op(jit_ctx *ctx, call_frame *cf, uint64_t *fp, const code_t *pc, uint32_t op)
+{
+    wasm_instance *inst = ctx->inst;
+    uint8_t *mem = inst->mem_base;
+    switch ((enum wasm_op)op) {
+    case OP_F32_MIN: S(0) = f32_bits(wasm_fminf(F32(1), F32(2))); break;
+    case OP_F32_MAX: S(0) = f32_bits(wasm_fmaxf(F32(1), F32(2))); break;
+    case OP_F64_MIN: S(0) = f64_bits(wasm_fmin(F64(1), F64(2))); break;
+    case OP_F64_MAX: S(0) = f64_bits(wasm_fmax(F64(1), F64(2))); break;
+    case OP_F32_CEIL: S(0) = f32_bits(wasm_ceilf(f32_of(S(1)))); break;
+    case OP_F32_FLOOR: S(0) = f32_bits(wasm_floorf(f32_of(S(1)))); break;
+    case OP_F32_TRUNC: S(0) = f32_bits(wasm_truncf(f32_of(S(1)))); break;
+    case OP_F32_NEAREST: S(0) = f32_bits(wasm_nearestf(f32_of(S(1)))); break;
+    case OP_F64_CEIL: S(0) = f64_bits(wasm_ceil(f64_of(S(1)))); break;
+    case OP_F64_FLOOR: S(0) = f64_bits(wasm_floor(f64_of(S(1)))); break;
+    case OP_F64_TRUNC: S(0) = f64_bits(wasm_trunc(f64_of(S(1)))); break;
+    case OP_F64_NEAREST: S(0) = f64_bits(wasm_nearest(f64_of(S(1)))); break;
+    case OP_I32_TRUNC_SAT_F32_S: S(0) = sat_i32_s(f32_of(S(1))); break;
+    case OP_I32_TRUNC_SAT_F32_U: S(0) = sat_i32_u(f32_of(S(1))); break;
+    case OP_I32_TRUNC_SAT_F64_S: S(0) = sat_i32_s(f64_of(S(1))); break;
+    case OP_I32_TRUNC_SAT_F64_U: S(0) = sat_i32_u(f64_of(S(1))); break;
+    case OP_I64_TRUNC_SAT_F32_S: S(0) = sat_i64_s(f32_of(S(1))); break;
+    case OP_I64_TRUNC_SAT_F32_U: S(0) = sat_i64_u(f32_of(S(1))); break;
+    case OP_I64_TRUNC_SAT_F64_S: S(0) = sat_i64_s(f64_of(S(1))); break;
+    case OP_I64_TRUNC_SAT_F64_U: S(0) = sat_i64_u(f64_of(S(1))); break;
+    case OP_F32_CONVERT_I64_U: S(0) = f32_bits((float)S(1)); break;
+    case OP_F64_CONVERT_I64_U: S(0) = f64_bits((double)S(1)); break;
+    case OP_I32_POPCNT: S(0) = (uint64_t)__builtin_popcount((uint32_t)S(1)); break;
+    case OP_I64_POPCNT: S(0) = (uint64_t)__builtin_popcountll(S(1)); break;
+
+    case OP_I32_TRUNC_F32_S: {
+        float f = f32_of(S(1));
+        if (isnan(f)) TRAP(WASM_TRAP_INVALID_CONVERSION);
+        if (!(f >= -2147483648.0f && f < 2147483648.0f)) TRAP(WASM_TRAP_INT_OVERFLOW);
+        S(0) = (uint32_t)(int32_t)f;
+        break;
+    }
+    case OP_I32_TRUNC_F32_U: {
+        float f = f32_of(S(1));
+        if (isnan(f)) TRAP(WASM_TRAP_INVALID_CONVERSION);
+        if (!(f > -1.0f && f < 4294967296.0f)) TRAP(WASM_TRAP_INT_OVERFLOW);
+        S(0) = (uint32_t)f;
+        break;
+    }
+    case OP_I32_TRUNC_F64_S: {
+        double d = f64_of(S(1));
+        if (isnan(d)) TRAP(WASM_TRAP_INVALID_CONVERSION);
+        if (!(d > -2147483649.0 && d < 2147483648.0)) TRAP(WASM_TRAP_INT_OVERFLOW);
+        S(0) = (uint32_t)(int32_t)d;
+        break;
+    }
+    case OP_I32_TRUNC_F64_U: {
+        double d = f64_of(S(1));
+        if (isnan(d)) TRAP(WASM_TRAP_INVALID_CONVERSION);
+        if (!(d > -1.0 && d < 4294967296.0)) TRAP(WASM_TRAP_INT_OVERFLOW);
+        S(0) = (uint32_t)d;
+        break;
+    }
+    case OP_I64_TRUNC_F32_S: {
+        float f = f32_of(S(1));
+        if (isnan(f)) TRAP(WASM_TRAP_INVALID_CONVERSION);
+        if (!(f >= -9223372036854775808.0f && f < 9223372036854775808.0f))
+            TRAP(WASM_TRAP_INT_OVERFLOW);
+        S(0) = (uint64_t)(int64_t)f;
+        break;
+    }
+    case OP_I64_TRUNC_F32_U: {
+        float f = f32_of(S(1));
+        if (isnan(f)) TRAP(WASM_TRAP_INVALID_CONVERSION);
+        if (!(f > -1.0f && f < 18446744073709551616.0f)) TRAP(WASM_TRAP_INT_OVERFLOW);
+        S(0) = (uint64_t)f;
+        break;
+    }
+    case OP_I64_TRUNC_F64_S: {
+        double d = f64_of(S(1));
+        if (isnan(d)) TRAP(WASM_TRAP_INVALID_CONVERSION);
+        if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0))
+            TRAP(WASM_TRAP_INT_OVERFLOW);
+        S(0) = (uint64_t)(int64_t)d;
+        break;
+    }
+    case OP_I64_TRUNC_F64_U: {
+        double d = f64_of(S(1));
+        if (isnan(d)) TRAP(WASM_TRAP_INVALID_CONVERSION);
+        if (!(d > -1.0 && d < 18446744073709551616.0)) TRAP(WASM_TRAP_INT_OVERFLOW);
+        S(0) = (uint64_t)d;
+        break;
+    }
+
+    case OP_MEMORY_GROW: S(0) = (uint32_t)(int32_t)memory_grow(inst->mem, U32(1)); break;
+    case OP_MEMORY_FILL: {
+        uint64_t d = U32(0), n = U32(2);
+        if (d + n > inst->mem->size) TRAP(WASM_TRAP_MEMORY_OOB);
+        memset(mem + d, (int)(uint8_t)S(1), n);
+        break;
+    }
+    case OP_MEMORY_COPY: {
+        uint64_t d = U32(0), s = U32(1), n = U32(2), size = inst->mem->size;
+        if (d + n > size || s + n > size) TRAP(WASM_TRAP_MEMORY_OOB);
+        memmove(mem + d, mem + s, n);
+        break;
+    }
+    case OP_MEMORY_INIT: {
+        uint32_t seg = W(0);
+        uint64_t d = U32(1), s = U32(2), n = U32(3);
+        uint64_t len = inst->data_dropped[seg] ? 0 : inst->mod->datas[seg].size;
+        if (s + n > len || d + n > inst->mem->size) TRAP(WASM_TRAP_MEMORY_OOB);
+        if (n)
+            memcpy(mem + d, inst->mod->datas[seg].bytes + s, n);
+        break;
+    }
+    case OP_DATA_DROP: inst->data_dropped[W(0)] = 1; break;
+
+    case OP_TABLE_GET: {
+        wasm_table *t = inst->tables[W(1)];
+        uint32_t i = U32(2);
+        if (i >= t->size) TRAP(WASM_TRAP_TABLE_OOB);
+        S(0) = t->elems[i];
+        break;
+    }
+    case OP_TABLE_SET: {
+        wasm_table *t = inst->tables[W(0)];
+        uint32_t i = U32(1);
+        if (i >= t->size) TRAP(WASM_TRAP_TABLE_OOB);
+        t->elems[i] = S(2);
+        break;
+    }
+    case OP_TABLE_SIZE: S(0) = inst->tables[W(1)]->size; break;
+    case OP_TABLE_GROW: S(0) = (uint32_t)(int32_t)table_grow(inst->tables[W(1)], U32(3), S(2)); break;
+    case OP_TABLE_FILL: {
+        wasm_table *t = inst->tables[W(0)];
+        uint64_t i = U32(1), n = U32(3);
+        uint64_t v = S(2);
+        if (i + n > t->size) TRAP(WASM_TRAP_TABLE_OOB);
+        for (uint64_t k = 0; k < n; k++)
+            t->elems[i + k] = v;
+        break;
+    }
+    case OP_TABLE_COPY: {
+        wasm_table *dt = inst->tables[W(0)], *st = inst->tables[W(1)];
+        uint64_t d = U32(2), s = U32(3), n = U32(4);
+        if (d + n > dt->size || s + n > st->size) TRAP(WASM_TRAP_TABLE_OOB);
+        if (n)
+            memmove(dt->elems + d, st->elems + s, n * sizeof *dt->elems);
+        break;
+    }
+    case OP_TABLE_INIT: {
+        wasm_table *t = inst->tables[W(0)];
+        uint32_t seg = W(1);
+        uint64_t d = U32(2), s = U32(3), n = U32(4);
+        uint64_t len = inst->elem_dropped[seg] ? 0 : inst->mod->elems[seg].count;
+        if (s + n > len || d + n > t->size) TRAP(WASM_TRAP_TABLE_OOB);
+        if (n)
+            memcpy(t->elems + d, inst->elem_values[seg] + s, n * sizeof *t->elems);
+        break;
+    }
+    case OP_ELEM_DROP: inst->elem_dropped[W(0)] = 1; break;
+    case OP_REF_FUNC: S(0) = (uint64_t)(uintptr_t)inst->funcs[W(1)]; break;
+    default:
+        /* the backend only sends the operations above */
+        TRAP(WASM_TRAP_UNREACHABLE);
+    }
+    return WASM_OK;
+}

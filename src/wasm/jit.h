@@ -1,0 +1,128 @@
+/* jit.h: the compiling tier.  It translates each function's internal code
+ * (the interpreter's register-style instructions, already validated and
+ * optimised by compile.c) into machine code.
+ *
+ * jit.c is the target-neutral driver: it walks the internal code, records
+ * where every instruction starts, patches branches, owns the code memory
+ * (mapped read-write, then read-execute; never both), enters compiled code
+ * from the host, and implements the operations that are not worth inline
+ * code as C helpers with the interpreter's semantics.  The per-architecture
+ * layer (x86_64_emit.c; an arm64 file would sit beside it) lowers one
+ * instruction at a time.  Any function the layer cannot lower runs in the
+ * interpreter, so the tier is per function.
+ *
+ * Compiled code keeps the interpreter's data layout: the same frame slots
+ * on the value stack, the same call_frame stack (so traps name the same
+ * functions and calls are bounded by the same depth), the same memories. */
+#ifndef WASM_JIT_H
+#define WASM_JIT_H
+
+#include "internal.h"
+
+/* What compiled code reads through its context register; one lives on the
+ * C stack of every entry from the host (wasm_jit_call). */
+typedef struct jit_ctx {
+    wasm_runtime *rt;
+    void *saved_sp;                   /* native stack pointer to unwind to on a trap */
+    const uint64_t *stack_end;        /* end of the value stack */
+    const call_frame *frames_end;
+    volatile sig_atomic_t *interrupt;
+    wasm_instance *inst;
+} jit_ctx;
+
+/* Per module: the code memory and what it cost. */
+typedef struct jit_module {
+    uint8_t *code;                    /* PROT_READ|PROT_EXEC after compilation */
+    size_t map_size, code_bytes;
+    uint32_t compiled, functions;     /* functions compiled of those defined */
+    uint64_t compile_ns;
+    /* entry(ctx, native function, fp, inst, cf): the trampoline at the start of code */
+    wasm_status (*entry)(jit_ctx *, const void *, uint64_t *, wasm_instance *, call_frame *);
+} jit_module;
+
+/* Compile every function of m that the backend supports, once; later calls
+ * return the first result.  0, or a negative errno (the module then runs
+ * in the interpreter). */
+int wasm_jit_compile(wasm_module *m);
+void wasm_jit_free(wasm_module *m);
+/* Run f (which has compiled code) with its arguments in fp[0..]; like interp_call. */
+wasm_status wasm_jit_call(wasm_runtime *rt, wasm_func *f, uint64_t *fp);
+/* Is the compiling tier available on this machine? */
+bool wasm_jit_available(void);
+
+/* ---- between the driver and the per-architecture layer ---- */
+
+typedef struct jit_buf {
+    uint8_t *p;
+    size_t len, cap, limit;
+    bool failed;                      /* out of memory or over limit */
+} jit_buf;
+
+void jit_put(jit_buf *b, const void *bytes, size_t n);
+static inline void jit_u8(jit_buf *b, uint8_t v) { jit_put(b, &v, 1); }
+static inline void jit_u32(jit_buf *b, uint32_t v) { jit_put(b, &v, 4); }
+static inline void jit_u64(jit_buf *b, uint64_t v) { jit_put(b, &v, 8); }
+
+/* A 32-bit relative field at `at` that must reach a target known later:
+ * an instruction of the function (word offset) or a function's start. */
+enum { FIX_WORD, FIX_FUNC };
+typedef struct jit_fixup {
+    uint32_t at;
+    uint32_t base;                    /* the field holds target - base */
+    uint32_t target;                  /* word offset, or defined-function index */
+    uint8_t kind;
+} jit_fixup;
+
+/* Trap exits shared by a module's code, one per status. */
+#define JIT_TRAP_KINDS 16
+
+typedef struct jit_state {
+    jit_buf buf;
+    const wasm_module *m;
+    const func_code *fc;              /* function being compiled */
+    uint32_t *word_pos;               /* native offset of each instruction start, or UINT32_MAX */
+    jit_fixup *fix;
+    size_t nfix, capfix;
+    uint32_t *func_pos;               /* native offset of each defined function, or UINT32_MAX */
+    const uint8_t *compiles;          /* per defined function: will it have native code */
+    uint32_t trap_pos[JIT_TRAP_KINDS];/* native offset of the trap exit per wasm_status */
+    uint32_t unwind_pos;              /* exit with the status already in the return register */
+} jit_state;
+
+/* A rel32 field at `at`, relative to its end (jumps, calls) or to base. */
+void jit_add_fixup(jit_state *s, uint32_t at, uint8_t kind, uint32_t target);
+void jit_add_fixup_from(jit_state *s, uint32_t at, uint8_t kind, uint32_t target, uint32_t base);
+/* Native offset of the instruction at word `target` already emitted (a
+ * loop head); marks the compilation failed if there is none. */
+uint32_t jit_word_pos(jit_state *s, uint32_t target);
+
+/* The C helpers compiled code calls. */
+/* Rare or large operations, with the interpreter's semantics: returns a status. */
+uint32_t wasm_jit_slow_op(jit_ctx *ctx, call_frame *cf, uint64_t *fp, const code_t *pc, uint32_t op);
+/* A call that does not go straight to compiled code: host functions,
+ * other instances, functions left to the interpreter. */
+uint32_t wasm_jit_call_func(jit_ctx *ctx, call_frame *cf, wasm_func *f, uint64_t *nfp);
+/* call_indirect: the checks, then as wasm_jit_call_func. */
+uint32_t wasm_jit_call_indirect(jit_ctx *ctx, call_frame *cf, uint64_t *fp, const code_t *pc);
+/* Record a trap raised in compiled code (cf: the innermost frame). */
+uint32_t wasm_jit_trap(jit_ctx *ctx, call_frame *cf, uint32_t status);
+
+/* Per-architecture layer. */
+/* The module's shared code: the entry trampoline and the trap exits.
+ * Returns the entry's offset. */
+uint32_t arch_emit_module_prologue(jit_state *s);
+/* Can the layer lower this operation (possibly through a helper)? */
+bool arch_supports(enum wasm_op op);
+void arch_emit_function_prologue(jit_state *s, const func_code *fc);
+/* Lower one instruction at word offset `at` of s->fc. */
+void arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_t at);
+/* Patch a 32-bit relative field at `at` to reach `target` (both offsets). */
+void arch_patch_rel32(jit_state *s, uint32_t at, uint32_t target);
+void arch_patch_rel32_from(jit_state *s, uint32_t at, uint32_t target, uint32_t base);
+
+/* The operation at pc (its handler address mapped back), or -1. */
+int jit_op_of(const code_t *pc);
+/* Words of the instruction at pc (dump.c knows them). */
+uint32_t wasm_op_words(enum wasm_op op, const code_t *pc);
+
+#endif

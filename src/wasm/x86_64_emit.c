@@ -1,0 +1,917 @@
+/* x86_64_emit.c: the compiling tier's x86-64 layer: an instruction encoder
+ * for what Wasm needs and the lowering of each internal instruction.
+ *
+ * Registers while compiled code runs (all callee-saved in the SysV ABI, so
+ * C helpers keep them):
+ *   rbx  fp, the frame's first slot      r12  cf, the innermost call_frame
+ *   r13  memory 0's base                 r14  &memory 0's size in bytes
+ *   r15  the instance                    rbp  the jit_ctx of this entry
+ * rax, rcx, rdx, rsi, rdi, r8 and xmm0/xmm1 are scratch.  Every function
+ * keeps rsp 16-byte aligned in its body (the prologue subtracts 8), so
+ * helpers are called directly.  A trap jumps to a per-module exit that
+ * records it and restores rsp saved by the entry trampoline.
+ *
+ * Slots hold values as the interpreter leaves them (i32 results
+ * zero-extended to 64 bits, sign-extending loads to 64 bits), so the two
+ * tiers can share frames and the host sees the same bits. */
+#if defined(__x86_64__)
+
+#include <stddef.h>
+#include <string.h>
+
+#include "jit.h"
+
+enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 };
+#define R_FP RBX
+#define R_CF R12
+#define R_MEM R13
+#define R_MSIZE R14
+#define R_INST R15
+#define R_CTX RBP
+
+/* Prefix flags of one instruction. */
+enum { W = 1, P66 = 2, PF3 = 4, PF2 = 8 };
+
+/* Condition codes (the low nibble of Jcc/SETcc/CMOVcc). */
+enum { CC_B = 2, CC_AE = 3, CC_E = 4, CC_NE = 5, CC_BE = 6, CC_A = 7, CC_P = 0xA, CC_NP = 0xB,
+       CC_L = 0xC, CC_GE = 0xD, CC_LE = 0xE, CC_G = 0xF };
+
+typedef struct xmem {
+    int base, index, scale;          /* index -1: none; scale as the SIB field (0..3) */
+    int32_t disp;
+} xmem;
+
+static xmem mem_at(int base, int32_t disp) { return (xmem){base, -1, 0, disp}; }
+static xmem mem_idx(int base, int index, int scale, int32_t disp) { return (xmem){base, index, scale, disp}; }
+static xmem slot(uint32_t s) { return mem_at(R_FP, (int32_t)(s * 8u)); }
+
+static void prefix(jit_buf *b, unsigned f, int reg, int index, int base)
+{
+    if (f & P66) jit_u8(b, 0x66);
+    if (f & PF3) jit_u8(b, 0xF3);
+    if (f & PF2) jit_u8(b, 0xF2);
+    uint8_t rex = (uint8_t)(0x40 | ((f & W) ? 8 : 0) | ((reg >> 3) & 1) << 2 |
+                            ((index >= 0 ? index >> 3 : 0) & 1) << 1 | ((base >> 3) & 1));
+    if (rex != 0x40)
+        jit_u8(b, rex);
+}
+
+/* Opcode bytes, most significant first (0x0FAF is 0F AF). */
+static void opcode(jit_buf *b, uint32_t op)
+{
+    if (op > 0xFFFF) jit_u8(b, (uint8_t)(op >> 16));
+    if (op > 0xFF) jit_u8(b, (uint8_t)(op >> 8));
+    jit_u8(b, (uint8_t)op);
+}
+
+/* op reg, [mem] (or the other direction, as the opcode says). */
+static void x_mem(jit_buf *b, unsigned f, uint32_t op, int reg, xmem m)
+{
+    prefix(b, f, reg, m.index, m.base);
+    opcode(b, op);
+    int mod = (m.disp == 0 && (m.base & 7) != 5) ? 0 : (m.disp >= -128 && m.disp <= 127) ? 1 : 2;
+    if (m.index < 0 && (m.base & 7) != 4) {
+        jit_u8(b, (uint8_t)(mod << 6 | (reg & 7) << 3 | (m.base & 7)));
+    } else {
+        jit_u8(b, (uint8_t)(mod << 6 | (reg & 7) << 3 | 4));
+        jit_u8(b, (uint8_t)(m.scale << 6 | ((m.index < 0 ? 4 : m.index) & 7) << 3 | (m.base & 7)));
+    }
+    if (mod == 1)
+        jit_u8(b, (uint8_t)m.disp);
+    else if (mod == 2)
+        jit_u32(b, (uint32_t)m.disp);
+}
+
+/* op reg, rm (register operands). */
+static void x_rr(jit_buf *b, unsigned f, uint32_t op, int reg, int rm)
+{
+    prefix(b, f, reg, -1, rm);
+    opcode(b, op);
+    jit_u8(b, (uint8_t)(0xC0 | (reg & 7) << 3 | (rm & 7)));
+}
+
+static bool fits8(int64_t v) { return v >= -128 && v <= 127; }
+static bool fits32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
+
+static void mov_r_imm(jit_buf *b, int r, uint64_t v)
+{
+    if (v <= UINT32_MAX) {               /* mov r32, imm32 zero-extends */
+        if (r >= 8) jit_u8(b, 0x41);
+        jit_u8(b, (uint8_t)(0xB8 + (r & 7)));
+        jit_u32(b, (uint32_t)v);
+    } else if (fits32((int64_t)v)) {     /* mov r/m64, imm32 sign-extends */
+        x_rr(b, W, 0xC7, 0, r);
+        jit_u32(b, (uint32_t)v);
+    } else {
+        jit_u8(b, (uint8_t)(0x48 | (r >> 3)));
+        jit_u8(b, (uint8_t)(0xB8 + (r & 7)));
+        jit_u64(b, v);
+    }
+}
+
+static void load32(jit_buf *b, int r, xmem m) { x_mem(b, 0, 0x8B, r, m); }
+static void load64(jit_buf *b, int r, xmem m) { x_mem(b, W, 0x8B, r, m); }
+static void store64(jit_buf *b, xmem m, int r) { x_mem(b, W, 0x89, r, m); }
+static void mov_rr(jit_buf *b, int dst, int src) { x_rr(b, W, 0x89, src, dst); }
+static void lea(jit_buf *b, int r, xmem m) { x_mem(b, W, 0x8D, r, m); }
+
+/* ALU group 1: add 0, or 1, and 4, sub 5, xor 6, cmp 7. */
+enum { ALU_ADD = 0, ALU_OR = 1, ALU_AND = 4, ALU_SUB = 5, ALU_XOR = 6, ALU_CMP = 7 };
+static void alu_r_m(jit_buf *b, unsigned f, int ext, int r, xmem m) { x_mem(b, f, (uint32_t)(ext * 8 + 3), r, m); }
+static void alu_r_r(jit_buf *b, unsigned f, int ext, int r, int src) { x_rr(b, f, (uint32_t)(ext * 8 + 3), r, src); }
+static void alu_r_imm(jit_buf *b, unsigned f, int ext, int r, int32_t imm)
+{
+    if (fits8(imm)) {
+        x_rr(b, f, 0x83, ext, r);
+        jit_u8(b, (uint8_t)imm);
+    } else {
+        x_rr(b, f, 0x81, ext, r);
+        jit_u32(b, (uint32_t)imm);
+    }
+}
+static void alu_m_imm(jit_buf *b, unsigned f, int ext, xmem m, int32_t imm)
+{
+    if (fits8(imm)) {
+        x_mem(b, f, 0x83, ext, m);
+        jit_u8(b, (uint8_t)imm);
+    } else {
+        x_mem(b, f, 0x81, ext, m);
+        jit_u32(b, (uint32_t)imm);
+    }
+}
+
+static void setcc_zx(jit_buf *b, int cc, int r)
+{
+    x_rr(b, 0, 0x0F90u | (uint32_t)cc, 0, r);
+    x_rr(b, 0, 0x0FB6, r, r);
+}
+
+static void call_abs(jit_buf *b, const void *fn)
+{
+    mov_r_imm(b, RAX, (uint64_t)(uintptr_t)fn);
+    x_rr(b, 0, 0xFF, 2, RAX);
+}
+
+/* A rel32 jump field just emitted ends at b->len; returns its position. */
+static uint32_t jcc_rel32(jit_buf *b, int cc)
+{
+    jit_u8(b, 0x0F);
+    jit_u8(b, (uint8_t)(0x80 | cc));
+    jit_u32(b, 0);
+    return (uint32_t)b->len - 4;
+}
+static uint32_t jmp_rel32(jit_buf *b)
+{
+    jit_u8(b, 0xE9);
+    jit_u32(b, 0);
+    return (uint32_t)b->len - 4;
+}
+
+void arch_patch_rel32_from(jit_state *s, uint32_t at, uint32_t target, uint32_t base)
+{
+    if (s->buf.failed || at + 4 > s->buf.len)
+        return;
+    int32_t rel = (int32_t)(target - base);
+    memcpy(s->buf.p + at, &rel, 4);
+}
+void arch_patch_rel32(jit_state *s, uint32_t at, uint32_t target)
+{
+    arch_patch_rel32_from(s, at, target, at + 4);
+}
+static void patch_here(jit_state *s, uint32_t at) { arch_patch_rel32(s, at, (uint32_t)s->buf.len); }
+
+static void jcc_trap(jit_state *s, int cc, wasm_status st)
+{
+    arch_patch_rel32(s, jcc_rel32(&s->buf, cc), s->trap_pos[st]);
+}
+static void jmp_trap(jit_state *s, wasm_status st)
+{
+    arch_patch_rel32(s, jmp_rel32(&s->buf), s->trap_pos[st]);
+}
+
+/* At calls and loop back-edges, like the interpreter. */
+static void interrupt_check(jit_state *s)
+{
+    jit_buf *b = &s->buf;
+    load64(b, RAX, mem_at(R_CTX, offsetof(jit_ctx, interrupt)));
+    alu_m_imm(b, 0, ALU_CMP, mem_at(RAX, 0), 0);
+    jcc_trap(s, CC_NE, WASM_TRAP_INTERRUPTED);
+#ifdef WASM_ENGINE_FUEL
+    load64(b, RAX, mem_at(R_CTX, offsetof(jit_ctx, rt)));
+    alu_m_imm(b, W, ALU_SUB, mem_at(RAX, offsetof(wasm_runtime, fuel)), 1);
+    jcc_trap(s, CC_B, WASM_TRAP_OUT_OF_FUEL);
+#endif
+}
+
+/* A jump (cc < 0: unconditional) to the instruction at word `target`,
+ * from the instruction at word `at`.  Backward targets are loops: the
+ * taken path checks for an interrupt first. */
+static void branch(jit_state *s, int cc, uint32_t at, int32_t off)
+{
+    jit_buf *b = &s->buf;
+    uint32_t target = at + (uint32_t)off;
+    if (off <= 0) {
+        uint32_t skip = 0;
+        if (cc >= 0)
+            skip = jcc_rel32(b, cc ^ 1);
+        interrupt_check(s);
+        arch_patch_rel32(s, jmp_rel32(b), jit_word_pos(s, target));
+        if (cc >= 0)
+            patch_here(s, skip);
+        return;
+    }
+    uint32_t field = cc >= 0 ? jcc_rel32(b, cc) : jmp_rel32(b);
+    jit_add_fixup(s, field, FIX_WORD, target);
+}
+
+/* Returns from a C helper with a status in eax: non-zero unwinds. */
+static void check_status(jit_state *s)
+{
+    jit_buf *b = &s->buf;
+    x_rr(b, 0, 0x85, RAX, RAX);
+    arch_patch_rel32(s, jcc_rel32(b, CC_NE), s->unwind_pos);
+}
+
+/* ------------------------------------------------------------------ */
+/* Module code: entry trampoline and trap exits                        */
+/* ------------------------------------------------------------------ */
+
+static const int saved_regs[] = {RBP, RBX, R12, R13, R14, R15};
+
+uint32_t arch_emit_module_prologue(jit_state *s)
+{
+    jit_buf *b = &s->buf;
+    /* entry(ctx rdi, code rsi, fp rdx, inst rcx, cf r8) */
+    uint32_t entry = (uint32_t)b->len;
+    for (size_t i = 0; i < 6; i++) {
+        if (saved_regs[i] >= 8) jit_u8(b, 0x41);
+        jit_u8(b, (uint8_t)(0x50 + (saved_regs[i] & 7)));
+    }
+    alu_r_imm(b, W, ALU_SUB, RSP, 8);
+    x_mem(b, W, 0x89, RSP, mem_at(RDI, offsetof(jit_ctx, saved_sp)));
+    mov_rr(b, R_CTX, RDI);
+    mov_rr(b, R_FP, RDX);
+    mov_rr(b, R_INST, RCX);
+    mov_rr(b, R_CF, R8);
+    load64(b, R_MEM, mem_at(R_INST, offsetof(wasm_instance, mem_base)));
+    load64(b, R_MSIZE, mem_at(R_INST, offsetof(wasm_instance, mem_size)));
+    x_rr(b, 0, 0xFF, 2, RSI);             /* call rsi */
+    x_rr(b, 0, 0x31, RAX, RAX);           /* xor eax, eax */
+    uint32_t tail = (uint32_t)b->len;
+    alu_r_imm(b, W, ALU_ADD, RSP, 8);
+    for (size_t i = 6; i-- > 0;) {
+        if (saved_regs[i] >= 8) jit_u8(b, 0x41);
+        jit_u8(b, (uint8_t)(0x58 + (saved_regs[i] & 7)));
+    }
+    jit_u8(b, 0xC3);
+
+    /* trap: status in edx */
+    uint32_t trap_common = (uint32_t)b->len;
+    mov_rr(b, RDI, R_CTX);
+    mov_rr(b, RSI, R_CF);
+    call_abs(b, (const void *)wasm_jit_trap);
+    /* unwind: status in eax */
+    s->unwind_pos = (uint32_t)b->len;
+    load64(b, RSP, mem_at(R_CTX, offsetof(jit_ctx, saved_sp)));
+    arch_patch_rel32(s, jmp_rel32(b), tail);
+
+    for (uint32_t st = 1; st < JIT_TRAP_KINDS; st++) {
+        s->trap_pos[st] = (uint32_t)b->len;
+        mov_r_imm(b, RDX, st);
+        arch_patch_rel32(s, jmp_rel32(b), trap_common);
+    }
+    return entry;
+}
+
+/* ------------------------------------------------------------------ */
+/* Functions                                                           */
+/* ------------------------------------------------------------------ */
+
+void arch_emit_function_prologue(jit_state *s, const func_code *fc)
+{
+    jit_buf *b = &s->buf;
+    alu_r_imm(b, W, ALU_SUB, RSP, 8);
+    uint32_t n = fc->nlocals - fc->nparams;
+    if (n == 0)
+        return;
+    x_rr(b, 0, 0x31, RAX, RAX);
+    if (n <= 8) {
+        for (uint32_t i = fc->nparams; i < fc->nlocals; i++)
+            store64(b, slot(i), RAX);
+    } else {
+        lea(b, RDI, slot(fc->nparams));
+        mov_r_imm(b, RCX, n);
+        jit_u8(b, 0xF3);                  /* rep stosq */
+        jit_u8(b, 0x48);
+        jit_u8(b, 0xAB);
+    }
+}
+
+static void emit_return(jit_buf *b)
+{
+    alu_r_imm(b, W, ALU_ADD, RSP, 8);
+    jit_u8(b, 0xC3);
+}
+
+/* wasm_jit_slow_op(ctx, cf, fp, pc, op) */
+static void emit_slow(jit_state *s, const code_t *pc, enum wasm_op op, bool can_fail)
+{
+    jit_buf *b = &s->buf;
+    mov_rr(b, RDI, R_CTX);
+    mov_rr(b, RSI, R_CF);
+    mov_rr(b, RDX, R_FP);
+    mov_r_imm(b, RCX, (uint64_t)(uintptr_t)pc);
+    mov_r_imm(b, R8, (uint64_t)op);
+    call_abs(b, (const void *)wasm_jit_slow_op);
+    if (can_fail)
+        check_status(s);
+}
+
+/* Integer binary operations, indexed from T_ADD (slot form) and T_ADD_I
+ * (immediate form): what kind of instruction and its extension or cc. */
+enum { K_ALU, K_MUL, K_DIV_S, K_DIV_U, K_REM_S, K_REM_U, K_SHIFT, K_CMP };
+typedef struct int_op { uint8_t kind, x; } int_op;
+/* shift group 2: rol 0, ror 1, shl 4, shr 5, sar 7 */
+static const int_op int_binops[] = {
+    {K_ALU, ALU_ADD}, {K_ALU, ALU_SUB}, {K_MUL, 0}, {K_DIV_S, 0}, {K_DIV_U, 0}, {K_REM_S, 0},
+    {K_REM_U, 0}, {K_ALU, ALU_AND}, {K_ALU, ALU_OR}, {K_ALU, ALU_XOR}, {K_SHIFT, 4},
+    {K_SHIFT, 7}, {K_SHIFT, 5}, {K_SHIFT, 0}, {K_SHIFT, 1},
+    {K_CMP, CC_E}, {K_CMP, CC_NE}, {K_CMP, CC_L}, {K_CMP, CC_B}, {K_CMP, CC_G}, {K_CMP, CC_A},
+    {K_CMP, CC_LE}, {K_CMP, CC_BE}, {K_CMP, CC_GE}, {K_CMP, CC_AE},
+};
+static const int_op int_immops[] = {
+    {K_ALU, ALU_ADD}, {K_ALU, ALU_SUB}, {K_MUL, 0}, {K_ALU, ALU_AND}, {K_ALU, ALU_OR},
+    {K_ALU, ALU_XOR}, {K_SHIFT, 4}, {K_SHIFT, 7}, {K_SHIFT, 5}, {K_SHIFT, 0}, {K_SHIFT, 1},
+    {K_CMP, CC_E}, {K_CMP, CC_NE}, {K_CMP, CC_L}, {K_CMP, CC_B}, {K_CMP, CC_G}, {K_CMP, CC_A},
+    {K_CMP, CC_LE}, {K_CMP, CC_BE}, {K_CMP, CC_GE}, {K_CMP, CC_AE},
+};
+/* compare-and-branch, indexed from BR_T_EQ (slot forms, then immediate forms) */
+static const uint8_t cmpbr_cc[] = {CC_E, CC_NE, CC_L, CC_B, CC_G, CC_A, CC_LE, CC_BE, CC_GE, CC_AE};
+
+static void emit_divrem(jit_state *s, unsigned w, uint8_t kind, const code_t *pc)
+{
+    jit_buf *b = &s->buf;
+    if (w) load64(b, RCX, slot(pc[4])); else load32(b, RCX, slot(pc[4]));
+    x_rr(b, w, 0x85, RCX, RCX);
+    jcc_trap(s, CC_E, WASM_TRAP_DIV_ZERO);
+    if (w) load64(b, RAX, slot(pc[3])); else load32(b, RAX, slot(pc[3]));
+    if (kind == K_DIV_U || kind == K_REM_U) {
+        x_rr(b, 0, 0x31, RDX, RDX);
+        x_rr(b, w, 0xF7, 6, RCX);         /* div rcx */
+        store64(b, slot(pc[2]), kind == K_DIV_U ? RAX : RDX);
+        return;
+    }
+    alu_r_imm(b, w, ALU_CMP, RCX, -1);
+    uint32_t normal = jcc_rel32(b, CC_NE);
+    if (kind == K_DIV_S) {
+        /* INT_MIN / -1 overflows; anything else / -1 is the negation */
+        if (w) {
+            mov_r_imm(b, RDX, (uint64_t)INT64_MIN);
+            alu_r_r(b, W, ALU_CMP, RAX, RDX);
+        } else {
+            alu_r_imm(b, 0, ALU_CMP, RAX, INT32_MIN);
+        }
+        jcc_trap(s, CC_E, WASM_TRAP_INT_OVERFLOW);
+        patch_here(s, normal);
+        if (w) jit_u8(b, 0x48);
+        jit_u8(b, 0x99);                  /* cdq / cqo */
+        x_rr(b, w, 0xF7, 7, RCX);         /* idiv */
+        store64(b, slot(pc[2]), RAX);
+    } else {
+        /* x % -1 is 0 (and idiv would fault on INT_MIN) */
+        x_rr(b, 0, 0x31, RDX, RDX);
+        uint32_t done = jmp_rel32(b);
+        patch_here(s, normal);
+        if (w) jit_u8(b, 0x48);
+        jit_u8(b, 0x99);
+        x_rr(b, w, 0xF7, 7, RCX);
+        patch_here(s, done);
+        store64(b, slot(pc[2]), RDX);
+    }
+}
+
+static void emit_int_binop(jit_state *s, unsigned w, int_op o, const code_t *pc, bool imm)
+{
+    jit_buf *b = &s->buf;
+    uint32_t d = pc[2], a = pc[3], bw = pc[4];
+    int32_t k = (int32_t)bw;
+    switch (o.kind) {
+    case K_ALU:
+        if (w) load64(b, RAX, slot(a)); else load32(b, RAX, slot(a));
+        if (imm) alu_r_imm(b, w, o.x, RAX, k); else alu_r_m(b, w, o.x, RAX, slot(bw));
+        store64(b, slot(d), RAX);
+        break;
+    case K_MUL:
+        if (imm) {
+            x_mem(b, w, 0x69, RAX, slot(a));
+            jit_u32(b, (uint32_t)k);
+        } else {
+            if (w) load64(b, RAX, slot(a)); else load32(b, RAX, slot(a));
+            x_mem(b, w, 0x0FAF, RAX, slot(bw));
+        }
+        store64(b, slot(d), RAX);
+        break;
+    case K_SHIFT:
+        if (w) load64(b, RAX, slot(a)); else load32(b, RAX, slot(a));
+        if (imm) {
+            x_rr(b, w, 0xC1, o.x, RAX);
+            jit_u8(b, (uint8_t)(k & (w ? 63 : 31)));
+        } else {
+            load32(b, RCX, slot(bw));
+            x_rr(b, w, 0xD3, o.x, RAX);
+        }
+        store64(b, slot(d), RAX);
+        break;
+    case K_CMP:
+        if (imm) {
+            alu_m_imm(b, w, ALU_CMP, slot(a), k);
+        } else {
+            if (w) load64(b, RAX, slot(a)); else load32(b, RAX, slot(a));
+            alu_r_m(b, w, ALU_CMP, RAX, slot(bw));
+        }
+        setcc_zx(b, o.x, RAX);
+        store64(b, slot(d), RAX);
+        break;
+    default:
+        emit_divrem(s, w, o.kind, pc);
+        break;
+    }
+}
+
+static void emit_cmpbr(jit_state *s, unsigned w, unsigned idx, const code_t *pc, uint32_t at)
+{
+    jit_buf *b = &s->buf;
+    bool imm = idx >= 10;
+    int cc = cmpbr_cc[idx % 10];
+    if (imm) {
+        alu_m_imm(b, w, ALU_CMP, slot(pc[2]), (int32_t)pc[3]);
+    } else {
+        if (w) load64(b, RAX, slot(pc[2])); else load32(b, RAX, slot(pc[2]));
+        alu_r_m(b, w, ALU_CMP, RAX, slot(pc[3]));
+    }
+    branch(s, cc, at, (int32_t)pc[4]);
+}
+
+/* Memory access: rax = effective address (u32 address + offset), checked
+ * against the memory's size; returns the operand [mem + rax + disp].
+ * addr_word: index in pc of the address operands. */
+static xmem emit_address(jit_state *s, enum wasm_op op, const code_t *pc, unsigned size,
+                         uint32_t addr_word, int form)
+{
+    jit_buf *b = &s->buf;
+    uint64_t off;
+    /* form: 0 slot+offset, 1 slot+slot (_A), 2 slot+imm (_AI), 3 constant (_K) */
+    if (form == 3) {
+        off = (uint64_t)pc[addr_word] | (uint64_t)pc[addr_word + 1] << 32;
+        x_rr(b, 0, 0x31, RAX, RAX);
+    } else {
+        load32(b, RAX, slot(pc[addr_word]));
+        if (form == 1)
+            alu_r_m(b, 0, ALU_ADD, RAX, slot(pc[addr_word + 1]));
+        else if (form == 2)
+            alu_r_imm(b, 0, ALU_ADD, RAX, (int32_t)pc[addr_word + 1]);
+        off = form == 0 ? pc[4] : pc[5];   /* the offset word: same place in loads and stores */
+    }
+    (void)op;
+    if (off + size > INT32_MAX) {
+        mov_r_imm(b, RCX, off);
+        alu_r_r(b, W, ALU_ADD, RAX, RCX);
+        off = 0;
+    }
+    lea(b, RCX, mem_at(RAX, (int32_t)(off + size)));
+    alu_r_m(b, W, ALU_CMP, RCX, mem_at(R_MSIZE, 0));
+    jcc_trap(s, CC_A, WASM_TRAP_MEMORY_OOB);
+    return mem_idx(R_MEM, RAX, 0, (int32_t)off);
+}
+
+/* loads: LD8S LD8U LD16S LD16U LD32S LD32U LD64 */
+static const struct { uint8_t size; uint8_t flags; uint32_t opc; } load_kinds[] = {
+    {1, W, 0x0FBE}, {1, 0, 0x0FB6}, {2, W, 0x0FBF}, {2, 0, 0x0FB7}, {4, W, 0x63}, {4, 0, 0x8B},
+    {8, W, 0x8B},
+};
+/* stores: ST8 ST16 ST32 ST64 */
+static const struct { uint8_t size; uint8_t flags; uint32_t opc; } store_kinds[] = {
+    {1, 0, 0x88}, {2, P66, 0x89}, {4, 0, 0x89}, {8, W, 0x89},
+};
+
+static void emit_load(jit_state *s, enum wasm_op op, unsigned kind, int form, const code_t *pc)
+{
+    jit_buf *b = &s->buf;
+    xmem m = emit_address(s, op, pc, load_kinds[kind].size, 3, form);
+    x_mem(b, load_kinds[kind].flags, load_kinds[kind].opc, RDX, m);
+    store64(b, slot(pc[2]), RDX);
+}
+
+static void emit_store(jit_state *s, enum wasm_op op, unsigned kind, int form, const code_t *pc)
+{
+    jit_buf *b = &s->buf;
+    uint32_t value, addr;
+    switch (form) {
+    case 0: addr = 2; value = pc[3]; break;
+    case 3: addr = 3; value = pc[2]; break;
+    default: addr = 2; value = pc[4]; break;
+    }
+    xmem m = emit_address(s, op, pc, store_kinds[kind].size, addr, form);
+    load64(b, RDX, slot(value));
+    x_mem(b, store_kinds[kind].flags, store_kinds[kind].opc, RDX, m);
+}
+
+/* Scalar SSE: xmm0 = op(xmm0, [m]); prefix F3 for f32, F2 for f64. */
+static unsigned fpfx(bool f64) { return f64 ? PF2 : PF3; }
+static void fload(jit_buf *b, bool f64, int x, xmem m) { x_mem(b, fpfx(f64), 0x0F10, x, m); }
+static void fstore_bits(jit_buf *b, bool f64, uint32_t d)
+{
+    x_rr(b, P66 | (f64 ? W : 0), 0x0F7E, 0, RAX);   /* movd/movq rax, xmm0 */
+    store64(b, slot(d), RAX);
+}
+
+static void emit_fbin(jit_state *s, bool f64, uint32_t sse_op, const code_t *pc)
+{
+    jit_buf *b = &s->buf;
+    fload(b, f64, 0, slot(pc[3]));
+    x_mem(b, fpfx(f64), sse_op, 0, slot(pc[4]));
+    fstore_bits(b, f64, pc[2]);
+}
+
+/* Float comparisons with ucomis[sd]: unordered sets ZF, PF and CF. */
+static void emit_fcmp(jit_state *s, bool f64, int which, const code_t *pc)
+{
+    jit_buf *b = &s->buf;
+    uint32_t a = pc[3], c = pc[4];
+    unsigned f = f64 ? P66 : 0;
+    switch (which) {
+    case 0: /* eq: ZF and not PF */
+    case 1: /* ne: not ZF or PF */
+        fload(b, f64, 0, slot(a));
+        x_mem(b, f, 0x0F2E, 0, slot(c));
+        x_rr(b, 0, 0x0F90u | (uint32_t)(which ? CC_NE : CC_E), 0, RAX);
+        x_rr(b, 0, 0x0F90u | (uint32_t)(which ? CC_P : CC_NP), 0, RCX);
+        x_rr(b, 0, which ? 0x08 : 0x20, RCX, RAX);   /* or/and al, cl */
+        x_rr(b, 0, 0x0FB6, RAX, RAX);
+        break;
+    default: {
+        /* lt: c > a, gt: a > c, le: c >= a, ge: a >= c (above: CF and ZF clear) */
+        bool swap = which == 2 || which == 4;
+        fload(b, f64, 0, slot(swap ? c : a));
+        x_mem(b, f, 0x0F2E, 0, slot(swap ? a : c));
+        setcc_zx(b, which <= 3 ? CC_A : CC_AE, RAX);
+        break;
+    }
+    }
+    store64(b, slot(pc[2]), RAX);
+}
+
+static bool cpu_popcnt(void)
+{
+    static int have = -1;
+    if (have < 0) {
+        __builtin_cpu_init();
+        have = __builtin_cpu_supports("popcnt") ? 1 : 0;
+    }
+    return have == 1;
+}
+
+bool arch_supports(enum wasm_op op)
+{
+    return op != OP_EXIT && op < OP_COUNT;
+}
+
+/* Operations left to wasm_jit_slow_op, and whether they can trap. */
+static int slow_kind(enum wasm_op op)
+{
+    switch (op) {
+    case OP_F32_MIN: case OP_F32_MAX: case OP_F64_MIN: case OP_F64_MAX:
+    case OP_F32_CEIL: case OP_F32_FLOOR: case OP_F32_TRUNC: case OP_F32_NEAREST:
+    case OP_F64_CEIL: case OP_F64_FLOOR: case OP_F64_TRUNC: case OP_F64_NEAREST:
+    case OP_I32_TRUNC_SAT_F32_S: case OP_I32_TRUNC_SAT_F32_U: case OP_I32_TRUNC_SAT_F64_S:
+    case OP_I32_TRUNC_SAT_F64_U: case OP_I64_TRUNC_SAT_F32_S: case OP_I64_TRUNC_SAT_F32_U:
+    case OP_I64_TRUNC_SAT_F64_S: case OP_I64_TRUNC_SAT_F64_U:
+    case OP_F32_CONVERT_I64_U: case OP_F64_CONVERT_I64_U:
+    case OP_MEMORY_GROW: case OP_DATA_DROP: case OP_ELEM_DROP: case OP_TABLE_SIZE:
+    case OP_TABLE_GROW: case OP_REF_FUNC:
+        return 1;
+    case OP_I32_TRUNC_F32_S: case OP_I32_TRUNC_F32_U: case OP_I32_TRUNC_F64_S:
+    case OP_I32_TRUNC_F64_U: case OP_I64_TRUNC_F32_S: case OP_I64_TRUNC_F32_U:
+    case OP_I64_TRUNC_F64_S: case OP_I64_TRUNC_F64_U:
+    case OP_MEMORY_FILL: case OP_MEMORY_COPY: case OP_MEMORY_INIT:
+    case OP_TABLE_GET: case OP_TABLE_SET: case OP_TABLE_FILL: case OP_TABLE_COPY:
+    case OP_TABLE_INIT:
+        return 2;
+    case OP_I32_POPCNT: case OP_I64_POPCNT:
+        return cpu_popcnt() ? 0 : 1;
+    default:
+        return 0;
+    }
+}
+
+/* A call through wasm_jit_call_func; rdx must hold the wasm_func. */
+static void emit_call_helper(jit_state *s, uint32_t nfp_slot)
+{
+    jit_buf *b = &s->buf;
+    mov_rr(b, RDI, R_CTX);
+    mov_rr(b, RSI, R_CF);
+    lea(b, RCX, slot(nfp_slot));
+    call_abs(b, (const void *)wasm_jit_call_func);
+    check_status(s);
+}
+
+static void load_func(jit_buf *b, int r, uint32_t index)
+{
+    load64(b, r, mem_at(R_INST, offsetof(wasm_instance, funcs)));
+    load64(b, r, mem_at(r, (int32_t)(index * 8u)));
+}
+
+static void emit_call(jit_state *s, const code_t *pc)
+{
+    jit_buf *b = &s->buf;
+    const func_code *callee;
+    memcpy(&callee, &pc[2], sizeof callee);
+    uint32_t nfp = pc[4];
+    uint32_t defined = callee->func_index - s->m->nfunc_imports;
+    if (!s->compiles[defined]) {
+        load_func(b, RDX, callee->func_index);
+        emit_call_helper(s, nfp);
+        return;
+    }
+    /* the interpreter's order: depth and stack, then the interrupt */
+    lea(b, RDX, mem_at(R_CF, (int32_t)sizeof(call_frame)));
+    alu_r_m(b, W, ALU_CMP, RDX, mem_at(R_CTX, offsetof(jit_ctx, frames_end)));
+    jcc_trap(s, CC_AE, WASM_TRAP_STACK_EXHAUSTED);
+    lea(b, RCX, slot(nfp + callee->frame_slots));
+    alu_r_m(b, W, ALU_CMP, RCX, mem_at(R_CTX, offsetof(jit_ctx, stack_end)));
+    jcc_trap(s, CC_A, WASM_TRAP_STACK_EXHAUSTED);
+    interrupt_check(s);
+    mov_rr(b, R_CF, RDX);
+    mov_r_imm(b, RAX, (uint64_t)(uintptr_t)callee);
+    store64(b, mem_at(R_CF, offsetof(call_frame, fn)), RAX);
+    lea(b, R_FP, slot(nfp));
+    jit_u8(b, 0xE8);
+    jit_u32(b, 0);
+    jit_add_fixup(s, (uint32_t)b->len - 4, FIX_FUNC, defined);
+    lea(b, R_FP, mem_at(R_FP, -(int32_t)(nfp * 8u)));
+    lea(b, R_CF, mem_at(R_CF, -(int32_t)sizeof(call_frame)));
+}
+
+void arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_t at)
+{
+    jit_buf *b = &s->buf;
+    int slow = slow_kind(op);
+    if (slow) {
+        emit_slow(s, pc, op, slow == 2);
+        return;
+    }
+    if (op >= OP_I32_ADD && op <= OP_I32_GE_U) { emit_int_binop(s, 0, int_binops[op - OP_I32_ADD], pc, false); return; }
+    if (op >= OP_I64_ADD && op <= OP_I64_GE_U) { emit_int_binop(s, W, int_binops[op - OP_I64_ADD], pc, false); return; }
+    if (op >= OP_I32_ADD_I && op <= OP_I32_GE_U_I) { emit_int_binop(s, 0, int_immops[op - OP_I32_ADD_I], pc, true); return; }
+    if (op >= OP_I64_ADD_I && op <= OP_I64_GE_U_I) { emit_int_binop(s, W, int_immops[op - OP_I64_ADD_I], pc, true); return; }
+    if (op >= OP_BR_I32_EQ && op <= OP_BR_I32_GE_U_I) { emit_cmpbr(s, 0, op - OP_BR_I32_EQ, pc, at); return; }
+    if (op >= OP_BR_I64_EQ && op <= OP_BR_I64_GE_U_I) { emit_cmpbr(s, W, op - OP_BR_I64_EQ, pc, at); return; }
+    if (op >= OP_LD8S && op <= OP_LD64) { emit_load(s, op, op - OP_LD8S, 0, pc); return; }
+    if (op >= OP_LD8S_A && op <= OP_LD64_A) { emit_load(s, op, op - OP_LD8S_A, 1, pc); return; }
+    if (op >= OP_LD8S_AI && op <= OP_LD64_AI) { emit_load(s, op, op - OP_LD8S_AI, 2, pc); return; }
+    if (op >= OP_LD8S_K && op <= OP_LD64_K) { emit_load(s, op, op - OP_LD8S_K, 3, pc); return; }
+    if (op >= OP_ST8 && op <= OP_ST64) { emit_store(s, op, op - OP_ST8, 0, pc); return; }
+    if (op >= OP_ST8_A && op <= OP_ST64_A) { emit_store(s, op, op - OP_ST8_A, 1, pc); return; }
+    if (op >= OP_ST8_AI && op <= OP_ST64_AI) { emit_store(s, op, op - OP_ST8_AI, 2, pc); return; }
+    if (op >= OP_ST8_K && op <= OP_ST64_K) { emit_store(s, op, op - OP_ST8_K, 3, pc); return; }
+    if (op >= OP_F32_EQ && op <= OP_F32_GE) { emit_fcmp(s, false, op - OP_F32_EQ, pc); return; }
+    if (op >= OP_F64_EQ && op <= OP_F64_GE) { emit_fcmp(s, true, op - OP_F64_EQ, pc); return; }
+
+    uint32_t d = pc[2], a = pc[3];
+    switch (op) {
+    case OP_UNREACHABLE:
+        jmp_trap(s, WASM_TRAP_UNREACHABLE);
+        break;
+    case OP_MOV:
+        load64(b, RAX, slot(a));
+        store64(b, slot(d), RAX);
+        break;
+    case OP_CONST32:
+        mov_r_imm(b, RAX, a);
+        store64(b, slot(d), RAX);
+        break;
+    case OP_CONST64:
+        mov_r_imm(b, RAX, (uint64_t)pc[3] | (uint64_t)pc[4] << 32);
+        store64(b, slot(d), RAX);
+        break;
+    case OP_SELECT:
+        load64(b, RAX, slot(pc[3]));
+        alu_m_imm(b, 0, ALU_CMP, slot(pc[5]), 0);
+        x_mem(b, W, 0x0F40u | CC_E, RAX, slot(pc[4]));   /* cmove rax, b */
+        store64(b, slot(d), RAX);
+        break;
+    case OP_BR:
+        branch(s, -1, at, (int32_t)pc[2]);
+        break;
+    case OP_BR_NZ: case OP_BR_Z: case OP_BR_NZ64: case OP_BR_Z64:
+        alu_m_imm(b, (op == OP_BR_NZ64 || op == OP_BR_Z64) ? W : 0, ALU_CMP, slot(pc[2]), 0);
+        branch(s, (op == OP_BR_NZ || op == OP_BR_NZ64) ? CC_NE : CC_E, at, (int32_t)pc[3]);
+        break;
+    case OP_BR_TABLE: {
+        uint32_t n = pc[3];
+        bool backward = false;
+        for (uint32_t i = 0; i <= n; i++)
+            backward |= (int32_t)pc[4 + i] <= 0;
+        /* an interrupt check before a table with loop targets: checking on
+         * the forward paths too is harmless */
+        if (backward)
+            interrupt_check(s);
+        load32(b, RAX, slot(pc[2]));
+        mov_r_imm(b, RCX, n);
+        alu_r_r(b, 0, ALU_CMP, RAX, RCX);
+        x_rr(b, 0, 0x0F40u | CC_AE, RAX, RCX);          /* cmovae eax, ecx */
+        /* lea rcx, [rip + table]; movsxd rax, [rcx + rax*4]; add rax, rcx; jmp rax */
+        jit_u8(b, 0x48); jit_u8(b, 0x8D); jit_u8(b, 0x0D);
+        uint32_t table_field = (uint32_t)b->len;
+        jit_u32(b, 0);
+        x_mem(b, W, 0x63, RAX, mem_idx(RCX, RAX, 2, 0));
+        alu_r_r(b, W, ALU_ADD, RAX, RCX);
+        x_rr(b, 0, 0xFF, 4, RAX);
+        patch_here(s, table_field);
+        uint32_t table = (uint32_t)b->len;
+        for (uint32_t i = 0; i <= n; i++) {
+            uint32_t target = at + pc[4 + i];
+            uint32_t entry = (uint32_t)b->len;
+            jit_u32(b, 0);
+            if ((int32_t)pc[4 + i] <= 0) {
+                arch_patch_rel32_from(s, entry, jit_word_pos(s, target), table);
+            } else {
+                jit_add_fixup_from(s, entry, FIX_WORD, target, table);
+            }
+        }
+        break;
+    }
+    case OP_RET:
+        emit_return(b);
+        break;
+    case OP_RET1:
+        load64(b, RAX, slot(pc[2]));
+        store64(b, slot(0), RAX);
+        emit_return(b);
+        break;
+    case OP_RETK:
+        mov_r_imm(b, RAX, (uint64_t)pc[2] | (uint64_t)pc[3] << 32);
+        store64(b, slot(0), RAX);
+        emit_return(b);
+        break;
+    case OP_CALL:
+        emit_call(s, pc);
+        break;
+    case OP_CALL_IMPORT:
+        load_func(b, RDX, pc[2]);
+        emit_call_helper(s, pc[3]);
+        break;
+    case OP_CALL_INDIRECT:
+        mov_rr(b, RDI, R_CTX);
+        mov_rr(b, RSI, R_CF);
+        mov_rr(b, RDX, R_FP);
+        mov_r_imm(b, RCX, (uint64_t)(uintptr_t)pc);
+        call_abs(b, (const void *)wasm_jit_call_indirect);
+        check_status(s);
+        break;
+    case OP_GLOBAL_GET:
+        load64(b, RAX, mem_at(R_INST, offsetof(wasm_instance, globals)));
+        load64(b, RAX, mem_at(RAX, (int32_t)(a * 8u)));
+        load64(b, RAX, mem_at(RAX, 0));
+        store64(b, slot(d), RAX);
+        break;
+    case OP_GLOBAL_SET:
+        load64(b, RAX, mem_at(R_INST, offsetof(wasm_instance, globals)));
+        load64(b, RAX, mem_at(RAX, (int32_t)(pc[2] * 8u)));
+        load64(b, RCX, slot(a));
+        store64(b, mem_at(RAX, 0), RCX);
+        break;
+
+    case OP_I32_EQZ: case OP_I64_EQZ:
+        alu_m_imm(b, op == OP_I64_EQZ ? W : 0, ALU_CMP, slot(a), 0);
+        setcc_zx(b, CC_E, RAX);
+        store64(b, slot(d), RAX);
+        break;
+    case OP_I32_CLZ: case OP_I64_CLZ: {
+        unsigned w = op == OP_I64_CLZ ? W : 0;
+        mov_r_imm(b, RCX, UINT64_MAX);
+        x_mem(b, w, 0x0FBD, RAX, slot(a));               /* bsr; ZF when zero */
+        x_rr(b, W, 0x0F40u | CC_E, RAX, RCX);
+        mov_r_imm(b, RDX, w ? 63 : 31);
+        alu_r_r(b, w, ALU_SUB, RDX, RAX);
+        store64(b, slot(d), RDX);
+        break;
+    }
+    case OP_I32_CTZ: case OP_I64_CTZ: {
+        unsigned w = op == OP_I64_CTZ ? W : 0;
+        mov_r_imm(b, RCX, w ? 64 : 32);
+        x_mem(b, w, 0x0FBC, RAX, slot(a));               /* bsf */
+        x_rr(b, W, 0x0F40u | CC_E, RAX, RCX);
+        store64(b, slot(d), RAX);
+        break;
+    }
+    case OP_I32_POPCNT: case OP_I64_POPCNT:
+        x_mem(b, PF3 | (op == OP_I64_POPCNT ? W : 0), 0x0FB8, RAX, slot(a));
+        store64(b, slot(d), RAX);
+        break;
+    case OP_I32_EXTEND8_S:
+        x_mem(b, 0, 0x0FBE, RAX, slot(a));
+        store64(b, slot(d), RAX);
+        break;
+    case OP_I32_EXTEND16_S:
+        x_mem(b, 0, 0x0FBF, RAX, slot(a));
+        store64(b, slot(d), RAX);
+        break;
+    case OP_I64_EXTEND8_S:
+        x_mem(b, W, 0x0FBE, RAX, slot(a));
+        store64(b, slot(d), RAX);
+        break;
+    case OP_I64_EXTEND16_S:
+        x_mem(b, W, 0x0FBF, RAX, slot(a));
+        store64(b, slot(d), RAX);
+        break;
+    case OP_I64_EXTEND32_S:
+        x_mem(b, W, 0x63, RAX, slot(a));
+        store64(b, slot(d), RAX);
+        break;
+    case OP_I64_EXTEND_I32_U:
+        load32(b, RAX, slot(a));
+        store64(b, slot(d), RAX);
+        break;
+
+    case OP_F32_ADD: emit_fbin(s, false, 0x0F58, pc); break;
+    case OP_F32_SUB: emit_fbin(s, false, 0x0F5C, pc); break;
+    case OP_F32_MUL: emit_fbin(s, false, 0x0F59, pc); break;
+    case OP_F32_DIV: emit_fbin(s, false, 0x0F5E, pc); break;
+    case OP_F64_ADD: emit_fbin(s, true, 0x0F58, pc); break;
+    case OP_F64_SUB: emit_fbin(s, true, 0x0F5C, pc); break;
+    case OP_F64_MUL: emit_fbin(s, true, 0x0F59, pc); break;
+    case OP_F64_DIV: emit_fbin(s, true, 0x0F5E, pc); break;
+    case OP_F32_SQRT: case OP_F64_SQRT: {
+        bool f64 = op == OP_F64_SQRT;
+        x_mem(b, fpfx(f64), 0x0F51, 0, slot(a));
+        fstore_bits(b, f64, d);
+        break;
+    }
+    /* abs, neg and copysign touch the sign bit only: integer code */
+    case OP_F32_ABS: case OP_F64_ABS: case OP_F32_NEG: case OP_F64_NEG: {
+        bool f64 = op == OP_F64_ABS || op == OP_F64_NEG;
+        if (f64) load64(b, RAX, slot(a)); else load32(b, RAX, slot(a));
+        x_rr(b, f64 ? W : 0, 0x0FBA, (op == OP_F32_ABS || op == OP_F64_ABS) ? 6 : 7, RAX);
+        jit_u8(b, f64 ? 63 : 31);                         /* btr / btc */
+        store64(b, slot(d), RAX);
+        break;
+    }
+    case OP_F32_COPYSIGN: case OP_F64_COPYSIGN: {
+        unsigned w = op == OP_F64_COPYSIGN ? W : 0;
+        uint8_t bit = w ? 63 : 31;
+        if (w) load64(b, RAX, slot(a)); else load32(b, RAX, slot(a));
+        x_rr(b, w, 0x0FBA, 6, RAX);
+        jit_u8(b, bit);
+        if (w) load64(b, RCX, slot(pc[4])); else load32(b, RCX, slot(pc[4]));
+        x_rr(b, w, 0xC1, 5, RCX);                         /* shr: the sign bit alone */
+        jit_u8(b, bit);
+        x_rr(b, w, 0xC1, 4, RCX);                         /* shl back */
+        jit_u8(b, bit);
+        alu_r_r(b, w, ALU_OR, RAX, RCX);
+        store64(b, slot(d), RAX);
+        break;
+    }
+    case OP_F32_CONVERT_I32_S: case OP_F64_CONVERT_I32_S:
+        x_rr(b, 0, 0x0F57, 0, 0);                         /* xorps: no false dependency */
+        x_mem(b, fpfx(op == OP_F64_CONVERT_I32_S), 0x0F2A, 0, slot(a));
+        fstore_bits(b, op == OP_F64_CONVERT_I32_S, d);
+        break;
+    case OP_F32_CONVERT_I64_S: case OP_F64_CONVERT_I64_S:
+        x_rr(b, 0, 0x0F57, 0, 0);
+        x_mem(b, fpfx(op == OP_F64_CONVERT_I64_S) | W, 0x0F2A, 0, slot(a));
+        fstore_bits(b, op == OP_F64_CONVERT_I64_S, d);
+        break;
+    case OP_F32_CONVERT_I32_U: case OP_F64_CONVERT_I32_U:
+        load32(b, RAX, slot(a));                          /* zero-extended: exact as i64 */
+        x_rr(b, 0, 0x0F57, 0, 0);
+        x_rr(b, fpfx(op == OP_F64_CONVERT_I32_U) | W, 0x0F2A, 0, RAX);
+        fstore_bits(b, op == OP_F64_CONVERT_I32_U, d);
+        break;
+    case OP_F32_DEMOTE_F64:
+        x_mem(b, PF2, 0x0F5A, 0, slot(a));
+        fstore_bits(b, false, d);
+        break;
+    case OP_F64_PROMOTE_F32:
+        x_mem(b, PF3, 0x0F5A, 0, slot(a));
+        fstore_bits(b, true, d);
+        break;
+
+    case OP_MEMORY_SIZE:
+        load64(b, RAX, mem_at(R_INST, offsetof(wasm_instance, mem)));
+        load32(b, RAX, mem_at(RAX, offsetof(wasm_memory, pages)));
+        store64(b, slot(d), RAX);
+        break;
+    case OP_REF_IS_NULL:
+        alu_m_imm(b, W, ALU_CMP, slot(a), 0);
+        setcc_zx(b, CC_E, RAX);
+        store64(b, slot(d), RAX);
+        break;
+    default:
+        /* every remaining operation goes through the helper */
+        emit_slow(s, pc, op, true);
+        break;
+    }
+}
+
+#endif
