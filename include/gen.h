@@ -3,6 +3,10 @@
 #ifndef WASM_BPF_GEN_H
 #define WASM_BPF_GEN_H
 
+/* Every name declared here is part of the library's interface (the rest of
+ * libwasm-bpf.a is hidden: see the Makefile). */
+#pragma GCC visibility push(default)
+
 #include <stddef.h>
 #include <stdio.h>
 
@@ -72,5 +76,7 @@ int gen_skeleton(const char *path, const struct gen_skeleton_opts *opts, FILE *o
                  char *err, size_t errlen);
 
 /* ==== end of gen skeleton ================================================= */
+
+#pragma GCC visibility pop
 
 #endif

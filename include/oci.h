@@ -14,17 +14,23 @@
  * A stored module is the file blobs/sha256/HEX of its layer, so a pulled
  * module is run straight from the store, offline.
  *
- * Errors: every function that can fail returns -1 (or NULL) and leaves a
- * message, and often a hint, that oci_error() returns and
- * oci_print_error() prints.  Progress goes to stderr: a bar per module blob
- * on a terminal, one line per blob otherwise, nothing with `quiet`; pulls
- * (also those `run` makes) print a few status lines the same way.
+ * Errors: every function that can fail returns -1 (or NULL) and writes a
+ * message, and often a hint, into the caller's struct oci_error named by
+ * oci_options.error (see "errors" below).  Progress of blob transfers goes
+ * to the callback set with oci_set_progress(); status lines ("Pulling
+ * ...") and warnings go through the library's print callback
+ * (wasm_bpf_set_print(), WASM_BPF_INFO and WASM_BPF_WARN); nothing with
+ * `quiet` but warnings.  The library never writes to stderr itself.
  *
- * Not thread-safe: one operation at a time per process (the store itself
- * is safe for concurrent processes).
+ * One operation at a time per thread (the store itself is safe for
+ * concurrent processes).
  */
 #ifndef WASM_BPF_OCI_H
 #define WASM_BPF_OCI_H
+
+/* Every name declared here is part of the library's interface (the rest of
+ * libwasm-bpf.a is hidden: see the Makefile). */
+#pragma GCC visibility push(default)
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -49,9 +55,56 @@ enum oci_format {
 const char *oci_format_name(enum oci_format f);
 int oci_format_parse(const char *name, enum oci_format *out); /* 0, or -1 if unknown */
 
+/* ---- errors ------------------------------------------------------------- */
+
+/* What the user can do about a failure, when that is a command or an
+ * option of the program using the library (which words them: the library
+ * does not know its command line).  hint_arg is the argument named. */
+enum oci_hint {
+    OCI_HINT_NONE,
+    OCI_HINT_LOGIN_AGAIN,       /* log in to hint_arg again */
+    OCI_HINT_CREDENTIALS,       /* log in to hint_arg, or give credentials with the call */
+    OCI_HINT_PLAIN_HTTP,        /* use plain HTTP for the registry hint_arg */
+    OCI_HINT_CA_FILE,           /* give the server's CA, or skip verification */
+    OCI_HINT_PLATFORM,          /* choose an entry of the index by platform */
+    OCI_HINT_STORE_DIR,         /* use another store directory */
+    OCI_HINT_INSPECT,           /* inspect the reference to see what it is */
+    OCI_HINT_LIST_TAGS,         /* list the tags of the repository hint_arg */
+    OCI_HINT_PULL_FIRST,        /* pull hint_arg first */
+    OCI_HINT_LIST_IMAGES,       /* list what the store holds */
+};
+
+/* A failure: the message, and a hint made of `hint` (text, which may be all
+ * of it) followed by the action `action` (with hint_arg) worded by the
+ * caller.  Owned by the caller; every operation clears it first. */
+struct oci_error {
+    char message[2048];
+    char hint[1024];
+    enum oci_hint action;
+    char hint_arg[512];
+};
+
+/* ---- progress ------------------------------------------------------------ */
+
+/* One blob being transferred. */
+struct oci_progress {
+    const char *label;     /* "sha256:" and the first 12 hex digits */
+    const char *verb;      /* "Downloading", "Uploading" */
+    uint64_t done;
+    uint64_t total;        /* 0: unknown (a plain URL) */
+    const char *status;    /* when it ended: "Downloaded", "Pushed"...; NULL before */
+    bool failed;           /* it ended without a status (the error says why) */
+};
+/* Called when a transfer starts, as bytes move (often: throttle drawing),
+ * and once when it ends (status set, or failed).  Not called with `quiet`. */
+typedef void (*oci_progress_fn)(const struct oci_progress *p, void *ctx);
+/* Set the progress callback (NULL: none, the default). */
+void oci_set_progress(oci_progress_fn fn, void *ctx);
+
 /* Options shared by every command that talks to a registry or the store.
  * Zero-initialise, then set what the user gave. */
 struct oci_options {
+    struct oci_error *error; /* where a failure is described; NULL: nowhere */
     const char *store_dir;  /* NULL: $XDG_CACHE_HOME/wasm-bpf or ~/.cache/wasm-bpf */
     bool insecure;          /* HTTPS without certificate verification */
     bool plain_http;        /* plain HTTP to any registry */
@@ -62,24 +115,14 @@ struct oci_options {
     const char *platform;   /* "OS/ARCH" to choose from an image index, or NULL */
 };
 
-/* Which options oci_parse_option() accepts (a command takes what applies). */
-enum {
-    OCI_OPT_STORE = 1 << 0,      /* --store DIR */
-    OCI_OPT_TRANSPORT = 1 << 1,  /* --insecure, --plain-http, --ca-file FILE */
-    OCI_OPT_QUIET = 1 << 2,      /* -q, --quiet */
-    OCI_OPT_CREDENTIALS = 1 << 3, /* -u/--username USER, --password-stdin */
-    OCI_OPT_PLATFORM = 1 << 4,   /* --platform OS/ARCH */
-};
+/* Checks of option values, for programs that take them from users: 0 (or
+ * true) when VALUE may go into the options.  OS/ARCH[/VARIANT] for
+ * `platform`; always, missing or never for a pull policy. */
+bool oci_platform_valid(const char *platform);
 
-/* Parse the option at argv[*i] if it is one of `which`.  Values may be
- * attached (`--store=DIR`) or the next argument; *i is left on the last
- * argument consumed.  Returns 1 if consumed, 0 if argv[*i] is not such an
- * option, -1 (message printed to stderr) if its value is missing or bad.
- * --password-stdin reads one line from standard input. */
-int oci_parse_option(int argc, char **argv, int *i, unsigned which, struct oci_options *o);
-
-/* Help text lines for the options in `which`, for --help output. */
-void oci_print_option_help(FILE *out, unsigned which);
+/* Is TEXT a valid reference?  0, or -1 with err (may be NULL) saying what
+ * is wrong with it (a usage error: nothing was fetched). */
+int oci_ref_check(const char *text, struct oci_error *err);
 
 /* ---- wasm-bpf run REF ---------------------------------------------------- */
 
@@ -94,21 +137,8 @@ struct oci_run_options {
     enum oci_pull_policy pull;
 };
 
-/* The options `run` takes for its module argument:
- *   --pull always|missing|never, --store DIR, --insecure, --plain-http,
- *   --ca-file FILE, -q/--quiet, --platform OS/ARCH
- * cmd_run calls this for each option before the module argument:
- *
- *     struct oci_run_options ro = {0};
- *     for (i = 1; i < argc && argv[i][0] == '-'; i++) {
- *         int r = oci_parse_run_option(argc, argv, &i, &ro);
- *         if (r < 0) return EXIT_USAGE;
- *         if (r == 0) ...run's own options...
- *     }
- *
- * Same contract as oci_parse_option(): 1 consumed, 0 not ours, -1 bad. */
-int oci_parse_run_option(int argc, char **argv, int *i, struct oci_run_options *o);
-void oci_print_run_option_help(FILE *out);
+/* The pull policy named NAME (always, missing, never); 0, or -1 if none. */
+int oci_pull_policy_parse(const char *name, enum oci_pull_policy *out);
 
 /* A module ready to be read from a local file. */
 struct oci_module {
@@ -125,13 +155,13 @@ struct oci_module {
  *     or it has a query) is downloaded to a temporary file;
  *   - anything else is an OCI reference (with or without a scheme), pulled
  *     into the store according to o->pull, and the stored layer returned.
- * Returns 0, or -1 with oci_error() set (print it with oci_print_error()).
+ * Returns 0, or -1 with ro->oci.error filled in.
  * Release `out` when done with it (after loading the module; a temporary
  * file is deleted then).  A typical cmd_run:
  *
  *     struct oci_module m;
  *     if (oci_resolve_module(argv[i], &ro, &m) < 0) {
- *         oci_print_error(NULL);
+ *         ...print err.message (and the hint)...
  *         return 1;
  *     }
  *     ...load m.path...
@@ -188,8 +218,9 @@ char *oci_registry_name(const char *text);
  * credential helper if the config names one. */
 int oci_login(const char *registry, const char *username, const char *password,
               const struct oci_options *o);
-/* Remove stored credentials.  Returns 0 if removed, 1 if there were none. */
-int oci_logout(const char *registry);
+/* Remove stored credentials.  Returns 0 if removed, 1 if there were none
+ * (-1 with o->error on failure). */
+int oci_logout(const char *registry, const struct oci_options *o);
 
 /* ---- the store ---------------------------------------------------------- */
 
@@ -208,10 +239,29 @@ struct oci_image {
 int oci_store_list(const struct oci_options *o, struct oci_image **images, size_t *n);
 void oci_images_free(struct oci_image *images, size_t n);
 
+/* What oci_store_remove() removed: one entry per reference (NULL for an
+ * entry without a name), with its manifest digest; `deleted` when no other
+ * reference names that manifest any more, so it went with its blobs. */
+struct oci_removed {
+    char *reference;
+    char manifest_digest[OCI_DIGEST_SIZE];
+    bool deleted;
+};
+void oci_removed_free(struct oci_removed *removed, size_t n);
+
 /* Remove REF (a reference, or a manifest digest prefix as `images` shows
  * it) from the store, then delete blobs nothing refers to any more.
- * Returns 0, or -1 (not found or error). */
-int oci_store_remove(const char *ref, const struct oci_options *o);
+ * Returns 0 with what went in *removed (n in *n_removed; free it with
+ * oci_removed_free(); both may be NULL), or -1 (not found or error). */
+int oci_store_remove(const char *ref, const struct oci_options *o, struct oci_removed **removed,
+                     size_t *n_removed);
+
+/* Give the module SRC (a reference, or a manifest digest prefix) the
+ * reference DST too, in the store (nothing is fetched; DST replaces what
+ * had that name).  DST must not have a digest.  The manifest digest goes
+ * to digest_out if not NULL.  0, or -1 (not found, bad reference, error). */
+int oci_store_tag(const char *src, const char *dst, const struct oci_options *o,
+                  char digest_out[OCI_DIGEST_SIZE]);
 
 /* Describe REF as JSON (reference, digest, format, manifest, config,
  * module layer, annotations): from the store when it holds REF (unless
@@ -232,16 +282,10 @@ int oci_list_tags(const char *repo, unsigned page_size, const struct oci_options
 /* A size as docker prints it ("512B", "14.9kB", "67.1MB"); returns buf. */
 const char *oci_human_size(uint64_t n, char buf[32]);
 
-/* ---- errors ------------------------------------------------------------- */
-
-/* The last error's message ("" if none); a hint on what to do, or NULL. */
-const char *oci_error(void);
-const char *oci_error_hint(void);
-/* Print "wasm-bpf: WHAT: MESSAGE" and "hint: HINT" to stderr. */
-void oci_print_error(const char *what);
-
 #ifdef __cplusplus
 }
 #endif
+
+#pragma GCC visibility pop
 
 #endif

@@ -23,9 +23,12 @@ static const char wasm_magic[4] = {0, 'a', 's', 'm'};
 char *fetch_manifest(struct registry *r, const char *repository, const char *object, size_t *len,
                      char digest[OCI_DIGEST_SIZE], char **content_type)
 {
-    char *scope = scope_for(repository, "pull");
-    char *path = xasprintf("/v2/%s/manifests/%s", repository, object);
-    char *what = xasprintf("%s %s", digest_valid(object) ? "manifest" : "tag", object);
+    char scope[SCOPE_SIZE];
+    scope_for(scope, repository, "pull");
+    char path[API_PATH_SIZE], what[160];
+    if (api_path(path, "/v2/%s/manifests/%s", repository, object) < 0)
+        return NULL;
+    snprintf(what, sizeof what, "%s %s", digest_valid(object) ? "manifest" : "tag", object);
     struct http_sink sink;
     http_sink_init_memory(&sink, MAX_MANIFEST_SIZE);
     struct http_response resp = {0};
@@ -43,31 +46,39 @@ char *fetch_manifest(struct registry *r, const char *repository, const char *obj
         goto done;
     }
     char computed[OCI_DIGEST_SIZE];
-    sha256_bytes(sink.mem.data ? sink.mem.data : "", sink.mem.len, computed);
+    if (sha256_bytes(sink.mem.data ? sink.mem.data : "", sink.mem.len, computed) < 0)
+        goto done;
     if (digest_valid(object) && strcmp(object, computed)) {
         oci_fail("%s: the registry sent content with digest %s", what, computed);
         oci_set_hint("the registry served corrupted or tampered content; nothing was stored");
         goto done;
     }
     if (resp.docker_digest && str_starts_with(resp.docker_digest, "sha256:") && strcmp(resp.docker_digest, computed)) {
-        char *claimed = text_excerpt(resp.docker_digest, strlen(resp.docker_digest), 80);
-        oci_fail("%s: digest mismatch: the registry says %s, the content hashes to %s", what, claimed, computed);
+        char claimed[EXCERPT_SIZE];
+        oci_fail("%s: digest mismatch: the registry says %s, the content hashes to %s", what,
+                 text_excerpt(claimed, resp.docker_digest, strlen(resp.docker_digest), 80), computed);
         oci_set_hint("the registry served corrupted or tampered content; nothing was stored");
-        free(claimed);
         goto done;
     }
+    char *type = NULL;
+    if (content_type && resp.content_type && !(type = base_strdup(resp.content_type))) {
+        oci_fail_nomem();
+        goto done;
+    }
+    out = sink.mem.data ? sink.mem.data : base_strdup("");
+    if (!out) {
+        free(type);
+        oci_fail_nomem();
+        goto done;
+    }
+    sink.mem.data = NULL;
     memcpy(digest, computed, OCI_DIGEST_SIZE);
     *len = sink.mem.len;
-    out = sink.mem.data ? sink.mem.data : xstrdup("");
-    sink.mem.data = NULL;
     if (content_type)
-        *content_type = resp.content_type ? xstrdup(resp.content_type) : NULL;
+        *content_type = type;
 done:
     http_sink_free(&sink);
     http_response_clear(&resp);
-    free(what);
-    free(path);
-    free(scope);
     return out;
 }
 
@@ -151,16 +162,20 @@ static int download_blob(struct registry *r, struct store *s, const char *reposi
     if (d->size > limit)
         return oci_fail("blob %s is %llu bytes, more than the %llu allowed for it", d->digest,
                         (unsigned long long)d->size, (unsigned long long)limit);
+    char scope[SCOPE_SIZE], path[API_PATH_SIZE];
+    scope_for(scope, repository, "pull");
+    if (api_path(path, "/v2/%s/blobs/%s", repository, d->digest) < 0)
+        return -1;
     struct ingest in;
     if (ingest_begin(s, d->digest, d->size, &in) < 0)
         return -1;
-    char *scope = scope_for(repository, "pull");
-    char *path = xasprintf("/v2/%s/blobs/%s", repository, d->digest);
     struct http_sink sink;
     http_sink_init_file(&sink, in.fd, d->size, true, &p);
     struct http_response resp = {0};
     struct reg_call call = {.method = "GET", .url = path, .scope = scope, .sink = &sink, .follow_redirects = true};
     int rc = -1;
+    if (sink.hash_failed)
+        goto out;
     if (registry_call(r, &call, &resp) < 0) {
         if (sink.overflow)
             oci_fail("blob %s: the registry sent more than the %llu bytes the manifest gives", d->digest,
@@ -170,9 +185,9 @@ static int download_blob(struct registry *r, struct store *s, const char *reposi
         goto out;
     }
     if (resp.status != 200) {
-        char *what = xasprintf("blob %s", d->digest);
+        char what[OCI_DIGEST_SIZE + 32];
+        snprintf(what, sizeof what, "blob %s", d->digest);
         registry_fail(r, &resp, what, "pull", repository);
-        free(what);
         goto out;
     }
     if (must_be_wasm) {
@@ -191,13 +206,11 @@ static int download_blob(struct registry *r, struct store *s, const char *reposi
         oci_error_context("blob %s", d->digest);
 out:
     if (rc < 0 && in.tmp_path)
-        ingest_abort(&in);
-    if (p.tty && rc < 0)
-        fputc('\n', stderr);
+        ingest_discard(&in);
+    if (rc < 0)
+        progress_fail(&p);
     http_sink_free(&sink);
     http_response_clear(&resp);
-    free(path);
-    free(scope);
     return rc;
 }
 
@@ -206,15 +219,22 @@ int copy_file_atomic(const char *src, const char *dst, mode_t mode)
     int in = open(src, O_RDONLY | O_CLOEXEC);
     if (in < 0)
         return oci_fail("cannot open %s: %s", src, strerror(errno));
-    char *tmp = xasprintf("%s.tmp.XXXXXX", dst);
+    char *tmp = base_asprintf("%s.tmp.XXXXXX", dst);
+    char *chunk = base_malloc(1 << 16);
+    if (!tmp || !chunk) {
+        close(in);
+        free(tmp);
+        free(chunk);
+        return oci_fail_nomem();
+    }
     int out = mkostemp(tmp, O_CLOEXEC);
     if (out < 0) {
         int e = errno;
         close(in);
         free(tmp);
+        free(chunk);
         return oci_fail("cannot create %s: %s", dst, strerror(e));
     }
-    char *chunk = xmalloc(1 << 16);
     int rc = 0;
     for (;;) {
         ssize_t n = read(in, chunk, 1 << 16);
@@ -252,16 +272,22 @@ int copy_file_atomic(const char *src, const char *dst, mode_t mode)
     return rc;
 }
 
-static void fill_result(struct oci_pull_result *res, const char *canonical, const char *manifest_digest,
-                        const struct manifest *m, int li, char *module_path)
+/* 0, or -1 (out of memory, error set; res left empty). */
+static int fill_result(struct oci_pull_result *res, const char *canonical, const char *manifest_digest,
+                       const struct manifest *m, int li, const char *module_path)
 {
     memset(res, 0, sizeof *res);
-    res->reference = xstrdup(canonical);
+    res->reference = base_strdup(canonical);
+    res->module_path = base_strdup(module_path);
+    if (!res->reference || !res->module_path) {
+        oci_pull_result_free(res);
+        return oci_fail_nomem();
+    }
     snprintf(res->manifest_digest, sizeof res->manifest_digest, "%s", manifest_digest);
     snprintf(res->module_digest, sizeof res->module_digest, "%s", m->layers[li].digest);
     res->module_size = m->layers[li].size;
     res->format = manifest_format(m);
-    res->module_path = module_path;
+    return 0;
 }
 
 int pull_ref(const struct oci_ref *ref, const char *output_path, const struct oci_options *o,
@@ -270,7 +296,8 @@ int pull_ref(const struct oci_ref *ref, const char *output_path, const struct oc
     struct store s;
     if (store_open(&s, o, true) < 0)
         return -1;
-    char *canonical = ref_string(ref);
+    char canonical[REF_STRING_SIZE];
+    ref_string(ref, canonical);
     struct registry r;
     struct resolved res = {0};
     bool open_registry = false;
@@ -302,19 +329,16 @@ int pull_ref(const struct oci_ref *ref, const char *output_path, const struct oc
     bool had = store_lookup(&s, canonical, before);
     if (store_tag(&s, canonical, res.m.media_type, res.digest, res.len) < 0)
         goto out;
-    char *module_path = store_blob_path(&s, layer->digest);
-    if (output_path && copy_file_atomic(module_path, output_path, 0644) < 0) {
-        free(module_path);
+    char module_path[STORE_PATH_SIZE];
+    store_blob_path(&s, layer->digest, module_path);
+    if (output_path && copy_file_atomic(module_path, output_path, 0644) < 0)
         goto out;
-    }
     status_line(o->quiet, "Digest: %s", res.digest);
     status_line(o->quiet, "Status: %s %s", had && !strcmp(before, res.digest) ? "Module is up to date for" :
                                                                                   "Downloaded newer module for",
                 canonical);
-    if (result)
-        fill_result(result, canonical, res.digest, &res.m, li, module_path);
-    else
-        free(module_path);
+    if (result && fill_result(result, canonical, res.digest, &res.m, li, module_path) < 0)
+        goto out;
     rc = 0;
 out:
     if (rc < 0)
@@ -323,13 +347,13 @@ out:
     resolved_free(&res);
     if (open_registry)
         registry_close(&r);
-    free(canonical);
     store_close(&s);
     return rc;
 }
 
 int oci_pull(const char *text, const char *output_path, const struct oci_options *o, struct oci_pull_result *result)
 {
+    oci_error_bind(o);
     if (oci_libs_load() < 0)
         return -1;
     struct oci_ref ref;
@@ -351,15 +375,15 @@ int store_find_module(struct store *s, const struct oci_ref *ref, struct oci_pul
 {
     if (!s->exists)
         return 1;
-    char *canonical = ref_string(ref);
+    char canonical[REF_STRING_SIZE];
+    ref_string(ref, canonical);
     char digest[OCI_DIGEST_SIZE];
     bool found = store_lookup(s, canonical, digest);
     if (!found && ref->digest) {
         /* pulled under another name: the content is what the digest says */
         snprintf(digest, sizeof digest, "%s", ref->digest);
-        char *p = store_blob_path(s, digest);
-        found = access(p, R_OK) == 0;
-        free(p);
+        char p[STORE_PATH_SIZE];
+        found = access(store_blob_path(s, digest, p), R_OK) == 0;
     }
     int rc = 1;
     if (!found)
@@ -390,12 +414,11 @@ int store_find_module(struct store *s, const struct oci_ref *ref, struct oci_pul
     if (!store_has_blob(s, m.layers[li].digest, m.layers[li].size)) {
         rc = 1;
     } else {
-        fill_result(out, canonical, digest, &m, li, store_blob_path(s, m.layers[li].digest));
-        rc = 0;
+        char p[STORE_PATH_SIZE];
+        rc = fill_result(out, canonical, digest, &m, li, store_blob_path(s, m.layers[li].digest, p));
     }
     manifest_free(&m);
     free(raw);
 out:
-    free(canonical);
     return rc;
 }

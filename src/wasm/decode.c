@@ -42,7 +42,7 @@ static void *xcalloc(decoder *d, size_t n, size_t size)
         n = 1;
     void *p = calloc(n, size);
     if (!p)
-        reader_fail_at(&d->r, WASM_LOAD_NOMEM, d->r.pos, "out of memory");
+        reader_fail_at(&d->r, ENOMEM, d->r.pos, "out of memory");
     return p;
 }
 
@@ -52,7 +52,7 @@ static void *xrealloc(decoder *d, void *p, size_t n, size_t size)
         n = 1;
     void *q = reallocarray(p, n, size);
     if (!q)
-        reader_fail_at(&d->r, WASM_LOAD_NOMEM, d->r.pos, "out of memory");
+        reader_fail_at(&d->r, ENOMEM, d->r.pos, "out of memory");
     return q;
 }
 
@@ -186,7 +186,7 @@ static void read_one_const(decoder *d, const_expr *e, uint8_t op, uint32_t nglob
         break;
     }
     default:
-        if (!opcode_exists(op))
+        if (!wasm__opcode_exists(op))
             malformed(r, "illegal opcode 0x%02x", op);
         invalid(r, "constant expression required");
     }
@@ -211,13 +211,13 @@ static const_expr read_const_expr(decoder *d, uint8_t expected, uint32_t nglobal
             read_one_const(d, &extra, next, nglobals_visible);
             invalid(r, "type mismatch: constant expression leaves two values");
         }
-        if (!opcode_exists(next))
+        if (!wasm__opcode_exists(next))
             malformed(r, "illegal opcode 0x%02x", next);
         invalid(r, "constant expression required");
     }
     if (e.type != expected)
         invalid(r, "type mismatch: constant expression has type %s, expected %s",
-                valtype_name(e.type), valtype_name(expected));
+                wasm__valtype_name(e.type), wasm__valtype_name(expected));
     return e;
 }
 
@@ -231,11 +231,10 @@ static void read_type_section(decoder *d)
     wasm_module *m = d->m;
     uint32_t n = read_count(r, 3);
     if (n > LIMIT_TYPES)
-        reader_fail_at(r, WASM_LOAD_NOMEM, r->pos, "too many function types (%u, the limit is %u)", n,
-                       LIMIT_TYPES);
+        over_limit(r, "too many function types (%u, the limit is %u)", n, LIMIT_TYPES);
     m->types = xcalloc(d, n, sizeof *m->types);
-    if (!functype_reserve(n))
-        reader_fail_at(r, WASM_LOAD_NOMEM, r->pos, "out of memory");
+    if (!wasm__functype_reserve(n))
+        reader_fail_at(r, ENOMEM, r->pos, "out of memory");
     uint8_t types[2 * LIMIT_PARAMS];
     for (uint32_t i = 0; i < n; i++) {
         uint8_t form = read_u8(r);
@@ -243,19 +242,19 @@ static void read_type_section(decoder *d)
             malformed(r, "malformed function type form 0x%02x (integer representation too long?)", form);
         uint32_t np = read_count(r, 1);
         if (np > LIMIT_PARAMS)
-            reader_fail_at(r, WASM_LOAD_NOMEM, r->pos, "too many parameters (%u)", np);
+            over_limit(r, "too many parameters (%u)", np);
         for (uint32_t k = 0; k < np; k++)
             types[k] = read_valtype(r);
         uint32_t nr = read_count(r, 1);
         if (nr > LIMIT_PARAMS)
-            reader_fail_at(r, WASM_LOAD_NOMEM, r->pos, "too many results (%u)", nr);
+            over_limit(r, "too many results (%u)", nr);
         for (uint32_t k = 0; k < nr; k++)
             types[np + k] = read_valtype(r);
         /* the module's types share the interned bytes: one copy per distinct type */
         func_type *t = &m->types[i];
-        t->id = functype_intern(types, np, types + np, nr, &t->types);
+        t->id = wasm__functype_intern(types, np, types + np, nr, &t->types);
         if (t->id == UINT32_MAX)
-            reader_fail_at(r, WASM_LOAD_NOMEM, r->pos, "out of memory");
+            reader_fail_at(r, ENOMEM, r->pos, "out of memory");
         t->nparams = np;
         t->nresults = nr;
         m->ntypes = i + 1;
@@ -487,7 +486,7 @@ static void read_element_section(decoder *d)
         }
         if (s->mode == SEG_ACTIVE && m->tables[s->table].elem != s->elem_type)
             invalid(r, "type mismatch: element segment of %s for a table of %s",
-                    valtype_name(s->elem_type), valtype_name(m->tables[s->table].elem));
+                    wasm__valtype_name(s->elem_type), wasm__valtype_name(m->tables[s->table].elem));
     }
 }
 
@@ -516,9 +515,9 @@ static void read_code_section(decoder *d)
         fc->type = &m->types[m->func_type_index[fc->func_index]];
         fc->body_offset = (uint32_t)start;
         fc->body_size = size;
-        compile_error ce = {r->err, r->errlen, WASM_LOAD_OK};
-        if (!compiler_run(d->comp, fc, r->buf, start, end, &ce)) {
-            r->kind = ce.kind;
+        compile_error ce = {r->err, r->errlen, 0};
+        if (!wasm__compiler_run(d->comp, fc, r->buf, start, end, &ce)) {
+            r->error = ce.error;
             longjmp(*r->fail, 1);
         }
         r->pos = end;
@@ -714,59 +713,57 @@ static void decode(decoder *d)
         m->func_refs = xcalloc(d, m->nfuncs, 1);
 }
 
-wasm_module *wasm_module_load(const uint8_t *bytes, size_t len, wasm_load_error *kind, char *err,
-                              size_t errlen)
+static wasm_module *load_fail(int error, char *err, size_t errlen, const char *msg)
 {
-    interp_init();
+    if (err && errlen)
+        snprintf(err, errlen, "%s", msg);
+    errno = error;
+    return NULL;
+}
+
+wasm_module *wasm_module_load(const uint8_t *bytes, size_t len, char *err, size_t errlen)
+{
+    wasm__interp_init();
     if (err && errlen)
         err[0] = 0;
+    if (!bytes && len)
+        return load_fail(EINVAL, err, errlen, "no bytes");
     wasm_module *m = calloc(1, sizeof *m);
-    if (!m) {
-        if (kind)
-            *kind = WASM_LOAD_NOMEM;
-        if (err && errlen)
-            snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
+    if (!m)
+        return load_fail(ENOMEM, err, errlen, "out of memory");
     m->start = -1;
     decoder d = {.m = m};
     jmp_buf jb;
     d.r = (reader){.buf = bytes, .pos = 0, .end = len, .err = err, .errlen = errlen, .fail = &jb};
-    d.comp = compiler_new(m, len);
+    d.comp = wasm__compiler_new(m, len);
     if (!d.comp) {
         free(m);
-        if (kind)
-            *kind = WASM_LOAD_NOMEM;
-        if (err && errlen)
-            snprintf(err, errlen, "out of memory");
-        return NULL;
+        return load_fail(ENOMEM, err, errlen, "out of memory");
     }
     if (setjmp(jb)) {
-        if (kind)
-            *kind = d.r.kind;
-        compiler_free(d.comp);
-        module_free_contents(m);
+        int error = d.r.error;
+        wasm__compiler_free(d.comp);
+        wasm__module_free_contents(m);
         free(m);
+        errno = error;
         return NULL;
     }
     decode(&d);
-    if (!compiler_finish(d.comp)) {
-        d.r.kind = WASM_LOAD_NOMEM;
+    if (!wasm__compiler_finish(d.comp)) {
+        d.r.error = ENOMEM;
         if (err && errlen)
             snprintf(err, errlen, "out of memory");
         longjmp(jb, 1);
     }
-    compiler_free(d.comp);
-    if (kind)
-        *kind = WASM_LOAD_OK;
+    wasm__compiler_free(d.comp);
     return m;
 }
 
-void module_free_contents(wasm_module *m)
+void wasm__module_free_contents(wasm_module *m)
 {
-    wasm_jit_free(m);
+    wasm__jit_free(m);
     for (uint32_t i = 0; i < m->ntypes; i++)
-        functype_release(m->types[i].id);
+        wasm__functype_release(m->types[i].id);
     free(m->types);
     for (uint32_t i = 0; i < m->nimports; i++) {
         free(m->imports[i].module);
@@ -805,7 +802,7 @@ void wasm_module_free(wasm_module *m)
 {
     if (!m)
         return;
-    module_free_contents(m);
+    wasm__module_free_contents(m);
     free(m);
 }
 

@@ -17,7 +17,7 @@
  * itself bounded by LIMIT_CODE_WORDS_PER_BYTE). */
 #define JIT_BYTES_PER_WORD 64u
 
-bool wasm_jit_available(void)
+bool wasm__jit_available(void)
 {
 #if defined(__x86_64__)
     return true;
@@ -30,74 +30,73 @@ bool wasm_jit_available(void)
 /* Internal code: handler address -> operation                         */
 /* ------------------------------------------------------------------ */
 
-typedef struct handler_op {
-    uintptr_t handler;
-    uint32_t op;
-} handler_op;
-
-static handler_op handler_ops[OP_COUNT];
+/* Open addressing over the handlers' addresses: the lookup runs twice
+ * per instruction compiled. */
+#define HANDLER_SLOTS 1024u
+static struct { uintptr_t handler; int op; } handler_table[HANDLER_SLOTS];
 static pthread_once_t handler_once = PTHREAD_ONCE_INIT;
 
-static int cmp_handler(const void *a, const void *b)
+static uint32_t handler_hash(uintptr_t h)
 {
-    uintptr_t x = ((const handler_op *)a)->handler, y = ((const handler_op *)b)->handler;
-    return x < y ? -1 : x > y;
+    return (uint32_t)(((uint64_t)h * 0x9E3779B97F4A7C15ull) >> 54) & (HANDLER_SLOTS - 1);
 }
 
 static void handler_ops_init(void)
 {
-    interp_init();
-    for (uint32_t i = 0; i < OP_COUNT; i++)
-        handler_ops[i] = (handler_op){(uintptr_t)interp_handlers[i], i};
-    qsort(handler_ops, OP_COUNT, sizeof *handler_ops, cmp_handler);
+    wasm__interp_init();
+    for (int i = 0; i < OP_COUNT; i++) {
+        uintptr_t h = (uintptr_t)wasm__interp_handlers[i];
+        uint32_t k = handler_hash(h);
+        while (handler_table[k].handler && handler_table[k].handler != h)
+            k = (k + 1) & (HANDLER_SLOTS - 1);
+        /* two operations sharing a handler (identical code) lower alike:
+         * the first one stands for both */
+        if (!handler_table[k].handler)
+            handler_table[k].handler = h, handler_table[k].op = i;
+    }
 }
 
-int jit_op_of(const code_t *pc)
+int wasm__jit_op_of(const code_t *pc)
 {
-    const void *h;
+    uintptr_t h;
     memcpy(&h, pc, sizeof h);
-    size_t lo = 0, hi = OP_COUNT;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (handler_ops[mid].handler < (uintptr_t)h)
-            lo = mid + 1;
-        else
-            hi = mid;
+    for (uint32_t k = handler_hash(h);; k = (k + 1) & (HANDLER_SLOTS - 1)) {
+        if (handler_table[k].handler == h)
+            return handler_table[k].op;
+        if (!handler_table[k].handler)
+            return -1;
     }
-    /* two operations may share a handler address when their code is
-     * identical; either one lowers the same way */
-    return lo < OP_COUNT && handler_ops[lo].handler == (uintptr_t)h ? (int)handler_ops[lo].op : -1;
 }
 
 /* ------------------------------------------------------------------ */
 /* Code buffer and fixups                                              */
 /* ------------------------------------------------------------------ */
 
-void jit_put(jit_buf *b, const void *bytes, size_t n)
+/* The buffer is the code mapping itself (reserved at its limit, read-write
+ * while compiling), so nothing is copied.  Pages are populated in steps:
+ * on a VM a page fault per 4 KB costs more than the code generation. */
+#define JIT_POPULATE_STEP (64u * 1024u)
+
+bool wasm__jit_grow(jit_buf *b, size_t n)
 {
     if (b->failed)
-        return;
+        return false;
     if (b->len + n > b->limit) {
         b->failed = true;
-        return;
+        b->cap = 0;     /* every later write comes here and is dropped */
+        return false;
     }
-    if (b->len + n > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 4096;
-        while (cap < b->len + n)
-            cap *= 2;
-        uint8_t *p = realloc(b->p, cap);
-        if (!p) {
-            b->failed = true;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, bytes, n);
-    b->len += n;
+    size_t cap = b->cap + JIT_POPULATE_STEP;
+    if (cap > b->limit)
+        cap = b->limit;
+#ifdef MADV_POPULATE_WRITE
+    (void)madvise(b->p + b->cap, cap - b->cap, MADV_POPULATE_WRITE);
+#endif
+    b->cap = cap;
+    return true;
 }
 
-void jit_add_fixup_from(jit_state *s, uint32_t at, uint8_t kind, uint32_t target, uint32_t base)
+void wasm__jit_add_fixup_from(jit_state *s, uint32_t at, uint8_t kind, uint32_t target, uint32_t base)
 {
     if (s->buf.failed)
         return;
@@ -114,12 +113,12 @@ void jit_add_fixup_from(jit_state *s, uint32_t at, uint8_t kind, uint32_t target
     s->fix[s->nfix++] = (jit_fixup){at, base, target, kind};
 }
 
-void jit_add_fixup(jit_state *s, uint32_t at, uint8_t kind, uint32_t target)
+void wasm__jit_add_fixup(jit_state *s, uint32_t at, uint8_t kind, uint32_t target)
 {
-    jit_add_fixup_from(s, at, kind, target, at + 4);
+    wasm__jit_add_fixup_from(s, at, kind, target, at + 4);
 }
 
-uint32_t jit_word_pos(jit_state *s, uint32_t target)
+uint32_t wasm__jit_word_pos(jit_state *s, uint32_t target)
 {
     if (target >= s->fc->code_words || s->word_pos[target] == UINT32_MAX) {
         s->buf.failed = true;
@@ -135,7 +134,7 @@ static void resolve_word_fixups(jit_state *s)
     for (size_t i = 0; i < s->nfix; i++) {
         jit_fixup f = s->fix[i];
         if (f.kind == FIX_WORD)
-            arch_patch_rel32_from(s, f.at, jit_word_pos(s, f.target), f.base);
+            wasm__arch_patch_rel32_from(s, f.at, wasm__jit_word_pos(s, f.target), f.base);
         else
             s->fix[kept++] = f;
     }
@@ -153,10 +152,10 @@ static bool function_supported(const func_code *fc)
 {
     const code_t *pc = fc->code, *end = fc->code + fc->code_words;
     while (pc < end) {
-        int op = jit_op_of(pc);
-        if (op < 0 || !arch_supports((enum wasm_op)op))
+        int op = wasm__jit_op_of(pc);
+        if (op < 0 || !wasm__arch_supports((enum wasm_op)op))
             return false;
-        uint32_t n = wasm_op_words((enum wasm_op)op, pc);
+        uint32_t n = wasm__op_words((enum wasm_op)op, pc);
         if (n > (size_t)(end - pc))
             return false;
         pc += n;
@@ -169,14 +168,14 @@ static void compile_function(jit_state *s, const func_code *fc)
     s->fc = fc;
     for (uint32_t i = 0; i < fc->code_words; i++)
         s->word_pos[i] = UINT32_MAX;
-    arch_emit_function_prologue(s, fc);
+    wasm__arch_emit_function_prologue(s, fc);
     const code_t *pc = fc->code, *end = fc->code + fc->code_words;
     while (pc < end && !s->buf.failed) {
-        enum wasm_op op = (enum wasm_op)jit_op_of(pc);
+        enum wasm_op op = (enum wasm_op)wasm__jit_op_of(pc);
         uint32_t at = (uint32_t)(pc - fc->code);
         s->word_pos[at] = (uint32_t)s->buf.len;
-        arch_emit_op(s, op, pc, at);
-        pc += wasm_op_words(op, pc);
+        wasm__arch_emit_op(s, op, pc, at);
+        pc += wasm__op_words(op, pc);
     }
     resolve_word_fixups(s);
 }
@@ -199,7 +198,13 @@ static int compile_module(wasm_module *m)
             max_words = m->codes[i].code_words;
     jit_state s = {0};
     s.m = m;
-    s.buf.limit = (size_t)m->code_words * JIT_BYTES_PER_WORD + 4096;
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    s.buf.limit = ((size_t)m->code_words * JIT_BYTES_PER_WORD + 4096 + page - 1) / page * page;
+    void *map = mmap(NULL, s.buf.limit, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (map == MAP_FAILED)
+        return -ENOMEM;
+    s.buf.p = map;
     uint8_t *compiles = calloc(ndef + 1, 1);
     s.func_pos = malloc(((size_t)ndef + 1) * sizeof *s.func_pos);
     s.word_pos = malloc(((size_t)max_words + 1) * sizeof *s.word_pos);
@@ -214,7 +219,7 @@ static int compile_module(wasm_module *m)
     }
     s.compiles = compiles;
 
-    uint32_t entry = arch_emit_module_prologue(&s);
+    uint32_t entry = wasm__arch_emit_module_prologue(&s);
     for (uint32_t i = 0; i < ndef && !s.buf.failed; i++) {
         s.func_pos[i] = UINT32_MAX;
         if (!compiles[i])
@@ -223,24 +228,23 @@ static int compile_module(wasm_module *m)
         compile_function(&s, &m->codes[i]);
     }
     for (size_t i = 0; i < s.nfix && !s.buf.failed; i++)
-        arch_patch_rel32_from(&s, s.fix[i].at, s.func_pos[s.fix[i].target], s.fix[i].base);
+        wasm__arch_patch_rel32_from(&s, s.fix[i].at, s.func_pos[s.fix[i].target], s.fix[i].base);
     if (s.buf.failed) {
         err = s.buf.len + 64 > s.buf.limit ? -E2BIG : -ENOMEM;
         goto out;
     }
 
-    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    /* keep the pages used, then never writable again */
     size_t size = (s.buf.len + page - 1) / page * page;
-    void *code = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (code == MAP_FAILED)
-        goto out;
-    memcpy(code, s.buf.p, s.buf.len);
-    if (mprotect(code, size, PROT_READ | PROT_EXEC)) {
+    if (size < s.buf.limit)
+        munmap(s.buf.p + size, s.buf.limit - size);
+    s.buf.limit = size;
+    if (mprotect(s.buf.p, size, PROT_READ | PROT_EXEC)) {
         err = -errno;
-        munmap(code, size);
         goto out;
     }
-    jm->code = code;
+    jm->code = s.buf.p;
+    s.buf.p = NULL;
     jm->map_size = size;
     jm->code_bytes = s.buf.len;
     jm->compiled = ncompiled;
@@ -258,12 +262,13 @@ out:
     free(s.func_pos);
     free(s.word_pos);
     free(s.fix);
-    free(s.buf.p);
+    if (s.buf.p)
+        munmap(s.buf.p, s.buf.limit);
     return err;
 }
 #endif
 
-int wasm_jit_compile(wasm_module *m)
+int wasm__jit_compile(wasm_module *m)
 {
     pthread_once(&handler_once, handler_ops_init);
     pthread_mutex_lock(&compile_lock);
@@ -280,7 +285,7 @@ int wasm_jit_compile(wasm_module *m)
     return status == 1 ? 0 : status;
 }
 
-void wasm_jit_free(wasm_module *m)
+void wasm__jit_free(wasm_module *m)
 {
     if (!m->jit)
         return;
@@ -293,12 +298,12 @@ void wasm_jit_free(wasm_module *m)
 /* Entry from the host and helpers                                     */
 /* ------------------------------------------------------------------ */
 
-wasm_status wasm_jit_call(wasm_runtime *rt, wasm_func *f, uint64_t *fp)
+wasm_status wasm__jit_call(wasm_runtime *rt, wasm_func *f, uint64_t *fp)
 {
     const func_code *fc = f->code;
     call_frame *cf = rt->cf;
     if (__builtin_expect(cf + 1 >= rt->frames_end, 0))
-        return trap_set(rt, WASM_TRAP_STACK_EXHAUSTED, cf->fn);
+        return wasm__trap_set(rt, WASM_TRAP_STACK_EXHAUSTED, cf->fn);
     cf++;
     cf->ret_pc = NULL;
     cf->fp = fp;
@@ -309,23 +314,23 @@ wasm_status wasm_jit_call(wasm_runtime *rt, wasm_func *f, uint64_t *fp)
     return fc->module->jit->entry(&ctx, fc->jit_code, fp, f->inst, cf);
 }
 
-uint32_t wasm_jit_trap(jit_ctx *ctx, call_frame *cf, uint32_t status)
+uint32_t wasm__jit_trap(jit_ctx *ctx, call_frame *cf, uint32_t status)
 {
     wasm_runtime *rt = ctx->rt;
     rt->cf = cf;
     if (status == WASM_TRAP_OUT_OF_FUEL)
         rt->fuel = 0;
-    return trap_set(rt, (wasm_status)status, cf->fn);
+    return wasm__trap_set(rt, (wasm_status)status, cf->fn);
 }
 
-uint32_t wasm_jit_call_func(jit_ctx *ctx, call_frame *cf, wasm_func *f, uint64_t *nfp)
+uint32_t wasm__jit_call_func(jit_ctx *ctx, call_frame *cf, wasm_func *f, uint64_t *nfp)
 {
     wasm_runtime *rt = ctx->rt;
     if (__builtin_expect(rt->interrupt, 0))
-        return wasm_jit_trap(ctx, cf, WASM_TRAP_INTERRUPTED);
+        return wasm__jit_trap(ctx, cf, WASM_TRAP_INTERRUPTED);
 #ifdef WASM_ENGINE_FUEL
     if (rt->fuel-- == 0)
-        return wasm_jit_trap(ctx, cf, WASM_TRAP_OUT_OF_FUEL);
+        return wasm__jit_trap(ctx, cf, WASM_TRAP_OUT_OF_FUEL);
 #endif
     rt->cf = cf;
     if (f->host) {
@@ -335,25 +340,25 @@ uint32_t wasm_jit_call_func(jit_ctx *ctx, call_frame *cf, wasm_func *f, uint64_t
     }
     const func_code *callee = f->code;
     if (cf + 1 >= rt->frames_end || nfp + callee->frame_slots > rt->stack_end)
-        return wasm_jit_trap(ctx, cf, WASM_TRAP_STACK_EXHAUSTED);
+        return wasm__jit_trap(ctx, cf, WASM_TRAP_STACK_EXHAUSTED);
     if (callee->jit_code && rt->use_jit)
-        return wasm_jit_call(rt, f, nfp);
-    return interp_call(rt, f, nfp);
+        return wasm__jit_call(rt, f, nfp);
+    return wasm__interp_call(rt, f, nfp);
 }
 
-uint32_t wasm_jit_call_indirect(jit_ctx *ctx, call_frame *cf, uint64_t *fp, const code_t *pc)
+uint32_t wasm__jit_call_indirect(jit_ctx *ctx, call_frame *cf, uint64_t *fp, const code_t *pc)
 {
     wasm_instance *inst = ctx->inst;
     wasm_table *t = inst->tables[pc[2]];
     uint32_t i = (uint32_t)fp[pc[4]];
     if (i >= t->size)
-        return wasm_jit_trap(ctx, cf, WASM_TRAP_TABLE_OOB);
+        return wasm__jit_trap(ctx, cf, WASM_TRAP_TABLE_OOB);
     wasm_func *f = (wasm_func *)(uintptr_t)t->elems[i];
     if (!f)
-        return wasm_jit_trap(ctx, cf, WASM_TRAP_NULL_FUNC);
+        return wasm__jit_trap(ctx, cf, WASM_TRAP_NULL_FUNC);
     if (f->type_id != pc[3])
-        return wasm_jit_trap(ctx, cf, WASM_TRAP_INDIRECT_TYPE);
-    return wasm_jit_call_func(ctx, cf, f, fp + pc[5]);
+        return wasm__jit_trap(ctx, cf, WASM_TRAP_INDIRECT_TYPE);
+    return wasm__jit_call_func(ctx, cf, f, fp + pc[5]);
 }
 
 /* The interpreter's operations, for those compiled code calls out for.
@@ -363,9 +368,9 @@ uint32_t wasm_jit_call_indirect(jit_ctx *ctx, call_frame *cf, uint64_t *fp, cons
 #define U32(i) ((uint32_t)fp[W(i)])
 #define F32(i) f32_of(fp[W(i)])
 #define F64(i) f64_of(fp[W(i)])
-#define TRAP(s) return wasm_jit_trap(ctx, cf, (s))
+#define TRAP(s) return wasm__jit_trap(ctx, cf, (s))
 
-uint32_t wasm_jit_slow_op(jit_ctx *ctx, call_frame *cf, uint64_t *fp, const code_t *pc, uint32_t op)
+uint32_t wasm__jit_slow_op(jit_ctx *ctx, call_frame *cf, uint64_t *fp, const code_t *pc, uint32_t op)
 {
     wasm_instance *inst = ctx->inst;
     uint8_t *mem = inst->mem_base;
@@ -454,7 +459,7 @@ uint32_t wasm_jit_slow_op(jit_ctx *ctx, call_frame *cf, uint64_t *fp, const code
         break;
     }
 
-    case OP_MEMORY_GROW: S(0) = (uint32_t)(int32_t)memory_grow(inst->mem, U32(1)); break;
+    case OP_MEMORY_GROW: S(0) = (uint32_t)(int32_t)wasm__memory_grow(inst->mem, U32(1)); break;
     case OP_MEMORY_FILL: {
         uint64_t d = U32(0), n = U32(2);
         if (d + n > inst->mem->size) TRAP(WASM_TRAP_MEMORY_OOB);
@@ -493,7 +498,7 @@ uint32_t wasm_jit_slow_op(jit_ctx *ctx, call_frame *cf, uint64_t *fp, const code
         break;
     }
     case OP_TABLE_SIZE: S(0) = inst->tables[W(1)]->size; break;
-    case OP_TABLE_GROW: S(0) = (uint32_t)(int32_t)table_grow(inst->tables[W(1)], U32(3), S(2)); break;
+    case OP_TABLE_GROW: S(0) = (uint32_t)(int32_t)wasm__table_grow(inst->tables[W(1)], U32(3), S(2)); break;
     case OP_TABLE_FILL: {
         wasm_table *t = inst->tables[W(0)];
         uint64_t i = U32(1), n = U32(3);

@@ -24,14 +24,33 @@
 /* Runtime                                                             */
 /* ------------------------------------------------------------------ */
 
+static bool all_zero(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i])
+            return false;
+    return true;
+}
+
 wasm_runtime *wasm_runtime_new(const wasm_runtime_config *cfg)
 {
-    interp_init();
-    wasm_runtime *rt = calloc(1, sizeof *rt);
-    if (!rt)
+    wasm__interp_init();
+    /* libbpf's convention: sz says which fields the caller knows; fields it
+     * does not know are 0 (defaults), bytes we do not know must be 0 */
+    if (cfg && (cfg->sz < sizeof cfg->sz ||
+                (cfg->sz > sizeof *cfg && !all_zero((const uint8_t *)cfg + sizeof *cfg,
+                                                     cfg->sz - sizeof *cfg)))) {
+        errno = EINVAL;
         return NULL;
+    }
+    wasm_runtime *rt = calloc(1, sizeof *rt);
+    if (!rt) {
+        errno = ENOMEM;
+        return NULL;
+    }
     if (cfg)
-        rt->cfg = *cfg;
+        memcpy(&rt->cfg, cfg, cfg->sz < sizeof *cfg ? cfg->sz : sizeof *cfg);
+    rt->cfg.sz = sizeof rt->cfg;
     if (rt->cfg.engine == WASM_ENGINE_DEFAULT) {
         const char *env = getenv("WASM_BPF_ENGINE");
         if (!env || !*env || !strcmp(env, "interp"))
@@ -44,7 +63,7 @@ wasm_runtime *wasm_runtime_new(const wasm_runtime_config *cfg)
         errno = EINVAL;
         return NULL;
     }
-    rt->use_jit = rt->cfg.engine == WASM_ENGINE_JIT && wasm_jit_available();
+    rt->use_jit = rt->cfg.engine == WASM_ENGINE_JIT && wasm__jit_available();
     if (!rt->cfg.max_memory_pages || rt->cfg.max_memory_pages > WASM_MAX_PAGES)
         rt->cfg.max_memory_pages = WASM_MAX_PAGES;
     if (!rt->cfg.max_call_depth)
@@ -61,6 +80,7 @@ wasm_runtime *wasm_runtime_new(const wasm_runtime_config *cfg)
             munmap(stack, rt->stack_bytes);
         free(rt->frames);
         free(rt);
+        errno = ENOMEM;
         return NULL;
     }
     rt->stack = stack;
@@ -70,6 +90,7 @@ wasm_runtime *wasm_runtime_new(const wasm_runtime_config *cfg)
     rt->frames_end = rt->frames + rt->cfg.max_call_depth + 1;
     rt->cf = rt->frames;
     rt->interrupt_fd = -1;
+    rt->stop_fd = -1;
     rt->fuel = UINT64_MAX;
     return rt;
 }
@@ -124,19 +145,49 @@ void wasm_runtime_free(wasm_runtime *rt)
     }
     if (rt->interrupt_fd >= 0)
         close(rt->interrupt_fd);
+    if (rt->stop_fd >= 0)
+        close(rt->stop_fd);
     munmap(rt->stack, rt->stack_bytes);
     free(rt->frames);
     free(rt);
 }
 
+/* An eventfd that is readable while `flag` is set.  Created on first use
+ * (most runs never block), so a flag set before then is carried over. */
+static void event_signal(int fd)
+{
+    if (fd >= 0) {
+        uint64_t one = 1;
+        ssize_t w = write(fd, &one, sizeof one);
+        (void)w;
+    }
+}
+
+/* The eventfd behind *fd, made on first use (readable at once when the flag
+ * is already set); -errno when it cannot be created. */
+static int event_fd(int *fd, sig_atomic_t flag)
+{
+    if (*fd < 0) {
+        *fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (*fd < 0)
+            return -errno;
+        if (flag)
+            event_signal(*fd);
+    }
+    return *fd;
+}
+
+static void event_drain(int fd)
+{
+    uint64_t v;
+    while (fd >= 0 && read(fd, &v, sizeof v) > 0)
+        ;
+}
+
 void wasm_runtime_interrupt(wasm_runtime *rt)
 {
     rt->interrupt = 1;
-    if (rt->interrupt_fd >= 0) {
-        uint64_t one = 1;
-        ssize_t w = write(rt->interrupt_fd, &one, sizeof one);
-        (void)w;
-    }
+    event_signal(rt->interrupt_fd);
 }
 
 int wasm_runtime_interrupted(const wasm_runtime *rt) { return rt->interrupt != 0; }
@@ -144,27 +195,24 @@ int wasm_runtime_interrupted(const wasm_runtime *rt) { return rt->interrupt != 0
 void wasm_runtime_clear_interrupt(wasm_runtime *rt)
 {
     rt->interrupt = 0;
-    if (rt->interrupt_fd >= 0) {
-        uint64_t v;
-        while (read(rt->interrupt_fd, &v, sizeof v) > 0)
-            ;
-    }
+    rt->stop_requested = 0;
+    event_drain(rt->interrupt_fd);
+    event_drain(rt->stop_fd);
 }
 
-int wasm_runtime_interrupt_fd(wasm_runtime *rt)
+int wasm_runtime_interrupt_fd(wasm_runtime *rt) { return event_fd(&rt->interrupt_fd, rt->interrupt); }
+
+void wasm_runtime_request_stop(wasm_runtime *rt)
 {
-    if (rt->interrupt_fd < 0) {
-        rt->interrupt_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-        if (rt->interrupt_fd >= 0 && rt->interrupt) {
-            uint64_t one = 1;
-            ssize_t w = write(rt->interrupt_fd, &one, sizeof one);
-            (void)w;
-        }
-    }
-    return rt->interrupt_fd;
+    rt->stop_requested = 1;
+    event_signal(rt->stop_fd);
 }
 
-void wasm_runtime_set_fuel(wasm_runtime *rt, uint64_t fuel) { rt->fuel = fuel; }
+int wasm_runtime_stop_requested(const wasm_runtime *rt) { return rt->stop_requested != 0; }
+
+int wasm_runtime_stop_fd(wasm_runtime *rt) { return event_fd(&rt->stop_fd, rt->stop_requested); }
+
+void wasm__runtime_set_fuel(wasm_runtime *rt, uint64_t fuel) { rt->fuel = fuel; }
 
 const char *wasm_runtime_trap_message(const wasm_runtime *rt) { return rt->trap_msg; }
 int wasm_runtime_exit_code(const wasm_runtime *rt) { return rt->exit_code; }
@@ -195,7 +243,7 @@ const char *wasm_status_string(wasm_status s)
 }
 
 /* "'name' (func N)", from the name section, an export, or the index. */
-const char *func_display_name(const wasm_module *m, uint32_t index, char *buf, size_t len)
+const char *wasm__func_display_name(const wasm_module *m, uint32_t index, char *buf, size_t len)
 {
     const char *name = NULL;
     if (m->func_names && index < m->nfuncs)
@@ -211,15 +259,24 @@ const char *func_display_name(const wasm_module *m, uint32_t index, char *buf, s
 }
 
 /* Record a trap raised by Wasm code in function fn (NULL when unknown),
- * with up to four of its callers from the call frames. */
-wasm_status trap_set(wasm_runtime *rt, wasm_status s, const func_code *fn)
+ * with up to four of its callers from the call frames; a backtrace cut
+ * there says how many frames it leaves out.  trap_msg has room for five
+ * names of 100 bytes and that note. */
+wasm_status wasm__trap_set(wasm_runtime *rt, wasm_status s, const func_code *fn)
 {
     rt->trap = s;
     size_t n = (size_t)snprintf(rt->trap_msg, sizeof rt->trap_msg, "%s", wasm_status_string(s));
     const call_frame *f = rt->cf;
     char name[160];
-    for (int depth = 0; depth < 5 && fn && n < sizeof rt->trap_msg; depth++) {
-        func_display_name(fn->module, fn->func_index, name, sizeof name);
+    for (int depth = 0; fn && n < sizeof rt->trap_msg; depth++) {
+        if (depth == 5) {
+            /* not named: f's function and every caller below it, down to
+             * frames[1] (frames[0] is the sentinel) */
+            snprintf(rt->trap_msg + n, sizeof rt->trap_msg - n, ",\n    ... %zu more frames",
+                     (size_t)(f - rt->frames));
+            break;
+        }
+        wasm__func_display_name(fn->module, fn->func_index, name, sizeof name);
         n += (size_t)snprintf(rt->trap_msg + n, sizeof rt->trap_msg - n, "%s %s",
                               depth == 0 ? " in function" : ",\n    called from", name);
         if (f <= rt->frames + 1)
@@ -294,9 +351,9 @@ wasm_status wasm_call(wasm_runtime *rt, wasm_func *f, const wasm_value *args, wa
         rt->sp = fp + f->frame_need;
         status = f->host(f->inst, f->userdata, (wasm_value *)fp);
     } else if (rt->use_jit && f->code->jit_code) {
-        status = wasm_jit_call(rt, f, fp);
+        status = wasm__jit_call(rt, f, fp);
     } else {
-        status = interp_call(rt, f, fp);
+        status = wasm__interp_call(rt, f, fp);
     }
     rt->host_depth--;
     rt->sp = fp;
@@ -315,7 +372,7 @@ wasm_status wasm_call(wasm_runtime *rt, wasm_func *f, const wasm_value *args, wa
 /* Memories                                                            */
 /* ------------------------------------------------------------------ */
 
-wasm_memory *memory_create(wasm_runtime *rt, uint32_t min, uint32_t max, bool explicit_max,
+wasm_memory *wasm__memory_create(wasm_runtime *rt, uint32_t min, uint32_t max, bool explicit_max,
                            wasm_status *why)
 {
     (void)why;
@@ -351,7 +408,7 @@ wasm_memory *memory_create(wasm_runtime *rt, uint32_t min, uint32_t max, bool ex
     return m;
 }
 
-int64_t memory_grow(wasm_memory *m, uint32_t delta)
+int64_t wasm__memory_grow(wasm_memory *m, uint32_t delta)
 {
     uint32_t old = m->pages;
     uint64_t limit = m->max_pages;
@@ -370,16 +427,21 @@ int64_t memory_grow(wasm_memory *m, uint32_t delta)
 
 wasm_memory *wasm_memory_new(wasm_runtime *rt, uint32_t min_pages, uint32_t max_pages)
 {
-    if (max_pages != UINT32_MAX && (max_pages > WASM_MAX_PAGES || min_pages > max_pages))
+    if (!rt || (max_pages != UINT32_MAX && (max_pages > WASM_MAX_PAGES || min_pages > max_pages))) {
+        errno = EINVAL;
         return NULL;
-    return memory_create(rt, min_pages, max_pages == UINT32_MAX ? WASM_MAX_PAGES : max_pages,
-                         max_pages != UINT32_MAX, NULL);
+    }
+    wasm_memory *m = wasm__memory_create(rt, min_pages, max_pages == UINT32_MAX ? WASM_MAX_PAGES : max_pages,
+                                   max_pages != UINT32_MAX, NULL);
+    if (!m)
+        errno = ENOMEM;
+    return m;
 }
 
 uint8_t *wasm_memory_data(const wasm_memory *m) { return m->base; }
 uint64_t wasm_memory_size(const wasm_memory *m) { return m->size; }
 uint32_t wasm_memory_pages(const wasm_memory *m) { return m->pages; }
-int64_t wasm_memory_grow(wasm_memory *m, uint32_t delta) { return memory_grow(m, delta); }
+int64_t wasm_memory_grow(wasm_memory *m, uint32_t delta) { return wasm__memory_grow(m, delta); }
 
 void *wasm_mem(wasm_instance *inst, uint32_t ptr, uint32_t len)
 {
@@ -409,7 +471,7 @@ const char *wasm_mem_str(wasm_instance *inst, uint32_t ptr, uint32_t maxlen, uin
 /* Tables and globals                                                  */
 /* ------------------------------------------------------------------ */
 
-wasm_table *table_create(wasm_runtime *rt, uint8_t elem, uint32_t min, uint32_t max, bool explicit_max)
+wasm_table *wasm__table_create(wasm_runtime *rt, uint8_t elem, uint32_t min, uint32_t max, bool explicit_max)
 {
     if (min > LIMIT_TABLE_ELEMS)
         return NULL;
@@ -431,7 +493,7 @@ wasm_table *table_create(wasm_runtime *rt, uint8_t elem, uint32_t min, uint32_t 
     return t;
 }
 
-int64_t table_grow(wasm_table *t, uint32_t delta, uint64_t init)
+int64_t wasm__table_grow(wasm_table *t, uint32_t delta, uint64_t init)
 {
     uint32_t old = t->size;
     uint64_t want = (uint64_t)old + delta;
@@ -451,9 +513,14 @@ int64_t table_grow(wasm_table *t, uint32_t delta, uint64_t init)
 
 wasm_table *wasm_table_new(wasm_runtime *rt, wasm_valtype elem, uint32_t min, uint32_t max)
 {
-    if (!is_ref_type((uint8_t)elem) || min > max)
+    if (!rt || !is_ref_type((uint8_t)elem) || min > max || min > LIMIT_TABLE_ELEMS) {
+        errno = EINVAL;
         return NULL;
-    return table_create(rt, (uint8_t)elem, min, max, max != UINT32_MAX);
+    }
+    wasm_table *t = wasm__table_create(rt, (uint8_t)elem, min, max, max != UINT32_MAX);
+    if (!t)
+        errno = ENOMEM;
+    return t;
 }
 
 uint32_t wasm_table_size(const wasm_table *t) { return t->size; }
@@ -461,16 +528,27 @@ wasm_valtype wasm_table_elem_type(const wasm_table *t) { return (wasm_valtype)t-
 
 int wasm_table_get(const wasm_table *t, uint32_t i, wasm_value *out)
 {
+    if (!t || !out)
+        return -EINVAL;
     if (i >= t->size)
-        return -1;
+        return -ERANGE;
     out->raw = t->elems[i];
     return 0;
 }
 
+/* A function reference must belong to the same runtime: its code runs on
+ * that runtime's stack. */
+static bool ref_belongs(const wasm_runtime *rt, uint8_t type, wasm_value v)
+{
+    return type != WASM_FUNCREF || !v.funcref || v.funcref->inst->rt == rt;
+}
+
 int wasm_table_set(wasm_table *t, uint32_t i, wasm_value v)
 {
+    if (!t || !ref_belongs(t->rt, t->elem, v))
+        return -EINVAL;
     if (i >= t->size)
-        return -1;
+        return -ERANGE;
     t->elems[i] = v.raw;
     return 0;
 }
@@ -482,7 +560,7 @@ wasm_func *wasm_table_func(const wasm_table *t, uint32_t i)
     return (wasm_func *)(uintptr_t)t->elems[i];
 }
 
-wasm_global *global_create(wasm_runtime *rt, uint8_t type, bool mut, uint64_t value)
+wasm_global *wasm__global_create(wasm_runtime *rt, uint8_t type, bool mut, uint64_t value)
 {
     wasm_global *g = calloc(1, sizeof *g);
     if (!g)
@@ -490,6 +568,7 @@ wasm_global *global_create(wasm_runtime *rt, uint8_t type, bool mut, uint64_t va
     g->type = type;
     g->mut = mut;
     g->value = value;
+    g->rt = rt;
     g->next = rt->globals;
     rt->globals = g;
     return g;
@@ -497,12 +576,27 @@ wasm_global *global_create(wasm_runtime *rt, uint8_t type, bool mut, uint64_t va
 
 wasm_global *wasm_global_new(wasm_runtime *rt, wasm_valtype type, int mutable_, wasm_value value)
 {
-    if (!is_val_type((uint8_t)type))
+    if (!rt || !is_val_type((uint8_t)type)) {
+        errno = EINVAL;
         return NULL;
-    return global_create(rt, (uint8_t)type, mutable_ != 0, value.raw);
+    }
+    wasm_global *g = wasm__global_create(rt, (uint8_t)type, mutable_ != 0, value.raw);
+    if (!g)
+        errno = ENOMEM;
+    return g;
 }
 
 wasm_valtype wasm_global_type(const wasm_global *g) { return (wasm_valtype)g->type; }
 int wasm_global_mutable(const wasm_global *g) { return g->mut; }
 wasm_value wasm_global_get(const wasm_global *g) { return (wasm_value){.raw = g->value}; }
-void wasm_global_set(wasm_global *g, wasm_value v) { g->value = v.raw; }
+
+int wasm_global_set(wasm_global *g, wasm_valtype type, wasm_value v)
+{
+    if (!g || (uint8_t)type != g->type || !ref_belongs(g->rt, g->type, v))
+        return -EINVAL;
+    if (!g->mut)
+        return -EPERM;
+    /* i32 and f32 live in the low half; the high half stays zero */
+    g->value = type == WASM_I32 || type == WASM_F32 ? (uint32_t)v.raw : v.raw;
+    return 0;
+}

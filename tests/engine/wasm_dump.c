@@ -21,13 +21,13 @@ int main(int argc, char **argv)
         return 1;
     }
     char err[512];
-    wasm_module *m = wasm_module_load((const uint8_t *)buf, n, NULL, err, sizeof err);
+    wasm_module *m = wasm_module_load((const uint8_t *)buf, n, err, sizeof err);
     if (!m) {
         fprintf(stderr, "%s\n", err);
         return 1;
     }
-    wasm_module_dump(m, stdout);
-    int ok = module_code_check(m);
+    wasm__module_dump(m, stdout);
+    int ok = wasm__module_code_check(m);
     wasm_module_free(m);
     free(buf);
     return ok ? 0 : 1;

@@ -5,10 +5,11 @@
  *       WWW-Authenticate challenges, manifests and indexes, URLs), one line
  *       each, ending with the counts line;
  *   oci-test resolve [run options] [--copy-to FILE] WHAT
- *       what `wasm-bpf run WHAT` does before loading: oci_parse_run_option()
- *       then oci_resolve_module(); prints path=, temporary=, digest=, copies
+ *       what `wasm-bpf run WHAT` does before loading: the command's parser
+ *       with its OCI option tables, then oci_resolve_module(); prints path=, temporary=, digest=, copies
  *       the module to FILE, releases it and checks a temporary file is gone.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,9 @@
 /* private: the parsers of untrusted input (references, challenges,
  * manifests, URLs) are checked one by one, not only through a registry */
 #include "oci_internal.h"
+#include "cli.h"
+#include "oci_report.h"
+#include "opt.h"
 
 static int passed, failed;
 
@@ -38,13 +42,13 @@ static void ref_ok(const char *text, const char *canonical, int scheme)
     char what[512];
     bool ok = ref_parse(text, &ref) == 0;
     if (ok) {
-        char *s = ref_string(&ref);
+        char s[REF_STRING_SIZE];
+        ref_string(&ref, s);
         ok = !strcmp(s, canonical) && (int)ref.scheme == scheme;
-        snprintf(what, sizeof what, "reference %s -> %s", text, s);
-        free(s);
+        snprintf(what, sizeof what, "reference %.200s -> %.200s", text, s);
         ref_free(&ref);
     } else {
-        snprintf(what, sizeof what, "reference %s accepted (got: %s)", text, oci_error());
+        snprintf(what, sizeof what, "reference %s accepted (got: %.400s)", text, oci_error_current()->message);
     }
     check(ok, what);
 }
@@ -54,8 +58,8 @@ static void ref_bad(const char *text, const char *message_part)
     struct oci_ref ref;
     char what[512];
     bool refused = ref_parse(text, &ref) < 0;
-    bool ok = refused && strstr(oci_error(), message_part);
-    snprintf(what, sizeof what, "reference \"%s\" refused: %s", text, refused ? oci_error() : "(accepted)");
+    bool ok = refused && strstr(oci_error_current()->message, message_part);
+    snprintf(what, sizeof what, "reference \"%s\" refused: %.400s", text, refused ? oci_error_current()->message : "(accepted)");
     if (!refused)
         ref_free(&ref);
     check(ok, what);
@@ -141,10 +145,10 @@ static void manifest_bad(const char *json, const char *part, const char *what)
     struct manifest m;
     bool refused = !parses(json, &m);
     char line[512];
-    snprintf(line, sizeof line, "%s refused: %s", what, refused ? oci_error() : "(accepted)");
+    snprintf(line, sizeof line, "%s refused: %.400s", what, refused ? oci_error_current()->message : "(accepted)");
     if (!refused)
         manifest_free(&m);
-    check(refused && strstr(oci_error(), part), line);
+    check(refused && strstr(oci_error_current()->message, part), line);
 }
 
 static void test_manifests(void)
@@ -172,7 +176,7 @@ static void test_manifests(void)
     const char *none = "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"x\",\"digest\":\"" D1
                        "\",\"size\":2},\"layers\":[{\"mediaType\":\"text/plain\",\"digest\":\"" D1 "\",\"size\":1}]}";
     ok = parses(none, &m);
-    check(ok && manifest_module_layer(&m) < 0 && strstr(oci_error(), "no layer"), "no wasm layer: clear error");
+    check(ok && manifest_module_layer(&m) < 0 && strstr(oci_error_current()->message, "no layer"), "no wasm layer: clear error");
     if (ok)
         manifest_free(&m);
 
@@ -204,7 +208,7 @@ static void test_manifests(void)
     ok = parses(idx, &m);
     check(ok && m.is_index && index_select(&m, NULL) == 1, "index: the wasm entry is preferred");
     check(ok && index_select(&m, "linux/arm64") == 0, "index: --platform linux/arm64");
-    check(ok && index_select(&m, "linux/s390x") < 0 && strstr(oci_error(), "linux/s390x"),
+    check(ok && index_select(&m, "linux/s390x") < 0 && strstr(oci_error_current()->message, "linux/s390x"),
           "index: no such platform, clear error");
     if (ok)
         manifest_free(&m);
@@ -248,8 +252,39 @@ static void test_helpers(void)
     free(name);
 }
 
+/* The error contract: the message and the hint go into the caller's struct
+ * oci_error; the library names no flag and no command (the caller words
+ * the action). */
+static void test_error_contract(void)
+{
+    struct oci_error err;
+    memset(&err, 'x', sizeof err);
+    check(oci_ref_check("Bad/Ref", &err) < 0 && strstr(err.message, "must be lowercase") && !err.hint[0] &&
+              err.action == OCI_HINT_NONE,
+          "error contract: a bad reference is described in the caller's oci_error (cleared first)");
+    check(oci_ref_check("Bad/Ref", NULL) < 0, "error contract: no oci_error given: the call still fails cleanly");
+
+    char dir[] = "/tmp/oci-test-store.XXXXXX";
+    if (!mkdtemp(dir)) {
+        check(false, "error contract: a temporary store");
+        return;
+    }
+    struct oci_run_options ro = {.pull = OCI_PULL_NEVER};
+    ro.oci.store_dir = dir;
+    ro.oci.error = &err;
+    struct oci_module m;
+    int rc = oci_resolve_module("127.0.0.1:9/never/pulled:v1", &ro, &m);
+    check(rc < 0 && strstr(err.message, "not in the store") && err.action == OCI_HINT_PULL_FIRST &&
+              !strcmp(err.hint_arg, "127.0.0.1:9/never/pulled:v1"),
+          "error contract: --pull never on an empty store: the action is 'pull first', with the reference");
+    check(!strstr(err.message, "--") && !strstr(err.hint, "--") && !strstr(err.hint, "wasm-bpf "),
+          "error contract: neither message nor hint text names a flag or a command");
+    rmdir(dir);
+}
+
 static int unit(void)
 {
+    test_error_contract();
     test_references();
     test_challenges();
     test_manifests();
@@ -260,36 +295,62 @@ static int unit(void)
 
 /* ---- resolve ---- */
 
+/* The options of `wasm-bpf run` that concern its module: the command's own
+ * tables (src/cli/opt_oci.c), so the test parses them as run does. */
+struct resolve_args {
+    struct oci_run_options ro;
+    const char *copy_to;
+};
+
+static const struct opt resolve_opts[] = {
+    {"copy-to", 0, "FILE", OPT_STRING, offsetof(struct resolve_args, copy_to), NULL,
+     "copy the module to FILE"},
+    {NULL, 0, NULL, 0, 0, NULL, NULL},
+};
+
+static const struct opt_group resolve_groups[] = {
+    {resolve_opts, 0, NULL},
+    {cli_oci_pull_opts, offsetof(struct resolve_args, ro), NULL},
+    {cli_oci_store_opts, offsetof(struct resolve_args, ro.oci), NULL},
+    {cli_oci_transport_opts, offsetof(struct resolve_args, ro.oci), NULL},
+    {cli_oci_quiet_opts, offsetof(struct resolve_args, ro.oci), NULL},
+    {cli_oci_platform_opts, offsetof(struct resolve_args, ro.oci), NULL},
+    {NULL, 0, NULL},
+};
+
+static const struct opt_command resolve_cmd = {
+    .name = "resolve",
+    .usage = "resolve [run options] [--copy-to FILE] WHAT",
+    .groups = resolve_groups,
+    .flags = OPT_CMD_STOP_AT_ARG,
+};
+
 static int resolve(int argc, char **argv)
 {
-    struct oci_run_options ro = {0};
-    const char *copy_to = NULL;
-    int i;
-    for (i = 2; i < argc && argv[i][0] == '-'; i++) {
-        if (!strcmp(argv[i], "--copy-to") && i + 1 < argc) {
-            copy_to = argv[++i];
-            continue;
-        }
-        int r = oci_parse_run_option(argc, argv, &i, &ro);
-        if (r < 0)
-            return 2;
-        if (r == 0) {
-            fprintf(stderr, "oci-test resolve: not a run option: %s\n", argv[i]);
-            return 2;
-        }
-    }
-    if (i >= argc) {
-        fprintf(stderr, "usage: oci-test resolve [run options] [--copy-to FILE] WHAT\n");
-        return 2;
-    }
+    struct resolve_args a = {0};
+    struct oci_run_options ro;
+    const char *copy_to;
+    char **args = calloc((size_t)argc + 1, sizeof *args);
+    if (!args)
+        return 1;
+    int nargs, rc = opt_parse(&resolve_cmd, &a, argc - 1, argv + 1, args, &nargs);
+    if (rc < 0 && nargs != 1)
+        rc = opt_args_error(&resolve_cmd, "expected WHAT");
+    const char *what = args[0];
+    free(args);
+    if (rc >= 0)
+        return rc;
+    ro = a.ro;
+    copy_to = a.copy_to;
     struct oci_module m;
-    if (oci_resolve_module(argv[i], &ro, &m) < 0) {
-        oci_print_error(NULL);
+    ro.oci.error = &cli_oci_error;
+    if (oci_resolve_module(what, &ro, &m) < 0) {
+        cli_print_oci_error(&cli_oci_error, NULL);
         return 1;
     }
     printf("path=%s\ntemporary=%d\ndigest=%s\n", m.path, m.temporary, m.digest);
     if (copy_to && copy_file_atomic(m.path, copy_to, 0644) < 0) {
-        oci_print_error(NULL);
+        cli_print_oci_error(&cli_oci_error, NULL);
         return 1;
     }
     char *path = strdup(m.path);
@@ -304,8 +365,16 @@ static int resolve(int argc, char **argv)
     return 0;
 }
 
+/* Reports shown as the command shows them */
+static int print_to_stderr(enum wasm_bpf_print_level level, const char *fmt, va_list ap)
+{
+    return vfprintf(stderr, fmt, ap);
+}
+
 int main(int argc, char **argv)
 {
+    wasm_bpf_set_print(print_to_stderr);
+    oci_set_progress(cli_oci_progress, NULL);
     if (argc >= 2 && !strcmp(argv[1], "unit"))
         return unit();
     if (argc >= 2 && !strcmp(argv[1], "resolve"))
