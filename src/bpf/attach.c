@@ -46,11 +46,6 @@
 
 #define TRACEFS "/sys/kernel/tracing"
 
-static bool has_prefix(const char *s, const char *prefix)
-{
-    return !strncmp(s, prefix, strlen(prefix));
-}
-
 static int add_attachment(struct wb_object *o, struct wb_attachment a)
 {
     struct wb_attachment *p = malloc(sizeof(*p));
@@ -373,84 +368,71 @@ static int ensure_tracefs(struct wb_instance *wi)
     return 0;
 }
 
-/* What a program of this type wants as target, for messages. */
-static const char *target_hint(enum bpf_prog_type type)
+static int attach_tracepoint_checked(struct wb_instance *wi, struct wb_object *o,
+                                     struct bpf_program *prog, const char *target)
 {
-    switch (type) {
-    case BPF_PROG_TYPE_XDP:
-    case BPF_PROG_TYPE_SOCKET_FILTER:
-        return "a network interface name";
-    case BPF_PROG_TYPE_SCHED_CLS:
-        return "IFNAME:ingress or IFNAME:egress";
-    case BPF_PROG_TYPE_SOCK_OPS:
-    case BPF_PROG_TYPE_CGROUP_SKB:
-    case BPF_PROG_TYPE_CGROUP_SOCK:
-    case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
-    case BPF_PROG_TYPE_CGROUP_DEVICE:
-    case BPF_PROG_TYPE_CGROUP_SYSCTL:
-    case BPF_PROG_TYPE_CGROUP_SOCKOPT:
-        return "a cgroup v2 directory";
-    case BPF_PROG_TYPE_KPROBE:
-        return "PATH:FUNC for a uprobe, FUNC for a kprobe";
-    case BPF_PROG_TYPE_TRACEPOINT:
-        return "CATEGORY:NAME";
-    case BPF_PROG_TYPE_RAW_TRACEPOINT:
-        return "a tracepoint name";
-    default:
-        return NULL;
-    }
+    int err = ensure_tracefs(wi);
+    return err ? err : attach_tracepoint(wi, o, prog, target);
 }
 
-static bool is_cgroup_type(enum bpf_prog_type type)
+static int attach_raw_tracepoint(struct wb_instance *wi, struct wb_object *o,
+                                 struct bpf_program *prog, const char *target)
 {
-    switch (type) {
-    case BPF_PROG_TYPE_SOCK_OPS:
-    case BPF_PROG_TYPE_CGROUP_SKB:
-    case BPF_PROG_TYPE_CGROUP_SOCK:
-    case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
-    case BPF_PROG_TYPE_CGROUP_DEVICE:
-    case BPF_PROG_TYPE_CGROUP_SYSCTL:
-    case BPF_PROG_TYPE_CGROUP_SOCKOPT:
-        return true;
-    default:
-        return false;
-    }
+    (void)wi;
+    struct bpf_link *link = bpf_program__attach_raw_tracepoint(prog, target);
+    return link ? add_link(o, link) : -errno;
 }
+
+static int attach_uprobe_entry(struct wb_instance *wi, struct wb_object *o,
+                               struct bpf_program *prog, const char *target)
+{
+    return attach_uprobe(wi, o, prog, target, false);
+}
+
+static int attach_uprobe_return(struct wb_instance *wi, struct wb_object *o,
+                                struct bpf_program *prog, const char *target)
+{
+    return attach_uprobe(wi, o, prog, target, true);
+}
+
+static int attach_kprobe_entry(struct wb_instance *wi, struct wb_object *o,
+                               struct bpf_program *prog, const char *target)
+{
+    return attach_kprobe(wi, o, prog, target, false);
+}
+
+static int attach_kprobe_return(struct wb_instance *wi, struct wb_object *o,
+                                struct bpf_program *prog, const char *target)
+{
+    return attach_kprobe(wi, o, prog, target, true);
+}
+
+/* How a target attaches each kind of program (src/bpf/progtypes.c says
+ * which kind a program is). */
+typedef int attach_fn(struct wb_instance *wi, struct wb_object *o, struct bpf_program *prog,
+                      const char *target);
+static attach_fn *const attach_by_target[] = {
+    [WB_ATTACH_NONE] = NULL,
+    [WB_ATTACH_XDP] = attach_xdp,
+    [WB_ATTACH_SOCKET] = attach_socket,
+    [WB_ATTACH_TC] = attach_tc,
+    [WB_ATTACH_CGROUP] = attach_cgroup,
+    [WB_ATTACH_UPROBE] = attach_uprobe_entry,
+    [WB_ATTACH_URETPROBE] = attach_uprobe_return,
+    [WB_ATTACH_KPROBE] = attach_kprobe_entry,
+    [WB_ATTACH_KRETPROBE] = attach_kprobe_return,
+    [WB_ATTACH_TRACEPOINT] = attach_tracepoint_checked,
+    [WB_ATTACH_RAW_TRACEPOINT] = attach_raw_tracepoint,
+};
 
 static int attach_to_target(struct wb_instance *wi, struct wb_object *o, struct bpf_program *prog,
                             const char *target)
 {
     enum bpf_prog_type type = bpf_program__type(prog);
     const char *sec = bpf_program__section_name(prog);
-    int err;
-
-    if (is_cgroup_type(type))
-        return attach_cgroup(wi, o, prog, target);
-    switch (type) {
-    case BPF_PROG_TYPE_XDP:
-        return attach_xdp(wi, o, prog, target);
-    case BPF_PROG_TYPE_SCHED_CLS:
-        return attach_tc(wi, o, prog, target);
-    case BPF_PROG_TYPE_SOCKET_FILTER:
-        return attach_socket(wi, o, prog, target);
-    case BPF_PROG_TYPE_KPROBE:
-        if (has_prefix(sec, "uprobe") || has_prefix(sec, "uretprobe"))
-            return attach_uprobe(wi, o, prog, target, has_prefix(sec, "uretprobe"));
-        if (has_prefix(sec, "usdt"))
-            break;
-        return attach_kprobe(wi, o, prog, target, has_prefix(sec, "kretprobe"));
-    case BPF_PROG_TYPE_TRACEPOINT:
-        if ((err = ensure_tracefs(wi)))
-            return err;
-        return attach_tracepoint(wi, o, prog, target);
-    case BPF_PROG_TYPE_RAW_TRACEPOINT:
-    case BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE: {
-        struct bpf_link *link = bpf_program__attach_raw_tracepoint(prog, target);
-        return link ? add_link(o, link) : -errno;
-    }
-    default:
-        break;
-    }
+    attach_fn *attach = attach_by_target[wb_prog_kind_of(type, sec)->attach];
+    if (attach)
+        return attach(wi, o, prog, target);
     const char *type_name = libbpf_bpf_prog_type_str(type);
     return wb_fail(wi, -EINVAL, "attach: program '%s' (SEC(\"%s\"), type %s) takes no attach target; "
                                 "'%s' given",
@@ -465,7 +447,8 @@ static int attach_auto(struct wb_instance *wi, struct wb_object *o, struct bpf_p
     struct bpf_link *link = bpf_program__attach(prog);
     if (!link) {
         err = -errno;
-        const char *hint = target_hint(bpf_program__type(prog));
+        const char *hint = wb_prog_kind_of(bpf_program__type(prog),
+                                           bpf_program__section_name(prog))->target_hint;
         if ((err == -EOPNOTSUPP || err == -ESRCH) && hint)
             return wb_fail(wi, err, "attach: program '%s' cannot be attached by its section name "
                                     "SEC(\"%s\"): give a target (%s)",
@@ -485,7 +468,11 @@ int wb_attach(struct wb_instance *wi, struct wb_object *o, const char *name, con
         return wb_fail(wi, -ENOENT, "attach: program '%s' was not loaded", name);
 
     const char *what = target ? target : bpf_program__section_name(prog);
-    if (!wb_target_allowed(host, what)) {
+    /* a section is allowed in either of libbpf's spellings of it:
+     * the pattern 'tp/sched/...' allows SEC("tracepoint/sched/...") */
+    char other_buf[512];
+    const char *other = target ? NULL : wb_sec_other_spelling(what, other_buf, sizeof(other_buf));
+    if (!wb_target_allowed(host, what) && !(other && wb_target_allowed(host, other))) {
         wb_fail(wi, -EPERM, "attach: attaching program '%s' to '%s' is not allowed by the policy "
                             "(%s)", name, what, host->attach_targets_name);
         base_print(WASM_BPF_WARN, "wasm-bpf: %s\n", wi->last_error);
@@ -504,8 +491,13 @@ int wb_attach(struct wb_instance *wi, struct wb_object *o, const char *name, con
     /* a failure: name the program, the target and the errno, then the
      * details (ours, or libbpf's) */
     base_print(WASM_BPF_WARN, "wasm-bpf: cannot attach program '%s' to '%s': %s\n", name, what,
-               strerror(-err));
-    if (wi->last_errno) {
+            strerror(-err));
+    char caps[512];
+    if (err == -EPERM && wb_caps_hint(o->obj, prog, caps, sizeof(caps))) {
+        base_print(WASM_BPF_WARN, "  %s\n", caps);
+        wb_fail(wi, err, "attach: cannot attach program '%s' to '%s': %s (%s)", name, what,
+                strerror(-err), caps);
+    } else if (wi->last_errno) {
         base_print(WASM_BPF_WARN, "  %s\n", wi->last_error);
     } else {
         const char *why = wb_log_reason();
