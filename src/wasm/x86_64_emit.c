@@ -776,13 +776,6 @@ void arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_t at)
         break;
     case OP_BR_TABLE: {
         uint32_t n = pc[3];
-        bool backward = false;
-        for (uint32_t i = 0; i <= n; i++)
-            backward |= (int32_t)pc[4 + i] <= 0;
-        /* an interrupt check before a table with loop targets: checking on
-         * the forward paths too is harmless */
-        if (backward)
-            interrupt_check(s);
         load32(b, RAX, slot(s, pc[2]));
         mov_r_imm(b, RCX, n);
         alu_r_r(b, 0, ALU_CMP, RAX, RCX);
@@ -797,15 +790,17 @@ void arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_t at)
         patch_here(s, table_field);
         uint32_t table = (uint32_t)b->len;
         for (uint32_t i = 0; i <= n; i++) {
-            uint32_t target = at + pc[4 + i];
-            uint32_t entry = (uint32_t)b->len;
             jit_u32(b, 0);
-            if ((int32_t)pc[4 + i] <= 0) {
-                jit_note_loop(s, target, at);
-                arch_patch_rel32_from(s, entry, jit_word_pos(s, target), table);
-            } else {
-                jit_add_fixup_from(s, entry, FIX_WORD, target, table);
-            }
+            if ((int32_t)pc[4 + i] > 0)
+                jit_add_fixup_from(s, table + 4 * i, FIX_WORD, at + pc[4 + i], table);
+        }
+        /* loop targets go through a stub that checks for an interrupt,
+         * as the interpreter does on a taken backward branch */
+        for (uint32_t i = 0; i <= n; i++) {
+            if ((int32_t)pc[4 + i] > 0)
+                continue;
+            arch_patch_rel32_from(s, table + 4 * i, (uint32_t)b->len, table);
+            branch(s, -1, at, (int32_t)pc[4 + i]);
         }
         break;
     }
