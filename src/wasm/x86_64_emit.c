@@ -452,48 +452,92 @@ static void emit_divrem(jit_state *s, unsigned w, uint8_t kind, const code_t *pc
     }
 }
 
+/* The register of slot x when pinned, else -1. */
+static int pin_of(jit_state *s, uint32_t x)
+{
+    if (s->counting)
+        return -1;
+    xmem m = slot(s, x);
+    return m.reg;
+}
+
+/* Where to compute d = a OP other: d's register when pinned (unless that
+ * would overwrite `other` before it is read), else rax, stored after. */
+static int dest_reg(jit_state *s, uint32_t d, uint32_t a, bool other_is_slot, uint32_t other)
+{
+    int r = pin_of(s, d);
+    if (r < 0 || (other_is_slot && other == d && a != d))
+        return RAX;
+    return r;
+}
+static void load_into(jit_state *s, unsigned w, int r, uint32_t a)
+{
+    xmem m = slot(s, a);
+    if (m.reg == r)
+        return;           /* a 32-bit operation on it zero-extends anyway */
+    if (w) load64(&s->buf, r, m); else load32(&s->buf, r, m);
+}
+static void finish(jit_state *s, int r, uint32_t d)
+{
+    if (r == RAX)
+        store64(&s->buf, slot(s, d), RAX);
+}
+
 static void emit_int_binop(jit_state *s, unsigned w, int_op o, const code_t *pc, bool imm)
 {
     jit_buf *b = &s->buf;
     uint32_t d = pc[2], a = pc[3], bw = pc[4];
     int32_t k = (int32_t)bw;
+    int r;
     switch (o.kind) {
     case K_ALU:
-        if (w) load64(b, RAX, slot(s, a)); else load32(b, RAX, slot(s, a));
-        if (imm) alu_r_imm(b, w, o.x, RAX, k); else alu_r_m(b, w, o.x, RAX, slot(s, bw));
-        store64(b, slot(s, d), RAX);
+        r = dest_reg(s, d, a, !imm, bw);
+        load_into(s, w, r, a);
+        if (imm) alu_r_imm(b, w, o.x, r, k); else alu_r_m(b, w, o.x, r, slot(s, bw));
+        finish(s, r, d);
         break;
     case K_MUL:
+        r = dest_reg(s, d, a, !imm, bw);
         if (imm) {
-            x_mem(b, w, 0x69, RAX, slot(s, a));
+            x_mem(b, w, 0x69, r, slot(s, a));
             jit_u32(b, (uint32_t)k);
         } else {
-            if (w) load64(b, RAX, slot(s, a)); else load32(b, RAX, slot(s, a));
-            x_mem(b, w, 0x0FAF, RAX, slot(s, bw));
+            load_into(s, w, r, a);
+            x_mem(b, w, 0x0FAF, r, slot(s, bw));
         }
-        store64(b, slot(s, d), RAX);
+        finish(s, r, d);
         break;
     case K_SHIFT:
-        if (w) load64(b, RAX, slot(s, a)); else load32(b, RAX, slot(s, a));
+        if (!imm)
+            load32(b, RCX, slot(s, bw));
+        r = dest_reg(s, d, a, false, 0);
+        load_into(s, w, r, a);
         if (imm) {
-            x_rr(b, w, 0xC1, o.x, RAX);
+            x_rr(b, w, 0xC1, o.x, r);
             jit_u8(b, (uint8_t)(k & (w ? 63 : 31)));
         } else {
-            load32(b, RCX, slot(s, bw));
-            x_rr(b, w, 0xD3, o.x, RAX);
+            x_rr(b, w, 0xD3, o.x, r);
         }
-        store64(b, slot(s, d), RAX);
+        finish(s, r, d);
         break;
-    case K_CMP:
+    case K_CMP: {
         if (imm) {
             alu_m_imm(b, w, ALU_CMP, slot(s, a), k);
         } else {
-            if (w) load64(b, RAX, slot(s, a)); else load32(b, RAX, slot(s, a));
-            alu_r_m(b, w, ALU_CMP, RAX, slot(s, bw));
+            xmem ma = slot(s, a);
+            int ra = ma.reg >= 0 ? ma.reg : RAX;
+            if (ra == RAX) {
+                if (w) load64(b, RAX, ma); else load32(b, RAX, ma);
+            }
+            alu_r_m(b, w, ALU_CMP, ra, slot(s, bw));
         }
-        setcc_zx(b, o.x, RAX);
-        store64(b, slot(s, d), RAX);
+        x_rr(b, 0, 0x0F90u | o.x, 0, RAX);   /* setcc al */
+        r = pin_of(s, d);
+        if (r < 0) r = RAX;
+        x_rr(b, 0, 0x0FB6, r, RAX);           /* movzx r32, al */
+        finish(s, r, d);
         break;
+    }
     default:
         emit_divrem(s, w, o.kind, pc);
         break;
@@ -508,8 +552,12 @@ static void emit_cmpbr(jit_state *s, unsigned w, unsigned idx, const code_t *pc,
     if (imm) {
         alu_m_imm(b, w, ALU_CMP, slot(s, pc[2]), (int32_t)pc[3]);
     } else {
-        if (w) load64(b, RAX, slot(s, pc[2])); else load32(b, RAX, slot(s, pc[2]));
-        alu_r_m(b, w, ALU_CMP, RAX, slot(s, pc[3]));
+        xmem ma = slot(s, pc[2]);
+        int ra = ma.reg >= 0 ? ma.reg : RAX;
+        if (ra == RAX) {
+            if (w) load64(b, RAX, ma); else load32(b, RAX, ma);
+        }
+        alu_r_m(b, w, ALU_CMP, ra, slot(s, pc[3]));
     }
     branch(s, cc, at, (int32_t)pc[4]);
 }
@@ -560,8 +608,10 @@ static void emit_load(jit_state *s, enum wasm_op op, unsigned kind, int form, co
 {
     jit_buf *b = &s->buf;
     xmem m = emit_address(s, op, pc, load_kinds[kind].size, 3, form);
-    x_mem(b, load_kinds[kind].flags, load_kinds[kind].opc, RDX, m);
-    store64(b, slot(s, pc[2]), RDX);
+    int r = pin_of(s, pc[2]);
+    x_mem(b, load_kinds[kind].flags, load_kinds[kind].opc, r >= 0 ? r : RDX, m);
+    if (r < 0)
+        store64(b, slot(s, pc[2]), RDX);
 }
 
 static void emit_store(jit_state *s, enum wasm_op op, unsigned kind, int form, const code_t *pc)
@@ -574,8 +624,13 @@ static void emit_store(jit_state *s, enum wasm_op op, unsigned kind, int form, c
     default: addr = 2; value = pc[4]; break;
     }
     xmem m = emit_address(s, op, pc, store_kinds[kind].size, addr, form);
-    load64(b, RDX, slot(s, value));
-    x_mem(b, store_kinds[kind].flags, store_kinds[kind].opc, RDX, m);
+    int r = pin_of(s, value);
+    if (r < 0) {
+        r = RDX;
+        load64(b, RDX, slot(s, value));
+    }
+    /* m has base r13, so a REX prefix is present and sil/dil are bytes */
+    x_mem(b, store_kinds[kind].flags, store_kinds[kind].opc, r, m);
 }
 
 /* Scalar SSE: xmm0 = op(xmm0, [m]); prefix F3 for f32, F2 for f64. */
@@ -749,18 +804,33 @@ void arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_t at)
     case OP_UNREACHABLE:
         jmp_trap(s, WASM_TRAP_UNREACHABLE);
         break;
-    case OP_MOV:
-        load64(b, RAX, slot(s, a));
-        store64(b, slot(s, d), RAX);
+    case OP_MOV: {
+        int rd = pin_of(s, d), ra = pin_of(s, a);
+        if (rd >= 0) {
+            if (rd != ra)
+                load64(b, rd, slot(s, a));
+        } else if (ra >= 0) {
+            store64(b, slot(s, d), ra);
+        } else {
+            load64(b, RAX, slot(s, a));
+            store64(b, slot(s, d), RAX);
+        }
         break;
-    case OP_CONST32:
-        mov_r_imm(b, RAX, a);
-        store64(b, slot(s, d), RAX);
+    }
+    case OP_CONST32: case OP_CONST64: {
+        uint64_t v = op == OP_CONST32 ? a : ((uint64_t)pc[3] | (uint64_t)pc[4] << 32);
+        int rd = pin_of(s, d);
+        if (rd >= 0) {
+            mov_r_imm(b, rd, v);
+        } else if (fits32((int64_t)v)) {
+            x_mem(b, W, 0xC7, 0, slot(s, d));   /* mov qword [d], imm32 (sign-extended) */
+            jit_u32(b, (uint32_t)v);
+        } else {
+            mov_r_imm(b, RAX, v);
+            store64(b, slot(s, d), RAX);
+        }
         break;
-    case OP_CONST64:
-        mov_r_imm(b, RAX, (uint64_t)pc[3] | (uint64_t)pc[4] << 32);
-        store64(b, slot(s, d), RAX);
-        break;
+    }
     case OP_SELECT:
         load64(b, RAX, slot(s, pc[3]));
         alu_m_imm(b, 0, ALU_CMP, slot(s, pc[5]), 0);
