@@ -448,21 +448,6 @@ uint32_t wasm_jit_call_func(jit_ctx *ctx, call_frame *cf, wasm_func *f, uint64_t
     return interp_call(rt, f, nfp);
 }
 
-uint32_t wasm_jit_call_indirect(jit_ctx *ctx, call_frame *cf, uint64_t *fp, const code_t *pc)
-{
-    wasm_instance *inst = ctx->inst;
-    wasm_table *t = inst->tables[pc[2]];
-    uint32_t i = (uint32_t)fp[pc[4]];
-    if (i >= t->size)
-        return wasm_jit_trap(ctx, cf, WASM_TRAP_TABLE_OOB);
-    wasm_func *f = (wasm_func *)(uintptr_t)t->elems[i];
-    if (!f)
-        return wasm_jit_trap(ctx, cf, WASM_TRAP_NULL_FUNC);
-    if (f->type_id != pc[3])
-        return wasm_jit_trap(ctx, cf, WASM_TRAP_INDIRECT_TYPE);
-    return wasm_jit_call_func(ctx, cf, f, fp + pc[5]);
-}
-
 /* The interpreter's operations, for those compiled code calls out for.
  * Operand word i is pc[2 + i], as in interp.c. */
 #define W(i) (pc[2 + (i)])

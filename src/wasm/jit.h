@@ -134,8 +134,6 @@ uint32_t wasm_jit_slow_op(jit_ctx *ctx, call_frame *cf, uint64_t *fp, const code
 /* A call that does not go straight to compiled code: host functions,
  * other instances, functions left to the interpreter. */
 uint32_t wasm_jit_call_func(jit_ctx *ctx, call_frame *cf, wasm_func *f, uint64_t *nfp);
-/* call_indirect: the checks, then as wasm_jit_call_func. */
-uint32_t wasm_jit_call_indirect(jit_ctx *ctx, call_frame *cf, uint64_t *fp, const code_t *pc);
 /* Record a trap raised in compiled code (cf: the innermost frame). */
 uint32_t wasm_jit_trap(jit_ctx *ctx, call_frame *cf, uint32_t status);
 

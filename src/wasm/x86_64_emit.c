@@ -774,6 +774,61 @@ static void emit_call(jit_state *s, const code_t *pc)
     pins_reload(s);
 }
 
+/* call_indirect: the interpreter's checks inline; a compiled function of
+ * this instance is called directly, anything else through
+ * wasm_jit_call_func (host functions, other instances, the interpreter). */
+static void emit_call_indirect(jit_state *s, const code_t *pc)
+{
+    jit_buf *b = &s->buf;
+    uint32_t table = pc[2], type_id = pc[3], nfp = pc[5];
+    load32(b, RAX, slot(s, pc[4]));
+    pins_flush(s, UINT32_MAX);            /* rsi and rdi are scratch from here */
+    load64(b, RCX, mem_at(R_INST, offsetof(wasm_instance, tables)));
+    load64(b, RCX, mem_at(RCX, (int32_t)(table * 8u)));
+    alu_r_m(b, 0, ALU_CMP, RAX, mem_at(RCX, offsetof(wasm_table, size)));
+    jcc_trap(s, CC_AE, WASM_TRAP_TABLE_OOB);
+    load64(b, RCX, mem_at(RCX, offsetof(wasm_table, elems)));
+    load64(b, RDX, mem_idx(RCX, RAX, 3, 0));
+    x_rr(b, W, 0x85, RDX, RDX);
+    jcc_trap(s, CC_E, WASM_TRAP_NULL_FUNC);
+    alu_m_imm(b, 0, ALU_CMP, mem_at(RDX, offsetof(wasm_func, type_id)), (int32_t)type_id);
+    jcc_trap(s, CC_NE, WASM_TRAP_INDIRECT_TYPE);
+    /* direct: same instance, and machine code */
+    alu_r_m(b, W, ALU_CMP, R_INST, mem_at(RDX, offsetof(wasm_func, inst)));
+    uint32_t slow1 = jcc_rel32(b, CC_NE);
+    load64(b, RCX, mem_at(RDX, offsetof(wasm_func, code)));
+    x_rr(b, W, 0x85, RCX, RCX);
+    uint32_t slow2 = jcc_rel32(b, CC_E);
+    load64(b, RSI, mem_at(RCX, offsetof(func_code, jit_code)));
+    x_rr(b, W, 0x85, RSI, RSI);
+    uint32_t slow3 = jcc_rel32(b, CC_E);
+    interrupt_check(s);
+    lea(b, RDI, mem_at(R_CF, (int32_t)sizeof(call_frame)));
+    alu_r_m(b, W, ALU_CMP, RDI, mem_at(R_CTX, offsetof(jit_ctx, frames_end)));
+    jcc_trap(s, CC_AE, WASM_TRAP_STACK_EXHAUSTED);
+    load32(b, RAX, mem_at(RCX, offsetof(func_code, frame_slots)));
+    lea(b, RAX, mem_idx(R_FP, RAX, 3, (int32_t)(nfp * 8u)));
+    alu_r_m(b, W, ALU_CMP, RAX, mem_at(R_CTX, offsetof(jit_ctx, stack_end)));
+    jcc_trap(s, CC_A, WASM_TRAP_STACK_EXHAUSTED);
+    mov_rr(b, R_CF, RDI);
+    store64(b, mem_at(R_CF, offsetof(call_frame, fn)), RCX);
+    lea(b, R_FP, slot_mem(nfp));
+    x_rr(b, 0, 0xFF, 2, RSI);             /* call rsi */
+    lea(b, R_FP, mem_at(R_FP, -(int32_t)(nfp * 8u)));
+    lea(b, R_CF, mem_at(R_CF, -(int32_t)sizeof(call_frame)));
+    uint32_t done = jmp_rel32(b);
+    patch_here(s, slow1);
+    patch_here(s, slow2);
+    patch_here(s, slow3);
+    mov_rr(b, RDI, R_CTX);
+    mov_rr(b, RSI, R_CF);
+    lea(b, RCX, slot_mem(nfp));
+    call_abs(b, (const void *)wasm_jit_call_func);
+    check_status(s);
+    patch_here(s, done);
+    pins_reload(s);
+}
+
 void arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_t at)
 {
     jit_buf *b = &s->buf;
@@ -896,14 +951,7 @@ void arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_t at)
         emit_call_helper(s, pc[3]);
         break;
     case OP_CALL_INDIRECT:
-        pins_flush(s, UINT32_MAX);
-        mov_rr(b, RDI, R_CTX);
-        mov_rr(b, RSI, R_CF);
-        mov_rr(b, RDX, R_FP);
-        mov_r_imm(b, RCX, (uint64_t)(uintptr_t)pc);
-        call_abs(b, (const void *)wasm_jit_call_indirect);
-        pins_reload(s);
-        check_status(s);
+        emit_call_indirect(s, pc);
         break;
     case OP_GLOBAL_GET:
         load64(b, RAX, mem_at(R_INST, offsetof(wasm_instance, globals)));
