@@ -3,7 +3,7 @@
  * The engine decodes, validates and compiles a module once (wasm_module_load),
  * links it against host functions and other instances (wasm_linker), and runs
  * it in a runtime (wasm_runtime) that owns the value stack, the limits, the
- * interrupt flag and the last trap.  It knows nothing of WASI, BPF or OCI.
+ * interrupt and stop flags and the last trap.  It knows nothing of WASI, BPF or OCI.
  *
  * Values cross the API as wasm_value: a 64-bit cell whose active member is
  * given by the Wasm type.  i32/f32 live in the low 32 bits.  A funcref is a
@@ -11,11 +11,15 @@
  * uintptr_t where 0 is ref.null.
  *
  * Threading: a runtime and its instances are used by one thread at a time.
- * wasm_runtime_interrupt() is the only call that is safe from a signal
- * handler or from another thread.
+ * wasm_runtime_interrupt() and wasm_runtime_request_stop() are the only
+ * calls that are safe from a signal handler or from another thread.
  */
 #ifndef WASM_ENGINE_H
 #define WASM_ENGINE_H
+
+/* Every name declared here is part of the library's interface (the rest of
+ * libwasm-bpf.a is hidden: see the Makefile). */
+#pragma GCC visibility push(default)
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -155,6 +159,18 @@ void wasm_runtime_interrupt(wasm_runtime *rt);
 int wasm_runtime_interrupted(const wasm_runtime *rt);
 void wasm_runtime_clear_interrupt(wasm_runtime *rt);
 int wasm_runtime_interrupt_fd(wasm_runtime *rt); /* an eventfd; -1 if it cannot be created */
+
+/* Ask the guest to end by itself (the first Ctrl-C): running code is not
+ * stopped, but host functions that wait for input (reads, polls, accepts)
+ * stop waiting and return EINTR to the guest, at once for every later
+ * call, so that the guest can finish its work and exit.  Writes still
+ * complete.  The embedder calls wasm_runtime_interrupt() if the guest does
+ * not end in time.  Async-signal-safe; cleared by
+ * wasm_runtime_clear_interrupt().  wasm_runtime_stop_fd() is an eventfd,
+ * readable once a stop was requested (-1 if it cannot be created). */
+void wasm_runtime_request_stop(wasm_runtime *rt);
+int wasm_runtime_stop_requested(const wasm_runtime *rt);
+int wasm_runtime_stop_fd(wasm_runtime *rt);
 
 /* The last trap: its message ("integer divide by zero in function 'f' (func 3)"),
  * and for WASM_TRAP_EXIT the exit code. */
@@ -303,4 +319,6 @@ const char *wasm_status_string(wasm_status s);
 #ifdef __cplusplus
 }
 #endif
+#pragma GCC visibility pop
+
 #endif

@@ -51,6 +51,12 @@ $(BPF_TEST_DIR)/trigger: tests/bpf/trigger.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -O2 -g -Wall -Wextra -o $@ $<
 
+# how a guest ends after Ctrl-C (the signal checks), over bootstrap's object
+$(BPF_TEST_DIR)/stop.wasm: tests/bpf/guests/stop.c $(BUILD)/examples/bootstrap/bootstrap.skel.h \
+                           $(BUILD)/examples/bootstrap/bootstrap.types.h $(SDK_HEADERS)
+	@$(if $(Q),echo "  WASM    $@")
+	$(Q)$(WASM_CC) $(WASM_CFLAGS) -I$(BUILD)/examples/bootstrap -Iexamples/bootstrap $< $(WASM_LDFLAGS) -o $@
+
 # hostile guests: WAT templates filled with an object's bytes, then wat2wasm
 BPF_GUESTS := bad_args callbacks env_module bad_load
 $(BPF_TEST_DIR)/guests/%.wat: tests/bpf/guests/%.wat tests/bpf/guests/prelude.wat tests/bpf/mkguest.sh \
@@ -107,4 +113,5 @@ BENCH_RUN += bench/bpf/run.sh
 
 TEST_SUITES += bpf
 TEST_DEPS += $(BPF_TEST_DIR)/host_test $(BPF_TEST_DIR)/probe.bpf.o $(BPF_TEST_DIR)/trigger \
+             $(BPF_TEST_DIR)/stop.wasm \
              $(foreach g,$(BPF_GUESTS),$(BPF_TEST_DIR)/guests/$(g).wasm)

@@ -67,7 +67,11 @@ int main(int argc, char **argv)
     time_t end = seconds ? time(NULL) + seconds : 0;
     for (;;) {
         err = bpf_buffer__poll(buf, 100);
-        if (err < 0 && err != -EINTR) {
+        if (err == -EINTR) { /* Ctrl-C: end as libbpf tools do */
+            err = 0;
+            break;
+        }
+        if (err < 0) {
             fprintf(stderr, "error polling the ring buffer: %s\n", strerror(-err));
             break;
         }

@@ -155,7 +155,8 @@ int main(int argc, char **argv)
         printf("\n");
         err = print_and_clear(obj->maps.hists);
         fflush(stdout);
-        if (err || (env.count && n >= env.count))
+        /* Ctrl-C ended the sleep early: this was the last interval */
+        if (err || (env.count && n >= env.count) || wasm_bpf_interrupted())
             break;
     }
 

@@ -65,6 +65,15 @@ int wasm_bpf_map_operate(int fd, int cmd, void *key, void *value, void *next_key
 WASM_BPF_IMPORT("wasm_bpf_last_error")
 int wasm_bpf_last_error(char *buf, int len);
 
+/* Extension: 1 once the run was asked to stop (the first Ctrl-C or
+ * SIGTERM), else 0.  From then on, polls and reads that would wait return
+ * -EINTR at once and sleeps end early; the guest should print what it has
+ * and return from main.  A guest that sleeps rather than polls asks this
+ * after each sleep.  The runtime stops a guest that has not ended within
+ * --stop-timeout (default 2 s).  Only guests that call it import it. */
+WASM_BPF_IMPORT("wasm_bpf_interrupted")
+int wasm_bpf_interrupted(void);
+
 #undef WASM_BPF_IMPORT
 
 #ifdef __cplusplus

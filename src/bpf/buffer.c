@@ -5,7 +5,10 @@
  *   1. delivers the perf records a previous poll left behind (below);
  *   2. consumes what is already there, without waiting;
  *   3. if nothing came, waits up to timeout_ms on an epoll set holding the
- *      buffer's epoll fd and the runtime's interrupt fd, and consumes again.
+ *      buffer's epoll fd and the runtime's interrupt and stop fds, and
+ *      consumes again.  A stop request (the first Ctrl-C) ends the wait with
+ *      -EINTR, and every later wait at once, so the guest can print its
+ *      summary and exit; an interrupt unwinds the guest.
  * Each record is copied into the guest's [data, data+max) and the guest's
  * callback (table 0, index cb, type (i32, i32, i32) -> i32) is called with
  * the copied length.  The guest's memory may grow during a callback, so
@@ -26,6 +29,9 @@
 #include "internal.h"
 
 #define PERF_BUFFER_PAGES 64 /* per CPU, as in the original runtime */
+
+/* epoll data of the fds that end a wait besides the buffer's own (0) */
+enum { WAKE_INTERRUPT = 1, WAKE_STOP = 2 };
 
 struct wb_pending {
     struct wb_pending *next;
@@ -216,10 +222,16 @@ static int buffer_create(struct wb_instance *wi, struct wb_object *o, int fd,
         err = -errno;
         goto fail;
     }
-    int ifd = wasm_runtime_interrupt_fd(wasm_instance_runtime(wi->inst));
-    ev.data.u32 = 1;
+    wasm_runtime *rt = wasm_instance_runtime(wi->inst);
+    int ifd = wasm_runtime_interrupt_fd(rt);
+    ev.data.u32 = WAKE_INTERRUPT;
     if (ifd >= 0 && !epoll_ctl(b->epoll_fd, EPOLL_CTL_ADD, ifd, &ev))
         b->interrupt_fd = ifd;
+    /* Without it a stop request is still seen before each wait (wb_poll). */
+    int sfd = wasm_runtime_stop_fd(rt);
+    ev.data.u32 = WAKE_STOP;
+    if (sfd >= 0)
+        epoll_ctl(b->epoll_fd, EPOLL_CTL_ADD, sfd, &ev);
 
     b->next = o->buffers;
     o->buffers = b;
@@ -253,24 +265,34 @@ static void consume(struct wb_buffer *b)
         perf_buffer__consume(b->perf_buf);
 }
 
-/* Wait for records or an interrupt: 1 ready, 0 timed out, negative errno. */
+/* Wait for records, an interrupt or a stop request: 1 ready, 0 timed out
+ * or interrupted (d->status says which), negative errno (-EINTR: stop). */
 static int wait_ready(struct wb_buffer *b, struct delivery *d, int timeout_ms)
 {
-    struct epoll_event ev[2];
-    int n = epoll_wait(b->epoll_fd, ev, 2, timeout_ms < 0 ? -1 : timeout_ms);
+    if (wasm_runtime_stop_requested(d->rt))
+        return -EINTR;
+    struct epoll_event ev[3];
+    int n = epoll_wait(b->epoll_fd, ev, 3, timeout_ms < 0 ? -1 : timeout_ms);
     if (n < 0) {
         int err = -errno;
         if (wasm_runtime_interrupted(d->rt)) {
             d->status = wasm_trap_interrupted(d->wi->inst);
             return 0;
         }
-        return err;
+        return err == -EINTR || wasm_runtime_stop_requested(d->rt) ? -EINTR : err;
     }
-    for (int i = 0; i < n; i++)
-        if (ev[i].data.u32 == 1) {
+    bool stop = false;
+    for (int i = 0; i < n; i++) {
+        if (ev[i].data.u32 == WAKE_INTERRUPT) {
             d->status = wasm_trap_interrupted(d->wi->inst);
             return 0;
         }
+        stop |= ev[i].data.u32 == WAKE_STOP;
+    }
+    /* Records that came with the stop request are delivered first: the
+     * guest sees -EINTR from its next poll. */
+    if (stop && n == 1)
+        return -EINTR;
     return n > 0;
 }
 

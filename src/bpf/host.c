@@ -308,6 +308,16 @@ static wasm_status import_last_error(wasm_instance *inst, void *userdata, wasm_v
     return WASM_OK;
 }
 
+/* () -> i32: 1 once the run was asked to stop (the first Ctrl-C or
+ * SIGTERM), for guests that sleep rather than poll: their sleep cannot
+ * report EINTR (docs/ABI.md, section 4). */
+static wasm_status import_interrupted(wasm_instance *inst, void *userdata, wasm_value *args)
+{
+    (void)userdata;
+    args[0].i32 = wasm_runtime_stop_requested(wasm_instance_runtime(inst)) ? 1 : 0;
+    return WASM_OK;
+}
+
 static const struct {
     const char *name;
     const char *signature;
@@ -320,6 +330,7 @@ static const struct {
     {"wasm_bpf_map_fd_by_name", "(Ii)i", import_map_fd},
     {"wasm_bpf_map_operate", "(iiiiiI)i", import_map_operate},
     {"wasm_bpf_last_error", "(ii)i", import_last_error},
+    {"wasm_bpf_interrupted", "()i", import_interrupted},
 };
 
 /* ------------------------------------------------------------------ */

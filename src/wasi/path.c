@@ -218,8 +218,9 @@ static int open_beneath(struct wasi_ctx *ctx, wasm_instance *inst, int dirfd, co
             if (errno == EAGAIN && tries < 128)
                 continue; /* a rename raced a "..": resolve again */
             if (errno == EINTR) {
-                if (wasi_interrupted(inst)) {
-                    *err = WASI_INTERRUPTED;
+                if (wasi_interrupted(inst) || wasi_stop_requested(inst)) {
+                    /* opening a FIFO waits for the other end */
+                    *err = wasi_interrupted(inst) ? WASI_INTERRUPTED : WASI_EINTR;
                     return -1;
                 }
                 continue;
@@ -240,6 +241,8 @@ static int open_beneath(struct wasi_ctx *ctx, wasm_instance *inst, int dirfd, co
             *err = WASI_INTERRUPTED;
             return -1;
         }
+        if (wasi_stop_requested(inst))
+            return -1; /* with WASI_EINTR */
     }
 }
 

@@ -210,7 +210,7 @@ WASI_HOST_FN(poll_oneoff)
         return wasi_result(args, WASI_ENOMEM);
 
     struct sub *subs = calloc(nsubs, sizeof *subs);
-    struct pollfd *pfds = calloc((size_t)nsubs + 1, sizeof *pfds);
+    struct pollfd *pfds = calloc((size_t)nsubs + 2, sizeof *pfds);
     if (!subs || !pfds) {
         free(subs);
         free(pfds);
@@ -247,19 +247,35 @@ WASI_HOST_FN(poll_oneoff)
     }
 
     wasm_runtime *rt = wasm_instance_runtime(inst);
-    int ifd = wasm_runtime_interrupt_fd(rt);
-    if (ifd >= 0)
-        pfds[npfds] = (struct pollfd){.fd = ifd, .events = POLLIN};
-    nfds_t nwait = npfds + (ifd >= 0 ? 1 : 0);
+    /* pfds[npfds]: the interrupt fd, pfds[npfds + 1]: the stop fd (poll()
+     * skips them when they are -1) */
+    pfds[npfds] = (struct pollfd){.fd = wasm_runtime_interrupt_fd(rt), .events = POLLIN};
+    pfds[npfds + 1] = (struct pollfd){.fd = wasm_runtime_stop_fd(rt), .events = POLLIN};
+    nfds_t nwait = npfds + 2;
 
     /* Wait until an fd is ready, the earliest deadline passes, or the
      * runtime is interrupted.  Signals other than the interrupting ones
-     * only restart the wait. */
+     * only restart the wait.  Once a stop was requested (the first Ctrl-C),
+     * a wait that would block ends at once: with EINTR when it waits for an
+     * fd (poll() and select() in the guest report it), and with its clocks
+     * fired early when it only waits for time: a sleep cannot report EINTR
+     * (wasi-libc turns it into ENOTSUP, Rust's thread::sleep panics), and
+     * the guest asks wasm_bpf_interrupted() whether it should end. */
     wasm_status status = WASM_OK;
     for (;;) {
         if (wasm_runtime_interrupted(rt)) {
             status = wasm_trap_interrupted(inst);
             goto done;
+        }
+        if (!any_ready && wasm_runtime_stop_requested(rt)) {
+            if (npfds > 0) {
+                status = wasi_result(args, WASI_EINTR);
+                goto done;
+            }
+            for (uint32_t i = 0; i < nsubs; i++)
+                if (subs[i].type == WASI_EVENTTYPE_CLOCK && !subs[i].error)
+                    subs[i].ready = true;
+            break;
         }
         uint64_t now = now_ns(CLOCK_MONOTONIC);
         struct timespec ts = {0, 0}, *tsp = &ts;
@@ -279,7 +295,7 @@ WASI_HOST_FN(poll_oneoff)
             status = wasi_result(args, wasi_errno_from_host(errno));
             goto done;
         }
-        if (ifd >= 0 && pfds[npfds].revents) {
+        if (pfds[npfds].revents) {
             status = wasm_trap_interrupted(inst);
             goto done;
         }

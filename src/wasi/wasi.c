@@ -242,29 +242,41 @@ bool wasi_interrupted(wasm_instance *inst)
     return wasm_runtime_interrupted(wasm_instance_runtime(inst)) != 0;
 }
 
+bool wasi_stop_requested(wasm_instance *inst)
+{
+    return wasm_runtime_stop_requested(wasm_instance_runtime(inst)) != 0;
+}
+
 int wasi_wait_fd(wasm_instance *inst, int fd, short events)
 {
     wasm_runtime *rt = wasm_instance_runtime(inst);
-    struct pollfd pfd[2] = {
+    /* A stop request ends waits for input; output is still written out, so
+     * that what the guest prints after Ctrl-C is not lost.  poll() skips
+     * the negative fds. */
+    struct pollfd pfd[3] = {
         {.fd = fd, .events = events},
         {.fd = wasm_runtime_interrupt_fd(rt), .events = POLLIN},
+        {.fd = (events & POLLIN) ? wasm_runtime_stop_fd(rt) : -1, .events = POLLIN},
     };
-    nfds_t n = pfd[1].fd >= 0 ? 2 : 1;
     for (;;) {
         if (wasm_runtime_interrupted(rt))
             return 0;
-        int r = poll(pfd, n, -1);
+        int r = poll(pfd, 3, -1);
         if (r < 0) {
             if (errno == EINTR)
                 continue;
             return -1;
         }
-        if (n == 2 && pfd[1].revents)
+        if (pfd[1].revents)
             return 0;
         /* Errors and hang-ups count as ready: the read or write that follows
          * reports them. */
         if (pfd[0].revents)
             return 1;
+        if (pfd[2].revents) {
+            errno = EINTR;
+            return -1;
+        }
     }
 }
 

@@ -239,10 +239,14 @@ wasi_errno wasi_load_iovecs(wasm_instance *inst, uint32_t iovs, uint32_t iovs_le
 
 /* Interruptible waiting.  Returns 1 when host fd `fd` is ready for `events`
  * (POLLIN/POLLOUT), 0 when the runtime was interrupted (the caller returns
- * wasm_trap_interrupted), -1 with errno on failure. */
+ * wasm_trap_interrupted), -1 with errno on failure; waiting for input
+ * (POLLIN) fails with EINTR once a stop was requested
+ * (wasm_runtime_request_stop) unless the fd is ready. */
 int wasi_wait_fd(wasm_instance *inst, int fd, short events);
 /* For EINTR loops: true when the guest's runtime has been interrupted. */
 bool wasi_interrupted(wasm_instance *inst);
+/* True once the run was asked to stop: waits for input end with EINTR. */
+bool wasi_stop_requested(wasm_instance *inst);
 
 /* The host functions, one per import; each is a wasm_host_fn. */
 #define WASI_HOST_FN(name) wasm_status wasi_##name(wasm_instance *inst, void *ud, wasm_value *args)

@@ -1,9 +1,10 @@
 /* internal.h: structures shared by the engine's decoder, compiler,
  * interpreter and instantiation code.  Nothing outside src/wasm includes it.
  *
- * Pipeline: decode.c reads the sections into a wasm_module; compile.c
- * validates each function body and, in the same pass, translates it into
- * the internal code that interp.c runs; instance.c links and instantiates;
+ * Pipeline: decode.c reads the sections into a wasm_module; compile*.c
+ * (driven by the opcode table in compile.c) validates each function body
+ * and, in the same pass, translates it into the internal code that
+ * interp.c runs; instance.c links and instantiates;
  * runtime.c owns the value stack, traps, memories, tables and globals.
  */
 #ifndef WASM_INTERNAL_H
@@ -274,6 +275,8 @@ struct wasm_runtime {
     call_frame *cf;              /* innermost frame */
     volatile sig_atomic_t interrupt;
     int interrupt_fd;
+    volatile sig_atomic_t stop_requested; /* soft: blocking host calls return EINTR */
+    int stop_fd;
     uint64_t fuel;
     uint32_t host_depth;         /* nested wasm_call depth */
     bool use_jit;                /* run compiled code where the module has it */
@@ -383,7 +386,7 @@ const char *valtype_name(uint8_t t);
 /* decode.c: reads the module; calls compile_function for each body */
 void module_free_contents(wasm_module *m);
 
-/* compile.c (see compile.h) */
+/* compile*.c (see compile.h) */
 typedef struct compile_error {
     char *buf;
     size_t len;

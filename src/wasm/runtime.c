@@ -71,6 +71,7 @@ wasm_runtime *wasm_runtime_new(const wasm_runtime_config *cfg)
     rt->frames_end = rt->frames + rt->cfg.max_call_depth + 1;
     rt->cf = rt->frames;
     rt->interrupt_fd = -1;
+    rt->stop_fd = -1;
     rt->fuel = UINT64_MAX;
     return rt;
 }
@@ -125,19 +126,45 @@ void wasm_runtime_free(wasm_runtime *rt)
     }
     if (rt->interrupt_fd >= 0)
         close(rt->interrupt_fd);
+    if (rt->stop_fd >= 0)
+        close(rt->stop_fd);
     munmap(rt->stack, rt->stack_bytes);
     free(rt->frames);
     free(rt);
 }
 
+/* An eventfd that is readable while `flag` is set.  Created on first use
+ * (most runs never block), so a flag set before then is carried over. */
+static void event_signal(int fd)
+{
+    if (fd >= 0) {
+        uint64_t one = 1;
+        ssize_t w = write(fd, &one, sizeof one);
+        (void)w;
+    }
+}
+
+static int event_fd(int *fd, sig_atomic_t flag)
+{
+    if (*fd < 0) {
+        *fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (flag)
+            event_signal(*fd);
+    }
+    return *fd;
+}
+
+static void event_drain(int fd)
+{
+    uint64_t v;
+    while (fd >= 0 && read(fd, &v, sizeof v) > 0)
+        ;
+}
+
 void wasm_runtime_interrupt(wasm_runtime *rt)
 {
     rt->interrupt = 1;
-    if (rt->interrupt_fd >= 0) {
-        uint64_t one = 1;
-        ssize_t w = write(rt->interrupt_fd, &one, sizeof one);
-        (void)w;
-    }
+    event_signal(rt->interrupt_fd);
 }
 
 int wasm_runtime_interrupted(const wasm_runtime *rt) { return rt->interrupt != 0; }
@@ -145,25 +172,22 @@ int wasm_runtime_interrupted(const wasm_runtime *rt) { return rt->interrupt != 0
 void wasm_runtime_clear_interrupt(wasm_runtime *rt)
 {
     rt->interrupt = 0;
-    if (rt->interrupt_fd >= 0) {
-        uint64_t v;
-        while (read(rt->interrupt_fd, &v, sizeof v) > 0)
-            ;
-    }
+    rt->stop_requested = 0;
+    event_drain(rt->interrupt_fd);
+    event_drain(rt->stop_fd);
 }
 
-int wasm_runtime_interrupt_fd(wasm_runtime *rt)
+int wasm_runtime_interrupt_fd(wasm_runtime *rt) { return event_fd(&rt->interrupt_fd, rt->interrupt); }
+
+void wasm_runtime_request_stop(wasm_runtime *rt)
 {
-    if (rt->interrupt_fd < 0) {
-        rt->interrupt_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-        if (rt->interrupt_fd >= 0 && rt->interrupt) {
-            uint64_t one = 1;
-            ssize_t w = write(rt->interrupt_fd, &one, sizeof one);
-            (void)w;
-        }
-    }
-    return rt->interrupt_fd;
+    rt->stop_requested = 1;
+    event_signal(rt->stop_fd);
 }
+
+int wasm_runtime_stop_requested(const wasm_runtime *rt) { return rt->stop_requested != 0; }
+
+int wasm_runtime_stop_fd(wasm_runtime *rt) { return event_fd(&rt->stop_fd, rt->stop_requested); }
 
 void wasm_runtime_set_fuel(wasm_runtime *rt, uint64_t fuel) { rt->fuel = fuel; }
 

@@ -20,12 +20,14 @@ wasm_runtime *mock_runtime_new(void)
 {
     wasm_runtime *rt = calloc(1, sizeof(*rt));
     rt->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    rt->stop_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     return rt;
 }
 
 void mock_runtime_free(wasm_runtime *rt)
 {
     close(rt->efd);
+    close(rt->stop_efd);
     free(rt);
 }
 
@@ -166,6 +168,24 @@ int wasm_runtime_interrupted(const wasm_runtime *rt)
 int wasm_runtime_interrupt_fd(wasm_runtime *rt)
 {
     return rt->efd;
+}
+
+void mock_request_stop(wasm_runtime *rt)
+{
+    uint64_t one = 1;
+    rt->stop_requested = 1;
+    if (write(rt->stop_efd, &one, sizeof(one)) < 0)
+        perror("eventfd");
+}
+
+int wasm_runtime_stop_requested(const wasm_runtime *rt)
+{
+    return rt->stop_requested;
+}
+
+int wasm_runtime_stop_fd(wasm_runtime *rt)
+{
+    return rt->stop_efd;
 }
 
 wasm_status wasm_trap_interrupted(wasm_instance *inst)

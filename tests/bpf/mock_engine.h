@@ -10,6 +10,8 @@
 struct wasm_runtime {
     volatile int interrupted;
     int efd;
+    volatile int stop_requested;
+    int stop_efd;
     int depth;             /* nested wasm_call()s */
     char message[256];     /* of the last host trap */
 };
@@ -60,5 +62,6 @@ void mock_memory_grow(wasm_instance *inst, uint32_t pages);
 uint32_t mock_table_add(wasm_instance *inst, wasm_func *f);
 const struct mock_def *mock_import(const wasm_linker *l, const char *module, const char *name);
 void mock_interrupt(wasm_runtime *rt);
+void mock_request_stop(wasm_runtime *rt);
 
 #endif

@@ -213,6 +213,18 @@ static void test_api(const char *wasm_path)
     CHECK(st == WASM_TRAP_INTERRUPTED && dt < 2000, "interrupt wakes a blocked host function (%.0f ms)", dt);
     wasm_runtime_clear_interrupt(the_rt);
 
+    /* a stop request does not stop running code; it makes its eventfd
+     * readable (also one created after the request) until cleared */
+    wasm_runtime_request_stop(the_rt);
+    struct pollfd sp = {.fd = wasm_runtime_stop_fd(the_rt), .events = POLLIN};
+    st = call1("down", 1, &r);
+    CHECK(st == WASM_OK && wasm_runtime_stop_requested(the_rt) && !wasm_runtime_interrupted(the_rt) &&
+              sp.fd >= 0 && poll(&sp, 1, 0) == 1,
+          "a stop request lets code run and makes the stop fd readable");
+    wasm_runtime_clear_interrupt(the_rt);
+    CHECK(!wasm_runtime_stop_requested(the_rt) && poll(&sp, 1, 0) == 0,
+          "clearing the interrupt clears the stop request");
+
     /* limits */
     st = call1("recurse", 0, NULL);
     CHECK(st == WASM_TRAP_STACK_EXHAUSTED, "deep recursion: %s", wasm_runtime_trap_message(the_rt));

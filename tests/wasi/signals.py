@@ -1,12 +1,18 @@
 #!/usr/bin/env python3
 """Signals that end a guest, for the wasi suite.
 
-Each check starts `wasm-bpf run sleep.wasm MODE`, waits until the guest has
-printed its lines (so it is blocked, or spinning), sends a signal and
-checks: the exit status (128 + signal), the time from the signal to the
-exit (under 100 ms), and that every line printed before the signal reached
-stdout, whether stdout is a pipe or a file (wasi-libc would buffer it fully
-if the guest saw a pipe or a file there).
+Each check starts `wasm-bpf run [OPTIONS] sleep.wasm MODE`, waits until the
+guest has printed its lines (so it is blocked, or spinning), sends a signal
+(and maybe a second one) and checks: the exit status, the time from the
+last signal to the exit, and stdout: every line printed before the signal
+reached it, whether stdout is a pipe or a file (wasi-libc would buffer it
+fully if the guest saw a pipe or a file there), and, when the guest ends by
+itself, the lines it printed after its wait returned EINTR.
+
+Two behaviours: by default the first signal makes the guest's blocked call
+return (EINTR; a sleep ends early) and the guest runs on to its own exit
+(status 0); a guest that does not end within --stop-timeout is stopped
+(128 + signal), at once with --stop-timeout 0 or at a second signal.
 
 Prints one line per check: "PASS name", "FAIL name: why" or "SKIP name: why".
 Usage: signals.py WASM_BPF SLEEP_WASM
@@ -24,11 +30,18 @@ wasm_bpf, sleep_wasm = sys.argv[1], sys.argv[2]
 # sets ASAN_OPTIONS) spend tens of ms in the leak check at exit alone.
 LIMIT = 1.0 if os.environ.get("ASAN_OPTIONS") else 0.100
 EXPECTED_BEFORE = "before {mode}\na second line\n"
+# what the guest prints once its wait ended by itself
+EXPECTED_AFTER = {"sleep": "after sleep\n", "read": "after read\n",
+                  "poll": "poll returned -1\nafter poll\n"}
 
 
-def check(name, mode, sig, stdout_kind, want_status):
-    """Run one case; return None on success or the reason it failed."""
-    args = [wasm_bpf, "run", sleep_wasm, mode] + (["20000"] if mode in ("sleep", "poll") else [])
+def check(name, mode, sig, stdout_kind, want_status, options=(), limit=None, second=None):
+    """Run one case; return None on success or the reason it failed.
+    want_status 0: the guest ends by itself and prints its "after" lines.
+    limit: seconds allowed from the (last) signal to the exit.
+    second: seconds after the first signal to send it again."""
+    limit = LIMIT if limit is None else limit
+    args = [wasm_bpf, "run", *options, sleep_wasm, mode] + (["20000"] if mode in ("sleep", "poll") else [])
     stdin_r, stdin_w = os.pipe()  # kept open: "read" and "poll" block on it
     tmp = None
     if stdout_kind == "file":
@@ -59,6 +72,12 @@ def check(name, mode, sig, stdout_kind, want_status):
         time.sleep(0.05)  # let it settle into the blocking call
         t0 = time.monotonic()
         proc.send_signal(sig)
+        if second is not None:
+            time.sleep(second)
+            if proc.poll() is not None:
+                return f"the guest ended ({proc.returncode}) before the second signal"
+            t0 = time.monotonic()
+            proc.send_signal(sig)
         status = proc.wait(timeout=10)
         elapsed = time.monotonic() - t0
         rest = proc.stdout.read() if stdout_kind == "pipe" else b""
@@ -70,8 +89,10 @@ def check(name, mode, sig, stdout_kind, want_status):
         err = proc.stderr.read().decode(errors="replace")
         if status != want_status:
             return f"exit status {status}, expected {want_status}; stderr: {err.strip()!r}"
-        if elapsed > LIMIT:
-            return f"took {elapsed * 1000:.0f} ms from the signal to the exit (limit {LIMIT * 1000:.0f})"
+        if elapsed > limit:
+            return f"took {elapsed * 1000:.0f} ms from the signal to the exit (limit {limit * 1000:.0f})"
+        if want_status == 0:
+            want += EXPECTED_AFTER[mode]
         if got.decode(errors="replace") != want:
             return f"stdout {got!r}, expected {want!r}"
         print(f"     {name}: exit {status} {elapsed * 1000:.1f} ms after the signal")
@@ -85,20 +106,39 @@ def check(name, mode, sig, stdout_kind, want_status):
             os.unlink(tmp.name)
 
 
+NOW = ["--stop-timeout", "0"]
+# (name, mode, signal, stdout, status, options, limit, second signal after)
 CASES = [
-    ("SIGINT while sleeping in poll_oneoff, stdout a pipe", "sleep", signal.SIGINT, "pipe", 130),
-    ("SIGINT while sleeping in poll_oneoff, stdout a file", "sleep", signal.SIGINT, "file", 130),
-    ("SIGTERM while sleeping in poll_oneoff", "sleep", signal.SIGTERM, "pipe", 143),
-    ("SIGHUP while sleeping in poll_oneoff", "sleep", signal.SIGHUP, "file", 129),
-    ("SIGINT while blocked in fd_read on a pipe", "read", signal.SIGINT, "pipe", 130),
-    ("SIGTERM while polling stdin (poll_oneoff with an fd)", "poll", signal.SIGTERM, "file", 143),
-    ("SIGINT while computing (no host call)", "spin", signal.SIGINT, "pipe", 130),
+    ("SIGINT while sleeping in poll_oneoff: the sleep ends early, the guest exits 0",
+     "sleep", signal.SIGINT, "pipe", 0, (), None, None),
+    ("SIGTERM while blocked in fd_read on a pipe: EINTR, the guest exits 0",
+     "read", signal.SIGTERM, "file", 0, (), None, None),
+    ("SIGHUP while polling stdin (poll_oneoff with an fd): EINTR, the guest exits 0",
+     "poll", signal.SIGHUP, "pipe", 0, (), None, None),
+    ("SIGINT while computing: stopped after --stop-timeout 0.3 (130)",
+     "spin", signal.SIGINT, "pipe", 130, ["--stop-timeout", "0.3"], 0.3 + LIMIT + 0.2, None),
+    ("a second SIGINT stops a computing guest at once (130)",
+     "spin", signal.SIGINT, "pipe", 130, (), None, 0.2),
+    ("--stop-timeout 0: SIGINT while sleeping in poll_oneoff, stdout a pipe",
+     "sleep", signal.SIGINT, "pipe", 130, NOW, None, None),
+    ("--stop-timeout 0: SIGINT while sleeping in poll_oneoff, stdout a file",
+     "sleep", signal.SIGINT, "file", 130, NOW, None, None),
+    ("--stop-timeout 0: SIGTERM while sleeping in poll_oneoff", "sleep", signal.SIGTERM, "pipe", 143,
+     NOW, None, None),
+    ("--stop-timeout 0: SIGHUP while sleeping in poll_oneoff", "sleep", signal.SIGHUP, "file", 129,
+     NOW, None, None),
+    ("--stop-timeout 0: SIGINT while blocked in fd_read on a pipe", "read", signal.SIGINT, "pipe", 130,
+     NOW, None, None),
+    ("--stop-timeout 0: SIGTERM while polling stdin", "poll", signal.SIGTERM, "file", 143,
+     NOW, None, None),
+    ("--stop-timeout 0: SIGINT while computing (no host call)", "spin", signal.SIGINT, "pipe", 130,
+     NOW, None, None),
 ]
 
 only_blocking = os.environ.get("WASI_SIGNALS_NO_SPIN")  # engines without back-edge checks
-for name, mode, sig, kind, status in CASES:
+for name, mode, sig, kind, status, options, limit, second in CASES:
     if mode == "spin" and only_blocking:
         print(f"SKIP {name}: WASI_SIGNALS_NO_SPIN is set")
         continue
-    why = check(name, mode, sig, kind, status)
+    why = check(name, mode, sig, kind, status, options, limit, second)
     print(f"PASS {name}" if why is None else f"FAIL {name}: {why}")

@@ -138,7 +138,8 @@ fn run(opts: &Options) -> wasm_bpf_binding::Result<()> {
         std::thread::sleep(Duration::from_secs(opts.interval));
         println!();
         print_and_clear(&hists, opts)?;
-        if opts.count > 0 && n >= opts.count {
+        // Ctrl-C ended the sleep early: this was the last interval
+        if (opts.count > 0 && n >= opts.count) || wasm_bpf_binding::interrupted() {
             return Ok(());
         }
         n += 1;

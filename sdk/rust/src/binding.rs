@@ -57,6 +57,14 @@ pub mod raw {
         pub fn wasm_bpf_last_error(buf: i32, len: i32) -> i32;
     }
 
+    #[cfg(target_arch = "wasm32")]
+    #[link(wasm_import_module = "wasm_bpf")]
+    extern "C" {
+        /// Extension (ABI section 4): 1 once the run was asked to stop
+        /// (Ctrl-C, SIGTERM), else 0.  Imported only by guests that call it.
+        pub fn wasm_bpf_interrupted() -> i32;
+    }
+
     // Outside WebAssembly (unit tests of the crate on the build machine)
     // there is no host: every call fails with ENOSYS.
     #[cfg(not(target_arch = "wasm32"))]
@@ -82,6 +90,9 @@ pub mod raw {
         }
         pub unsafe fn wasm_bpf_last_error(_: i32, _: i32) -> i32 {
             -ENOSYS
+        }
+        pub unsafe fn wasm_bpf_interrupted() -> i32 {
+            0
         }
     }
     #[cfg(not(target_arch = "wasm32"))]

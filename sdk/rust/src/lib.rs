@@ -135,6 +135,16 @@ impl CChar for i8 {
     }
 }
 
+/// True once the run was asked to stop (the first Ctrl-C or SIGTERM): the
+/// guest should print what it has and return.  Blocking polls then fail with
+/// an error whose [`Error::is_interrupted`] is true, but a guest that waits
+/// with `std::thread::sleep` cannot see that (its sleep just ends early):
+/// it asks this after each sleep.  If the guest does not end within
+/// `--stop-timeout` (default 2 s) the runtime stops it.
+pub fn interrupted() -> bool {
+    unsafe { binding::raw::wasm_bpf_interrupted() != 0 }
+}
+
 /// The text of a C string in a fixed array (`char comm[16]`): the bytes
 /// before the first NUL (all of them if there is none), invalid UTF-8
 /// replaced by U+FFFD.
