@@ -21,10 +21,10 @@ TEST_DEPS   += $(GEN_TYPES_OBJS) $(GEN_TYPES_OUT)/mkbtf
 
 # gen_types_btf() on an object's sections (.rodata, .bss), as the skeleton
 # generator uses it
-$(GEN_TYPES_OUT)/datasec: tests/gen-types/datasec.c $(LIB)
+$(GEN_TYPES_OUT)/datasec: tests/gen-types/datasec.c $(LIB_INTERNAL)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(ALL_CFLAGS) -Isrc/gen $< -o $@ $(LIB) $(LDLIBS_ALL)
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc/gen $< -o $@ $(LIB_INTERNAL) $(LDLIBS_ALL)
 
 TEST_DEPS   += $(GEN_TYPES_OUT)/datasec
 
