@@ -13,6 +13,8 @@
  *   kprobe, kretprobe        FUNC or FUNC+OFFSET
  *   tracepoint               CATEGORY:NAME or CATEGORY/NAME
  *   raw tracepoint           NAME
+ * A target for a type that takes none, or a tracepoint target that is not
+ * CATEGORY:NAME, is ignored (the original runtime's behaviour).
  * Every attachment is recorded with its object, so that closing the object
  * (or the end of the run) undoes it. */
 #include <arpa/inet.h>
@@ -417,6 +419,28 @@ static bool is_cgroup_type(enum bpf_prog_type type)
     }
 }
 
+static int attach_auto(struct wb_instance *wi, struct wb_object *o, struct bpf_program *prog);
+
+/* The original runtime attached every program it had no use for a target
+ * for by its SEC() name, whatever target the guest gave; guests written for
+ * it pass one (a tracepoint's name, say), so such a target is ignored
+ * rather than refused. */
+static int attach_ignoring_target(struct wb_instance *wi, struct wb_object *o,
+                                  struct bpf_program *prog, const char *target, const char *why)
+{
+    /* the policy allowed the target given; what is attached is the SEC() name */
+    const char *sec = bpf_program__section_name(prog);
+    if (!wb_target_allowed(wi->host, sec))
+        return wb_fail(wi, -EPERM, "attach: program '%s' %s: target '%s' ignored, and attaching it "
+                                   "by its section name '%s' is not allowed by the policy "
+                                   "(--allow-attach)", bpf_program__name(prog), why, target, sec);
+    if (wi->host->verbose)
+        fprintf(stderr, "wasm-bpf: attach: program '%s' %s: target '%s' ignored, attaching by its "
+                        "section name SEC(\"%s\")\n",
+                bpf_program__name(prog), why, target, sec);
+    return attach_auto(wi, o, prog);
+}
+
 static int attach_to_target(struct wb_instance *wi, struct wb_object *o, struct bpf_program *prog,
                             const char *target)
 {
@@ -439,10 +463,17 @@ static int attach_to_target(struct wb_instance *wi, struct wb_object *o, struct 
         if (has_prefix(sec, "usdt"))
             break;
         return attach_kprobe(wi, o, prog, target, has_prefix(sec, "kretprobe"));
-    case BPF_PROG_TYPE_TRACEPOINT:
+    case BPF_PROG_TYPE_TRACEPOINT: {
+        /* CATEGORY:NAME (or CATEGORY/NAME) chooses the tracepoint; anything
+         * else is what an original guest passed along: ignored */
+        const char *sep = strpbrk(target, ":/");
+        if (!sep || sep == target || !sep[1])
+            return attach_ignoring_target(wi, o, prog, target, "is a tracepoint and the target is "
+                                                               "not CATEGORY:NAME");
         if ((err = ensure_tracefs(wi)))
             return err;
         return attach_tracepoint(wi, o, prog, target);
+    }
     case BPF_PROG_TYPE_RAW_TRACEPOINT:
     case BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE: {
         struct bpf_link *link = bpf_program__attach_raw_tracepoint(prog, target);
@@ -451,10 +482,7 @@ static int attach_to_target(struct wb_instance *wi, struct wb_object *o, struct 
     default:
         break;
     }
-    const char *type_name = libbpf_bpf_prog_type_str(type);
-    return wb_fail(wi, -EINVAL, "attach: program '%s' (SEC(\"%s\"), type %s) takes no attach target; "
-                                "'%s' given",
-                   bpf_program__name(prog), sec, type_name ? type_name : "?", target);
+    return attach_ignoring_target(wi, o, prog, target, "takes no attach target");
 }
 
 static int attach_auto(struct wb_instance *wi, struct wb_object *o, struct bpf_program *prog)
