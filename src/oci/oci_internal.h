@@ -488,7 +488,8 @@ void resolved_free(struct resolved *res);
 int store_find_module(struct store *s, const struct oci_ref *ref, struct oci_pull_result *out);
 int pull_ref(const struct oci_ref *ref, const char *output_path, const struct oci_options *o,
              struct oci_pull_result *result);
-/* Copy a file atomically (temp file next to dst, fsync, rename). */
-int copy_file_atomic(const char *src, const char *dst, mode_t mode);
+/* Copy a file to -o dst as cp does (base_output_open): replaced whole when
+ * dst is a regular file or missing, else written in place. */
+int copy_to_output(const char *src, const char *dst, mode_t mode);
 
 #endif

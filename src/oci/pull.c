@@ -201,18 +201,18 @@ out:
     return rc;
 }
 
-int copy_file_atomic(const char *src, const char *dst, mode_t mode)
+/* -o PATH as cp writes it (base_output_open): a regular file or a missing
+ * path is replaced whole, a device, FIFO or symlink written in place. */
+int copy_to_output(const char *src, const char *dst, mode_t mode)
 {
     int in = open(src, O_RDONLY | O_CLOEXEC);
     if (in < 0)
         return oci_fail("cannot open %s: %s", src, strerror(errno));
-    char *tmp = xasprintf("%s.tmp.XXXXXX", dst);
-    int out = mkostemp(tmp, O_CLOEXEC);
-    if (out < 0) {
-        int e = errno;
+    struct base_output out;
+    int err = base_output_open(&out, dst, mode);
+    if (err) {
         close(in);
-        free(tmp);
-        return oci_fail("cannot create %s: %s", dst, strerror(e));
+        return oci_fail("cannot create %s: %s", dst, strerror(-err));
     }
     char *chunk = xmalloc(1 << 16);
     int rc = 0;
@@ -226,29 +226,17 @@ int copy_file_atomic(const char *src, const char *dst, mode_t mode)
         }
         if (n == 0)
             break;
-        for (ssize_t off = 0; off < n;) {
-            ssize_t w = write(out, chunk + off, (size_t)(n - off));
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w < 0) {
-                rc = oci_fail("cannot write %s: %s", dst, strerror(errno));
-                break;
-            }
-            off += w;
-        }
-        if (rc < 0)
+        if ((err = base_write_all(out.fd, chunk, (size_t)n))) {
+            rc = oci_fail("cannot write %s: %s", dst, strerror(-err));
             break;
+        }
     }
     free(chunk);
     close(in);
-    if (rc == 0 && (fchmod(out, mode) < 0 || fsync(out) < 0))
-        rc = oci_fail("cannot write %s: %s", dst, strerror(errno));
-    close(out);
-    if (rc == 0 && rename(tmp, dst) < 0)
-        rc = oci_fail("cannot create %s: %s", dst, strerror(errno));
-    if (rc < 0)
-        unlink(tmp);
-    free(tmp);
+    if (rc == 0 && (err = base_output_commit(&out)))
+        rc = oci_fail("cannot write %s: %s", dst, strerror(-err));
+    else if (rc < 0)
+        base_output_abort(&out);
     return rc;
 }
 
@@ -303,7 +291,7 @@ int pull_ref(const struct oci_ref *ref, const char *output_path, const struct oc
     if (store_tag(&s, canonical, res.m.media_type, res.digest, res.len) < 0)
         goto out;
     char *module_path = store_blob_path(&s, layer->digest);
-    if (output_path && copy_file_atomic(module_path, output_path, 0644) < 0) {
+    if (output_path && copy_to_output(module_path, output_path, 0644) < 0) {
         free(module_path);
         goto out;
     }
