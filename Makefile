@@ -38,6 +38,7 @@ CLI_SRCS  := $(wildcard src/cli/*.c)
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
 LIB       := $(BUILD)/libwasm-bpf.a
+LIB_INTERNAL := $(BUILD)/libwasm-bpf-internal.a
 BIN       := $(BUILD)/wasm-bpf
 
 # Filled in by mk/*.mk
@@ -62,9 +63,30 @@ $(BUILD)/obj/%.o: %.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+# The library's namespace: everything is hidden unless a public header
+# declares it (each include/*.h wraps its declarations in
+# `#pragma GCC visibility push(default)`), and the archive holds one object,
+# linked from the parts, in which hidden symbols are made local: an embedder
+# sees only the names of the public headers, and can define its own
+# read_file.  Tests that reach into a part's private header link
+# $(LIB_INTERNAL), the same objects with nothing made local.
+$(LIB_OBJS): ALL_CFLAGS += -fvisibility=hidden
+$(LIB_OBJS) $(CLI_OBJS): Makefile   # flags live here: a change rebuilds
+
 $(LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)ld -r -o $(BUILD)/obj/libwasm-bpf.o $^
+	$(Q)objcopy --localize-hidden $(BUILD)/obj/libwasm-bpf.o
+	$(Q)rm -f $@ && ar rcs $@ $(BUILD)/obj/libwasm-bpf.o
+
+$(LIB_INTERNAL): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
 	$(Q)rm -f $@ && ar rcs $@ $^
+
+# tests/namespace/run compares the two archives.
+TEST_SUITES += namespace
+TEST_DEPS   += $(LIB_INTERNAL)
 
 $(BIN): $(CLI_OBJS) $(LIB)
 	@$(if $(Q),echo "  LD      $@")

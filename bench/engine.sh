@@ -22,19 +22,24 @@ fi
 spec=$(mktemp)
 for k in $kernels; do
     if [ $mode = wasi ]; then
-        engine="$build/wasm-bpf run $bin/wasm/$k.wasm"
+        interp="$build/wasm-bpf run --engine interp $bin/wasm/$k.wasm"
+        jit="$build/wasm-bpf run --engine jit $bin/wasm/$k.wasm"
         rx="$k: ([0-9]+)"
     else
-        engine="$build/tests/wasm_invoke $bin/nolibc/$k.wasm bench_run"
+        interp="env WASM_BPF_ENGINE=interp $build/tests/wasm_invoke $bin/nolibc/$k.wasm bench_run"
+        jit="env WASM_BPF_ENGINE=jit $build/tests/wasm_invoke $bin/nolibc/$k.wasm bench_run"
         rx="$k: ([0-9]+)|||i32:([0-9]+)"
     fi
-    printf '%s\t%s\t%s\t%s\n' "$k" "$bin/native/$k" "$engine" "$rx" >>"$spec"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$k" "$bin/native/$k" "$interp" "$jit" "$rx" >>"$spec"
 done
-python3 "$top/bench/paired.py" --iters "$iters" --title "Compute kernels, wasm-bpf engine / native gcc -O2" "$spec"
+python3 "$top/bench/paired.py" --iters "$iters" --engines interp,jit \
+    --title "Compute kernels, wasm-bpf engine (interpreter, compiler) / native gcc -O2" "$spec"
 rm -f "$spec"
 
 echo
 echo "Load, a C program (clang -O2):"
-"$build/tests/load_bench" "$bin/wasm/big.wasm"
+WASM_BPF_ENGINE=interp "$build/tests/load_bench" "$bin/wasm/big.wasm"
+echo "Load, the same with the compiler (instantiate includes compiling):"
+WASM_BPF_ENGINE=jit "$build/tests/load_bench" "$bin/wasm/big.wasm"
 echo "Load, the type bomb (160000 distinct function types, tests/engine/gen_limits.py):"
 "$build/tests/load_bench" "$build/tests/limits/type_bomb.wasm"

@@ -43,7 +43,9 @@ int main(int argc, char **argv)
     }
 
     enum { RUNS = 31 };
-    double load[RUNS], inst_t[RUNS];
+    double load[RUNS], inst_t[RUNS], jit_t[RUNS];
+    wasm_jit_stats js = {0};
+    int jit_ok = -1;
     for (int i = 0; i < RUNS; i++) {
         char err[512];
         double t0 = now_ms();
@@ -78,17 +80,29 @@ int main(int argc, char **argv)
         }
         load[i] = t1 - t0;
         inst_t[i] = t3 - t2;
+        /* with the compiler, instantiating compiles the module */
+        jit_ok = wasm_runtime_engine(rt) == WASM_ENGINE_JIT ? wasm_module_jit_stats(m, &js) : -1;
+        jit_t[i] = jit_ok == 0 ? (double)js.compile_ns / 1e6 : 0;
         wasm_linker_free(l);
         wasm_runtime_free(rt);
         wasm_module_free(m);
     }
     qsort(load, RUNS, sizeof load[0], cmp_double);
     qsort(inst_t, RUNS, sizeof inst_t[0], cmp_double);
+    qsort(jit_t, RUNS, sizeof jit_t[0], cmp_double);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("Module of %ld KB: load (decode + validate + compile) %.2f ms, instantiate %.3f ms "
            "(median of %d); %.1f MB/s\n",
            n / 1024, load[RUNS / 2], inst_t[RUNS / 2], RUNS, n / 1048576.0 / (load[RUNS / 2] / 1e3));
+    if (jit_ok == 0)
+        printf("Compiler (jit): %u of %u functions, %.2f ms (median of %d, within instantiate); "
+               "%llu bytes of machine code from %llu bytes of function bodies (%.2f per byte; "
+               "%.2f per byte of the module)\n",
+               js.compiled, js.functions, jit_t[RUNS / 2], RUNS, (unsigned long long)js.code_bytes,
+               (unsigned long long)js.input_bytes,
+               js.input_bytes ? (double)js.code_bytes / (double)js.input_bytes : 0.0,
+               (double)js.code_bytes / (double)n);
     printf("Peak resident memory of this process: %.1f MB\n", ru.ru_maxrss / 1024.0);
     free(buf);
     return 0;

@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Paired benchmark: each engine run is timed right after a native run of the
 same kernel, so that the machine's slow and fast phases cancel out in the
-ratio.  Prints, per kernel, the median native time, the median engine time
-and the median of the per-pair ratios (with its range), then the geometric
-mean of the ratios.  Never fails on timing; fails only when an engine's
-output does not carry the native checksum.
+ratio.  Prints, per kernel, the median native time, the median time of each
+engine and the median of its per-pair ratios (with their range), then the
+geometric mean of the ratios per engine.  Never fails on timing; fails only
+when an engine's output does not carry the native checksum.
 
-  paired.py [--iters N] SPEC.tsv
-  SPEC lines: kernel<TAB>native command<TAB>engine command<TAB>checksum regex
-  (the regex's group 1 must be equal in both outputs)
+  paired.py [--iters N] [--engines NAME,NAME...] SPEC.tsv
+  SPEC lines: kernel<TAB>native command<TAB>engine command...<TAB>checksum regex
+  (one engine command per name; the regex's group 1 must be equal in the
+  outputs; "A|||B": A for the native output, B for the engines')
 """
 import argparse, math, random, re, shlex, statistics, subprocess, sys, time
 
@@ -29,41 +30,57 @@ def main():
     ap.add_argument("spec")
     ap.add_argument("--iters", type=int, default=5)
     ap.add_argument("--title", default="engine / native")
+    ap.add_argument("--engines", default="engine")
     a = ap.parse_args()
+    names = a.engines.split(",")
     rows = []
     for line in open(a.spec):
         if line.strip() and not line.startswith("#"):
-            name, nat, eng, rx = line.rstrip("\n").split("\t")
-            rows.append((name, shlex.split(nat), shlex.split(eng), rx.split("|||")))
+            name, nat, *engs, rx = line.rstrip("\n").split("\t")
+            if len(engs) != len(names):
+                sys.exit(f"paired.py: {name}: {len(engs)} engine commands for {len(names)} names")
+            rows.append((name, shlex.split(nat), [shlex.split(e) for e in engs], rx.split("|||")))
     bad = []
+    # per kernel: native times, then per engine (times, ratios)
     results = {}
-    for name, nat, eng, rxs in rows:           # warm-up and output check
+    for name, nat, engs, rxs in rows:          # warm-up and output check
         _, rc_n, out_n = run(nat)
-        _, rc_e, out_e = run(eng)
         want = checksum(rxs[0], out_n)
-        got = checksum(rxs[-1], out_e)
-        if rc_n or rc_e or want is None or want != got:
-            bad.append(f"{name}: native rc={rc_n} {want!r}, engine rc={rc_e} {got!r}: {out_e.strip()[-200:]!r}")
-        results[name] = ([], [], [])
+        for ename, eng in zip(names, engs):
+            _, rc_e, out_e = run(eng)
+            got = checksum(rxs[-1], out_e)
+            if rc_n or rc_e or want is None or want != got:
+                bad.append(f"{name} ({ename}): native rc={rc_n} {want!r}, engine rc={rc_e} {got!r}: {out_e.strip()[-200:]!r}")
+        results[name] = ([], [([], []) for _ in names])
     for _ in range(a.iters):
         order = list(rows)
         random.shuffle(order)
-        for name, nat, eng, _ in order:
-            tn, _, _ = run(nat)
-            te, _, _ = run(eng)
-            results[name][0].append(tn)
-            results[name][1].append(te)
-            results[name][2].append(te / tn)
+        for name, nat, engs, _ in order:
+            for k, eng in enumerate(engs):     # each engine run right after a native run
+                tn, _, _ = run(nat)
+                te, _, _ = run(eng)
+                results[name][0].append(tn)
+                results[name][1][k][0].append(te)
+                results[name][1][k][1].append(te / tn)
     print(f"\n{a.title}: median of {a.iters} paired runs (whole process)\n")
-    print(f"{'kernel':<10} {'native':>9} {'engine':>9} {'ratio':>7}  range")
-    medians = []
+    head = f"{'kernel':<10} {'native':>9}"
+    for ename in names:
+        head += f" {ename:>9} {'ratio':>7} {'range':<9}"
+    print(head.rstrip())
+    medians = [[] for _ in names]
     for name, *_ in rows:
-        tn, te, r = results[name]
-        m = statistics.median(r)
-        medians.append(m)
-        print(f"{name:<10} {statistics.median(tn):>8.3f}s {statistics.median(te):>8.3f}s {m:>6.1f}x  {min(r):.1f}-{max(r):.1f}")
-    geo = math.exp(sum(math.log(x) for x in medians) / len(medians))
-    print(f"{'geomean':<10} {'':>9} {'':>9} {geo:>6.1f}x")
+        tn, per = results[name]
+        line = f"{name:<10} {statistics.median(tn):>8.3f}s"
+        for k, (te, r) in enumerate(per):
+            m = statistics.median(r)
+            medians[k].append(m)
+            line += f" {statistics.median(te):>8.3f}s {m:>6.2f}x {min(r):.2f}-{max(r):.2f}"
+        print(line)
+    line = f"{'geomean':<10} {'':>9}"
+    for k in range(len(names)):
+        geo = math.exp(sum(math.log(x) for x in medians[k]) / len(medians[k]))
+        line += f" {'':>9} {geo:>6.2f}x {'':<9}"
+    print(line.rstrip())
     if bad:
         print("\nOUTPUT MISMATCHES:")
         for b in bad:

@@ -3,6 +3,10 @@
 #ifndef WASM_BPF_GEN_H
 #define WASM_BPF_GEN_H
 
+/* Every name declared here is part of the library's interface (the rest of
+ * libwasm-bpf.a is hidden: see the Makefile). */
+#pragma GCC visibility push(default)
+
 #include <stddef.h>
 #include <stdio.h>
 
@@ -89,5 +93,7 @@ int gen_skeleton(const char *path, const struct gen_skeleton_opts *opts, FILE *o
 void gen_skeleton_name(const char *path, char *name, size_t size);
 
 /* ==== end of gen skeleton ================================================= */
+
+#pragma GCC visibility pop
 
 #endif

@@ -26,6 +26,10 @@
 #ifndef WASM_BPF_OCI_H
 #define WASM_BPF_OCI_H
 
+/* Every name declared here is part of the library's interface (the rest of
+ * libwasm-bpf.a is hidden: see the Makefile). */
+#pragma GCC visibility push(default)
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -62,24 +66,14 @@ struct oci_options {
     const char *platform;   /* "OS/ARCH" to choose from an image index, or NULL */
 };
 
-/* Which options oci_parse_option() accepts (a command takes what applies). */
-enum {
-    OCI_OPT_STORE = 1 << 0,      /* --store DIR */
-    OCI_OPT_TRANSPORT = 1 << 1,  /* --insecure, --plain-http, --ca-file FILE */
-    OCI_OPT_QUIET = 1 << 2,      /* -q, --quiet */
-    OCI_OPT_CREDENTIALS = 1 << 3, /* -u/--username USER, --password-stdin */
-    OCI_OPT_PLATFORM = 1 << 4,   /* --platform OS/ARCH */
-};
+/* Checks of option values, for programs that take them from users: 0 (or
+ * true) when VALUE may go into the options.  OS/ARCH[/VARIANT] for
+ * `platform`; always, missing or never for a pull policy. */
+bool oci_platform_valid(const char *platform);
 
-/* Parse the option at argv[*i] if it is one of `which`.  Values may be
- * attached (`--store=DIR`) or the next argument; *i is left on the last
- * argument consumed.  Returns 1 if consumed, 0 if argv[*i] is not such an
- * option, -1 (message printed to stderr) if its value is missing or bad.
- * --password-stdin reads one line from standard input. */
-int oci_parse_option(int argc, char **argv, int *i, unsigned which, struct oci_options *o);
-
-/* Help text lines for the options in `which`, for --help output. */
-void oci_print_option_help(FILE *out, unsigned which);
+/* Is TEXT a valid reference?  0, or -1 with oci_error() saying what is
+ * wrong with it (a usage error: nothing was fetched). */
+int oci_ref_check(const char *text);
 
 /* ---- wasm-bpf run REF ---------------------------------------------------- */
 
@@ -94,21 +88,8 @@ struct oci_run_options {
     enum oci_pull_policy pull;
 };
 
-/* The options `run` takes for its module argument:
- *   --pull always|missing|never, --store DIR, --insecure, --plain-http,
- *   --ca-file FILE, -q/--quiet, --platform OS/ARCH
- * cmd_run calls this for each option before the module argument:
- *
- *     struct oci_run_options ro = {0};
- *     for (i = 1; i < argc && argv[i][0] == '-'; i++) {
- *         int r = oci_parse_run_option(argc, argv, &i, &ro);
- *         if (r < 0) return EXIT_USAGE;
- *         if (r == 0) ...run's own options...
- *     }
- *
- * Same contract as oci_parse_option(): 1 consumed, 0 not ours, -1 bad. */
-int oci_parse_run_option(int argc, char **argv, int *i, struct oci_run_options *o);
-void oci_print_run_option_help(FILE *out);
+/* The pull policy named NAME (always, missing, never); 0, or -1 if none. */
+int oci_pull_policy_parse(const char *name, enum oci_pull_policy *out);
 
 /* A module ready to be read from a local file. */
 struct oci_module {
@@ -208,10 +189,29 @@ struct oci_image {
 int oci_store_list(const struct oci_options *o, struct oci_image **images, size_t *n);
 void oci_images_free(struct oci_image *images, size_t n);
 
+/* What oci_store_remove() removed: one entry per reference (NULL for an
+ * entry without a name), with its manifest digest; `deleted` when no other
+ * reference names that manifest any more, so it went with its blobs. */
+struct oci_removed {
+    char *reference;
+    char manifest_digest[OCI_DIGEST_SIZE];
+    bool deleted;
+};
+void oci_removed_free(struct oci_removed *removed, size_t n);
+
 /* Remove REF (a reference, or a manifest digest prefix as `images` shows
  * it) from the store, then delete blobs nothing refers to any more.
- * Returns 0, or -1 (not found or error). */
-int oci_store_remove(const char *ref, const struct oci_options *o);
+ * Returns 0 with what went in *removed (n in *n_removed; free it with
+ * oci_removed_free(); both may be NULL), or -1 (not found or error). */
+int oci_store_remove(const char *ref, const struct oci_options *o, struct oci_removed **removed,
+                     size_t *n_removed);
+
+/* Give the module SRC (a reference, or a manifest digest prefix) the
+ * reference DST too, in the store (nothing is fetched; DST replaces what
+ * had that name).  DST must not have a digest.  The manifest digest goes
+ * to digest_out if not NULL.  0, or -1 (not found, bad reference, error). */
+int oci_store_tag(const char *src, const char *dst, const struct oci_options *o,
+                  char digest_out[OCI_DIGEST_SIZE]);
 
 /* Describe REF as JSON (reference, digest, format, manifest, config,
  * module layer, annotations): from the store when it holds REF (unless
@@ -243,5 +243,7 @@ void oci_print_error(const char *what);
 #ifdef __cplusplus
 }
 #endif
+
+#pragma GCC visibility pop
 
 #endif

@@ -24,6 +24,10 @@
 #ifndef WASM_BPF_WASI_H
 #define WASM_BPF_WASI_H
 
+/* Every name declared here is part of the library's interface (the rest of
+ * libwasm-bpf.a is hidden: see the Makefile). */
+#pragma GCC visibility push(default)
+
 #include <stddef.h>
 
 #include "wasm_engine.h"
@@ -75,4 +79,6 @@ int wasi_exit_signal(const wasi_ctx *ctx);
 #ifdef __cplusplus
 }
 #endif
+#pragma GCC visibility pop
+
 #endif

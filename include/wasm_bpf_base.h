@@ -16,6 +16,10 @@
 #ifndef WASM_BPF_BASE_H
 #define WASM_BPF_BASE_H
 
+/* Every name declared here is part of the library's interface (the rest of
+ * libwasm-bpf.a is hidden: see the Makefile). */
+#pragma GCC visibility push(default)
+
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -135,5 +139,7 @@ char *base_path_join(const char *dir, const char *name);
 char *base_path_dirname(const char *path);
 /* The last component, as basename(3) (POSIX) says: "a/b/" gives "b". */
 char *base_path_basename(const char *path);
+
+#pragma GCC visibility pop
 
 #endif

@@ -19,6 +19,10 @@
 #ifndef WASM_BPF_HOST_H
 #define WASM_BPF_HOST_H
 
+/* Every name declared here is part of the library's interface (the rest of
+ * libwasm-bpf.a is hidden: see the Makefile). */
+#pragma GCC visibility push(default)
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -78,4 +82,6 @@ void wasm_bpf_host_free(wasm_bpf_host *host);
 #ifdef __cplusplus
 }
 #endif
+#pragma GCC visibility pop
+
 #endif

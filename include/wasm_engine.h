@@ -17,6 +17,10 @@
 #ifndef WASM_ENGINE_H
 #define WASM_ENGINE_H
 
+/* Every name declared here is part of the library's interface (the rest of
+ * libwasm-bpf.a is hidden: see the Makefile). */
+#pragma GCC visibility push(default)
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -315,4 +319,6 @@ const char *wasm_status_string(wasm_status s);
 #ifdef __cplusplus
 }
 #endif
+#pragma GCC visibility pop
+
 #endif

@@ -2,6 +2,7 @@
 #   tests/oci/run       the suite: a real docker-registry on 127.0.0.1, skopeo as
 #                       the independent client (see tests/oci/run for the list)
 #   oci-test            unit checks of the parsers, and `run REF` resolution
+#                       (with the command's option tables, src/cli/opt*.c)
 #   tests/oci/bench.sh  `run REF` from a local registry vs `run FILE`
 
 OCI_TEST := $(BUILD)/tests/oci/oci-test
@@ -13,10 +14,12 @@ BENCH_RUN   += tests/oci/bench.sh
 # BENCH_RUN entries are single words: the build directory goes by environment
 bench: export WASM_BPF_BUILD = $(abspath $(BUILD))
 
-$(OCI_TEST): tests/oci/oci_test.c $(LIB)
+# It parses `run`'s module options with the command's own tables (src/cli).
+OCI_TEST_CLI_OBJS := $(BUILD)/obj/src/cli/opt.o $(BUILD)/obj/src/cli/opt_oci.o
+$(OCI_TEST): tests/oci/oci_test.c $(OCI_TEST_CLI_OBJS) $(LIB_INTERNAL)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -Isrc/oci -o $@ $< $(LIB) $(LDLIBS_ALL)
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc/oci -Isrc/cli -o $@ $< $(OCI_TEST_CLI_OBJS) $(LIB_INTERNAL) $(LDLIBS_ALL)
 
 -include $(OCI_TEST).d
 

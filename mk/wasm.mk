@@ -19,10 +19,10 @@ $(WASM_INVOKE): tests/engine/wasm_invoke.c $(LIB)
 TEST_DEPS += $(WASM_INVOKE)
 
 WASM_DUMP := $(BUILD)/tests/wasm_dump
-$(WASM_DUMP): tests/engine/wasm_dump.c $(LIB)
+$(WASM_DUMP): tests/engine/wasm_dump.c $(LIB_INTERNAL)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_INTERNAL) $(LDLIBS_ALL)
 TEST_DEPS += $(WASM_DUMP)
 
 # ---- benchmarks ----

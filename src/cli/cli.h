@@ -1,17 +1,28 @@
 /* cli.h: the wasm-bpf command's subcommands.  Each lives in its own file
  * (cmd_NAME.c), takes the arguments after its name (argv[0] is the
- * subcommand name) and returns the process exit status. */
+ * subcommand name) and returns the process exit status.  Each describes its
+ * options as a table (struct opt_command, see opt.h), parsed and printed by
+ * opt.c; main.c lists the commands. */
 #ifndef WASM_BPF_CLI_H
 #define WASM_BPF_CLI_H
 
+#include <stdbool.h>
+
+#include "opt.h"
+
 #define WASM_BPF_VERSION "0.1.0"
 
-/* Exit statuses of the command itself (a guest's own exit code passes through). */
+/* Exit statuses of the command itself (a guest's own exit code passes through;
+ * `run` adds its own, see cmd_run.c). */
 enum {
-    EXIT_USAGE = 2,        /* bad options or arguments */
+    EXIT_USAGE = 2,        /* bad options, arguments or references */
 };
 
 int cmd_run(int argc, char **argv);
+/* The short form `wasm-bpf [run options] MODULE [args...]`: run, but a
+ * MODULE that is neither a file, a URL nor an unmistakable reference is
+ * taken for a mistyped command. */
+int cmd_run_short_form(int argc, char **argv);
 int cmd_push(int argc, char **argv);
 int cmd_pull(int argc, char **argv);
 int cmd_login(int argc, char **argv);
@@ -19,8 +30,28 @@ int cmd_logout(int argc, char **argv);
 int cmd_images(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_rmi(int argc, char **argv);
+int cmd_tag(int argc, char **argv);
 int cmd_gen(int argc, char **argv);          /* dispatches to the two below */
 int cmd_gen_skeleton(int argc, char **argv);
 int cmd_gen_types(int argc, char **argv);
+
+/* Each command's option table, for `wasm-bpf --help-all`. */
+extern const struct opt_command cmd_run_spec, cmd_push_spec, cmd_pull_spec, cmd_login_spec,
+    cmd_logout_spec, cmd_images_spec, cmd_inspect_spec, cmd_rmi_spec, cmd_tag_spec,
+    cmd_gen_skeleton_spec, cmd_gen_types_spec;
+
+/* main.c: may WORD, where a command is expected, be taken for a module? */
+bool cli_is_module_word(const char *word);
+/* main.c: "wasm-bpf: 'WORD' is not a wasm-bpf command" with the nearest
+ * command, exit status 2. */
+int cli_not_a_command(const char *word);
+
+/* opt_oci.c: the option groups of the OCI commands (targets in struct
+ * oci_options; --pull in struct oci_run_options). */
+extern const struct opt cli_oci_store_opts[], cli_oci_transport_opts[], cli_oci_credential_opts[],
+    cli_oci_platform_opts[], cli_oci_quiet_opts[], cli_oci_pull_opts[];
+/* A reference the user typed: 0 if valid, else the usage error printed and
+ * its exit status (2) returned. */
+int cli_check_ref(const struct opt_command *cmd, const char *ref);
 
 #endif

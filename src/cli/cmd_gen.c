@@ -3,6 +3,15 @@
 #include <string.h>
 
 #include "cli.h"
+#include "opt.h"
+
+static const struct {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+} generators[] = {
+    {"skeleton", cmd_gen_skeleton},
+    {"types", cmd_gen_types},
+};
 
 static void gen_usage(FILE *out)
 {
@@ -26,10 +35,14 @@ int cmd_gen(int argc, char **argv)
         gen_usage(stdout);
         return 0;
     }
-    if (!strcmp(argv[1], "skeleton"))
-        return cmd_gen_skeleton(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "types"))
-        return cmd_gen_types(argc - 1, argv + 1);
-    fprintf(stderr, "wasm-bpf gen: unknown generator '%s' (expected 'skeleton' or 'types')\n", argv[1]);
+    const char *names[sizeof generators / sizeof generators[0] + 1] = {NULL};
+    for (size_t i = 0; i < sizeof generators / sizeof generators[0]; i++) {
+        if (!strcmp(argv[1], generators[i].name))
+            return generators[i].fn(argc - 1, argv + 1);
+        names[i] = generators[i].name;
+    }
+    const char *near = opt_nearest(argv[1], names);
+    fprintf(stderr, "wasm-bpf gen: unknown generator '%s' (%s%s%s)\n", argv[1],
+            near ? "did you mean '" : "expected 'skeleton' or 'types'", near ? near : "", near ? "'?" : "");
     return EXIT_USAGE;
 }

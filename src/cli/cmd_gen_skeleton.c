@@ -1,62 +1,53 @@
 /* cmd_gen_skeleton.c: `wasm-bpf gen skeleton [--name NAME] OBJECT.bpf.o`. */
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
-#include <string.h>
+#include <stdlib.h>
 
 #include "cli.h"
 #include "gen.h"
+#include "opt.h"
 
-static void usage(FILE *out)
-{
-    fprintf(out,
-            "Usage: wasm-bpf gen skeleton [options] OBJECT.bpf.o > OBJECT.skel.h\n"
-            "\n"
-            "Write the wasm skeleton of a BPF object to standard output: the object's\n"
-            "bytes, its maps and programs, and its global data (.rodata, .data, .bss)\n"
-            "as structures with the kernel's exact layout.  A C guest includes it with\n"
-            "libbpf-wasm.h (sdk/c) and calls NAME__open(), NAME__load(), NAME__attach(),\n"
-            "NAME__destroy(); skel->rodata->VAR set before load parameterises the object.\n"
-            "\n"
-            "Options:\n"
-            "  -n, --name NAME  name of the skeleton (struct NAME, NAME__open ...);\n"
-            "                   default: from the file name, \"x.bpf.o\" -> \"x_bpf\"\n"
-            "  -h, --help       show this help\n");
-}
+static const struct opt skeleton_opts[] = {
+    {"name", 'n', "NAME", OPT_STRING, offsetof(struct gen_skeleton_opts, name), NULL,
+     "name of the skeleton (struct NAME, NAME__open ...); default: from the file name, "
+     "\"x.bpf.o\" -> \"x_bpf\""},
+    {NULL, 0, NULL, 0, 0, NULL, NULL},
+};
+
+static const struct opt_group skeleton_groups[] = {
+    {skeleton_opts, 0, NULL},
+    {NULL, 0, NULL},
+};
+
+const struct opt_command cmd_gen_skeleton_spec = {
+    .name = "gen skeleton",
+    .usage = "gen skeleton [options] OBJECT.bpf.o > OBJECT.skel.h",
+    .description =
+        "Write the wasm skeleton of a BPF object to standard output: the object's\n"
+        "bytes, its maps and programs, and its global data (.rodata, .data, .bss)\n"
+        "as structures with the kernel's exact layout.  A C guest includes it with\n"
+        "libbpf-wasm.h (sdk/c) and calls NAME__open(), NAME__load(), NAME__attach(),\n"
+        "NAME__destroy(); skel->rodata->VAR set before load parameterises the object.\n",
+    .groups = skeleton_groups,
+};
 
 int cmd_gen_skeleton(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"name", required_argument, NULL, 'n'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     struct gen_skeleton_opts opts = {0};
-    int c;
-
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "+n:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'n':
-            opts.name = optarg;
-            break;
-        case 'h':
-            usage(stdout);
-            return 0;
-        default:
-            usage(stderr);
-            return EXIT_USAGE;
+    char **args = calloc((size_t)argc + 1, sizeof *args);
+    if (!args)
+        return 1;
+    int nargs, rc = opt_parse(&cmd_gen_skeleton_spec, &opts, argc, argv, args, &nargs);
+    if (rc < 0 && nargs != 1)
+        rc = opt_args_error(&cmd_gen_skeleton_spec, "expected one BPF object file");
+    if (rc < 0) {
+        char err[512];
+        rc = 0;
+        if (gen_skeleton(args[0], &opts, stdout, err, sizeof(err))) {
+            fprintf(stderr, "wasm-bpf gen skeleton: %s\n", err);
+            rc = 1;
         }
     }
-    if (argc - optind != 1) {
-        fprintf(stderr, "wasm-bpf gen skeleton: expected one BPF object file\n");
-        usage(stderr);
-        return EXIT_USAGE;
-    }
-
-    char err[512];
-    if (gen_skeleton(argv[optind], &opts, stdout, err, sizeof(err))) {
-        fprintf(stderr, "wasm-bpf gen skeleton: %s\n", err);
-        return 1;
-    }
-    return 0;
+    free(args);
+    return rc;
 }

@@ -1,7 +1,7 @@
 /* cmd_gen_types.c: `wasm-bpf gen types`: kernel types for Wasm guests, in C,
  * Rust or WIT, from the BTF of a BPF object or a raw BTF file. */
 #include <errno.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,40 +9,64 @@
 
 #include "cli.h"
 #include "gen.h"
+#include "opt.h"
 #include "wasm_bpf_base.h"
 
-static void usage(FILE *out)
+struct types_args {
+    struct gen_types_opts gen;
+    struct opt_list types;
+    const char *output;
+};
+
+static int set_lang(void *target, const char *value, char *err, size_t errlen)
 {
-    fprintf(out,
-            "Usage: wasm-bpf gen types [options] OBJECT.bpf.o\n"
-            "       wasm-bpf gen types [options] --type NAME... BTF-FILE\n"
-            "\n"
-            "Write the kernel's layout of BTF types for a 32-bit Wasm guest: fixed-width\n"
-            "fields at their BTF offsets (`long` is 64-bit, pointers are 64-bit integers),\n"
-            "explicit padding, packed structs and unions, bitfields with get/set accessors,\n"
-            "and compile-time checks of every size and offset.\n"
-            "\n"
-            "Without --type: every named struct, union, enum and typedef that the object's\n"
-            "global variables and maps (keys and values) use, with what they contain.\n"
-            "\n"
-            "Options:\n"
-            "  -l, --lang LANG       c (default), rust or wit\n"
-            "  -t, --type NAME       generate type NAME and what it contains; repeatable.\n"
-            "                        \"struct NAME\", \"union NAME\", \"enum NAME\" or\n"
-            "                        \"typedef NAME\" picks one kind\n"
-            "  -o, --output FILE     write to FILE (default: standard output); FILE is\n"
-            "                        replaced only when generation succeeds\n"
-            "  -B, --base-btf FILE   base BTF of a split BTF file (default for\n"
-            "                        /sys/kernel/btf/MODULE: /sys/kernel/btf/vmlinux)\n"
-            "      --name NAME       name for the include guard (C) and package (WIT);\n"
-            "                        default: the input file's name\n"
-            "  -h, --help            show this help\n"
-            "\n"
-            "Examples:\n"
-            "  wasm-bpf gen types bootstrap.bpf.o -o bootstrap.types.h\n"
-            "  wasm-bpf gen types --lang rust bootstrap.bpf.o -o src/types.rs\n"
-            "  wasm-bpf gen types --type task_struct /sys/kernel/btf/vmlinux\n");
+    int lang = gen_types_lang_from_name(value);
+    if (lang < 0) {
+        snprintf(err, errlen, "unknown language (expected c, rust or wit)");
+        return -1;
+    }
+    *(enum gen_types_lang *)target = (enum gen_types_lang)lang;
+    return 0;
 }
+
+#define AT(member) offsetof(struct types_args, member)
+static const struct opt types_opts[] = {
+    {"lang", 'l', "LANG", OPT_SET, AT(gen.lang), set_lang, "c (default), rust or wit"},
+    {"type", 't', "NAME", OPT_LIST, AT(types), NULL,
+     "generate type NAME and what it contains; repeatable.  \"struct NAME\", \"union NAME\", "
+     "\"enum NAME\" or \"typedef NAME\" picks one kind"},
+    {"output", 'o', "FILE", OPT_STRING, AT(output), NULL,
+     "write to FILE (default: standard output); FILE is replaced only when generation succeeds"},
+    {"base-btf", 'B', "FILE", OPT_STRING, AT(gen.base_btf_path), NULL,
+     "base BTF of a split BTF file (default for /sys/kernel/btf/MODULE: /sys/kernel/btf/vmlinux)"},
+    {"name", 0, "NAME", OPT_STRING, AT(gen.name), NULL,
+     "name for the include guard (C) and package (WIT); default: the input file's name"},
+    {NULL, 0, NULL, 0, 0, NULL, NULL},
+};
+
+static const struct opt_group types_groups[] = {
+    {types_opts, 0, NULL},
+    {NULL, 0, NULL},
+};
+
+const struct opt_command cmd_gen_types_spec = {
+    .name = "gen types",
+    .usage = "gen types [options] OBJECT.bpf.o\n"
+             "gen types [options] --type NAME... BTF-FILE",
+    .description =
+        "Write the kernel's layout of BTF types for a 32-bit Wasm guest: fixed-width\n"
+        "fields at their BTF offsets (`long` is 64-bit, pointers are 64-bit integers),\n"
+        "explicit padding, packed structs and unions, bitfields with get/set accessors,\n"
+        "and compile-time checks of every size and offset.\n"
+        "\n"
+        "Without --type: every named struct, union, enum and typedef that the object's\n"
+        "global variables and maps (keys and values) use, with what they contain.\n",
+    .groups = types_groups,
+    .epilog = "Examples:\n"
+              "  wasm-bpf gen types bootstrap.bpf.o -o bootstrap.types.h\n"
+              "  wasm-bpf gen types --lang rust bootstrap.bpf.o -o src/types.rs\n"
+              "  wasm-bpf gen types --type task_struct /sys/kernel/btf/vmlinux\n",
+};
 
 /* Prints an error; names from BTF may hold anything, so control
  * characters are not passed to the terminal. */
@@ -101,73 +125,23 @@ static int write_output(const struct gen_types_opts *opts, const char *path)
 
 int cmd_gen_types(int argc, char **argv)
 {
-    enum { OPT_NAME = 256 };
-    static const struct option longopts[] = {
-        {"lang", required_argument, NULL, 'l'},
-        {"type", required_argument, NULL, 't'},
-        {"output", required_argument, NULL, 'o'},
-        {"base-btf", required_argument, NULL, 'B'},
-        {"name", required_argument, NULL, OPT_NAME},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    struct gen_types_opts opts = {.lang = GEN_TYPES_C};
-    const char *output = NULL;
-    const char **types = calloc((size_t)argc + 1, sizeof *types);
-    if (!types) {
+    struct types_args a = {.gen.lang = GEN_TYPES_C};
+    char **args = calloc((size_t)argc + 1, sizeof *args);
+    if (!args) {
         fprintf(stderr, "wasm-bpf gen types: out of memory\n");
         return 1;
     }
-    int ret = EXIT_USAGE, c;
-    optind = 0;   /* a fresh getopt scan (glibc) */
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":l:t:o:B:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'l': {
-            int lang = gen_types_lang_from_name(optarg);
-            if (lang < 0) {
-                fprintf(stderr, "wasm-bpf gen types: unknown language '%s' (expected c, rust or "
-                        "wit)\n", optarg);
-                goto out;
-            }
-            opts.lang = (enum gen_types_lang)lang;
-            break;
-        }
-        case 't':
-            types[opts.ntypes++] = optarg;
-            break;
-        case 'o':
-            output = optarg;
-            break;
-        case 'B':
-            opts.base_btf_path = optarg;
-            break;
-        case OPT_NAME:
-            opts.name = optarg;
-            break;
-        case 'h':
-            usage(stdout);
-            ret = 0;
-            goto out;
-        case ':':
-            fprintf(stderr, "wasm-bpf gen types: option '%s' needs a value\n", argv[optind - 1]);
-            goto out;
-        default:
-            fprintf(stderr, "wasm-bpf gen types: unknown option '%s'\n", argv[optind - 1]);
-            fprintf(stderr, "Run `wasm-bpf gen types --help` for the options.\n");
-            goto out;
-        }
+    int nargs, rc = opt_parse(&cmd_gen_types_spec, &a, argc, argv, args, &nargs);
+    if (rc < 0 && nargs != 1)
+        rc = nargs ? opt_args_error(&cmd_gen_types_spec, "one input file only")
+                   : opt_args_error(&cmd_gen_types_spec, "no input file");
+    if (rc < 0) {
+        a.gen.path = args[0];
+        a.gen.types = a.types.items;
+        a.gen.ntypes = a.types.n;
+        rc = write_output(&a.gen, a.output);
     }
-    if (optind != argc - 1) {
-        fprintf(stderr, optind == argc ? "wasm-bpf gen types: no input file\n"
-                                       : "wasm-bpf gen types: one input file only\n");
-        usage(stderr);
-        goto out;
-    }
-    opts.path = argv[optind];
-    opts.types = types;
-    ret = write_output(&opts, output);
-out:
-    free(types);
-    return ret;
+    opt_free(&cmd_gen_types_spec, &a);
+    free(args);
+    return rc;
 }

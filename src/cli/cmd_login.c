@@ -1,5 +1,6 @@
 /* cmd_login.c: `wasm-bpf login [REGISTRY]`, docker's habits: -u, -p (with a
  * warning), --password-stdin, prompts on a terminal. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,32 +9,47 @@
 
 #include "cli.h"
 #include "oci.h"
+#include "opt.h"
 
-#define LOGIN_OPTIONS (OCI_OPT_TRANSPORT | OCI_OPT_CREDENTIALS | OCI_OPT_QUIET)
+struct login_args {
+    struct oci_options oci;
+};
 
-static void usage(FILE *out)
+/* -p PASS: docker's habit, with docker's warning. */
+static int set_password(void *target, const char *value, char *err, size_t errlen)
 {
-    fprintf(out,
-            "Usage: wasm-bpf login [options] [REGISTRY]\n"
-            "\n"
-            "Check a user name and password against REGISTRY (default docker.io) and store\n"
-            "them in the docker config ($DOCKER_CONFIG/config.json or ~/.docker/config.json),\n"
-            "through the credential helper it names (credHelpers, credsStore) if any.\n"
-            "docker, podman, skopeo and oras read the same file.\n"
-            "\n"
-            "Options:\n"
-            "  -p, --password PASS  the password (visible to other users: prefer --password-stdin)\n");
-    oci_print_option_help(out, LOGIN_OPTIONS);
-    fprintf(out, "  -h, --help           show this help\n"
-                 "\n"
-                 "Without -u or a password, they are asked for on a terminal.\n");
+    (void)err;
+    (void)errlen;
+    fprintf(stderr, "WARNING! Using --password on the command line is insecure; use --password-stdin.\n");
+    *(const char **)target = value;
+    return 0;
 }
 
-static int bad_usage(const char *msg, const char *arg)
-{
-    fprintf(stderr, "wasm-bpf login: %s%s\nRun 'wasm-bpf login --help' for usage.\n", msg, arg);
-    return EXIT_USAGE;
-}
+static const struct opt login_opts[] = {
+    {"password", 'p', "PASS", OPT_SET, offsetof(struct oci_options, password), set_password,
+     "the password (visible to other users: prefer --password-stdin)"},
+    {NULL, 0, NULL, 0, 0, NULL, NULL},
+};
+
+static const struct opt_group login_groups[] = {
+    {login_opts, offsetof(struct login_args, oci), NULL},
+    {cli_oci_transport_opts, offsetof(struct login_args, oci), NULL},
+    {cli_oci_credential_opts, offsetof(struct login_args, oci), NULL},
+    {cli_oci_quiet_opts, offsetof(struct login_args, oci), NULL},
+    {NULL, 0, NULL},
+};
+
+const struct opt_command cmd_login_spec = {
+    .name = "login",
+    .usage = "login [options] [REGISTRY]",
+    .description =
+        "Check a user name and password against REGISTRY (default docker.io) and store\n"
+        "them in the docker config ($DOCKER_CONFIG/config.json or ~/.docker/config.json),\n"
+        "through the credential helper it names (credHelpers, credsStore) if any.\n"
+        "docker, podman, skopeo and oras read the same file.\n",
+    .groups = login_groups,
+    .epilog = "Without -u or a password, they are asked for on a terminal.\n",
+};
 
 /* Read a line from the terminal, without echo if `secret`. */
 static char *prompt(const char *what, bool secret)
@@ -66,50 +82,36 @@ static char *prompt(const char *what, bool secret)
 
 int cmd_login(int argc, char **argv)
 {
-    struct oci_options o = {0};
-    const char *registry = NULL;
-    bool options_done = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (options_done || a[0] != '-' || !a[1]) {
-            if (registry)
-                return bad_usage("unexpected argument ", a);
-            registry = a;
-            continue;
-        }
-        if (!strcmp(a, "--")) {
-            options_done = true;
-            continue;
-        }
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            usage(stdout);
-            return 0;
-        }
-        int r = oci_parse_option(argc, argv, &i, LOGIN_OPTIONS, &o);
-        if (r < 0)
-            return EXIT_USAGE;
-        if (r > 0)
-            continue;
-        if (!strcmp(a, "-p") || !strcmp(a, "--password")) {
-            if (i + 1 >= argc)
-                return bad_usage(a, " needs a value");
-            o.password = argv[++i];
-        } else if (!strncmp(a, "--password=", 11)) {
-            o.password = a + 11;
-        } else {
-            return bad_usage("unknown option ", a);
-        }
-        fprintf(stderr, "WARNING! Using --password on the command line is insecure; use --password-stdin.\n");
-    }
-    if (!o.username && !(o.username = prompt("Username", false)))
-        return bad_usage("no user name: pass -u USER (no terminal to ask on)", "");
-    if (!o.password && !(o.password = prompt("Password", true)))
-        return bad_usage("no password: pass --password-stdin (no terminal to ask on)", "");
-    if (oci_login(registry, o.username, o.password, &o) < 0) {
-        oci_print_error(NULL);
+    struct login_args a = {0};
+    struct oci_options *o = &a.oci;
+    char **args = calloc((size_t)argc + 1, sizeof *args);
+    if (!args)
         return 1;
+    int nargs, rc = opt_parse(&cmd_login_spec, &a, argc, argv, args, &nargs);
+    if (rc >= 0)
+        goto out;
+    rc = EXIT_USAGE;
+    if (nargs > 1) {
+        opt_args_error(&cmd_login_spec, "unexpected argument '%s'", args[1]);
+        goto out;
     }
-    if (!o.quiet)
+    if (!o->username && !(o->username = prompt("Username", false))) {
+        opt_usage_error(&cmd_login_spec, "no user name: pass -u USER (no terminal to ask on)");
+        goto out;
+    }
+    if (!o->password && !(o->password = prompt("Password", true))) {
+        opt_usage_error(&cmd_login_spec, "no password: pass --password-stdin (no terminal to ask on)");
+        goto out;
+    }
+    if (oci_login(nargs ? args[0] : NULL, o->username, o->password, o) < 0) {
+        oci_print_error(NULL);
+        rc = 1;
+        goto out;
+    }
+    if (!o->quiet)
         printf("Login Succeeded\n");
-    return 0;
+    rc = 0;
+out:
+    free(args);
+    return rc;
 }

@@ -1,43 +1,47 @@
 /* cmd_logout.c: `wasm-bpf logout [REGISTRY]`. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cli.h"
 #include "oci.h"
+#include "opt.h"
+
+static const struct opt_group logout_groups[] = {{NULL, 0, NULL}};
+
+const struct opt_command cmd_logout_spec = {
+    .name = "logout",
+    .usage = "logout [REGISTRY]",
+    .description = "Remove the credentials stored for REGISTRY (default docker.io) from the docker\n"
+                   "config, and from its credential helper if it names one.\n",
+    .groups = logout_groups,
+};
 
 int cmd_logout(int argc, char **argv)
 {
-    const char *registry = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            printf("Usage: wasm-bpf logout [REGISTRY]\n"
-                   "\n"
-                   "Remove the credentials stored for REGISTRY (default docker.io) from the docker\n"
-                   "config, and from its credential helper if it names one.\n"
-                   "\n"
-                   "Options:\n"
-                   "  -h, --help  show this help\n");
-            return 0;
-        }
-        if (argv[i][0] == '-' || registry) {
-            fprintf(stderr, "wasm-bpf logout: unexpected argument %s\nRun 'wasm-bpf logout --help' for usage.\n",
-                    argv[i]);
-            return EXIT_USAGE;
-        }
-        registry = argv[i];
+    char **args = calloc((size_t)argc + 1, sizeof *args);
+    if (!args)
+        return 1;
+    int nargs, rc = opt_parse(&cmd_logout_spec, NULL, argc, argv, args, &nargs);
+    if (rc >= 0)
+        goto out;
+    if (nargs > 1) {
+        rc = opt_args_error(&cmd_logout_spec, "unexpected argument '%s'", args[1]);
+        goto out;
     }
+    const char *registry = nargs ? args[0] : NULL;
     char *name = oci_registry_name(registry);
     int r = oci_logout(registry);
+    rc = 0;
     if (r < 0) {
         oci_print_error(NULL);
-        free(name);
-        return 1;
-    }
-    if (r == 1)
+        rc = 1;
+    } else if (r == 1) {
         printf("Not logged in to %s\n", name);
-    else
+    } else {
         printf("Removing login credentials for %s\n", name);
+    }
     free(name);
-    return 0;
+out:
+    free(args);
+    return rc;
 }

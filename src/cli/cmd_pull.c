@@ -1,82 +1,76 @@
 /* cmd_pull.c: `wasm-bpf pull REF [-o FILE]`. */
+#include <stddef.h>
 #include <stdio.h>
-#include <string.h>
+#include <stdlib.h>
 
 #include "cli.h"
 #include "oci.h"
+#include "opt.h"
 
-#define PULL_OPTIONS (OCI_OPT_STORE | OCI_OPT_TRANSPORT | OCI_OPT_CREDENTIALS | OCI_OPT_QUIET | OCI_OPT_PLATFORM)
+struct pull_args {
+    struct oci_options oci;
+    const char *output;
+};
 
-static void usage(FILE *out)
-{
-    fprintf(out,
-            "Usage: wasm-bpf pull [options] REF\n"
-            "\n"
-            "Pull a module from an OCI registry into the local store and print its\n"
-            "manifest digest.  REF is [REGISTRY/]REPOSITORY[:TAG|@sha256:DIGEST], optionally\n"
-            "with an https:// or http:// scheme.  Modules pushed by wasm-bpf, ecli,\n"
-            "wasm-to-oci (application/vnd.wasm.content.layer.v1+wasm), the CNCF Wasm\n"
-            "artifact layout and ORAS (application/wasm) are accepted, directly or\n"
-            "through an image index; sizes and digests are checked.\n"
-            "\n"
-            "Options:\n"
-            "  -o, --output FILE    also write the module to FILE\n");
-    oci_print_option_help(out, PULL_OPTIONS);
-    fprintf(out, "  -h, --help           show this help\n");
-}
+#define AT(member) offsetof(struct pull_args, member)
+static const struct opt pull_opts[] = {
+    {"output", 'o', "FILE", OPT_STRING, AT(output), NULL, "also write the module to FILE"},
+    {NULL, 0, NULL, 0, 0, NULL, NULL},
+};
 
-static int bad_usage(const char *msg, const char *arg)
-{
-    fprintf(stderr, "wasm-bpf pull: %s%s\nRun 'wasm-bpf pull --help' for usage.\n", msg, arg);
-    return EXIT_USAGE;
-}
+static const struct opt_group pull_groups[] = {
+    {pull_opts, 0, NULL},
+    {cli_oci_store_opts, AT(oci), NULL},
+    {cli_oci_transport_opts, AT(oci), NULL},
+    {cli_oci_credential_opts, AT(oci), NULL},
+    {cli_oci_platform_opts, AT(oci), NULL},
+    {cli_oci_quiet_opts, AT(oci), NULL},
+    {NULL, 0, NULL},
+};
+
+const struct opt_command cmd_pull_spec = {
+    .name = "pull",
+    .usage = "pull [options] REF",
+    .description =
+        "Pull a module from an OCI registry into the local store and print its\n"
+        "manifest digest.  REF is [REGISTRY/]REPOSITORY[:TAG|@sha256:DIGEST], optionally\n"
+        "with an https:// or http:// scheme.  Modules pushed by wasm-bpf, ecli,\n"
+        "wasm-to-oci (application/vnd.wasm.content.layer.v1+wasm), the CNCF Wasm\n"
+        "artifact layout and ORAS (application/wasm) are accepted, directly or\n"
+        "through an image index; sizes and digests are checked.\n",
+    .groups = pull_groups,
+};
 
 int cmd_pull(int argc, char **argv)
 {
-    struct oci_options o = {0};
-    const char *ref = NULL, *output = NULL;
-    bool options_done = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (options_done || a[0] != '-' || !a[1]) {
-            if (ref)
-                return bad_usage("unexpected argument ", a);
-            ref = a;
-            continue;
-        }
-        if (!strcmp(a, "--")) {
-            options_done = true;
-            continue;
-        }
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            usage(stdout);
-            return 0;
-        }
-        int r = oci_parse_option(argc, argv, &i, PULL_OPTIONS, &o);
-        if (r < 0)
-            return EXIT_USAGE;
-        if (r > 0)
-            continue;
-        if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-            if (i + 1 >= argc)
-                return bad_usage(a, " needs a file");
-            output = argv[++i];
-        } else if (!strncmp(a, "--output=", 9)) {
-            output = a + 9;
-        } else {
-            return bad_usage("unknown option ", a);
-        }
-    }
-    if (!ref)
-        return bad_usage("expected a reference", "");
-    if (o.username && !o.password)
-        return bad_usage("-u needs --password-stdin", "");
-    struct oci_pull_result res;
-    if (oci_pull(ref, output, &o, &res) < 0) {
-        oci_print_error(NULL);
+    struct pull_args a = {0};
+    char **args = calloc((size_t)argc + 1, sizeof *args);
+    if (!args)
         return 1;
+    int nargs, rc = opt_parse(&cmd_pull_spec, &a, argc, argv, args, &nargs);
+    if (rc >= 0)
+        goto out;
+    if (nargs != 1) {
+        rc = nargs ? opt_args_error(&cmd_pull_spec, "unexpected argument '%s'", args[1])
+                   : opt_args_error(&cmd_pull_spec, "expected a reference");
+        goto out;
+    }
+    if (a.oci.username && !a.oci.password) {
+        rc = opt_usage_error(&cmd_pull_spec, "-u needs --password-stdin");
+        goto out;
+    }
+    if ((rc = cli_check_ref(&cmd_pull_spec, args[0])) != 0)
+        goto out;
+    struct oci_pull_result res;
+    if (oci_pull(args[0], a.output, &a.oci, &res) < 0) {
+        oci_print_error(NULL);
+        rc = 1;
+        goto out;
     }
     printf("%s\n", res.manifest_digest);
     oci_pull_result_free(&res);
-    return 0;
+    rc = 0;
+out:
+    free(args);
+    return rc;
 }

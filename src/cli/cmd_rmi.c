@@ -1,57 +1,76 @@
-/* cmd_rmi.c: `wasm-bpf rmi REF...`: remove modules from the local store. */
+/* cmd_rmi.c: `wasm-bpf rmi REF...`: remove modules from the local store,
+ * saying what went as docker does ("Untagged: REF", "Deleted: DIGEST"). */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "oci.h"
+#include "opt.h"
+
+struct rmi_args {
+    struct oci_options oci;
+};
+
+static const struct opt_group rmi_groups[] = {
+    {cli_oci_store_opts, offsetof(struct rmi_args, oci), NULL},
+    {NULL, 0, NULL},
+};
+
+const struct opt_command cmd_rmi_spec = {
+    .name = "rmi",
+    .usage = "rmi [options] REF|DIGEST...",
+    .description =
+        "Remove modules from the local store (by reference, or by a manifest digest\n"
+        "prefix as `wasm-bpf images` shows it), then delete the blobs nothing else uses.\n"
+        "Prints each reference removed (Untagged:) and each manifest that went with\n"
+        "it (Deleted:, the full digest).\n",
+    .groups = rmi_groups,
+};
 
 int cmd_rmi(int argc, char **argv)
 {
-    struct oci_options o = {0};
-    const char **refs = calloc((size_t)argc, sizeof *refs);
-    int n = 0, status = EXIT_USAGE;
-    if (!refs)
+    struct rmi_args a = {0};
+    char **args = calloc((size_t)argc + 1, sizeof *args);
+    if (!args)
         return 1;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            printf("Usage: wasm-bpf rmi [options] REF|DIGEST...\n"
-                   "\n"
-                   "Remove modules from the local store (by reference, or by a manifest digest\n"
-                   "prefix as `wasm-bpf images` shows it), then delete the blobs nothing else uses.\n"
-                   "\n"
-                   "Options:\n");
-            oci_print_option_help(stdout, OCI_OPT_STORE);
-            printf("  -h, --help           show this help\n");
-            status = 0;
-            goto out;
-        }
-        int r = a[0] == '-' ? oci_parse_option(argc, argv, &i, OCI_OPT_STORE, &o) : 0;
-        if (r < 0)
-            goto out;
-        if (r > 0)
-            continue;
-        if (a[0] == '-') {
-            fprintf(stderr, "wasm-bpf rmi: unknown option %s\nRun 'wasm-bpf rmi --help' for usage.\n", a);
-            goto out;
-        }
-        refs[n++] = a;
+    int nargs, rc = opt_parse(&cmd_rmi_spec, &a, argc, argv, args, &nargs);
+    if (rc < 0 && !nargs)
+        rc = opt_args_error(&cmd_rmi_spec, "expected at least one reference");
+    if (rc >= 0) {
+        free(args);
+        return rc;
     }
-    if (!n) {
-        fprintf(stderr, "wasm-bpf rmi: expected at least one reference\nRun 'wasm-bpf rmi --help' for usage.\n");
-        goto out;
+    /* a digest prefix is a valid reference too: only nonsense is refused */
+    for (int i = 0; i < nargs && rc < 0; i++)
+        if (cli_check_ref(&cmd_rmi_spec, args[i]))
+            rc = EXIT_USAGE;
+    if (rc >= 0) {
+        free(args);
+        return rc;
     }
-    status = 0;
-    for (int i = 0; i < n; i++) {
-        if (oci_store_remove(refs[i], &o) < 0) {
+    rc = 0;
+    for (int i = 0; i < nargs; i++) {
+        struct oci_removed *removed;
+        size_t n;
+        if (oci_store_remove(args[i], &a.oci, &removed, &n) < 0) {
             oci_print_error(NULL);
-            status = 1;
-        } else {
-            printf("Deleted: %s\n", refs[i]);
+            rc = 1;
+            continue;
         }
+        for (size_t k = 0; k < n; k++)
+            if (removed[k].reference)
+                printf("Untagged: %s\n", removed[k].reference);
+        for (size_t k = 0; k < n; k++) {
+            bool first = true; /* several references to one manifest: one line */
+            for (size_t j = 0; j < k && first; j++)
+                first = strcmp(removed[j].manifest_digest, removed[k].manifest_digest) != 0;
+            if (removed[k].deleted && first)
+                printf("Deleted: %s\n", removed[k].manifest_digest);
+        }
+        oci_removed_free(removed, n);
     }
-out:
-    free(refs);
-    return status;
+    free(args);
+    return rc;
 }

@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -36,6 +37,7 @@
 
 #include "cli.h"
 #include "oci.h"
+#include "opt.h"
 #include "wasi.h"
 #include "wasm_bpf_base.h"
 #include "wasm_bpf_host.h"
@@ -63,78 +65,92 @@ struct run_options {
     char **guest_argv;
     wasi_preopen *dirs;        /* --dir, in order */
     size_t ndirs;
-    const char **env;          /* --env KEY=VALUE, in order */
-    size_t nenv;
+    struct opt_list env;       /* --env KEY=VALUE, in order */
     bool inherit_env;
     uint32_t max_memory_pages; /* 0: the engine's default (4 GiB) */
+    uint32_t engine;           /* --engine: a wasm_engine_tier; 0: $WASM_BPF_ENGINE or the default */
     struct timespec stop_timeout;  /* --stop-timeout: from the first signal to the interrupt */
     bool verbose;
-    const char **allow_prog_types;  /* --allow-prog-type, NULL: any */
-    size_t n_allow_prog_types;
-    const char **allow_attach;      /* --allow-attach, NULL: any */
-    size_t n_allow_attach;
-    struct oci_run_options oci;     /* --pull, --store, --insecure, --plain-http ... */
+    struct opt_list allow_prog_types;  /* --allow-prog-type, none: any */
+    struct opt_list allow_attach;      /* --allow-attach, none: any */
+    struct oci_run_options oci;        /* --pull, --store, --insecure, --plain-http ... */
 };
 
-static void run_usage(FILE *out)
+/* --dir HOST[::GUEST] (target: the run_options) */
+static int add_dir(void *target, const char *arg, char *err, size_t errlen)
 {
-    fprintf(out,
-            "Usage: wasm-bpf run [options] MODULE [args...]\n"
-            "       wasm-bpf [options] MODULE [args...]\n"
-            "\n"
-            "Run a WebAssembly module (a WASI command).  Everything after MODULE goes to\n"
-            "the guest unchanged, dashes included; the guest's argv[0] is MODULE as typed.\n"
-            "MODULE is a file, an http(s):// URL of a .wasm file, or an OCI reference\n"
-            "(registry/repository[:tag|@digest], as docker's, also with an https:// or\n"
-            "http:// in front as ecli users type), pulled into the local store.\n"
-            "\n"
-            "Options:\n"
-            "  --dir HOST[::GUEST]  let the guest use host directory HOST, under the name\n"
-            "                       GUEST (default: HOST as typed); repeatable\n"
-            "  --env KEY=VALUE      set a variable in the guest's environment; repeatable\n"
-            "  --inherit-env        give the guest this process's environment (--env wins)\n"
-            "  --max-memory SIZE    cap the guest's linear memory: bytes, or with a suffix\n"
-            "                       K, M, G (powers of 1024), e.g. 64M; at most 4G\n"
-            "  --allow-prog-type TYPE  let the guest load only BPF programs of these types\n"
-            "                       (libbpf's names: tracepoint, raw_tracepoint, tracing,\n"
-            "                       kprobe, xdp, sched_cls, socket_filter, sock_ops,\n"
-            "                       cgroup_skb, lsm ...); repeatable; default: any\n"
-            "  --allow-attach PATTERN  let the guest attach only to targets matching one of\n"
-            "                       these shell patterns: an interface, a cgroup directory,\n"
-            "                       IFNAME:ingress, PATH:FUNC, or the SEC() name of a program\n"
-            "                       attached by it (e.g. 'tp/sched/*'); repeatable\n"
-            "  --stop-timeout SECONDS  after the first SIGINT/SIGTERM/SIGHUP, how long the\n"
-            "                       guest may take to end by itself (its waits return\n"
-            "                       EINTR) before it is stopped; default 2, 0: at once\n"
-            "  --verbose            report loading, timings and how the guest ended; libbpf's\n"
-            "                       messages and full verifier logs\n"
-            "  -h, --help           show this help\n"
-            "  -V, --version        show the version\n"
-            "\n"
-            "Modules from registries and URLs:\n");
-    oci_print_run_option_help(out);
-    fprintf(out,
-            "\n"
-            "The guest sees no files and no environment unless given them.\n"
-            "\n"
-            "Exit status:\n"
-            "  0-255  the guest's exit code (its low 8 bits, as a shell takes them)\n"
-            "  2      bad options, or a --dir that cannot be opened\n"
-            "  125    a URL or registry reference could not be fetched\n"
-            "  126    the module cannot be read, decoded, validated, linked or instantiated\n"
-            "  127    the module file does not exist\n"
-            "  134    the guest trapped (the message names the function)\n"
-            "  128+N  stopped by signal N (the guest did not end by itself within\n"
-            "         --stop-timeout, or a second signal came): 129 SIGHUP, 130 SIGINT,\n"
-            "         143 SIGTERM; 141 when the guest wrote to a closed pipe\n");
+    struct run_options *o = target;
+    wasi_preopen *d = realloc(o->dirs, (o->ndirs + 1) * sizeof *d);
+    if (d)
+        o->dirs = d;
+    char *copy = d ? strdup(arg) : NULL;
+    if (!copy) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    /* HOST::GUEST, split at the first "::". */
+    char *sep = strstr(copy, "::");
+    const char *guest = copy;
+    if (sep) {
+        *sep = '\0';
+        guest = sep + 2;
+    }
+    if (!*copy || !*guest) {
+        free(copy);
+        snprintf(err, errlen, "expected HOST or HOST::GUEST");
+        return -1;
+    }
+    d[o->ndirs].host_path = copy;
+    d[o->ndirs].guest_path = guest;
+    o->ndirs++;
+    return 0;
 }
 
-static int usage_error(const char *fmt, const char *arg)
+static int add_env(void *target, const char *arg, char *err, size_t errlen)
 {
-    fprintf(stderr, "wasm-bpf run: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nRun 'wasm-bpf run --help' for the options.\n");
-    return EXIT_USAGE;
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg) {
+        snprintf(err, errlen, "expected KEY=VALUE");
+        return -1;
+    }
+    if (opt_list_add(target, arg) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+static int set_max_memory(void *target, const char *arg, char *err, size_t errlen)
+{
+    uint64_t bytes;
+    if (base_parse_size(arg, &bytes) < 0) {
+        snprintf(err, errlen, "expected a size such as 65536, 64K, 64M or 1G");
+        return -1;
+    }
+    uint64_t pages = bytes / 65536;
+    if (pages == 0) {
+        snprintf(err, errlen, "less than one 64K page");
+        return -1;
+    }
+    if (pages > 65536) {
+        snprintf(err, errlen, "more than 4G, a 32-bit guest's limit");
+        return -1;
+    }
+    *(uint32_t *)target = (uint32_t)pages;
+    return 0;
+}
+
+static int set_engine(void *target, const char *arg, char *err, size_t errlen)
+{
+    if (!strcmp(arg, "jit"))
+        *(uint32_t *)target = WASM_ENGINE_JIT;
+    else if (!strcmp(arg, "interp"))
+        *(uint32_t *)target = WASM_ENGINE_INTERP;
+    else {
+        snprintf(err, errlen, "expected jit or interp");
+        return -1;
+    }
+    return 0;
 }
 
 /* SECONDS: a non-negative decimal number of seconds ("2", "0.5"), at most
@@ -164,171 +180,119 @@ static int parse_seconds(const char *s, struct timespec *ts)
     return 0;
 }
 
+static int set_stop_timeout(void *target, const char *arg, char *err, size_t errlen)
+{
+    if (parse_seconds(arg, target) < 0) {
+        snprintf(err, errlen, "expected seconds from 0 to 86400, such as 2 or 0.5");
+        return -1;
+    }
+    return 0;
+}
+
+#define RUN_AT(member) offsetof(struct run_options, member)
+static const struct opt run_opts[] = {
+    {"dir", 0, "HOST[::GUEST]", OPT_SET, 0, add_dir,
+     "let the guest use host directory HOST, under the name GUEST (default: HOST as typed); "
+     "repeatable"},
+    {"env", 0, "KEY=VALUE", OPT_SET, RUN_AT(env), add_env,
+     "set a variable in the guest's environment; repeatable"},
+    {"inherit-env", 0, NULL, OPT_FLAG, RUN_AT(inherit_env), NULL,
+     "give the guest this process's environment (--env wins)"},
+    {"max-memory", 0, "SIZE", OPT_SET, RUN_AT(max_memory_pages), set_max_memory,
+     "cap the guest's linear memory: bytes, or with a suffix K, M, G (powers of 1024), e.g. 64M; "
+     "at most 4G"},
+    {"allow-prog-type", 0, "TYPE", OPT_LIST, RUN_AT(allow_prog_types), NULL,
+     "let the guest load only BPF programs of these types (libbpf's names: tracepoint, "
+     "raw_tracepoint, tracing, kprobe, xdp, sched_cls, socket_filter, sock_ops, cgroup_skb, lsm "
+     "...); repeatable; default: any"},
+    {"allow-attach", 0, "PATTERN", OPT_LIST, RUN_AT(allow_attach), NULL,
+     "let the guest attach only to targets matching one of these shell patterns: an interface, a "
+     "cgroup directory, IFNAME:ingress, PATH:FUNC, or the SEC() name of a program attached by it "
+     "(e.g. 'tp/sched/*'); repeatable"},
+    {"stop-timeout", 0, "SECONDS", OPT_SET, RUN_AT(stop_timeout), set_stop_timeout,
+     "after the first SIGINT/SIGTERM/SIGHUP, how long the guest may take to end by itself (its "
+     "waits return EINTR) before it is stopped; default 2, 0: at once"},
+    {"engine", 0, "jit|interp", OPT_SET, RUN_AT(engine), set_engine,
+     "run the guest as machine code (jit, x86-64) or in the interpreter (default: "
+     "$WASM_BPF_ENGINE, else interp)"},
+    {"verbose", 0, NULL, OPT_FLAG, RUN_AT(verbose), NULL,
+     "report loading, timings and how the guest ended; libbpf's messages and full verifier logs"},
+    {NULL, 0, NULL, 0, 0, NULL, NULL},
+};
+
+static const struct opt_group run_groups[] = {
+    {run_opts, 0, NULL},
+    {cli_oci_pull_opts, RUN_AT(oci), "Modules from registries and URLs"},
+    {cli_oci_store_opts, RUN_AT(oci.oci), NULL},
+    {cli_oci_transport_opts, RUN_AT(oci.oci), NULL},
+    {cli_oci_quiet_opts, RUN_AT(oci.oci), NULL},
+    {cli_oci_platform_opts, RUN_AT(oci.oci), NULL},
+    {NULL, 0, NULL},
+};
+
+const struct opt_command cmd_run_spec = {
+    .name = "run",
+    .usage = "run [options] MODULE [args...]\n"
+             "[options] MODULE [args...]",
+    .description =
+        "Run a WebAssembly module (a WASI command).  Everything after MODULE goes to\n"
+        "the guest unchanged, dashes included; the guest's argv[0] is MODULE as typed.\n"
+        "MODULE is a file, an http(s):// URL of a .wasm file, or an OCI reference\n"
+        "(registry/repository[:tag|@digest], as docker's, also with an https:// or\n"
+        "http:// in front as ecli users type), pulled into the local store.\n",
+    .groups = run_groups,
+    .epilog =
+        "The guest sees no files and no environment unless given them.\n"
+        "\n"
+        "Exit status:\n"
+        "  0-255  the guest's exit code (its low 8 bits, as a shell takes them)\n"
+        "  2      bad options, a bad reference, or a --dir that cannot be opened\n"
+        "  125    a URL or registry reference could not be fetched\n"
+        "  126    the module cannot be read, decoded, validated, linked or instantiated\n"
+        "  127    the module file does not exist\n"
+        "  134    the guest trapped (the message names the function)\n"
+        "  128+N  stopped by signal N (the guest did not end by itself within\n"
+        "         --stop-timeout, or a second signal came): 129 SIGHUP, 130 SIGINT,\n"
+        "         143 SIGTERM; 141 when the guest wrote to a closed pipe\n",
+    .flags = OPT_CMD_STOP_AT_ARG | OPT_CMD_VERSION,
+};
+
 static void free_options(struct run_options *o)
 {
     for (size_t i = 0; i < o->ndirs; i++)
         free((char *)o->dirs[i].host_path); /* guest_path points into it */
     free(o->dirs);
-    free(o->env);
-    free(o->allow_prog_types);
-    free(o->allow_attach);
-}
-
-static int add_string(const char ***list, size_t *n, const char *s)
-{
-    const char **l = realloc(*list, (*n + 1) * sizeof *l);
-    if (!l)
-        return -1;
-    l[(*n)++] = s;
-    *list = l;
-    return 0;
-}
-
-/* If argv[*i] is option `name`, as "--name VALUE" or "--name=VALUE": 1 with
- * *value set and *i on the last argument used; 0 if it is not; -1 (message
- * printed) if the value is missing. */
-static int option_value(int argc, char **argv, int *i, const char *name, const char **value)
-{
-    size_t n = strlen(name);
-    const char *a = argv[*i];
-    if (strncmp(a, name, n) != 0)
-        return 0;
-    if (a[n] == '=') {
-        *value = a + n + 1;
-        return 1;
-    }
-    if (a[n] != '\0')
-        return 0;
-    if (*i + 1 >= argc) {
-        usage_error("option '%s' needs a value", name);
-        return -1;
-    }
-    *value = argv[++*i];
-    return 1;
-}
-
-static int add_dir(struct run_options *o, const char *arg)
-{
-    wasi_preopen *d = realloc(o->dirs, (o->ndirs + 1) * sizeof *d);
-    char *copy = strdup(arg);
-    if (!d || !copy) {
-        free(copy);
-        if (d)
-            o->dirs = d;
-        return usage_error("%s", "out of memory");
-    }
-    o->dirs = d;
-    /* HOST::GUEST, split at the first "::". */
-    char *sep = strstr(copy, "::");
-    d[o->ndirs].host_path = copy;
-    d[o->ndirs].guest_path = copy;
-    if (sep) {
-        *sep = '\0';
-        d[o->ndirs].guest_path = sep + 2;
-    }
-    o->ndirs++;
-    if (!*d[o->ndirs - 1].host_path || !*d[o->ndirs - 1].guest_path)
-        return usage_error("--dir '%s': expected HOST or HOST::GUEST", arg);
-    return 0;
-}
-
-static int add_env(struct run_options *o, const char *arg)
-{
-    const char *eq = strchr(arg, '=');
-    if (!eq || eq == arg)
-        return usage_error("--env '%s': expected KEY=VALUE", arg);
-    const char **e = realloc(o->env, (o->nenv + 1) * sizeof *e);
-    if (!e)
-        return usage_error("%s", "out of memory");
-    o->env = e;
-    e[o->nenv++] = arg;
-    return 0;
-}
-
-static int set_max_memory(struct run_options *o, const char *arg)
-{
-    uint64_t bytes;
-    if (base_parse_size(arg, &bytes) < 0)
-        return usage_error("--max-memory '%s': expected a size such as 65536, 64K, 64M or 1G", arg);
-    uint64_t pages = bytes / 65536;
-    if (pages == 0)
-        return usage_error("--max-memory '%s': less than one 64K page", arg);
-    if (pages > 65536)
-        return usage_error("--max-memory '%s': more than 4G, a 32-bit guest's limit", arg);
-    o->max_memory_pages = (uint32_t)pages;
-    return 0;
+    free(o->env.items);
+    opt_free(&cmd_run_spec, o);
 }
 
 /* Options come before MODULE; the first argument that is not an option (or
  * follows "--") is MODULE, and the guest's own arguments after it are never
  * looked at.  Returns -1 when the run may go on, or the exit status. */
-static int parse_options(int argc, char **argv, struct run_options *o)
+static int parse_options(int argc, char **argv, struct run_options *o, bool short_form)
 {
     memset(o, 0, sizeof *o);
     o->stop_timeout.tv_sec = 2; /* as a terminal user expects; a fleet sets its own */
-    int i;
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i], *v;
-        int r;
-        if (a[0] != '-' || a[1] == '\0')
-            break;
-        if (!strcmp(a, "--")) {
-            i++;
-            break;
-        }
-        if ((r = option_value(argc, argv, &i, "--dir", &v)) != 0) {
-            if (r < 0 || add_dir(o, v))
-                return EXIT_USAGE;
-        } else if ((r = option_value(argc, argv, &i, "--env", &v)) != 0) {
-            if (r < 0 || add_env(o, v))
-                return EXIT_USAGE;
-        } else if ((r = option_value(argc, argv, &i, "--max-memory", &v)) != 0) {
-            if (r < 0 || set_max_memory(o, v))
-                return EXIT_USAGE;
-        } else if ((r = option_value(argc, argv, &i, "--stop-timeout", &v)) != 0) {
-            if (r < 0)
-                return EXIT_USAGE;
-            if (parse_seconds(v, &o->stop_timeout) < 0)
-                return usage_error("--stop-timeout '%s': expected seconds from 0 to 86400, such "
-                                   "as 2 or 0.5", v);
-        } else if (!strcmp(a, "--inherit-env")) {
-            o->inherit_env = true;
-        } else if (!strcmp(a, "--verbose")) {
-            o->verbose = true;
-        } else if ((r = option_value(argc, argv, &i, "--allow-prog-type", &v)) != 0) {
-            if (r < 0)
-                return EXIT_USAGE;
-            if (add_string(&o->allow_prog_types, &o->n_allow_prog_types, v))
-                return usage_error("%s", "out of memory");
-        } else if ((r = option_value(argc, argv, &i, "--allow-attach", &v)) != 0) {
-            if (r < 0)
-                return EXIT_USAGE;
-            if (add_string(&o->allow_attach, &o->n_allow_attach, v))
-                return usage_error("%s", "out of memory");
-        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            run_usage(stdout);
-            return 0;
-        } else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
-            printf("wasm-bpf %s\n", WASM_BPF_VERSION);
-            return 0;
-        } else {
-            /* the options of modules from registries and URLs */
-            r = oci_parse_run_option(argc, argv, &i, &o->oci);
-            if (r < 0)
-                return EXIT_USAGE;
-            if (r == 0)
-                return usage_error("unknown option '%s'", a);
-        }
+    char **args = calloc((size_t)argc + 1, sizeof *args);
+    if (!args) {
+        fprintf(stderr, "wasm-bpf: out of memory\n");
+        return EXIT_RUN_BAD_MODULE;
     }
-    if (i >= argc) {
-        fprintf(stderr, "wasm-bpf run: no module given\n");
-        run_usage(stderr);
-        return EXIT_USAGE;
+    int nargs, rc = opt_parse(&cmd_run_spec, o, argc, argv, args, &nargs);
+    if (rc < 0 && nargs == 0)
+        rc = opt_args_error(&cmd_run_spec, "no module given");
+    if (rc < 0) {
+        /* the guest's arguments are argv's tail from MODULE on, untouched */
+        o->module = args[0];
+        o->guest_argc = nargs;
+        o->guest_argv = argv + (argc - nargs);
+        if (short_form && !cli_is_module_word(o->module))
+            rc = cli_not_a_command(o->module);
+        else if (!strstr(o->module, "://") && !oci_is_local_path(o->module))
+            rc = cli_check_ref(&cmd_run_spec, o->module) ? EXIT_USAGE : -1;
     }
-    o->module = argv[i];
-    o->guest_argc = argc - i;
-    o->guest_argv = argv + i;
-    return -1;
+    free(args);
+    return rc;
 }
 
 /* The guest's environment: the host's with --inherit-env, then --env
@@ -339,12 +303,12 @@ static const char **guest_environment(const struct run_options *o, int *count)
     if (o->inherit_env)
         for (char **e = environ; *e; e++)
             nhost++;
-    const char **env = malloc((nhost + o->nenv + 1) * sizeof *env);
+    const char **env = malloc((nhost + o->env.n + 1) * sizeof *env);
     if (!env)
         return NULL;
     int n = 0;
-    for (size_t i = 0; i < nhost + o->nenv; i++) {
-        const char *kv = i < nhost ? environ[i] : o->env[i - nhost];
+    for (size_t i = 0; i < nhost + o->env.n; i++) {
+        const char *kv = i < nhost ? environ[i] : o->env.items[i - nhost];
         const char *eq = strchr(kv, '=');
         if (!eq)
             continue;
@@ -518,10 +482,10 @@ static int bpf_attach(struct run_state *rs, char *err, size_t errlen)
 {
     const struct run_options *o = rs->opt;
     struct wasm_bpf_policy policy = {
-        .prog_types = o->allow_prog_types,
-        .n_prog_types = o->n_allow_prog_types,
-        .attach_targets = o->allow_attach,
-        .n_attach_targets = o->n_allow_attach,
+        .prog_types = o->allow_prog_types.items,
+        .n_prog_types = o->allow_prog_types.n,
+        .attach_targets = o->allow_attach.items,
+        .n_attach_targets = o->allow_attach.n,
     };
     struct wasm_bpf_options bo = {.verbose = o->verbose, .policy = &policy};
     rs->bpf = wasm_bpf_host_new(&bo);
@@ -663,8 +627,14 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
         fprintf(stderr, "wasm-bpf: %s: %zu bytes decoded, validated and compiled in %.2f ms\n",
                 module, len, t1 - t0);
 
-    wasm_runtime_config cfg = {.max_memory_pages = o->max_memory_pages};
+    wasm_runtime_config cfg = {.max_memory_pages = o->max_memory_pages, .engine = o->engine};
     rs.rt = wasm_runtime_new(&cfg);
+    if (!rs.rt && errno == EINVAL) {
+        fprintf(stderr, "wasm-bpf: WASM_BPF_ENGINE='%s': expected jit or interp\n",
+                getenv("WASM_BPF_ENGINE") ? getenv("WASM_BPF_ENGINE") : "");
+        status = EXIT_USAGE;
+        goto out;
+    }
     rs.linker = wasm_linker_new();
     if (!rs.rt || !rs.linker) {
         fprintf(stderr, "wasm-bpf: out of memory\n");
@@ -697,8 +667,21 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
         goto out;
     }
     double t2 = now_ms();
-    if (o->verbose)
+    if (o->verbose) {
         fprintf(stderr, "wasm-bpf: %s: instantiated in %.2f ms\n", module, t2 - t1);
+        wasm_jit_stats js;
+        if (wasm_runtime_engine(rs.rt) != WASM_ENGINE_JIT)
+            fprintf(stderr, "wasm-bpf: %s: engine: interp\n", module);
+        else if (wasm_module_jit_stats(mod, &js) < 0)
+            fprintf(stderr, "wasm-bpf: %s: engine: interp (the compiler refused the module)\n",
+                    module);
+        else
+            fprintf(stderr,
+                    "wasm-bpf: %s: engine: jit, %u of %u functions compiled in %.2f ms, "
+                    "%llu bytes of machine code from %llu bytes of bodies\n",
+                    module, js.compiled, js.functions, (double)js.compile_ns / 1e6,
+                    (unsigned long long)js.code_bytes, (unsigned long long)js.input_bytes);
+    }
 
     wasm_func *start = wasm_instance_func(inst, "_start");
     if (!start) {
@@ -729,10 +712,10 @@ out:
     return status;
 }
 
-int cmd_run(int argc, char **argv)
+static int run(int argc, char **argv, bool short_form)
 {
     struct run_options opt;
-    int status = parse_options(argc, argv, &opt);
+    int status = parse_options(argc, argv, &opt, short_form);
     if (status >= 0) {
         free_options(&opt);
         return status;
@@ -760,4 +743,14 @@ int cmd_run(int argc, char **argv)
     restore_signals(&saved);
     free_options(&opt);
     return status;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    return run(argc, argv, false);
+}
+
+int cmd_run_short_form(int argc, char **argv)
+{
+    return run(argc, argv, true);
 }

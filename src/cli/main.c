@@ -1,9 +1,22 @@
-/* main.c: `wasm-bpf SUBCOMMAND ...` dispatch, and the short form
- * `wasm-bpf MODULE [args...]` that means `wasm-bpf run MODULE [args...]`. */
+/* main.c: `wasm-bpf COMMAND ...` dispatch, and the short form
+ * `wasm-bpf MODULE [args...]` that means `wasm-bpf run MODULE [args...]`
+ * when MODULE cannot be a mistyped command. */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #include "cli.h"
+#include "oci.h"
+#include "opt.h"
+
+static int cmd_version(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("wasm-bpf %s\n", WASM_BPF_VERSION);
+    return 0;
+}
 
 struct subcommand {
     const char *name;
@@ -20,27 +33,86 @@ static const struct subcommand subcommands[] = {
     {"images", cmd_images, "list the modules in the local store"},
     {"inspect", cmd_inspect, "show a module's manifest, config and annotations"},
     {"rmi", cmd_rmi, "remove a module from the local store"},
+    {"tag", cmd_tag, "give a module in the local store another reference"},
     {"gen", cmd_gen, "generate skeletons and types from a BPF object"},
+    {"version", cmd_version, "show the version"},
+};
+#define NSUBCOMMANDS (sizeof subcommands / sizeof subcommands[0])
+
+/* Every command's options, in the order of the list above. */
+static const struct opt_command *const all_specs[] = {
+    &cmd_run_spec,    &cmd_push_spec, &cmd_pull_spec, &cmd_login_spec,
+    &cmd_logout_spec, &cmd_images_spec, &cmd_inspect_spec, &cmd_rmi_spec,
+    &cmd_tag_spec,    &cmd_gen_skeleton_spec, &cmd_gen_types_spec, NULL,
 };
 
 static void usage(FILE *out)
 {
     fprintf(out,
             "Usage: wasm-bpf COMMAND [options] [args...]\n"
-            "       wasm-bpf MODULE [args...]      (same as `wasm-bpf run MODULE ...`)\n"
+            "       wasm-bpf [run options] MODULE [args...]   (same as `wasm-bpf run ...`)\n"
             "\n"
-            "Run eBPF programs packaged as WebAssembly modules.\n"
+            "Run eBPF programs packaged as WebAssembly modules.  The short form takes MODULE\n"
+            "when it is a file, an http(s):// URL, or a reference with a registry host, a\n"
+            "tag or a digest (ghcr.io/org/prog, prog:v1, prog@sha256:...).\n"
             "\n"
             "Commands:\n");
-    for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
+    for (size_t i = 0; i < NSUBCOMMANDS; i++)
         fprintf(out, "  %-9s %s\n", subcommands[i].name, subcommands[i].summary);
     fprintf(out,
             "\n"
             "Options:\n"
             "  -h, --help     show this help\n"
             "  -V, --version  show the version\n"
+            "  --help-all     the help of every command, one after the other\n"
+            "\n"
+            "Exit status (every command):\n"
+            "  0    success\n"
+            "  1    the operation failed (registry, store, generator: the message says why)\n"
+            "  2    usage error: bad options, arguments or references\n"
+            "  `wasm-bpf run --help` lists what `run` adds (125-127, 134, 128+N, the\n"
+            "  guest's own exit code).\n"
             "\n"
             "Run `wasm-bpf COMMAND --help` for a command's options.\n");
+}
+
+/* Can WORD, typed where a command goes, only be a module?  A file that
+ * exists or can only be a path, a URL, or a reference no command name
+ * looks like: with a registry host (a first component with '.' or ':', or
+ * localhost), a tag or a digest. */
+bool cli_is_module_word(const char *word)
+{
+    struct stat st;
+    if (stat(word, &st) == 0 || oci_is_local_path(word))
+        return true;
+    if (!strncasecmp(word, "https://", 8) || !strncasecmp(word, "http://", 7))
+        return true;
+    if (strchr(word, '@'))
+        return true;
+    const char *slash = strchr(word, '/');
+    if (slash) {
+        size_t n = (size_t)(slash - word);
+        if (memchr(word, '.', n) || memchr(word, ':', n) || (n == 9 && !strncmp(word, "localhost", 9)))
+            return true;
+    }
+    const char *last = strrchr(word, '/');
+    return strchr(last ? last + 1 : word, ':') != NULL;
+}
+
+int cli_not_a_command(const char *word)
+{
+    const char *names[NSUBCOMMANDS + 2];
+    for (size_t i = 0; i < NSUBCOMMANDS; i++)
+        names[i] = subcommands[i].name;
+    names[NSUBCOMMANDS] = "help";
+    names[NSUBCOMMANDS + 1] = NULL;
+    const char *near = opt_nearest(word, names);
+    fprintf(stderr, "wasm-bpf: '%s' is not a wasm-bpf command\n", word);
+    if (near)
+        fprintf(stderr, "Did you mean '%s'?\n", near);
+    fprintf(stderr, "See 'wasm-bpf --help'; to run a module named '%s' from Docker Hub: wasm-bpf run %s\n",
+            word, word);
+    return EXIT_USAGE;
 }
 
 int main(int argc, char **argv)
@@ -54,15 +126,20 @@ int main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
-        printf("wasm-bpf %s\n", WASM_BPF_VERSION);
+    if (!strcmp(cmd, "--help-all")) {
+        usage(stdout);
+        putchar('\n');
+        opt_print_all(all_specs, stdout);
         return 0;
     }
-    for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
+    if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version"))
+        return cmd_version(argc - 1, argv + 1);
+    for (size_t i = 0; i < NSUBCOMMANDS; i++)
         if (!strcmp(cmd, subcommands[i].name))
             return subcommands[i].fn(argc - 1, argv + 1);
-    /* Short form: anything else is the module (options of `run` included,
-     * so `wasm-bpf --verbose prog.wasm` works too). */
-    argv[0] = "run";
-    return cmd_run(argc, argv);
+    /* The short form.  Options first (`wasm-bpf --verbose prog.wasm`): run
+     * parses them and checks the module the same way. */
+    if (cmd[0] != '-' && !cli_is_module_word(cmd))
+        return cli_not_a_command(cmd);
+    return cmd_run_short_form(argc, argv);
 }

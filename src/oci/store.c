@@ -451,7 +451,22 @@ struct remove_arg {
     char matched[OCI_DIGEST_SIZE];
     int n_removed;
     bool ambiguous;
+    struct oci_removed *removed; /* what went, for the caller (may stay NULL) */
+    size_t n_reported;
 };
+
+/* Is DIGEST still named by an entry of MANIFESTS? */
+static bool still_named(json_t *manifests, const char *digest)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(manifests, i, e) {
+        const char *d = json_string_value(json_object_get(e, "digest"));
+        if (d && !strcmp(d, digest))
+            return true;
+    }
+    return false;
+}
 
 static bool digest_matches_prefix(const char *digest, const char *prefix)
 {
@@ -484,10 +499,18 @@ static int remove_fn(json_t *manifests, void *arg)
         const char *d = json_string_value(json_object_get(e, "digest"));
         bool hit = a->ref ? (name && !strcmp(name, a->ref)) : (d && a->matched[0] && !strcmp(d, a->matched));
         if (hit) {
+            struct oci_removed *r = xrealloc(a->removed, (a->n_reported + 1) * sizeof *r);
+            a->removed = r;
+            r += a->n_reported++;
+            memset(r, 0, sizeof *r);
+            r->reference = name ? xstrdup(name) : NULL;
+            snprintf(r->manifest_digest, sizeof r->manifest_digest, "%s", d ? d : "");
             json_array_remove(manifests, i);
             a->n_removed++;
         }
     }
+    for (size_t k = 0; k < a->n_reported; k++)
+        a->removed[k].deleted = a->removed[k].manifest_digest[0] && !still_named(manifests, a->removed[k].manifest_digest);
     return a->n_removed ? 0 : -1;
 }
 
@@ -560,8 +583,19 @@ static bool looks_like_digest_prefix(const char *s)
     return true;
 }
 
-int oci_store_remove(const char *text, const struct oci_options *o)
+void oci_removed_free(struct oci_removed *removed, size_t n)
 {
+    for (size_t i = 0; i < n; i++)
+        free(removed[i].reference);
+    free(removed);
+}
+
+int oci_store_remove(const char *text, const struct oci_options *o, struct oci_removed **removed, size_t *n_removed)
+{
+    if (removed) {
+        *removed = NULL;
+        *n_removed = 0;
+    }
     if (oci_libs_load() < 0)
         return -1;
     struct store s;
@@ -600,7 +634,115 @@ int oci_store_remove(const char *text, const struct oci_options *o)
     }
     if (rc < 0 && !a.n_removed)
         oci_set_hint("`wasm-bpf images` lists what the store holds");
+    /* index.json was rewritten only when rc == 0: report only then */
+    if (rc == 0 && removed) {
+        *removed = a.removed;
+        *n_removed = a.n_reported;
+    } else {
+        oci_removed_free(a.removed, a.n_reported);
+    }
     free(canonical);
     store_close(&s);
+    return rc;
+}
+
+/* ---- tag ---- */
+
+struct find_arg {
+    const char *ref;           /* canonical reference, or NULL */
+    const char *digest_prefix; /* or a digest prefix */
+    char digest[OCI_DIGEST_SIZE];
+    char media_type[128];
+    uint64_t size;
+    bool ambiguous;
+};
+
+/* The entry SRC names: the newest with that reference, or the one manifest
+ * a digest prefix matches.  0, or -1 (not found, ambiguous). */
+static int find_entry(json_t *manifests, struct find_arg *f)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(manifests, i, e) {
+        const char *name = entry_ref(e);
+        const char *d = json_string_value(json_object_get(e, "digest"));
+        const char *mt = json_string_value(json_object_get(e, "mediaType"));
+        json_t *size = json_object_get(e, "size");
+        if (!d || !digest_valid(d) || !mt || !json_is_integer(size) || json_integer_value(size) < 0)
+            continue;
+        bool hit = f->ref ? (name && !strcmp(name, f->ref)) : digest_matches_prefix(d, f->digest_prefix);
+        if (!hit)
+            continue;
+        if (f->digest_prefix && f->digest[0] && strcmp(f->digest, d)) {
+            f->ambiguous = true;
+            return -1;
+        }
+        snprintf(f->digest, sizeof f->digest, "%s", d);
+        snprintf(f->media_type, sizeof f->media_type, "%s", mt);
+        f->size = (uint64_t)json_integer_value(size);
+    }
+    return f->digest[0] ? 0 : -1;
+}
+
+static int retag_fn(json_t *manifests, void *arg)
+{
+    struct { struct find_arg *find; struct tag_arg *tag; } *a = arg;
+    if (find_entry(manifests, a->find) < 0)
+        return -1;
+    a->tag->media_type = a->find->media_type;
+    a->tag->digest = a->find->digest;
+    a->tag->size = a->find->size;
+    return tag_fn(manifests, a->tag);
+}
+
+int oci_store_tag(const char *src, const char *dst, const struct oci_options *o, char digest_out[OCI_DIGEST_SIZE])
+{
+    if (oci_libs_load() < 0)
+        return -1;
+    struct oci_ref ref;
+    if (ref_parse(dst, &ref) < 0)
+        return -1;
+    if (ref.digest) {
+        ref_free(&ref);
+        return oci_fail("%s: a new reference names a tag, not a digest", dst);
+    }
+    char *target = ref_string(&ref);
+    ref_free(&ref);
+    struct find_arg f = {0};
+    char *source = NULL;
+    if (looks_like_digest_prefix(src)) {
+        f.digest_prefix = src;
+    } else {
+        if (ref_parse(src, &ref) < 0) {
+            free(target);
+            return -1;
+        }
+        source = ref_string(&ref);
+        ref_free(&ref);
+        f.ref = source;
+    }
+    struct store s;
+    int rc = store_open(&s, o, false);
+    if (rc == 0 && !s.exists)
+        rc = oci_fail("%s: no such module in the store (%s is empty)", source ? source : src, s.root);
+    if (rc == 0)
+        rc = store_lock_gc(&s, false); /* no rmi collects the manifest meanwhile */
+    if (rc == 0) {
+        struct tag_arg t = {.ref = target};
+        struct { struct find_arg *find; struct tag_arg *tag; } a = {&f, &t};
+        rc = update_index(&s, retag_fn, &a);
+        store_unlock_gc(&s);
+        if (rc < 0 && f.ambiguous)
+            oci_fail("%s: the digest prefix matches more than one module; give more digits", src);
+        else if (rc < 0 && !f.digest[0]) {
+            oci_fail("%s: no such module in the store", source ? source : src);
+            oci_set_hint("`wasm-bpf images` lists what the store holds");
+        }
+    }
+    if (rc == 0 && digest_out)
+        snprintf(digest_out, OCI_DIGEST_SIZE, "%s", f.digest);
+    store_close(&s);
+    free(source);
+    free(target);
     return rc;
 }

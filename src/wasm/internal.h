@@ -1,9 +1,10 @@
 /* internal.h: structures shared by the engine's decoder, compiler,
  * interpreter and instantiation code.  Nothing outside src/wasm includes it.
  *
- * Pipeline: decode.c reads the sections into a wasm_module; compile.c
- * validates each function body and, in the same pass, translates it into
- * the internal code that interp.c runs; instance.c links and instantiates;
+ * Pipeline: decode.c reads the sections into a wasm_module; compile*.c
+ * (driven by the opcode table in compile.c) validates each function body
+ * and, in the same pass, translates it into the internal code that
+ * interp.c runs; instance.c links and instantiates;
  * runtime.c owns the value stack, traps, memories, tables and globals.
  */
 #ifndef WASM_INTERNAL_H
@@ -385,7 +386,7 @@ const char *valtype_name(uint8_t t);
 /* decode.c: reads the module; calls compile_function for each body */
 void module_free_contents(wasm_module *m);
 
-/* compile.c (see compile.h) */
+/* compile*.c (see compile.h) */
 typedef struct compile_error {
     char *buf;
     size_t len;

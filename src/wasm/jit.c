@@ -30,71 +30,70 @@ bool wasm_jit_available(void)
 /* Internal code: handler address -> operation                         */
 /* ------------------------------------------------------------------ */
 
-typedef struct handler_op {
-    uintptr_t handler;
-    uint32_t op;
-} handler_op;
-
-static handler_op handler_ops[OP_COUNT];
+/* Open addressing over the handlers' addresses: the lookup runs twice
+ * per instruction compiled. */
+#define HANDLER_SLOTS 1024u
+static struct { uintptr_t handler; int op; } handler_table[HANDLER_SLOTS];
 static pthread_once_t handler_once = PTHREAD_ONCE_INIT;
 
-static int cmp_handler(const void *a, const void *b)
+static uint32_t handler_hash(uintptr_t h)
 {
-    uintptr_t x = ((const handler_op *)a)->handler, y = ((const handler_op *)b)->handler;
-    return x < y ? -1 : x > y;
+    return (uint32_t)(((uint64_t)h * 0x9E3779B97F4A7C15ull) >> 54) & (HANDLER_SLOTS - 1);
 }
 
 static void handler_ops_init(void)
 {
     interp_init();
-    for (uint32_t i = 0; i < OP_COUNT; i++)
-        handler_ops[i] = (handler_op){(uintptr_t)interp_handlers[i], i};
-    qsort(handler_ops, OP_COUNT, sizeof *handler_ops, cmp_handler);
+    for (int i = 0; i < OP_COUNT; i++) {
+        uintptr_t h = (uintptr_t)interp_handlers[i];
+        uint32_t k = handler_hash(h);
+        while (handler_table[k].handler && handler_table[k].handler != h)
+            k = (k + 1) & (HANDLER_SLOTS - 1);
+        /* two operations sharing a handler (identical code) lower alike:
+         * the first one stands for both */
+        if (!handler_table[k].handler)
+            handler_table[k].handler = h, handler_table[k].op = i;
+    }
 }
 
 int jit_op_of(const code_t *pc)
 {
-    const void *h;
+    uintptr_t h;
     memcpy(&h, pc, sizeof h);
-    size_t lo = 0, hi = OP_COUNT;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (handler_ops[mid].handler < (uintptr_t)h)
-            lo = mid + 1;
-        else
-            hi = mid;
+    for (uint32_t k = handler_hash(h);; k = (k + 1) & (HANDLER_SLOTS - 1)) {
+        if (handler_table[k].handler == h)
+            return handler_table[k].op;
+        if (!handler_table[k].handler)
+            return -1;
     }
-    /* two operations may share a handler address when their code is
-     * identical; either one lowers the same way */
-    return lo < OP_COUNT && handler_ops[lo].handler == (uintptr_t)h ? (int)handler_ops[lo].op : -1;
 }
 
 /* ------------------------------------------------------------------ */
 /* Code buffer and fixups                                              */
 /* ------------------------------------------------------------------ */
 
-void jit_put(jit_buf *b, const void *bytes, size_t n)
+/* The buffer is the code mapping itself (reserved at its limit, read-write
+ * while compiling), so nothing is copied.  Pages are populated in steps:
+ * on a VM a page fault per 4 KB costs more than the code generation. */
+#define JIT_POPULATE_STEP (64u * 1024u)
+
+bool jit_grow(jit_buf *b, size_t n)
 {
     if (b->failed)
-        return;
+        return false;
     if (b->len + n > b->limit) {
         b->failed = true;
-        return;
+        b->cap = 0;     /* every later write comes here and is dropped */
+        return false;
     }
-    if (b->len + n > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 4096;
-        while (cap < b->len + n)
-            cap *= 2;
-        uint8_t *p = realloc(b->p, cap);
-        if (!p) {
-            b->failed = true;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, bytes, n);
-    b->len += n;
+    size_t cap = b->cap + JIT_POPULATE_STEP;
+    if (cap > b->limit)
+        cap = b->limit;
+#ifdef MADV_POPULATE_WRITE
+    (void)madvise(b->p + b->cap, cap - b->cap, MADV_POPULATE_WRITE);
+#endif
+    b->cap = cap;
+    return true;
 }
 
 void jit_add_fixup_from(jit_state *s, uint32_t at, uint8_t kind, uint32_t target, uint32_t base)
@@ -199,7 +198,13 @@ static int compile_module(wasm_module *m)
             max_words = m->codes[i].code_words;
     jit_state s = {0};
     s.m = m;
-    s.buf.limit = (size_t)m->code_words * JIT_BYTES_PER_WORD + 4096;
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    s.buf.limit = ((size_t)m->code_words * JIT_BYTES_PER_WORD + 4096 + page - 1) / page * page;
+    void *map = mmap(NULL, s.buf.limit, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (map == MAP_FAILED)
+        return -ENOMEM;
+    s.buf.p = map;
     uint8_t *compiles = calloc(ndef + 1, 1);
     s.func_pos = malloc(((size_t)ndef + 1) * sizeof *s.func_pos);
     s.word_pos = malloc(((size_t)max_words + 1) * sizeof *s.word_pos);
@@ -229,18 +234,17 @@ static int compile_module(wasm_module *m)
         goto out;
     }
 
-    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    /* keep the pages used, then never writable again */
     size_t size = (s.buf.len + page - 1) / page * page;
-    void *code = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (code == MAP_FAILED)
-        goto out;
-    memcpy(code, s.buf.p, s.buf.len);
-    if (mprotect(code, size, PROT_READ | PROT_EXEC)) {
+    if (size < s.buf.limit)
+        munmap(s.buf.p + size, s.buf.limit - size);
+    s.buf.limit = size;
+    if (mprotect(s.buf.p, size, PROT_READ | PROT_EXEC)) {
         err = -errno;
-        munmap(code, size);
         goto out;
     }
-    jm->code = code;
+    jm->code = s.buf.p;
+    s.buf.p = NULL;
     jm->map_size = size;
     jm->code_bytes = s.buf.len;
     jm->compiled = ncompiled;
@@ -258,7 +262,8 @@ out:
     free(s.func_pos);
     free(s.word_pos);
     free(s.fix);
-    free(s.buf.p);
+    if (s.buf.p)
+        munmap(s.buf.p, s.buf.limit);
     return err;
 }
 #endif

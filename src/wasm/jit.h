@@ -17,6 +17,8 @@
 #ifndef WASM_JIT_H
 #define WASM_JIT_H
 
+#include <string.h>
+
 #include "internal.h"
 
 /* What compiled code reads through its context register; one lives on the
@@ -58,7 +60,15 @@ typedef struct jit_buf {
     bool failed;                      /* out of memory or over limit */
 } jit_buf;
 
-void jit_put(jit_buf *b, const void *bytes, size_t n);
+/* Makes room for n more bytes (false when over the limit). */
+bool jit_grow(jit_buf *b, size_t n);
+static inline void jit_put(jit_buf *b, const void *bytes, size_t n)
+{
+    if (__builtin_expect(b->len + n > b->cap, 0) && !jit_grow(b, n))
+        return;
+    memcpy(b->p + b->len, bytes, n);
+    b->len += n;
+}
 static inline void jit_u8(jit_buf *b, uint8_t v) { jit_put(b, &v, 1); }
 static inline void jit_u32(jit_buf *b, uint32_t v) { jit_put(b, &v, 4); }
 static inline void jit_u64(jit_buf *b, uint64_t v) { jit_put(b, &v, 8); }

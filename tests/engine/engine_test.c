@@ -151,6 +151,15 @@ static void test_api(const char *wasm_path)
     CHECK(the_inst != NULL, "instantiate with host functions (%s)", the_inst ? "ok" : err);
     if (!the_inst)
         return;
+    /* with the compiler (WASM_BPF_ENGINE=jit, as tests/engine/run's second
+     * pass sets), every function of the module runs as machine code */
+    wasm_jit_stats js;
+    if (wasm_runtime_engine(the_rt) == WASM_ENGINE_JIT)
+        CHECK(wasm_module_jit_stats(m, &js) == 0 && js.compiled == js.functions && js.code_bytes > 0,
+              "tier jit: %u of %u functions compiled, %llu bytes", js.compiled, js.functions,
+              (unsigned long long)js.code_bytes);
+    else
+        CHECK(wasm_module_jit_stats(m, &js) == -ENOENT, "tier interp: nothing compiled");
 
     /* host function with typed arguments */
     wasm_func *f = wasm_instance_func(the_inst, "call_add");

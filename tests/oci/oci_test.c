@@ -5,10 +5,11 @@
  *       WWW-Authenticate challenges, manifests and indexes, URLs), one line
  *       each, ending with the counts line;
  *   oci-test resolve [run options] [--copy-to FILE] WHAT
- *       what `wasm-bpf run WHAT` does before loading: oci_parse_run_option()
- *       then oci_resolve_module(); prints path=, temporary=, digest=, copies
+ *       what `wasm-bpf run WHAT` does before loading: the command's parser
+ *       with its OCI option tables, then oci_resolve_module(); prints path=, temporary=, digest=, copies
  *       the module to FILE, releases it and checks a temporary file is gone.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,8 @@
 /* private: the parsers of untrusted input (references, challenges,
  * manifests, URLs) are checked one by one, not only through a registry */
 #include "oci_internal.h"
+#include "cli.h"
+#include "opt.h"
 
 static int passed, failed;
 
@@ -260,30 +263,55 @@ static int unit(void)
 
 /* ---- resolve ---- */
 
+/* The options of `wasm-bpf run` that concern its module: the command's own
+ * tables (src/cli/opt_oci.c), so the test parses them as run does. */
+struct resolve_args {
+    struct oci_run_options ro;
+    const char *copy_to;
+};
+
+static const struct opt resolve_opts[] = {
+    {"copy-to", 0, "FILE", OPT_STRING, offsetof(struct resolve_args, copy_to), NULL,
+     "copy the module to FILE"},
+    {NULL, 0, NULL, 0, 0, NULL, NULL},
+};
+
+static const struct opt_group resolve_groups[] = {
+    {resolve_opts, 0, NULL},
+    {cli_oci_pull_opts, offsetof(struct resolve_args, ro), NULL},
+    {cli_oci_store_opts, offsetof(struct resolve_args, ro.oci), NULL},
+    {cli_oci_transport_opts, offsetof(struct resolve_args, ro.oci), NULL},
+    {cli_oci_quiet_opts, offsetof(struct resolve_args, ro.oci), NULL},
+    {cli_oci_platform_opts, offsetof(struct resolve_args, ro.oci), NULL},
+    {NULL, 0, NULL},
+};
+
+static const struct opt_command resolve_cmd = {
+    .name = "resolve",
+    .usage = "resolve [run options] [--copy-to FILE] WHAT",
+    .groups = resolve_groups,
+    .flags = OPT_CMD_STOP_AT_ARG,
+};
+
 static int resolve(int argc, char **argv)
 {
-    struct oci_run_options ro = {0};
-    const char *copy_to = NULL;
-    int i;
-    for (i = 2; i < argc && argv[i][0] == '-'; i++) {
-        if (!strcmp(argv[i], "--copy-to") && i + 1 < argc) {
-            copy_to = argv[++i];
-            continue;
-        }
-        int r = oci_parse_run_option(argc, argv, &i, &ro);
-        if (r < 0)
-            return 2;
-        if (r == 0) {
-            fprintf(stderr, "oci-test resolve: not a run option: %s\n", argv[i]);
-            return 2;
-        }
-    }
-    if (i >= argc) {
-        fprintf(stderr, "usage: oci-test resolve [run options] [--copy-to FILE] WHAT\n");
-        return 2;
-    }
+    struct resolve_args a = {0};
+    struct oci_run_options ro;
+    const char *copy_to;
+    char **args = calloc((size_t)argc + 1, sizeof *args);
+    if (!args)
+        return 1;
+    int nargs, rc = opt_parse(&resolve_cmd, &a, argc - 1, argv + 1, args, &nargs);
+    if (rc < 0 && nargs != 1)
+        rc = opt_args_error(&resolve_cmd, "expected WHAT");
+    const char *what = args[0];
+    free(args);
+    if (rc >= 0)
+        return rc;
+    ro = a.ro;
+    copy_to = a.copy_to;
     struct oci_module m;
-    if (oci_resolve_module(argv[i], &ro, &m) < 0) {
+    if (oci_resolve_module(what, &ro, &m) < 0) {
         oci_print_error(NULL);
         return 1;
     }
