@@ -128,6 +128,9 @@ void resolved_free(struct resolved *res)
     memset(res, 0, sizeof *res);
 }
 
+static int download_locked(struct registry *r, struct store *s, const char *repository,
+                           const struct descriptor *d, bool must_be_wasm, struct progress *pp);
+
 /* Stream a blob into the store, checked.  Already present: nothing to do.
  * The module layer shows progress and must start with the Wasm magic; the
  * config is fetched silently, as docker does. */
@@ -151,6 +154,24 @@ static int download_blob(struct registry *r, struct store *s, const char *reposi
     if (d->size > limit)
         return oci_fail("blob %s is %llu bytes, more than the %llu allowed for it", d->digest,
                         (unsigned long long)d->size, (unsigned long long)limit);
+    /* one download per blob: a concurrent pull of it finishes first */
+    int lock_fd = store_lock_blob(s, d->digest);
+    if (lock_fd < 0)
+        return -1;
+    if (store_has_blob(s, d->digest, d->size)) {
+        store_unlock_blob(s, d->digest, lock_fd, true);
+        progress_finish(&p, "Already exists");
+        return 0;
+    }
+    int rc = download_locked(r, s, repository, d, must_be_wasm, &p);
+    store_unlock_blob(s, d->digest, lock_fd, rc == 0);
+    return rc;
+}
+
+static int download_locked(struct registry *r, struct store *s, const char *repository,
+                           const struct descriptor *d, bool must_be_wasm, struct progress *pp)
+{
+    struct progress p = *pp; /* started by the caller; finished here */
     struct ingest in;
     if (ingest_begin(s, d->digest, d->size, &in) < 0)
         return -1;
@@ -263,7 +284,7 @@ int pull_ref(const struct oci_ref *ref, const char *output_path, const struct oc
     struct resolved res = {0};
     bool open_registry = false;
     int rc = -1;
-    if (store_lock_gc(&s, false) < 0)
+    if (store_lock_pull(&s) < 0)
         goto out;
     if (registry_open(&r, ref->registry, ref->scheme, o) < 0)
         goto out;
