@@ -49,7 +49,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < RUNS; i++) {
         char err[512];
         double t0 = now_ms();
-        wasm_module *m = wasm_module_load((const uint8_t *)buf, n, NULL, err, sizeof err);
+        wasm_module *m = wasm_module_load((const uint8_t *)buf, n, err, sizeof err);
         double t1 = now_ms();
         if (!m) {
             fprintf(stderr, "load: %s\n", err);
@@ -72,7 +72,7 @@ int main(int argc, char **argv)
         wasm_linker_define_func(l, "wasi_snapshot_preview1", "args_get", "(ii)i", stub, NULL);
         wasm_linker_define_func(l, "wasi_snapshot_preview1", "args_sizes_get", "(ii)i", stub, NULL);
         double t2 = now_ms();
-        wasm_instance *inst = wasm_instantiate(rt, m, l, NULL, err, sizeof err);
+        wasm_instance *inst = wasm_instantiate(rt, m, l, err, sizeof err);
         double t3 = now_ms();
         if (!inst) {
             fprintf(stderr, "instantiate: %s\n", err);

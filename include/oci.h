@@ -14,14 +14,16 @@
  * A stored module is the file blobs/sha256/HEX of its layer, so a pulled
  * module is run straight from the store, offline.
  *
- * Errors: every function that can fail returns -1 (or NULL) and leaves a
- * message, and often a hint, that oci_error() returns and
- * oci_print_error() prints.  Progress goes to stderr: a bar per module blob
- * on a terminal, one line per blob otherwise, nothing with `quiet`; pulls
- * (also those `run` makes) print a few status lines the same way.
+ * Errors: every function that can fail returns -1 (or NULL) and writes a
+ * message, and often a hint, into the caller's struct oci_error named by
+ * oci_options.error (see "errors" below).  Progress of blob transfers goes
+ * to the callback set with oci_set_progress(); status lines ("Pulling
+ * ...") and warnings go through the library's print callback
+ * (wasm_bpf_set_print(), WASM_BPF_INFO and WASM_BPF_WARN); nothing with
+ * `quiet` but warnings.  The library never writes to stderr itself.
  *
- * Not thread-safe: one operation at a time per process (the store itself
- * is safe for concurrent processes).
+ * One operation at a time per thread (the store itself is safe for
+ * concurrent processes).
  */
 #ifndef WASM_BPF_OCI_H
 #define WASM_BPF_OCI_H
@@ -53,9 +55,56 @@ enum oci_format {
 const char *oci_format_name(enum oci_format f);
 int oci_format_parse(const char *name, enum oci_format *out); /* 0, or -1 if unknown */
 
+/* ---- errors ------------------------------------------------------------- */
+
+/* What the user can do about a failure, when that is a command or an
+ * option of the program using the library (which words them: the library
+ * does not know its command line).  hint_arg is the argument named. */
+enum oci_hint {
+    OCI_HINT_NONE,
+    OCI_HINT_LOGIN_AGAIN,       /* log in to hint_arg again */
+    OCI_HINT_CREDENTIALS,       /* log in to hint_arg, or give credentials with the call */
+    OCI_HINT_PLAIN_HTTP,        /* use plain HTTP for the registry hint_arg */
+    OCI_HINT_CA_FILE,           /* give the server's CA, or skip verification */
+    OCI_HINT_PLATFORM,          /* choose an entry of the index by platform */
+    OCI_HINT_STORE_DIR,         /* use another store directory */
+    OCI_HINT_INSPECT,           /* inspect the reference to see what it is */
+    OCI_HINT_LIST_TAGS,         /* list the tags of the repository hint_arg */
+    OCI_HINT_PULL_FIRST,        /* pull hint_arg first */
+    OCI_HINT_LIST_IMAGES,       /* list what the store holds */
+};
+
+/* A failure: the message, and a hint made of `hint` (text, which may be all
+ * of it) followed by the action `action` (with hint_arg) worded by the
+ * caller.  Owned by the caller; every operation clears it first. */
+struct oci_error {
+    char message[2048];
+    char hint[1024];
+    enum oci_hint action;
+    char hint_arg[512];
+};
+
+/* ---- progress ------------------------------------------------------------ */
+
+/* One blob being transferred. */
+struct oci_progress {
+    const char *label;     /* "sha256:" and the first 12 hex digits */
+    const char *verb;      /* "Downloading", "Uploading" */
+    uint64_t done;
+    uint64_t total;        /* 0: unknown (a plain URL) */
+    const char *status;    /* when it ended: "Downloaded", "Pushed"...; NULL before */
+    bool failed;           /* it ended without a status (the error says why) */
+};
+/* Called when a transfer starts, as bytes move (often: throttle drawing),
+ * and once when it ends (status set, or failed).  Not called with `quiet`. */
+typedef void (*oci_progress_fn)(const struct oci_progress *p, void *ctx);
+/* Set the progress callback (NULL: none, the default). */
+void oci_set_progress(oci_progress_fn fn, void *ctx);
+
 /* Options shared by every command that talks to a registry or the store.
  * Zero-initialise, then set what the user gave. */
 struct oci_options {
+    struct oci_error *error; /* where a failure is described; NULL: nowhere */
     const char *store_dir;  /* NULL: $XDG_CACHE_HOME/wasm-bpf or ~/.cache/wasm-bpf */
     bool insecure;          /* HTTPS without certificate verification */
     bool plain_http;        /* plain HTTP to any registry */
@@ -71,9 +120,9 @@ struct oci_options {
  * `platform`; always, missing or never for a pull policy. */
 bool oci_platform_valid(const char *platform);
 
-/* Is TEXT a valid reference?  0, or -1 with oci_error() saying what is
- * wrong with it (a usage error: nothing was fetched). */
-int oci_ref_check(const char *text);
+/* Is TEXT a valid reference?  0, or -1 with err (may be NULL) saying what
+ * is wrong with it (a usage error: nothing was fetched). */
+int oci_ref_check(const char *text, struct oci_error *err);
 
 /* ---- wasm-bpf run REF ---------------------------------------------------- */
 
@@ -106,13 +155,13 @@ struct oci_module {
  *     or it has a query) is downloaded to a temporary file;
  *   - anything else is an OCI reference (with or without a scheme), pulled
  *     into the store according to o->pull, and the stored layer returned.
- * Returns 0, or -1 with oci_error() set (print it with oci_print_error()).
+ * Returns 0, or -1 with ro->oci.error filled in.
  * Release `out` when done with it (after loading the module; a temporary
  * file is deleted then).  A typical cmd_run:
  *
  *     struct oci_module m;
  *     if (oci_resolve_module(argv[i], &ro, &m) < 0) {
- *         oci_print_error(NULL);
+ *         ...print err.message (and the hint)...
  *         return 1;
  *     }
  *     ...load m.path...
@@ -169,8 +218,9 @@ char *oci_registry_name(const char *text);
  * credential helper if the config names one. */
 int oci_login(const char *registry, const char *username, const char *password,
               const struct oci_options *o);
-/* Remove stored credentials.  Returns 0 if removed, 1 if there were none. */
-int oci_logout(const char *registry);
+/* Remove stored credentials.  Returns 0 if removed, 1 if there were none
+ * (-1 with o->error on failure). */
+int oci_logout(const char *registry, const struct oci_options *o);
 
 /* ---- the store ---------------------------------------------------------- */
 
@@ -231,14 +281,6 @@ int oci_list_tags(const char *repo, unsigned page_size, const struct oci_options
 
 /* A size as docker prints it ("512B", "14.9kB", "67.1MB"); returns buf. */
 const char *oci_human_size(uint64_t n, char buf[32]);
-
-/* ---- errors ------------------------------------------------------------- */
-
-/* The last error's message ("" if none); a hint on what to do, or NULL. */
-const char *oci_error(void);
-const char *oci_error_hint(void);
-/* Print "wasm-bpf: WHAT: MESSAGE" and "hint: HINT" to stderr. */
-void oci_print_error(const char *what);
 
 #ifdef __cplusplus
 }

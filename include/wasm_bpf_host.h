@@ -33,8 +33,8 @@ extern "C" {
 #endif
 
 /* What a guest may do.  A denied load or attach returns -EPERM to the
- * guest, with a message naming the rule on stderr and in
- * wasm_bpf_last_error().  The memory cap is the engine's
+ * guest, with a message naming the rule through the print callback
+ * (wasm_bpf_set_print()) and in wasm_bpf_last_error().  The memory cap is the engine's
  * (wasm_runtime_config.max_memory_pages). */
 struct wasm_bpf_policy {
     /* Program types a guest may load, by libbpf's names: "tracepoint",
@@ -50,11 +50,19 @@ struct wasm_bpf_policy {
      * NULL: any target. */
     const char *const *attach_targets;
     size_t n_attach_targets;
+    /* How the caller's users write these two rules, for messages (the CLI:
+     * "--allow-prog-type", "--allow-attach").  NULL: "prog_types",
+     * "attach_targets". */
+    const char *prog_types_name;
+    const char *attach_targets_name;
 };
 
 struct wasm_bpf_options {
     bool verbose;                         /* libbpf's debug output and full verifier logs */
     const struct wasm_bpf_policy *policy; /* NULL: no restriction; copied */
+    /* How the caller's users ask for `verbose`, named in hints (the CLI:
+     * "--verbose").  NULL: "the verbose option". */
+    const char *verbose_name;
 };
 
 typedef struct wasm_bpf_host wasm_bpf_host;

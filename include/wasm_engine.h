@@ -10,6 +10,12 @@
  * wasm_func pointer (NULL is ref.null); an externref is an opaque host
  * uintptr_t where 0 is ref.null.
  *
+ * Errors follow libbpf's convention: functions that return an int return 0
+ * (or a count) on success and a negative errno on failure; functions that
+ * return a pointer return NULL and set errno; messages go to a buffer the
+ * caller passes.  The errno of each failure is listed with the function.
+ * Running code ends with a wasm_status: a trap is a result, not an error.
+ *
  * Threading: a runtime and its instances are used by one thread at a time.
  * wasm_runtime_interrupt() and wasm_runtime_request_stop() are the only
  * calls that are safe from a signal handler or from another thread.
@@ -89,18 +95,16 @@ typedef enum wasm_status {
 /* Modules                                                            */
 /* ------------------------------------------------------------------ */
 
-typedef enum wasm_load_error {
-    WASM_LOAD_OK = 0,
-    WASM_LOAD_MALFORMED,   /* the bytes are not a well-formed binary module */
-    WASM_LOAD_INVALID,     /* well formed, but fails validation */
-    WASM_LOAD_NOMEM,       /* out of memory or over an implementation limit */
-} wasm_load_error;
-
-/* Decode, validate and compile.  On failure returns NULL, sets *kind (if
- * given) and writes a message naming the section, the byte offset and the
- * reason into err.  The bytes are not referenced after the call. */
-wasm_module *wasm_module_load(const uint8_t *bytes, size_t len, wasm_load_error *kind,
-                              char *err, size_t errlen);
+/* Decode, validate and compile.  On failure returns NULL, writes a message
+ * naming the section, the byte offset and the reason into err (if errlen is
+ * not 0), and sets errno to
+ *   ENOEXEC  the bytes are not a well-formed binary module ("malformed")
+ *   EINVAL   well formed, but fails validation ("invalid"), or bytes is NULL
+ *   E2BIG    over an implementation limit (types, operand stack, nesting,
+ *            compiled code size...)
+ *   ENOMEM   out of memory
+ * The bytes are not referenced after the call. */
+wasm_module *wasm_module_load(const uint8_t *bytes, size_t len, char *err, size_t errlen);
 void wasm_module_free(wasm_module *mod);
 
 /* Custom section by name (the first one with that name), or NULL. */
@@ -127,15 +131,20 @@ typedef enum wasm_engine_tier {
     WASM_ENGINE_JIT,
 } wasm_engine_tier;
 
+/* Set sz to sizeof(wasm_runtime_config) (libbpf's convention, so that the
+ * struct can grow): WASM_RUNTIME_CONFIG(cfg, .max_memory_pages = 16); */
 typedef struct wasm_runtime_config {
+    size_t sz;
     uint32_t max_memory_pages;  /* cap on any memory of this runtime (64 KiB pages); 0 = 65536 */
     uint32_t max_call_depth;    /* nested Wasm calls before "call stack exhausted"; 0 = default */
     uint32_t stack_slots;       /* value stack size in 8-byte slots; 0 = default (1 Mi slots) */
     uint32_t engine;            /* wasm_engine_tier */
 } wasm_runtime_config;
+#define WASM_RUNTIME_CONFIG(name, ...) \
+    wasm_runtime_config name = {.sz = sizeof(wasm_runtime_config), __VA_ARGS__}
 
 /* cfg may be NULL.  NULL with errno EINVAL when the tier (or $WASM_BPF_ENGINE)
- * is not one of the above, ENOMEM when out of memory. */
+ * is not one of the above or cfg->sz is wrong, ENOMEM when out of memory. */
 wasm_runtime *wasm_runtime_new(const wasm_runtime_config *cfg);
 /* The tier this runtime runs (WASM_ENGINE_JIT only where the compiler exists). */
 wasm_engine_tier wasm_runtime_engine(const wasm_runtime *rt);
@@ -158,7 +167,7 @@ void wasm_runtime_free(wasm_runtime *rt); /* frees every instance created in it 
 void wasm_runtime_interrupt(wasm_runtime *rt);
 int wasm_runtime_interrupted(const wasm_runtime *rt);
 void wasm_runtime_clear_interrupt(wasm_runtime *rt);
-int wasm_runtime_interrupt_fd(wasm_runtime *rt); /* an eventfd; -1 if it cannot be created */
+int wasm_runtime_interrupt_fd(wasm_runtime *rt); /* an eventfd, or -errno if it cannot be created */
 
 /* Ask the guest to end by itself (the first Ctrl-C): running code is not
  * stopped, but host functions that wait for input (reads, polls, accepts)
@@ -167,7 +176,7 @@ int wasm_runtime_interrupt_fd(wasm_runtime *rt); /* an eventfd; -1 if it cannot 
  * complete.  The embedder calls wasm_runtime_interrupt() if the guest does
  * not end in time.  Async-signal-safe; cleared by
  * wasm_runtime_clear_interrupt().  wasm_runtime_stop_fd() is an eventfd,
- * readable once a stop was requested (-1 if it cannot be created). */
+ * readable once a stop was requested (-errno if it cannot be created). */
 void wasm_runtime_request_stop(wasm_runtime *rt);
 int wasm_runtime_stop_requested(const wasm_runtime *rt);
 int wasm_runtime_stop_fd(wasm_runtime *rt);
@@ -176,11 +185,6 @@ int wasm_runtime_stop_fd(wasm_runtime *rt);
  * and for WASM_TRAP_EXIT the exit code. */
 const char *wasm_runtime_trap_message(const wasm_runtime *rt);
 int wasm_runtime_exit_code(const wasm_runtime *rt);
-
-/* Fuel: when built with -DWASM_ENGINE_FUEL, each call and loop back-edge
- * costs one unit and running out traps with WASM_TRAP_OUT_OF_FUEL.  Without
- * that build flag these do nothing. */
-void wasm_runtime_set_fuel(wasm_runtime *rt, uint64_t fuel);
 
 /* ------------------------------------------------------------------ */
 /* Host functions and the linker                                       */
@@ -199,8 +203,9 @@ typedef wasm_status (*wasm_host_fn)(wasm_instance *inst, void *userdata, wasm_va
 wasm_linker *wasm_linker_new(void);
 void wasm_linker_free(wasm_linker *l);
 
-/* Returns 0, or -1 if the signature is malformed or out of memory.  A later
- * definition of the same module/name replaces an earlier one. */
+/* The definitions return 0, -EINVAL for a malformed signature or a NULL
+ * argument, -ENOMEM when out of memory.  A later definition of the same
+ * module/name replaces an earlier one. */
 int wasm_linker_define_func(wasm_linker *l, const char *module, const char *name,
                             const char *signature, wasm_host_fn fn, void *userdata);
 /* Make every export of `inst` importable under module name `module`
@@ -210,7 +215,8 @@ int wasm_linker_define_memory(wasm_linker *l, const char *module, const char *na
 int wasm_linker_define_table(wasm_linker *l, const char *module, const char *name, wasm_table *t);
 int wasm_linker_define_global(wasm_linker *l, const char *module, const char *name, wasm_global *g);
 
-/* Stand-alone host objects (for linkers; owned by the runtime). */
+/* Stand-alone host objects (for linkers; owned by the runtime).  NULL with
+ * errno EINVAL for a bad type or limits, ENOMEM when out of memory. */
 wasm_memory *wasm_memory_new(wasm_runtime *rt, uint32_t min_pages, uint32_t max_pages /* UINT32_MAX: none */);
 wasm_table *wasm_table_new(wasm_runtime *rt, wasm_valtype elem, uint32_t min, uint32_t max /* UINT32_MAX: none */);
 wasm_global *wasm_global_new(wasm_runtime *rt, wasm_valtype type, int mutable_, wasm_value value);
@@ -219,18 +225,20 @@ wasm_global *wasm_global_new(wasm_runtime *rt, wasm_valtype type, int mutable_, 
 /* Instances                                                          */
 /* ------------------------------------------------------------------ */
 
-typedef enum wasm_inst_error {
-    WASM_INST_OK = 0,
-    WASM_INST_UNLINKABLE,     /* an import is missing or has the wrong type */
-    WASM_INST_TRAP,           /* a segment did not fit, or the start function trapped */
-    WASM_INST_NOMEM,          /* a memory or table could not be allocated or is over a limit */
-} wasm_inst_error;
-
 /* Link, allocate, initialise segments and run the start function.  On
- * failure returns NULL, sets *kind and writes why into err (for a missing
- * import: its module, name and type).  The module must outlive the instance. */
+ * failure returns NULL, writes why into err (for a missing import: its
+ * module, name and type) and sets errno to
+ *   ENOENT     an import is missing ("unlinkable")
+ *   EINVAL     an import has another kind or type ("unlinkable"), or rt or
+ *              mod is NULL
+ *   E2BIG      a memory or table is over the runtime's or the engine's limit
+ *   ENOMEM     out of memory, or no address space for a memory
+ *   ECANCELED  a trap stopped it: a segment did not fit, or the start
+ *              function trapped (the instance stays with the runtime: what
+ *              earlier segments wrote into imported tables must stay valid)
+ * The module must outlive the instance. */
 wasm_instance *wasm_instantiate(wasm_runtime *rt, const wasm_module *mod, const wasm_linker *l,
-                                wasm_inst_error *kind, char *err, size_t errlen);
+                                char *err, size_t errlen);
 void wasm_instance_free(wasm_instance *inst);
 
 wasm_runtime *wasm_instance_runtime(const wasm_instance *inst);
@@ -278,7 +286,9 @@ wasm_valtype wasm_func_param_type(const wasm_func *f, uint32_t i);
 wasm_valtype wasm_func_result_type(const wasm_func *f, uint32_t i);
 /* 1 if the function's type is exactly `signature` (see above). */
 int wasm_func_has_signature(const wasm_func *f, const char *signature);
-/* Name from the name section or the export, "func N" otherwise. */
+/* How messages name the function: "'NAME' (func N)", NAME from the name
+ * section or an export, or "func N" when it has neither; written into buf
+ * (truncated to buflen), which is returned. */
 const char *wasm_func_name(const wasm_func *f, char *buf, size_t buflen);
 
 /* Call f with args (its parameter count) and receive results (its result
@@ -290,7 +300,8 @@ wasm_status wasm_call(wasm_runtime *rt, wasm_func *f, const wasm_value *args, wa
 
 uint32_t wasm_table_size(const wasm_table *t);
 wasm_valtype wasm_table_elem_type(const wasm_table *t);
-/* Returns 0 and the element, or -1 when i is out of range. */
+/* 0, or -ERANGE when i is out of range.  wasm_table_set also returns
+ * -EINVAL for a function reference of another runtime. */
 int wasm_table_get(const wasm_table *t, uint32_t i, wasm_value *out);
 int wasm_table_set(wasm_table *t, uint32_t i, wasm_value v);
 /* The function at table index i, or NULL when out of range or null. */
@@ -299,7 +310,9 @@ wasm_func *wasm_table_func(const wasm_table *t, uint32_t i);
 wasm_valtype wasm_global_type(const wasm_global *g);
 int wasm_global_mutable(const wasm_global *g);
 wasm_value wasm_global_get(const wasm_global *g);
-void wasm_global_set(wasm_global *g, wasm_value v);
+/* 0, -EPERM when the global is immutable, -EINVAL when `type` is not the
+ * global's type (or a function reference is of another runtime). */
+int wasm_global_set(wasm_global *g, wasm_valtype type, wasm_value v);
 
 /* ------------------------------------------------------------------ */
 /* Traps raised by host functions                                      */

@@ -14,8 +14,10 @@ BENCH_RUN   += tests/oci/bench.sh
 # BENCH_RUN entries are single words: the build directory goes by environment
 bench: export WASM_BPF_BUILD = $(abspath $(BUILD))
 
-# It parses `run`'s module options with the command's own tables (src/cli).
-OCI_TEST_CLI_OBJS := $(BUILD)/obj/src/cli/opt.o $(BUILD)/obj/src/cli/opt_oci.o
+# It parses `run`'s module options with the command's own tables (src/cli),
+# and shows errors and progress the command's way (src/cli/oci_report.c), so
+# that `oci-test resolve` prints what `wasm-bpf run` would.
+OCI_TEST_CLI_OBJS := $(BUILD)/obj/src/cli/opt.o $(BUILD)/obj/src/cli/opt_oci.o $(BUILD)/obj/src/cli/oci_report.o
 $(OCI_TEST): tests/oci/oci_test.c $(OCI_TEST_CLI_OBJS) $(LIB_INTERNAL)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")

@@ -12,7 +12,6 @@ struct bench_record {
     unsigned long long seq;
     unsigned long long tag;
 };
-struct bench_record __bench_record_type SEC(".types") __attribute__((unused));
 
 struct {
     __uint(type, BPF_MAP_TYPE_RINGBUF);

@@ -32,7 +32,7 @@ int main(int argc, char **argv)
     size_t len = fread(bytes, 1, sizeof(bytes), f);
     fclose(f);
     char err[256];
-    wasm_module *mod = wasm_module_load(bytes, len, NULL, err, sizeof(err));
+    wasm_module *mod = wasm_module_load(bytes, len, err, sizeof(err));
     if (!mod) {
         fprintf(stderr, "%s\n", err);
         return 1;
@@ -40,7 +40,7 @@ int main(int argc, char **argv)
     wasm_runtime *rt = wasm_runtime_new(NULL);
     wasm_linker *l = wasm_linker_new();
     wasm_linker_define_func(l, "bench", "nop", "(iiiiiI)i", nop_import, NULL);
-    wasm_instance *inst = wasm_instantiate(rt, mod, l, NULL, err, sizeof(err));
+    wasm_instance *inst = wasm_instantiate(rt, mod, l, err, sizeof(err));
     wasm_func *fn = inst ? wasm_instance_func(inst, "cb") : NULL;
     if (!fn) {
         fprintf(stderr, "%s\n", inst ? "no export cb" : err);

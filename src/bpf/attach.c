@@ -370,7 +370,7 @@ static int ensure_tracefs(struct wb_instance *wi)
         return wb_fail(wi, -errno, "attach: tracefs is not mounted at " TRACEFS
                                    " and mounting it failed: %s", strerror(errno));
     if (host->verbose)
-        fprintf(stderr, "wasm-bpf: mounted tracefs at " TRACEFS "\n");
+        base_print(WASM_BPF_DEBUG, "wasm-bpf: mounted tracefs at " TRACEFS "\n");
     host->tracefs_checked = true;
     return 0;
 }
@@ -515,8 +515,8 @@ int wb_attach(struct wb_instance *wi, struct wb_object *o, const char *name, con
     const char *what = target ? target : bpf_program__section_name(prog);
     if (!wb_target_allowed(host, what)) {
         wb_fail(wi, -EPERM, "attach: attaching program '%s' to '%s' is not allowed by the policy "
-                            "(--allow-attach)", name, what);
-        fprintf(stderr, "wasm-bpf: %s\n", wi->last_error);
+                            "(%s)", name, what, host->attach_targets_name);
+        base_print(WASM_BPF_WARN, "wasm-bpf: %s\n", wi->last_error);
         return -EPERM;
     }
 
@@ -531,10 +531,10 @@ int wb_attach(struct wb_instance *wi, struct wb_object *o, const char *name, con
     }
     /* a failure: name the program, the target and the errno, then the
      * details (ours, or libbpf's) */
-    fprintf(stderr, "wasm-bpf: cannot attach program '%s' to '%s': %s\n", name, what,
-            strerror(-err));
+    base_print(WASM_BPF_WARN, "wasm-bpf: cannot attach program '%s' to '%s': %s\n", name, what,
+               strerror(-err));
     if (wi->last_errno) {
-        fprintf(stderr, "  %s\n", wi->last_error);
+        base_print(WASM_BPF_WARN, "  %s\n", wi->last_error);
     } else {
         const char *why = wb_log_reason();
         wb_fail(wi, err, "attach: cannot attach program '%s' to '%s': %s%s%s%s", name, what,

@@ -139,9 +139,9 @@ static void perf_lost(void *ctx, int cpu, __u64 count)
     struct buffer_ctx *bc = ctx;
     bc->buffer->lost += count;
     if (bc->verbose)
-        fprintf(stderr, "wasm-bpf: the kernel lost %llu perf samples of map fd %d on CPU %d "
-                        "(%llu in all)\n",
-                (unsigned long long)count, bc->buffer->map_fd, cpu, bc->buffer->lost);
+        base_print(WASM_BPF_DEBUG, "wasm-bpf: the kernel lost %llu perf samples of map fd %d on CPU %d "
+                                   "(%llu in all)\n",
+                   (unsigned long long)count, bc->buffer->map_fd, cpu, bc->buffer->lost);
 }
 
 static void buffer_free(struct wb_buffer *b)
@@ -253,7 +253,7 @@ void wb_buffers_prepare(struct wb_instance *wi, struct wb_object *o)
         struct wb_buffer *b;
         if (bpf_map__type(map) == BPF_MAP_TYPE_PERF_EVENT_ARRAY && bpf_map__fd(map) >= 0 &&
             buffer_create(wi, o, bpf_map__fd(map), &b))
-            fprintf(stderr, "wasm-bpf: %s (the first poll will try again)\n", wi->last_error);
+            base_print(WASM_BPF_WARN, "wasm-bpf: %s (the first poll will try again)\n", wi->last_error);
     }
 }
 

@@ -48,7 +48,7 @@ int wb_fail(struct wb_instance *wi, int err, const char *fmt, ...)
     va_end(ap);
     wi->last_errno = err;
     if (wi->host->verbose)
-        fprintf(stderr, "wasm-bpf: %s (%s)\n", wi->last_error, strerror(-err));
+        base_print(WASM_BPF_DEBUG, "wasm-bpf: %s (%s)\n", wi->last_error, strerror(-err));
     return err;
 }
 
@@ -364,9 +364,15 @@ wasm_bpf_host *wasm_bpf_host_new(const struct wasm_bpf_options *opts)
     wasm_bpf_host *host = calloc(1, sizeof(*host));
     if (!host)
         return NULL;
+    const struct wasm_bpf_policy *p = opts ? opts->policy : NULL;
+    snprintf(host->prog_types_name, sizeof host->prog_types_name, "%s",
+             p && p->prog_types_name ? p->prog_types_name : "prog_types");
+    snprintf(host->attach_targets_name, sizeof host->attach_targets_name, "%s",
+             p && p->attach_targets_name ? p->attach_targets_name : "attach_targets");
+    snprintf(host->verbose_name, sizeof host->verbose_name, "%s",
+             opts && opts->verbose_name ? opts->verbose_name : "the verbose option");
     if (opts) {
         host->verbose = opts->verbose;
-        const struct wasm_bpf_policy *p = opts->policy;
         if (p && p->prog_types) {
             host->n_prog_types = p->n_prog_types;
             if (!(host->prog_types = copy_strings(p->prog_types, p->n_prog_types)))

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "wasm_bpf_base.h"
 #include "wasm_bpf_host.h"
 #include "wasm_engine.h"
 
@@ -84,6 +85,8 @@ struct wb_map_fd {
 
 struct wasm_bpf_host {
     bool verbose;
+    /* the caller's names of the rules and of verbose (wasm_bpf_options) */
+    char prog_types_name[64], attach_targets_name[64], verbose_name[64];
     char **prog_types;
     size_t n_prog_types;
     char **attach_targets;
@@ -126,7 +129,7 @@ int wb_map_operate(struct wb_instance *wi, int fd, int cmd, uint32_t key, uint32
 void wb_log_begin(wasm_bpf_host *host);       /* capture libbpf's output from now */
 void wb_log_end(void);                        /* stop capturing; work out the reason */
 const char *wb_log_reason(void);              /* libbpf's first warning (+ verifier's), or "" */
-void wb_log_print(void);                      /* what was captured, to stderr (not if verbose) */
+void wb_log_print(void);                      /* what was captured, printed (not if verbose) */
 void wb_log_init(void);                       /* route libbpf's output through us */
 
 /* errno.c: a negative Linux errno as the guest's (WASI) errno; >= 0 unchanged */

@@ -90,8 +90,8 @@ static int check_policy(struct wb_instance *wi, struct wb_object *o)
         if (!wb_prog_type_allowed(wi->host, type))
             return wb_fail(wi, -EPERM,
                            "load: program '%s' of object '%s' has type '%s', which the policy "
-                           "does not allow (--allow-prog-type)",
-                           bpf_program__name(prog), o->name, type);
+                           "does not allow (%s)",
+                           bpf_program__name(prog), o->name, type, wi->host->prog_types_name);
     }
     return 0;
 }
@@ -122,7 +122,7 @@ uint64_t wb_load(struct wb_instance *wi, const void *bytes, size_t len)
     if (!o->obj) {
         err = -errno;
         wb_log_end();
-        fprintf(stderr, "wasm-bpf: cannot open the guest's BPF object: %s\n", wb_strerror(err));
+        base_print(WASM_BPF_WARN, "wasm-bpf: cannot open the guest's BPF object: %s\n", wb_strerror(err));
         wb_log_print();
         wb_fail(wi, wb_errno_from_libbpf(err), "load: cannot open the BPF object: %s%s%s",
                 wb_strerror(err), *wb_log_reason() ? ": " : "", wb_log_reason());
@@ -130,14 +130,14 @@ uint64_t wb_load(struct wb_instance *wi, const void *bytes, size_t len)
     }
     if ((err = check_policy(wi, o))) {
         wb_log_end();
-        fprintf(stderr, "wasm-bpf: %s\n", wi->last_error);
+        base_print(WASM_BPF_WARN, "wasm-bpf: %s\n", wi->last_error);
         goto fail;
     }
     err = bpf_object__load(o->obj);
     if (err) {
         err = err < 0 ? err : -err;
         wb_log_end();
-        fprintf(stderr, "wasm-bpf: cannot load BPF object '%s': %s\n", o->name, wb_strerror(err));
+        base_print(WASM_BPF_WARN, "wasm-bpf: cannot load BPF object '%s': %s\n", o->name, wb_strerror(err));
         wb_log_print();
         const char *why = wb_log_reason();
         if (*why)
@@ -147,7 +147,7 @@ uint64_t wb_load(struct wb_instance *wi, const void *bytes, size_t len)
             wb_fail(wi, wb_errno_from_libbpf(err), "load: cannot load BPF object '%s': %s", o->name,
                     wb_strerror(err));
         if (!host->verbose)
-            fprintf(stderr, "  (run with --verbose for libbpf's whole log)\n");
+            base_print(WASM_BPF_WARN, "  (run with %s for libbpf's whole log)\n", host->verbose_name);
         goto fail;
     }
     wb_log_end();

@@ -1,7 +1,8 @@
 /* log.c: libbpf's messages.
  *
- * libbpf talks through one process-wide print callback.  With --verbose
- * everything it says (debug included) goes to stderr as it comes.
+ * libbpf talks through one process-wide print callback, which the base
+ * part routes to the hook set here.  Verbose, everything it says (debug
+ * included) goes to the print callback as it comes.
  * Otherwise its warnings during a load or an attach are kept, and printed
  * only if that operation fails, with the kernel verifier's log cut to its
  * last lines (the reason is at the end); on success they are dropped. */
@@ -17,6 +18,7 @@
 
 static struct {
     bool verbose;
+    const char *verbose_name;    /* the host's, for the hint */
     bool capturing;
     char *text;                  /* captured lines, each ending in '\n' */
     size_t len, cap;
@@ -44,24 +46,33 @@ static void append(const char *s, size_t n)
     log_state.text[log_state.len] = '\0';
 }
 
-static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
+/* libbpf's levels as ours */
+static const enum wasm_bpf_print_level print_level[] = {
+    [LIBBPF_WARN] = WASM_BPF_WARN, [LIBBPF_INFO] = WASM_BPF_INFO, [LIBBPF_DEBUG] = WASM_BPF_DEBUG,
+};
+
+static void print_libbpf(void *ctx, int level, const char *fmt, va_list ap)
 {
-    if (log_state.verbose)
-        return vfprintf(stderr, fmt, ap);
+    if (level < LIBBPF_WARN || level > LIBBPF_DEBUG)
+        level = LIBBPF_DEBUG;
+    if (log_state.verbose) {
+        base_vprint(print_level[level], fmt, ap);
+        return;
+    }
     if (level == LIBBPF_DEBUG)
-        return 0;
+        return;
     if (!log_state.capturing) {
         /* outside a load or attach (e.g. creating a buffer): a warning is
          * about to become an error the caller reports; say it now */
         if (level == LIBBPF_WARN)
-            return vfprintf(stderr, fmt, ap);
-        return 0;
+            base_vprint(WASM_BPF_WARN, fmt, ap);
+        return;
     }
     /* one message may hold a whole verifier log */
     char *msg = NULL;
     int n = vasprintf(&msg, fmt, ap);
     if (n < 0)
-        return n;
+        return;
     char *nl = strchr(msg, '\n');
     if ((size_t)n > LOG_MAX / 4 && nl) {
         /* a huge verifier log: its first line and its tail */
@@ -77,17 +88,17 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
     if (n && msg[n - 1] != '\n')
         append("\n", 1);
     free(msg);
-    return n;
 }
 
 void wb_log_init(void)
 {
-    libbpf_set_print(print_libbpf);
+    base_libbpf_capture(print_libbpf, NULL);
 }
 
 void wb_log_begin(wasm_bpf_host *host)
 {
     log_state.verbose = host->verbose;
+    log_state.verbose_name = host->verbose_name;
     log_state.capturing = true;
     log_state.len = 0;
     if (log_state.text)
@@ -140,7 +151,7 @@ static void walk(bool print)
             if (!first_warning.start)
                 first_warning = lines[i];
             if (print)
-                fprintf(stderr, "  %.*s\n", lines[i].len, lines[i].start);
+                base_print(WASM_BPF_WARN, "  %.*s\n", lines[i].len, lines[i].start);
             continue;
         }
         /* a verifier log: lines[i] is its start, lines[j] its end */
@@ -152,15 +163,15 @@ static void walk(bool print)
             if (!verifier_stat(lines[k]))
                 last_verifier = lines[k];
         if (print) {
-            fprintf(stderr, "  %.*s\n", lines[i].len, lines[i].start);
+            base_print(WASM_BPF_WARN, "  %.*s\n", lines[i].len, lines[i].start);
             if (body > VERIFIER_TAIL)
-                fprintf(stderr, "  ... (%zu lines of the verifier's log before these; "
-                                "--verbose shows them all)\n",
-                        body - VERIFIER_TAIL);
+                base_print(WASM_BPF_WARN, "  ... (%zu lines of the verifier's log before these; "
+                                          "%s shows them all)\n",
+                           body - VERIFIER_TAIL, log_state.verbose_name);
             for (size_t k = body > VERIFIER_TAIL ? j - VERIFIER_TAIL : i + 1; k < j; k++)
-                fprintf(stderr, "  %.*s\n", lines[k].len, lines[k].start);
+                base_print(WASM_BPF_WARN, "  %.*s\n", lines[k].len, lines[k].start);
             if (j < n)
-                fprintf(stderr, "  %.*s\n", lines[j].len, lines[j].start);
+                base_print(WASM_BPF_WARN, "  %.*s\n", lines[j].len, lines[j].start);
         }
         i = j;
     }

@@ -8,21 +8,30 @@
 static const struct {
     const char *name;
     int (*fn)(int argc, char **argv);
+    const struct opt_command *spec;
+    const char *summary;
 } generators[] = {
-    {"skeleton", cmd_gen_skeleton},
-    {"types", cmd_gen_types},
+    {"skeleton", cmd_gen_skeleton, &cmd_gen_skeleton_spec,
+     "the wasm skeleton a C guest drives (embedded object, maps, programs)"},
+    {"types", cmd_gen_types, &cmd_gen_types_spec, "kernel structs laid out for a wasm32 guest (C, Rust or WIT)"},
 };
+#define NGENERATORS (sizeof generators / sizeof generators[0])
 
+/* The generators' usage lines come from their option tables. */
 static void gen_usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: wasm-bpf gen skeleton [options] OBJECT.bpf.o > OBJECT.skel.h\n"
-            "       wasm-bpf gen types [options] OBJECT.bpf.o\n"
-            "\n"
-            "  skeleton  the wasm skeleton a C guest drives (embedded object, maps, programs)\n"
-            "  types     kernel structs laid out for a wasm32 guest (C, Rust or WIT)\n"
-            "\n"
-            "Run `wasm-bpf gen skeleton --help` or `wasm-bpf gen types --help` for options.\n");
+    fprintf(out, "Usage:");
+    for (size_t i = 0; i < NGENERATORS; i++)
+        for (const char *line = generators[i].spec->usage; *line;) {
+            size_t n = strcspn(line, "\n");
+            fprintf(out, "%s wasm-bpf %.*s\n", i || line != generators[i].spec->usage ? "      " : "", (int)n,
+                    line);
+            line += n + (line[n] == '\n');
+        }
+    fprintf(out, "\n");
+    for (size_t i = 0; i < NGENERATORS; i++)
+        fprintf(out, "  %-9s %s\n", generators[i].name, generators[i].summary);
+    fprintf(out, "\nRun `wasm-bpf gen skeleton --help` or `wasm-bpf gen types --help` for options.\n");
 }
 
 int cmd_gen(int argc, char **argv)
@@ -35,8 +44,8 @@ int cmd_gen(int argc, char **argv)
         gen_usage(stdout);
         return 0;
     }
-    const char *names[sizeof generators / sizeof generators[0] + 1] = {NULL};
-    for (size_t i = 0; i < sizeof generators / sizeof generators[0]; i++) {
+    const char *names[NGENERATORS + 1] = {NULL};
+    for (size_t i = 0; i < NGENERATORS; i++) {
         if (!strcmp(argv[1], generators[i].name))
             return generators[i].fn(argc - 1, argv + 1);
         names[i] = generators[i].name;

@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "oci_report.h"
 #include "oci.h"
 #include "opt.h"
 
@@ -161,8 +162,9 @@ int cmd_images(int argc, char **argv)
         return rc;
     struct oci_image *images;
     size_t n;
+    a.oci.error = &cli_oci_error;
     if (oci_store_list(&a.oci, &images, &n) < 0) {
-        oci_print_error(NULL);
+        cli_print_oci_error(&cli_oci_error, NULL);
         return 1;
     }
     rc = 0;

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "oci_report.h"
 #include "oci.h"
 #include "opt.h"
 
@@ -105,9 +106,11 @@ static bool print_compact(const char *text)
 
 static int inspect(const struct inspect_args *a, const char *ref)
 {
+    struct oci_options oci = a->oci;
+    oci.error = &cli_oci_error;
     if (a->tags) {
         struct tag_list l = {a->format == INSPECT_JSON ? json_array() : NULL};
-        int r = oci_list_tags(ref, a->page_size, &a->oci, on_tag, &l);
+        int r = oci_list_tags(ref, a->page_size, &oci, on_tag, &l);
         if (r == 0 && l.array) {
             char *text = json_dumps(l.array, JSON_COMPACT);
             if (text)
@@ -116,25 +119,25 @@ static int inspect(const struct inspect_args *a, const char *ref)
         }
         json_decref(l.array);
         if (r < 0) {
-            oci_print_error(NULL);
+            cli_print_oci_error(&cli_oci_error, NULL);
             return 1;
         }
         return 0;
     }
     if (a->raw) {
         size_t len;
-        char *text = oci_inspect_raw(ref, a->remote, &a->oci, &len);
+        char *text = oci_inspect_raw(ref, a->remote, &oci, &len);
         if (!text) {
-            oci_print_error(NULL);
+            cli_print_oci_error(&cli_oci_error, NULL);
             return 1;
         }
         fwrite(text, 1, len, stdout);
         free(text);
         return 0;
     }
-    char *text = oci_inspect(ref, a->remote, &a->oci);
+    char *text = oci_inspect(ref, a->remote, &oci);
     if (!text) {
-        oci_print_error(NULL);
+        cli_print_oci_error(&cli_oci_error, NULL);
         return 1;
     }
     if (a->format != INSPECT_JSON || !print_compact(text))

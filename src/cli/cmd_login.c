@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "oci_report.h"
 #include "oci.h"
 #include "opt.h"
 
@@ -103,8 +104,9 @@ int cmd_login(int argc, char **argv)
         opt_usage_error(&cmd_login_spec, "no password: pass --password-stdin (no terminal to ask on)");
         goto out;
     }
+    o->error = &cli_oci_error;
     if (oci_login(nargs ? args[0] : NULL, o->username, o->password, o) < 0) {
-        oci_print_error(NULL);
+        cli_print_oci_error(&cli_oci_error, NULL);
         rc = 1;
         goto out;
     }

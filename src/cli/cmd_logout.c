@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "oci_report.h"
 #include "oci.h"
 #include "opt.h"
 
@@ -30,10 +31,10 @@ int cmd_logout(int argc, char **argv)
     }
     const char *registry = nargs ? args[0] : NULL;
     char *name = oci_registry_name(registry);
-    int r = oci_logout(registry);
+    int r = oci_logout(registry, &(struct oci_options){.error = &cli_oci_error});
     rc = 0;
     if (r < 0) {
-        oci_print_error(NULL);
+        cli_print_oci_error(&cli_oci_error, NULL);
         rc = 1;
     } else if (r == 1) {
         printf("Not logged in to %s\n", name);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "oci_report.h"
 #include "oci.h"
 #include "opt.h"
 
@@ -62,8 +63,9 @@ int cmd_pull(int argc, char **argv)
     if ((rc = cli_check_ref(&cmd_pull_spec, args[0])) != 0)
         goto out;
     struct oci_pull_result res;
+    a.oci.error = &cli_oci_error;
     if (oci_pull(args[0], a.output, &a.oci, &res) < 0) {
-        oci_print_error(NULL);
+        cli_print_oci_error(&cli_oci_error, NULL);
         rc = 1;
         goto out;
     }

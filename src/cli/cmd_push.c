@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "oci_report.h"
 #include "oci.h"
 #include "opt.h"
 #include "wasm_bpf_base.h"
@@ -132,8 +133,9 @@ int cmd_push(int argc, char **argv)
         .chunk_size = a.chunk_size,
     };
     char digest[OCI_DIGEST_SIZE];
+    a.oci.error = &cli_oci_error;
     if (oci_push(args[0], a.module, &po, &a.oci, digest) < 0) {
-        oci_print_error(NULL);
+        cli_print_oci_error(&cli_oci_error, NULL);
         rc = 1;
         goto out;
     }

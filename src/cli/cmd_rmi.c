@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "oci_report.h"
 #include "oci.h"
 #include "opt.h"
 
@@ -54,8 +55,9 @@ int cmd_rmi(int argc, char **argv)
     for (int i = 0; i < nargs; i++) {
         struct oci_removed *removed;
         size_t n;
+        a.oci.error = &cli_oci_error;
         if (oci_store_remove(args[i], &a.oci, &removed, &n) < 0) {
-            oci_print_error(NULL);
+            cli_print_oci_error(&cli_oci_error, NULL);
             rc = 1;
             continue;
         }

@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "oci_report.h"
 #include "oci.h"
 #include "opt.h"
 #include "wasi.h"
@@ -486,8 +487,10 @@ static int bpf_attach(struct run_state *rs, char *err, size_t errlen)
         .n_prog_types = o->allow_prog_types.n,
         .attach_targets = o->allow_attach.items,
         .n_attach_targets = o->allow_attach.n,
+        .prog_types_name = "--allow-prog-type",
+        .attach_targets_name = "--allow-attach",
     };
-    struct wasm_bpf_options bo = {.verbose = o->verbose, .policy = &policy};
+    struct wasm_bpf_options bo = {.verbose = o->verbose, .policy = &policy, .verbose_name = "--verbose"};
     rs->bpf = wasm_bpf_host_new(&bo);
     if (!rs->bpf || wasm_bpf_host_define(rs->bpf, rs->linker) < 0) {
         snprintf(err, errlen, "cannot define the wasm_bpf imports: out of memory");
@@ -532,8 +535,10 @@ static int resolve_module(const struct run_options *o, char **path, struct oci_m
     if (oci_is_local_path(o->module)) {
         *path = strdup(o->module);
     } else {
-        if (oci_resolve_module(o->module, &o->oci, fetched) < 0) {
-            oci_print_error(NULL);
+        struct oci_run_options ro = o->oci;
+        ro.oci.error = &cli_oci_error;
+        if (oci_resolve_module(o->module, &ro, fetched) < 0) {
+            cli_print_oci_error(&cli_oci_error, NULL);
             return EXIT_RUN_FETCH;
         }
         *path = strdup(fetched->path);
@@ -612,13 +617,13 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
     char err[1024];
     double t0 = now_ms();
 
-    wasm_load_error kind;
-    mod = wasm_module_load(bytes, len, &kind, err, sizeof err);
+    mod = wasm_module_load(bytes, len, err, sizeof err);
+    int load_errno = errno;
     free(bytes);
     if (!mod) {
-        const char *what = kind == WASM_LOAD_MALFORMED ? "not a valid WebAssembly module"
-                           : kind == WASM_LOAD_INVALID ? "invalid module"
-                                                       : "cannot load";
+        const char *what = load_errno == ENOEXEC ? "not a valid WebAssembly module"
+                           : load_errno == EINVAL ? "invalid module"
+                                                  : "cannot load";
         fprintf(stderr, "wasm-bpf: %s: %s: %s\n", module, what, err);
         return EXIT_RUN_BAD_MODULE;
     }
@@ -627,7 +632,7 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
         fprintf(stderr, "wasm-bpf: %s: %zu bytes decoded, validated and compiled in %.2f ms\n",
                 module, len, t1 - t0);
 
-    wasm_runtime_config cfg = {.max_memory_pages = o->max_memory_pages, .engine = o->engine};
+    WASM_RUNTIME_CONFIG(cfg, .max_memory_pages = o->max_memory_pages, .engine = o->engine);
     rs.rt = wasm_runtime_new(&cfg);
     if (!rs.rt && errno == EINVAL) {
         fprintf(stderr, "wasm-bpf: WASM_BPF_ENGINE='%s': expected jit or interp\n",
@@ -653,16 +658,16 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
         }
     }
 
-    wasm_inst_error ikind;
-    wasm_instance *inst = wasm_instantiate(rs.rt, mod, rs.linker, &ikind, err, sizeof err);
+    wasm_instance *inst = wasm_instantiate(rs.rt, mod, rs.linker, err, sizeof err);
     rs.inst = inst;
     if (!inst) {
-        if (ikind == WASM_INST_TRAP) {
+        int inst_errno = errno;
+        if (inst_errno == ECANCELED) {
             fprintf(stderr, "wasm-bpf: %s: trap while instantiating: %s\n", module, err);
             status = EXIT_RUN_TRAP;
         } else {
             fprintf(stderr, "wasm-bpf: %s: cannot %s: %s\n", module,
-                    ikind == WASM_INST_UNLINKABLE ? "link" : "instantiate", err);
+                    inst_errno == ENOENT || inst_errno == EINVAL ? "link" : "instantiate", err);
         }
         goto out;
     }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "oci_report.h"
 #include "oci.h"
 #include "opt.h"
 
@@ -51,8 +52,9 @@ int cmd_tag(int argc, char **argv)
         rc = opt_usage_error(&cmd_tag_spec, "TARGET '%s': a new reference names a tag, not a digest", args[1]);
         goto out;
     }
+    a.oci.error = &cli_oci_error;
     if (oci_store_tag(args[0], args[1], &a.oci, NULL) < 0) {
-        oci_print_error(NULL);
+        cli_print_oci_error(&cli_oci_error, NULL);
         rc = 1;
         goto out;
     }

@@ -8,7 +8,18 @@
 
 #include "cli.h"
 #include "oci.h"
+#include "oci_report.h"
 #include "opt.h"
+#include "wasm_bpf_base.h"
+
+/* The library's diagnostics: it decides what to say (debug only when asked
+ * to be verbose), the command shows all of it on stderr as it comes. */
+static int print_to_stderr(enum wasm_bpf_print_level level, const char *fmt, va_list ap)
+{
+    int n = vfprintf(stderr, fmt, ap);
+    fflush(stderr);
+    return n;
+}
 
 static int cmd_version(int argc, char **argv)
 {
@@ -65,6 +76,7 @@ static void usage(FILE *out)
             "  -h, --help     show this help\n"
             "  -V, --version  show the version\n"
             "  --help-all     the help of every command, one after the other\n"
+            "  --help-man     the same as a man page (roff): wasm-bpf --help-man > wasm-bpf.1\n"
             "\n"
             "Exit status (every command):\n"
             "  0    success\n"
@@ -74,6 +86,33 @@ static void usage(FILE *out)
             "  guest's own exit code).\n"
             "\n"
             "Run `wasm-bpf COMMAND --help` for a command's options.\n");
+}
+
+/* wasm-bpf(1) in roff, from the same tables as every --help. */
+static void print_man(FILE *out)
+{
+    fprintf(out,
+            ".TH WASM\\-BPF 1 \"\" \"wasm\\-bpf %s\" \"User Commands\"\n"
+            ".SH NAME\n"
+            "wasm\\-bpf \\- run eBPF programs packaged as WebAssembly modules\n"
+            ".SH SYNOPSIS\n"
+            ".nf\n"
+            "\\fBwasm\\-bpf\\fR \\fICOMMAND\\fR [\\fIoptions\\fR] [\\fIargs\\fR...]\n"
+            "\\fBwasm\\-bpf\\fR [\\fIrun options\\fR] \\fIMODULE\\fR [\\fIargs\\fR...]\n"
+            ".fi\n"
+            ".SH DESCRIPTION\n"
+            "The short form runs \\fIMODULE\\fR when it is a file, an http(s):// URL, or a\n"
+            "reference with a registry host, a tag or a digest; any other word where a\n"
+            "command is expected is refused (exit status 2).\n"
+            ".SH COMMANDS\n",
+            WASM_BPF_VERSION);
+    for (size_t i = 0; all_specs[i]; i++)
+        opt_print_man_command(all_specs[i], out);
+    fputs(".SH EXIT STATUS\n"
+          "0 success; 1 the operation failed; 2 usage error (bad options, arguments or\n"
+          "references). \\fBrun\\fR adds its own (see its section) and passes the guest's\n"
+          "exit code.\n",
+          out);
 }
 
 /* Can WORD, typed where a command goes, only be a module?  A file that
@@ -115,14 +154,35 @@ int cli_not_a_command(const char *word)
     return EXIT_USAGE;
 }
 
+/* `wasm-bpf help COMMAND [GENERATOR]`, as `docker help COMMAND`. */
+static int help_on(int argc, char **argv)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%s%s%s", argv[0], argc > 1 ? " " : "", argc > 1 ? argv[1] : "");
+    for (size_t i = 0; all_specs[i]; i++)
+        if (!strcmp(all_specs[i]->name, name)) {
+            opt_print_help(all_specs[i], stdout);
+            return 0;
+        }
+    if (!strcmp(name, "gen")) {
+        char *gen_help[] = {"gen", "--help", NULL};
+        return cmd_gen(2, gen_help);
+    }
+    return cli_not_a_command(name);
+}
+
 int main(int argc, char **argv)
 {
+    wasm_bpf_set_print(print_to_stderr);
+    oci_set_progress(cli_oci_progress, NULL);
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+        if (argc > 2 && !strcmp(cmd, "help"))
+            return help_on(argc - 2, argv + 2);
         usage(stdout);
         return 0;
     }
@@ -130,6 +190,10 @@ int main(int argc, char **argv)
         usage(stdout);
         putchar('\n');
         opt_print_all(all_specs, stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--help-man")) {
+        print_man(stdout);
         return 0;
     }
     if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version"))

@@ -419,3 +419,95 @@ void opt_print_all(const struct opt_command *const *cmds, FILE *out)
         opt_print_help(cmds[i], out);
     }
 }
+
+/* ------------------------------------------------------------------ */
+/* Man page                                                            */
+/* ------------------------------------------------------------------ */
+
+/* TEXT as roff: backslashes and dashes escaped, a line starting with '.'
+ * or '\'' protected, '\n' kept; `bold` for option names. */
+static void roff_text(FILE *out, const char *text, size_t len)
+{
+    bool line_start = true;
+    for (size_t i = 0; i < len && text[i]; i++) {
+        char c = text[i];
+        if (line_start && (c == '.' || c == '\''))
+            fputs("\\&", out);
+        if (c == '\\')
+            fputs("\\e", out);
+        else if (c == '-')
+            fputs("\\-", out);
+        else
+            fputc(c, out);
+        line_start = c == '\n';
+    }
+}
+
+static void roff_line(FILE *out, const char *text)
+{
+    roff_text(out, text, strlen(text));
+    fputc('\n', out);
+}
+
+static void man_option(FILE *out, const struct opt *o)
+{
+    if (!o->help)
+        return;
+    fputs(".TP\n", out);
+    if (o->short_name)
+        fprintf(out, "\\fB\\-%c\\fR, ", o->short_name);
+    fputs("\\fB\\-\\-", out);
+    roff_text(out, o->name, strlen(o->name));
+    fputs("\\fR", out);
+    if (o->value_name) {
+        fputs(" \\fI", out);
+        roff_text(out, o->value_name, strlen(o->value_name));
+        fputs("\\fR", out);
+    }
+    fputc('\n', out);
+    roff_line(out, o->help);
+}
+
+/* Paragraphs of TEXT as they are (the help's own line breaks kept). */
+static void man_block(FILE *out, const char *text)
+{
+    fputs(".nf\n", out);
+    roff_text(out, text, strlen(text));
+    fputs(".fi\n", out);
+}
+
+void opt_print_man_command(const struct opt_command *cmd, FILE *out)
+{
+    fputs(".SS \"wasm\\-bpf ", out);
+    roff_text(out, cmd->name, strlen(cmd->name));
+    fputs("\"\n", out);
+    const char *line = cmd->usage;
+    fputs(".nf\n", out);
+    while (*line) {
+        size_t n = strcspn(line, "\n");
+        fputs("\\fBwasm\\-bpf\\fR ", out);
+        roff_text(out, line, n);
+        fputc('\n', out);
+        line += n + (line[n] == '\n');
+    }
+    fputs(".fi\n", out);
+    if (cmd->description) {
+        fputs(".PP\n", out);
+        roff_text(out, cmd->description, strlen(cmd->description));
+    }
+    for (const struct opt_group *g = cmd->groups; g && g->opts; g++) {
+        if (g->title) {
+            fputs(".PP\n", out);
+            roff_line(out, g->title);
+        }
+        for (const struct opt *o = g->opts; o->name; o++)
+            man_option(out, o);
+    }
+    man_option(out, help_opts);
+    if (cmd->flags & OPT_CMD_VERSION)
+        man_option(out, version_opts);
+    if (cmd->epilog) {
+        fputs(".PP\n", out);
+        man_block(out, cmd->epilog);
+    }
+}

@@ -4,8 +4,8 @@
  * (long name, short name, value name, where the value goes, help text), and
  * a command (usage lines, description, its groups, text after the options).
  * One loop parses every command line with these tables, and one printer
- * writes every --help from them, so the help, the parser and a man page
- * generated from `wasm-bpf --help-all` cannot disagree.
+ * writes every --help from them, so the help, the parser and the man page
+ * (`wasm-bpf --help-man > wasm-bpf.1`) cannot disagree.
  *
  * What the parser accepts, for every command alike:
  *   --name VALUE, --name=VALUE, -x VALUE, -xVALUE   an option with a value
@@ -111,7 +111,11 @@ int opt_args_error(const struct opt_command *cmd, const char *fmt, ...)
  * likely typo; NULL otherwise.  `names` ends with NULL. */
 const char *opt_nearest(const char *word, const char *const *names);
 
-/* The help of every command one after the other, for a man page. */
+/* The help of every command one after the other (`wasm-bpf --help-all`). */
 void opt_print_all(const struct opt_command *const *cmds, FILE *out);
+
+/* One command as a subsection of a man page in roff (`wasm-bpf --help-man`
+ * writes wasm-bpf(1) from every command's table). */
+void opt_print_man_command(const struct opt_command *cmd, FILE *out);
 
 #endif

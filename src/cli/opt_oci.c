@@ -118,8 +118,9 @@ const struct opt cli_oci_pull_opts[] = {
 
 int cli_check_ref(const struct opt_command *cmd, const char *ref)
 {
-    if (oci_ref_check(ref) == 0)
+    struct oci_error err;
+    if (oci_ref_check(ref, &err) == 0)
         return 0;
-    opt_usage_error(cmd, "%s", oci_error());
+    opt_usage_error(cmd, "%s", err.message);
     return EXIT_USAGE;
 }

@@ -644,15 +644,14 @@ static void emit_functions(struct skel *s, FILE *out)
 /* libbpf's messages while opening go to the error, not to stderr */
 static char libbpf_msg[512];
 
-static int capture_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
+static void capture_libbpf(void *ctx, int level, const char *fmt, va_list ap)
 {
     if (level == LIBBPF_DEBUG)
-        return 0;
+        return;
     vsnprintf(libbpf_msg, sizeof(libbpf_msg), fmt, ap);
     size_t len = strlen(libbpf_msg);
     while (len && libbpf_msg[len - 1] == '\n')
         libbpf_msg[--len] = '\0';
-    return 0;
 }
 
 static void skel_free(struct skel *s)
@@ -698,11 +697,11 @@ int gen_skeleton(const char *path, const struct gen_skeleton_opts *opts, FILE *o
     if (read_sections(&s, path))
         goto out;
 
-    libbpf_print_fn_t old = libbpf_set_print(capture_libbpf);
+    struct base_libbpf_capture old = base_libbpf_capture(capture_libbpf, NULL);
     libbpf_msg[0] = '\0';
     LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = s.name);
     s.obj = bpf_object__open_mem(s.bytes, s.size, &oo);
-    libbpf_set_print(old);
+    base_libbpf_capture_restore(old);
     if (!s.obj) {
         s.obj = NULL;
         fail(&s, "%s: libbpf cannot open it: %s%s%s", path, strerror(errno),

@@ -11,6 +11,7 @@
 
 #include "gen.h"
 #include "types_internal.h"
+#include "wasm_bpf_base.h"
 
 int gen_types_lang_from_name(const char *name)
 {
@@ -277,49 +278,69 @@ static char *output_name(const struct gen_types_opts *opts)
     return s;
 }
 
+/* One emit(): what it allocates lives here, so that emit() frees it
+ * however emit_job() ends (out of memory included, see gt_catch_oom()). */
+struct emit_job {
+    struct gt_model m;
+    const int *ids;
+    int nids;
+    enum gen_types_lang lang;
+    const char *where;
+    FILE *out;
+    char *text;
+    size_t text_len;
+    FILE *mem;
+};
+
+static int emit_job(void *arg)
+{
+    struct emit_job *j = arg;
+    char *err = j->m.err;
+    size_t errlen = j->m.errlen;
+    if (gt_model_build(&j->m, j->ids, j->nids)) {
+        char *msg = gt_xstrdup(err);
+        snprintf(err, errlen, "%s: %s", j->where, msg);
+        free(msg);
+        return -1;
+    }
+    /* Emit into memory: on error, nothing half-written reaches `out`. */
+    j->mem = open_memstream(&j->text, &j->text_len);
+    if (!j->mem) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    int emitted = j->lang == GEN_TYPES_RUST  ? gt_emit_rust(&j->m, j->mem)
+                  : j->lang == GEN_TYPES_WIT ? gt_emit_wit(&j->m, j->mem)
+                                             : gt_emit_c(&j->m, j->mem);
+    int closed = fclose(j->mem);
+    j->mem = NULL;
+    if (closed) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (emitted)
+        return -1;
+    if (fwrite(j->text, 1, j->text_len, j->out) != j->text_len || fflush(j->out)) {
+        snprintf(err, errlen, "writing the output: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 /* Builds the model and writes it out; `where` prefixes model errors. */
 static int emit(const struct btf *btf, const int *ids, int nids, enum gen_types_lang lang,
                 const char *source, const char *name, const char *where, FILE *out, char *err,
                 size_t errlen)
 {
-    struct gt_model m = {.btf = btf, .err = err, .errlen = errlen, .source = source, .name = name};
-    char *text = NULL;
-    size_t text_len = 0;
-    FILE *mem = NULL;
-    int ret = -1;
-    if (gt_model_build(&m, ids, nids)) {
-        char *msg = gt_xstrdup(err);
-        snprintf(err, errlen, "%s: %s", where, msg);
-        free(msg);
-        goto out;
-    }
-    /* Emit into memory: on error, nothing half-written reaches `out`. */
-    mem = open_memstream(&text, &text_len);
-    if (!mem) {
-        snprintf(err, errlen, "out of memory");
-        goto out;
-    }
-    int emitted = lang == GEN_TYPES_RUST  ? gt_emit_rust(&m, mem)
-                  : lang == GEN_TYPES_WIT ? gt_emit_wit(&m, mem)
-                                          : gt_emit_c(&m, mem);
-    int closed = fclose(mem);
-    mem = NULL;
-    if (closed) {
-        snprintf(err, errlen, "out of memory");
-        goto out;
-    }
-    if (emitted)
-        goto out;
-    if (fwrite(text, 1, text_len, out) != text_len || fflush(out)) {
-        snprintf(err, errlen, "writing the output: %s", strerror(errno));
-        goto out;
-    }
-    ret = 0;
-out:
-    if (mem)
-        fclose(mem);
-    free(text);
-    gt_model_free(&m);
+    struct emit_job j = {
+        .m = {.btf = btf, .err = err, .errlen = errlen, .source = source, .name = name},
+        .ids = ids, .nids = nids, .lang = lang, .where = where, .out = out,
+    };
+    int ret = gt_catch_oom(emit_job, &j, err, errlen);
+    if (j.mem)
+        fclose(j.mem);
+    free(j.text);
+    gt_model_free(&j.m);
     return ret;
 }
 
@@ -339,6 +360,25 @@ int gen_types_btf(const struct btf *btf, const int *ids, size_t nids, enum gen_t
     return emit(btf, ids, (int)nids, lang, source, name, source, out, err, errlen);
 }
 
+/* libbpf would print its own view of a failure; ours, with the file
+ * named, is in err */
+static void drop_libbpf_message(void *ctx, int level, const char *fmt, va_list ap)
+{
+}
+
+/* gen_types() after the BTF is open: what it allocates, for it to free. */
+struct roots_job {
+    const struct btf *btf;
+    const struct gen_types_opts *opts;
+    enum file_kind kind;
+    FILE *out, *warn;
+    char *err;
+    size_t errlen;
+    struct roots rs;
+    char *name;
+};
+static int roots_job(void *arg);
+
 int gen_types(const struct gen_types_opts *opts, FILE *out, FILE *warn, char *err, size_t errlen)
 {
     if (errlen)
@@ -347,16 +387,14 @@ int gen_types(const struct gen_types_opts *opts, FILE *out, FILE *warn, char *er
     if (sniff(opts->path, &kind, err, errlen))
         return -1;
 
-    /* libbpf would print its own view of a failure to stderr; ours, with
-     * the file named, is in err */
-    libbpf_print_fn_t old_print = libbpf_set_print(NULL);
+    struct base_libbpf_capture old_print = base_libbpf_capture(drop_libbpf_message, NULL);
     struct btf *base = NULL, *btf = NULL;
     const char *base_path = opts->base_btf_path ? opts->base_btf_path : default_base(opts->path);
     if (kind == FILE_RAW_BTF && base_path) {
         base = btf__parse(base_path, NULL);
         if (!base) {
             snprintf(err, errlen, "%s: cannot read base BTF: %s", base_path, strerror(errno));
-            libbpf_set_print(old_print);
+            base_libbpf_capture_restore(old_print);
             return -1;
         }
         btf = btf__parse_raw_split(opts->path, base);
@@ -375,50 +413,61 @@ int gen_types(const struct gen_types_opts *opts, FILE *out, FILE *warn, char *er
                      kind == FILE_RAW_BTF && !base_path
                          ? " (split BTF of a module? give its base with --base-btf)" : "");
         btf__free(base);
-        libbpf_set_print(old_print);
+        base_libbpf_capture_restore(old_print);
         return -1;
     }
-    libbpf_set_print(old_print);
+    base_libbpf_capture_restore(old_print);
 
-    int ret = -1;
-    char *name = NULL;
-    int ntypes = (int)btf__type_cnt(btf);
-    struct roots rs = {.seen = gt_xrealloc(NULL, (size_t)ntypes),
-                       .visited = gt_xrealloc(NULL, (size_t)ntypes)};
-    memset(rs.seen, 0, (size_t)ntypes);
-    memset(rs.visited, 0, (size_t)ntypes);
-    if (btf__endianness(btf) != BTF_LITTLE_ENDIAN) {
-        snprintf(err, errlen, "%s: big-endian BTF: Wasm guests are little-endian (compile the "
-                 "BPF program with -target bpf or bpfel)", opts->path);
-        goto out;
-    }
-    if (opts->ntypes) {
-        if (named_roots(btf, opts, &rs, warn, err, errlen))
-            goto out;
-    } else if (kind == FILE_RAW_BTF) {
-        snprintf(err, errlen, "%s: raw BTF has no variables or maps to start from: name the "
-                 "types to generate with --type", opts->path);
-        goto out;
-    } else {
-        default_roots(btf, &rs);
-        if (!rs.n) {
-            snprintf(err, errlen, "%s: no named type is used by a global variable or a map "
-                     "(declare one, e.g. `struct event *unused_event;`, or name the types with "
-                     "--type)", opts->path);
-            goto out;
-        }
-    }
-
-    name = output_name(opts);
-    const char *slash = strrchr(opts->path, '/');
-    ret = emit(btf, rs.ids, rs.n, opts->lang, slash ? slash + 1 : opts->path, name, opts->path,
-               out, err, errlen);
-out:
-    free(rs.ids);
-    free(rs.seen);
-    free(rs.visited);
-    free(name);
+    struct roots_job j = {.btf = btf, .opts = opts, .kind = kind, .out = out, .warn = warn,
+                          .err = err, .errlen = errlen};
+    int ret = gt_catch_oom(roots_job, &j, err, errlen);
+    free(j.rs.ids);
+    free(j.rs.seen);
+    free(j.rs.visited);
+    free(j.name);
     btf__free(btf);
     btf__free(base);
     return ret;
+}
+
+/* Picks the roots and emits; what it allocates is in the job (see emit()). */
+static int roots_job(void *arg)
+{
+    struct roots_job *j = arg;
+    const struct btf *btf = j->btf;
+    const struct gen_types_opts *opts = j->opts;
+    struct roots *rs = &j->rs;
+    char *err = j->err;
+    size_t errlen = j->errlen;
+    int ntypes = (int)btf__type_cnt(btf);
+    rs->seen = gt_xrealloc(NULL, (size_t)ntypes);
+    rs->visited = gt_xrealloc(NULL, (size_t)ntypes);
+    memset(rs->seen, 0, (size_t)ntypes);
+    memset(rs->visited, 0, (size_t)ntypes);
+    if (btf__endianness(btf) != BTF_LITTLE_ENDIAN) {
+        snprintf(err, errlen, "%s: big-endian BTF: Wasm guests are little-endian (compile the "
+                 "BPF program with -target bpf or bpfel)", opts->path);
+        return -1;
+    }
+    if (opts->ntypes) {
+        if (named_roots(btf, opts, rs, j->warn, err, errlen))
+            return -1;
+    } else if (j->kind == FILE_RAW_BTF) {
+        snprintf(err, errlen, "%s: raw BTF has no variables or maps to start from: name the "
+                 "types to generate with --type", opts->path);
+        return -1;
+    } else {
+        default_roots(btf, rs);
+        if (!rs->n) {
+            snprintf(err, errlen, "%s: no named type is used by a global variable or a map "
+                     "(declare one, e.g. `struct event *unused_event;`, or name the types with "
+                     "--type)", opts->path);
+            return -1;
+        }
+    }
+
+    j->name = output_name(opts);
+    const char *slash = strrchr(opts->path, '/');
+    return emit(btf, rs->ids, rs->n, opts->lang, slash ? slash + 1 : opts->path, j->name, opts->path,
+                j->out, err, errlen);
 }

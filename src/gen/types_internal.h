@@ -35,7 +35,11 @@ void gt_buf_puts(struct gt_buf *b, const char *s);
 char *gt_buf_take(struct gt_buf *b);   /* the string (never NULL); b is reset */
 void gt_buf_free(struct gt_buf *b);
 
-void *gt_xrealloc(void *p, size_t n);  /* aborts on out-of-memory */
+/* Run fn(arg) so that running out of memory in the gt_x* functions (and
+ * the gt_buf ones) returns -1 with "out of memory" in err: whatever fn
+ * allocates must be reachable from arg for the caller to free. */
+int gt_catch_oom(int (*fn)(void *), void *arg, char *err, size_t errlen);
+void *gt_xrealloc(void *p, size_t n);  /* out of memory: see gt_catch_oom() */
 char *gt_xstrdup(const char *s);
 char *gt_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -3,6 +3,7 @@
  * from other compilers (or a hand-made file) may hold anything, so every
  * function here accepts any string and returns a valid identifier. */
 #include <ctype.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,14 +12,35 @@
 
 /* ---- memory and strings ---- */
 
+/* Out of memory: the generators build many small strings and arrays, so
+ * rather than checking each, running out jumps back to gt_catch_oom(),
+ * which fails the generation with "out of memory".  The state a generation
+ * frees when it fails (model, output, roots) stays consistent across the
+ * jump: a failed realloc leaves its block as it was. */
+static _Thread_local jmp_buf *oom_jump;
+
+int gt_catch_oom(int (*fn)(void *), void *arg, char *err, size_t errlen)
+{
+    jmp_buf here;
+    jmp_buf *outer = oom_jump;
+    int ret;
+    oom_jump = &here;
+    if (setjmp(here)) {
+        snprintf(err, errlen, "out of memory");
+        ret = -1;
+    } else {
+        ret = fn(arg);
+    }
+    oom_jump = outer;
+    return ret;
+}
+
 void *gt_xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n ? n : 1);
-    if (!q) {
-        fputs("wasm-bpf: out of memory\n", stderr);
-        abort();
-    }
-    return q;
+    if (!q && oom_jump)
+        longjmp(*oom_jump, 1);
+    return q;   /* NULL only outside gt_catch_oom(), where nothing calls it */
 }
 
 char *gt_xstrdup(const char *s)

@@ -233,11 +233,10 @@ static int fetch_token(struct registry *r, const char *const *scopes, char **tok
             r->refused_credentials = true;
             oci_fail("the token server at %s refused the credentials from %s (HTTP %ld)", r->realm,
                      r->creds.source ? r->creds.source : "the docker config", resp.status);
-            oci_set_hint("check the user name and password, or log in again with `wasm-bpf login %s`",
-                         r->registry);
+            oci_set_hint_action(OCI_HINT_LOGIN_AGAIN, r->registry, "check the user name and password, or ");
         } else {
             oci_fail("the token server at %s requires credentials (HTTP %ld)", r->realm, resp.status);
-            oci_set_hint("log in with `wasm-bpf login %s`, or pass -u USER --password-stdin", r->registry);
+            oci_set_hint_action(OCI_HINT_CREDENTIALS, r->registry, "%s", "");
         }
         goto out;
     }

@@ -248,7 +248,7 @@ int credentials_find(const char *registry, struct credentials *c)
     json_t *cfg = load_config(path);
     int rc = 0;
     if (!cfg) {
-        oci_warn("%s; continuing without credentials", oci_error());
+        oci_warn("%s; continuing without credentials", oci_error_current()->message);
         oci_error_clear();
         goto out;
     }
@@ -347,6 +347,7 @@ static char *json_quote(const char *s)
 int oci_login(const char *registry_text, const char *username, const char *password,
               const struct oci_options *o)
 {
+    oci_error_bind(o);
     if (oci_libs_load() < 0)
         return -1;
     char *registry = oci_registry_name(registry_text);
@@ -425,8 +426,9 @@ int oci_login(const char *registry_text, const char *username, const char *passw
     free(b64);
     rc = save_config(path, cfg);
     if (rc == 0 && !o->quiet)
-        fprintf(stderr, "Credentials stored in %s (base64, not encrypted: a credsStore helper keeps them safer)\n",
-                path);
+        base_print(WASM_BPF_INFO,
+                   "Credentials stored in %s (base64, not encrypted: a credsStore helper keeps them safer)\n",
+                   path);
 out_cfg:
     json_decref(cfg);
 out_path:
@@ -436,8 +438,9 @@ out_name:
     return rc;
 }
 
-int oci_logout(const char *registry_text)
+int oci_logout(const char *registry_text, const struct oci_options *o)
 {
+    oci_error_bind(o);
     if (oci_libs_load() < 0)
         return -1;
     char *registry = oci_registry_name(registry_text);

@@ -9,23 +9,23 @@
 #include "oci_internal.h"
 
 /* Every public operation loads libcrypto first (libs.c); this backstop
- * catches an internal caller that did not. */
-static void need_crypto(void)
+ * catches an internal caller that did not.  0, or -1 with the error set. */
+static int need_crypto(void)
 {
-    if (oci_libs_load() < 0) {
-        fprintf(stderr, "wasm-bpf: %s\n", oci_error());
-        abort();
-    }
+    return oci_libs_load();
 }
 
-void sha256_init(struct sha256 *h)
+int sha256_init(struct sha256 *h)
 {
-    need_crypto();
+    h->ctx = NULL;
+    if (need_crypto() < 0)
+        return -1;
     h->ctx = EVP_MD_CTX_new();
     if (!h->ctx || EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL) != 1) {
-        fprintf(stderr, "wasm-bpf: OpenSSL cannot initialise sha256\n");
-        abort();
+        sha256_free(h);
+        return oci_fail("OpenSSL cannot initialise sha256 (out of memory?)");
     }
+    return 0;
 }
 
 void sha256_update(struct sha256 *h, const void *data, size_t len)
@@ -51,12 +51,14 @@ void sha256_free(struct sha256 *h)
     h->ctx = NULL;
 }
 
-void sha256_bytes(const void *data, size_t len, char out[OCI_DIGEST_SIZE])
+int sha256_bytes(const void *data, size_t len, char out[OCI_DIGEST_SIZE])
 {
     struct sha256 h;
-    sha256_init(&h);
+    if (sha256_init(&h) < 0)
+        return -1;
     sha256_update(&h, data, len);
     sha256_final(&h, out);
+    return 0;
 }
 
 int sha256_file(const char *path, char out[OCI_DIGEST_SIZE], uint64_t *size)
@@ -65,8 +67,11 @@ int sha256_file(const char *path, char out[OCI_DIGEST_SIZE], uint64_t *size)
     if (fd < 0)
         return oci_fail("cannot open %s: %s", path, strerror(errno));
     struct sha256 h;
-    sha256_init(&h);
-    char *chunk = xmalloc(1 << 16);
+    char chunk[1 << 16];
+    if (sha256_init(&h) < 0) {
+        close(fd);
+        return -1;
+    }
     uint64_t total = 0;
     for (;;) {
         ssize_t n = read(fd, chunk, 1 << 16);
@@ -74,7 +79,6 @@ int sha256_file(const char *path, char out[OCI_DIGEST_SIZE], uint64_t *size)
             if (errno == EINTR)
                 continue;
             int e = errno;
-            free(chunk);
             sha256_free(&h);
             close(fd);
             return oci_fail("cannot read %s: %s", path, strerror(e));
@@ -84,7 +88,6 @@ int sha256_file(const char *path, char out[OCI_DIGEST_SIZE], uint64_t *size)
         sha256_update(&h, chunk, (size_t)n);
         total += (uint64_t)n;
     }
-    free(chunk);
     close(fd);
     sha256_final(&h, out);
     if (size)

@@ -1,98 +1,115 @@
-/* error.c: the last error of the OCI client, and its hint.
+/* error.c: the error of the operation running, and its hint.
  *
  * Operations are deep (a pull goes through the store, the registry session,
- * auth, HTTP), so instead of passing an error object down every call the
- * innermost failure writes one message here, callers on the way up may put
- * context in front of it, and the command prints it once. */
+ * auth, HTTP), so instead of passing an error object down every call, each
+ * public operation binds the caller's struct oci_error (oci_options.error)
+ * for its thread when it starts; the innermost failure writes one message
+ * there, callers on the way up may put context in front of it, and the
+ * caller prints it once. */
 #include <stdio.h>
 #include <string.h>
 
 #include "oci_internal.h"
 
-static char error_message[2048];
-static char error_hint[1024];
+/* Where errors go when the caller gave no oci_error: written, never read. */
+static _Thread_local struct oci_error discarded;
+static _Thread_local struct oci_error *bound;
 
-static void vformat(char *dst, size_t size, const char *fmt, va_list ap)
+static struct oci_error *error_of_thread(void)
 {
-    vsnprintf(dst, size, fmt, ap);
+    return bound ? bound : &discarded;
+}
+
+void oci_error_bind(const struct oci_options *o)
+{
+    bound = o ? o->error : NULL;
+    oci_error_clear();
+}
+
+const struct oci_error *oci_error_current(void)
+{
+    return error_of_thread();
 }
 
 int oci_fail(const char *fmt, ...)
 {
+    struct oci_error *current = error_of_thread();
     va_list ap;
     va_start(ap, fmt);
-    vformat(error_message, sizeof error_message, fmt, ap);
+    vsnprintf(current->message, sizeof current->message, fmt, ap);
     va_end(ap);
-    error_hint[0] = '\0';
+    current->hint[0] = '\0';
+    current->action = OCI_HINT_NONE;
+    current->hint_arg[0] = '\0';
     return -1;
 }
 
 void oci_set_hint(const char *fmt, ...)
 {
+    struct oci_error *current = error_of_thread();
     va_list ap;
     va_start(ap, fmt);
-    vformat(error_hint, sizeof error_hint, fmt, ap);
+    vsnprintf(current->hint, sizeof current->hint, fmt, ap);
     va_end(ap);
+    current->action = OCI_HINT_NONE;
+    current->hint_arg[0] = '\0';
+}
+
+void oci_set_hint_action(enum oci_hint action, const char *arg, const char *fmt, ...)
+{
+    struct oci_error *current = error_of_thread();
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(current->hint, sizeof current->hint, fmt, ap);
+    va_end(ap);
+    current->action = action;
+    snprintf(current->hint_arg, sizeof current->hint_arg, "%s", arg ? arg : "");
 }
 
 void oci_error_context(const char *fmt, ...)
 {
-    char context[512], old[sizeof error_message];
+    struct oci_error *current = error_of_thread();
+    char context[512], old[sizeof current->message];
+    char *message = current->message;
     va_list ap;
     va_start(ap, fmt);
-    vformat(context, sizeof context, fmt, ap);
+    vsnprintf(context, sizeof context, fmt, ap);
     va_end(ap);
-    memcpy(old, error_message, sizeof old);
+    memcpy(old, message, sizeof old);
     /* context, ": ", then as much of the old message as fits */
     size_t n = strlen(context);
-    memcpy(error_message, context, n);
-    size_t room = sizeof error_message - n - 1;
+    memcpy(message, context, n);
+    size_t room = sizeof old - n - 1;
     size_t m = strnlen(old, sizeof old);
     if (room >= 2) {
-        memcpy(error_message + n, ": ", 2);
+        memcpy(message + n, ": ", 2);
         n += 2;
         room -= 2;
         if (m > room)
             m = room;
-        memcpy(error_message + n, old, m);
+        memcpy(message + n, old, m);
         n += m;
     }
-    error_message[n] = '\0';
+    message[n] = '\0';
 }
 
 void oci_error_clear(void)
 {
-    error_message[0] = '\0';
-    error_hint[0] = '\0';
+    struct oci_error *current = error_of_thread();
+    memset(current, 0, sizeof *current);
 }
 
 void oci_warn(const char *fmt, ...)
 {
+    char text[2048];
     va_list ap;
-    fputs("wasm-bpf: warning: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    base_print(WASM_BPF_WARN, "wasm-bpf: warning: %s\n", text);
 }
 
-const char *oci_error(void)
+int oci_fail_nomem(void)
 {
-    return error_message;
-}
-
-const char *oci_error_hint(void)
-{
-    return error_hint[0] ? error_hint : NULL;
-}
-
-void oci_print_error(const char *what)
-{
-    const char *msg = error_message[0] ? error_message : "unknown error";
-    if (what && *what)
-        fprintf(stderr, "wasm-bpf: %s: %s\n", what, msg);
-    else
-        fprintf(stderr, "wasm-bpf: %s\n", msg);
-    if (error_hint[0])
-        fprintf(stderr, "hint: %s\n", error_hint);
+    return oci_fail("out of memory");
 }

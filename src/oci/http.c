@@ -31,8 +31,8 @@ void http_sink_init_file(struct http_sink *s, int fd, uint64_t limit, bool hashi
     s->limit = limit;
     s->hashing = hashing;
     s->progress = p;
-    if (hashing)
-        sha256_init(&s->hash);
+    if (hashing && sha256_init(&s->hash) < 0)
+        s->hash_failed = true;
 }
 
 /* Before a retry: forget what the previous attempt wrote. */
@@ -46,7 +46,10 @@ int http_sink_reset(struct http_sink *s)
         return -1;
     if (s->hashing) {
         sha256_free(&s->hash);
-        sha256_init(&s->hash);
+        if (sha256_init(&s->hash) < 0) {
+            s->hash_failed = true;
+            return -1;
+        }
     }
     if (s->progress)
         progress_reset(s->progress);

@@ -31,8 +31,9 @@ static char *fetch_config(struct registry *r, const char *repository, const stru
         free(what);
     } else {
         char computed[OCI_DIGEST_SIZE];
-        sha256_bytes(sink.mem.data ? sink.mem.data : "", sink.mem.len, computed);
-        if (sink.mem.len != d->size || strcmp(computed, d->digest)) {
+        if (sha256_bytes(sink.mem.data ? sink.mem.data : "", sink.mem.len, computed) < 0) {
+            /* the error is set */
+        } else if (sink.mem.len != d->size || strcmp(computed, d->digest)) {
             oci_fail("config %s: the registry sent content with digest %s (%zu bytes)", d->digest, computed,
                      sink.mem.len);
         } else {
@@ -175,11 +176,13 @@ done:
 
 char *oci_inspect(const char *ref, bool remote, const struct oci_options *o)
 {
+    oci_error_bind(o);
     return inspect(ref, remote, o, false, NULL);
 }
 
 char *oci_inspect_raw(const char *ref, bool remote, const struct oci_options *o, size_t *len)
 {
+    oci_error_bind(o);
     if (oci_libs_load() < 0)
         return NULL;
     return inspect(ref, remote, o, true, len);
@@ -199,6 +202,7 @@ static char *next_link(const char *link)
 int oci_list_tags(const char *text, unsigned page_size, const struct oci_options *o,
                   void (*fn)(const char *tag, void *arg), void *arg)
 {
+    oci_error_bind(o);
     if (oci_libs_load() < 0)
         return -1;
     struct oci_ref ref;

@@ -203,7 +203,7 @@ int manifest_module_layer(const struct manifest *m)
     else
         oci_fail("no layer of the manifest holds a Wasm module (expected %s or %s; found %s)", MT_WASM_LAYER_V1,
                  MT_WASM, types.data);
-    oci_set_hint("this does not look like a wasm-bpf module; `wasm-bpf inspect REF` shows what it is");
+    oci_set_hint_action(OCI_HINT_INSPECT, NULL, "this does not look like a wasm-bpf module; ");
     buf_free(&types);
     return -1;
 }
@@ -284,7 +284,7 @@ int index_select(const struct manifest *idx, const char *platform)
             oci_fail("no entry of the image index is for platform %s (it has: %s)", platform, have.data);
         else
             oci_fail("no entry of the image index is for wasm or linux/%s (it has: %s)", host_arch(), have.data);
-        oci_set_hint("choose one with --platform OS/ARCH");
+        oci_set_hint_action(OCI_HINT_PLATFORM, NULL, "%s", "");
         buf_free(&have);
         return -1;
     }
@@ -341,7 +341,10 @@ int manifest_build(const struct oci_push_options *po, const char *module_title, 
         break;
     }
     out->config_len = strlen(out->config);
-    sha256_bytes(out->config, out->config_len, out->config_digest);
+    if (sha256_bytes(out->config, out->config_len, out->config_digest) < 0) {
+        push_blobs_free(out);
+        return -1;
+    }
 
     /* manifest */
     json_t *config = descriptor_json(out->config_media_type, out->config_digest, out->config_len);
@@ -366,7 +369,10 @@ int manifest_build(const struct oci_push_options *po, const char *module_title, 
         return oci_fail("cannot serialise the manifest (are the annotations valid UTF-8?)");
     }
     out->manifest_len = strlen(out->manifest);
-    sha256_bytes(out->manifest, out->manifest_len, out->manifest_digest);
+    if (sha256_bytes(out->manifest, out->manifest_len, out->manifest_digest) < 0) {
+        push_blobs_free(out);
+        return -1;
+    }
     return 0;
 }
 

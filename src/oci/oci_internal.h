@@ -11,7 +11,7 @@
  *   creds.c     docker config.json credentials, helpers, login/logout
  *   manifest.c  building and reading manifests and indexes
  *   store.c     the local OCI image layout
- *   progress.c  progress bars and status lines
+ *   progress.c  progress events and status lines, to the caller's callbacks
  *   push.c, pull.c, inspect.c, resolve.c, options.c: the operations
  */
 #ifndef WASM_BPF_OCI_INTERNAL_H
@@ -116,14 +116,24 @@ int oci_libs_load(void);
 #define MAX_MODULE_SIZE   (UINT64_C(1) << 40)
 
 /* ---- error.c ---- */
+/* Every public operation starts with this: errors go to o->error (cleared)
+ * until the next one on this thread. */
+void oci_error_bind(const struct oci_options *o);
+/* The error being written (for tests and the few who read it back). */
+const struct oci_error *oci_error_current(void);
 /* Set the error message (replacing any previous one and its hint); returns -1. */
 int oci_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Set the hint of the current error. */
+/* oci_fail("out of memory"): the library's one out-of-memory message. */
+int oci_fail_nomem(void);
+/* Set the hint of the current error: text only... */
 void oci_set_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* ...or text followed by an action the caller words (enum oci_hint). */
+void oci_set_hint_action(enum oci_hint action, const char *arg, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Put "CONTEXT: " in front of the current message. */
 void oci_error_context(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void oci_error_clear(void);
-/* A warning on stderr (never suppressed by --quiet). */
+/* A warning through the print callback (never suppressed by quiet). */
 void oci_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* ---- util.c ---- */
@@ -186,12 +196,13 @@ bool tag_valid(const char *t);
 struct sha256 {
     EVP_MD_CTX *ctx;
 };
-void sha256_init(struct sha256 *h);
+/* 0, or -1 with the error set (libcrypto missing, out of memory). */
+int sha256_init(struct sha256 *h);
 void sha256_update(struct sha256 *h, const void *data, size_t len);
 /* Writes "sha256:<hex>" and frees the context. */
 void sha256_final(struct sha256 *h, char out[OCI_DIGEST_SIZE]);
 void sha256_free(struct sha256 *h);
-void sha256_bytes(const void *data, size_t len, char out[OCI_DIGEST_SIZE]);
+int sha256_bytes(const void *data, size_t len, char out[OCI_DIGEST_SIZE]);
 /* Hash a file by streaming it; size in *size.  -1 (message) on read error. */
 int sha256_file(const char *path, char out[OCI_DIGEST_SIZE], uint64_t *size);
 char *base64_encode(const void *data, size_t len);
@@ -204,16 +215,16 @@ struct progress {
     const char *verb;    /* "Downloading" */
     uint64_t total;
     uint64_t done;
-    bool tty;
     bool quiet;
-    double last_draw;
 };
 void progress_start(struct progress *p, const char *verb, const char *digest, uint64_t total, bool quiet);
 void progress_add(struct progress *p, uint64_t n);
 void progress_reset(struct progress *p);
-/* Final line: "LABEL: STATUS (size)". */
+/* It ended well, with this status ("Downloaded")... */
 void progress_finish(struct progress *p, const char *status);
-/* A status line on stderr unless quiet. */
+/* ...or not (the error says why). */
+void progress_fail(struct progress *p);
+/* A status line through the print callback unless quiet. */
 void status_line(bool quiet, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---- http.c ---- */
@@ -236,6 +247,7 @@ struct http_sink {
     struct buf mem;
     struct sha256 hash;
     bool hashing;
+    bool hash_failed;    /* sha256_init failed (error set): the transfer must not start */
     uint64_t written;
     bool overflow;       /* the server sent more than limit */
     int write_errno;     /* a write(2) error */

@@ -31,8 +31,9 @@ bool oci_platform_valid(const char *platform)
     return slash && slash != platform && slash[1] && slash[1] != '/';
 }
 
-int oci_ref_check(const char *text)
+int oci_ref_check(const char *text, struct oci_error *err)
 {
+    oci_error_bind(&(struct oci_options){.error = err});
     struct oci_ref ref;
     if (ref_parse(text, &ref) < 0)
         return -1;

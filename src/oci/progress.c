@@ -1,15 +1,33 @@
-/* progress.c: per-blob progress.
+/* progress.c: per-blob progress and status lines, handed to the caller.
  *
- * On a terminal, a bar redrawn in place (at most ten times a second); when
- * stderr is not a terminal, one line per blob when it is done, so logs stay
- * readable; nothing at all with --quiet. */
+ * How progress looks (a bar on a terminal, a line per blob in a log) is the
+ * caller's business: the library reports each blob's start, its bytes as
+ * they move and its end to the callback set with oci_set_progress(); status
+ * lines go through the print callback.  Nothing at all with quiet. */
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "oci_internal.h"
 
-#define BAR_WIDTH 30
+static oci_progress_fn progress_fn;
+static void *progress_ctx;
+
+void oci_set_progress(oci_progress_fn fn, void *ctx)
+{
+    progress_fn = fn;
+    progress_ctx = ctx;
+}
+
+static void report(const struct progress *p, const char *status, bool failed)
+{
+    if (p->quiet || !progress_fn)
+        return;
+    struct oci_progress ev = {
+        .label = p->label, .verb = p->verb, .done = p->done, .total = p->total,
+        .status = status, .failed = failed,
+    };
+    progress_fn(&ev, progress_ctx);
+}
 
 void progress_start(struct progress *p, const char *verb, const char *digest, uint64_t total, bool quiet)
 {
@@ -19,65 +37,39 @@ void progress_start(struct progress *p, const char *verb, const char *digest, ui
     p->verb = verb;
     p->total = total;
     p->quiet = quiet;
-    p->tty = !quiet && isatty(STDERR_FILENO);
-}
-
-static void draw(struct progress *p)
-{
-    char done[32], total[32];
-    if (!p->total) {   /* size unknown (a plain URL): bytes so far */
-        fprintf(stderr, "\r%s: %-11s %s\033[K", p->label, p->verb, oci_human_size(p->done, done));
-        fflush(stderr);
-        return;
-    }
-    unsigned filled = p->total ? (unsigned)((double)p->done / (double)p->total * BAR_WIDTH) : 0;
-    if (filled > BAR_WIDTH)
-        filled = BAR_WIDTH;
-    char bar[BAR_WIDTH + 1];
-    for (unsigned i = 0; i < BAR_WIDTH; i++)
-        bar[i] = i < filled ? '=' : (i == filled ? '>' : ' ');
-    bar[BAR_WIDTH] = '\0';
-    fprintf(stderr, "\r%s: %-11s [%s] %s / %s\033[K", p->label, p->verb, bar, oci_human_size(p->done, done),
-            oci_human_size(p->total, total));
-    fflush(stderr);
+    report(p, NULL, false);
 }
 
 void progress_add(struct progress *p, uint64_t n)
 {
     p->done += n;
-    if (!p->tty)
-        return;
-    double t = now_seconds();
-    if (t - p->last_draw < 0.1 && (p->done < p->total || !p->total))
-        return;
-    p->last_draw = t;
-    draw(p);
+    report(p, NULL, false);
 }
 
 void progress_reset(struct progress *p)
 {
     p->done = 0;
+    report(p, NULL, false);
 }
 
 void progress_finish(struct progress *p, const char *status)
 {
-    if (p->quiet)
-        return;
-    char size[32];
-    if (p->tty)
-        fprintf(stderr, "\r%s: %s (%s)\033[K\n", p->label, status, oci_human_size(p->total, size));
-    else
-        fprintf(stderr, "%s: %s (%s)\n", p->label, status, oci_human_size(p->total, size));
-    fflush(stderr);
+    report(p, status, false);
+}
+
+void progress_fail(struct progress *p)
+{
+    report(p, NULL, true);
 }
 
 void status_line(bool quiet, const char *fmt, ...)
 {
     if (quiet)
         return;
+    char text[2048];
     va_list ap;
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    base_print(WASM_BPF_INFO, "%s\n", text);
 }

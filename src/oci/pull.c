@@ -43,7 +43,8 @@ char *fetch_manifest(struct registry *r, const char *repository, const char *obj
         goto done;
     }
     char computed[OCI_DIGEST_SIZE];
-    sha256_bytes(sink.mem.data ? sink.mem.data : "", sink.mem.len, computed);
+    if (sha256_bytes(sink.mem.data ? sink.mem.data : "", sink.mem.len, computed) < 0)
+        goto done;
     if (digest_valid(object) && strcmp(object, computed)) {
         oci_fail("%s: the registry sent content with digest %s", what, computed);
         oci_set_hint("the registry served corrupted or tampered content; nothing was stored");
@@ -182,6 +183,8 @@ static int download_locked(struct registry *r, struct store *s, const char *repo
     struct http_response resp = {0};
     struct reg_call call = {.method = "GET", .url = path, .scope = scope, .sink = &sink, .follow_redirects = true};
     int rc = -1;
+    if (sink.hash_failed)
+        goto out;
     if (registry_call(r, &call, &resp) < 0) {
         if (sink.overflow)
             oci_fail("blob %s: the registry sent more than the %llu bytes the manifest gives", d->digest,
@@ -213,8 +216,8 @@ static int download_locked(struct registry *r, struct store *s, const char *repo
 out:
     if (rc < 0 && in.tmp_path)
         ingest_abort(&in);
-    if (p.tty && rc < 0)
-        fputc('\n', stderr);
+    if (rc < 0)
+        progress_fail(&p);
     http_sink_free(&sink);
     http_response_clear(&resp);
     free(path);
@@ -339,6 +342,7 @@ out:
 
 int oci_pull(const char *text, const char *output_path, const struct oci_options *o, struct oci_pull_result *result)
 {
+    oci_error_bind(o);
     if (oci_libs_load() < 0)
         return -1;
     struct oci_ref ref;

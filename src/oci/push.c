@@ -149,14 +149,14 @@ static int push_blob(struct registry *r, const char *repository, const struct bl
         if (rc == 0 || !retryable)
             break;
         if (attempt + 1 < UPLOAD_ATTEMPTS) {
-            status_line(r->o->quiet, "%s: upload failed (%s); starting it again", p.label, oci_error());
+            status_line(r->o->quiet, "%s: upload failed (%s); starting it again", p.label, oci_error_current()->message);
             sleep_seconds(0.5 * (attempt + 1));
         }
     }
     if (rc == 0)
         progress_finish(&p, "Pushed");
-    else if (p.tty)
-        fputc('\n', stderr);
+    else
+        progress_fail(&p);
 out:
     if (rc < 0)
         oci_error_context("blob %s", b->digest);
@@ -176,6 +176,7 @@ static bool utf8_ok(const char *s)
 int oci_push(const char *ref_text, const char *module_path, const struct oci_push_options *po,
              const struct oci_options *o, char digest_out[OCI_DIGEST_SIZE])
 {
+    oci_error_bind(o);
     if (oci_libs_load() < 0)
         return -1;
     struct oci_ref ref;

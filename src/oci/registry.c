@@ -265,21 +265,22 @@ int registry_fail(struct registry *r, const struct http_response *resp, const ch
                      r->registry);
     } else if (st == 401) {
         if (r->last_challenge_error && !strcmp(r->last_challenge_error, "insufficient_scope"))
-            oci_set_hint("the credentials in use do not grant %s access to %s%s", actions ? actions : "this",
-                         repository ? repository : "this repository",
-                         r->creds_state > 0 ? "" : "; log in with `wasm-bpf login` or pass -u USER --password-stdin");
+            oci_set_hint_action(r->creds_state > 0 ? OCI_HINT_NONE : OCI_HINT_CREDENTIALS, r->registry,
+                                "the credentials in use do not grant %s access to %s%s",
+                                actions ? actions : "this", repository ? repository : "this repository",
+                                r->creds_state > 0 ? "" : "; ");
         else if (r->creds_state > 0 || r->refused_credentials)
-            oci_set_hint("%s refused the credentials from %s; check them or log in again with `wasm-bpf login %s`",
-                         r->registry, r->creds.source ? r->creds.source : "the command line", r->registry);
+            oci_set_hint_action(OCI_HINT_LOGIN_AGAIN, r->registry, "%s refused the credentials from %s; check them or ",
+                                r->registry, r->creds.source ? r->creds.source : "the command line");
         else
-            oci_set_hint("%s requires authentication: log in with `wasm-bpf login %s`, or pass -u USER --password-stdin",
-                         r->registry, r->registry);
+            oci_set_hint_action(OCI_HINT_CREDENTIALS, r->registry, "%s requires authentication: ", r->registry);
     } else if (st == 403 || (code && !strcmp(code, "DENIED"))) {
         oci_set_hint("the credentials in use do not grant %s access to %s", actions ? actions : "this",
                      repository ? repository : "this repository");
     } else if (code && (!strcmp(code, "NAME_UNKNOWN") || !strcmp(code, "MANIFEST_UNKNOWN"))) {
-        oci_set_hint("check the repository name and tag; `wasm-bpf inspect --tags %s/%s` lists the tags",
-                     r->registry, repository ? repository : "REPOSITORY");
+        char repo[512];
+        snprintf(repo, sizeof repo, "%s/%s", r->registry, repository ? repository : "REPOSITORY");
+        oci_set_hint_action(OCI_HINT_LIST_TAGS, repo, "check the repository name and tag; ");
     } else if (st == 404 && !code) {
         oci_set_hint("is %s an OCI registry? It does not know this path", r->base);
     } else if (st == 429 || (code && !strcmp(code, "TOOMANYREQUESTS"))) {
@@ -302,14 +303,11 @@ int registry_transport_fail(struct registry *r, const struct http_response *resp
     case CURLE_SSL_CONNECT_ERROR:
         if (strstr(msg, "wrong version number") || strstr(msg, "packet length too long") ||
             strstr(msg, "record layer failure"))
-            oci_set_hint("the registry seems to speak plain HTTP: pass --plain-http, or write http://%s/...",
-                         r->registry);
+            oci_set_hint_action(OCI_HINT_PLAIN_HTTP, r->registry, "the registry seems to speak plain HTTP: ");
         break;
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
-        oci_set_hint("the certificate of %s is not trusted: pass --ca-file FILE with its CA, or --insecure to skip "
-                     "verification",
-                     r->registry);
+        oci_set_hint_action(OCI_HINT_CA_FILE, r->registry, "the certificate of %s is not trusted: ", r->registry);
         break;
     case CURLE_COULDNT_CONNECT:
         oci_set_hint("is a registry listening at %s?", r->base);

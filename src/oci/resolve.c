@@ -87,7 +87,7 @@ static int download_url(const char *url_text, const struct oci_options *o, struc
             }
             oci_fail("%s: %s", url, resp.errbuf);
             if (resp.code == CURLE_PEER_FAILED_VERIFICATION)
-                oci_set_hint("pass --ca-file FILE with the server's CA, or --insecure to skip verification");
+                oci_set_hint_action(OCI_HINT_CA_FILE, NULL, "%s", "");
             break;
         }
         long st = resp.status;
@@ -138,6 +138,7 @@ static int download_url(const char *url_text, const struct oci_options *o, struc
 
 int oci_resolve_module(const char *what, const struct oci_run_options *o, struct oci_module *out)
 {
+    oci_error_bind(&o->oci);
     memset(out, 0, sizeof *out);
     if (!what || !*what)
         return oci_fail("no module given");
@@ -184,8 +185,8 @@ int oci_resolve_module(const char *what, const struct oci_run_options *o, struct
     if (found == 1) {
         if (o->pull == OCI_PULL_NEVER) {
             char *canonical = ref_string(&ref);
-            oci_fail("%s is not in the store (%s) and --pull never forbids pulling it", canonical, s.root);
-            oci_set_hint("pull it first with `wasm-bpf pull %s`", canonical);
+            oci_fail("%s is not in the store (%s) and the pull policy \"never\" forbids pulling it", canonical, s.root);
+            oci_set_hint_action(OCI_HINT_PULL_FIRST, canonical, "%s", "");
             free(canonical);
             goto out;
         }

@@ -58,8 +58,11 @@ int store_open(struct store *s, const struct oci_options *o, bool create)
     memset(s, 0, sizeof *s);
     s->gc_lock_fd = -1;
     s->root = o->store_dir ? xstrdup(o->store_dir) : default_store_dir();
-    if (!s->root)
-        return oci_fail("no store directory: set HOME or XDG_CACHE_HOME, or pass --store DIR");
+    if (!s->root) {
+        oci_fail("no store directory: neither HOME nor XDG_CACHE_HOME is set");
+        oci_set_hint_action(OCI_HINT_STORE_DIR, NULL, "set one, or ");
+        return -1;
+    }
     size_t n = strlen(s->root);
     while (n > 1 && s->root[n - 1] == '/')
         s->root[--n] = '\0';
@@ -72,7 +75,7 @@ int store_open(struct store *s, const struct oci_options *o, bool create)
         char *blobs = path_in(s, "blobs/sha256"), *ingest = path_in(s, "ingest");
         if (mkdir_p(blobs, 0755) < 0 || mkdir_p(ingest, 0755) < 0) {
             rc = oci_fail("cannot create the store in %s: %s", s->root, strerror(errno));
-            oci_set_hint("choose another directory with --store DIR");
+            oci_set_hint_action(OCI_HINT_STORE_DIR, NULL, "%s", "");
         } else if (write_file_atomic(layout, LAYOUT_FILE, strlen(LAYOUT_FILE), 0644) < 0) {
             rc = -1;
         } else {
@@ -191,7 +194,8 @@ int ingest_commit(struct store *s, struct ingest *in, const char *computed_diges
 int store_put_bytes(struct store *s, const void *data, size_t len, const char *digest)
 {
     char computed[OCI_DIGEST_SIZE];
-    sha256_bytes(data, len, computed);
+    if (sha256_bytes(data, len, computed) < 0)
+        return -1;
     if (digest && strcmp(digest, computed))
         return oci_fail("digest mismatch: expected %s, received content with %s", digest, computed);
     if (store_has_blob(s, computed, len))
@@ -320,7 +324,7 @@ int store_verify_blob(struct store *s, const char *digest)
         goto out;
     if (strcmp(computed, digest)) {
         oci_fail("the stored blob %s is damaged: its content has digest %s", digest, computed);
-        oci_set_hint("remove it with rmi and pull again");
+        oci_set_hint("the store was damaged outside wasm-bpf: remove the image from the store and pull it again");
         goto out;
     }
     /* A read-only store cannot keep the mark: it is hashed at every run. */
@@ -485,6 +489,7 @@ static int image_cmp(const void *a, const void *b)
 
 int oci_store_list(const struct oci_options *o, struct oci_image **images, size_t *n)
 {
+    oci_error_bind(o);
     *images = NULL;
     *n = 0;
     if (oci_libs_load() < 0)
@@ -703,6 +708,7 @@ void oci_removed_free(struct oci_removed *removed, size_t n)
 
 int oci_store_remove(const char *text, const struct oci_options *o, struct oci_removed **removed, size_t *n_removed)
 {
+    oci_error_bind(o);
     if (removed) {
         *removed = NULL;
         *n_removed = 0;
@@ -744,7 +750,7 @@ int oci_store_remove(const char *text, const struct oci_options *o, struct oci_r
         store_unlock_gc(&s);
     }
     if (rc < 0 && !a.n_removed)
-        oci_set_hint("`wasm-bpf images` lists what the store holds");
+        oci_set_hint_action(OCI_HINT_LIST_IMAGES, NULL, "%s", "");
     /* index.json was rewritten only when rc == 0: report only then */
     if (rc == 0 && removed) {
         *removed = a.removed;
@@ -808,6 +814,7 @@ static int retag_fn(json_t *manifests, void *arg)
 
 int oci_store_tag(const char *src, const char *dst, const struct oci_options *o, char digest_out[OCI_DIGEST_SIZE])
 {
+    oci_error_bind(o);
     if (oci_libs_load() < 0)
         return -1;
     struct oci_ref ref;
@@ -847,7 +854,7 @@ int oci_store_tag(const char *src, const char *dst, const struct oci_options *o,
             oci_fail("%s: the digest prefix matches more than one module; give more digits", src);
         else if (rc < 0 && !f.digest[0]) {
             oci_fail("%s: no such module in the store", source ? source : src);
-            oci_set_hint("`wasm-bpf images` lists what the store holds");
+            oci_set_hint_action(OCI_HINT_LIST_IMAGES, NULL, "%s", "");
         }
     }
     if (rc == 0 && digest_out)

@@ -364,7 +364,7 @@ bool compiler_run(compiler *c, func_code *fc, const uint8_t *bytes, size_t start
     c->last_valid = false;
     size_t code_start = c->code_len;
     if (setjmp(jb)) {
-        err->kind = c->r.kind;
+        err->error = c->r.error;
         c->code_len = code_start;
         return false;
     }

@@ -246,7 +246,7 @@ static void read_block_type(compiler *c, ctrl *f)
 ctrl *wasmi_push_ctrl(compiler *c, uint8_t kind)
 {
     if (c->nctrl >= LIMIT_NESTING)
-        reader_fail_at(&c->r, WASM_LOAD_NOMEM, c->r.pos, "blocks nested too deeply");
+        over_limit(&c->r, "blocks nested too deeply");
     GROW(c, c->ctrls, c->nctrl, c->ctrl_cap, 1);
     ctrl *f = &c->ctrls[c->nctrl++];
     memset(f, 0, sizeof *f);

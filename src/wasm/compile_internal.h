@@ -107,7 +107,7 @@ struct opcode_info {
 
 __attribute__((noreturn)) static inline void nomem(compiler *c)
 {
-    reader_fail_at(&c->r, WASM_LOAD_NOMEM, c->r.pos, "out of memory");
+    reader_fail_at(&c->r, ENOMEM, c->r.pos, "out of memory");
 }
 
 #define GROW(c, arr, n, cap, extra)                                              \
@@ -138,8 +138,8 @@ static inline uint32_t home(const compiler *c, uint32_t depth) { return c->nloca
 static inline size_t emit_op(compiler *c, enum wasm_op op)
 {
     if (c->code_len > c->code_limit)
-        reader_fail_at(&c->r, WASM_LOAD_NOMEM, c->r.pos,
-                       "compiled code over %zu words: the module copies too many values", c->code_limit);
+        over_limit(&c->r,
+                   "compiled code over %zu words: the module copies too many values", c->code_limit);
     GROW(c, c->code, c->code_len, c->code_cap, 16);
     size_t pos = c->code_len;
     const void *h = interp_handlers[op];
@@ -205,8 +205,7 @@ static inline const uint8_t *label_types(const ctrl *f)
 static inline void push(compiler *c, vval v)
 {
     if (c->sp >= LIMIT_OPERAND_STACK)
-        reader_fail_at(&c->r, WASM_LOAD_NOMEM, c->r.pos, "operand stack deeper than %u values",
-                       LIMIT_OPERAND_STACK);
+        over_limit(&c->r, "operand stack deeper than %u values", LIMIT_OPERAND_STACK);
     GROW(c, c->stack, c->sp, c->stack_cap, 1);
     c->stack[c->sp++] = v;
     if (c->sp > c->max_depth)

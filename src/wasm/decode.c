@@ -42,7 +42,7 @@ static void *xcalloc(decoder *d, size_t n, size_t size)
         n = 1;
     void *p = calloc(n, size);
     if (!p)
-        reader_fail_at(&d->r, WASM_LOAD_NOMEM, d->r.pos, "out of memory");
+        reader_fail_at(&d->r, ENOMEM, d->r.pos, "out of memory");
     return p;
 }
 
@@ -52,7 +52,7 @@ static void *xrealloc(decoder *d, void *p, size_t n, size_t size)
         n = 1;
     void *q = reallocarray(p, n, size);
     if (!q)
-        reader_fail_at(&d->r, WASM_LOAD_NOMEM, d->r.pos, "out of memory");
+        reader_fail_at(&d->r, ENOMEM, d->r.pos, "out of memory");
     return q;
 }
 
@@ -231,11 +231,10 @@ static void read_type_section(decoder *d)
     wasm_module *m = d->m;
     uint32_t n = read_count(r, 3);
     if (n > LIMIT_TYPES)
-        reader_fail_at(r, WASM_LOAD_NOMEM, r->pos, "too many function types (%u, the limit is %u)", n,
-                       LIMIT_TYPES);
+        over_limit(r, "too many function types (%u, the limit is %u)", n, LIMIT_TYPES);
     m->types = xcalloc(d, n, sizeof *m->types);
     if (!functype_reserve(n))
-        reader_fail_at(r, WASM_LOAD_NOMEM, r->pos, "out of memory");
+        reader_fail_at(r, ENOMEM, r->pos, "out of memory");
     uint8_t types[2 * LIMIT_PARAMS];
     for (uint32_t i = 0; i < n; i++) {
         uint8_t form = read_u8(r);
@@ -243,19 +242,19 @@ static void read_type_section(decoder *d)
             malformed(r, "malformed function type form 0x%02x (integer representation too long?)", form);
         uint32_t np = read_count(r, 1);
         if (np > LIMIT_PARAMS)
-            reader_fail_at(r, WASM_LOAD_NOMEM, r->pos, "too many parameters (%u)", np);
+            over_limit(r, "too many parameters (%u)", np);
         for (uint32_t k = 0; k < np; k++)
             types[k] = read_valtype(r);
         uint32_t nr = read_count(r, 1);
         if (nr > LIMIT_PARAMS)
-            reader_fail_at(r, WASM_LOAD_NOMEM, r->pos, "too many results (%u)", nr);
+            over_limit(r, "too many results (%u)", nr);
         for (uint32_t k = 0; k < nr; k++)
             types[np + k] = read_valtype(r);
         /* the module's types share the interned bytes: one copy per distinct type */
         func_type *t = &m->types[i];
         t->id = functype_intern(types, np, types + np, nr, &t->types);
         if (t->id == UINT32_MAX)
-            reader_fail_at(r, WASM_LOAD_NOMEM, r->pos, "out of memory");
+            reader_fail_at(r, ENOMEM, r->pos, "out of memory");
         t->nparams = np;
         t->nresults = nr;
         m->ntypes = i + 1;
@@ -516,9 +515,9 @@ static void read_code_section(decoder *d)
         fc->type = &m->types[m->func_type_index[fc->func_index]];
         fc->body_offset = (uint32_t)start;
         fc->body_size = size;
-        compile_error ce = {r->err, r->errlen, WASM_LOAD_OK};
+        compile_error ce = {r->err, r->errlen, 0};
         if (!compiler_run(d->comp, fc, r->buf, start, end, &ce)) {
-            r->kind = ce.kind;
+            r->error = ce.error;
             longjmp(*r->fail, 1);
         }
         r->pos = end;
@@ -714,20 +713,24 @@ static void decode(decoder *d)
         m->func_refs = xcalloc(d, m->nfuncs, 1);
 }
 
-wasm_module *wasm_module_load(const uint8_t *bytes, size_t len, wasm_load_error *kind, char *err,
-                              size_t errlen)
+static wasm_module *load_fail(int error, char *err, size_t errlen, const char *msg)
+{
+    if (err && errlen)
+        snprintf(err, errlen, "%s", msg);
+    errno = error;
+    return NULL;
+}
+
+wasm_module *wasm_module_load(const uint8_t *bytes, size_t len, char *err, size_t errlen)
 {
     interp_init();
     if (err && errlen)
         err[0] = 0;
+    if (!bytes && len)
+        return load_fail(EINVAL, err, errlen, "no bytes");
     wasm_module *m = calloc(1, sizeof *m);
-    if (!m) {
-        if (kind)
-            *kind = WASM_LOAD_NOMEM;
-        if (err && errlen)
-            snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
+    if (!m)
+        return load_fail(ENOMEM, err, errlen, "out of memory");
     m->start = -1;
     decoder d = {.m = m};
     jmp_buf jb;
@@ -735,30 +738,24 @@ wasm_module *wasm_module_load(const uint8_t *bytes, size_t len, wasm_load_error 
     d.comp = compiler_new(m, len);
     if (!d.comp) {
         free(m);
-        if (kind)
-            *kind = WASM_LOAD_NOMEM;
-        if (err && errlen)
-            snprintf(err, errlen, "out of memory");
-        return NULL;
+        return load_fail(ENOMEM, err, errlen, "out of memory");
     }
     if (setjmp(jb)) {
-        if (kind)
-            *kind = d.r.kind;
+        int error = d.r.error;
         compiler_free(d.comp);
         module_free_contents(m);
         free(m);
+        errno = error;
         return NULL;
     }
     decode(&d);
     if (!compiler_finish(d.comp)) {
-        d.r.kind = WASM_LOAD_NOMEM;
+        d.r.error = ENOMEM;
         if (err && errlen)
             snprintf(err, errlen, "out of memory");
         longjmp(jb, 1);
     }
     compiler_free(d.comp);
-    if (kind)
-        *kind = WASM_LOAD_OK;
     return m;
 }
 

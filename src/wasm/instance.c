@@ -1,5 +1,6 @@
 /* instance.c: the linker (named imports), instantiation (link, allocate,
  * initialise segments, run start), exports and function objects. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,22 +114,22 @@ int wasm_linker_define_func(wasm_linker *l, const char *module, const char *name
 {
     uint8_t types[64];
     uint32_t np, nr;
-    if (!fn || signature_parse(signature, types, sizeof types, &np, &nr))
-        return -1;
+    if (!l || !module || !name || !fn || signature_parse(signature, types, sizeof types, &np, &nr))
+        return -EINVAL;
     uint32_t id = functype_intern(types, np, types + np, nr, NULL);
     if (id == UINT32_MAX)
-        return -1;
+        return -ENOMEM;
     link_entry *e = linker_add(l, module, name, WASM_EXTERN_FUNC);
     if (!e) {
         functype_release(id);
-        return -1;
+        return -ENOMEM;
     }
     e->types = malloc(np + nr + 1);
     if (!e->types) {
         functype_release(id);
         l->n--;
         entry_free(e);
-        return -1;
+        return -ENOMEM;
     }
     memcpy(e->types, types, np + nr);
     e->fn = fn;
@@ -141,39 +142,47 @@ int wasm_linker_define_func(wasm_linker *l, const char *module, const char *name
 
 int wasm_linker_define_memory(wasm_linker *l, const char *module, const char *name, wasm_memory *m)
 {
+    if (!l || !module || !name || !m)
+        return -EINVAL;
     link_entry *e = linker_add(l, module, name, WASM_EXTERN_MEMORY);
     if (!e)
-        return -1;
+        return -ENOMEM;
     e->memory = m;
     return 0;
 }
 
 int wasm_linker_define_table(wasm_linker *l, const char *module, const char *name, wasm_table *t)
 {
+    if (!l || !module || !name || !t)
+        return -EINVAL;
     link_entry *e = linker_add(l, module, name, WASM_EXTERN_TABLE);
     if (!e)
-        return -1;
+        return -ENOMEM;
     e->table = t;
     return 0;
 }
 
 int wasm_linker_define_global(wasm_linker *l, const char *module, const char *name, wasm_global *g)
 {
+    if (!l || !module || !name || !g)
+        return -EINVAL;
     link_entry *e = linker_add(l, module, name, WASM_EXTERN_GLOBAL);
     if (!e)
-        return -1;
+        return -ENOMEM;
     e->global = g;
     return 0;
 }
 
 int wasm_linker_define_instance(wasm_linker *l, const char *module, wasm_instance *inst)
 {
+    if (!l || !module || !inst)
+        return -EINVAL;
     const wasm_module *m = inst->mod;
     for (uint32_t i = 0; i < m->nexports; i++) {
         const export_def *x = &m->exports[i];
         link_entry *e = linker_add_n(l, module, strlen(module), x->name, x->name_len, x->kind);
         if (!e)
-            return -1;
+            return -ENOMEM;
         switch (x->kind) {
         case WASM_EXTERN_FUNC: e->func = inst->funcs[x->index]; break;
         case WASM_EXTERN_TABLE: e->table = inst->tables[x->index]; break;
@@ -193,16 +202,15 @@ int wasm_linker_define_instance(wasm_linker *l, const char *module, wasm_instanc
 
 typedef struct inst_ctx {
     wasm_instance *inst;
-    wasm_inst_error *kind;
     char *err;
     size_t errlen;
 } inst_ctx;
 
+/* `error` is the errno wasm_instantiate documents: ENOENT, EINVAL, E2BIG,
+ * ENOMEM, or ECANCELED for a trap. */
 __attribute__((format(printf, 3, 4)))
-static wasm_instance *inst_fail(inst_ctx *c, wasm_inst_error kind, const char *fmt, ...)
+static wasm_instance *inst_fail(inst_ctx *c, int error, const char *fmt, ...)
 {
-    if (c->kind)
-        *c->kind = kind;
     if (c->err && c->errlen) {
         va_list ap;
         va_start(ap, fmt);
@@ -212,8 +220,9 @@ static wasm_instance *inst_fail(inst_ctx *c, wasm_inst_error kind, const char *f
     /* An instance whose segments or start function trapped stays with the
      * runtime (freed with it): earlier segments may have stored references
      * to its functions in imported tables, and those must stay callable. */
-    if (c->inst && kind != WASM_INST_TRAP)
+    if (c->inst && error != ECANCELED)
         wasm_instance_free(c->inst);
+    errno = error;
     return NULL;
 }
 
@@ -273,10 +282,10 @@ static wasm_instance *link_imports(inst_ctx *c, const wasm_linker *l, uint32_t *
         char want[256];
         import_desc(m, im, want, sizeof want);
         if (!e)
-            return inst_fail(c, WASM_INST_UNLINKABLE, "unknown import: %s.%s %s", im->module,
+            return inst_fail(c, ENOENT, "unknown import: %s.%s %s", im->module,
                              im->name, want);
         if (e->kind != im->kind)
-            return inst_fail(c, WASM_INST_UNLINKABLE,
+            return inst_fail(c, EINVAL,
                              "incompatible import type: %s.%s is a %s, the module imports %s",
                              im->module, im->name, kind_name(e->kind), want);
         switch (im->kind) {
@@ -336,7 +345,7 @@ static wasm_instance *link_imports(inst_ctx *c, const wasm_linker *l, uint32_t *
             } else {
                 snprintf(have, sizeof have, "a %s of another type or size", kind_name(e->kind));
             }
-            return inst_fail(c, WASM_INST_UNLINKABLE,
+            return inst_fail(c, EINVAL,
                              "incompatible import type for %s.%s: the module imports %s, the host provides %s",
                              im->module, im->name, want, have);
         }
@@ -346,16 +355,16 @@ static wasm_instance *link_imports(inst_ctx *c, const wasm_linker *l, uint32_t *
 }
 
 wasm_instance *wasm_instantiate(wasm_runtime *rt, const wasm_module *m, const wasm_linker *l,
-                                wasm_inst_error *kind, char *err, size_t errlen)
+                                char *err, size_t errlen)
 {
-    inst_ctx c = {NULL, kind, err, errlen};
-    if (kind)
-        *kind = WASM_INST_OK;
+    inst_ctx c = {NULL, err, errlen};
     if (err && errlen)
         err[0] = 0;
+    if (!rt || !m)
+        return inst_fail(&c, EINVAL, "no runtime or no module");
     wasm_instance *inst = calloc(1, sizeof *inst);
     if (!inst)
-        return inst_fail(&c, WASM_INST_NOMEM, "out of memory");
+        return inst_fail(&c, ENOMEM, "out of memory");
     inst->rt = rt;
     inst->mod = m;
     static const uint64_t no_memory = 0;
@@ -377,7 +386,7 @@ wasm_instance *wasm_instantiate(wasm_runtime *rt, const wasm_module *m, const wa
     inst->data_dropped = calloc(m->ndatas + 1, 1);
     if (!inst->funcs || !inst->own_funcs || !inst->tables || !inst->globals ||
         !inst->elem_values || !inst->elem_dropped || !inst->data_dropped)
-        return inst_fail(&c, WASM_INST_NOMEM, "out of memory");
+        return inst_fail(&c, ENOMEM, "out of memory");
 
     uint32_t nhost = 0;
     if (!link_imports(&c, l, &nhost))
@@ -405,29 +414,32 @@ wasm_instance *wasm_instantiate(wasm_runtime *rt, const wasm_module *m, const wa
         const const_expr *e = &m->global_inits[i - m->nglobal_imports];
         wasm_global *g = global_create(rt, m->globals[i].type, m->globals[i].mut, eval_const(inst, e));
         if (!g)
-            return inst_fail(&c, WASM_INST_NOMEM, "out of memory");
+            return inst_fail(&c, ENOMEM, "out of memory");
         inst->globals[i] = &g->value;
     }
 
     /* tables and memory */
     for (uint32_t i = m->ntable_imports; i < m->ntables; i++) {
         const table_type *tt = &m->tables[i];
+        if (tt->lim.min > LIMIT_TABLE_ELEMS)
+            return inst_fail(&c, E2BIG, "table %u of %u elements is over the limit of %u elements", i,
+                             tt->lim.min, LIMIT_TABLE_ELEMS);
         wasm_table *t = table_create(rt, tt->elem, tt->lim.min, tt->lim.max, tt->lim.has_max);
         if (!t)
-            return inst_fail(&c, WASM_INST_NOMEM, "table %u: cannot allocate %u elements", i,
+            return inst_fail(&c, ENOMEM, "table %u: cannot allocate %u elements", i,
                              tt->lim.min);
         inst->tables[i] = t;
     }
     if (m->nmemories > m->nmemory_imports) {
         const limits *lim = &m->memories[0];
         if (lim->min > rt->cfg.max_memory_pages)
-            return inst_fail(&c, WASM_INST_NOMEM,
+            return inst_fail(&c, E2BIG,
                              "memory of %u pages is over the limit of %u pages", lim->min,
                              rt->cfg.max_memory_pages);
         wasm_memory *mem = memory_create(rt, lim->min, lim->has_max ? lim->max : WASM_MAX_PAGES,
                                          lim->has_max, NULL);
         if (!mem)
-            return inst_fail(&c, WASM_INST_NOMEM, "cannot reserve a memory of %u pages", lim->min);
+            return inst_fail(&c, ENOMEM, "cannot reserve a memory of %u pages", lim->min);
         inst->mem = mem;
         inst->mem_base = mem->base;
         inst->mem_size = &mem->size;
@@ -438,7 +450,7 @@ wasm_instance *wasm_instantiate(wasm_runtime *rt, const wasm_module *m, const wa
         const elem_segment *s = &m->elems[i];
         inst->elem_values[i] = calloc(s->count + 1, sizeof(uint64_t));
         if (!inst->elem_values[i])
-            return inst_fail(&c, WASM_INST_NOMEM, "out of memory");
+            return inst_fail(&c, ENOMEM, "out of memory");
         for (uint32_t k = 0; k < s->count; k++)
             inst->elem_values[i][k] = eval_const(inst, &s->items[k]);
     }
@@ -451,7 +463,7 @@ wasm_instance *wasm_instantiate(wasm_runtime *rt, const wasm_module *m, const wa
             wasm_table *t = inst->tables[s->table];
             uint64_t off = (uint32_t)eval_const(inst, &s->offset);
             if (off + s->count > t->size)
-                return inst_fail(&c, WASM_INST_TRAP,
+                return inst_fail(&c, ECANCELED,
                                  "out of bounds table access: element segment %u (%u elements at %llu) "
                                  "does not fit table %u of %u elements",
                                  i, s->count, (unsigned long long)off, s->table, t->size);
@@ -466,7 +478,7 @@ wasm_instance *wasm_instantiate(wasm_runtime *rt, const wasm_module *m, const wa
             continue;
         uint64_t off = (uint32_t)eval_const(inst, &s->offset);
         if (off + s->size > inst->mem->size)
-            return inst_fail(&c, WASM_INST_TRAP,
+            return inst_fail(&c, ECANCELED,
                              "out of bounds memory access: data segment %u (%u bytes at %llu) "
                              "does not fit a memory of %llu bytes",
                              i, s->size, (unsigned long long)off,
@@ -478,7 +490,7 @@ wasm_instance *wasm_instantiate(wasm_runtime *rt, const wasm_module *m, const wa
     if (m->start >= 0) {
         wasm_status st = wasm_call(rt, inst->funcs[m->start], NULL, NULL);
         if (st != WASM_OK)
-            return inst_fail(&c, WASM_INST_TRAP, "start function: %s", rt->trap_msg);
+            return inst_fail(&c, ECANCELED, "start function: %s", rt->trap_msg);
     }
     return inst;
 }

@@ -238,6 +238,7 @@ struct wasm_global {
     uint64_t value;              /* first: instances keep pointers to it */
     uint8_t type;
     uint8_t mut;
+    wasm_runtime *rt;
     wasm_global *next;
 };
 
@@ -283,7 +284,7 @@ struct wasm_runtime {
 
     wasm_status trap;
     int exit_code;
-    char trap_msg[512];
+    char trap_msg[1024];
 
     wasm_instance *instances;
     wasm_memory *memories;
@@ -374,6 +375,12 @@ void interp_init(void);
 /* Functions shared between files                                      */
 /* ------------------------------------------------------------------ */
 
+/* runtime.c: the fuel switch of fuzzing builds (-DWASM_ENGINE_FUEL): each
+ * call and loop back-edge costs one unit, and running out traps with
+ * WASM_TRAP_OUT_OF_FUEL.  Without that build flag it does nothing.  Private:
+ * only the fuzzers (tests/fuzz) use it. */
+void wasm_runtime_set_fuel(wasm_runtime *rt, uint64_t fuel);
+
 /* types.c */
 uint32_t functype_intern(const uint8_t *params, uint32_t np, const uint8_t *results, uint32_t nr,
                          const uint8_t **interned_types);
@@ -390,7 +397,7 @@ void module_free_contents(wasm_module *m);
 typedef struct compile_error {
     char *buf;
     size_t len;
-    wasm_load_error kind;
+    int error;           /* errno, as reader.error */
 } compile_error;
 
 /* interp.c */

@@ -4,6 +4,7 @@
 #ifndef WASM_READER_H
 #define WASM_READER_H
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,12 +18,12 @@ typedef struct reader {
     const char *section;       /* for messages */
     char *err;
     size_t errlen;
-    wasm_load_error kind;
+    int error;                 /* after a failure: ENOEXEC, EINVAL, E2BIG or ENOMEM */
     jmp_buf *fail;
 } reader;
 
 __attribute__((noreturn, format(printf, 4, 5)))
-static inline void reader_fail_at(reader *r, wasm_load_error kind, size_t offset, const char *fmt, ...)
+static inline void reader_fail_at(reader *r, int error, size_t offset, const char *fmt, ...)
 {
     char msg[256];
     va_list ap;
@@ -32,12 +33,14 @@ static inline void reader_fail_at(reader *r, wasm_load_error kind, size_t offset
     if (r->err && r->errlen)
         snprintf(r->err, r->errlen, "%s section at offset 0x%zx: %s", r->section ? r->section : "module",
                  offset, msg);
-    r->kind = kind;
+    r->error = error;
     longjmp(*r->fail, 1);
 }
 
-#define malformed(r, ...) reader_fail_at((r), WASM_LOAD_MALFORMED, (r)->pos, __VA_ARGS__)
-#define invalid(r, ...) reader_fail_at((r), WASM_LOAD_INVALID, (r)->pos, __VA_ARGS__)
+/* The errno of each kind of failure (see wasm_module_load in wasm_engine.h) */
+#define malformed(r, ...) reader_fail_at((r), ENOEXEC, (r)->pos, __VA_ARGS__)
+#define invalid(r, ...) reader_fail_at((r), EINVAL, (r)->pos, __VA_ARGS__)
+#define over_limit(r, ...) reader_fail_at((r), E2BIG, (r)->pos, __VA_ARGS__)
 
 static inline size_t reader_left(const reader *r) { return r->end - r->pos; }
 

@@ -24,14 +24,33 @@
 /* Runtime                                                             */
 /* ------------------------------------------------------------------ */
 
+static bool all_zero(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i])
+            return false;
+    return true;
+}
+
 wasm_runtime *wasm_runtime_new(const wasm_runtime_config *cfg)
 {
     interp_init();
-    wasm_runtime *rt = calloc(1, sizeof *rt);
-    if (!rt)
+    /* libbpf's convention: sz says which fields the caller knows; fields it
+     * does not know are 0 (defaults), bytes we do not know must be 0 */
+    if (cfg && (cfg->sz < sizeof cfg->sz ||
+                (cfg->sz > sizeof *cfg && !all_zero((const uint8_t *)cfg + sizeof *cfg,
+                                                     cfg->sz - sizeof *cfg)))) {
+        errno = EINVAL;
         return NULL;
+    }
+    wasm_runtime *rt = calloc(1, sizeof *rt);
+    if (!rt) {
+        errno = ENOMEM;
+        return NULL;
+    }
     if (cfg)
-        rt->cfg = *cfg;
+        memcpy(&rt->cfg, cfg, cfg->sz < sizeof *cfg ? cfg->sz : sizeof *cfg);
+    rt->cfg.sz = sizeof rt->cfg;
     if (rt->cfg.engine == WASM_ENGINE_DEFAULT) {
         const char *env = getenv("WASM_BPF_ENGINE");
         if (!env || !*env || !strcmp(env, "interp"))
@@ -61,6 +80,7 @@ wasm_runtime *wasm_runtime_new(const wasm_runtime_config *cfg)
             munmap(stack, rt->stack_bytes);
         free(rt->frames);
         free(rt);
+        errno = ENOMEM;
         return NULL;
     }
     rt->stack = stack;
@@ -143,10 +163,14 @@ static void event_signal(int fd)
     }
 }
 
+/* The eventfd behind *fd, made on first use (readable at once when the flag
+ * is already set); -errno when it cannot be created. */
 static int event_fd(int *fd, sig_atomic_t flag)
 {
     if (*fd < 0) {
         *fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (*fd < 0)
+            return -errno;
         if (flag)
             event_signal(*fd);
     }
@@ -235,14 +259,23 @@ const char *func_display_name(const wasm_module *m, uint32_t index, char *buf, s
 }
 
 /* Record a trap raised by Wasm code in function fn (NULL when unknown),
- * with up to four of its callers from the call frames. */
+ * with up to four of its callers from the call frames; a backtrace cut
+ * there says how many frames it leaves out.  trap_msg has room for five
+ * names of 100 bytes and that note. */
 wasm_status trap_set(wasm_runtime *rt, wasm_status s, const func_code *fn)
 {
     rt->trap = s;
     size_t n = (size_t)snprintf(rt->trap_msg, sizeof rt->trap_msg, "%s", wasm_status_string(s));
     const call_frame *f = rt->cf;
     char name[160];
-    for (int depth = 0; depth < 5 && fn && n < sizeof rt->trap_msg; depth++) {
+    for (int depth = 0; fn && n < sizeof rt->trap_msg; depth++) {
+        if (depth == 5) {
+            /* not named: f's function and every caller below it, down to
+             * frames[1] (frames[0] is the sentinel) */
+            snprintf(rt->trap_msg + n, sizeof rt->trap_msg - n, ",\n    ... %zu more frames",
+                     (size_t)(f - rt->frames));
+            break;
+        }
         func_display_name(fn->module, fn->func_index, name, sizeof name);
         n += (size_t)snprintf(rt->trap_msg + n, sizeof rt->trap_msg - n, "%s %s",
                               depth == 0 ? " in function" : ",\n    called from", name);
@@ -394,10 +427,15 @@ int64_t memory_grow(wasm_memory *m, uint32_t delta)
 
 wasm_memory *wasm_memory_new(wasm_runtime *rt, uint32_t min_pages, uint32_t max_pages)
 {
-    if (max_pages != UINT32_MAX && (max_pages > WASM_MAX_PAGES || min_pages > max_pages))
+    if (!rt || (max_pages != UINT32_MAX && (max_pages > WASM_MAX_PAGES || min_pages > max_pages))) {
+        errno = EINVAL;
         return NULL;
-    return memory_create(rt, min_pages, max_pages == UINT32_MAX ? WASM_MAX_PAGES : max_pages,
-                         max_pages != UINT32_MAX, NULL);
+    }
+    wasm_memory *m = memory_create(rt, min_pages, max_pages == UINT32_MAX ? WASM_MAX_PAGES : max_pages,
+                                   max_pages != UINT32_MAX, NULL);
+    if (!m)
+        errno = ENOMEM;
+    return m;
 }
 
 uint8_t *wasm_memory_data(const wasm_memory *m) { return m->base; }
@@ -475,9 +513,14 @@ int64_t table_grow(wasm_table *t, uint32_t delta, uint64_t init)
 
 wasm_table *wasm_table_new(wasm_runtime *rt, wasm_valtype elem, uint32_t min, uint32_t max)
 {
-    if (!is_ref_type((uint8_t)elem) || min > max)
+    if (!rt || !is_ref_type((uint8_t)elem) || min > max || min > LIMIT_TABLE_ELEMS) {
+        errno = EINVAL;
         return NULL;
-    return table_create(rt, (uint8_t)elem, min, max, max != UINT32_MAX);
+    }
+    wasm_table *t = table_create(rt, (uint8_t)elem, min, max, max != UINT32_MAX);
+    if (!t)
+        errno = ENOMEM;
+    return t;
 }
 
 uint32_t wasm_table_size(const wasm_table *t) { return t->size; }
@@ -485,16 +528,27 @@ wasm_valtype wasm_table_elem_type(const wasm_table *t) { return (wasm_valtype)t-
 
 int wasm_table_get(const wasm_table *t, uint32_t i, wasm_value *out)
 {
+    if (!t || !out)
+        return -EINVAL;
     if (i >= t->size)
-        return -1;
+        return -ERANGE;
     out->raw = t->elems[i];
     return 0;
 }
 
+/* A function reference must belong to the same runtime: its code runs on
+ * that runtime's stack. */
+static bool ref_belongs(const wasm_runtime *rt, uint8_t type, wasm_value v)
+{
+    return type != WASM_FUNCREF || !v.funcref || v.funcref->inst->rt == rt;
+}
+
 int wasm_table_set(wasm_table *t, uint32_t i, wasm_value v)
 {
+    if (!t || !ref_belongs(t->rt, t->elem, v))
+        return -EINVAL;
     if (i >= t->size)
-        return -1;
+        return -ERANGE;
     t->elems[i] = v.raw;
     return 0;
 }
@@ -514,6 +568,7 @@ wasm_global *global_create(wasm_runtime *rt, uint8_t type, bool mut, uint64_t va
     g->type = type;
     g->mut = mut;
     g->value = value;
+    g->rt = rt;
     g->next = rt->globals;
     rt->globals = g;
     return g;
@@ -521,12 +576,27 @@ wasm_global *global_create(wasm_runtime *rt, uint8_t type, bool mut, uint64_t va
 
 wasm_global *wasm_global_new(wasm_runtime *rt, wasm_valtype type, int mutable_, wasm_value value)
 {
-    if (!is_val_type((uint8_t)type))
+    if (!rt || !is_val_type((uint8_t)type)) {
+        errno = EINVAL;
         return NULL;
-    return global_create(rt, (uint8_t)type, mutable_ != 0, value.raw);
+    }
+    wasm_global *g = global_create(rt, (uint8_t)type, mutable_ != 0, value.raw);
+    if (!g)
+        errno = ENOMEM;
+    return g;
 }
 
 wasm_valtype wasm_global_type(const wasm_global *g) { return (wasm_valtype)g->type; }
 int wasm_global_mutable(const wasm_global *g) { return g->mut; }
 wasm_value wasm_global_get(const wasm_global *g) { return (wasm_value){.raw = g->value}; }
-void wasm_global_set(wasm_global *g, wasm_value v) { g->value = v.raw; }
+
+int wasm_global_set(wasm_global *g, wasm_valtype type, wasm_value v)
+{
+    if (!g || (uint8_t)type != g->type || !ref_belongs(g->rt, g->type, v))
+        return -EINVAL;
+    if (!g->mut)
+        return -EPERM;
+    /* i32 and f32 live in the low half; the high half stays zero */
+    g->value = type == WASM_I32 || type == WASM_F32 ? (uint32_t)v.raw : v.raw;
+    return 0;
+}

@@ -78,7 +78,7 @@ int wasm_linker_define_func(wasm_linker *l, const char *module, const char *name
                             const char *signature, wasm_host_fn fn, void *userdata)
 {
     if (l->n >= (int)(sizeof(l->defs) / sizeof(l->defs[0])))
-        return -1;
+        return -ENOMEM;
     struct mock_def *d = &l->defs[l->n++];
     snprintf(d->module, sizeof(d->module), "%s", module);
     snprintf(d->name, sizeof(d->name), "%s", name);

@@ -7,6 +7,9 @@
   (memory (export "memory") 1 4)
   (table (export "table") 4 funcref)
   (global $counter (mut i32) (i32.const 0))
+  (global $level (export "level") (mut i32) (i32.const 1))
+  (global (export "limit") i32 (i32.const 7))
+  (type $i_i (func (param i32) (result i32)))
   (elem (i32.const 1) $callback $trapper)
   (data (i32.const 16) "hello\00")
 
@@ -39,4 +42,8 @@
   (func (export "store_far") (i32.store offset=4294967295 (i32.const 1) (i32.const 0)))
   (func (export "quit") (param i32) (call $exit (local.get 0)) unreachable)
   (func (export "counter") (result i32) (global.get $counter))
+  (func (export "get_level") (param i32) (result i32) (global.get $level))
+  ;; calls table element 0 with the argument (wasm_table_set's test)
+  (func (export "call_0") (param i32) (result i32)
+    (call_indirect (type $i_i) (local.get 0) (i32.const 0)))
 )

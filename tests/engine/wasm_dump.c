@@ -21,7 +21,7 @@ int main(int argc, char **argv)
         return 1;
     }
     char err[512];
-    wasm_module *m = wasm_module_load((const uint8_t *)buf, n, NULL, err, sizeof err);
+    wasm_module *m = wasm_module_load((const uint8_t *)buf, n, err, sizeof err);
     if (!m) {
         fprintf(stderr, "%s\n", err);
         return 1;

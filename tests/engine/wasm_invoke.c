@@ -24,7 +24,7 @@ int main(int argc, char **argv)
         return 1;
     }
     char err[512];
-    wasm_module *m = wasm_module_load((const uint8_t *)bytes, len, NULL, err, sizeof err);
+    wasm_module *m = wasm_module_load((const uint8_t *)bytes, len, err, sizeof err);
     free(bytes);
     if (!m) {
         fprintf(stderr, "load: %s\n", err);
@@ -32,7 +32,7 @@ int main(int argc, char **argv)
     }
     wasm_runtime *rt = wasm_runtime_new(NULL);
     wasm_linker *l = wasm_linker_new();
-    wasm_instance *inst = wasm_instantiate(rt, m, l, NULL, err, sizeof err);
+    wasm_instance *inst = wasm_instantiate(rt, m, l, err, sizeof err);
     if (!inst) {
         fprintf(stderr, "instantiate: %s\n", err);
         return 1;

@@ -44,10 +44,10 @@ static void signature_of(const func_type *t, char *buf, size_t len)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    wasm_module *m = wasm_module_load(data, size, NULL, NULL, 0);
+    wasm_module *m = wasm_module_load(data, size, NULL, 0);
     if (!m)
         return 0;
-    wasm_runtime_config cfg = {.max_memory_pages = 16, .max_call_depth = 200, .stack_slots = 1 << 16};
+    WASM_RUNTIME_CONFIG(cfg, .max_memory_pages = 16, .max_call_depth = 200, .stack_slots = 1 << 16);
     wasm_runtime *rt = wasm_runtime_new(&cfg);
     wasm_linker *l = wasm_linker_new();
     for (uint32_t i = 0; i < m->nimports; i++) {
@@ -81,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     wasm_runtime_set_fuel(rt, 100000);
-    wasm_instance *inst = wasm_instantiate(rt, m, l, NULL, NULL, 0);
+    wasm_instance *inst = wasm_instantiate(rt, m, l, NULL, 0);
     if (inst) {
         for (uint32_t i = 0; i < m->nexports; i++) {
             if (m->exports[i].kind != WASM_EXTERN_FUNC)

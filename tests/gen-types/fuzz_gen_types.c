@@ -11,18 +11,18 @@
 #include <bpf/libbpf.h>
 
 #include "gen.h"
+#include "wasm_bpf_base.h"
 
-static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+static void quiet(void *ctx, int level, const char *fmt, va_list ap)
 {
-    (void)level, (void)fmt, (void)ap;
-    return 0;
+    (void)ctx, (void)level, (void)fmt, (void)ap;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    libbpf_set_print(quiet);
+    base_libbpf_capture(quiet, NULL);   /* libbpf says nothing */
     struct btf *btf = btf__new(data, (__u32)size);
     if (!btf)
         return 0;

@@ -20,6 +20,7 @@
  * manifests, URLs) are checked one by one, not only through a registry */
 #include "oci_internal.h"
 #include "cli.h"
+#include "oci_report.h"
 #include "opt.h"
 
 static int passed, failed;
@@ -47,7 +48,7 @@ static void ref_ok(const char *text, const char *canonical, int scheme)
         free(s);
         ref_free(&ref);
     } else {
-        snprintf(what, sizeof what, "reference %s accepted (got: %s)", text, oci_error());
+        snprintf(what, sizeof what, "reference %s accepted (got: %.400s)", text, oci_error_current()->message);
     }
     check(ok, what);
 }
@@ -57,8 +58,8 @@ static void ref_bad(const char *text, const char *message_part)
     struct oci_ref ref;
     char what[512];
     bool refused = ref_parse(text, &ref) < 0;
-    bool ok = refused && strstr(oci_error(), message_part);
-    snprintf(what, sizeof what, "reference \"%s\" refused: %s", text, refused ? oci_error() : "(accepted)");
+    bool ok = refused && strstr(oci_error_current()->message, message_part);
+    snprintf(what, sizeof what, "reference \"%s\" refused: %.400s", text, refused ? oci_error_current()->message : "(accepted)");
     if (!refused)
         ref_free(&ref);
     check(ok, what);
@@ -144,10 +145,10 @@ static void manifest_bad(const char *json, const char *part, const char *what)
     struct manifest m;
     bool refused = !parses(json, &m);
     char line[512];
-    snprintf(line, sizeof line, "%s refused: %s", what, refused ? oci_error() : "(accepted)");
+    snprintf(line, sizeof line, "%s refused: %.400s", what, refused ? oci_error_current()->message : "(accepted)");
     if (!refused)
         manifest_free(&m);
-    check(refused && strstr(oci_error(), part), line);
+    check(refused && strstr(oci_error_current()->message, part), line);
 }
 
 static void test_manifests(void)
@@ -175,7 +176,7 @@ static void test_manifests(void)
     const char *none = "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"x\",\"digest\":\"" D1
                        "\",\"size\":2},\"layers\":[{\"mediaType\":\"text/plain\",\"digest\":\"" D1 "\",\"size\":1}]}";
     ok = parses(none, &m);
-    check(ok && manifest_module_layer(&m) < 0 && strstr(oci_error(), "no layer"), "no wasm layer: clear error");
+    check(ok && manifest_module_layer(&m) < 0 && strstr(oci_error_current()->message, "no layer"), "no wasm layer: clear error");
     if (ok)
         manifest_free(&m);
 
@@ -207,7 +208,7 @@ static void test_manifests(void)
     ok = parses(idx, &m);
     check(ok && m.is_index && index_select(&m, NULL) == 1, "index: the wasm entry is preferred");
     check(ok && index_select(&m, "linux/arm64") == 0, "index: --platform linux/arm64");
-    check(ok && index_select(&m, "linux/s390x") < 0 && strstr(oci_error(), "linux/s390x"),
+    check(ok && index_select(&m, "linux/s390x") < 0 && strstr(oci_error_current()->message, "linux/s390x"),
           "index: no such platform, clear error");
     if (ok)
         manifest_free(&m);
@@ -311,13 +312,14 @@ static int resolve(int argc, char **argv)
     ro = a.ro;
     copy_to = a.copy_to;
     struct oci_module m;
+    ro.oci.error = &cli_oci_error;
     if (oci_resolve_module(what, &ro, &m) < 0) {
-        oci_print_error(NULL);
+        cli_print_oci_error(&cli_oci_error, NULL);
         return 1;
     }
     printf("path=%s\ntemporary=%d\ndigest=%s\n", m.path, m.temporary, m.digest);
     if (copy_to && copy_to_output(m.path, copy_to, 0644) < 0) {
-        oci_print_error(NULL);
+        cli_print_oci_error(&cli_oci_error, NULL);
         return 1;
     }
     char *path = strdup(m.path);
@@ -332,8 +334,16 @@ static int resolve(int argc, char **argv)
     return 0;
 }
 
+/* Reports shown as the command shows them */
+static int print_to_stderr(enum wasm_bpf_print_level level, const char *fmt, va_list ap)
+{
+    return vfprintf(stderr, fmt, ap);
+}
+
 int main(int argc, char **argv)
 {
+    wasm_bpf_set_print(print_to_stderr);
+    oci_set_progress(cli_oci_progress, NULL);
     if (argc >= 2 && !strcmp(argv[1], "unit"))
         return unit();
     if (argc >= 2 && !strcmp(argv[1], "resolve"))
