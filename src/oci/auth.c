@@ -8,6 +8,7 @@
  * instead of paying a 401 round trip each.  Tokens are cached per scope
  * until they expire. */
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -58,13 +59,13 @@ int challenge_parse(const char *header, struct challenge *c)
         p++;
         while (isspace((unsigned char)*p))
             p++;
-        struct buf value = {0};
+        struct base_buf value = {0};
         if (*p == '"') {
             p++;
             while (*p && *p != '"') {
                 if (*p == '\\' && p[1])
                     p++;
-                buf_append(&value, p, 1);
+                base_buf_append(&value, p, 1);
                 p++;
             }
             if (*p == '"')
@@ -73,10 +74,15 @@ int challenge_parse(const char *header, struct challenge *c)
             const char *v = p;
             while (*p && *p != ',' && !isspace((unsigned char)*p))
                 p++;
-            buf_append(&value, v, (size_t)(p - v));
+            base_buf_append(&value, v, (size_t)(p - v));
         }
         if (!value.data)
-            buf_append(&value, "", 0);
+            base_buf_append(&value, "", 0);
+        if (value.err) {
+            base_buf_free(&value);
+            challenge_free(c);
+            return oci_fail_nomem();
+        }
         char **slot = NULL;
         if (key_len == 5 && !strncasecmp(key, "realm", 5))
             slot = &c->realm;
@@ -89,7 +95,7 @@ int challenge_parse(const char *header, struct challenge *c)
         if (slot && !*slot)
             *slot = value.data;
         else
-            buf_free(&value);
+            base_buf_free(&value);
     }
     return 0;
 }
@@ -109,10 +115,15 @@ static bool load_credentials(struct registry *r)
 {
     if (r->creds_state == 0) {
         if (r->o->username) {
-            r->creds.username = xstrdup(r->o->username);
-            r->creds.password = xstrdup(r->o->password ? r->o->password : "");
-            r->creds.source = xstrdup("the command line");
+            r->creds.username = base_strdup(r->o->username);
+            r->creds.password = base_strdup(r->o->password ? r->o->password : "");
+            r->creds.source = base_strdup("the command line");
             r->creds_state = 1;
+            if (!r->creds.username || !r->creds.password || !r->creds.source) {
+                credentials_free(&r->creds);   /* out of memory: none, said */
+                oci_fail_nomem();
+                r->creds_state = -1;
+            }
         } else {
             r->creds_state = credentials_find(r->registry, &r->creds) ? 1 : -1;
         }
@@ -122,14 +133,15 @@ static bool load_credentials(struct registry *r)
 
 static char *basic_value(const char *user, const char *password)
 {
-    char *pair = xasprintf("%s:%s", user, password);
-    char *b64 = base64_encode(pair, strlen(pair));
-    char *v = xasprintf("Basic %s", b64);
+    char *pair = base_asprintf("%s:%s", user, password);
+    char *b64 = pair ? base64_encode(pair, strlen(pair)) : NULL;
+    char *v = b64 ? base_asprintf("Basic %s", b64) : NULL;
     /* the pair holds a password: wipe it */
-    memset(pair, 0, strlen(pair));
+    if (pair)
+        memset(pair, 0, strlen(pair));
     free(pair);
     free(b64);
-    return v;
+    return v;   /* NULL: out of memory */
 }
 
 /* ---- bearer tokens ---- */
@@ -143,10 +155,19 @@ static struct token *token_find(struct registry *r, const char *scope)
     return NULL;
 }
 
+/* Out of memory: the token is not kept (it is asked for again). */
 static void token_store(struct registry *r, const char *scope, const char *value, double expires)
 {
+    char *copy = base_strdup(value);
+    if (!copy)
+        return;
     struct token *t = token_find(r, scope);
     if (!t) {
+        char *key = base_strdup(scope ? scope : "");
+        if (!key) {
+            free(copy);
+            return;
+        }
         if (r->n_tokens == sizeof r->tokens / sizeof r->tokens[0]) {
             /* full: drop the oldest */
             free(r->tokens[0].scope);
@@ -155,30 +176,34 @@ static void token_store(struct registry *r, const char *scope, const char *value
             r->n_tokens--;
         }
         t = &r->tokens[r->n_tokens++];
-        t->scope = xstrdup(scope ? scope : "");
+        t->scope = key;
         t->value = NULL;
     }
     free(t->value);
-    t->value = xstrdup(value);
+    t->value = copy;
     t->expires = expires;
 }
 
 /* Ask the realm for a token covering `scopes` (NULL-terminated). */
 static int fetch_token(struct registry *r, const char *const *scopes, char **token_out, double *expires_out)
 {
-    struct buf url = {0};
-    buf_appendf(&url, "%s%c", r->realm, strchr(r->realm, '?') ? '&' : '?');
-    struct buf form = {0};
+    struct base_buf url = {0};
+    base_buf_printf(&url, "%s%c", r->realm, strchr(r->realm, '?') ? '&' : '?');
+    struct base_buf form = {0};
     if (r->service) {
         char *e = url_escape(r->service);
-        buf_appendf(&url, "service=%s", e);
-        buf_appendf(&form, "service=%s", e);
+        if (!e)
+            url.err = -ENOMEM;
+        base_buf_printf(&url, "service=%s", e ? e : "");
+        base_buf_printf(&form, "service=%s", e ? e : "");
         free(e);
     }
     for (size_t i = 0; scopes[i]; i++) {
         char *e = url_escape(scopes[i]);
-        buf_appendf(&url, "&scope=%s", e);
-        buf_appendf(&form, "&scope=%s", e);
+        if (!e)
+            url.err = -ENOMEM;
+        base_buf_printf(&url, "&scope=%s", e ? e : "");
+        base_buf_printf(&form, "&scope=%s", e ? e : "");
         free(e);
     }
     bool have_creds = load_credentials(r);
@@ -186,29 +211,39 @@ static int fetch_token(struct registry *r, const char *const *scopes, char **tok
     struct http_upload body = {.fd = -1};
     const char *method = "GET";
     char *auth = NULL;
+    struct http_sink sink;
+    http_sink_init_memory(&sink, MAX_TOKEN_BODY);
+    struct http_response resp = {0};
+    int rc = -1;
     if (have_creds && r->creds.identity_token) {
         /* a refresh token (docker `identitytoken`): OAuth2 refresh grant */
         char *e = url_escape(r->creds.identity_token);
-        buf_appendf(&form, "&grant_type=refresh_token&client_id=wasm-bpf&refresh_token=%s", e);
+        if (!e)
+            form.err = -ENOMEM;
+        base_buf_printf(&form, "&grant_type=refresh_token&client_id=wasm-bpf&refresh_token=%s", e ? e : "");
         free(e);
         method = "POST";
         body.data = form.data;
         body.size = form.len;
         headers = curl_slist_append(headers, "Content-Type: application/x-www-form-urlencoded");
-        free(url.data);
-        url.data = xstrdup(r->realm);
+        base_buf_free(&url);
+        base_buf_puts(&url, r->realm);
     } else if (have_creds && r->creds.username) {
         char *v = basic_value(r->creds.username, r->creds.password ? r->creds.password : "");
-        auth = xasprintf("Authorization: %s", v);
+        auth = v ? base_asprintf("Authorization: %s", v) : NULL;
         free(v);
+        if (!auth) {
+            oci_fail_nomem();
+            goto out;
+        }
         headers = curl_slist_append(headers, auth);
     }
+    if (url.err || form.err) {
+        oci_fail_nomem();
+        goto out;
+    }
 
-    struct http_sink sink;
-    http_sink_init_memory(&sink, MAX_TOKEN_BODY);
-    struct http_response resp = {0};
     struct http_request rq = {method, url.data, headers, body.size ? &body : NULL, &sink};
-    int rc = -1;
     for (int attempt = 0;; attempt++) {
         http_sink_reset(&sink);
         if (http_perform(&r->http, &rq, &resp) < 0) {
@@ -241,9 +276,9 @@ static int fetch_token(struct registry *r, const char *const *scopes, char **tok
         goto out;
     }
     if (resp.status != 200) {
-        char *ex = text_excerpt(resp.body.data ? resp.body.data : "", resp.body.len, 200);
+        char exb[EXCERPT_SIZE];
+        char *ex = text_excerpt(exb, resp.body.data ? resp.body.data : "", resp.body.len, 200);
         oci_fail("the token server at %s answered HTTP %ld%s%s", r->realm, resp.status, *ex ? ": " : "", ex);
-        free(ex);
         goto out;
     }
     json_error_t jerr;
@@ -263,7 +298,12 @@ static int fetch_token(struct registry *r, const char *const *scopes, char **tok
     json_int_t expires_in = json_integer_value(json_object_get(j, "expires_in"));
     if (expires_in <= 0)
         expires_in = 60;   /* the token spec's default */
-    *token_out = xstrdup(tok);
+    *token_out = base_strdup(tok);
+    if (!*token_out) {
+        oci_fail_nomem();
+        json_decref(j);
+        goto out;
+    }
     /* renew a little early so a token does not expire in flight */
     *expires_out = now_seconds() + (double)expires_in - (expires_in > 20 ? 10 : 0);
     json_decref(j);
@@ -288,7 +328,9 @@ static bool scope_covers(const char *a, const char *b)
     const char *ca = strrchr(a, ':'), *cb = strrchr(b, ':');
     if (!ca || !cb || ca - a != cb - b || strncmp(a, b, (size_t)(ca - a)))
         return false;
-    char *actions = xstrdup(cb + 1);
+    char *actions = base_strdup(cb + 1);
+    if (!actions)
+        return false;   /* ask for both: correct, if more than needed */
     bool all = true;
     for (char *save, *act = strtok_r(actions, ",", &save); act && all; act = strtok_r(NULL, ",", &save)) {
         bool found = false;
@@ -335,7 +377,7 @@ char *auth_header_for(struct registry *r, const char *scope)
         return basic_value(r->creds.username, r->creds.password ? r->creds.password : "");
     case AUTH_BEARER: {
         if (load_credentials(r) && r->creds.registry_token)
-            return xasprintf("Bearer %s", r->creds.registry_token);
+            return base_asprintf("Bearer %s", r->creds.registry_token);
         struct token *t = token_find(r, scope);
         if (!t || now_seconds() >= t->expires) {
             /* we know the realm: get the token now rather than after a 401 */
@@ -345,7 +387,7 @@ char *auth_header_for(struct registry *r, const char *scope)
             }
             t = token_find(r, scope);
         }
-        return t ? xasprintf("Bearer %s", t->value) : NULL;
+        return t ? base_asprintf("Bearer %s", t->value) : NULL;
     }
     }
     return NULL;
@@ -357,7 +399,7 @@ int auth_handle_challenge(struct registry *r, const char *www_authenticate, cons
     if (challenge_parse(www_authenticate, &c) < 0)
         return 0;
     free(r->last_challenge_error);
-    r->last_challenge_error = c.error ? xstrdup(c.error) : NULL;
+    r->last_challenge_error = c.error ? base_strdup(c.error) : NULL;   /* NULL: none kept */
     int rc = 0;
     if (c.kind == CHALLENGE_BASIC) {
         r->auth = AUTH_BASIC;
@@ -374,8 +416,13 @@ int auth_handle_challenge(struct registry *r, const char *www_authenticate, cons
         r->auth = AUTH_BEARER;
         free(r->realm);
         free(r->service);
-        r->realm = xstrdup(c.realm);
-        r->service = c.service ? xstrdup(c.service) : NULL;
+        r->realm = base_strdup(c.realm);
+        r->service = c.service ? base_strdup(c.service) : NULL;
+        if (!r->realm || (c.service && !r->service)) {
+            r->auth = AUTH_ANONYMOUS;   /* a token flow needs the realm */
+            rc = oci_fail_nomem();
+            goto out;
+        }
         if (load_credentials(r) && r->creds.registry_token) {
             /* a fixed registry token from the config: it was refused if sent */
             rc = had_auth ? 0 : 1;

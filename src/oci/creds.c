@@ -45,33 +45,50 @@ char *docker_config_path(void)
 {
     const char *dir = getenv("DOCKER_CONFIG");
     if (dir && *dir)
-        return xasprintf("%s/config.json", dir);
+        return base_asprintf("%s/config.json", dir);
     const char *home = getenv("HOME");
     if (!home || !*home) {
         struct passwd *pw = getpwuid(getuid());
         home = pw ? pw->pw_dir : "/";
     }
-    return xasprintf("%s/.docker/config.json", home);
+    return base_asprintf("%s/.docker/config.json", home);
 }
 
-char *oci_registry_name(const char *text)
+/* oci_registry_name() into out; false if it does not fit (no registry
+ * name is that long). */
+static bool registry_name_into(const char *text, char *out, size_t size)
 {
-    if (!text || !*text)
-        return xstrdup("docker.io");
-    const char *p = text;
+    const char *p = text ? text : "";
     if (!strncasecmp(p, "https://", 8))
         p += 8;
     else if (!strncasecmp(p, "http://", 7))
         p += 7;
     size_t n = strcspn(p, "/");
-    char *name = xstrndup(p, n);
-    for (char *s = name; *s; s++)
-        *s = (char)tolower((unsigned char)*s);
-    if (!strcmp(name, "index.docker.io") || !strcmp(name, "registry-1.docker.io") || !*name) {
-        free(name);
-        name = xstrdup("docker.io");
+    if (n >= size)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        out[i] = (char)tolower((unsigned char)p[i]);
+    out[n] = '\0';
+    if (!strcmp(out, "index.docker.io") || !strcmp(out, "registry-1.docker.io") || !*out)
+        snprintf(out, size, "docker.io");
+    return true;
+}
+
+/* Does KEY (a config's spelling) name REGISTRY (a normalised name)? */
+static bool same_registry(const char *key, const char *registry)
+{
+    char name[512];
+    return registry_name_into(key, name, sizeof name) && !strcmp(name, registry);
+}
+
+char *oci_registry_name(const char *text)
+{
+    char name[512];
+    if (!registry_name_into(text, name, sizeof name)) {
+        errno = ENAMETOOLONG;
+        return NULL;
     }
-    return name;
+    return base_strdup(name);
 }
 
 /* What helpers and `auths` call the registry. */
@@ -106,9 +123,11 @@ static json_t *load_config(const char *path)
 
 /* Run `docker-credential-NAME ACTION`, feeding `input` and collecting stdout.
  * Returns the exit status, or -1 if it could not be run (errno). */
-static int run_helper(const char *name, const char *action, const char *input, struct buf *output)
+static int run_helper(const char *name, const char *action, const char *input, struct base_buf *output)
 {
-    char *prog = xasprintf("docker-credential-%s", name);
+    char *prog = base_asprintf("docker-credential-%s", name);
+    if (!prog)
+        return -1;   /* errno ENOMEM */
     int in_pipe[2], out_pipe[2];
     if (pipe2(in_pipe, O_CLOEXEC) < 0) {
         free(prog);
@@ -161,7 +180,7 @@ static int run_helper(const char *name, const char *action, const char *input, s
         if (n <= 0)
             break;
         if (output->len + (size_t)n <= MAX_HELPER_OUTPUT)
-            buf_append(output, chunk, (size_t)n);
+            base_buf_append(output, chunk, (size_t)n);
     }
     close(out_pipe[0]);
     int status;
@@ -171,10 +190,21 @@ static int run_helper(const char *name, const char *action, const char *input, s
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
+/* 1 if what was filled in is all there, else 0 (out of memory: a warning,
+ * and none). */
+static int credentials_complete(struct credentials *c)
+{
+    if (c->source && !c->username == !c->password && (c->username || c->identity_token || c->registry_token))
+        return 1;
+    credentials_free(c);
+    oci_warn("out of memory reading credentials; continuing without credentials");
+    return 0;
+}
+
 /* 1 found, 0 none (with a warning if the helper failed). */
 static int helper_get(const char *helper, const char *registry, struct credentials *c)
 {
-    struct buf out = {0};
+    struct base_buf out = {0};
     int status = run_helper(helper, "get", server_key(registry), &out);
     int rc = 0;
     if (status < 0) {
@@ -184,10 +214,10 @@ static int helper_get(const char *helper, const char *registry, struct credentia
     }
     if (status != 0) {
         if (!out.data || !strstr(out.data, "credentials not found")) {
-            char *ex = text_excerpt(out.data ? out.data : "", out.len, 200);
+            char exb[EXCERPT_SIZE];
+            char *ex = text_excerpt(exb, out.data ? out.data : "", out.len, 200);
             oci_warn("credential helper docker-credential-%s failed (exit %d%s%s); continuing without credentials",
                      helper, status, *ex ? ": " : "", ex);
-            free(ex);
         }
         goto done;
     }
@@ -200,19 +230,19 @@ static int helper_get(const char *helper, const char *registry, struct credentia
                  helper);
     } else {
         if (user && !strcmp(user, "<token>")) {
-            c->identity_token = xstrdup(secret);
+            c->identity_token = base_strdup(secret);
         } else {
-            c->username = xstrdup(user ? user : "");
-            c->password = xstrdup(secret);
+            c->username = base_strdup(user ? user : "");
+            c->password = base_strdup(secret);
         }
-        c->source = xasprintf("docker-credential-%s", helper);
-        rc = 1;
+        c->source = base_asprintf("docker-credential-%s", helper);
+        rc = credentials_complete(c);
     }
     json_decref(j);
 done:
     if (out.data)
         memset(out.data, 0, out.len);
-    buf_free(&out);
+    base_buf_free(&out);
     return rc;
 }
 
@@ -223,10 +253,7 @@ static const char *helper_for(json_t *cfg, const char *registry)
     const char *key;
     json_t *v;
     json_object_foreach(helpers, key, v) {
-        char *name = oci_registry_name(key);
-        bool match = !strcmp(name, registry);
-        free(name);
-        if (match && json_is_string(v) && *json_string_value(v))
+        if (same_registry(key, registry) && json_is_string(v) && *json_string_value(v))
             return json_string_value(v);
     }
     const char *store = json_string_value(json_object_get(cfg, "credsStore"));
@@ -245,8 +272,10 @@ int credentials_find(const char *registry, struct credentials *c)
 {
     memset(c, 0, sizeof *c);
     char *path = docker_config_path();
-    json_t *cfg = load_config(path);
+    json_t *cfg = path ? load_config(path) : NULL;
     int rc = 0;
+    if (!path)
+        oci_fail_nomem();
     if (!cfg) {
         oci_warn("%s; continuing without credentials", oci_error_current()->message);
         oci_error_clear();
@@ -262,10 +291,7 @@ int credentials_find(const char *registry, struct credentials *c)
     const char *key;
     json_t *entry;
     json_object_foreach(json_object_get(cfg, "auths"), key, entry) {
-        char *name = oci_registry_name(key);
-        bool match = !strcmp(name, registry);
-        free(name);
-        if (!match || !json_is_object(entry))
+        if (!same_registry(key, registry) || !json_is_object(entry))
             continue;
         const char *auth = json_string_value(json_object_get(entry, "auth"));
         const char *user = json_string_value(json_object_get(entry, "username"));
@@ -279,24 +305,24 @@ int credentials_find(const char *registry, struct credentials *c)
             if (!colon) {
                 oci_warn("%s: the \"auth\" of %s is not base64 of USER:PASSWORD; ignored", path, key);
             } else {
-                c->username = xstrndup(pair, (size_t)(colon - pair));
-                c->password = xstrdup(colon + 1);
+                c->username = base_strndup(pair, (size_t)(colon - pair));
+                c->password = base_strdup(colon + 1);
             }
             if (pair) {
                 memset(pair, 0, n);
                 free(pair);
             }
         } else if (user && pass) {
-            c->username = xstrdup(user);
-            c->password = xstrdup(pass);
+            c->username = base_strdup(user);
+            c->password = base_strdup(pass);
         }
         if (idt && *idt)
-            c->identity_token = xstrdup(idt);
+            c->identity_token = base_strdup(idt);
         if (rt && *rt)
-            c->registry_token = xstrdup(rt);
-        if (c->username || c->identity_token || c->registry_token) {
-            c->source = xstrdup(path);
-            rc = 1;
+            c->registry_token = base_strdup(rt);
+        if (c->username || c->password || c->identity_token || c->registry_token) {
+            c->source = base_strdup(path);
+            rc = credentials_complete(c);
             break;
         }
     }
@@ -308,28 +334,30 @@ out:
 
 static int save_config(const char *path, json_t *cfg)
 {
-    char *copy = xstrdup(path);
-    char *slash = strrchr(copy, '/');
-    if (slash && slash != copy) {
-        *slash = '\0';
-        if (mkdir_p(copy, 0700) < 0) {
-            int e = errno;
-            free(copy);
-            return oci_fail("cannot create %s: %s", path, strerror(e));
-        }
+    char *dir = base_path_dirname(path);
+    if (!dir)
+        return oci_fail_nomem();
+    if (strcmp(dir, ".") && strcmp(dir, "/") && mkdir_p(dir, 0700) < 0) {
+        int e = errno;
+        free(dir);
+        return oci_fail("cannot create %s: %s", path, strerror(e));
     }
-    free(copy);
+    free(dir);
+    /* the text ends in a newline, as docker writes it */
     char *text = json_dumps(cfg, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
     if (!text)
         return oci_fail("cannot serialise %s", path);
     size_t len = strlen(text);
-    char *with_nl = xmalloc(len + 2);
-    memcpy(with_nl, text, len);
-    with_nl[len] = '\n';
-    with_nl[len + 1] = '\0';
-    int rc = write_file_atomic(path, with_nl, len + 1, 0600);
+    char *with_nl = base_malloc(len + 2);
+    int rc = with_nl ? 0 : oci_fail_nomem();
+    if (with_nl) {
+        memcpy(with_nl, text, len);
+        with_nl[len] = '\n';
+        with_nl[len + 1] = '\0';
+        rc = write_file_atomic(path, with_nl, len + 1, 0600);
+        memset(with_nl, 0, len);
+    }
     memset(text, 0, len);
-    memset(with_nl, 0, len);
     free(text);
     free(with_nl);
     return rc;
@@ -341,7 +369,7 @@ static char *json_quote(const char *s)
     json_t *j = json_string(s);
     char *out = json_dumps(j, JSON_ENCODE_ANY);
     json_decref(j);
-    return out ? out : xstrdup("\"\"");
+    return out ? out : base_strdup("\"\"");   /* NULL: out of memory */
 }
 
 int oci_login(const char *registry_text, const char *username, const char *password,
@@ -351,6 +379,8 @@ int oci_login(const char *registry_text, const char *username, const char *passw
     if (oci_libs_load() < 0)
         return -1;
     char *registry = oci_registry_name(registry_text);
+    if (!registry)
+        return oci_fail("%.200s: not a registry name: %s", registry_text, strerror(errno));
     enum ref_scheme scheme = SCHEME_DEFAULT;
     if (registry_text && !strncasecmp(registry_text, "https://", 8))
         scheme = SCHEME_HTTPS;
@@ -375,30 +405,35 @@ int oci_login(const char *registry_text, const char *username, const char *passw
     registry_close(&r);
 
     char *path = docker_config_path();
-    json_t *cfg = load_config(path);
+    json_t *cfg = path ? load_config(path) : NULL;
+    if (!path)
+        oci_fail_nomem();
     if (!cfg)
         goto out_path;
     const char *helper = helper_for(cfg, registry);
     if (helper && helper_name_valid(helper)) {
         char *u = json_quote(username), *p = json_quote(opts.password), *s = json_quote(server_key(registry));
-        char *input = xasprintf("{\"ServerURL\":%s,\"Username\":%s,\"Secret\":%s}", s, u, p);
-        struct buf out = {0};
-        int status = run_helper(helper, "store", input, &out);
-        memset(input, 0, strlen(input));
-        memset(p, 0, strlen(p));
+        char *input = u && p && s ? base_asprintf("{\"ServerURL\":%s,\"Username\":%s,\"Secret\":%s}", s, u, p)
+                                  : NULL;
+        struct base_buf out = {0};
+        int status = input ? run_helper(helper, "store", input, &out) : -1;
+        if (input)
+            memset(input, 0, strlen(input));
+        if (p)
+            memset(p, 0, strlen(p));
         free(input);
         free(u);
         free(p);
         free(s);
         if (status != 0) {
-            char *ex = text_excerpt(out.data ? out.data : "", out.len, 200);
+            char exb[EXCERPT_SIZE];
+            char *ex = text_excerpt(exb, out.data ? out.data : "", out.len, 200);
             oci_fail("credential helper docker-credential-%s could not store the credentials (%s%s%s)", helper,
-                     status < 0 ? strerror(errno) : "it failed", *ex ? ": " : "", ex);
-            free(ex);
-            buf_free(&out);
+                     status < 0 ? strerror(input ? errno : ENOMEM) : "it failed", *ex ? ": " : "", ex);
+            base_buf_free(&out);
             goto out_cfg;
         }
-        buf_free(&out);
+        base_buf_free(&out);
         rc = 0;
         goto out_cfg;
     }
@@ -412,18 +447,22 @@ int oci_login(const char *registry_text, const char *username, const char *passw
     json_t *v;
     void *tmp;
     json_object_foreach_safe(auths, tmp, key, v) {
-        char *name = oci_registry_name(key);
-        if (!strcmp(name, registry))
+        if (same_registry(key, registry))
             json_object_del(auths, key);
-        free(name);
     }
-    char *pair = xasprintf("%s:%s", username, opts.password);
-    char *b64 = base64_encode(pair, strlen(pair));
-    json_object_set_new(auths, server_key(registry), json_pack("{s:s}", "auth", b64));
-    memset(pair, 0, strlen(pair));
-    memset(b64, 0, strlen(b64));
+    char *pair = base_asprintf("%s:%s", username, opts.password);
+    char *b64 = pair ? base64_encode(pair, strlen(pair)) : NULL;
+    json_t *entry = b64 ? json_pack("{s:s}", "auth", b64) : NULL;
+    if (pair)
+        memset(pair, 0, strlen(pair));
+    if (b64)
+        memset(b64, 0, strlen(b64));
     free(pair);
     free(b64);
+    if (!entry || json_object_set_new(auths, server_key(registry), entry) < 0) {
+        rc = oci_fail_nomem();
+        goto out_cfg;
+    }
     rc = save_config(path, cfg);
     if (rc == 0 && !o->quiet)
         base_print(WASM_BPF_INFO,
@@ -444,21 +483,25 @@ int oci_logout(const char *registry_text, const struct oci_options *o)
     if (oci_libs_load() < 0)
         return -1;
     char *registry = oci_registry_name(registry_text);
+    if (!registry)
+        return oci_fail("%.200s: not a registry name: %s", registry_text, strerror(errno));
     char *path = docker_config_path();
-    json_t *cfg = load_config(path);
+    json_t *cfg = path ? load_config(path) : NULL;
     int rc = -1;
+    if (!path)
+        oci_fail_nomem();
     if (!cfg)
         goto out;
     bool removed = false;
     const char *helper = helper_for(cfg, registry);
     if (helper && helper_name_valid(helper)) {
-        struct buf out = {0};
+        struct base_buf out = {0};
         int status = run_helper(helper, "erase", server_key(registry), &out);
         if (status == 0)
             removed = true;
         else if (!out.data || !strstr(out.data, "credentials not found"))
             oci_warn("credential helper docker-credential-%s could not erase the credentials", helper);
-        buf_free(&out);
+        base_buf_free(&out);
     }
     json_t *auths = json_object_get(cfg, "auths");
     const char *key;
@@ -466,12 +509,10 @@ int oci_logout(const char *registry_text, const struct oci_options *o)
     void *tmp;
     bool changed = false;
     json_object_foreach_safe(auths, tmp, key, v) {
-        char *name = oci_registry_name(key);
-        if (!strcmp(name, registry)) {
+        if (same_registry(key, registry)) {
             json_object_del(auths, key);
             changed = true;
         }
-        free(name);
     }
     rc = 0;
     if (changed)

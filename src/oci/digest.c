@@ -1,6 +1,7 @@
 /* digest.c: sha256 digests (OpenSSL EVP) and base64. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,23 +98,37 @@ int sha256_file(const char *path, char out[OCI_DIGEST_SIZE], uint64_t *size)
 
 char *base64_encode(const void *data, size_t len)
 {
-    need_crypto();
-    char *out = xmalloc(4 * ((len + 2) / 3) + 1);
-    EVP_EncodeBlock((unsigned char *)out, data, (int)len);
+    if (need_crypto() < 0)
+        return NULL;
+    if (len > INT_MAX / 4 * 3) {
+        errno = EOVERFLOW;
+        return NULL;
+    }
+    char *out = base_malloc(4 * ((len + 2) / 3) + 1);
+    if (out)
+        EVP_EncodeBlock((unsigned char *)out, data, (int)len);
     return out;
 }
 
 char *base64_decode(const char *text, size_t *len)
 {
-    need_crypto();
+    if (need_crypto() < 0)
+        return NULL;
     size_t n = strlen(text);
+    if (n > INT_MAX - 4)
+        return NULL;
     /* EVP_DecodeBlock wants whole quanta: put back padding some writers drop */
-    char *padded = xmalloc(n + 4);
+    char *padded = base_malloc(n + 4);
+    unsigned char *out = base_malloc(n / 4 * 3 + 4);
+    if (!padded || !out) {
+        free(padded);
+        free(out);
+        return NULL;
+    }
     memcpy(padded, text, n);
     while (n % 4)
         padded[n++] = '=';
     padded[n] = '\0';
-    unsigned char *out = xmalloc(n / 4 * 3 + 1);
     int r = EVP_DecodeBlock(out, (unsigned char *)padded, (int)n);
     if (r < 0) {
         free(padded);

@@ -58,7 +58,7 @@ int http_sink_reset(struct http_sink *s)
 
 void http_sink_free(struct http_sink *s)
 {
-    buf_free(&s->mem);
+    base_buf_free(&s->mem);
     if (s->hashing && s->hash.ctx)
         sha256_free(&s->hash);
 }
@@ -71,7 +71,7 @@ void http_response_clear(struct http_response *r)
     free(r->www_authenticate);
     free(r->retry_after);
     free(r->link);
-    buf_free(&r->body);
+    base_buf_free(&r->body);
     memset(r, 0, sizeof *r);
     r->content_length = -1;
 }
@@ -107,10 +107,14 @@ struct exchange {
     struct http_response *resp;
 };
 
-static void set_header(char **slot, const char *value, size_t n)
+/* Out of memory: the header is dropped and the response marked, so the
+ * exchange fails rather than going on without it. */
+static void set_header(struct http_response *r, char **slot, const char *value, size_t n)
 {
     free(*slot);
-    *slot = xstrndup(value, n);
+    *slot = base_strndup(value, n);
+    if (!*slot)
+        r->out_of_memory = true;
 }
 
 static size_t on_header(char *data, size_t size, size_t nmemb, void *arg)
@@ -140,20 +144,20 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *arg)
         vlen--;
 #define IS(name) (name_len == sizeof name - 1 && !strncasecmp(data, name, name_len))
     if (IS("Location"))
-        set_header(&r->location, v, vlen);
+        set_header(r, &r->location, v, vlen);
     else if (IS("Content-Type"))
-        set_header(&r->content_type, v, vlen);
+        set_header(r, &r->content_type, v, vlen);
     else if (IS("Docker-Content-Digest"))
-        set_header(&r->docker_digest, v, vlen);
+        set_header(r, &r->docker_digest, v, vlen);
     else if (IS("WWW-Authenticate")) {
         /* several challenges may come; keep the first Bearer or Basic one */
         if (!r->www_authenticate || (strncasecmp(r->www_authenticate, "Bearer", 6) &&
                                      strncasecmp(r->www_authenticate, "Basic", 5)))
-            set_header(&r->www_authenticate, v, vlen);
+            set_header(r, &r->www_authenticate, v, vlen);
     } else if (IS("Retry-After"))
-        set_header(&r->retry_after, v, vlen);
+        set_header(r, &r->retry_after, v, vlen);
     else if (IS("Link"))
-        set_header(&r->link, v, vlen);
+        set_header(r, &r->link, v, vlen);
     else if (IS("Content-Length")) {
         char tmp[32];
         if (vlen < sizeof tmp) {
@@ -189,8 +193,9 @@ static size_t sink_write(struct http_sink *s, const char *data, size_t len)
             p += n;
             left -= (size_t)n;
         }
-    } else {
-        buf_append(&s->mem, data, len);
+    } else if (base_buf_append(&s->mem, data, len) < 0) {
+        s->write_errno = ENOMEM;
+        return 0;
     }
     if (s->hashing)
         sha256_update(&s->hash, data, len);
@@ -210,7 +215,10 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
     size_t room = MAX_ERROR_BODY > r->body.len ? MAX_ERROR_BODY - r->body.len : 0;
     if (len > room)
         r->body_truncated = true;
-    buf_append(&r->body, data, len < room ? len : room);
+    if (base_buf_append(&r->body, data, len < room ? len : room) < 0) {
+        r->out_of_memory = true;
+        return 0;
+    }
     return len;
 }
 
@@ -319,6 +327,11 @@ int http_perform(struct http *h, const struct http_request *rq, struct http_resp
 
     resp->code = curl_easy_perform(c);
     curl_slist_free_all(headers);
+    if (resp->out_of_memory) {
+        resp->code = CURLE_OUT_OF_MEMORY;
+        snprintf(resp->errbuf, sizeof resp->errbuf, "out of memory keeping the response");
+        return -1;
+    }
     if (resp->code != CURLE_OK) {
         if (!resp->errbuf[0])
             snprintf(resp->errbuf, sizeof resp->errbuf, "%s", curl_easy_strerror(resp->code));
@@ -349,7 +362,7 @@ char *url_resolve(const char *base, const char *location)
         goto done;
     char *url = NULL;
     if (curl_url_get(u, CURLUPART_URL, &url, 0) == CURLUE_OK) {
-        out = xstrdup(url);
+        out = base_strdup(url);   /* NULL: out of memory, said as invalid */
         curl_free(url);
     }
 done:
@@ -366,19 +379,21 @@ char *url_origin(const char *url)
         curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
         curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
         curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK)
-        out = xasprintf("%s://%s:%s", scheme, host, port);
+        out = base_asprintf("%s://%s:%s", scheme, host, port);
     curl_free(scheme);
     curl_free(host);
     curl_free(port);
     curl_url_cleanup(u);
-    return out ? out : xstrdup("");
+    return out ? out : base_strdup("");
 }
 
 char *url_escape(const char *s)
 {
     char *e = curl_easy_escape(NULL, s, 0);
-    char *out = xstrdup(e ? e : "");
+    char *out = e ? base_strdup(e) : NULL;
     curl_free(e);
+    if (!out)
+        errno = ENOMEM;
     return out;
 }
 

@@ -16,8 +16,11 @@ static char *fetch_config(struct registry *r, const char *repository, const stru
         oci_fail("the config blob %s is larger than %u bytes", d->digest, MAX_CONFIG_SIZE);
         return NULL;
     }
-    char *scope = scope_for(repository, "pull");
-    char *path = xasprintf("/v2/%s/blobs/%s", repository, d->digest);
+    char scope[SCOPE_SIZE];
+    scope_for(scope, repository, "pull");
+    char path[API_PATH_SIZE];
+    if (api_path(path, "/v2/%s/blobs/%s", repository, d->digest) < 0)
+        return NULL;
     struct http_sink sink;
     http_sink_init_memory(&sink, d->size);
     struct http_response resp = {0};
@@ -26,9 +29,9 @@ static char *fetch_config(struct registry *r, const char *repository, const stru
     if (registry_call(r, &call, &resp) < 0) {
         oci_error_context("config %s", d->digest);
     } else if (resp.status != 200) {
-        char *what = xasprintf("config %s", d->digest);
+        char what[OCI_DIGEST_SIZE + 32];
+        snprintf(what, sizeof what, "config %s", d->digest);
         registry_fail(r, &resp, what, "pull", repository);
-        free(what);
     } else {
         char computed[OCI_DIGEST_SIZE];
         if (sha256_bytes(sink.mem.data ? sink.mem.data : "", sink.mem.len, computed) < 0) {
@@ -37,15 +40,15 @@ static char *fetch_config(struct registry *r, const char *repository, const stru
             oci_fail("config %s: the registry sent content with digest %s (%zu bytes)", d->digest, computed,
                      sink.mem.len);
         } else {
-            out = sink.mem.data ? sink.mem.data : xstrdup("");
+            out = sink.mem.data ? sink.mem.data : base_strdup("");
+            if (!out)
+                oci_fail_nomem();
             sink.mem.data = NULL;
             *len = d->size;
         }
     }
     http_sink_free(&sink);
     http_response_clear(&resp);
-    free(path);
-    free(scope);
     return out;
 }
 
@@ -137,7 +140,8 @@ static char *inspect(const char *text, bool remote, const struct oci_options *o,
     struct oci_ref ref;
     if (ref_parse(text, &ref) < 0)
         return NULL;
-    char *canonical = ref_string(&ref);
+    char canonical[REF_STRING_SIZE];
+    ref_string(&ref, canonical);
     char *out = NULL;
     size_t out_len = 0;
     if (!remote) {
@@ -167,7 +171,6 @@ static char *inspect(const char *text, bool remote, const struct oci_options *o,
 done:
     if (!out)
         oci_error_context("inspect %s", canonical);
-    free(canonical);
     ref_free(&ref);
     if (len)
         *len = out_len;
@@ -188,7 +191,8 @@ char *oci_inspect_raw(const char *ref, bool remote, const struct oci_options *o,
     return inspect(ref, remote, o, true, len);
 }
 
-/* The URL of a Link header's rel="next", or NULL. */
+/* The URL of a Link header's rel="next", or NULL (none, or out of memory:
+ * the listing stops there). */
 static char *next_link(const char *link)
 {
     if (!link)
@@ -196,7 +200,7 @@ static char *next_link(const char *link)
     const char *lt = strchr(link, '<'), *gt = lt ? strchr(lt, '>') : NULL;
     if (!lt || !gt || !strstr(gt, "rel=\"next\""))
         return NULL;
-    return xstrndup(lt + 1, (size_t)(gt - lt - 1));
+    return base_strndup(lt + 1, (size_t)(gt - lt - 1));
 }
 
 int oci_list_tags(const char *text, unsigned page_size, const struct oci_options *o,
@@ -213,12 +217,16 @@ int oci_list_tags(const char *text, unsigned page_size, const struct oci_options
         ref_free(&ref);
         return -1;
     }
-    char *repo = ref_repo_string(&ref);
-    char *scope = scope_for(ref.repository, "pull");
-    char *url = page_size ? xasprintf("%s/v2/%s/tags/list?n=%u", r.base, ref.repository, page_size)
-                          : xasprintf("%s/v2/%s/tags/list", r.base, ref.repository);
+    char repo[REF_STRING_SIZE];
+    ref_repo_string(&ref, repo);
+    char scope[SCOPE_SIZE];
+    scope_for(scope, ref.repository, "pull");
+    char *url = page_size ? base_asprintf("%s/v2/%s/tags/list?n=%u", r.base, ref.repository, page_size)
+                          : base_asprintf("%s/v2/%s/tags/list", r.base, ref.repository);
     int rc = -1;
-    for (int page = 0; page < MAX_TAG_PAGES; page++) {
+    if (!url)
+        oci_fail_nomem();
+    for (int page = 0; url && page < MAX_TAG_PAGES; page++) {
         struct http_sink sink;
         http_sink_init_memory(&sink, MAX_TAGS_BODY);
         struct http_response resp = {0};
@@ -270,8 +278,6 @@ int oci_list_tags(const char *text, unsigned page_size, const struct oci_options
     if (rc < 0)
         oci_error_context("%s", repo);
     free(url);
-    free(scope);
-    free(repo);
     registry_close(&r);
     ref_free(&ref);
     return rc;

@@ -167,7 +167,11 @@ int manifest_parse(const char *data, size_t len, const char *content_type, struc
         return -1;
     }
     m->n_layers = json_array_size(list);
-    m->layers = xcalloc(m->n_layers, sizeof *m->layers);
+    m->layers = base_calloc(m->n_layers, sizeof *m->layers);
+    if (!m->layers) {
+        manifest_free(m);
+        return oci_fail_nomem();
+    }
     for (size_t i = 0; i < m->n_layers; i++) {
         char where[64];
         snprintf(where, sizeof where, "%s[%zu]", what, i);
@@ -195,16 +199,15 @@ int manifest_module_layer(const struct manifest *m)
     for (size_t i = 0; i < m->n_layers; i++)
         if (m->layers[i].title && str_ends_with(m->layers[i].title, ".wasm"))
             return (int)i;
-    struct buf types = {0};
-    for (size_t i = 0; i < m->n_layers && i < 5; i++)
-        buf_appendf(&types, "%s%.100s", i ? ", " : "", m->layers[i].media_type);
+    char types[5 * 104 + 1] = "";   /* the first five, each cut to 100 */
+    for (size_t i = 0, n = 0; i < m->n_layers && i < 5; i++)
+        n += (size_t)snprintf(types + n, sizeof types - n, "%s%.100s", i ? ", " : "", m->layers[i].media_type);
     if (m->n_layers == 0)
         oci_fail("the manifest has no layers, so no Wasm module");
     else
         oci_fail("no layer of the manifest holds a Wasm module (expected %s or %s; found %s)", MT_WASM_LAYER_V1,
-                 MT_WASM, types.data);
+                 MT_WASM, types);
     oci_set_hint_action(OCI_HINT_INSPECT, NULL, "this does not look like a wasm-bpf module; ");
-    buf_free(&types);
     return -1;
 }
 
@@ -274,18 +277,18 @@ int index_select(const struct manifest *idx, const char *platform)
             found = 0;
     }
     if (found < 0) {
-        struct buf have = {0};
-        for (size_t i = 0; i < idx->n_layers && i < 10; i++) {
+        char have[10 * 96 + 1] = "";   /* the first ten, each part cut to 30 */
+        for (size_t i = 0, n = 0; i < idx->n_layers && i < 10; i++) {
             const struct descriptor *d = &idx->layers[i];
-            buf_appendf(&have, "%s%.30s/%.30s%s%.30s", i ? ", " : "", d->os ? d->os : "?", d->arch ? d->arch : "?",
-                        d->variant ? "/" : "", d->variant ? d->variant : "");
+            n += (size_t)snprintf(have + n, sizeof have - n, "%s%.30s/%.30s%s%.30s", i ? ", " : "",
+                                  d->os ? d->os : "?", d->arch ? d->arch : "?", d->variant ? "/" : "",
+                                  d->variant ? d->variant : "");
         }
         if (platform)
-            oci_fail("no entry of the image index is for platform %s (it has: %s)", platform, have.data);
+            oci_fail("no entry of the image index is for platform %s (it has: %s)", platform, have);
         else
-            oci_fail("no entry of the image index is for wasm or linux/%s (it has: %s)", host_arch(), have.data);
+            oci_fail("no entry of the image index is for wasm or linux/%s (it has: %s)", host_arch(), have);
         oci_set_hint_action(OCI_HINT_PLATFORM, NULL, "%s", "");
-        buf_free(&have);
         return -1;
     }
     const struct descriptor *d = &idx->layers[found];
@@ -332,13 +335,17 @@ int manifest_build(const struct oci_push_options *po, const char *module_title, 
         break;
     }
     case OCI_FORMAT_ORAS:
-        out->config = xstrdup("{}");
+        out->config = base_strdup("{}");
         out->config_media_type = MT_OCI_EMPTY;
         break;
     default:
-        out->config = xstrdup("{}");
+        out->config = base_strdup("{}");
         out->config_media_type = MT_WASM_CONFIG_V1;
         break;
+    }
+    if (!out->config) {   /* json_dumps too: out of memory */
+        push_blobs_free(out);
+        return oci_fail_nomem();
     }
     out->config_len = strlen(out->config);
     if (sha256_bytes(out->config, out->config_len, out->config_digest) < 0) {

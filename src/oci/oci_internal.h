@@ -2,7 +2,7 @@
  * src/oci; the public API is include/oci.h.
  *
  *   error.c     the last error and its hint
- *   util.c      allocation, growable buffers, small string and file helpers
+ *   util.c      small string and file helpers
  *   ref.c       references (docker rules, plus the scheme form)
  *   digest.c    sha256 through OpenSSL EVP, base64
  *   http.c      one HTTP exchange through libcurl: headers, bodies, sinks
@@ -136,28 +136,17 @@ void oci_error_clear(void);
 /* A warning through the print callback (never suppressed by quiet). */
 void oci_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* ---- util.c ---- */
-void *xmalloc(size_t n);
-void *xcalloc(size_t n, size_t size);
-void *xrealloc(void *p, size_t n);
-char *xstrdup(const char *s);
-char *xstrndup(const char *s, size_t n);
-char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-struct buf {
-    char *data;   /* always NUL-terminated when not NULL */
-    size_t len;
-    size_t cap;
-};
-void buf_append(struct buf *b, const void *data, size_t len);
-void buf_appendf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void buf_free(struct buf *b);
-
+/* ---- util.c ----
+ * Memory and growable buffers are the base part's (wasm_bpf_base.h): NULL
+ * or -ENOMEM on out of memory, turned into the error "out of memory"
+ * (oci_fail_nomem()) and a failure of the operation. */
 bool str_starts_with(const char *s, const char *prefix);
 bool str_ends_with(const char *s, const char *suffix);
 bool is_loopback_host(const char *host_port);   /* localhost, 127.0.0.0/8, ::1 */
-/* A printable excerpt of untrusted text (first line, at most max chars). */
-char *text_excerpt(const char *s, size_t len, size_t max);
+/* A printable excerpt of untrusted text (first line, at most max chars)
+ * in out; returns out. */
+#define EXCERPT_SIZE 304
+char *text_excerpt(char out[EXCERPT_SIZE], const char *s, size_t len, size_t max);
 /* Write a file atomically: temp file in the same directory, fsync, rename,
  * fsync the directory. */
 int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode);
@@ -180,10 +169,12 @@ struct oci_ref {
 /* Parse; on error -1 with a message saying what is wrong. */
 int ref_parse(const char *text, struct oci_ref *ref);
 void ref_free(struct oci_ref *ref);
-/* "registry/repository:tag", "...@digest", or both. */
-char *ref_string(const struct oci_ref *ref);
-/* "registry/repository" */
-char *ref_repo_string(const struct oci_ref *ref);
+/* "registry/repository:tag", "...@digest", or both, in out (a parsed
+ * reference is at most 4096 characters, so it fits); returns out. */
+#define REF_STRING_SIZE 4400
+char *ref_string(const struct oci_ref *ref, char out[REF_STRING_SIZE]);
+/* "registry/repository", the same way */
+char *ref_repo_string(const struct oci_ref *ref, char out[REF_STRING_SIZE]);
 /* The tag or digest to ask the registry for (digest wins). */
 const char *ref_object(const struct oci_ref *ref);
 /* The host[:port] the API lives on (docker.io is registry-1.docker.io). */
@@ -205,8 +196,9 @@ void sha256_free(struct sha256 *h);
 int sha256_bytes(const void *data, size_t len, char out[OCI_DIGEST_SIZE]);
 /* Hash a file by streaming it; size in *size.  -1 (message) on read error. */
 int sha256_file(const char *path, char out[OCI_DIGEST_SIZE], uint64_t *size);
-char *base64_encode(const void *data, size_t len);
-/* Decode; NULL if not base64.  Result is NUL-terminated, length in *len. */
+char *base64_encode(const void *data, size_t len);   /* NULL: out of memory */
+/* Decode; NULL if not base64 (or out of memory).  Result is NUL-terminated,
+ * length in *len. */
 char *base64_decode(const char *text, size_t *len);
 
 /* ---- progress.c ---- */
@@ -244,7 +236,7 @@ struct http_upload {
 struct http_sink {
     int fd;              /* >= 0: write to this file; else to mem */
     uint64_t limit;      /* more than this many bytes fails the transfer */
-    struct buf mem;
+    struct base_buf mem;
     struct sha256 hash;
     bool hashing;
     bool hash_failed;    /* sha256_init failed (error set): the transfer must not start */
@@ -267,8 +259,9 @@ struct http_response {
     char *retry_after;
     char *link;
     int64_t content_length;   /* -1 if absent */
-    struct buf body;          /* non-2xx bodies, and 2xx bodies without a sink */
+    struct base_buf body;          /* non-2xx bodies, and 2xx bodies without a sink */
     bool body_truncated;
+    bool out_of_memory;       /* a header or the body could not be kept */
     CURLcode code;            /* transport result */
     char errbuf[CURL_ERROR_SIZE];
 };
@@ -295,9 +288,10 @@ int http_perform(struct http *h, const struct http_request *rq, struct http_resp
 /* Resolve a (possibly relative) Location against base.  NULL if invalid or
  * not http(s). */
 char *url_resolve(const char *base, const char *location);
-/* scheme://host:port of a URL, with the default port made explicit. */
+/* scheme://host:port of a URL, with the default port made explicit ("" if
+ * it has none; NULL: out of memory). */
 char *url_origin(const char *url);
-char *url_escape(const char *s);
+char *url_escape(const char *s);   /* NULL: out of memory */
 /* Whether a transport error is worth retrying. */
 bool http_error_retryable(CURLcode code);
 
@@ -377,7 +371,13 @@ int registry_fail(struct registry *r, const struct http_response *resp, const ch
                   const char *scope_actions, const char *repository);
 /* Fail for a transport error with a hint (TLS, plain HTTP, refused). */
 int registry_transport_fail(struct registry *r, const struct http_response *resp, const char *what);
-char *scope_for(const char *repository, const char *actions);
+/* "repository:NAME:ACTIONS" in out (names are bounded: see ref_string). */
+#define SCOPE_SIZE (REF_STRING_SIZE + 64)
+char *scope_for(char out[SCOPE_SIZE], const char *repository, const char *actions);
+/* A registry API path ("/v2/NAME/blobs/DIGEST") formatted into out; -1
+ * with the error set if it does not fit (it always does for valid names). */
+#define API_PATH_SIZE (REF_STRING_SIZE + 256)
+int api_path(char out[API_PATH_SIZE], const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Ping /v2/ and authenticate as a login would; 0 if the credentials work. */
 int registry_check_login(struct registry *r);
 
@@ -444,7 +444,9 @@ struct store {
  * s->exists is false. */
 int store_open(struct store *s, const struct oci_options *o, bool create);
 void store_close(struct store *s);
-char *store_blob_path(const struct store *s, const char *digest);
+/* A store's path (blobs/sha256/HEX ...): fits, see store_open(). */
+#define STORE_PATH_SIZE 4096
+char *store_blob_path(const struct store *s, const char *digest, char out[STORE_PATH_SIZE]);
 /* Whether a blob is present with this size. */
 bool store_has_blob(const struct store *s, const char *digest, uint64_t size);
 
@@ -460,7 +462,7 @@ int ingest_begin(struct store *s, const char *digest, uint64_t size, struct inge
  * rename into blobs/.  Closes and frees `in` in every case.  The directory
  * is fsync'ed by store_sync_blobs() (store_tag() calls it). */
 int ingest_commit(struct store *s, struct ingest *in, const char *computed_digest, uint64_t written);
-void ingest_abort(struct ingest *in);
+void ingest_discard(struct ingest *in);
 /* Store bytes already in memory under their digest. */
 int store_put_bytes(struct store *s, const void *data, size_t len, const char *digest);
 /* Read a stored blob (small ones: manifests, configs). */

@@ -23,9 +23,12 @@ static const char wasm_magic[4] = {0, 'a', 's', 'm'};
 char *fetch_manifest(struct registry *r, const char *repository, const char *object, size_t *len,
                      char digest[OCI_DIGEST_SIZE], char **content_type)
 {
-    char *scope = scope_for(repository, "pull");
-    char *path = xasprintf("/v2/%s/manifests/%s", repository, object);
-    char *what = xasprintf("%s %s", digest_valid(object) ? "manifest" : "tag", object);
+    char scope[SCOPE_SIZE];
+    scope_for(scope, repository, "pull");
+    char path[API_PATH_SIZE], what[160];
+    if (api_path(path, "/v2/%s/manifests/%s", repository, object) < 0)
+        return NULL;
+    snprintf(what, sizeof what, "%s %s", digest_valid(object) ? "manifest" : "tag", object);
     struct http_sink sink;
     http_sink_init_memory(&sink, MAX_MANIFEST_SIZE);
     struct http_response resp = {0};
@@ -51,24 +54,31 @@ char *fetch_manifest(struct registry *r, const char *repository, const char *obj
         goto done;
     }
     if (resp.docker_digest && str_starts_with(resp.docker_digest, "sha256:") && strcmp(resp.docker_digest, computed)) {
-        char *claimed = text_excerpt(resp.docker_digest, strlen(resp.docker_digest), 80);
-        oci_fail("%s: digest mismatch: the registry says %s, the content hashes to %s", what, claimed, computed);
+        char claimed[EXCERPT_SIZE];
+        oci_fail("%s: digest mismatch: the registry says %s, the content hashes to %s", what,
+                 text_excerpt(claimed, resp.docker_digest, strlen(resp.docker_digest), 80), computed);
         oci_set_hint("the registry served corrupted or tampered content; nothing was stored");
-        free(claimed);
         goto done;
     }
+    char *type = NULL;
+    if (content_type && resp.content_type && !(type = base_strdup(resp.content_type))) {
+        oci_fail_nomem();
+        goto done;
+    }
+    out = sink.mem.data ? sink.mem.data : base_strdup("");
+    if (!out) {
+        free(type);
+        oci_fail_nomem();
+        goto done;
+    }
+    sink.mem.data = NULL;
     memcpy(digest, computed, OCI_DIGEST_SIZE);
     *len = sink.mem.len;
-    out = sink.mem.data ? sink.mem.data : xstrdup("");
-    sink.mem.data = NULL;
     if (content_type)
-        *content_type = resp.content_type ? xstrdup(resp.content_type) : NULL;
+        *content_type = type;
 done:
     http_sink_free(&sink);
     http_response_clear(&resp);
-    free(what);
-    free(path);
-    free(scope);
     return out;
 }
 
@@ -173,11 +183,13 @@ static int download_locked(struct registry *r, struct store *s, const char *repo
                            const struct descriptor *d, bool must_be_wasm, struct progress *pp)
 {
     struct progress p = *pp; /* started by the caller; finished here */
+    char scope[SCOPE_SIZE], path[API_PATH_SIZE];
+    scope_for(scope, repository, "pull");
+    if (api_path(path, "/v2/%s/blobs/%s", repository, d->digest) < 0)
+        return -1;
     struct ingest in;
     if (ingest_begin(s, d->digest, d->size, &in) < 0)
         return -1;
-    char *scope = scope_for(repository, "pull");
-    char *path = xasprintf("/v2/%s/blobs/%s", repository, d->digest);
     struct http_sink sink;
     http_sink_init_file(&sink, in.fd, d->size, true, &p);
     struct http_response resp = {0};
@@ -194,9 +206,9 @@ static int download_locked(struct registry *r, struct store *s, const char *repo
         goto out;
     }
     if (resp.status != 200) {
-        char *what = xasprintf("blob %s", d->digest);
+        char what[OCI_DIGEST_SIZE + 32];
+        snprintf(what, sizeof what, "blob %s", d->digest);
         registry_fail(r, &resp, what, "pull", repository);
-        free(what);
         goto out;
     }
     if (must_be_wasm) {
@@ -215,13 +227,11 @@ static int download_locked(struct registry *r, struct store *s, const char *repo
         oci_error_context("blob %s", d->digest);
 out:
     if (rc < 0 && in.tmp_path)
-        ingest_abort(&in);
+        ingest_discard(&in);
     if (rc < 0)
         progress_fail(&p);
     http_sink_free(&sink);
     http_response_clear(&resp);
-    free(path);
-    free(scope);
     return rc;
 }
 
@@ -233,12 +243,13 @@ int copy_to_output(const char *src, const char *dst, mode_t mode)
     if (in < 0)
         return oci_fail("cannot open %s: %s", src, strerror(errno));
     struct base_output out;
-    int err = base_output_open(&out, dst, mode);
+    char *chunk = base_malloc(1 << 16);
+    int err = chunk ? base_output_open(&out, dst, mode) : -ENOMEM;
     if (err) {
         close(in);
-        return oci_fail("cannot create %s: %s", dst, strerror(-err));
+        free(chunk);
+        return err == -ENOMEM ? oci_fail_nomem() : oci_fail("cannot create %s: %s", dst, strerror(-err));
     }
-    char *chunk = xmalloc(1 << 16);
     int rc = 0;
     for (;;) {
         ssize_t n = read(in, chunk, 1 << 16);
@@ -264,16 +275,22 @@ int copy_to_output(const char *src, const char *dst, mode_t mode)
     return rc;
 }
 
-static void fill_result(struct oci_pull_result *res, const char *canonical, const char *manifest_digest,
-                        const struct manifest *m, int li, char *module_path)
+/* 0, or -1 (out of memory, error set; res left empty). */
+static int fill_result(struct oci_pull_result *res, const char *canonical, const char *manifest_digest,
+                       const struct manifest *m, int li, const char *module_path)
 {
     memset(res, 0, sizeof *res);
-    res->reference = xstrdup(canonical);
+    res->reference = base_strdup(canonical);
+    res->module_path = base_strdup(module_path);
+    if (!res->reference || !res->module_path) {
+        oci_pull_result_free(res);
+        return oci_fail_nomem();
+    }
     snprintf(res->manifest_digest, sizeof res->manifest_digest, "%s", manifest_digest);
     snprintf(res->module_digest, sizeof res->module_digest, "%s", m->layers[li].digest);
     res->module_size = m->layers[li].size;
     res->format = manifest_format(m);
-    res->module_path = module_path;
+    return 0;
 }
 
 int pull_ref(const struct oci_ref *ref, const char *output_path, const struct oci_options *o,
@@ -282,7 +299,8 @@ int pull_ref(const struct oci_ref *ref, const char *output_path, const struct oc
     struct store s;
     if (store_open(&s, o, true) < 0)
         return -1;
-    char *canonical = ref_string(ref);
+    char canonical[REF_STRING_SIZE];
+    ref_string(ref, canonical);
     struct registry r;
     struct resolved res = {0};
     bool open_registry = false;
@@ -314,19 +332,16 @@ int pull_ref(const struct oci_ref *ref, const char *output_path, const struct oc
     bool had = store_lookup(&s, canonical, before);
     if (store_tag(&s, canonical, res.m.media_type, res.digest, res.len) < 0)
         goto out;
-    char *module_path = store_blob_path(&s, layer->digest);
-    if (output_path && copy_to_output(module_path, output_path, 0644) < 0) {
-        free(module_path);
+    char module_path[STORE_PATH_SIZE];
+    store_blob_path(&s, layer->digest, module_path);
+    if (output_path && copy_to_output(module_path, output_path, 0644) < 0)
         goto out;
-    }
     status_line(o->quiet, "Digest: %s", res.digest);
     status_line(o->quiet, "Status: %s %s", had && !strcmp(before, res.digest) ? "Module is up to date for" :
                                                                                   "Downloaded newer module for",
                 canonical);
-    if (result)
-        fill_result(result, canonical, res.digest, &res.m, li, module_path);
-    else
-        free(module_path);
+    if (result && fill_result(result, canonical, res.digest, &res.m, li, module_path) < 0)
+        goto out;
     rc = 0;
 out:
     if (rc < 0)
@@ -335,7 +350,6 @@ out:
     resolved_free(&res);
     if (open_registry)
         registry_close(&r);
-    free(canonical);
     store_close(&s);
     return rc;
 }
@@ -364,15 +378,15 @@ int store_find_module(struct store *s, const struct oci_ref *ref, struct oci_pul
 {
     if (!s->exists)
         return 1;
-    char *canonical = ref_string(ref);
+    char canonical[REF_STRING_SIZE];
+    ref_string(ref, canonical);
     char digest[OCI_DIGEST_SIZE];
     bool found = store_lookup(s, canonical, digest);
     if (!found && ref->digest) {
         /* pulled under another name: the content is what the digest says */
         snprintf(digest, sizeof digest, "%s", ref->digest);
-        char *p = store_blob_path(s, digest);
-        found = access(p, R_OK) == 0;
-        free(p);
+        char p[STORE_PATH_SIZE];
+        found = access(store_blob_path(s, digest, p), R_OK) == 0;
     }
     int rc = 1;
     if (!found)
@@ -403,12 +417,11 @@ int store_find_module(struct store *s, const struct oci_ref *ref, struct oci_pul
     if (!store_has_blob(s, m.layers[li].digest, m.layers[li].size)) {
         rc = 1;
     } else {
-        fill_result(out, canonical, digest, &m, li, store_blob_path(s, m.layers[li].digest));
-        rc = 0;
+        char p[STORE_PATH_SIZE];
+        rc = fill_result(out, canonical, digest, &m, li, store_blob_path(s, m.layers[li].digest, p));
     }
     manifest_free(&m);
     free(raw);
 out:
-    free(canonical);
     return rc;
 }

@@ -8,7 +8,6 @@
  * streamed from its file, never held in memory. */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,15 +28,17 @@ struct blob_source {
 static char *with_digest(const char *location, const char *digest)
 {
     char *e = url_escape(digest);
-    char *u = xasprintf("%s%cdigest=%s", location, strchr(location, '?') ? '&' : '?', e);
+    char *u = e ? base_asprintf("%s%cdigest=%s", location, strchr(location, '?') ? '&' : '?', e) : NULL;
     free(e);
-    return u;
+    return u;   /* NULL: out of memory */
 }
 
 /* POST an upload session; returns its absolute URL, or NULL. */
 static char *start_upload(struct registry *r, const char *repository, const char *scope, bool *retryable)
 {
-    char *path = xasprintf("/v2/%s/blobs/uploads/", repository);
+    char path[API_PATH_SIZE];
+    if (api_path(path, "/v2/%s/blobs/uploads/", repository) < 0)
+        return NULL;
     struct http_response resp = {0};
     struct reg_call call = {.method = "POST", .url = path, .scope = scope};
     char *loc = NULL;
@@ -48,14 +49,17 @@ static char *start_upload(struct registry *r, const char *repository, const char
         registry_fail(r, &resp, "starting an upload", "push", repository);
         goto out;
     }
-    char *base = xasprintf("%s%s", r->base, path);
+    char *base = base_asprintf("%s%s", r->base, path);
+    if (!base) {
+        oci_fail_nomem();
+        goto out;
+    }
     loc = resp.location ? url_resolve(base, resp.location) : NULL;
     free(base);
     if (!loc)
         oci_fail("starting an upload: the registry gave no usable Location");
 out:
     http_response_clear(&resp);
-    free(path);
     return loc;
 }
 
@@ -105,7 +109,9 @@ static int upload_once(struct registry *r, const char *repository, const char *s
     char *url = with_digest(loc, b->digest);
     struct reg_call call = {.method = "PUT", .url = url, .scope = scope, .content_type = "application/octet-stream",
                             .upload = &up, .no_retry = true};
-    if (registry_call(r, &call, &resp) < 0) {
+    if (!url) {
+        oci_fail_nomem();
+    } else if (registry_call(r, &call, &resp) < 0) {
         *retryable = true;
     } else if (resp.status != 201) {
         *retryable = resp.status >= 500;
@@ -125,8 +131,11 @@ out:
 
 static int push_blob(struct registry *r, const char *repository, const struct blob_source *b, uint64_t chunk_size)
 {
-    char *scope = scope_for(repository, "pull,push");
-    char *path = xasprintf("/v2/%s/blobs/%s", repository, b->digest);
+    char scope[SCOPE_SIZE];
+    scope_for(scope, repository, "pull,push");
+    char path[API_PATH_SIZE];
+    if (api_path(path, "/v2/%s/blobs/%s", repository, b->digest) < 0)
+        return -1;
     struct progress p;
     progress_start(&p, "Uploading", b->digest, b->size, r->o->quiet);
     struct http_response resp = {0};
@@ -161,8 +170,6 @@ out:
     if (rc < 0)
         oci_error_context("blob %s", b->digest);
     http_response_clear(&resp);
-    free(path);
-    free(scope);
     return rc;
 }
 
@@ -186,9 +193,13 @@ int oci_push(const char *ref_text, const char *module_path, const struct oci_pus
     bool open_registry = false;
     struct registry r;
     struct push_blobs pb = {0};
-    char *canonical = ref_string(&ref);
-    char *title_copy = xstrdup(module_path);
-    const char *title = basename(title_copy);
+    char canonical[REF_STRING_SIZE];
+    ref_string(&ref, canonical);
+    char *title = base_path_basename(module_path);
+    if (!title) {
+        ref_free(&ref);
+        return oci_fail_nomem();
+    }
 
     if (ref.digest) {
         oci_fail("%s: push needs a tag, not a digest (the digest is computed from what is pushed)", ref_text);
@@ -247,8 +258,11 @@ int oci_push(const char *ref_text, const char *module_path, const struct oci_pus
     if (push_blob(&r, ref.repository, &config, 0) < 0 || push_blob(&r, ref.repository, &module, po->chunk_size) < 0)
         goto out;
 
-    char *scope = scope_for(ref.repository, "pull,push");
-    char *path = xasprintf("/v2/%s/manifests/%s", ref.repository, ref.tag);
+    char scope[SCOPE_SIZE];
+    scope_for(scope, ref.repository, "pull,push");
+    char path[API_PATH_SIZE];
+    if (api_path(path, "/v2/%s/manifests/%s", ref.repository, ref.tag) < 0)
+        goto out;
     struct http_upload up = {.data = pb.manifest, .fd = -1, .size = pb.manifest_len};
     struct http_response resp = {0};
     struct reg_call call = {.method = "PUT", .url = path, .scope = scope, .content_type = MT_OCI_MANIFEST, .upload = &up};
@@ -264,8 +278,6 @@ int oci_push(const char *ref_text, const char *module_path, const struct oci_pus
         }
     }
     http_response_clear(&resp);
-    free(path);
-    free(scope);
     if (rc == 0) {
         memcpy(digest_out, pb.manifest_digest, OCI_DIGEST_SIZE);
         status_line(o->quiet, "Pushed %s", canonical);
@@ -279,8 +291,7 @@ out:
     if (fd >= 0)
         close(fd);
     push_blobs_free(&pb);
-    free(title_copy);
-    free(canonical);
+    free(title);
     ref_free(&ref);
     return rc;
 }

@@ -168,7 +168,9 @@ int ref_parse(const char *text, struct oci_ref *ref)
         return oci_fail("invalid reference \"%s\": only https:// and http:// may precede a registry", text);
     }
 
-    char *work = xstrdup(rest);
+    char *work = base_strdup(rest);
+    if (!work)
+        return oci_fail_nomem();
     /* a trailing slash after a URL-style reference means nothing */
     size_t wl = strlen(work);
     while (ref->scheme != SCHEME_DEFAULT && wl && work[wl - 1] == '/')
@@ -190,7 +192,8 @@ int ref_parse(const char *text, struct oci_ref *ref)
             oci_fail("invalid reference \"%s\": unsupported digest \"%s\" (only sha256 is supported)", text, d);
             goto fail;
         }
-        ref->digest = xstrdup(d);
+        if (!(ref->digest = base_strdup(d)))
+            goto nomem;
     }
 
     char *name = work;
@@ -205,7 +208,8 @@ int ref_parse(const char *text, struct oci_ref *ref)
     if (slash && (ref->scheme != SCHEME_DEFAULT || memchr(name, '.', (size_t)(slash - name)) ||
                   memchr(name, ':', (size_t)(slash - name)) ||
                   ((size_t)(slash - name) == 9 && !strncmp(name, "localhost", 9)))) {
-        ref->registry = xstrndup(name, (size_t)(slash - name));
+        if (!(ref->registry = base_strndup(name, (size_t)(slash - name))))
+            goto nomem;
         name = slash + 1;
         if (!registry_valid(ref->registry)) {
             oci_fail("invalid reference \"%s\": \"%s\" is not a valid registry host[:port]", text, ref->registry);
@@ -215,11 +219,10 @@ int ref_parse(const char *text, struct oci_ref *ref)
         for (char *p = ref->registry; *p; p++)
             *p = (char)tolower((unsigned char)*p);
         if (!strcmp(ref->registry, "index.docker.io") || !strcmp(ref->registry, "registry-1.docker.io")) {
-            free(ref->registry);
-            ref->registry = xstrdup(DOCKER_HUB);
+            snprintf(ref->registry, strlen(ref->registry) + 1, "%s", DOCKER_HUB);   /* shorter */
         }
-    } else {
-        ref->registry = xstrdup(DOCKER_HUB);
+    } else if (!(ref->registry = base_strdup(DOCKER_HUB))) {
+        goto nomem;
     }
 
     /* NAME[:TAG]: no ':' can remain in NAME, so the last one starts the tag */
@@ -231,7 +234,8 @@ int ref_parse(const char *text, struct oci_ref *ref)
                      text, colon + 1);
             goto fail;
         }
-        ref->tag = xstrdup(colon + 1);
+        if (!(ref->tag = base_strdup(colon + 1)))
+            goto nomem;
         if (strchr(name, ':')) {
             oci_fail("invalid reference \"%s\": too many ':'", text);
             goto fail;
@@ -252,13 +256,17 @@ int ref_parse(const char *text, struct oci_ref *ref)
         goto fail;
     }
     if (!strcmp(ref->registry, DOCKER_HUB) && !strchr(name, '/'))
-        ref->repository = xasprintf("library/%s", name);
+        ref->repository = base_asprintf("library/%s", name);
     else
-        ref->repository = xstrdup(name);
-    if (!ref->tag && !ref->digest)
-        ref->tag = xstrdup("latest");
+        ref->repository = base_strdup(name);
+    if (!ref->repository)
+        goto nomem;
+    if (!ref->tag && !ref->digest && !(ref->tag = base_strdup("latest")))
+        goto nomem;
     free(work);
     return 0;
+nomem:
+    oci_fail_nomem();
 fail:
     free(work);
     ref_free(ref);
@@ -274,20 +282,17 @@ void ref_free(struct oci_ref *ref)
     memset(ref, 0, sizeof *ref);
 }
 
-char *ref_string(const struct oci_ref *ref)
+char *ref_string(const struct oci_ref *ref, char out[REF_STRING_SIZE])
 {
-    struct buf b = {0};
-    buf_appendf(&b, "%s/%s", ref->registry, ref->repository);
-    if (ref->tag)
-        buf_appendf(&b, ":%s", ref->tag);
-    if (ref->digest)
-        buf_appendf(&b, "@%s", ref->digest);
-    return b.data;
+    snprintf(out, REF_STRING_SIZE, "%s/%s%s%s%s%s", ref->registry, ref->repository, ref->tag ? ":" : "",
+             ref->tag ? ref->tag : "", ref->digest ? "@" : "", ref->digest ? ref->digest : "");
+    return out;
 }
 
-char *ref_repo_string(const struct oci_ref *ref)
+char *ref_repo_string(const struct oci_ref *ref, char out[REF_STRING_SIZE])
 {
-    return xasprintf("%s/%s", ref->registry, ref->repository);
+    snprintf(out, REF_STRING_SIZE, "%s/%s", ref->registry, ref->repository);
+    return out;
 }
 
 const char *ref_object(const struct oci_ref *ref)

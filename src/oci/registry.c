@@ -22,15 +22,23 @@ int registry_open(struct registry *r, const char *registry, enum ref_scheme sche
 {
     memset(r, 0, sizeof *r);
     r->o = o;
-    r->registry = xstrdup(registry);
-    r->host = xstrdup(registry_api_host(registry));
+    r->registry = base_strdup(registry);
+    r->host = base_strdup(registry_api_host(registry));
+    if (!r->registry || !r->host) {
+        registry_close(r);
+        return oci_fail_nomem();
+    }
     if (scheme == SCHEME_HTTPS)
         r->plain_http = false;
     else if (scheme == SCHEME_HTTP || o->plain_http)
         r->plain_http = true;
     else
         r->plain_http = is_loopback_host(r->host);
-    r->base = xasprintf("%s://%s", r->plain_http ? "http" : "https", r->host);
+    r->base = base_asprintf("%s://%s", r->plain_http ? "http" : "https", r->host);
+    if (!r->base) {
+        registry_close(r);
+        return oci_fail_nomem();
+    }
     if (http_init(&r->http, o) < 0) {
         registry_close(r);
         return -1;
@@ -48,9 +56,36 @@ void registry_close(struct registry *r)
     memset(r, 0, sizeof *r);
 }
 
-char *scope_for(const char *repository, const char *actions)
+char *scope_for(char out[SCOPE_SIZE], const char *repository, const char *actions)
 {
-    return xasprintf("repository:%s:%s", repository, actions);
+    snprintf(out, SCOPE_SIZE, "repository:%s:%s", repository, actions);
+    return out;
+}
+
+int api_path(char out[API_PATH_SIZE], const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(out, API_PATH_SIZE, fmt, ap);
+    va_end(ap);
+    if (n < 0 || n >= API_PATH_SIZE)
+        return oci_fail("a registry path longer than %d bytes", API_PATH_SIZE - 1);
+    return 0;
+}
+
+/* Append "NAME: VALUE"; false (the list kept) when out of memory. */
+static bool add_header(struct curl_slist **headers, const char *name, const char *value)
+{
+    char *h = base_asprintf("%s: %s", name, value);
+    struct curl_slist *l = h ? curl_slist_append(*headers, h) : NULL;
+    if (h) {
+        memset(h, 0, strlen(h));   /* may be a credential */
+        free(h);
+    }
+    if (!l)
+        return false;
+    *headers = l;
+    return true;
 }
 
 /* Seconds to wait before retry number `attempt` (0-based). */
@@ -77,39 +112,48 @@ static double backoff_delay(int attempt, const char *retry_after)
 
 int registry_call(struct registry *r, const struct reg_call *call, struct http_response *resp)
 {
-    char *url = call->url[0] == '/' ? xasprintf("%s%s", r->base, call->url) : xstrdup(call->url);
+    char *url = call->url[0] == '/' ? base_asprintf("%s%s", r->base, call->url) : base_strdup(call->url);
     char *home = url_origin(r->base);
     bool auth_answered = false;
     int redirects = 0, attempt = 0, rc = -1;
+    if (!url || !home) {
+        oci_fail_nomem();
+        goto out;
+    }
 
     for (;;) {
         char *origin = url_origin(url);
+        if (!origin) {
+            oci_fail_nomem();
+            goto out;
+        }
         bool at_home = !strcmp(origin, home);
         free(origin);
 
         struct curl_slist *headers = NULL;
         char *auth = at_home ? auth_header_for(r, call->scope) : NULL;
         bool had_auth = auth != NULL;
+        bool headers_ok = true;
         if (auth) {
-            char *h = xasprintf("Authorization: %s", auth);
-            headers = curl_slist_append(headers, h);
-            memset(h, 0, strlen(h));
+            headers_ok = add_header(&headers, "Authorization", auth);
             memset(auth, 0, strlen(auth));
-            free(h);
             free(auth);
         }
-        if (call->accept) {
-            char *h = xasprintf("Accept: %s", call->accept);
-            headers = curl_slist_append(headers, h);
-            free(h);
+        if (headers_ok && call->accept)
+            headers_ok = add_header(&headers, "Accept", call->accept);
+        if (headers_ok && call->content_type)
+            headers_ok = add_header(&headers, "Content-Type", call->content_type);
+        if (headers_ok && call->extra_header) {
+            struct curl_slist *l = curl_slist_append(headers, call->extra_header);
+            headers_ok = l != NULL;
+            if (l)
+                headers = l;
         }
-        if (call->content_type) {
-            char *h = xasprintf("Content-Type: %s", call->content_type);
-            headers = curl_slist_append(headers, h);
-            free(h);
+        if (!headers_ok) {
+            curl_slist_free_all(headers);
+            oci_fail_nomem();
+            goto out;
         }
-        if (call->extra_header)
-            headers = curl_slist_append(headers, call->extra_header);
         if (call->sink && http_sink_reset(call->sink) < 0) {
             curl_slist_free_all(headers);
             oci_fail("cannot reset the download file");
@@ -156,9 +200,9 @@ int registry_call(struct registry *r, const struct reg_call *call, struct http_r
             }
             char *next = url_resolve(url, resp->location);
             if (!next) {
-                char *ex = text_excerpt(resp->location, strlen(resp->location), 200);
-                oci_fail("the registry redirected to an invalid or non-HTTP location \"%s\"", ex);
-                free(ex);
+                char exb[EXCERPT_SIZE];
+                oci_fail("the registry redirected to an invalid or non-HTTP location \"%s\"",
+                         text_excerpt(exb, resp->location, strlen(resp->location), 200));
                 goto out;
             }
             free(url);
@@ -180,17 +224,20 @@ out:
     return rc;
 }
 
-/* "CODE: message; CODE: message" from a distribution-spec error body. */
-static char *error_body_summary(const struct http_response *resp, const char **first_code)
+/* "CODE: message; CODE: message" from a distribution-spec error body, in
+ * out (at most the first three errors, each cut short). */
+#define SUMMARY_SIZE 2048
+static void error_body_summary(const struct http_response *resp, char out[SUMMARY_SIZE], const char **first_code)
 {
     *first_code = NULL;
+    out[0] = '\0';
     if (!resp->body.data || !resp->body.len)
-        return xstrdup("");
+        return;
     json_error_t err;
     json_t *j = json_loadb(resp->body.data, resp->body.len, 0, &err);
     json_t *errors = json_object_get(j, "errors");
-    struct buf b = {0};
     static char code_copy[64];
+    size_t n = 0;
     if (json_is_array(errors)) {
         size_t i;
         json_t *e;
@@ -199,30 +246,26 @@ static char *error_body_summary(const struct http_response *resp, const char **f
                 break;
             const char *code = json_string_value(json_object_get(e, "code"));
             const char *msg = json_string_value(json_object_get(e, "message"));
-            char *c = text_excerpt(code ? code : "", code ? strlen(code) : 0, 60);
-            char *m = text_excerpt(msg ? msg : "", msg ? strlen(msg) : 0, 300);
+            char cb[EXCERPT_SIZE], mb[EXCERPT_SIZE], db[EXCERPT_SIZE];
+            char *c = text_excerpt(cb, code ? code : "", code ? strlen(code) : 0, 60);
+            char *m = text_excerpt(mb, msg ? msg : "", msg ? strlen(msg) : 0, 300);
             if (i == 0 && *c) {
                 snprintf(code_copy, sizeof code_copy, "%s", c);
                 *first_code = code_copy;
             }
-            buf_appendf(&b, "%s%s%s%s", i ? "; " : "", c, *c && *m ? ": " : "", m);
             /* detail can be anything; a string is often the useful part */
             const char *detail = json_string_value(json_object_get(e, "detail"));
-            if (detail && *detail) {
-                char *d = text_excerpt(detail, strlen(detail), 200);
-                buf_appendf(&b, " (%s)", d);
-                free(d);
-            }
-            free(c);
-            free(m);
+            const char *d = detail && *detail ? text_excerpt(db, detail, strlen(detail), 200) : NULL;
+            int w = snprintf(out + n, SUMMARY_SIZE - n, "%s%s%s%s%s%s%s", i ? "; " : "", c, *c && *m ? ": " : "",
+                             m, d ? " (" : "", d ? d : "", d ? ")" : "");
+            if (w < 0 || (size_t)w >= SUMMARY_SIZE - n)
+                break;
+            n += (size_t)w;
         }
     }
     json_decref(j);
-    if (!b.data) {
-        char *ex = text_excerpt(resp->body.data, resp->body.len, 200);
-        return ex;
-    }
-    return b.data;
+    if (!n)
+        text_excerpt(out, resp->body.data, resp->body.len, 200);
 }
 
 static const char *status_text(long status)
@@ -248,12 +291,10 @@ int registry_fail(struct registry *r, const struct http_response *resp, const ch
                   const char *actions, const char *repository)
 {
     const char *code;
-    char *summary = error_body_summary(resp, &code);
-    if (!*summary) {
-        /* HEAD answers and some proxies carry no body: say what the status means */
-        free(summary);
-        summary = xstrdup(status_text(resp->status));
-    }
+    char summary[SUMMARY_SIZE];
+    error_body_summary(resp, summary, &code);
+    if (!*summary)   /* HEAD answers and some proxies carry no body: say what the status means */
+        snprintf(summary, sizeof summary, "%s", status_text(resp->status));
     if (*summary)
         oci_fail("%s: %s (HTTP %ld)", what, summary, resp->status);
     else
@@ -288,7 +329,6 @@ int registry_fail(struct registry *r, const struct http_response *resp, const ch
     } else if (st >= 500) {
         oci_set_hint("the registry failed (retried %d times); try again later", MAX_RETRIES);
     }
-    free(summary);
     return -1;
 }
 

@@ -52,7 +52,9 @@ bool oci_is_local_path(const char *what)
 static int download_url(const char *url_text, const struct oci_options *o, struct oci_module *out)
 {
     const char *tmpdir = getenv("TMPDIR");
-    char *tmp = xasprintf("%s/wasm-bpf-download-XXXXXX.wasm", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    char *tmp = base_asprintf("%s/wasm-bpf-download-XXXXXX.wasm", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    if (!tmp)
+        return oci_fail_nomem();
     int fd = mkostemps(tmp, 5, O_CLOEXEC);
     if (fd < 0) {
         int e = errno;
@@ -60,13 +62,16 @@ static int download_url(const char *url_text, const struct oci_options *o, struc
         return oci_fail("cannot create a temporary file: %s", strerror(e));
     }
     struct http h;
-    if (http_init(&h, o) < 0) {
+    char *url = base_strdup(url_text);
+    if (!url || http_init(&h, o) < 0) {
+        if (!url)
+            oci_fail_nomem();
         close(fd);
         unlink(tmp);
         free(tmp);
+        free(url);
         return -1;
     }
-    char *url = xstrdup(url_text);
     struct progress p;
     progress_start(&p, "Downloading", "module", 0, o->quiet);
     struct http_sink sink;
@@ -106,9 +111,9 @@ static int download_url(const char *url_text, const struct oci_options *o, struc
             continue;
         }
         if (st != 200) {
-            char *ex = text_excerpt(resp.body.data ? resp.body.data : "", resp.body.len, 200);
+            char exb[EXCERPT_SIZE];
+            char *ex = text_excerpt(exb, resp.body.data ? resp.body.data : "", resp.body.len, 200);
             oci_fail("%s: HTTP %ld%s%s", url_text, st, *ex ? ": " : "", ex);
-            free(ex);
             break;
         }
         char head[4];
@@ -148,8 +153,8 @@ int oci_resolve_module(const char *what, const struct oci_run_options *o, struct
         if (stat(what, &st) == 0) {
             if (S_ISDIR(st.st_mode))
                 return oci_fail("%s is a directory, not a module", what);
-            out->path = xstrdup(what);
-            return 0;
+            out->path = base_strdup(what);
+            return out->path ? 0 : oci_fail_nomem();
         }
         if (looks_like_path(what))
             return oci_fail("%s: %s", what, strerror(errno));
@@ -184,10 +189,10 @@ int oci_resolve_module(const char *what, const struct oci_run_options *o, struct
     }
     if (found == 1) {
         if (o->pull == OCI_PULL_NEVER) {
-            char *canonical = ref_string(&ref);
+            char canonical[REF_STRING_SIZE];
+            ref_string(&ref, canonical);
             oci_fail("%s is not in the store (%s) and the pull policy \"never\" forbids pulling it", canonical, s.root);
             oci_set_hint_action(OCI_HINT_PULL_FIRST, canonical, "%s", "");
-            free(canonical);
             goto out;
         }
         if (pull_ref(&ref, NULL, &o->oci, &res) < 0)

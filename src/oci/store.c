@@ -37,42 +37,58 @@
 #define LAYOUT_FILE "{\"imageLayoutVersion\":\"1.0.0\"}"
 #define MAX_INDEX_SIZE (64u << 20)
 
+/* NULL with errno ENOENT if neither variable says, ENOMEM if out of memory */
 static char *default_store_dir(void)
 {
     const char *xdg = getenv("XDG_CACHE_HOME");
     if (xdg && xdg[0] == '/')
-        return xasprintf("%s/wasm-bpf", xdg);
+        return base_asprintf("%s/wasm-bpf", xdg);
     const char *home = getenv("HOME");
     if (home && *home)
-        return xasprintf("%s/.cache/wasm-bpf", home);
+        return base_asprintf("%s/.cache/wasm-bpf", home);
+    errno = ENOENT;
     return NULL;
 }
 
-static char *path_in(const struct store *s, const char *rel)
+/* The store's paths fit in STORE_PATH_SIZE: store_open() refuses a root
+ * that leaves too little room (the kernel would refuse the paths anyway). */
+#define STORE_ROOT_MAX (STORE_PATH_SIZE - 128)
+
+static char *path_in(const struct store *s, const char *rel, char out[STORE_PATH_SIZE])
 {
-    return xasprintf("%s/%s", s->root, rel);
+    snprintf(out, STORE_PATH_SIZE, "%s/%s", s->root, rel);
+    return out;
 }
 
 int store_open(struct store *s, const struct oci_options *o, bool create)
 {
     memset(s, 0, sizeof *s);
     s->gc_lock_fd = -1;
-    s->root = o->store_dir ? xstrdup(o->store_dir) : default_store_dir();
+    s->root = o->store_dir ? base_strdup(o->store_dir) : default_store_dir();
+    if (!s->root && errno == ENOMEM)
+        return oci_fail_nomem();
     if (!s->root) {
         oci_fail("no store directory: neither HOME nor XDG_CACHE_HOME is set");
         oci_set_hint_action(OCI_HINT_STORE_DIR, NULL, "set one, or ");
+        return -1;
+    }
+    if (strlen(s->root) > STORE_ROOT_MAX) {
+        oci_fail("the store directory %.64s... is longer than %d bytes", s->root, STORE_ROOT_MAX);
+        store_close(s);
         return -1;
     }
     size_t n = strlen(s->root);
     while (n > 1 && s->root[n - 1] == '/')
         s->root[--n] = '\0';
 
-    char *layout = path_in(s, "oci-layout");
+    char layout[STORE_PATH_SIZE], blobs[STORE_PATH_SIZE], ingest[STORE_PATH_SIZE];
+    path_in(s, "oci-layout", layout);
+    path_in(s, "blobs/sha256", blobs);
+    path_in(s, "ingest", ingest);
     struct stat st;
     s->exists = stat(layout, &st) == 0;
     int rc = 0;
     if (!s->exists && create) {
-        char *blobs = path_in(s, "blobs/sha256"), *ingest = path_in(s, "ingest");
         if (mkdir_p(blobs, 0755) < 0 || mkdir_p(ingest, 0755) < 0) {
             rc = oci_fail("cannot create the store in %s: %s", s->root, strerror(errno));
             oci_set_hint_action(OCI_HINT_STORE_DIR, NULL, "%s", "");
@@ -81,23 +97,17 @@ int store_open(struct store *s, const struct oci_options *o, bool create)
         } else {
             s->exists = true;
         }
-        free(blobs);
-        free(ingest);
     } else if (s->exists && create) {
         /* a layout made by another tool may lack our directories */
-        char *blobs = path_in(s, "blobs/sha256"), *ingest = path_in(s, "ingest");
         if (mkdir_p(blobs, 0755) < 0 || mkdir_p(ingest, 0755) < 0)
             rc = oci_fail("cannot write to the store in %s: %s", s->root, strerror(errno));
-        free(blobs);
-        free(ingest);
     }
-    free(layout);
     if (rc == 0 && s->exists) {
-        char *lock = path_in(s, "gc.lock");
+        char lock[STORE_PATH_SIZE];
+        path_in(s, "gc.lock", lock);
         s->gc_lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
         if (s->gc_lock_fd < 0)   /* a read-only store: reading still works */
             s->gc_lock_fd = open(lock, O_RDONLY | O_CLOEXEC);
-        free(lock);
     }
     if (rc < 0)
         store_close(s);
@@ -113,24 +123,27 @@ void store_close(struct store *s)
     s->gc_lock_fd = -1;
 }
 
-char *store_blob_path(const struct store *s, const char *digest)
+char *store_blob_path(const struct store *s, const char *digest, char out[STORE_PATH_SIZE])
 {
-    return xasprintf("%s/blobs/sha256/%s", s->root, digest + 7);
+    snprintf(out, STORE_PATH_SIZE, "%s/blobs/sha256/%s", s->root, digest + 7);
+    return out;
 }
 
 bool store_has_blob(const struct store *s, const char *digest, uint64_t size)
 {
-    char *p = store_blob_path(s, digest);
+    char p[STORE_PATH_SIZE];
     struct stat st;
-    bool ok = stat(p, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == size;
-    free(p);
-    return ok;
+    return stat(store_blob_path(s, digest, p), &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == size;
 }
 
 int ingest_begin(struct store *s, const char *digest, uint64_t size, struct ingest *in)
 {
     memset(in, 0, sizeof *in);
-    in->tmp_path = xasprintf("%s/ingest/%.16s.%d.XXXXXX", s->root, digest + 7, (int)getpid());
+    in->tmp_path = base_asprintf("%s/ingest/%.16s.%d.XXXXXX", s->root, digest + 7, (int)getpid());
+    if (!in->tmp_path) {
+        in->fd = -1;
+        return oci_fail_nomem();
+    }
     in->fd = mkostemp(in->tmp_path, O_CLOEXEC);
     if (in->fd < 0) {
         int e = errno;
@@ -143,7 +156,7 @@ int ingest_begin(struct store *s, const char *digest, uint64_t size, struct inge
     return 0;
 }
 
-void ingest_abort(struct ingest *in)
+void ingest_discard(struct ingest *in)
 {
     if (in->fd >= 0)
         close(in->fd);
@@ -160,30 +173,28 @@ int ingest_commit(struct store *s, struct ingest *in, const char *computed_diges
     if (written != in->size) {
         oci_fail("size mismatch for %s: expected %llu bytes, received %llu", in->digest,
                  (unsigned long long)in->size, (unsigned long long)written);
-        ingest_abort(in);
+        ingest_discard(in);
         return -1;
     }
     if (strcmp(computed_digest, in->digest)) {
         oci_fail("digest mismatch: expected %s, received content with %s", in->digest, computed_digest);
         oci_set_hint("the registry served corrupted or tampered content; nothing was stored");
-        ingest_abort(in);
+        ingest_discard(in);
         return -1;
     }
     if (fchmod(in->fd, 0444) < 0 || fsync(in->fd) < 0) {
         oci_fail("cannot write %s: %s", in->tmp_path, strerror(errno));
-        ingest_abort(in);
+        ingest_discard(in);
         return -1;
     }
     close(in->fd);
     in->fd = -1;
-    char *dst = store_blob_path(s, in->digest);
-    if (rename(in->tmp_path, dst) < 0) {
+    char dst[STORE_PATH_SIZE];
+    if (rename(in->tmp_path, store_blob_path(s, in->digest, dst)) < 0) {
         oci_fail("cannot move %s into the store: %s", in->tmp_path, strerror(errno));
-        free(dst);
-        ingest_abort(in);
+        ingest_discard(in);
         return -1;
     }
-    free(dst);
     /* the directory entry is made durable once for all blobs of an
      * operation, by store_sync_blobs() before index.json names them */
     free(in->tmp_path);
@@ -211,7 +222,7 @@ int store_put_bytes(struct store *s, const void *data, size_t len, const char *d
             continue;
         if (n < 0) {
             oci_fail("cannot write %s: %s", in.tmp_path, strerror(errno));
-            ingest_abort(&in);
+            ingest_discard(&in);
             return -1;
         }
         p += n;
@@ -222,20 +233,18 @@ int store_put_bytes(struct store *s, const void *data, size_t len, const char *d
 
 char *store_read_blob(const struct store *s, const char *digest, size_t max, size_t *len)
 {
-    char *p = store_blob_path(s, digest);
+    char p[STORE_PATH_SIZE];
     char *data = NULL;
-    int err = base_read_file(p, max, &data, len);
+    int err = base_read_file(store_blob_path(s, digest, p), max, &data, len);
     if (err)
         oci_fail("cannot read %s from the store: %s", digest, strerror(-err));
-    free(p);
     return data;
 }
 
 void store_sync_blobs(struct store *s)
 {
-    char *dir = path_in(s, "blobs/sha256");
-    fsync_dir(dir);
-    free(dir);
+    char dir[STORE_PATH_SIZE];
+    fsync_dir(path_in(s, "blobs/sha256", dir));
 }
 
 static void remove_files_except(const struct store *s, const char *rel, json_t *keep);
@@ -255,14 +264,11 @@ int store_lock_pull(struct store *s)
 
 int store_lock_blob(struct store *s, const char *digest)
 {
-    char *path = xasprintf("%s/ingest/%s.lock", s->root, digest + 7);
+    char path[STORE_PATH_SIZE];
+    snprintf(path, sizeof path, "%s/ingest/%s.lock", s->root, digest + 7);
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        oci_fail("cannot create %s: %s", path, strerror(errno));
-        free(path);
-        return -1;
-    }
-    free(path);
+    if (fd < 0)
+        return oci_fail("cannot create %s: %s", path, strerror(errno));
     while (flock(fd, LOCK_EX) < 0) {
         if (errno != EINTR) {
             int e = errno;
@@ -282,9 +288,9 @@ void store_unlock_blob(struct store *s, const char *digest, int fd, bool stored)
      * stays, so that waiters queue on the same lock and one of them
      * downloads. */
     if (stored) {
-        char *path = xasprintf("%s/ingest/%s.lock", s->root, digest + 7);
+        char path[STORE_PATH_SIZE];
+        snprintf(path, sizeof path, "%s/ingest/%s.lock", s->root, digest + 7);
         unlink(path);
-        free(path);
     }
     close(fd);
 }
@@ -298,8 +304,9 @@ static void blob_stamp(const struct stat *st, char *buf, size_t len)
 
 int store_verify_blob(struct store *s, const char *digest)
 {
-    char *path = store_blob_path(s, digest);
-    char *mark = xasprintf("%s/verified/%s", s->root, digest + 7);
+    char path[STORE_PATH_SIZE], mark[STORE_PATH_SIZE], dir[STORE_PATH_SIZE];
+    store_blob_path(s, digest, path);
+    snprintf(mark, sizeof mark, "%s/verified/%s", s->root, digest + 7);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     int rc = -1;
@@ -328,17 +335,14 @@ int store_verify_blob(struct store *s, const char *digest)
         goto out;
     }
     /* A read-only store cannot keep the mark: it is hashed at every run. */
-    char *dir = path_in(s, "verified");
+    path_in(s, "verified", dir);
     if ((mkdir(dir, 0755) == 0 || errno == EEXIST) &&
         write_file_atomic(mark, stamp, strlen(stamp), 0644) < 0)
         oci_error_clear();
-    free(dir);
     rc = 0;
 out:
     if (fd >= 0)
         close(fd);
-    free(mark);
-    free(path);
     return rc;
 }
 
@@ -365,17 +369,15 @@ static json_t *empty_index(void)
 
 json_t *store_read_index(const struct store *s)
 {
-    char *p = path_in(s, "index.json");
+    char p[STORE_PATH_SIZE];
+    path_in(s, "index.json", p);
     size_t len;
     char *text;
     int e = -base_read_file(p, MAX_INDEX_SIZE, &text, &len);
     if (e) {
-        if (e == ENOENT) {
-            free(p);
+        if (e == ENOENT)
             return empty_index();
-        }
         oci_fail("cannot read %s: %s", p, strerror(e));
-        free(p);
         return NULL;
     }
     json_error_t err;
@@ -385,10 +387,8 @@ json_t *store_read_index(const struct store *s)
         json_decref(j);
         oci_fail("%s is not a valid image index", p);
         oci_set_hint("the store was damaged outside wasm-bpf; remove %s to start afresh", s->root);
-        free(p);
         return NULL;
     }
-    free(p);
     return j;
 }
 
@@ -400,14 +400,10 @@ static const char *entry_ref(json_t *entry)
 /* Run fn on index.json under the index lock and write the result back. */
 static int update_index(struct store *s, int (*fn)(json_t *manifests, void *arg), void *arg)
 {
-    char *lock = path_in(s, "index.lock");
-    int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        int e = errno;
-        free(lock);
-        return oci_fail("cannot open %s/index.lock: %s", s->root, strerror(e));
-    }
-    free(lock);
+    char lock[STORE_PATH_SIZE];
+    int fd = open(path_in(s, "index.lock", lock), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return oci_fail("cannot open %s/index.lock: %s", s->root, strerror(errno));
     while (flock(fd, LOCK_EX) < 0)
         if (errno != EINTR) {
             close(fd);
@@ -418,16 +414,16 @@ static int update_index(struct store *s, int (*fn)(json_t *manifests, void *arg)
     if (index) {
         rc = fn(json_object_get(index, "manifests"), arg);
         if (rc >= 0) {
-            char *text = json_dumps(index, JSON_INDENT(2));
-            char *p = path_in(s, "index.json");
-            size_t len = strlen(text);
-            text = xrealloc(text, len + 2);
-            text[len] = '\n';
-            text[len + 1] = '\0';
-            if (write_file_atomic(p, text, len + 1, 0644) < 0)
+            /* the text ends in a newline */
+            struct base_buf text = {0};
+            char *json = json_dumps(index, JSON_INDENT(2));
+            char p[STORE_PATH_SIZE];
+            if (!json || base_buf_puts(&text, json) < 0 || base_buf_puts(&text, "\n") < 0)
+                rc = oci_fail_nomem();
+            else if (write_file_atomic(path_in(s, "index.json", p), text.data, text.len, 0644) < 0)
                 rc = -1;
-            free(p);
-            free(text);
+            free(json);
+            base_buf_free(&text);
         }
         json_decref(index);
     }
@@ -507,7 +503,12 @@ int oci_store_list(const struct oci_options *o, struct oci_image **images, size_
         return -1;
     }
     json_t *manifests = json_object_get(index, "manifests");
-    struct oci_image *list = xcalloc(json_array_size(manifests), sizeof *list);
+    struct oci_image *list = base_calloc(json_array_size(manifests), sizeof *list);
+    if (!list) {
+        json_decref(index);
+        store_close(&s);
+        return oci_fail_nomem();
+    }
     size_t count = 0, i;
     json_t *e;
     json_array_foreach(manifests, i, e) {
@@ -516,14 +517,18 @@ int oci_store_list(const struct oci_options *o, struct oci_image **images, size_
         if (!name || !d || !digest_valid(d))
             continue;
         struct oci_image *img = &list[count++];
-        img->reference = xstrdup(name);
+        if (!(img->reference = base_strdup(name))) {
+            json_decref(index);
+            store_close(&s);
+            oci_images_free(list, count);
+            return oci_fail_nomem();
+        }
         snprintf(img->manifest_digest, sizeof img->manifest_digest, "%s", d);
         img->format = OCI_FORMAT_UNKNOWN;
-        char *p = store_blob_path(&s, d);
+        char p[STORE_PATH_SIZE];
         struct stat st;
-        if (stat(p, &st) == 0)
+        if (stat(store_blob_path(&s, d, p), &st) == 0)
             img->pulled_at = st.st_mtime;
-        free(p);
         size_t len;
         char *raw = store_read_blob(&s, d, MAX_MANIFEST_SIZE, &len);
         struct manifest m;
@@ -534,7 +539,7 @@ int oci_store_list(const struct oci_options *o, struct oci_image **images, size_
                 img->module_size = m.layers[li].size;
                 img->format = manifest_format(&m);
                 if (m.layers[li].title)
-                    img->title = xstrdup(m.layers[li].title);
+                    img->title = base_strdup(m.layers[li].title);   /* NULL: listed without */
             }
             manifest_free(&m);
         }
@@ -566,6 +571,7 @@ struct remove_arg {
     char matched[OCI_DIGEST_SIZE];
     int n_removed;
     bool ambiguous;
+    bool out_of_memory;
     struct oci_removed *removed; /* what went, for the caller (may stay NULL) */
     size_t n_reported;
 };
@@ -614,11 +620,17 @@ static int remove_fn(json_t *manifests, void *arg)
         const char *d = json_string_value(json_object_get(e, "digest"));
         bool hit = a->ref ? (name && !strcmp(name, a->ref)) : (d && a->matched[0] && !strcmp(d, a->matched));
         if (hit) {
-            struct oci_removed *r = xrealloc(a->removed, (a->n_reported + 1) * sizeof *r);
+            struct oci_removed *r = base_reallocarray(a->removed, a->n_reported + 1, sizeof *r);
+            char *reference = name ? base_strdup(name) : NULL;
+            if (!r || (name && !reference)) {
+                free(reference);
+                a->out_of_memory = true;   /* nothing written: index.json stays */
+                return -1;
+            }
             a->removed = r;
             r += a->n_reported++;
             memset(r, 0, sizeof *r);
-            r->reference = name ? xstrdup(name) : NULL;
+            r->reference = reference;
             snprintf(r->manifest_digest, sizeof r->manifest_digest, "%s", d ? d : "");
             json_array_remove(manifests, i);
             a->n_removed++;
@@ -638,19 +650,16 @@ static void mark(json_t *set, const char *digest)
 /* Unlink the files of ROOT/REL whose names are not keys of `keep`. */
 static void remove_files_except(const struct store *s, const char *rel, json_t *keep)
 {
-    char *dir = path_in(s, rel);
-    DIR *dp = opendir(dir);
+    char dir[STORE_PATH_SIZE];
+    DIR *dp = opendir(path_in(s, rel, dir));
     struct dirent *de;
     while (dp && (de = readdir(dp))) {
         if (de->d_name[0] == '.' || (keep && json_object_get(keep, de->d_name)))
             continue;
-        char *p = xasprintf("%s/%s", dir, de->d_name);
-        unlink(p);
-        free(p);
+        unlinkat(dirfd(dp), de->d_name, 0);
     }
     if (dp)
         closedir(dp);
-    free(dir);
 }
 
 /* Delete blobs that no reference leads to, and ingest leftovers. */
@@ -724,6 +733,7 @@ int oci_store_remove(const char *text, const struct oci_options *o, struct oci_r
         return -1;
     }
     struct remove_arg a = {0};
+    char canonical_buf[REF_STRING_SIZE];
     char *canonical = NULL;
     struct oci_ref ref;
     bool is_prefix = looks_like_digest_prefix(text);
@@ -734,14 +744,16 @@ int oci_store_remove(const char *text, const struct oci_options *o, struct oci_r
             store_close(&s);
             return -1;
         }
-        canonical = ref_string(&ref);
+        canonical = ref_string(&ref, canonical_buf);
         ref_free(&ref);
         a.ref = canonical;
     }
     int rc = store_lock_gc(&s, true);
     if (rc == 0) {
         rc = update_index(&s, remove_fn, &a);
-        if (rc < 0 && a.ambiguous)
+        if (rc < 0 && a.out_of_memory)
+            oci_fail_nomem();
+        else if (rc < 0 && a.ambiguous)
             oci_fail("%s: the digest prefix matches more than one module; give more digits", text);
         else if (rc < 0 && !a.n_removed)
             oci_fail("%s: no such module in the store", canonical ? canonical : text);
@@ -749,7 +761,7 @@ int oci_store_remove(const char *text, const struct oci_options *o, struct oci_r
             collect_garbage(&s);
         store_unlock_gc(&s);
     }
-    if (rc < 0 && !a.n_removed)
+    if (rc < 0 && !a.n_removed && !a.out_of_memory)
         oci_set_hint_action(OCI_HINT_LIST_IMAGES, NULL, "%s", "");
     /* index.json was rewritten only when rc == 0: report only then */
     if (rc == 0 && removed) {
@@ -758,7 +770,6 @@ int oci_store_remove(const char *text, const struct oci_options *o, struct oci_r
     } else {
         oci_removed_free(a.removed, a.n_reported);
     }
-    free(canonical);
     store_close(&s);
     return rc;
 }
@@ -824,7 +835,8 @@ int oci_store_tag(const char *src, const char *dst, const struct oci_options *o,
         ref_free(&ref);
         return oci_fail("%s: a new reference names a tag, not a digest", dst);
     }
-    char *target = ref_string(&ref);
+    char target[REF_STRING_SIZE], source_buf[REF_STRING_SIZE];
+    ref_string(&ref, target);
     ref_free(&ref);
     struct find_arg f = {0};
     char *source = NULL;
@@ -832,10 +844,9 @@ int oci_store_tag(const char *src, const char *dst, const struct oci_options *o,
         f.digest_prefix = src;
     } else {
         if (ref_parse(src, &ref) < 0) {
-            free(target);
             return -1;
         }
-        source = ref_string(&ref);
+        source = ref_string(&ref, source_buf);
         ref_free(&ref);
         f.ref = source;
     }
@@ -860,7 +871,5 @@ int oci_store_tag(const char *src, const char *dst, const struct oci_options *o,
     if (rc == 0 && digest_out)
         snprintf(digest_out, OCI_DIGEST_SIZE, "%s", f.digest);
     store_close(&s);
-    free(source);
-    free(target);
     return rc;
 }

@@ -1,8 +1,7 @@
-/* util.c: allocation, growable buffers and small string and file helpers. */
+/* util.c: small string and file helpers (allocation and buffers: src/base). */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,101 +9,6 @@
 #include <unistd.h>
 
 #include "oci_internal.h"
-
-static void out_of_memory(size_t n)
-{
-    fprintf(stderr, "wasm-bpf: out of memory (allocating %zu bytes)\n", n);
-    abort();
-}
-
-void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p)
-        out_of_memory(n);
-    return p;
-}
-
-void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p)
-        out_of_memory(n * size);
-    return p;
-}
-
-void *xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n ? n : 1);
-    if (!p)
-        out_of_memory(n);
-    return p;
-}
-
-char *xstrdup(const char *s)
-{
-    return xstrndup(s, strlen(s));
-}
-
-char *xstrndup(const char *s, size_t n)
-{
-    char *p = xmalloc(n + 1);
-    memcpy(p, s, n);
-    p[n] = '\0';
-    return p;
-}
-
-char *xasprintf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        out_of_memory(0);
-    char *p = xmalloc((size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(p, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    return p;
-}
-
-void buf_append(struct buf *b, const void *data, size_t len)
-{
-    if (b->len + len + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + len + 1)
-            cap *= 2;
-        b->data = xrealloc(b->data, cap);
-        b->cap = cap;
-    }
-    if (len)
-        memcpy(b->data + b->len, data, len);
-    b->len += len;
-    b->data[b->len] = '\0';
-}
-
-void buf_appendf(struct buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n <= 0)
-        return;
-    char *tmp = xmalloc((size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(tmp, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    buf_append(b, tmp, (size_t)n);
-    free(tmp);
-}
-
-void buf_free(struct buf *b)
-{
-    free(b->data);
-    memset(b, 0, sizeof *b);
-}
 
 bool str_starts_with(const char *s, const char *prefix)
 {
@@ -162,26 +66,25 @@ const char *oci_human_size(uint64_t n, char buf[32])
     return buf;
 }
 
-char *text_excerpt(const char *s, size_t len, size_t max)
+char *text_excerpt(char out[EXCERPT_SIZE], const char *s, size_t len, size_t max)
 {
-    struct buf b = {0};
-    for (size_t i = 0; i < len && b.len < max; i++) {
+    if (max > EXCERPT_SIZE - 1)
+        max = EXCERPT_SIZE - 1;
+    size_t n = 0;
+    for (size_t i = 0; i < len && n < max; i++) {
         unsigned char ch = (unsigned char)s[i];
         if (ch == '\n' || ch == '\r') {
-            if (b.len)
+            if (n)
                 break;
             continue;
         }
-        if (ch < 0x20 || ch == 0x7f)
-            ch = '?';
-        buf_append(&b, &ch, 1);
+        out[n++] = ch < 0x20 || ch == 0x7f ? '?' : (char)ch;
     }
-    if (!b.data)
-        return xstrdup("");
     /* trailing blanks */
-    while (b.len && isspace((unsigned char)b.data[b.len - 1]))
-        b.data[--b.len] = '\0';
-    return b.data;
+    while (n && isspace((unsigned char)out[n - 1]))
+        n--;
+    out[n] = '\0';
+    return out;
 }
 
 int fsync_dir(const char *dir)
@@ -194,34 +97,24 @@ int fsync_dir(const char *dir)
     return r;
 }
 
-static int write_all(int fd, const void *data, size_t len)
-{
-    const char *p = data;
-    while (len) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode)
 {
-    char *dir_copy = xstrdup(path);
-    char *dir = dirname(dir_copy);
-    char *tmp = xasprintf("%s.tmp.XXXXXX", path);
+    char *dir = base_path_dirname(path);
+    char *tmp = base_asprintf("%s.tmp.XXXXXX", path);
+    if (!dir || !tmp) {
+        oci_fail_nomem();
+        goto fail;
+    }
     int fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0) {
         oci_fail("cannot create a file next to %s: %s", path, strerror(errno));
         goto fail;
     }
-    if (fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
-        oci_fail("cannot write %s: %s", tmp, strerror(errno));
+    int werr = fchmod(fd, mode) < 0 ? -errno : base_write_all(fd, data, len);
+    if (!werr && fsync(fd) < 0)
+        werr = -errno;
+    if (werr) {
+        oci_fail("cannot write %s: %s", tmp, strerror(-werr));
         close(fd);
         unlink(tmp);
         goto fail;
@@ -234,17 +127,19 @@ int write_file_atomic(const char *path, const void *data, size_t len, mode_t mod
     }
     fsync_dir(dir);
     free(tmp);
-    free(dir_copy);
+    free(dir);
     return 0;
 fail:
     free(tmp);
-    free(dir_copy);
+    free(dir);
     return -1;
 }
 
 int mkdir_p(const char *path, mode_t mode)
 {
-    char *p = xstrdup(path);
+    char *p = base_strdup(path);
+    if (!p)
+        return -1;
     for (char *s = p + 1; *s; s++) {
         if (*s != '/')
             continue;

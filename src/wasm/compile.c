@@ -24,7 +24,7 @@
 /* Life cycle                                                          */
 /* ------------------------------------------------------------------ */
 
-compiler *compiler_new(wasm_module *m, size_t module_size)
+compiler *wasm__compiler_new(wasm_module *m, size_t module_size)
 {
     compiler *c = calloc(1, sizeof *c);
     if (c) {
@@ -34,7 +34,7 @@ compiler *compiler_new(wasm_module *m, size_t module_size)
     return c;
 }
 
-void compiler_free(compiler *c)
+void wasm__compiler_free(compiler *c)
 {
     if (!c)
         return;
@@ -46,7 +46,7 @@ void compiler_free(compiler *c)
     free(c);
 }
 
-bool compiler_finish(compiler *c)
+bool wasm__compiler_finish(compiler *c)
 {
     wasm_module *m = c->m;
     /* EXIT is the landing pad of calls made from the host (see interp.c);
@@ -70,27 +70,27 @@ bool compiler_finish(compiler *c)
 #define F64 WASM_F64
 /* control, parametric, variable, table and reference instructions: the
  * handler reads what it needs */
-#define OP(name, fn) {name, wasmi_compile_##fn, 0, 0, 0, -1, -1, -1}
-#define OPA(name, fn, arg) {name, wasmi_compile_##fn, 0, 0, arg, -1, -1, -1}
-#define CONST(name, type) {name, wasmi_compile_const, 0, type, 0, -1, -1, -1}
+#define OP(name, fn) {name, wasm__compile_##fn, 0, 0, 0, -1, -1, -1}
+#define OPA(name, fn, arg) {name, wasm__compile_##fn, 0, 0, arg, -1, -1, -1}
+#define CONST(name, type) {name, wasm__compile_const, 0, type, 0, -1, -1, -1}
 /* memory accesses: the value's type, the access, the natural alignment */
-#define LOAD(name, type, op, align) {name, wasmi_compile_load, 0, type, align, OP_##op, -1, -1}
-#define STORE(name, type, op, align) {name, wasmi_compile_store, type, 0, align, OP_##op, -1, -1}
+#define LOAD(name, type, op, align) {name, wasm__compile_load, 0, type, align, OP_##op, -1, -1}
+#define STORE(name, type, op, align) {name, wasm__compile_store, type, 0, align, OP_##op, -1, -1}
 /* numeric: operand type, result type, the internal operations; BINI takes
  * a constant on the right as an immediate, BINC (commutative) on either
  * side, BINF on the left as the flipped comparison */
-#define BIN(name, i, o, op) {name, wasmi_compile_binop, i, o, 0, OP_##op, -1, -1}
-#define BINI(name, i, o, op) {name, wasmi_compile_binop, i, o, 0, OP_##op, OP_##op##_I, -1}
-#define BINC(name, i, o, op) {name, wasmi_compile_binop, i, o, 0, OP_##op, OP_##op##_I, OP_##op##_I}
+#define BIN(name, i, o, op) {name, wasm__compile_binop, i, o, 0, OP_##op, -1, -1}
+#define BINI(name, i, o, op) {name, wasm__compile_binop, i, o, 0, OP_##op, OP_##op##_I, -1}
+#define BINC(name, i, o, op) {name, wasm__compile_binop, i, o, 0, OP_##op, OP_##op##_I, OP_##op##_I}
 #define BINF(name, i, o, op, flipped) \
-    {name, wasmi_compile_binop, i, o, 0, OP_##op, OP_##op##_I, OP_##flipped##_I}
-#define UN(name, i, o, op) {name, wasmi_compile_unop, i, o, 0, OP_##op, -1, -1}
-#define RETYPE(name, i, o) {name, wasmi_compile_retype, i, o, 0, -1, -1, -1}
+    {name, wasm__compile_binop, i, o, 0, OP_##op, OP_##op##_I, OP_##flipped##_I}
+#define UN(name, i, o, op) {name, wasm__compile_unop, i, o, 0, OP_##op, -1, -1}
+#define RETYPE(name, i, o) {name, wasm__compile_retype, i, o, 0, -1, -1, -1}
 
 static void compile_prefixed(compiler *c, const opcode_info *o);
 
 /* Wasm 2.0 without SIMD, by opcode byte.  Absent entries are illegal
- * opcodes (opcode_exists). */
+ * opcodes (wasm__opcode_exists). */
 static const opcode_info opcodes[256] = {
     [0x00] = OP("unreachable", unreachable),
     [0x01] = OP("nop", nop),
@@ -309,7 +309,7 @@ static void compile_prefixed(compiler *c, const opcode_info *o)
     p->compile(c, p);
 }
 
-bool opcode_exists(uint8_t op) { return opcodes[op].compile != NULL; }
+bool wasm__opcode_exists(uint8_t op) { return opcodes[op].compile != NULL; }
 
 /* ------------------------------------------------------------------ */
 /* The function body                                                   */
@@ -351,7 +351,7 @@ static void compile_body(compiler *c)
     }
 }
 
-bool compiler_run(compiler *c, func_code *fc, const uint8_t *bytes, size_t start, size_t end,
+bool wasm__compiler_run(compiler *c, func_code *fc, const uint8_t *bytes, size_t start, size_t end,
                   compile_error *err)
 {
     jmp_buf jb;
@@ -371,7 +371,7 @@ bool compiler_run(compiler *c, func_code *fc, const uint8_t *bytes, size_t start
     read_locals(c);
     /* code for this function starts here */
     fc->code_offset = (uint32_t)c->code_len;
-    ctrl *f = wasmi_push_ctrl(c, CK_FUNC);
+    ctrl *f = wasm__push_ctrl(c, CK_FUNC);
     f->ft = fc->type;
     f->height = 0;
     compile_body(c);

@@ -64,16 +64,16 @@ static void emit_branch_moves(compiler *c, const ctrl *f)
              * read: take copies of local references in their home slots */
             for (uint32_t i = 0; i < n; i++)
                 if (c->stack[first + i].kind == VK_LOCAL && c->stack[first + i].local < n)
-                    wasmi_emit_mov(c, home(c, first + i), c->stack[first + i].local);
+                    wasm__emit_mov(c, home(c, first + i), c->stack[first + i].local);
         }
         for (uint32_t i = 0; i < n; i++) {
             const vval *v = &c->stack[first + i];
             if (v->kind == VK_CONST)
-                wasmi_emit_const_to(c, i, v->type, v->imm);
+                wasm__emit_const_to(c, i, v->type, v->imm);
             else if (n > 1 && v->kind == VK_LOCAL && v->local < n)
-                wasmi_emit_mov(c, i, home(c, first + i));
+                wasm__emit_mov(c, i, home(c, first + i));
             else
-                wasmi_emit_mov(c, i, value_slot_noemit(c, first + i));
+                wasm__emit_mov(c, i, value_slot_noemit(c, first + i));
         }
         return;
     }
@@ -81,9 +81,9 @@ static void emit_branch_moves(compiler *c, const ctrl *f)
         const vval *v = &c->stack[first + i];
         uint32_t dst = home(c, f->height + i);
         if (v->kind == VK_CONST)
-            wasmi_emit_const_to(c, dst, v->type, v->imm);
+            wasm__emit_const_to(c, dst, v->type, v->imm);
         else
-            wasmi_emit_mov(c, dst, value_slot_noemit(c, first + i));
+            wasm__emit_mov(c, dst, value_slot_noemit(c, first + i));
     }
 }
 
@@ -210,7 +210,7 @@ static size_t emit_cond_branch(compiler *c, vval *v, uint32_t depth, bool when_f
             emit_u32(c, fz.words[i]);
         return pos;
     }
-    uint32_t slot = wasmi_operand(c, v, depth);
+    uint32_t slot = wasm__operand(c, v, depth);
     size_t pos = emit_op(c, when_false ? OP_BR_Z : OP_BR_NZ);
     emit_u32(c, slot);
     return pos;
@@ -243,7 +243,7 @@ static void read_block_type(compiler *c, ctrl *f)
     }
 }
 
-ctrl *wasmi_push_ctrl(compiler *c, uint8_t kind)
+ctrl *wasm__push_ctrl(compiler *c, uint8_t kind)
 {
     if (c->nctrl >= LIMIT_NESTING)
         over_limit(&c->r, "blocks nested too deeply");
@@ -259,14 +259,14 @@ ctrl *wasmi_push_ctrl(compiler *c, uint8_t kind)
 /* block, loop and if: check the params on the stack and open the frame. */
 static ctrl *open_block(compiler *c, uint8_t kind, ctrl proto)
 {
-    wasmi_check_top(c, block_params(&proto), block_nparams(&proto));
+    wasm__check_top(c, block_params(&proto), block_nparams(&proto));
     ctrl *parent = top_ctrl(c);
     bool parent_dead = parent->unreachable || parent->dead;
     uint32_t np = block_nparams(&proto);
     /* in unreachable code missing params are unknown values */
     while (c->sp < parent->height + np)
         push(c, (vval){TYPE_UNKNOWN, VK_TEMP, 0, 0});
-    ctrl *f = wasmi_push_ctrl(c, kind);
+    ctrl *f = wasm__push_ctrl(c, kind);
     f->ft = proto.ft;
     f->single = proto.single;
     f->height = c->sp - np;
@@ -279,18 +279,18 @@ static ctrl *open_block(compiler *c, uint8_t kind, ctrl proto)
 }
 
 /* block and loop (o->arg is the kind) */
-void wasmi_compile_block(compiler *c, const opcode_info *o)
+void wasm__compile_block(compiler *c, const opcode_info *o)
 {
     ctrl proto;
     read_block_type(c, &proto);
     if (live(c))
-        wasmi_materialize_for_block(c, block_nparams(&proto));
+        wasm__materialize_for_block(c, block_nparams(&proto));
     ctrl *f = open_block(c, o->arg, proto);
     label_here(c);
     f->start_pos = (uint32_t)c->code_len;
 }
 
-void wasmi_compile_if(compiler *c, const opcode_info *o)
+void wasm__compile_if(compiler *c, const opcode_info *o)
 {
     ctrl proto;
     read_block_type(c, &proto);
@@ -300,9 +300,9 @@ void wasmi_compile_if(compiler *c, const opcode_info *o)
     size_t pos = 0;
     if (was_live) {
         uint32_t np = block_nparams(&proto);
-        bool moves = wasmi_block_entry_needs_moves(c, np);
+        bool moves = wasm__block_entry_needs_moves(c, np);
         if (moves)
-            wasmi_materialize_for_block(c, np);
+            wasm__materialize_for_block(c, np);
         pos = emit_cond_branch(c, &cond, depth, true, !moves);
     }
     ctrl *f = open_block(c, CK_IF, proto);
@@ -329,10 +329,10 @@ static void close_branch_results(compiler *c, ctrl *f)
     if (f->kind == CK_FUNC)
         return;   /* the return that follows places them */
     for (uint32_t i = 0; i < n; i++)
-        wasmi_materialize(c, f->height + i);
+        wasm__materialize(c, f->height + i);
 }
 
-void wasmi_compile_else(compiler *c, const opcode_info *o)
+void wasm__compile_else(compiler *c, const opcode_info *o)
 {
     ctrl *f = top_ctrl(c);
     if (f->kind != CK_IF)
@@ -358,7 +358,7 @@ void wasmi_compile_else(compiler *c, const opcode_info *o)
 
 /* The end of the function pops its frame: the body is done when no frame
  * is left. */
-void wasmi_compile_end(compiler *c, const opcode_info *o)
+void wasm__compile_end(compiler *c, const opcode_info *o)
 {
     ctrl *f = top_ctrl(c);
     if (f->kind == CK_IF) {
@@ -387,10 +387,10 @@ void wasmi_compile_end(compiler *c, const opcode_info *o)
     label_here(c);
 }
 
-void wasmi_compile_br(compiler *c, const opcode_info *o)
+void wasm__compile_br(compiler *c, const opcode_info *o)
 {
     ctrl *f = label_at(c, read_u32(&c->r));
-    wasmi_check_top(c, label_types(f), label_arity(f));
+    wasm__check_top(c, label_types(f), label_arity(f));
     if (live(c))
         emit_br(c, f);
     set_unreachable(c);
@@ -416,7 +416,7 @@ static void repush_label_values(compiler *c, const ctrl *f)
         free(buf);
 }
 
-void wasmi_compile_br_if(compiler *c, const opcode_info *o)
+void wasm__compile_br_if(compiler *c, const opcode_info *o)
 {
     ctrl *f = label_at(c, read_u32(&c->r));
     vval cond = pop_type(c, WASM_I32);
@@ -440,7 +440,7 @@ void wasmi_compile_br_if(compiler *c, const opcode_info *o)
     c->last_valid = false;
 }
 
-void wasmi_compile_br_table(compiler *c, const opcode_info *o)
+void wasm__compile_br_table(compiler *c, const opcode_info *o)
 {
     reader *r = &c->r;
     uint32_t n = read_count(r, 1);
@@ -467,10 +467,10 @@ void wasmi_compile_br_table(compiler *c, const opcode_info *o)
         ctrl *f = label_at(c, depths[i]);
         if (label_arity(f) != arity)
             invalid(r, "type mismatch: br_table labels have different arities");
-        wasmi_check_top(c, label_types(f), arity);
+        wasm__check_top(c, label_types(f), arity);
     }
     if (live(c)) {
-        uint32_t sidx = wasmi_operand(c, &idx, idx_depth);
+        uint32_t sidx = wasm__operand(c, &idx, idx_depth);
         size_t pos = emit_op(c, OP_BR_TABLE);
         emit_u32(c, sidx);
         emit_u32(c, n);
@@ -505,19 +505,19 @@ void wasmi_compile_br_table(compiler *c, const opcode_info *o)
     set_unreachable(c);
 }
 
-void wasmi_compile_unreachable(compiler *c, const opcode_info *o)
+void wasm__compile_unreachable(compiler *c, const opcode_info *o)
 {
     if (live(c))
         emit_op(c, OP_UNREACHABLE);
     set_unreachable(c);
 }
 
-void wasmi_compile_nop(compiler *c, const opcode_info *o) {}
+void wasm__compile_nop(compiler *c, const opcode_info *o) {}
 
-void wasmi_compile_return(compiler *c, const opcode_info *o)
+void wasm__compile_return(compiler *c, const opcode_info *o)
 {
     ctrl *f = &c->ctrls[0];
-    wasmi_check_top(c, label_types(f), label_arity(f));
+    wasm__check_top(c, label_types(f), label_arity(f));
     if (live(c))
         emit_return(c);
     set_unreachable(c);

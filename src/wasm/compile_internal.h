@@ -142,7 +142,7 @@ static inline size_t emit_op(compiler *c, enum wasm_op op)
                    "compiled code over %zu words: the module copies too many values", c->code_limit);
     GROW(c, c->code, c->code_len, c->code_cap, 16);
     size_t pos = c->code_len;
-    const void *h = interp_handlers[op];
+    const void *h = wasm__interp_handlers[op];
     memcpy(&c->code[pos], &h, sizeof h);
     c->code_len += 2;
     c->last_valid = true;
@@ -234,70 +234,70 @@ static inline vval pop_type(compiler *c, uint8_t expected)
 {
     vval v = pop_any(c);
     if (v.type != expected && v.type != TYPE_UNKNOWN && expected != TYPE_UNKNOWN)
-        invalid(&c->r, "type mismatch: expected %s, found %s", valtype_name(expected),
-                valtype_name(v.type));
+        invalid(&c->r, "type mismatch: expected %s, found %s", wasm__valtype_name(expected),
+                wasm__valtype_name(v.type));
     return v;
 }
 
 /* compile_stack.c */
-void wasmi_check_top(compiler *c, const uint8_t *types, uint32_t n);
-void wasmi_emit_const_to(compiler *c, uint32_t slot, uint8_t type, uint64_t imm);
-void wasmi_emit_mov(compiler *c, uint32_t dst, uint32_t src);
-void wasmi_materialize(compiler *c, uint32_t depth);
-uint32_t wasmi_operand(compiler *c, vval *v, uint32_t depth);
-bool wasmi_preserve_local(compiler *c, uint32_t local);
-bool wasmi_block_entry_needs_moves(compiler *c, uint32_t nparams);
-void wasmi_materialize_for_block(compiler *c, uint32_t nparams);
+void wasm__check_top(compiler *c, const uint8_t *types, uint32_t n);
+void wasm__emit_const_to(compiler *c, uint32_t slot, uint8_t type, uint64_t imm);
+void wasm__emit_mov(compiler *c, uint32_t dst, uint32_t src);
+void wasm__materialize(compiler *c, uint32_t depth);
+uint32_t wasm__operand(compiler *c, vval *v, uint32_t depth);
+bool wasm__preserve_local(compiler *c, uint32_t local);
+bool wasm__block_entry_needs_moves(compiler *c, uint32_t nparams);
+void wasm__materialize_for_block(compiler *c, uint32_t nparams);
 
 /* ------------------------------------------------------------------ */
 /* Instruction handlers, one per opcode or family (the opcode table)   */
 /* ------------------------------------------------------------------ */
 
 /* compile_control.c */
-ctrl *wasmi_push_ctrl(compiler *c, uint8_t kind);
-void wasmi_compile_unreachable(compiler *c, const opcode_info *o);
-void wasmi_compile_nop(compiler *c, const opcode_info *o);
-void wasmi_compile_block(compiler *c, const opcode_info *o);   /* block and loop */
-void wasmi_compile_if(compiler *c, const opcode_info *o);
-void wasmi_compile_else(compiler *c, const opcode_info *o);
-void wasmi_compile_end(compiler *c, const opcode_info *o);
-void wasmi_compile_br(compiler *c, const opcode_info *o);
-void wasmi_compile_br_if(compiler *c, const opcode_info *o);
-void wasmi_compile_br_table(compiler *c, const opcode_info *o);
-void wasmi_compile_return(compiler *c, const opcode_info *o);
+ctrl *wasm__push_ctrl(compiler *c, uint8_t kind);
+void wasm__compile_unreachable(compiler *c, const opcode_info *o);
+void wasm__compile_nop(compiler *c, const opcode_info *o);
+void wasm__compile_block(compiler *c, const opcode_info *o);   /* block and loop */
+void wasm__compile_if(compiler *c, const opcode_info *o);
+void wasm__compile_else(compiler *c, const opcode_info *o);
+void wasm__compile_end(compiler *c, const opcode_info *o);
+void wasm__compile_br(compiler *c, const opcode_info *o);
+void wasm__compile_br_if(compiler *c, const opcode_info *o);
+void wasm__compile_br_table(compiler *c, const opcode_info *o);
+void wasm__compile_return(compiler *c, const opcode_info *o);
 
 /* compile_ops.c */
-void wasmi_compile_unop(compiler *c, const opcode_info *o);
-void wasmi_compile_binop(compiler *c, const opcode_info *o);
-void wasmi_compile_retype(compiler *c, const opcode_info *o);
-void wasmi_compile_const(compiler *c, const opcode_info *o);
-void wasmi_compile_drop(compiler *c, const opcode_info *o);
-void wasmi_compile_select(compiler *c, const opcode_info *o);  /* select and select t* */
-void wasmi_compile_local_get(compiler *c, const opcode_info *o);
-void wasmi_compile_local_set(compiler *c, const opcode_info *o);
-void wasmi_compile_local_tee(compiler *c, const opcode_info *o);
-void wasmi_compile_global_get(compiler *c, const opcode_info *o);
-void wasmi_compile_global_set(compiler *c, const opcode_info *o);
-void wasmi_compile_load(compiler *c, const opcode_info *o);
-void wasmi_compile_store(compiler *c, const opcode_info *o);
-void wasmi_compile_memory_size(compiler *c, const opcode_info *o);
-void wasmi_compile_memory_grow(compiler *c, const opcode_info *o);
-void wasmi_compile_memory_init(compiler *c, const opcode_info *o);
-void wasmi_compile_data_drop(compiler *c, const opcode_info *o);
-void wasmi_compile_memory_copy(compiler *c, const opcode_info *o);
-void wasmi_compile_memory_fill(compiler *c, const opcode_info *o);
-void wasmi_compile_call(compiler *c, const opcode_info *o);
-void wasmi_compile_call_indirect(compiler *c, const opcode_info *o);
-void wasmi_compile_table_get(compiler *c, const opcode_info *o);
-void wasmi_compile_table_set(compiler *c, const opcode_info *o);
-void wasmi_compile_table_init(compiler *c, const opcode_info *o);
-void wasmi_compile_elem_drop(compiler *c, const opcode_info *o);
-void wasmi_compile_table_copy(compiler *c, const opcode_info *o);
-void wasmi_compile_table_grow(compiler *c, const opcode_info *o);
-void wasmi_compile_table_size(compiler *c, const opcode_info *o);
-void wasmi_compile_table_fill(compiler *c, const opcode_info *o);
-void wasmi_compile_ref_null(compiler *c, const opcode_info *o);
-void wasmi_compile_ref_is_null(compiler *c, const opcode_info *o);
-void wasmi_compile_ref_func(compiler *c, const opcode_info *o);
+void wasm__compile_unop(compiler *c, const opcode_info *o);
+void wasm__compile_binop(compiler *c, const opcode_info *o);
+void wasm__compile_retype(compiler *c, const opcode_info *o);
+void wasm__compile_const(compiler *c, const opcode_info *o);
+void wasm__compile_drop(compiler *c, const opcode_info *o);
+void wasm__compile_select(compiler *c, const opcode_info *o);  /* select and select t* */
+void wasm__compile_local_get(compiler *c, const opcode_info *o);
+void wasm__compile_local_set(compiler *c, const opcode_info *o);
+void wasm__compile_local_tee(compiler *c, const opcode_info *o);
+void wasm__compile_global_get(compiler *c, const opcode_info *o);
+void wasm__compile_global_set(compiler *c, const opcode_info *o);
+void wasm__compile_load(compiler *c, const opcode_info *o);
+void wasm__compile_store(compiler *c, const opcode_info *o);
+void wasm__compile_memory_size(compiler *c, const opcode_info *o);
+void wasm__compile_memory_grow(compiler *c, const opcode_info *o);
+void wasm__compile_memory_init(compiler *c, const opcode_info *o);
+void wasm__compile_data_drop(compiler *c, const opcode_info *o);
+void wasm__compile_memory_copy(compiler *c, const opcode_info *o);
+void wasm__compile_memory_fill(compiler *c, const opcode_info *o);
+void wasm__compile_call(compiler *c, const opcode_info *o);
+void wasm__compile_call_indirect(compiler *c, const opcode_info *o);
+void wasm__compile_table_get(compiler *c, const opcode_info *o);
+void wasm__compile_table_set(compiler *c, const opcode_info *o);
+void wasm__compile_table_init(compiler *c, const opcode_info *o);
+void wasm__compile_elem_drop(compiler *c, const opcode_info *o);
+void wasm__compile_table_copy(compiler *c, const opcode_info *o);
+void wasm__compile_table_grow(compiler *c, const opcode_info *o);
+void wasm__compile_table_size(compiler *c, const opcode_info *o);
+void wasm__compile_table_fill(compiler *c, const opcode_info *o);
+void wasm__compile_ref_null(compiler *c, const opcode_info *o);
+void wasm__compile_ref_is_null(compiler *c, const opcode_info *o);
+void wasm__compile_ref_func(compiler *c, const opcode_info *o);
 
 #endif

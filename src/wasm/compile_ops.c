@@ -20,7 +20,7 @@ static bool imm_fits(uint8_t type, uint64_t imm)
     return type == WASM_I32 || (int64_t)(int32_t)(uint32_t)imm == (int64_t)imm;
 }
 
-void wasmi_compile_unop(compiler *c, const opcode_info *n)
+void wasm__compile_unop(compiler *c, const opcode_info *n)
 {
     vval a = pop_type(c, n->in);
     uint32_t depth = c->sp;
@@ -28,7 +28,7 @@ void wasmi_compile_unop(compiler *c, const opcode_info *n)
         push_temp(c, n->out);
         return;
     }
-    uint32_t sa = wasmi_operand(c, &a, depth);
+    uint32_t sa = wasm__operand(c, &a, depth);
     uint32_t d = push_temp(c, n->out);
     emit_op(c, (enum wasm_op)n->op);
     emit_u32(c, d);
@@ -36,7 +36,7 @@ void wasmi_compile_unop(compiler *c, const opcode_info *n)
     set_last_dst(c, depth);
 }
 
-void wasmi_compile_binop(compiler *c, const opcode_info *n)
+void wasm__compile_binop(compiler *c, const opcode_info *n)
 {
     vval b = pop_type(c, n->in);
     vval a = pop_type(c, n->in);
@@ -46,22 +46,22 @@ void wasmi_compile_binop(compiler *c, const opcode_info *n)
         return;
     }
     if (n->op_imm >= 0 && b.kind == VK_CONST && imm_fits(n->in, b.imm)) {
-        uint32_t sa = wasmi_operand(c, &a, depth);
+        uint32_t sa = wasm__operand(c, &a, depth);
         uint32_t d = push_temp(c, n->out);
         emit_op(c, (enum wasm_op)n->op_imm);
         emit_u32(c, d);
         emit_u32(c, sa);
         emit_u32(c, (uint32_t)b.imm);
     } else if (n->op_imm_l >= 0 && a.kind == VK_CONST && imm_fits(n->in, a.imm)) {
-        uint32_t sb = wasmi_operand(c, &b, depth + 1);
+        uint32_t sb = wasm__operand(c, &b, depth + 1);
         uint32_t d = push_temp(c, n->out);
         emit_op(c, (enum wasm_op)n->op_imm_l);
         emit_u32(c, d);
         emit_u32(c, sb);
         emit_u32(c, (uint32_t)a.imm);
     } else {
-        uint32_t sa = wasmi_operand(c, &a, depth);
-        uint32_t sb = wasmi_operand(c, &b, depth + 1);
+        uint32_t sa = wasm__operand(c, &a, depth);
+        uint32_t sb = wasm__operand(c, &b, depth + 1);
         uint32_t d = push_temp(c, n->out);
         emit_op(c, (enum wasm_op)n->op);
         emit_u32(c, d);
@@ -72,7 +72,7 @@ void wasmi_compile_binop(compiler *c, const opcode_info *n)
 }
 
 /* A conversion that only changes how the bits are read (wrap, reinterpret) */
-void wasmi_compile_retype(compiler *c, const opcode_info *n)
+void wasm__compile_retype(compiler *c, const opcode_info *n)
 {
     vval a = pop_type(c, n->in);
     a.type = n->out;
@@ -82,7 +82,7 @@ void wasmi_compile_retype(compiler *c, const opcode_info *n)
     /* a retyped temporary is still the last instruction's result */
 }
 
-void wasmi_compile_const(compiler *c, const opcode_info *o)
+void wasm__compile_const(compiler *c, const opcode_info *o)
 {
     reader *r = &c->r;
     uint64_t imm;
@@ -99,13 +99,13 @@ void wasmi_compile_const(compiler *c, const opcode_info *o)
 /* Parametric instructions                                             */
 /* ------------------------------------------------------------------ */
 
-void wasmi_compile_drop(compiler *c, const opcode_info *o)
+void wasm__compile_drop(compiler *c, const opcode_info *o)
 {
     pop_any(c);
 }
 
 /* select (0x1b) and select t* (0x1c, o->arg set) */
-void wasmi_compile_select(compiler *c, const opcode_info *o)
+void wasm__compile_select(compiler *c, const opcode_info *o)
 {
     reader *r = &c->r;
     uint8_t t = TYPE_UNKNOWN;
@@ -126,9 +126,9 @@ void wasmi_compile_select(compiler *c, const opcode_info *o)
         push_temp(c, rt);
         return;
     }
-    uint32_t sa = wasmi_operand(c, &a, depth);
-    uint32_t sb = wasmi_operand(c, &b, depth + 1);
-    uint32_t sc = wasmi_operand(c, &cond, depth + 2);
+    uint32_t sa = wasm__operand(c, &a, depth);
+    uint32_t sb = wasm__operand(c, &b, depth + 1);
+    uint32_t sc = wasm__operand(c, &cond, depth + 2);
     uint32_t d = push_temp(c, rt);
     emit_op(c, OP_SELECT);
     emit_u32(c, d);
@@ -162,7 +162,7 @@ static void compile_local_set(compiler *c, bool tee)
         return;
     }
     bool can_retarget = v.kind == VK_TEMP && c->last_valid && c->last_dst_depth == depth;
-    if (wasmi_preserve_local(c, x))
+    if (wasm__preserve_local(c, x))
         can_retarget = false;
     if (v.kind == VK_LOCAL && v.local == x) {
         /* x = x */
@@ -170,26 +170,26 @@ static void compile_local_set(compiler *c, bool tee)
         c->code[c->last_pos + 2] = x;   /* write the result straight into the local */
         c->last_dst_depth = NO_DEPTH;
     } else if (v.kind == VK_CONST) {
-        wasmi_emit_const_to(c, x, t, v.imm);
+        wasm__emit_const_to(c, x, t, v.imm);
     } else {
-        wasmi_emit_mov(c, x, v.kind == VK_LOCAL ? v.local : home(c, depth));
+        wasm__emit_mov(c, x, v.kind == VK_LOCAL ? v.local : home(c, depth));
     }
     if (tee)
         push(c, (vval){t, VK_LOCAL, x, 0});
 }
 
-void wasmi_compile_local_get(compiler *c, const opcode_info *o)
+void wasm__compile_local_get(compiler *c, const opcode_info *o)
 {
     uint32_t x = read_local_index(c);
     push(c, (vval){c->local_types[x], VK_LOCAL, x, 0});
 }
 
-void wasmi_compile_local_set(compiler *c, const opcode_info *o)
+void wasm__compile_local_set(compiler *c, const opcode_info *o)
 {
     compile_local_set(c, false);
 }
 
-void wasmi_compile_local_tee(compiler *c, const opcode_info *o)
+void wasm__compile_local_tee(compiler *c, const opcode_info *o)
 {
     compile_local_set(c, true);
 }
@@ -202,7 +202,7 @@ static uint32_t read_global_index(compiler *c)
     return g;
 }
 
-void wasmi_compile_global_get(compiler *c, const opcode_info *o)
+void wasm__compile_global_get(compiler *c, const opcode_info *o)
 {
     uint32_t g = read_global_index(c);
     uint32_t depth = c->sp;
@@ -215,14 +215,14 @@ void wasmi_compile_global_get(compiler *c, const opcode_info *o)
     }
 }
 
-void wasmi_compile_global_set(compiler *c, const opcode_info *o)
+void wasm__compile_global_set(compiler *c, const opcode_info *o)
 {
     uint32_t g = read_global_index(c);
     if (!c->m->globals[g].mut)
         invalid(&c->r, "global is immutable");
     vval v = pop_type(c, c->m->globals[g].type);
     if (live(c)) {
-        uint32_t s = wasmi_operand(c, &v, c->sp);
+        uint32_t s = wasm__operand(c, &v, c->sp);
         emit_op(c, OP_GLOBAL_SET);
         emit_u32(c, g);
         emit_u32(c, s);
@@ -263,7 +263,7 @@ static int take_address_add(compiler *c, const vval *a, uint32_t depth, uint32_t
 }
 
 /* o->out: the value's type, o->op: the access (LD*), o->arg: natural alignment */
-void wasmi_compile_load(compiler *c, const opcode_info *o)
+void wasm__compile_load(compiler *c, const opcode_info *o)
 {
     uint8_t type = o->out;
     enum wasm_op op = (enum wasm_op)o->op;
@@ -296,7 +296,7 @@ void wasmi_compile_load(compiler *c, const opcode_info *o)
         set_last_dst(c, depth);
         return;
     }
-    uint32_t sa = wasmi_operand(c, &a, depth);
+    uint32_t sa = wasm__operand(c, &a, depth);
     uint32_t d = push_temp(c, type);
     emit_op(c, op);
     emit_u32(c, d);
@@ -306,7 +306,7 @@ void wasmi_compile_load(compiler *c, const opcode_info *o)
 }
 
 /* o->in: the value's type, o->op: the access (ST*), o->arg: natural alignment */
-void wasmi_compile_store(compiler *c, const opcode_info *o)
+void wasm__compile_store(compiler *c, const opcode_info *o)
 {
     uint8_t type = o->in;
     enum wasm_op op = (enum wasm_op)o->op;
@@ -318,7 +318,7 @@ void wasmi_compile_store(compiler *c, const opcode_info *o)
         return;
     if (a.kind == VK_CONST) {
         uint64_t ea = (uint64_t)(uint32_t)a.imm + offset;
-        uint32_t sv = wasmi_operand(c, &v, depth + 1);
+        uint32_t sv = wasm__operand(c, &v, depth + 1);
         emit_op(c, (enum wasm_op)(op + OP_ST8_K - OP_ST8));
         emit_u32(c, sv);
         emit_u64(c, ea);
@@ -334,8 +334,8 @@ void wasmi_compile_store(compiler *c, const opcode_info *o)
         emit_u32(c, offset);
         return;
     }
-    uint32_t sa = wasmi_operand(c, &a, depth);
-    uint32_t sv = wasmi_operand(c, &v, depth + 1);
+    uint32_t sa = wasm__operand(c, &a, depth);
+    uint32_t sv = wasm__operand(c, &v, depth + 1);
     emit_op(c, op);
     emit_u32(c, sa);
     emit_u32(c, sv);
@@ -355,7 +355,7 @@ static uint32_t pop_call_args(compiler *c, const func_type *t)
     uint32_t base = c->sp;
     if (live(c))
         for (uint32_t i = 0; i < t->nparams; i++)
-            wasmi_materialize(c, base + i);   /* entries are still in the array above sp */
+            wasm__materialize(c, base + i);   /* entries are still in the array above sp */
     return base;
 }
 
@@ -365,7 +365,7 @@ static void push_results(compiler *c, const func_type *t)
         push_temp(c, ft_results(t)[i]);
 }
 
-void wasmi_compile_call(compiler *c, const opcode_info *o)
+void wasm__compile_call(compiler *c, const opcode_info *o)
 {
     uint32_t f = read_u32(&c->r);
     wasm_module *m = c->m;
@@ -386,7 +386,7 @@ void wasmi_compile_call(compiler *c, const opcode_info *o)
     push_results(c, t);
 }
 
-void wasmi_compile_call_indirect(compiler *c, const opcode_info *o)
+void wasm__compile_call_indirect(compiler *c, const opcode_info *o)
 {
     wasm_module *m = c->m;
     uint32_t ti = read_u32(&c->r);
@@ -403,7 +403,7 @@ void wasmi_compile_call_indirect(compiler *c, const opcode_info *o)
     uint32_t base = pop_call_args(c, t);
     if (live(c)) {
         /* the index sits above the args; take its slot before the call */
-        uint32_t sidx = wasmi_operand(c, &idx, idx_depth);
+        uint32_t sidx = wasm__operand(c, &idx, idx_depth);
         emit_op(c, OP_CALL_INDIRECT);
         emit_u32(c, table);
         emit_u32(c, t->id);
@@ -469,7 +469,7 @@ static void compile_generic(compiler *c, enum wasm_op op, const uint32_t *pre, u
     }
     uint32_t slots[4];
     for (uint32_t i = 0; i < n; i++)
-        slots[i] = wasmi_operand(c, &vals[i], depth + i);
+        slots[i] = wasm__operand(c, &vals[i], depth + i);
     uint32_t d = result ? push_temp(c, result) : 0;
     emit_op(c, op);
     if (result)
@@ -482,14 +482,14 @@ static void compile_generic(compiler *c, enum wasm_op op, const uint32_t *pre, u
         set_last_dst(c, depth);
 }
 
-void wasmi_compile_memory_size(compiler *c, const opcode_info *o)
+void wasm__compile_memory_size(compiler *c, const opcode_info *o)
 {
     read_zero_byte(c);
     need_memory(c);
     compile_generic(c, OP_MEMORY_SIZE, NULL, 0, NULL, 0, WASM_I32);
 }
 
-void wasmi_compile_memory_grow(compiler *c, const opcode_info *o)
+void wasm__compile_memory_grow(compiler *c, const opcode_info *o)
 {
     read_zero_byte(c);
     need_memory(c);
@@ -499,7 +499,7 @@ void wasmi_compile_memory_grow(compiler *c, const opcode_info *o)
 
 static const uint8_t i32x3[] = {WASM_I32, WASM_I32, WASM_I32};
 
-void wasmi_compile_memory_init(compiler *c, const opcode_info *o)
+void wasm__compile_memory_init(compiler *c, const opcode_info *o)
 {
     uint32_t seg = read_data_index(c);
     read_zero_byte(c);
@@ -507,7 +507,7 @@ void wasmi_compile_memory_init(compiler *c, const opcode_info *o)
     compile_generic(c, OP_MEMORY_INIT, &seg, 1, i32x3, 3, 0);
 }
 
-void wasmi_compile_data_drop(compiler *c, const opcode_info *o)
+void wasm__compile_data_drop(compiler *c, const opcode_info *o)
 {
     uint32_t seg = read_data_index(c);
     if (live(c)) {
@@ -516,7 +516,7 @@ void wasmi_compile_data_drop(compiler *c, const opcode_info *o)
     }
 }
 
-void wasmi_compile_memory_copy(compiler *c, const opcode_info *o)
+void wasm__compile_memory_copy(compiler *c, const opcode_info *o)
 {
     read_zero_byte(c);
     read_zero_byte(c);
@@ -524,21 +524,21 @@ void wasmi_compile_memory_copy(compiler *c, const opcode_info *o)
     compile_generic(c, OP_MEMORY_COPY, NULL, 0, i32x3, 3, 0);
 }
 
-void wasmi_compile_memory_fill(compiler *c, const opcode_info *o)
+void wasm__compile_memory_fill(compiler *c, const opcode_info *o)
 {
     read_zero_byte(c);
     need_memory(c);
     compile_generic(c, OP_MEMORY_FILL, NULL, 0, i32x3, 3, 0);
 }
 
-void wasmi_compile_table_get(compiler *c, const opcode_info *o)
+void wasm__compile_table_get(compiler *c, const opcode_info *o)
 {
     uint32_t t = read_table_index(c);
     static const uint8_t i32[] = {WASM_I32};
     compile_generic(c, OP_TABLE_GET, &t, 1, i32, 1, c->m->tables[t].elem);
 }
 
-void wasmi_compile_table_set(compiler *c, const opcode_info *o)
+void wasm__compile_table_set(compiler *c, const opcode_info *o)
 {
     uint32_t t = read_table_index(c);
     uint8_t types[2] = {WASM_I32, c->m->tables[t].elem};
@@ -546,19 +546,19 @@ void wasmi_compile_table_set(compiler *c, const opcode_info *o)
 }
 
 /* table.init elem table */
-void wasmi_compile_table_init(compiler *c, const opcode_info *o)
+void wasm__compile_table_init(compiler *c, const opcode_info *o)
 {
     wasm_module *m = c->m;
     uint32_t seg = read_elem_index(c);
     uint32_t t = read_table_index(c);
     if (m->elems[seg].elem_type != m->tables[t].elem)
         invalid(&c->r, "type mismatch: table.init of %s into a table of %s",
-                valtype_name(m->elems[seg].elem_type), valtype_name(m->tables[t].elem));
+                wasm__valtype_name(m->elems[seg].elem_type), wasm__valtype_name(m->tables[t].elem));
     uint32_t pre[2] = {t, seg};
     compile_generic(c, OP_TABLE_INIT, pre, 2, i32x3, 3, 0);
 }
 
-void wasmi_compile_elem_drop(compiler *c, const opcode_info *o)
+void wasm__compile_elem_drop(compiler *c, const opcode_info *o)
 {
     uint32_t seg = read_elem_index(c);
     if (live(c)) {
@@ -568,7 +568,7 @@ void wasmi_compile_elem_drop(compiler *c, const opcode_info *o)
 }
 
 /* table.copy dst src */
-void wasmi_compile_table_copy(compiler *c, const opcode_info *o)
+void wasm__compile_table_copy(compiler *c, const opcode_info *o)
 {
     wasm_module *m = c->m;
     uint32_t dt = read_table_index(c);
@@ -579,43 +579,43 @@ void wasmi_compile_table_copy(compiler *c, const opcode_info *o)
     compile_generic(c, OP_TABLE_COPY, pre, 2, i32x3, 3, 0);
 }
 
-void wasmi_compile_table_grow(compiler *c, const opcode_info *o)
+void wasm__compile_table_grow(compiler *c, const opcode_info *o)
 {
     uint32_t t = read_table_index(c);
     uint8_t types[2] = {c->m->tables[t].elem, WASM_I32};
     compile_generic(c, OP_TABLE_GROW, &t, 1, types, 2, WASM_I32);
 }
 
-void wasmi_compile_table_size(compiler *c, const opcode_info *o)
+void wasm__compile_table_size(compiler *c, const opcode_info *o)
 {
     uint32_t t = read_table_index(c);
     compile_generic(c, OP_TABLE_SIZE, &t, 1, NULL, 0, WASM_I32);
 }
 
-void wasmi_compile_table_fill(compiler *c, const opcode_info *o)
+void wasm__compile_table_fill(compiler *c, const opcode_info *o)
 {
     uint32_t t = read_table_index(c);
     uint8_t types[3] = {WASM_I32, c->m->tables[t].elem, WASM_I32};
     compile_generic(c, OP_TABLE_FILL, &t, 1, types, 3, 0);
 }
 
-void wasmi_compile_ref_null(compiler *c, const opcode_info *o)
+void wasm__compile_ref_null(compiler *c, const opcode_info *o)
 {
     uint8_t t = read_reftype(&c->r);
     push(c, (vval){t, VK_CONST, 0, 0});
 }
 
-void wasmi_compile_ref_is_null(compiler *c, const opcode_info *o)
+void wasm__compile_ref_is_null(compiler *c, const opcode_info *o)
 {
     vval v = pop_any(c);
     if (v.type != TYPE_UNKNOWN && !is_ref_type(v.type))
-        invalid(&c->r, "type mismatch: ref.is_null of %s", valtype_name(v.type));
+        invalid(&c->r, "type mismatch: ref.is_null of %s", wasm__valtype_name(v.type));
     uint32_t depth = c->sp;
     if (!live(c)) {
         push_temp(c, WASM_I32);
         return;
     }
-    uint32_t s = wasmi_operand(c, &v, depth);
+    uint32_t s = wasm__operand(c, &v, depth);
     uint32_t d = push_temp(c, WASM_I32);
     emit_op(c, OP_REF_IS_NULL);
     emit_u32(c, d);
@@ -623,7 +623,7 @@ void wasmi_compile_ref_is_null(compiler *c, const opcode_info *o)
     set_last_dst(c, depth);
 }
 
-void wasmi_compile_ref_func(compiler *c, const opcode_info *o)
+void wasm__compile_ref_func(compiler *c, const opcode_info *o)
 {
     wasm_module *m = c->m;
     uint32_t f = read_u32(&c->r);

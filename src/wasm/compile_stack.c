@@ -10,7 +10,7 @@
 #include "compile_internal.h"
 
 /* Check that the top of the stack holds `types` without removing them. */
-void wasmi_check_top(compiler *c, const uint8_t *types, uint32_t n)
+void wasm__check_top(compiler *c, const uint8_t *types, uint32_t n)
 {
     ctrl *f = top_ctrl(c);
     for (uint32_t i = 0; i < n; i++) {
@@ -22,14 +22,14 @@ void wasmi_check_top(compiler *c, const uint8_t *types, uint32_t n)
         }
         uint8_t t = c->stack[c->sp - 1 - i].type;
         if (t != expected && t != TYPE_UNKNOWN)
-            invalid(&c->r, "type mismatch: expected %s, found %s", valtype_name(expected),
-                    valtype_name(t));
+            invalid(&c->r, "type mismatch: expected %s, found %s", wasm__valtype_name(expected),
+                    wasm__valtype_name(t));
     }
 }
 
 static enum wasm_op const_words_op(uint8_t type) { return (type == WASM_I32 || type == WASM_F32) ? OP_CONST32 : OP_CONST64; }
 
-void wasmi_emit_const_to(compiler *c, uint32_t slot, uint8_t type, uint64_t imm)
+void wasm__emit_const_to(compiler *c, uint32_t slot, uint8_t type, uint64_t imm)
 {
     enum wasm_op op = const_words_op(type);
     emit_op(c, op);
@@ -40,7 +40,7 @@ void wasmi_emit_const_to(compiler *c, uint32_t slot, uint8_t type, uint64_t imm)
         emit_u64(c, imm);
 }
 
-void wasmi_emit_mov(compiler *c, uint32_t dst, uint32_t src)
+void wasm__emit_mov(compiler *c, uint32_t dst, uint32_t src)
 {
     if (dst == src)
         return;
@@ -50,13 +50,13 @@ void wasmi_emit_mov(compiler *c, uint32_t dst, uint32_t src)
 }
 
 /* Turn the entry at `depth` into a temporary in its home slot. */
-void wasmi_materialize(compiler *c, uint32_t depth)
+void wasm__materialize(compiler *c, uint32_t depth)
 {
     vval *v = &c->stack[depth];
     if (v->kind == VK_LOCAL)
-        wasmi_emit_mov(c, home(c, depth), v->local);
+        wasm__emit_mov(c, home(c, depth), v->local);
     else if (v->kind == VK_CONST)
-        wasmi_emit_const_to(c, home(c, depth), v->type, v->imm);
+        wasm__emit_const_to(c, home(c, depth), v->type, v->imm);
     else
         return;
     set_last_dst(c, depth);
@@ -65,13 +65,13 @@ void wasmi_materialize(compiler *c, uint32_t depth)
 
 /* The slot an instruction reads for the (already popped) value that sat at
  * `depth`; constants are written to the home slot first. */
-uint32_t wasmi_operand(compiler *c, vval *v, uint32_t depth)
+uint32_t wasm__operand(compiler *c, vval *v, uint32_t depth)
 {
     switch (v->kind) {
     case VK_LOCAL:
         return v->local;
     case VK_CONST:
-        wasmi_emit_const_to(c, home(c, depth), v->type, v->imm);
+        wasm__emit_const_to(c, home(c, depth), v->type, v->imm);
         v->kind = VK_TEMP;
         return home(c, depth);
     default:
@@ -81,12 +81,12 @@ uint32_t wasmi_operand(compiler *c, vval *v, uint32_t depth)
 
 /* Before a local is written, entries still referring to its old value get
  * their own copy. */
-bool wasmi_preserve_local(compiler *c, uint32_t local)
+bool wasm__preserve_local(compiler *c, uint32_t local)
 {
     bool emitted = false;
     for (uint32_t i = 0; i < c->sp; i++) {
         if (c->stack[i].kind == VK_LOCAL && c->stack[i].local == local) {
-            wasmi_materialize(c, i);
+            wasm__materialize(c, i);
             emitted = true;
         }
     }
@@ -96,7 +96,7 @@ bool wasmi_preserve_local(compiler *c, uint32_t local)
 /* At a block boundary every path must agree on where values live: local
  * references become temporaries (a local.set inside the block would
  * otherwise change them on some paths only), and so do the block's params. */
-bool wasmi_block_entry_needs_moves(compiler *c, uint32_t nparams)
+bool wasm__block_entry_needs_moves(compiler *c, uint32_t nparams)
 {
     for (uint32_t i = 0; i < c->sp; i++) {
         if (c->stack[i].kind == VK_LOCAL)
@@ -107,10 +107,10 @@ bool wasmi_block_entry_needs_moves(compiler *c, uint32_t nparams)
     return false;
 }
 
-void wasmi_materialize_for_block(compiler *c, uint32_t nparams)
+void wasm__materialize_for_block(compiler *c, uint32_t nparams)
 {
     for (uint32_t i = 0; i < c->sp; i++) {
         if (c->stack[i].kind == VK_LOCAL || (i >= c->sp - nparams && c->stack[i].kind == VK_CONST))
-            wasmi_materialize(c, i);
+            wasm__materialize(c, i);
     }
 }

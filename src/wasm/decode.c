@@ -186,7 +186,7 @@ static void read_one_const(decoder *d, const_expr *e, uint8_t op, uint32_t nglob
         break;
     }
     default:
-        if (!opcode_exists(op))
+        if (!wasm__opcode_exists(op))
             malformed(r, "illegal opcode 0x%02x", op);
         invalid(r, "constant expression required");
     }
@@ -211,13 +211,13 @@ static const_expr read_const_expr(decoder *d, uint8_t expected, uint32_t nglobal
             read_one_const(d, &extra, next, nglobals_visible);
             invalid(r, "type mismatch: constant expression leaves two values");
         }
-        if (!opcode_exists(next))
+        if (!wasm__opcode_exists(next))
             malformed(r, "illegal opcode 0x%02x", next);
         invalid(r, "constant expression required");
     }
     if (e.type != expected)
         invalid(r, "type mismatch: constant expression has type %s, expected %s",
-                valtype_name(e.type), valtype_name(expected));
+                wasm__valtype_name(e.type), wasm__valtype_name(expected));
     return e;
 }
 
@@ -233,7 +233,7 @@ static void read_type_section(decoder *d)
     if (n > LIMIT_TYPES)
         over_limit(r, "too many function types (%u, the limit is %u)", n, LIMIT_TYPES);
     m->types = xcalloc(d, n, sizeof *m->types);
-    if (!functype_reserve(n))
+    if (!wasm__functype_reserve(n))
         reader_fail_at(r, ENOMEM, r->pos, "out of memory");
     uint8_t types[2 * LIMIT_PARAMS];
     for (uint32_t i = 0; i < n; i++) {
@@ -252,7 +252,7 @@ static void read_type_section(decoder *d)
             types[np + k] = read_valtype(r);
         /* the module's types share the interned bytes: one copy per distinct type */
         func_type *t = &m->types[i];
-        t->id = functype_intern(types, np, types + np, nr, &t->types);
+        t->id = wasm__functype_intern(types, np, types + np, nr, &t->types);
         if (t->id == UINT32_MAX)
             reader_fail_at(r, ENOMEM, r->pos, "out of memory");
         t->nparams = np;
@@ -486,7 +486,7 @@ static void read_element_section(decoder *d)
         }
         if (s->mode == SEG_ACTIVE && m->tables[s->table].elem != s->elem_type)
             invalid(r, "type mismatch: element segment of %s for a table of %s",
-                    valtype_name(s->elem_type), valtype_name(m->tables[s->table].elem));
+                    wasm__valtype_name(s->elem_type), wasm__valtype_name(m->tables[s->table].elem));
     }
 }
 
@@ -516,7 +516,7 @@ static void read_code_section(decoder *d)
         fc->body_offset = (uint32_t)start;
         fc->body_size = size;
         compile_error ce = {r->err, r->errlen, 0};
-        if (!compiler_run(d->comp, fc, r->buf, start, end, &ce)) {
+        if (!wasm__compiler_run(d->comp, fc, r->buf, start, end, &ce)) {
             r->error = ce.error;
             longjmp(*r->fail, 1);
         }
@@ -723,7 +723,7 @@ static wasm_module *load_fail(int error, char *err, size_t errlen, const char *m
 
 wasm_module *wasm_module_load(const uint8_t *bytes, size_t len, char *err, size_t errlen)
 {
-    interp_init();
+    wasm__interp_init();
     if (err && errlen)
         err[0] = 0;
     if (!bytes && len)
@@ -735,35 +735,35 @@ wasm_module *wasm_module_load(const uint8_t *bytes, size_t len, char *err, size_
     decoder d = {.m = m};
     jmp_buf jb;
     d.r = (reader){.buf = bytes, .pos = 0, .end = len, .err = err, .errlen = errlen, .fail = &jb};
-    d.comp = compiler_new(m, len);
+    d.comp = wasm__compiler_new(m, len);
     if (!d.comp) {
         free(m);
         return load_fail(ENOMEM, err, errlen, "out of memory");
     }
     if (setjmp(jb)) {
         int error = d.r.error;
-        compiler_free(d.comp);
-        module_free_contents(m);
+        wasm__compiler_free(d.comp);
+        wasm__module_free_contents(m);
         free(m);
         errno = error;
         return NULL;
     }
     decode(&d);
-    if (!compiler_finish(d.comp)) {
+    if (!wasm__compiler_finish(d.comp)) {
         d.r.error = ENOMEM;
         if (err && errlen)
             snprintf(err, errlen, "out of memory");
         longjmp(jb, 1);
     }
-    compiler_free(d.comp);
+    wasm__compiler_free(d.comp);
     return m;
 }
 
-void module_free_contents(wasm_module *m)
+void wasm__module_free_contents(wasm_module *m)
 {
-    wasm_jit_free(m);
+    wasm__jit_free(m);
     for (uint32_t i = 0; i < m->ntypes; i++)
-        functype_release(m->types[i].id);
+        wasm__functype_release(m->types[i].id);
     free(m->types);
     for (uint32_t i = 0; i < m->nimports; i++) {
         free(m->imports[i].module);
@@ -802,7 +802,7 @@ void wasm_module_free(wasm_module *m)
 {
     if (!m)
         return;
-    module_free_contents(m);
+    wasm__module_free_contents(m);
     free(m);
 }
 

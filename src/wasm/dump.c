@@ -1,5 +1,5 @@
 /* dump.c: a readable listing of the compiled code, for engine developers
- * (wasm_module_dump) and a structural check of it used by the tests
+ * (wasm__module_dump) and a structural check of it used by the tests
  * (every instruction has a known handler and the sizes add up). */
 #include <stdio.h>
 #include <string.h>
@@ -14,7 +14,7 @@ static const char *const op_names[OP_COUNT] = {
 };
 
 /* Words of an instruction (handler included); BR_TABLE's depends on its count. */
-uint32_t wasm_op_words(enum wasm_op op, const code_t *pc)
+uint32_t wasm__op_words(enum wasm_op op, const code_t *pc)
 {
     switch (op) {
     case OP_EXIT: case OP_UNREACHABLE: case OP_RET: return 2;
@@ -48,7 +48,7 @@ static int op_of(const code_t *pc)
     const void *h;
     memcpy(&h, pc, sizeof h);
     for (int i = 0; i < OP_COUNT; i++)
-        if (interp_handlers[i] == h)
+        if (wasm__interp_handlers[i] == h)
             return i;
     return -1;
 }
@@ -62,7 +62,7 @@ static bool walk_function(const func_code *fc, FILE *out)
         int op = op_of(pc);
         if (op < 0)
             return false;
-        uint32_t n = wasm_op_words((enum wasm_op)op, pc);
+        uint32_t n = wasm__op_words((enum wasm_op)op, pc);
         if (pc + n > end)
             return false;
         if (out) {
@@ -76,7 +76,7 @@ static bool walk_function(const func_code *fc, FILE *out)
     return true;
 }
 
-bool module_code_check(const wasm_module *m)
+bool wasm__module_code_check(const wasm_module *m)
 {
     for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++)
         if (!walk_function(&m->codes[i], NULL))
@@ -84,13 +84,13 @@ bool module_code_check(const wasm_module *m)
     return true;
 }
 
-void wasm_module_dump(const wasm_module *m, FILE *out)
+void wasm__module_dump(const wasm_module *m, FILE *out)
 {
     char name[160];
     for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) {
         const func_code *fc = &m->codes[i];
         fprintf(out, "%s: params %u, locals %u, frame %u slots, %u words\n",
-                func_display_name(m, fc->func_index, name, sizeof name), fc->nparams, fc->nlocals,
+                wasm__func_display_name(m, fc->func_index, name, sizeof name), fc->nparams, fc->nlocals,
                 fc->frame_slots, fc->code_words);
         if (!walk_function(fc, out))
             fprintf(out, "  (bad instruction)\n");

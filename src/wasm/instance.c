@@ -40,7 +40,7 @@ wasm_linker *wasm_linker_new(void) { return calloc(1, sizeof(wasm_linker)); }
 static void entry_free(link_entry *e)
 {
     if (e->kind == WASM_EXTERN_FUNC && e->types)
-        functype_release(e->type_id);
+        wasm__functype_release(e->type_id);
     free(e->module);
     free(e->name);
     free(e->types);
@@ -114,19 +114,19 @@ int wasm_linker_define_func(wasm_linker *l, const char *module, const char *name
 {
     uint8_t types[64];
     uint32_t np, nr;
-    if (!l || !module || !name || !fn || signature_parse(signature, types, sizeof types, &np, &nr))
+    if (!l || !module || !name || !fn || wasm__signature_parse(signature, types, sizeof types, &np, &nr))
         return -EINVAL;
-    uint32_t id = functype_intern(types, np, types + np, nr, NULL);
+    uint32_t id = wasm__functype_intern(types, np, types + np, nr, NULL);
     if (id == UINT32_MAX)
         return -ENOMEM;
     link_entry *e = linker_add(l, module, name, WASM_EXTERN_FUNC);
     if (!e) {
-        functype_release(id);
+        wasm__functype_release(id);
         return -ENOMEM;
     }
     e->types = malloc(np + nr + 1);
     if (!e->types) {
-        functype_release(id);
+        wasm__functype_release(id);
         l->n--;
         entry_free(e);
         return -ENOMEM;
@@ -256,17 +256,17 @@ static void import_desc(const wasm_module *m, const import_def *im, char *buf, s
 {
     switch (im->kind) {
     case WASM_EXTERN_FUNC:
-        functype_format(&m->types[im->u.type_index], buf, len);
+        wasm__functype_format(&m->types[im->u.type_index], buf, len);
         break;
     case WASM_EXTERN_TABLE:
-        snprintf(buf, len, "(table %u %s)", im->u.table.lim.min, valtype_name(im->u.table.elem));
+        snprintf(buf, len, "(table %u %s)", im->u.table.lim.min, wasm__valtype_name(im->u.table.elem));
         break;
     case WASM_EXTERN_MEMORY:
         snprintf(buf, len, "(memory %u)", im->u.memory.min);
         break;
     case WASM_EXTERN_GLOBAL:
         snprintf(buf, len, im->u.global.mut ? "(global (mut %s))" : "(global %s)",
-                 valtype_name(im->u.global.type));
+                 wasm__valtype_name(im->u.global.type));
         break;
     }
 }
@@ -341,7 +341,7 @@ static wasm_instance *link_imports(inst_ctx *c, const wasm_linker *l, uint32_t *
             if (im->kind == WASM_EXTERN_FUNC) {
                 func_type ht = e->func ? *e->func->type
                                        : (func_type){e->np, e->nr, e->types, e->type_id};
-                functype_format(&ht, have, sizeof have);
+                wasm__functype_format(&ht, have, sizeof have);
             } else {
                 snprintf(have, sizeof have, "a %s of another type or size", kind_name(e->kind));
             }
@@ -394,7 +394,7 @@ wasm_instance *wasm_instantiate(wasm_runtime *rt, const wasm_module *m, const wa
     /* machine code, once per module; a module the compiler refuses runs
      * in the interpreter (wasm_module_jit_stats says so) */
     if (rt->use_jit)
-        (void)wasm_jit_compile((wasm_module *)m);
+        (void)wasm__jit_compile((wasm_module *)m);
 
     /* defined functions */
     for (uint32_t i = 0; i < ndefined; i++) {
@@ -412,7 +412,7 @@ wasm_instance *wasm_instantiate(wasm_runtime *rt, const wasm_module *m, const wa
     /* globals: initialisers see imported globals and functions */
     for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
         const const_expr *e = &m->global_inits[i - m->nglobal_imports];
-        wasm_global *g = global_create(rt, m->globals[i].type, m->globals[i].mut, eval_const(inst, e));
+        wasm_global *g = wasm__global_create(rt, m->globals[i].type, m->globals[i].mut, eval_const(inst, e));
         if (!g)
             return inst_fail(&c, ENOMEM, "out of memory");
         inst->globals[i] = &g->value;
@@ -424,7 +424,7 @@ wasm_instance *wasm_instantiate(wasm_runtime *rt, const wasm_module *m, const wa
         if (tt->lim.min > LIMIT_TABLE_ELEMS)
             return inst_fail(&c, E2BIG, "table %u of %u elements is over the limit of %u elements", i,
                              tt->lim.min, LIMIT_TABLE_ELEMS);
-        wasm_table *t = table_create(rt, tt->elem, tt->lim.min, tt->lim.max, tt->lim.has_max);
+        wasm_table *t = wasm__table_create(rt, tt->elem, tt->lim.min, tt->lim.max, tt->lim.has_max);
         if (!t)
             return inst_fail(&c, ENOMEM, "table %u: cannot allocate %u elements", i,
                              tt->lim.min);
@@ -436,7 +436,7 @@ wasm_instance *wasm_instantiate(wasm_runtime *rt, const wasm_module *m, const wa
             return inst_fail(&c, E2BIG,
                              "memory of %u pages is over the limit of %u pages", lim->min,
                              rt->cfg.max_memory_pages);
-        wasm_memory *mem = memory_create(rt, lim->min, lim->has_max ? lim->max : WASM_MAX_PAGES,
+        wasm_memory *mem = wasm__memory_create(rt, lim->min, lim->has_max ? lim->max : WASM_MAX_PAGES,
                                          lim->has_max, NULL);
         if (!mem)
             return inst_fail(&c, ENOMEM, "cannot reserve a memory of %u pages", lim->min);
@@ -591,7 +591,7 @@ int wasm_func_has_signature(const wasm_func *f, const char *signature)
 {
     uint8_t types[64];
     uint32_t np, nr;
-    if (signature_parse(signature, types, sizeof types, &np, &nr))
+    if (wasm__signature_parse(signature, types, sizeof types, &np, &nr))
         return 0;
     return np == f->type->nparams && nr == f->type->nresults &&
            !memcmp(types, f->type->types, np + nr);
@@ -600,7 +600,7 @@ int wasm_func_has_signature(const wasm_func *f, const char *signature)
 const char *wasm_func_name(const wasm_func *f, char *buf, size_t buflen)
 {
     char tmp[160];
-    func_display_name(f->inst->mod, f->index, tmp, sizeof tmp);
+    wasm__func_display_name(f->inst->mod, f->index, tmp, sizeof tmp);
     snprintf(buf, buflen, "%s", tmp);
     return buf;
 }

@@ -6,6 +6,13 @@
  * and, in the same pass, translates it into the internal code that
  * interp.c runs; instance.c links and instantiates;
  * runtime.c owns the value stack, traps, memories, tables and globals.
+ *
+ * Names: the public API (include/wasm_engine.h) is wasm_*.  Functions and
+ * globals shared between files of the engine but not public are wasm__*
+ * (two underscores, as libbpf's object__ names), so that the library's
+ * symbols carry the engine's prefix and an embedder's own names (a
+ * `trap_set` or `compiler_new` of theirs) cannot collide with ours.
+ * Everything else is static.
  */
 #ifndef WASM_INTERNAL_H
 #define WASM_INTERNAL_H
@@ -367,9 +374,9 @@ enum wasm_op {
     OP_COUNT
 };
 
-/* Handler addresses, indexed by enum wasm_op (filled by interp_init). */
-extern const void *interp_handlers[OP_COUNT];
-void interp_init(void);
+/* Handler addresses, indexed by enum wasm_op (filled by wasm__interp_init). */
+extern const void *wasm__interp_handlers[OP_COUNT];
+void wasm__interp_init(void);
 
 /* ------------------------------------------------------------------ */
 /* Functions shared between files                                      */
@@ -379,19 +386,19 @@ void interp_init(void);
  * call and loop back-edge costs one unit, and running out traps with
  * WASM_TRAP_OUT_OF_FUEL.  Without that build flag it does nothing.  Private:
  * only the fuzzers (tests/fuzz) use it. */
-void wasm_runtime_set_fuel(wasm_runtime *rt, uint64_t fuel);
+void wasm__runtime_set_fuel(wasm_runtime *rt, uint64_t fuel);
 
 /* types.c */
-uint32_t functype_intern(const uint8_t *params, uint32_t np, const uint8_t *results, uint32_t nr,
+uint32_t wasm__functype_intern(const uint8_t *params, uint32_t np, const uint8_t *results, uint32_t nr,
                          const uint8_t **interned_types);
-void functype_release(uint32_t id);
-bool functype_reserve(uint32_t n);
-int signature_parse(const char *sig, uint8_t *types, uint32_t cap, uint32_t *np, uint32_t *nr);
-void functype_format(const func_type *t, char *buf, size_t len);
-const char *valtype_name(uint8_t t);
+void wasm__functype_release(uint32_t id);
+bool wasm__functype_reserve(uint32_t n);
+int wasm__signature_parse(const char *sig, uint8_t *types, uint32_t cap, uint32_t *np, uint32_t *nr);
+void wasm__functype_format(const func_type *t, char *buf, size_t len);
+const char *wasm__valtype_name(uint8_t t);
 
 /* decode.c: reads the module; calls compile_function for each body */
-void module_free_contents(wasm_module *m);
+void wasm__module_free_contents(wasm_module *m);
 
 /* compile*.c (see compile.h) */
 typedef struct compile_error {
@@ -401,21 +408,21 @@ typedef struct compile_error {
 } compile_error;
 
 /* interp.c */
-wasm_status interp_call(wasm_runtime *rt, wasm_func *f, uint64_t *fp);
+wasm_status wasm__interp_call(wasm_runtime *rt, wasm_func *f, uint64_t *fp);
 
 /* dump.c: a listing of the compiled code, and a structural check of it */
 #include <stdio.h>
-void wasm_module_dump(const wasm_module *m, FILE *out);
-bool module_code_check(const wasm_module *m);
+void wasm__module_dump(const wasm_module *m, FILE *out);
+bool wasm__module_code_check(const wasm_module *m);
 
 /* runtime.c */
-wasm_memory *memory_create(wasm_runtime *rt, uint32_t min, uint32_t max, bool explicit_max,
+wasm_memory *wasm__memory_create(wasm_runtime *rt, uint32_t min, uint32_t max, bool explicit_max,
                            wasm_status *why);
-int64_t memory_grow(wasm_memory *m, uint32_t delta);
-wasm_table *table_create(wasm_runtime *rt, uint8_t elem, uint32_t min, uint32_t max, bool explicit_max);
-int64_t table_grow(wasm_table *t, uint32_t delta, uint64_t init);
-wasm_global *global_create(wasm_runtime *rt, uint8_t type, bool mut, uint64_t value);
-wasm_status trap_set(wasm_runtime *rt, wasm_status s, const func_code *fn);
-const char *func_display_name(const wasm_module *m, uint32_t index, char *buf, size_t len);
+int64_t wasm__memory_grow(wasm_memory *m, uint32_t delta);
+wasm_table *wasm__table_create(wasm_runtime *rt, uint8_t elem, uint32_t min, uint32_t max, bool explicit_max);
+int64_t wasm__table_grow(wasm_table *t, uint32_t delta, uint64_t init);
+wasm_global *wasm__global_create(wasm_runtime *rt, uint8_t type, bool mut, uint64_t value);
+wasm_status wasm__trap_set(wasm_runtime *rt, wasm_status s, const func_code *fn);
+const char *wasm__func_display_name(const wasm_module *m, uint32_t index, char *buf, size_t len);
 
 #endif

@@ -22,7 +22,7 @@
 #include "internal.h"
 #include "values.h"
 
-const void *interp_handlers[OP_COUNT];
+const void *wasm__interp_handlers[OP_COUNT];
 static code_t exit_code[2];           /* where a call made from the host returns to */
 
 #define likely(x) __builtin_expect(!!(x), 1)
@@ -135,8 +135,8 @@ static code_t exit_code[2];           /* where a call made from the host returns
 #define UNOP(LABEL, EXPR) L_##LABEL: { uint64_t x = U64(1); (void)x; S(0) = (EXPR); NEXT(4); }
 
 /* Runs `entry` (a Wasm function, args in fp[0..]); called with rt NULL
- * once, by interp_init, to publish the handlers' addresses. */
-wasm_status interp_call(wasm_runtime *rt, wasm_func *entry, uint64_t *fp)
+ * once, by wasm__interp_init, to publish the handlers' addresses. */
+wasm_status wasm__interp_call(wasm_runtime *rt, wasm_func *entry, uint64_t *fp)
 {
     static const void *const labels[OP_COUNT] = {
 #define X(name) &&L_##name,
@@ -144,7 +144,7 @@ wasm_status interp_call(wasm_runtime *rt, wasm_func *entry, uint64_t *fp)
 #undef X
     };
     if (unlikely(!rt)) {
-        memcpy(interp_handlers, labels, sizeof labels);
+        memcpy(wasm__interp_handlers, labels, sizeof labels);
         memcpy(exit_code, &labels[OP_EXIT], sizeof labels[0]);
         return WASM_OK;
     }
@@ -566,7 +566,7 @@ L_ST32_K: { uint32_t v = (uint32_t)S(0); memcpy(MEM_K(4), &v, 4); NEXT(5); }
 L_ST64_K: { uint64_t v = S(0); memcpy(MEM_K(8), &v, 8); NEXT(5); }
 
 L_MEMORY_SIZE: S(0) = inst->mem->pages; NEXT(3);
-L_MEMORY_GROW: S(0) = (uint32_t)(int32_t)memory_grow(inst->mem, U32(1)); NEXT(4);
+L_MEMORY_GROW: S(0) = (uint32_t)(int32_t)wasm__memory_grow(inst->mem, U32(1)); NEXT(4);
 L_MEMORY_FILL: {
     uint64_t d = U32(0), n = U32(2);
     if (unlikely(d + n > inst->mem->size)) TRAP(WASM_TRAP_MEMORY_OOB);
@@ -606,7 +606,7 @@ L_TABLE_SET: {
     NEXT(5);
 }
 L_TABLE_SIZE: S(0) = inst->tables[W(1)]->size; NEXT(4);
-L_TABLE_GROW: S(0) = (uint32_t)(int32_t)table_grow(inst->tables[W(1)], U32(3), S(2)); NEXT(6);
+L_TABLE_GROW: S(0) = (uint32_t)(int32_t)wasm__table_grow(inst->tables[W(1)], U32(3), S(2)); NEXT(6);
 L_TABLE_FILL: {
     wasm_table *t = inst->tables[W(0)];
     uint64_t i = U32(1), n = U32(3);
@@ -640,17 +640,17 @@ L_REF_IS_NULL: S(0) = S(1) == 0; NEXT(4);
 
 trap:
     rt->cf = cf;
-    return trap_set(rt, status, cf->fn);
+    return wasm__trap_set(rt, status, cf->fn);
 }
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
 static void init_handlers(void)
 {
-    interp_call(NULL, NULL, NULL);
+    wasm__interp_call(NULL, NULL, NULL);
 }
 
-void interp_init(void)
+void wasm__interp_init(void)
 {
     pthread_once(&init_once, init_handlers);
 }

@@ -17,7 +17,7 @@
  * itself bounded by LIMIT_CODE_WORDS_PER_BYTE). */
 #define JIT_BYTES_PER_WORD 64u
 
-bool wasm_jit_available(void)
+bool wasm__jit_available(void)
 {
 #if defined(__x86_64__)
     return true;
@@ -43,9 +43,9 @@ static uint32_t handler_hash(uintptr_t h)
 
 static void handler_ops_init(void)
 {
-    interp_init();
+    wasm__interp_init();
     for (int i = 0; i < OP_COUNT; i++) {
-        uintptr_t h = (uintptr_t)interp_handlers[i];
+        uintptr_t h = (uintptr_t)wasm__interp_handlers[i];
         uint32_t k = handler_hash(h);
         while (handler_table[k].handler && handler_table[k].handler != h)
             k = (k + 1) & (HANDLER_SLOTS - 1);
@@ -56,7 +56,7 @@ static void handler_ops_init(void)
     }
 }
 
-int jit_op_of(const code_t *pc)
+int wasm__jit_op_of(const code_t *pc)
 {
     uintptr_t h;
     memcpy(&h, pc, sizeof h);
@@ -77,7 +77,7 @@ int jit_op_of(const code_t *pc)
  * on a VM a page fault per 4 KB costs more than the code generation. */
 #define JIT_POPULATE_STEP (64u * 1024u)
 
-bool jit_grow(jit_buf *b, size_t n)
+bool wasm__jit_grow(jit_buf *b, size_t n)
 {
     if (b->failed)
         return false;
@@ -96,7 +96,7 @@ bool jit_grow(jit_buf *b, size_t n)
     return true;
 }
 
-void jit_add_fixup_from(jit_state *s, uint32_t at, uint8_t kind, uint32_t target, uint32_t base)
+void wasm__jit_add_fixup_from(jit_state *s, uint32_t at, uint8_t kind, uint32_t target, uint32_t base)
 {
     if (s->buf.failed)
         return;
@@ -113,12 +113,12 @@ void jit_add_fixup_from(jit_state *s, uint32_t at, uint8_t kind, uint32_t target
     s->fix[s->nfix++] = (jit_fixup){at, base, target, kind};
 }
 
-void jit_add_fixup(jit_state *s, uint32_t at, uint8_t kind, uint32_t target)
+void wasm__jit_add_fixup(jit_state *s, uint32_t at, uint8_t kind, uint32_t target)
 {
-    jit_add_fixup_from(s, at, kind, target, at + 4);
+    wasm__jit_add_fixup_from(s, at, kind, target, at + 4);
 }
 
-uint32_t jit_word_pos(jit_state *s, uint32_t target)
+uint32_t wasm__jit_word_pos(jit_state *s, uint32_t target)
 {
     if (target >= s->fc->code_words || s->word_pos[target] == UINT32_MAX) {
         s->buf.failed = true;
@@ -134,7 +134,7 @@ static void resolve_word_fixups(jit_state *s)
     for (size_t i = 0; i < s->nfix; i++) {
         jit_fixup f = s->fix[i];
         if (f.kind == FIX_WORD)
-            arch_patch_rel32_from(s, f.at, jit_word_pos(s, f.target), f.base);
+            wasm__arch_patch_rel32_from(s, f.at, wasm__jit_word_pos(s, f.target), f.base);
         else
             s->fix[kept++] = f;
     }
@@ -152,10 +152,10 @@ static bool function_supported(const func_code *fc)
 {
     const code_t *pc = fc->code, *end = fc->code + fc->code_words;
     while (pc < end) {
-        int op = jit_op_of(pc);
-        if (op < 0 || !arch_supports((enum wasm_op)op))
+        int op = wasm__jit_op_of(pc);
+        if (op < 0 || !wasm__arch_supports((enum wasm_op)op))
             return false;
-        uint32_t n = wasm_op_words((enum wasm_op)op, pc);
+        uint32_t n = wasm__op_words((enum wasm_op)op, pc);
         if (n > (size_t)(end - pc))
             return false;
         pc += n;
@@ -168,14 +168,14 @@ static void compile_function(jit_state *s, const func_code *fc)
     s->fc = fc;
     for (uint32_t i = 0; i < fc->code_words; i++)
         s->word_pos[i] = UINT32_MAX;
-    arch_emit_function_prologue(s, fc);
+    wasm__arch_emit_function_prologue(s, fc);
     const code_t *pc = fc->code, *end = fc->code + fc->code_words;
     while (pc < end && !s->buf.failed) {
-        enum wasm_op op = (enum wasm_op)jit_op_of(pc);
+        enum wasm_op op = (enum wasm_op)wasm__jit_op_of(pc);
         uint32_t at = (uint32_t)(pc - fc->code);
         s->word_pos[at] = (uint32_t)s->buf.len;
-        arch_emit_op(s, op, pc, at);
-        pc += wasm_op_words(op, pc);
+        wasm__arch_emit_op(s, op, pc, at);
+        pc += wasm__op_words(op, pc);
     }
     resolve_word_fixups(s);
 }
@@ -219,7 +219,7 @@ static int compile_module(wasm_module *m)
     }
     s.compiles = compiles;
 
-    uint32_t entry = arch_emit_module_prologue(&s);
+    uint32_t entry = wasm__arch_emit_module_prologue(&s);
     for (uint32_t i = 0; i < ndef && !s.buf.failed; i++) {
         s.func_pos[i] = UINT32_MAX;
         if (!compiles[i])
@@ -228,7 +228,7 @@ static int compile_module(wasm_module *m)
         compile_function(&s, &m->codes[i]);
     }
     for (size_t i = 0; i < s.nfix && !s.buf.failed; i++)
-        arch_patch_rel32_from(&s, s.fix[i].at, s.func_pos[s.fix[i].target], s.fix[i].base);
+        wasm__arch_patch_rel32_from(&s, s.fix[i].at, s.func_pos[s.fix[i].target], s.fix[i].base);
     if (s.buf.failed) {
         err = s.buf.len + 64 > s.buf.limit ? -E2BIG : -ENOMEM;
         goto out;
@@ -268,7 +268,7 @@ out:
 }
 #endif
 
-int wasm_jit_compile(wasm_module *m)
+int wasm__jit_compile(wasm_module *m)
 {
     pthread_once(&handler_once, handler_ops_init);
     pthread_mutex_lock(&compile_lock);
@@ -285,7 +285,7 @@ int wasm_jit_compile(wasm_module *m)
     return status == 1 ? 0 : status;
 }
 
-void wasm_jit_free(wasm_module *m)
+void wasm__jit_free(wasm_module *m)
 {
     if (!m->jit)
         return;
@@ -298,12 +298,12 @@ void wasm_jit_free(wasm_module *m)
 /* Entry from the host and helpers                                     */
 /* ------------------------------------------------------------------ */
 
-wasm_status wasm_jit_call(wasm_runtime *rt, wasm_func *f, uint64_t *fp)
+wasm_status wasm__jit_call(wasm_runtime *rt, wasm_func *f, uint64_t *fp)
 {
     const func_code *fc = f->code;
     call_frame *cf = rt->cf;
     if (__builtin_expect(cf + 1 >= rt->frames_end, 0))
-        return trap_set(rt, WASM_TRAP_STACK_EXHAUSTED, cf->fn);
+        return wasm__trap_set(rt, WASM_TRAP_STACK_EXHAUSTED, cf->fn);
     cf++;
     cf->ret_pc = NULL;
     cf->fp = fp;
@@ -314,23 +314,23 @@ wasm_status wasm_jit_call(wasm_runtime *rt, wasm_func *f, uint64_t *fp)
     return fc->module->jit->entry(&ctx, fc->jit_code, fp, f->inst, cf);
 }
 
-uint32_t wasm_jit_trap(jit_ctx *ctx, call_frame *cf, uint32_t status)
+uint32_t wasm__jit_trap(jit_ctx *ctx, call_frame *cf, uint32_t status)
 {
     wasm_runtime *rt = ctx->rt;
     rt->cf = cf;
     if (status == WASM_TRAP_OUT_OF_FUEL)
         rt->fuel = 0;
-    return trap_set(rt, (wasm_status)status, cf->fn);
+    return wasm__trap_set(rt, (wasm_status)status, cf->fn);
 }
 
-uint32_t wasm_jit_call_func(jit_ctx *ctx, call_frame *cf, wasm_func *f, uint64_t *nfp)
+uint32_t wasm__jit_call_func(jit_ctx *ctx, call_frame *cf, wasm_func *f, uint64_t *nfp)
 {
     wasm_runtime *rt = ctx->rt;
     if (__builtin_expect(rt->interrupt, 0))
-        return wasm_jit_trap(ctx, cf, WASM_TRAP_INTERRUPTED);
+        return wasm__jit_trap(ctx, cf, WASM_TRAP_INTERRUPTED);
 #ifdef WASM_ENGINE_FUEL
     if (rt->fuel-- == 0)
-        return wasm_jit_trap(ctx, cf, WASM_TRAP_OUT_OF_FUEL);
+        return wasm__jit_trap(ctx, cf, WASM_TRAP_OUT_OF_FUEL);
 #endif
     rt->cf = cf;
     if (f->host) {
@@ -340,25 +340,25 @@ uint32_t wasm_jit_call_func(jit_ctx *ctx, call_frame *cf, wasm_func *f, uint64_t
     }
     const func_code *callee = f->code;
     if (cf + 1 >= rt->frames_end || nfp + callee->frame_slots > rt->stack_end)
-        return wasm_jit_trap(ctx, cf, WASM_TRAP_STACK_EXHAUSTED);
+        return wasm__jit_trap(ctx, cf, WASM_TRAP_STACK_EXHAUSTED);
     if (callee->jit_code && rt->use_jit)
-        return wasm_jit_call(rt, f, nfp);
-    return interp_call(rt, f, nfp);
+        return wasm__jit_call(rt, f, nfp);
+    return wasm__interp_call(rt, f, nfp);
 }
 
-uint32_t wasm_jit_call_indirect(jit_ctx *ctx, call_frame *cf, uint64_t *fp, const code_t *pc)
+uint32_t wasm__jit_call_indirect(jit_ctx *ctx, call_frame *cf, uint64_t *fp, const code_t *pc)
 {
     wasm_instance *inst = ctx->inst;
     wasm_table *t = inst->tables[pc[2]];
     uint32_t i = (uint32_t)fp[pc[4]];
     if (i >= t->size)
-        return wasm_jit_trap(ctx, cf, WASM_TRAP_TABLE_OOB);
+        return wasm__jit_trap(ctx, cf, WASM_TRAP_TABLE_OOB);
     wasm_func *f = (wasm_func *)(uintptr_t)t->elems[i];
     if (!f)
-        return wasm_jit_trap(ctx, cf, WASM_TRAP_NULL_FUNC);
+        return wasm__jit_trap(ctx, cf, WASM_TRAP_NULL_FUNC);
     if (f->type_id != pc[3])
-        return wasm_jit_trap(ctx, cf, WASM_TRAP_INDIRECT_TYPE);
-    return wasm_jit_call_func(ctx, cf, f, fp + pc[5]);
+        return wasm__jit_trap(ctx, cf, WASM_TRAP_INDIRECT_TYPE);
+    return wasm__jit_call_func(ctx, cf, f, fp + pc[5]);
 }
 
 /* The interpreter's operations, for those compiled code calls out for.
@@ -368,9 +368,9 @@ uint32_t wasm_jit_call_indirect(jit_ctx *ctx, call_frame *cf, uint64_t *fp, cons
 #define U32(i) ((uint32_t)fp[W(i)])
 #define F32(i) f32_of(fp[W(i)])
 #define F64(i) f64_of(fp[W(i)])
-#define TRAP(s) return wasm_jit_trap(ctx, cf, (s))
+#define TRAP(s) return wasm__jit_trap(ctx, cf, (s))
 
-uint32_t wasm_jit_slow_op(jit_ctx *ctx, call_frame *cf, uint64_t *fp, const code_t *pc, uint32_t op)
+uint32_t wasm__jit_slow_op(jit_ctx *ctx, call_frame *cf, uint64_t *fp, const code_t *pc, uint32_t op)
 {
     wasm_instance *inst = ctx->inst;
     uint8_t *mem = inst->mem_base;
@@ -459,7 +459,7 @@ uint32_t wasm_jit_slow_op(jit_ctx *ctx, call_frame *cf, uint64_t *fp, const code
         break;
     }
 
-    case OP_MEMORY_GROW: S(0) = (uint32_t)(int32_t)memory_grow(inst->mem, U32(1)); break;
+    case OP_MEMORY_GROW: S(0) = (uint32_t)(int32_t)wasm__memory_grow(inst->mem, U32(1)); break;
     case OP_MEMORY_FILL: {
         uint64_t d = U32(0), n = U32(2);
         if (d + n > inst->mem->size) TRAP(WASM_TRAP_MEMORY_OOB);
@@ -498,7 +498,7 @@ uint32_t wasm_jit_slow_op(jit_ctx *ctx, call_frame *cf, uint64_t *fp, const code
         break;
     }
     case OP_TABLE_SIZE: S(0) = inst->tables[W(1)]->size; break;
-    case OP_TABLE_GROW: S(0) = (uint32_t)(int32_t)table_grow(inst->tables[W(1)], U32(3), S(2)); break;
+    case OP_TABLE_GROW: S(0) = (uint32_t)(int32_t)wasm__table_grow(inst->tables[W(1)], U32(3), S(2)); break;
     case OP_TABLE_FILL: {
         wasm_table *t = inst->tables[W(0)];
         uint64_t i = U32(1), n = U32(3);

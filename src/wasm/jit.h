@@ -22,7 +22,7 @@
 #include "internal.h"
 
 /* What compiled code reads through its context register; one lives on the
- * C stack of every entry from the host (wasm_jit_call). */
+ * C stack of every entry from the host (wasm__jit_call). */
 typedef struct jit_ctx {
     wasm_runtime *rt;
     void *saved_sp;                   /* native stack pointer to unwind to on a trap */
@@ -45,12 +45,12 @@ typedef struct jit_module {
 /* Compile every function of m that the backend supports, once; later calls
  * return the first result.  0, or a negative errno (the module then runs
  * in the interpreter). */
-int wasm_jit_compile(wasm_module *m);
-void wasm_jit_free(wasm_module *m);
-/* Run f (which has compiled code) with its arguments in fp[0..]; like interp_call. */
-wasm_status wasm_jit_call(wasm_runtime *rt, wasm_func *f, uint64_t *fp);
+int wasm__jit_compile(wasm_module *m);
+void wasm__jit_free(wasm_module *m);
+/* Run f (which has compiled code) with its arguments in fp[0..]; like wasm__interp_call. */
+wasm_status wasm__jit_call(wasm_runtime *rt, wasm_func *f, uint64_t *fp);
 /* Is the compiling tier available on this machine? */
-bool wasm_jit_available(void);
+bool wasm__jit_available(void);
 
 /* ---- between the driver and the per-architecture layer ---- */
 
@@ -61,10 +61,10 @@ typedef struct jit_buf {
 } jit_buf;
 
 /* Makes room for n more bytes (false when over the limit). */
-bool jit_grow(jit_buf *b, size_t n);
+bool wasm__jit_grow(jit_buf *b, size_t n);
 static inline void jit_put(jit_buf *b, const void *bytes, size_t n)
 {
-    if (__builtin_expect(b->len + n > b->cap, 0) && !jit_grow(b, n))
+    if (__builtin_expect(b->len + n > b->cap, 0) && !wasm__jit_grow(b, n))
         return;
     memcpy(b->p + b->len, bytes, n);
     b->len += n;
@@ -100,39 +100,39 @@ typedef struct jit_state {
 } jit_state;
 
 /* A rel32 field at `at`, relative to its end (jumps, calls) or to base. */
-void jit_add_fixup(jit_state *s, uint32_t at, uint8_t kind, uint32_t target);
-void jit_add_fixup_from(jit_state *s, uint32_t at, uint8_t kind, uint32_t target, uint32_t base);
+void wasm__jit_add_fixup(jit_state *s, uint32_t at, uint8_t kind, uint32_t target);
+void wasm__jit_add_fixup_from(jit_state *s, uint32_t at, uint8_t kind, uint32_t target, uint32_t base);
 /* Native offset of the instruction at word `target` already emitted (a
  * loop head); marks the compilation failed if there is none. */
-uint32_t jit_word_pos(jit_state *s, uint32_t target);
+uint32_t wasm__jit_word_pos(jit_state *s, uint32_t target);
 
 /* The C helpers compiled code calls. */
 /* Rare or large operations, with the interpreter's semantics: returns a status. */
-uint32_t wasm_jit_slow_op(jit_ctx *ctx, call_frame *cf, uint64_t *fp, const code_t *pc, uint32_t op);
+uint32_t wasm__jit_slow_op(jit_ctx *ctx, call_frame *cf, uint64_t *fp, const code_t *pc, uint32_t op);
 /* A call that does not go straight to compiled code: host functions,
  * other instances, functions left to the interpreter. */
-uint32_t wasm_jit_call_func(jit_ctx *ctx, call_frame *cf, wasm_func *f, uint64_t *nfp);
-/* call_indirect: the checks, then as wasm_jit_call_func. */
-uint32_t wasm_jit_call_indirect(jit_ctx *ctx, call_frame *cf, uint64_t *fp, const code_t *pc);
+uint32_t wasm__jit_call_func(jit_ctx *ctx, call_frame *cf, wasm_func *f, uint64_t *nfp);
+/* call_indirect: the checks, then as wasm__jit_call_func. */
+uint32_t wasm__jit_call_indirect(jit_ctx *ctx, call_frame *cf, uint64_t *fp, const code_t *pc);
 /* Record a trap raised in compiled code (cf: the innermost frame). */
-uint32_t wasm_jit_trap(jit_ctx *ctx, call_frame *cf, uint32_t status);
+uint32_t wasm__jit_trap(jit_ctx *ctx, call_frame *cf, uint32_t status);
 
 /* Per-architecture layer. */
 /* The module's shared code: the entry trampoline and the trap exits.
  * Returns the entry's offset. */
-uint32_t arch_emit_module_prologue(jit_state *s);
+uint32_t wasm__arch_emit_module_prologue(jit_state *s);
 /* Can the layer lower this operation (possibly through a helper)? */
-bool arch_supports(enum wasm_op op);
-void arch_emit_function_prologue(jit_state *s, const func_code *fc);
+bool wasm__arch_supports(enum wasm_op op);
+void wasm__arch_emit_function_prologue(jit_state *s, const func_code *fc);
 /* Lower one instruction at word offset `at` of s->fc. */
-void arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_t at);
+void wasm__arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_t at);
 /* Patch a 32-bit relative field at `at` to reach `target` (both offsets). */
-void arch_patch_rel32(jit_state *s, uint32_t at, uint32_t target);
-void arch_patch_rel32_from(jit_state *s, uint32_t at, uint32_t target, uint32_t base);
+void wasm__arch_patch_rel32(jit_state *s, uint32_t at, uint32_t target);
+void wasm__arch_patch_rel32_from(jit_state *s, uint32_t at, uint32_t target, uint32_t base);
 
 /* The operation at pc (its handler address mapped back), or -1. */
-int jit_op_of(const code_t *pc);
+int wasm__jit_op_of(const code_t *pc);
 /* Words of the instruction at pc (dump.c knows them). */
-uint32_t wasm_op_words(enum wasm_op op, const code_t *pc);
+uint32_t wasm__op_words(enum wasm_op op, const code_t *pc);
 
 #endif

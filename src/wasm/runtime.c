@@ -34,7 +34,7 @@ static bool all_zero(const uint8_t *p, size_t n)
 
 wasm_runtime *wasm_runtime_new(const wasm_runtime_config *cfg)
 {
-    interp_init();
+    wasm__interp_init();
     /* libbpf's convention: sz says which fields the caller knows; fields it
      * does not know are 0 (defaults), bytes we do not know must be 0 */
     if (cfg && (cfg->sz < sizeof cfg->sz ||
@@ -63,7 +63,7 @@ wasm_runtime *wasm_runtime_new(const wasm_runtime_config *cfg)
         errno = EINVAL;
         return NULL;
     }
-    rt->use_jit = rt->cfg.engine == WASM_ENGINE_JIT && wasm_jit_available();
+    rt->use_jit = rt->cfg.engine == WASM_ENGINE_JIT && wasm__jit_available();
     if (!rt->cfg.max_memory_pages || rt->cfg.max_memory_pages > WASM_MAX_PAGES)
         rt->cfg.max_memory_pages = WASM_MAX_PAGES;
     if (!rt->cfg.max_call_depth)
@@ -212,7 +212,7 @@ int wasm_runtime_stop_requested(const wasm_runtime *rt) { return rt->stop_reques
 
 int wasm_runtime_stop_fd(wasm_runtime *rt) { return event_fd(&rt->stop_fd, rt->stop_requested); }
 
-void wasm_runtime_set_fuel(wasm_runtime *rt, uint64_t fuel) { rt->fuel = fuel; }
+void wasm__runtime_set_fuel(wasm_runtime *rt, uint64_t fuel) { rt->fuel = fuel; }
 
 const char *wasm_runtime_trap_message(const wasm_runtime *rt) { return rt->trap_msg; }
 int wasm_runtime_exit_code(const wasm_runtime *rt) { return rt->exit_code; }
@@ -243,7 +243,7 @@ const char *wasm_status_string(wasm_status s)
 }
 
 /* "'name' (func N)", from the name section, an export, or the index. */
-const char *func_display_name(const wasm_module *m, uint32_t index, char *buf, size_t len)
+const char *wasm__func_display_name(const wasm_module *m, uint32_t index, char *buf, size_t len)
 {
     const char *name = NULL;
     if (m->func_names && index < m->nfuncs)
@@ -262,7 +262,7 @@ const char *func_display_name(const wasm_module *m, uint32_t index, char *buf, s
  * with up to four of its callers from the call frames; a backtrace cut
  * there says how many frames it leaves out.  trap_msg has room for five
  * names of 100 bytes and that note. */
-wasm_status trap_set(wasm_runtime *rt, wasm_status s, const func_code *fn)
+wasm_status wasm__trap_set(wasm_runtime *rt, wasm_status s, const func_code *fn)
 {
     rt->trap = s;
     size_t n = (size_t)snprintf(rt->trap_msg, sizeof rt->trap_msg, "%s", wasm_status_string(s));
@@ -276,7 +276,7 @@ wasm_status trap_set(wasm_runtime *rt, wasm_status s, const func_code *fn)
                      (size_t)(f - rt->frames));
             break;
         }
-        func_display_name(fn->module, fn->func_index, name, sizeof name);
+        wasm__func_display_name(fn->module, fn->func_index, name, sizeof name);
         n += (size_t)snprintf(rt->trap_msg + n, sizeof rt->trap_msg - n, "%s %s",
                               depth == 0 ? " in function" : ",\n    called from", name);
         if (f <= rt->frames + 1)
@@ -351,9 +351,9 @@ wasm_status wasm_call(wasm_runtime *rt, wasm_func *f, const wasm_value *args, wa
         rt->sp = fp + f->frame_need;
         status = f->host(f->inst, f->userdata, (wasm_value *)fp);
     } else if (rt->use_jit && f->code->jit_code) {
-        status = wasm_jit_call(rt, f, fp);
+        status = wasm__jit_call(rt, f, fp);
     } else {
-        status = interp_call(rt, f, fp);
+        status = wasm__interp_call(rt, f, fp);
     }
     rt->host_depth--;
     rt->sp = fp;
@@ -372,7 +372,7 @@ wasm_status wasm_call(wasm_runtime *rt, wasm_func *f, const wasm_value *args, wa
 /* Memories                                                            */
 /* ------------------------------------------------------------------ */
 
-wasm_memory *memory_create(wasm_runtime *rt, uint32_t min, uint32_t max, bool explicit_max,
+wasm_memory *wasm__memory_create(wasm_runtime *rt, uint32_t min, uint32_t max, bool explicit_max,
                            wasm_status *why)
 {
     (void)why;
@@ -408,7 +408,7 @@ wasm_memory *memory_create(wasm_runtime *rt, uint32_t min, uint32_t max, bool ex
     return m;
 }
 
-int64_t memory_grow(wasm_memory *m, uint32_t delta)
+int64_t wasm__memory_grow(wasm_memory *m, uint32_t delta)
 {
     uint32_t old = m->pages;
     uint64_t limit = m->max_pages;
@@ -431,7 +431,7 @@ wasm_memory *wasm_memory_new(wasm_runtime *rt, uint32_t min_pages, uint32_t max_
         errno = EINVAL;
         return NULL;
     }
-    wasm_memory *m = memory_create(rt, min_pages, max_pages == UINT32_MAX ? WASM_MAX_PAGES : max_pages,
+    wasm_memory *m = wasm__memory_create(rt, min_pages, max_pages == UINT32_MAX ? WASM_MAX_PAGES : max_pages,
                                    max_pages != UINT32_MAX, NULL);
     if (!m)
         errno = ENOMEM;
@@ -441,7 +441,7 @@ wasm_memory *wasm_memory_new(wasm_runtime *rt, uint32_t min_pages, uint32_t max_
 uint8_t *wasm_memory_data(const wasm_memory *m) { return m->base; }
 uint64_t wasm_memory_size(const wasm_memory *m) { return m->size; }
 uint32_t wasm_memory_pages(const wasm_memory *m) { return m->pages; }
-int64_t wasm_memory_grow(wasm_memory *m, uint32_t delta) { return memory_grow(m, delta); }
+int64_t wasm_memory_grow(wasm_memory *m, uint32_t delta) { return wasm__memory_grow(m, delta); }
 
 void *wasm_mem(wasm_instance *inst, uint32_t ptr, uint32_t len)
 {
@@ -471,7 +471,7 @@ const char *wasm_mem_str(wasm_instance *inst, uint32_t ptr, uint32_t maxlen, uin
 /* Tables and globals                                                  */
 /* ------------------------------------------------------------------ */
 
-wasm_table *table_create(wasm_runtime *rt, uint8_t elem, uint32_t min, uint32_t max, bool explicit_max)
+wasm_table *wasm__table_create(wasm_runtime *rt, uint8_t elem, uint32_t min, uint32_t max, bool explicit_max)
 {
     if (min > LIMIT_TABLE_ELEMS)
         return NULL;
@@ -493,7 +493,7 @@ wasm_table *table_create(wasm_runtime *rt, uint8_t elem, uint32_t min, uint32_t 
     return t;
 }
 
-int64_t table_grow(wasm_table *t, uint32_t delta, uint64_t init)
+int64_t wasm__table_grow(wasm_table *t, uint32_t delta, uint64_t init)
 {
     uint32_t old = t->size;
     uint64_t want = (uint64_t)old + delta;
@@ -517,7 +517,7 @@ wasm_table *wasm_table_new(wasm_runtime *rt, wasm_valtype elem, uint32_t min, ui
         errno = EINVAL;
         return NULL;
     }
-    wasm_table *t = table_create(rt, (uint8_t)elem, min, max, max != UINT32_MAX);
+    wasm_table *t = wasm__table_create(rt, (uint8_t)elem, min, max, max != UINT32_MAX);
     if (!t)
         errno = ENOMEM;
     return t;
@@ -560,7 +560,7 @@ wasm_func *wasm_table_func(const wasm_table *t, uint32_t i)
     return (wasm_func *)(uintptr_t)t->elems[i];
 }
 
-wasm_global *global_create(wasm_runtime *rt, uint8_t type, bool mut, uint64_t value)
+wasm_global *wasm__global_create(wasm_runtime *rt, uint8_t type, bool mut, uint64_t value)
 {
     wasm_global *g = calloc(1, sizeof *g);
     if (!g)
@@ -580,7 +580,7 @@ wasm_global *wasm_global_new(wasm_runtime *rt, wasm_valtype type, int mutable_, 
         errno = EINVAL;
         return NULL;
     }
-    wasm_global *g = global_create(rt, (uint8_t)type, mutable_ != 0, value.raw);
+    wasm_global *g = wasm__global_create(rt, (uint8_t)type, mutable_ != 0, value.raw);
     if (!g)
         errno = ENOMEM;
     return g;

@@ -114,7 +114,7 @@ static bool entries_reserve(uint32_t more)
 /* Room for `n` more distinct types, so that a module's type section grows
  * the tables once instead of doubling them step by step.  Returns false
  * when out of memory (interning may still succeed later). */
-bool functype_reserve(uint32_t n)
+bool wasm__functype_reserve(uint32_t n)
 {
     pthread_mutex_lock(&intern_lock);
     bool ok = entries_reserve(n) && index_reserve(n);
@@ -152,10 +152,10 @@ static uint32_t entry_new(void)
 }
 
 /* Returns the canonical id holding one more reference (give it back with
- * functype_release), or UINT32_MAX when out of memory.  *interned_types (if
+ * wasm__functype_release), or UINT32_MAX when out of memory.  *interned_types (if
  * interned_types is not NULL) gets the entry's copy of the types, params
  * then results, valid while the reference is held. */
-uint32_t functype_intern(const uint8_t *params, uint32_t np, const uint8_t *results, uint32_t nr,
+uint32_t wasm__functype_intern(const uint8_t *params, uint32_t np, const uint8_t *results, uint32_t nr,
                          const uint8_t **interned_types)
 {
     uint64_t h = type_hash(params, np, results, nr);
@@ -199,8 +199,8 @@ out:
     return id;
 }
 
-/* Drops one reference taken by functype_intern; UINT32_MAX is ignored. */
-void functype_release(uint32_t id)
+/* Drops one reference taken by wasm__functype_intern; UINT32_MAX is ignored. */
+void wasm__functype_release(uint32_t id)
 {
     if (id == NO_TYPE)
         return;
@@ -239,7 +239,7 @@ static int sig_letter_type(char c)
 }
 
 /* "(iI)f" -> types = {i32, i64, f32}, np = 2, nr = 1.  Returns 0 or -1. */
-int signature_parse(const char *sig, uint8_t *types, uint32_t cap, uint32_t *np, uint32_t *nr)
+int wasm__signature_parse(const char *sig, uint8_t *types, uint32_t cap, uint32_t *np, uint32_t *nr)
 {
     if (!sig || *sig != '(')
         return -1;
@@ -264,7 +264,7 @@ int signature_parse(const char *sig, uint8_t *types, uint32_t cap, uint32_t *np,
     return 0;
 }
 
-const char *valtype_name(uint8_t t)
+const char *wasm__valtype_name(uint8_t t)
 {
     switch (t) {
     case WASM_I32: return "i32";
@@ -278,7 +278,7 @@ const char *valtype_name(uint8_t t)
 }
 
 /* "(func (param i32 i64) (result i32))", the text format's spelling. */
-void functype_format(const func_type *t, char *buf, size_t len)
+void wasm__functype_format(const func_type *t, char *buf, size_t len)
 {
     size_t n = 0;
 #define APPEND(...) \
@@ -290,13 +290,13 @@ void functype_format(const func_type *t, char *buf, size_t len)
     if (t->nparams) {
         APPEND(" (param");
         for (uint32_t i = 0; i < t->nparams; i++)
-            APPEND(" %s", valtype_name(ft_params(t)[i]));
+            APPEND(" %s", wasm__valtype_name(ft_params(t)[i]));
         APPEND(")");
     }
     if (t->nresults) {
         APPEND(" (result");
         for (uint32_t i = 0; i < t->nresults; i++)
-            APPEND(" %s", valtype_name(ft_results(t)[i]));
+            APPEND(" %s", wasm__valtype_name(ft_results(t)[i]));
         APPEND(")");
     }
     APPEND(")");

@@ -167,26 +167,26 @@ static uint32_t jmp_rel32(jit_buf *b)
     return (uint32_t)b->len - 4;
 }
 
-void arch_patch_rel32_from(jit_state *s, uint32_t at, uint32_t target, uint32_t base)
+void wasm__arch_patch_rel32_from(jit_state *s, uint32_t at, uint32_t target, uint32_t base)
 {
     if (s->buf.failed || at + 4 > s->buf.len)
         return;
     int32_t rel = (int32_t)(target - base);
     memcpy(s->buf.p + at, &rel, 4);
 }
-void arch_patch_rel32(jit_state *s, uint32_t at, uint32_t target)
+void wasm__arch_patch_rel32(jit_state *s, uint32_t at, uint32_t target)
 {
-    arch_patch_rel32_from(s, at, target, at + 4);
+    wasm__arch_patch_rel32_from(s, at, target, at + 4);
 }
-static void patch_here(jit_state *s, uint32_t at) { arch_patch_rel32(s, at, (uint32_t)s->buf.len); }
+static void patch_here(jit_state *s, uint32_t at) { wasm__arch_patch_rel32(s, at, (uint32_t)s->buf.len); }
 
 static void jcc_trap(jit_state *s, int cc, wasm_status st)
 {
-    arch_patch_rel32(s, jcc_rel32(&s->buf, cc), s->trap_pos[st]);
+    wasm__arch_patch_rel32(s, jcc_rel32(&s->buf, cc), s->trap_pos[st]);
 }
 static void jmp_trap(jit_state *s, wasm_status st)
 {
-    arch_patch_rel32(s, jmp_rel32(&s->buf), s->trap_pos[st]);
+    wasm__arch_patch_rel32(s, jmp_rel32(&s->buf), s->trap_pos[st]);
 }
 
 /* At calls and loop back-edges, like the interpreter. */
@@ -215,13 +215,13 @@ static void branch(jit_state *s, int cc, uint32_t at, int32_t off)
         if (cc >= 0)
             skip = jcc_rel32(b, cc ^ 1);
         interrupt_check(s);
-        arch_patch_rel32(s, jmp_rel32(b), jit_word_pos(s, target));
+        wasm__arch_patch_rel32(s, jmp_rel32(b), wasm__jit_word_pos(s, target));
         if (cc >= 0)
             patch_here(s, skip);
         return;
     }
     uint32_t field = cc >= 0 ? jcc_rel32(b, cc) : jmp_rel32(b);
-    jit_add_fixup(s, field, FIX_WORD, target);
+    wasm__jit_add_fixup(s, field, FIX_WORD, target);
 }
 
 /* Returns from a C helper with a status in eax: non-zero unwinds. */
@@ -229,7 +229,7 @@ static void check_status(jit_state *s)
 {
     jit_buf *b = &s->buf;
     x_rr(b, 0, 0x85, RAX, RAX);
-    arch_patch_rel32(s, jcc_rel32(b, CC_NE), s->unwind_pos);
+    wasm__arch_patch_rel32(s, jcc_rel32(b, CC_NE), s->unwind_pos);
 }
 
 /* ------------------------------------------------------------------ */
@@ -238,7 +238,7 @@ static void check_status(jit_state *s)
 
 static const int saved_regs[] = {RBP, RBX, R12, R13, R14, R15};
 
-uint32_t arch_emit_module_prologue(jit_state *s)
+uint32_t wasm__arch_emit_module_prologue(jit_state *s)
 {
     jit_buf *b = &s->buf;
     /* entry(ctx rdi, code rsi, fp rdx, inst rcx, cf r8) */
@@ -269,16 +269,16 @@ uint32_t arch_emit_module_prologue(jit_state *s)
     uint32_t trap_common = (uint32_t)b->len;
     mov_rr(b, RDI, R_CTX);
     mov_rr(b, RSI, R_CF);
-    call_abs(b, (const void *)wasm_jit_trap);
+    call_abs(b, (const void *)wasm__jit_trap);
     /* unwind: status in eax */
     s->unwind_pos = (uint32_t)b->len;
     load64(b, RSP, mem_at(R_CTX, offsetof(jit_ctx, saved_sp)));
-    arch_patch_rel32(s, jmp_rel32(b), tail);
+    wasm__arch_patch_rel32(s, jmp_rel32(b), tail);
 
     for (uint32_t st = 1; st < JIT_TRAP_KINDS; st++) {
         s->trap_pos[st] = (uint32_t)b->len;
         mov_r_imm(b, RDX, st);
-        arch_patch_rel32(s, jmp_rel32(b), trap_common);
+        wasm__arch_patch_rel32(s, jmp_rel32(b), trap_common);
     }
     return entry;
 }
@@ -287,7 +287,7 @@ uint32_t arch_emit_module_prologue(jit_state *s)
 /* Functions                                                           */
 /* ------------------------------------------------------------------ */
 
-void arch_emit_function_prologue(jit_state *s, const func_code *fc)
+void wasm__arch_emit_function_prologue(jit_state *s, const func_code *fc)
 {
     jit_buf *b = &s->buf;
     alu_r_imm(b, W, ALU_SUB, RSP, 8);
@@ -313,7 +313,7 @@ static void emit_return(jit_buf *b)
     jit_u8(b, 0xC3);
 }
 
-/* wasm_jit_slow_op(ctx, cf, fp, pc, op) */
+/* wasm__jit_slow_op(ctx, cf, fp, pc, op) */
 static void emit_slow(jit_state *s, const code_t *pc, enum wasm_op op, bool can_fail)
 {
     jit_buf *b = &s->buf;
@@ -322,7 +322,7 @@ static void emit_slow(jit_state *s, const code_t *pc, enum wasm_op op, bool can_
     mov_rr(b, RDX, R_FP);
     mov_r_imm(b, RCX, (uint64_t)(uintptr_t)pc);
     mov_r_imm(b, R8, (uint64_t)op);
-    call_abs(b, (const void *)wasm_jit_slow_op);
+    call_abs(b, (const void *)wasm__jit_slow_op);
     if (can_fail)
         check_status(s);
 }
@@ -571,12 +571,12 @@ static bool cpu_popcnt(void)
     return have == 1;
 }
 
-bool arch_supports(enum wasm_op op)
+bool wasm__arch_supports(enum wasm_op op)
 {
     return op != OP_EXIT && op < OP_COUNT;
 }
 
-/* Operations left to wasm_jit_slow_op, and whether they can trap. */
+/* Operations left to wasm__jit_slow_op, and whether they can trap. */
 static int slow_kind(enum wasm_op op)
 {
     switch (op) {
@@ -604,14 +604,14 @@ static int slow_kind(enum wasm_op op)
     }
 }
 
-/* A call through wasm_jit_call_func; rdx must hold the wasm_func. */
+/* A call through wasm__jit_call_func; rdx must hold the wasm_func. */
 static void emit_call_helper(jit_state *s, uint32_t nfp_slot)
 {
     jit_buf *b = &s->buf;
     mov_rr(b, RDI, R_CTX);
     mov_rr(b, RSI, R_CF);
     lea(b, RCX, slot(nfp_slot));
-    call_abs(b, (const void *)wasm_jit_call_func);
+    call_abs(b, (const void *)wasm__jit_call_func);
     check_status(s);
 }
 
@@ -647,12 +647,12 @@ static void emit_call(jit_state *s, const code_t *pc)
     lea(b, R_FP, slot(nfp));
     jit_u8(b, 0xE8);
     jit_u32(b, 0);
-    jit_add_fixup(s, (uint32_t)b->len - 4, FIX_FUNC, defined);
+    wasm__jit_add_fixup(s, (uint32_t)b->len - 4, FIX_FUNC, defined);
     lea(b, R_FP, mem_at(R_FP, -(int32_t)(nfp * 8u)));
     lea(b, R_CF, mem_at(R_CF, -(int32_t)sizeof(call_frame)));
 }
 
-void arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_t at)
+void wasm__arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_t at)
 {
     jit_buf *b = &s->buf;
     int slow = slow_kind(op);
@@ -734,9 +734,9 @@ void arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_t at)
             uint32_t entry = (uint32_t)b->len;
             jit_u32(b, 0);
             if ((int32_t)pc[4 + i] <= 0) {
-                arch_patch_rel32_from(s, entry, jit_word_pos(s, target), table);
+                wasm__arch_patch_rel32_from(s, entry, wasm__jit_word_pos(s, target), table);
             } else {
-                jit_add_fixup_from(s, entry, FIX_WORD, target, table);
+                wasm__jit_add_fixup_from(s, entry, FIX_WORD, target, table);
             }
         }
         break;
@@ -766,7 +766,7 @@ void arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_t at)
         mov_rr(b, RSI, R_CF);
         mov_rr(b, RDX, R_FP);
         mov_r_imm(b, RCX, (uint64_t)(uintptr_t)pc);
-        call_abs(b, (const void *)wasm_jit_call_indirect);
+        call_abs(b, (const void *)wasm__jit_call_indirect);
         check_status(s);
         break;
     case OP_GLOBAL_GET:

@@ -26,8 +26,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", err);
         return 1;
     }
-    wasm_module_dump(m, stdout);
-    int ok = module_code_check(m);
+    wasm__module_dump(m, stdout);
+    int ok = wasm__module_code_check(m);
     wasm_module_free(m);
     free(buf);
     return ok ? 0 : 1;

@@ -80,7 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         }
     }
-    wasm_runtime_set_fuel(rt, 100000);
+    wasm__runtime_set_fuel(rt, 100000);
     wasm_instance *inst = wasm_instantiate(rt, m, l, NULL, 0);
     if (inst) {
         for (uint32_t i = 0; i < m->nexports; i++) {
@@ -90,7 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             wasm_value args[64] = {{0}}, results[64];
             if (f->type->nparams > 64 || f->type->nresults > 64)
                 continue;
-            wasm_runtime_set_fuel(rt, 100000);
+            wasm__runtime_set_fuel(rt, 100000);
             wasm_call(rt, f, args, results);
         }
     }

@@ -45,7 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 2: {
         struct oci_ref ref;
         if (ref_parse(text, &ref) == 0) {
-            free(ref_string(&ref));
+            char canonical[REF_STRING_SIZE];
+            ref_string(&ref, canonical);
             ref_free(&ref);
         }
         free(oci_registry_name(text));

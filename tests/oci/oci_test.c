@@ -42,10 +42,10 @@ static void ref_ok(const char *text, const char *canonical, int scheme)
     char what[512];
     bool ok = ref_parse(text, &ref) == 0;
     if (ok) {
-        char *s = ref_string(&ref);
+        char s[REF_STRING_SIZE];
+        ref_string(&ref, s);
         ok = !strcmp(s, canonical) && (int)ref.scheme == scheme;
-        snprintf(what, sizeof what, "reference %s -> %s", text, s);
-        free(s);
+        snprintf(what, sizeof what, "reference %.200s -> %.200s", text, s);
         ref_free(&ref);
     } else {
         snprintf(what, sizeof what, "reference %s accepted (got: %.400s)", text, oci_error_current()->message);
@@ -252,8 +252,39 @@ static void test_helpers(void)
     free(name);
 }
 
+/* The error contract: the message and the hint go into the caller's struct
+ * oci_error; the library names no flag and no command (the caller words
+ * the action). */
+static void test_error_contract(void)
+{
+    struct oci_error err;
+    memset(&err, 'x', sizeof err);
+    check(oci_ref_check("Bad/Ref", &err) < 0 && strstr(err.message, "must be lowercase") && !err.hint[0] &&
+              err.action == OCI_HINT_NONE,
+          "error contract: a bad reference is described in the caller's oci_error (cleared first)");
+    check(oci_ref_check("Bad/Ref", NULL) < 0, "error contract: no oci_error given: the call still fails cleanly");
+
+    char dir[] = "/tmp/oci-test-store.XXXXXX";
+    if (!mkdtemp(dir)) {
+        check(false, "error contract: a temporary store");
+        return;
+    }
+    struct oci_run_options ro = {.pull = OCI_PULL_NEVER};
+    ro.oci.store_dir = dir;
+    ro.oci.error = &err;
+    struct oci_module m;
+    int rc = oci_resolve_module("127.0.0.1:9/never/pulled:v1", &ro, &m);
+    check(rc < 0 && strstr(err.message, "not in the store") && err.action == OCI_HINT_PULL_FIRST &&
+              !strcmp(err.hint_arg, "127.0.0.1:9/never/pulled:v1"),
+          "error contract: --pull never on an empty store: the action is 'pull first', with the reference");
+    check(!strstr(err.message, "--") && !strstr(err.hint, "--") && !strstr(err.hint, "wasm-bpf "),
+          "error contract: neither message nor hint text names a flag or a command");
+    rmdir(dir);
+}
+
 static int unit(void)
 {
+    test_error_contract();
     test_references();
     test_challenges();
     test_manifests();
