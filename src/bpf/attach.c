@@ -13,6 +13,8 @@
  *   kprobe, kretprobe        FUNC or FUNC+OFFSET
  *   tracepoint               CATEGORY:NAME or CATEGORY/NAME
  *   raw tracepoint           NAME
+ * A target for a type that takes none, or a tracepoint target that is not
+ * CATEGORY:NAME, is ignored (the original runtime's behaviour).
  * Every attachment is recorded with its object, so that closing the object
  * (or the end of the run) undoes it. */
 #include <arpa/inet.h>
@@ -27,7 +29,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -65,6 +69,54 @@ static int add_link(struct wb_object *o, struct bpf_link *link)
     return err;
 }
 
+/* Our clsact filters are marked: handle WB_TC_HANDLE at one of the
+ * priorities WB_TC_PRIO_BASE + slot, slot < WB_TC_SLOTS per hook.  A run
+ * holds an flock on WB_TC_LOCK_DIR/IFINDEX-POINT-SLOT for each slot it
+ * uses; the kernel drops the lock when the process dies, even by SIGKILL,
+ * which leaves the filter behind (netlink objects outlive their creator,
+ * unlike tcx links).  So a slot whose lock is free but that holds a filter
+ * is a killed run's: the next run removes it and takes the slot. */
+#define WB_TC_HANDLE 0x7762u      /* "wb" */
+#define WB_TC_PRIO_BASE 0xc000u
+#define WB_TC_SLOTS 16
+#define WB_TC_LOCK_DIR "/run/wasm-bpf"
+
+static int tc_claim_slot(struct wb_instance *wi, int ifindex, enum bpf_tc_attach_point point,
+                         uint32_t *priority, int *lock_fd)
+{
+    if (mkdir(WB_TC_LOCK_DIR, 0755) < 0 && errno != EEXIST)
+        return wb_fail(wi, -errno, "attach: cannot create " WB_TC_LOCK_DIR ": %s", strerror(errno));
+    for (int slot = 0; slot < WB_TC_SLOTS; slot++) {
+        char path[96];
+        snprintf(path, sizeof path, WB_TC_LOCK_DIR "/tc-%d-%s-%d.lock", ifindex,
+                 point == BPF_TC_INGRESS ? "ingress" : "egress", slot);
+        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd < 0)
+            return wb_fail(wi, -errno, "attach: cannot create %s: %s", path, strerror(errno));
+        if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+            close(fd); /* a live run's */
+            continue;
+        }
+        LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = point);
+        LIBBPF_OPTS(bpf_tc_opts, q, .handle = WB_TC_HANDLE, .priority = WB_TC_PRIO_BASE + slot);
+        if (bpf_tc_query(&hook, &q) == 0) {
+            LIBBPF_OPTS(bpf_tc_opts, d, .handle = WB_TC_HANDLE, .priority = WB_TC_PRIO_BASE + slot);
+            int err = bpf_tc_detach(&hook, &d);
+            if (wi->host->verbose)
+                fprintf(stderr, "wasm-bpf: removed a stale tc filter (program id %u, priority "
+                                "0x%x) that a killed run left on interface %d %s%s%s\n",
+                        q.prog_id, WB_TC_PRIO_BASE + slot, ifindex,
+                        point == BPF_TC_INGRESS ? "ingress" : "egress", err ? ": " : "",
+                        err ? strerror(-err) : "");
+        }
+        *priority = WB_TC_PRIO_BASE + slot;
+        *lock_fd = fd;
+        return 0;
+    }
+    return wb_fail(wi, -EBUSY, "attach: %d wasm-bpf tc filters already on interface %d's %s hook",
+                   WB_TC_SLOTS, ifindex, point == BPF_TC_INGRESS ? "ingress" : "egress");
+}
+
 /* clsact qdiscs that we created, shared by our filters on one interface */
 static struct qdisc_ref {
     int ifindex;
@@ -86,6 +138,8 @@ static void detach_one(struct wb_attachment *a)
         LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = a->ifindex, .attach_point = a->tc_point);
         LIBBPF_OPTS(bpf_tc_opts, opts, .handle = a->tc_handle, .priority = a->tc_priority);
         bpf_tc_detach(&hook, &opts);
+        if (a->tc_slot_fd >= 0)
+            close(a->tc_slot_fd); /* after the detach: the slot is free again */
         for (struct qdisc_ref **q = &qdiscs; *q; q = &(*q)->next) {
             if ((*q)->ifindex != a->ifindex)
                 continue;
@@ -213,15 +267,19 @@ static int attach_tc(struct wb_instance *wi, struct wb_object *o, struct bpf_pro
         q->next = qdiscs;
         qdiscs = q;
     }
-    LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = prog_fd);
-    err = bpf_tc_attach(&hook, &opts);
+    uint32_t priority = 0;
+    int slot_fd = -1;
+    err = tc_claim_slot(wi, ifindex, hook.attach_point, &priority, &slot_fd);
+    LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = prog_fd, .handle = WB_TC_HANDLE, .priority = priority);
+    if (!err && (err = bpf_tc_attach(&hook, &opts)))
+        close(slot_fd);
     if (!err) {
         for (struct qdisc_ref *r = qdiscs; r; r = r->next)
             if (r->ifindex == ifindex)
                 r->refs++;
         struct wb_attachment a = {
             .kind = WB_TC_FILTER, .fd = -1, .ifindex = ifindex, .tc_point = hook.attach_point,
-            .tc_handle = opts.handle, .tc_priority = opts.priority,
+            .tc_handle = opts.handle, .tc_priority = opts.priority, .tc_slot_fd = slot_fd,
         };
         if (!(err = add_attachment(o, a)))
             return 0;
@@ -368,9 +426,18 @@ static int ensure_tracefs(struct wb_instance *wi)
     return 0;
 }
 
+static int attach_ignoring_target(struct wb_instance *wi, struct wb_object *o,
+                                  struct bpf_program *prog, const char *target, const char *why);
+
 static int attach_tracepoint_checked(struct wb_instance *wi, struct wb_object *o,
                                      struct bpf_program *prog, const char *target)
 {
+    /* CATEGORY:NAME (or CATEGORY/NAME) chooses the tracepoint; anything else
+     * is what an original guest passed along: ignored */
+    const char *sep = strpbrk(target, ":/");
+    if (!sep || sep == target || !sep[1])
+        return attach_ignoring_target(wi, o, prog, target,
+                                      "is a tracepoint and the target is not CATEGORY:NAME");
     int err = ensure_tracefs(wi);
     return err ? err : attach_tracepoint(wi, o, prog, target);
 }
@@ -381,6 +448,29 @@ static int attach_raw_tracepoint(struct wb_instance *wi, struct wb_object *o,
     (void)wi;
     struct bpf_link *link = bpf_program__attach_raw_tracepoint(prog, target);
     return link ? add_link(o, link) : -errno;
+}
+
+static int attach_auto(struct wb_instance *wi, struct wb_object *o, struct bpf_program *prog);
+
+/* The original runtime attached every program it had no use for a target
+ * for by its SEC() name, whatever target the guest gave; guests written for
+ * it pass one (a tracepoint's name, say), so such a target is ignored
+ * rather than refused. */
+static int attach_ignoring_target(struct wb_instance *wi, struct wb_object *o,
+                                  struct bpf_program *prog, const char *target, const char *why)
+{
+    /* the policy allowed the target given; what is attached is the SEC() name */
+    const char *sec = bpf_program__section_name(prog);
+    if (!wb_target_allowed(wi->host, sec))
+        return wb_fail(wi, -EPERM, "attach: program '%s' %s: target '%s' ignored, and attaching it "
+                                   "by its section name '%s' is not allowed by the policy "
+                                   "(%s)", bpf_program__name(prog), why, target, sec,
+                       wi->host->attach_targets_name);
+    if (wi->host->verbose)
+        base_print(WASM_BPF_DEBUG, "wasm-bpf: attach: program '%s' %s: target '%s' ignored, attaching by its "
+                        "section name SEC(\"%s\")\n",
+                bpf_program__name(prog), why, target, sec);
+    return attach_auto(wi, o, prog);
 }
 
 static int attach_uprobe_entry(struct wb_instance *wi, struct wb_object *o,
@@ -433,10 +523,7 @@ static int attach_to_target(struct wb_instance *wi, struct wb_object *o, struct 
     attach_fn *attach = attach_by_target[wb_prog_kind_of(type, sec)->attach];
     if (attach)
         return attach(wi, o, prog, target);
-    const char *type_name = libbpf_bpf_prog_type_str(type);
-    return wb_fail(wi, -EINVAL, "attach: program '%s' (SEC(\"%s\"), type %s) takes no attach target; "
-                                "'%s' given",
-                   bpf_program__name(prog), sec, type_name ? type_name : "?", target);
+    return attach_ignoring_target(wi, o, prog, target, "takes no attach target");
 }
 
 static int attach_auto(struct wb_instance *wi, struct wb_object *o, struct bpf_program *prog)

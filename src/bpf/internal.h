@@ -27,6 +27,7 @@ struct wb_attachment {
     int ifindex;               /* WB_TC_FILTER */
     int tc_point;              /* BPF_TC_INGRESS / BPF_TC_EGRESS */
     uint32_t tc_handle, tc_priority;
+    int tc_slot_fd;            /* WB_TC_FILTER: the slot's lock, held while attached */
     bool tc_created_qdisc;     /* we created clsact: remove it with the last filter */
     struct wb_attachment *next;
 };

@@ -474,6 +474,17 @@ char *store_read_blob(const struct store *s, const char *digest, size_t max, siz
 
 void store_sync_blobs(struct store *s);
 int store_lock_gc(struct store *s, bool exclusive);
+/* store_lock_gc(s, false) for a pull, which first clears ingest/ if no
+ * other pull or rmi runs (what a killed pull left). */
+int store_lock_pull(struct store *s);
+/* Exclusive lock on the download of one blob (waits for another pull
+ * downloading it): an fd for store_unlock_blob, or -1 with the error. */
+int store_lock_blob(struct store *s, const char *digest);
+void store_unlock_blob(struct store *s, const char *digest, int fd, bool stored);
+/* Check a stored blob's content against its digest before its bytes are
+ * used, unless ROOT/verified says this very file (inode, size, mtime) was
+ * found intact before.  0, or -1 with the error. */
+int store_verify_blob(struct store *s, const char *digest);
 void store_unlock_gc(struct store *s);
 /* Record REF -> manifest descriptor in index.json (atomic, locked). */
 int store_tag(struct store *s, const char *ref, const char *media_type, const char *digest, uint64_t size);
@@ -506,7 +517,8 @@ void resolved_free(struct resolved *res);
 int store_find_module(struct store *s, const struct oci_ref *ref, struct oci_pull_result *out);
 int pull_ref(const struct oci_ref *ref, const char *output_path, const struct oci_options *o,
              struct oci_pull_result *result);
-/* Copy a file atomically (temp file next to dst, fsync, rename). */
-int copy_file_atomic(const char *src, const char *dst, mode_t mode);
+/* Copy a file to -o dst as cp does (base_output_open): replaced whole when
+ * dst is a regular file or missing, else written in place. */
+int copy_to_output(const char *src, const char *dst, mode_t mode);
 
 #endif

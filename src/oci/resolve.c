@@ -198,6 +198,10 @@ int oci_resolve_module(const char *what, const struct oci_run_options *o, struct
         if (pull_ref(&ref, NULL, &o->oci, &res) < 0)
             goto out;
     }
+    /* the bytes about to run are the ones the digest names (a mark keeps an
+     * unchanged blob from being hashed at every run) */
+    if (store_verify_blob(&s, res.module_digest) < 0)
+        goto out;
     out->path = res.module_path;
     res.module_path = NULL;
     snprintf(out->digest, sizeof out->digest, "%s", res.module_digest);
