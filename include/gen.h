@@ -49,18 +49,6 @@ struct gen_types_opts {
 int gen_types(const struct gen_types_opts *opts, FILE *out, FILE *warn,
               char *err, size_t errlen);
 
-/* The same for BTF already open, for other generators (the skeleton's
- * .rodata/.bss structs): `ids` are STRUCT, UNION, ENUM, ENUM64, TYPEDEF or
- * DATASEC type ids, generated in that order with what they contain.  A
- * DATASEC becomes a struct named after its section (.rodata: struct
- * rodata) with its variables as members at their offsets, so it needs the
- * offsets and size libbpf fills in when it opens an object (the BTF of
- * bpf_object__btf(), not of btf__parse_elf()).  `source` names the input in
- * comments and errors; `name` is the include guard / package base. */
-struct btf;
-int gen_types_btf(const struct btf *btf, const int *ids, size_t nids, enum gen_types_lang lang,
-                  const char *source, const char *name, FILE *out, char *err, size_t errlen);
-
 /* The language named by "c", "rust" or "wit"; -1 if none. */
 int gen_types_lang_from_name(const char *name);
 
@@ -86,11 +74,6 @@ struct gen_skeleton_opts {
  * with the reason in err. */
 int gen_skeleton(const char *path, const struct gen_skeleton_opts *opts, FILE *out,
                  char *err, size_t errlen);
-
-/* The skeleton name bpftool derives from an object file name: its base name
- * without ".o", every character that cannot be in a C identifier replaced
- * by '_' ("bootstrap.bpf.o" -> "bootstrap_bpf"). */
-void gen_skeleton_name(const char *path, char *name, size_t size);
 
 /* ==== end of gen skeleton ================================================= */
 

@@ -103,6 +103,26 @@ int base_read_fd(int fd, size_t max, char **data, size_t *len);
 /* write(2) all of it, again after EINTR.  0 or -errno. */
 int base_write_all(int fd, const void *data, size_t len);
 
+/* An output file (-o PATH) written as cp writes one: a regular file or a
+ * missing path is written to a temporary file beside it, renamed over it by
+ * base_output_commit() (readers never see half a file; a failure leaves the
+ * old one); a device, a FIFO or a symlink (followed) is written in place,
+ * never replaced (`-o /dev/null` stays a device).  Write to `fd`. */
+struct base_output {
+    int fd;
+    char *path;
+    char *tmp;   /* the temporary file, NULL when writing in place */
+};
+/* 0 or -errno (-ENOENT for a missing directory, -EISDIR ...); `mode` for a
+ * new file, less the umask. */
+int base_output_open(struct base_output *out, const char *path, unsigned mode);
+/* Flush to disk and put in place.  0 or -errno (the temporary file is
+ * removed on failure). */
+int base_output_commit(struct base_output *out);
+/* Give up: the temporary file is removed; a file written in place keeps
+ * what was written. */
+void base_output_abort(struct base_output *out);
+
 /* ---- sizes ----
  * "65536", "64K", "8M", "1G", "2T": a decimal count with an optional K, M, G
  * or T suffix (binary: K is 1024), optionally followed by "i" and/or "B"

@@ -126,7 +126,7 @@ void wasm_module_export(const wasm_module *mod, uint32_t i, const char **name,
  * when a module is first instantiated in a runtime that uses it (x86-64;
  * elsewhere, and for anything it does not handle, the interpreter runs). */
 typedef enum wasm_engine_tier {
-    WASM_ENGINE_DEFAULT = 0,    /* $WASM_BPF_ENGINE ("jit" or "interp"), else the interpreter */
+    WASM_ENGINE_DEFAULT = 0,    /* $WASM_BPF_ENGINE ("jit" or "interp"), else the compiler */
     WASM_ENGINE_INTERP,
     WASM_ENGINE_JIT,
 } wasm_engine_tier;

@@ -46,6 +46,15 @@ $(BPF_TEST_DIR)/host_test: tests/bpf/host_test.c tests/bpf/mock_engine.c tests/b
 $(BPF_TEST_DIR)/bad.bpf.o: tests/bpf/objects/bad.bpf.c $(VMLINUX_H)
 	$(call bpf_object,$@,$<,tests/bpf/objects)
 
+# BTF reference cycles (a typedef or qualifier leading back to itself) in
+# a map definition, a .rodata and a .bss variable: what run, gen types and
+# gen skeleton must refuse rather than loop on (tests/bpf, tests/gen-types)
+$(BPF_TEST_DIR)/cycle.bpf.o: tests/bpf/objects/cycle.bpf.c $(VMLINUX_H)
+	$(call bpf_object,$@,$<,tests/bpf/objects)
+$(BPF_TEST_DIR)/cycle-%.bpf.o: $(BPF_TEST_DIR)/cycle.bpf.o $(BUILD)/tests/gen-types/mkbtf
+	$(Q)$(BUILD)/tests/gen-types/mkbtf --cycle $< $@ wbt_cycle_$*
+BPF_CYCLE_OBJS := $(foreach v,map ro bss,$(BPF_TEST_DIR)/cycle-$(v).bpf.o)
+
 # the native program whose function the probe object's uprobe traces
 $(BPF_TEST_DIR)/trigger: tests/bpf/trigger.c
 	@mkdir -p $(dir $@)
@@ -57,13 +66,19 @@ $(BPF_TEST_DIR)/stop.wasm: tests/bpf/guests/stop.c $(BUILD)/examples/bootstrap/b
 	@$(if $(Q),echo "  WASM    $@")
 	$(Q)$(WASM_CC) $(WASM_CFLAGS) -I$(BUILD)/examples/bootstrap -Iexamples/bootstrap $< $(WASM_LDFLAGS) -o $@
 
-# hostile guests: WAT templates filled with an object's bytes, then wat2wasm
-BPF_GUESTS := bad_args callbacks env_module bad_load
+# hostile guests: WAT templates filled with an object's bytes, then wat2wasm;
+# bad_btf_VAR is bad_btf.wat with the object whose variable VAR's BTF loops
+BPF_GUESTS := bad_args callbacks env_module bad_load bad_btf_map bad_btf_ro bad_btf_bss
 $(BPF_TEST_DIR)/guests/%.wat: tests/bpf/guests/%.wat tests/bpf/guests/prelude.wat tests/bpf/mkguest.sh \
                               $(BPF_TEST_DIR)/probe.bpf.o $(BPF_TEST_DIR)/bad.bpf.o
 	@mkdir -p $(dir $@)
 	$(Q)tests/bpf/mkguest.sh $< tests/bpf/guests/prelude.wat \
 	    $(if $(filter bad_load,$*),$(BPF_TEST_DIR)/bad.bpf.o,$(BPF_TEST_DIR)/probe.bpf.o) \
+	    $(abspath $(BPF_TEST_DIR)/trigger) $@
+$(BPF_TEST_DIR)/guests/bad_btf_%.wat: tests/bpf/guests/bad_btf.wat tests/bpf/guests/prelude.wat \
+                                      tests/bpf/mkguest.sh $(BPF_TEST_DIR)/cycle-%.bpf.o
+	@mkdir -p $(dir $@)
+	$(Q)tests/bpf/mkguest.sh $< tests/bpf/guests/prelude.wat $(BPF_TEST_DIR)/cycle-$*.bpf.o \
 	    $(abspath $(BPF_TEST_DIR)/trigger) $@
 $(BPF_TEST_DIR)/guests/%.wasm: $(BPF_TEST_DIR)/guests/%.wat
 	@$(if $(Q),echo "  WAT     $@")
@@ -114,4 +129,4 @@ BENCH_RUN += bench/bpf/run.sh
 TEST_SUITES += bpf
 TEST_DEPS += $(BPF_TEST_DIR)/host_test $(BPF_TEST_DIR)/probe.bpf.o $(BPF_TEST_DIR)/trigger \
              $(BPF_TEST_DIR)/stop.wasm \
-             $(foreach g,$(BPF_GUESTS),$(BPF_TEST_DIR)/guests/$(g).wasm)
+             $(foreach g,$(BPF_GUESTS),$(BPF_TEST_DIR)/guests/$(g).wasm) $(BPF_CYCLE_OBJS)

@@ -96,14 +96,14 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(ENGINE_SRCS) $(wildcard src/wasm/*.h
 	@echo "  FUZZ    $@"
 	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(ENGINE_SRCS) -lm -lpthread
 
-FUZZ_DEPS += $(FUZZ_BUILD)/fuzz_load $(FUZZ_BUILD)/fuzz_run
+FUZZ_DEPS += $(FUZZ_BUILD)/fuzz_load $(FUZZ_BUILD)/fuzz_run $(FUZZ_BUILD)/fuzz_diff
 
 # a seed corpus from the spec suite and the benchmarks' modules
 .PHONY: fuzz-run
 fuzz-run: fuzz
 	@mkdir -p $(FUZZ_BUILD)/corpus
 	@cp -n $(BUILD)/spec/*.wasm $(BUILD)/bench/wasm/*.wasm $(BUILD)/tests/*.wasm $(FUZZ_BUILD)/corpus/ 2>/dev/null || true
-	@for t in load run; do \
+	@for t in load run diff; do \
 	    echo "== fuzz_$$t for $${FUZZ_SECONDS:-60} s"; \
 	    mkdir -p $(FUZZ_BUILD)/corpus-$$t; \
 	    ASAN_OPTIONS=allow_user_segv_handler=1:handle_segv=0 $(FUZZ_BUILD)/fuzz_$$t -max_total_time=$${FUZZ_SECONDS:-60} \

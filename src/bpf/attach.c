@@ -13,6 +13,8 @@
  *   kprobe, kretprobe        FUNC or FUNC+OFFSET
  *   tracepoint               CATEGORY:NAME or CATEGORY/NAME
  *   raw tracepoint           NAME
+ * A target for a type that takes none, or a tracepoint target that is not
+ * CATEGORY:NAME, is ignored (the original runtime's behaviour).
  * Every attachment is recorded with its object, so that closing the object
  * (or the end of the run) undoes it. */
 #include <arpa/inet.h>
@@ -27,7 +29,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -46,11 +50,6 @@
 
 #define TRACEFS "/sys/kernel/tracing"
 
-static bool has_prefix(const char *s, const char *prefix)
-{
-    return !strncmp(s, prefix, strlen(prefix));
-}
-
 static int add_attachment(struct wb_object *o, struct wb_attachment a)
 {
     struct wb_attachment *p = malloc(sizeof(*p));
@@ -68,6 +67,54 @@ static int add_link(struct wb_object *o, struct bpf_link *link)
     if (err)
         bpf_link__destroy(link);
     return err;
+}
+
+/* Our clsact filters are marked: handle WB_TC_HANDLE at one of the
+ * priorities WB_TC_PRIO_BASE + slot, slot < WB_TC_SLOTS per hook.  A run
+ * holds an flock on WB_TC_LOCK_DIR/IFINDEX-POINT-SLOT for each slot it
+ * uses; the kernel drops the lock when the process dies, even by SIGKILL,
+ * which leaves the filter behind (netlink objects outlive their creator,
+ * unlike tcx links).  So a slot whose lock is free but that holds a filter
+ * is a killed run's: the next run removes it and takes the slot. */
+#define WB_TC_HANDLE 0x7762u      /* "wb" */
+#define WB_TC_PRIO_BASE 0xc000u
+#define WB_TC_SLOTS 16
+#define WB_TC_LOCK_DIR "/run/wasm-bpf"
+
+static int tc_claim_slot(struct wb_instance *wi, int ifindex, enum bpf_tc_attach_point point,
+                         uint32_t *priority, int *lock_fd)
+{
+    if (mkdir(WB_TC_LOCK_DIR, 0755) < 0 && errno != EEXIST)
+        return wb_fail(wi, -errno, "attach: cannot create " WB_TC_LOCK_DIR ": %s", strerror(errno));
+    for (int slot = 0; slot < WB_TC_SLOTS; slot++) {
+        char path[96];
+        snprintf(path, sizeof path, WB_TC_LOCK_DIR "/tc-%d-%s-%d.lock", ifindex,
+                 point == BPF_TC_INGRESS ? "ingress" : "egress", slot);
+        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd < 0)
+            return wb_fail(wi, -errno, "attach: cannot create %s: %s", path, strerror(errno));
+        if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+            close(fd); /* a live run's */
+            continue;
+        }
+        LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = point);
+        LIBBPF_OPTS(bpf_tc_opts, q, .handle = WB_TC_HANDLE, .priority = WB_TC_PRIO_BASE + slot);
+        if (bpf_tc_query(&hook, &q) == 0) {
+            LIBBPF_OPTS(bpf_tc_opts, d, .handle = WB_TC_HANDLE, .priority = WB_TC_PRIO_BASE + slot);
+            int err = bpf_tc_detach(&hook, &d);
+            if (wi->host->verbose)
+                fprintf(stderr, "wasm-bpf: removed a stale tc filter (program id %u, priority "
+                                "0x%x) that a killed run left on interface %d %s%s%s\n",
+                        q.prog_id, WB_TC_PRIO_BASE + slot, ifindex,
+                        point == BPF_TC_INGRESS ? "ingress" : "egress", err ? ": " : "",
+                        err ? strerror(-err) : "");
+        }
+        *priority = WB_TC_PRIO_BASE + slot;
+        *lock_fd = fd;
+        return 0;
+    }
+    return wb_fail(wi, -EBUSY, "attach: %d wasm-bpf tc filters already on interface %d's %s hook",
+                   WB_TC_SLOTS, ifindex, point == BPF_TC_INGRESS ? "ingress" : "egress");
 }
 
 /* clsact qdiscs that we created, shared by our filters on one interface */
@@ -91,6 +138,8 @@ static void detach_one(struct wb_attachment *a)
         LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = a->ifindex, .attach_point = a->tc_point);
         LIBBPF_OPTS(bpf_tc_opts, opts, .handle = a->tc_handle, .priority = a->tc_priority);
         bpf_tc_detach(&hook, &opts);
+        if (a->tc_slot_fd >= 0)
+            close(a->tc_slot_fd); /* after the detach: the slot is free again */
         for (struct qdisc_ref **q = &qdiscs; *q; q = &(*q)->next) {
             if ((*q)->ifindex != a->ifindex)
                 continue;
@@ -218,15 +267,19 @@ static int attach_tc(struct wb_instance *wi, struct wb_object *o, struct bpf_pro
         q->next = qdiscs;
         qdiscs = q;
     }
-    LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = prog_fd);
-    err = bpf_tc_attach(&hook, &opts);
+    uint32_t priority = 0;
+    int slot_fd = -1;
+    err = tc_claim_slot(wi, ifindex, hook.attach_point, &priority, &slot_fd);
+    LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = prog_fd, .handle = WB_TC_HANDLE, .priority = priority);
+    if (!err && (err = bpf_tc_attach(&hook, &opts)))
+        close(slot_fd);
     if (!err) {
         for (struct qdisc_ref *r = qdiscs; r; r = r->next)
             if (r->ifindex == ifindex)
                 r->refs++;
         struct wb_attachment a = {
             .kind = WB_TC_FILTER, .fd = -1, .ifindex = ifindex, .tc_point = hook.attach_point,
-            .tc_handle = opts.handle, .tc_priority = opts.priority,
+            .tc_handle = opts.handle, .tc_priority = opts.priority, .tc_slot_fd = slot_fd,
         };
         if (!(err = add_attachment(o, a)))
             return 0;
@@ -373,88 +426,104 @@ static int ensure_tracefs(struct wb_instance *wi)
     return 0;
 }
 
-/* What a program of this type wants as target, for messages. */
-static const char *target_hint(enum bpf_prog_type type)
+static int attach_ignoring_target(struct wb_instance *wi, struct wb_object *o,
+                                  struct bpf_program *prog, const char *target, const char *why);
+
+static int attach_tracepoint_checked(struct wb_instance *wi, struct wb_object *o,
+                                     struct bpf_program *prog, const char *target)
 {
-    switch (type) {
-    case BPF_PROG_TYPE_XDP:
-    case BPF_PROG_TYPE_SOCKET_FILTER:
-        return "a network interface name";
-    case BPF_PROG_TYPE_SCHED_CLS:
-        return "IFNAME:ingress or IFNAME:egress";
-    case BPF_PROG_TYPE_SOCK_OPS:
-    case BPF_PROG_TYPE_CGROUP_SKB:
-    case BPF_PROG_TYPE_CGROUP_SOCK:
-    case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
-    case BPF_PROG_TYPE_CGROUP_DEVICE:
-    case BPF_PROG_TYPE_CGROUP_SYSCTL:
-    case BPF_PROG_TYPE_CGROUP_SOCKOPT:
-        return "a cgroup v2 directory";
-    case BPF_PROG_TYPE_KPROBE:
-        return "PATH:FUNC for a uprobe, FUNC for a kprobe";
-    case BPF_PROG_TYPE_TRACEPOINT:
-        return "CATEGORY:NAME";
-    case BPF_PROG_TYPE_RAW_TRACEPOINT:
-        return "a tracepoint name";
-    default:
-        return NULL;
-    }
+    /* CATEGORY:NAME (or CATEGORY/NAME) chooses the tracepoint; anything else
+     * is what an original guest passed along: ignored */
+    const char *sep = strpbrk(target, ":/");
+    if (!sep || sep == target || !sep[1])
+        return attach_ignoring_target(wi, o, prog, target,
+                                      "is a tracepoint and the target is not CATEGORY:NAME");
+    int err = ensure_tracefs(wi);
+    return err ? err : attach_tracepoint(wi, o, prog, target);
 }
 
-static bool is_cgroup_type(enum bpf_prog_type type)
+static int attach_raw_tracepoint(struct wb_instance *wi, struct wb_object *o,
+                                 struct bpf_program *prog, const char *target)
 {
-    switch (type) {
-    case BPF_PROG_TYPE_SOCK_OPS:
-    case BPF_PROG_TYPE_CGROUP_SKB:
-    case BPF_PROG_TYPE_CGROUP_SOCK:
-    case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
-    case BPF_PROG_TYPE_CGROUP_DEVICE:
-    case BPF_PROG_TYPE_CGROUP_SYSCTL:
-    case BPF_PROG_TYPE_CGROUP_SOCKOPT:
-        return true;
-    default:
-        return false;
-    }
+    (void)wi;
+    struct bpf_link *link = bpf_program__attach_raw_tracepoint(prog, target);
+    return link ? add_link(o, link) : -errno;
 }
+
+static int attach_auto(struct wb_instance *wi, struct wb_object *o, struct bpf_program *prog);
+
+/* The original runtime attached every program it had no use for a target
+ * for by its SEC() name, whatever target the guest gave; guests written for
+ * it pass one (a tracepoint's name, say), so such a target is ignored
+ * rather than refused. */
+static int attach_ignoring_target(struct wb_instance *wi, struct wb_object *o,
+                                  struct bpf_program *prog, const char *target, const char *why)
+{
+    /* the policy allowed the target given; what is attached is the SEC() name */
+    const char *sec = bpf_program__section_name(prog);
+    if (!wb_target_allowed(wi->host, sec))
+        return wb_fail(wi, -EPERM, "attach: program '%s' %s: target '%s' ignored, and attaching it "
+                                   "by its section name '%s' is not allowed by the policy "
+                                   "(%s)", bpf_program__name(prog), why, target, sec,
+                       wi->host->attach_targets_name);
+    if (wi->host->verbose)
+        base_print(WASM_BPF_DEBUG, "wasm-bpf: attach: program '%s' %s: target '%s' ignored, attaching by its "
+                        "section name SEC(\"%s\")\n",
+                bpf_program__name(prog), why, target, sec);
+    return attach_auto(wi, o, prog);
+}
+
+static int attach_uprobe_entry(struct wb_instance *wi, struct wb_object *o,
+                               struct bpf_program *prog, const char *target)
+{
+    return attach_uprobe(wi, o, prog, target, false);
+}
+
+static int attach_uprobe_return(struct wb_instance *wi, struct wb_object *o,
+                                struct bpf_program *prog, const char *target)
+{
+    return attach_uprobe(wi, o, prog, target, true);
+}
+
+static int attach_kprobe_entry(struct wb_instance *wi, struct wb_object *o,
+                               struct bpf_program *prog, const char *target)
+{
+    return attach_kprobe(wi, o, prog, target, false);
+}
+
+static int attach_kprobe_return(struct wb_instance *wi, struct wb_object *o,
+                                struct bpf_program *prog, const char *target)
+{
+    return attach_kprobe(wi, o, prog, target, true);
+}
+
+/* How a target attaches each kind of program (src/bpf/progtypes.c says
+ * which kind a program is). */
+typedef int attach_fn(struct wb_instance *wi, struct wb_object *o, struct bpf_program *prog,
+                      const char *target);
+static attach_fn *const attach_by_target[] = {
+    [WB_ATTACH_NONE] = NULL,
+    [WB_ATTACH_XDP] = attach_xdp,
+    [WB_ATTACH_SOCKET] = attach_socket,
+    [WB_ATTACH_TC] = attach_tc,
+    [WB_ATTACH_CGROUP] = attach_cgroup,
+    [WB_ATTACH_UPROBE] = attach_uprobe_entry,
+    [WB_ATTACH_URETPROBE] = attach_uprobe_return,
+    [WB_ATTACH_KPROBE] = attach_kprobe_entry,
+    [WB_ATTACH_KRETPROBE] = attach_kprobe_return,
+    [WB_ATTACH_TRACEPOINT] = attach_tracepoint_checked,
+    [WB_ATTACH_RAW_TRACEPOINT] = attach_raw_tracepoint,
+};
 
 static int attach_to_target(struct wb_instance *wi, struct wb_object *o, struct bpf_program *prog,
                             const char *target)
 {
     enum bpf_prog_type type = bpf_program__type(prog);
     const char *sec = bpf_program__section_name(prog);
-    int err;
-
-    if (is_cgroup_type(type))
-        return attach_cgroup(wi, o, prog, target);
-    switch (type) {
-    case BPF_PROG_TYPE_XDP:
-        return attach_xdp(wi, o, prog, target);
-    case BPF_PROG_TYPE_SCHED_CLS:
-        return attach_tc(wi, o, prog, target);
-    case BPF_PROG_TYPE_SOCKET_FILTER:
-        return attach_socket(wi, o, prog, target);
-    case BPF_PROG_TYPE_KPROBE:
-        if (has_prefix(sec, "uprobe") || has_prefix(sec, "uretprobe"))
-            return attach_uprobe(wi, o, prog, target, has_prefix(sec, "uretprobe"));
-        if (has_prefix(sec, "usdt"))
-            break;
-        return attach_kprobe(wi, o, prog, target, has_prefix(sec, "kretprobe"));
-    case BPF_PROG_TYPE_TRACEPOINT:
-        if ((err = ensure_tracefs(wi)))
-            return err;
-        return attach_tracepoint(wi, o, prog, target);
-    case BPF_PROG_TYPE_RAW_TRACEPOINT:
-    case BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE: {
-        struct bpf_link *link = bpf_program__attach_raw_tracepoint(prog, target);
-        return link ? add_link(o, link) : -errno;
-    }
-    default:
-        break;
-    }
-    const char *type_name = libbpf_bpf_prog_type_str(type);
-    return wb_fail(wi, -EINVAL, "attach: program '%s' (SEC(\"%s\"), type %s) takes no attach target; "
-                                "'%s' given",
-                   bpf_program__name(prog), sec, type_name ? type_name : "?", target);
+    attach_fn *attach = attach_by_target[wb_prog_kind_of(type, sec)->attach];
+    if (attach)
+        return attach(wi, o, prog, target);
+    return attach_ignoring_target(wi, o, prog, target, "takes no attach target");
 }
 
 static int attach_auto(struct wb_instance *wi, struct wb_object *o, struct bpf_program *prog)
@@ -465,7 +534,8 @@ static int attach_auto(struct wb_instance *wi, struct wb_object *o, struct bpf_p
     struct bpf_link *link = bpf_program__attach(prog);
     if (!link) {
         err = -errno;
-        const char *hint = target_hint(bpf_program__type(prog));
+        const char *hint = wb_prog_kind_of(bpf_program__type(prog),
+                                           bpf_program__section_name(prog))->target_hint;
         if ((err == -EOPNOTSUPP || err == -ESRCH) && hint)
             return wb_fail(wi, err, "attach: program '%s' cannot be attached by its section name "
                                     "SEC(\"%s\"): give a target (%s)",
@@ -485,7 +555,11 @@ int wb_attach(struct wb_instance *wi, struct wb_object *o, const char *name, con
         return wb_fail(wi, -ENOENT, "attach: program '%s' was not loaded", name);
 
     const char *what = target ? target : bpf_program__section_name(prog);
-    if (!wb_target_allowed(host, what)) {
+    /* a section is allowed in either of libbpf's spellings of it:
+     * the pattern 'tp/sched/...' allows SEC("tracepoint/sched/...") */
+    char other_buf[512];
+    const char *other = target ? NULL : wb_sec_other_spelling(what, other_buf, sizeof(other_buf));
+    if (!wb_target_allowed(host, what) && !(other && wb_target_allowed(host, other))) {
         wb_fail(wi, -EPERM, "attach: attaching program '%s' to '%s' is not allowed by the policy "
                             "(%s)", name, what, host->attach_targets_name);
         base_print(WASM_BPF_WARN, "wasm-bpf: %s\n", wi->last_error);
@@ -504,8 +578,13 @@ int wb_attach(struct wb_instance *wi, struct wb_object *o, const char *name, con
     /* a failure: name the program, the target and the errno, then the
      * details (ours, or libbpf's) */
     base_print(WASM_BPF_WARN, "wasm-bpf: cannot attach program '%s' to '%s': %s\n", name, what,
-               strerror(-err));
-    if (wi->last_errno) {
+            strerror(-err));
+    char caps[512];
+    if (err == -EPERM && wb_caps_hint(o->obj, prog, caps, sizeof(caps))) {
+        base_print(WASM_BPF_WARN, "  %s\n", caps);
+        wb_fail(wi, err, "attach: cannot attach program '%s' to '%s': %s (%s)", name, what,
+                strerror(-err), caps);
+    } else if (wi->last_errno) {
         base_print(WASM_BPF_WARN, "  %s\n", wi->last_error);
     } else {
         const char *why = wb_log_reason();

@@ -27,6 +27,7 @@ struct wb_attachment {
     int ifindex;               /* WB_TC_FILTER */
     int tc_point;              /* BPF_TC_INGRESS / BPF_TC_EGRESS */
     uint32_t tc_handle, tc_priority;
+    int tc_slot_fd;            /* WB_TC_FILTER: the slot's lock, held while attached */
     bool tc_created_qdisc;     /* we created clsact: remove it with the last filter */
     struct wb_attachment *next;
 };
@@ -108,6 +109,47 @@ void wb_object_destroy(struct wb_object *o);
 uint64_t wb_load(struct wb_instance *wi, const void *bytes, size_t len);
 /* the bytes the kernel reads or writes for one value (per-CPU maps: all CPUs) */
 uint32_t wb_value_size(const struct bpf_map *map);
+
+/* progtypes.c: the kinds of program, one line each of a table */
+enum wb_attach_how {
+    WB_ATTACH_NONE,            /* only by its SEC() name: a target is refused */
+    WB_ATTACH_XDP,
+    WB_ATTACH_SOCKET,
+    WB_ATTACH_TC,
+    WB_ATTACH_CGROUP,
+    WB_ATTACH_UPROBE,
+    WB_ATTACH_URETPROBE,
+    WB_ATTACH_KPROBE,
+    WB_ATTACH_KRETPROBE,
+    WB_ATTACH_TRACEPOINT,
+    WB_ATTACH_RAW_TRACEPOINT,
+};
+/* the capability the kernel asks for beyond CAP_BPF, to load or attach */
+enum wb_cap_need { WB_CAP_NONE, WB_CAP_PERFMON, WB_CAP_NET_ADMIN, WB_CAP_NET_RAW };
+struct wb_prog_kind {
+    enum bpf_prog_type type;
+    const char *sec_prefix;    /* SEC() names starting so; NULL: any of the type */
+    enum wb_attach_how attach; /* how a target attaches it */
+    const char *target_hint;   /* the target it wants, for messages; NULL: none */
+    enum wb_cap_need cap;
+};
+/* the line for a program of `type` declared SEC(sec); never NULL */
+const struct wb_prog_kind *wb_prog_kind_of(enum bpf_prog_type type, const char *sec);
+/* `sec` in libbpf's other spelling of the same section ("tp/a/b" <->
+ * "tracepoint/a/b"), written to buf; NULL if it has none */
+const char *wb_sec_other_spelling(const char *sec, char *buf, size_t size);
+/* After the kernel refused with EPERM: 1 and a sentence in buf naming the
+ * capabilities this process lacks for the object's programs (or only for
+ * `only`, if not NULL); 0 if it lacks none (then something else refused) */
+int wb_caps_hint(struct bpf_object *obj, struct bpf_program *only, char *buf, size_t size);
+
+/* btf_check.c: 0, or -EINVAL with `why` naming a type whose chain of
+ * qualifiers, typedefs, pointers, arrays ... leads back to itself (libbpf
+ * would loop on it) */
+struct btf;
+int wb_btf_check_chains(const struct btf *btf, char *why, size_t whylen);
+/* the same for the .BTF section of an ELF object; 0 if it has none */
+int wb_btf_check_object(const void *bytes, size_t len, char *why, size_t whylen);
 
 /* attach.c */
 int wb_attach(struct wb_instance *wi, struct wb_object *o, const char *prog_name, const char *target);

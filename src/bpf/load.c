@@ -116,6 +116,14 @@ uint64_t wb_load(struct wb_instance *wi, const void *bytes, size_t len)
     object_name(o->elf, len, o->name, sizeof(o->name));
 
     int err;
+    char bad_btf[256];
+    if ((err = wb_btf_check_object(o->elf, len, bad_btf, sizeof(bad_btf)))) {
+        if (err == -ENOMEM)
+            snprintf(bad_btf, sizeof(bad_btf), "out of memory checking its BTF");
+        fprintf(stderr, "wasm-bpf: cannot open the guest's BPF object: %s\n", bad_btf);
+        wb_fail(wi, err, "load: cannot open the BPF object: %s", bad_btf);
+        goto fail;
+    }
     wb_log_begin(host);
     LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = o->name);
     o->obj = bpf_object__open_mem(o->elf, len, &opts);
@@ -138,6 +146,15 @@ uint64_t wb_load(struct wb_instance *wi, const void *bytes, size_t len)
         err = err < 0 ? err : -err;
         wb_log_end();
         base_print(WASM_BPF_WARN, "wasm-bpf: cannot load BPF object '%s': %s\n", o->name, wb_strerror(err));
+        /* without privileges libbpf blames CONFIG_BPF_SYSCALL and
+         * RLIMIT_MEMLOCK; say which capability is missing instead */
+        char caps[512];
+        if (err == -EPERM && wb_caps_hint(o->obj, NULL, caps, sizeof(caps))) {
+            base_print(WASM_BPF_WARN, "  %s\n", caps);
+            wb_fail(wi, -EPERM, "load: cannot load BPF object '%s': %s (%s)", o->name,
+                    wb_strerror(err), caps);
+            goto fail;
+        }
         wb_log_print();
         const char *why = wb_log_reason();
         if (*why)

@@ -7,6 +7,7 @@
  * only if that operation fails, with the kernel verifier's log cut to its
  * last lines (the reason is at the end); on success they are dropped. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@ static struct {
     bool capturing;
     char *text;                  /* captured lines, each ending in '\n' */
     size_t len, cap;
+    size_t first_warn;           /* offset in text of libbpf's first warning, or SIZE_MAX */
     char reason[512];            /* see wb_log_reason() */
 } log_state;
 
@@ -68,6 +70,11 @@ static void print_libbpf(void *ctx, int level, const char *fmt, va_list ap)
             base_vprint(WASM_BPF_WARN, fmt, ap);
         return;
     }
+    /* Only a warning can be the reason of a failure: libbpf's notices
+     * ("elf: skipping unrecognized data section .types") come first but
+     * have nothing to do with it.  They stay in the printed log. */
+    if (level == LIBBPF_WARN && log_state.first_warn == SIZE_MAX)
+        log_state.first_warn = log_state.len;
     /* one message may hold a whole verifier log */
     char *msg = NULL;
     int n = vasprintf(&msg, fmt, ap);
@@ -103,6 +110,7 @@ void wb_log_begin(wasm_bpf_host *host)
     log_state.len = 0;
     if (log_state.text)
         log_state.text[0] = '\0';
+    log_state.first_warn = SIZE_MAX;
     log_state.reason[0] = '\0';
 }
 
@@ -148,7 +156,7 @@ static void walk(bool print)
     struct span first_warning = {NULL, 0}, last_verifier = {NULL, 0};
     for (size_t i = 0; i < n; i++) {
         if (!span_has(lines[i], "-- BEGIN PROG LOAD LOG --")) {
-            if (!first_warning.start)
+            if (!first_warning.start && (size_t)(lines[i].start - log_state.text) >= log_state.first_warn)
                 first_warning = lines[i];
             if (print)
                 base_print(WASM_BPF_WARN, "  %.*s\n", lines[i].len, lines[i].start);

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "gen.h"
 #include "opt.h"
+#include "wasm_bpf_base.h"
 
 struct types_args {
     struct gen_types_opts gen;
@@ -77,45 +78,48 @@ static void print_error(const char *msg)
     fputc('\n', stderr);
 }
 
-/* Writes to a temporary file next to `path` and renames it over `path`, so
- * that a failed run leaves the old file (or none) rather than a torn one. */
+/* A regular file is written to a temporary file next to `path` renamed over
+ * it, so that a failed run leaves the old file (or none) rather than a torn
+ * one; other files are written in place (base_output_open). */
 static int write_output(const struct gen_types_opts *opts, const char *path)
 {
-    char err[512];
+    char err_msg[512];
     if (!path || !strcmp(path, "-")) {
-        if (gen_types(opts, stdout, stderr, err, sizeof err)) {
-            print_error(err);
+        if (gen_types(opts, stdout, stderr, err_msg, sizeof err_msg)) {
+            print_error(err_msg);
             return 1;
         }
         return 0;
     }
-    size_t len = strlen(path) + 32;
-    char *tmp = malloc(len);
-    if (!tmp) {
-        fprintf(stderr, "wasm-bpf gen types: out of memory\n");
+    /* -o as cp writes: a device, a FIFO or a symlink is written in place */
+    struct base_output out;
+    int err = base_output_open(&out, path, 0666);
+    if (err) {
+        fprintf(stderr, "wasm-bpf gen types: %s: %s\n", path, strerror(-err));
         return 1;
     }
-    snprintf(tmp, len, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
+    int fd = dup(out.fd);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!f) {
-        fprintf(stderr, "wasm-bpf gen types: %s: %s\n", tmp, strerror(errno));
-        free(tmp);
+        fprintf(stderr, "wasm-bpf gen types: %s: %s\n", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        base_output_abort(&out);
         return 1;
     }
-    int ret = gen_types(opts, f, stderr, err, sizeof err);
+    int ret = gen_types(opts, f, stderr, err_msg, sizeof err_msg);
     if (fclose(f) && !ret) {
-        snprintf(err, sizeof err, "%s: %s", tmp, strerror(errno));
+        snprintf(err_msg, sizeof err_msg, "%s: %s", path, strerror(errno));
         ret = -1;
     }
-    if (!ret && rename(tmp, path)) {
-        snprintf(err, sizeof err, "%s: %s", path, strerror(errno));
+    if (!ret && (err = base_output_commit(&out))) {
+        snprintf(err_msg, sizeof err_msg, "%s: %s", path, strerror(-err));
         ret = -1;
     }
     if (ret) {
-        unlink(tmp);
-        print_error(err);
+        base_output_abort(&out);
+        print_error(err_msg);
     }
-    free(tmp);
     return ret ? 1 : 0;
 }
 

@@ -215,8 +215,8 @@ static const struct opt run_opts[] = {
      "after the first SIGINT/SIGTERM/SIGHUP, how long the guest may take to end by itself (its "
      "waits return EINTR) before it is stopped; default 2, 0: at once"},
     {"engine", 0, "jit|interp", OPT_SET, RUN_AT(engine), set_engine,
-     "run the guest as machine code (jit, x86-64) or in the interpreter (default: "
-     "$WASM_BPF_ENGINE, else interp)"},
+     "run the guest as machine code (jit, x86-64; elsewhere the interpreter) or in the "
+     "interpreter (default: $WASM_BPF_ENGINE, else jit)"},
     {"verbose", 0, NULL, OPT_FLAG, RUN_AT(verbose), NULL,
      "report loading, timings and how the guest ended; libbpf's messages and full verifier logs"},
     {NULL, 0, NULL, 0, 0, NULL, NULL},

@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gen.h"
+#include "gen_internal.h"
 #include "wasm_bpf_base.h"
 
 #ifndef EM_BPF
@@ -84,7 +84,10 @@ static void sanitize_identifier(char *name)
             *p = '_';
 }
 
-void gen_skeleton_name(const char *path, char *name, size_t size)
+/* The skeleton name bpftool derives from an object file name: its base name
+ * without ".o", every character that cannot be in a C identifier replaced
+ * by '_' ("bootstrap.bpf.o" -> "bootstrap_bpf"). */
+static void skeleton_name(const char *path, char *name, size_t size)
 {
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
@@ -252,6 +255,7 @@ static int collect(struct skel *s)
 /* Types: BTF to fixed-width C for a wasm32 guest                       */
 /* ------------------------------------------------------------------ */
 
+/* Chains end: gen_btf_check_chains() ran before libbpf opened the object. */
 static const struct btf_type *skip_mods(const struct btf *btf, uint32_t *id)
 {
     const struct btf_type *t = btf__type_by_id(btf, *id);
@@ -662,13 +666,26 @@ static void skel_free(struct skel *s)
     free(s->sections);
     free(s->maps);
     free(s->progs);
-    free((void *)s->bytes);
 }
 
-int gen_skeleton(const char *path, const struct gen_skeleton_opts *opts, FILE *out, char *err,
-                 size_t errlen)
+/* Before libbpf opens the object: its own walks of BTF have no bound. */
+static int check_btf(struct skel *s, const char *path)
 {
-    struct skel s = {.err = err, .errlen = errlen};
+    const struct elf_section *sec = find_section(s, ".BTF");
+    if (!sec || sec->type == SHT_NOBITS || sec->size > UINT32_MAX)
+        return 0;   /* none: libbpf says what it misses */
+    struct btf *btf = btf__new(s->bytes + sec->offset, (uint32_t)sec->size);
+    if (!btf)
+        return 0;   /* libbpf cannot parse it and says why when opening */
+    int rc = gen_btf_check_chains(btf, path, s->err, s->errlen) ? -1 : 0;
+    btf__free(btf);
+    return rc;
+}
+
+int gen_skeleton_mem(const uint8_t *bytes, size_t size, const char *path,
+                     const struct gen_skeleton_opts *opts, FILE *out, char *err, size_t errlen)
+{
+    struct skel s = {.err = err, .errlen = errlen, .bytes = bytes, .size = size};
     int rc = -1;
     char *text = NULL;
     size_t text_len = 0;
@@ -686,15 +703,10 @@ int gen_skeleton(const char *path, const struct gen_skeleton_opts *opts, FILE *o
             return -1;
         }
     } else {
-        gen_skeleton_name(path, s.name, sizeof(s.name));
+        skeleton_name(path, s.name, sizeof(s.name));
     }
 
-    char *bytes = NULL;
-    int rerr = base_read_file(path, SIZE_MAX - 1, &bytes, &s.size);
-    if (rerr)
-        return fail(&s, "cannot open %s: %s", path, strerror(-rerr));
-    s.bytes = (uint8_t *)bytes;
-    if (read_sections(&s, path))
+    if (read_sections(&s, path) || check_btf(&s, path))
         goto out;
 
     struct base_libbpf_capture old = base_libbpf_capture(capture_libbpf, NULL);
@@ -744,5 +756,20 @@ out:
         fclose(mem);
     free(text);
     skel_free(&s);
+    return rc;
+}
+
+int gen_skeleton(const char *path, const struct gen_skeleton_opts *opts, FILE *out, char *err,
+                 size_t errlen)
+{
+    char *bytes = NULL;
+    size_t size = 0;
+    int rerr = base_read_file(path, SIZE_MAX - 1, &bytes, &size);
+    if (rerr) {
+        snprintf(err, errlen, "cannot open %s: %s", path, strerror(-rerr));
+        return -1;
+    }
+    int rc = gen_skeleton_mem((const uint8_t *)bytes, size, path, opts, out, err, errlen);
+    free(bytes);
     return rc;
 }

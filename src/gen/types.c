@@ -9,7 +9,7 @@
 
 #include <bpf/libbpf.h>
 
-#include "gen.h"
+#include "gen_internal.h"
 #include "types_internal.h"
 #include "wasm_bpf_base.h"
 
@@ -357,6 +357,8 @@ int gen_types_btf(const struct btf *btf, const int *ids, size_t nids, enum gen_t
         snprintf(err, errlen, "%s: too many types", source);
         return -1;
     }
+    if (gen_btf_check_chains(btf, source, err, errlen))
+        return -1;
     return emit(btf, ids, (int)nids, lang, source, name, source, out, err, errlen);
 }
 
@@ -417,6 +419,11 @@ int gen_types(const struct gen_types_opts *opts, FILE *out, FILE *warn, char *er
         return -1;
     }
     base_libbpf_capture_restore(old_print);
+    if (gen_btf_check_chains(btf, opts->path, err, errlen)) {
+        btf__free(btf);
+        btf__free(base);
+        return -1;
+    }
 
     struct roots_job j = {.btf = btf, .opts = opts, .kind = kind, .out = out, .warn = warn,
                           .err = err, .errlen = errlen};

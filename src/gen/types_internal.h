@@ -1,5 +1,6 @@
 /* types_internal.h: the layout model shared by the gen types files.
  *
+ *   btf_check.c    reference cycles refused before any walk (gen_internal.h)
  *   types.c        entry point: open the BTF, pick the root types, run an emitter
  *   types_model.c  BTF -> layout model (every byte of every record accounted for)
  *   types_names.c  identifier sets and the naming rules of C, Rust and WIT
@@ -20,6 +21,8 @@
 #include <stdio.h>
 
 #include <bpf/btf.h>
+
+#include "gen_internal.h"
 
 #define GT_MAX_DIMS  8    /* array dimensions in one field */
 #define GT_MAX_DEPTH 64   /* nesting of records / typedef chains */

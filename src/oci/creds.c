@@ -375,7 +375,7 @@ static char *json_quote(const char *s)
 int oci_login(const char *registry_text, const char *username, const char *password,
               const struct oci_options *o)
 {
-    oci_error_bind(o);
+    OCI_ERROR_SCOPE(o);
     if (oci_libs_load() < 0)
         return -1;
     char *registry = oci_registry_name(registry_text);
@@ -479,7 +479,7 @@ out_name:
 
 int oci_logout(const char *registry_text, const struct oci_options *o)
 {
-    oci_error_bind(o);
+    OCI_ERROR_SCOPE(o);
     if (oci_libs_load() < 0)
         return -1;
     char *registry = oci_registry_name(registry_text);

@@ -26,6 +26,12 @@ void oci_error_bind(const struct oci_options *o)
     oci_error_clear();
 }
 
+void oci_error_unbind(int *scope)
+{
+    (void)scope;
+    bound = NULL;
+}
+
 const struct oci_error *oci_error_current(void)
 {
     return error_of_thread();

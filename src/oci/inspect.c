@@ -179,13 +179,13 @@ done:
 
 char *oci_inspect(const char *ref, bool remote, const struct oci_options *o)
 {
-    oci_error_bind(o);
+    OCI_ERROR_SCOPE(o);
     return inspect(ref, remote, o, false, NULL);
 }
 
 char *oci_inspect_raw(const char *ref, bool remote, const struct oci_options *o, size_t *len)
 {
-    oci_error_bind(o);
+    OCI_ERROR_SCOPE(o);
     if (oci_libs_load() < 0)
         return NULL;
     return inspect(ref, remote, o, true, len);
@@ -206,7 +206,7 @@ static char *next_link(const char *link)
 int oci_list_tags(const char *text, unsigned page_size, const struct oci_options *o,
                   void (*fn)(const char *tag, void *arg), void *arg)
 {
-    oci_error_bind(o);
+    OCI_ERROR_SCOPE(o);
     if (oci_libs_load() < 0)
         return -1;
     struct oci_ref ref;

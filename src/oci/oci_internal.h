@@ -116,9 +116,13 @@ int oci_libs_load(void);
 #define MAX_MODULE_SIZE   (UINT64_C(1) << 40)
 
 /* ---- error.c ---- */
-/* Every public operation starts with this: errors go to o->error (cleared)
- * until the next one on this thread. */
+/* Every public operation starts with OCI_ERROR_SCOPE(o): errors go to
+ * o->error (cleared) until the operation returns, however it returns (the
+ * caller's object is not used after that). */
 void oci_error_bind(const struct oci_options *o);
+void oci_error_unbind(int *scope);
+#define OCI_ERROR_SCOPE(o) \
+    __attribute__((cleanup(oci_error_unbind), unused)) int oci_error_scope_ = (oci_error_bind(o), 0)
 /* The error being written (for tests and the few who read it back). */
 const struct oci_error *oci_error_current(void);
 /* Set the error message (replacing any previous one and its hint); returns -1. */
@@ -470,6 +474,17 @@ char *store_read_blob(const struct store *s, const char *digest, size_t max, siz
 
 void store_sync_blobs(struct store *s);
 int store_lock_gc(struct store *s, bool exclusive);
+/* store_lock_gc(s, false) for a pull, which first clears ingest/ if no
+ * other pull or rmi runs (what a killed pull left). */
+int store_lock_pull(struct store *s);
+/* Exclusive lock on the download of one blob (waits for another pull
+ * downloading it): an fd for store_unlock_blob, or -1 with the error. */
+int store_lock_blob(struct store *s, const char *digest);
+void store_unlock_blob(struct store *s, const char *digest, int fd, bool stored);
+/* Check a stored blob's content against its digest before its bytes are
+ * used, unless ROOT/verified says this very file (inode, size, mtime) was
+ * found intact before.  0, or -1 with the error. */
+int store_verify_blob(struct store *s, const char *digest);
 void store_unlock_gc(struct store *s);
 /* Record REF -> manifest descriptor in index.json (atomic, locked). */
 int store_tag(struct store *s, const char *ref, const char *media_type, const char *digest, uint64_t size);
@@ -514,7 +529,8 @@ int trust_check_stored(const struct oci_options *o, const struct oci_ref *ref, c
 /* ---- push.c (used by sign.c) ---- */
 /* Upload a small in-memory blob unless the registry has it. */
 int push_bytes(struct registry *r, const char *repository, const void *data, size_t len, const char *digest);
-/* Copy a file atomically (temp file next to dst, fsync, rename). */
-int copy_file_atomic(const char *src, const char *dst, mode_t mode);
+/* Copy a file to -o dst as cp does (base_output_open): replaced whole when
+ * dst is a regular file or missing, else written in place. */
+int copy_to_output(const char *src, const char *dst, mode_t mode);
 
 #endif

@@ -33,7 +33,7 @@ bool oci_platform_valid(const char *platform)
 
 int oci_ref_check(const char *text, struct oci_error *err)
 {
-    oci_error_bind(&(struct oci_options){.error = err});
+    OCI_ERROR_SCOPE(&(struct oci_options){.error = err});
     struct oci_ref ref;
     if (ref_parse(text, &ref) < 0)
         return -1;

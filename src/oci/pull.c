@@ -139,6 +139,9 @@ void resolved_free(struct resolved *res)
     memset(res, 0, sizeof *res);
 }
 
+static int download_locked(struct registry *r, struct store *s, const char *repository,
+                           const struct descriptor *d, bool must_be_wasm, struct progress *pp);
+
 /* Stream a blob into the store, checked.  Already present: nothing to do.
  * The module layer shows progress and must start with the Wasm magic; the
  * config is fetched silently, as docker does. */
@@ -162,6 +165,24 @@ static int download_blob(struct registry *r, struct store *s, const char *reposi
     if (d->size > limit)
         return oci_fail("blob %s is %llu bytes, more than the %llu allowed for it", d->digest,
                         (unsigned long long)d->size, (unsigned long long)limit);
+    /* one download per blob: a concurrent pull of it finishes first */
+    int lock_fd = store_lock_blob(s, d->digest);
+    if (lock_fd < 0)
+        return -1;
+    if (store_has_blob(s, d->digest, d->size)) {
+        store_unlock_blob(s, d->digest, lock_fd, true);
+        progress_finish(&p, "Already exists");
+        return 0;
+    }
+    int rc = download_locked(r, s, repository, d, must_be_wasm, &p);
+    store_unlock_blob(s, d->digest, lock_fd, rc == 0);
+    return rc;
+}
+
+static int download_locked(struct registry *r, struct store *s, const char *repository,
+                           const struct descriptor *d, bool must_be_wasm, struct progress *pp)
+{
+    struct progress p = *pp; /* started by the caller; finished here */
     char scope[SCOPE_SIZE], path[API_PATH_SIZE];
     scope_for(scope, repository, "pull");
     if (api_path(path, "/v2/%s/blobs/%s", repository, d->digest) < 0)
@@ -214,26 +235,20 @@ out:
     return rc;
 }
 
-int copy_file_atomic(const char *src, const char *dst, mode_t mode)
+/* -o PATH as cp writes it (base_output_open): a regular file or a missing
+ * path is replaced whole, a device, FIFO or symlink written in place. */
+int copy_to_output(const char *src, const char *dst, mode_t mode)
 {
     int in = open(src, O_RDONLY | O_CLOEXEC);
     if (in < 0)
         return oci_fail("cannot open %s: %s", src, strerror(errno));
-    char *tmp = base_asprintf("%s.tmp.XXXXXX", dst);
+    struct base_output out;
     char *chunk = base_malloc(1 << 16);
-    if (!tmp || !chunk) {
+    int err = chunk ? base_output_open(&out, dst, mode) : -ENOMEM;
+    if (err) {
         close(in);
-        free(tmp);
         free(chunk);
-        return oci_fail_nomem();
-    }
-    int out = mkostemp(tmp, O_CLOEXEC);
-    if (out < 0) {
-        int e = errno;
-        close(in);
-        free(tmp);
-        free(chunk);
-        return oci_fail("cannot create %s: %s", dst, strerror(e));
+        return err == -ENOMEM ? oci_fail_nomem() : oci_fail("cannot create %s: %s", dst, strerror(-err));
     }
     int rc = 0;
     for (;;) {
@@ -246,29 +261,17 @@ int copy_file_atomic(const char *src, const char *dst, mode_t mode)
         }
         if (n == 0)
             break;
-        for (ssize_t off = 0; off < n;) {
-            ssize_t w = write(out, chunk + off, (size_t)(n - off));
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w < 0) {
-                rc = oci_fail("cannot write %s: %s", dst, strerror(errno));
-                break;
-            }
-            off += w;
-        }
-        if (rc < 0)
+        if ((err = base_write_all(out.fd, chunk, (size_t)n))) {
+            rc = oci_fail("cannot write %s: %s", dst, strerror(-err));
             break;
+        }
     }
     free(chunk);
     close(in);
-    if (rc == 0 && (fchmod(out, mode) < 0 || fsync(out) < 0))
-        rc = oci_fail("cannot write %s: %s", dst, strerror(errno));
-    close(out);
-    if (rc == 0 && rename(tmp, dst) < 0)
-        rc = oci_fail("cannot create %s: %s", dst, strerror(errno));
-    if (rc < 0)
-        unlink(tmp);
-    free(tmp);
+    if (rc == 0 && (err = base_output_commit(&out)))
+        rc = oci_fail("cannot write %s: %s", dst, strerror(-err));
+    else if (rc < 0)
+        base_output_abort(&out);
     return rc;
 }
 
@@ -302,7 +305,7 @@ int pull_ref(const struct oci_ref *ref, const char *output_path, const struct oc
     struct resolved res = {0};
     bool open_registry = false;
     int rc = -1;
-    if (store_lock_gc(&s, false) < 0)
+    if (store_lock_pull(&s) < 0)
         goto out;
     if (registry_open(&r, ref->registry, ref->scheme, o) < 0)
         goto out;
@@ -334,7 +337,7 @@ int pull_ref(const struct oci_ref *ref, const char *output_path, const struct oc
         goto out;
     char module_path[STORE_PATH_SIZE];
     store_blob_path(&s, layer->digest, module_path);
-    if (output_path && copy_file_atomic(module_path, output_path, 0644) < 0)
+    if (output_path && copy_to_output(module_path, output_path, 0644) < 0)
         goto out;
     status_line(o->quiet, "Digest: %s", res.digest);
     status_line(o->quiet, "Status: %s %s", had && !strcmp(before, res.digest) ? "Module is up to date for" :
@@ -356,7 +359,7 @@ out:
 
 int oci_pull(const char *text, const char *output_path, const struct oci_options *o, struct oci_pull_result *result)
 {
-    oci_error_bind(o);
+    OCI_ERROR_SCOPE(o);
     if (oci_libs_load() < 0)
         return -1;
     struct oci_ref ref;

@@ -192,7 +192,7 @@ static bool utf8_ok(const char *s)
 int oci_push(const char *ref_text, const char *module_path, const struct oci_push_options *po,
              const struct oci_options *o, char digest_out[OCI_DIGEST_SIZE])
 {
-    oci_error_bind(o);
+    OCI_ERROR_SCOPE(o);
     if (oci_libs_load() < 0)
         return -1;
     struct oci_ref ref;

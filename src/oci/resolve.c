@@ -143,7 +143,7 @@ static int download_url(const char *url_text, const struct oci_options *o, struc
 
 int oci_resolve_module(const char *what, const struct oci_run_options *o, struct oci_module *out)
 {
-    oci_error_bind(&o->oci);
+    OCI_ERROR_SCOPE(&o->oci);
     memset(out, 0, sizeof *out);
     if (!what || !*what)
         return oci_fail("no module given");
@@ -200,6 +200,10 @@ int oci_resolve_module(const char *what, const struct oci_run_options *o, struct
         if (pull_ref(&ref, NULL, &o->oci, &res) < 0)
             goto out;
     }
+    /* the bytes about to run are the ones the digest names (a mark keeps an
+     * unchanged blob from being hashed at every run) */
+    if (store_verify_blob(&s, res.module_digest) < 0)
+        goto out;
     out->path = res.module_path;
     res.module_path = NULL;
     snprintf(out->digest, sizeof out->digest, "%s", res.module_digest);

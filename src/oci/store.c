@@ -9,13 +9,19 @@
  *
  * Every blob is written to ingest/ while it is hashed, checked for size and
  * digest, fsync'ed and renamed into blobs/, so a blob is either complete and
- * verified or absent: a killed pull leaves garbage in ingest/ only.  Two
- * pulls of the same blob each write their own temp file; the second rename
- * replaces identical bytes.  index.json is rewritten (temp file + rename)
+ * verified or absent: a killed pull leaves garbage in ingest/ only, which the
+ * next pull that finds no other pull or rmi running (gc.lock free) clears.
+ * Concurrent pulls of one blob download it once: each takes an exclusive
+ * flock on ingest/HEX.lock before downloading (removed once the blob is
+ * stored), and whoever comes second finds the blob in place.  index.json is rewritten (temp file + rename)
  * under an exclusive flock on index.lock, so concurrent pulls never lose each
  * other's entries.  Garbage collection (rmi) takes gc.lock exclusively;
  * pulls hold it shared, so it never deletes a blob a pull just wrote and
- * has not yet referenced. */
+ * has not yet referenced.
+ *
+ * A blob is hashed again before `run` uses its bytes (a disk error or a hand
+ * edit must not run): ROOT/verified/HEX records the inode, size and mtime
+ * of the file found intact, so that an unchanged blob is not hashed again. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -241,6 +247,105 @@ void store_sync_blobs(struct store *s)
     fsync_dir(path_in(s, "blobs/sha256", dir));
 }
 
+static void remove_files_except(const struct store *s, const char *rel, json_t *keep);
+
+int store_lock_pull(struct store *s)
+{
+    if (s->gc_lock_fd < 0)
+        return 0;
+    /* No pull and no rmi holds the lock: whatever is in ingest/ belongs to
+     * no one (a killed pull's partial download, its lock files). */
+    if (flock(s->gc_lock_fd, LOCK_EX | LOCK_NB) == 0) {
+        remove_files_except(s, "ingest", NULL);
+        flock(s->gc_lock_fd, LOCK_UN);
+    }
+    return store_lock_gc(s, false);
+}
+
+int store_lock_blob(struct store *s, const char *digest)
+{
+    char path[STORE_PATH_SIZE];
+    snprintf(path, sizeof path, "%s/ingest/%s.lock", s->root, digest + 7);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return oci_fail("cannot create %s: %s", path, strerror(errno));
+    while (flock(fd, LOCK_EX) < 0) {
+        if (errno != EINTR) {
+            int e = errno;
+            close(fd);
+            return oci_fail("cannot lock the download of %s: %s", digest, strerror(e));
+        }
+    }
+    return fd;
+}
+
+void store_unlock_blob(struct store *s, const char *digest, int fd, bool stored)
+{
+    if (fd < 0)
+        return;
+    /* Once the blob is in place a waiter that wakes on the removed file, or
+     * a pull that makes a new one, finds it there; after a failure the file
+     * stays, so that waiters queue on the same lock and one of them
+     * downloads. */
+    if (stored) {
+        char path[STORE_PATH_SIZE];
+        snprintf(path, sizeof path, "%s/ingest/%s.lock", s->root, digest + 7);
+        unlink(path);
+    }
+    close(fd);
+}
+
+/* "ino size mtime_sec mtime_nsec" of a blob file */
+static void blob_stamp(const struct stat *st, char *buf, size_t len)
+{
+    snprintf(buf, len, "%llu %lld %lld %ld\n", (unsigned long long)st->st_ino, (long long)st->st_size,
+             (long long)st->st_mtim.tv_sec, (long)st->st_mtim.tv_nsec);
+}
+
+int store_verify_blob(struct store *s, const char *digest)
+{
+    char path[STORE_PATH_SIZE], mark[STORE_PATH_SIZE], dir[STORE_PATH_SIZE];
+    store_blob_path(s, digest, path);
+    snprintf(mark, sizeof mark, "%s/verified/%s", s->root, digest + 7);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    int rc = -1;
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        oci_fail("cannot read %s from the store: %s", digest, strerror(errno));
+        goto out;
+    }
+    char stamp[128], seen[128] = "";
+    blob_stamp(&st, stamp, sizeof stamp);
+    int mfd = open(mark, O_RDONLY | O_CLOEXEC);
+    if (mfd >= 0) {
+        ssize_t n = read(mfd, seen, sizeof seen - 1);
+        seen[n > 0 ? n : 0] = '\0';
+        close(mfd);
+        if (!strcmp(seen, stamp)) {
+            rc = 0;
+            goto out;
+        }
+    }
+    char computed[OCI_DIGEST_SIZE];
+    if (sha256_file(path, computed, NULL) < 0)
+        goto out;
+    if (strcmp(computed, digest)) {
+        oci_fail("the stored blob %s is damaged: its content has digest %s", digest, computed);
+        oci_set_hint("the store was damaged outside wasm-bpf: remove the image from the store and pull it again");
+        goto out;
+    }
+    /* A read-only store cannot keep the mark: it is hashed at every run. */
+    path_in(s, "verified", dir);
+    if ((mkdir(dir, 0755) == 0 || errno == EEXIST) &&
+        write_file_atomic(mark, stamp, strlen(stamp), 0644) < 0)
+        oci_error_clear();
+    rc = 0;
+out:
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}
+
 int store_lock_gc(struct store *s, bool exclusive)
 {
     if (s->gc_lock_fd < 0)
@@ -380,7 +485,7 @@ static int image_cmp(const void *a, const void *b)
 
 int oci_store_list(const struct oci_options *o, struct oci_image **images, size_t *n)
 {
-    oci_error_bind(o);
+    OCI_ERROR_SCOPE(o);
     *images = NULL;
     *n = 0;
     if (oci_libs_load() < 0)
@@ -586,6 +691,7 @@ static void collect_garbage(struct store *s)
     oci_error_clear();
     remove_files_except(s, "blobs/sha256", live);
     remove_files_except(s, "ingest", NULL);   /* no pull runs: all garbage */
+    remove_files_except(s, "verified", live); /* marks of blobs kept */
     json_decref(live);
     json_decref(index);
 }
@@ -611,7 +717,7 @@ void oci_removed_free(struct oci_removed *removed, size_t n)
 
 int oci_store_remove(const char *text, const struct oci_options *o, struct oci_removed **removed, size_t *n_removed)
 {
-    oci_error_bind(o);
+    OCI_ERROR_SCOPE(o);
     if (removed) {
         *removed = NULL;
         *n_removed = 0;
@@ -719,7 +825,7 @@ static int retag_fn(json_t *manifests, void *arg)
 
 int oci_store_tag(const char *src, const char *dst, const struct oci_options *o, char digest_out[OCI_DIGEST_SIZE])
 {
-    oci_error_bind(o);
+    OCI_ERROR_SCOPE(o);
     if (oci_libs_load() < 0)
         return -1;
     struct oci_ref ref;

@@ -163,9 +163,82 @@ static bool function_supported(const func_code *fc)
     return true;
 }
 
-static void compile_function(jit_state *s, const func_code *fc)
+void wasm__jit_note_use(jit_state *s, uint32_t slot, bool needs_memory)
 {
-    s->fc = fc;
+    if (s->nuses == s->capuses) {
+        size_t cap = s->capuses ? s->capuses * 2 : 1024;
+        jit_use *p = realloc(s->uses, cap * sizeof *p);
+        if (!p) {
+            s->buf.failed = true;
+            return;
+        }
+        s->uses = p;
+        s->capuses = cap;
+    }
+    s->uses[s->nuses++] = (jit_use){slot, s->cur_at, needs_memory};
+}
+
+void wasm__jit_note_loop(jit_state *s, uint32_t head, uint32_t back_edge)
+{
+    if (!s->counting)
+        return;
+    if (s->nloops == s->caploops) {
+        size_t cap = s->caploops ? s->caploops * 2 : 64;
+        uint32_t(*p)[2] = realloc(s->loops, cap * sizeof *p);
+        if (!p) {
+            s->buf.failed = true;
+            return;
+        }
+        s->loops = p;
+        s->caploops = cap;
+    }
+    s->loops[s->nloops][0] = head;
+    s->loops[s->nloops][1] = back_edge;
+    s->nloops++;
+}
+
+/* The slots worth a register: uses weighted by 8 per loop level (up to 3
+ * levels), never a slot a float instruction needs in memory, and at least
+ * a few uses (pinned slots cost a store and a load around every call). */
+static void choose_pins(jit_state *s, const func_code *fc, int32_t *depth, uint64_t *weight)
+{
+    s->npins = 0;
+    memset(depth, 0, ((size_t)fc->code_words + 1) * sizeof *depth);
+    for (size_t i = 0; i < s->nloops; i++) {
+        depth[s->loops[i][0]]++;
+        depth[s->loops[i][1] + 1]--;
+    }
+    for (uint32_t w = 1; w <= fc->code_words; w++)
+        depth[w] += depth[w - 1];
+    memset(weight, 0, (size_t)fc->frame_slots * sizeof *weight);
+    for (size_t i = 0; i < s->nuses; i++) {
+        jit_use u = s->uses[i];
+        if (u.slot >= fc->frame_slots)
+            continue;
+        if (u.needs_memory)
+            weight[u.slot] = UINT64_MAX;
+        else if (weight[u.slot] != UINT64_MAX) {
+            int32_t d = depth[u.at] < 3 ? depth[u.at] : 3;
+            weight[u.slot] += 1ull << (3 * (d > 0 ? d : 0));
+        }
+    }
+    for (uint32_t k = 0; k < JIT_MAX_PINS; k++) {
+        uint64_t best = 3;
+        uint32_t best_slot = UINT32_MAX;
+        for (uint32_t x = 0; x < fc->frame_slots; x++)
+            if (weight[x] != UINT64_MAX && weight[x] > best) {
+                best = weight[x];
+                best_slot = x;
+            }
+        if (best_slot == UINT32_MAX)
+            break;
+        s->pins[s->npins++] = best_slot;
+        weight[best_slot] = 0;
+    }
+}
+
+static void emit_body(jit_state *s, const func_code *fc)
+{
     for (uint32_t i = 0; i < fc->code_words; i++)
         s->word_pos[i] = UINT32_MAX;
     wasm__arch_emit_function_prologue(s, fc);
@@ -174,9 +247,29 @@ static void compile_function(jit_state *s, const func_code *fc)
         enum wasm_op op = (enum wasm_op)wasm__jit_op_of(pc);
         uint32_t at = (uint32_t)(pc - fc->code);
         s->word_pos[at] = (uint32_t)s->buf.len;
+        s->cur_at = at;
         wasm__arch_emit_op(s, op, pc, at);
         pc += wasm__op_words(op, pc);
     }
+}
+
+/* Two passes: the first counts slot uses and finds loops (its code is
+ * thrown away), the second emits with the chosen slots in registers. */
+static void compile_function(jit_state *s, const func_code *fc, int32_t *depth, uint64_t *weight)
+{
+    s->fc = fc;
+    size_t start = s->buf.len, nfix = s->nfix;
+    s->npins = 0;
+    s->nuses = s->nloops = 0;
+    s->counting = true;
+    emit_body(s, fc);
+    s->counting = false;
+    if (s->buf.failed)
+        return;
+    choose_pins(s, fc, depth, weight);
+    s->buf.len = start;
+    s->nfix = nfix;
+    emit_body(s, fc);
     resolve_word_fixups(s);
 }
 
@@ -192,10 +285,13 @@ static int compile_module(wasm_module *m)
 {
     uint64_t t0 = now_ns();
     uint32_t ndef = m->nfuncs - m->nfunc_imports;
-    uint32_t max_words = 0;
-    for (uint32_t i = 0; i < ndef; i++)
+    uint32_t max_words = 0, max_slots = 0;
+    for (uint32_t i = 0; i < ndef; i++) {
         if (m->codes[i].code_words > max_words)
             max_words = m->codes[i].code_words;
+        if (m->codes[i].frame_slots > max_slots)
+            max_slots = m->codes[i].frame_slots;
+    }
     jit_state s = {0};
     s.m = m;
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
@@ -208,9 +304,11 @@ static int compile_module(wasm_module *m)
     uint8_t *compiles = calloc(ndef + 1, 1);
     s.func_pos = malloc(((size_t)ndef + 1) * sizeof *s.func_pos);
     s.word_pos = malloc(((size_t)max_words + 1) * sizeof *s.word_pos);
+    int32_t *depth = malloc(((size_t)max_words + 2) * sizeof *depth);
+    uint64_t *weight = malloc(((size_t)max_slots + 1) * sizeof *weight);
     jit_module *jm = calloc(1, sizeof *jm);
     int err = -ENOMEM;
-    if (!compiles || !s.func_pos || !s.word_pos || !jm)
+    if (!compiles || !s.func_pos || !s.word_pos || !depth || !weight || !jm)
         goto out;
     uint32_t ncompiled = 0;
     for (uint32_t i = 0; i < ndef; i++) {
@@ -225,7 +323,7 @@ static int compile_module(wasm_module *m)
         if (!compiles[i])
             continue;
         s.func_pos[i] = (uint32_t)s.buf.len;
-        compile_function(&s, &m->codes[i]);
+        compile_function(&s, &m->codes[i], depth, weight);
     }
     for (size_t i = 0; i < s.nfix && !s.buf.failed; i++)
         wasm__arch_patch_rel32_from(&s, s.fix[i].at, s.func_pos[s.fix[i].target], s.fix[i].base);
@@ -262,6 +360,10 @@ out:
     free(s.func_pos);
     free(s.word_pos);
     free(s.fix);
+    free(s.uses);
+    free(s.loops);
+    free(depth);
+    free(weight);
     if (s.buf.p)
         munmap(s.buf.p, s.buf.limit);
     return err;
@@ -344,21 +446,6 @@ uint32_t wasm__jit_call_func(jit_ctx *ctx, call_frame *cf, wasm_func *f, uint64_
     if (callee->jit_code && rt->use_jit)
         return wasm__jit_call(rt, f, nfp);
     return wasm__interp_call(rt, f, nfp);
-}
-
-uint32_t wasm__jit_call_indirect(jit_ctx *ctx, call_frame *cf, uint64_t *fp, const code_t *pc)
-{
-    wasm_instance *inst = ctx->inst;
-    wasm_table *t = inst->tables[pc[2]];
-    uint32_t i = (uint32_t)fp[pc[4]];
-    if (i >= t->size)
-        return wasm__jit_trap(ctx, cf, WASM_TRAP_TABLE_OOB);
-    wasm_func *f = (wasm_func *)(uintptr_t)t->elems[i];
-    if (!f)
-        return wasm__jit_trap(ctx, cf, WASM_TRAP_NULL_FUNC);
-    if (f->type_id != pc[3])
-        return wasm__jit_trap(ctx, cf, WASM_TRAP_INDIRECT_TYPE);
-    return wasm__jit_call_func(ctx, cf, f, fp + pc[5]);
 }
 
 /* The interpreter's operations, for those compiled code calls out for.

@@ -86,6 +86,15 @@ typedef struct jit_fixup {
 /* Trap exits shared by a module's code, one per status. */
 #define JIT_TRAP_KINDS 16
 
+/* Frame slots a function keeps in registers (the layer's choice of
+ * registers; the driver picks the slots by use, weighted by loop depth). */
+#define JIT_MAX_PINS 6
+
+typedef struct jit_use {
+    uint32_t slot, at;
+    bool needs_memory;                /* a float instruction reads or writes it */
+} jit_use;
+
 typedef struct jit_state {
     jit_buf buf;
     const wasm_module *m;
@@ -97,7 +106,20 @@ typedef struct jit_state {
     const uint8_t *compiles;          /* per defined function: will it have native code */
     uint32_t trap_pos[JIT_TRAP_KINDS];/* native offset of the trap exit per wasm_status */
     uint32_t unwind_pos;              /* exit with the status already in the return register */
+
+    /* a first pass over each function only counts slot uses and loops */
+    bool counting;
+    uint32_t cur_at;                  /* word offset of the instruction being lowered */
+    jit_use *uses;
+    size_t nuses, capuses;
+    uint32_t (*loops)[2];             /* [head, back-edge] word offsets */
+    size_t nloops, caploops;
+    uint32_t pins[JIT_MAX_PINS];      /* slots held in the layer's pin registers */
+    uint32_t npins;
 } jit_state;
+
+void wasm__jit_note_use(jit_state *s, uint32_t slot, bool needs_memory);
+void wasm__jit_note_loop(jit_state *s, uint32_t head, uint32_t back_edge);
 
 /* A rel32 field at `at`, relative to its end (jumps, calls) or to base. */
 void wasm__jit_add_fixup(jit_state *s, uint32_t at, uint8_t kind, uint32_t target);
@@ -112,8 +134,6 @@ uint32_t wasm__jit_slow_op(jit_ctx *ctx, call_frame *cf, uint64_t *fp, const cod
 /* A call that does not go straight to compiled code: host functions,
  * other instances, functions left to the interpreter. */
 uint32_t wasm__jit_call_func(jit_ctx *ctx, call_frame *cf, wasm_func *f, uint64_t *nfp);
-/* call_indirect: the checks, then as wasm__jit_call_func. */
-uint32_t wasm__jit_call_indirect(jit_ctx *ctx, call_frame *cf, uint64_t *fp, const code_t *pc);
 /* Record a trap raised in compiled code (cf: the innermost frame). */
 uint32_t wasm__jit_trap(jit_ctx *ctx, call_frame *cf, uint32_t status);
 

@@ -52,11 +52,12 @@ wasm_runtime *wasm_runtime_new(const wasm_runtime_config *cfg)
         memcpy(&rt->cfg, cfg, cfg->sz < sizeof *cfg ? cfg->sz : sizeof *cfg);
     rt->cfg.sz = sizeof rt->cfg;
     if (rt->cfg.engine == WASM_ENGINE_DEFAULT) {
+        /* the compiler where it exists (it passes the same suites) */
         const char *env = getenv("WASM_BPF_ENGINE");
-        if (!env || !*env || !strcmp(env, "interp"))
-            rt->cfg.engine = WASM_ENGINE_INTERP;
-        else if (!strcmp(env, "jit"))
+        if (!env || !*env || !strcmp(env, "jit"))
             rt->cfg.engine = WASM_ENGINE_JIT;
+        else if (!strcmp(env, "interp"))
+            rt->cfg.engine = WASM_ENGINE_INTERP;
     }
     if (rt->cfg.engine != WASM_ENGINE_INTERP && rt->cfg.engine != WASM_ENGINE_JIT) {
         free(rt);

@@ -36,14 +36,43 @@ enum { W = 1, P66 = 2, PF3 = 4, PF2 = 8 };
 enum { CC_B = 2, CC_AE = 3, CC_E = 4, CC_NE = 5, CC_BE = 6, CC_A = 7, CC_P = 0xA, CC_NP = 0xB,
        CC_L = 0xC, CC_GE = 0xD, CC_LE = 0xE, CC_G = 0xF };
 
+/* An r/m wasm__operand: memory [base + index << scale + disp], or a register
+ * (reg >= 0) when a frame slot lives in one. */
 typedef struct xmem {
     int base, index, scale;          /* index -1: none; scale as the SIB field (0..3) */
     int32_t disp;
+    int reg;
 } xmem;
 
-static xmem mem_at(int base, int32_t disp) { return (xmem){base, -1, 0, disp}; }
-static xmem mem_idx(int base, int index, int scale, int32_t disp) { return (xmem){base, index, scale, disp}; }
-static xmem slot(uint32_t s) { return mem_at(R_FP, (int32_t)(s * 8u)); }
+static xmem mem_at(int base, int32_t disp) { return (xmem){base, -1, 0, disp, -1}; }
+static xmem mem_idx(int base, int index, int scale, int32_t disp) { return (xmem){base, index, scale, disp, -1}; }
+static xmem reg_op(int r) { return (xmem){0, -1, 0, 0, r}; }
+
+/* Registers that hold the hottest frame slots of a function for its whole
+ * body (caller-saved: written back to the slots around every call). */
+static const int pin_regs[JIT_MAX_PINS] = {R8, R9, R10, R11, RSI, RDI};
+
+/* Frame slot x as an wasm__operand: its register when pinned.  While counting,
+ * records the use (or, for slot_f, that a float instruction needs it in
+ * memory). */
+static xmem slot_mem(uint32_t x) { return mem_at(R_FP, (int32_t)(x * 8u)); }
+static xmem slot(jit_state *s, uint32_t x)
+{
+    if (s->counting) {
+        wasm__jit_note_use(s, x, false);
+    } else {
+        for (uint32_t i = 0; i < s->npins; i++)
+            if (s->pins[i] == x)
+                return reg_op(pin_regs[i]);
+    }
+    return slot_mem(x);
+}
+static xmem slot_f(jit_state *s, uint32_t x)
+{
+    if (s->counting)
+        wasm__jit_note_use(s, x, true);
+    return slot_mem(x);
+}
 
 static void prefix(jit_buf *b, unsigned f, int reg, int index, int base)
 {
@@ -65,8 +94,20 @@ static void opcode(jit_buf *b, uint32_t op)
 }
 
 /* op reg, [mem] (or the other direction, as the opcode says). */
+static void x_rr(jit_buf *b, unsigned f, uint32_t op, int reg, int rm);
 static void x_mem(jit_buf *b, unsigned f, uint32_t op, int reg, xmem m)
 {
+    if (m.reg >= 0) {
+        /* movzx/movsx of a byte register: sil/dil need a REX prefix */
+        if ((op == 0x0FB6 || op == 0x0FBE) && m.reg >= 4 && m.reg < 8 && !(f & W) && reg < 8) {
+            jit_u8(b, 0x40);
+            opcode(b, op);
+            jit_u8(b, (uint8_t)(0xC0 | (reg & 7) << 3 | (m.reg & 7)));
+            return;
+        }
+        x_rr(b, f, op, reg, m.reg);
+        return;
+    }
     prefix(b, f, reg, m.index, m.base);
     opcode(b, op);
     int mod = (m.disp == 0 && (m.base & 7) != 5) ? 0 : (m.disp >= -128 && m.disp <= 127) ? 1 : 2;
@@ -211,6 +252,7 @@ static void branch(jit_state *s, int cc, uint32_t at, int32_t off)
     jit_buf *b = &s->buf;
     uint32_t target = at + (uint32_t)off;
     if (off <= 0) {
+        wasm__jit_note_loop(s, target, at);
         uint32_t skip = 0;
         if (cc >= 0)
             skip = jcc_rel32(b, cc ^ 1);
@@ -230,6 +272,21 @@ static void check_status(jit_state *s)
     jit_buf *b = &s->buf;
     x_rr(b, 0, 0x85, RAX, RAX);
     wasm__arch_patch_rel32(s, jcc_rel32(b, CC_NE), s->unwind_pos);
+}
+
+/* Pinned slots go back to the frame before anything that reads the frame
+ * or clobbers caller-saved registers (calls, helpers), and are read again
+ * after it (a callee's results land in the frame). */
+static void pins_flush(jit_state *s, uint32_t below)
+{
+    for (uint32_t i = 0; i < s->npins; i++)
+        if (s->pins[i] < below)
+            store64(&s->buf, slot_mem(s->pins[i]), pin_regs[i]);
+}
+static void pins_reload(jit_state *s)
+{
+    for (uint32_t i = 0; i < s->npins; i++)
+        load64(&s->buf, pin_regs[i], slot_mem(s->pins[i]));
 }
 
 /* ------------------------------------------------------------------ */
@@ -292,19 +349,22 @@ void wasm__arch_emit_function_prologue(jit_state *s, const func_code *fc)
     jit_buf *b = &s->buf;
     alu_r_imm(b, W, ALU_SUB, RSP, 8);
     uint32_t n = fc->nlocals - fc->nparams;
-    if (n == 0)
+    if (n == 0) {
+        pins_reload(s);
         return;
+    }
     x_rr(b, 0, 0x31, RAX, RAX);
     if (n <= 8) {
         for (uint32_t i = fc->nparams; i < fc->nlocals; i++)
-            store64(b, slot(i), RAX);
+            store64(b, slot_mem(i), RAX);
     } else {
-        lea(b, RDI, slot(fc->nparams));
+        lea(b, RDI, slot_mem(fc->nparams));
         mov_r_imm(b, RCX, n);
         jit_u8(b, 0xF3);                  /* rep stosq */
         jit_u8(b, 0x48);
         jit_u8(b, 0xAB);
     }
+    pins_reload(s);
 }
 
 static void emit_return(jit_buf *b)
@@ -317,12 +377,14 @@ static void emit_return(jit_buf *b)
 static void emit_slow(jit_state *s, const code_t *pc, enum wasm_op op, bool can_fail)
 {
     jit_buf *b = &s->buf;
+    pins_flush(s, UINT32_MAX);
     mov_rr(b, RDI, R_CTX);
     mov_rr(b, RSI, R_CF);
     mov_rr(b, RDX, R_FP);
     mov_r_imm(b, RCX, (uint64_t)(uintptr_t)pc);
     mov_r_imm(b, R8, (uint64_t)op);
     call_abs(b, (const void *)wasm__jit_slow_op);
+    pins_reload(s);
     if (can_fail)
         check_status(s);
 }
@@ -351,14 +413,14 @@ static const uint8_t cmpbr_cc[] = {CC_E, CC_NE, CC_L, CC_B, CC_G, CC_A, CC_LE, C
 static void emit_divrem(jit_state *s, unsigned w, uint8_t kind, const code_t *pc)
 {
     jit_buf *b = &s->buf;
-    if (w) load64(b, RCX, slot(pc[4])); else load32(b, RCX, slot(pc[4]));
+    if (w) load64(b, RCX, slot(s, pc[4])); else load32(b, RCX, slot(s, pc[4]));
     x_rr(b, w, 0x85, RCX, RCX);
     jcc_trap(s, CC_E, WASM_TRAP_DIV_ZERO);
-    if (w) load64(b, RAX, slot(pc[3])); else load32(b, RAX, slot(pc[3]));
+    if (w) load64(b, RAX, slot(s, pc[3])); else load32(b, RAX, slot(s, pc[3]));
     if (kind == K_DIV_U || kind == K_REM_U) {
         x_rr(b, 0, 0x31, RDX, RDX);
         x_rr(b, w, 0xF7, 6, RCX);         /* div rcx */
-        store64(b, slot(pc[2]), kind == K_DIV_U ? RAX : RDX);
+        store64(b, slot(s, pc[2]), kind == K_DIV_U ? RAX : RDX);
         return;
     }
     alu_r_imm(b, w, ALU_CMP, RCX, -1);
@@ -376,7 +438,7 @@ static void emit_divrem(jit_state *s, unsigned w, uint8_t kind, const code_t *pc
         if (w) jit_u8(b, 0x48);
         jit_u8(b, 0x99);                  /* cdq / cqo */
         x_rr(b, w, 0xF7, 7, RCX);         /* idiv */
-        store64(b, slot(pc[2]), RAX);
+        store64(b, slot(s, pc[2]), RAX);
     } else {
         /* x % -1 is 0 (and idiv would fault on INT_MIN) */
         x_rr(b, 0, 0x31, RDX, RDX);
@@ -386,8 +448,39 @@ static void emit_divrem(jit_state *s, unsigned w, uint8_t kind, const code_t *pc
         jit_u8(b, 0x99);
         x_rr(b, w, 0xF7, 7, RCX);
         patch_here(s, done);
-        store64(b, slot(pc[2]), RDX);
+        store64(b, slot(s, pc[2]), RDX);
     }
+}
+
+/* The register of slot x when pinned, else -1. */
+static int pin_of(jit_state *s, uint32_t x)
+{
+    if (s->counting)
+        return -1;
+    xmem m = slot(s, x);
+    return m.reg;
+}
+
+/* Where to compute d = a OP other: d's register when pinned (unless that
+ * would overwrite `other` before it is read), else rax, stored after. */
+static int dest_reg(jit_state *s, uint32_t d, uint32_t a, bool other_is_slot, uint32_t other)
+{
+    int r = pin_of(s, d);
+    if (r < 0 || (other_is_slot && other == d && a != d))
+        return RAX;
+    return r;
+}
+static void load_into(jit_state *s, unsigned w, int r, uint32_t a)
+{
+    xmem m = slot(s, a);
+    if (m.reg == r)
+        return;           /* a 32-bit operation on it zero-extends anyway */
+    if (w) load64(&s->buf, r, m); else load32(&s->buf, r, m);
+}
+static void finish(jit_state *s, int r, uint32_t d)
+{
+    if (r == RAX)
+        store64(&s->buf, slot(s, d), RAX);
 }
 
 static void emit_int_binop(jit_state *s, unsigned w, int_op o, const code_t *pc, bool imm)
@@ -395,43 +488,56 @@ static void emit_int_binop(jit_state *s, unsigned w, int_op o, const code_t *pc,
     jit_buf *b = &s->buf;
     uint32_t d = pc[2], a = pc[3], bw = pc[4];
     int32_t k = (int32_t)bw;
+    int r;
     switch (o.kind) {
     case K_ALU:
-        if (w) load64(b, RAX, slot(a)); else load32(b, RAX, slot(a));
-        if (imm) alu_r_imm(b, w, o.x, RAX, k); else alu_r_m(b, w, o.x, RAX, slot(bw));
-        store64(b, slot(d), RAX);
+        r = dest_reg(s, d, a, !imm, bw);
+        load_into(s, w, r, a);
+        if (imm) alu_r_imm(b, w, o.x, r, k); else alu_r_m(b, w, o.x, r, slot(s, bw));
+        finish(s, r, d);
         break;
     case K_MUL:
+        r = dest_reg(s, d, a, !imm, bw);
         if (imm) {
-            x_mem(b, w, 0x69, RAX, slot(a));
+            x_mem(b, w, 0x69, r, slot(s, a));
             jit_u32(b, (uint32_t)k);
         } else {
-            if (w) load64(b, RAX, slot(a)); else load32(b, RAX, slot(a));
-            x_mem(b, w, 0x0FAF, RAX, slot(bw));
+            load_into(s, w, r, a);
+            x_mem(b, w, 0x0FAF, r, slot(s, bw));
         }
-        store64(b, slot(d), RAX);
+        finish(s, r, d);
         break;
     case K_SHIFT:
-        if (w) load64(b, RAX, slot(a)); else load32(b, RAX, slot(a));
+        if (!imm)
+            load32(b, RCX, slot(s, bw));
+        r = dest_reg(s, d, a, false, 0);
+        load_into(s, w, r, a);
         if (imm) {
-            x_rr(b, w, 0xC1, o.x, RAX);
+            x_rr(b, w, 0xC1, o.x, r);
             jit_u8(b, (uint8_t)(k & (w ? 63 : 31)));
         } else {
-            load32(b, RCX, slot(bw));
-            x_rr(b, w, 0xD3, o.x, RAX);
+            x_rr(b, w, 0xD3, o.x, r);
         }
-        store64(b, slot(d), RAX);
+        finish(s, r, d);
         break;
-    case K_CMP:
+    case K_CMP: {
         if (imm) {
-            alu_m_imm(b, w, ALU_CMP, slot(a), k);
+            alu_m_imm(b, w, ALU_CMP, slot(s, a), k);
         } else {
-            if (w) load64(b, RAX, slot(a)); else load32(b, RAX, slot(a));
-            alu_r_m(b, w, ALU_CMP, RAX, slot(bw));
+            xmem ma = slot(s, a);
+            int ra = ma.reg >= 0 ? ma.reg : RAX;
+            if (ra == RAX) {
+                if (w) load64(b, RAX, ma); else load32(b, RAX, ma);
+            }
+            alu_r_m(b, w, ALU_CMP, ra, slot(s, bw));
         }
-        setcc_zx(b, o.x, RAX);
-        store64(b, slot(d), RAX);
+        x_rr(b, 0, 0x0F90u | o.x, 0, RAX);   /* setcc al */
+        r = pin_of(s, d);
+        if (r < 0) r = RAX;
+        x_rr(b, 0, 0x0FB6, r, RAX);           /* movzx r32, al */
+        finish(s, r, d);
         break;
+    }
     default:
         emit_divrem(s, w, o.kind, pc);
         break;
@@ -444,16 +550,20 @@ static void emit_cmpbr(jit_state *s, unsigned w, unsigned idx, const code_t *pc,
     bool imm = idx >= 10;
     int cc = cmpbr_cc[idx % 10];
     if (imm) {
-        alu_m_imm(b, w, ALU_CMP, slot(pc[2]), (int32_t)pc[3]);
+        alu_m_imm(b, w, ALU_CMP, slot(s, pc[2]), (int32_t)pc[3]);
     } else {
-        if (w) load64(b, RAX, slot(pc[2])); else load32(b, RAX, slot(pc[2]));
-        alu_r_m(b, w, ALU_CMP, RAX, slot(pc[3]));
+        xmem ma = slot(s, pc[2]);
+        int ra = ma.reg >= 0 ? ma.reg : RAX;
+        if (ra == RAX) {
+            if (w) load64(b, RAX, ma); else load32(b, RAX, ma);
+        }
+        alu_r_m(b, w, ALU_CMP, ra, slot(s, pc[3]));
     }
     branch(s, cc, at, (int32_t)pc[4]);
 }
 
 /* Memory access: rax = effective address (u32 address + offset), checked
- * against the memory's size; returns the operand [mem + rax + disp].
+ * against the memory's size; returns the wasm__operand [mem + rax + disp].
  * addr_word: index in pc of the address operands. */
 static xmem emit_address(jit_state *s, enum wasm_op op, const code_t *pc, unsigned size,
                          uint32_t addr_word, int form)
@@ -465,9 +575,9 @@ static xmem emit_address(jit_state *s, enum wasm_op op, const code_t *pc, unsign
         off = (uint64_t)pc[addr_word] | (uint64_t)pc[addr_word + 1] << 32;
         x_rr(b, 0, 0x31, RAX, RAX);
     } else {
-        load32(b, RAX, slot(pc[addr_word]));
+        load32(b, RAX, slot(s, pc[addr_word]));
         if (form == 1)
-            alu_r_m(b, 0, ALU_ADD, RAX, slot(pc[addr_word + 1]));
+            alu_r_m(b, 0, ALU_ADD, RAX, slot(s, pc[addr_word + 1]));
         else if (form == 2)
             alu_r_imm(b, 0, ALU_ADD, RAX, (int32_t)pc[addr_word + 1]);
         off = form == 0 ? pc[4] : pc[5];   /* the offset word: same place in loads and stores */
@@ -498,8 +608,10 @@ static void emit_load(jit_state *s, enum wasm_op op, unsigned kind, int form, co
 {
     jit_buf *b = &s->buf;
     xmem m = emit_address(s, op, pc, load_kinds[kind].size, 3, form);
-    x_mem(b, load_kinds[kind].flags, load_kinds[kind].opc, RDX, m);
-    store64(b, slot(pc[2]), RDX);
+    int r = pin_of(s, pc[2]);
+    x_mem(b, load_kinds[kind].flags, load_kinds[kind].opc, r >= 0 ? r : RDX, m);
+    if (r < 0)
+        store64(b, slot(s, pc[2]), RDX);
 }
 
 static void emit_store(jit_state *s, enum wasm_op op, unsigned kind, int form, const code_t *pc)
@@ -512,25 +624,31 @@ static void emit_store(jit_state *s, enum wasm_op op, unsigned kind, int form, c
     default: addr = 2; value = pc[4]; break;
     }
     xmem m = emit_address(s, op, pc, store_kinds[kind].size, addr, form);
-    load64(b, RDX, slot(value));
-    x_mem(b, store_kinds[kind].flags, store_kinds[kind].opc, RDX, m);
+    int r = pin_of(s, value);
+    if (r < 0) {
+        r = RDX;
+        load64(b, RDX, slot(s, value));
+    }
+    /* m has base r13, so a REX prefix is present and sil/dil are bytes */
+    x_mem(b, store_kinds[kind].flags, store_kinds[kind].opc, r, m);
 }
 
 /* Scalar SSE: xmm0 = op(xmm0, [m]); prefix F3 for f32, F2 for f64. */
 static unsigned fpfx(bool f64) { return f64 ? PF2 : PF3; }
 static void fload(jit_buf *b, bool f64, int x, xmem m) { x_mem(b, fpfx(f64), 0x0F10, x, m); }
-static void fstore_bits(jit_buf *b, bool f64, uint32_t d)
+static void fstore_bits(jit_state *s, bool f64, uint32_t d)
 {
+    jit_buf *b = &s->buf;
     x_rr(b, P66 | (f64 ? W : 0), 0x0F7E, 0, RAX);   /* movd/movq rax, xmm0 */
-    store64(b, slot(d), RAX);
+    store64(b, slot(s, d), RAX);
 }
 
 static void emit_fbin(jit_state *s, bool f64, uint32_t sse_op, const code_t *pc)
 {
     jit_buf *b = &s->buf;
-    fload(b, f64, 0, slot(pc[3]));
-    x_mem(b, fpfx(f64), sse_op, 0, slot(pc[4]));
-    fstore_bits(b, f64, pc[2]);
+    fload(b, f64, 0, slot_f(s, pc[3]));
+    x_mem(b, fpfx(f64), sse_op, 0, slot_f(s, pc[4]));
+    fstore_bits(s, f64, pc[2]);
 }
 
 /* Float comparisons with ucomis[sd]: unordered sets ZF, PF and CF. */
@@ -542,8 +660,8 @@ static void emit_fcmp(jit_state *s, bool f64, int which, const code_t *pc)
     switch (which) {
     case 0: /* eq: ZF and not PF */
     case 1: /* ne: not ZF or PF */
-        fload(b, f64, 0, slot(a));
-        x_mem(b, f, 0x0F2E, 0, slot(c));
+        fload(b, f64, 0, slot_f(s, a));
+        x_mem(b, f, 0x0F2E, 0, slot_f(s, c));
         x_rr(b, 0, 0x0F90u | (uint32_t)(which ? CC_NE : CC_E), 0, RAX);
         x_rr(b, 0, 0x0F90u | (uint32_t)(which ? CC_P : CC_NP), 0, RCX);
         x_rr(b, 0, which ? 0x08 : 0x20, RCX, RAX);   /* or/and al, cl */
@@ -552,13 +670,13 @@ static void emit_fcmp(jit_state *s, bool f64, int which, const code_t *pc)
     default: {
         /* lt: c > a, gt: a > c, le: c >= a, ge: a >= c (above: CF and ZF clear) */
         bool swap = which == 2 || which == 4;
-        fload(b, f64, 0, slot(swap ? c : a));
-        x_mem(b, f, 0x0F2E, 0, slot(swap ? a : c));
+        fload(b, f64, 0, slot_f(s, swap ? c : a));
+        x_mem(b, f, 0x0F2E, 0, slot_f(s, swap ? a : c));
         setcc_zx(b, which <= 3 ? CC_A : CC_AE, RAX);
         break;
     }
     }
-    store64(b, slot(pc[2]), RAX);
+    store64(b, slot(s, pc[2]), RAX);
 }
 
 static bool cpu_popcnt(void)
@@ -608,10 +726,12 @@ static int slow_kind(enum wasm_op op)
 static void emit_call_helper(jit_state *s, uint32_t nfp_slot)
 {
     jit_buf *b = &s->buf;
+    pins_flush(s, UINT32_MAX);
     mov_rr(b, RDI, R_CTX);
     mov_rr(b, RSI, R_CF);
-    lea(b, RCX, slot(nfp_slot));
+    lea(b, RCX, slot_mem(nfp_slot));
     call_abs(b, (const void *)wasm__jit_call_func);
+    pins_reload(s);
     check_status(s);
 }
 
@@ -637,19 +757,76 @@ static void emit_call(jit_state *s, const code_t *pc)
     lea(b, RDX, mem_at(R_CF, (int32_t)sizeof(call_frame)));
     alu_r_m(b, W, ALU_CMP, RDX, mem_at(R_CTX, offsetof(jit_ctx, frames_end)));
     jcc_trap(s, CC_AE, WASM_TRAP_STACK_EXHAUSTED);
-    lea(b, RCX, slot(nfp + callee->frame_slots));
+    lea(b, RCX, slot_mem(nfp + callee->frame_slots));
     alu_r_m(b, W, ALU_CMP, RCX, mem_at(R_CTX, offsetof(jit_ctx, stack_end)));
     jcc_trap(s, CC_A, WASM_TRAP_STACK_EXHAUSTED);
     interrupt_check(s);
     mov_rr(b, R_CF, RDX);
     mov_r_imm(b, RAX, (uint64_t)(uintptr_t)callee);
     store64(b, mem_at(R_CF, offsetof(call_frame, fn)), RAX);
-    lea(b, R_FP, slot(nfp));
+    pins_flush(s, UINT32_MAX);
+    lea(b, R_FP, slot_mem(nfp));
     jit_u8(b, 0xE8);
     jit_u32(b, 0);
     wasm__jit_add_fixup(s, (uint32_t)b->len - 4, FIX_FUNC, defined);
     lea(b, R_FP, mem_at(R_FP, -(int32_t)(nfp * 8u)));
     lea(b, R_CF, mem_at(R_CF, -(int32_t)sizeof(call_frame)));
+    pins_reload(s);
+}
+
+/* call_indirect: the interpreter's checks inline; a compiled function of
+ * this instance is called directly, anything else through
+ * wasm__jit_call_func (host functions, other instances, the interpreter). */
+static void emit_call_indirect(jit_state *s, const code_t *pc)
+{
+    jit_buf *b = &s->buf;
+    uint32_t table = pc[2], type_id = pc[3], nfp = pc[5];
+    load32(b, RAX, slot(s, pc[4]));
+    pins_flush(s, UINT32_MAX);            /* rsi and rdi are scratch from here */
+    load64(b, RCX, mem_at(R_INST, offsetof(wasm_instance, tables)));
+    load64(b, RCX, mem_at(RCX, (int32_t)(table * 8u)));
+    alu_r_m(b, 0, ALU_CMP, RAX, mem_at(RCX, offsetof(wasm_table, size)));
+    jcc_trap(s, CC_AE, WASM_TRAP_TABLE_OOB);
+    load64(b, RCX, mem_at(RCX, offsetof(wasm_table, elems)));
+    load64(b, RDX, mem_idx(RCX, RAX, 3, 0));
+    x_rr(b, W, 0x85, RDX, RDX);
+    jcc_trap(s, CC_E, WASM_TRAP_NULL_FUNC);
+    alu_m_imm(b, 0, ALU_CMP, mem_at(RDX, offsetof(wasm_func, type_id)), (int32_t)type_id);
+    jcc_trap(s, CC_NE, WASM_TRAP_INDIRECT_TYPE);
+    /* direct: same instance, and machine code */
+    alu_r_m(b, W, ALU_CMP, R_INST, mem_at(RDX, offsetof(wasm_func, inst)));
+    uint32_t slow1 = jcc_rel32(b, CC_NE);
+    load64(b, RCX, mem_at(RDX, offsetof(wasm_func, code)));
+    x_rr(b, W, 0x85, RCX, RCX);
+    uint32_t slow2 = jcc_rel32(b, CC_E);
+    load64(b, RSI, mem_at(RCX, offsetof(func_code, jit_code)));
+    x_rr(b, W, 0x85, RSI, RSI);
+    uint32_t slow3 = jcc_rel32(b, CC_E);
+    interrupt_check(s);
+    lea(b, RDI, mem_at(R_CF, (int32_t)sizeof(call_frame)));
+    alu_r_m(b, W, ALU_CMP, RDI, mem_at(R_CTX, offsetof(jit_ctx, frames_end)));
+    jcc_trap(s, CC_AE, WASM_TRAP_STACK_EXHAUSTED);
+    load32(b, RAX, mem_at(RCX, offsetof(func_code, frame_slots)));
+    lea(b, RAX, mem_idx(R_FP, RAX, 3, (int32_t)(nfp * 8u)));
+    alu_r_m(b, W, ALU_CMP, RAX, mem_at(R_CTX, offsetof(jit_ctx, stack_end)));
+    jcc_trap(s, CC_A, WASM_TRAP_STACK_EXHAUSTED);
+    mov_rr(b, R_CF, RDI);
+    store64(b, mem_at(R_CF, offsetof(call_frame, fn)), RCX);
+    lea(b, R_FP, slot_mem(nfp));
+    x_rr(b, 0, 0xFF, 2, RSI);             /* call rsi */
+    lea(b, R_FP, mem_at(R_FP, -(int32_t)(nfp * 8u)));
+    lea(b, R_CF, mem_at(R_CF, -(int32_t)sizeof(call_frame)));
+    uint32_t done = jmp_rel32(b);
+    patch_here(s, slow1);
+    patch_here(s, slow2);
+    patch_here(s, slow3);
+    mov_rr(b, RDI, R_CTX);
+    mov_rr(b, RSI, R_CF);
+    lea(b, RCX, slot_mem(nfp));
+    call_abs(b, (const void *)wasm__jit_call_func);
+    check_status(s);
+    patch_here(s, done);
+    pins_reload(s);
 }
 
 void wasm__arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_t at)
@@ -682,41 +859,49 @@ void wasm__arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_
     case OP_UNREACHABLE:
         jmp_trap(s, WASM_TRAP_UNREACHABLE);
         break;
-    case OP_MOV:
-        load64(b, RAX, slot(a));
-        store64(b, slot(d), RAX);
+    case OP_MOV: {
+        int rd = pin_of(s, d), ra = pin_of(s, a);
+        if (rd >= 0) {
+            if (rd != ra)
+                load64(b, rd, slot(s, a));
+        } else if (ra >= 0) {
+            store64(b, slot(s, d), ra);
+        } else {
+            load64(b, RAX, slot(s, a));
+            store64(b, slot(s, d), RAX);
+        }
         break;
-    case OP_CONST32:
-        mov_r_imm(b, RAX, a);
-        store64(b, slot(d), RAX);
+    }
+    case OP_CONST32: case OP_CONST64: {
+        uint64_t v = op == OP_CONST32 ? a : ((uint64_t)pc[3] | (uint64_t)pc[4] << 32);
+        int rd = pin_of(s, d);
+        if (rd >= 0) {
+            mov_r_imm(b, rd, v);
+        } else if (fits32((int64_t)v)) {
+            x_mem(b, W, 0xC7, 0, slot(s, d));   /* mov qword [d], imm32 (sign-extended) */
+            jit_u32(b, (uint32_t)v);
+        } else {
+            mov_r_imm(b, RAX, v);
+            store64(b, slot(s, d), RAX);
+        }
         break;
-    case OP_CONST64:
-        mov_r_imm(b, RAX, (uint64_t)pc[3] | (uint64_t)pc[4] << 32);
-        store64(b, slot(d), RAX);
-        break;
+    }
     case OP_SELECT:
-        load64(b, RAX, slot(pc[3]));
-        alu_m_imm(b, 0, ALU_CMP, slot(pc[5]), 0);
-        x_mem(b, W, 0x0F40u | CC_E, RAX, slot(pc[4]));   /* cmove rax, b */
-        store64(b, slot(d), RAX);
+        load64(b, RAX, slot(s, pc[3]));
+        alu_m_imm(b, 0, ALU_CMP, slot(s, pc[5]), 0);
+        x_mem(b, W, 0x0F40u | CC_E, RAX, slot(s, pc[4]));   /* cmove rax, b */
+        store64(b, slot(s, d), RAX);
         break;
     case OP_BR:
         branch(s, -1, at, (int32_t)pc[2]);
         break;
     case OP_BR_NZ: case OP_BR_Z: case OP_BR_NZ64: case OP_BR_Z64:
-        alu_m_imm(b, (op == OP_BR_NZ64 || op == OP_BR_Z64) ? W : 0, ALU_CMP, slot(pc[2]), 0);
+        alu_m_imm(b, (op == OP_BR_NZ64 || op == OP_BR_Z64) ? W : 0, ALU_CMP, slot(s, pc[2]), 0);
         branch(s, (op == OP_BR_NZ || op == OP_BR_NZ64) ? CC_NE : CC_E, at, (int32_t)pc[3]);
         break;
     case OP_BR_TABLE: {
         uint32_t n = pc[3];
-        bool backward = false;
-        for (uint32_t i = 0; i <= n; i++)
-            backward |= (int32_t)pc[4 + i] <= 0;
-        /* an interrupt check before a table with loop targets: checking on
-         * the forward paths too is harmless */
-        if (backward)
-            interrupt_check(s);
-        load32(b, RAX, slot(pc[2]));
+        load32(b, RAX, slot(s, pc[2]));
         mov_r_imm(b, RCX, n);
         alu_r_r(b, 0, ALU_CMP, RAX, RCX);
         x_rr(b, 0, 0x0F40u | CC_AE, RAX, RCX);          /* cmovae eax, ecx */
@@ -730,28 +915,32 @@ void wasm__arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_
         patch_here(s, table_field);
         uint32_t table = (uint32_t)b->len;
         for (uint32_t i = 0; i <= n; i++) {
-            uint32_t target = at + pc[4 + i];
-            uint32_t entry = (uint32_t)b->len;
             jit_u32(b, 0);
-            if ((int32_t)pc[4 + i] <= 0) {
-                wasm__arch_patch_rel32_from(s, entry, wasm__jit_word_pos(s, target), table);
-            } else {
-                wasm__jit_add_fixup_from(s, entry, FIX_WORD, target, table);
-            }
+            if ((int32_t)pc[4 + i] > 0)
+                wasm__jit_add_fixup_from(s, table + 4 * i, FIX_WORD, at + pc[4 + i], table);
+        }
+        /* loop targets go through a stub that checks for an interrupt,
+         * as the interpreter does on a taken backward branch */
+        for (uint32_t i = 0; i <= n; i++) {
+            if ((int32_t)pc[4 + i] > 0)
+                continue;
+            wasm__arch_patch_rel32_from(s, table + 4 * i, (uint32_t)b->len, table);
+            branch(s, -1, at, (int32_t)pc[4 + i]);
         }
         break;
     }
     case OP_RET:
+        pins_flush(s, s->fc->nresults);
         emit_return(b);
         break;
     case OP_RET1:
-        load64(b, RAX, slot(pc[2]));
-        store64(b, slot(0), RAX);
+        load64(b, RAX, slot(s, pc[2]));
+        store64(b, slot_mem(0), RAX);
         emit_return(b);
         break;
     case OP_RETK:
         mov_r_imm(b, RAX, (uint64_t)pc[2] | (uint64_t)pc[3] << 32);
-        store64(b, slot(0), RAX);
+        store64(b, slot_mem(0), RAX);
         emit_return(b);
         break;
     case OP_CALL:
@@ -762,76 +951,71 @@ void wasm__arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_
         emit_call_helper(s, pc[3]);
         break;
     case OP_CALL_INDIRECT:
-        mov_rr(b, RDI, R_CTX);
-        mov_rr(b, RSI, R_CF);
-        mov_rr(b, RDX, R_FP);
-        mov_r_imm(b, RCX, (uint64_t)(uintptr_t)pc);
-        call_abs(b, (const void *)wasm__jit_call_indirect);
-        check_status(s);
+        emit_call_indirect(s, pc);
         break;
     case OP_GLOBAL_GET:
         load64(b, RAX, mem_at(R_INST, offsetof(wasm_instance, globals)));
         load64(b, RAX, mem_at(RAX, (int32_t)(a * 8u)));
         load64(b, RAX, mem_at(RAX, 0));
-        store64(b, slot(d), RAX);
+        store64(b, slot(s, d), RAX);
         break;
     case OP_GLOBAL_SET:
         load64(b, RAX, mem_at(R_INST, offsetof(wasm_instance, globals)));
         load64(b, RAX, mem_at(RAX, (int32_t)(pc[2] * 8u)));
-        load64(b, RCX, slot(a));
+        load64(b, RCX, slot(s, a));
         store64(b, mem_at(RAX, 0), RCX);
         break;
 
     case OP_I32_EQZ: case OP_I64_EQZ:
-        alu_m_imm(b, op == OP_I64_EQZ ? W : 0, ALU_CMP, slot(a), 0);
+        alu_m_imm(b, op == OP_I64_EQZ ? W : 0, ALU_CMP, slot(s, a), 0);
         setcc_zx(b, CC_E, RAX);
-        store64(b, slot(d), RAX);
+        store64(b, slot(s, d), RAX);
         break;
     case OP_I32_CLZ: case OP_I64_CLZ: {
         unsigned w = op == OP_I64_CLZ ? W : 0;
         mov_r_imm(b, RCX, UINT64_MAX);
-        x_mem(b, w, 0x0FBD, RAX, slot(a));               /* bsr; ZF when zero */
+        x_mem(b, w, 0x0FBD, RAX, slot(s, a));               /* bsr; ZF when zero */
         x_rr(b, W, 0x0F40u | CC_E, RAX, RCX);
         mov_r_imm(b, RDX, w ? 63 : 31);
         alu_r_r(b, w, ALU_SUB, RDX, RAX);
-        store64(b, slot(d), RDX);
+        store64(b, slot(s, d), RDX);
         break;
     }
     case OP_I32_CTZ: case OP_I64_CTZ: {
         unsigned w = op == OP_I64_CTZ ? W : 0;
         mov_r_imm(b, RCX, w ? 64 : 32);
-        x_mem(b, w, 0x0FBC, RAX, slot(a));               /* bsf */
+        x_mem(b, w, 0x0FBC, RAX, slot(s, a));               /* bsf */
         x_rr(b, W, 0x0F40u | CC_E, RAX, RCX);
-        store64(b, slot(d), RAX);
+        store64(b, slot(s, d), RAX);
         break;
     }
     case OP_I32_POPCNT: case OP_I64_POPCNT:
-        x_mem(b, PF3 | (op == OP_I64_POPCNT ? W : 0), 0x0FB8, RAX, slot(a));
-        store64(b, slot(d), RAX);
+        x_mem(b, PF3 | (op == OP_I64_POPCNT ? W : 0), 0x0FB8, RAX, slot(s, a));
+        store64(b, slot(s, d), RAX);
         break;
     case OP_I32_EXTEND8_S:
-        x_mem(b, 0, 0x0FBE, RAX, slot(a));
-        store64(b, slot(d), RAX);
+        x_mem(b, 0, 0x0FBE, RAX, slot(s, a));
+        store64(b, slot(s, d), RAX);
         break;
     case OP_I32_EXTEND16_S:
-        x_mem(b, 0, 0x0FBF, RAX, slot(a));
-        store64(b, slot(d), RAX);
+        x_mem(b, 0, 0x0FBF, RAX, slot(s, a));
+        store64(b, slot(s, d), RAX);
         break;
     case OP_I64_EXTEND8_S:
-        x_mem(b, W, 0x0FBE, RAX, slot(a));
-        store64(b, slot(d), RAX);
+        x_mem(b, W, 0x0FBE, RAX, slot(s, a));
+        store64(b, slot(s, d), RAX);
         break;
     case OP_I64_EXTEND16_S:
-        x_mem(b, W, 0x0FBF, RAX, slot(a));
-        store64(b, slot(d), RAX);
+        x_mem(b, W, 0x0FBF, RAX, slot(s, a));
+        store64(b, slot(s, d), RAX);
         break;
     case OP_I64_EXTEND32_S:
-        x_mem(b, W, 0x63, RAX, slot(a));
-        store64(b, slot(d), RAX);
+        x_mem(b, W, 0x63, RAX, slot(s, a));
+        store64(b, slot(s, d), RAX);
         break;
     case OP_I64_EXTEND_I32_U:
-        load32(b, RAX, slot(a));
-        store64(b, slot(d), RAX);
+        load32(b, RAX, slot(s, a));
+        store64(b, slot(s, d), RAX);
         break;
 
     case OP_F32_ADD: emit_fbin(s, false, 0x0F58, pc); break;
@@ -844,68 +1028,68 @@ void wasm__arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_
     case OP_F64_DIV: emit_fbin(s, true, 0x0F5E, pc); break;
     case OP_F32_SQRT: case OP_F64_SQRT: {
         bool f64 = op == OP_F64_SQRT;
-        x_mem(b, fpfx(f64), 0x0F51, 0, slot(a));
-        fstore_bits(b, f64, d);
+        x_mem(b, fpfx(f64), 0x0F51, 0, slot_f(s, a));
+        fstore_bits(s, f64, d);
         break;
     }
     /* abs, neg and copysign touch the sign bit only: integer code */
     case OP_F32_ABS: case OP_F64_ABS: case OP_F32_NEG: case OP_F64_NEG: {
         bool f64 = op == OP_F64_ABS || op == OP_F64_NEG;
-        if (f64) load64(b, RAX, slot(a)); else load32(b, RAX, slot(a));
+        if (f64) load64(b, RAX, slot(s, a)); else load32(b, RAX, slot(s, a));
         x_rr(b, f64 ? W : 0, 0x0FBA, (op == OP_F32_ABS || op == OP_F64_ABS) ? 6 : 7, RAX);
         jit_u8(b, f64 ? 63 : 31);                         /* btr / btc */
-        store64(b, slot(d), RAX);
+        store64(b, slot(s, d), RAX);
         break;
     }
     case OP_F32_COPYSIGN: case OP_F64_COPYSIGN: {
         unsigned w = op == OP_F64_COPYSIGN ? W : 0;
         uint8_t bit = w ? 63 : 31;
-        if (w) load64(b, RAX, slot(a)); else load32(b, RAX, slot(a));
+        if (w) load64(b, RAX, slot(s, a)); else load32(b, RAX, slot(s, a));
         x_rr(b, w, 0x0FBA, 6, RAX);
         jit_u8(b, bit);
-        if (w) load64(b, RCX, slot(pc[4])); else load32(b, RCX, slot(pc[4]));
+        if (w) load64(b, RCX, slot(s, pc[4])); else load32(b, RCX, slot(s, pc[4]));
         x_rr(b, w, 0xC1, 5, RCX);                         /* shr: the sign bit alone */
         jit_u8(b, bit);
         x_rr(b, w, 0xC1, 4, RCX);                         /* shl back */
         jit_u8(b, bit);
         alu_r_r(b, w, ALU_OR, RAX, RCX);
-        store64(b, slot(d), RAX);
+        store64(b, slot(s, d), RAX);
         break;
     }
     case OP_F32_CONVERT_I32_S: case OP_F64_CONVERT_I32_S:
         x_rr(b, 0, 0x0F57, 0, 0);                         /* xorps: no false dependency */
-        x_mem(b, fpfx(op == OP_F64_CONVERT_I32_S), 0x0F2A, 0, slot(a));
-        fstore_bits(b, op == OP_F64_CONVERT_I32_S, d);
+        x_mem(b, fpfx(op == OP_F64_CONVERT_I32_S), 0x0F2A, 0, slot(s, a));
+        fstore_bits(s, op == OP_F64_CONVERT_I32_S, d);
         break;
     case OP_F32_CONVERT_I64_S: case OP_F64_CONVERT_I64_S:
         x_rr(b, 0, 0x0F57, 0, 0);
-        x_mem(b, fpfx(op == OP_F64_CONVERT_I64_S) | W, 0x0F2A, 0, slot(a));
-        fstore_bits(b, op == OP_F64_CONVERT_I64_S, d);
+        x_mem(b, fpfx(op == OP_F64_CONVERT_I64_S) | W, 0x0F2A, 0, slot(s, a));
+        fstore_bits(s, op == OP_F64_CONVERT_I64_S, d);
         break;
     case OP_F32_CONVERT_I32_U: case OP_F64_CONVERT_I32_U:
-        load32(b, RAX, slot(a));                          /* zero-extended: exact as i64 */
+        load32(b, RAX, slot(s, a));                          /* zero-extended: exact as i64 */
         x_rr(b, 0, 0x0F57, 0, 0);
         x_rr(b, fpfx(op == OP_F64_CONVERT_I32_U) | W, 0x0F2A, 0, RAX);
-        fstore_bits(b, op == OP_F64_CONVERT_I32_U, d);
+        fstore_bits(s, op == OP_F64_CONVERT_I32_U, d);
         break;
     case OP_F32_DEMOTE_F64:
-        x_mem(b, PF2, 0x0F5A, 0, slot(a));
-        fstore_bits(b, false, d);
+        x_mem(b, PF2, 0x0F5A, 0, slot_f(s, a));
+        fstore_bits(s, false, d);
         break;
     case OP_F64_PROMOTE_F32:
-        x_mem(b, PF3, 0x0F5A, 0, slot(a));
-        fstore_bits(b, true, d);
+        x_mem(b, PF3, 0x0F5A, 0, slot_f(s, a));
+        fstore_bits(s, true, d);
         break;
 
     case OP_MEMORY_SIZE:
         load64(b, RAX, mem_at(R_INST, offsetof(wasm_instance, mem)));
         load32(b, RAX, mem_at(RAX, offsetof(wasm_memory, pages)));
-        store64(b, slot(d), RAX);
+        store64(b, slot(s, d), RAX);
         break;
     case OP_REF_IS_NULL:
-        alu_m_imm(b, W, ALU_CMP, slot(a), 0);
+        alu_m_imm(b, W, ALU_CMP, slot(s, a), 0);
         setcc_zx(b, CC_E, RAX);
-        store64(b, slot(d), RAX);
+        store64(b, slot(s, d), RAX);
         break;
     default:
         /* every remaining operation goes through the helper */

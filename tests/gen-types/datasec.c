@@ -10,7 +10,8 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "gen.h"
+/* not a public header: gen_types_btf() is private to the generators (src/gen/gen_internal.h): the skeleton generator is its one user, tested here directly */
+#include "gen_internal.h"
 
 int main(int argc, char **argv)
 {

@@ -10,7 +10,8 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "gen.h"
+/* not a public header: gen_types_btf() is private to the generators: the fuzzer feeds it BTF without an object around it */
+#include "gen_internal.h"
 #include "wasm_bpf_base.h"
 
 static void quiet(void *ctx, int level, const char *fmt, va_list ap)

@@ -5,14 +5,23 @@
  *                   DIR/bad.btf         types gen types must refuse, one each
  *                   DIR/split.btf       split BTF on top of synthetic.btf (as a
  *                                       kernel module's is on vmlinux)
+ *                   DIR/cycle.btf       typedefs and qualifiers that lead back
+ *                                       to themselves (libbpf accepts them)
+ *   mkbtf --cycle IN.o OUT.o VAR
+ *               ->  OUT.o: IN.o whose variable VAR's chain of qualifiers and
+ *                   typedefs leads back to its start (the last link points at
+ *                   the first), everything else byte for byte the same
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <bpf/btf.h>
+#include <gelf.h>
+#include <libelf.h>
 
 #include "fixtures/synthetic.h"
 
@@ -194,15 +203,109 @@ static void split(const char *dir)
     btf__free(base);
 }
 
+/* Reference cycles: a typedef naming itself, a CONST -> VOLATILE ->
+ * TYPEDEF loop, and the structs and variables that use them (so that
+ * every way in, by --type and by the globals, meets one). */
+static void cycle(const char *dir)
+{
+    struct btf *b = btf__new_empty();
+    int int_id = id(btf__add_int(b, "int", 4, BTF_INT_SIGNED));
+    /* ids are known in advance: libbpf's writer takes forward references */
+    int self = id(btf__add_typedef(b, "cyc_self", btf__type_cnt(b)));
+    int loop_const = (int)btf__type_cnt(b);
+    CHECK(btf__add_const(b, loop_const + 1));
+    CHECK(btf__add_volatile(b, loop_const + 2));
+    int loop = id(btf__add_typedef(b, "cyc_loop", loop_const));
+    CHECK(btf__add_struct(b, "cyc_user", 8));
+    CHECK(btf__add_field(b, "ok", int_id, 0, 0));
+    CHECK(btf__add_field(b, "looped", loop, 32, 0));
+    int self_var = id(btf__add_var(b, "cyc_self_var", BTF_VAR_GLOBAL_ALLOCATED, self));
+    int const_var = id(btf__add_var(b, "cyc_const_var", BTF_VAR_GLOBAL_ALLOCATED, loop_const));
+    CHECK(btf__add_datasec(b, ".bss", 8));
+    CHECK(btf__add_datasec_var_info(b, self_var, 0, 4));
+    CHECK(btf__add_datasec_var_info(b, const_var, 4, 4));
+    save(b, dir, "cycle.btf");
+}
+
+/* mkbtf --cycle IN.o OUT.o VAR: patch the .BTF section of a compiled
+ * object in place, so that the object is otherwise what clang wrote. */
+static int cycle_object(const char *in, const char *out, const char *var_name)
+{
+    FILE *f = fopen(in, "rb");
+    if (!f) {
+        fprintf(stderr, "mkbtf: %s: %s\n", in, strerror(errno));
+        return 1;
+    }
+    static unsigned char bytes[16 << 20];
+    size_t size = fread(bytes, 1, sizeof bytes, f);
+    fclose(f);
+    if (elf_version(EV_CURRENT) == EV_NONE)
+        return 1;
+    Elf *elf = elf_memory((char *)bytes, size);
+    size_t shstrndx;
+    if (!elf || elf_getshdrstrndx(elf, &shstrndx)) {
+        fprintf(stderr, "mkbtf: %s: not an ELF object\n", in);
+        return 1;
+    }
+    GElf_Shdr sh = {0};
+    bool found = false;
+    for (Elf_Scn *scn = NULL; !found && (scn = elf_nextscn(elf, scn));) {
+        const char *name = gelf_getshdr(scn, &sh) ? elf_strptr(elf, shstrndx, sh.sh_name) : NULL;
+        found = name && !strcmp(name, ".BTF");
+    }
+    elf_end(elf);
+    if (!found || sh.sh_offset + sh.sh_size > size) {
+        fprintf(stderr, "mkbtf: %s has no .BTF section\n", in);
+        return 1;
+    }
+    unsigned char *raw = bytes + sh.sh_offset;
+    struct btf *btf = btf__new(raw, (__u32)sh.sh_size);
+    int var = btf ? btf__find_by_name_kind(btf, var_name, BTF_KIND_VAR) : -1;
+    if (var < 0) {
+        fprintf(stderr, "mkbtf: %s has no variable '%s' in its BTF\n", in, var_name);
+        return 1;
+    }
+    __u32 first = btf__type_by_id(btf, (__u32)var)->type, last = 0;
+    for (__u32 at = first;;) {
+        const struct btf_type *t = btf__type_by_id(btf, at);
+        if (!t || !(btf_is_mod(t) || btf_is_typedef(t)))
+            break;
+        last = at;
+        at = t->type;
+    }
+    if (!last) {
+        fprintf(stderr, "mkbtf: the type of '%s' is not a qualifier or typedef\n", var_name);
+        return 1;
+    }
+    /* btf__new keeps the section's layout: the same type lies at the same
+     * place in the file's bytes */
+    __u32 raw_size;
+    const unsigned char *copy = btf__raw_data(btf, &raw_size);
+    const unsigned char *t = (const unsigned char *)btf__type_by_id(btf, last);
+    size_t at = (size_t)(t - copy) + offsetof(struct btf_type, type);
+    __u32 to = first;
+    memcpy(raw + at, &to, sizeof to);
+    btf__free(btf);
+    f = fopen(out, "wb");
+    if (!f || fwrite(bytes, 1, size, f) != size || fclose(f)) {
+        fprintf(stderr, "mkbtf: %s: %s\n", out, strerror(errno));
+        return 1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 5 && !strcmp(argv[1], "--cycle"))
+        return cycle_object(argv[2], argv[3], argv[4]);
     if (argc != 2) {
-        fprintf(stderr, "usage: mkbtf DIR\n");
+        fprintf(stderr, "usage: mkbtf DIR | mkbtf --cycle IN.o OUT.o VAR\n");
         return 2;
     }
     synthetic(argv[1]);
     bigendian(argv[1]);
     bad(argv[1]);
     split(argv[1]);
+    cycle(argv[1]);
     return 0;
 }

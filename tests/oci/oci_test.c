@@ -349,7 +349,7 @@ static int resolve(int argc, char **argv)
         return 1;
     }
     printf("path=%s\ntemporary=%d\ndigest=%s\n", m.path, m.temporary, m.digest);
-    if (copy_to && copy_file_atomic(m.path, copy_to, 0644) < 0) {
+    if (copy_to && copy_to_output(m.path, copy_to, 0644) < 0) {
         cli_print_oci_error(&cli_oci_error, NULL);
         return 1;
     }

@@ -6,6 +6,9 @@
  *                after each sleep; then drain the buffer without waiting,
  *                print a summary and return 0 (the way runqlat ends)
  *   stop ignore  poll in a loop, ignoring -EINTR (the runtime must stop it)
+ *   stop target T  attach only handle_exec (a tracepoint), with target T as
+ *                original guests pass one, print "attach returned N", then
+ *                poll until Ctrl-C as "poll" does
  * The summary is "summary: N events (exec M)". */
 #include <errno.h>
 #include <stdio.h>
@@ -32,8 +35,18 @@ int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "poll";
     struct bootstrap_bpf *skel = bootstrap_bpf__open_and_load();
-    if (!skel || bootstrap_bpf__attach(skel))
+    if (!skel)
         return 10;
+    if (!strcmp(mode, "target") && argc > 2) {
+        struct bpf_program *prog = skel->progs.handle_exec;
+        int r = wasm_attach_bpf_program(prog->obj_ptr, "handle_exec", argv[2]);
+        printf("attach returned %d\n", r);
+        if (r < 0)
+            return 12;
+        mode = "poll";
+    } else if (bootstrap_bpf__attach(skel)) {
+        return 10;
+    }
     struct bpf_buffer *rb = bpf_buffer__open(skel->maps.rb, count_event, NULL);
     if (!rb)
         return 11;

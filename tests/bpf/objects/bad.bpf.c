@@ -19,3 +19,10 @@ int wbt_bad_prog(void *ctx)
     u64 *value = bpf_map_lookup_elem(&wbt_bad_map, &key);
     return *value != 0; /* no NULL check: rejected */
 }
+
+/* A type kept in BTF through a section of its own, as some guides do:
+ * libbpf notes "skipping unrecognized data section", which must not
+ * become the reason the load failed. */
+struct wbt_bad_event {
+    u64 value;
+} wbt_bad_event_keep SEC(".types");
