@@ -361,7 +361,7 @@ static struct oci_public_key *public_from_pkey(EVP_PKEY *pkey)
 
 int oci_key_generate(const char *password, char **private_pem, char **public_pem, struct oci_error *err)
 {
-    trust_bind_error(err);
+    TRUST_ERROR_SCOPE(err);
     if (trust_libs_load() < 0)
         return -1;
     EVP_PKEY *pkey = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
@@ -409,7 +409,7 @@ int oci_key_generate(const char *password, char **private_pem, char **public_pem
 int oci_signing_key_load(const char *pem, size_t len, const char *password, struct oci_signing_key **out,
                          struct oci_error *err)
 {
-    trust_bind_error(err);
+    TRUST_ERROR_SCOPE(err);
     if (trust_libs_load() < 0)
         return -1;
     size_t json_len, plain_len = 0;
@@ -445,7 +445,7 @@ int oci_signing_key_load(const char *pem, size_t len, const char *password, stru
 
 int oci_public_key_load(const char *pem, size_t len, struct oci_public_key **out, struct oci_error *err)
 {
-    trust_bind_error(err);
+    TRUST_ERROR_SCOPE(err);
     return public_key_load(pem, len, out);
 }
 
@@ -480,7 +480,7 @@ int public_key_load(const char *pem, size_t len, struct oci_public_key **out)
 
 int oci_public_key_load_file(const char *path, struct oci_public_key **out, struct oci_error *err)
 {
-    trust_bind_error(err);
+    TRUST_ERROR_SCOPE(err);
     return public_key_load_file(path, out);
 }
 

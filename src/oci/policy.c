@@ -349,7 +349,7 @@ static int policy_parse(const char *text, size_t len, const char *base_dir, stru
 int oci_policy_parse(const char *text, size_t len, const char *base_dir, struct oci_policy **out,
                      struct oci_error *err)
 {
-    trust_bind_error(err);
+    TRUST_ERROR_SCOPE(err);
     return policy_parse(text, len, base_dir, out);
 }
 
@@ -437,7 +437,7 @@ out:
 
 int oci_policy_load(const char *path, struct oci_policy **out, struct oci_error *e)
 {
-    trust_bind_error(e);
+    TRUST_ERROR_SCOPE(e);
     size_t len;
     char *text = NULL;
     int err = base_read_file(path, MAX_MANIFEST_SIZE, &text, &len);
@@ -458,7 +458,7 @@ int oci_policy_load(const char *path, struct oci_policy **out, struct oci_error 
 
 int oci_policy_for_key(const char *pub_path, struct oci_policy **out, struct oci_error *err)
 {
-    trust_bind_error(err);
+    TRUST_ERROR_SCOPE(err);
     if (trust_libs_load() < 0)
         return -1;
     struct oci_policy *p = base_calloc(1, sizeof *p);

@@ -314,7 +314,7 @@ static void manifest_media_type(const char *raw, size_t len, const char *content
 int oci_sign(const char *text, const struct oci_signing_key *key, const struct oci_sign_options *so,
              const struct oci_options *o, char digest_out[OCI_DIGEST_SIZE])
 {
-    oci_error_bind(o);
+    OCI_ERROR_SCOPE(o);
     if (trust_libs_load() < 0)
         return -1;
     struct oci_ref ref;
@@ -647,7 +647,7 @@ void oci_verification_free(struct oci_verification *v)
 int oci_verify(const char *text, struct oci_public_key *const *keys, size_t n_keys, const struct oci_options *o,
                struct oci_verification *v)
 {
-    oci_error_bind(o);
+    OCI_ERROR_SCOPE(o);
     memset(v, 0, sizeof *v);
     if (trust_libs_load() < 0)
         return -1;
@@ -738,10 +738,10 @@ int policy_check_session(struct registry *r, const struct oci_policy *p, const s
     return rc;
 }
 
-int oci_policy_check(const struct oci_policy *p, const char *text, const char *digest, const struct oci_options *o,
-                     struct oci_verification *v)
+/* oci_policy_check() within an operation whose error is bound already. */
+static int policy_check(const struct oci_policy *p, const char *text, const char *digest, const struct oci_options *o,
+                        struct oci_verification *v)
 {
-    oci_error_bind(o);
     memset(v, 0, sizeof *v);
     if (trust_libs_load() < 0)
         return -1;
@@ -768,6 +768,13 @@ int oci_policy_check(const struct oci_policy *p, const char *text, const char *d
     }
     ref_free(&ref);
     return rc;
+}
+
+int oci_policy_check(const struct oci_policy *p, const char *text, const char *digest, const struct oci_options *o,
+                     struct oci_verification *v)
+{
+    OCI_ERROR_SCOPE(o);
+    return policy_check(p, text, digest, o, v);
 }
 
 /* ---- the hooks pulls call ---- */
@@ -812,7 +819,7 @@ int trust_check_stored(const struct oci_options *o, const struct oci_ref *ref, c
     ref_string(ref, canonical);
     struct oci_verification v;
     refused = false;
-    int rc = oci_policy_check(o->policy, canonical, digest, o, &v);
+    int rc = policy_check(o->policy, canonical, digest, o, &v);
     if (rc < 0) {
         /* the policy's own verdict, or the registry unreachable: both refuse */
         refused = true;
@@ -829,7 +836,7 @@ int trust_check_stored(const struct oci_options *o, const struct oci_ref *ref, c
 char *oci_signatures_describe(const char *text, struct oci_public_key *const *keys, size_t n_keys,
                               const struct oci_options *o)
 {
-    oci_error_bind(o);
+    OCI_ERROR_SCOPE(o);
     if (trust_libs_load() < 0)
         return NULL;
     struct oci_ref ref;

@@ -90,6 +90,10 @@ int trust_libs_load(void);
 
 /* Errors of calls without options go to ERR (see oci_error_bind()). */
 void trust_bind_error(struct oci_error *err);
+/* As OCI_ERROR_SCOPE for the calls that take ERR instead of options: bound
+ * until the call returns, however it returns. */
+#define TRUST_ERROR_SCOPE(err) \
+    __attribute__((cleanup(oci_error_unbind), unused)) int oci_error_scope_ = (trust_bind_error(err), 0)
 /* The message being written (for copying into a longer one). */
 #define oci_error_text() (oci_error_current()->message)
 

@@ -33,6 +33,9 @@ static void check(bool ok, const char *name)
         if (terr.message[0])
             printf("    (last error: %s)\n", terr.message);
     }
+    /* a public call unbinds its error when it returns: bind terr again so
+     * the internal calls checked next report there too */
+    trust_bind_error(&terr);
 }
 
 /* The call failed and its message contains WANT. */
