@@ -66,6 +66,13 @@ $(BPF_TEST_DIR)/stop.wasm: tests/bpf/guests/stop.c $(BUILD)/examples/bootstrap/b
 	@$(if $(Q),echo "  WASM    $@")
 	$(Q)$(WASM_CC) $(WASM_CFLAGS) -I$(BUILD)/examples/bootstrap -Iexamples/bootstrap $< $(WASM_LDFLAGS) -o $@
 
+# the C SDK's signal-name table, used as a guest uses it
+$(BPF_TEST_DIR)/signames.wasm: tests/bpf/guests/signames.c $(SDK_HEADERS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  WASM    $@")
+	$(Q)$(WASM_CC) $(WASM_CFLAGS) $< $(WASM_LDFLAGS) -o $@
+TEST_DEPS += $(BPF_TEST_DIR)/signames.wasm
+
 # hostile guests: WAT templates filled with an object's bytes, then wat2wasm;
 # bad_btf_VAR is bad_btf.wat with the object whose variable VAR's BTF loops
 BPF_GUESTS := bad_args callbacks env_module bad_load bad_btf_map bad_btf_ro bad_btf_bss
