@@ -85,14 +85,14 @@ static int tc_claim_slot(struct wb_instance *wi, int ifindex, enum bpf_tc_attach
                          uint32_t *priority, int *lock_fd)
 {
     if (mkdir(WB_TC_LOCK_DIR, 0755) < 0 && errno != EEXIST)
-        return wb_fail(wi, -errno, "attach: cannot create " WB_TC_LOCK_DIR ": %s", strerror(errno));
+        return wasm_bpf__fail(wi, -errno, "attach: cannot create " WB_TC_LOCK_DIR ": %s", strerror(errno));
     for (int slot = 0; slot < WB_TC_SLOTS; slot++) {
         char path[96];
         snprintf(path, sizeof path, WB_TC_LOCK_DIR "/tc-%d-%s-%d.lock", ifindex,
                  point == BPF_TC_INGRESS ? "ingress" : "egress", slot);
         int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
         if (fd < 0)
-            return wb_fail(wi, -errno, "attach: cannot create %s: %s", path, strerror(errno));
+            return wasm_bpf__fail(wi, -errno, "attach: cannot create %s: %s", path, strerror(errno));
         if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
             close(fd); /* a live run's */
             continue;
@@ -113,7 +113,7 @@ static int tc_claim_slot(struct wb_instance *wi, int ifindex, enum bpf_tc_attach
         *lock_fd = fd;
         return 0;
     }
-    return wb_fail(wi, -EBUSY, "attach: %d wasm-bpf tc filters already on interface %d's %s hook",
+    return wasm_bpf__fail(wi, -EBUSY, "attach: %d wasm-bpf tc filters already on interface %d's %s hook",
                    WB_TC_SLOTS, ifindex, point == BPF_TC_INGRESS ? "ingress" : "egress");
 }
 
@@ -157,7 +157,7 @@ static void detach_one(struct wb_attachment *a)
     }
 }
 
-void wb_detach_all(struct wb_object *o)
+void wasm_bpf__detach_all(struct wb_object *o)
 {
     while (o->attachments) {
         struct wb_attachment *a = o->attachments;
@@ -174,7 +174,7 @@ void wb_detach_all(struct wb_object *o)
 static int ifindex_of(struct wb_instance *wi, const char *prog, const char *ifname, int *ifindex)
 {
     if (strlen(ifname) >= IF_NAMESIZE || !(*ifindex = (int)if_nametoindex(ifname)))
-        return wb_fail(wi, -ENODEV, "attach: program '%s': no network interface '%s'", prog, ifname);
+        return wasm_bpf__fail(wi, -ENODEV, "attach: program '%s': no network interface '%s'", prog, ifname);
     return 0;
 }
 
@@ -195,12 +195,12 @@ static int attach_cgroup(struct wb_instance *wi, struct wb_object *o, struct bpf
 {
     int cg = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (cg < 0)
-        return wb_fail(wi, -errno, "attach: program '%s': cannot open cgroup directory '%s': %s",
+        return wasm_bpf__fail(wi, -errno, "attach: program '%s': cannot open cgroup directory '%s': %s",
                        bpf_program__name(prog), path, strerror(errno));
     struct statfs st;
     if (fstatfs(cg, &st) || st.f_type != CGROUP2_SUPER_MAGIC) {
         close(cg);
-        return wb_fail(wi, -EINVAL,
+        return wasm_bpf__fail(wi, -EINVAL,
                        "attach: program '%s': '%s' is not a cgroup v2 directory "
                        "(mount cgroup2 somewhere and give a directory in it)",
                        bpf_program__name(prog), path);
@@ -222,11 +222,11 @@ static int attach_tc(struct wb_instance *wi, struct wb_object *o, struct bpf_pro
     else if (colon && !strcmp(colon + 1, "egress"))
         ingress = false;
     else
-        return wb_fail(wi, -EINVAL, "attach: tc program '%s' needs IFNAME:ingress or IFNAME:egress, "
+        return wasm_bpf__fail(wi, -EINVAL, "attach: tc program '%s' needs IFNAME:ingress or IFNAME:egress, "
                                     "not '%s'", name, target);
     char ifname[IF_NAMESIZE];
     if ((size_t)(colon - target) >= sizeof(ifname))
-        return wb_fail(wi, -ENODEV, "attach: program '%s': no network interface '%.*s'", name,
+        return wasm_bpf__fail(wi, -ENODEV, "attach: program '%s': no network interface '%.*s'", name,
                        (int)(colon - target), target);
     snprintf(ifname, sizeof(ifname), "%.*s", (int)(colon - target), target);
     int ifindex, err;
@@ -359,11 +359,11 @@ static int attach_uprobe(struct wb_instance *wi, struct wb_object *o, struct bpf
     size_t offset;
     if (!colon || colon == target || (size_t)(colon - target) >= sizeof(path) ||
         split_func(colon + 1, func, sizeof(func), &offset))
-        return wb_fail(wi, -EINVAL, "attach: uprobe '%s' needs PATH:FUNC, PATH:FUNC+OFFSET or "
+        return wasm_bpf__fail(wi, -EINVAL, "attach: uprobe '%s' needs PATH:FUNC, PATH:FUNC+OFFSET or "
                                     "PATH:OFFSET, not '%s'", bpf_program__name(prog), target);
     snprintf(path, sizeof(path), "%.*s", (int)(colon - target), target);
     if (access(path, R_OK))
-        return wb_fail(wi, -errno, "attach: uprobe '%s': cannot read '%s': %s",
+        return wasm_bpf__fail(wi, -errno, "attach: uprobe '%s': cannot read '%s': %s",
                        bpf_program__name(prog), path, strerror(errno));
     LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = retprobe, .func_name = func[0] ? func : NULL);
     struct bpf_link *link = bpf_program__attach_uprobe_opts(prog, -1, path, offset, &opts);
@@ -378,7 +378,7 @@ static int attach_kprobe(struct wb_instance *wi, struct wb_object *o, struct bpf
     char func[512];
     size_t offset;
     if (split_func(target, func, sizeof(func), &offset) || !func[0])
-        return wb_fail(wi, -EINVAL, "attach: kprobe '%s' needs FUNC or FUNC+OFFSET, not '%s'",
+        return wasm_bpf__fail(wi, -EINVAL, "attach: kprobe '%s' needs FUNC or FUNC+OFFSET, not '%s'",
                        bpf_program__name(prog), target);
     LIBBPF_OPTS(bpf_kprobe_opts, opts, .retprobe = retprobe, .offset = offset);
     struct bpf_link *link = bpf_program__attach_kprobe_opts(prog, func, &opts);
@@ -393,7 +393,7 @@ static int attach_tracepoint(struct wb_instance *wi, struct wb_object *o, struct
     char category[256];
     const char *sep = strpbrk(target, ":/");
     if (!sep || sep == target || !sep[1] || (size_t)(sep - target) >= sizeof(category))
-        return wb_fail(wi, -EINVAL, "attach: tracepoint '%s' needs CATEGORY:NAME, not '%s'",
+        return wasm_bpf__fail(wi, -EINVAL, "attach: tracepoint '%s' needs CATEGORY:NAME, not '%s'",
                        bpf_program__name(prog), target);
     snprintf(category, sizeof(category), "%.*s", (int)(sep - target), target);
     struct bpf_link *link = bpf_program__attach_tracepoint(prog, category, sep + 1);
@@ -414,11 +414,11 @@ static int ensure_tracefs(struct wb_instance *wi)
         return 0;
     }
     if (geteuid() != 0)
-        return wb_fail(wi, -ENOENT,
+        return wasm_bpf__fail(wi, -ENOENT,
                        "attach: tracefs is not mounted at " TRACEFS " (as root: mount -t tracefs "
                        "tracefs " TRACEFS ")");
     if (mount("tracefs", TRACEFS, "tracefs", 0, NULL))
-        return wb_fail(wi, -errno, "attach: tracefs is not mounted at " TRACEFS
+        return wasm_bpf__fail(wi, -errno, "attach: tracefs is not mounted at " TRACEFS
                                    " and mounting it failed: %s", strerror(errno));
     if (host->verbose)
         base_print(WASM_BPF_DEBUG, "wasm-bpf: mounted tracefs at " TRACEFS "\n");
@@ -461,8 +461,8 @@ static int attach_ignoring_target(struct wb_instance *wi, struct wb_object *o,
 {
     /* the policy allowed the target given; what is attached is the SEC() name */
     const char *sec = bpf_program__section_name(prog);
-    if (!wb_target_allowed(wi->host, sec))
-        return wb_fail(wi, -EPERM, "attach: program '%s' %s: target '%s' ignored, and attaching it "
+    if (!wasm_bpf__target_allowed(wi->host, sec))
+        return wasm_bpf__fail(wi, -EPERM, "attach: program '%s' %s: target '%s' ignored, and attaching it "
                                    "by its section name '%s' is not allowed by the policy "
                                    "(%s)", bpf_program__name(prog), why, target, sec,
                        wi->host->attach_targets_name);
@@ -520,7 +520,7 @@ static int attach_to_target(struct wb_instance *wi, struct wb_object *o, struct 
 {
     enum bpf_prog_type type = bpf_program__type(prog);
     const char *sec = bpf_program__section_name(prog);
-    attach_fn *attach = attach_by_target[wb_prog_kind_of(type, sec)->attach];
+    attach_fn *attach = attach_by_target[wasm_bpf__prog_kind_of(type, sec)->attach];
     if (attach)
         return attach(wi, o, prog, target);
     return attach_ignoring_target(wi, o, prog, target, "takes no attach target");
@@ -534,10 +534,10 @@ static int attach_auto(struct wb_instance *wi, struct wb_object *o, struct bpf_p
     struct bpf_link *link = bpf_program__attach(prog);
     if (!link) {
         err = -errno;
-        const char *hint = wb_prog_kind_of(bpf_program__type(prog),
+        const char *hint = wasm_bpf__prog_kind_of(bpf_program__type(prog),
                                            bpf_program__section_name(prog))->target_hint;
         if ((err == -EOPNOTSUPP || err == -ESRCH) && hint)
-            return wb_fail(wi, err, "attach: program '%s' cannot be attached by its section name "
+            return wasm_bpf__fail(wi, err, "attach: program '%s' cannot be attached by its section name "
                                     "SEC(\"%s\"): give a target (%s)",
                            bpf_program__name(prog), bpf_program__section_name(prog), hint);
         return err;
@@ -545,32 +545,32 @@ static int attach_auto(struct wb_instance *wi, struct wb_object *o, struct bpf_p
     return add_link(o, link);
 }
 
-int wb_attach(struct wb_instance *wi, struct wb_object *o, const char *name, const char *target)
+int wasm_bpf__attach(struct wb_instance *wi, struct wb_object *o, const char *name, const char *target)
 {
     wasm_bpf_host *host = wi->host;
     struct bpf_program *prog = bpf_object__find_program_by_name(o->obj, name);
     if (!prog)
-        return wb_fail(wi, -ENOENT, "attach: object '%s' has no program '%s'", o->name, name);
+        return wasm_bpf__fail(wi, -ENOENT, "attach: object '%s' has no program '%s'", o->name, name);
     if (bpf_program__fd(prog) < 0)
-        return wb_fail(wi, -ENOENT, "attach: program '%s' was not loaded", name);
+        return wasm_bpf__fail(wi, -ENOENT, "attach: program '%s' was not loaded", name);
 
     const char *what = target ? target : bpf_program__section_name(prog);
     /* a section is allowed in either of libbpf's spellings of it:
      * the pattern 'tp/sched/...' allows SEC("tracepoint/sched/...") */
     char other_buf[512];
-    const char *other = target ? NULL : wb_sec_other_spelling(what, other_buf, sizeof(other_buf));
-    if (!wb_target_allowed(host, what) && !(other && wb_target_allowed(host, other))) {
-        wb_fail(wi, -EPERM, "attach: attaching program '%s' to '%s' is not allowed by the policy "
+    const char *other = target ? NULL : wasm_bpf__sec_other_spelling(what, other_buf, sizeof(other_buf));
+    if (!wasm_bpf__target_allowed(host, what) && !(other && wasm_bpf__target_allowed(host, other))) {
+        wasm_bpf__fail(wi, -EPERM, "attach: attaching program '%s' to '%s' is not allowed by the policy "
                             "(%s)", name, what, host->attach_targets_name);
         base_print(WASM_BPF_WARN, "wasm-bpf: %s\n", wi->last_error);
         return -EPERM;
     }
 
-    wb_log_begin(host);
+    wasm_bpf__log_begin(host);
     int last = wi->last_errno;
     wi->last_errno = 0;
     int err = target ? attach_to_target(wi, o, prog, target) : attach_auto(wi, o, prog);
-    wb_log_end();
+    wasm_bpf__log_end();
     if (err >= 0) {
         wi->last_errno = last;
         return 0;
@@ -580,17 +580,17 @@ int wb_attach(struct wb_instance *wi, struct wb_object *o, const char *name, con
     base_print(WASM_BPF_WARN, "wasm-bpf: cannot attach program '%s' to '%s': %s\n", name, what,
             strerror(-err));
     char caps[512];
-    if (err == -EPERM && wb_caps_hint(o->obj, prog, caps, sizeof(caps))) {
+    if (err == -EPERM && wasm_bpf__caps_hint(o->obj, prog, caps, sizeof(caps))) {
         base_print(WASM_BPF_WARN, "  %s\n", caps);
-        wb_fail(wi, err, "attach: cannot attach program '%s' to '%s': %s (%s)", name, what,
+        wasm_bpf__fail(wi, err, "attach: cannot attach program '%s' to '%s': %s (%s)", name, what,
                 strerror(-err), caps);
     } else if (wi->last_errno) {
         base_print(WASM_BPF_WARN, "  %s\n", wi->last_error);
     } else {
-        const char *why = wb_log_reason();
-        wb_fail(wi, err, "attach: cannot attach program '%s' to '%s': %s%s%s%s", name, what,
+        const char *why = wasm_bpf__log_reason();
+        wasm_bpf__fail(wi, err, "attach: cannot attach program '%s' to '%s': %s%s%s%s", name, what,
                 strerror(-err), *why ? " (" : "", why, *why ? ")" : "");
     }
-    wb_log_print();
+    wasm_bpf__log_print();
     return err;
 }

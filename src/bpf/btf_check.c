@@ -58,7 +58,7 @@ static const char *kind_name(const struct btf_type *t)
     }
 }
 
-int wb_btf_check_chains(const struct btf *btf, char *why, size_t whylen)
+int wasm_bpf__btf_check_chains(const struct btf *btf, char *why, size_t whylen)
 {
     uint32_t n = btf__type_cnt(btf);
     /* 0: not reached yet, 1: on the chain being followed, 2: its chain ends */
@@ -87,7 +87,7 @@ int wb_btf_check_chains(const struct btf *btf, char *why, size_t whylen)
     return err;
 }
 
-int wb_btf_check_object(const void *bytes, size_t len, char *why, size_t whylen)
+int wasm_bpf__btf_check_object(const void *bytes, size_t len, char *why, size_t whylen)
 {
     if (elf_version(EV_CURRENT) == EV_NONE)
         return 0;
@@ -111,7 +111,7 @@ int wb_btf_check_object(const void *bytes, size_t len, char *why, size_t whylen)
         struct btf *btf = btf__new(d->d_buf, (uint32_t)d->d_size);
         if (!btf)
             break;  /* BTF libbpf cannot parse: it reports that itself */
-        err = wb_btf_check_chains(btf, why, whylen);
+        err = wasm_bpf__btf_check_chains(btf, why, whylen);
         btf__free(btf);
         break;
     }

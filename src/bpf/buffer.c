@@ -158,7 +158,7 @@ static void buffer_free(struct wb_buffer *b)
     free((struct buffer_alloc *)b);
 }
 
-void wb_buffers_free(struct wb_object *o)
+void wasm_bpf__buffers_free(struct wb_object *o)
 {
     while (o->buffers) {
         struct wb_buffer *b = o->buffers;
@@ -177,17 +177,17 @@ static int buffer_create(struct wb_instance *wi, struct wb_object *o, int fd,
             break;
         }
     if (!map || fd < 0)
-        return wb_fail(wi, -EBADF, "poll: fd %d is not a map of object '%s'", fd, o->name);
+        return wasm_bpf__fail(wi, -EBADF, "poll: fd %d is not a map of object '%s'", fd, o->name);
     enum bpf_map_type type = bpf_map__type(map);
     if (type != BPF_MAP_TYPE_RINGBUF && type != BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
         const char *tname = libbpf_bpf_map_type_str(type);
-        return wb_fail(wi, -EINVAL, "poll: map '%s' is a %s map, not a ring buffer or a perf "
+        return wasm_bpf__fail(wi, -EINVAL, "poll: map '%s' is a %s map, not a ring buffer or a perf "
                                     "event array", bpf_map__name(map), tname ? tname : "?");
     }
 
     struct buffer_alloc *ba = calloc(1, sizeof(*ba));
     if (!ba)
-        return wb_fail(wi, -ENOMEM, "poll: out of memory");
+        return wasm_bpf__fail(wi, -ENOMEM, "poll: out of memory");
     struct wb_buffer *b = &ba->buffer;
     ba->ctx.buffer = b;
     ba->ctx.verbose = wi->host->verbose;
@@ -227,7 +227,7 @@ static int buffer_create(struct wb_instance *wi, struct wb_object *o, int fd,
     ev.data.u32 = WAKE_INTERRUPT;
     if (ifd >= 0 && !epoll_ctl(b->epoll_fd, EPOLL_CTL_ADD, ifd, &ev))
         b->interrupt_fd = ifd;
-    /* Without it a stop request is still seen before each wait (wb_poll). */
+    /* Without it a stop request is still seen before each wait (wasm_bpf__poll). */
     int sfd = wasm_runtime_stop_fd(rt);
     ev.data.u32 = WAKE_STOP;
     if (sfd >= 0)
@@ -239,14 +239,14 @@ static int buffer_create(struct wb_instance *wi, struct wb_object *o, int fd,
     return 0;
 fail:
     buffer_free(b);
-    return wb_fail(wi, err, "poll: cannot create a %s for map '%s': %s",
+    return wasm_bpf__fail(wi, err, "poll: cannot create a %s for map '%s': %s",
                    type == BPF_MAP_TYPE_RINGBUF ? "ring buffer" : "perf buffer",
                    bpf_map__name(map), strerror(-err));
 }
 
 /* Perf event arrays only receive samples once their perf events exist, so
  * their buffers are made at load: no sample is lost before the first poll. */
-void wb_buffers_prepare(struct wb_instance *wi, struct wb_object *o)
+void wasm_bpf__buffers_prepare(struct wb_instance *wi, struct wb_object *o)
 {
     struct bpf_map *map;
     bpf_object__for_each_map(map, o->obj) {
@@ -296,7 +296,7 @@ static int wait_ready(struct wb_buffer *b, struct delivery *d, int timeout_ms)
     return n > 0;
 }
 
-wasm_status wb_poll(struct wb_instance *wi, struct wb_object *o, int fd, uint32_t cb, uint32_t ctx,
+wasm_status wasm_bpf__poll(struct wb_instance *wi, struct wb_object *o, int fd, uint32_t cb, uint32_t ctx,
                     uint32_t data, uint32_t max, int timeout_ms, int32_t *result)
 {
     wasm_instance *inst = wi->inst;
@@ -307,7 +307,7 @@ wasm_status wb_poll(struct wb_instance *wi, struct wb_object *o, int fd, uint32_
     wasm_table *table = wasm_instance_table(inst);
     wasm_func *f = table ? wasm_table_func(table, cb) : NULL;
     if (!f) {
-        *result = wb_guest_errno(wb_fail(wi, -EINVAL, "poll: callback %u is not a function of the "
+        *result = wasm_bpf__guest_errno(wasm_bpf__fail(wi, -EINVAL, "poll: callback %u is not a function of the "
                                                       "guest's table (%u elements)",
                                          cb, table ? wasm_table_size(table) : 0));
         return WASM_OK;
@@ -315,7 +315,7 @@ wasm_status wb_poll(struct wb_instance *wi, struct wb_object *o, int fd, uint32_
     /* A callback without a result counts as returning 0: the original
      * rust-bootstrap's handle_event has that shape. */
     if (!wasm_func_has_signature(f, "(iii)i") && !wasm_func_has_signature(f, "(iii)")) {
-        *result = wb_guest_errno(wb_fail(wi, -EINVAL, "poll: callback %u does not have the type "
+        *result = wasm_bpf__guest_errno(wasm_bpf__fail(wi, -EINVAL, "poll: callback %u does not have the type "
                                                       "(i32 ctx, i32 data, i32 len) -> i32", cb));
         return WASM_OK;
     }
@@ -326,12 +326,12 @@ wasm_status wb_poll(struct wb_instance *wi, struct wb_object *o, int fd, uint32_
     if (!b) {
         int err = buffer_create(wi, o, fd, &b);
         if (err) {
-            *result = wb_guest_errno(err);
+            *result = wasm_bpf__guest_errno(err);
             return WASM_OK;
         }
     }
     if (b->busy) {
-        *result = wb_guest_errno(wb_fail(wi, -EBUSY, "poll: map fd %d is already being polled (by "
+        *result = wasm_bpf__guest_errno(wasm_bpf__fail(wi, -EBUSY, "poll: map fd %d is already being polled (by "
                                                      "a callback's caller)", fd));
         return WASM_OK;
     }
@@ -372,14 +372,14 @@ wasm_status wb_poll(struct wb_instance *wi, struct wb_object *o, int fd, uint32_
     b->busy = false;
     o->busy--;
     if (o->closed && !o->busy)
-        wb_object_destroy(o);
+        wasm_bpf__object_destroy(o);
 
     if (d.status != WASM_OK)
         return d.status;
     if (d.stop < 0)
         *result = d.stop; /* the callback's own value */
     else if (err < 0)
-        *result = d.count ? d.count : wb_guest_errno(err);
+        *result = d.count ? d.count : wasm_bpf__guest_errno(err);
     else
         *result = d.count;
     return WASM_OK;

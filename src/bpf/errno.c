@@ -15,7 +15,7 @@
 #include "wasi_errno.h"
 
 /* libbpf's own error codes (LIBBPF_ERRNO__*, 4000 and up) as errnos */
-int wb_errno_from_libbpf(int err)
+int wasm_bpf__errno_from_libbpf(int err)
 {
     switch (-err) {
     case LIBBPF_ERRNO__VERIFY:
@@ -40,12 +40,12 @@ int wb_errno_from_libbpf(int err)
     }
 }
 
-int wb_guest_errno(int err)
+int wasm_bpf__guest_errno(int err)
 {
     return err >= 0 ? err : -(int)wasi_errno_from_host(-err);
 }
 
-const char *wb_strerror(int err)
+const char *wasm_bpf__strerror(int err)
 {
     static char buf[128];
     if (libbpf_strerror(err, buf, sizeof(buf)))

@@ -22,7 +22,7 @@
 /* Instances, objects, errors                                          */
 /* ------------------------------------------------------------------ */
 
-struct wb_instance *wb_instance_of(wasm_bpf_host *host, wasm_instance *inst)
+struct wb_instance *wasm_bpf__instance_of(wasm_bpf_host *host, wasm_instance *inst)
 {
     /* the same instance calls again and again: map operations in a loop */
     if (host->last && host->last->inst == inst)
@@ -40,7 +40,7 @@ struct wb_instance *wb_instance_of(wasm_bpf_host *host, wasm_instance *inst)
     return host->last = wi;
 }
 
-int wb_fail(struct wb_instance *wi, int err, const char *fmt, ...)
+int wasm_bpf__fail(struct wb_instance *wi, int err, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -52,7 +52,7 @@ int wb_fail(struct wb_instance *wi, int err, const char *fmt, ...)
     return err;
 }
 
-struct wb_object *wb_object_lookup(struct wb_instance *wi, uint64_t handle)
+struct wb_object *wasm_bpf__object_lookup(struct wb_instance *wi, uint64_t handle)
 {
     for (struct wb_object *o = wi->objects; o; o = o->next)
         if (o->handle == handle && !o->closed)
@@ -62,7 +62,7 @@ struct wb_object *wb_object_lookup(struct wb_instance *wi, uint64_t handle)
 
 /* Everything of one object leaves the kernel: links first (programs stop
  * running), then buffers, then the object (programs and maps). */
-void wb_object_destroy(struct wb_object *o)
+void wasm_bpf__object_destroy(struct wb_object *o)
 {
     struct wb_instance *wi = o->owner;
     for (struct wb_object **p = &wi->objects; *p; p = &(*p)->next)
@@ -70,9 +70,9 @@ void wb_object_destroy(struct wb_object *o)
             *p = o->next;
             break;
         }
-    wb_detach_all(o);
-    wb_buffers_free(o);
-    wb_map_fds_remove(wi->host, o);
+    wasm_bpf__detach_all(o);
+    wasm_bpf__buffers_free(o);
+    wasm_bpf__map_fds_remove(wi->host, o);
     bpf_object__close(o->obj);
     free(o->elf);
     free(o);
@@ -81,10 +81,10 @@ void wb_object_destroy(struct wb_object *o)
 static void instance_cleanup(struct wb_instance *wi)
 {
     while (wi->objects)
-        wb_object_destroy(wi->objects);
+        wasm_bpf__object_destroy(wi->objects);
 }
 
-bool wb_prog_type_allowed(const wasm_bpf_host *host, const char *type)
+bool wasm_bpf__prog_type_allowed(const wasm_bpf_host *host, const char *type)
 {
     if (!host->prog_types)
         return true;
@@ -94,7 +94,7 @@ bool wb_prog_type_allowed(const wasm_bpf_host *host, const char *type)
     return false;
 }
 
-bool wb_target_allowed(const wasm_bpf_host *host, const char *target)
+bool wasm_bpf__target_allowed(const wasm_bpf_host *host, const char *target)
 {
     if (!host->attach_targets)
         return true;
@@ -114,15 +114,15 @@ static int guest_string(struct wb_instance *wi, uint32_t ptr, const char *what, 
     wasm_memory *mem = wasm_instance_memory(wi->inst);
     uint64_t size = mem ? wasm_memory_size(mem) : 0;
     if (ptr >= size)
-        return wb_fail(wi, -EFAULT, "%s at %#x lies outside the guest's memory", what, ptr);
+        return wasm_bpf__fail(wi, -EFAULT, "%s at %#x lies outside the guest's memory", what, ptr);
     const char *s = (const char *)wasm_memory_data(mem) + ptr;
     uint64_t avail = size - ptr;
     size_t scan = avail > STRING_MAX ? STRING_MAX + 1 : (size_t)avail;
     if (!memchr(s, '\0', scan)) {
         if (avail > STRING_MAX)
-            return wb_fail(wi, -ENAMETOOLONG, "%s at %#x is longer than %d bytes", what, ptr,
+            return wasm_bpf__fail(wi, -ENAMETOOLONG, "%s at %#x is longer than %d bytes", what, ptr,
                            STRING_MAX);
-        return wb_fail(wi, -EFAULT, "%s at %#x is not NUL-terminated within the guest's memory",
+        return wasm_bpf__fail(wi, -EFAULT, "%s at %#x is not NUL-terminated within the guest's memory",
                        what, ptr);
     }
     *out = s;
@@ -134,7 +134,7 @@ static int guest_string(struct wb_instance *wi, uint32_t ptr, const char *what, 
 /* ------------------------------------------------------------------ */
 
 #define INSTANCE_OR_NOMEM(wi, host, inst)                                                          \
-    struct wb_instance *wi = wb_instance_of(host, inst);                                           \
+    struct wb_instance *wi = wasm_bpf__instance_of(host, inst);                                           \
     if (!wi)                                                                                       \
         return wasm_trap_host(inst, "wasm-bpf: out of memory");
 
@@ -146,15 +146,15 @@ static wasm_status import_load(wasm_instance *inst, void *userdata, wasm_value *
     int32_t len = args[1].i32;
     args[0].i64 = 0;
     if (len <= 0) {
-        wb_fail(wi, -EINVAL, "load: object size %d is not positive", len);
+        wasm_bpf__fail(wi, -EINVAL, "load: object size %d is not positive", len);
         return WASM_OK;
     }
     const void *bytes = wasm_mem(inst, buf, (uint32_t)len);
     if (!bytes) {
-        wb_fail(wi, -EFAULT, "load: object [%#x, +%d) lies outside the guest's memory", buf, len);
+        wasm_bpf__fail(wi, -EFAULT, "load: object [%#x, +%d) lies outside the guest's memory", buf, len);
         return WASM_OK;
     }
-    args[0].i64 = (int64_t)wb_load(wi, bytes, (size_t)len);
+    args[0].i64 = (int64_t)wasm_bpf__load(wi, bytes, (size_t)len);
     return WASM_OK;
 }
 
@@ -162,7 +162,7 @@ static wasm_status import_load(wasm_instance *inst, void *userdata, wasm_value *
 static wasm_status import_close(wasm_instance *inst, void *userdata, wasm_value *args)
 {
     INSTANCE_OR_NOMEM(wi, userdata, inst);
-    struct wb_object *o = wb_object_lookup(wi, (uint64_t)args[0].i64);
+    struct wb_object *o = wasm_bpf__object_lookup(wi, (uint64_t)args[0].i64);
     args[0].i32 = 0;
     if (!o)
         return WASM_OK;
@@ -170,10 +170,10 @@ static wasm_status import_close(wasm_instance *inst, void *userdata, wasm_value 
         /* closed from a callback of its own poll: finish when the poll
          * returns; the handle is already gone for the guest */
         o->closed = true;
-        wb_map_fds_remove(wi->host, o);
+        wasm_bpf__map_fds_remove(wi->host, o);
         return WASM_OK;
     }
-    wb_object_destroy(o);
+    wasm_bpf__object_destroy(o);
     return WASM_OK;
 }
 
@@ -186,22 +186,22 @@ static wasm_status import_attach(wasm_instance *inst, void *userdata, wasm_value
     const char *name, *target = NULL;
     int err;
 
-    struct wb_object *o = wb_object_lookup(wi, handle);
+    struct wb_object *o = wasm_bpf__object_lookup(wi, handle);
     if (!o) {
-        args[0].i32 = wb_guest_errno(wb_fail(wi, -EINVAL, "attach: no object with handle %llu",
+        args[0].i32 = wasm_bpf__guest_errno(wasm_bpf__fail(wi, -EINVAL, "attach: no object with handle %llu",
                                              (unsigned long long)handle));
         return WASM_OK;
     }
     if ((err = guest_string(wi, name_ptr, "attach: program name", &name))) {
-        args[0].i32 = wb_guest_errno(err);
+        args[0].i32 = wasm_bpf__guest_errno(err);
         return WASM_OK;
     }
     /* target 0 (NULL) or "" means: by the SEC() name */
     if (target_ptr && (err = guest_string(wi, target_ptr, "attach: target", &target))) {
-        args[0].i32 = wb_guest_errno(err);
+        args[0].i32 = wasm_bpf__guest_errno(err);
         return WASM_OK;
     }
-    args[0].i32 = wb_guest_errno(wb_attach(wi, o, name, target && *target ? target : NULL));
+    args[0].i32 = wasm_bpf__guest_errno(wasm_bpf__attach(wi, o, name, target && *target ? target : NULL));
     return WASM_OK;
 }
 
@@ -215,23 +215,23 @@ static wasm_status import_poll(wasm_instance *inst, void *userdata, wasm_value *
     uint32_t data = (uint32_t)args[4].i32;
     int32_t max = args[5].i32, timeout_ms = args[6].i32;
 
-    struct wb_object *o = wb_object_lookup(wi, handle);
+    struct wb_object *o = wasm_bpf__object_lookup(wi, handle);
     if (!o) {
-        args[0].i32 = wb_guest_errno(wb_fail(wi, -EINVAL, "poll: no object with handle %llu",
+        args[0].i32 = wasm_bpf__guest_errno(wasm_bpf__fail(wi, -EINVAL, "poll: no object with handle %llu",
                                              (unsigned long long)handle));
         return WASM_OK;
     }
     if (max < 0) {
-        args[0].i32 = wb_guest_errno(wb_fail(wi, -EINVAL, "poll: negative buffer size %d", max));
+        args[0].i32 = wasm_bpf__guest_errno(wasm_bpf__fail(wi, -EINVAL, "poll: negative buffer size %d", max));
         return WASM_OK;
     }
     if (!wasm_mem(inst, data, (uint32_t)max)) {
-        args[0].i32 = wb_guest_errno(
-            wb_fail(wi, -EFAULT, "poll: buffer [%#x, +%d) lies outside the guest's memory", data, max));
+        args[0].i32 = wasm_bpf__guest_errno(
+            wasm_bpf__fail(wi, -EFAULT, "poll: buffer [%#x, +%d) lies outside the guest's memory", data, max));
         return WASM_OK;
     }
     int32_t result = 0; /* in the guest's numbering already */
-    wasm_status st = wb_poll(wi, o, fd, cb, ctx, data, (uint32_t)max, timeout_ms, &result);
+    wasm_status st = wasm_bpf__poll(wi, o, fd, cb, ctx, data, (uint32_t)max, timeout_ms, &result);
     args[0].i32 = result;
     return st;
 }
@@ -244,14 +244,14 @@ static wasm_status import_map_fd(wasm_instance *inst, void *userdata, wasm_value
     const char *name;
     int err;
 
-    struct wb_object *o = wb_object_lookup(wi, handle);
+    struct wb_object *o = wasm_bpf__object_lookup(wi, handle);
     if (!o) {
-        args[0].i32 = wb_guest_errno(wb_fail(wi, -EINVAL, "map_fd: no object with handle %llu",
+        args[0].i32 = wasm_bpf__guest_errno(wasm_bpf__fail(wi, -EINVAL, "map_fd: no object with handle %llu",
                                              (unsigned long long)handle));
         return WASM_OK;
     }
     if ((err = guest_string(wi, (uint32_t)args[1].i32, "map_fd: map name", &name))) {
-        args[0].i32 = wb_guest_errno(err);
+        args[0].i32 = wasm_bpf__guest_errno(err);
         return WASM_OK;
     }
     struct bpf_map *map = bpf_object__find_map_by_name(o->obj, name);
@@ -263,13 +263,13 @@ static wasm_status import_map_fd(wasm_instance *inst, void *userdata, wasm_value
             map = bpf_object__find_map_by_name(o->obj, dot);
     }
     if (!map) {
-        args[0].i32 = wb_guest_errno(
-            wb_fail(wi, -ENOENT, "map_fd: object '%s' has no map '%s'", o->name, name));
+        args[0].i32 = wasm_bpf__guest_errno(
+            wasm_bpf__fail(wi, -ENOENT, "map_fd: object '%s' has no map '%s'", o->name, name));
         return WASM_OK;
     }
     int fd = bpf_map__fd(map);
     args[0].i32 = fd >= 0 ? fd
-                          : wb_guest_errno(wb_fail(wi, -ENOENT, "map_fd: map '%s' was not created", name));
+                          : wasm_bpf__guest_errno(wasm_bpf__fail(wi, -ENOENT, "map_fd: map '%s' was not created", name));
     return WASM_OK;
 }
 
@@ -277,7 +277,7 @@ static wasm_status import_map_fd(wasm_instance *inst, void *userdata, wasm_value
 static wasm_status import_map_operate(wasm_instance *inst, void *userdata, wasm_value *args)
 {
     INSTANCE_OR_NOMEM(wi, userdata, inst);
-    args[0].i32 = wb_guest_errno(wb_map_operate(wi, args[0].i32, args[1].i32, (uint32_t)args[2].i32,
+    args[0].i32 = wasm_bpf__guest_errno(wasm_bpf__map_operate(wi, args[0].i32, args[1].i32, (uint32_t)args[2].i32,
                                                 (uint32_t)args[3].i32, (uint32_t)args[4].i32,
                                                 (uint64_t)args[5].i64));
     return WASM_OK;
@@ -290,13 +290,13 @@ static wasm_status import_last_error(wasm_instance *inst, void *userdata, wasm_v
     uint32_t buf = (uint32_t)args[0].i32;
     int32_t len = args[1].i32;
     if (len < 0) {
-        args[0].i32 = wb_guest_errno(-EINVAL);
+        args[0].i32 = wasm_bpf__guest_errno(-EINVAL);
         return WASM_OK;
     }
     if (len > 0) {
         char *dst = wasm_mem(inst, buf, (uint32_t)len);
         if (!dst) {
-            args[0].i32 = wb_guest_errno(-EFAULT);
+            args[0].i32 = wasm_bpf__guest_errno(-EFAULT);
             return WASM_OK;
         }
         if (!wi->last_error[0] && wi->last_errno)
@@ -304,7 +304,7 @@ static wasm_status import_last_error(wasm_instance *inst, void *userdata, wasm_v
                      wi->map_error_cmd, wi->map_error_fd, strerror(-wi->last_errno));
         snprintf(dst, (size_t)len, "%s", wi->last_error);
     }
-    args[0].i32 = wb_guest_errno(wi->last_errno);
+    args[0].i32 = wasm_bpf__guest_errno(wi->last_errno);
     return WASM_OK;
 }
 
@@ -384,7 +384,7 @@ wasm_bpf_host *wasm_bpf_host_new(const struct wasm_bpf_options *opts)
                 goto nomem;
         }
     }
-    wb_log_init();
+    wasm_bpf__log_init();
     return host;
 nomem:
     wasm_bpf_host_free(host);

@@ -100,15 +100,15 @@ struct wasm_bpf_host {
 };
 
 /* host.c */
-struct wb_instance *wb_instance_of(wasm_bpf_host *host, wasm_instance *inst);
-int wb_fail(struct wb_instance *wi, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-struct wb_object *wb_object_lookup(struct wb_instance *wi, uint64_t handle);
-void wb_object_destroy(struct wb_object *o);
+struct wb_instance *wasm_bpf__instance_of(wasm_bpf_host *host, wasm_instance *inst);
+int wasm_bpf__fail(struct wb_instance *wi, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+struct wb_object *wasm_bpf__object_lookup(struct wb_instance *wi, uint64_t handle);
+void wasm_bpf__object_destroy(struct wb_object *o);
 
 /* load.c */
-uint64_t wb_load(struct wb_instance *wi, const void *bytes, size_t len);
+uint64_t wasm_bpf__load(struct wb_instance *wi, const void *bytes, size_t len);
 /* the bytes the kernel reads or writes for one value (per-CPU maps: all CPUs) */
-uint32_t wb_value_size(const struct bpf_map *map);
+uint32_t wasm_bpf__value_size(const struct bpf_map *map);
 
 /* progtypes.c: the kinds of program, one line each of a table */
 enum wb_attach_how {
@@ -134,55 +134,55 @@ struct wb_prog_kind {
     enum wb_cap_need cap;
 };
 /* the line for a program of `type` declared SEC(sec); never NULL */
-const struct wb_prog_kind *wb_prog_kind_of(enum bpf_prog_type type, const char *sec);
+const struct wb_prog_kind *wasm_bpf__prog_kind_of(enum bpf_prog_type type, const char *sec);
 /* `sec` in libbpf's other spelling of the same section ("tp/a/b" <->
  * "tracepoint/a/b"), written to buf; NULL if it has none */
-const char *wb_sec_other_spelling(const char *sec, char *buf, size_t size);
+const char *wasm_bpf__sec_other_spelling(const char *sec, char *buf, size_t size);
 /* After the kernel refused with EPERM: 1 and a sentence in buf naming the
  * capabilities this process lacks for the object's programs (or only for
  * `only`, if not NULL); 0 if it lacks none (then something else refused) */
-int wb_caps_hint(struct bpf_object *obj, struct bpf_program *only, char *buf, size_t size);
+int wasm_bpf__caps_hint(struct bpf_object *obj, struct bpf_program *only, char *buf, size_t size);
 
 /* btf_check.c: 0, or -EINVAL with `why` naming a type whose chain of
  * qualifiers, typedefs, pointers, arrays ... leads back to itself (libbpf
  * would loop on it) */
 struct btf;
-int wb_btf_check_chains(const struct btf *btf, char *why, size_t whylen);
+int wasm_bpf__btf_check_chains(const struct btf *btf, char *why, size_t whylen);
 /* the same for the .BTF section of an ELF object; 0 if it has none */
-int wb_btf_check_object(const void *bytes, size_t len, char *why, size_t whylen);
+int wasm_bpf__btf_check_object(const void *bytes, size_t len, char *why, size_t whylen);
 
 /* attach.c */
-int wb_attach(struct wb_instance *wi, struct wb_object *o, const char *prog_name, const char *target);
-void wb_detach_all(struct wb_object *o);
+int wasm_bpf__attach(struct wb_instance *wi, struct wb_object *o, const char *prog_name, const char *target);
+void wasm_bpf__detach_all(struct wb_object *o);
 
 /* buffer.c */
-wasm_status wb_poll(struct wb_instance *wi, struct wb_object *o, int fd, uint32_t cb, uint32_t ctx,
+wasm_status wasm_bpf__poll(struct wb_instance *wi, struct wb_object *o, int fd, uint32_t cb, uint32_t ctx,
                     uint32_t data, uint32_t max, int timeout_ms, int32_t *result);
-void wb_buffers_prepare(struct wb_instance *wi, struct wb_object *o);
-void wb_buffers_free(struct wb_object *o);
+void wasm_bpf__buffers_prepare(struct wb_instance *wi, struct wb_object *o);
+void wasm_bpf__buffers_free(struct wb_object *o);
 
 /* maps.c */
-int wb_map_fds_add(wasm_bpf_host *host, struct wb_object *o);
-void wb_map_fds_remove(wasm_bpf_host *host, struct wb_object *o);
-int wb_map_operate(struct wb_instance *wi, int fd, int cmd, uint32_t key, uint32_t value,
+int wasm_bpf__map_fds_add(wasm_bpf_host *host, struct wb_object *o);
+void wasm_bpf__map_fds_remove(wasm_bpf_host *host, struct wb_object *o);
+int wasm_bpf__map_operate(struct wb_instance *wi, int fd, int cmd, uint32_t key, uint32_t value,
                    uint32_t next_key, uint64_t flags);
 
 /* log.c: libbpf's messages */
-void wb_log_begin(wasm_bpf_host *host);       /* capture libbpf's output from now */
-void wb_log_end(void);                        /* stop capturing; work out the reason */
-const char *wb_log_reason(void);              /* libbpf's first warning (+ verifier's), or "" */
-void wb_log_print(void);                      /* what was captured, printed (not if verbose) */
-void wb_log_init(void);                       /* route libbpf's output through us */
+void wasm_bpf__log_begin(wasm_bpf_host *host);       /* capture libbpf's output from now */
+void wasm_bpf__log_end(void);                        /* stop capturing; work out the reason */
+const char *wasm_bpf__log_reason(void);              /* libbpf's first warning (+ verifier's), or "" */
+void wasm_bpf__log_print(void);                      /* what was captured, printed (not if verbose) */
+void wasm_bpf__log_init(void);                       /* route libbpf's output through us */
 
 /* errno.c: a negative Linux errno as the guest's (WASI) errno; >= 0 unchanged */
-int wb_guest_errno(int err);
+int wasm_bpf__guest_errno(int err);
 /* libbpf's LIBBPF_ERRNO__* codes as the nearest errno; others unchanged */
-int wb_errno_from_libbpf(int err);
+int wasm_bpf__errno_from_libbpf(int err);
 /* the text of an errno or a libbpf error code */
-const char *wb_strerror(int err);
+const char *wasm_bpf__strerror(int err);
 
 /* policy checks (host.c) */
-bool wb_prog_type_allowed(const wasm_bpf_host *host, const char *type);
-bool wb_target_allowed(const wasm_bpf_host *host, const char *target);
+bool wasm_bpf__prog_type_allowed(const wasm_bpf_host *host, const char *type);
+bool wasm_bpf__target_allowed(const wasm_bpf_host *host, const char *target);
 
 #endif

@@ -87,8 +87,8 @@ static int check_policy(struct wb_instance *wi, struct wb_object *o)
         const char *type = libbpf_bpf_prog_type_str(bpf_program__type(prog));
         if (!type)
             type = "unknown";
-        if (!wb_prog_type_allowed(wi->host, type))
-            return wb_fail(wi, -EPERM,
+        if (!wasm_bpf__prog_type_allowed(wi->host, type))
+            return wasm_bpf__fail(wi, -EPERM,
                            "load: program '%s' of object '%s' has type '%s', which the policy "
                            "does not allow (%s)",
                            bpf_program__name(prog), o->name, type, wi->host->prog_types_name);
@@ -96,12 +96,12 @@ static int check_policy(struct wb_instance *wi, struct wb_object *o)
     return 0;
 }
 
-uint64_t wb_load(struct wb_instance *wi, const void *bytes, size_t len)
+uint64_t wasm_bpf__load(struct wb_instance *wi, const void *bytes, size_t len)
 {
     wasm_bpf_host *host = wi->host;
     struct wb_object *o = calloc(1, sizeof(*o));
     if (!o) {
-        wb_fail(wi, -ENOMEM, "load: out of memory");
+        wasm_bpf__fail(wi, -ENOMEM, "load: out of memory");
         return 0;
     }
     o->owner = wi;
@@ -109,7 +109,7 @@ uint64_t wb_load(struct wb_instance *wi, const void *bytes, size_t len)
     o->elf = malloc(len);
     if (!o->elf) {
         free(o);
-        wb_fail(wi, -ENOMEM, "load: out of memory for a %zu-byte object", len);
+        wasm_bpf__fail(wi, -ENOMEM, "load: out of memory for a %zu-byte object", len);
         return 0;
     }
     memcpy(o->elf, bytes, len);
@@ -117,63 +117,63 @@ uint64_t wb_load(struct wb_instance *wi, const void *bytes, size_t len)
 
     int err;
     char bad_btf[256];
-    if ((err = wb_btf_check_object(o->elf, len, bad_btf, sizeof(bad_btf)))) {
+    if ((err = wasm_bpf__btf_check_object(o->elf, len, bad_btf, sizeof(bad_btf)))) {
         if (err == -ENOMEM)
             snprintf(bad_btf, sizeof(bad_btf), "out of memory checking its BTF");
         fprintf(stderr, "wasm-bpf: cannot open the guest's BPF object: %s\n", bad_btf);
-        wb_fail(wi, err, "load: cannot open the BPF object: %s", bad_btf);
+        wasm_bpf__fail(wi, err, "load: cannot open the BPF object: %s", bad_btf);
         goto fail;
     }
-    wb_log_begin(host);
+    wasm_bpf__log_begin(host);
     LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = o->name);
     o->obj = bpf_object__open_mem(o->elf, len, &opts);
     if (!o->obj) {
         err = -errno;
-        wb_log_end();
-        base_print(WASM_BPF_WARN, "wasm-bpf: cannot open the guest's BPF object: %s\n", wb_strerror(err));
-        wb_log_print();
-        wb_fail(wi, wb_errno_from_libbpf(err), "load: cannot open the BPF object: %s%s%s",
-                wb_strerror(err), *wb_log_reason() ? ": " : "", wb_log_reason());
+        wasm_bpf__log_end();
+        base_print(WASM_BPF_WARN, "wasm-bpf: cannot open the guest's BPF object: %s\n", wasm_bpf__strerror(err));
+        wasm_bpf__log_print();
+        wasm_bpf__fail(wi, wasm_bpf__errno_from_libbpf(err), "load: cannot open the BPF object: %s%s%s",
+                wasm_bpf__strerror(err), *wasm_bpf__log_reason() ? ": " : "", wasm_bpf__log_reason());
         goto fail;
     }
     if ((err = check_policy(wi, o))) {
-        wb_log_end();
+        wasm_bpf__log_end();
         base_print(WASM_BPF_WARN, "wasm-bpf: %s\n", wi->last_error);
         goto fail;
     }
     err = bpf_object__load(o->obj);
     if (err) {
         err = err < 0 ? err : -err;
-        wb_log_end();
-        base_print(WASM_BPF_WARN, "wasm-bpf: cannot load BPF object '%s': %s\n", o->name, wb_strerror(err));
+        wasm_bpf__log_end();
+        base_print(WASM_BPF_WARN, "wasm-bpf: cannot load BPF object '%s': %s\n", o->name, wasm_bpf__strerror(err));
         /* without privileges libbpf blames CONFIG_BPF_SYSCALL and
          * RLIMIT_MEMLOCK; say which capability is missing instead */
         char caps[512];
-        if (err == -EPERM && wb_caps_hint(o->obj, NULL, caps, sizeof(caps))) {
+        if (err == -EPERM && wasm_bpf__caps_hint(o->obj, NULL, caps, sizeof(caps))) {
             base_print(WASM_BPF_WARN, "  %s\n", caps);
-            wb_fail(wi, -EPERM, "load: cannot load BPF object '%s': %s (%s)", o->name,
-                    wb_strerror(err), caps);
+            wasm_bpf__fail(wi, -EPERM, "load: cannot load BPF object '%s': %s (%s)", o->name,
+                    wasm_bpf__strerror(err), caps);
             goto fail;
         }
-        wb_log_print();
-        const char *why = wb_log_reason();
+        wasm_bpf__log_print();
+        const char *why = wasm_bpf__log_reason();
         if (*why)
-            wb_fail(wi, wb_errno_from_libbpf(err), "load: cannot load BPF object '%s': %s (%s)",
-                    o->name, wb_strerror(err), why);
+            wasm_bpf__fail(wi, wasm_bpf__errno_from_libbpf(err), "load: cannot load BPF object '%s': %s (%s)",
+                    o->name, wasm_bpf__strerror(err), why);
         else
-            wb_fail(wi, wb_errno_from_libbpf(err), "load: cannot load BPF object '%s': %s", o->name,
-                    wb_strerror(err));
+            wasm_bpf__fail(wi, wasm_bpf__errno_from_libbpf(err), "load: cannot load BPF object '%s': %s", o->name,
+                    wasm_bpf__strerror(err));
         if (!host->verbose)
             base_print(WASM_BPF_WARN, "  (run with %s for libbpf's whole log)\n", host->verbose_name);
         goto fail;
     }
-    wb_log_end();
+    wasm_bpf__log_end();
 
-    if ((err = wb_map_fds_add(host, o))) {
-        wb_fail(wi, err, "load: out of memory");
+    if ((err = wasm_bpf__map_fds_add(host, o))) {
+        wasm_bpf__fail(wi, err, "load: out of memory");
         goto fail;
     }
-    wb_buffers_prepare(wi, o);
+    wasm_bpf__buffers_prepare(wi, o);
     o->handle = ++wi->next_handle;
     o->next = wi->objects;
     wi->objects = o;
@@ -186,7 +186,7 @@ fail:
     return 0;
 }
 
-uint32_t wb_value_size(const struct bpf_map *map)
+uint32_t wasm_bpf__value_size(const struct bpf_map *map)
 {
     uint32_t size = bpf_map__value_size(map);
     if (percpu_map(bpf_map__type(map))) {

@@ -24,7 +24,7 @@ static struct {
     char *text;                  /* captured lines, each ending in '\n' */
     size_t len, cap;
     size_t first_warn;           /* offset in text of libbpf's first warning, or SIZE_MAX */
-    char reason[512];            /* see wb_log_reason() */
+    char reason[512];            /* see wasm_bpf__log_reason() */
 } log_state;
 
 static void append(const char *s, size_t n)
@@ -97,12 +97,12 @@ static void print_libbpf(void *ctx, int level, const char *fmt, va_list ap)
     free(msg);
 }
 
-void wb_log_init(void)
+void wasm_bpf__log_init(void)
 {
     base_libbpf_capture(print_libbpf, NULL);
 }
 
-void wb_log_begin(wasm_bpf_host *host)
+void wasm_bpf__log_begin(wasm_bpf_host *host)
 {
     log_state.verbose = host->verbose;
     log_state.verbose_name = host->verbose_name;
@@ -196,13 +196,13 @@ static void walk(bool print)
     free(lines);
 }
 
-void wb_log_end(void)
+void wasm_bpf__log_end(void)
 {
     log_state.capturing = false;
     walk(false);
 }
 
-void wb_log_print(void)
+void wasm_bpf__log_print(void)
 {
     if (!log_state.verbose)
         walk(true);
@@ -211,7 +211,7 @@ void wb_log_print(void)
         log_state.text[0] = '\0';
 }
 
-const char *wb_log_reason(void)
+const char *wasm_bpf__log_reason(void)
 {
     return log_state.reason;
 }

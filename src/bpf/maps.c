@@ -22,7 +22,7 @@ enum {
     CMD_LOOKUP_AND_DELETE = 21,
 };
 
-int wb_map_fds_add(wasm_bpf_host *host, struct wb_object *o)
+int wasm_bpf__map_fds_add(wasm_bpf_host *host, struct wb_object *o)
 {
     struct bpf_map *map;
     bpf_object__for_each_map(map, o->obj) {
@@ -35,7 +35,7 @@ int wb_map_fds_add(wasm_bpf_host *host, struct wb_object *o)
                 n *= 2;
             struct wb_map_fd *t = realloc(host->fds, (size_t)n * sizeof(*t));
             if (!t) {
-                wb_map_fds_remove(host, o);
+                wasm_bpf__map_fds_remove(host, o);
                 return -ENOMEM;
             }
             memset(t + host->nfds, 0, (size_t)(n - host->nfds) * sizeof(*t));
@@ -46,13 +46,13 @@ int wb_map_fds_add(wasm_bpf_host *host, struct wb_object *o)
             .object = o,
             .type = bpf_map__type(map),
             .key_size = bpf_map__key_size(map),
-            .value_size = wb_value_size(map),
+            .value_size = wasm_bpf__value_size(map),
         };
     }
     return 0;
 }
 
-void wb_map_fds_remove(wasm_bpf_host *host, struct wb_object *o)
+void wasm_bpf__map_fds_remove(wasm_bpf_host *host, struct wb_object *o)
 {
     for (int fd = 0; fd < host->nfds; fd++)
         if (host->fds[fd].object == o)
@@ -67,17 +67,17 @@ static int guest_range(struct wb_instance *wi, uint32_t ptr, uint32_t size, cons
     if (!size)
         return 0;
     if (!(*out = wasm_mem(wi->inst, ptr, size)))
-        return wb_fail(wi, -EFAULT, "map_operate: %s [%#x, +%u) lies outside the guest's memory",
+        return wasm_bpf__fail(wi, -EFAULT, "map_operate: %s [%#x, +%u) lies outside the guest's memory",
                        what, ptr, size);
     return 0;
 }
 
-int wb_map_operate(struct wb_instance *wi, int fd, int cmd, uint32_t key_ptr, uint32_t value_ptr,
+int wasm_bpf__map_operate(struct wb_instance *wi, int fd, int cmd, uint32_t key_ptr, uint32_t value_ptr,
                    uint32_t next_key_ptr, uint64_t flags)
 {
     wasm_bpf_host *host = wi->host;
     if (fd < 0 || fd >= host->nfds || !host->fds[fd].object || host->fds[fd].object->owner != wi)
-        return wb_fail(wi, -EBADF, "map_operate: fd %d is not a map of this guest's objects", fd);
+        return wasm_bpf__fail(wi, -EBADF, "map_operate: fd %d is not a map of this guest's objects", fd);
     const struct wb_map_fd *m = &host->fds[fd];
     void *key, *value, *next_key;
     int err;
@@ -117,7 +117,7 @@ int wb_map_operate(struct wb_instance *wi, int fd, int cmd, uint32_t key_ptr, ui
                     : bpf_map_lookup_and_delete_elem(fd, key, value);
         break;
     default:
-        return wb_fail(wi, -EINVAL,
+        return wasm_bpf__fail(wi, -EINVAL,
                        "map_operate: command %d is not one of 1 (lookup), 2 (update), 3 (delete), "
                        "4 (get next key), 21 (lookup and delete)",
                        cmd);

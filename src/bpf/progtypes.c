@@ -65,7 +65,7 @@ static bool has_prefix(const char *s, const char *prefix)
     return !strncmp(s, prefix, strlen(prefix));
 }
 
-const struct wb_prog_kind *wb_prog_kind_of(enum bpf_prog_type type, const char *sec)
+const struct wb_prog_kind *wasm_bpf__prog_kind_of(enum bpf_prog_type type, const char *sec)
 {
     static const struct wb_prog_kind none = {0, NULL, WB_ATTACH_NONE, NULL, WB_CAP_NONE};
     for (size_t i = 0; i < sizeof(prog_kinds) / sizeof(prog_kinds[0]); i++) {
@@ -76,7 +76,7 @@ const struct wb_prog_kind *wb_prog_kind_of(enum bpf_prog_type type, const char *
     return &none;
 }
 
-const char *wb_sec_other_spelling(const char *sec, char *buf, size_t size)
+const char *wasm_bpf__sec_other_spelling(const char *sec, char *buf, size_t size)
 {
     for (size_t i = 0; i < sizeof(sec_aliases) / sizeof(sec_aliases[0]); i++) {
         const char *from = NULL, *to = NULL;
@@ -143,7 +143,7 @@ static void add_missing(char *buf, size_t size, const char *name, const char *pr
         snprintf(buf + len, size - len, "%s%s", len ? ", " : "", name);
 }
 
-int wb_caps_hint(struct bpf_object *obj, struct bpf_program *only, char *buf, size_t size)
+int wasm_bpf__caps_hint(struct bpf_object *obj, struct bpf_program *only, char *buf, size_t size)
 {
     uint64_t caps = effective_caps();
     /* before CAP_BPF and CAP_PERFMON (5.8), CAP_SYS_ADMIN gave both */
@@ -155,7 +155,7 @@ int wb_caps_hint(struct bpf_object *obj, struct bpf_program *only, char *buf, si
     bpf_object__for_each_program(prog, obj) {
         if (only ? prog != only : !bpf_program__autoload(prog))
             continue;
-        enum wb_cap_need need = wb_prog_kind_of(bpf_program__type(prog),
+        enum wb_cap_need need = wasm_bpf__prog_kind_of(bpf_program__type(prog),
                                                 bpf_program__section_name(prog))->cap;
         if (need == WB_CAP_NONE || has_cap(caps, cap_names[need].number) ||
             (need == WB_CAP_PERFMON && sys_admin))

@@ -59,7 +59,7 @@ static struct {
     double last_draw;
 } bar;
 
-static double now_seconds(void)
+static double oci__now_seconds(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -107,7 +107,7 @@ void cli_oci_progress(const struct oci_progress *p, void *ctx)
     }
     if (!bar.tty || (!p->done && !bar.drawn))
         return;                    /* nothing moved yet */
-    double t = now_seconds();
+    double t = oci__now_seconds();
     if (bar.drawn && t - bar.last_draw < 0.1 && (p->done < p->total || !p->total))
         return;
     bar.last_draw = t;

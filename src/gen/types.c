@@ -83,7 +83,7 @@ static void add_root(struct roots *rs, int id)
     if (rs->seen[id])
         return;
     rs->seen[id] = 1;
-    rs->ids = gt_xrealloc(rs->ids, ((size_t)rs->n + 1) * sizeof *rs->ids);
+    rs->ids = gen__xrealloc(rs->ids, ((size_t)rs->n + 1) * sizeof *rs->ids);
     rs->ids[rs->n++] = id;
 }
 
@@ -262,10 +262,10 @@ static int named_roots(const struct btf *btf, const struct gen_types_opts *opts,
 static char *output_name(const struct gen_types_opts *opts)
 {
     if (opts->name && *opts->name)
-        return gt_xstrdup(opts->name);
+        return gen__xstrdup(opts->name);
     const char *base = strrchr(opts->path, '/');
     base = base ? base + 1 : opts->path;
-    char *s = gt_xstrdup(*base ? base : "types");
+    char *s = gen__xstrdup(*base ? base : "types");
     size_t len = strlen(s);
     static const char *const suffixes[] = {".o", ".bpf", ".btf", NULL};
     for (const char *const *suf = suffixes; *suf; suf++) {
@@ -279,7 +279,7 @@ static char *output_name(const struct gen_types_opts *opts)
 }
 
 /* One emit(): what it allocates lives here, so that emit() frees it
- * however emit_job() ends (out of memory included, see gt_catch_oom()). */
+ * however emit_job() ends (out of memory included, see gen__catch_oom()). */
 struct emit_job {
     struct gt_model m;
     const int *ids;
@@ -297,8 +297,8 @@ static int emit_job(void *arg)
     struct emit_job *j = arg;
     char *err = j->m.err;
     size_t errlen = j->m.errlen;
-    if (gt_model_build(&j->m, j->ids, j->nids)) {
-        char *msg = gt_xstrdup(err);
+    if (gen__model_build(&j->m, j->ids, j->nids)) {
+        char *msg = gen__xstrdup(err);
         snprintf(err, errlen, "%s: %s", j->where, msg);
         free(msg);
         return -1;
@@ -309,9 +309,9 @@ static int emit_job(void *arg)
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    int emitted = j->lang == GEN_TYPES_RUST  ? gt_emit_rust(&j->m, j->mem)
-                  : j->lang == GEN_TYPES_WIT ? gt_emit_wit(&j->m, j->mem)
-                                             : gt_emit_c(&j->m, j->mem);
+    int emitted = j->lang == GEN_TYPES_RUST  ? gen__emit_rust(&j->m, j->mem)
+                  : j->lang == GEN_TYPES_WIT ? gen__emit_wit(&j->m, j->mem)
+                                             : gen__emit_c(&j->m, j->mem);
     int closed = fclose(j->mem);
     j->mem = NULL;
     if (closed) {
@@ -336,11 +336,11 @@ static int emit(const struct btf *btf, const int *ids, int nids, enum gen_types_
         .m = {.btf = btf, .err = err, .errlen = errlen, .source = source, .name = name},
         .ids = ids, .nids = nids, .lang = lang, .where = where, .out = out,
     };
-    int ret = gt_catch_oom(emit_job, &j, err, errlen);
+    int ret = gen__catch_oom(emit_job, &j, err, errlen);
     if (j.mem)
         fclose(j.mem);
     free(j.text);
-    gt_model_free(&j.m);
+    gen__model_free(&j.m);
     return ret;
 }
 
@@ -427,7 +427,7 @@ int gen_types(const struct gen_types_opts *opts, FILE *out, FILE *warn, char *er
 
     struct roots_job j = {.btf = btf, .opts = opts, .kind = kind, .out = out, .warn = warn,
                           .err = err, .errlen = errlen};
-    int ret = gt_catch_oom(roots_job, &j, err, errlen);
+    int ret = gen__catch_oom(roots_job, &j, err, errlen);
     free(j.rs.ids);
     free(j.rs.seen);
     free(j.rs.visited);
@@ -447,8 +447,8 @@ static int roots_job(void *arg)
     char *err = j->err;
     size_t errlen = j->errlen;
     int ntypes = (int)btf__type_cnt(btf);
-    rs->seen = gt_xrealloc(NULL, (size_t)ntypes);
-    rs->visited = gt_xrealloc(NULL, (size_t)ntypes);
+    rs->seen = gen__xrealloc(NULL, (size_t)ntypes);
+    rs->visited = gen__xrealloc(NULL, (size_t)ntypes);
     memset(rs->seen, 0, (size_t)ntypes);
     memset(rs->visited, 0, (size_t)ntypes);
     if (btf__endianness(btf) != BTF_LITTLE_ENDIAN) {

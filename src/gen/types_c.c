@@ -14,7 +14,7 @@
 
 #include "types_internal.h"
 
-const char *const gt_c_helper_names[] = {
+const char *const gen__c_helper_names[] = {
     "wasm_bpf_bits_get", "wasm_bpf_bits_set", "wasm_bpf_bits_sext", NULL,
 };
 
@@ -98,21 +98,21 @@ static char *field_decl(const struct gt_model *m, const struct gt_vtype *vt, con
         type = int_type(vt->elem_size, vt->is_signed);
         break;
     case GT_RECORD:
-        gt_buf_printf(&b, "%s %s", m->records[vt->ref].is_union ? "union" : "struct",
+        gen__buf_printf(&b, "%s %s", m->records[vt->ref].is_union ? "union" : "struct",
                       m->records[vt->ref].name);
         break;
     }
     if (type)
-        gt_buf_puts(&b, type);
-    gt_buf_printf(&b, " %s", name);
+        gen__buf_puts(&b, type);
+    gen__buf_printf(&b, " %s", name);
     for (int i = 0; i < vt->ndims; i++) {
-        gt_buf_printf(&b, "[%" PRIu32 "]", vt->dims[i]);
+        gen__buf_printf(&b, "[%" PRIu32 "]", vt->dims[i]);
         if (!vt->dims[i])
             *extension = true;   /* zero-length array */
     }
     if (bytes_dim)
-        gt_buf_printf(&b, "[%" PRIu32 "]", bytes_dim);
-    return gt_buf_take(&b);
+        gen__buf_printf(&b, "[%" PRIu32 "]", bytes_dim);
+    return gen__buf_take(&b);
 }
 
 /* A comment with the declared type when the spelling changed (always for
@@ -126,15 +126,15 @@ static char *type_comment(const struct gt_model *m, const struct gt_vtype *vt)
     struct gt_buf norm = {0};
     for (const char *p = spelled; *p; p++)
         if (!(*p == ' ' && (p[1] == '[' || !p[1])))
-            gt_buf_printf(&norm, "%c", *p);
+            gen__buf_printf(&norm, "%c", *p);
     bool same = norm.s && !strcmp(norm.s, vt->decl);
-    gt_buf_free(&norm);
+    gen__buf_free(&norm);
     free(spelled);
     if (same && vt->base != GT_PTR)
         return NULL;
     struct gt_buf b = {0};
-    gt_comment_text(&b, vt->decl);
-    return gt_buf_take(&b);
+    gen__comment_text(&b, vt->decl);
+    return gen__buf_take(&b);
 }
 
 static void line(struct c_out *c, int indent, const char *decl, const char *comment)
@@ -155,7 +155,7 @@ static void emit_item(struct c_out *c, const struct gt_item *it, int indent)
         bool ext = false;
         char *d = field_decl(m, &it->type, it->name, &ext);
         char *cm = type_comment(m, &it->type);
-        char *full = ext ? gt_xasprintf("__extension__ %s", d) : gt_xstrdup(d);
+        char *full = ext ? gen__xasprintf("__extension__ %s", d) : gen__xstrdup(d);
         line(c, indent, full, cm);
         free(full);
         free(cm);
@@ -164,27 +164,27 @@ static void emit_item(struct c_out *c, const struct gt_item *it, int indent)
     }
     case GT_ITEM_PAD:
     case GT_ITEM_BYTES: {
-        char *d = gt_xasprintf("uint8_t %s[%" PRIu32 "]", it->name, it->size);
+        char *d = gen__xasprintf("uint8_t %s[%" PRIu32 "]", it->name, it->size);
         line(c, indent, d, it->kind == GT_ITEM_BYTES ? "all bytes of the union" : NULL);
         free(d);
         break;
     }
     case GT_ITEM_BITS: {
         struct gt_buf cm = {0};
-        gt_buf_puts(&cm, "bitfields:");
+        gen__buf_puts(&cm, "bitfields:");
         for (int i = 0; i < it->nbitfields; i++) {
             const struct gt_bitfield *bf = &it->bitfields[i];
-            gt_buf_printf(&cm, "%s %s:%" PRIu32 " at bit %" PRIu32, i ? "," : "", bf->name,
+            gen__buf_printf(&cm, "%s %s:%" PRIu32 " at bit %" PRIu32, i ? "," : "", bf->name,
                           bf->bits, bf->bit);
         }
-        char *text = gt_buf_take(&cm);
+        char *text = gen__buf_take(&cm);
         struct gt_buf safe = {0};
-        gt_comment_text(&safe, text);
-        char *d = gt_xasprintf("uint8_t %s[%" PRIu32 "]", it->name, it->size);
+        gen__comment_text(&safe, text);
+        char *d = gen__xasprintf("uint8_t %s[%" PRIu32 "]", it->name, it->size);
         line(c, indent, d, safe.s);
         free(d);
         free(text);
-        gt_buf_free(&safe);
+        gen__buf_free(&safe);
         break;
     }
     case GT_ITEM_ANON: {
@@ -234,16 +234,16 @@ static void emit_accessors(struct c_out *c, const char *tag, const char *scope_n
         for (int j = 0; j < it->nbitfields; j++) {
             const struct gt_bitfield *bf = &it->bitfields[j];
             const char *vtype = int_type(bf->value_size, bf->is_signed);
-            char *base = gt_xasprintf("%s__get_%s", scope_name, bf->name);
-            char *get = gt_names_claim(&m->c_ordinary, base, "__");
+            char *base = gen__xasprintf("%s__get_%s", scope_name, bf->name);
+            char *get = gen__names_claim(&m->c_ordinary, base, "__");
             free(base);
-            base = gt_xasprintf("%s__set_%s", scope_name, bf->name);
-            char *set = gt_names_claim(&m->c_ordinary, base, "__");
+            base = gen__xasprintf("%s__set_%s", scope_name, bf->name);
+            char *set = gen__names_claim(&m->c_ordinary, base, "__");
             free(base);
             struct gt_buf decl = {0};
-            gt_comment_text(&decl, bf->decl);
+            gen__comment_text(&decl, bf->decl);
             fprintf(c->out, "/* %s.%s: %s:%" PRIu32 " */\n", tag, bf->name, decl.s, bf->bits);
-            gt_buf_free(&decl);
+            gen__buf_free(&decl);
             fprintf(c->out, "static inline %s %s(const %s *p)\n{\n", vtype, get, tag);
             if (bf->is_signed)
                 fprintf(c->out,
@@ -267,13 +267,13 @@ static void emit_accessors(struct c_out *c, const char *tag, const char *scope_n
 static void emit_record(struct c_out *c, int r)
 {
     const struct gt_record *rec = &c->m->records[r];
-    char *tag = gt_xasprintf("%s %s", rec->is_union ? "union" : "struct", rec->name);
+    char *tag = gen__xasprintf("%s %s", rec->is_union ? "union" : "struct", rec->name);
     struct gt_buf desc = {0};
-    gt_comment_text(&desc, rec->desc);
+    gen__comment_text(&desc, rec->desc);
     /* an empty struct is a GNU extension (size 0, as in the kernel) */
     fprintf(c->out, "/* %s: %" PRIu32 " byte%s */\n%s%s {\n", desc.s, rec->size,
             rec->size == 1 ? "" : "s", rec->nitems ? "" : "__extension__ ", tag);
-    gt_buf_free(&desc);
+    gen__buf_free(&desc);
     emit_items(c, r, 1);
     fprintf(c->out, "} __attribute__((packed));\n");
     fprintf(c->out, "_Static_assert(sizeof(%s) == %" PRIu32 ", \"%s: size\");\n", tag, rec->size,
@@ -332,10 +332,10 @@ static void emit_typedef(struct c_out *c, int index)
     char *d = field_decl(m, &td->target, td->name, &ext);
     if (td->c_library) {
         struct gt_buf b = {0};
-        gt_comment_text(&b, d);
+        gen__comment_text(&b, d);
         fprintf(c->out, "/* typedef %s: not declared here, %s is the C library's */\n\n", b.s,
                 td->name);
-        gt_buf_free(&b);
+        gen__buf_free(&b);
         free(d);
         return;
     }
@@ -348,18 +348,18 @@ static void emit_typedef(struct c_out *c, int index)
     free(d);
 }
 
-int gt_emit_c(struct gt_model *m, FILE *out)
+int gen__emit_c(struct gt_model *m, FILE *out)
 {
     struct c_out c = {m, out};
     struct gt_buf guard = {0};
-    char *ident = gt_c_ident(m->name);
-    gt_buf_puts(&guard, "WASM_BPF_TYPES_");
+    char *ident = gen__c_ident(m->name);
+    gen__buf_puts(&guard, "WASM_BPF_TYPES_");
     for (const char *p = ident; *p; p++)
-        gt_buf_printf(&guard, "%c", *p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
-    gt_buf_puts(&guard, "_H");
+        gen__buf_printf(&guard, "%c", *p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+    gen__buf_puts(&guard, "_H");
     free(ident);
     struct gt_buf src = {0};
-    gt_comment_text(&src, m->source);
+    gen__comment_text(&src, m->source);
 
     fprintf(out,
             "/* Generated by `wasm-bpf gen types` from %s: do not edit.\n"
@@ -372,7 +372,7 @@ int gt_emit_c(struct gt_model *m, FILE *out)
             " * the TYPE__get_FIELD and TYPE__set_FIELD functions. */\n"
             "#ifndef %s\n#define %s\n\n#include <stddef.h>\n#include <stdint.h>\n\n",
             src.s, guard.s, guard.s);
-    gt_buf_free(&src);
+    gen__buf_free(&src);
     if (m->any_bitfields)
         fputs(bits_helpers, out);
     for (int i = 0; i < m->norder; i++) {
@@ -385,6 +385,6 @@ int gt_emit_c(struct gt_model *m, FILE *out)
             emit_record(&c, d->index);
     }
     fprintf(out, "#endif /* %s */\n", guard.s);
-    gt_buf_free(&guard);
+    gen__buf_free(&guard);
     return 0;
 }

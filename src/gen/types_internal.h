@@ -33,38 +33,38 @@ struct gt_buf {
     char *s;
     size_t len, cap;
 };
-void gt_buf_printf(struct gt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void gt_buf_puts(struct gt_buf *b, const char *s);
-char *gt_buf_take(struct gt_buf *b);   /* the string (never NULL); b is reset */
-void gt_buf_free(struct gt_buf *b);
+void gen__buf_printf(struct gt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void gen__buf_puts(struct gt_buf *b, const char *s);
+char *gen__buf_take(struct gt_buf *b);   /* the string (never NULL); b is reset */
+void gen__buf_free(struct gt_buf *b);
 
 /* Run fn(arg) so that running out of memory in the gt_x* functions (and
  * the gt_buf ones) returns -1 with "out of memory" in err: whatever fn
  * allocates must be reachable from arg for the caller to free. */
-int gt_catch_oom(int (*fn)(void *), void *arg, char *err, size_t errlen);
-void *gt_xrealloc(void *p, size_t n);  /* out of memory: see gt_catch_oom() */
-char *gt_xstrdup(const char *s);
-char *gt_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int gen__catch_oom(int (*fn)(void *), void *arg, char *err, size_t errlen);
+void *gen__xrealloc(void *p, size_t n);  /* out of memory: see gen__catch_oom() */
+char *gen__xstrdup(const char *s);
+char *gen__xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* ---- identifier sets (types_names.c) ---- */
 struct gt_nameset {
     char **slots;
     size_t cap, count;
 };
-bool gt_names_has(const struct gt_nameset *set, const char *name);
-void gt_names_add(struct gt_nameset *set, const char *name);
-void gt_names_free(struct gt_nameset *set);
+bool gen__names_has(const struct gt_nameset *set, const char *name);
+void gen__names_add(struct gt_nameset *set, const char *name);
+void gen__names_free(struct gt_nameset *set);
 /* `base` if free in `set`, else base_2, base_3...  (`sep` between): added to
  * the set and returned (malloc'd). */
-char *gt_names_claim(struct gt_nameset *set, const char *base, const char *sep);
+char *gen__names_claim(struct gt_nameset *set, const char *base, const char *sep);
 
 /* Per-language spelling of an identifier coming from BTF. */
-char *gt_c_ident(const char *name);       /* valid C identifier, keywords get a '_' */
-bool gt_c_reserved_typedef(const char *name);   /* names the C library defines */
-char *gt_rust_ident(const char *name);    /* r#type, self_ ... */
-bool gt_rust_primitive(const char *name); /* u32, bool ... (cannot be type names) */
-char *gt_wit_kebab(const char *name);     /* kebab-case label (no '%' escape) */
-bool gt_wit_keyword(const char *kebab);   /* needs a '%' escape */
+char *gen__c_ident(const char *name);       /* valid C identifier, keywords get a '_' */
+bool gen__c_reserved_typedef(const char *name);   /* names the C library defines */
+char *gen__rust_ident(const char *name);    /* r#type, self_ ... */
+bool gen__rust_primitive(const char *name); /* u32, bool ... (cannot be type names) */
+char *gen__wit_kebab(const char *name);     /* kebab-case label (no '%' escape) */
+bool gen__wit_keyword(const char *kebab);   /* needs a '%' escape */
 
 /* ---- the layout model ---- */
 
@@ -197,23 +197,23 @@ struct gt_model {
 
 /* Builds the model for the given root types (STRUCT, UNION, ENUM, ENUM64,
  * TYPEDEF or DATASEC ids) in that order.  0, or -1 with m->err set. */
-int gt_model_build(struct gt_model *m, const int *roots, int nroots);
-void gt_model_free(struct gt_model *m);
-int gt_model_error(struct gt_model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int gen__model_build(struct gt_model *m, const int *roots, int nroots);
+void gen__model_free(struct gt_model *m);
+int gen__model_error(struct gt_model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Total bytes of a value type; number of elements (1 if not an array). */
-uint64_t gt_vtype_size(const struct gt_vtype *t);
-uint64_t gt_vtype_count(const struct gt_vtype *t);
+uint64_t gen__vtype_size(const struct gt_vtype *t);
+uint64_t gen__vtype_count(const struct gt_vtype *t);
 
 /* The emitters: 0, or -1 with m->err set. */
-int gt_emit_c(struct gt_model *m, FILE *out);
-int gt_emit_rust(struct gt_model *m, FILE *out);
-int gt_emit_wit(struct gt_model *m, FILE *out);
+int gen__emit_c(struct gt_model *m, FILE *out);
+int gen__emit_rust(struct gt_model *m, FILE *out);
+int gen__emit_wit(struct gt_model *m, FILE *out);
 
 /* Functions every generated C header may define (bitfield access). */
-extern const char *const gt_c_helper_names[];
+extern const char *const gen__c_helper_names[];
 
 /* Comment text safe inside a C/Rust block or line comment. */
-void gt_comment_text(struct gt_buf *b, const char *text);
+void gen__comment_text(struct gt_buf *b, const char *text);
 
 #endif

@@ -19,7 +19,7 @@
 
 #include "types_internal.h"
 
-int gt_model_error(struct gt_model *m, const char *fmt, ...)
+int gen__model_error(struct gt_model *m, const char *fmt, ...)
 {
     if (m->errlen && !m->err[0]) {   /* the first error is the one to report */
         va_list ap;
@@ -30,7 +30,7 @@ int gt_model_error(struct gt_model *m, const char *fmt, ...)
     return -1;
 }
 
-uint64_t gt_vtype_count(const struct gt_vtype *t)
+uint64_t gen__vtype_count(const struct gt_vtype *t)
 {
     uint64_t n = 1;
     for (int i = 0; i < t->ndims; i++)
@@ -38,9 +38,9 @@ uint64_t gt_vtype_count(const struct gt_vtype *t)
     return n;
 }
 
-uint64_t gt_vtype_size(const struct gt_vtype *t)
+uint64_t gen__vtype_size(const struct gt_vtype *t)
 {
-    return gt_vtype_count(t) * t->elem_size;
+    return gen__vtype_count(t) * t->elem_size;
 }
 
 static const struct btf_type *type_at(const struct gt_model *m, int id)
@@ -84,20 +84,20 @@ static char *decl_of(const struct gt_model *m, int id)
             break;
         int kind = btf_kind(t);
         if (kind == BTF_KIND_PTR) {
-            char *inner = gt_buf_take(&dcl);
-            gt_buf_printf(&dcl, "*%s", inner);
+            char *inner = gen__buf_take(&dcl);
+            gen__buf_printf(&dcl, "*%s", inner);
             free(inner);
         } else if (kind == BTF_KIND_ARRAY || kind == BTF_KIND_FUNC_PROTO) {
-            char *inner = gt_buf_take(&dcl);
+            char *inner = gen__buf_take(&dcl);
             if (inner[0] == '*')
-                gt_buf_printf(&dcl, "(%s)", inner);
+                gen__buf_printf(&dcl, "(%s)", inner);
             else
-                gt_buf_puts(&dcl, inner);
+                gen__buf_puts(&dcl, inner);
             free(inner);
             if (kind == BTF_KIND_ARRAY)
-                gt_buf_printf(&dcl, "[%u]", btf_array(t)->nelems);
+                gen__buf_printf(&dcl, "[%u]", btf_array(t)->nelems);
             else
-                gt_buf_puts(&dcl, "(...)");
+                gen__buf_puts(&dcl, "(...)");
         } else if (kind == BTF_KIND_CONST || kind == BTF_KIND_VOLATILE
                    || kind == BTF_KIND_RESTRICT || kind == BTF_KIND_TYPE_TAG) {
             /* qualifiers do not change the layout: left out */
@@ -107,15 +107,15 @@ static char *decl_of(const struct gt_model *m, int id)
                 base = name;
             else if (kind == BTF_KIND_STRUCT || kind == BTF_KIND_UNION || kind == BTF_KIND_ENUM
                      || kind == BTF_KIND_ENUM64 || kind == BTF_KIND_FWD)
-                base = base_owned = gt_xasprintf("%s %s", kind_word(t), *name ? name : "(anonymous)");
+                base = base_owned = gen__xasprintf("%s %s", kind_word(t), *name ? name : "(anonymous)");
             break;
         }
         id = (int)t->type;   /* PTR, ARRAY (below), FUNC_PROTO (return), qualifiers */
         if (kind == BTF_KIND_ARRAY)
             id = (int)btf_array(t)->type;
     }
-    char *d = gt_buf_take(&dcl);
-    char *s = gt_xasprintf("%s%s%s", base, d[0] && d[0] != '[' ? " " : "", d);
+    char *d = gen__buf_take(&dcl);
+    char *s = gen__xasprintf("%s%s%s", base, d[0] && d[0] != '[' ? " " : "", d);
     free(d);
     free(base_owned);
     return s;
@@ -123,7 +123,7 @@ static char *decl_of(const struct gt_model *m, int id)
 
 /* ---- model arrays ---- */
 
-#define GROW(arr, n) ((arr) = gt_xrealloc((arr), ((size_t)(n) + 1) * sizeof *(arr)))
+#define GROW(arr, n) ((arr) = gen__xrealloc((arr), ((size_t)(n) + 1) * sizeof *(arr)))
 
 static void add_decl(struct gt_model *m, enum gt_decl_kind kind, int index)
 {
@@ -175,7 +175,7 @@ static int get_enum(struct gt_model *m, int id, const char *where)
     const struct btf_type *t = type_at(m, id);
     uint32_t size = t->size;
     if (size != 1 && size != 2 && size != 4 && size != 8)
-        return gt_model_error(m, "%s: enum %s has size %u (only 1, 2, 4 and 8 are possible)",
+        return gen__model_error(m, "%s: enum %s has size %u (only 1, 2, 4 and 8 are possible)",
                               where, *name_of(m, t) ? name_of(m, t) : "(anonymous)", size);
     GROW(m->enums, m->nenums);
     int index = m->nenums++;
@@ -186,7 +186,7 @@ static int get_enum(struct gt_model *m, int id, const char *where)
     e->is_signed = btf_kflag(t);
     e->truncated = btf_is_enum(t) && size == 8;
     int n = btf_vlen(t);
-    e->consts = gt_xrealloc(NULL, ((size_t)n + 1) * sizeof *e->consts);
+    e->consts = gen__xrealloc(NULL, ((size_t)n + 1) * sizeof *e->consts);
     e->nconsts = n;
     for (int i = 0; i < n; i++) {
         uint64_t v;
@@ -232,13 +232,13 @@ static int resolve_vtype(struct gt_model *m, int id, const struct use_site *site
     const char *typedef_name = NULL;
     for (int hops = 0;; hops++) {
         if (hops > GT_MAX_DEPTH)
-            return gt_model_error(m, "%s: type chain deeper than %d (a loop?)", site->where,
+            return gen__model_error(m, "%s: type chain deeper than %d (a loop?)", site->where,
                                   GT_MAX_DEPTH);
         if (id == 0)
-            return gt_model_error(m, "%s has type void", site->where);
+            return gen__model_error(m, "%s has type void", site->where);
         const struct btf_type *t = type_at(m, id);
         if (!t)
-            return gt_model_error(m, "%s refers to type id %d, which is not in the BTF",
+            return gen__model_error(m, "%s refers to type id %d, which is not in the BTF",
                                   site->where, id);
         int kind = btf_kind(t);
         switch (kind) {
@@ -254,7 +254,7 @@ static int resolve_vtype(struct gt_model *m, int id, const struct use_site *site
             continue;
         case BTF_KIND_ARRAY:
             if (vt->ndims == GT_MAX_DIMS)
-                return gt_model_error(m, "%s: more than %d array dimensions", site->where,
+                return gen__model_error(m, "%s: more than %d array dimensions", site->where,
                                       GT_MAX_DIMS);
             vt->dims[vt->ndims++] = btf_array(t)->nelems;
             id = (int)btf_array(t)->type;
@@ -307,22 +307,22 @@ static int resolve_vtype(struct gt_model *m, int id, const struct use_site *site
             break;
         }
         case BTF_KIND_FWD:
-            return gt_model_error(m, "%s: %s %s is only declared (a forward declaration): "
+            return gen__model_error(m, "%s: %s %s is only declared (a forward declaration): "
                                   "its layout is not in the BTF", site->where, kind_word(t),
                                   name_of(m, t));
         case BTF_KIND_FUNC_PROTO:
-            return gt_model_error(m, "%s is a function, not data", site->where);
+            return gen__model_error(m, "%s is a function, not data", site->where);
         default:
-            return gt_model_error(m, "%s has a type of BTF kind %d, which cannot be a member",
+            return gen__model_error(m, "%s has a type of BTF kind %d, which cannot be a member",
                                   site->where, kind);
         }
         break;
     }
     /* The sizes must add up exactly as BTF says, or the layout is not ours. */
     long long want = btf__resolve_size(m->btf, (uint32_t)orig);
-    if (want < 0 || (uint64_t)want != gt_vtype_size(vt))
-        return gt_model_error(m, "%s: size %llu of its type does not match the %lld bytes BTF "
-                              "gives", site->where, (unsigned long long)gt_vtype_size(vt), want);
+    if (want < 0 || (uint64_t)want != gen__vtype_size(vt))
+        return gen__model_error(m, "%s: size %llu of its type does not match the %lld bytes BTF "
+                              "gives", site->where, (unsigned long long)gen__vtype_size(vt), want);
     vt->decl = decl_of(m, orig);
     return 0;
 }
@@ -347,10 +347,10 @@ static int bitfield_value(struct gt_model *m, const struct member *mb, const cha
         *size = u->size;
         *is_signed = btf_kflag(u);
     } else {
-        return gt_model_error(m, "%s: a bitfield whose type is not an integer or enum", where);
+        return gen__model_error(m, "%s: a bitfield whose type is not an integer or enum", where);
     }
     if (mb->bits > 64)
-        return gt_model_error(m, "%s: a %u-bit bitfield (at most 64 bits can be read as an "
+        return gen__model_error(m, "%s: a %u-bit bitfield (at most 64 bits can be read as an "
                               "integer)", where, mb->bits);
     /* the accessors' integer: the declared type's, or wider if the bits
      * need it (or the BTF's size is not an integer size at all) */
@@ -367,7 +367,7 @@ static int read_members(struct gt_model *m, const struct btf_type *t, const char
                         struct member **out, int *count)
 {
     int n = btf_vlen(t);
-    struct member *mbs = gt_xrealloc(NULL, ((size_t)n + 1) * sizeof *mbs);
+    struct member *mbs = gen__xrealloc(NULL, ((size_t)n + 1) * sizeof *mbs);
     for (int i = 0; i < n; i++) {
         struct member *mb = &mbs[i];
         if (btf_is_datasec(t)) {
@@ -375,7 +375,7 @@ static int read_members(struct gt_model *m, const struct btf_type *t, const char
             const struct btf_type *var = type_at(m, (int)vs->type);
             if (!var || !btf_is_var(var)) {
                 free(mbs);
-                return gt_model_error(m, "%s: entry %d is not a variable", desc, i);
+                return gen__model_error(m, "%s: entry %d is not a variable", desc, i);
             }
             mb->name = name_of(m, var);
             mb->bit_off = (uint64_t)vs->offset * 8;
@@ -405,7 +405,7 @@ static int read_members(struct gt_model *m, const struct btf_type *t, const char
             if (u && (btf_is_int(u) || btf_is_any_enum(u)) && u->size <= 8) {
                 mb->bits = 8 * u->size;
             } else {
-                gt_model_error(m, "%s: member '%s' starts at bit %llu, inside a byte", desc,
+                gen__model_error(m, "%s: member '%s' starts at bit %llu, inside a byte", desc,
                                mb->name, (unsigned long long)mb->bit_off);
                 free(mbs);
                 return -1;
@@ -431,7 +431,7 @@ static int add_member(struct gt_model *m, int r, const struct member *mb, uint32
     const char *rdesc = m->records[r].desc;
     bool is_union = m->records[r].is_union;
     uint32_t rsize = m->records[r].size;
-    char *where = gt_xasprintf("%s.%s", rdesc, *mb->name ? mb->name : "(anonymous member)");
+    char *where = gen__xasprintf("%s.%s", rdesc, *mb->name ? mb->name : "(anonymous member)");
     int ret = -1;
 
     if (mb->bits) {
@@ -445,7 +445,7 @@ static int add_member(struct gt_model *m, int r, const struct member *mb, uint32
             goto out;
         uint64_t start = mb->bit_off / 8, end = (mb->bit_off + mb->bits + 7) / 8;
         if (end > rsize) {
-            gt_model_error(m, "%s: bitfield ends at byte %llu, past the end of %s (%u bytes)", where,
+            gen__model_error(m, "%s: bitfield ends at byte %llu, past the end of %s (%u bytes)", where,
                            (unsigned long long)end, rdesc, rsize);
             goto out;
         }
@@ -459,7 +459,7 @@ static int add_member(struct gt_model *m, int r, const struct member *mb, uint32
                 it->size = (uint32_t)end - it->offset;
         } else {
             if (!is_union && start < *cur) {
-                gt_model_error(m, "%s: bitfield at bit %llu overlaps the member before it, which "
+                gen__model_error(m, "%s: bitfield at bit %llu overlaps the member before it, which "
                                "ends at byte %u", where, (unsigned long long)mb->bit_off, *cur);
                 goto out;
             }
@@ -487,12 +487,12 @@ static int add_member(struct gt_model *m, int r, const struct member *mb, uint32
 
     uint64_t off = mb->bit_off / 8;
     if (is_union && off != 0) {
-        gt_model_error(m, "%s: a union member at byte %llu (union members start at 0)", where,
+        gen__model_error(m, "%s: a union member at byte %llu (union members start at 0)", where,
                        (unsigned long long)off);
         goto out;
     }
     if (!is_union && off < *cur) {
-        gt_model_error(m, "%s: member at byte %llu overlaps the member before it, which ends at "
+        gen__model_error(m, "%s: member at byte %llu overlaps the member before it, which ends at "
                        "byte %u", where, (unsigned long long)off, *cur);
         goto out;
     }
@@ -508,9 +508,9 @@ static int add_member(struct gt_model *m, int r, const struct member *mb, uint32
     site.parent_item = m->records[r].nitems + pad_first;
     if (resolve_vtype(m, mb->type_id, &site, &vt))
         goto out;
-    uint64_t size = gt_vtype_size(&vt);
+    uint64_t size = gen__vtype_size(&vt);
     if (off + size > rsize) {
-        gt_model_error(m, "%s: member at byte %llu with size %llu ends past the end of %s (%u "
+        gen__model_error(m, "%s: member at byte %llu with size %llu ends past the end of %s (%u "
                        "bytes)", where, (unsigned long long)off, (unsigned long long)size, rdesc,
                        rsize);
         free(vt.decl);
@@ -548,18 +548,18 @@ static int build_record(struct gt_model *m, int id, const struct use_site *site)
      * other anonymous types once per use, so each use gets its own names. */
     for (int i = 0; i < m->depth; i++)
         if (m->stack[i] == id)
-            return gt_model_error(m, "%s: %s %s contains itself", site ? site->where : name,
+            return gen__model_error(m, "%s: %s %s contains itself", site ? site->where : name,
                                   kind_word(t), *name ? name : "(anonymous)");
     if ((named || by_typedef) && m->named_record_of_id[id])
         return m->named_record_of_id[id] - 1;
     if (m->depth == GT_MAX_DEPTH)
-        return gt_model_error(m, "%s: records nested deeper than %d", site ? site->where : name,
+        return gen__model_error(m, "%s: records nested deeper than %d", site ? site->where : name,
                               GT_MAX_DEPTH);
 
     /* Anonymous types are copied per use: BTF crafted to share them
      * everywhere could otherwise grow the output exponentially. */
     if (m->nrecords >= GT_MAX_RECORDS)
-        return gt_model_error(m, "%s: more than %d records to generate", site ? site->where : name,
+        return gen__model_error(m, "%s: more than %d records to generate", site ? site->where : name,
                               GT_MAX_RECORDS);
     GROW(m->records, m->nrecords);
     int r = m->nrecords++;
@@ -574,11 +574,11 @@ static int build_record(struct gt_model *m, int id, const struct use_site *site)
     rec->parent_item = site ? site->parent_item : -1;
     rec->typedef_name = by_typedef ? site->typedef_name : NULL;
     if (named || btf_is_datasec(t))
-        rec->desc = gt_xasprintf("%s %s", kind_word(t), name);
+        rec->desc = gen__xasprintf("%s %s", kind_word(t), name);
     else if (by_typedef)
-        rec->desc = gt_xasprintf("%s %s", kind_word(t), site->typedef_name);
+        rec->desc = gen__xasprintf("%s %s", kind_word(t), site->typedef_name);
     else
-        rec->desc = gt_xasprintf("%s (anonymous) in %s", kind_word(t),
+        rec->desc = gen__xasprintf("%s (anonymous) in %s", kind_word(t),
                                  site ? site->where : "?");
     if (rec->inline_member)
         rec->scope = m->records[site->parent].scope;
@@ -616,7 +616,7 @@ static int build_typedef(struct gt_model *m, int id)
     if (m->typedef_of_id[id])
         return m->typedef_of_id[id] - 1;
     const struct btf_type *t = type_at(m, id);
-    char *where = gt_xasprintf("typedef %s", name_of(m, t));
+    char *where = gen__xasprintf("typedef %s", name_of(m, t));
     struct use_site site = {.where = where, .parent = -1, .parent_item = -1};
     struct gt_vtype vt;
     /* resolve the target, so that an anonymous struct takes the typedef's name */
@@ -642,10 +642,10 @@ static int build_typedef(struct gt_model *m, int id)
 static char *generated_name(struct gt_nameset *scope, const char *prefix, int *counter)
 {
     for (;; (*counter)++) {
-        char *s = gt_xasprintf("%s%d", prefix, *counter);
-        if (!gt_names_has(scope, s)) {
+        char *s = gen__xasprintf("%s%d", prefix, *counter);
+        if (!gen__names_has(scope, s)) {
             (*counter)++;
-            gt_names_add(scope, s);
+            gen__names_add(scope, s);
             return s;
         }
         free(s);
@@ -664,13 +664,13 @@ static void name_real_members(struct gt_model *m, int r, struct gt_nameset *scop
     for (int i = 0; i < rec->nitems; i++) {
         struct gt_item *it = &rec->items[i];
         if (it->kind == GT_ITEM_FIELD && *it->btf_name) {
-            char *c = gt_c_ident(it->btf_name);
-            it->name = gt_names_claim(scope, c, "_");
+            char *c = gen__c_ident(it->btf_name);
+            it->name = gen__names_claim(scope, c, "_");
             free(c);
         } else if (it->kind == GT_ITEM_BITS) {
             for (int j = 0; j < it->nbitfields; j++) {
-                char *c = gt_c_ident(it->bitfields[j].btf_name);
-                it->bitfields[j].name = gt_names_claim(scope, c, "_");
+                char *c = gen__c_ident(it->bitfields[j].btf_name);
+                it->bitfields[j].name = gen__names_claim(scope, c, "_");
                 free(c);
             }
         } else if (it->kind == GT_ITEM_ANON) {
@@ -693,7 +693,7 @@ static void name_generated_members(struct gt_model *m, int r, struct gt_nameset 
             it->name = generated_name(scope, "__bf", &n->bf);
             break;
         case GT_ITEM_BYTES:
-            it->name = gt_names_claim(scope, "__bytes", "_");
+            it->name = gen__names_claim(scope, "__bytes", "_");
             break;
         case GT_ITEM_ANON:
             it->name = generated_name(scope, "__anon", &n->anon);
@@ -729,13 +729,13 @@ static void assign_names(struct gt_model *m)
         struct scope_counters n = {0};
         name_real_members(m, r, &scope);
         name_generated_members(m, r, &scope, &n);
-        gt_names_free(&scope);
+        gen__names_free(&scope);
     }
 
     /* 2. struct, union and enum tags share C's tag namespace: named types
      * first, in BTF id order, so that they keep their names. */
     struct gt_nameset *tags = &m->c_tags;
-    struct named_type *named = gt_xrealloc(NULL, ((size_t)m->nrecords + (size_t)m->nenums + 1)
+    struct named_type *named = gen__xrealloc(NULL, ((size_t)m->nrecords + (size_t)m->nenums + 1)
                                                 * sizeof *named);
     int nnamed = 0;
     for (int r = 0; r < m->nrecords; r++) {
@@ -748,8 +748,8 @@ static void assign_names(struct gt_model *m)
             named[nnamed++] = (struct named_type){m->enums[e].btf_id, true, e};
     qsort(named, (size_t)nnamed, sizeof *named, cmp_named);
     for (int i = 0; i < nnamed; i++) {
-        char *c = gt_c_ident(name_of(m, type_at(m, named[i].btf_id)));
-        char *name = gt_names_claim(tags, c, "__");
+        char *c = gen__c_ident(name_of(m, type_at(m, named[i].btf_id)));
+        char *name = gen__names_claim(tags, c, "__");
         free(c);
         if (named[i].is_enum)
             m->enums[named[i].index].name = name;
@@ -766,37 +766,37 @@ static void assign_names(struct gt_model *m)
         const struct btf_type *t = type_at(m, rec->btf_id);
         char *base;
         if (rec->typedef_name) {
-            base = gt_c_ident(rec->typedef_name);
+            base = gen__c_ident(rec->typedef_name);
         } else if (btf_is_datasec(t)) {
-            base = gt_c_ident(name_of(m, t) + (name_of(m, t)[0] == '.'));
+            base = gen__c_ident(name_of(m, t) + (name_of(m, t)[0] == '.'));
         } else if (rec->parent >= 0) {
             const char *member = rec->parent_item >= 0
                                      && rec->parent_item < m->records[rec->parent].nitems
                                      ? m->records[rec->parent].items[rec->parent_item].name : NULL;
             while (member && *member == '_')
                 member++;
-            base = gt_xasprintf("%s__%s", m->records[rec->parent].name,
+            base = gen__xasprintf("%s__%s", m->records[rec->parent].name,
                                 member && *member ? member : "anon");
         } else {
-            base = gt_xasprintf("anon_%d", rec->btf_id);
+            base = gen__xasprintf("anon_%d", rec->btf_id);
         }
-        rec->name = gt_names_claim(tags, base, "__");
+        rec->name = gen__names_claim(tags, base, "__");
         free(base);
     }
 
     /* 4. typedefs, then enum constants: C's ordinary identifiers */
     struct gt_nameset *ords = &m->c_ordinary;
-    for (const char *const *h = gt_c_helper_names; *h; h++)
-        gt_names_add(ords, *h);   /* the bitfield helpers the C header defines */
+    for (const char *const *h = gen__c_helper_names; *h; h++)
+        gen__names_add(ords, *h);   /* the bitfield helpers the C header defines */
     for (int i = 0; i < m->ntypedefs; i++) {
         struct gt_typedef *td = &m->typedefs[i];
         const char *name = name_of(m, type_at(m, td->btf_id));
-        td->c_library = gt_c_reserved_typedef(name);
+        td->c_library = gen__c_reserved_typedef(name);
         if (td->c_library) {
-            td->name = gt_xstrdup(name);
+            td->name = gen__xstrdup(name);
         } else {
-            char *c = gt_c_ident(name);
-            td->name = gt_names_claim(ords, c, "__");
+            char *c = gen__c_ident(name);
+            td->name = gen__names_claim(ords, c, "__");
             free(c);
         }
         const char *tag = td->target.base == GT_RECORD && td->target.ndims == 0
@@ -811,8 +811,8 @@ static void assign_names(struct gt_model *m)
         for (int i = 0; i < en->nconsts; i++) {
             const char *raw = btf_is_enum64(t) ? btf__name_by_offset(m->btf, btf_enum64(t)[i].name_off)
                                                : btf__name_by_offset(m->btf, btf_enum(t)[i].name_off);
-            char *c = gt_c_ident(raw ? raw : "");
-            en->consts[i].name = gt_names_claim(ords, c, "__");
+            char *c = gen__c_ident(raw ? raw : "");
+            en->consts[i].name = gen__names_claim(ords, c, "__");
             free(c);
         }
     }
@@ -820,12 +820,12 @@ static void assign_names(struct gt_model *m)
 
 /* ---- entry points ---- */
 
-int gt_model_build(struct gt_model *m, const int *roots, int nroots)
+int gen__model_build(struct gt_model *m, const int *roots, int nroots)
 {
     size_t ntypes = btf__type_cnt(m->btf);
-    m->enum_of_id = gt_xrealloc(NULL, ntypes * sizeof *m->enum_of_id);
-    m->typedef_of_id = gt_xrealloc(NULL, ntypes * sizeof *m->typedef_of_id);
-    m->named_record_of_id = gt_xrealloc(NULL, ntypes * sizeof *m->named_record_of_id);
+    m->enum_of_id = gen__xrealloc(NULL, ntypes * sizeof *m->enum_of_id);
+    m->typedef_of_id = gen__xrealloc(NULL, ntypes * sizeof *m->typedef_of_id);
+    m->named_record_of_id = gen__xrealloc(NULL, ntypes * sizeof *m->named_record_of_id);
     memset(m->enum_of_id, 0, ntypes * sizeof *m->enum_of_id);
     memset(m->typedef_of_id, 0, ntypes * sizeof *m->typedef_of_id);
     memset(m->named_record_of_id, 0, ntypes * sizeof *m->named_record_of_id);
@@ -837,7 +837,7 @@ int gt_model_build(struct gt_model *m, const int *roots, int nroots)
         int id = roots[i];
         const struct btf_type *t = type_at(m, id);
         if (!t)
-            return gt_model_error(m, "type id %d is not in the BTF", id);
+            return gen__model_error(m, "type id %d is not in the BTF", id);
         int ret;
         switch (btf_kind(t)) {
         case BTF_KIND_STRUCT:
@@ -847,7 +847,7 @@ int gt_model_build(struct gt_model *m, const int *roots, int nroots)
             break;
         case BTF_KIND_ENUM:
         case BTF_KIND_ENUM64: {
-            char *where = gt_xasprintf("enum %s", name_of(m, t));
+            char *where = gen__xasprintf("enum %s", name_of(m, t));
             ret = get_enum(m, id, where);
             free(where);
             break;
@@ -856,7 +856,7 @@ int gt_model_build(struct gt_model *m, const int *roots, int nroots)
             ret = build_typedef(m, id);
             break;
         default:
-            return gt_model_error(m, "type id %d (%s) is not a struct, union, enum or typedef", id,
+            return gen__model_error(m, "type id %d (%s) is not a struct, union, enum or typedef", id,
                                   name_of(m, t));
         }
         if (ret < 0)
@@ -871,7 +871,7 @@ static void free_vtype(struct gt_vtype *vt)
     free(vt->decl);
 }
 
-void gt_model_free(struct gt_model *m)
+void gen__model_free(struct gt_model *m)
 {
     for (int r = 0; r < m->nrecords; r++) {
         struct gt_record *rec = &m->records[r];
@@ -907,6 +907,6 @@ void gt_model_free(struct gt_model *m)
     free(m->enum_of_id);
     free(m->typedef_of_id);
     free(m->named_record_of_id);
-    gt_names_free(&m->c_tags);
-    gt_names_free(&m->c_ordinary);
+    gen__names_free(&m->c_tags);
+    gen__names_free(&m->c_ordinary);
 }

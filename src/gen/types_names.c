@@ -13,13 +13,13 @@
 /* ---- memory and strings ---- */
 
 /* Out of memory: the generators build many small strings and arrays, so
- * rather than checking each, running out jumps back to gt_catch_oom(),
+ * rather than checking each, running out jumps back to gen__catch_oom(),
  * which fails the generation with "out of memory".  The state a generation
  * frees when it fails (model, output, roots) stays consistent across the
  * jump: a failed realloc leaves its block as it was. */
 static _Thread_local jmp_buf *oom_jump;
 
-int gt_catch_oom(int (*fn)(void *), void *arg, char *err, size_t errlen)
+int gen__catch_oom(int (*fn)(void *), void *arg, char *err, size_t errlen)
 {
     jmp_buf here;
     jmp_buf *outer = oom_jump;
@@ -35,18 +35,18 @@ int gt_catch_oom(int (*fn)(void *), void *arg, char *err, size_t errlen)
     return ret;
 }
 
-void *gt_xrealloc(void *p, size_t n)
+void *gen__xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n ? n : 1);
     if (!q && oom_jump)
         longjmp(*oom_jump, 1);
-    return q;   /* NULL only outside gt_catch_oom(), where nothing calls it */
+    return q;   /* NULL only outside gen__catch_oom(), where nothing calls it */
 }
 
-char *gt_xstrdup(const char *s)
+char *gen__xstrdup(const char *s)
 {
     size_t n = strlen(s) + 1;
-    return memcpy(gt_xrealloc(NULL, n), s, n);
+    return memcpy(gen__xrealloc(NULL, n), s, n);
 }
 
 static void buf_vprintf(struct gt_buf *b, const char *fmt, va_list ap)
@@ -61,14 +61,14 @@ static void buf_vprintf(struct gt_buf *b, const char *fmt, va_list ap)
         size_t cap = b->cap ? b->cap : 64;
         while (b->len + (size_t)n + 1 > cap)
             cap *= 2;
-        b->s = gt_xrealloc(b->s, cap);
+        b->s = gen__xrealloc(b->s, cap);
         b->cap = cap;
     }
     vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
     b->len += (size_t)n;
 }
 
-void gt_buf_printf(struct gt_buf *b, const char *fmt, ...)
+void gen__buf_printf(struct gt_buf *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -76,37 +76,37 @@ void gt_buf_printf(struct gt_buf *b, const char *fmt, ...)
     va_end(ap);
 }
 
-void gt_buf_puts(struct gt_buf *b, const char *s)
+void gen__buf_puts(struct gt_buf *b, const char *s)
 {
-    gt_buf_printf(b, "%s", s);
+    gen__buf_printf(b, "%s", s);
 }
 
-char *gt_buf_take(struct gt_buf *b)
+char *gen__buf_take(struct gt_buf *b)
 {
-    char *s = b->s ? b->s : gt_xstrdup("");
+    char *s = b->s ? b->s : gen__xstrdup("");
     b->s = NULL;
     b->len = b->cap = 0;
     return s;
 }
 
-void gt_buf_free(struct gt_buf *b)
+void gen__buf_free(struct gt_buf *b)
 {
     free(b->s);
     b->s = NULL;
     b->len = b->cap = 0;
 }
 
-char *gt_xasprintf(const char *fmt, ...)
+char *gen__xasprintf(const char *fmt, ...)
 {
     struct gt_buf b = {0};
     va_list ap;
     va_start(ap, fmt);
     buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    return gt_buf_take(&b);
+    return gen__buf_take(&b);
 }
 
-void gt_comment_text(struct gt_buf *b, const char *text)
+void gen__comment_text(struct gt_buf *b, const char *text)
 {
     /* Neither a block comment's end nor a line break may leak out, and the
      * output stays ASCII (Rust and WIT sources must be UTF-8; BTF names
@@ -114,13 +114,13 @@ void gt_comment_text(struct gt_buf *b, const char *text)
     for (const char *p = text; *p; p++) {
         unsigned char c = (unsigned char)*p;
         if (p[0] == '*' && p[1] == '/')
-            gt_buf_puts(b, "* ");
+            gen__buf_puts(b, "* ");
         else if (c < 0x20)
-            gt_buf_puts(b, " ");
+            gen__buf_puts(b, " ");
         else if (c >= 0x7f)
-            gt_buf_puts(b, "?");
+            gen__buf_puts(b, "?");
         else
-            gt_buf_printf(b, "%c", c);
+            gen__buf_printf(b, "%c", c);
     }
 }
 
@@ -142,16 +142,16 @@ static size_t name_slot(char *const *slots, size_t cap, const char *name)
     return i;
 }
 
-bool gt_names_has(const struct gt_nameset *set, const char *name)
+bool gen__names_has(const struct gt_nameset *set, const char *name)
 {
     return set->cap && set->slots[name_slot(set->slots, set->cap, name)];
 }
 
-void gt_names_add(struct gt_nameset *set, const char *name)
+void gen__names_add(struct gt_nameset *set, const char *name)
 {
     if ((set->count + 1) * 2 > set->cap) {
         size_t cap = set->cap ? set->cap * 2 : 64;
-        char **slots = gt_xrealloc(NULL, cap * sizeof *slots);
+        char **slots = gen__xrealloc(NULL, cap * sizeof *slots);
         memset(slots, 0, cap * sizeof *slots);
         for (size_t i = 0; i < set->cap; i++)
             if (set->slots[i])
@@ -162,12 +162,12 @@ void gt_names_add(struct gt_nameset *set, const char *name)
     }
     size_t i = name_slot(set->slots, set->cap, name);
     if (!set->slots[i]) {
-        set->slots[i] = gt_xstrdup(name);
+        set->slots[i] = gen__xstrdup(name);
         set->count++;
     }
 }
 
-void gt_names_free(struct gt_nameset *set)
+void gen__names_free(struct gt_nameset *set)
 {
     for (size_t i = 0; i < set->cap; i++)
         free(set->slots[i]);
@@ -175,14 +175,14 @@ void gt_names_free(struct gt_nameset *set)
     memset(set, 0, sizeof *set);
 }
 
-char *gt_names_claim(struct gt_nameset *set, const char *base, const char *sep)
+char *gen__names_claim(struct gt_nameset *set, const char *base, const char *sep)
 {
-    char *name = gt_xstrdup(base);
-    for (unsigned n = 2; gt_names_has(set, name); n++) {
+    char *name = gen__xstrdup(base);
+    for (unsigned n = 2; gen__names_has(set, name); n++) {
         free(name);
-        name = gt_xasprintf("%s%s%u", base, sep, n);
+        name = gen__xasprintf("%s%s%u", base, sep, n);
     }
-    gt_names_add(set, name);
+    gen__names_add(set, name);
     return name;
 }
 
@@ -227,21 +227,21 @@ static const char *const c_library_types[] = {
     NULL,
 };
 
-bool gt_c_reserved_typedef(const char *name)
+bool gen__c_reserved_typedef(const char *name)
 {
     return in_list(c_library_types, name);
 }
 
-char *gt_c_ident(const char *name)
+char *gen__c_ident(const char *name)
 {
     struct gt_buf b = {0};
     for (const char *p = name; *p; p++)
-        gt_buf_printf(&b, "%c", isalnum((unsigned char)*p) || *p == '_' ? *p : '_');
-    char *s = gt_buf_take(&b);
+        gen__buf_printf(&b, "%c", isalnum((unsigned char)*p) || *p == '_' ? *p : '_');
+    char *s = gen__buf_take(&b);
     if (!*s || isdigit((unsigned char)*s) || in_list(c_reserved, s)
         || in_list(c_library_types, s)) {
-        char *t = isdigit((unsigned char)*s) || !*s ? gt_xasprintf("_%s", s)
-                                                  : gt_xasprintf("%s_", s);
+        char *t = isdigit((unsigned char)*s) || !*s ? gen__xasprintf("_%s", s)
+                                                  : gen__xasprintf("%s_", s);
         free(s);
         s = t;
     }
@@ -269,19 +269,19 @@ static const char *const rust_primitives[] = {
     NULL,
 };
 
-bool gt_rust_primitive(const char *name)
+bool gen__rust_primitive(const char *name)
 {
     return in_list(rust_primitives, name);
 }
 
-char *gt_rust_ident(const char *name)
+char *gen__rust_ident(const char *name)
 {
     /* Model names are C identifiers already; only keywords need care. */
     if (in_list(rust_unraw, name))
-        return gt_xasprintf("%s_", name);
+        return gen__xasprintf("%s_", name);
     if (in_list(rust_keywords, name))
-        return gt_xasprintf("r#%s", name);
-    return gt_xstrdup(name);
+        return gen__xasprintf("r#%s", name);
+    return gen__xstrdup(name);
 }
 
 /* ---- WIT ---- */
@@ -298,7 +298,7 @@ static const char *const wit_keywords[] = {
     NULL,
 };
 
-bool gt_wit_keyword(const char *kebab)
+bool gen__wit_keyword(const char *kebab)
 {
     return in_list(wit_keywords, kebab);
 }
@@ -306,7 +306,7 @@ bool gt_wit_keyword(const char *kebab)
 /* A WIT label is kebab-case: words of [a-z0-9] (or all upper case) joined by
  * single '-', the first word starting with a letter.  C's snake_case and
  * camelCase become lower-case words; anything else separates words. */
-char *gt_wit_kebab(const char *name)
+char *gen__wit_kebab(const char *name)
 {
     struct gt_buf b = {0};
     bool word_open = false;   /* the last character written was part of a word */
@@ -321,13 +321,13 @@ char *gt_wit_kebab(const char *name)
         bool boundary = isupper(c) && ((islower(prev) || isdigit(prev))
                                        || (isupper(prev) && islower(next)));
         if (b.len && (!word_open || boundary))
-            gt_buf_puts(&b, "-");
+            gen__buf_puts(&b, "-");
         if (!b.len && isdigit(c))
-            gt_buf_puts(&b, "x");   /* the first word must start with a letter */
-        gt_buf_printf(&b, "%c", tolower(c));
+            gen__buf_puts(&b, "x");   /* the first word must start with a letter */
+        gen__buf_printf(&b, "%c", tolower(c));
         word_open = true;
     }
     if (!b.len)
-        gt_buf_puts(&b, "x");
-    return gt_buf_take(&b);
+        gen__buf_puts(&b, "x");
+    return gen__buf_take(&b);
 }

@@ -81,51 +81,51 @@ static char *type_of(const struct rust_out *o, const struct gt_vtype *vt)
     struct gt_buf b = {0};
     switch (vt->base) {
     case GT_INT:
-        gt_buf_puts(&b, int_type(vt->elem_size, vt->is_signed && !vt->is_bool));
+        gen__buf_puts(&b, int_type(vt->elem_size, vt->is_signed && !vt->is_bool));
         break;
     case GT_FLOAT:
-        gt_buf_puts(&b, vt->elem_size == 4 ? "f32" : "f64");
+        gen__buf_puts(&b, vt->elem_size == 4 ? "f32" : "f64");
         break;
     case GT_BYTES:
-        gt_buf_printf(&b, "[u8; %" PRIu32 "]", vt->elem_size);
+        gen__buf_printf(&b, "[u8; %" PRIu32 "]", vt->elem_size);
         break;
     case GT_PTR:
-        gt_buf_puts(&b, int_type(vt->elem_size, false));
+        gen__buf_puts(&b, int_type(vt->elem_size, false));
         break;
     case GT_ENUM:
-        gt_buf_puts(&b, int_type(vt->elem_size, vt->is_signed));
+        gen__buf_puts(&b, int_type(vt->elem_size, vt->is_signed));
         break;
     case GT_RECORD:
-        gt_buf_puts(&b, o->record_names[vt->ref]);
+        gen__buf_puts(&b, o->record_names[vt->ref]);
         break;
     }
     for (int i = vt->ndims - 1; i >= 0; i--) {
-        char *inner = gt_buf_take(&b);
-        gt_buf_printf(&b, "[%s; %" PRIu32 "]", inner, vt->dims[i]);
+        char *inner = gen__buf_take(&b);
+        gen__buf_printf(&b, "[%s; %" PRIu32 "]", inner, vt->dims[i]);
         free(inner);
     }
-    return gt_buf_take(&b);
+    return gen__buf_take(&b);
 }
 
 static void comment(FILE *out, const char *text)
 {
     struct gt_buf b = {0};
-    gt_comment_text(&b, text);
+    gen__comment_text(&b, text);
     fprintf(out, " // %s", b.s ? b.s : "");
-    gt_buf_free(&b);
+    gen__buf_free(&b);
 }
 
 /* Type names: records keep their C names (r#-escaped if keywords), except
  * that a primitive's name (a C `struct u8`) would shadow the primitive. */
 static char *claim_type_name(struct rust_out *o, const char *c_name)
 {
-    char *r = gt_rust_ident(c_name);
-    if (gt_rust_primitive(r)) {
-        char *s = gt_xasprintf("%s_", r);
+    char *r = gen__rust_ident(c_name);
+    if (gen__rust_primitive(r)) {
+        char *s = gen__xasprintf("%s_", r);
         free(r);
         r = s;
     }
-    char *name = gt_names_claim(&o->types, r, "_");
+    char *name = gen__names_claim(&o->types, r, "_");
     free(r);
     return name;
 }
@@ -138,19 +138,19 @@ static void emit_record(struct rust_out *o, int r)
     /* a union needs a field; a zero-sized one is an empty struct here */
     bool as_union = rec->is_union && rec->nitems > 0;
     struct gt_buf desc = {0};
-    gt_comment_text(&desc, rec->desc);
+    gen__comment_text(&desc, rec->desc);
     fprintf(o->out, "/// %s: %" PRIu32 " byte%s\n#[repr(C, packed)]\n#[derive(Clone, Copy)]\n%s"
             "pub %s %s {\n", desc.s, rec->size, rec->size == 1 ? "" : "s", allow_type,
             as_union ? "union" : "struct", name);
-    gt_buf_free(&desc);
+    gen__buf_free(&desc);
 
     struct gt_nameset fields = {0};
     struct gt_nameset methods = {0};
     struct gt_buf impl = {0};
     for (int i = 0; i < rec->nitems; i++) {
         const struct gt_item *it = &rec->items[i];
-        char *base = gt_rust_ident(it->name);
-        char *field = gt_names_claim(&fields, base, "_");
+        char *base = gen__rust_ident(it->name);
+        char *field = gen__names_claim(&fields, base, "_");
         free(base);
         switch (it->kind) {
         case GT_ITEM_FIELD:
@@ -179,31 +179,31 @@ static void emit_record(struct rust_out *o, int r)
                 /* accessors: name() and set_name() */
                 const char *vt = int_type(bf->value_size, bf->is_signed);
                 const char *plain = bf->name;
-                char *getter_base = gt_rust_ident(plain);
-                char *getter = gt_names_claim(&methods, getter_base, "_");
-                char *setter_base = gt_xasprintf("set_%s", plain);
-                char *setter = gt_names_claim(&methods, setter_base, "_");
+                char *getter_base = gen__rust_ident(plain);
+                char *getter = gen__names_claim(&methods, getter_base, "_");
+                char *setter_base = gen__xasprintf("set_%s", plain);
+                char *setter = gen__names_claim(&methods, setter_base, "_");
                 /* reading a union field is unsafe in Rust even for bytes */
                 const char *un_open = as_union ? "unsafe { " : "", *un_close = as_union ? " }" : "";
                 struct gt_buf d = {0};
-                gt_comment_text(&d, bf->decl);
-                gt_buf_printf(&impl, "    /// %s: %s:%" PRIu32 "\n    #[inline]\n", bf->name,
+                gen__comment_text(&d, bf->decl);
+                gen__buf_printf(&impl, "    /// %s: %s:%" PRIu32 "\n    #[inline]\n", bf->name,
                               d.s, bf->bits);
-                gt_buf_free(&d);
+                gen__buf_free(&d);
                 if (bf->is_signed)
-                    gt_buf_printf(&impl,
+                    gen__buf_printf(&impl,
                                   "    pub fn %s(&self) -> %s {\n"
                                   "        __wasm_bpf_bits_sext(__wasm_bpf_bits_get(%s&self.%s%s, "
                                   "%" PRIu32 ", %" PRIu32 "), %" PRIu32 ") as %s\n    }\n",
                                   getter, vt, un_open, field, un_close, bf->bit, bf->bits,
                                   bf->bits, vt);
                 else
-                    gt_buf_printf(&impl,
+                    gen__buf_printf(&impl,
                                   "    pub fn %s(&self) -> %s {\n"
                                   "        __wasm_bpf_bits_get(%s&self.%s%s, %" PRIu32 ", %" PRIu32
                                   ") as %s\n    }\n",
                                   getter, vt, un_open, field, un_close, bf->bit, bf->bits, vt);
-                gt_buf_printf(&impl,
+                gen__buf_printf(&impl,
                               "    #[inline]\n"
                               "    pub fn %s(&mut self, v: %s) {\n"
                               "        __wasm_bpf_bits_set(%s&mut self.%s%s, %" PRIu32 ", %" PRIu32
@@ -224,9 +224,9 @@ static void emit_record(struct rust_out *o, int r)
     if (impl.len)
         fprintf(o->out, "\n#[allow(non_snake_case, dead_code)]\nimpl %s {\n%s}\n", name, impl.s);
     fputc('\n', o->out);
-    gt_buf_free(&impl);
-    gt_names_free(&fields);
-    gt_names_free(&methods);
+    gen__buf_free(&impl);
+    gen__names_free(&fields);
+    gen__names_free(&methods);
 }
 
 static void emit_enum(struct rust_out *o, int index)
@@ -242,8 +242,8 @@ static void emit_enum(struct rust_out *o, int index)
     if (alias)
         fprintf(o->out, "%spub type %s = %s;\n", allow_type, alias, prim);
     for (int i = 0; i < e->nconsts; i++) {
-        char *base = gt_rust_ident(e->consts[i].name);
-        char *name = gt_names_claim(&o->values, base, "_");
+        char *base = gen__rust_ident(e->consts[i].name);
+        char *name = gen__names_claim(&o->values, base, "_");
         uint64_t v = e->consts[i].value;
         fprintf(o->out, "#[allow(non_upper_case_globals, dead_code)]\npub const %s: %s = ", name,
                 alias ? alias : prim);
@@ -272,15 +272,15 @@ static void emit_typedef(struct rust_out *o, int index)
     free(t);
 }
 
-int gt_emit_rust(struct gt_model *m, FILE *out)
+int gen__emit_rust(struct gt_model *m, FILE *out)
 {
     struct rust_out o = {.m = m, .out = out};
-    o.record_names = gt_xrealloc(NULL, ((size_t)m->nrecords + 1) * sizeof(char *));
-    o.enum_names = gt_xrealloc(NULL, ((size_t)m->nenums + 1) * sizeof(char *));
-    o.typedef_names = gt_xrealloc(NULL, ((size_t)m->ntypedefs + 1) * sizeof(char *));
-    gt_names_add(&o.values, "__wasm_bpf_bits_get");
-    gt_names_add(&o.values, "__wasm_bpf_bits_set");
-    gt_names_add(&o.values, "__wasm_bpf_bits_sext");
+    o.record_names = gen__xrealloc(NULL, ((size_t)m->nrecords + 1) * sizeof(char *));
+    o.enum_names = gen__xrealloc(NULL, ((size_t)m->nenums + 1) * sizeof(char *));
+    o.typedef_names = gen__xrealloc(NULL, ((size_t)m->ntypedefs + 1) * sizeof(char *));
+    gen__names_add(&o.values, "__wasm_bpf_bits_get");
+    gen__names_add(&o.values, "__wasm_bpf_bits_set");
+    gen__names_add(&o.values, "__wasm_bpf_bits_sext");
 
     /* Names in the order the C names were given, so they stay the same. */
     for (int r = 0; r < m->nrecords; r++)
@@ -300,7 +300,7 @@ int gt_emit_rust(struct gt_model *m, FILE *out)
     }
 
     struct gt_buf src = {0};
-    gt_comment_text(&src, m->source);
+    gen__comment_text(&src, m->source);
     fprintf(out,
             "// Generated by `wasm-bpf gen types` from %s: do not edit.\n"
             "//\n"
@@ -311,7 +311,7 @@ int gt_emit_rust(struct gt_model *m, FILE *out)
             "// are read by copy (`{ e.ts }`), as Rust forbids references to them.\n"
             "// Bitfields stay bytes, read and written through NAME() and set_NAME().\n\n",
             src.s);
-    gt_buf_free(&src);
+    gen__buf_free(&src);
     if (m->any_bitfields)
         fputs(bits_helpers, out);
     for (int i = 0; i < m->norder; i++) {
@@ -333,7 +333,7 @@ int gt_emit_rust(struct gt_model *m, FILE *out)
     free(o.record_names);
     free(o.enum_names);
     free(o.typedef_names);
-    gt_names_free(&o.types);
-    gt_names_free(&o.values);
+    gen__names_free(&o.types);
+    gen__names_free(&o.values);
     return 0;
 }

@@ -35,27 +35,27 @@ struct wit_out {
  * `pad-0` conflict), so the set holds that normalized form. */
 static char *claim_label(struct gt_nameset *set, const char *kebab)
 {
-    char *name = gt_xstrdup(kebab);
+    char *name = gen__xstrdup(kebab);
     for (unsigned n = 2;; n++) {
         struct gt_buf key = {0};
         for (const char *p = name; *p; p++)
             if (*p != '-')
-                gt_buf_printf(&key, "%c", *p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
-        bool taken = gt_names_has(set, key.s);
+                gen__buf_printf(&key, "%c", *p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+        bool taken = gen__names_has(set, key.s);
         if (!taken)
-            gt_names_add(set, key.s);
-        gt_buf_free(&key);
+            gen__names_add(set, key.s);
+        gen__buf_free(&key);
         if (!taken)
             return name;
         free(name);
-        name = gt_xasprintf("%s-%u", kebab, n);
+        name = gen__xasprintf("%s-%u", kebab, n);
     }
 }
 
 /* A label, %-escaped if it is a keyword. */
 static void label(struct gt_buf *b, const char *kebab)
 {
-    gt_buf_printf(b, "%s%s", gt_wit_keyword(kebab) ? "%" : "", kebab);
+    gen__buf_printf(b, "%s%s", gen__wit_keyword(kebab) ? "%" : "", kebab);
 }
 
 static const char *int_type(uint32_t size, bool is_signed)
@@ -71,35 +71,35 @@ static const char *int_type(uint32_t size, bool is_signed)
 /* The WIT type of vt and its canonical alignment; NULL if it has no bytes. */
 static char *type_of(const struct wit_out *o, const struct gt_vtype *vt, uint32_t *align)
 {
-    if (gt_vtype_size(vt) == 0)
+    if (gen__vtype_size(vt) == 0)
         return NULL;
     struct gt_buf b = {0};
     uint32_t a = 1;
     switch (vt->base) {
     case GT_INT:
         if (vt->elem_size == 16) {
-            gt_buf_puts(&b, "list<u8, 16>");
+            gen__buf_puts(&b, "list<u8, 16>");
         } else {
-            gt_buf_puts(&b, int_type(vt->elem_size, vt->is_signed && !vt->is_bool));
+            gen__buf_puts(&b, int_type(vt->elem_size, vt->is_signed && !vt->is_bool));
             a = vt->elem_size;
         }
         break;
     case GT_FLOAT:
-        gt_buf_puts(&b, vt->elem_size == 4 ? "f32" : "f64");
+        gen__buf_puts(&b, vt->elem_size == 4 ? "f32" : "f64");
         a = vt->elem_size;
         break;
     case GT_BYTES:
-        gt_buf_printf(&b, "list<u8, %" PRIu32 ">", vt->elem_size);
+        gen__buf_printf(&b, "list<u8, %" PRIu32 ">", vt->elem_size);
         break;
     case GT_PTR:
-        gt_buf_puts(&b, int_type(vt->elem_size, false));
+        gen__buf_puts(&b, int_type(vt->elem_size, false));
         a = vt->elem_size;
         break;
     case GT_ENUM:
         if (o->enum_names[vt->ref])
             label(&b, o->enum_names[vt->ref]);
         else
-            gt_buf_puts(&b, int_type(vt->elem_size, vt->is_signed));
+            gen__buf_puts(&b, int_type(vt->elem_size, vt->is_signed));
         a = vt->elem_size;
         break;
     case GT_RECORD:
@@ -108,12 +108,12 @@ static char *type_of(const struct wit_out *o, const struct gt_vtype *vt, uint32_
         break;
     }
     for (int i = vt->ndims - 1; i >= 0; i--) {
-        char *inner = gt_buf_take(&b);
-        gt_buf_printf(&b, "list<%s, %" PRIu32 ">", inner, vt->dims[i]);
+        char *inner = gen__buf_take(&b);
+        gen__buf_printf(&b, "list<%s, %" PRIu32 ">", inner, vt->dims[i]);
         free(inner);
     }
     *align = a;
-    return gt_buf_take(&b);
+    return gen__buf_take(&b);
 }
 
 /* One record field as it will be written. */
@@ -128,16 +128,16 @@ struct wit_field {
 static void doc(FILE *out, const char *indent, const char *text)
 {
     struct gt_buf b = {0};
-    gt_comment_text(&b, text);
+    gen__comment_text(&b, text);
     fprintf(out, "%s/// %s\n", indent, b.s ? b.s : "");
-    gt_buf_free(&b);
+    gen__buf_free(&b);
 }
 
 static void emit_union(struct wit_out *o, int r)
 {
     const struct gt_record *rec = &o->m->records[r];
     struct gt_buf b = {0};
-    gt_buf_printf(&b, "%s: %" PRIu32 " bytes, kept as bytes (WIT has no untagged unions); "
+    gen__buf_printf(&b, "%s: %" PRIu32 " bytes, kept as bytes (WIT has no untagged unions); "
                   "members:", rec->desc, rec->size);
     for (int i = 0; i < rec->nitems; i++) {
         const struct gt_item *it = &rec->items[i];
@@ -145,27 +145,27 @@ static void emit_union(struct wit_out *o, int r)
             continue;
         if (it->kind == GT_ITEM_BITS)
             for (int j = 0; j < it->nbitfields; j++)
-                gt_buf_printf(&b, " %s (bits %" PRIu32 "..%" PRIu32 "),", it->bitfields[j].name,
+                gen__buf_printf(&b, " %s (bits %" PRIu32 "..%" PRIu32 "),", it->bitfields[j].name,
                               it->bitfields[j].bit, it->bitfields[j].bit + it->bitfields[j].bits - 1);
         else
-            gt_buf_printf(&b, " %s (%s),", it->name,
+            gen__buf_printf(&b, " %s (%s),", it->name,
                           it->kind == GT_ITEM_ANON ? o->m->records[it->record].desc
                           : it->type.decl ? it->type.decl : "?");
     }
     if (b.len && b.s[b.len - 1] == ',')
         b.s[--b.len] = 0;
     doc(o->out, "    ", b.s);
-    gt_buf_free(&b);
+    gen__buf_free(&b);
     struct gt_buf name = {0};
     label(&name, o->record_names[r]);
     fprintf(o->out, "    type %s = list<u8, %" PRIu32 ">;\n\n", name.s, rec->size);
-    gt_buf_free(&name);
+    gen__buf_free(&name);
 }
 
 static void emit_struct(struct wit_out *o, int r)
 {
     const struct gt_record *rec = &o->m->records[r];
-    struct wit_field *fs = gt_xrealloc(NULL, ((size_t)rec->nitems + 1) * sizeof *fs);
+    struct wit_field *fs = gen__xrealloc(NULL, ((size_t)rec->nitems + 1) * sizeof *fs);
     struct gt_nameset names = {0};
     int n = 0;
     for (int i = 0; i < rec->nitems; i++) {
@@ -174,7 +174,7 @@ static void emit_struct(struct wit_out *o, int r)
         memset(f, 0, sizeof *f);
         f->size = it->size;
         f->align = 1;
-        char *kebab = gt_wit_kebab(it->name);
+        char *kebab = gen__wit_kebab(it->name);
         if (it->kind == GT_ITEM_FIELD || it->kind == GT_ITEM_ANON) {
             f->type = type_of(o, &it->type, &f->align);
             if (!f->type) {   /* no bytes: nothing to declare */
@@ -182,29 +182,29 @@ static void emit_struct(struct wit_out *o, int r)
                 continue;
             }
             if (it->kind == GT_ITEM_FIELD && it->type.decl && it->type.base != GT_RECORD)
-                f->note = gt_xstrdup(it->type.decl);
+                f->note = gen__xstrdup(it->type.decl);
         } else {
-            f->type = gt_xasprintf("list<u8, %" PRIu32 ">", it->size);
+            f->type = gen__xasprintf("list<u8, %" PRIu32 ">", it->size);
             if (it->kind == GT_ITEM_BITS) {
                 struct gt_buf b = {0};
-                gt_buf_puts(&b, "bitfields:");
+                gen__buf_puts(&b, "bitfields:");
                 for (int j = 0; j < it->nbitfields; j++)
-                    gt_buf_printf(&b, "%s %s:%" PRIu32 " at bit %" PRIu32, j ? "," : "",
+                    gen__buf_printf(&b, "%s %s:%" PRIu32 " at bit %" PRIu32, j ? "," : "",
                                   it->bitfields[j].name, it->bitfields[j].bits,
                                   it->bitfields[j].bit);
-                f->note = gt_buf_take(&b);
+                f->note = gen__buf_take(&b);
             }
         }
         f->name = claim_label(&names, kebab);
         free(kebab);
         /* (b): a field the canonical ABI would move becomes plain bytes */
         if (it->offset % f->align) {
-            char *note = gt_xasprintf("%s at byte %" PRIu32 " (not %" PRIu32 "-aligned), as bytes",
+            char *note = gen__xasprintf("%s at byte %" PRIu32 " (not %" PRIu32 "-aligned), as bytes",
                                       f->note ? f->note : f->type, it->offset, f->align);
             free(f->note);
             free(f->type);
             f->note = note;
-            f->type = gt_xasprintf("list<u8, %" PRIu32 ">", it->size);
+            f->type = gen__xasprintf("list<u8, %" PRIu32 ">", it->size);
             f->align = 1;
         }
         n++;
@@ -214,48 +214,48 @@ static void emit_struct(struct wit_out *o, int r)
     uint32_t align = 1;
     for (int i = 0; i < n; i++)
         if (rec->size % fs[i].align) {
-            char *note = gt_xasprintf("%s (would align the record beyond its size %" PRIu32
+            char *note = gen__xasprintf("%s (would align the record beyond its size %" PRIu32
                                       "), as bytes", fs[i].note ? fs[i].note : fs[i].type,
                                       rec->size);
             free(fs[i].note);
             free(fs[i].type);
             fs[i].note = note;
-            fs[i].type = gt_xasprintf("list<u8, %" PRIu32 ">", fs[i].size);
+            fs[i].type = gen__xasprintf("list<u8, %" PRIu32 ">", fs[i].size);
             fs[i].align = 1;
         } else if (fs[i].align > align) {
             align = fs[i].align;
         }
     o->record_align[r] = align;
 
-    char *sz = gt_xasprintf("%s: %" PRIu32 " bytes, alignment %" PRIu32, rec->desc, rec->size,
+    char *sz = gen__xasprintf("%s: %" PRIu32 " bytes, alignment %" PRIu32, rec->desc, rec->size,
                             align);
     doc(o->out, "    ", sz);
     free(sz);
     struct gt_buf name = {0};
     label(&name, o->record_names[r]);
     fprintf(o->out, "    record %s {\n", name.s);
-    gt_buf_free(&name);
+    gen__buf_free(&name);
     for (int i = 0; i < n; i++) {
         struct gt_buf l = {0};
-        gt_buf_puts(&l, "        ");
+        gen__buf_puts(&l, "        ");
         label(&l, fs[i].name);
-        gt_buf_printf(&l, ": %s,", fs[i].type);
+        gen__buf_printf(&l, ": %s,", fs[i].type);
         fputs(l.s, o->out);
         if (fs[i].note) {
             struct gt_buf c = {0};
-            gt_comment_text(&c, fs[i].note);
+            gen__comment_text(&c, fs[i].note);
             fprintf(o->out, "%*s// %s", l.len < 48 ? (int)(48 - l.len) : 1, "", c.s);
-            gt_buf_free(&c);
+            gen__buf_free(&c);
         }
         fputc('\n', o->out);
-        gt_buf_free(&l);
+        gen__buf_free(&l);
         free(fs[i].name);
         free(fs[i].type);
         free(fs[i].note);
     }
     fprintf(o->out, "    }\n\n");
     free(fs);
-    gt_names_free(&names);
+    gen__names_free(&names);
 }
 
 static void emit_enum(struct wit_out *o, int index)
@@ -264,28 +264,28 @@ static void emit_enum(struct wit_out *o, int index)
     if (!o->enum_names[index]) {
         if (e->nconsts) {   /* anonymous: only its constants, for the reader */
             struct gt_buf b = {0};
-            gt_buf_printf(&b, "anonymous enum (%" PRIu32 " bytes):", e->size);
+            gen__buf_printf(&b, "anonymous enum (%" PRIu32 " bytes):", e->size);
             for (int i = 0; i < e->nconsts; i++)
-                gt_buf_printf(&b, " %s = %" PRId64 "%s", e->consts[i].name,
+                gen__buf_printf(&b, " %s = %" PRId64 "%s", e->consts[i].name,
                               (int64_t)e->consts[i].value, i + 1 < e->nconsts ? "," : "");
             fputs("    // ", o->out);
             struct gt_buf c = {0};
-            gt_comment_text(&c, b.s);
+            gen__comment_text(&c, b.s);
             fprintf(o->out, "%s\n\n", c.s);
-            gt_buf_free(&c);
-            gt_buf_free(&b);
+            gen__buf_free(&c);
+            gen__buf_free(&b);
         }
         return;
     }
-    char *head = gt_xasprintf("enum %s: %" PRIu32 " bytes, %s%s", e->name, e->size,
+    char *head = gen__xasprintf("enum %s: %" PRIu32 " bytes, %s%s", e->name, e->size,
                               e->is_signed ? "signed" : "unsigned",
                               e->nconsts ? "; constants:" : "");
     doc(o->out, "    ", head);
     free(head);
     for (int i = 0; i < e->nconsts; i++) {
-        char *line = e->is_signed ? gt_xasprintf("  %s = %" PRId64, e->consts[i].name,
+        char *line = e->is_signed ? gen__xasprintf("  %s = %" PRId64, e->consts[i].name,
                                                  (int64_t)e->consts[i].value)
-                                  : gt_xasprintf("  %s = %" PRIu64, e->consts[i].name,
+                                  : gen__xasprintf("  %s = %" PRIu64, e->consts[i].name,
                                                  e->consts[i].value);
         doc(o->out, "    ", line);
         free(line);
@@ -293,7 +293,7 @@ static void emit_enum(struct wit_out *o, int index)
     struct gt_buf name = {0};
     label(&name, o->enum_names[index]);
     fprintf(o->out, "    type %s = %s;\n\n", name.s, int_type(e->size, e->is_signed));
-    gt_buf_free(&name);
+    gen__buf_free(&name);
 }
 
 static void emit_typedef(struct wit_out *o, int index)
@@ -308,30 +308,30 @@ static void emit_typedef(struct wit_out *o, int index)
     fprintf(o->out, "    type %s = %s;", name.s, t);
     if (td->target.decl && td->target.base != GT_RECORD) {
         struct gt_buf c = {0};
-        gt_comment_text(&c, td->target.decl);
+        gen__comment_text(&c, td->target.decl);
         fprintf(o->out, "  // %s", c.s);
-        gt_buf_free(&c);
+        gen__buf_free(&c);
     }
     fprintf(o->out, "\n\n");
-    gt_buf_free(&name);
+    gen__buf_free(&name);
     free(t);
 }
 
 static char *claim(struct wit_out *o, const char *c_name)
 {
-    char *k = gt_wit_kebab(c_name);
+    char *k = gen__wit_kebab(c_name);
     char *name = claim_label(&o->types, k);
     free(k);
     return name;
 }
 
-int gt_emit_wit(struct gt_model *m, FILE *out)
+int gen__emit_wit(struct gt_model *m, FILE *out)
 {
     struct wit_out o = {.m = m, .out = out};
-    o.record_names = gt_xrealloc(NULL, ((size_t)m->nrecords + 1) * sizeof(char *));
-    o.record_align = gt_xrealloc(NULL, ((size_t)m->nrecords + 1) * sizeof(uint32_t));
-    o.enum_names = gt_xrealloc(NULL, ((size_t)m->nenums + 1) * sizeof(char *));
-    o.typedef_names = gt_xrealloc(NULL, ((size_t)m->ntypedefs + 1) * sizeof(char *));
+    o.record_names = gen__xrealloc(NULL, ((size_t)m->nrecords + 1) * sizeof(char *));
+    o.record_align = gen__xrealloc(NULL, ((size_t)m->nrecords + 1) * sizeof(uint32_t));
+    o.enum_names = gen__xrealloc(NULL, ((size_t)m->nenums + 1) * sizeof(char *));
+    o.typedef_names = gen__xrealloc(NULL, ((size_t)m->ntypedefs + 1) * sizeof(char *));
 
     for (int r = 0; r < m->nrecords; r++) {
         o.record_align[r] = 1;
@@ -341,18 +341,18 @@ int gt_emit_wit(struct gt_model *m, FILE *out)
         o.enum_names[e] = m->enums[e].name ? claim(&o, m->enums[e].name) : NULL;
     for (int i = 0; i < m->ntypedefs; i++) {
         const struct gt_typedef *td = &m->typedefs[i];
-        bool empty = gt_vtype_size(&td->target) == 0;
+        bool empty = gen__vtype_size(&td->target) == 0;
         o.typedef_names[i] = td->same_as_tag || empty ? NULL : claim(&o, td->name);
     }
 
-    char *pkg = gt_wit_kebab(m->name);
-    if (gt_wit_keyword(pkg)) {
-        char *s = gt_xasprintf("%s-types", pkg);
+    char *pkg = gen__wit_kebab(m->name);
+    if (gen__wit_keyword(pkg)) {
+        char *s = gen__xasprintf("%s-types", pkg);
         free(pkg);
         pkg = s;
     }
     struct gt_buf src = {0};
-    gt_comment_text(&src, m->source);
+    gen__comment_text(&src, m->source);
     fprintf(out,
             "// Generated by `wasm-bpf gen types` from %s: do not edit.\n"
             "//\n"
@@ -364,7 +364,7 @@ int gt_emit_wit(struct gt_model *m, FILE *out)
             "package wasm-bpf:%s;\n\n"
             "interface types {\n",
             src.s, pkg);
-    gt_buf_free(&src);
+    gen__buf_free(&src);
     for (int i = 0; i < m->norder; i++) {
         const struct gt_decl *d = &m->order[i];
         if (d->kind == GT_DECL_ENUM) {
@@ -373,9 +373,9 @@ int gt_emit_wit(struct gt_model *m, FILE *out)
             emit_typedef(&o, d->index);
         } else if (!o.record_names[d->index]) {
             struct gt_buf c = {0};
-            gt_comment_text(&c, m->records[d->index].desc);
+            gen__comment_text(&c, m->records[d->index].desc);
             fprintf(out, "    // %s: no bytes, nothing to declare\n\n", c.s);
-            gt_buf_free(&c);
+            gen__buf_free(&c);
         } else if (m->records[d->index].is_union) {
             emit_union(&o, d->index);
         } else {
@@ -394,7 +394,7 @@ int gt_emit_wit(struct gt_model *m, FILE *out)
     free(o.record_align);
     free(o.enum_names);
     free(o.typedef_names);
-    gt_names_free(&o.types);
+    gen__names_free(&o.types);
     free(pkg);
     return 0;
 }

@@ -24,7 +24,7 @@ static bool is_token_char(char c)
 
 /* Parse `Scheme k=v, k="quoted, value", ...`.  Quoted values may contain
  * commas and colons (scopes do) and backslash escapes. */
-int challenge_parse(const char *header, struct challenge *c)
+int oci__challenge_parse(const char *header, struct challenge *c)
 {
     memset(c, 0, sizeof *c);
     if (!header)
@@ -80,7 +80,7 @@ int challenge_parse(const char *header, struct challenge *c)
             base_buf_append(&value, "", 0);
         if (value.err) {
             base_buf_free(&value);
-            challenge_free(c);
+            oci__challenge_free(c);
             return oci_fail_nomem();
         }
         char **slot = NULL;
@@ -100,7 +100,7 @@ int challenge_parse(const char *header, struct challenge *c)
     return 0;
 }
 
-void challenge_free(struct challenge *c)
+void oci__challenge_free(struct challenge *c)
 {
     free(c->realm);
     free(c->service);
@@ -120,12 +120,12 @@ static bool load_credentials(struct registry *r)
             r->creds.source = base_strdup("the command line");
             r->creds_state = 1;
             if (!r->creds.username || !r->creds.password || !r->creds.source) {
-                credentials_free(&r->creds);   /* out of memory: none, said */
+                oci__credentials_free(&r->creds);   /* out of memory: none, said */
                 oci_fail_nomem();
                 r->creds_state = -1;
             }
         } else {
-            r->creds_state = credentials_find(r->registry, &r->creds) ? 1 : -1;
+            r->creds_state = oci__credentials_find(r->registry, &r->creds) ? 1 : -1;
         }
     }
     return r->creds_state > 0;
@@ -134,7 +134,7 @@ static bool load_credentials(struct registry *r)
 static char *basic_value(const char *user, const char *password)
 {
     char *pair = base_asprintf("%s:%s", user, password);
-    char *b64 = pair ? base64_encode(pair, strlen(pair)) : NULL;
+    char *b64 = pair ? oci__base64_encode(pair, strlen(pair)) : NULL;
     char *v = b64 ? base_asprintf("Basic %s", b64) : NULL;
     /* the pair holds a password: wipe it */
     if (pair)
@@ -191,7 +191,7 @@ static int fetch_token(struct registry *r, const char *const *scopes, char **tok
     base_buf_printf(&url, "%s%c", r->realm, strchr(r->realm, '?') ? '&' : '?');
     struct base_buf form = {0};
     if (r->service) {
-        char *e = url_escape(r->service);
+        char *e = oci__url_escape(r->service);
         if (!e)
             url.err = -ENOMEM;
         base_buf_printf(&url, "service=%s", e ? e : "");
@@ -199,7 +199,7 @@ static int fetch_token(struct registry *r, const char *const *scopes, char **tok
         free(e);
     }
     for (size_t i = 0; scopes[i]; i++) {
-        char *e = url_escape(scopes[i]);
+        char *e = oci__url_escape(scopes[i]);
         if (!e)
             url.err = -ENOMEM;
         base_buf_printf(&url, "&scope=%s", e ? e : "");
@@ -212,12 +212,12 @@ static int fetch_token(struct registry *r, const char *const *scopes, char **tok
     const char *method = "GET";
     char *auth = NULL;
     struct http_sink sink;
-    http_sink_init_memory(&sink, MAX_TOKEN_BODY);
+    oci__http_sink_init_memory(&sink, MAX_TOKEN_BODY);
     struct http_response resp = {0};
     int rc = -1;
     if (have_creds && r->creds.identity_token) {
         /* a refresh token (docker `identitytoken`): OAuth2 refresh grant */
-        char *e = url_escape(r->creds.identity_token);
+        char *e = oci__url_escape(r->creds.identity_token);
         if (!e)
             form.err = -ENOMEM;
         base_buf_printf(&form, "&grant_type=refresh_token&client_id=wasm-bpf&refresh_token=%s", e ? e : "");
@@ -245,10 +245,10 @@ static int fetch_token(struct registry *r, const char *const *scopes, char **tok
 
     struct http_request rq = {method, url.data, headers, body.size ? &body : NULL, &sink};
     for (int attempt = 0;; attempt++) {
-        http_sink_reset(&sink);
-        if (http_perform(&r->http, &rq, &resp) < 0) {
-            if (http_error_retryable(resp.code) && attempt < 3) {
-                sleep_seconds(0.2 * (1 << attempt));
+        oci__http_sink_reset(&sink);
+        if (oci__http_perform(&r->http, &rq, &resp) < 0) {
+            if (oci__http_error_retryable(resp.code) && attempt < 3) {
+                oci__sleep_seconds(0.2 * (1 << attempt));
                 continue;
             }
             if (sink.overflow)
@@ -258,7 +258,7 @@ static int fetch_token(struct registry *r, const char *const *scopes, char **tok
             goto out;
         }
         if ((resp.status == 429 || resp.status >= 500) && attempt < 3) {
-            sleep_seconds(0.2 * (1 << attempt));
+            oci__sleep_seconds(0.2 * (1 << attempt));
             continue;
         }
         break;
@@ -277,7 +277,7 @@ static int fetch_token(struct registry *r, const char *const *scopes, char **tok
     }
     if (resp.status != 200) {
         char exb[EXCERPT_SIZE];
-        char *ex = text_excerpt(exb, resp.body.data ? resp.body.data : "", resp.body.len, 200);
+        char *ex = oci__text_excerpt(exb, resp.body.data ? resp.body.data : "", resp.body.len, 200);
         oci_fail("the token server at %s answered HTTP %ld%s%s", r->realm, resp.status, *ex ? ": " : "", ex);
         goto out;
     }
@@ -305,7 +305,7 @@ static int fetch_token(struct registry *r, const char *const *scopes, char **tok
         goto out;
     }
     /* renew a little early so a token does not expire in flight */
-    *expires_out = now_seconds() + (double)expires_in - (expires_in > 20 ? 10 : 0);
+    *expires_out = oci__now_seconds() + (double)expires_in - (expires_in > 20 ? 10 : 0);
     json_decref(j);
     rc = 0;
 out:
@@ -314,8 +314,8 @@ out:
         free(auth);
     }
     curl_slist_free_all(headers);
-    http_sink_free(&sink);
-    http_response_clear(&resp);
+    oci__http_sink_free(&sink);
+    oci__http_response_clear(&resp);
     free(url.data);
     free(form.data);
     return rc;
@@ -366,7 +366,7 @@ static int get_token(struct registry *r, const char *scope, const char *extra_sc
     return 0;
 }
 
-char *auth_header_for(struct registry *r, const char *scope)
+char *oci__auth_header_for(struct registry *r, const char *scope)
 {
     switch (r->auth) {
     case AUTH_ANONYMOUS:
@@ -379,7 +379,7 @@ char *auth_header_for(struct registry *r, const char *scope)
         if (load_credentials(r) && r->creds.registry_token)
             return base_asprintf("Bearer %s", r->creds.registry_token);
         struct token *t = token_find(r, scope);
-        if (!t || now_seconds() >= t->expires) {
+        if (!t || oci__now_seconds() >= t->expires) {
             /* we know the realm: get the token now rather than after a 401 */
             if (get_token(r, scope, NULL) < 0) {
                 oci_error_clear();
@@ -393,10 +393,10 @@ char *auth_header_for(struct registry *r, const char *scope)
     return NULL;
 }
 
-int auth_handle_challenge(struct registry *r, const char *www_authenticate, const char *scope, bool had_auth)
+int oci__auth_handle_challenge(struct registry *r, const char *www_authenticate, const char *scope, bool had_auth)
 {
     struct challenge c;
-    if (challenge_parse(www_authenticate, &c) < 0)
+    if (oci__challenge_parse(www_authenticate, &c) < 0)
         return 0;
     free(r->last_challenge_error);
     r->last_challenge_error = c.error ? base_strdup(c.error) : NULL;   /* NULL: none kept */
@@ -408,7 +408,7 @@ int auth_handle_challenge(struct registry *r, const char *www_authenticate, cons
         else
             rc = load_credentials(r) && r->creds.username ? 1 : 0;
     } else {
-        if (!c.realm || !(str_starts_with(c.realm, "https://") || str_starts_with(c.realm, "http://"))) {
+        if (!c.realm || !(oci__str_starts_with(c.realm, "https://") || oci__str_starts_with(c.realm, "http://"))) {
             rc = oci_fail("the registry %s asked for a token from an invalid realm \"%s\"", r->registry,
                           c.realm ? c.realm : "");
             goto out;
@@ -434,11 +434,11 @@ int auth_handle_challenge(struct registry *r, const char *www_authenticate, cons
         rc = get_token(r, scope, c.scope) < 0 ? -1 : 1;
     }
 out:
-    challenge_free(&c);
+    oci__challenge_free(&c);
     return rc;
 }
 
-void auth_free(struct registry *r)
+void oci__auth_free(struct registry *r)
 {
     for (size_t i = 0; i < r->n_tokens; i++) {
         free(r->tokens[i].scope);
@@ -449,5 +449,5 @@ void auth_free(struct registry *r)
     free(r->service);
     free(r->last_challenge_error);
     r->realm = r->service = r->last_challenge_error = NULL;
-    credentials_free(&r->creds);
+    oci__credentials_free(&r->creds);
 }

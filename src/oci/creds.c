@@ -29,7 +29,7 @@ extern char **environ;
 #define MAX_CONFIG_FILE (4u << 20)
 #define MAX_HELPER_OUTPUT (64u << 10)
 
-void credentials_free(struct credentials *c)
+void oci__credentials_free(struct credentials *c)
 {
     if (c->password)
         memset(c->password, 0, strlen(c->password));
@@ -41,7 +41,7 @@ void credentials_free(struct credentials *c)
     memset(c, 0, sizeof *c);
 }
 
-char *docker_config_path(void)
+char *oci__docker_config_path(void)
 {
     const char *dir = getenv("DOCKER_CONFIG");
     if (dir && *dir)
@@ -196,7 +196,7 @@ static int credentials_complete(struct credentials *c)
 {
     if (c->source && !c->username == !c->password && (c->username || c->identity_token || c->registry_token))
         return 1;
-    credentials_free(c);
+    oci__credentials_free(c);
     oci_warn("out of memory reading credentials; continuing without credentials");
     return 0;
 }
@@ -215,7 +215,7 @@ static int helper_get(const char *helper, const char *registry, struct credentia
     if (status != 0) {
         if (!out.data || !strstr(out.data, "credentials not found")) {
             char exb[EXCERPT_SIZE];
-            char *ex = text_excerpt(exb, out.data ? out.data : "", out.len, 200);
+            char *ex = oci__text_excerpt(exb, out.data ? out.data : "", out.len, 200);
             oci_warn("credential helper docker-credential-%s failed (exit %d%s%s); continuing without credentials",
                      helper, status, *ex ? ": " : "", ex);
         }
@@ -268,10 +268,10 @@ static bool helper_name_valid(const char *h)
     return *h != '\0';
 }
 
-int credentials_find(const char *registry, struct credentials *c)
+int oci__credentials_find(const char *registry, struct credentials *c)
 {
     memset(c, 0, sizeof *c);
-    char *path = docker_config_path();
+    char *path = oci__docker_config_path();
     json_t *cfg = path ? load_config(path) : NULL;
     int rc = 0;
     if (!path)
@@ -300,7 +300,7 @@ int credentials_find(const char *registry, struct credentials *c)
         const char *rt = json_string_value(json_object_get(entry, "registrytoken"));
         if (auth && *auth) {
             size_t n;
-            char *pair = base64_decode(auth, &n);
+            char *pair = oci__base64_decode(auth, &n);
             char *colon = pair ? memchr(pair, ':', n) : NULL;
             if (!colon) {
                 oci_warn("%s: the \"auth\" of %s is not base64 of USER:PASSWORD; ignored", path, key);
@@ -337,7 +337,7 @@ static int save_config(const char *path, json_t *cfg)
     char *dir = base_path_dirname(path);
     if (!dir)
         return oci_fail_nomem();
-    if (strcmp(dir, ".") && strcmp(dir, "/") && mkdir_p(dir, 0700) < 0) {
+    if (strcmp(dir, ".") && strcmp(dir, "/") && oci__mkdir_p(dir, 0700) < 0) {
         int e = errno;
         free(dir);
         return oci_fail("cannot create %s: %s", path, strerror(e));
@@ -354,7 +354,7 @@ static int save_config(const char *path, json_t *cfg)
         memcpy(with_nl, text, len);
         with_nl[len] = '\n';
         with_nl[len + 1] = '\0';
-        rc = write_file_atomic(path, with_nl, len + 1, 0600);
+        rc = oci__write_file_atomic(path, with_nl, len + 1, 0600);
         memset(with_nl, 0, len);
     }
     memset(text, 0, len);
@@ -395,16 +395,16 @@ int oci_login(const char *registry_text, const char *username, const char *passw
     opts.password = password ? password : "";
     struct registry r;
     int rc = -1;
-    if (registry_open(&r, registry, scheme, &opts) < 0)
+    if (oci__registry_open(&r, registry, scheme, &opts) < 0)
         goto out_name;
-    if (registry_check_login(&r) < 0) {
+    if (oci__registry_check_login(&r) < 0) {
         oci_error_context("login to %s", registry);
-        registry_close(&r);
+        oci__registry_close(&r);
         goto out_name;
     }
-    registry_close(&r);
+    oci__registry_close(&r);
 
-    char *path = docker_config_path();
+    char *path = oci__docker_config_path();
     json_t *cfg = path ? load_config(path) : NULL;
     if (!path)
         oci_fail_nomem();
@@ -427,7 +427,7 @@ int oci_login(const char *registry_text, const char *username, const char *passw
         free(s);
         if (status != 0) {
             char exb[EXCERPT_SIZE];
-            char *ex = text_excerpt(exb, out.data ? out.data : "", out.len, 200);
+            char *ex = oci__text_excerpt(exb, out.data ? out.data : "", out.len, 200);
             oci_fail("credential helper docker-credential-%s could not store the credentials (%s%s%s)", helper,
                      status < 0 ? strerror(input ? errno : ENOMEM) : "it failed", *ex ? ": " : "", ex);
             base_buf_free(&out);
@@ -451,7 +451,7 @@ int oci_login(const char *registry_text, const char *username, const char *passw
             json_object_del(auths, key);
     }
     char *pair = base_asprintf("%s:%s", username, opts.password);
-    char *b64 = pair ? base64_encode(pair, strlen(pair)) : NULL;
+    char *b64 = pair ? oci__base64_encode(pair, strlen(pair)) : NULL;
     json_t *entry = b64 ? json_pack("{s:s}", "auth", b64) : NULL;
     if (pair)
         memset(pair, 0, strlen(pair));
@@ -485,7 +485,7 @@ int oci_logout(const char *registry_text, const struct oci_options *o)
     char *registry = oci_registry_name(registry_text);
     if (!registry)
         return oci_fail("%.200s: not a registry name: %s", registry_text, strerror(errno));
-    char *path = docker_config_path();
+    char *path = oci__docker_config_path();
     json_t *cfg = path ? load_config(path) : NULL;
     int rc = -1;
     if (!path)

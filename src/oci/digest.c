@@ -16,60 +16,60 @@ static int need_crypto(void)
     return oci_libs_load();
 }
 
-int sha256_init(struct sha256 *h)
+int oci__sha256_init(struct sha256 *h)
 {
     h->ctx = NULL;
     if (need_crypto() < 0)
         return -1;
     h->ctx = EVP_MD_CTX_new();
     if (!h->ctx || EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL) != 1) {
-        sha256_free(h);
+        oci__sha256_free(h);
         return oci_fail("OpenSSL cannot initialise sha256 (out of memory?)");
     }
     return 0;
 }
 
-void sha256_update(struct sha256 *h, const void *data, size_t len)
+void oci__sha256_update(struct sha256 *h, const void *data, size_t len)
 {
     if (len)
         EVP_DigestUpdate(h->ctx, data, len);
 }
 
-void sha256_final(struct sha256 *h, char out[OCI_DIGEST_SIZE])
+void oci__sha256_final(struct sha256 *h, char out[OCI_DIGEST_SIZE])
 {
     unsigned char md[32];
     unsigned int n = 0;
     EVP_DigestFinal_ex(h->ctx, md, &n);
-    sha256_free(h);
+    oci__sha256_free(h);
     memcpy(out, "sha256:", 7);
     for (unsigned i = 0; i < 32; i++)
         snprintf(out + 7 + 2 * i, 3, "%02x", md[i]);
 }
 
-void sha256_free(struct sha256 *h)
+void oci__sha256_free(struct sha256 *h)
 {
     EVP_MD_CTX_free(h->ctx);
     h->ctx = NULL;
 }
 
-int sha256_bytes(const void *data, size_t len, char out[OCI_DIGEST_SIZE])
+int oci__sha256_bytes(const void *data, size_t len, char out[OCI_DIGEST_SIZE])
 {
     struct sha256 h;
-    if (sha256_init(&h) < 0)
+    if (oci__sha256_init(&h) < 0)
         return -1;
-    sha256_update(&h, data, len);
-    sha256_final(&h, out);
+    oci__sha256_update(&h, data, len);
+    oci__sha256_final(&h, out);
     return 0;
 }
 
-int sha256_file(const char *path, char out[OCI_DIGEST_SIZE], uint64_t *size)
+int oci__sha256_file(const char *path, char out[OCI_DIGEST_SIZE], uint64_t *size)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return oci_fail("cannot open %s: %s", path, strerror(errno));
     struct sha256 h;
     char chunk[1 << 16];
-    if (sha256_init(&h) < 0) {
+    if (oci__sha256_init(&h) < 0) {
         close(fd);
         return -1;
     }
@@ -80,23 +80,23 @@ int sha256_file(const char *path, char out[OCI_DIGEST_SIZE], uint64_t *size)
             if (errno == EINTR)
                 continue;
             int e = errno;
-            sha256_free(&h);
+            oci__sha256_free(&h);
             close(fd);
             return oci_fail("cannot read %s: %s", path, strerror(e));
         }
         if (n == 0)
             break;
-        sha256_update(&h, chunk, (size_t)n);
+        oci__sha256_update(&h, chunk, (size_t)n);
         total += (uint64_t)n;
     }
     close(fd);
-    sha256_final(&h, out);
+    oci__sha256_final(&h, out);
     if (size)
         *size = total;
     return 0;
 }
 
-char *base64_encode(const void *data, size_t len)
+char *oci__base64_encode(const void *data, size_t len)
 {
     if (need_crypto() < 0)
         return NULL;
@@ -110,7 +110,7 @@ char *base64_encode(const void *data, size_t len)
     return out;
 }
 
-char *base64_decode(const char *text, size_t *len)
+char *oci__base64_decode(const char *text, size_t *len)
 {
     if (need_crypto() < 0)
         return NULL;

@@ -17,26 +17,26 @@
 
 #define USER_AGENT "wasm-bpf/0.1"
 
-void http_sink_init_memory(struct http_sink *s, uint64_t limit)
+void oci__http_sink_init_memory(struct http_sink *s, uint64_t limit)
 {
     memset(s, 0, sizeof *s);
     s->fd = -1;
     s->limit = limit;
 }
 
-void http_sink_init_file(struct http_sink *s, int fd, uint64_t limit, bool hashing, struct progress *p)
+void oci__http_sink_init_file(struct http_sink *s, int fd, uint64_t limit, bool hashing, struct progress *p)
 {
     memset(s, 0, sizeof *s);
     s->fd = fd;
     s->limit = limit;
     s->hashing = hashing;
     s->progress = p;
-    if (hashing && sha256_init(&s->hash) < 0)
+    if (hashing && oci__sha256_init(&s->hash) < 0)
         s->hash_failed = true;
 }
 
 /* Before a retry: forget what the previous attempt wrote. */
-int http_sink_reset(struct http_sink *s)
+int oci__http_sink_reset(struct http_sink *s)
 {
     s->written = 0;
     s->overflow = false;
@@ -45,25 +45,25 @@ int http_sink_reset(struct http_sink *s)
     if (s->fd >= 0 && (ftruncate(s->fd, 0) < 0 || lseek(s->fd, 0, SEEK_SET) < 0))
         return -1;
     if (s->hashing) {
-        sha256_free(&s->hash);
-        if (sha256_init(&s->hash) < 0) {
+        oci__sha256_free(&s->hash);
+        if (oci__sha256_init(&s->hash) < 0) {
             s->hash_failed = true;
             return -1;
         }
     }
     if (s->progress)
-        progress_reset(s->progress);
+        oci__progress_reset(s->progress);
     return 0;
 }
 
-void http_sink_free(struct http_sink *s)
+void oci__http_sink_free(struct http_sink *s)
 {
     base_buf_free(&s->mem);
     if (s->hashing && s->hash.ctx)
-        sha256_free(&s->hash);
+        oci__sha256_free(&s->hash);
 }
 
-void http_response_clear(struct http_response *r)
+void oci__http_response_clear(struct http_response *r)
 {
     free(r->location);
     free(r->content_type);
@@ -76,7 +76,7 @@ void http_response_clear(struct http_response *r)
     r->content_length = -1;
 }
 
-int http_init(struct http *h, const struct oci_options *o)
+int oci__http_init(struct http *h, const struct oci_options *o)
 {
     if (oci_libs_load() < 0)
         return -1;
@@ -95,7 +95,7 @@ int http_init(struct http *h, const struct oci_options *o)
     return 0;
 }
 
-void http_cleanup(struct http *h)
+void oci__http_cleanup(struct http *h)
 {
     if (h->curl)
         curl_easy_cleanup(h->curl);
@@ -128,7 +128,7 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *arg)
         /* a new status line (after 100 Continue, for instance): start over */
         const char *sp = memchr(data, ' ', n);
         long status = sp ? strtol(sp + 1, NULL, 10) : 0;
-        http_response_clear(r);
+        oci__http_response_clear(r);
         r->status = status;
         return len;
     }
@@ -198,10 +198,10 @@ static size_t sink_write(struct http_sink *s, const char *data, size_t len)
         return 0;
     }
     if (s->hashing)
-        sha256_update(&s->hash, data, len);
+        oci__sha256_update(&s->hash, data, len);
     s->written += len;
     if (s->progress)
-        progress_add(s->progress, len);
+        oci__progress_add(s->progress, len);
     return len;
 }
 
@@ -250,7 +250,7 @@ static size_t on_read(char *dst, size_t size, size_t nmemb, void *arg)
     }
     u->pos += want;
     if (u->progress)
-        progress_add(u->progress, want);
+        oci__progress_add(u->progress, want);
     return want;
 }
 
@@ -265,10 +265,10 @@ static int on_seek(void *arg, curl_off_t offset, int origin)
     return CURL_SEEKFUNC_OK;
 }
 
-int http_perform(struct http *h, const struct http_request *rq, struct http_response *resp)
+int oci__http_perform(struct http *h, const struct http_request *rq, struct http_response *resp)
 {
     CURL *c = h->curl;
-    http_response_clear(resp);
+    oci__http_response_clear(resp);
     curl_easy_reset(c);
 
     struct exchange x = {rq, resp};
@@ -348,7 +348,7 @@ int http_perform(struct http *h, const struct http_request *rq, struct http_resp
     return 0;
 }
 
-char *url_resolve(const char *base, const char *location)
+char *oci__url_resolve(const char *base, const char *location)
 {
     CURLU *u = curl_url();
     char *out = NULL, *scheme = NULL;
@@ -371,7 +371,7 @@ done:
     return out;
 }
 
-char *url_origin(const char *url)
+char *oci__url_origin(const char *url)
 {
     CURLU *u = curl_url();
     char *scheme = NULL, *host = NULL, *port = NULL, *out = NULL;
@@ -387,7 +387,7 @@ char *url_origin(const char *url)
     return out ? out : base_strdup("");
 }
 
-char *url_escape(const char *s)
+char *oci__url_escape(const char *s)
 {
     char *e = curl_easy_escape(NULL, s, 0);
     char *out = e ? base_strdup(e) : NULL;
@@ -397,7 +397,7 @@ char *url_escape(const char *s)
     return out;
 }
 
-bool http_error_retryable(CURLcode code)
+bool oci__http_error_retryable(CURLcode code)
 {
     switch (code) {
     case CURLE_COULDNT_CONNECT:

@@ -17,24 +17,24 @@ static char *fetch_config(struct registry *r, const char *repository, const stru
         return NULL;
     }
     char scope[SCOPE_SIZE];
-    scope_for(scope, repository, "pull");
+    oci__scope_for(scope, repository, "pull");
     char path[API_PATH_SIZE];
-    if (api_path(path, "/v2/%s/blobs/%s", repository, d->digest) < 0)
+    if (oci__api_path(path, "/v2/%s/blobs/%s", repository, d->digest) < 0)
         return NULL;
     struct http_sink sink;
-    http_sink_init_memory(&sink, d->size);
+    oci__http_sink_init_memory(&sink, d->size);
     struct http_response resp = {0};
     struct reg_call call = {.method = "GET", .url = path, .scope = scope, .sink = &sink, .follow_redirects = true};
     char *out = NULL;
-    if (registry_call(r, &call, &resp) < 0) {
+    if (oci__registry_call(r, &call, &resp) < 0) {
         oci_error_context("config %s", d->digest);
     } else if (resp.status != 200) {
         char what[OCI_DIGEST_SIZE + 32];
         snprintf(what, sizeof what, "config %s", d->digest);
-        registry_fail(r, &resp, what, "pull", repository);
+        oci__registry_fail(r, &resp, what, "pull", repository);
     } else {
         char computed[OCI_DIGEST_SIZE];
-        if (sha256_bytes(sink.mem.data ? sink.mem.data : "", sink.mem.len, computed) < 0) {
+        if (oci__sha256_bytes(sink.mem.data ? sink.mem.data : "", sink.mem.len, computed) < 0) {
             /* the error is set */
         } else if (sink.mem.len != d->size || strcmp(computed, d->digest)) {
             oci_fail("config %s: the registry sent content with digest %s (%zu bytes)", d->digest, computed,
@@ -47,8 +47,8 @@ static char *fetch_config(struct registry *r, const char *repository, const stru
             *len = d->size;
         }
     }
-    http_sink_free(&sink);
-    http_response_clear(&resp);
+    oci__http_sink_free(&sink);
+    oci__http_response_clear(&resp);
     return out;
 }
 
@@ -62,10 +62,10 @@ static json_t *describe(const char *canonical, const char *source, const char *d
     if (index_digest)
         json_object_set_new(o, "index", json_string(index_digest));
     json_object_set_new(o, "mediaType", json_string(m->media_type));
-    json_object_set_new(o, "format", json_string(oci_format_name(manifest_format(m))));
+    json_object_set_new(o, "format", json_string(oci_format_name(oci__manifest_format(m))));
     if (m->artifact_type)
         json_object_set_new(o, "artifactType", json_string(m->artifact_type));
-    int li = manifest_module_layer(m);
+    int li = oci__manifest_module_layer(m);
     oci_error_clear();
     if (li >= 0) {
         const struct descriptor *d = &m->layers[li];
@@ -100,16 +100,16 @@ static int inspect_local(const struct oci_ref *ref, const char *canonical, const
                          char **out, size_t *out_len)
 {
     struct store s;
-    if (store_open(&s, o, false) < 0)
+    if (oci__store_open(&s, o, false) < 0)
         return -1;
     struct oci_pull_result found;
-    int rc = store_find_module(&s, ref, &found);
+    int rc = oci__store_find_module(&s, ref, &found);
     if (rc != 0) {
-        store_close(&s);
+        oci__store_close(&s);
         return rc;
     }
     size_t len;
-    char *manifest_raw = store_read_blob(&s, found.manifest_digest, MAX_MANIFEST_SIZE, &len);
+    char *manifest_raw = oci__store_read_blob(&s, found.manifest_digest, MAX_MANIFEST_SIZE, &len);
     rc = -1;
     if (manifest_raw && raw) {
         *out = manifest_raw;
@@ -118,30 +118,30 @@ static int inspect_local(const struct oci_ref *ref, const char *canonical, const
         rc = 0;
     } else if (manifest_raw) {
         struct manifest m;
-        if (manifest_parse(manifest_raw, len, NULL, &m) == 0) {
+        if (oci__manifest_parse(manifest_raw, len, NULL, &m) == 0) {
             size_t clen = 0;
-            char *config = store_has_blob(&s, m.config.digest, m.config.size)
-                               ? store_read_blob(&s, m.config.digest, MAX_CONFIG_SIZE, &clen)
+            char *config = oci__store_has_blob(&s, m.config.digest, m.config.size)
+                               ? oci__store_read_blob(&s, m.config.digest, MAX_CONFIG_SIZE, &clen)
                                : NULL;
             *out = dump(describe(canonical, "store", found.manifest_digest, NULL, &m, config, clen));
             rc = *out ? 0 : -1;
             free(config);
-            manifest_free(&m);
+            oci__manifest_free(&m);
         }
     }
     free(manifest_raw);
     oci_pull_result_free(&found);
-    store_close(&s);
+    oci__store_close(&s);
     return rc;
 }
 
 static char *inspect(const char *text, bool remote, const struct oci_options *o, bool raw, size_t *len)
 {
     struct oci_ref ref;
-    if (ref_parse(text, &ref) < 0)
+    if (oci__ref_parse(text, &ref) < 0)
         return NULL;
     char canonical[REF_STRING_SIZE];
-    ref_string(&ref, canonical);
+    oci__ref_string(&ref, canonical);
     char *out = NULL;
     size_t out_len = 0;
     if (!remote) {
@@ -150,28 +150,28 @@ static char *inspect(const char *text, bool remote, const struct oci_options *o,
             goto done;
     }
     struct registry r;
-    if (registry_open(&r, ref.registry, ref.scheme, o) < 0)
+    if (oci__registry_open(&r, ref.registry, ref.scheme, o) < 0)
         goto done;
     if (raw) {
         char digest[OCI_DIGEST_SIZE];
-        out = fetch_manifest(&r, ref.repository, ref_object(&ref), &out_len, digest, NULL);
+        out = oci__fetch_manifest(&r, ref.repository, oci__ref_object(&ref), &out_len, digest, NULL);
     } else {
         struct resolved res;
-        if (resolve_manifest(&r, &ref, o->platform, &res) == 0) {
+        if (oci__resolve_manifest(&r, &ref, o->platform, &res) == 0) {
             size_t clen = 0;
             char *config = fetch_config(&r, ref.repository, &res.m.config, &clen);
             if (config)
                 out = dump(describe(canonical, "registry", res.digest, res.index_raw ? res.index_digest : NULL,
                                     &res.m, config, clen));
             free(config);
-            resolved_free(&res);
+            oci__resolved_free(&res);
         }
     }
-    registry_close(&r);
+    oci__registry_close(&r);
 done:
     if (!out)
         oci_error_context("inspect %s", canonical);
-    ref_free(&ref);
+    oci__ref_free(&ref);
     if (len)
         *len = out_len;
     return out;
@@ -210,17 +210,17 @@ int oci_list_tags(const char *text, unsigned page_size, const struct oci_options
     if (oci_libs_load() < 0)
         return -1;
     struct oci_ref ref;
-    if (ref_parse(text, &ref) < 0)
+    if (oci__ref_parse(text, &ref) < 0)
         return -1;
     struct registry r;
-    if (registry_open(&r, ref.registry, ref.scheme, o) < 0) {
-        ref_free(&ref);
+    if (oci__registry_open(&r, ref.registry, ref.scheme, o) < 0) {
+        oci__ref_free(&ref);
         return -1;
     }
     char repo[REF_STRING_SIZE];
-    ref_repo_string(&ref, repo);
+    oci__ref_repo_string(&ref, repo);
     char scope[SCOPE_SIZE];
-    scope_for(scope, ref.repository, "pull");
+    oci__scope_for(scope, ref.repository, "pull");
     char *url = page_size ? base_asprintf("%s/v2/%s/tags/list?n=%u", r.base, ref.repository, page_size)
                           : base_asprintf("%s/v2/%s/tags/list", r.base, ref.repository);
     int rc = -1;
@@ -228,13 +228,13 @@ int oci_list_tags(const char *text, unsigned page_size, const struct oci_options
         oci_fail_nomem();
     for (int page = 0; url && page < MAX_TAG_PAGES; page++) {
         struct http_sink sink;
-        http_sink_init_memory(&sink, MAX_TAGS_BODY);
+        oci__http_sink_init_memory(&sink, MAX_TAGS_BODY);
         struct http_response resp = {0};
         struct reg_call call = {.method = "GET", .url = url, .scope = scope, .accept = "application/json", .sink = &sink};
-        int cr = registry_call(&r, &call, &resp);
+        int cr = oci__registry_call(&r, &call, &resp);
         char *next = NULL;
         if (cr == 0 && resp.status != 200) {
-            registry_fail(&r, &resp, "listing tags", "pull", ref.repository);
+            oci__registry_fail(&r, &resp, "listing tags", "pull", ref.repository);
             cr = -1;
         }
         if (cr == 0) {
@@ -249,12 +249,12 @@ int oci_list_tags(const char *text, unsigned page_size, const struct oci_options
                 json_t *t;
                 json_array_foreach(tags, i, t) {
                     const char *tag = json_string_value(t);
-                    if (tag && tag_valid(tag))
+                    if (tag && oci__tag_valid(tag))
                         fn(tag, arg);
                 }
                 char *link = next_link(resp.link);
                 if (link) {
-                    next = url_resolve(url, link);
+                    next = oci__url_resolve(url, link);
                     free(link);
                     if (next && !strcmp(next, url)) {   /* a loop */
                         free(next);
@@ -264,8 +264,8 @@ int oci_list_tags(const char *text, unsigned page_size, const struct oci_options
             }
             json_decref(j);
         }
-        http_sink_free(&sink);
-        http_response_clear(&resp);
+        oci__http_sink_free(&sink);
+        oci__http_response_clear(&resp);
         if (cr < 0)
             break;
         if (!next) {
@@ -278,7 +278,7 @@ int oci_list_tags(const char *text, unsigned page_size, const struct oci_options
     if (rc < 0)
         oci_error_context("%s", repo);
     free(url);
-    registry_close(&r);
-    ref_free(&ref);
+    oci__registry_close(&r);
+    oci__ref_free(&ref);
     return rc;
 }

@@ -52,7 +52,7 @@ static bool b64_char(int c)
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
 }
 
-/* Standard base64, padded or not: nothing else (base64_decode is lenient). */
+/* Standard base64, padded or not: nothing else (oci__base64_decode is lenient). */
 static bool b64_valid(const char *s)
 {
     size_t n = 0;
@@ -73,7 +73,7 @@ static unsigned char *b64_decode_strict(const char *s, size_t max, size_t *len)
     if (!b64_valid(s) || strlen(s) > 4 * (max / 3 + 1))
         return NULL;
     size_t n;
-    char *out = base64_decode(s, &n);
+    char *out = oci__base64_decode(s, &n);
     if (!out || n > max) {
         free(out);
         return NULL;
@@ -82,7 +82,7 @@ static unsigned char *b64_decode_strict(const char *s, size_t max, size_t *len)
     return (unsigned char *)out;
 }
 
-unsigned char *pem_decode(const char *text, size_t len, const char *const *types, const char **found_type,
+unsigned char *oci__pem_decode(const char *text, size_t len, const char *const *types, const char **found_type,
                           size_t *out_len)
 {
     if (len > MAX_KEY_FILE_SIZE) {
@@ -156,9 +156,9 @@ out:
     return der;
 }
 
-char *pem_encode(const char *type, const unsigned char *der, size_t len)
+char *oci__pem_encode(const char *type, const unsigned char *der, size_t len)
 {
-    char *b64 = base64_encode(der, len);
+    char *b64 = oci__base64_encode(der, len);
     if (!b64) {
         oci_fail_nomem();
         return NULL;
@@ -189,7 +189,7 @@ static int derive(const char *password, const unsigned char *salt, size_t salt_l
     return 0;
 }
 
-char *cosign_encrypt(const unsigned char *plain, size_t len, const char *password)
+char *oci__cosign_encrypt(const unsigned char *plain, size_t len, const char *password)
 {
     unsigned char salt[SALT_SIZE], nonce[crypto_secretbox_NONCEBYTES], key[crypto_secretbox_KEYBYTES];
     randombytes_buf(salt, sizeof salt);
@@ -205,8 +205,8 @@ char *cosign_encrypt(const unsigned char *plain, size_t len, const char *passwor
     }
     crypto_secretbox_easy(cipher, plain, len, nonce, key);
     sodium_memzero(key, sizeof key);
-    char *salt_b64 = base64_encode(salt, sizeof salt), *nonce_b64 = base64_encode(nonce, sizeof nonce);
-    char *cipher_b64 = base64_encode(cipher, clen);
+    char *salt_b64 = oci__base64_encode(salt, sizeof salt), *nonce_b64 = oci__base64_encode(nonce, sizeof nonce);
+    char *cipher_b64 = oci__base64_encode(cipher, clen);
     json_t *j = json_pack("{s:{s:s,s:{s:I,s:I,s:I},s:s},s:{s:s,s:s},s:s}", "kdf", "name", "scrypt", "params", "N",
                           (json_int_t)SCRYPT_N_WRITE, "r", (json_int_t)SCRYPT_R, "p", (json_int_t)SCRYPT_P, "salt",
                           salt_b64, "cipher", "name", "nacl/secretbox", "nonce", nonce_b64, "ciphertext", cipher_b64);
@@ -226,7 +226,7 @@ static const char *json_str(json_t *o, const char *key)
     return json_string_value(json_object_get(o, key));
 }
 
-unsigned char *cosign_decrypt(const char *text, size_t text_len, const char *password, size_t *out_len)
+unsigned char *oci__cosign_decrypt(const char *text, size_t text_len, const char *password, size_t *out_len)
 {
     json_error_t err;
     json_t *j = json_loadb(text, text_len, JSON_REJECT_DUPLICATES, &err);
@@ -349,7 +349,7 @@ static struct oci_public_key *public_from_pkey(EVP_PKEY *pkey)
         oci_fail_nomem();
         return NULL;
     }
-    int hashed = sha256_bytes(der, len, k->fingerprint);
+    int hashed = oci__sha256_bytes(der, len, k->fingerprint);
     free(der);
     if (hashed < 0) {
         free(k);
@@ -362,7 +362,7 @@ static struct oci_public_key *public_from_pkey(EVP_PKEY *pkey)
 int oci_key_generate(const char *password, char **private_pem, char **public_pem, struct oci_error *err)
 {
     TRUST_ERROR_SCOPE(err);
-    if (trust_libs_load() < 0)
+    if (oci__trust_libs_load() < 0)
         return -1;
     EVP_PKEY *pkey = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
     if (!pkey)
@@ -382,7 +382,7 @@ int oci_key_generate(const char *password, char **private_pem, char **public_pem
     }
     i2d_PKCS8_PRIV_KEY_INFO(p8, &p);
     PKCS8_PRIV_KEY_INFO_free(p8);
-    char *json = cosign_encrypt(der, (size_t)n, password ? password : "");
+    char *json = oci__cosign_encrypt(der, (size_t)n, password ? password : "");
     sodium_memzero(der, (size_t)n);
     free(der);
     size_t plen;
@@ -393,8 +393,8 @@ int oci_key_generate(const char *password, char **private_pem, char **public_pem
         free(pub);
         return json ? openssl_fail("cannot encode the public key") : -1;
     }
-    char *priv = pem_encode(PEM_PRIVATE_WRITE, (unsigned char *)json, strlen(json));
-    char *publ = priv ? pem_encode("PUBLIC KEY", pub, plen) : NULL;
+    char *priv = oci__pem_encode(PEM_PRIVATE_WRITE, (unsigned char *)json, strlen(json));
+    char *publ = priv ? oci__pem_encode("PUBLIC KEY", pub, plen) : NULL;
     free(json);
     free(pub);
     if (!publ) {
@@ -410,13 +410,13 @@ int oci_signing_key_load(const char *pem, size_t len, const char *password, stru
                          struct oci_error *err)
 {
     TRUST_ERROR_SCOPE(err);
-    if (trust_libs_load() < 0)
+    if (oci__trust_libs_load() < 0)
         return -1;
     size_t json_len, plain_len = 0;
-    unsigned char *json = pem_decode(pem, len, private_types, NULL, &json_len);
+    unsigned char *json = oci__pem_decode(pem, len, private_types, NULL, &json_len);
     if (!json)
         return -1;
-    unsigned char *plain = cosign_decrypt((char *)json, json_len, password ? password : "", &plain_len);
+    unsigned char *plain = oci__cosign_decrypt((char *)json, json_len, password ? password : "", &plain_len);
     free(json);
     if (!plain)
         return -1;
@@ -446,15 +446,15 @@ int oci_signing_key_load(const char *pem, size_t len, const char *password, stru
 int oci_public_key_load(const char *pem, size_t len, struct oci_public_key **out, struct oci_error *err)
 {
     TRUST_ERROR_SCOPE(err);
-    return public_key_load(pem, len, out);
+    return oci__public_key_load(pem, len, out);
 }
 
-int public_key_load(const char *pem, size_t len, struct oci_public_key **out)
+int oci__public_key_load(const char *pem, size_t len, struct oci_public_key **out)
 {
-    if (trust_libs_load() < 0)
+    if (oci__trust_libs_load() < 0)
         return -1;
     size_t der_len;
-    unsigned char *der = pem_decode(pem, len, public_types, NULL, &der_len);
+    unsigned char *der = oci__pem_decode(pem, len, public_types, NULL, &der_len);
     if (!der)
         return -1;
     const unsigned char *p = der;
@@ -481,10 +481,10 @@ int public_key_load(const char *pem, size_t len, struct oci_public_key **out)
 int oci_public_key_load_file(const char *path, struct oci_public_key **out, struct oci_error *err)
 {
     TRUST_ERROR_SCOPE(err);
-    return public_key_load_file(path, out);
+    return oci__public_key_load_file(path, out);
 }
 
-int public_key_load_file(const char *path, struct oci_public_key **out)
+int oci__public_key_load_file(const char *path, struct oci_public_key **out)
 {
     size_t len;
     char *text = NULL;
@@ -494,7 +494,7 @@ int public_key_load_file(const char *path, struct oci_public_key **out)
             return oci_fail("public key %s: larger than %u bytes: not a key", path, MAX_KEY_FILE_SIZE);
         return oci_fail("public key %s: %s", path, strerror(-err));
     }
-    int rc = public_key_load(text, len, out);
+    int rc = oci__public_key_load(text, len, out);
     free(text);
     if (rc < 0) {
         oci_error_context("public key %s", path);
@@ -510,7 +510,7 @@ int public_key_load_file(const char *path, struct oci_public_key **out)
 
 struct oci_public_key *oci_signing_key_public(const struct oci_signing_key *k)
 {
-    if (trust_libs_load() < 0)
+    if (oci__trust_libs_load() < 0)
         return NULL;
     EVP_PKEY_up_ref(k->pkey);
     struct oci_public_key *pub = public_from_pkey(k->pkey);
@@ -527,7 +527,7 @@ char *oci_public_key_pem(const struct oci_public_key *k)
         openssl_fail("cannot encode the public key");
         return NULL;
     }
-    char *pem = pem_encode("PUBLIC KEY", der, len);
+    char *pem = oci__pem_encode("PUBLIC KEY", der, len);
     free(der);
     return pem;
 }
@@ -556,7 +556,7 @@ void oci_public_key_free(struct oci_public_key *k)
 
 /* ---- signatures ---- */
 
-char *key_sign_base64(const struct oci_signing_key *k, const void *data, size_t len)
+char *oci__key_sign_base64(const struct oci_signing_key *k, const void *data, size_t len)
 {
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     unsigned char sig[128];
@@ -565,13 +565,13 @@ char *key_sign_base64(const struct oci_signing_key *k, const void *data, size_t 
     if (!ctx || EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, k->pkey) != 1 ||
         EVP_DigestSign(ctx, sig, &sig_len, data, len) != 1)
         openssl_fail("ECDSA signing failed");
-    else if (!(out = base64_encode(sig, sig_len)))
+    else if (!(out = oci__base64_encode(sig, sig_len)))
         oci_fail_nomem();
     EVP_MD_CTX_free(ctx);
     return out;
 }
 
-int key_verify_raw(const struct oci_public_key *k, const void *data, size_t len, const unsigned char *sig,
+int oci__key_verify_raw(const struct oci_public_key *k, const void *data, size_t len, const unsigned char *sig,
                    size_t sig_len)
 {
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
@@ -582,7 +582,7 @@ int key_verify_raw(const struct oci_public_key *k, const void *data, size_t len,
     return ok;
 }
 
-int key_verify_base64(const struct oci_public_key *k, const void *data, size_t len, const char *sig_b64)
+int oci__key_verify_base64(const struct oci_public_key *k, const void *data, size_t len, const char *sig_b64)
 {
     size_t sig_len;
     if (!sig_b64 || strlen(sig_b64) > MAX_SIGNATURE_B64)
@@ -590,7 +590,7 @@ int key_verify_base64(const struct oci_public_key *k, const void *data, size_t l
     unsigned char *sig = b64_decode_strict(sig_b64, MAX_SIGNATURE_B64, &sig_len);
     if (!sig)
         return 0;
-    int ok = sig_len > 0 && key_verify_raw(k, data, len, sig, sig_len);
+    int ok = sig_len > 0 && oci__key_verify_raw(k, data, len, sig, sig_len);
     free(sig);
     return ok;
 }

@@ -74,7 +74,7 @@ static int parse_descriptor(json_t *j, const char *where, struct descriptor *d)
     const char *digest = json_string_value(json_object_get(j, "digest"));
     if (!digest)
         return oci_fail("%s has no digest", where);
-    if (!digest_valid(digest)) {
+    if (!oci__digest_valid(digest)) {
         if (strncmp(digest, "sha256:", 7) && strchr(digest, ':'))
             return oci_fail("%s uses an unsupported digest algorithm (%.20s...): only sha256 is supported", where,
                             digest);
@@ -110,7 +110,7 @@ static bool is_manifest_type(const char *mt)
     return mt && (!strcmp(mt, MT_OCI_MANIFEST) || !strcmp(mt, MT_DOCKER_MANIFEST));
 }
 
-int manifest_parse(const char *data, size_t len, const char *content_type, struct manifest *m)
+int oci__manifest_parse(const char *data, size_t len, const char *content_type, struct manifest *m)
 {
     memset(m, 0, sizeof *m);
     json_error_t err;
@@ -118,7 +118,7 @@ int manifest_parse(const char *data, size_t len, const char *content_type, struc
     if (!m->root)
         return oci_fail("the manifest is not valid JSON (line %d: %s)", err.line, err.text);
     if (!json_is_object(m->root)) {
-        manifest_free(m);
+        oci__manifest_free(m);
         return oci_fail("the manifest is not a JSON object");
     }
     json_t *sv = json_object_get(m->root, "schemaVersion");
@@ -126,7 +126,7 @@ int manifest_parse(const char *data, size_t len, const char *content_type, struc
         oci_fail("the manifest has schemaVersion %s, only 2 is supported",
                  json_is_integer(sv) ? (json_integer_value(sv) == 1 ? "1 (docker schema 1)" : "other than 2")
                                      : "missing");
-        manifest_free(m);
+        oci__manifest_free(m);
         return -1;
     }
     const char *declared = json_string_value(json_object_get(m->root, "mediaType"));
@@ -140,7 +140,7 @@ int manifest_parse(const char *data, size_t len, const char *content_type, struc
             m->is_index = true;
         } else if (!is_manifest_type(mt)) {
             oci_fail("unsupported manifest type \"%.100s\"", mt);
-            manifest_free(m);
+            oci__manifest_free(m);
             return -1;
         }
     } else {
@@ -154,22 +154,22 @@ int manifest_parse(const char *data, size_t len, const char *content_type, struc
     const char *what = m->is_index ? "manifests" : "layers";
     if (!json_is_array(list)) {
         oci_fail("the %s has no \"%s\" array", m->is_index ? "image index" : "manifest", what);
-        manifest_free(m);
+        oci__manifest_free(m);
         return -1;
     }
     if (json_array_size(list) > MAX_DESCRIPTORS) {
-        manifest_free(m);
+        oci__manifest_free(m);
         return oci_fail("the manifest lists more than %d %s", MAX_DESCRIPTORS, what);
     }
     if (!m->is_index &&
         parse_descriptor(json_object_get(m->root, "config"), "the manifest's config descriptor", &m->config) < 0) {
-        manifest_free(m);
+        oci__manifest_free(m);
         return -1;
     }
     m->n_layers = json_array_size(list);
     m->layers = base_calloc(m->n_layers, sizeof *m->layers);
     if (!m->layers) {
-        manifest_free(m);
+        oci__manifest_free(m);
         return oci_fail_nomem();
     }
     for (size_t i = 0; i < m->n_layers; i++) {
@@ -177,27 +177,27 @@ int manifest_parse(const char *data, size_t len, const char *content_type, struc
         snprintf(where, sizeof where, "%s[%zu]", what, i);
         if (parse_descriptor(json_array_get(list, i), where, &m->layers[i]) < 0) {
             oci_error_context("invalid %s", m->is_index ? "image index" : "manifest");
-            manifest_free(m);
+            oci__manifest_free(m);
             return -1;
         }
     }
     return 0;
 }
 
-void manifest_free(struct manifest *m)
+void oci__manifest_free(struct manifest *m)
 {
     json_decref(m->root);
     free(m->layers);
     memset(m, 0, sizeof *m);
 }
 
-int manifest_module_layer(const struct manifest *m)
+int oci__manifest_module_layer(const struct manifest *m)
 {
     for (size_t i = 0; i < m->n_layers; i++)
         if (!strcmp(m->layers[i].media_type, MT_WASM_LAYER_V1) || !strcmp(m->layers[i].media_type, MT_WASM))
             return (int)i;
     for (size_t i = 0; i < m->n_layers; i++)
-        if (m->layers[i].title && str_ends_with(m->layers[i].title, ".wasm"))
+        if (m->layers[i].title && oci__str_ends_with(m->layers[i].title, ".wasm"))
             return (int)i;
     char types[5 * 104 + 1] = "";   /* the first five, each cut to 100 */
     for (size_t i = 0, n = 0; i < m->n_layers && i < 5; i++)
@@ -211,7 +211,7 @@ int manifest_module_layer(const struct manifest *m)
     return -1;
 }
 
-enum oci_format manifest_format(const struct manifest *m)
+enum oci_format oci__manifest_format(const struct manifest *m)
 {
     const char *ct = m->config.media_type;
     if (!ct)
@@ -252,7 +252,7 @@ static bool str_eq(const char *a, const char *b)
     return a && b && !strcmp(a, b);
 }
 
-int index_select(const struct manifest *idx, const char *platform)
+int oci__index_select(const struct manifest *idx, const char *platform)
 {
     if (idx->n_layers == 0)
         return oci_fail("the image index lists no manifests");
@@ -316,7 +316,7 @@ static void rfc3339(int64_t t, char out[32])
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-int manifest_build(const struct oci_push_options *po, const char *module_title, const char *module_digest,
+int oci__manifest_build(const struct oci_push_options *po, const char *module_title, const char *module_digest,
                    uint64_t module_size, int64_t created, struct push_blobs *out)
 {
     memset(out, 0, sizeof *out);
@@ -344,12 +344,12 @@ int manifest_build(const struct oci_push_options *po, const char *module_title, 
         break;
     }
     if (!out->config) {   /* json_dumps too: out of memory */
-        push_blobs_free(out);
+        oci__push_blobs_free(out);
         return oci_fail_nomem();
     }
     out->config_len = strlen(out->config);
-    if (sha256_bytes(out->config, out->config_len, out->config_digest) < 0) {
-        push_blobs_free(out);
+    if (oci__sha256_bytes(out->config, out->config_len, out->config_digest) < 0) {
+        oci__push_blobs_free(out);
         return -1;
     }
 
@@ -372,18 +372,18 @@ int manifest_build(const struct oci_push_options *po, const char *module_title, 
     out->manifest = json_dumps(m, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(m);
     if (!out->manifest || !out->config) {
-        push_blobs_free(out);
+        oci__push_blobs_free(out);
         return oci_fail("cannot serialise the manifest (are the annotations valid UTF-8?)");
     }
     out->manifest_len = strlen(out->manifest);
-    if (sha256_bytes(out->manifest, out->manifest_len, out->manifest_digest) < 0) {
-        push_blobs_free(out);
+    if (oci__sha256_bytes(out->manifest, out->manifest_len, out->manifest_digest) < 0) {
+        oci__push_blobs_free(out);
         return -1;
     }
     return 0;
 }
 
-void push_blobs_free(struct push_blobs *b)
+void oci__push_blobs_free(struct push_blobs *b)
 {
     free(b->config);
     free(b->manifest);

@@ -144,21 +144,21 @@ void oci_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * Memory and growable buffers are the base part's (wasm_bpf_base.h): NULL
  * or -ENOMEM on out of memory, turned into the error "out of memory"
  * (oci_fail_nomem()) and a failure of the operation. */
-bool str_starts_with(const char *s, const char *prefix);
-bool str_ends_with(const char *s, const char *suffix);
-bool is_loopback_host(const char *host_port);   /* localhost, 127.0.0.0/8, ::1 */
+bool oci__str_starts_with(const char *s, const char *prefix);
+bool oci__str_ends_with(const char *s, const char *suffix);
+bool oci__is_loopback_host(const char *host_port);   /* localhost, 127.0.0.0/8, ::1 */
 /* A printable excerpt of untrusted text (first line, at most max chars)
  * in out; returns out. */
 #define EXCERPT_SIZE 304
-char *text_excerpt(char out[EXCERPT_SIZE], const char *s, size_t len, size_t max);
+char *oci__text_excerpt(char out[EXCERPT_SIZE], const char *s, size_t len, size_t max);
 /* Write a file atomically: temp file in the same directory, fsync, rename,
  * fsync the directory. */
-int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode);
+int oci__write_file_atomic(const char *path, const void *data, size_t len, mode_t mode);
 /* mkdir -p */
-int mkdir_p(const char *path, mode_t mode);
-int fsync_dir(const char *dir);
-double now_seconds(void);
-void sleep_seconds(double s);
+int oci__mkdir_p(const char *path, mode_t mode);
+int oci__fsync_dir(const char *dir);
+double oci__now_seconds(void);
+void oci__sleep_seconds(double s);
 
 /* ---- ref.c ---- */
 enum ref_scheme { SCHEME_DEFAULT, SCHEME_HTTPS, SCHEME_HTTP };
@@ -171,39 +171,39 @@ struct oci_ref {
     enum ref_scheme scheme;
 };
 /* Parse; on error -1 with a message saying what is wrong. */
-int ref_parse(const char *text, struct oci_ref *ref);
-void ref_free(struct oci_ref *ref);
+int oci__ref_parse(const char *text, struct oci_ref *ref);
+void oci__ref_free(struct oci_ref *ref);
 /* "registry/repository:tag", "...@digest", or both, in out (a parsed
  * reference is at most 4096 characters, so it fits); returns out. */
 #define REF_STRING_SIZE 4400
-char *ref_string(const struct oci_ref *ref, char out[REF_STRING_SIZE]);
+char *oci__ref_string(const struct oci_ref *ref, char out[REF_STRING_SIZE]);
 /* "registry/repository", the same way */
-char *ref_repo_string(const struct oci_ref *ref, char out[REF_STRING_SIZE]);
+char *oci__ref_repo_string(const struct oci_ref *ref, char out[REF_STRING_SIZE]);
 /* The tag or digest to ask the registry for (digest wins). */
-const char *ref_object(const struct oci_ref *ref);
+const char *oci__ref_object(const struct oci_ref *ref);
 /* The host[:port] the API lives on (docker.io is registry-1.docker.io). */
-const char *registry_api_host(const char *registry);
-bool digest_valid(const char *d);      /* sha256:64 lowercase hex */
-bool repository_valid(const char *r);
-bool tag_valid(const char *t);
+const char *oci__registry_api_host(const char *registry);
+bool oci__digest_valid(const char *d);      /* sha256:64 lowercase hex */
+bool oci__repository_valid(const char *r);
+bool oci__tag_valid(const char *t);
 
 /* ---- digest.c ---- */
 struct sha256 {
     EVP_MD_CTX *ctx;
 };
 /* 0, or -1 with the error set (libcrypto missing, out of memory). */
-int sha256_init(struct sha256 *h);
-void sha256_update(struct sha256 *h, const void *data, size_t len);
+int oci__sha256_init(struct sha256 *h);
+void oci__sha256_update(struct sha256 *h, const void *data, size_t len);
 /* Writes "sha256:<hex>" and frees the context. */
-void sha256_final(struct sha256 *h, char out[OCI_DIGEST_SIZE]);
-void sha256_free(struct sha256 *h);
-int sha256_bytes(const void *data, size_t len, char out[OCI_DIGEST_SIZE]);
+void oci__sha256_final(struct sha256 *h, char out[OCI_DIGEST_SIZE]);
+void oci__sha256_free(struct sha256 *h);
+int oci__sha256_bytes(const void *data, size_t len, char out[OCI_DIGEST_SIZE]);
 /* Hash a file by streaming it; size in *size.  -1 (message) on read error. */
-int sha256_file(const char *path, char out[OCI_DIGEST_SIZE], uint64_t *size);
-char *base64_encode(const void *data, size_t len);   /* NULL: out of memory */
+int oci__sha256_file(const char *path, char out[OCI_DIGEST_SIZE], uint64_t *size);
+char *oci__base64_encode(const void *data, size_t len);   /* NULL: out of memory */
 /* Decode; NULL if not base64 (or out of memory).  Result is NUL-terminated,
  * length in *len. */
-char *base64_decode(const char *text, size_t *len);
+char *oci__base64_decode(const char *text, size_t *len);
 
 /* ---- progress.c ---- */
 struct progress {
@@ -213,15 +213,15 @@ struct progress {
     uint64_t done;
     bool quiet;
 };
-void progress_start(struct progress *p, const char *verb, const char *digest, uint64_t total, bool quiet);
-void progress_add(struct progress *p, uint64_t n);
-void progress_reset(struct progress *p);
+void oci__progress_start(struct progress *p, const char *verb, const char *digest, uint64_t total, bool quiet);
+void oci__progress_add(struct progress *p, uint64_t n);
+void oci__progress_reset(struct progress *p);
 /* It ended well, with this status ("Downloaded")... */
-void progress_finish(struct progress *p, const char *status);
+void oci__progress_finish(struct progress *p, const char *status);
 /* ...or not (the error says why). */
-void progress_fail(struct progress *p);
+void oci__progress_fail(struct progress *p);
 /* A status line through the print callback unless quiet. */
-void status_line(bool quiet, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void oci__status_line(bool quiet, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---- http.c ---- */
 /* Where a request body comes from: memory, or a range of a file. */
@@ -243,16 +243,16 @@ struct http_sink {
     struct base_buf mem;
     struct sha256 hash;
     bool hashing;
-    bool hash_failed;    /* sha256_init failed (error set): the transfer must not start */
+    bool hash_failed;    /* oci__sha256_init failed (error set): the transfer must not start */
     uint64_t written;
     bool overflow;       /* the server sent more than limit */
     int write_errno;     /* a write(2) error */
     struct progress *progress;
 };
-void http_sink_init_memory(struct http_sink *s, uint64_t limit);
-void http_sink_init_file(struct http_sink *s, int fd, uint64_t limit, bool hashing, struct progress *p);
-int http_sink_reset(struct http_sink *s);
-void http_sink_free(struct http_sink *s);
+void oci__http_sink_init_memory(struct http_sink *s, uint64_t limit);
+void oci__http_sink_init_file(struct http_sink *s, int fd, uint64_t limit, bool hashing, struct progress *p);
+int oci__http_sink_reset(struct http_sink *s);
+void oci__http_sink_free(struct http_sink *s);
 
 struct http_response {
     long status;
@@ -269,7 +269,7 @@ struct http_response {
     CURLcode code;            /* transport result */
     char errbuf[CURL_ERROR_SIZE];
 };
-void http_response_clear(struct http_response *r);
+void oci__http_response_clear(struct http_response *r);
 
 struct http_request {
     const char *method;
@@ -284,20 +284,20 @@ struct http {
     bool insecure;
     const char *ca_file;
 };
-int http_init(struct http *h, const struct oci_options *o);
-void http_cleanup(struct http *h);
+int oci__http_init(struct http *h, const struct oci_options *o);
+void oci__http_cleanup(struct http *h);
 /* One exchange, no redirects followed.  0 when a response came back (any
  * status), -1 on a transport error (resp->code, resp->errbuf). */
-int http_perform(struct http *h, const struct http_request *rq, struct http_response *resp);
+int oci__http_perform(struct http *h, const struct http_request *rq, struct http_response *resp);
 /* Resolve a (possibly relative) Location against base.  NULL if invalid or
  * not http(s). */
-char *url_resolve(const char *base, const char *location);
+char *oci__url_resolve(const char *base, const char *location);
 /* scheme://host:port of a URL, with the default port made explicit ("" if
  * it has none; NULL: out of memory). */
-char *url_origin(const char *url);
-char *url_escape(const char *s);   /* NULL: out of memory */
+char *oci__url_origin(const char *url);
+char *oci__url_escape(const char *s);   /* NULL: out of memory */
 /* Whether a transport error is worth retrying. */
-bool http_error_retryable(CURLcode code);
+bool oci__http_error_retryable(CURLcode code);
 
 /* ---- auth.c / creds.c ---- */
 struct challenge {
@@ -308,8 +308,8 @@ struct challenge {
     char *error;
 };
 /* Parse a WWW-Authenticate value.  0 if a Basic or Bearer challenge was found. */
-int challenge_parse(const char *header, struct challenge *c);
-void challenge_free(struct challenge *c);
+int oci__challenge_parse(const char *header, struct challenge *c);
+void oci__challenge_free(struct challenge *c);
 
 struct credentials {
     char *username;
@@ -318,11 +318,11 @@ struct credentials {
     char *registry_token;   /* bearer token to send as is */
     char *source;           /* where they came from, for messages */
 };
-void credentials_free(struct credentials *c);
+void oci__credentials_free(struct credentials *c);
 /* Look up credentials for a registry (docker config: credHelpers, credsStore,
  * auths).  1 found, 0 none (helper failures are warnings). */
-int credentials_find(const char *registry, struct credentials *c);
-char *docker_config_path(void);
+int oci__credentials_find(const char *registry, struct credentials *c);
+char *oci__docker_config_path(void);
 
 /* ---- registry.c ---- */
 struct token {
@@ -364,35 +364,35 @@ struct reg_call {
     bool no_retry;              /* upload session steps: retried as a whole */
 };
 
-int registry_open(struct registry *r, const char *registry, enum ref_scheme scheme,
+int oci__registry_open(struct registry *r, const char *registry, enum ref_scheme scheme,
                   const struct oci_options *o);
-void registry_close(struct registry *r);
+void oci__registry_close(struct registry *r);
 /* 0 when a final response came back (check resp->status), -1 with error. */
-int registry_call(struct registry *r, const struct reg_call *call, struct http_response *resp);
+int oci__registry_call(struct registry *r, const struct reg_call *call, struct http_response *resp);
 /* Turn an unexpected response into the current error: the registry's JSON
  * error code and message, the HTTP status, and a hint.  Returns -1. */
-int registry_fail(struct registry *r, const struct http_response *resp, const char *what,
+int oci__registry_fail(struct registry *r, const struct http_response *resp, const char *what,
                   const char *scope_actions, const char *repository);
 /* Fail for a transport error with a hint (TLS, plain HTTP, refused). */
-int registry_transport_fail(struct registry *r, const struct http_response *resp, const char *what);
-/* "repository:NAME:ACTIONS" in out (names are bounded: see ref_string). */
+int oci__registry_transport_fail(struct registry *r, const struct http_response *resp, const char *what);
+/* "repository:NAME:ACTIONS" in out (names are bounded: see oci__ref_string). */
 #define SCOPE_SIZE (REF_STRING_SIZE + 64)
-char *scope_for(char out[SCOPE_SIZE], const char *repository, const char *actions);
+char *oci__scope_for(char out[SCOPE_SIZE], const char *repository, const char *actions);
 /* A registry API path ("/v2/NAME/blobs/DIGEST") formatted into out; -1
  * with the error set if it does not fit (it always does for valid names). */
 #define API_PATH_SIZE (REF_STRING_SIZE + 256)
-int api_path(char out[API_PATH_SIZE], const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int oci__api_path(char out[API_PATH_SIZE], const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Ping /v2/ and authenticate as a login would; 0 if the credentials work. */
-int registry_check_login(struct registry *r);
+int oci__registry_check_login(struct registry *r);
 
 /* auth.c: the part of the session that deals with credentials. */
 /* Authorization header value for a request with this scope, or NULL. */
-char *auth_header_for(struct registry *r, const char *scope);
+char *oci__auth_header_for(struct registry *r, const char *scope);
 /* React to a 401: 1 = retry with new auth, 0 = nothing more to try,
  * -1 = error set (token server failure). */
-int auth_handle_challenge(struct registry *r, const char *www_authenticate, const char *scope,
+int oci__auth_handle_challenge(struct registry *r, const char *www_authenticate, const char *scope,
                           bool had_auth);
-void auth_free(struct registry *r);
+void oci__auth_free(struct registry *r);
 
 /* ---- manifest.c ---- */
 struct descriptor {
@@ -414,14 +414,14 @@ struct manifest {
     size_t n_layers;
 };
 /* Parse and check a manifest or index.  content_type may be NULL. */
-int manifest_parse(const char *data, size_t len, const char *content_type, struct manifest *m);
-void manifest_free(struct manifest *m);
+int oci__manifest_parse(const char *data, size_t len, const char *content_type, struct manifest *m);
+void oci__manifest_free(struct manifest *m);
 /* The layer holding the module, or -1 (error set). */
-int manifest_module_layer(const struct manifest *m);
-enum oci_format manifest_format(const struct manifest *m);
+int oci__manifest_module_layer(const struct manifest *m);
+enum oci_format oci__manifest_format(const struct manifest *m);
 /* Choose an entry of an index: platform (OS/ARCH) if given, else wasm,
  * then linux/<host arch>, then a lone entry.  -1 with error if none. */
-int index_select(const struct manifest *idx, const char *platform);
+int oci__index_select(const struct manifest *idx, const char *platform);
 /* Build the manifest and config of a push.  Returns 0 and malloc'ed texts. */
 struct push_blobs {
     char *config;
@@ -432,10 +432,10 @@ struct push_blobs {
     size_t manifest_len;
     char manifest_digest[OCI_DIGEST_SIZE];
 };
-int manifest_build(const struct oci_push_options *po, const char *module_title,
+int oci__manifest_build(const struct oci_push_options *po, const char *module_title,
                    const char *module_digest, uint64_t module_size, int64_t created,
                    struct push_blobs *out);
-void push_blobs_free(struct push_blobs *b);
+void oci__push_blobs_free(struct push_blobs *b);
 
 /* ---- store.c ---- */
 struct store {
@@ -446,13 +446,13 @@ struct store {
 /* Open the store; with `create` make it (and its layout files) if absent.
  * Without `create`, a missing store is not an error: s->root is set and
  * s->exists is false. */
-int store_open(struct store *s, const struct oci_options *o, bool create);
-void store_close(struct store *s);
-/* A store's path (blobs/sha256/HEX ...): fits, see store_open(). */
+int oci__store_open(struct store *s, const struct oci_options *o, bool create);
+void oci__store_close(struct store *s);
+/* A store's path (blobs/sha256/HEX ...): fits, see oci__store_open(). */
 #define STORE_PATH_SIZE 4096
-char *store_blob_path(const struct store *s, const char *digest, char out[STORE_PATH_SIZE]);
+char *oci__store_blob_path(const struct store *s, const char *digest, char out[STORE_PATH_SIZE]);
 /* Whether a blob is present with this size. */
-bool store_has_blob(const struct store *s, const char *digest, uint64_t size);
+bool oci__store_has_blob(const struct store *s, const char *digest, uint64_t size);
 
 /* A blob being written: temp file under ingest/, hashed while written. */
 struct ingest {
@@ -461,42 +461,42 @@ struct ingest {
     char digest[OCI_DIGEST_SIZE];
     uint64_t size;
 };
-int ingest_begin(struct store *s, const char *digest, uint64_t size, struct ingest *in);
+int oci__ingest_begin(struct store *s, const char *digest, uint64_t size, struct ingest *in);
 /* Check size and digest (computed by the caller while writing), fsync,
  * rename into blobs/.  Closes and frees `in` in every case.  The directory
- * is fsync'ed by store_sync_blobs() (store_tag() calls it). */
-int ingest_commit(struct store *s, struct ingest *in, const char *computed_digest, uint64_t written);
-void ingest_discard(struct ingest *in);
+ * is fsync'ed by oci__store_sync_blobs() (oci__store_tag() calls it). */
+int oci__ingest_commit(struct store *s, struct ingest *in, const char *computed_digest, uint64_t written);
+void oci__ingest_discard(struct ingest *in);
 /* Store bytes already in memory under their digest. */
-int store_put_bytes(struct store *s, const void *data, size_t len, const char *digest);
+int oci__store_put_bytes(struct store *s, const void *data, size_t len, const char *digest);
 /* Read a stored blob (small ones: manifests, configs). */
-char *store_read_blob(const struct store *s, const char *digest, size_t max, size_t *len);
+char *oci__store_read_blob(const struct store *s, const char *digest, size_t max, size_t *len);
 
-void store_sync_blobs(struct store *s);
-int store_lock_gc(struct store *s, bool exclusive);
-/* store_lock_gc(s, false) for a pull, which first clears ingest/ if no
+void oci__store_sync_blobs(struct store *s);
+int oci__store_lock_gc(struct store *s, bool exclusive);
+/* oci__store_lock_gc(s, false) for a pull, which first clears ingest/ if no
  * other pull or rmi runs (what a killed pull left). */
-int store_lock_pull(struct store *s);
+int oci__store_lock_pull(struct store *s);
 /* Exclusive lock on the download of one blob (waits for another pull
- * downloading it): an fd for store_unlock_blob, or -1 with the error. */
-int store_lock_blob(struct store *s, const char *digest);
-void store_unlock_blob(struct store *s, const char *digest, int fd, bool stored);
+ * downloading it): an fd for oci__store_unlock_blob, or -1 with the error. */
+int oci__store_lock_blob(struct store *s, const char *digest);
+void oci__store_unlock_blob(struct store *s, const char *digest, int fd, bool stored);
 /* Check a stored blob's content against its digest before its bytes are
  * used, unless ROOT/verified says this very file (inode, size, mtime) was
  * found intact before.  0, or -1 with the error. */
-int store_verify_blob(struct store *s, const char *digest);
-void store_unlock_gc(struct store *s);
+int oci__store_verify_blob(struct store *s, const char *digest);
+void oci__store_unlock_gc(struct store *s);
 /* Record REF -> manifest descriptor in index.json (atomic, locked). */
-int store_tag(struct store *s, const char *ref, const char *media_type, const char *digest, uint64_t size);
+int oci__store_tag(struct store *s, const char *ref, const char *media_type, const char *digest, uint64_t size);
 /* The manifest digest stored for REF, or false. */
-bool store_lookup(const struct store *s, const char *ref, char digest[OCI_DIGEST_SIZE]);
+bool oci__store_lookup(const struct store *s, const char *ref, char digest[OCI_DIGEST_SIZE]);
 /* index.json, parsed (an empty index if absent).  NULL with error if corrupt. */
-json_t *store_read_index(const struct store *s);
+json_t *oci__store_read_index(const struct store *s);
 
 /* ---- pull.c (used by resolve.c and inspect.c) ---- */
 /* Fetch a manifest by tag or digest: verified against the digest asked
  * for and Docker-Content-Digest.  Returns malloc'ed bytes. */
-char *fetch_manifest(struct registry *r, const char *repository, const char *object,
+char *oci__fetch_manifest(struct registry *r, const char *repository, const char *object,
                      size_t *len, char digest[OCI_DIGEST_SIZE], char **content_type);
 /* Resolve REF to an image manifest (through an index if needed).  On
  * success *raw / *m describe the chosen manifest; *index_raw the index if any. */
@@ -509,28 +509,28 @@ struct resolved {
     size_t index_len;
     char index_digest[OCI_DIGEST_SIZE];
 };
-int resolve_manifest(struct registry *r, const struct oci_ref *ref, const char *platform,
+int oci__resolve_manifest(struct registry *r, const struct oci_ref *ref, const char *platform,
                      struct resolved *out);
-void resolved_free(struct resolved *res);
+void oci__resolved_free(struct resolved *res);
 /* The stored image for REF: its manifest, and the module layer's path. */
 /* 0 found, 1 absent, -1 error. */
-int store_find_module(struct store *s, const struct oci_ref *ref, struct oci_pull_result *out);
-int pull_ref(const struct oci_ref *ref, const char *output_path, const struct oci_options *o,
+int oci__store_find_module(struct store *s, const struct oci_ref *ref, struct oci_pull_result *out);
+int oci__pull_ref(const struct oci_ref *ref, const char *output_path, const struct oci_options *o,
              struct oci_pull_result *result);
 /* ---- sign.c (used by pull.c and resolve.c) ---- */
 /* When o->policy is set: check the manifest DIGEST of REF (and ALT_DIGEST,
  * the index it came through, or NULL) on the open session.  0, or -1
  * with the error naming reference, digest and the failed requirement. */
-int trust_check_pull(struct registry *r, const struct oci_options *o, const struct oci_ref *ref,
+int oci__trust_check_pull(struct registry *r, const struct oci_options *o, const struct oci_ref *ref,
                      const char *digest, const char *alt_digest);
 /* The same for a module found in the store (opens a session if needed). */
-int trust_check_stored(const struct oci_options *o, const struct oci_ref *ref, const char *digest);
+int oci__trust_check_stored(const struct oci_options *o, const struct oci_ref *ref, const char *digest);
 
 /* ---- push.c (used by sign.c) ---- */
 /* Upload a small in-memory blob unless the registry has it. */
-int push_bytes(struct registry *r, const char *repository, const void *data, size_t len, const char *digest);
+int oci__push_bytes(struct registry *r, const char *repository, const void *data, size_t len, const char *digest);
 /* Copy a file to -o dst as cp does (base_output_open): replaced whole when
  * dst is a regular file or missing, else written in place. */
-int copy_to_output(const char *src, const char *dst, mode_t mode);
+int oci__copy_to_output(const char *src, const char *dst, mode_t mode);
 
 #endif

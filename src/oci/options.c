@@ -35,8 +35,8 @@ int oci_ref_check(const char *text, struct oci_error *err)
 {
     OCI_ERROR_SCOPE(&(struct oci_options){.error = err});
     struct oci_ref ref;
-    if (ref_parse(text, &ref) < 0)
+    if (oci__ref_parse(text, &ref) < 0)
         return -1;
-    ref_free(&ref);
+    oci__ref_free(&ref);
     return 0;
 }

@@ -34,7 +34,7 @@ static const struct {
     {"remapIdentity", ID_REMAP_IDENTITY, "prefix", "signedPrefix"},
 };
 
-const char *identity_kind_name(enum identity_kind k)
+const char *oci__identity_kind_name(enum identity_kind k)
 {
     for (size_t i = 0; i < sizeof identity_kinds / sizeof identity_kinds[0]; i++)
         if (identity_kinds[i].kind == k)
@@ -105,7 +105,7 @@ static void requirements_free(struct requirements *rs)
 static int add_key_pem(struct requirement *r, const char *pem, size_t len, const char *source, const char *where)
 {
     struct oci_public_key *k;
-    if (public_key_load(pem, len, &k) < 0) {
+    if (oci__public_key_load(pem, len, &k) < 0) {
         oci_error_context("%s: %s", where, source);
         return -1;
     }
@@ -127,7 +127,7 @@ static int add_key_path(struct requirement *r, const char *path, const char *bas
     if (!full)
         return oci_fail_nomem();
     struct oci_public_key *k;
-    int rc = public_key_load_file(full, &k);
+    int rc = oci__public_key_load_file(full, &k);
     free(full);
     if (rc < 0) {
         oci_error_context("%s", where);
@@ -146,7 +146,7 @@ static int add_key_path(struct requirement *r, const char *path, const char *bas
 static int add_key_data(struct requirement *r, const char *b64, const char *where)
 {
     size_t len;
-    char *pem = strlen(b64) <= 4 * MAX_KEY_FILE_SIZE / 3 + 4 ? base64_decode(b64, &len) : NULL;
+    char *pem = strlen(b64) <= 4 * MAX_KEY_FILE_SIZE / 3 + 4 ? oci__base64_decode(b64, &len) : NULL;
     if (!pem)
         return oci_fail("%s: keyData is not base64 (of a PEM public key)", where);
     int rc = add_key_pem(r, pem, len, "keyData", where);
@@ -231,13 +231,13 @@ static int parse_identity(json_t *j, struct signed_identity *id, const char *whe
             }
             struct oci_ref probe;
             if (id->kind == ID_EXACT_REFERENCE) {
-                if (ref_parse(v, &probe) < 0 || probe.scheme != SCHEME_DEFAULT || (!explicit_tag(v) && !probe.digest))
+                if (oci__ref_parse(v, &probe) < 0 || probe.scheme != SCHEME_DEFAULT || (!explicit_tag(v) && !probe.digest))
                     rc = oci_fail("%s: dockerReference \"%.200s\" is not a reference with a tag or digest", w, v);
-                ref_free(&probe);
+                oci__ref_free(&probe);
             } else if (id->kind == ID_EXACT_REPOSITORY) {
-                if (ref_parse(v, &probe) < 0 || probe.scheme != SCHEME_DEFAULT || explicit_tag(v) || probe.digest)
+                if (oci__ref_parse(v, &probe) < 0 || probe.scheme != SCHEME_DEFAULT || explicit_tag(v) || probe.digest)
                     rc = oci_fail("%s: dockerRepository \"%.200s\" is not a repository name", w, v);
-                ref_free(&probe);
+                oci__ref_free(&probe);
             }
             if (rc == 0) {
                 char *copy = base_strdup(v);
@@ -317,7 +317,7 @@ static bool scope_valid(const char *scope)
 {
     if (!*scope)
         return true;
-    if (str_starts_with(scope, "*.")) {
+    if (oci__str_starts_with(scope, "*.")) {
         for (const char *p = scope + 2; *p; p++)
             if (!(*p == '.' || *p == '-' || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
                 return false;
@@ -326,10 +326,10 @@ static bool scope_valid(const char *scope)
     if (!strchr(scope, '/'))
         return !strchr(scope, '@') && strlen(scope) < 256 && !strchr(scope, ' ');
     struct oci_ref r;
-    if (ref_parse(scope, &r) < 0)
+    if (oci__ref_parse(scope, &r) < 0)
         return false;
     bool ok = r.scheme == SCHEME_DEFAULT;
-    ref_free(&r);
+    oci__ref_free(&r);
     return ok;
 }
 
@@ -355,7 +355,7 @@ int oci_policy_parse(const char *text, size_t len, const char *base_dir, struct 
 
 static int policy_parse(const char *text, size_t len, const char *base_dir, struct oci_policy **out)
 {
-    if (trust_libs_load() < 0)
+    if (oci__trust_libs_load() < 0)
         return -1;
     json_error_t err;
     json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
@@ -459,7 +459,7 @@ int oci_policy_load(const char *path, struct oci_policy **out, struct oci_error 
 int oci_policy_for_key(const char *pub_path, struct oci_policy **out, struct oci_error *err)
 {
     TRUST_ERROR_SCOPE(err);
-    if (trust_libs_load() < 0)
+    if (oci__trust_libs_load() < 0)
         return -1;
     struct oci_policy *p = base_calloc(1, sizeof *p);
     if (!p)
@@ -492,10 +492,10 @@ static const struct requirements *find_scope(const struct oci_policy *p, const c
     return NULL;
 }
 
-const struct requirements *policy_requirements_for(const struct oci_policy *p, const struct oci_ref *ref)
+const struct requirements *oci__policy_requirements_for(const struct oci_policy *p, const struct oci_ref *ref)
 {
     const struct requirements *rs = NULL;
-    /* a parsed reference fits in REF_STRING_SIZE (see ref_string()), so
+    /* a parsed reference fits in REF_STRING_SIZE (see oci__ref_string()), so
      * the candidates are built on the stack: looking up cannot fail */
     char s[REF_STRING_SIZE];
     if (ref->digest) {
@@ -507,7 +507,7 @@ const struct requirements *policy_requirements_for(const struct oci_policy *p, c
         rs = find_scope(p, s);
     }
     /* reg/a/b/c, reg/a/b, reg/a, reg */
-    char *name = ref_repo_string(ref, s);
+    char *name = oci__ref_repo_string(ref, s);
     while (!rs) {
         rs = find_scope(p, name);
         char *slash = strrchr(name, '/');
@@ -566,14 +566,14 @@ static bool repo_digest_or_exact(const struct oci_ref *image, const struct oci_r
     return same_exact(image, true, sig, sig_tag);
 }
 
-bool identity_matches(const struct signed_identity *id, const struct oci_ref *image, const char *signed_ref,
+bool oci__identity_matches(const struct signed_identity *id, const struct oci_ref *image, const char *signed_ref,
                       const char **why)
 {
     struct oci_ref sig;
     *why = "the signed identity is not a valid reference";
-    if (ref_parse(signed_ref, &sig) < 0 || sig.scheme != SCHEME_DEFAULT) {
+    if (oci__ref_parse(signed_ref, &sig) < 0 || sig.scheme != SCHEME_DEFAULT) {
         oci_error_clear();
-        ref_free(&sig);
+        oci__ref_free(&sig);
         return false;
     }
     bool sig_tag = explicit_tag(signed_ref);
@@ -593,17 +593,17 @@ bool identity_matches(const struct signed_identity *id, const struct oci_ref *im
     case ID_EXACT_REFERENCE: {
         struct oci_ref want;
         *why = "the signed reference is not the one the policy names";
-        if (ref_parse(id->value, &want) == 0)
+        if (oci__ref_parse(id->value, &want) == 0)
             ok = same_exact(&want, explicit_tag(id->value), &sig, sig_tag);
-        ref_free(&want);
+        oci__ref_free(&want);
         break;
     }
     case ID_EXACT_REPOSITORY: {
         struct oci_ref want;
         *why = "the signed repository is not the one the policy names";
-        if (ref_parse(id->value, &want) == 0)
+        if (oci__ref_parse(id->value, &want) == 0)
             ok = same_repo(&want, &sig);
-        ref_free(&want);
+        oci__ref_free(&want);
         break;
     }
     case ID_REMAP_IDENTITY: {
@@ -622,11 +622,11 @@ bool identity_matches(const struct signed_identity *id, const struct oci_ref *im
             if (!mapped) {
                 *why = "out of memory";
             } else {
-                if (ref_parse(mapped, &m) == 0)
+                if (oci__ref_parse(mapped, &m) == 0)
                     ok = repo_digest_or_exact(&m, &sig, sig_tag, why);
                 else
                     *why = "the remapped reference is not valid";
-                ref_free(&m);
+                oci__ref_free(&m);
                 free(mapped);
             }
         } else {
@@ -638,17 +638,17 @@ bool identity_matches(const struct signed_identity *id, const struct oci_ref *im
     }
     }
     oci_error_clear();
-    ref_free(&sig);
+    oci__ref_free(&sig);
     return ok;
 }
 
 int oci_policy_describe(const struct oci_policy *p, const char *text, char *buf, size_t size)
 {
     struct oci_ref ref;
-    if (ref_parse(text, &ref) < 0)
+    if (oci__ref_parse(text, &ref) < 0)
         return -1;
-    const struct requirements *rs = policy_requirements_for(p, &ref);
-    ref_free(&ref);
+    const struct requirements *rs = oci__policy_requirements_for(p, &ref);
+    oci__ref_free(&ref);
     size_t n = 0;
     buf[0] = '\0';
     n += (size_t)snprintf(buf + n, n < size ? size - n : 0, "scope %s%s%s:", rs->scope[0] ? "\"" : "",
@@ -658,7 +658,7 @@ int oci_policy_describe(const struct oci_policy *p, const char *text, char *buf,
         const struct requirement *r = &rs->reqs[i];
         if (r->kind == REQ_SIGSTORE_SIGNED)
             n += (size_t)snprintf(buf + n, n < size ? size - n : 0, " sigstoreSigned (%zu key%s, %s)", r->n_keys,
-                                  r->n_keys == 1 ? "" : "s", identity_kind_name(r->identity.kind));
+                                  r->n_keys == 1 ? "" : "s", oci__identity_kind_name(r->identity.kind));
         else
             n += (size_t)snprintf(buf + n, n < size ? size - n : 0, " %s",
                                   r->kind == REQ_REJECT ? "reject" : "insecureAcceptAnything");

@@ -29,7 +29,7 @@ static void report(const struct progress *p, const char *status, bool failed)
     progress_fn(&ev, progress_ctx);
 }
 
-void progress_start(struct progress *p, const char *verb, const char *digest, uint64_t total, bool quiet)
+void oci__progress_start(struct progress *p, const char *verb, const char *digest, uint64_t total, bool quiet)
 {
     memset(p, 0, sizeof *p);
     /* "sha256:" + the first 12 hex digits, as docker shows image ids */
@@ -40,29 +40,29 @@ void progress_start(struct progress *p, const char *verb, const char *digest, ui
     report(p, NULL, false);
 }
 
-void progress_add(struct progress *p, uint64_t n)
+void oci__progress_add(struct progress *p, uint64_t n)
 {
     p->done += n;
     report(p, NULL, false);
 }
 
-void progress_reset(struct progress *p)
+void oci__progress_reset(struct progress *p)
 {
     p->done = 0;
     report(p, NULL, false);
 }
 
-void progress_finish(struct progress *p, const char *status)
+void oci__progress_finish(struct progress *p, const char *status)
 {
     report(p, status, false);
 }
 
-void progress_fail(struct progress *p)
+void oci__progress_fail(struct progress *p)
 {
     report(p, NULL, true);
 }
 
-void status_line(bool quiet, const char *fmt, ...)
+void oci__status_line(bool quiet, const char *fmt, ...)
 {
     if (quiet)
         return;

@@ -20,21 +20,21 @@
 
 static const char wasm_magic[4] = {0, 'a', 's', 'm'};
 
-char *fetch_manifest(struct registry *r, const char *repository, const char *object, size_t *len,
+char *oci__fetch_manifest(struct registry *r, const char *repository, const char *object, size_t *len,
                      char digest[OCI_DIGEST_SIZE], char **content_type)
 {
     char scope[SCOPE_SIZE];
-    scope_for(scope, repository, "pull");
+    oci__scope_for(scope, repository, "pull");
     char path[API_PATH_SIZE], what[160];
-    if (api_path(path, "/v2/%s/manifests/%s", repository, object) < 0)
+    if (oci__api_path(path, "/v2/%s/manifests/%s", repository, object) < 0)
         return NULL;
-    snprintf(what, sizeof what, "%s %s", digest_valid(object) ? "manifest" : "tag", object);
+    snprintf(what, sizeof what, "%s %s", oci__digest_valid(object) ? "manifest" : "tag", object);
     struct http_sink sink;
-    http_sink_init_memory(&sink, MAX_MANIFEST_SIZE);
+    oci__http_sink_init_memory(&sink, MAX_MANIFEST_SIZE);
     struct http_response resp = {0};
     struct reg_call call = {.method = "GET", .url = path, .scope = scope, .accept = MANIFEST_ACCEPT, .sink = &sink};
     char *out = NULL;
-    if (registry_call(r, &call, &resp) < 0) {
+    if (oci__registry_call(r, &call, &resp) < 0) {
         if (sink.overflow)
             oci_fail("%s is larger than %u bytes: refused", what, MAX_MANIFEST_SIZE);
         else
@@ -42,21 +42,21 @@ char *fetch_manifest(struct registry *r, const char *repository, const char *obj
         goto done;
     }
     if (resp.status != 200) {
-        registry_fail(r, &resp, what, "pull", repository);
+        oci__registry_fail(r, &resp, what, "pull", repository);
         goto done;
     }
     char computed[OCI_DIGEST_SIZE];
-    if (sha256_bytes(sink.mem.data ? sink.mem.data : "", sink.mem.len, computed) < 0)
+    if (oci__sha256_bytes(sink.mem.data ? sink.mem.data : "", sink.mem.len, computed) < 0)
         goto done;
-    if (digest_valid(object) && strcmp(object, computed)) {
+    if (oci__digest_valid(object) && strcmp(object, computed)) {
         oci_fail("%s: the registry sent content with digest %s", what, computed);
         oci_set_hint("the registry served corrupted or tampered content; nothing was stored");
         goto done;
     }
-    if (resp.docker_digest && str_starts_with(resp.docker_digest, "sha256:") && strcmp(resp.docker_digest, computed)) {
+    if (resp.docker_digest && oci__str_starts_with(resp.docker_digest, "sha256:") && strcmp(resp.docker_digest, computed)) {
         char claimed[EXCERPT_SIZE];
         oci_fail("%s: digest mismatch: the registry says %s, the content hashes to %s", what,
-                 text_excerpt(claimed, resp.docker_digest, strlen(resp.docker_digest), 80), computed);
+                 oci__text_excerpt(claimed, resp.docker_digest, strlen(resp.docker_digest), 80), computed);
         oci_set_hint("the registry served corrupted or tampered content; nothing was stored");
         goto done;
     }
@@ -77,19 +77,19 @@ char *fetch_manifest(struct registry *r, const char *repository, const char *obj
     if (content_type)
         *content_type = type;
 done:
-    http_sink_free(&sink);
-    http_response_clear(&resp);
+    oci__http_sink_free(&sink);
+    oci__http_response_clear(&resp);
     return out;
 }
 
-int resolve_manifest(struct registry *r, const struct oci_ref *ref, const char *platform, struct resolved *out)
+int oci__resolve_manifest(struct registry *r, const struct oci_ref *ref, const char *platform, struct resolved *out)
 {
     memset(out, 0, sizeof *out);
     char *ct = NULL;
-    out->raw = fetch_manifest(r, ref->repository, ref_object(ref), &out->len, out->digest, &ct);
+    out->raw = oci__fetch_manifest(r, ref->repository, oci__ref_object(ref), &out->len, out->digest, &ct);
     if (!out->raw)
         return -1;
-    int rc = manifest_parse(out->raw, out->len, ct, &out->m);
+    int rc = oci__manifest_parse(out->raw, out->len, ct, &out->m);
     free(ct);
     ct = NULL;
     if (rc < 0)
@@ -97,17 +97,17 @@ int resolve_manifest(struct registry *r, const struct oci_ref *ref, const char *
     if (!out->m.is_index)
         return 0;
 
-    int i = index_select(&out->m, platform);
+    int i = oci__index_select(&out->m, platform);
     if (i < 0)
         goto fail;
     char entry[OCI_DIGEST_SIZE];
     uint64_t entry_size = out->m.layers[i].size;
     memcpy(entry, out->m.layers[i].digest, sizeof entry);
-    manifest_free(&out->m);
+    oci__manifest_free(&out->m);
     out->index_raw = out->raw;
     out->index_len = out->len;
     memcpy(out->index_digest, out->digest, OCI_DIGEST_SIZE);
-    out->raw = fetch_manifest(r, ref->repository, entry, &out->len, out->digest, &ct);
+    out->raw = oci__fetch_manifest(r, ref->repository, entry, &out->len, out->digest, &ct);
     if (!out->raw)
         goto fail;
     if (out->len != entry_size) {
@@ -115,7 +115,7 @@ int resolve_manifest(struct registry *r, const struct oci_ref *ref, const char *
                  (unsigned long long)entry_size);
         goto fail;
     }
-    rc = manifest_parse(out->raw, out->len, ct, &out->m);
+    rc = oci__manifest_parse(out->raw, out->len, ct, &out->m);
     free(ct);
     ct = NULL;
     if (rc < 0)
@@ -127,13 +127,13 @@ int resolve_manifest(struct registry *r, const struct oci_ref *ref, const char *
     return 0;
 fail:
     free(ct);
-    resolved_free(out);
+    oci__resolved_free(out);
     return -1;
 }
 
-void resolved_free(struct resolved *res)
+void oci__resolved_free(struct resolved *res)
 {
-    manifest_free(&res->m);
+    oci__manifest_free(&res->m);
     free(res->raw);
     free(res->index_raw);
     memset(res, 0, sizeof *res);
@@ -150,32 +150,32 @@ static int download_blob(struct registry *r, struct store *s, const char *reposi
 {
     bool must_be_wasm = is_module;
     struct progress p;
-    progress_start(&p, "Downloading", d->digest, d->size, r->o->quiet || !is_module);
-    if (store_has_blob(s, d->digest, d->size)) {
-        progress_finish(&p, "Already exists");
+    oci__progress_start(&p, "Downloading", d->digest, d->size, r->o->quiet || !is_module);
+    if (oci__store_has_blob(s, d->digest, d->size)) {
+        oci__progress_finish(&p, "Already exists");
         return 0;
     }
     if (!must_be_wasm && d->size == 2 && !strcmp(d->digest, EMPTY_JSON_DIGEST)) {
-        /* `{}`: a round trip saved (store_put_bytes checks the digest) */
-        if (store_put_bytes(s, "{}", 2, d->digest) < 0)
+        /* `{}`: a round trip saved (oci__store_put_bytes checks the digest) */
+        if (oci__store_put_bytes(s, "{}", 2, d->digest) < 0)
             return -1;
-        progress_finish(&p, "Downloaded");
+        oci__progress_finish(&p, "Downloaded");
         return 0;
     }
     if (d->size > limit)
         return oci_fail("blob %s is %llu bytes, more than the %llu allowed for it", d->digest,
                         (unsigned long long)d->size, (unsigned long long)limit);
     /* one download per blob: a concurrent pull of it finishes first */
-    int lock_fd = store_lock_blob(s, d->digest);
+    int lock_fd = oci__store_lock_blob(s, d->digest);
     if (lock_fd < 0)
         return -1;
-    if (store_has_blob(s, d->digest, d->size)) {
-        store_unlock_blob(s, d->digest, lock_fd, true);
-        progress_finish(&p, "Already exists");
+    if (oci__store_has_blob(s, d->digest, d->size)) {
+        oci__store_unlock_blob(s, d->digest, lock_fd, true);
+        oci__progress_finish(&p, "Already exists");
         return 0;
     }
     int rc = download_locked(r, s, repository, d, must_be_wasm, &p);
-    store_unlock_blob(s, d->digest, lock_fd, rc == 0);
+    oci__store_unlock_blob(s, d->digest, lock_fd, rc == 0);
     return rc;
 }
 
@@ -184,20 +184,20 @@ static int download_locked(struct registry *r, struct store *s, const char *repo
 {
     struct progress p = *pp; /* started by the caller; finished here */
     char scope[SCOPE_SIZE], path[API_PATH_SIZE];
-    scope_for(scope, repository, "pull");
-    if (api_path(path, "/v2/%s/blobs/%s", repository, d->digest) < 0)
+    oci__scope_for(scope, repository, "pull");
+    if (oci__api_path(path, "/v2/%s/blobs/%s", repository, d->digest) < 0)
         return -1;
     struct ingest in;
-    if (ingest_begin(s, d->digest, d->size, &in) < 0)
+    if (oci__ingest_begin(s, d->digest, d->size, &in) < 0)
         return -1;
     struct http_sink sink;
-    http_sink_init_file(&sink, in.fd, d->size, true, &p);
+    oci__http_sink_init_file(&sink, in.fd, d->size, true, &p);
     struct http_response resp = {0};
     struct reg_call call = {.method = "GET", .url = path, .scope = scope, .sink = &sink, .follow_redirects = true};
     int rc = -1;
     if (sink.hash_failed)
         goto out;
-    if (registry_call(r, &call, &resp) < 0) {
+    if (oci__registry_call(r, &call, &resp) < 0) {
         if (sink.overflow)
             oci_fail("blob %s: the registry sent more than the %llu bytes the manifest gives", d->digest,
                      (unsigned long long)d->size);
@@ -208,7 +208,7 @@ static int download_locked(struct registry *r, struct store *s, const char *repo
     if (resp.status != 200) {
         char what[OCI_DIGEST_SIZE + 32];
         snprintf(what, sizeof what, "blob %s", d->digest);
-        registry_fail(r, &resp, what, "pull", repository);
+        oci__registry_fail(r, &resp, what, "pull", repository);
         goto out;
     }
     if (must_be_wasm) {
@@ -219,25 +219,25 @@ static int download_locked(struct registry *r, struct store *s, const char *repo
         }
     }
     char computed[OCI_DIGEST_SIZE];
-    sha256_final(&sink.hash, computed);
-    rc = ingest_commit(s, &in, computed, sink.written);
+    oci__sha256_final(&sink.hash, computed);
+    rc = oci__ingest_commit(s, &in, computed, sink.written);
     if (rc == 0)
-        progress_finish(&p, "Downloaded");
+        oci__progress_finish(&p, "Downloaded");
     else
         oci_error_context("blob %s", d->digest);
 out:
     if (rc < 0 && in.tmp_path)
-        ingest_discard(&in);
+        oci__ingest_discard(&in);
     if (rc < 0)
-        progress_fail(&p);
-    http_sink_free(&sink);
-    http_response_clear(&resp);
+        oci__progress_fail(&p);
+    oci__http_sink_free(&sink);
+    oci__http_response_clear(&resp);
     return rc;
 }
 
 /* -o PATH as cp writes it (base_output_open): a regular file or a missing
  * path is replaced whole, a device, FIFO or symlink written in place. */
-int copy_to_output(const char *src, const char *dst, mode_t mode)
+int oci__copy_to_output(const char *src, const char *dst, mode_t mode)
 {
     int in = open(src, O_RDONLY | O_CLOEXEC);
     if (in < 0)
@@ -289,34 +289,34 @@ static int fill_result(struct oci_pull_result *res, const char *canonical, const
     snprintf(res->manifest_digest, sizeof res->manifest_digest, "%s", manifest_digest);
     snprintf(res->module_digest, sizeof res->module_digest, "%s", m->layers[li].digest);
     res->module_size = m->layers[li].size;
-    res->format = manifest_format(m);
+    res->format = oci__manifest_format(m);
     return 0;
 }
 
-int pull_ref(const struct oci_ref *ref, const char *output_path, const struct oci_options *o,
+int oci__pull_ref(const struct oci_ref *ref, const char *output_path, const struct oci_options *o,
              struct oci_pull_result *result)
 {
     struct store s;
-    if (store_open(&s, o, true) < 0)
+    if (oci__store_open(&s, o, true) < 0)
         return -1;
     char canonical[REF_STRING_SIZE];
-    ref_string(ref, canonical);
+    oci__ref_string(ref, canonical);
     struct registry r;
     struct resolved res = {0};
     bool open_registry = false;
     int rc = -1;
-    if (store_lock_pull(&s) < 0)
+    if (oci__store_lock_pull(&s) < 0)
         goto out;
-    if (registry_open(&r, ref->registry, ref->scheme, o) < 0)
+    if (oci__registry_open(&r, ref->registry, ref->scheme, o) < 0)
         goto out;
     open_registry = true;
-    status_line(o->quiet, "Pulling %s", canonical);
-    if (resolve_manifest(&r, ref, o->platform, &res) < 0)
+    oci__status_line(o->quiet, "Pulling %s", canonical);
+    if (oci__resolve_manifest(&r, ref, o->platform, &res) < 0)
         goto out;
     /* before any blob: a module failing the policy never enters the store */
-    if (o->policy && trust_check_pull(&r, o, ref, res.digest, res.index_raw ? res.index_digest : NULL) < 0)
+    if (o->policy && oci__trust_check_pull(&r, o, ref, res.digest, res.index_raw ? res.index_digest : NULL) < 0)
         goto out;
-    int li = manifest_module_layer(&res.m);
+    int li = oci__manifest_module_layer(&res.m);
     if (li < 0)
         goto out;
     const struct descriptor *layer = &res.m.layers[li];
@@ -328,19 +328,19 @@ int pull_ref(const struct oci_ref *ref, const char *output_path, const struct oc
         download_blob(&r, &s, ref->repository, layer, true, MAX_MODULE_SIZE) < 0)
         goto out;
     /* the manifest last: present means complete */
-    if ((res.index_raw && store_put_bytes(&s, res.index_raw, res.index_len, res.index_digest) < 0) ||
-        store_put_bytes(&s, res.raw, res.len, res.digest) < 0)
+    if ((res.index_raw && oci__store_put_bytes(&s, res.index_raw, res.index_len, res.index_digest) < 0) ||
+        oci__store_put_bytes(&s, res.raw, res.len, res.digest) < 0)
         goto out;
     char before[OCI_DIGEST_SIZE] = "";
-    bool had = store_lookup(&s, canonical, before);
-    if (store_tag(&s, canonical, res.m.media_type, res.digest, res.len) < 0)
+    bool had = oci__store_lookup(&s, canonical, before);
+    if (oci__store_tag(&s, canonical, res.m.media_type, res.digest, res.len) < 0)
         goto out;
     char module_path[STORE_PATH_SIZE];
-    store_blob_path(&s, layer->digest, module_path);
-    if (output_path && copy_to_output(module_path, output_path, 0644) < 0)
+    oci__store_blob_path(&s, layer->digest, module_path);
+    if (output_path && oci__copy_to_output(module_path, output_path, 0644) < 0)
         goto out;
-    status_line(o->quiet, "Digest: %s", res.digest);
-    status_line(o->quiet, "Status: %s %s", had && !strcmp(before, res.digest) ? "Module is up to date for" :
+    oci__status_line(o->quiet, "Digest: %s", res.digest);
+    oci__status_line(o->quiet, "Status: %s %s", had && !strcmp(before, res.digest) ? "Module is up to date for" :
                                                                                   "Downloaded newer module for",
                 canonical);
     if (result && fill_result(result, canonical, res.digest, &res.m, li, module_path) < 0)
@@ -349,11 +349,11 @@ int pull_ref(const struct oci_ref *ref, const char *output_path, const struct oc
 out:
     if (rc < 0)
         oci_error_context("pull %s", canonical);
-    store_unlock_gc(&s);
-    resolved_free(&res);
+    oci__store_unlock_gc(&s);
+    oci__resolved_free(&res);
     if (open_registry)
-        registry_close(&r);
-    store_close(&s);
+        oci__registry_close(&r);
+    oci__store_close(&s);
     return rc;
 }
 
@@ -363,10 +363,10 @@ int oci_pull(const char *text, const char *output_path, const struct oci_options
     if (oci_libs_load() < 0)
         return -1;
     struct oci_ref ref;
-    if (ref_parse(text, &ref) < 0)
+    if (oci__ref_parse(text, &ref) < 0)
         return -1;
-    int rc = pull_ref(&ref, output_path, o, result);
-    ref_free(&ref);
+    int rc = oci__pull_ref(&ref, output_path, o, result);
+    oci__ref_free(&ref);
     return rc;
 }
 
@@ -377,53 +377,53 @@ void oci_pull_result_free(struct oci_pull_result *r)
     memset(r, 0, sizeof *r);
 }
 
-int store_find_module(struct store *s, const struct oci_ref *ref, struct oci_pull_result *out)
+int oci__store_find_module(struct store *s, const struct oci_ref *ref, struct oci_pull_result *out)
 {
     if (!s->exists)
         return 1;
     char canonical[REF_STRING_SIZE];
-    ref_string(ref, canonical);
+    oci__ref_string(ref, canonical);
     char digest[OCI_DIGEST_SIZE];
-    bool found = store_lookup(s, canonical, digest);
+    bool found = oci__store_lookup(s, canonical, digest);
     if (!found && ref->digest) {
         /* pulled under another name: the content is what the digest says */
         snprintf(digest, sizeof digest, "%s", ref->digest);
         char p[STORE_PATH_SIZE];
-        found = access(store_blob_path(s, digest, p), R_OK) == 0;
+        found = access(oci__store_blob_path(s, digest, p), R_OK) == 0;
     }
     int rc = 1;
     if (!found)
         goto out;
     size_t len;
-    char *raw = store_read_blob(s, digest, MAX_MANIFEST_SIZE, &len);
+    char *raw = oci__store_read_blob(s, digest, MAX_MANIFEST_SIZE, &len);
     if (!raw) {
         rc = 1;   /* damaged: treat as absent, a pull repairs it */
         oci_error_clear();
         goto out;
     }
     struct manifest m;
-    if (manifest_parse(raw, len, NULL, &m) < 0) {
+    if (oci__manifest_parse(raw, len, NULL, &m) < 0) {
         free(raw);
         rc = -1;
         oci_error_context("stored manifest of %s", canonical);
         goto out;
     }
-    int li = m.is_index ? -1 : manifest_module_layer(&m);
+    int li = m.is_index ? -1 : oci__manifest_module_layer(&m);
     if (li < 0) {
         if (m.is_index)
             oci_fail("the store holds an image index for %s, not a module", canonical);
-        manifest_free(&m);
+        oci__manifest_free(&m);
         free(raw);
         rc = -1;
         goto out;
     }
-    if (!store_has_blob(s, m.layers[li].digest, m.layers[li].size)) {
+    if (!oci__store_has_blob(s, m.layers[li].digest, m.layers[li].size)) {
         rc = 1;
     } else {
         char p[STORE_PATH_SIZE];
-        rc = fill_result(out, canonical, digest, &m, li, store_blob_path(s, m.layers[li].digest, p));
+        rc = fill_result(out, canonical, digest, &m, li, oci__store_blob_path(s, m.layers[li].digest, p));
     }
-    manifest_free(&m);
+    oci__manifest_free(&m);
     free(raw);
 out:
     return rc;

@@ -27,7 +27,7 @@ struct blob_source {
 
 static char *with_digest(const char *location, const char *digest)
 {
-    char *e = url_escape(digest);
+    char *e = oci__url_escape(digest);
     char *u = e ? base_asprintf("%s%cdigest=%s", location, strchr(location, '?') ? '&' : '?', e) : NULL;
     free(e);
     return u;   /* NULL: out of memory */
@@ -37,16 +37,16 @@ static char *with_digest(const char *location, const char *digest)
 static char *start_upload(struct registry *r, const char *repository, const char *scope, bool *retryable)
 {
     char path[API_PATH_SIZE];
-    if (api_path(path, "/v2/%s/blobs/uploads/", repository) < 0)
+    if (oci__api_path(path, "/v2/%s/blobs/uploads/", repository) < 0)
         return NULL;
     struct http_response resp = {0};
     struct reg_call call = {.method = "POST", .url = path, .scope = scope};
     char *loc = NULL;
     *retryable = false;
-    if (registry_call(r, &call, &resp) < 0)
+    if (oci__registry_call(r, &call, &resp) < 0)
         goto out;
     if (resp.status != 202) {
-        registry_fail(r, &resp, "starting an upload", "push", repository);
+        oci__registry_fail(r, &resp, "starting an upload", "push", repository);
         goto out;
     }
     char *base = base_asprintf("%s%s", r->base, path);
@@ -54,12 +54,12 @@ static char *start_upload(struct registry *r, const char *repository, const char
         oci_fail_nomem();
         goto out;
     }
-    loc = resp.location ? url_resolve(base, resp.location) : NULL;
+    loc = resp.location ? oci__url_resolve(base, resp.location) : NULL;
     free(base);
     if (!loc)
         oci_fail("starting an upload: the registry gave no usable Location");
 out:
-    http_response_clear(&resp);
+    oci__http_response_clear(&resp);
     return loc;
 }
 
@@ -72,7 +72,7 @@ static int upload_once(struct registry *r, const char *repository, const char *s
         return -1;
     struct http_response resp = {0};
     int rc = -1;
-    progress_reset(p);
+    oci__progress_reset(p);
     uint64_t sent = 0;
     if (chunk_size && b->size > chunk_size) {
         while (sent < b->size) {
@@ -85,16 +85,16 @@ static int upload_once(struct registry *r, const char *repository, const char *s
             struct reg_call call = {.method = "PATCH", .url = loc, .scope = scope,
                                     .content_type = "application/octet-stream", .extra_header = range,
                                     .upload = &up, .no_retry = true};
-            if (registry_call(r, &call, &resp) < 0) {
+            if (oci__registry_call(r, &call, &resp) < 0) {
                 *retryable = true;
                 goto out;
             }
             if (resp.status != 202) {
                 *retryable = resp.status >= 500;
-                registry_fail(r, &resp, "uploading a chunk", "push", repository);
+                oci__registry_fail(r, &resp, "uploading a chunk", "push", repository);
                 goto out;
             }
-            char *next = resp.location ? url_resolve(loc, resp.location) : NULL;
+            char *next = resp.location ? oci__url_resolve(loc, resp.location) : NULL;
             if (!next) {
                 oci_fail("uploading a chunk: the registry gave no usable Location");
                 goto out;
@@ -111,12 +111,12 @@ static int upload_once(struct registry *r, const char *repository, const char *s
                             .upload = &up, .no_retry = true};
     if (!url) {
         oci_fail_nomem();
-    } else if (registry_call(r, &call, &resp) < 0) {
+    } else if (oci__registry_call(r, &call, &resp) < 0) {
         *retryable = true;
     } else if (resp.status != 201) {
         *retryable = resp.status >= 500;
-        registry_fail(r, &resp, "uploading", "push", repository);
-    } else if (resp.docker_digest && str_starts_with(resp.docker_digest, "sha256:") &&
+        oci__registry_fail(r, &resp, "uploading", "push", repository);
+    } else if (resp.docker_digest && oci__str_starts_with(resp.docker_digest, "sha256:") &&
                strcmp(resp.docker_digest, b->digest)) {
         oci_fail("the registry stored the blob as %.80s, expected %s", resp.docker_digest, b->digest);
     } else {
@@ -124,7 +124,7 @@ static int upload_once(struct registry *r, const char *repository, const char *s
     }
     free(url);
 out:
-    http_response_clear(&resp);
+    oci__http_response_clear(&resp);
     free(loc);
     return rc;
 }
@@ -132,24 +132,24 @@ out:
 static int push_blob(struct registry *r, const char *repository, const struct blob_source *b, uint64_t chunk_size)
 {
     char scope[SCOPE_SIZE];
-    scope_for(scope, repository, "pull,push");
+    oci__scope_for(scope, repository, "pull,push");
     char path[API_PATH_SIZE];
-    if (api_path(path, "/v2/%s/blobs/%s", repository, b->digest) < 0)
+    if (oci__api_path(path, "/v2/%s/blobs/%s", repository, b->digest) < 0)
         return -1;
     struct progress p;
-    progress_start(&p, "Uploading", b->digest, b->size, r->o->quiet);
+    oci__progress_start(&p, "Uploading", b->digest, b->size, r->o->quiet);
     struct http_response resp = {0};
     struct reg_call head = {.method = "HEAD", .url = path, .scope = scope, .follow_redirects = true};
     int rc = -1;
-    if (registry_call(r, &head, &resp) < 0)
+    if (oci__registry_call(r, &head, &resp) < 0)
         goto out;
     if (resp.status == 200) {
-        progress_finish(&p, "Already exists");
+        oci__progress_finish(&p, "Already exists");
         rc = 0;
         goto out;
     }
     if (resp.status != 404) {
-        registry_fail(r, &resp, "checking for a blob", "push", repository);
+        oci__registry_fail(r, &resp, "checking for a blob", "push", repository);
         goto out;
     }
     for (int attempt = 0; attempt < UPLOAD_ATTEMPTS; attempt++) {
@@ -158,24 +158,24 @@ static int push_blob(struct registry *r, const char *repository, const struct bl
         if (rc == 0 || !retryable)
             break;
         if (attempt + 1 < UPLOAD_ATTEMPTS) {
-            status_line(r->o->quiet, "%s: upload failed (%s); starting it again", p.label, oci_error_current()->message);
-            sleep_seconds(0.5 * (attempt + 1));
+            oci__status_line(r->o->quiet, "%s: upload failed (%s); starting it again", p.label, oci_error_current()->message);
+            oci__sleep_seconds(0.5 * (attempt + 1));
         }
     }
     if (rc == 0)
-        progress_finish(&p, "Pushed");
+        oci__progress_finish(&p, "Pushed");
     else
-        progress_fail(&p);
+        oci__progress_fail(&p);
 out:
     if (rc < 0)
         oci_error_context("blob %s", b->digest);
-    http_response_clear(&resp);
+    oci__http_response_clear(&resp);
     return rc;
 }
 
 /* A small blob already in memory (signature payloads, bundles, configs):
  * used by sign.c. */
-int push_bytes(struct registry *r, const char *repository, const void *data, size_t len, const char *digest)
+int oci__push_bytes(struct registry *r, const char *repository, const void *data, size_t len, const char *digest)
 {
     struct blob_source b = {.data = data, .fd = -1, .size = len};
     snprintf(b.digest, sizeof b.digest, "%s", digest);
@@ -196,17 +196,17 @@ int oci_push(const char *ref_text, const char *module_path, const struct oci_pus
     if (oci_libs_load() < 0)
         return -1;
     struct oci_ref ref;
-    if (ref_parse(ref_text, &ref) < 0)
+    if (oci__ref_parse(ref_text, &ref) < 0)
         return -1;
     int rc = -1, fd = -1;
     bool open_registry = false;
     struct registry r;
     struct push_blobs pb = {0};
     char canonical[REF_STRING_SIZE];
-    ref_string(&ref, canonical);
+    oci__ref_string(&ref, canonical);
     char *title = base_path_basename(module_path);
     if (!title) {
-        ref_free(&ref);
+        oci__ref_free(&ref);
         return oci_fail_nomem();
     }
 
@@ -244,7 +244,7 @@ int oci_push(const char *ref_text, const char *module_path, const struct oci_pus
         goto out;
     }
     struct blob_source module = {.fd = fd};
-    if (sha256_file(module_path, module.digest, &module.size) < 0)
+    if (oci__sha256_file(module_path, module.digest, &module.size) < 0)
         goto out;
     if (module.size != (uint64_t)st.st_size) {
         oci_fail("the module %s changed while it was read", module_path);
@@ -255,30 +255,30 @@ int oci_push(const char *ref_text, const char *module_path, const struct oci_pus
     const char *sde = getenv("SOURCE_DATE_EPOCH");
     if (sde && *sde)
         created = strtoll(sde, NULL, 10);
-    if (manifest_build(po, title, module.digest, module.size, created, &pb) < 0)
+    if (oci__manifest_build(po, title, module.digest, module.size, created, &pb) < 0)
         goto out;
 
-    if (registry_open(&r, ref.registry, ref.scheme, o) < 0)
+    if (oci__registry_open(&r, ref.registry, ref.scheme, o) < 0)
         goto out;
     open_registry = true;
-    status_line(o->quiet, "Pushing %s (%s format)", canonical, oci_format_name(po->format));
+    oci__status_line(o->quiet, "Pushing %s (%s format)", canonical, oci_format_name(po->format));
     struct blob_source config = {.data = pb.config, .fd = -1, .size = pb.config_len};
     memcpy(config.digest, pb.config_digest, OCI_DIGEST_SIZE);
     if (push_blob(&r, ref.repository, &config, 0) < 0 || push_blob(&r, ref.repository, &module, po->chunk_size) < 0)
         goto out;
 
     char scope[SCOPE_SIZE];
-    scope_for(scope, ref.repository, "pull,push");
+    oci__scope_for(scope, ref.repository, "pull,push");
     char path[API_PATH_SIZE];
-    if (api_path(path, "/v2/%s/manifests/%s", ref.repository, ref.tag) < 0)
+    if (oci__api_path(path, "/v2/%s/manifests/%s", ref.repository, ref.tag) < 0)
         goto out;
     struct http_upload up = {.data = pb.manifest, .fd = -1, .size = pb.manifest_len};
     struct http_response resp = {0};
     struct reg_call call = {.method = "PUT", .url = path, .scope = scope, .content_type = MT_OCI_MANIFEST, .upload = &up};
-    if (registry_call(&r, &call, &resp) == 0) {
+    if (oci__registry_call(&r, &call, &resp) == 0) {
         if (resp.status < 200 || resp.status > 299) {
-            registry_fail(&r, &resp, "pushing the manifest", "push", ref.repository);
-        } else if (resp.docker_digest && str_starts_with(resp.docker_digest, "sha256:") &&
+            oci__registry_fail(&r, &resp, "pushing the manifest", "push", ref.repository);
+        } else if (resp.docker_digest && oci__str_starts_with(resp.docker_digest, "sha256:") &&
                    strcmp(resp.docker_digest, pb.manifest_digest)) {
             oci_fail("the registry stored the manifest as %.80s, but it hashes to %s", resp.docker_digest,
                      pb.manifest_digest);
@@ -286,21 +286,21 @@ int oci_push(const char *ref_text, const char *module_path, const struct oci_pus
             rc = 0;
         }
     }
-    http_response_clear(&resp);
+    oci__http_response_clear(&resp);
     if (rc == 0) {
         memcpy(digest_out, pb.manifest_digest, OCI_DIGEST_SIZE);
-        status_line(o->quiet, "Pushed %s", canonical);
-        status_line(o->quiet, "Digest: %s", pb.manifest_digest);
+        oci__status_line(o->quiet, "Pushed %s", canonical);
+        oci__status_line(o->quiet, "Digest: %s", pb.manifest_digest);
     }
 out:
     if (rc < 0)
         oci_error_context("push %s", canonical);
     if (open_registry)
-        registry_close(&r);
+        oci__registry_close(&r);
     if (fd >= 0)
         close(fd);
-    push_blobs_free(&pb);
+    oci__push_blobs_free(&pb);
     free(title);
-    ref_free(&ref);
+    oci__ref_free(&ref);
     return rc;
 }

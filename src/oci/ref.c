@@ -19,7 +19,7 @@ static bool is_lower_alnum(char c)
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 
-bool digest_valid(const char *d)
+bool oci__digest_valid(const char *d)
 {
     if (!d || strncmp(d, "sha256:", 7) != 0 || strlen(d) != 7 + 64)
         return false;
@@ -59,7 +59,7 @@ static bool component_valid(const char *s, size_t n)
     return true;
 }
 
-bool repository_valid(const char *r)
+bool oci__repository_valid(const char *r)
 {
     size_t len = strlen(r);
     if (len == 0 || len > 255)
@@ -76,7 +76,7 @@ bool repository_valid(const char *r)
     }
 }
 
-bool tag_valid(const char *t)
+bool oci__tag_valid(const char *t)
 {
     size_t n = strlen(t);
     if (n == 0 || n > 128)
@@ -146,7 +146,7 @@ static bool has_upper(const char *s, size_t n)
     return false;
 }
 
-int ref_parse(const char *text, struct oci_ref *ref)
+int oci__ref_parse(const char *text, struct oci_ref *ref)
 {
     memset(ref, 0, sizeof *ref);
     if (!text || !*text)
@@ -184,11 +184,11 @@ int ref_parse(const char *text, struct oci_ref *ref)
             oci_fail("invalid reference \"%s\": more than one '@'", text);
             goto fail;
         }
-        if (!strncmp(d, "sha256:", 7) && !digest_valid(d)) {
+        if (!strncmp(d, "sha256:", 7) && !oci__digest_valid(d)) {
             oci_fail("invalid reference \"%s\": the digest must be sha256: followed by 64 lowercase hex digits", text);
             goto fail;
         }
-        if (!digest_valid(d)) {
+        if (!oci__digest_valid(d)) {
             oci_fail("invalid reference \"%s\": unsupported digest \"%s\" (only sha256 is supported)", text, d);
             goto fail;
         }
@@ -229,7 +229,7 @@ int ref_parse(const char *text, struct oci_ref *ref)
     char *colon = strrchr(name, ':');
     if (colon) {
         *colon = '\0';
-        if (!tag_valid(colon + 1)) {
+        if (!oci__tag_valid(colon + 1)) {
             oci_fail("invalid reference \"%s\": invalid tag \"%s\" (letters, digits, '_', '.', '-', at most 128, not starting with '.' or '-')",
                      text, colon + 1);
             goto fail;
@@ -249,7 +249,7 @@ int ref_parse(const char *text, struct oci_ref *ref)
         oci_fail("invalid reference \"%s\": repository name \"%s\" must be lowercase", text, name);
         goto fail;
     }
-    if (!repository_valid(name)) {
+    if (!oci__repository_valid(name)) {
         oci_fail("invalid reference \"%s\": invalid repository name \"%s\" (lowercase letters and digits, "
                  "separated by '.', '_', '__' or '-', components joined by '/')",
                  text, name);
@@ -269,11 +269,11 @@ nomem:
     oci_fail_nomem();
 fail:
     free(work);
-    ref_free(ref);
+    oci__ref_free(ref);
     return -1;
 }
 
-void ref_free(struct oci_ref *ref)
+void oci__ref_free(struct oci_ref *ref)
 {
     free(ref->registry);
     free(ref->repository);
@@ -282,25 +282,25 @@ void ref_free(struct oci_ref *ref)
     memset(ref, 0, sizeof *ref);
 }
 
-char *ref_string(const struct oci_ref *ref, char out[REF_STRING_SIZE])
+char *oci__ref_string(const struct oci_ref *ref, char out[REF_STRING_SIZE])
 {
     snprintf(out, REF_STRING_SIZE, "%s/%s%s%s%s%s", ref->registry, ref->repository, ref->tag ? ":" : "",
              ref->tag ? ref->tag : "", ref->digest ? "@" : "", ref->digest ? ref->digest : "");
     return out;
 }
 
-char *ref_repo_string(const struct oci_ref *ref, char out[REF_STRING_SIZE])
+char *oci__ref_repo_string(const struct oci_ref *ref, char out[REF_STRING_SIZE])
 {
     snprintf(out, REF_STRING_SIZE, "%s/%s", ref->registry, ref->repository);
     return out;
 }
 
-const char *ref_object(const struct oci_ref *ref)
+const char *oci__ref_object(const struct oci_ref *ref)
 {
     return ref->digest ? ref->digest : ref->tag;
 }
 
-const char *registry_api_host(const char *registry)
+const char *oci__registry_api_host(const char *registry)
 {
     return strcmp(registry, DOCKER_HUB) ? registry : "registry-1.docker.io";
 }

@@ -1,11 +1,11 @@
 /* registry.c: a session with one registry.
  *
- * registry_call() wraps one logical request: it adds authentication (see
+ * oci__registry_call() wraps one logical request: it adds authentication (see
  * auth.c), answers one 401 challenge, follows redirects when asked to (blob
  * downloads; Authorization is only ever sent to the registry's own origin,
  * never to the CDN a blob is redirected to), and retries connection errors,
  * 408, 429 and 5xx with exponential backoff and jitter, honouring
- * Retry-After.  registry_fail() turns an unexpected answer into a message
+ * Retry-After.  oci__registry_fail() turns an unexpected answer into a message
  * with the registry's own error code and a hint. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,14 +18,14 @@
 #define MAX_REDIRECTS 5
 #define MAX_RETRY_AFTER 60.0
 
-int registry_open(struct registry *r, const char *registry, enum ref_scheme scheme, const struct oci_options *o)
+int oci__registry_open(struct registry *r, const char *registry, enum ref_scheme scheme, const struct oci_options *o)
 {
     memset(r, 0, sizeof *r);
     r->o = o;
     r->registry = base_strdup(registry);
-    r->host = base_strdup(registry_api_host(registry));
+    r->host = base_strdup(oci__registry_api_host(registry));
     if (!r->registry || !r->host) {
-        registry_close(r);
+        oci__registry_close(r);
         return oci_fail_nomem();
     }
     if (scheme == SCHEME_HTTPS)
@@ -33,36 +33,36 @@ int registry_open(struct registry *r, const char *registry, enum ref_scheme sche
     else if (scheme == SCHEME_HTTP || o->plain_http)
         r->plain_http = true;
     else
-        r->plain_http = is_loopback_host(r->host);
+        r->plain_http = oci__is_loopback_host(r->host);
     r->base = base_asprintf("%s://%s", r->plain_http ? "http" : "https", r->host);
     if (!r->base) {
-        registry_close(r);
+        oci__registry_close(r);
         return oci_fail_nomem();
     }
-    if (http_init(&r->http, o) < 0) {
-        registry_close(r);
+    if (oci__http_init(&r->http, o) < 0) {
+        oci__registry_close(r);
         return -1;
     }
     return 0;
 }
 
-void registry_close(struct registry *r)
+void oci__registry_close(struct registry *r)
 {
-    http_cleanup(&r->http);
-    auth_free(r);
+    oci__http_cleanup(&r->http);
+    oci__auth_free(r);
     free(r->registry);
     free(r->host);
     free(r->base);
     memset(r, 0, sizeof *r);
 }
 
-char *scope_for(char out[SCOPE_SIZE], const char *repository, const char *actions)
+char *oci__scope_for(char out[SCOPE_SIZE], const char *repository, const char *actions)
 {
     snprintf(out, SCOPE_SIZE, "repository:%s:%s", repository, actions);
     return out;
 }
 
-int api_path(char out[API_PATH_SIZE], const char *fmt, ...)
+int oci__api_path(char out[API_PATH_SIZE], const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -110,10 +110,10 @@ static double backoff_delay(int attempt, const char *retry_after)
     return d;
 }
 
-int registry_call(struct registry *r, const struct reg_call *call, struct http_response *resp)
+int oci__registry_call(struct registry *r, const struct reg_call *call, struct http_response *resp)
 {
     char *url = call->url[0] == '/' ? base_asprintf("%s%s", r->base, call->url) : base_strdup(call->url);
-    char *home = url_origin(r->base);
+    char *home = oci__url_origin(r->base);
     bool auth_answered = false;
     int redirects = 0, attempt = 0, rc = -1;
     if (!url || !home) {
@@ -122,7 +122,7 @@ int registry_call(struct registry *r, const struct reg_call *call, struct http_r
     }
 
     for (;;) {
-        char *origin = url_origin(url);
+        char *origin = oci__url_origin(url);
         if (!origin) {
             oci_fail_nomem();
             goto out;
@@ -131,7 +131,7 @@ int registry_call(struct registry *r, const struct reg_call *call, struct http_r
         free(origin);
 
         struct curl_slist *headers = NULL;
-        char *auth = at_home ? auth_header_for(r, call->scope) : NULL;
+        char *auth = at_home ? oci__auth_header_for(r, call->scope) : NULL;
         bool had_auth = auth != NULL;
         bool headers_ok = true;
         if (auth) {
@@ -154,13 +154,13 @@ int registry_call(struct registry *r, const struct reg_call *call, struct http_r
             oci_fail_nomem();
             goto out;
         }
-        if (call->sink && http_sink_reset(call->sink) < 0) {
+        if (call->sink && oci__http_sink_reset(call->sink) < 0) {
             curl_slist_free_all(headers);
             oci_fail("cannot reset the download file");
             goto out;
         }
         struct http_request rq = {call->method, url, headers, call->upload, call->sink};
-        int pr = http_perform(&r->http, &rq, resp);
+        int pr = oci__http_perform(&r->http, &rq, resp);
         curl_slist_free_all(headers);
 
         if (pr < 0) {
@@ -173,19 +173,19 @@ int registry_call(struct registry *r, const struct reg_call *call, struct http_r
                 oci_fail("cannot write the download: %s", strerror(call->sink->write_errno));
                 goto out;
             }
-            if (!call->no_retry && http_error_retryable(resp->code) && attempt < MAX_RETRIES) {
+            if (!call->no_retry && oci__http_error_retryable(resp->code) && attempt < MAX_RETRIES) {
                 double d = backoff_delay(attempt++, NULL);
-                status_line(r->o->quiet, "%s: %s; retrying in %.1f s", r->registry, resp->errbuf, d);
-                sleep_seconds(d);
+                oci__status_line(r->o->quiet, "%s: %s; retrying in %.1f s", r->registry, resp->errbuf, d);
+                oci__sleep_seconds(d);
                 continue;
             }
-            registry_transport_fail(r, resp, NULL);
+            oci__registry_transport_fail(r, resp, NULL);
             goto out;
         }
         long st = resp->status;
         if (st == 401 && at_home && !auth_answered) {
             auth_answered = true;
-            int a = auth_handle_challenge(r, resp->www_authenticate, call->scope, had_auth);
+            int a = oci__auth_handle_challenge(r, resp->www_authenticate, call->scope, had_auth);
             if (a < 0)
                 goto out;
             if (a > 0)
@@ -198,11 +198,11 @@ int registry_call(struct registry *r, const struct reg_call *call, struct http_r
                 oci_fail("more than %d redirects fetching %s", MAX_REDIRECTS, call->url);
                 goto out;
             }
-            char *next = url_resolve(url, resp->location);
+            char *next = oci__url_resolve(url, resp->location);
             if (!next) {
                 char exb[EXCERPT_SIZE];
                 oci_fail("the registry redirected to an invalid or non-HTTP location \"%s\"",
-                         text_excerpt(exb, resp->location, strlen(resp->location), 200));
+                         oci__text_excerpt(exb, resp->location, strlen(resp->location), 200));
                 goto out;
             }
             free(url);
@@ -211,8 +211,8 @@ int registry_call(struct registry *r, const struct reg_call *call, struct http_r
         }
         if ((st == 408 || st == 429 || (st >= 500 && st <= 599)) && !call->no_retry && attempt < MAX_RETRIES) {
             double d = backoff_delay(attempt++, st == 429 || st == 503 ? resp->retry_after : NULL);
-            status_line(r->o->quiet, "%s: HTTP %ld; retrying in %.1f s", r->registry, st, d);
-            sleep_seconds(d);
+            oci__status_line(r->o->quiet, "%s: HTTP %ld; retrying in %.1f s", r->registry, st, d);
+            oci__sleep_seconds(d);
             continue;
         }
         break;
@@ -247,15 +247,15 @@ static void error_body_summary(const struct http_response *resp, char out[SUMMAR
             const char *code = json_string_value(json_object_get(e, "code"));
             const char *msg = json_string_value(json_object_get(e, "message"));
             char cb[EXCERPT_SIZE], mb[EXCERPT_SIZE], db[EXCERPT_SIZE];
-            char *c = text_excerpt(cb, code ? code : "", code ? strlen(code) : 0, 60);
-            char *m = text_excerpt(mb, msg ? msg : "", msg ? strlen(msg) : 0, 300);
+            char *c = oci__text_excerpt(cb, code ? code : "", code ? strlen(code) : 0, 60);
+            char *m = oci__text_excerpt(mb, msg ? msg : "", msg ? strlen(msg) : 0, 300);
             if (i == 0 && *c) {
                 snprintf(code_copy, sizeof code_copy, "%s", c);
                 *first_code = code_copy;
             }
             /* detail can be anything; a string is often the useful part */
             const char *detail = json_string_value(json_object_get(e, "detail"));
-            const char *d = detail && *detail ? text_excerpt(db, detail, strlen(detail), 200) : NULL;
+            const char *d = detail && *detail ? oci__text_excerpt(db, detail, strlen(detail), 200) : NULL;
             int w = snprintf(out + n, SUMMARY_SIZE - n, "%s%s%s%s%s%s%s", i ? "; " : "", c, *c && *m ? ": " : "",
                              m, d ? " (" : "", d ? d : "", d ? ")" : "");
             if (w < 0 || (size_t)w >= SUMMARY_SIZE - n)
@@ -265,7 +265,7 @@ static void error_body_summary(const struct http_response *resp, char out[SUMMAR
     }
     json_decref(j);
     if (!n)
-        text_excerpt(out, resp->body.data, resp->body.len, 200);
+        oci__text_excerpt(out, resp->body.data, resp->body.len, 200);
 }
 
 static const char *status_text(long status)
@@ -287,7 +287,7 @@ static const char *status_text(long status)
     }
 }
 
-int registry_fail(struct registry *r, const struct http_response *resp, const char *what,
+int oci__registry_fail(struct registry *r, const struct http_response *resp, const char *what,
                   const char *actions, const char *repository)
 {
     const char *code;
@@ -332,7 +332,7 @@ int registry_fail(struct registry *r, const struct http_response *resp, const ch
     return -1;
 }
 
-int registry_transport_fail(struct registry *r, const struct http_response *resp, const char *what)
+int oci__registry_transport_fail(struct registry *r, const struct http_response *resp, const char *what)
 {
     const char *msg = resp->errbuf[0] ? resp->errbuf : curl_easy_strerror(resp->code);
     if (what)
@@ -361,16 +361,16 @@ int registry_transport_fail(struct registry *r, const struct http_response *resp
     return -1;
 }
 
-int registry_check_login(struct registry *r)
+int oci__registry_check_login(struct registry *r)
 {
     struct http_response resp = {0};
     struct reg_call call = {.method = "GET", .url = "/v2/"};
-    int rc = registry_call(r, &call, &resp);
+    int rc = oci__registry_call(r, &call, &resp);
     if (rc == 0 && resp.status != 200) {
         if (resp.status == 401 && r->creds_state > 0)
             r->refused_credentials = true;
-        rc = registry_fail(r, &resp, r->base, NULL, NULL);
+        rc = oci__registry_fail(r, &resp, r->base, NULL, NULL);
     }
-    http_response_clear(&resp);
+    oci__http_response_clear(&resp);
     return rc;
 }

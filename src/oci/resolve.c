@@ -39,7 +39,7 @@ static bool url_names_file(const char *url)
 
 static bool looks_like_path(const char *s)
 {
-    return s[0] == '/' || str_starts_with(s, "./") || str_starts_with(s, "../") || str_ends_with(s, ".wasm");
+    return s[0] == '/' || oci__str_starts_with(s, "./") || oci__str_starts_with(s, "../") || oci__str_ends_with(s, ".wasm");
 }
 
 bool oci_is_local_path(const char *what)
@@ -63,7 +63,7 @@ static int download_url(const char *url_text, const struct oci_options *o, struc
     }
     struct http h;
     char *url = base_strdup(url_text);
-    if (!url || http_init(&h, o) < 0) {
+    if (!url || oci__http_init(&h, o) < 0) {
         if (!url)
             oci_fail_nomem();
         close(fd);
@@ -73,21 +73,21 @@ static int download_url(const char *url_text, const struct oci_options *o, struc
         return -1;
     }
     struct progress p;
-    progress_start(&p, "Downloading", "module", 0, o->quiet);
+    oci__progress_start(&p, "Downloading", "module", 0, o->quiet);
     struct http_sink sink;
-    http_sink_init_file(&sink, fd, MAX_MODULE_SIZE, false, &p);
+    oci__http_sink_init_file(&sink, fd, MAX_MODULE_SIZE, false, &p);
     struct http_response resp = {0};
     int rc = -1, redirects = 0, attempt = 0;
     for (;;) {
-        http_sink_reset(&sink);
+        oci__http_sink_reset(&sink);
         struct http_request rq = {"GET", url, NULL, NULL, &sink};
-        if (http_perform(&h, &rq, &resp) < 0) {
+        if (oci__http_perform(&h, &rq, &resp) < 0) {
             if (sink.write_errno) {
                 oci_fail("cannot write %s: %s", tmp, strerror(sink.write_errno));
                 break;
             }
-            if (http_error_retryable(resp.code) && attempt < 4) {
-                sleep_seconds(0.2 * (1 << attempt++));
+            if (oci__http_error_retryable(resp.code) && attempt < 4) {
+                oci__sleep_seconds(0.2 * (1 << attempt++));
                 continue;
             }
             oci_fail("%s: %s", url, resp.errbuf);
@@ -97,7 +97,7 @@ static int download_url(const char *url_text, const struct oci_options *o, struc
         }
         long st = resp.status;
         if ((st == 301 || st == 302 || st == 303 || st == 307 || st == 308) && resp.location) {
-            char *next = ++redirects <= MAX_URL_REDIRECTS ? url_resolve(url, resp.location) : NULL;
+            char *next = ++redirects <= MAX_URL_REDIRECTS ? oci__url_resolve(url, resp.location) : NULL;
             if (!next) {
                 oci_fail("%s: too many or invalid redirects", url_text);
                 break;
@@ -107,12 +107,12 @@ static int download_url(const char *url_text, const struct oci_options *o, struc
             continue;
         }
         if ((st == 408 || st == 429 || st >= 500) && attempt < 4) {
-            sleep_seconds(0.2 * (1 << attempt++));
+            oci__sleep_seconds(0.2 * (1 << attempt++));
             continue;
         }
         if (st != 200) {
             char exb[EXCERPT_SIZE];
-            char *ex = text_excerpt(exb, resp.body.data ? resp.body.data : "", resp.body.len, 200);
+            char *ex = oci__text_excerpt(exb, resp.body.data ? resp.body.data : "", resp.body.len, 200);
             oci_fail("%s: HTTP %ld%s%s", url_text, st, *ex ? ": " : "", ex);
             break;
         }
@@ -122,13 +122,13 @@ static int download_url(const char *url_text, const struct oci_options *o, struc
             break;
         }
         p.total = sink.written;
-        progress_finish(&p, "Downloaded");
+        oci__progress_finish(&p, "Downloaded");
         rc = 0;
         break;
     }
-    http_sink_free(&sink);
-    http_response_clear(&resp);
-    http_cleanup(&h);
+    oci__http_sink_free(&sink);
+    oci__http_response_clear(&resp);
+    oci__http_cleanup(&h);
     free(url);
     close(fd);
     if (rc < 0) {
@@ -166,7 +166,7 @@ int oci_resolve_module(const char *what, const struct oci_run_options *o, struct
         return download_url(what, &o->oci, out);
 
     struct oci_ref ref;
-    if (ref_parse(what, &ref) < 0) {
+    if (oci__ref_parse(what, &ref) < 0) {
         if (is_url(what))
             oci_set_hint("a URL is downloaded as a file only when its path ends in .wasm (or it has a query); "
                          "otherwise it names an OCI image");
@@ -177,32 +177,32 @@ int oci_resolve_module(const char *what, const struct oci_run_options *o, struct
     struct store s;
     int rc = -1;
     struct oci_pull_result res = {0};
-    if (store_open(&s, &o->oci, o->pull != OCI_PULL_NEVER) < 0) {
-        ref_free(&ref);
+    if (oci__store_open(&s, &o->oci, o->pull != OCI_PULL_NEVER) < 0) {
+        oci__ref_free(&ref);
         return -1;
     }
     int found = 1;
     if (o->pull != OCI_PULL_ALWAYS) {
-        found = store_find_module(&s, &ref, &res);
+        found = oci__store_find_module(&s, &ref, &res);
         if (found < 0)
             goto out;
     }
-    if (found == 0 && o->oci.policy && trust_check_stored(&o->oci, &ref, res.manifest_digest) < 0)
+    if (found == 0 && o->oci.policy && oci__trust_check_stored(&o->oci, &ref, res.manifest_digest) < 0)
         goto out;
     if (found == 1) {
         if (o->pull == OCI_PULL_NEVER) {
             char canonical[REF_STRING_SIZE];
-            ref_string(&ref, canonical);
+            oci__ref_string(&ref, canonical);
             oci_fail("%s is not in the store (%s) and the pull policy \"never\" forbids pulling it", canonical, s.root);
             oci_set_hint_action(OCI_HINT_PULL_FIRST, canonical, "%s", "");
             goto out;
         }
-        if (pull_ref(&ref, NULL, &o->oci, &res) < 0)
+        if (oci__pull_ref(&ref, NULL, &o->oci, &res) < 0)
             goto out;
     }
     /* the bytes about to run are the ones the digest names (a mark keeps an
      * unchanged blob from being hashed at every run) */
-    if (store_verify_blob(&s, res.module_digest) < 0)
+    if (oci__store_verify_blob(&s, res.module_digest) < 0)
         goto out;
     out->path = res.module_path;
     res.module_path = NULL;
@@ -210,8 +210,8 @@ int oci_resolve_module(const char *what, const struct oci_run_options *o, struct
     rc = 0;
 out:
     oci_pull_result_free(&res);
-    store_close(&s);
-    ref_free(&ref);
+    oci__store_close(&s);
+    oci__ref_free(&ref);
     return rc;
 }
 

@@ -57,7 +57,7 @@ static char *dump_compact(json_t *j, size_t *len)
 
 /* ---- simple signing ---- */
 
-char *simplesigning_build(const char *docker_reference, const char *manifest_digest, size_t *len)
+char *oci__simplesigning_build(const char *docker_reference, const char *manifest_digest, size_t *len)
 {
     json_t *j = json_pack("{s:{s:{s:s},s:{s:s},s:s},s:{s:s}}", "critical", "identity", "docker-reference",
                           docker_reference, "image", "docker-manifest-digest", manifest_digest, "type",
@@ -65,7 +65,7 @@ char *simplesigning_build(const char *docker_reference, const char *manifest_dig
     return dump_compact(j, len);
 }
 
-int simplesigning_parse(const char *data, size_t len, struct simplesigning *out)
+int oci__simplesigning_parse(const char *data, size_t len, struct simplesigning *out)
 {
     memset(out, 0, sizeof *out);
     if (len > MAX_PAYLOAD_SIZE)
@@ -113,7 +113,7 @@ int simplesigning_parse(const char *data, size_t len, struct simplesigning *out)
         oci_fail("signature payload: critical.identity.docker-reference is missing or too long");
         goto out;
     }
-    if (!digest || !digest_valid(digest)) {
+    if (!digest || !oci__digest_valid(digest)) {
         oci_fail("signature payload: critical.image.docker-manifest-digest is missing or not a sha256 digest");
         goto out;
     }
@@ -128,7 +128,7 @@ out:
     return rc;
 }
 
-void simplesigning_free(struct simplesigning *s)
+void oci__simplesigning_free(struct simplesigning *s)
 {
     free(s->docker_reference);
     s->docker_reference = NULL;
@@ -136,7 +136,7 @@ void simplesigning_free(struct simplesigning *s)
 
 /* ---- cosign signature manifests ---- */
 
-char *sigmanifest_config(const char *const *payload_digests, size_t n, size_t *len)
+char *oci__sigmanifest_config(const char *const *payload_digests, size_t n, size_t *len)
 {
     json_t *ids = json_array();
     for (size_t i = 0; i < n; i++)
@@ -147,7 +147,7 @@ char *sigmanifest_config(const char *const *payload_digests, size_t n, size_t *l
     return dump_compact(j, len);
 }
 
-int sigmanifest_parse(const char *data, size_t len, struct sigmanifest *out)
+int oci__sigmanifest_parse(const char *data, size_t len, struct sigmanifest *out)
 {
     memset(out, 0, sizeof *out);
     if (len > MAX_MANIFEST_SIZE)
@@ -181,7 +181,7 @@ int sigmanifest_parse(const char *data, size_t len, struct sigmanifest *out)
         json_t *size = json_object_get(l, "size");
         if (!mt || strcmp(mt, MT_SIMPLESIGNING))
             continue;   /* not a signature: other tools may add layers */
-        if (!digest || !digest_valid(digest) || !json_is_integer(size) || json_integer_value(size) < 0 ||
+        if (!digest || !oci__digest_valid(digest) || !json_is_integer(size) || json_integer_value(size) < 0 ||
             json_integer_value(size) > MAX_PAYLOAD_SIZE)
             continue;   /* unusable: counted as no signature */
         struct sig_layer *s = &out->layers[out->n++];
@@ -189,14 +189,14 @@ int sigmanifest_parse(const char *data, size_t len, struct sigmanifest *out)
         s->size = (uint64_t)json_integer_value(size);
         const char *sig = json_string_value(json_object_get(json_object_get(l, "annotations"), ANN_COSIGN_SIGNATURE));
         if (sig && strlen(sig) <= MAX_SIGNATURE_B64 && !(s->signature = base_strdup(sig))) {
-            sigmanifest_free(out);
+            oci__sigmanifest_free(out);
             return oci_fail_nomem();
         }
     }
     return 0;
 }
 
-void sigmanifest_free(struct sigmanifest *s)
+void oci__sigmanifest_free(struct sigmanifest *s)
 {
     for (size_t i = 0; i < s->n; i++)
         free(s->layers[i].signature);
@@ -205,7 +205,7 @@ void sigmanifest_free(struct sigmanifest *s)
     memset(s, 0, sizeof *s);
 }
 
-char *sigmanifest_build(const struct sig_layer *layers, size_t n, const char *config_digest, uint64_t config_size,
+char *oci__sigmanifest_build(const struct sig_layer *layers, size_t n, const char *config_digest, uint64_t config_size,
                         size_t *len)
 {
     json_t *ls = json_array();
@@ -225,7 +225,7 @@ char *sigmanifest_build(const struct sig_layer *layers, size_t n, const char *co
 
 /* ---- Sigstore bundles ---- */
 
-char *intoto_statement_build(const char *name, const char *manifest_digest, size_t *len)
+char *oci__intoto_statement_build(const char *name, const char *manifest_digest, size_t *len)
 {
     json_t *j = json_pack("{s:s,s:[{s:s,s:{s:s}}],s:s,s:{}}", "_type", INTOTO_STATEMENT_V1, "subject", "name", name,
                           "digest", "sha256", manifest_digest + 7, "predicateType", COSIGN_SIGN_PREDICATE,
@@ -233,7 +233,7 @@ char *intoto_statement_build(const char *name, const char *manifest_digest, size
     return dump_compact(j, len);
 }
 
-char *dsse_pae(const char *payload_type, const char *payload, size_t payload_len, size_t *len)
+char *oci__dsse_pae(const char *payload_type, const char *payload, size_t payload_len, size_t *len)
 {
     struct base_buf b = {0};
     base_buf_printf(&b, "DSSEv1 %zu %s %zu ", strlen(payload_type), payload_type, payload_len);
@@ -244,21 +244,21 @@ char *dsse_pae(const char *payload_type, const char *payload, size_t payload_len
     return pae;
 }
 
-char *bundle_build(const struct oci_signing_key *k, const char *name, const char *manifest_digest, size_t *len)
+char *oci__bundle_build(const struct oci_signing_key *k, const char *name, const char *manifest_digest, size_t *len)
 {
     size_t slen, plen;
-    char *statement = intoto_statement_build(name, manifest_digest, &slen);
+    char *statement = oci__intoto_statement_build(name, manifest_digest, &slen);
     if (!statement)
         return NULL;
-    char *pae = dsse_pae(MT_INTOTO, statement, slen, &plen);
-    char *sig = pae ? key_sign_base64(k, pae, plen) : NULL;
+    char *pae = oci__dsse_pae(MT_INTOTO, statement, slen, &plen);
+    char *sig = pae ? oci__key_sign_base64(k, pae, plen) : NULL;
     free(pae);
     if (!sig) {
         free(statement);
         return NULL;
     }
     struct oci_public_key *pub = oci_signing_key_public(k);
-    char *payload = base64_encode(statement, slen);
+    char *payload = oci__base64_encode(statement, slen);
     free(statement);
     if (!payload) {
         oci_public_key_free(pub);
@@ -276,7 +276,7 @@ char *bundle_build(const struct oci_signing_key *k, const char *name, const char
     return dump_compact(j, len);
 }
 
-int bundle_parse(const char *data, size_t len, struct bundle *out)
+int oci__bundle_parse(const char *data, size_t len, struct bundle *out)
 {
     memset(out, 0, sizeof *out);
     if (len > MAX_PAYLOAD_SIZE)
@@ -289,7 +289,7 @@ int bundle_parse(const char *data, size_t len, struct bundle *out)
         goto out;
     }
     const char *mt = json_string_value(json_object_get(j, "mediaType"));
-    if (!mt || !str_starts_with(mt, "application/vnd.dev.sigstore.bundle")) {
+    if (!mt || !oci__str_starts_with(mt, "application/vnd.dev.sigstore.bundle")) {
         oci_fail("bundle media type is not a Sigstore bundle's");
         goto out;
     }
@@ -313,7 +313,7 @@ int bundle_parse(const char *data, size_t len, struct bundle *out)
         oci_fail("bundle has no signatures, or too many");
         goto out;
     }
-    out->payload = base64_decode(payload, &out->payload_len);
+    out->payload = oci__base64_decode(payload, &out->payload_len);
     if (!out->payload) {
         oci_fail("bundle payload is not base64");
         goto out;
@@ -356,7 +356,7 @@ int bundle_parse(const char *data, size_t len, struct bundle *out)
     const char *hex = json_string_value(json_object_get(json_object_get(sub, "digest"), "sha256"));
     char digest[OCI_DIGEST_SIZE];
     snprintf(digest, sizeof digest, "sha256:%.64s", hex ? hex : "");
-    if (!hex || strlen(hex) != 64 || !digest_valid(digest)) {
+    if (!hex || strlen(hex) != 64 || !oci__digest_valid(digest)) {
         oci_fail("bundle statement subject has no sha256 digest");
         goto out;
     }
@@ -371,11 +371,11 @@ out:
     json_decref(st);
     json_decref(j);
     if (rc < 0)
-        bundle_free(out);
+        oci__bundle_free(out);
     return rc;
 }
 
-void bundle_free(struct bundle *b)
+void oci__bundle_free(struct bundle *b)
 {
     free(b->payload_type);
     free(b->payload);
@@ -386,7 +386,7 @@ void bundle_free(struct bundle *b)
     memset(b, 0, sizeof *b);
 }
 
-char *bundle_manifest_build(const char *bundle_digest, uint64_t bundle_size, const char *subject_digest,
+char *oci__bundle_manifest_build(const char *bundle_digest, uint64_t bundle_size, const char *subject_digest,
                             const char *subject_media_type, uint64_t subject_size, int64_t created, size_t *len)
 {
     char when[32];

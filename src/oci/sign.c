@@ -34,15 +34,15 @@ static int get_manifest_opt(struct registry *r, const char *repository, const ch
                             size_t *len, char digest[OCI_DIGEST_SIZE])
 {
     char scope[SCOPE_SIZE], path[API_PATH_SIZE];
-    scope_for(scope, repository, "pull");
-    if (api_path(path, "/v2/%s/manifests/%s", repository, object) < 0)
+    oci__scope_for(scope, repository, "pull");
+    if (oci__api_path(path, "/v2/%s/manifests/%s", repository, object) < 0)
         return -1;
     struct http_sink sink;
-    http_sink_init_memory(&sink, MAX_MANIFEST_SIZE);
+    oci__http_sink_init_memory(&sink, MAX_MANIFEST_SIZE);
     struct http_response resp = {0};
     struct reg_call call = {.method = "GET", .url = path, .scope = scope, .accept = MANIFEST_ACCEPT, .sink = &sink};
     int rc = -1;
-    if (registry_call(r, &call, &resp) < 0) {
+    if (oci__registry_call(r, &call, &resp) < 0) {
         if (sink.overflow)
             oci_fail("%s is larger than %u bytes: refused", object, MAX_MANIFEST_SIZE);
         goto out;
@@ -52,12 +52,12 @@ static int get_manifest_opt(struct registry *r, const char *repository, const ch
         goto out;
     }
     if (resp.status != 200) {
-        registry_fail(r, &resp, object, "pull", repository);
+        oci__registry_fail(r, &resp, object, "pull", repository);
         goto out;
     }
-    if (sha256_bytes(sink.mem.data ? sink.mem.data : "", sink.mem.len, digest) < 0)
+    if (oci__sha256_bytes(sink.mem.data ? sink.mem.data : "", sink.mem.len, digest) < 0)
         goto out;
-    if (digest_valid(object) && strcmp(object, digest)) {
+    if (oci__digest_valid(object) && strcmp(object, digest)) {
         oci_fail("manifest %s: the registry sent content with digest %s", object, digest);
         goto out;
     }
@@ -69,8 +69,8 @@ static int get_manifest_opt(struct registry *r, const char *repository, const ch
     sink.mem.data = NULL;
     rc = 1;
 out:
-    http_sink_free(&sink);
-    http_response_clear(&resp);
+    oci__http_sink_free(&sink);
+    oci__http_response_clear(&resp);
     return rc;
 }
 
@@ -78,25 +78,25 @@ out:
 static char *get_blob(struct registry *r, const char *repository, const char *digest, uint64_t max, size_t *len)
 {
     char scope[SCOPE_SIZE], path[API_PATH_SIZE];
-    scope_for(scope, repository, "pull");
-    if (api_path(path, "/v2/%s/blobs/%s", repository, digest) < 0)
+    oci__scope_for(scope, repository, "pull");
+    if (oci__api_path(path, "/v2/%s/blobs/%s", repository, digest) < 0)
         return NULL;
     struct http_sink sink;
-    http_sink_init_memory(&sink, max);
+    oci__http_sink_init_memory(&sink, max);
     struct http_response resp = {0};
     struct reg_call call = {.method = "GET", .url = path, .scope = scope, .sink = &sink, .follow_redirects = true};
     char *out = NULL;
-    if (registry_call(r, &call, &resp) < 0) {
+    if (oci__registry_call(r, &call, &resp) < 0) {
         if (sink.overflow)
             oci_fail("blob %s is larger than %llu bytes: refused", digest, (unsigned long long)max);
         goto done;
     }
     if (resp.status != 200) {
-        registry_fail(r, &resp, digest, "pull", repository);
+        oci__registry_fail(r, &resp, digest, "pull", repository);
         goto done;
     }
     char computed[OCI_DIGEST_SIZE];
-    if (sha256_bytes(sink.mem.data ? sink.mem.data : "", sink.mem.len, computed) < 0)
+    if (oci__sha256_bytes(sink.mem.data ? sink.mem.data : "", sink.mem.len, computed) < 0)
         goto done;
     if (strcmp(computed, digest)) {
         oci_fail("blob %s: the registry sent content with digest %s", digest, computed);
@@ -109,8 +109,8 @@ static char *get_blob(struct registry *r, const char *repository, const char *di
     *len = sink.mem.len;
     sink.mem.data = NULL;
 done:
-    http_sink_free(&sink);
-    http_response_clear(&resp);
+    oci__http_sink_free(&sink);
+    oci__http_response_clear(&resp);
     return out;
 }
 
@@ -118,29 +118,29 @@ static int put_manifest(struct registry *r, const char *repository, const char *
                         const char *data, size_t len)
 {
     char scope[SCOPE_SIZE], path[API_PATH_SIZE];
-    scope_for(scope, repository, "pull,push");
-    if (api_path(path, "/v2/%s/manifests/%s", repository, object) < 0)
+    oci__scope_for(scope, repository, "pull,push");
+    if (oci__api_path(path, "/v2/%s/manifests/%s", repository, object) < 0)
         return -1;
     struct http_upload up = {.data = data, .fd = -1, .size = len};
     struct http_response resp = {0};
     struct reg_call call = {.method = "PUT", .url = path, .scope = scope, .content_type = media_type, .upload = &up};
     int rc = -1;
-    if (registry_call(r, &call, &resp) == 0) {
+    if (oci__registry_call(r, &call, &resp) == 0) {
         if (resp.status < 200 || resp.status > 299)
-            registry_fail(r, &resp, "pushing a signature manifest", "push", repository);
+            oci__registry_fail(r, &resp, "pushing a signature manifest", "push", repository);
         else
             rc = 0;
     }
-    http_response_clear(&resp);
+    oci__http_response_clear(&resp);
     return rc;
 }
 
 static int push_json_blob(struct registry *r, const char *repository, const char *data, size_t len,
                           char digest[OCI_DIGEST_SIZE])
 {
-    if (sha256_bytes(data, len, digest) < 0)
+    if (oci__sha256_bytes(data, len, digest) < 0)
         return -1;
-    return push_bytes(r, repository, data, len, digest);
+    return oci__push_bytes(r, repository, data, len, digest);
 }
 
 /* ---- signing ---- */
@@ -149,8 +149,8 @@ static int sign_simple(struct registry *r, const struct oci_ref *ref, const char
                        const struct oci_signing_key *key, bool replace)
 {
     size_t plen;
-    char *payload = simplesigning_build(identity, digest, &plen);
-    char *sig = payload ? key_sign_base64(key, payload, plen) : NULL;
+    char *payload = oci__simplesigning_build(identity, digest, &plen);
+    char *sig = payload ? oci__key_sign_base64(key, payload, plen) : NULL;
     char *tag = digest_tag(digest, ".sig");
     char *old = NULL, *config = NULL, *manifest = NULL;
     size_t old_len = 0, config_len = 0, manifest_len = 0;
@@ -162,7 +162,7 @@ static int sign_simple(struct registry *r, const struct oci_ref *ref, const char
     int found = replace ? 0 : get_manifest_opt(r, ref->repository, tag, &old, &old_len, old_digest);
     if (found < 0)
         goto out;
-    if (found && sigmanifest_parse(old, old_len, &sm) < 0) {
+    if (found && oci__sigmanifest_parse(old, old_len, &sm) < 0) {
         oci_error_context("the existing signature manifest %s (use --replace to overwrite it)", tag);
         goto out;
     }
@@ -184,7 +184,7 @@ static int sign_simple(struct registry *r, const struct oci_ref *ref, const char
     size_t n = 0;
     for (size_t i = 0; i < sm.n; i++) {
         if (!strcmp(sm.layers[i].digest, payload_digest) && self && sm.layers[i].signature &&
-            key_verify_base64(self, payload, plen, sm.layers[i].signature))
+            oci__key_verify_base64(self, payload, plen, sm.layers[i].signature))
             continue;
         layers[n] = sm.layers[i];
         ids[n++] = sm.layers[i].digest;
@@ -193,9 +193,9 @@ static int sign_simple(struct registry *r, const struct oci_ref *ref, const char
     layers[n].size = plen;
     layers[n].signature = sig;
     ids[n++] = payload_digest;
-    config = sigmanifest_config(ids, n, &config_len);
+    config = oci__sigmanifest_config(ids, n, &config_len);
     if (config && push_json_blob(r, ref->repository, config, config_len, config_digest) == 0) {
-        manifest = sigmanifest_build(layers, n, config_digest, config_len, &manifest_len);
+        manifest = oci__sigmanifest_build(layers, n, config_digest, config_len, &manifest_len);
         if (manifest)
             rc = put_manifest(r, ref->repository, tag, MT_OCI_MANIFEST, manifest, manifest_len);
     }
@@ -203,7 +203,7 @@ static int sign_simple(struct registry *r, const struct oci_ref *ref, const char
     free(ids);
     oci_public_key_free(self);
 out:
-    sigmanifest_free(&sm);
+    oci__sigmanifest_free(&sm);
     free(old);
     free(config);
     free(manifest);
@@ -217,17 +217,17 @@ out:
 static int referrers_api(struct registry *r, const char *repository, const char *digest)
 {
     char scope[SCOPE_SIZE], path[API_PATH_SIZE];
-    scope_for(scope, repository, "pull");
-    if (api_path(path, "/v2/%s/referrers/%s", repository, digest) < 0)
+    oci__scope_for(scope, repository, "pull");
+    if (oci__api_path(path, "/v2/%s/referrers/%s", repository, digest) < 0)
         return -1;
     struct http_response resp = {0};
     struct reg_call call = {.method = "GET", .url = path, .scope = scope, .accept = MT_OCI_INDEX};
     int rc = -1;
-    if (registry_call(r, &call, &resp) == 0) {
+    if (oci__registry_call(r, &call, &resp) == 0) {
         const char *ct = resp.content_type ? resp.content_type : "";
-        rc = resp.status == 200 && str_starts_with(ct, MT_OCI_INDEX);
+        rc = resp.status == 200 && oci__str_starts_with(ct, MT_OCI_INDEX);
     }
-    http_response_clear(&resp);
+    oci__http_response_clear(&resp);
     return rc;
 }
 
@@ -235,21 +235,21 @@ static int sign_bundle(struct registry *r, const struct oci_ref *ref, const char
                        uint64_t size, const struct oci_signing_key *key)
 {
     char name[REF_STRING_SIZE];
-    ref_repo_string(ref, name);
+    oci__ref_repo_string(ref, name);
     size_t blen = 0, mlen = 0, ilen = 0;
-    char *bundle = bundle_build(key, name, digest, &blen);
+    char *bundle = oci__bundle_build(key, name, digest, &blen);
     char *manifest = NULL, *index = NULL, *old = NULL;
     char bundle_digest[OCI_DIGEST_SIZE], manifest_digest[OCI_DIGEST_SIZE], old_digest[OCI_DIGEST_SIZE];
     char *tag = digest_tag(digest, "");
     json_t *idx = NULL;
     int rc = -1;
     if (!bundle || !tag || push_json_blob(r, ref->repository, bundle, blen, bundle_digest) < 0 ||
-        push_bytes(r, ref->repository, "{}", 2, EMPTY_JSON_DIGEST) < 0)
+        oci__push_bytes(r, ref->repository, "{}", 2, EMPTY_JSON_DIGEST) < 0)
         goto out;
-    manifest = bundle_manifest_build(bundle_digest, blen, digest, media_type, size, (int64_t)time(NULL), &mlen);
+    manifest = oci__bundle_manifest_build(bundle_digest, blen, digest, media_type, size, (int64_t)time(NULL), &mlen);
     if (!manifest)
         goto out;
-    if (sha256_bytes(manifest, mlen, manifest_digest) < 0)
+    if (oci__sha256_bytes(manifest, mlen, manifest_digest) < 0)
         goto out;
     if (put_manifest(r, ref->repository, manifest_digest, MT_OCI_MANIFEST, manifest, mlen) < 0)
         goto out;
@@ -315,26 +315,26 @@ int oci_sign(const char *text, const struct oci_signing_key *key, const struct o
              const struct oci_options *o, char digest_out[OCI_DIGEST_SIZE])
 {
     OCI_ERROR_SCOPE(o);
-    if (trust_libs_load() < 0)
+    if (oci__trust_libs_load() < 0)
         return -1;
     struct oci_ref ref;
-    if (ref_parse(text, &ref) < 0)
+    if (oci__ref_parse(text, &ref) < 0)
         return -1;
     struct registry r;
     char canonical[REF_STRING_SIZE], *raw = NULL, *ct = NULL;
-    ref_string(&ref, canonical);
+    oci__ref_string(&ref, canonical);
     int rc = -1;
-    if (registry_open(&r, ref.registry, ref.scheme, o) < 0)
+    if (oci__registry_open(&r, ref.registry, ref.scheme, o) < 0)
         goto out_ref;
     size_t len;
     char digest[OCI_DIGEST_SIZE], media_type[128];
-    raw = fetch_manifest(&r, ref.repository, ref_object(&ref), &len, digest, &ct);
+    raw = oci__fetch_manifest(&r, ref.repository, oci__ref_object(&ref), &len, digest, &ct);
     if (!raw)
         goto out;
     manifest_media_type(raw, len, ct, media_type, sizeof media_type);
     /* the identity: what the user named, without the digest (as skopeo) */
     char identity[REF_STRING_SIZE];
-    ref_repo_string(&ref, identity);
+    oci__ref_repo_string(&ref, identity);
     if (ref.tag)
         snprintf(identity + strlen(identity), sizeof identity - strlen(identity), ":%s", ref.tag);
     rc = sign_simple(&r, &ref, identity, digest, key, so && so->replace);
@@ -342,17 +342,17 @@ int oci_sign(const char *text, const struct oci_signing_key *key, const struct o
         rc = sign_bundle(&r, &ref, digest, media_type, len, key);
     if (rc == 0) {
         memcpy(digest_out, digest, OCI_DIGEST_SIZE);
-        status_line(o->quiet, "Signed %s", canonical);
-        status_line(o->quiet, "Digest: %s", digest);
+        oci__status_line(o->quiet, "Signed %s", canonical);
+        oci__status_line(o->quiet, "Digest: %s", digest);
     }
 out:
-    registry_close(&r);
+    oci__registry_close(&r);
 out_ref:
     if (rc < 0)
         oci_error_context("sign %s", canonical);
     free(raw);
     free(ct);
-    ref_free(&ref);
+    oci__ref_free(&ref);
     return rc;
 }
 
@@ -407,7 +407,7 @@ static const struct oci_public_key *trusted_signer(const struct search *s, const
                                                    const char *sig)
 {
     for (size_t k = 0; k < s->n_keys; k++)
-        if (key_verify_base64(s->keys[k], data, len, sig))
+        if (oci__key_verify_base64(s->keys[k], data, len, sig))
             return s->keys[k];
     return NULL;
 }
@@ -421,9 +421,9 @@ static int accept_claim(struct search *s, const struct oci_public_key *key, cons
         return 0;
     }
     const char *why = "";
-    if (s->identity && !identity_matches(s->identity, s->image, identity, &why)) {
+    if (s->identity && !oci__identity_matches(s->identity, s->image, identity, &why)) {
         note_miss(s, MISS_IDENTITY, "a valid %s signature names \"%.200s\": %s (signedIdentity %s)", format, identity,
-                  why, identity_kind_name(s->identity->kind));
+                  why, oci__identity_kind_name(s->identity->kind));
         return 0;
     }
     struct oci_verification *v = s->v;
@@ -454,7 +454,7 @@ static int search_simple(struct registry *r, struct search *s)
     int found = get_manifest_opt(r, s->image->repository, tag, &raw, &len, d);
     if (found <= 0)
         goto out;
-    if (sigmanifest_parse(raw, len, &sm) < 0) {
+    if (oci__sigmanifest_parse(raw, len, &sm) < 0) {
         note_miss(s, MISS_UNTRUSTED, "the signature manifest %s is unusable: %s", tag, oci_error_text());
         found = 0;
         goto out;
@@ -471,26 +471,26 @@ static int search_simple(struct registry *r, struct search *s)
         const struct oci_public_key *key = trusted_signer(s, payload, plen, l->signature);
         struct simplesigning ss;
         if (s->list) {
-            bool parsed = simplesigning_parse(payload, plen, &ss) == 0;
+            bool parsed = oci__simplesigning_parse(payload, plen, &ss) == 0;
             list_add(s, "simple-signing", parsed ? ss.docker_reference : NULL, parsed ? ss.digest : NULL, key);
             if (parsed)
-                simplesigning_free(&ss);
+                oci__simplesigning_free(&ss);
         }
         if (!key) {
             s->v->n_invalid++;
             note_miss(s, MISS_UNTRUSTED, "%zu simple-signing signature%s, none valid under the trusted key%s", sm.n,
                       sm.n == 1 ? "" : "s", s->n_keys == 1 ? "" : "s");
-        } else if (simplesigning_parse(payload, plen, &ss) < 0) {
+        } else if (oci__simplesigning_parse(payload, plen, &ss) < 0) {
             s->v->n_invalid++;
             note_miss(s, MISS_UNTRUSTED, "a validly signed payload is malformed: %s", oci_error_text());
         } else {
             accept_claim(s, key, ss.digest, ss.docker_reference, "simple-signing");
-            simplesigning_free(&ss);
+            oci__simplesigning_free(&ss);
         }
         free(payload);
     }
 out:
-    sigmanifest_free(&sm);
+    oci__sigmanifest_free(&sm);
     free(raw);
     free(tag);
     oci_error_clear();
@@ -511,18 +511,18 @@ static void check_bundle(struct registry *r, struct search *s, const char *manif
     json_t *layer = json_array_get(json_object_get(m, "layers"), 0);
     const char *mt = json_string_value(json_object_get(layer, "mediaType"));
     const char *bd = json_string_value(json_object_get(layer, "digest"));
-    if (!mt || !str_starts_with(mt, "application/vnd.dev.sigstore.bundle") || !bd || !digest_valid(bd))
+    if (!mt || !oci__str_starts_with(mt, "application/vnd.dev.sigstore.bundle") || !bd || !oci__digest_valid(bd))
         goto out;
     blob = get_blob(r, s->image->repository, bd, MAX_PAYLOAD_SIZE, &blen);
     if (!blob)
         goto out;
-    if (bundle_parse(blob, blen, &b) < 0) {
+    if (oci__bundle_parse(blob, blen, &b) < 0) {
         s->v->n_invalid++;
         note_miss(s, MISS_UNTRUSTED, "a Sigstore bundle is unusable: %s", oci_error_text());
         goto out;
     }
     size_t plen;
-    char *pae = dsse_pae(b.payload_type, b.payload, b.payload_len, &plen);
+    char *pae = oci__dsse_pae(b.payload_type, b.payload, b.payload_len, &plen);
     if (!pae) {
         note_miss(s, MISS_UNTRUSTED, "a Sigstore bundle could not be checked: out of memory");
         goto out;
@@ -540,9 +540,9 @@ static void check_bundle(struct registry *r, struct search *s, const char *manif
     }
     /* a subject without a name claims no identity: only the digest rule applies */
     char image_name[REF_STRING_SIZE];
-    accept_claim(s, key, b.digest, b.name[0] ? b.name : ref_repo_string(s->image, image_name), "sigstore-bundle");
+    accept_claim(s, key, b.digest, b.name[0] ? b.name : oci__ref_repo_string(s->image, image_name), "sigstore-bundle");
 out:
-    bundle_free(&b);
+    oci__bundle_free(&b);
     json_decref(m);
     free(blob);
     free(raw);
@@ -552,20 +552,20 @@ out:
 static int search_bundles(struct registry *r, struct search *s)
 {
     char scope[SCOPE_SIZE], path[API_PATH_SIZE];
-    scope_for(scope, s->image->repository, "pull");
-    if (api_path(path, "/v2/%s/referrers/%s", s->image->repository, s->digest) < 0)
+    oci__scope_for(scope, s->image->repository, "pull");
+    if (oci__api_path(path, "/v2/%s/referrers/%s", s->image->repository, s->digest) < 0)
         return -1;
     struct http_sink sink;
-    http_sink_init_memory(&sink, MAX_MANIFEST_SIZE);
+    oci__http_sink_init_memory(&sink, MAX_MANIFEST_SIZE);
     struct http_response resp = {0};
     struct reg_call call = {.method = "GET", .url = path, .scope = scope, .accept = MT_OCI_INDEX, .sink = &sink};
     char *raw = NULL;
     size_t len = 0;
     json_t *idx = NULL;
     int rc = -1;
-    if (registry_call(r, &call, &resp) < 0)
+    if (oci__registry_call(r, &call, &resp) < 0)
         goto out;
-    if (resp.status == 200 && resp.content_type && str_starts_with(resp.content_type, MT_OCI_INDEX)) {
+    if (resp.status == 200 && resp.content_type && oci__str_starts_with(resp.content_type, MT_OCI_INDEX)) {
         if (!(raw = sink.mem.data ? sink.mem.data : base_strdup(""))) {
             oci_fail_nomem();
             goto out;
@@ -592,7 +592,7 @@ static int search_bundles(struct registry *r, struct search *s)
     json_array_foreach(ms, i, e) {
         const char *at = json_string_value(json_object_get(e, "artifactType"));
         const char *d = json_string_value(json_object_get(e, "digest"));
-        if (!at || !str_starts_with(at, "application/vnd.dev.sigstore.bundle") || !d || !digest_valid(d))
+        if (!at || !oci__str_starts_with(at, "application/vnd.dev.sigstore.bundle") || !d || !oci__digest_valid(d))
             continue;
         if (++looked > MAX_REFERRERS)
             break;
@@ -601,8 +601,8 @@ static int search_bundles(struct registry *r, struct search *s)
 out:
     json_decref(idx);
     free(raw);
-    http_sink_free(&sink);
-    http_response_clear(&resp);
+    oci__http_sink_free(&sink);
+    oci__http_response_clear(&resp);
     return rc;
 }
 
@@ -649,20 +649,20 @@ int oci_verify(const char *text, struct oci_public_key *const *keys, size_t n_ke
 {
     OCI_ERROR_SCOPE(o);
     memset(v, 0, sizeof *v);
-    if (trust_libs_load() < 0)
+    if (oci__trust_libs_load() < 0)
         return -1;
     struct oci_ref ref;
-    if (ref_parse(text, &ref) < 0)
+    if (oci__ref_parse(text, &ref) < 0)
         return -1;
     struct registry r;
     char canonical[REF_STRING_SIZE], *raw = NULL;
-    ref_string(&ref, canonical);
+    oci__ref_string(&ref, canonical);
     int rc = -1;
-    if (registry_open(&r, ref.registry, ref.scheme, o) < 0)
+    if (oci__registry_open(&r, ref.registry, ref.scheme, o) < 0)
         goto out_ref;
     size_t len;
     char digest[OCI_DIGEST_SIZE];
-    raw = fetch_manifest(&r, ref.repository, ref_object(&ref), &len, digest, NULL);
+    raw = oci__fetch_manifest(&r, ref.repository, oci__ref_object(&ref), &len, digest, NULL);
     if (raw) {
         /* `verify --key` trusts the key for any repository; the identity is shown */
         struct signed_identity any = {.kind = ID_MATCH_REPOSITORY};
@@ -670,12 +670,12 @@ int oci_verify(const char *text, struct oci_public_key *const *keys, size_t n_ke
         if (rc < 0)
             oci_error_context("digest %s", digest);
     }
-    registry_close(&r);
+    oci__registry_close(&r);
 out_ref:
     if (rc < 0)
         oci_error_context("verify %s", canonical);
     free(raw);
-    ref_free(&ref);
+    oci__ref_free(&ref);
     return rc;
 }
 
@@ -690,14 +690,14 @@ static char *scope_words(const struct oci_policy *p, const struct requirements *
     return words;
 }
 
-int policy_check_session(struct registry *r, const struct oci_policy *p, const struct oci_ref *ref,
+int oci__policy_check_session(struct registry *r, const struct oci_policy *p, const struct oci_ref *ref,
                          const char *digest, const char *alt_digest, struct oci_verification *v)
 {
     memset(v, 0, sizeof *v);
     snprintf(v->digest, sizeof v->digest, "%s", digest);
-    const struct requirements *rs = policy_requirements_for(p, ref);
+    const struct requirements *rs = oci__policy_requirements_for(p, ref);
     char canonical[REF_STRING_SIZE];
-    ref_string(ref, canonical);
+    oci__ref_string(ref, canonical);
     char *where = scope_words(p, rs);
     if (!where)
         return -1;
@@ -743,30 +743,30 @@ static int policy_check(const struct oci_policy *p, const char *text, const char
                         struct oci_verification *v)
 {
     memset(v, 0, sizeof *v);
-    if (trust_libs_load() < 0)
+    if (oci__trust_libs_load() < 0)
         return -1;
-    if (!digest_valid(digest))
+    if (!oci__digest_valid(digest))
         return oci_fail("policy check: \"%.80s\" is not a sha256 digest", digest);
     struct oci_ref ref;
-    if (ref_parse(text, &ref) < 0)
+    if (oci__ref_parse(text, &ref) < 0)
         return -1;
     /* nothing to fetch when no requirement needs a signature */
-    const struct requirements *rs = policy_requirements_for(p, &ref);
+    const struct requirements *rs = oci__policy_requirements_for(p, &ref);
     bool needs_registry = false;
     for (size_t i = 0; i < rs->n; i++)
         needs_registry |= rs->reqs[i].kind == REQ_SIGSTORE_SIGNED;
     int rc;
     if (!needs_registry) {
-        rc = policy_check_session(NULL, p, &ref, digest, NULL, v);
+        rc = oci__policy_check_session(NULL, p, &ref, digest, NULL, v);
     } else {
         struct registry r;
-        rc = registry_open(&r, ref.registry, ref.scheme, o);
+        rc = oci__registry_open(&r, ref.registry, ref.scheme, o);
         if (rc == 0) {
-            rc = policy_check_session(&r, p, &ref, digest, NULL, v);
-            registry_close(&r);
+            rc = oci__policy_check_session(&r, p, &ref, digest, NULL, v);
+            oci__registry_close(&r);
         }
     }
-    ref_free(&ref);
+    oci__ref_free(&ref);
     return rc;
 }
 
@@ -789,22 +789,22 @@ bool oci_policy_refused(void)
 static void report(const struct oci_options *o, const struct oci_ref *ref, const struct oci_verification *v)
 {
     char canonical[REF_STRING_SIZE];
-    ref_string(ref, canonical);
+    oci__ref_string(ref, canonical);
     if (v->n_valid)
-        status_line(o->quiet, "Verified %s: %s signature of %s by key %s (identity %s)", canonical, v->format,
+        oci__status_line(o->quiet, "Verified %s: %s signature of %s by key %s (identity %s)", canonical, v->format,
                     v->digest, v->fingerprint, v->identity);
     else
-        status_line(o->quiet, "Accepted %s (%s) by the policy without a signature", canonical, v->digest);
+        oci__status_line(o->quiet, "Accepted %s (%s) by the policy without a signature", canonical, v->digest);
 }
 
-int trust_check_pull(struct registry *r, const struct oci_options *o, const struct oci_ref *ref, const char *digest,
+int oci__trust_check_pull(struct registry *r, const struct oci_options *o, const struct oci_ref *ref, const char *digest,
                      const char *alt_digest)
 {
     refused = false;
-    if (trust_libs_load() < 0)
+    if (oci__trust_libs_load() < 0)
         return -1;
     struct oci_verification v;
-    int rc = policy_check_session(r, o->policy, ref, digest, alt_digest, &v);
+    int rc = oci__policy_check_session(r, o->policy, ref, digest, alt_digest, &v);
     if (rc < 0)
         refused = true;
     else
@@ -813,10 +813,10 @@ int trust_check_pull(struct registry *r, const struct oci_options *o, const stru
     return rc;
 }
 
-int trust_check_stored(const struct oci_options *o, const struct oci_ref *ref, const char *digest)
+int oci__trust_check_stored(const struct oci_options *o, const struct oci_ref *ref, const char *digest)
 {
     char canonical[REF_STRING_SIZE];
-    ref_string(ref, canonical);
+    oci__ref_string(ref, canonical);
     struct oci_verification v;
     refused = false;
     int rc = policy_check(o->policy, canonical, digest, o, &v);
@@ -837,18 +837,18 @@ char *oci_signatures_describe(const char *text, struct oci_public_key *const *ke
                               const struct oci_options *o)
 {
     OCI_ERROR_SCOPE(o);
-    if (trust_libs_load() < 0)
+    if (oci__trust_libs_load() < 0)
         return NULL;
     struct oci_ref ref;
-    if (ref_parse(text, &ref) < 0)
+    if (oci__ref_parse(text, &ref) < 0)
         return NULL;
     struct registry r;
     char canonical[REF_STRING_SIZE], *raw = NULL, *out = NULL;
-    ref_string(&ref, canonical);
-    if (registry_open(&r, ref.registry, ref.scheme, o) == 0) {
+    oci__ref_string(&ref, canonical);
+    if (oci__registry_open(&r, ref.registry, ref.scheme, o) == 0) {
         size_t len;
         char digest[OCI_DIGEST_SIZE];
-        raw = fetch_manifest(&r, ref.repository, ref_object(&ref), &len, digest, NULL);
+        raw = oci__fetch_manifest(&r, ref.repository, oci__ref_object(&ref), &len, digest, NULL);
         if (raw) {
             struct oci_verification v = {0};
             struct signed_identity any = {.kind = ID_MATCH_REPOSITORY};
@@ -863,11 +863,11 @@ char *oci_signatures_describe(const char *text, struct oci_public_key *const *ke
             }
             oci_verification_free(&v);
         }
-        registry_close(&r);
+        oci__registry_close(&r);
     }
     if (!out)
         oci_error_context("signatures of %s", canonical);
     free(raw);
-    ref_free(&ref);
+    oci__ref_free(&ref);
     return out;
 }

@@ -50,7 +50,7 @@ static char *default_store_dir(void)
     return NULL;
 }
 
-/* The store's paths fit in STORE_PATH_SIZE: store_open() refuses a root
+/* The store's paths fit in STORE_PATH_SIZE: oci__store_open() refuses a root
  * that leaves too little room (the kernel would refuse the paths anyway). */
 #define STORE_ROOT_MAX (STORE_PATH_SIZE - 128)
 
@@ -60,7 +60,7 @@ static char *path_in(const struct store *s, const char *rel, char out[STORE_PATH
     return out;
 }
 
-int store_open(struct store *s, const struct oci_options *o, bool create)
+int oci__store_open(struct store *s, const struct oci_options *o, bool create)
 {
     memset(s, 0, sizeof *s);
     s->gc_lock_fd = -1;
@@ -74,7 +74,7 @@ int store_open(struct store *s, const struct oci_options *o, bool create)
     }
     if (strlen(s->root) > STORE_ROOT_MAX) {
         oci_fail("the store directory %.64s... is longer than %d bytes", s->root, STORE_ROOT_MAX);
-        store_close(s);
+        oci__store_close(s);
         return -1;
     }
     size_t n = strlen(s->root);
@@ -89,17 +89,17 @@ int store_open(struct store *s, const struct oci_options *o, bool create)
     s->exists = stat(layout, &st) == 0;
     int rc = 0;
     if (!s->exists && create) {
-        if (mkdir_p(blobs, 0755) < 0 || mkdir_p(ingest, 0755) < 0) {
+        if (oci__mkdir_p(blobs, 0755) < 0 || oci__mkdir_p(ingest, 0755) < 0) {
             rc = oci_fail("cannot create the store in %s: %s", s->root, strerror(errno));
             oci_set_hint_action(OCI_HINT_STORE_DIR, NULL, "%s", "");
-        } else if (write_file_atomic(layout, LAYOUT_FILE, strlen(LAYOUT_FILE), 0644) < 0) {
+        } else if (oci__write_file_atomic(layout, LAYOUT_FILE, strlen(LAYOUT_FILE), 0644) < 0) {
             rc = -1;
         } else {
             s->exists = true;
         }
     } else if (s->exists && create) {
         /* a layout made by another tool may lack our directories */
-        if (mkdir_p(blobs, 0755) < 0 || mkdir_p(ingest, 0755) < 0)
+        if (oci__mkdir_p(blobs, 0755) < 0 || oci__mkdir_p(ingest, 0755) < 0)
             rc = oci_fail("cannot write to the store in %s: %s", s->root, strerror(errno));
     }
     if (rc == 0 && s->exists) {
@@ -110,11 +110,11 @@ int store_open(struct store *s, const struct oci_options *o, bool create)
             s->gc_lock_fd = open(lock, O_RDONLY | O_CLOEXEC);
     }
     if (rc < 0)
-        store_close(s);
+        oci__store_close(s);
     return rc;
 }
 
-void store_close(struct store *s)
+void oci__store_close(struct store *s)
 {
     if (s->gc_lock_fd >= 0)
         close(s->gc_lock_fd);
@@ -123,20 +123,20 @@ void store_close(struct store *s)
     s->gc_lock_fd = -1;
 }
 
-char *store_blob_path(const struct store *s, const char *digest, char out[STORE_PATH_SIZE])
+char *oci__store_blob_path(const struct store *s, const char *digest, char out[STORE_PATH_SIZE])
 {
     snprintf(out, STORE_PATH_SIZE, "%s/blobs/sha256/%s", s->root, digest + 7);
     return out;
 }
 
-bool store_has_blob(const struct store *s, const char *digest, uint64_t size)
+bool oci__store_has_blob(const struct store *s, const char *digest, uint64_t size)
 {
     char p[STORE_PATH_SIZE];
     struct stat st;
-    return stat(store_blob_path(s, digest, p), &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == size;
+    return stat(oci__store_blob_path(s, digest, p), &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == size;
 }
 
-int ingest_begin(struct store *s, const char *digest, uint64_t size, struct ingest *in)
+int oci__ingest_begin(struct store *s, const char *digest, uint64_t size, struct ingest *in)
 {
     memset(in, 0, sizeof *in);
     in->tmp_path = base_asprintf("%s/ingest/%.16s.%d.XXXXXX", s->root, digest + 7, (int)getpid());
@@ -156,7 +156,7 @@ int ingest_begin(struct store *s, const char *digest, uint64_t size, struct inge
     return 0;
 }
 
-void ingest_discard(struct ingest *in)
+void oci__ingest_discard(struct ingest *in)
 {
     if (in->fd >= 0)
         close(in->fd);
@@ -168,51 +168,51 @@ void ingest_discard(struct ingest *in)
     in->fd = -1;
 }
 
-int ingest_commit(struct store *s, struct ingest *in, const char *computed_digest, uint64_t written)
+int oci__ingest_commit(struct store *s, struct ingest *in, const char *computed_digest, uint64_t written)
 {
     if (written != in->size) {
         oci_fail("size mismatch for %s: expected %llu bytes, received %llu", in->digest,
                  (unsigned long long)in->size, (unsigned long long)written);
-        ingest_discard(in);
+        oci__ingest_discard(in);
         return -1;
     }
     if (strcmp(computed_digest, in->digest)) {
         oci_fail("digest mismatch: expected %s, received content with %s", in->digest, computed_digest);
         oci_set_hint("the registry served corrupted or tampered content; nothing was stored");
-        ingest_discard(in);
+        oci__ingest_discard(in);
         return -1;
     }
     if (fchmod(in->fd, 0444) < 0 || fsync(in->fd) < 0) {
         oci_fail("cannot write %s: %s", in->tmp_path, strerror(errno));
-        ingest_discard(in);
+        oci__ingest_discard(in);
         return -1;
     }
     close(in->fd);
     in->fd = -1;
     char dst[STORE_PATH_SIZE];
-    if (rename(in->tmp_path, store_blob_path(s, in->digest, dst)) < 0) {
+    if (rename(in->tmp_path, oci__store_blob_path(s, in->digest, dst)) < 0) {
         oci_fail("cannot move %s into the store: %s", in->tmp_path, strerror(errno));
-        ingest_discard(in);
+        oci__ingest_discard(in);
         return -1;
     }
     /* the directory entry is made durable once for all blobs of an
-     * operation, by store_sync_blobs() before index.json names them */
+     * operation, by oci__store_sync_blobs() before index.json names them */
     free(in->tmp_path);
     in->tmp_path = NULL;
     return 0;
 }
 
-int store_put_bytes(struct store *s, const void *data, size_t len, const char *digest)
+int oci__store_put_bytes(struct store *s, const void *data, size_t len, const char *digest)
 {
     char computed[OCI_DIGEST_SIZE];
-    if (sha256_bytes(data, len, computed) < 0)
+    if (oci__sha256_bytes(data, len, computed) < 0)
         return -1;
     if (digest && strcmp(digest, computed))
         return oci_fail("digest mismatch: expected %s, received content with %s", digest, computed);
-    if (store_has_blob(s, computed, len))
+    if (oci__store_has_blob(s, computed, len))
         return 0;
     struct ingest in;
-    if (ingest_begin(s, computed, len, &in) < 0)
+    if (oci__ingest_begin(s, computed, len, &in) < 0)
         return -1;
     const char *p = data;
     size_t left = len;
@@ -222,34 +222,34 @@ int store_put_bytes(struct store *s, const void *data, size_t len, const char *d
             continue;
         if (n < 0) {
             oci_fail("cannot write %s: %s", in.tmp_path, strerror(errno));
-            ingest_discard(&in);
+            oci__ingest_discard(&in);
             return -1;
         }
         p += n;
         left -= (size_t)n;
     }
-    return ingest_commit(s, &in, computed, len);
+    return oci__ingest_commit(s, &in, computed, len);
 }
 
-char *store_read_blob(const struct store *s, const char *digest, size_t max, size_t *len)
+char *oci__store_read_blob(const struct store *s, const char *digest, size_t max, size_t *len)
 {
     char p[STORE_PATH_SIZE];
     char *data = NULL;
-    int err = base_read_file(store_blob_path(s, digest, p), max, &data, len);
+    int err = base_read_file(oci__store_blob_path(s, digest, p), max, &data, len);
     if (err)
         oci_fail("cannot read %s from the store: %s", digest, strerror(-err));
     return data;
 }
 
-void store_sync_blobs(struct store *s)
+void oci__store_sync_blobs(struct store *s)
 {
     char dir[STORE_PATH_SIZE];
-    fsync_dir(path_in(s, "blobs/sha256", dir));
+    oci__fsync_dir(path_in(s, "blobs/sha256", dir));
 }
 
 static void remove_files_except(const struct store *s, const char *rel, json_t *keep);
 
-int store_lock_pull(struct store *s)
+int oci__store_lock_pull(struct store *s)
 {
     if (s->gc_lock_fd < 0)
         return 0;
@@ -259,10 +259,10 @@ int store_lock_pull(struct store *s)
         remove_files_except(s, "ingest", NULL);
         flock(s->gc_lock_fd, LOCK_UN);
     }
-    return store_lock_gc(s, false);
+    return oci__store_lock_gc(s, false);
 }
 
-int store_lock_blob(struct store *s, const char *digest)
+int oci__store_lock_blob(struct store *s, const char *digest)
 {
     char path[STORE_PATH_SIZE];
     snprintf(path, sizeof path, "%s/ingest/%s.lock", s->root, digest + 7);
@@ -279,7 +279,7 @@ int store_lock_blob(struct store *s, const char *digest)
     return fd;
 }
 
-void store_unlock_blob(struct store *s, const char *digest, int fd, bool stored)
+void oci__store_unlock_blob(struct store *s, const char *digest, int fd, bool stored)
 {
     if (fd < 0)
         return;
@@ -302,10 +302,10 @@ static void blob_stamp(const struct stat *st, char *buf, size_t len)
              (long long)st->st_mtim.tv_sec, (long)st->st_mtim.tv_nsec);
 }
 
-int store_verify_blob(struct store *s, const char *digest)
+int oci__store_verify_blob(struct store *s, const char *digest)
 {
     char path[STORE_PATH_SIZE], mark[STORE_PATH_SIZE], dir[STORE_PATH_SIZE];
-    store_blob_path(s, digest, path);
+    oci__store_blob_path(s, digest, path);
     snprintf(mark, sizeof mark, "%s/verified/%s", s->root, digest + 7);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
@@ -327,7 +327,7 @@ int store_verify_blob(struct store *s, const char *digest)
         }
     }
     char computed[OCI_DIGEST_SIZE];
-    if (sha256_file(path, computed, NULL) < 0)
+    if (oci__sha256_file(path, computed, NULL) < 0)
         goto out;
     if (strcmp(computed, digest)) {
         oci_fail("the stored blob %s is damaged: its content has digest %s", digest, computed);
@@ -337,7 +337,7 @@ int store_verify_blob(struct store *s, const char *digest)
     /* A read-only store cannot keep the mark: it is hashed at every run. */
     path_in(s, "verified", dir);
     if ((mkdir(dir, 0755) == 0 || errno == EEXIST) &&
-        write_file_atomic(mark, stamp, strlen(stamp), 0644) < 0)
+        oci__write_file_atomic(mark, stamp, strlen(stamp), 0644) < 0)
         oci_error_clear();
     rc = 0;
 out:
@@ -346,7 +346,7 @@ out:
     return rc;
 }
 
-int store_lock_gc(struct store *s, bool exclusive)
+int oci__store_lock_gc(struct store *s, bool exclusive)
 {
     if (s->gc_lock_fd < 0)
         return 0;
@@ -356,7 +356,7 @@ int store_lock_gc(struct store *s, bool exclusive)
     return 0;
 }
 
-void store_unlock_gc(struct store *s)
+void oci__store_unlock_gc(struct store *s)
 {
     if (s->gc_lock_fd >= 0)
         flock(s->gc_lock_fd, LOCK_UN);
@@ -367,7 +367,7 @@ static json_t *empty_index(void)
     return json_pack("{s:i, s:s, s:[]}", "schemaVersion", 2, "mediaType", MT_OCI_INDEX, "manifests");
 }
 
-json_t *store_read_index(const struct store *s)
+json_t *oci__store_read_index(const struct store *s)
 {
     char p[STORE_PATH_SIZE];
     path_in(s, "index.json", p);
@@ -410,7 +410,7 @@ static int update_index(struct store *s, int (*fn)(json_t *manifests, void *arg)
             return oci_fail("cannot lock %s/index.lock: %s", s->root, strerror(errno));
         }
     int rc = -1;
-    json_t *index = store_read_index(s);
+    json_t *index = oci__store_read_index(s);
     if (index) {
         rc = fn(json_object_get(index, "manifests"), arg);
         if (rc >= 0) {
@@ -420,7 +420,7 @@ static int update_index(struct store *s, int (*fn)(json_t *manifests, void *arg)
             char p[STORE_PATH_SIZE];
             if (!json || base_buf_puts(&text, json) < 0 || base_buf_puts(&text, "\n") < 0)
                 rc = oci_fail_nomem();
-            else if (write_file_atomic(path_in(s, "index.json", p), text.data, text.len, 0644) < 0)
+            else if (oci__write_file_atomic(path_in(s, "index.json", p), text.data, text.len, 0644) < 0)
                 rc = -1;
             free(json);
             base_buf_free(&text);
@@ -451,23 +451,23 @@ static int tag_fn(json_t *manifests, void *arg)
     return 0;
 }
 
-int store_tag(struct store *s, const char *ref, const char *media_type, const char *digest, uint64_t size)
+int oci__store_tag(struct store *s, const char *ref, const char *media_type, const char *digest, uint64_t size)
 {
     struct tag_arg a = {ref, media_type, digest, size};
-    store_sync_blobs(s);   /* blobs durable before anything names them */
+    oci__store_sync_blobs(s);   /* blobs durable before anything names them */
     return update_index(s, tag_fn, &a);
 }
 
-bool store_lookup(const struct store *s, const char *ref, char digest[OCI_DIGEST_SIZE])
+bool oci__store_lookup(const struct store *s, const char *ref, char digest[OCI_DIGEST_SIZE])
 {
-    json_t *index = store_read_index(s);
+    json_t *index = oci__store_read_index(s);
     bool found = false;
     size_t i;
     json_t *e;
     json_array_foreach(json_object_get(index, "manifests"), i, e) {
         const char *name = entry_ref(e);
         const char *d = json_string_value(json_object_get(e, "digest"));
-        if (name && d && digest_valid(d) && !strcmp(name, ref)) {
+        if (name && d && oci__digest_valid(d) && !strcmp(name, ref)) {
             snprintf(digest, OCI_DIGEST_SIZE, "%s", d);
             found = true;   /* keep looking: the last entry is the newest */
         }
@@ -491,22 +491,22 @@ int oci_store_list(const struct oci_options *o, struct oci_image **images, size_
     if (oci_libs_load() < 0)
         return -1;
     struct store s;
-    if (store_open(&s, o, false) < 0)
+    if (oci__store_open(&s, o, false) < 0)
         return -1;
     if (!s.exists) {
-        store_close(&s);
+        oci__store_close(&s);
         return 0;
     }
-    json_t *index = store_read_index(&s);
+    json_t *index = oci__store_read_index(&s);
     if (!index) {
-        store_close(&s);
+        oci__store_close(&s);
         return -1;
     }
     json_t *manifests = json_object_get(index, "manifests");
     struct oci_image *list = base_calloc(json_array_size(manifests), sizeof *list);
     if (!list) {
         json_decref(index);
-        store_close(&s);
+        oci__store_close(&s);
         return oci_fail_nomem();
     }
     size_t count = 0, i;
@@ -514,12 +514,12 @@ int oci_store_list(const struct oci_options *o, struct oci_image **images, size_
     json_array_foreach(manifests, i, e) {
         const char *name = entry_ref(e);
         const char *d = json_string_value(json_object_get(e, "digest"));
-        if (!name || !d || !digest_valid(d))
+        if (!name || !d || !oci__digest_valid(d))
             continue;
         struct oci_image *img = &list[count++];
         if (!(img->reference = base_strdup(name))) {
             json_decref(index);
-            store_close(&s);
+            oci__store_close(&s);
             oci_images_free(list, count);
             return oci_fail_nomem();
         }
@@ -527,27 +527,27 @@ int oci_store_list(const struct oci_options *o, struct oci_image **images, size_
         img->format = OCI_FORMAT_UNKNOWN;
         char p[STORE_PATH_SIZE];
         struct stat st;
-        if (stat(store_blob_path(&s, d, p), &st) == 0)
+        if (stat(oci__store_blob_path(&s, d, p), &st) == 0)
             img->pulled_at = st.st_mtime;
         size_t len;
-        char *raw = store_read_blob(&s, d, MAX_MANIFEST_SIZE, &len);
+        char *raw = oci__store_read_blob(&s, d, MAX_MANIFEST_SIZE, &len);
         struct manifest m;
-        if (raw && manifest_parse(raw, len, NULL, &m) == 0) {
-            int li = m.is_index ? -1 : manifest_module_layer(&m);
+        if (raw && oci__manifest_parse(raw, len, NULL, &m) == 0) {
+            int li = m.is_index ? -1 : oci__manifest_module_layer(&m);
             if (li >= 0) {
                 snprintf(img->module_digest, sizeof img->module_digest, "%s", m.layers[li].digest);
                 img->module_size = m.layers[li].size;
-                img->format = manifest_format(&m);
+                img->format = oci__manifest_format(&m);
                 if (m.layers[li].title)
                     img->title = base_strdup(m.layers[li].title);   /* NULL: listed without */
             }
-            manifest_free(&m);
+            oci__manifest_free(&m);
         }
         oci_error_clear();
         free(raw);
     }
     json_decref(index);
-    store_close(&s);
+    oci__store_close(&s);
     qsort(list, count, sizeof *list, image_cmp);
     *images = list;
     *n = count;
@@ -591,9 +591,9 @@ static bool still_named(json_t *manifests, const char *digest)
 
 static bool digest_matches_prefix(const char *digest, const char *prefix)
 {
-    if (str_starts_with(prefix, "sha256:"))
-        return str_starts_with(digest, prefix);
-    return str_starts_with(digest + 7, prefix);
+    if (oci__str_starts_with(prefix, "sha256:"))
+        return oci__str_starts_with(digest, prefix);
+    return oci__str_starts_with(digest + 7, prefix);
 }
 
 static int remove_fn(json_t *manifests, void *arg)
@@ -643,7 +643,7 @@ static int remove_fn(json_t *manifests, void *arg)
 
 static void mark(json_t *set, const char *digest)
 {
-    if (digest && digest_valid(digest))
+    if (digest && oci__digest_valid(digest))
         json_object_set_new(set, digest + 7, json_true());
 }
 
@@ -665,7 +665,7 @@ static void remove_files_except(const struct store *s, const char *rel, json_t *
 /* Delete blobs that no reference leads to, and ingest leftovers. */
 static void collect_garbage(struct store *s)
 {
-    json_t *index = store_read_index(s);
+    json_t *index = oci__store_read_index(s);
     if (!index)
         return;
     json_t *live = json_object();
@@ -673,18 +673,18 @@ static void collect_garbage(struct store *s)
     json_t *e;
     json_array_foreach(json_object_get(index, "manifests"), i, e) {
         const char *d = json_string_value(json_object_get(e, "digest"));
-        if (!d || !digest_valid(d))
+        if (!d || !oci__digest_valid(d))
             continue;
         mark(live, d);
         size_t len;
-        char *raw = store_read_blob(s, d, MAX_MANIFEST_SIZE, &len);
+        char *raw = oci__store_read_blob(s, d, MAX_MANIFEST_SIZE, &len);
         struct manifest m;
-        if (raw && manifest_parse(raw, len, NULL, &m) == 0) {
+        if (raw && oci__manifest_parse(raw, len, NULL, &m) == 0) {
             if (!m.is_index)
                 mark(live, m.config.digest);
             for (size_t k = 0; k < m.n_layers; k++)
                 mark(live, m.layers[k].digest);
-            manifest_free(&m);
+            oci__manifest_free(&m);
         }
         free(raw);
     }
@@ -698,7 +698,7 @@ static void collect_garbage(struct store *s)
 
 static bool looks_like_digest_prefix(const char *s)
 {
-    const char *hex = str_starts_with(s, "sha256:") ? s + 7 : s;
+    const char *hex = oci__str_starts_with(s, "sha256:") ? s + 7 : s;
     size_t n = strlen(hex);
     if (n < 4 || n > 64)
         return false;
@@ -725,11 +725,11 @@ int oci_store_remove(const char *text, const struct oci_options *o, struct oci_r
     if (oci_libs_load() < 0)
         return -1;
     struct store s;
-    if (store_open(&s, o, false) < 0)
+    if (oci__store_open(&s, o, false) < 0)
         return -1;
     if (!s.exists) {
         oci_fail("%s: no such module in the store (%s is empty)", text, s.root);
-        store_close(&s);
+        oci__store_close(&s);
         return -1;
     }
     struct remove_arg a = {0};
@@ -740,15 +740,15 @@ int oci_store_remove(const char *text, const struct oci_options *o, struct oci_r
     if (is_prefix) {
         a.digest_prefix = text;
     } else {
-        if (ref_parse(text, &ref) < 0) {
-            store_close(&s);
+        if (oci__ref_parse(text, &ref) < 0) {
+            oci__store_close(&s);
             return -1;
         }
-        canonical = ref_string(&ref, canonical_buf);
-        ref_free(&ref);
+        canonical = oci__ref_string(&ref, canonical_buf);
+        oci__ref_free(&ref);
         a.ref = canonical;
     }
-    int rc = store_lock_gc(&s, true);
+    int rc = oci__store_lock_gc(&s, true);
     if (rc == 0) {
         rc = update_index(&s, remove_fn, &a);
         if (rc < 0 && a.out_of_memory)
@@ -759,7 +759,7 @@ int oci_store_remove(const char *text, const struct oci_options *o, struct oci_r
             oci_fail("%s: no such module in the store", canonical ? canonical : text);
         if (rc == 0)
             collect_garbage(&s);
-        store_unlock_gc(&s);
+        oci__store_unlock_gc(&s);
     }
     if (rc < 0 && !a.n_removed && !a.out_of_memory)
         oci_set_hint_action(OCI_HINT_LIST_IMAGES, NULL, "%s", "");
@@ -770,7 +770,7 @@ int oci_store_remove(const char *text, const struct oci_options *o, struct oci_r
     } else {
         oci_removed_free(a.removed, a.n_reported);
     }
-    store_close(&s);
+    oci__store_close(&s);
     return rc;
 }
 
@@ -796,7 +796,7 @@ static int find_entry(json_t *manifests, struct find_arg *f)
         const char *d = json_string_value(json_object_get(e, "digest"));
         const char *mt = json_string_value(json_object_get(e, "mediaType"));
         json_t *size = json_object_get(e, "size");
-        if (!d || !digest_valid(d) || !mt || !json_is_integer(size) || json_integer_value(size) < 0)
+        if (!d || !oci__digest_valid(d) || !mt || !json_is_integer(size) || json_integer_value(size) < 0)
             continue;
         bool hit = f->ref ? (name && !strcmp(name, f->ref)) : digest_matches_prefix(d, f->digest_prefix);
         if (!hit)
@@ -829,38 +829,38 @@ int oci_store_tag(const char *src, const char *dst, const struct oci_options *o,
     if (oci_libs_load() < 0)
         return -1;
     struct oci_ref ref;
-    if (ref_parse(dst, &ref) < 0)
+    if (oci__ref_parse(dst, &ref) < 0)
         return -1;
     if (ref.digest) {
-        ref_free(&ref);
+        oci__ref_free(&ref);
         return oci_fail("%s: a new reference names a tag, not a digest", dst);
     }
     char target[REF_STRING_SIZE], source_buf[REF_STRING_SIZE];
-    ref_string(&ref, target);
-    ref_free(&ref);
+    oci__ref_string(&ref, target);
+    oci__ref_free(&ref);
     struct find_arg f = {0};
     char *source = NULL;
     if (looks_like_digest_prefix(src)) {
         f.digest_prefix = src;
     } else {
-        if (ref_parse(src, &ref) < 0) {
+        if (oci__ref_parse(src, &ref) < 0) {
             return -1;
         }
-        source = ref_string(&ref, source_buf);
-        ref_free(&ref);
+        source = oci__ref_string(&ref, source_buf);
+        oci__ref_free(&ref);
         f.ref = source;
     }
     struct store s;
-    int rc = store_open(&s, o, false);
+    int rc = oci__store_open(&s, o, false);
     if (rc == 0 && !s.exists)
         rc = oci_fail("%s: no such module in the store (%s is empty)", source ? source : src, s.root);
     if (rc == 0)
-        rc = store_lock_gc(&s, false); /* no rmi collects the manifest meanwhile */
+        rc = oci__store_lock_gc(&s, false); /* no rmi collects the manifest meanwhile */
     if (rc == 0) {
         struct tag_arg t = {.ref = target};
         struct { struct find_arg *find; struct tag_arg *tag; } a = {&f, &t};
         rc = update_index(&s, retag_fn, &a);
-        store_unlock_gc(&s);
+        oci__store_unlock_gc(&s);
         if (rc < 0 && f.ambiguous)
             oci_fail("%s: the digest prefix matches more than one module; give more digits", src);
         else if (rc < 0 && !f.digest[0]) {
@@ -870,6 +870,6 @@ int oci_store_tag(const char *src, const char *dst, const struct oci_options *o,
     }
     if (rc == 0 && digest_out)
         snprintf(digest_out, OCI_DIGEST_SIZE, "%s", f.digest);
-    store_close(&s);
+    oci__store_close(&s);
     return rc;
 }

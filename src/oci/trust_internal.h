@@ -1,7 +1,7 @@
 /* trust_internal.h: what the signing and policy files of the OCI client
  * share.  Private to src/oci; the public API is include/oci_trust.h.
  *
- *   trust_libs.c  the extra libcrypto functions and libsodium, opened on use
+ *   oci__trust_libs.c  the extra libcrypto functions and libsodium, opened on use
  *   keys.c        key pairs, cosign's encrypted private key format, PEM
  *   sigformat.c   simple-signing payloads, cosign signature manifests,
  *                 Sigstore bundles (DSSE + in-toto): building and reading
@@ -20,10 +20,10 @@
 #include "oci_internal.h"
 #include "oci_trust.h"
 
-/* ---- trust_libs.c ----
+/* ---- oci__trust_libs.c ----
  * Like libs.c: libcrypto (already opened there) and libsodium are reached
  * through a table so that a start of wasm-bpf that signs nothing maps
- * neither.  Every entry point of the trust files calls trust_libs_load(). */
+ * neither.  Every entry point of the trust files calls oci__trust_libs_load(). */
 #define TRUST_CRYPTO_FUNCTIONS(X, h, lib)                                                   \
     X(h, lib, EVP_PKEY_Q_keygen) X(h, lib, EVP_PKEY_free) X(h, lib, EVP_PKEY_get_base_id)    \
     X(h, lib, EVP_PKEY_get_group_name) X(h, lib, i2d_PUBKEY) X(h, lib, d2i_PUBKEY)          \
@@ -36,40 +36,40 @@
     X(h, lib, crypto_secretbox_easy) X(h, lib, crypto_secretbox_open_easy)                  \
     X(h, lib, randombytes_buf) X(h, lib, sodium_memzero)
 
-struct trust_libs {
+struct oci__trust_libs {
 #define TRUST_LIB_SLOT(h, lib, fn) __typeof__(fn) *p_##fn;
     TRUST_CRYPTO_FUNCTIONS(TRUST_LIB_SLOT, , )
     TRUST_SODIUM_FUNCTIONS(TRUST_LIB_SLOT, , )
 #undef TRUST_LIB_SLOT
 };
-extern struct trust_libs trust_libs;
+extern struct oci__trust_libs oci__trust_libs;
 /* 0, or -1 with the error (and a hint) set. */
-int trust_libs_load(void);
+int oci__trust_libs_load(void);
 
-#define EVP_PKEY_Q_keygen (*trust_libs.p_EVP_PKEY_Q_keygen)
-#define EVP_PKEY_free (*trust_libs.p_EVP_PKEY_free)
-#define EVP_PKEY_get_base_id (*trust_libs.p_EVP_PKEY_get_base_id)
-#define EVP_PKEY_get_group_name (*trust_libs.p_EVP_PKEY_get_group_name)
-#define i2d_PUBKEY (*trust_libs.p_i2d_PUBKEY)
-#define d2i_PUBKEY (*trust_libs.p_d2i_PUBKEY)
-#define d2i_AutoPrivateKey (*trust_libs.p_d2i_AutoPrivateKey)
-#define EVP_PKEY2PKCS8 (*trust_libs.p_EVP_PKEY2PKCS8)
-#define i2d_PKCS8_PRIV_KEY_INFO (*trust_libs.p_i2d_PKCS8_PRIV_KEY_INFO)
-#define PKCS8_PRIV_KEY_INFO_free (*trust_libs.p_PKCS8_PRIV_KEY_INFO_free)
-#define EVP_DigestSignInit (*trust_libs.p_EVP_DigestSignInit)
-#define EVP_DigestSign (*trust_libs.p_EVP_DigestSign)
-#define EVP_DigestVerifyInit (*trust_libs.p_EVP_DigestVerifyInit)
-#define EVP_DigestVerify (*trust_libs.p_EVP_DigestVerify)
-#define ERR_get_error (*trust_libs.p_ERR_get_error)
-#define ERR_error_string_n (*trust_libs.p_ERR_error_string_n)
-#define ERR_clear_error (*trust_libs.p_ERR_clear_error)
-#define EVP_PKEY_up_ref (*trust_libs.p_EVP_PKEY_up_ref)
-#define sodium_init (*trust_libs.p_sodium_init)
-#define crypto_pwhash_scryptsalsa208sha256_ll (*trust_libs.p_crypto_pwhash_scryptsalsa208sha256_ll)
-#define crypto_secretbox_easy (*trust_libs.p_crypto_secretbox_easy)
-#define crypto_secretbox_open_easy (*trust_libs.p_crypto_secretbox_open_easy)
-#define randombytes_buf (*trust_libs.p_randombytes_buf)
-#define sodium_memzero (*trust_libs.p_sodium_memzero)
+#define EVP_PKEY_Q_keygen (*oci__trust_libs.p_EVP_PKEY_Q_keygen)
+#define EVP_PKEY_free (*oci__trust_libs.p_EVP_PKEY_free)
+#define EVP_PKEY_get_base_id (*oci__trust_libs.p_EVP_PKEY_get_base_id)
+#define EVP_PKEY_get_group_name (*oci__trust_libs.p_EVP_PKEY_get_group_name)
+#define i2d_PUBKEY (*oci__trust_libs.p_i2d_PUBKEY)
+#define d2i_PUBKEY (*oci__trust_libs.p_d2i_PUBKEY)
+#define d2i_AutoPrivateKey (*oci__trust_libs.p_d2i_AutoPrivateKey)
+#define EVP_PKEY2PKCS8 (*oci__trust_libs.p_EVP_PKEY2PKCS8)
+#define i2d_PKCS8_PRIV_KEY_INFO (*oci__trust_libs.p_i2d_PKCS8_PRIV_KEY_INFO)
+#define PKCS8_PRIV_KEY_INFO_free (*oci__trust_libs.p_PKCS8_PRIV_KEY_INFO_free)
+#define EVP_DigestSignInit (*oci__trust_libs.p_EVP_DigestSignInit)
+#define EVP_DigestSign (*oci__trust_libs.p_EVP_DigestSign)
+#define EVP_DigestVerifyInit (*oci__trust_libs.p_EVP_DigestVerifyInit)
+#define EVP_DigestVerify (*oci__trust_libs.p_EVP_DigestVerify)
+#define ERR_get_error (*oci__trust_libs.p_ERR_get_error)
+#define ERR_error_string_n (*oci__trust_libs.p_ERR_error_string_n)
+#define ERR_clear_error (*oci__trust_libs.p_ERR_clear_error)
+#define EVP_PKEY_up_ref (*oci__trust_libs.p_EVP_PKEY_up_ref)
+#define sodium_init (*oci__trust_libs.p_sodium_init)
+#define crypto_pwhash_scryptsalsa208sha256_ll (*oci__trust_libs.p_crypto_pwhash_scryptsalsa208sha256_ll)
+#define crypto_secretbox_easy (*oci__trust_libs.p_crypto_secretbox_easy)
+#define crypto_secretbox_open_easy (*oci__trust_libs.p_crypto_secretbox_open_easy)
+#define randombytes_buf (*oci__trust_libs.p_randombytes_buf)
+#define sodium_memzero (*oci__trust_libs.p_sodium_memzero)
 
 /* ---- media types, annotations, limits ---- */
 #define MT_OCI_IMAGE_CONFIG     "application/vnd.oci.image.config.v1+json"
@@ -89,18 +89,18 @@ int trust_libs_load(void);
 #define MAX_KEY_FILE_SIZE   (64u << 10)
 
 /* Errors of calls without options go to ERR (see oci_error_bind()). */
-void trust_bind_error(struct oci_error *err);
+void oci__trust_bind_error(struct oci_error *err);
 /* As OCI_ERROR_SCOPE for the calls that take ERR instead of options: bound
  * until the call returns, however it returns. */
 #define TRUST_ERROR_SCOPE(err) \
-    __attribute__((cleanup(oci_error_unbind), unused)) int oci_error_scope_ = (trust_bind_error(err), 0)
+    __attribute__((cleanup(oci_error_unbind), unused)) int oci_error_scope_ = (oci__trust_bind_error(err), 0)
 /* The message being written (for copying into a longer one). */
 #define oci_error_text() (oci_error_current()->message)
 
 /* ---- keys.c ---- */
 /* The loaders without (re)binding the error: for the library's own use. */
-int public_key_load(const char *pem, size_t len, struct oci_public_key **out);
-int public_key_load_file(const char *path, struct oci_public_key **out);
+int oci__public_key_load(const char *pem, size_t len, struct oci_public_key **out);
+int oci__public_key_load_file(const char *path, struct oci_public_key **out);
 struct oci_public_key {
     EVP_PKEY *pkey;
     char fingerprint[OCI_KEY_FINGERPRINT_SIZE];
@@ -110,36 +110,36 @@ struct oci_signing_key {
     EVP_PKEY *pkey;
 };
 /* Sign DATA (ECDSA P-256 over SHA-256, DER): malloc'ed base64 text. */
-char *key_sign_base64(const struct oci_signing_key *k, const void *data, size_t len);
+char *oci__key_sign_base64(const struct oci_signing_key *k, const void *data, size_t len);
 /* 1 valid, 0 not valid (bad base64 included), never an error. */
-int key_verify_base64(const struct oci_public_key *k, const void *data, size_t len, const char *sig_b64);
-int key_verify_raw(const struct oci_public_key *k, const void *data, size_t len, const unsigned char *sig,
+int oci__key_verify_base64(const struct oci_public_key *k, const void *data, size_t len, const char *sig_b64);
+int oci__key_verify_raw(const struct oci_public_key *k, const void *data, size_t len, const unsigned char *sig,
                    size_t sig_len);
 /* The body of the first PEM block of type TYPE (or any of TYPES, NULL-
  * terminated), base64-decoded.  *found_type says which.  NULL with error. */
-unsigned char *pem_decode(const char *text, size_t len, const char *const *types, const char **found_type,
+unsigned char *oci__pem_decode(const char *text, size_t len, const char *const *types, const char **found_type,
                           size_t *out_len);
-char *pem_encode(const char *type, const unsigned char *der, size_t len);
+char *oci__pem_encode(const char *type, const unsigned char *der, size_t len);
 /* cosign's encrypted-key JSON (scrypt + nacl/secretbox) around PLAIN. */
-char *cosign_encrypt(const unsigned char *plain, size_t len, const char *password);
+char *oci__cosign_encrypt(const unsigned char *plain, size_t len, const char *password);
 /* And back; NULL with error (wrong password included). */
-unsigned char *cosign_decrypt(const char *json, size_t json_len, const char *password, size_t *out_len);
+unsigned char *oci__cosign_decrypt(const char *json, size_t json_len, const char *password, size_t *out_len);
 
 /* ---- sigformat.c ---- */
 /* The simple-signing payload cosign and skopeo write.  malloc'ed. */
-char *simplesigning_build(const char *docker_reference, const char *manifest_digest, size_t *len);
+char *oci__simplesigning_build(const char *docker_reference, const char *manifest_digest, size_t *len);
 struct simplesigning {
     char digest[OCI_DIGEST_SIZE];
     char *docker_reference;
 };
 /* Strict: critical.type, .image.docker-manifest-digest, .identity.docker-
  * reference present and well-formed, nothing else in `critical`. */
-int simplesigning_parse(const char *data, size_t len, struct simplesigning *out);
-void simplesigning_free(struct simplesigning *s);
+int oci__simplesigning_parse(const char *data, size_t len, struct simplesigning *out);
+void oci__simplesigning_free(struct simplesigning *s);
 
 /* The config blob of a cosign signature manifest (an image config whose
  * rootfs lists the payload digests). */
-char *sigmanifest_config(const char *const *payload_digests, size_t n, size_t *len);
+char *oci__sigmanifest_config(const char *const *payload_digests, size_t n, size_t *len);
 
 /* One signature layer of a cosign signature manifest. */
 struct sig_layer {
@@ -154,17 +154,17 @@ struct sigmanifest {
 };
 /* Read the simple-signing layers of a signature manifest (other layers are
  * ignored; more than MAX_SIGNATURES is refused). */
-int sigmanifest_parse(const char *data, size_t len, struct sigmanifest *out);
-void sigmanifest_free(struct sigmanifest *s);
+int oci__sigmanifest_parse(const char *data, size_t len, struct sigmanifest *out);
+void oci__sigmanifest_free(struct sigmanifest *s);
 /* A signature manifest with LAYERS (config digest/size given). */
-char *sigmanifest_build(const struct sig_layer *layers, size_t n, const char *config_digest, uint64_t config_size,
+char *oci__sigmanifest_build(const struct sig_layer *layers, size_t n, const char *config_digest, uint64_t config_size,
                         size_t *len);
 
 /* Sigstore bundle v0.3 with a DSSE envelope over an in-toto statement. */
-char *intoto_statement_build(const char *name, const char *manifest_digest, size_t *len);
+char *oci__intoto_statement_build(const char *name, const char *manifest_digest, size_t *len);
 /* The DSSE pre-authentication encoding (what is signed). */
-char *dsse_pae(const char *payload_type, const char *payload, size_t payload_len, size_t *len);
-char *bundle_build(const struct oci_signing_key *k, const char *name, const char *manifest_digest, size_t *len);
+char *oci__dsse_pae(const char *payload_type, const char *payload, size_t payload_len, size_t *len);
+char *oci__bundle_build(const struct oci_signing_key *k, const char *name, const char *manifest_digest, size_t *len);
 struct bundle {
     char *payload_type;
     char *payload;                  /* decoded statement */
@@ -174,10 +174,10 @@ struct bundle {
     char digest[OCI_DIGEST_SIZE];   /* from the statement's subject */
     char *name;                     /* subject name */
 };
-int bundle_parse(const char *data, size_t len, struct bundle *out);
-void bundle_free(struct bundle *b);
+int oci__bundle_parse(const char *data, size_t len, struct bundle *out);
+void oci__bundle_free(struct bundle *b);
 /* A referrer manifest for a bundle blob (subject = the signed manifest). */
-char *bundle_manifest_build(const char *bundle_digest, uint64_t bundle_size, const char *subject_digest,
+char *oci__bundle_manifest_build(const char *bundle_digest, uint64_t bundle_size, const char *subject_digest,
                             const char *subject_media_type, uint64_t subject_size, int64_t created, size_t *len);
 
 /* ---- policy.c ---- */
@@ -213,19 +213,19 @@ struct oci_policy {
     struct requirements *docker_default;   /* transports.docker[""], or NULL */
 };
 /* The requirements that apply to REF (canonical "registry/repo:tag" or "@digest"). */
-const struct requirements *policy_requirements_for(const struct oci_policy *p, const struct oci_ref *ref);
+const struct requirements *oci__policy_requirements_for(const struct oci_policy *p, const struct oci_ref *ref);
 /* Does a signature's docker-reference satisfy the identity rule for the
  * image reference REF?  *why says what did not match. */
-bool identity_matches(const struct signed_identity *id, const struct oci_ref *image, const char *signed_ref,
+bool oci__identity_matches(const struct signed_identity *id, const struct oci_ref *image, const char *signed_ref,
                       const char **why);
-const char *identity_kind_name(enum identity_kind k);
+const char *oci__identity_kind_name(enum identity_kind k);
 
 /* ---- sign.c ---- */
 /* The policy check on an open registry session (pull uses it with the
  * digest it is about to download; ALT_DIGEST: the index it came through,
  * whose signature covers it too, or NULL).  0 accepted, -1 with an error
  * naming reference, digest and the failed requirement. */
-int policy_check_session(struct registry *r, const struct oci_policy *p, const struct oci_ref *ref,
+int oci__policy_check_session(struct registry *r, const struct oci_policy *p, const struct oci_ref *ref,
                          const char *digest, const char *alt_digest, struct oci_verification *v);
 
 #endif

@@ -1,4 +1,4 @@
-/* trust_libs.c: the libcrypto functions signing needs beyond hashing, and
+/* oci__trust_libs.c: the libcrypto functions signing needs beyond hashing, and
  * libsodium (scrypt and nacl/secretbox for cosign's encrypted keys), opened
  * on first use for the reason libs.c gives: only key, sign, verify and
  * policy operations need them, not every start of wasm-bpf. */
@@ -8,7 +8,7 @@
 
 #include "trust_internal.h"
 
-struct trust_libs trust_libs;
+struct oci__trust_libs oci__trust_libs;
 
 /* The SONAMEs of Debian's libssl3 and libsodium23. */
 #define LIBCRYPTO "libcrypto.so.3"
@@ -37,7 +37,7 @@ static int bind_symbol(void *handle, const char *lib, const char *name, void **s
     return 0;
 }
 
-int trust_libs_load(void)
+int oci__trust_libs_load(void)
 {
     if (loaded)
         return 0;
@@ -47,7 +47,7 @@ int trust_libs_load(void)
     if (open_lib(LIBCRYPTO, "libssl3", &crypto) || open_lib(LIBSODIUM, "libsodium23", &sodium))
         return -1;
 #define BIND(handle, lib, fn) \
-    if (bind_symbol(handle, lib, #fn, (void **)&trust_libs.p_##fn)) return -1;
+    if (bind_symbol(handle, lib, #fn, (void **)&oci__trust_libs.p_##fn)) return -1;
     TRUST_CRYPTO_FUNCTIONS(BIND, crypto, LIBCRYPTO)
     TRUST_SODIUM_FUNCTIONS(BIND, sodium, LIBSODIUM)
 #undef BIND
@@ -57,7 +57,7 @@ int trust_libs_load(void)
     return 0;
 }
 
-void trust_bind_error(struct oci_error *err)
+void oci__trust_bind_error(struct oci_error *err)
 {
     struct oci_options o = {.error = err};
     oci_error_bind(&o);

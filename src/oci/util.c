@@ -10,18 +10,18 @@
 
 #include "oci_internal.h"
 
-bool str_starts_with(const char *s, const char *prefix)
+bool oci__str_starts_with(const char *s, const char *prefix)
 {
     return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-bool str_ends_with(const char *s, const char *suffix)
+bool oci__str_ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
     return n >= m && memcmp(s + n - m, suffix, m) == 0;
 }
 
-bool is_loopback_host(const char *host_port)
+bool oci__is_loopback_host(const char *host_port)
 {
     char host[256];
     const char *end;
@@ -66,7 +66,7 @@ const char *oci_human_size(uint64_t n, char buf[32])
     return buf;
 }
 
-char *text_excerpt(char out[EXCERPT_SIZE], const char *s, size_t len, size_t max)
+char *oci__text_excerpt(char out[EXCERPT_SIZE], const char *s, size_t len, size_t max)
 {
     if (max > EXCERPT_SIZE - 1)
         max = EXCERPT_SIZE - 1;
@@ -87,7 +87,7 @@ char *text_excerpt(char out[EXCERPT_SIZE], const char *s, size_t len, size_t max
     return out;
 }
 
-int fsync_dir(const char *dir)
+int oci__fsync_dir(const char *dir)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
@@ -97,7 +97,7 @@ int fsync_dir(const char *dir)
     return r;
 }
 
-int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode)
+int oci__write_file_atomic(const char *path, const void *data, size_t len, mode_t mode)
 {
     char *dir = base_path_dirname(path);
     char *tmp = base_asprintf("%s.tmp.XXXXXX", path);
@@ -125,7 +125,7 @@ int write_file_atomic(const char *path, const void *data, size_t len, mode_t mod
         unlink(tmp);
         goto fail;
     }
-    fsync_dir(dir);
+    oci__fsync_dir(dir);
     free(tmp);
     free(dir);
     return 0;
@@ -135,7 +135,7 @@ fail:
     return -1;
 }
 
-int mkdir_p(const char *path, mode_t mode)
+int oci__mkdir_p(const char *path, mode_t mode)
 {
     char *p = base_strdup(path);
     if (!p)
@@ -162,14 +162,14 @@ int mkdir_p(const char *path, mode_t mode)
     return 0;
 }
 
-double now_seconds(void)
+double oci__now_seconds(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-void sleep_seconds(double s)
+void oci__sleep_seconds(double s)
 {
     if (s <= 0)
         return;

@@ -24,40 +24,40 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     switch (which) {
     case 0: {
         struct manifest m;
-        if (manifest_parse((const char *)data + 1, size - 1, "application/vnd.oci.image.manifest.v1+json", &m) == 0) {
+        if (oci__manifest_parse((const char *)data + 1, size - 1, "application/vnd.oci.image.manifest.v1+json", &m) == 0) {
             if (m.is_index) {
-                index_select(&m, NULL);
-                index_select(&m, "linux/arm64");
+                oci__index_select(&m, NULL);
+                oci__index_select(&m, "linux/arm64");
             } else {
-                manifest_module_layer(&m);
-                manifest_format(&m);
+                oci__manifest_module_layer(&m);
+                oci__manifest_format(&m);
             }
-            manifest_free(&m);
+            oci__manifest_free(&m);
         }
         break;
     }
     case 1: {
         struct challenge c;
-        if (challenge_parse(text, &c) == 0)
-            challenge_free(&c);
+        if (oci__challenge_parse(text, &c) == 0)
+            oci__challenge_free(&c);
         break;
     }
     case 2: {
         struct oci_ref ref;
-        if (ref_parse(text, &ref) == 0) {
+        if (oci__ref_parse(text, &ref) == 0) {
             char canonical[REF_STRING_SIZE];
-            ref_string(&ref, canonical);
-            ref_free(&ref);
+            oci__ref_string(&ref, canonical);
+            oci__ref_free(&ref);
         }
         free(oci_registry_name(text));
         break;
     }
     case 3:
-        free(url_resolve("http://127.0.0.1:5000/v2/x/blobs/uploads/", text));
+        free(oci__url_resolve("http://127.0.0.1:5000/v2/x/blobs/uploads/", text));
         break;
     default: {
         size_t n;
-        free(base64_decode(text, &n));
+        free(oci__base64_decode(text, &n));
         break;
     }
     }

@@ -40,13 +40,13 @@ static void ref_ok(const char *text, const char *canonical, int scheme)
 {
     struct oci_ref ref;
     char what[512];
-    bool ok = ref_parse(text, &ref) == 0;
+    bool ok = oci__ref_parse(text, &ref) == 0;
     if (ok) {
         char s[REF_STRING_SIZE];
-        ref_string(&ref, s);
+        oci__ref_string(&ref, s);
         ok = !strcmp(s, canonical) && (int)ref.scheme == scheme;
         snprintf(what, sizeof what, "reference %.200s -> %.200s", text, s);
-        ref_free(&ref);
+        oci__ref_free(&ref);
     } else {
         snprintf(what, sizeof what, "reference %s accepted (got: %.400s)", text, oci_error_current()->message);
     }
@@ -57,11 +57,11 @@ static void ref_bad(const char *text, const char *message_part)
 {
     struct oci_ref ref;
     char what[512];
-    bool refused = ref_parse(text, &ref) < 0;
+    bool refused = oci__ref_parse(text, &ref) < 0;
     bool ok = refused && strstr(oci_error_current()->message, message_part);
     snprintf(what, sizeof what, "reference \"%s\" refused: %.400s", text, refused ? oci_error_current()->message : "(accepted)");
     if (!refused)
-        ref_free(&ref);
+        oci__ref_free(&ref);
     check(ok, what);
 }
 
@@ -109,25 +109,25 @@ static void test_references(void)
 static void test_challenges(void)
 {
     struct challenge c;
-    int r = challenge_parse("Bearer realm=\"http://127.0.0.1:5058/token\",service=\"test-registry\","
+    int r = oci__challenge_parse("Bearer realm=\"http://127.0.0.1:5058/token\",service=\"test-registry\","
                             "scope=\"repository:tok/wasm:pull,push\",error=\"insufficient_scope\"",
                             &c);
     check(r == 0 && c.kind == CHALLENGE_BEARER && !strcmp(c.realm, "http://127.0.0.1:5058/token") &&
               !strcmp(c.service, "test-registry") && !strcmp(c.scope, "repository:tok/wasm:pull,push") &&
               !strcmp(c.error, "insufficient_scope"),
           "Bearer challenge: realm, service, a scope with ',' and ':', error");
-    challenge_free(&c);
-    r = challenge_parse("basic realm=test-realm", &c);
+    oci__challenge_free(&c);
+    r = oci__challenge_parse("basic realm=test-realm", &c);
     check(r == 0 && c.kind == CHALLENGE_BASIC && !strcmp(c.realm, "test-realm"), "Basic challenge, unquoted realm");
-    challenge_free(&c);
-    r = challenge_parse("Bearer  realm = \"a\\\"b\" , service=\"s\"", &c);
+    oci__challenge_free(&c);
+    r = oci__challenge_parse("Bearer  realm = \"a\\\"b\" , service=\"s\"", &c);
     check(r == 0 && !strcmp(c.realm, "a\"b") && !strcmp(c.service, "s"), "quoted-pair and blanks around '='");
-    challenge_free(&c);
-    check(challenge_parse("Negotiate abc", &c) < 0, "unknown scheme refused");
-    check(challenge_parse("", &c) < 0 && challenge_parse(NULL, &c) < 0, "empty challenge refused");
-    r = challenge_parse("Bearer realm=\"unterminated", &c);
+    oci__challenge_free(&c);
+    check(oci__challenge_parse("Negotiate abc", &c) < 0, "unknown scheme refused");
+    check(oci__challenge_parse("", &c) < 0 && oci__challenge_parse(NULL, &c) < 0, "empty challenge refused");
+    r = oci__challenge_parse("Bearer realm=\"unterminated", &c);
     check(r == 0 && !strcmp(c.realm, "unterminated"), "unterminated quote does not overrun");
-    challenge_free(&c);
+    oci__challenge_free(&c);
 }
 
 /* ---- manifests ---- */
@@ -137,7 +137,7 @@ static void test_challenges(void)
 
 static bool parses(const char *json, struct manifest *m)
 {
-    return manifest_parse(json, strlen(json), NULL, m) == 0;
+    return oci__manifest_parse(json, strlen(json), NULL, m) == 0;
 }
 
 static void manifest_bad(const char *json, const char *part, const char *what)
@@ -147,7 +147,7 @@ static void manifest_bad(const char *json, const char *part, const char *what)
     char line[512];
     snprintf(line, sizeof line, "%s refused: %.400s", what, refused ? oci_error_current()->message : "(accepted)");
     if (!refused)
-        manifest_free(&m);
+        oci__manifest_free(&m);
     check(refused && strstr(oci_error_current()->message, part), line);
 }
 
@@ -158,27 +158,27 @@ static void test_manifests(void)
                        "\",\"size\":2},\"layers\":[{\"mediaType\":\"" MT_WASM_LAYER_V1 "\",\"digest\":\"" D2
                        "\",\"size\":10}]}";
     bool ok = parses(ecli, &m);
-    check(ok && !m.is_index && manifest_format(&m) == OCI_FORMAT_WASM_BPF && manifest_module_layer(&m) == 0,
+    check(ok && !m.is_index && oci__manifest_format(&m) == OCI_FORMAT_WASM_BPF && oci__manifest_module_layer(&m) == 0,
           "ecli manifest without mediaType: a wasm-bpf module");
     if (ok)
-        manifest_free(&m);
+        oci__manifest_free(&m);
 
     const char *two = "{\"schemaVersion\":2,\"mediaType\":\"" MT_OCI_MANIFEST "\",\"config\":{\"mediaType\":\"x\","
                       "\"digest\":\"" D1 "\",\"size\":2},\"layers\":[{\"mediaType\":\"text/plain\",\"digest\":\"" D1
                       "\",\"size\":1},{\"mediaType\":\"application/octet-stream\",\"digest\":\"" D2
                       "\",\"size\":3,\"annotations\":{\"org.opencontainers.image.title\":\"prog.wasm\"}}]}";
     ok = parses(two, &m);
-    check(ok && manifest_module_layer(&m) == 1 && manifest_format(&m) == OCI_FORMAT_UNKNOWN,
+    check(ok && oci__manifest_module_layer(&m) == 1 && oci__manifest_format(&m) == OCI_FORMAT_UNKNOWN,
           "other layers ignored; a layer titled *.wasm is the module");
     if (ok)
-        manifest_free(&m);
+        oci__manifest_free(&m);
 
     const char *none = "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"x\",\"digest\":\"" D1
                        "\",\"size\":2},\"layers\":[{\"mediaType\":\"text/plain\",\"digest\":\"" D1 "\",\"size\":1}]}";
     ok = parses(none, &m);
-    check(ok && manifest_module_layer(&m) < 0 && strstr(oci_error_current()->message, "no layer"), "no wasm layer: clear error");
+    check(ok && oci__manifest_module_layer(&m) < 0 && strstr(oci_error_current()->message, "no layer"), "no wasm layer: clear error");
     if (ok)
-        manifest_free(&m);
+        oci__manifest_free(&m);
 
     manifest_bad("{\"schemaVersion\":2,", "not valid JSON", "truncated JSON");
     manifest_bad("[1,2]", "not a JSON object", "a JSON array");
@@ -206,42 +206,42 @@ static void test_manifests(void)
                       "{\"mediaType\":\"" MT_OCI_MANIFEST "\",\"digest\":\"" D2
                       "\",\"size\":100,\"platform\":{\"os\":\"wasip1\",\"architecture\":\"wasm\"}}]}";
     ok = parses(idx, &m);
-    check(ok && m.is_index && index_select(&m, NULL) == 1, "index: the wasm entry is preferred");
-    check(ok && index_select(&m, "linux/arm64") == 0, "index: --platform linux/arm64");
-    check(ok && index_select(&m, "linux/s390x") < 0 && strstr(oci_error_current()->message, "linux/s390x"),
+    check(ok && m.is_index && oci__index_select(&m, NULL) == 1, "index: the wasm entry is preferred");
+    check(ok && oci__index_select(&m, "linux/arm64") == 0, "index: --platform linux/arm64");
+    check(ok && oci__index_select(&m, "linux/s390x") < 0 && strstr(oci_error_current()->message, "linux/s390x"),
           "index: no such platform, clear error");
     if (ok)
-        manifest_free(&m);
+        oci__manifest_free(&m);
 }
 
 /* ---- small helpers ---- */
 
 static void test_helpers(void)
 {
-    check(is_loopback_host("localhost:5000") && is_loopback_host("127.3.4.5") && is_loopback_host("[::1]:80") &&
-              is_loopback_host("127.0.0.1:5000"),
+    check(oci__is_loopback_host("localhost:5000") && oci__is_loopback_host("127.3.4.5") && oci__is_loopback_host("[::1]:80") &&
+              oci__is_loopback_host("127.0.0.1:5000"),
           "loopback hosts: localhost, 127.0.0.0/8, ::1");
-    check(!is_loopback_host("128.0.0.1") && !is_loopback_host("localhost.example.com") &&
-              !is_loopback_host("127.0.0.1.nip.io:5000") && !is_loopback_host("ghcr.io"),
+    check(!oci__is_loopback_host("128.0.0.1") && !oci__is_loopback_host("localhost.example.com") &&
+              !oci__is_loopback_host("127.0.0.1.nip.io:5000") && !oci__is_loopback_host("ghcr.io"),
           "not loopback: 128.0.0.1, localhost.example.com, 127.0.0.1.nip.io");
-    char *u = url_resolve("http://127.0.0.1:5000/v2/x/blobs/uploads/", "/v2/x/blobs/uploads/abc?_state=1");
+    char *u = oci__url_resolve("http://127.0.0.1:5000/v2/x/blobs/uploads/", "/v2/x/blobs/uploads/abc?_state=1");
     check(u && !strcmp(u, "http://127.0.0.1:5000/v2/x/blobs/uploads/abc?_state=1"), "relative Location resolved");
     free(u);
-    u = url_resolve("http://127.0.0.1:5000/v2/", "https://cdn.example/blob?sig=1");
+    u = oci__url_resolve("http://127.0.0.1:5000/v2/", "https://cdn.example/blob?sig=1");
     check(u && !strcmp(u, "https://cdn.example/blob?sig=1"), "absolute Location kept");
     free(u);
-    u = url_resolve("http://127.0.0.1:5000/v2/", "file:///etc/passwd");
+    u = oci__url_resolve("http://127.0.0.1:5000/v2/", "file:///etc/passwd");
     check(!u, "a file:// Location is refused");
     free(u);
-    char *o1 = url_origin("https://ghcr.io/v2/"), *o2 = url_origin("https://ghcr.io:443/token");
+    char *o1 = oci__url_origin("https://ghcr.io/v2/"), *o2 = oci__url_origin("https://ghcr.io:443/token");
     check(!strcmp(o1, o2), "origins compare with default ports made explicit");
     free(o1);
     free(o2);
     size_t n;
-    char *dec = base64_decode("dXNlcjpwYXNz", &n);
+    char *dec = oci__base64_decode("dXNlcjpwYXNz", &n);
     check(dec && n == 9 && !strcmp(dec, "user:pass"), "base64 decode");
     free(dec);
-    dec = base64_decode("dXNlcjpwYXM", &n);   /* padding dropped */
+    dec = oci__base64_decode("dXNlcjpwYXM", &n);   /* padding dropped */
     check(dec && n == 8 && !strcmp(dec, "user:pas"), "base64 decode without padding");
     free(dec);
     char *name = oci_registry_name("https://Index.Docker.io/v1/");
@@ -349,7 +349,7 @@ static int resolve(int argc, char **argv)
         return 1;
     }
     printf("path=%s\ntemporary=%d\ndigest=%s\n", m.path, m.temporary, m.digest);
-    if (copy_to && copy_to_output(m.path, copy_to, 0644) < 0) {
+    if (copy_to && oci__copy_to_output(m.path, copy_to, 0644) < 0) {
         cli_print_oci_error(&cli_oci_error, NULL);
         return 1;
     }

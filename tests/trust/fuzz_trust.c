@@ -12,34 +12,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size < 1 || trust_libs_load() < 0)
+    if (size < 1 || oci__trust_libs_load() < 0)
         return 0;
     const char *text = (const char *)data + 1;
     size_t len = size - 1;
     switch (data[0] % 6) {
     case 0: {
         struct simplesigning s;
-        if (simplesigning_parse(text, len, &s) == 0)
-            simplesigning_free(&s);
+        if (oci__simplesigning_parse(text, len, &s) == 0)
+            oci__simplesigning_free(&s);
         break;
     }
     case 1: {
         struct sigmanifest m;
-        if (sigmanifest_parse(text, len, &m) == 0)
-            sigmanifest_free(&m);
+        if (oci__sigmanifest_parse(text, len, &m) == 0)
+            oci__sigmanifest_free(&m);
         break;
     }
     case 2: {
         struct bundle b;
-        if (bundle_parse(text, len, &b) == 0)
-            bundle_free(&b);
+        if (oci__bundle_parse(text, len, &b) == 0)
+            oci__bundle_free(&b);
         break;
     }
     case 3: {
         /* the JSON inside an encrypted key, with the scrypt cost as cosign
          * writes it; a wrong password fails after one derivation */
         size_t n;
-        unsigned char *plain = cosign_decrypt(text, len, "", &n);
+        unsigned char *plain = oci__cosign_decrypt(text, len, "", &n);
         free(plain);
         break;
     }

@@ -35,7 +35,7 @@ static void check(bool ok, const char *name)
     }
     /* a public call unbinds its error when it returns: bind terr again so
      * the internal calls checked next report there too */
-    trust_bind_error(&terr);
+    oci__trust_bind_error(&terr);
 }
 
 /* The call failed and its message contains WANT. */
@@ -57,13 +57,13 @@ static char *slurp(const char *path, size_t *len)
 
 static char *b64(const char *s)
 {
-    return base64_encode(s, strlen(s));
+    return oci__base64_encode(s, strlen(s));
 }
 
 /* A PEM "ENCRYPTED COSIGN PRIVATE KEY" around JSON text. */
 static char *wrap_key(const char *json)
 {
-    return pem_encode("ENCRYPTED COSIGN PRIVATE KEY", (const unsigned char *)json, strlen(json));
+    return oci__pem_encode("ENCRYPTED COSIGN PRIVATE KEY", (const unsigned char *)json, strlen(json));
 }
 
 static void keys_tests(const char *data_dir, struct oci_signing_key **out_key, struct oci_public_key **out_pub)
@@ -81,7 +81,7 @@ static void keys_tests(const char *data_dir, struct oci_signing_key **out_key, s
                 "keys: a wrong password is refused");
     struct oci_public_key *derived = k ? oci_signing_key_public(k) : NULL;
     check(derived && p && !strcmp(derived->fingerprint, p->fingerprint), "keys: fingerprint of private == public");
-    check(p && str_starts_with(oci_public_key_fingerprint(p), "sha256:") && strlen(p->fingerprint) == 71,
+    check(p && oci__str_starts_with(oci_public_key_fingerprint(p), "sha256:") && strlen(p->fingerprint) == 71,
           "keys: fingerprint form sha256:<64 hex>");
     char *pem2 = p ? oci_public_key_pem(p) : NULL;
     check(pem2 && !strcmp(pem2, pub), "keys: public PEM round trip");
@@ -91,7 +91,7 @@ static void keys_tests(const char *data_dir, struct oci_signing_key **out_key, s
     /* the encrypted body is cosign's JSON layout */
     size_t jlen;
     static const char *const types[] = {"ENCRYPTED COSIGN PRIVATE KEY", NULL};
-    unsigned char *json = pem_decode(priv, strlen(priv), types, NULL, &jlen);
+    unsigned char *json = oci__pem_decode(priv, strlen(priv), types, NULL, &jlen);
     check(json && strstr((char *)json, "\"kdf\":{\"name\":\"scrypt\",\"params\":{\"N\":65536,\"r\":8,\"p\":1},\"salt\":\"") &&
               strstr((char *)json, "\"cipher\":{\"name\":\"nacl/secretbox\",\"nonce\":\"") &&
               strstr((char *)json, "\"ciphertext\":\""),
@@ -112,20 +112,20 @@ static void keys_tests(const char *data_dir, struct oci_signing_key **out_key, s
 
     /* signatures */
     const char msg[] = "payload bytes";
-    char *sig = k ? key_sign_base64(k, msg, sizeof msg - 1) : NULL;
-    check(sig && p && key_verify_base64(p, msg, sizeof msg - 1, sig) == 1, "sig: sign and verify");
-    check(sig && p && key_verify_base64(p, "payload bytez", sizeof msg - 1, sig) == 0, "sig: altered data fails");
+    char *sig = k ? oci__key_sign_base64(k, msg, sizeof msg - 1) : NULL;
+    check(sig && p && oci__key_verify_base64(p, msg, sizeof msg - 1, sig) == 1, "sig: sign and verify");
+    check(sig && p && oci__key_verify_base64(p, "payload bytez", sizeof msg - 1, sig) == 0, "sig: altered data fails");
     char *other_priv = NULL, *other_pub = NULL;
     struct oci_public_key *op = NULL;
     oci_key_generate("", &other_priv, &other_pub, &terr);
     oci_public_key_load(other_pub, strlen(other_pub), &op, &terr);
-    check(sig && op && key_verify_base64(op, msg, sizeof msg - 1, sig) == 0, "sig: another key fails");
-    check(p && key_verify_base64(p, msg, sizeof msg - 1, "not base64!") == 0, "sig: garbage signature fails");
-    check(p && key_verify_base64(p, msg, sizeof msg - 1, "") == 0, "sig: empty signature fails");
+    check(sig && op && oci__key_verify_base64(op, msg, sizeof msg - 1, sig) == 0, "sig: another key fails");
+    check(p && oci__key_verify_base64(p, msg, sizeof msg - 1, "not base64!") == 0, "sig: garbage signature fails");
+    check(p && oci__key_verify_base64(p, msg, sizeof msg - 1, "") == 0, "sig: empty signature fails");
     char *long_sig = need(base_malloc(4000));
     memset(long_sig, 'A', 3999);
     long_sig[3999] = '\0';
-    check(p && key_verify_base64(p, msg, sizeof msg - 1, long_sig) == 0, "sig: oversized signature fails");
+    check(p && oci__key_verify_base64(p, msg, sizeof msg - 1, long_sig) == 0, "sig: oversized signature fails");
     free(long_sig);
     oci_public_key_free(op);
     free(other_priv);
@@ -161,10 +161,10 @@ static void keys_tests(const char *data_dir, struct oci_signing_key **out_key, s
     };
     for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
         char *pem = wrap_key(hostile[i].json);
-        double t0 = now_seconds();
+        double t0 = oci__now_seconds();
         check_fails(oci_signing_key_load(pem, strlen(pem), "", &bad, &terr), hostile[i].want, hostile[i].name);
         if (i == 0)
-            check(now_seconds() - t0 < 0.5, "hostile key: refused in under 0.5 s");
+            check(oci__now_seconds() - t0 < 0.5, "hostile key: refused in under 0.5 s");
         free(pem);
     }
     check_fails(oci_signing_key_load("hello", 5, "", &bad, &terr), "no PEM block", "hostile key: not PEM");
@@ -175,7 +175,7 @@ static void keys_tests(const char *data_dir, struct oci_signing_key **out_key, s
     const char *badb64 = "-----BEGIN PUBLIC KEY-----\nAA*A\n-----END PUBLIC KEY-----\n";
     struct oci_public_key *bp = NULL;
     check_fails(oci_public_key_load(badb64, strlen(badb64), &bp, &terr), "not base64", "hostile public key: bad base64");
-    char *notkey = pem_encode("PUBLIC KEY", (const unsigned char *)"hello world", 11);
+    char *notkey = oci__pem_encode("PUBLIC KEY", (const unsigned char *)"hello world", 11);
     check_fails(oci_public_key_load(notkey, strlen(notkey), &bp, &terr), "not a PKIX", "hostile public key: not DER");
     free(notkey);
     /* an RSA key is not what cosign generates */
@@ -184,7 +184,7 @@ static void keys_tests(const char *data_dir, struct oci_signing_key **out_key, s
     unsigned char *der = need(base_malloc(dl > 0 ? (size_t)dl : 1)), *dp = der;
     if (dl > 0)
         i2d_PUBKEY(rsa, &dp);
-    char *rsapem = dl > 0 ? pem_encode("PUBLIC KEY", der, (size_t)dl) : NULL;
+    char *rsapem = dl > 0 ? oci__pem_encode("PUBLIC KEY", der, (size_t)dl) : NULL;
     check_fails(rsapem ? oci_public_key_load(rsapem, strlen(rsapem), &bp, &terr) : -1, "not an ECDSA",
                 "keys: an RSA public key is refused with a reason");
     free(rsapem);
@@ -203,23 +203,23 @@ static void keys_tests(const char *data_dir, struct oci_signing_key **out_key, s
 static void format_tests(const struct oci_signing_key *k, const struct oci_public_key *p)
 {
     size_t len;
-    char *payload = simplesigning_build("127.0.0.1:5000/m/x:v1", D1, &len);
+    char *payload = oci__simplesigning_build("127.0.0.1:5000/m/x:v1", D1, &len);
     check(payload && !strcmp(payload, "{\"critical\":{\"identity\":{\"docker-reference\":\"127.0.0.1:5000/m/x:v1\"},"
                                       "\"image\":{\"docker-manifest-digest\":\"" D1 "\"},\"type\":\"cosign container "
                                       "image signature\"},\"optional\":{\"creator\":\"wasm-bpf\"}}"),
           "payload: exact simple-signing bytes");
     struct simplesigning ss;
-    check(payload && simplesigning_parse(payload, len, &ss) == 0 && !strcmp(ss.digest, D1) &&
+    check(payload && oci__simplesigning_parse(payload, len, &ss) == 0 && !strcmp(ss.digest, D1) &&
               !strcmp(ss.docker_reference, "127.0.0.1:5000/m/x:v1"),
           "payload: parse what we build");
-    simplesigning_free(&ss);
+    oci__simplesigning_free(&ss);
     /* cosign's own form: "optional": null */
     const char *cosign_payload = "{\"critical\":{\"identity\":{\"docker-reference\":\"reg/x\"},\"image\":{\"docker-"
                                  "manifest-digest\":\"" D2 "\"},\"type\":\"cosign container image signature\"},"
                                  "\"optional\":null}";
-    check(simplesigning_parse(cosign_payload, strlen(cosign_payload), &ss) == 0 && !strcmp(ss.digest, D2),
+    check(oci__simplesigning_parse(cosign_payload, strlen(cosign_payload), &ss) == 0 && !strcmp(ss.digest, D2),
           "payload: cosign's optional:null form");
-    simplesigning_free(&ss);
+    oci__simplesigning_free(&ss);
     struct {
         const char *json, *want, *name;
     } bad[] = {
@@ -242,37 +242,37 @@ static void format_tests(const struct oci_signing_key *k, const struct oci_publi
         {"{\"critical\":5}", "critical", "payload: critical not an object"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        check_fails(simplesigning_parse(bad[i].json, strlen(bad[i].json), &ss), bad[i].want, bad[i].name);
+        check_fails(oci__simplesigning_parse(bad[i].json, strlen(bad[i].json), &ss), bad[i].want, bad[i].name);
     free(payload);
 
     /* signature manifests */
     const char *ids[] = {D1, D2};
     size_t clen;
-    char *config = sigmanifest_config(ids, 2, &clen);
+    char *config = oci__sigmanifest_config(ids, 2, &clen);
     check(config && strstr(config, "\"diff_ids\":[\"" D1 "\",\"" D2 "\"]") && strstr(config, "\"rootfs\""),
           "sigmanifest: config lists payload digests");
     struct sig_layer layers[2] = {{.size = 10, .signature = "MEUC"}, {.size = 20, .signature = NULL}};
     snprintf(layers[0].digest, sizeof layers[0].digest, "%s", D1);
     snprintf(layers[1].digest, sizeof layers[1].digest, "%s", D2);
     size_t mlen;
-    char *m = sigmanifest_build(layers, 2, D2, clen, &mlen);
+    char *m = oci__sigmanifest_build(layers, 2, D2, clen, &mlen);
     struct sigmanifest sm;
-    check(m && sigmanifest_parse(m, mlen, &sm) == 0 && sm.n == 2 && !strcmp(sm.layers[0].signature, "MEUC") &&
+    check(m && oci__sigmanifest_parse(m, mlen, &sm) == 0 && sm.n == 2 && !strcmp(sm.layers[0].signature, "MEUC") &&
               !sm.layers[1].signature && sm.layers[1].size == 20,
           "sigmanifest: round trip, annotation read");
     check(m && strstr(m, "\"mediaType\":\"application/vnd.dev.cosign.simplesigning.v1+json\"") &&
               strstr(m, "\"dev.cosignproject.cosign/signature\":\"MEUC\""),
           "sigmanifest: cosign media type and annotation key");
-    sigmanifest_free(&sm);
+    oci__sigmanifest_free(&sm);
     free(m);
     free(config);
     const char *mixed = "{\"layers\":[{\"mediaType\":\"text/plain\",\"digest\":\"" D1 "\",\"size\":3},"
                         "{\"mediaType\":\"application/vnd.dev.cosign.simplesigning.v1+json\",\"digest\":\"bad\",\"size\":3},"
                         "{\"mediaType\":\"application/vnd.dev.cosign.simplesigning.v1+json\",\"digest\":\"" D2
                         "\",\"size\":99999999}]}";
-    check(sigmanifest_parse(mixed, strlen(mixed), &sm) == 0 && sm.n == 0,
+    check(oci__sigmanifest_parse(mixed, strlen(mixed), &sm) == 0 && sm.n == 0,
           "sigmanifest: foreign, malformed and oversized layers ignored");
-    sigmanifest_free(&sm);
+    oci__sigmanifest_free(&sm);
     struct base_buf many = {0};
     base_buf_printf(&many, "{\"layers\":[");
     for (int i = 0; i < 100; i++)
@@ -280,24 +280,24 @@ static void format_tests(const struct oci_signing_key *k, const struct oci_publi
     base_buf_printf(&many, "]}");
     need(many.data);
     check(many.err == 0, "sigmanifest: building the 100-layer manifest");
-    check_fails(sigmanifest_parse(many.data, many.len, &sm), "more than", "sigmanifest: 100 layers refused");
+    check_fails(oci__sigmanifest_parse(many.data, many.len, &sm), "more than", "sigmanifest: 100 layers refused");
     base_buf_free(&many);
-    check_fails(sigmanifest_parse("{}", 2, &sm), "no layers", "sigmanifest: no layers array");
+    check_fails(oci__sigmanifest_parse("{}", 2, &sm), "no layers", "sigmanifest: no layers array");
 
     /* bundles */
     size_t blen;
-    char *bundle = k ? bundle_build(k, "127.0.0.1:5000/m/x", D1, &blen) : NULL;
+    char *bundle = k ? oci__bundle_build(k, "127.0.0.1:5000/m/x", D1, &blen) : NULL;
     struct bundle b;
-    check(bundle && bundle_parse(bundle, blen, &b) == 0 && !strcmp(b.digest, D1) &&
+    check(bundle && oci__bundle_parse(bundle, blen, &b) == 0 && !strcmp(b.digest, D1) &&
               !strcmp(b.name, "127.0.0.1:5000/m/x") && b.n_sigs == 1,
           "bundle: build and parse");
     if (bundle && b.payload) {
         size_t plen;
-        char *pae = dsse_pae(b.payload_type, b.payload, b.payload_len, &plen);
-        check(key_verify_base64(p, pae, plen, b.sigs[0]) == 1, "bundle: DSSE signature verifies over PAE");
-        check(str_starts_with(pae, "DSSEv1 28 application/vnd.in-toto+json "), "bundle: PAE header");
+        char *pae = oci__dsse_pae(b.payload_type, b.payload, b.payload_len, &plen);
+        check(oci__key_verify_base64(p, pae, plen, b.sigs[0]) == 1, "bundle: DSSE signature verifies over PAE");
+        check(oci__str_starts_with(pae, "DSSEv1 28 application/vnd.in-toto+json "), "bundle: PAE header");
         free(pae);
-        bundle_free(&b);
+        oci__bundle_free(&b);
     }
     check(bundle && strstr(bundle, "\"mediaType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\""),
           "bundle: v0.3 media type");
@@ -309,7 +309,7 @@ static void format_tests(const struct oci_signing_key *k, const struct oci_publi
     char *att = t_asprintf("{\"mediaType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\",\"dsseEnvelope\":{"
                           "\"payload\":\"%s\",\"payloadType\":\"application/vnd.in-toto+json\",\"signatures\":[{\"sig\":\"AA\"}]}}",
                           stmt);
-    check_fails(bundle_parse(att, strlen(att), &b), "attestation", "bundle: attestation predicate refused");
+    check_fails(oci__bundle_parse(att, strlen(att), &b), "attestation", "bundle: attestation predicate refused");
     free(att);
     free(stmt);
     stmt = b64("{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"digest\":{\"sha256\":\"11\"}},{}],"
@@ -317,13 +317,13 @@ static void format_tests(const struct oci_signing_key *k, const struct oci_publi
     att = t_asprintf("{\"mediaType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\",\"dsseEnvelope\":{"
                     "\"payload\":\"%s\",\"payloadType\":\"application/vnd.in-toto+json\",\"signatures\":[{\"sig\":\"AA\"}]}}",
                     stmt);
-    check_fails(bundle_parse(att, strlen(att), &b), "exactly one subject", "bundle: two subjects refused");
+    check_fails(oci__bundle_parse(att, strlen(att), &b), "exactly one subject", "bundle: two subjects refused");
     free(att);
     free(stmt);
     const char *msgsig = "{\"mediaType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\",\"messageSignature\":{}}";
-    check_fails(bundle_parse(msgsig, strlen(msgsig), &b), "no DSSE envelope", "bundle: message signature refused");
+    check_fails(oci__bundle_parse(msgsig, strlen(msgsig), &b), "no DSSE envelope", "bundle: message signature refused");
     size_t bm;
-    char *bman = bundle_manifest_build(D1, 100, D2, MT_OCI_MANIFEST, 300, 0, &bm);
+    char *bman = oci__bundle_manifest_build(D1, 100, D2, MT_OCI_MANIFEST, 300, 0, &bm);
     check(bman && strstr(bman, "\"artifactType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\"") &&
               strstr(bman, "\"subject\":{\"digest\":\"" D2 "\"") &&
               strstr(bman, "\"org.opencontainers.image.created\":\"1970-01-01T00:00:00Z\""),
@@ -354,11 +354,11 @@ static bool id_ok(enum identity_kind kind, const char *value, const char *signed
 {
     struct signed_identity id = {.kind = kind, .value = (char *)value, .signed_prefix = (char *)signed_prefix};
     struct oci_ref r;
-    if (ref_parse(image, &r) < 0)
+    if (oci__ref_parse(image, &r) < 0)
         return false;
     const char *why;
-    bool ok = identity_matches(&id, &r, signed_ref, &why);
-    ref_free(&r);
+    bool ok = oci__identity_matches(&id, &r, signed_ref, &why);
+    oci__ref_free(&r);
     return ok;
 }
 
@@ -370,7 +370,7 @@ static void policy_tests(const char *pub_pem)
         return;
     }
     char *keyfile = t_asprintf("%s/key.pub", dir);
-    write_file_atomic(keyfile, pub_pem, strlen(pub_pem), 0644);
+    oci__write_file_atomic(keyfile, pub_pem, strlen(pub_pem), 0644);
     char *keydata = b64(pub_pem);
 
     char *json = t_asprintf(
@@ -471,7 +471,7 @@ int main(int argc, char **argv)
 {
     if (argc >= 2 && !strcmp(argv[1], "unit")) {
         const char *data = argc >= 3 ? argv[2] : "tests/trust/data";
-        trust_bind_error(&terr);   /* internal calls report here too */
+        oci__trust_bind_error(&terr);   /* internal calls report here too */
         struct oci_signing_key *k = NULL;
         struct oci_public_key *p = NULL;
         keys_tests(data, &k, &p);
@@ -485,8 +485,8 @@ int main(int argc, char **argv)
     }
     if (argc == 5 && !strcmp(argv[1], "keygen")) {
         char *priv, *pub;
-        if (oci_key_generate(argv[2], &priv, &pub, &terr) < 0 || write_file_atomic(argv[3], priv, strlen(priv), 0600) < 0 ||
-            write_file_atomic(argv[4], pub, strlen(pub), 0644) < 0) {
+        if (oci_key_generate(argv[2], &priv, &pub, &terr) < 0 || oci__write_file_atomic(argv[3], priv, strlen(priv), 0600) < 0 ||
+            oci__write_file_atomic(argv[4], pub, strlen(pub), 0644) < 0) {
             fprintf(stderr, "trust-test: %s\n", terr.message);
             return 1;
         }
