@@ -7,6 +7,7 @@
  * and oci_internal.h turns the library's function names into calls
  * through the table filled here. */
 #include <dlfcn.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -57,4 +58,29 @@ int oci_libs_load(void)
 #undef BIND
     loaded = true;
     return 0;
+}
+
+/* curl.h's type-checking curl_easy_setopt() macro ends in a call of the
+ * function itself; libcurl is opened at run time, so this is that function.
+ * It passes the one value on with the type the option's number gives
+ * (CURLOPTTYPE_*).  Hidden like every name of the library (and made local
+ * in libwasm-bpf.a), it never meets libcurl's own. */
+#undef curl_easy_setopt
+CURLcode curl_easy_setopt(CURL *curl, CURLoption option, ...)
+{
+    va_list ap;
+    CURLcode rc;
+    va_start(ap, option);
+    if (option < CURLOPTTYPE_OBJECTPOINT)
+        rc = oci_libs.p_curl_easy_setopt(curl, option, va_arg(ap, long));
+    else if (option < CURLOPTTYPE_FUNCTIONPOINT)
+        rc = oci_libs.p_curl_easy_setopt(curl, option, va_arg(ap, void *));
+    else if (option < CURLOPTTYPE_OFF_T)
+        rc = oci_libs.p_curl_easy_setopt(curl, option, va_arg(ap, void (*)(void)));
+    else if (option < CURLOPTTYPE_BLOB)
+        rc = oci_libs.p_curl_easy_setopt(curl, option, va_arg(ap, curl_off_t));
+    else
+        rc = oci_libs.p_curl_easy_setopt(curl, option, va_arg(ap, void *));
+    va_end(ap);
+    return rc;
 }

@@ -58,12 +58,13 @@ extern struct oci_libs oci_libs;
 /* 0, or -1 with the error (and a hint) set. */
 int oci_libs_load(void);
 
-/* curl.h wraps curl_easy_setopt/getinfo in type-checking macros */
-#undef curl_easy_setopt
+/* curl.h wraps curl_easy_setopt/getinfo in type-checking macros.  The one
+ * of curl_easy_setopt stays: it ends in a call of the function by name,
+ * which libs.c defines (forwarding to libcurl's), so every option's value
+ * is still checked against the option's type at compile time. */
 #undef curl_easy_getinfo
 #define curl_global_init (*oci_libs.p_curl_global_init)
 #define curl_easy_init (*oci_libs.p_curl_easy_init)
-#define curl_easy_setopt (*oci_libs.p_curl_easy_setopt)
 #define curl_easy_perform (*oci_libs.p_curl_easy_perform)
 #define curl_easy_getinfo (*oci_libs.p_curl_easy_getinfo)
 #define curl_easy_reset (*oci_libs.p_curl_easy_reset)
