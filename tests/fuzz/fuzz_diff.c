@@ -94,8 +94,8 @@ static bool side_new(side *s, wasm_module *m, wasm_engine_tier tier)
         }
         }
     }
-    wasm_runtime_set_fuel(s->rt, FUEL);
-    s->inst = wasm_instantiate(s->rt, m, s->l, NULL, NULL, 0);
+    wasm__runtime_set_fuel(s->rt, FUEL);
+    s->inst = wasm_instantiate(s->rt, m, s->l, NULL, 0);
     return s->inst != NULL;
 }
 
@@ -162,7 +162,7 @@ static void compare_state(const side *a, const side *b, const wasm_module *m)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    wasm_module *m = wasm_module_load(data, size, NULL, NULL, 0);
+    wasm_module *m = wasm_module_load(data, size, NULL, 0);
     if (!m)
         return 0;
     side in, jit;
@@ -188,8 +188,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 for (uint32_t k = 0; round && k < t->nparams; k++)
                     for (size_t j = 0; j < 8; j++)
                         args[k].raw = args[k].raw << 8 | data[(k * 8 + j + i) % size];
-                wasm_runtime_set_fuel(in.rt, FUEL);
-                wasm_runtime_set_fuel(jit.rt, FUEL);
+                wasm__runtime_set_fuel(in.rt, FUEL);
+                wasm__runtime_set_fuel(jit.rt, FUEL);
                 wasm_status sa = wasm_call(in.rt, fa, args, ra);
                 wasm_status sb = wasm_call(jit.rt, fb, args, rb);
                 if (sa != sb || strcmp(wasm_runtime_trap_message(in.rt), wasm_runtime_trap_message(jit.rt)))
