@@ -55,8 +55,8 @@ typedef struct side {
 
 static bool side_new(side *s, wasm_module *m, wasm_engine_tier tier)
 {
-    wasm_runtime_config cfg = {.max_memory_pages = 16, .max_call_depth = 200,
-                               .stack_slots = 1 << 16, .engine = tier};
+    WASM_RUNTIME_CONFIG(cfg, .max_memory_pages = 16, .max_call_depth = 200,
+                        .stack_slots = 1 << 16, .engine = tier);
     s->rt = wasm_runtime_new(&cfg);
     s->l = wasm_linker_new();
     s->inst = NULL;
