@@ -121,7 +121,7 @@ int base_output_open(struct base_output *out, const char *path, unsigned mode);
 int base_output_commit(struct base_output *out);
 /* Give up: the temporary file is removed; a file written in place keeps
  * what was written. */
-void base_output_abort(struct base_output *out);
+void base_output_discard(struct base_output *out);
 
 /* ---- sizes ----
  * "65536", "64K", "8M", "1G", "2T": a decimal count with an optional K, M, G

@@ -45,19 +45,19 @@ int base_output_open(struct base_output *out, const char *path, unsigned mode)
         out->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, (mode_t)mode);
         if (out->fd < 0) {
             int err = -errno;
-            base_output_abort(out);
+            base_output_discard(out);
             return err;
         }
         return 0;
     }
     if (!(out->tmp = base_asprintf("%s.tmp.XXXXXX", path))) {
-        base_output_abort(out);
+        base_output_discard(out);
         return -ENOMEM;
     }
     out->fd = mkostemp(out->tmp, O_CLOEXEC);
     if (out->fd < 0 || fchmod(out->fd, (mode_t)mode & ~current_umask()) < 0) {
         int err = -errno;
-        base_output_abort(out);
+        base_output_discard(out);
         return err;
     }
     return 0;
@@ -74,7 +74,7 @@ int base_output_commit(struct base_output *out)
     if (!err && out->tmp && rename(out->tmp, out->path) < 0)
         err = -errno;
     if (err) {
-        base_output_abort(out);
+        base_output_discard(out);
         return err;
     }
     free(out->tmp);
@@ -83,7 +83,7 @@ int base_output_commit(struct base_output *out)
     return 0;
 }
 
-void base_output_abort(struct base_output *out)
+void base_output_discard(struct base_output *out)
 {
     if (out->fd >= 0)
         close(out->fd);

@@ -103,7 +103,7 @@ static int tc_claim_slot(struct wb_instance *wi, int ifindex, enum bpf_tc_attach
             LIBBPF_OPTS(bpf_tc_opts, d, .handle = WB_TC_HANDLE, .priority = WB_TC_PRIO_BASE + slot);
             int err = bpf_tc_detach(&hook, &d);
             if (wi->host->verbose)
-                fprintf(stderr, "wasm-bpf: removed a stale tc filter (program id %u, priority "
+                base_print(WASM_BPF_DEBUG, "wasm-bpf: removed a stale tc filter (program id %u, priority "
                                 "0x%x) that a killed run left on interface %d %s%s%s\n",
                         q.prog_id, WB_TC_PRIO_BASE + slot, ifindex,
                         point == BPF_TC_INGRESS ? "ingress" : "egress", err ? ": " : "",

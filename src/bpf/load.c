@@ -120,7 +120,7 @@ uint64_t wasm_bpf__load(struct wb_instance *wi, const void *bytes, size_t len)
     if ((err = wasm_bpf__btf_check_object(o->elf, len, bad_btf, sizeof(bad_btf)))) {
         if (err == -ENOMEM)
             snprintf(bad_btf, sizeof(bad_btf), "out of memory checking its BTF");
-        fprintf(stderr, "wasm-bpf: cannot open the guest's BPF object: %s\n", bad_btf);
+        base_print(WASM_BPF_WARN, "wasm-bpf: cannot open the guest's BPF object: %s\n", bad_btf);
         wasm_bpf__fail(wi, err, "load: cannot open the BPF object: %s", bad_btf);
         goto fail;
     }

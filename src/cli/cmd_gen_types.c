@@ -104,7 +104,7 @@ static int write_output(const struct gen_types_opts *opts, const char *path)
         fprintf(stderr, "wasm-bpf gen types: %s: %s\n", path, strerror(errno));
         if (fd >= 0)
             close(fd);
-        base_output_abort(&out);
+        base_output_discard(&out);
         return 1;
     }
     int ret = gen_types(opts, f, stderr, err_msg, sizeof err_msg);
@@ -117,7 +117,7 @@ static int write_output(const struct gen_types_opts *opts, const char *path)
         ret = -1;
     }
     if (ret) {
-        base_output_abort(&out);
+        base_output_discard(&out);
         print_error(err_msg);
     }
     return ret ? 1 : 0;

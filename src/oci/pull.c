@@ -271,7 +271,7 @@ int oci__copy_to_output(const char *src, const char *dst, mode_t mode)
     if (rc == 0 && (err = base_output_commit(&out)))
         rc = oci_fail("cannot write %s: %s", dst, strerror(-err));
     else if (rc < 0)
-        base_output_abort(&out);
+        base_output_discard(&out);
     return rc;
 }
 
