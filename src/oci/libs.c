@@ -21,20 +21,19 @@ struct oci_libs oci_libs;
 
 static bool loaded;
 
-static int open_lib(const char *name, void **handle)
+int oci__lib_open(const char *name, const char *needed_by, void **handle)
 {
     *handle = dlopen(name, RTLD_NOW | RTLD_LOCAL);
     if (!*handle) {
         const char *why = dlerror();
         oci_fail("cannot load %s: %s", name, why ? why : "not found");
-        oci_set_hint("registry operations need the packages libcurl4 and libssl3 "
-                     "(scripts/install-deps.sh installs them)");
+        oci_set_hint("%s (scripts/install-deps.sh installs what is missing)", needed_by);
         return -1;
     }
     return 0;
 }
 
-static int bind_symbol(void *handle, const char *lib, const char *name, void **slot)
+int oci__lib_bind(void *handle, const char *lib, const char *name, void **slot)
 {
     dlerror();
     *slot = dlsym(handle, name);
@@ -48,11 +47,12 @@ int oci_libs_load(void)
     if (loaded)
         return 0;
     void *curl, *crypto;
-    if (open_lib(LIBCURL, &curl) || open_lib(LIBCRYPTO, &crypto))
+    static const char needed[] = "registry operations need the packages libcurl4 and libssl3";
+    if (oci__lib_open(LIBCURL, needed, &curl) || oci__lib_open(LIBCRYPTO, needed, &crypto))
         return -1;
     /* name, slot: one line per function of oci_libs */
 #define BIND(handle, lib, fn) \
-    if (bind_symbol(handle, lib, #fn, (void **)&oci_libs.p_##fn)) return -1;
+    if (oci__lib_bind(handle, lib, #fn, (void **)&oci_libs.p_##fn)) return -1;
     OCI_CURL_FUNCTIONS(BIND, curl, LIBCURL)
     OCI_CRYPTO_FUNCTIONS(BIND, crypto, LIBCRYPTO)
 #undef BIND

@@ -57,6 +57,11 @@ struct oci_libs {
 extern struct oci_libs oci_libs;
 /* 0, or -1 with the error (and a hint) set. */
 int oci_libs_load(void);
+/* dlopen NAME (a hint names what needs it: "registry operations need the
+ * packages ..."), and bind one symbol of it; 0, or -1 with the error set.
+ * For the libraries trust_libs.c opens too. */
+int oci__lib_open(const char *name, const char *needed_by, void **handle);
+int oci__lib_bind(void *handle, const char *lib, const char *name, void **slot);
 
 /* curl.h wraps curl_easy_setopt/getinfo in type-checking macros.  The one
  * of curl_easy_setopt stays: it ends in a call of the function by name,

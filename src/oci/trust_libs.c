@@ -16,27 +16,6 @@ struct oci__trust_libs oci__trust_libs;
 
 static bool loaded;
 
-static int open_lib(const char *name, const char *package, void **handle)
-{
-    *handle = dlopen(name, RTLD_NOW | RTLD_LOCAL);
-    if (!*handle) {
-        const char *why = dlerror();
-        oci_fail("cannot load %s: %s", name, why ? why : "not found");
-        oci_set_hint("signing and verifying need the package %s (scripts/install-deps.sh installs it)", package);
-        return -1;
-    }
-    return 0;
-}
-
-static int bind_symbol(void *handle, const char *lib, const char *name, void **slot)
-{
-    dlerror();
-    *slot = dlsym(handle, name);
-    if (!*slot)
-        return oci_fail("%s has no %s", lib, name);
-    return 0;
-}
-
 int oci__trust_libs_load(void)
 {
     if (loaded)
@@ -44,10 +23,11 @@ int oci__trust_libs_load(void)
     if (oci_libs_load() < 0)
         return -1;
     void *crypto, *sodium;
-    if (open_lib(LIBCRYPTO, "libssl3", &crypto) || open_lib(LIBSODIUM, "libsodium23", &sodium))
+    if (oci__lib_open(LIBCRYPTO, "signing and verifying need the package libssl3", &crypto) ||
+        oci__lib_open(LIBSODIUM, "signing and verifying need the package libsodium23", &sodium))
         return -1;
 #define BIND(handle, lib, fn) \
-    if (bind_symbol(handle, lib, #fn, (void **)&oci__trust_libs.p_##fn)) return -1;
+    if (oci__lib_bind(handle, lib, #fn, (void **)&oci__trust_libs.p_##fn)) return -1;
     TRUST_CRYPTO_FUNCTIONS(BIND, crypto, LIBCRYPTO)
     TRUST_SODIUM_FUNCTIONS(BIND, sodium, LIBSODIUM)
 #undef BIND
