@@ -95,27 +95,32 @@ int wasm_bpf__btf_check_object(const void *bytes, size_t len, char *why, size_t 
     if (!elf)
         return 0;   /* not ELF: libbpf says so itself */
     int err = 0;
+    Elf_Data *d = wasm_bpf__elf_section(elf, ".BTF");
+    if (d && d->d_size <= UINT32_MAX) {
+        struct btf *btf = btf__new(d->d_buf, (uint32_t)d->d_size);
+        if (btf) {  /* BTF libbpf cannot parse: it reports that itself */
+            err = wasm_bpf__btf_check_chains(btf, why, whylen);
+            btf__free(btf);
+        }
+    }
+    elf_end(elf);
+    return err;
+}
+
+Elf_Data *wasm_bpf__elf_section(Elf *elf, const char *wanted)
+{
     size_t shstrndx;
     Elf_Scn *scn = NULL;
     if (elf_getshdrstrndx(elf, &shstrndx))
-        goto out;
+        return NULL;
     while ((scn = elf_nextscn(elf, scn))) {
         GElf_Shdr sh;
         const char *name;
         if (!gelf_getshdr(scn, &sh) || !(name = elf_strptr(elf, shstrndx, sh.sh_name)) ||
-            strcmp(name, ".BTF"))
+            strcmp(name, wanted))
             continue;
         Elf_Data *d = elf_getdata(scn, NULL);
-        if (!d || !d->d_buf || d->d_size > UINT32_MAX)
-            break;
-        struct btf *btf = btf__new(d->d_buf, (uint32_t)d->d_size);
-        if (!btf)
-            break;  /* BTF libbpf cannot parse: it reports that itself */
-        err = wasm_bpf__btf_check_chains(btf, why, whylen);
-        btf__free(btf);
-        break;
+        return d && d->d_buf ? d : NULL;
     }
-out:
-    elf_end(elf);
-    return err;
+    return NULL;
 }

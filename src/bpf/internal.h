@@ -3,6 +3,7 @@
 #define WASM_BPF_INTERNAL_H
 
 #include <bpf/libbpf.h>
+#include <libelf.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -150,6 +151,9 @@ struct btf;
 int wasm_bpf__btf_check_chains(const struct btf *btf, char *why, size_t whylen);
 /* the same for the .BTF section of an ELF object; 0 if it has none */
 int wasm_bpf__btf_check_object(const void *bytes, size_t len, char *why, size_t whylen);
+/* The data of the ELF section named NAME (".BTF"), or NULL when there is
+ * none or it is empty (for load.c's object name too). */
+Elf_Data *wasm_bpf__elf_section(Elf *elf, const char *name);
 
 /* attach.c */
 int wasm_bpf__attach(struct wb_instance *wi, struct wb_object *o, const char *prog_name, const char *target);

@@ -30,42 +30,30 @@ static void object_name(const void *bytes, size_t len, char *name, size_t size)
     Elf *elf = elf_memory((char *)bytes, len);
     if (!elf)
         return;
-    size_t shstrndx;
-    Elf_Scn *scn = NULL;
-    if (elf_getshdrstrndx(elf, &shstrndx))
+    Elf_Data *d = wasm_bpf__elf_section(elf, ".BTF");
+    struct btf_header hdr;
+    if (!d || d->d_size < sizeof(hdr))
         goto out;
-    while ((scn = elf_nextscn(elf, scn))) {
-        GElf_Shdr sh;
-        const char *sname;
-        if (!gelf_getshdr(scn, &sh) || !(sname = elf_strptr(elf, shstrndx, sh.sh_name)) ||
-            strcmp(sname, ".BTF"))
-            continue;
-        Elf_Data *d = elf_getdata(scn, NULL);
-        if (!d || !d->d_buf || d->d_size < sizeof(struct btf_header))
-            break;
-        struct btf_header hdr;
-        memcpy(&hdr, d->d_buf, sizeof(hdr));
-        if (hdr.magic != BTF_MAGIC || hdr.hdr_len > d->d_size ||
-            (uint64_t)hdr.hdr_len + hdr.str_off + hdr.str_len > d->d_size)
-            break;
-        const char *strs = (const char *)d->d_buf + hdr.hdr_len + hdr.str_off;
-        for (uint32_t at = 0; at < hdr.str_len;) {
-            const char *s = strs + at;
-            size_t n = strnlen(s, hdr.str_len - at);
-            if (n > 2 && n < 4096 && !strcmp(s + n - 2, ".c")) {
-                const char *base = strrchr(s, '/');
-                base = base ? base + 1 : s;
-                snprintf(name, size, "%.*s", (int)(s + n - 2 - base), base);
-                for (char *p = name; *p; p++)
-                    if (!isalnum((unsigned char)*p) && *p != '_')
-                        *p = '_';
-                if (!name[0])
-                    snprintf(name, size, "%s", DEFAULT_OBJECT_NAME);
-                goto out;
-            }
-            at += (uint32_t)n + 1;
+    memcpy(&hdr, d->d_buf, sizeof(hdr));
+    if (hdr.magic != BTF_MAGIC || hdr.hdr_len > d->d_size ||
+        (uint64_t)hdr.hdr_len + hdr.str_off + hdr.str_len > d->d_size)
+        goto out;
+    const char *strs = (const char *)d->d_buf + hdr.hdr_len + hdr.str_off;
+    for (uint32_t at = 0; at < hdr.str_len;) {
+        const char *s = strs + at;
+        size_t n = strnlen(s, hdr.str_len - at);
+        if (n > 2 && n < 4096 && !strcmp(s + n - 2, ".c")) {
+            const char *base = strrchr(s, '/');
+            base = base ? base + 1 : s;
+            snprintf(name, size, "%.*s", (int)(s + n - 2 - base), base);
+            for (char *p = name; *p; p++)
+                if (!isalnum((unsigned char)*p) && *p != '_')
+                    *p = '_';
+            if (!name[0])
+                snprintf(name, size, "%s", DEFAULT_OBJECT_NAME);
+            goto out;
         }
-        break;
+        at += (uint32_t)n + 1;
     }
 out:
     elf_end(elf);
