@@ -43,6 +43,9 @@ IMAGE_SOURCE=${IMAGE_SOURCE:-$(git -C "$TOP" config --get remote.origin.url 2> /
 IMAGE_LICENSES=${IMAGE_LICENSES:-NOASSERTION}
 SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$TOP" log -1 --format=%ct 2> /dev/null || echo 0)}
 CREATED=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ)
+# Debian's architecture names are the OCI ones for amd64, arm64, ppc64el...
+ARCH=$(dpkg --print-architecture 2> /dev/null || echo amd64)
+[ "$ARCH" = ppc64el ] && ARCH=ppc64le
 
 # ---- the root filesystem ---------------------------------------------------
 ROOT=$OUT/rootfs
@@ -98,8 +101,8 @@ layer=$(blob "$OUT/layer.tar.gz")
 
 jq -n --arg created "$CREATED" --arg diff "sha256:$diff_id" \
     --arg version "$VERSION" --arg revision "$IMAGE_REVISION" --arg source "$IMAGE_SOURCE" \
-    --arg licenses "$IMAGE_LICENSES" '{
-    created: $created, architecture: "amd64", os: "linux",
+    --arg licenses "$IMAGE_LICENSES" --arg arch "$ARCH" '{
+    created: $created, architecture: $arch, os: "linux",
     config: {
         Entrypoint: ["wasm-bpf"],
         Env: ["PATH=/usr/bin"],
@@ -137,5 +140,7 @@ echo '{"imageLayoutVersion":"1.0.0"}' > "$OUT/oci/oci-layout"
 
 compressed=$(($(size "$layer") + $(size "$config") + $(size "$manifest")))
 files=$(find "$ROOT" -type f | wc -l)
-printf 'image %s (oci:%s:%s) sha256:%s: %s files, %s bytes compressed, %s bytes unpacked\n' \
-    "$IMAGE_TAG" "$OUT/oci" "$IMAGE_TAG" "$manifest" "$files" "$compressed" "$unpacked" > "$OUT/summary"
+mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1000000 }'; }
+printf 'image %s (oci:%s:%s) sha256:%s\n  %s files, %s compressed (%s bytes), %s unpacked (%s bytes)\n' \
+    "$IMAGE_TAG" "$OUT/oci" "$IMAGE_TAG" "$manifest" "$files" "$(mb "$compressed")" "$compressed" \
+    "$(mb "$unpacked")" "$unpacked" > "$OUT/summary"
