@@ -2,6 +2,7 @@
  * `wasm-bpf MODULE [args...]` that means `wasm-bpf run MODULE [args...]`
  * when MODULE cannot be a mistyped command. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -21,10 +22,25 @@ static int print_to_stderr(enum wasm_bpf_print_level level, const char *fmt, va_
     return n;
 }
 
+static const struct opt_group version_groups[] = {{NULL, 0, NULL}};
+static const struct opt_command cmd_version_spec = {
+    .name = "version",
+    .usage = "version",
+    .description = "Print the version of wasm-bpf (as `wasm-bpf --version` does).\n",
+    .groups = version_groups,
+};
+
 static int cmd_version(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
+    char **args = calloc((size_t)argc + 1, sizeof *args);
+    if (!args)
+        return 1;
+    int nargs = 0, code = opt_parse(&cmd_version_spec, NULL, argc, argv, args, &nargs);
+    free(args);
+    if (code >= 0)
+        return code;
+    if (nargs)
+        return opt_args_error(&cmd_version_spec, "takes no arguments");
     printf("wasm-bpf %s\n", WASM_BPF_VERSION);
     return 0;
 }
@@ -58,7 +74,7 @@ static const struct opt_command *const all_specs[] = {
     &cmd_run_spec,    &cmd_push_spec, &cmd_pull_spec, &cmd_login_spec,
     &cmd_logout_spec, &cmd_images_spec, &cmd_inspect_spec, &cmd_rmi_spec,
     &cmd_tag_spec,    &cmd_gen_skeleton_spec, &cmd_gen_types_spec, &cmd_key_spec,
-    &cmd_sign_spec,   &cmd_verify_spec,       NULL,
+    &cmd_sign_spec,   &cmd_verify_spec,       &cmd_version_spec,   NULL,
 };
 
 static void usage(FILE *out)
@@ -198,6 +214,16 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "--help-man")) {
         print_man(stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--help-completion")) { /* not listed: for make install */
+        const char *names[NSUBCOMMANDS + 2];
+        for (size_t i = 0; i < NSUBCOMMANDS; i++)
+            names[i] = subcommands[i].name;
+        names[NSUBCOMMANDS] = "help";
+        names[NSUBCOMMANDS + 1] = NULL;
+        /* with run's options, which include --help and --version */
+        cli_print_bash_completion(stdout, names, all_specs, "--help-all --help-man");
         return 0;
     }
     if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version"))
