@@ -47,9 +47,10 @@ extern const struct opt_command cmd_run_spec, cmd_push_spec, cmd_pull_spec, cmd_
 /* completion.c: the bash completion script (`wasm-bpf --help-completion`)
  * for COMMANDS (the first words, NULL-terminated), whose options are in
  * SPECS (NULL-terminated; "gen types" is the second word of "gen"), and
- * the options GLOBAL_OPTIONS (words separated by spaces) of the first word. */
+ * the options GLOBAL_OPTS of the first word (those with help text). */
 void cli_print_bash_completion(FILE *out, const char *const *commands,
-                               const struct opt_command *const *specs, const char *global_options);
+                               const struct opt_command *const *specs,
+                               const struct opt *global_opts);
 
 /* main.c: may WORD, where a command is expected, be taken for a module? */
 bool cli_is_module_word(const char *word);

@@ -77,6 +77,17 @@ static const struct opt_command *const all_specs[] = {
     &cmd_sign_spec,   &cmd_verify_spec,       &cmd_version_spec,   NULL,
 };
 
+/* The options of the first word (main() acts on them); --help-completion
+ * is for make install, not listed. */
+static const struct opt global_opts[] = {
+    {"help", 'h', NULL, OPT_FLAG, 0, NULL, "show this help"},
+    {"version", 'V', NULL, OPT_FLAG, 0, NULL, "show the version"},
+    {"help-all", 0, NULL, OPT_FLAG, 0, NULL, "the help of every command, one after the other"},
+    {"help-man", 0, NULL, OPT_FLAG, 0, NULL, "the same, as the man page wasm-bpf(1) in roff"},
+    {"help-completion", 0, NULL, OPT_FLAG, 0, NULL, NULL},
+    {NULL, 0, NULL, 0, 0, NULL, NULL},
+};
+
 static void usage(FILE *out)
 {
     fprintf(out,
@@ -90,22 +101,17 @@ static void usage(FILE *out)
             "Commands:\n");
     for (size_t i = 0; i < NSUBCOMMANDS; i++)
         fprintf(out, "  %-9s %s\n", subcommands[i].name, subcommands[i].summary);
-    fprintf(out,
-            "\n"
-            "Options:\n"
-            "  -h, --help     show this help\n"
-            "  -V, --version  show the version\n"
-            "  --help-all     the help of every command, one after the other\n"
-            "  --help-man     the same as a man page (roff): wasm-bpf --help-man > wasm-bpf.1\n"
-            "\n"
-            "Exit status (every command):\n"
-            "  0    success\n"
-            "  1    the operation failed (registry, store, generator: the message says why)\n"
-            "  2    usage error: bad options, arguments or references\n"
-            "  `wasm-bpf run --help` lists what `run` adds (125-127, 134, 128+N, the\n"
-            "  guest's own exit code).\n"
-            "\n"
-            "Run `wasm-bpf COMMAND --help` for a command's options.\n");
+    fprintf(out, "\nOptions:\n");
+    opt_print_options(global_opts, out);
+    fprintf(out, "\n"
+                 "Exit status (every command):\n"
+                 "  0    success\n"
+                 "  1    the operation failed (registry, store, generator: the message says why)\n"
+                 "  2    usage error: bad options, arguments or references\n"
+                 "  `wasm-bpf run --help` lists what `run` adds (125-127, 134, 128+N, the\n"
+                 "  guest's own exit code).\n"
+                 "\n"
+                 "Run `wasm-bpf COMMAND --help` for a command's options.\n");
 }
 
 /* wasm-bpf(1) in roff, from the same tables as every --help. */
@@ -124,8 +130,10 @@ static void print_man(FILE *out)
             "The short form runs \\fIMODULE\\fR when it is a file, an http(s):// URL, or a\n"
             "reference with a registry host, a tag or a digest; any other word where a\n"
             "command is expected is refused (exit status 2).\n"
-            ".SH COMMANDS\n",
+            ".SH OPTIONS\n",
             WASM_BPF_VERSION);
+    opt_print_man_options(global_opts, out);
+    fputs(".SH COMMANDS\n", out);
     for (size_t i = 0; all_specs[i]; i++)
         opt_print_man_command(all_specs[i], out);
     fputs(".SH EXIT STATUS\n"
@@ -222,8 +230,7 @@ int main(int argc, char **argv)
             names[i] = subcommands[i].name;
         names[NSUBCOMMANDS] = "help";
         names[NSUBCOMMANDS + 1] = NULL;
-        /* with run's options, which include --help and --version */
-        cli_print_bash_completion(stdout, names, all_specs, "--help-all --help-man");
+        cli_print_bash_completion(stdout, names, all_specs, global_opts);
         return 0;
     }
     if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version"))
