@@ -14,7 +14,7 @@ rustc cargo libstd-rust-dev-wasm32
 nodejs
 iproute2 iputils-ping python3 procps util-linux
 pkg-config dpkg-dev file man-db bash debootstrap
-ca-certificates jq yq python3-yaml libcap2-bin podman crun catatonit
+ca-certificates jq yq python3-yaml libcap2-bin podman crun runc catatonit
 "
 
 missing=""
