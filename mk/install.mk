@@ -3,7 +3,7 @@
 #
 #   make install [PREFIX=/usr/local] [DESTDIR=...]   build, then install:
 #     bin/wasm-bpf                            the command
-#     include/wasm-bpf/                       the C SDK of guests (libbpf-wasm.h, wasm-bpf.h)
+#     include/wasm-bpf/                       the C SDK of guests (sdk/c/*.h)
 #                                             and the library's public headers
 #     lib/libwasm-bpf.a                       the runtime as a library
 #     lib/pkgconfig/libwasm-bpf.pc            embedders: cflags and libs of libwasm-bpf.a
@@ -31,7 +31,6 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 BASHCOMPDIR  ?= $(DATADIR)/bash-completion/completions
 INSTALL      ?= install
 
-WASM_BPF_RELEASE := $(shell sed -n 's/^\#define WASM_BPF_VERSION "\(.*\)"/\1/p' src/cli/cli.h)
 INSTALL_DIR      := $(BUILD)/install
 INSTALL_GEN      := $(INSTALL_DIR)/wasm-bpf.1 $(INSTALL_DIR)/wasm-bpf.bash
 RUST_SDK_FILES   := sdk/rust/Cargo.toml sdk/rust/Cargo.lock sdk/rust/README.md $(wildcard sdk/rust/src/*.rs)
@@ -53,7 +52,7 @@ PC_INCLUDEDIR = $(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))
 PC_LIBDIR     = $(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))
 
 # The pkg-config files hold the directories they were installed with, so
-# they are written at install time.  The library is static only: its
+# they are written at install time, with the version the binary reports.  The library is static only: its
 # dependencies are in Requires and Libs (not .private), so that a plain
 # `pkg-config --libs libwasm-bpf` links.
 define wasm_bpf_pc
@@ -61,8 +60,8 @@ prefix=$(PREFIX)
 includedir=$(PC_INCLUDEDIR)
 
 Name: wasm-bpf
-Description: C SDK of wasm-bpf guests (clang --target=wasm32-wasi): libbpf-wasm.h, wasm-bpf.h
-Version: $(WASM_BPF_RELEASE)
+Description: the C SDK of wasm-bpf guests (clang --target=wasm32-wasi)
+Version: @VERSION@
 Cflags: -I$${includedir}/wasm-bpf
 Libs: -Wl,--export-table
 endef
@@ -73,7 +72,7 @@ includedir=$(PC_INCLUDEDIR)
 
 Name: libwasm-bpf
 Description: the wasm-bpf runtime as a static library: engine, WASI, BPF host interface, OCI client, generators
-Version: $(WASM_BPF_RELEASE)
+Version: @VERSION@
 Requires: libbpf libelf zlib jansson
 Cflags: -I$${includedir}/wasm-bpf
 Libs: -L$${libdir} -lwasm-bpf -lm -lpthread
@@ -88,8 +87,9 @@ install: $(BIN) $(LIB) $(INSTALL_GEN)
 	$(INSTALL) -m 755 $(BIN) $(DESTDIR)$(BINDIR)/wasm-bpf
 	$(INSTALL) -m 644 $(SDK_HEADERS) $(wildcard include/*.h) $(DESTDIR)$(INCLUDEDIR)/wasm-bpf/
 	$(INSTALL) -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libwasm-bpf.a
-	printf '%s\n' "$$wasm_bpf_pc" > $(DESTDIR)$(DATADIR)/pkgconfig/wasm-bpf.pc
-	printf '%s\n' "$$libwasm_bpf_pc" > $(DESTDIR)$(PKGCONFIGDIR)/libwasm-bpf.pc
+	v=$$($(BIN) --version | sed -n 's/^wasm-bpf //p') && [ -n "$$v" ] && \
+	printf '%s\n' "$$wasm_bpf_pc" | sed "s/@VERSION@/$$v/" > $(DESTDIR)$(DATADIR)/pkgconfig/wasm-bpf.pc && \
+	printf '%s\n' "$$libwasm_bpf_pc" | sed "s/@VERSION@/$$v/" > $(DESTDIR)$(PKGCONFIGDIR)/libwasm-bpf.pc
 	$(INSTALL) -m 644 $(filter-out sdk/rust/src/%,$(RUST_SDK_FILES)) $(DESTDIR)$(DATADIR)/wasm-bpf/rust/
 	$(INSTALL) -m 644 $(filter sdk/rust/src/%,$(RUST_SDK_FILES)) $(DESTDIR)$(DATADIR)/wasm-bpf/rust/src/
 	for f in $(TEMPLATE_FILES); do $(INSTALL) -D -m 644 $$f $(DESTDIR)$(DATADIR)/wasm-bpf/$$f || exit 1; done

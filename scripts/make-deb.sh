@@ -47,7 +47,7 @@ root=$work/root
 rm -rf "$work"
 mkdir -p "$root/DEBIAN" "$work/debian"
 
-make --no-print-directory -s BUILD="$build_arg" DESTDIR="$root" PREFIX=/usr LIBDIR="/usr/lib/$multiarch" install >/dev/null
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory -s BUILD="$build_arg" DESTDIR="$root" PREFIX=/usr LIBDIR="/usr/lib/$multiarch" install >/dev/null
 
 # what dh_strip and dh_compress would do
 strip --remove-section=.comment --remove-section=.note --strip-unneeded "$root/usr/bin/wasm-bpf"
@@ -121,7 +121,7 @@ Maintainer: $DEB_MAINTAINER
 Installed-Size: $installed_size
 Depends: $depends
 Recommends: $recommends
-Suggests: clang, lld, wasi-libc, libclang-rt-14-dev-wasm32, bpftool, libbpf-dev, pkg-config
+Suggests: clang, lld, wasi-libc, libclang-rt-14-dev-wasm32, bpftool, libbpf-dev, pkg-config, binaryen
 Section: admin
 Priority: optional
 Description: run eBPF programs packaged as WebAssembly modules
