@@ -26,8 +26,8 @@
 
 #include "types_internal.h"
 
-#define STRING_COLUMN_MAX 32   /* characters of a string column */
-#define ARRAY_COLUMN_MAX 40    /* characters of an array column */
+#define STRING_COLUMN_MAX 32 /* characters of a string column */
+#define ARRAY_COLUMN_MAX 40  /* characters of an array column */
 
 static const char print_helpers[] =
     "#ifndef WASM_BPF_PRINT_HELPERS\n"
@@ -88,9 +88,9 @@ static const char print_helpers[] =
 struct printers {
     struct gt_model *m;
     FILE *out;
-    bool *json_done;      /* per record: its __json function is written */
-    char **json_fn;       /* per record: the name of that function */
-    char **enum_fn;       /* per enum: the name of its name function, once written */
+    bool *json_done; /* per record: its __json function is written */
+    char **json_fn;  /* per record: the name of that function */
+    char **enum_fn;  /* per enum: the name of its name function, once written */
     int depth;
 };
 
@@ -101,7 +101,7 @@ static void key_literal(FILE *out, bool first, const char *key)
     fprintf(out, "\"%s\\\"", first ? "{" : ",");
     for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
         if (*p == '"' || *p == '\\')
-            fprintf(out, "\\\\\\%c", *p);   /* JSON's backslash, escaped for C */
+            fprintf(out, "\\\\\\%c", *p); /* JSON's backslash, escaped for C */
         else if (*p < 0x20 || *p >= 0x7f || *p == '?')
             fprintf(out, "\\\\u%04x", *p);
         else
@@ -127,8 +127,9 @@ static const char *enum_fn(struct printers *p, int index)
     free(base);
     char *fn = gen__names_claim(&p->m->c_ordinary, ident, "__");
     free(ident);
-    fprintf(p->out, "/* The enumerator of a value of %s%s, or NULL. */\n"
-                    "static inline const char *%s(unsigned long long v)\n{\n",
+    fprintf(p->out,
+            "/* The enumerator of a value of %s%s, or NULL. */\n"
+            "static inline const char *%s(unsigned long long v)\n{\n",
             en->name ? "enum " : "an anonymous enum", en->name ? en->name : "", fn);
     for (int i = 0; i < en->nconsts; i++)
         fprintf(p->out, "    if (v == %lluULL)\n        return \"%s\";\n",
@@ -201,8 +202,9 @@ static void json_value(struct printers *p, const struct gt_vtype *vt, int dim, c
         const char *fn = enum_fn(p, vt->ref);
         fprintf(out, "%*s{\n%*s    const char *name = %s(", pad, "", pad, "", fn);
         enum_value_expr(out, vt, expr);
-        fprintf(out, ");\n%*s    if (name)\n%*s        fprintf(f, \"\\\"%%s\\\"\", name);\n"
-                     "%*s    else\n",
+        fprintf(out,
+                ");\n%*s    if (name)\n%*s        fprintf(f, \"\\\"%%s\\\"\", name);\n"
+                "%*s    else\n",
                 pad, "", pad, "", pad, "");
         if (vt->is_signed)
             fprintf(out, "%*s        fprintf(f, \"%%lld\", (long long)%s);\n", pad, "", expr);
@@ -212,9 +214,7 @@ static void json_value(struct printers *p, const struct gt_vtype *vt, int dim, c
         fprintf(out, "%*s}\n", pad, "");
         break;
     }
-    case GT_RECORD:
-        fprintf(out, "%*s%s(f, &%s);\n", pad, "", p->json_fn[vt->ref], expr);
-        break;
+    case GT_RECORD: fprintf(out, "%*s%s(f, &%s);\n", pad, "", p->json_fn[vt->ref], expr); break;
     }
 }
 
@@ -232,25 +232,27 @@ static void json_items(struct printers *p, int r, bool *first)
             for (int j = 0; j < it->nbitfields; j++) {
                 const struct gt_bitfield *bf = &it->bitfields[j];
                 fprintf(p->out, "    fputs(");
-                key_literal(p->out, *first, bf->btf_name && *bf->btf_name ? bf->btf_name : bf->name);
+                key_literal(p->out, *first,
+                            bf->btf_name && *bf->btf_name ? bf->btf_name : bf->name);
                 *first = false;
                 fprintf(p->out, ", f);\n");
                 if (bf->is_signed)
-                    fprintf(p->out, "    fprintf(f, \"%%lld\", (long long)wasm_bpf_bits_sext("
-                                    "wasm_bpf_bits_get(e->%s, %" PRIu32 ", %" PRIu32 "), %" PRIu32
-                                    "));\n",
+                    fprintf(p->out,
+                            "    fprintf(f, \"%%lld\", (long long)wasm_bpf_bits_sext("
+                            "wasm_bpf_bits_get(e->%s, %" PRIu32 ", %" PRIu32 "), %" PRIu32 "));\n",
                             it->name, bf->bit, bf->bits, bf->bits);
                 else
-                    fprintf(p->out, "    fprintf(f, \"%%llu\", (unsigned long long)"
-                                    "wasm_bpf_bits_get(e->%s, %" PRIu32 ", %" PRIu32 "));\n",
+                    fprintf(p->out,
+                            "    fprintf(f, \"%%llu\", (unsigned long long)"
+                            "wasm_bpf_bits_get(e->%s, %" PRIu32 ", %" PRIu32 "));\n",
                             it->name, bf->bit, bf->bits);
             }
             continue;
         }
         if (it->kind != GT_ITEM_FIELD)
-            continue;   /* padding, a union's byte view */
+            continue; /* padding, a union's byte view */
         if (it->type.ndims && !it->type.dims[0])
-            continue;   /* a flexible array: its length is not in the type */
+            continue; /* a flexible array: its length is not in the type */
         fprintf(p->out, "    fputs(");
         key_literal(p->out, *first, item_key(it));
         *first = false;
@@ -281,7 +283,7 @@ static void json_record_fn(struct printers *p, int r)
 {
     if (p->json_done[r] || p->depth > GT_MAX_DEPTH)
         return;
-    p->json_done[r] = true;   /* a record never contains itself by value */
+    p->json_done[r] = true; /* a record never contains itself by value */
     p->depth++;
     json_deps(p, r);
     p->depth--;
@@ -301,10 +303,10 @@ static void json_record_fn(struct printers *p, int r)
 
 struct column {
     char *header;
-    char *expr;                 /* C expression of the value */
-    const struct gt_vtype *vt;  /* NULL for a bitfield */
+    char *expr;                /* C expression of the value */
+    const struct gt_vtype *vt; /* NULL for a bitfield */
     const struct gt_bitfield *bf;
-    char *storage;              /* a bitfield's bytes */
+    char *storage; /* a bitfield's bytes */
     int width;
 };
 
@@ -332,12 +334,9 @@ static int scalar_width(const struct gt_model *m, const struct gt_vtype *vt)
         if (vt->is_bool)
             return 5;
         return int_width(vt->elem_size, vt->is_signed || vt->is_char);
-    case GT_PTR:
-        return 18;   /* 0x and 16 hex digits */
-    case GT_FLOAT:
-        return 13;   /* %.6g: -1.23457e+308 */
-    case GT_BYTES:
-        return vt->elem_size * 2 + 2 > 34 ? 34 : (int)vt->elem_size * 2 + 2;
+    case GT_PTR: return 18;   /* 0x and 16 hex digits */
+    case GT_FLOAT: return 13; /* %.6g: -1.23457e+308 */
+    case GT_BYTES: return vt->elem_size * 2 + 2 > 34 ? 34 : (int)vt->elem_size * 2 + 2;
     case GT_ENUM: {
         const struct gt_enum *en = &m->enums[vt->ref];
         int w = int_width(vt->elem_size, vt->is_signed);
@@ -346,20 +345,19 @@ static int scalar_width(const struct gt_model *m, const struct gt_vtype *vt)
                 w = (int)strlen(en->consts[i].name);
         return w;
     }
-    case GT_RECORD:
-        return 0;
+    case GT_RECORD: return 0;
     }
     return 0;
 }
 
 static void add_column(struct columns *cs, const char *header, const char *expr,
-                       const struct gt_vtype *vt, const struct gt_bitfield *bf,
-                       const char *storage, int width)
+                       const struct gt_vtype *vt, const struct gt_bitfield *bf, const char *storage,
+                       int width)
 {
     cs->cols = gen__xrealloc(cs->cols, ((size_t)cs->n + 1) * sizeof *cs->cols);
     struct column *c = &cs->cols[cs->n];
     memset(c, 0, sizeof *c);
-    cs->n++;   /* counted before its strings: a jump out frees what it has */
+    cs->n++; /* counted before its strings: a jump out frees what it has */
     c->header = gen__xstrdup(header);
     c->expr = gen__xstrdup(expr);
     c->vt = vt;
@@ -398,7 +396,7 @@ static void collect_columns(struct printers *p, struct columns *cs, int r, const
             continue;
         const struct gt_vtype *vt = &it->type;
         if (vt->ndims && !vt->dims[0])
-            continue;   /* flexible array */
+            continue; /* flexible array */
         char *h = gen__xasprintf("%s%s", header, item_key(it));
         char *x = gen__xasprintf("%s%s", expr, it->name);
         if (vt->base == GT_RECORD && !vt->ndims) {
@@ -409,7 +407,8 @@ static void collect_columns(struct printers *p, struct columns *cs, int r, const
             free(sub_header);
         } else if (vt->base == GT_INT && vt->is_char && vt->ndims == 1) {
             uint32_t n = vt->dims[0] ? vt->dims[0] - 1 : 0;
-            add_column(cs, h, x, vt, NULL, NULL, n > STRING_COLUMN_MAX ? STRING_COLUMN_MAX : (int)n);
+            add_column(cs, h, x, vt, NULL, NULL,
+                       n > STRING_COLUMN_MAX ? STRING_COLUMN_MAX : (int)n);
         } else if (vt->ndims == 1 && vt->base != GT_RECORD && vt->base != GT_BYTES &&
                    !(vt->base == GT_INT && vt->elem_size == 16)) {
             uint64_t w = (uint64_t)vt->dims[0] * (uint64_t)(scalar_width(p->m, vt) + 1);
@@ -451,7 +450,7 @@ static void scalar_format(struct printers *p, const struct gt_vtype *vt, const c
             *arg = gen__xasprintf("(unsigned long long)%s", expr);
         }
         return;
-    default:   /* GT_ENUM: the caller names it */
+    default: /* GT_ENUM: the caller names it */
         *conv = vt->is_signed ? "%lld" : "%llu";
         *arg = gen__xasprintf(vt->is_signed ? "(long long)%s" : "(unsigned long long)%s", expr);
         return;
@@ -467,32 +466,36 @@ static void column_cell(struct printers *p, const struct column *c, bool last)
     if (c->bf) {
         const struct gt_bitfield *bf = c->bf;
         if (bf->is_signed)
-            fprintf(out, "        snprintf(cell, sizeof cell, \"%%lld\", (long long)wasm_bpf_bits_sext("
-                         "wasm_bpf_bits_get(%s, %" PRIu32 ", %" PRIu32 "), %" PRIu32 "));\n",
+            fprintf(out,
+                    "        snprintf(cell, sizeof cell, \"%%lld\", (long long)wasm_bpf_bits_sext("
+                    "wasm_bpf_bits_get(%s, %" PRIu32 ", %" PRIu32 "), %" PRIu32 "));\n",
                     c->storage, bf->bit, bf->bits, bf->bits);
         else
-            fprintf(out, "        snprintf(cell, sizeof cell, \"%%llu\", (unsigned long long)"
-                         "wasm_bpf_bits_get(%s, %" PRIu32 ", %" PRIu32 "));\n",
+            fprintf(out,
+                    "        snprintf(cell, sizeof cell, \"%%llu\", (unsigned long long)"
+                    "wasm_bpf_bits_get(%s, %" PRIu32 ", %" PRIu32 "));\n",
                     c->storage, bf->bit, bf->bits);
         fprintf(out, "        wasm_bpf_print_cell(f, cell, sizeof cell, %d, %d);\n    }\n",
                 c->width, last);
         return;
     }
     if (vt->base == GT_INT && vt->is_char && vt->ndims == 1) {
-        fprintf(out, "        (void)cell;\n        wasm_bpf_print_cell(f, %s, %" PRIu32
-                     ", %d, %d);\n    }\n",
+        fprintf(out,
+                "        (void)cell;\n        wasm_bpf_print_cell(f, %s, %" PRIu32
+                ", %d, %d);\n    }\n",
                 c->expr, vt->dims[0], c->width, last);
         return;
     }
     if (vt->base == GT_BYTES || (vt->base == GT_INT && vt->elem_size == 16)) {
         const char *bytes = vt->base == GT_BYTES ? "" : "&";
-        fprintf(out,
-                "        const unsigned char *b = (const unsigned char *)%s%s;\n"
-                "        size_t k = 0;\n"
-                "        k += (size_t)snprintf(cell, sizeof cell, \"0x\");\n"
-                "        for (size_t i = %" PRIu32 "; i > 0 && k < sizeof cell; i--)\n"
-                "            k += (size_t)snprintf(cell + k, sizeof cell - k, \"%%02x\", b[i - 1]);\n",
-                bytes, c->expr, vt->elem_size);
+        fprintf(
+            out,
+            "        const unsigned char *b = (const unsigned char *)%s%s;\n"
+            "        size_t k = 0;\n"
+            "        k += (size_t)snprintf(cell, sizeof cell, \"0x\");\n"
+            "        for (size_t i = %" PRIu32 "; i > 0 && k < sizeof cell; i--)\n"
+            "            k += (size_t)snprintf(cell + k, sizeof cell - k, \"%%02x\", b[i - 1]);\n",
+            bytes, c->expr, vt->elem_size);
     } else if (vt->ndims == 1) {
         char *elem = gen__xasprintf("%s[i]", c->expr);
         const char *conv;
@@ -506,14 +509,18 @@ static void column_cell(struct printers *p, const struct column *c, bool last)
         if (vt->base == GT_ENUM) {
             fprintf(out, "            const char *name = %s(", enum_fn(p, vt->ref));
             enum_value_expr(out, vt, elem);
-            fprintf(out, ");\n"
-                         "            if (name)\n"
-                         "                k += (size_t)snprintf(cell + k, sizeof cell - k, \"%%s%%s\", i ? \",\" : \"\", name);\n"
-                         "            else\n    ");
+            fprintf(
+                out,
+                ");\n"
+                "            if (name)\n"
+                "                k += (size_t)snprintf(cell + k, sizeof cell - k, \"%%s%%s\", i ? \",\" : \"\", name);\n"
+                "            else\n    ");
         }
-        fprintf(out, "            k += (size_t)snprintf(cell + k, sizeof cell - k, \"%%s%s\", i ? \",\" : \"\", %s);\n"
-                     "        }\n",
-                conv, arg);
+        fprintf(
+            out,
+            "            k += (size_t)snprintf(cell + k, sizeof cell - k, \"%%s%s\", i ? \",\" : \"\", %s);\n"
+            "        }\n",
+            conv, arg);
         free(arg);
         free(elem);
     } else if (vt->base == GT_ENUM) {
@@ -522,11 +529,12 @@ static void column_cell(struct printers *p, const struct column *c, bool last)
         scalar_format(p, vt, c->expr, &conv, &arg);
         fprintf(out, "        const char *name = %s(", enum_fn(p, vt->ref));
         enum_value_expr(out, vt, c->expr);
-        fprintf(out, ");\n"
-                     "        if (name)\n"
-                     "            snprintf(cell, sizeof cell, \"%%s\", name);\n"
-                     "        else\n"
-                     "            snprintf(cell, sizeof cell, \"%s\", %s);\n",
+        fprintf(out,
+                ");\n"
+                "        if (name)\n"
+                "            snprintf(cell, sizeof cell, \"%%s\", name);\n"
+                "        else\n"
+                "            snprintf(cell, sizeof cell, \"%s\", %s);\n",
                 conv, arg);
         free(arg);
     } else {
@@ -569,9 +577,10 @@ static void emit_root(struct printers *p, int r, struct columns *cs)
     char *base = gen__xasprintf("%s__print_json", rec->name);
     char *pj = gen__names_claim(&p->m->c_ordinary, base, "__");
     free(base);
-    fprintf(out, "/* %s %s as one line of JSON. */\n"
-                 "static inline void %s(FILE *f, const %s %s *e)\n{\n"
-                 "    %s(f, e);\n    fputc('\\n', f);\n}\n\n",
+    fprintf(out,
+            "/* %s %s as one line of JSON. */\n"
+            "static inline void %s(FILE *f, const %s %s *e)\n{\n"
+            "    %s(f, e);\n    fputc('\\n', f);\n}\n\n",
             kw, rec->name, pj, kw, rec->name, p->json_fn[r]);
     free(pj);
 
@@ -580,8 +589,9 @@ static void emit_root(struct printers *p, int r, struct columns *cs)
     base = gen__xasprintf("%s__print_columns_header", rec->name);
     char *ph = gen__names_claim(&p->m->c_ordinary, base, "__");
     free(base);
-    fprintf(out, "/* The column names of %s %s, aligned with its rows. */\n"
-                 "static inline void %s(FILE *f)\n{\n",
+    fprintf(out,
+            "/* The column names of %s %s, aligned with its rows. */\n"
+            "static inline void %s(FILE *f)\n{\n",
             kw, rec->name, ph);
     for (int i = 0; i < cs->n; i++) {
         fprintf(out, "    %swasm_bpf_print_cell(f, ", i ? "fputc(' ', f);\n    " : "");
@@ -603,8 +613,9 @@ static void emit_root(struct printers *p, int r, struct columns *cs)
     base = gen__xasprintf("%s__print_columns", rec->name);
     char *pc = gen__names_claim(&p->m->c_ordinary, base, "__");
     free(base);
-    fprintf(out, "/* %s %s as one row of columns. */\n"
-                 "static inline void %s(FILE *f, const %s %s *e)\n{\n",
+    fprintf(out,
+            "/* %s %s as one row of columns. */\n"
+            "static inline void %s(FILE *f, const %s %s *e)\n{\n",
             kw, rec->name, pc, kw, rec->name);
     if (!cs->n)
         fprintf(out, "    (void)e;\n");
