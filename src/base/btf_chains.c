@@ -24,11 +24,16 @@
  * ends a chain: walks into members know where they are and carry their own
  * bounds. */
 static const char *const link_kind_names[] = {
-    [BTF_KIND_PTR] = "pointer",         [BTF_KIND_TYPEDEF] = "typedef",
-    [BTF_KIND_VOLATILE] = "volatile",   [BTF_KIND_CONST] = "const",
-    [BTF_KIND_RESTRICT] = "restrict",   [BTF_KIND_TYPE_TAG] = "type tag",
-    [BTF_KIND_VAR] = "variable",        [BTF_KIND_FUNC] = "function",
-    [BTF_KIND_DECL_TAG] = "declaration tag", [BTF_KIND_ARRAY] = "array",
+    [BTF_KIND_PTR] = "pointer",
+    [BTF_KIND_TYPEDEF] = "typedef",
+    [BTF_KIND_VOLATILE] = "volatile",
+    [BTF_KIND_CONST] = "const",
+    [BTF_KIND_RESTRICT] = "restrict",
+    [BTF_KIND_TYPE_TAG] = "type tag",
+    [BTF_KIND_VAR] = "variable",
+    [BTF_KIND_FUNC] = "function",
+    [BTF_KIND_DECL_TAG] = "declaration tag",
+    [BTF_KIND_ARRAY] = "array",
 };
 
 static unsigned kind_of(const struct btf_type *t)
@@ -55,8 +60,8 @@ const char *base_btf_kind_name(const struct btf_type *t)
     return "type";
 }
 
-int base_btf_check_chains(uint32_t first, uint32_t count, base_btf_type_fn type_by_id,
-                          void *ctx, uint32_t *looping)
+int base_btf_check_chains(uint32_t first, uint32_t count, base_btf_type_fn type_by_id, void *ctx,
+                          uint32_t *looping)
 {
     /* 0: not reached yet, 1: on the chain being followed, 2: its chain ends */
     unsigned char *state = base_calloc(count ? count : 1, 1);

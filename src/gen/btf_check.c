@@ -16,7 +16,7 @@ static const struct btf_type *type_by_id(void *btf, uint32_t id)
 int gen_btf_check_chains(const struct btf *btf, const char *source, char *err, size_t errlen)
 {
     const struct btf *base = btf__base_btf(btf);
-    uint32_t first = base ? btf__type_cnt(base) : 1;  /* split BTF: the base is checked alone */
+    uint32_t first = base ? btf__type_cnt(base) : 1; /* split BTF: the base is checked alone */
     uint32_t id = 0;
     int ret = base_btf_check_chains(first, btf__type_cnt(btf), type_by_id, (void *)btf, &id);
     if (ret == -ENOMEM) {

@@ -21,8 +21,8 @@ static const char *const taken_flags[] = {"help", "timeout", "output"};
 enum arg_kind { ARG_NONE, ARG_INT, ARG_UINT, ARG_BOOL, ARG_ENUM, ARG_STRING };
 
 static const char *const kind_names[] = {
-    [ARG_INT] = "WASM_BPF_ARG_INT",   [ARG_UINT] = "WASM_BPF_ARG_UINT",
-    [ARG_BOOL] = "WASM_BPF_ARG_BOOL", [ARG_ENUM] = "WASM_BPF_ARG_ENUM",
+    [ARG_INT] = "WASM_BPF_ARG_INT",       [ARG_UINT] = "WASM_BPF_ARG_UINT",
+    [ARG_BOOL] = "WASM_BPF_ARG_BOOL",     [ARG_ENUM] = "WASM_BPF_ARG_ENUM",
     [ARG_STRING] = "WASM_BPF_ARG_STRING",
 };
 
@@ -33,7 +33,7 @@ static void c_string(FILE *out, const char *s)
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p == '"' || *p == '\\')
             fprintf(out, "\\%c", *p);
-        else if (*p < 0x20 || *p >= 0x7f || *p == '?')   /* '?': no trigraphs */
+        else if (*p < 0x20 || *p >= 0x7f || *p == '?') /* '?': no trigraphs */
             fprintf(out, "\\%03o", *p);
         else
             fputc(*p, out);
@@ -64,8 +64,7 @@ static enum arg_kind classify(const struct btf *btf, uint32_t id, uint32_t *size
             e = btf__type_by_id(btf, e->type);
         }
         if (!is_volatile || !e || !btf_is_int(e) || e->size != 1 || a->nelems < 2 ||
-            a->nelems > 4096 ||
-            (btf_int_encoding(e) & BTF_INT_BOOL))
+            a->nelems > 4096 || (btf_int_encoding(e) & BTF_INT_BOOL))
             return ARG_NONE;
         *size = a->nelems;
         return ARG_STRING;
@@ -111,7 +110,7 @@ static bool flag_taken(const char *flag)
     for (size_t i = 0; i < sizeof taken_flags / sizeof taken_flags[0]; i++)
         if (!strcmp(flag, taken_flags[i]))
             return true;
-    return !strncmp(flag, "no-", 3);   /* would read as a switch's negation */
+    return !strncmp(flag, "no-", 3); /* would read as a switch's negation */
 }
 
 /* Whether an enum's values are signed: BTF says so with kflag, but clang
@@ -204,8 +203,7 @@ int gen__skeleton_args(FILE *out, const struct btf *btf, const struct btf_type *
             start++;
         if (!*start || flag_taken(start)) {
             nskipped++;
-            fprintf(out, "\t\t/* %s: its flag would be --%s, which is taken */\n",
-                    vname, start);
+            fprintf(out, "\t\t/* %s: its flag would be --%s, which is taken */\n", vname, start);
             continue;
         }
         fprintf(out, "\t\t{");
@@ -230,8 +228,10 @@ int gen__skeleton_args(FILE *out, const struct btf *btf, const struct btf_type *
         fprintf(out, "\t\t{NULL, NULL, NULL, WASM_BPF_ARG_INT, 0, 0, false, NULL, 0},\n");
     fprintf(out, "\t};\n");
     if (nskipped)
-        fprintf(out, "\t/* %d more global%s of .rodata: not volatile, or of a type no flag "
-                     "spells */\n", nskipped, nskipped == 1 ? "" : "s");
+        fprintf(out,
+                "\t/* %d more global%s of .rodata: not volatile, or of a type no flag "
+                "spells */\n",
+                nskipped, nskipped == 1 ? "" : "s");
     fprintf(out, "\t*n = %d;\n\treturn args;\n}\n\n", nargs);
     const char *section = ident ? "obj->" : "NULL";
     fprintf(out,
