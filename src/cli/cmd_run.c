@@ -255,8 +255,9 @@ const struct opt_command cmd_run_spec = {
         "  127    the module file does not exist\n"
         "  134    the guest trapped (the message names the function)\n"
         "  128+N  stopped by signal N (the guest did not end by itself within\n"
-        "         --stop-timeout, or a second signal came): 129 SIGHUP, 130 SIGINT,\n"
-        "         143 SIGTERM; 141 when the guest wrote to a closed pipe\n",
+        "         --stop-timeout, a second signal came, or the module was still\n"
+        "         being loaded or compiled): 129 SIGHUP, 130 SIGINT, 143 SIGTERM;\n"
+        "         141 when the guest wrote to a closed pipe\n",
     .flags = OPT_CMD_STOP_AT_ARG | OPT_CMD_VERSION,
 };
 
