@@ -51,7 +51,7 @@ BENCH_RUN   :=
 FUZZ_DEPS   :=
 RUN_CMD     := $(BIN) --help
 
-.PHONY: all deps run test test-build test-run spec test-asan bench bench-build fuzz clean
+.PHONY: all deps run test test-build test-run spec test-asan bench bench-build fuzz clean format format-check
 all: $(BIN) $(LIB)
 
 include $(sort $(wildcard mk/*.mk))
@@ -126,6 +126,14 @@ bench-build: all $(BENCH_DEPS)
 
 fuzz: deps
 	@$(MAKE) --no-print-directory $(FUZZ_DEPS)
+
+# Layout (.clang-format): format-check lists what differs and fails if
+# anything does; format rewrites the files in place (scripts/format.sh).
+format:
+	@scripts/format.sh
+
+format-check:
+	@scripts/format.sh --check
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -105,6 +105,13 @@ typedef enum wasm_status {
  *   ENOMEM   out of memory
  * The bytes are not referenced after the call. */
 wasm_module *wasm_module_load(const uint8_t *bytes, size_t len, char *err, size_t errlen);
+/* The same, and stoppable: once wasm_runtime_interrupt() or
+ * wasm_runtime_request_stop() was called on `watch` (from a signal handler,
+ * say), the load ends at the next section, function body or data segment
+ * with NULL, errno EINTR and "interrupted while loading".  The module is not
+ * tied to `watch`; NULL watches nothing. */
+wasm_module *wasm_module_load_interruptible(const uint8_t *bytes, size_t len,
+                                            const wasm_runtime *watch, char *err, size_t errlen);
 void wasm_module_free(wasm_module *mod);
 
 /* Custom section by name (the first one with that name), or NULL. */
@@ -236,6 +243,9 @@ wasm_global *wasm_global_new(wasm_runtime *rt, wasm_valtype type, int mutable_, 
  *   ECANCELED  a trap stopped it: a segment did not fit, or the start
  *              function trapped (the instance stays with the runtime: what
  *              earlier segments wrote into imported tables must stay valid)
+ *   EINTR      rt was interrupted or asked to stop while its compiler
+ *              translated the module ("interrupted while compiling"); a
+ *              later instantiation compiles it again
  * The module must outlive the instance. */
 wasm_instance *wasm_instantiate(wasm_runtime *rt, const wasm_module *mod, const wasm_linker *l,
                                 char *err, size_t errlen);

@@ -4,7 +4,7 @@
 set -eu
 
 PACKAGES="
-make gcc clang lld llvm
+make gcc clang lld llvm clang-format
 libbpf-dev libelf-dev zlib1g-dev bpftool
 wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev
 libcurl4-openssl-dev libssl-dev libjansson-dev libsodium-dev

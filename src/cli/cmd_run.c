@@ -255,8 +255,9 @@ const struct opt_command cmd_run_spec = {
         "  127    the module file does not exist\n"
         "  134    the guest trapped (the message names the function)\n"
         "  128+N  stopped by signal N (the guest did not end by itself within\n"
-        "         --stop-timeout, or a second signal came): 129 SIGHUP, 130 SIGINT,\n"
-        "         143 SIGTERM; 141 when the guest wrote to a closed pipe\n",
+        "         --stop-timeout, a second signal came, or the module was still\n"
+        "         being loaded or compiled): 129 SIGHUP, 130 SIGINT, 143 SIGTERM;\n"
+        "         141 when the guest wrote to a closed pipe\n",
     .flags = OPT_CMD_STOP_AT_ARG | OPT_CMD_VERSION,
 };
 
@@ -625,39 +626,51 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
     size_t attached = 0;
     wasm_module *mod = NULL;
     char err[1024];
-    double t0 = now_ms();
 
-    mod = wasm_module_load(bytes, len, err, sizeof err);
-    int load_errno = errno;
-    free(bytes);
-    if (!mod) {
-        const char *what = load_errno == ENOEXEC ? "not a valid WebAssembly module"
-                           : load_errno == EINVAL ? "invalid module"
-                                                  : "cannot load";
-        fprintf(stderr, "wasm-bpf: %s: %s: %s\n", module, what, err);
-        return EXIT_RUN_BAD_MODULE;
-    }
-    double t1 = now_ms();
-    if (o->verbose)
-        fprintf(stderr, "wasm-bpf: %s: %zu bytes decoded, validated and compiled in %.2f ms\n",
-                module, len, t1 - t0);
-
+    /* The runtime first, so that a Ctrl-C during a long load or compile
+     * (both linear, but a module may be hundreds of MB) stops them. */
     WASM_RUNTIME_CONFIG(cfg, .max_memory_pages = o->max_memory_pages, .engine = o->engine);
     rs.rt = wasm_runtime_new(&cfg);
     if (!rs.rt && errno == EINVAL) {
         fprintf(stderr, "wasm-bpf: WASM_BPF_ENGINE='%s': expected jit or interp\n",
                 getenv("WASM_BPF_ENGINE") ? getenv("WASM_BPF_ENGINE") : "");
+        free(bytes);
         status = EXIT_USAGE;
         goto out;
     }
     rs.linker = wasm_linker_new();
     if (!rs.rt || !rs.linker) {
         fprintf(stderr, "wasm-bpf: out of memory\n");
+        free(bytes);
         goto out;
     }
     running_rt = rs.rt;
-    if (caught_signal) /* arrived while loading */
+    if (caught_signal) /* arrived while reading */
         wasm_runtime_interrupt(rs.rt);
+
+    if (o->verbose)
+        fprintf(stderr, "wasm-bpf: %s: loading %zu bytes\n", module, len);
+    double t0 = now_ms();
+    mod = wasm_module_load_interruptible(bytes, len, rs.rt, err, sizeof err);
+    int load_errno = errno;
+    free(bytes);
+    if (!mod) {
+        if (load_errno == EINTR && caught_signal) {
+            fprintf(stderr, "wasm-bpf: %s: %s after SIG%s\n", module, err,
+                    sigabbrev_np(caught_signal));
+            status = EXIT_RUN_SIGNAL_BASE + caught_signal;
+            goto out;
+        }
+        const char *what = load_errno == ENOEXEC ? "not a valid WebAssembly module"
+                           : load_errno == EINVAL ? "invalid module"
+                                                  : "cannot load";
+        fprintf(stderr, "wasm-bpf: %s: %s: %s\n", module, what, err);
+        goto out;
+    }
+    double t1 = now_ms();
+    if (o->verbose)
+        fprintf(stderr, "wasm-bpf: %s: %zu bytes decoded, validated and compiled in %.2f ms\n",
+                module, len, t1 - t0);
 
     for (; attached < NIFACES; attached++) {
         int st = host_ifaces[attached].attach(&rs, err, sizeof err);
@@ -675,6 +688,10 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
         if (inst_errno == ECANCELED) {
             fprintf(stderr, "wasm-bpf: %s: trap while instantiating: %s\n", module, err);
             status = EXIT_RUN_TRAP;
+        } else if (inst_errno == EINTR && caught_signal) {
+            fprintf(stderr, "wasm-bpf: %s: %s after SIG%s\n", module, err,
+                    sigabbrev_np(caught_signal));
+            status = EXIT_RUN_SIGNAL_BASE + caught_signal;
         } else {
             fprintf(stderr, "wasm-bpf: %s: cannot %s: %s\n", module,
                     inst_errno == ENOENT || inst_errno == EINVAL ? "link" : "instantiate", err);

@@ -372,15 +372,25 @@ static char *json_quote(const char *s)
     return out ? out : base_strdup("\"\"");   /* NULL: out of memory */
 }
 
+/* login and logout: the libraries, and the registry as config.json names
+ * it; NULL with the error set. */
+static char *registry_of(const char *registry_text)
+{
+    if (oci_libs_load() < 0)
+        return NULL;
+    char *registry = oci_registry_name(registry_text);
+    if (!registry)
+        oci_fail("%.200s: not a registry name: %s", registry_text, strerror(errno));
+    return registry;
+}
+
 int oci_login(const char *registry_text, const char *username, const char *password,
               const struct oci_options *o)
 {
     OCI_ERROR_SCOPE(o);
-    if (oci_libs_load() < 0)
-        return -1;
-    char *registry = oci_registry_name(registry_text);
+    char *registry = registry_of(registry_text);
     if (!registry)
-        return oci_fail("%.200s: not a registry name: %s", registry_text, strerror(errno));
+        return -1;
     enum ref_scheme scheme = SCHEME_DEFAULT;
     if (registry_text && !strncasecmp(registry_text, "https://", 8))
         scheme = SCHEME_HTTPS;
@@ -480,11 +490,9 @@ out_name:
 int oci_logout(const char *registry_text, const struct oci_options *o)
 {
     OCI_ERROR_SCOPE(o);
-    if (oci_libs_load() < 0)
-        return -1;
-    char *registry = oci_registry_name(registry_text);
+    char *registry = registry_of(registry_text);
     if (!registry)
-        return oci_fail("%.200s: not a registry name: %s", registry_text, strerror(errno));
+        return -1;
     char *path = oci__docker_config_path();
     json_t *cfg = path ? load_config(path) : NULL;
     int rc = -1;

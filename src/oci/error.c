@@ -50,26 +50,28 @@ int oci_fail(const char *fmt, ...)
     return -1;
 }
 
-void oci_set_hint(const char *fmt, ...)
+static void set_hint(enum oci_hint action, const char *arg, const char *fmt, va_list ap)
 {
     struct oci_error *current = error_of_thread();
+    vsnprintf(current->hint, sizeof current->hint, fmt, ap);
+    current->action = action;
+    snprintf(current->hint_arg, sizeof current->hint_arg, "%s", arg ? arg : "");
+}
+
+void oci_set_hint(const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(current->hint, sizeof current->hint, fmt, ap);
+    set_hint(OCI_HINT_NONE, NULL, fmt, ap);
     va_end(ap);
-    current->action = OCI_HINT_NONE;
-    current->hint_arg[0] = '\0';
 }
 
 void oci_set_hint_action(enum oci_hint action, const char *arg, const char *fmt, ...)
 {
-    struct oci_error *current = error_of_thread();
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(current->hint, sizeof current->hint, fmt, ap);
+    set_hint(action, arg, fmt, ap);
     va_end(ap);
-    current->action = action;
-    snprintf(current->hint_arg, sizeof current->hint_arg, "%s", arg ? arg : "");
 }
 
 void oci_error_context(const char *fmt, ...)
@@ -105,14 +107,20 @@ void oci_error_clear(void)
     memset(current, 0, sizeof *current);
 }
 
-void oci_warn(const char *fmt, ...)
+void oci__vprint_line(enum wasm_bpf_print_level level, const char *prefix, const char *fmt,
+                      va_list ap)
 {
     char text[2048];
+    vsnprintf(text, sizeof text, fmt, ap);
+    base_print(level, "%s%s\n", prefix, text);
+}
+
+void oci_warn(const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    oci__vprint_line(WASM_BPF_WARN, "wasm-bpf: warning: ", fmt, ap);
     va_end(ap);
-    base_print(WASM_BPF_WARN, "wasm-bpf: warning: %s\n", text);
 }
 
 int oci_fail_nomem(void)

@@ -207,10 +207,8 @@ int oci_list_tags(const char *text, unsigned page_size, const struct oci_options
                   void (*fn)(const char *tag, void *arg), void *arg)
 {
     OCI_ERROR_SCOPE(o);
-    if (oci_libs_load() < 0)
-        return -1;
     struct oci_ref ref;
-    if (oci__ref_parse(text, &ref) < 0)
+    if (oci__enter_ref(text, &ref) < 0)
         return -1;
     struct registry r;
     if (oci__registry_open(&r, ref.registry, ref.scheme, o) < 0) {

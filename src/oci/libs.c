@@ -56,6 +56,13 @@ int oci_libs_load(void)
     OCI_CURL_FUNCTIONS(BIND, curl, LIBCURL)
     OCI_CRYPTO_FUNCTIONS(BIND, crypto, LIBCRYPTO)
 #undef BIND
+    /* OpenSSL 3.0 sets its default library context up on first use; when
+     * that runs out of memory, it goes on with a context whose lock is
+     * NULL, and the next EVP_MD_fetch (inside EVP_DigestInit_ex) crashes.
+     * This call runs the same one-time setup and returns NULL when it
+     * failed (it stays failed), so no libcrypto call ever meets it. */
+    if (!OSSL_LIB_CTX_get0_global_default())
+        return oci_fail("out of memory: OpenSSL (libcrypto) could not set up its default context");
     loaded = true;
     return 0;
 }

@@ -46,7 +46,8 @@
 #define OCI_CRYPTO_FUNCTIONS(X, h, lib)                                            \
     X(h, lib, EVP_MD_CTX_new) X(h, lib, EVP_MD_CTX_free) X(h, lib, EVP_DigestInit_ex) \
     X(h, lib, EVP_DigestUpdate) X(h, lib, EVP_DigestFinal_ex) X(h, lib, EVP_sha256)   \
-    X(h, lib, EVP_EncodeBlock) X(h, lib, EVP_DecodeBlock)
+    X(h, lib, EVP_EncodeBlock) X(h, lib, EVP_DecodeBlock)                          \
+    X(h, lib, OSSL_LIB_CTX_get0_global_default)
 
 struct oci_libs {
 #define OCI_LIB_SLOT(h, lib, fn) __typeof__(fn) *p_##fn;
@@ -92,6 +93,7 @@ int oci__lib_bind(void *handle, const char *lib, const char *name, void **slot);
 #define EVP_sha256 (*oci_libs.p_EVP_sha256)
 #define EVP_EncodeBlock (*oci_libs.p_EVP_EncodeBlock)
 #define EVP_DecodeBlock (*oci_libs.p_EVP_DecodeBlock)
+#define OSSL_LIB_CTX_get0_global_default (*oci_libs.p_OSSL_LIB_CTX_get0_global_default)
 
 /* ---- media types and annotations ---- */
 #define MT_OCI_MANIFEST   "application/vnd.oci.image.manifest.v1+json"
@@ -136,6 +138,9 @@ int oci_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* oci_fail("out of memory"): the library's one out-of-memory message. */
 int oci_fail_nomem(void);
 /* Set the hint of the current error: text only... */
+/* One line through base_print: prefix, the formatted text, a newline. */
+void oci__vprint_line(enum wasm_bpf_print_level level, const char *prefix, const char *fmt,
+                      va_list ap) __attribute__((format(printf, 3, 0)));
 void oci_set_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* ...or text followed by an action the caller words (enum oci_hint). */
 void oci_set_hint_action(enum oci_hint action, const char *arg, const char *fmt, ...)
@@ -178,6 +183,9 @@ struct oci_ref {
 };
 /* Parse; on error -1 with a message saying what is wrong. */
 int oci__ref_parse(const char *text, struct oci_ref *ref);
+/* The first steps of an entry point that takes a reference: the libraries
+ * (oci_libs_load), then oci__ref_parse.  0, or -1 with the error set. */
+int oci__enter_ref(const char *text, struct oci_ref *ref);
 void oci__ref_free(struct oci_ref *ref);
 /* "registry/repository:tag", "...@digest", or both, in out (a parsed
  * reference is at most 4096 characters, so it fits); returns out. */
@@ -453,6 +461,9 @@ struct store {
  * Without `create`, a missing store is not an error: s->root is set and
  * s->exists is false. */
 int oci__store_open(struct store *s, const struct oci_options *o, bool create);
+/* The first steps of an entry point on an existing store: the libraries,
+ * then oci__store_open without creating it. */
+int oci__enter_store(struct store *s, const struct oci_options *o);
 void oci__store_close(struct store *s);
 /* A store's path (blobs/sha256/HEX ...): fits, see oci__store_open(). */
 #define STORE_PATH_SIZE 4096

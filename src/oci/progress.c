@@ -66,10 +66,8 @@ void oci__status_line(bool quiet, const char *fmt, ...)
 {
     if (quiet)
         return;
-    char text[2048];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    oci__vprint_line(WASM_BPF_INFO, "", fmt, ap);
     va_end(ap);
-    base_print(WASM_BPF_INFO, "%s\n", text);
 }

@@ -360,10 +360,8 @@ out:
 int oci_pull(const char *text, const char *output_path, const struct oci_options *o, struct oci_pull_result *result)
 {
     OCI_ERROR_SCOPE(o);
-    if (oci_libs_load() < 0)
-        return -1;
     struct oci_ref ref;
-    if (oci__ref_parse(text, &ref) < 0)
+    if (oci__enter_ref(text, &ref) < 0)
         return -1;
     int rc = oci__pull_ref(&ref, output_path, o, result);
     oci__ref_free(&ref);

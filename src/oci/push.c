@@ -193,10 +193,8 @@ int oci_push(const char *ref_text, const char *module_path, const struct oci_pus
              const struct oci_options *o, char digest_out[OCI_DIGEST_SIZE])
 {
     OCI_ERROR_SCOPE(o);
-    if (oci_libs_load() < 0)
-        return -1;
     struct oci_ref ref;
-    if (oci__ref_parse(ref_text, &ref) < 0)
+    if (oci__enter_ref(ref_text, &ref) < 0)
         return -1;
     int rc = -1, fd = -1;
     bool open_registry = false;

@@ -304,3 +304,10 @@ const char *oci__registry_api_host(const char *registry)
 {
     return strcmp(registry, DOCKER_HUB) ? registry : "registry-1.docker.io";
 }
+
+int oci__enter_ref(const char *text, struct oci_ref *ref)
+{
+    if (oci_libs_load() < 0)
+        return -1;
+    return oci__ref_parse(text, ref);
+}

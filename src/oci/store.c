@@ -114,6 +114,13 @@ int oci__store_open(struct store *s, const struct oci_options *o, bool create)
     return rc;
 }
 
+int oci__enter_store(struct store *s, const struct oci_options *o)
+{
+    if (oci_libs_load() < 0)
+        return -1;
+    return oci__store_open(s, o, false);
+}
+
 void oci__store_close(struct store *s)
 {
     if (s->gc_lock_fd >= 0)
@@ -488,10 +495,8 @@ int oci_store_list(const struct oci_options *o, struct oci_image **images, size_
     OCI_ERROR_SCOPE(o);
     *images = NULL;
     *n = 0;
-    if (oci_libs_load() < 0)
-        return -1;
     struct store s;
-    if (oci__store_open(&s, o, false) < 0)
+    if (oci__enter_store(&s, o) < 0)
         return -1;
     if (!s.exists) {
         oci__store_close(&s);
@@ -722,10 +727,8 @@ int oci_store_remove(const char *text, const struct oci_options *o, struct oci_r
         *removed = NULL;
         *n_removed = 0;
     }
-    if (oci_libs_load() < 0)
-        return -1;
     struct store s;
-    if (oci__store_open(&s, o, false) < 0)
+    if (oci__enter_store(&s, o) < 0)
         return -1;
     if (!s.exists) {
         oci_fail("%s: no such module in the store (%s is empty)", text, s.root);
@@ -826,10 +829,8 @@ static int retag_fn(json_t *manifests, void *arg)
 int oci_store_tag(const char *src, const char *dst, const struct oci_options *o, char digest_out[OCI_DIGEST_SIZE])
 {
     OCI_ERROR_SCOPE(o);
-    if (oci_libs_load() < 0)
-        return -1;
     struct oci_ref ref;
-    if (oci__ref_parse(dst, &ref) < 0)
+    if (oci__enter_ref(dst, &ref) < 0)
         return -1;
     if (ref.digest) {
         oci__ref_free(&ref);

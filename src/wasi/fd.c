@@ -119,15 +119,16 @@ WASI_HOST_FN(fd_pwrite)
 /* Offsets                                                             */
 /* ------------------------------------------------------------------ */
 
-WASI_HOST_FN(fd_seek)
+/* fd_seek, and fd_tell as a seek by 0 from the current position; the new
+ * position goes to out_ptr. */
+static wasm_status seek(wasm_instance *inst, struct wasi_ctx *ctx, wasm_value *args, uint32_t fd,
+                        int64_t offset, uint32_t whence, uint32_t out_ptr)
 {
-    int64_t offset = args[1].i64;
-    uint32_t whence = ARG_U32(2);
     /* Reading the offset (cur + 0) only needs fd_tell. */
     uint64_t need = (whence == WASI_WHENCE_CUR && offset == 0) ? WASI_RIGHT_FD_TELL
                                                                : WASI_RIGHT_FD_SEEK;
     wasi_errno err;
-    struct wasi_fd *e = wasi_fd_lookup(CTX, ARG_U32(0), 0, 0, &err);
+    struct wasi_fd *e = wasi_fd_lookup(ctx, fd, 0, 0, &err);
     if (!e)
         return wasi_result(args, err);
     /* fd_seek implies fd_tell. */
@@ -141,7 +142,7 @@ WASI_HOST_FN(fd_seek)
     case WASI_WHENCE_END: how = SEEK_END; break;
     default: return wasi_result(args, WASI_EINVAL);
     }
-    uint8_t *out = wasi_mem(inst, ARG_U32(3), 8);
+    uint8_t *out = wasi_mem(inst, out_ptr, 8);
     if (!out)
         return wasi_result(args, WASI_EFAULT);
     off_t pos = lseek(e->host, (off_t)offset, how);
@@ -151,22 +152,14 @@ WASI_HOST_FN(fd_seek)
     return wasi_result(args, WASI_ESUCCESS);
 }
 
+WASI_HOST_FN(fd_seek)
+{
+    return seek(inst, CTX, args, ARG_U32(0), args[1].i64, ARG_U32(2), ARG_U32(3));
+}
+
 WASI_HOST_FN(fd_tell)
 {
-    wasi_errno err;
-    struct wasi_fd *e = wasi_fd_lookup(CTX, ARG_U32(0), 0, 0, &err);
-    if (!e)
-        return wasi_result(args, err);
-    if (!(e->rights_base & (WASI_RIGHT_FD_TELL | WASI_RIGHT_FD_SEEK)))
-        return wasi_result(args, WASI_ENOTCAPABLE);
-    uint8_t *out = wasi_mem(inst, ARG_U32(1), 8);
-    if (!out)
-        return wasi_result(args, WASI_EFAULT);
-    off_t pos = lseek(e->host, 0, SEEK_CUR);
-    if (pos < 0)
-        return wasi_result(args, wasi_errno_from_host(errno));
-    wasi_st64(out, (uint64_t)pos);
-    return wasi_result(args, WASI_ESUCCESS);
+    return seek(inst, CTX, args, ARG_U32(0), 0, WASI_WHENCE_CUR, ARG_U32(1));
 }
 
 /* ------------------------------------------------------------------ */
@@ -314,14 +307,23 @@ WASI_HOST_FN(fd_filestat_set_times)
 /* Preopens, closing, renumbering                                      */
 /* ------------------------------------------------------------------ */
 
+/* A preopened directory (EBADF for any other fd). */
+static struct wasi_fd *lookup_preopen(struct wasi_ctx *ctx, uint32_t fd, wasi_errno *err)
+{
+    struct wasi_fd *e = wasi_fd_lookup(ctx, fd, 0, 0, err);
+    if (e && !e->preopen) {
+        *err = WASI_EBADF;
+        return NULL;
+    }
+    return e;
+}
+
 WASI_HOST_FN(fd_prestat_get)
 {
     wasi_errno err;
-    struct wasi_fd *e = wasi_fd_lookup(CTX, ARG_U32(0), 0, 0, &err);
+    struct wasi_fd *e = lookup_preopen(CTX, ARG_U32(0), &err);
     if (!e)
         return wasi_result(args, err);
-    if (!e->preopen)
-        return wasi_result(args, WASI_EBADF);
     uint8_t *p = wasi_mem(inst, ARG_U32(1), WASI_PRESTAT_SIZE);
     if (!p)
         return wasi_result(args, WASI_EFAULT);
@@ -334,11 +336,9 @@ WASI_HOST_FN(fd_prestat_get)
 WASI_HOST_FN(fd_prestat_dir_name)
 {
     wasi_errno err;
-    struct wasi_fd *e = wasi_fd_lookup(CTX, ARG_U32(0), 0, 0, &err);
+    struct wasi_fd *e = lookup_preopen(CTX, ARG_U32(0), &err);
     if (!e)
         return wasi_result(args, err);
-    if (!e->preopen)
-        return wasi_result(args, WASI_EBADF);
     uint32_t len = ARG_U32(2);
     uint8_t *p = wasi_mem(inst, ARG_U32(1), len);
     if (!p)

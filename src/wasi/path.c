@@ -289,6 +289,49 @@ static bool bad_lookupflags(uint32_t flags)
     return (flags & ~(uint32_t)WASI_LOOKUP_SYMLINK_FOLLOW) != 0;
 }
 
+/* The directory a path call starts from: guest fd `fd` with `right`, and
+ * its lookup flags valid (0 for calls that take none). */
+static struct wasi_fd *lookup_dir(struct wasi_ctx *ctx, uint32_t fd, uint64_t right,
+                                  uint32_t lookupflags, wasi_errno *err)
+{
+    struct wasi_fd *dir = wasi_fd_lookup(ctx, fd, right, 0, err);
+    if (dir && bad_lookupflags(lookupflags)) {
+        *err = WASI_EINVAL;
+        return NULL;
+    }
+    return dir;
+}
+
+/* Open with O_PATH what the guest path at (ptr, len) names beneath dirfd,
+ * following a final symlink only when asked: an fd, or -1 with *err. */
+static int open_path_arg(struct wasi_ctx *ctx, wasm_instance *inst, int dirfd, uint32_t ptr,
+                         uint32_t len, bool follow, wasi_errno *err)
+{
+    char path[PATH_MAX];
+    if ((*err = load_path(inst, ptr, len, path)))
+        return -1;
+    return open_beneath(ctx, inst, dirfd, path, O_PATH, 0, follow, err);
+}
+
+/* What a call does to the last component `base` of a path, in its parent
+ * directory pfd: 0, or -1 with errno. */
+typedef int (*at_parent_op)(int pfd, const char *base, const void *arg);
+
+/* Resolve the parent of `path` beneath dirfd and act on its last
+ * component there (see the top of the file). */
+static wasi_errno at_parent(struct wasi_ctx *ctx, wasm_instance *inst, int dirfd, char *path,
+                            at_parent_op op, const void *arg)
+{
+    int pfd;
+    const char *base;
+    wasi_errno err = open_parent(ctx, inst, dirfd, path, &pfd, &base);
+    if (err)
+        return err;
+    err = op(pfd, base, arg) < 0 ? wasi_errno_from_host(errno) : WASI_ESUCCESS;
+    put_parent(pfd, dirfd);
+    return err;
+}
+
 /* ------------------------------------------------------------------ */
 /* path_open                                                           */
 /* ------------------------------------------------------------------ */
@@ -370,28 +413,22 @@ WASI_HOST_FN(path_filestat_get)
     struct wasi_ctx *ctx = CTX;
     uint32_t flags = ARG_U32(1);
     wasi_errno err;
-    struct wasi_fd *dir = wasi_fd_lookup(ctx, ARG_U32(0), WASI_RIGHT_PATH_FILESTAT_GET, 0, &err);
+    struct wasi_fd *dir = lookup_dir(ctx, ARG_U32(0), WASI_RIGHT_PATH_FILESTAT_GET, flags, &err);
     if (!dir)
         return wasi_result(args, err);
-    if (bad_lookupflags(flags))
-        return wasi_result(args, WASI_EINVAL);
     uint8_t *out = wasi_mem(inst, ARG_U32(4), WASI_FILESTAT_SIZE);
     if (!out)
         return wasi_result(args, WASI_EFAULT);
-    char path[PATH_MAX];
-    if ((err = load_path(inst, ARG_U32(2), ARG_U32(3), path)))
-        return wasi_result(args, err);
-    int fd = open_beneath(ctx, inst, dir->host, path, O_PATH, 0,
-                          flags & WASI_LOOKUP_SYMLINK_FOLLOW, &err);
+    int fd = open_path_arg(ctx, inst, dir->host, ARG_U32(2), ARG_U32(3),
+                           flags & WASI_LOOKUP_SYMLINK_FOLLOW, &err);
     if (fd < 0)
         RETURN_ERR(err);
     struct stat st;
-    if (fstat(fd, &st) < 0) {
-        err = wasi_errno_from_host(errno);
-        close(fd);
-        return wasi_result(args, err);
-    }
+    int r = fstat(fd, &st);
+    err = r < 0 ? wasi_errno_from_host(errno) : WASI_ESUCCESS;
     close(fd);
+    if (r < 0)
+        return wasi_result(args, err);
     wasi_store_filestat(out, &st, wasi_filetype_of(-1, st.st_mode));
     return wasi_result(args, WASI_ESUCCESS);
 }
@@ -401,20 +438,14 @@ WASI_HOST_FN(path_filestat_set_times)
     struct wasi_ctx *ctx = CTX;
     uint32_t flags = ARG_U32(1);
     wasi_errno err;
-    struct wasi_fd *dir =
-        wasi_fd_lookup(ctx, ARG_U32(0), WASI_RIGHT_PATH_FILESTAT_SET_TIMES, 0, &err);
+    struct wasi_fd *dir = lookup_dir(ctx, ARG_U32(0), WASI_RIGHT_PATH_FILESTAT_SET_TIMES, flags, &err);
     if (!dir)
         return wasi_result(args, err);
-    if (bad_lookupflags(flags))
-        return wasi_result(args, WASI_EINVAL);
     struct timespec ts[2];
     if ((err = wasi_times_from_guest(ARG_U64(4), ARG_U64(5), ARG_U32(6), ts)))
         return wasi_result(args, err);
-    char path[PATH_MAX];
-    if ((err = load_path(inst, ARG_U32(2), ARG_U32(3), path)))
-        return wasi_result(args, err);
-    int fd = open_beneath(ctx, inst, dir->host, path, O_PATH, 0,
-                          flags & WASI_LOOKUP_SYMLINK_FOLLOW, &err);
+    int fd = open_path_arg(ctx, inst, dir->host, ARG_U32(2), ARG_U32(3),
+                           flags & WASI_LOOKUP_SYMLINK_FOLLOW, &err);
     if (fd < 0)
         RETURN_ERR(err);
     /* utimensat on the O_PATH descriptor itself (Linux 5.8+), else through
@@ -442,10 +473,7 @@ WASI_HOST_FN(path_readlink)
     uint8_t *used = wasi_mem(inst, ARG_U32(5), 4);
     if (!buf || !used)
         return wasi_result(args, WASI_EFAULT);
-    char path[PATH_MAX];
-    if ((err = load_path(inst, ARG_U32(1), ARG_U32(2), path)))
-        return wasi_result(args, err);
-    int fd = open_beneath(ctx, inst, dir->host, path, O_PATH, 0, false, &err);
+    int fd = open_path_arg(ctx, inst, dir->host, ARG_U32(1), ARG_U32(2), false, &err);
     if (fd < 0)
         RETURN_ERR(err);
     struct stat st;
@@ -471,6 +499,12 @@ WASI_HOST_FN(path_readlink)
 /* Changing names                                                      */
 /* ------------------------------------------------------------------ */
 
+static int op_mkdir(int pfd, const char *base, const void *unused)
+{
+    (void)unused;
+    return mkdirat(pfd, base, 0777);
+}
+
 WASI_HOST_FN(path_create_directory)
 {
     struct wasi_ctx *ctx = CTX;
@@ -482,13 +516,13 @@ WASI_HOST_FN(path_create_directory)
     char path[PATH_MAX];
     if ((err = load_path(inst, ARG_U32(1), ARG_U32(2), path)))
         return wasi_result(args, err);
-    int pfd;
-    const char *base;
-    if ((err = open_parent(ctx, inst, dir->host, path, &pfd, &base)))
-        RETURN_ERR(err);
-    err = mkdirat(pfd, base, 0777) < 0 ? wasi_errno_from_host(errno) : WASI_ESUCCESS;
-    put_parent(pfd, dir->host);
-    return wasi_result(args, err);
+    err = at_parent(ctx, inst, dir->host, path, op_mkdir, NULL);
+    RETURN_ERR(err);
+}
+
+static int op_unlink(int pfd, const char *base, const void *at_flags)
+{
+    return unlinkat(pfd, base, *(const int *)at_flags);
 }
 
 static wasm_status unlink_common(wasm_instance *inst, struct wasi_ctx *ctx, wasm_value *args,
@@ -501,16 +535,11 @@ static wasm_status unlink_common(wasm_instance *inst, struct wasi_ctx *ctx, wasm
     char path[PATH_MAX];
     if ((err = load_path(inst, ARG_U32(1), ARG_U32(2), path)))
         return wasi_result(args, err);
-    int pfd;
-    const char *base;
-    if ((err = open_parent(ctx, inst, dir->host, path, &pfd, &base)))
-        RETURN_ERR(err);
-    err = unlinkat(pfd, base, at_flags) < 0 ? wasi_errno_from_host(errno) : WASI_ESUCCESS;
+    err = at_parent(ctx, inst, dir->host, path, op_unlink, &at_flags);
     /* Some file systems say EEXIST for a directory that is not empty. */
     if (err == WASI_EEXIST && at_flags == AT_REMOVEDIR)
         err = WASI_ENOTEMPTY;
-    put_parent(pfd, dir->host);
-    return wasi_result(args, err);
+    RETURN_ERR(err);
 }
 
 WASI_HOST_FN(path_remove_directory)
@@ -552,6 +581,11 @@ WASI_HOST_FN(path_rename)
     return wasi_result(args, err);
 }
 
+static int op_symlink(int pfd, const char *base, const void *target)
+{
+    return symlinkat(target, pfd, base);
+}
+
 WASI_HOST_FN(path_symlink)
 {
     struct wasi_ctx *ctx = CTX;
@@ -567,13 +601,8 @@ WASI_HOST_FN(path_symlink)
      * would point host programs at host paths the guest chose. */
     if (target[0] == '/')
         return wasi_result(args, WASI_ENOTCAPABLE);
-    int pfd;
-    const char *base;
-    if ((err = open_parent(ctx, inst, dir->host, path, &pfd, &base)))
-        RETURN_ERR(err);
-    err = symlinkat(target, pfd, base) < 0 ? wasi_errno_from_host(errno) : WASI_ESUCCESS;
-    put_parent(pfd, dir->host);
-    return wasi_result(args, err);
+    err = at_parent(ctx, inst, dir->host, path, op_symlink, target);
+    RETURN_ERR(err);
 }
 
 WASI_HOST_FN(path_link)
@@ -584,11 +613,9 @@ WASI_HOST_FN(path_link)
     struct wasi_fd *from = wasi_fd_lookup(ctx, ARG_U32(0), WASI_RIGHT_PATH_LINK_SOURCE, 0, &err);
     if (!from)
         return wasi_result(args, err);
-    struct wasi_fd *to = wasi_fd_lookup(ctx, ARG_U32(4), WASI_RIGHT_PATH_LINK_TARGET, 0, &err);
+    struct wasi_fd *to = lookup_dir(ctx, ARG_U32(4), WASI_RIGHT_PATH_LINK_TARGET, old_flags, &err);
     if (!to)
         return wasi_result(args, err);
-    if (bad_lookupflags(old_flags))
-        return wasi_result(args, WASI_EINVAL);
     char old_path[PATH_MAX], new_path[PATH_MAX];
     if ((err = load_path(inst, ARG_U32(2), ARG_U32(3), old_path)) ||
         (err = load_path(inst, ARG_U32(5), ARG_U32(6), new_path)))

@@ -3,63 +3,40 @@
 
 #include "wasi_impl.h"
 
-/* args_get and environ_get: an array of `count` guest pointers at `vec`,
+/* args_get and environ_get: an array of s->count guest pointers at `vec`,
  * each pointing into the strings copied to `buf`. */
-static wasi_errno copy_strings(wasm_instance *inst, uint32_t vec, uint32_t buf, const char *strs,
-                               uint32_t count, uint32_t size)
+static wasm_status strings_get(wasm_instance *inst, wasm_value *args, const struct wasi_strings *s)
 {
-    uint8_t *pv = wasi_mem(inst, vec, (uint64_t)count * 4);
-    uint8_t *pb = wasi_mem(inst, buf, size);
+    uint32_t vec = (uint32_t)args[0].i32, buf = (uint32_t)args[1].i32;
+    uint8_t *pv = wasi_mem(inst, vec, (uint64_t)s->count * 4);
+    uint8_t *pb = wasi_mem(inst, buf, s->size);
     if (!pv || !pb)
-        return WASI_EFAULT;
-    memcpy(pb, strs, size);
+        return wasi_result(args, WASI_EFAULT);
+    memcpy(pb, s->data, s->size);
     uint32_t off = 0;
-    for (uint32_t i = 0; i < count; i++) {
+    for (uint32_t i = 0; i < s->count; i++) {
         wasi_st32(pv + 4 * i, buf + off);
-        off += (uint32_t)strlen(strs + off) + 1;
+        off += (uint32_t)strlen(s->data + off) + 1;
     }
-    return WASI_ESUCCESS;
+    return wasi_result(args, WASI_ESUCCESS);
 }
 
-static wasi_errno store_sizes(wasm_instance *inst, uint32_t count_ptr, uint32_t size_ptr,
-                              uint32_t count, uint32_t size)
+/* args_sizes_get and environ_sizes_get: the count and the bytes needed. */
+static wasm_status sizes_get(wasm_instance *inst, wasm_value *args, const struct wasi_strings *s)
 {
-    uint8_t *pc = wasi_mem(inst, count_ptr, 4);
-    uint8_t *ps = wasi_mem(inst, size_ptr, 4);
+    uint8_t *pc = wasi_mem(inst, (uint32_t)args[0].i32, 4);
+    uint8_t *ps = wasi_mem(inst, (uint32_t)args[1].i32, 4);
     if (!pc || !ps)
-        return WASI_EFAULT;
-    wasi_st32(pc, count);
-    wasi_st32(ps, size);
-    return WASI_ESUCCESS;
+        return wasi_result(args, WASI_EFAULT);
+    wasi_st32(pc, s->count);
+    wasi_st32(ps, s->size);
+    return wasi_result(args, WASI_ESUCCESS);
 }
 
-WASI_HOST_FN(args_get)
-{
-    struct wasi_ctx *ctx = ud;
-    return wasi_result(args, copy_strings(inst, (uint32_t)args[0].i32, (uint32_t)args[1].i32,
-                                          ctx->args, ctx->argc, ctx->args_size));
-}
-
-WASI_HOST_FN(args_sizes_get)
-{
-    struct wasi_ctx *ctx = ud;
-    return wasi_result(args, store_sizes(inst, (uint32_t)args[0].i32, (uint32_t)args[1].i32,
-                                         ctx->argc, ctx->args_size));
-}
-
-WASI_HOST_FN(environ_get)
-{
-    struct wasi_ctx *ctx = ud;
-    return wasi_result(args, copy_strings(inst, (uint32_t)args[0].i32, (uint32_t)args[1].i32,
-                                          ctx->env, ctx->envc, ctx->env_size));
-}
-
-WASI_HOST_FN(environ_sizes_get)
-{
-    struct wasi_ctx *ctx = ud;
-    return wasi_result(args, store_sizes(inst, (uint32_t)args[0].i32, (uint32_t)args[1].i32,
-                                         ctx->envc, ctx->env_size));
-}
+WASI_HOST_FN(args_get) { return strings_get(inst, args, &((struct wasi_ctx *)ud)->argv_strs); }
+WASI_HOST_FN(args_sizes_get) { return sizes_get(inst, args, &((struct wasi_ctx *)ud)->argv_strs); }
+WASI_HOST_FN(environ_get) { return strings_get(inst, args, &((struct wasi_ctx *)ud)->env_strs); }
+WASI_HOST_FN(environ_sizes_get) { return sizes_get(inst, args, &((struct wasi_ctx *)ud)->env_strs); }
 
 WASI_HOST_FN(proc_exit)
 {

@@ -35,13 +35,56 @@ static struct wasi_fd *lookup_socket(struct wasi_ctx *ctx, uint32_t fd, uint64_t
     return e;
 }
 
-/* Wait for a blocking socket unless the guest asked for non-blocking
- * mode.  1: go on; 0: interrupted; -1: errno. */
-static int sock_wait(wasm_instance *inst, const struct wasi_fd *e, short events)
+/* One socket call of accept, recv or send: host's result, or -1 with errno. */
+typedef ssize_t (*sock_call)(int host, void *arg);
+
+/* The loop around a socket call: on a blocking socket (nonblock false) wait
+ * for `events` first (so that an interrupt is seen), then call, and call
+ * again after EINTR or a spurious EAGAIN.  Returns true with *result set, or
+ * false with *status what the host function returns (the guest's errno, or
+ * the interrupt). */
+static bool sock_loop(wasm_instance *inst, wasm_value *args, int host, bool nonblock,
+                      short events, sock_call call, void *arg, ssize_t *result,
+                      wasm_status *status)
 {
-    if (e->flags & WASI_FDFLAG_NONBLOCK)
-        return 1;
-    return wasi_wait_fd(inst, e->host, events);
+    for (;;) {
+        if (!nonblock) {
+            int w = wasi_wait_fd(inst, host, events);
+            if (w <= 0) {
+                *status = w == 0 ? wasm_trap_interrupted(inst)
+                                 : wasi_result(args, wasi_errno_from_host(errno));
+                return false;
+            }
+        }
+        ssize_t r = call(host, arg);
+        if (r >= 0) {
+            *result = r;
+            return true;
+        }
+        if (errno == EINTR && wasi_interrupted(inst)) {
+            *status = wasm_trap_interrupted(inst);
+            return false;
+        }
+        if (errno == EINTR || (errno == EAGAIN && !nonblock))
+            continue;
+        *status = wasi_result(args, wasi_errno_from_host(errno));
+        return false;
+    }
+}
+
+static ssize_t call_accept(int host, void *flags) { return accept4(host, NULL, NULL, *(int *)flags); }
+
+struct msg_call {
+    struct msghdr msg;
+    int flags;
+};
+static ssize_t call_recv(int host, void *m)
+{
+    return recvmsg(host, &((struct msg_call *)m)->msg, ((struct msg_call *)m)->flags);
+}
+static ssize_t call_send(int host, void *m)
+{
+    return sendmsg(host, &((struct msg_call *)m)->msg, ((struct msg_call *)m)->flags);
 }
 
 WASI_HOST_FN(sock_accept)
@@ -62,25 +105,13 @@ WASI_HOST_FN(sock_accept)
     uint32_t slot;
     if ((err = wasi_fd_reserve(ctx, &slot)))
         return wasi_result(args, err);
-    int conn;
-    for (;;) {
-        if (!(listen_flags & WASI_FDFLAG_NONBLOCK)) {
-            int w = wasi_wait_fd(inst, host, POLLIN);
-            if (w == 0)
-                return wasm_trap_interrupted(inst);
-            if (w < 0)
-                return wasi_result(args, wasi_errno_from_host(errno));
-        }
-        conn = accept4(host, NULL, NULL,
-                       SOCK_CLOEXEC | ((fdflags & WASI_FDFLAG_NONBLOCK) ? SOCK_NONBLOCK : 0));
-        if (conn >= 0)
-            break;
-        if (errno == EINTR && wasi_interrupted(inst))
-            return wasm_trap_interrupted(inst);
-        if (errno == EINTR || (errno == EAGAIN && !(listen_flags & WASI_FDFLAG_NONBLOCK)))
-            continue;
-        return wasi_result(args, wasi_errno_from_host(errno));
-    }
+    int accept_flags = SOCK_CLOEXEC | ((fdflags & WASI_FDFLAG_NONBLOCK) ? SOCK_NONBLOCK : 0);
+    ssize_t r;
+    wasm_status status;
+    if (!sock_loop(inst, args, host, listen_flags & WASI_FDFLAG_NONBLOCK, POLLIN, call_accept,
+                   &accept_flags, &r, &status))
+        return status;
+    int conn = (int)r;
     struct stat st;
     uint8_t type = WASI_FILETYPE_SOCKET_STREAM;
     if (fstat(conn, &st) == 0)
@@ -104,31 +135,20 @@ WASI_HOST_FN(sock_recv)
     if (!size_out || !flags_out)
         return wasi_result(args, WASI_EFAULT);
     struct iovec iov[WASI_IOV_MAX];
-    struct msghdr msg = {.msg_iov = iov};
+    struct msg_call m = {.msg = {.msg_iov = iov}};
     int n;
     if ((err = wasi_load_iovecs(inst, ARG_U32(1), ARG_U32(2), iov, &n)))
         return wasi_result(args, err);
-    msg.msg_iovlen = (size_t)n;
-    int flags = ((riflags & WASI_RIFLAG_RECV_PEEK) ? MSG_PEEK : 0) |
-                ((riflags & WASI_RIFLAG_RECV_WAITALL) ? MSG_WAITALL : 0);
+    m.msg.msg_iovlen = (size_t)n;
+    m.flags = ((riflags & WASI_RIFLAG_RECV_PEEK) ? MSG_PEEK : 0) |
+              ((riflags & WASI_RIFLAG_RECV_WAITALL) ? MSG_WAITALL : 0);
     ssize_t r;
-    for (;;) {
-        int w = sock_wait(inst, e, POLLIN);
-        if (w == 0)
-            return wasm_trap_interrupted(inst);
-        if (w < 0)
-            return wasi_result(args, wasi_errno_from_host(errno));
-        r = recvmsg(e->host, &msg, flags);
-        if (r >= 0)
-            break;
-        if (errno == EINTR && wasi_interrupted(inst))
-            return wasm_trap_interrupted(inst);
-        if (errno == EINTR || (errno == EAGAIN && !(e->flags & WASI_FDFLAG_NONBLOCK)))
-            continue;
-        return wasi_result(args, wasi_errno_from_host(errno));
-    }
+    wasm_status status;
+    if (!sock_loop(inst, args, e->host, e->flags & WASI_FDFLAG_NONBLOCK, POLLIN, call_recv, &m,
+                   &r, &status))
+        return status;
     wasi_st32(size_out, (uint32_t)r);
-    wasi_st16(flags_out, (msg.msg_flags & MSG_TRUNC) ? WASI_ROFLAG_RECV_DATA_TRUNCATED : 0);
+    wasi_st16(flags_out, (m.msg.msg_flags & MSG_TRUNC) ? WASI_ROFLAG_RECV_DATA_TRUNCATED : 0);
     return wasi_result(args, WASI_ESUCCESS);
 }
 
@@ -144,27 +164,16 @@ WASI_HOST_FN(sock_send)
     if (!size_out)
         return wasi_result(args, WASI_EFAULT);
     struct iovec iov[WASI_IOV_MAX];
-    struct msghdr msg = {.msg_iov = iov};
+    struct msg_call m = {.msg = {.msg_iov = iov}, .flags = MSG_NOSIGNAL}; /* EPIPE is the guest's */
     int n;
     if ((err = wasi_load_iovecs(inst, ARG_U32(1), ARG_U32(2), iov, &n)))
         return wasi_result(args, err);
-    msg.msg_iovlen = (size_t)n;
+    m.msg.msg_iovlen = (size_t)n;
     ssize_t r;
-    for (;;) {
-        int w = sock_wait(inst, e, POLLOUT);
-        if (w == 0)
-            return wasm_trap_interrupted(inst);
-        if (w < 0)
-            return wasi_result(args, wasi_errno_from_host(errno));
-        r = sendmsg(e->host, &msg, MSG_NOSIGNAL); /* EPIPE is the guest's to handle */
-        if (r >= 0)
-            break;
-        if (errno == EINTR && wasi_interrupted(inst))
-            return wasm_trap_interrupted(inst);
-        if (errno == EINTR || (errno == EAGAIN && !(e->flags & WASI_FDFLAG_NONBLOCK)))
-            continue;
-        return wasi_result(args, wasi_errno_from_host(errno));
-    }
+    wasm_status status;
+    if (!sock_loop(inst, args, e->host, e->flags & WASI_FDFLAG_NONBLOCK, POLLOUT, call_send, &m,
+                   &r, &status))
+        return status;
     wasi_st32(size_out, (uint32_t)r);
     return wasi_result(args, WASI_ESUCCESS);
 }

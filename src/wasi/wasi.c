@@ -58,33 +58,40 @@ void wasi_max_rights(uint8_t type, uint64_t *base, uint64_t *inheriting)
     }
 }
 
+/* WASI fd flag <-> open(2) flag.  O_SYNC includes O_DSYNC's bit, so from
+ * the host SYNC is tested before DSYNC, and RSYNC (the same as O_SYNC on
+ * Linux) is never reported back. */
+static const struct {
+    uint16_t wasi;
+    int host;
+    bool reported;
+} fdflag_map[] = {
+    {WASI_FDFLAG_APPEND, O_APPEND, true},
+    {WASI_FDFLAG_NONBLOCK, O_NONBLOCK, true},
+    {WASI_FDFLAG_SYNC, O_SYNC, true},
+    {WASI_FDFLAG_DSYNC, O_DSYNC, true},
+    {WASI_FDFLAG_RSYNC, O_RSYNC, false},
+};
+
 uint16_t wasi_fdflags_from_host(int oflags)
 {
     uint16_t f = 0;
-    if (oflags & O_APPEND)
-        f |= WASI_FDFLAG_APPEND;
-    if (oflags & O_NONBLOCK)
-        f |= WASI_FDFLAG_NONBLOCK;
-    if ((oflags & O_SYNC) == O_SYNC)
-        f |= WASI_FDFLAG_SYNC;
-    else if (oflags & O_DSYNC)
-        f |= WASI_FDFLAG_DSYNC;
+    for (size_t i = 0; i < sizeof fdflag_map / sizeof fdflag_map[0]; i++) {
+        int host = fdflag_map[i].host;
+        if (fdflag_map[i].reported && (oflags & host) == host) {
+            f |= fdflag_map[i].wasi;
+            oflags &= ~host; /* O_SYNC's bits: not DSYNC too */
+        }
+    }
     return f;
 }
 
 int wasi_fdflags_to_host(uint16_t flags)
 {
     int o = 0;
-    if (flags & WASI_FDFLAG_APPEND)
-        o |= O_APPEND;
-    if (flags & WASI_FDFLAG_NONBLOCK)
-        o |= O_NONBLOCK;
-    if (flags & WASI_FDFLAG_DSYNC)
-        o |= O_DSYNC;
-    if (flags & WASI_FDFLAG_RSYNC)
-        o |= O_RSYNC;
-    if (flags & WASI_FDFLAG_SYNC)
-        o |= O_SYNC;
+    for (size_t i = 0; i < sizeof fdflag_map / sizeof fdflag_map[0]; i++)
+        if (flags & fdflag_map[i].wasi)
+            o |= fdflag_map[i].host;
     return o;
 }
 
@@ -286,8 +293,7 @@ int wasi_wait_fd(wasm_instance *inst, int fd, short events)
 
 /* Copy strings back to back into one buffer, as args_get/environ_get hand
  * them to the guest.  Sizes are checked against the 32-bit guest ABI. */
-static int pack_strings(int n, const char *const *strs, char **buf, uint32_t *count,
-                        uint32_t *size)
+static int pack_strings(int n, const char *const *strs, struct wasi_strings *out)
 {
     uint64_t total = 0;
     for (int i = 0; i < n; i++)
@@ -297,14 +303,14 @@ static int pack_strings(int n, const char *const *strs, char **buf, uint32_t *co
     char *p = malloc(total ? total : 1);
     if (!p)
         return -1;
-    *buf = p;
+    out->data = p;
     for (int i = 0; i < n; i++) {
         size_t len = strlen(strs[i]) + 1;
         memcpy(p, strs[i], len);
         p += len;
     }
-    *count = (uint32_t)n;
-    *size = (uint32_t)total;
+    out->count = (uint32_t)n;
+    out->size = (uint32_t)total;
     return 0;
 }
 
@@ -366,8 +372,8 @@ wasi_ctx *wasi_ctx_new(const wasi_config *cfg, char *err, size_t errlen)
     const char *no2 = getenv("WASM_BPF_WASI_NO_OPENAT2");
     ctx->no_openat2 = no2 && *no2 && strcmp(no2, "0") != 0;
 
-    if (pack_strings(cfg->argc, cfg->argv, &ctx->args, &ctx->argc, &ctx->args_size) < 0 ||
-        pack_strings(cfg->envc, cfg->envp, &ctx->env, &ctx->envc, &ctx->env_size) < 0) {
+    if (pack_strings(cfg->argc, cfg->argv, &ctx->argv_strs) < 0 ||
+        pack_strings(cfg->envc, cfg->envp, &ctx->env_strs) < 0) {
         snprintf(err, errlen, "arguments or environment too large for a 32-bit guest");
         goto fail;
     }
@@ -420,8 +426,8 @@ void wasi_ctx_free(wasi_ctx *ctx)
         }
     }
     free(ctx->fds);
-    free(ctx->args);
-    free(ctx->env);
+    free(ctx->argv_strs.data);
+    free(ctx->env_strs.data);
     free(ctx);
 }
 

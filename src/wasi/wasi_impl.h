@@ -170,14 +170,19 @@ struct wasi_fd {
     char *preopen;         /* guest name of a preopened directory, else NULL */
 };
 
+/* args_* and environ_*: count strings back to back, each with its NUL,
+ * size bytes in all. */
+struct wasi_strings {
+    char *data;
+    uint32_t count, size;
+};
+
 struct wasi_ctx {
     struct wasi_fd *fds;
     uint32_t nfds;         /* slots allocated */
 
-    char *args;            /* argv strings back to back, each with its NUL */
-    uint32_t argc, args_size;
-    char *env;             /* "KEY=VALUE" strings, same layout */
-    uint32_t envc, env_size;
+    struct wasi_strings argv_strs;  /* the guest's argv */
+    struct wasi_strings env_strs;   /* its environment, "KEY=VALUE" each */
 
     int stdio_host[3];     /* the caller's descriptors behind guest 0..2 */
     int stdio_flags[3];    /* their file status flags before the guest ran */

@@ -70,6 +70,9 @@ bool wasm__compiler_finish(compiler *c)
 #define F64 WASM_F64
 /* control, parametric, variable, table and reference instructions: the
  * handler reads what it needs */
+/* (one table row per macro, each on one line: clang-format 14 would
+ * spread a braced initializer in a macro over four) */
+/* clang-format off */
 #define OP(name, fn) {name, wasm__compile_##fn, 0, 0, 0, -1, -1, -1}
 #define OPA(name, fn, arg) {name, wasm__compile_##fn, 0, 0, arg, -1, -1, -1}
 #define CONST(name, type) {name, wasm__compile_const, 0, type, 0, -1, -1, -1}
@@ -86,6 +89,7 @@ bool wasm__compiler_finish(compiler *c)
     {name, wasm__compile_binop, i, o, 0, OP_##op, OP_##op##_I, OP_##flipped##_I}
 #define UN(name, i, o, op) {name, wasm__compile_unop, i, o, 0, OP_##op, -1, -1}
 #define RETYPE(name, i, o) {name, wasm__compile_retype, i, o, 0, -1, -1, -1}
+/* clang-format on */
 
 static void compile_prefixed(compiler *c, const opcode_info *o);
 

@@ -30,11 +30,25 @@ typedef struct decoder {
     reader r;
     wasm_module *m;
     compiler *comp;
+    const wasm_runtime *watch;  /* stop when it is interrupted (NULL: never) */
     uint32_t nfunc_decls;       /* entries of the function section */
     bool seen_function_section;
     bool seen_code_section;
     bool seen_data_section;
 } decoder;
+
+/* Ctrl-C during a long load: checked at coarse points only (a section, a
+ * function body, a data segment), each of them linear in its bytes. */
+static void check_stop(decoder *d)
+{
+    if (wasm__runtime_stopping(d->watch)) {
+        d->r.error = EINTR;
+        if (d->r.err && d->r.errlen)
+            snprintf(d->r.err, d->r.errlen, "interrupted while loading (in the %s section)",
+                     d->r.section);
+        longjmp(*d->r.fail, 1);
+    }
+}
 
 static void *xcalloc(decoder *d, size_t n, size_t size)
 {
@@ -505,6 +519,7 @@ static void read_code_section(decoder *d)
         malformed(r, "function and code section have inconsistent lengths");
     m->codes = xcalloc(d, n, sizeof *m->codes);
     for (uint32_t i = 0; i < n; i++) {
+        check_stop(d);
         uint32_t size = read_u32(r);
         if (size > reader_left(r))
             malformed(r, "unexpected end of section or function");
@@ -546,6 +561,7 @@ static void read_data_section(decoder *d)
                 invalid(r, "unknown memory %u", s->memory);
             s->offset = read_const_expr(d, WASM_I32, m->nglobal_imports);
         }
+        check_stop(d);
         uint32_t size = read_count(r, 1);
         s->bytes = xcalloc(d, size, 1);
         memcpy(s->bytes, r->buf + r->pos, size);
@@ -666,6 +682,7 @@ static void decode(decoder *d)
         if (id > SEC_DATACOUNT)
             malformed(r, "malformed section id %u", id);
         r->section = section_names[id];
+        check_stop(d);
         uint32_t size = read_u32(r);
         if (size > reader_left(r))
             malformed(r, "unexpected end (section size %u past the end of the module)", size);
@@ -721,7 +738,8 @@ static wasm_module *load_fail(int error, char *err, size_t errlen, const char *m
     return NULL;
 }
 
-wasm_module *wasm_module_load(const uint8_t *bytes, size_t len, char *err, size_t errlen)
+static wasm_module *load(const uint8_t *bytes, size_t len, const wasm_runtime *watch, char *err,
+                         size_t errlen)
 {
     wasm__interp_init();
     if (err && errlen)
@@ -732,7 +750,7 @@ wasm_module *wasm_module_load(const uint8_t *bytes, size_t len, char *err, size_
     if (!m)
         return load_fail(ENOMEM, err, errlen, "out of memory");
     m->start = -1;
-    decoder d = {.m = m};
+    decoder d = {.m = m, .watch = watch};
     jmp_buf jb;
     d.r = (reader){.buf = bytes, .pos = 0, .end = len, .err = err, .errlen = errlen, .fail = &jb};
     d.comp = wasm__compiler_new(m, len);
@@ -757,6 +775,17 @@ wasm_module *wasm_module_load(const uint8_t *bytes, size_t len, char *err, size_
     }
     wasm__compiler_free(d.comp);
     return m;
+}
+
+wasm_module *wasm_module_load(const uint8_t *bytes, size_t len, char *err, size_t errlen)
+{
+    return load(bytes, len, NULL, err, errlen);
+}
+
+wasm_module *wasm_module_load_interruptible(const uint8_t *bytes, size_t len,
+                                            const wasm_runtime *watch, char *err, size_t errlen)
+{
+    return load(bytes, len, watch, err, errlen);
 }
 
 void wasm__module_free_contents(wasm_module *m)

@@ -393,8 +393,8 @@ wasm_instance *wasm_instantiate(wasm_runtime *rt, const wasm_module *m, const wa
         return NULL;
     /* machine code, once per module; a module the compiler refuses runs
      * in the interpreter (wasm_module_jit_stats says so) */
-    if (rt->use_jit)
-        (void)wasm__jit_compile((wasm_module *)m);
+    if (rt->use_jit && wasm__jit_compile((wasm_module *)m, rt) == -EINTR)
+        return inst_fail(&c, EINTR, "interrupted while compiling");
 
     /* defined functions */
     for (uint32_t i = 0; i < ndefined; i++) {

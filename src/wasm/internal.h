@@ -299,6 +299,13 @@ struct wasm_runtime {
     wasm_global *globals;
 };
 
+/* Loading and compiling run no guest code, so either request stops them:
+ * checked between sections, function bodies and compiled functions. */
+static inline bool wasm__runtime_stopping(const wasm_runtime *rt)
+{
+    return rt && (rt->interrupt || rt->stop_requested);
+}
+
 /* ------------------------------------------------------------------ */
 /* Internal code operations                                            */
 /* ------------------------------------------------------------------ */

@@ -33,6 +33,10 @@ static code_t exit_code[2];           /* where a call made from the host returns
 /* The interpreter                                                     */
 /* ------------------------------------------------------------------ */
 
+/* From here to the end of wasm__interp_call the layout is by hand: one
+ * handler per line or block, as a table of the instruction set, and the
+ * handler-family macros on one line each. */
+/* clang-format off */
 /* Operand word i of the current instruction (after the two handler words). */
 #define W(i) (pc[2 + (i)])
 #define SW(i) ((int32_t)pc[2 + (i)])
@@ -642,6 +646,7 @@ trap:
     rt->cf = cf;
     return wasm__trap_set(rt, status, cf->fn);
 }
+/* clang-format on */
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 

@@ -281,7 +281,7 @@ static uint64_t now_ns(void)
 }
 
 #if defined(__x86_64__)
-static int compile_module(wasm_module *m)
+static int compile_module(wasm_module *m, const wasm_runtime *watch)
 {
     uint64_t t0 = now_ns();
     uint32_t ndef = m->nfuncs - m->nfunc_imports;
@@ -322,6 +322,10 @@ static int compile_module(wasm_module *m)
         s.func_pos[i] = UINT32_MAX;
         if (!compiles[i])
             continue;
+        if (wasm__runtime_stopping(watch)) {
+            err = -EINTR;
+            goto out;
+        }
         s.func_pos[i] = (uint32_t)s.buf.len;
         compile_function(&s, &m->codes[i], depth, weight);
     }
@@ -370,19 +374,21 @@ out:
 }
 #endif
 
-int wasm__jit_compile(wasm_module *m)
+int wasm__jit_compile(wasm_module *m, const wasm_runtime *watch)
 {
     pthread_once(&handler_once, handler_ops_init);
     pthread_mutex_lock(&compile_lock);
     if (m->jit_status == 0) {
 #if defined(__x86_64__)
-        int r = compile_module(m);
+        int r = compile_module(m, watch);
 #else
+        (void)watch;
         int r = -ENOTSUP;
 #endif
-        m->jit_status = r == 0 ? 1 : r;
+        if (r != -EINTR) /* an interrupted compile is tried again next time */
+            m->jit_status = r == 0 ? 1 : r;
     }
-    int status = m->jit_status;
+    int status = m->jit_status ? m->jit_status : -EINTR;
     pthread_mutex_unlock(&compile_lock);
     return status == 1 ? 0 : status;
 }

@@ -44,8 +44,9 @@ typedef struct jit_module {
 
 /* Compile every function of m that the backend supports, once; later calls
  * return the first result.  0, or a negative errno (the module then runs
- * in the interpreter). */
-int wasm__jit_compile(wasm_module *m);
+ * in the interpreter); -EINTR, not remembered, when `watch` was asked to
+ * stop (wasm__runtime_stopping) between two functions. */
+int wasm__jit_compile(wasm_module *m, const wasm_runtime *watch);
 void wasm__jit_free(wasm_module *m);
 /* Run f (which has compiled code) with its arguments in fp[0..]; like wasm__interp_call. */
 wasm_status wasm__jit_call(wasm_runtime *rt, wasm_func *f, uint64_t *fp);

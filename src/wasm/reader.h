@@ -113,23 +113,26 @@ static inline uint32_t read_u32(reader *r) { return (uint32_t)read_uleb(r, 32); 
 static inline int32_t read_s32(reader *r) { return (int32_t)read_sleb(r, 32); }
 static inline int64_t read_s64(reader *r) { return read_sleb(r, 64); }
 
+/* n little-endian bytes as they are (f32 and f64 immediates) */
+static inline void read_fixed(reader *r, void *out, size_t n)
+{
+    if (reader_left(r) < n)
+        malformed(r, "unexpected end");
+    memcpy(out, r->buf + r->pos, n);
+    r->pos += n;
+}
+
 static inline uint32_t read_fixed32(reader *r)
 {
-    if (reader_left(r) < 4)
-        malformed(r, "unexpected end");
     uint32_t v;
-    memcpy(&v, r->buf + r->pos, 4);
-    r->pos += 4;
+    read_fixed(r, &v, sizeof v);
     return v;
 }
 
 static inline uint64_t read_fixed64(reader *r)
 {
-    if (reader_left(r) < 8)
-        malformed(r, "unexpected end");
     uint64_t v;
-    memcpy(&v, r->buf + r->pos, 8);
-    r->pos += 8;
+    read_fixed(r, &v, sizeof v);
     return v;
 }
 

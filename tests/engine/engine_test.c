@@ -244,6 +244,29 @@ static void test_api(const char *wasm_path)
     CHECK(wasm_linker_define_func(l, "host", "bad", "(q)i", host_exit, NULL) == -EINVAL,
           "malformed signature string refused (-EINVAL)");
     wasm_linker_define_func(l, "host", "exit", "(i)", host_exit, NULL);
+
+    /* Ctrl-C during a long load or compile: both stop at a stop request */
+    wasm_runtime_request_stop(the_rt);
+    wasm_module *m2 = wasm_module_load_interruptible((const uint8_t *)bytes, len, the_rt, err, sizeof err);
+    CHECK(!m2 && errno == EINTR && strstr(err, "interrupted while loading"),
+          "a load watching a runtime asked to stop ends with EINTR: %s", m2 ? "loaded" : err);
+    wasm_module_free(m2);
+    m2 = wasm_module_load_interruptible((const uint8_t *)bytes, len, NULL, err, sizeof err);
+    CHECK(m2 != NULL, "a load watching nothing runs through (%s)", m2 ? "ok" : err);
+    wasm_module_free(m2);
+    if (wasm_runtime_engine(the_rt) == WASM_ENGINE_JIT) {
+        wasm_jit_stats none;
+        inst = wasm_instantiate(the_rt, m, l, err, sizeof err);
+        CHECK(!inst && errno == EINTR && strstr(err, "interrupted while compiling") &&
+                  wasm_module_jit_stats(m, &none) == -ENOENT,
+              "tier jit: instantiating in a runtime asked to stop ends before compiling: %s",
+              inst ? "instantiated" : err);
+    }
+    wasm_runtime_clear_interrupt(the_rt);
+    m2 = wasm_module_load_interruptible((const uint8_t *)bytes, len, the_rt, err, sizeof err);
+    CHECK(m2 != NULL, "once cleared, a watched load runs through (%s)", m2 ? "ok" : err);
+    wasm_module_free(m2);
+
     the_inst = wasm_instantiate(the_rt, m, l, err, sizeof err);
     CHECK(the_inst != NULL, "instantiate with host functions (%s)", the_inst ? "ok" : err);
     if (!the_inst)

@@ -6,8 +6,44 @@ the limits, in the text format (wat2wasm turns them into binaries):
                   KB of input that would compile to megabytes of moves
 and two are binaries within the limits, whose load time must grow linearly:
   type_bomb.wasm       160000 distinct function types (about 2 MB)
-  type_bomb_quarter.wasm  the first 40000 of them (about 480 KB)"""
+  type_bomb_quarter.wasm  the first 40000 of them (about 480 KB)
+With --big-code FILE it writes only one large valid module instead (63 MB
+of function bodies, a load and a compile of seconds: the signal tests
+interrupt them); it is not kept in the build tree."""
 import sys
+
+
+def leb128(n):
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def section(sid, body):
+    return bytes([sid]) + leb128(len(body)) + body
+
+
+def big_code(nfuncs=1000, reps=9000):
+    """nfuncs functions (param i32) (result i32), each `x = x + x` reps
+    times (7 bytes each) and returning x: valid, within every limit."""
+    body = b"\x00" + b"\x20\x00\x20\x00\x6a\x21\x00" * reps + b"\x20\x00\x0b"
+    types = leb128(1) + b"\x60\x01\x7f\x01\x7f"
+    funcs = leb128(nfuncs) + b"\x00" * nfuncs
+    code = leb128(nfuncs) + (leb128(len(body)) + body) * nfuncs
+    return (b"\x00asm\x01\x00\x00\x00" + section(1, types) + section(3, funcs)
+            + section(10, code))
+
+
+if len(sys.argv) == 3 and sys.argv[1] == "--big-code":
+    with open(sys.argv[2], "wb") as f:
+        f.write(big_code())
+    sys.exit(0)
 
 out = sys.argv[1]
 with open(f"{out}/deep_stack.wat", "w") as f:
@@ -27,18 +63,6 @@ with open(f"{out}/code_bomb.wat", "w") as f:
     f.write(f"    local.get 0 br_table {labels} 0\n")
     f.write("    )\n" * depth)
     f.write("  ))\n")
-
-
-def leb128(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
 
 
 def type_bomb(ntypes):

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* private: the parsers are fed bytes directly, without a registry or a file around them */
 #include "trust_internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+/* private: the format parsers, key loaders and policy checks are tested one
+ * by one, below the public sign/verify calls of include/oci_trust.h */
 #include "trust_internal.h"
 
 static int failures;
