@@ -460,14 +460,20 @@ void wasm__arch_emit_function_prologue(jit_state *s, const func_code *fc)
     jit_buf *b = &s->buf;
     alu_r_imm(b, W, ALU_SUB, RSP, 8);
     uint32_t n = fc->nlocals - fc->nparams;
-    if (n == 0) {
+    /* few locals: each one not in a register (pins_enter zeroes those) */
+    uint32_t in_memory = 0;
+    if (n <= 8 && !s->counting)
+        for (uint32_t i = fc->nparams; i < fc->nlocals; i++)
+            in_memory += gpin(s, i) < 0 && fpin_of(s, i) < 0;
+    if (n == 0 || (n <= 8 && in_memory == 0)) {
         pins_enter(s, fc);
         return;
     }
     x_rr(b, 0, 0x31, RAX, RAX);
     if (n <= 8) {
         for (uint32_t i = fc->nparams; i < fc->nlocals; i++)
-            store64(b, slot_mem(i), RAX);
+            if (s->counting || (gpin(s, i) < 0 && fpin_of(s, i) < 0))
+                store64(b, slot_mem(i), RAX);
     } else {
         lea(b, RDI, slot_mem(fc->nparams));
         mov_r_imm(b, RCX, n);
@@ -1133,11 +1139,16 @@ void wasm__arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_
         pins_flush(s, s->fc->nresults);
         emit_return(b);
         break;
-    case OP_RET1:
-        gload(s, RAX, pc[2]);
-        store64(b, slot_mem(0), RAX);
+    case OP_RET1: {
+        int r = pin_of(s, pc[2]);
+        if (r < 0) {
+            r = RAX;
+            gload(s, RAX, pc[2]);
+        }
+        store64(b, slot_mem(0), r);
         emit_return(b);
         break;
+    }
     case OP_RETK:
         mov_r_imm(b, RAX, (uint64_t)pc[2] | (uint64_t)pc[3] << 32);
         store64(b, slot_mem(0), RAX);
