@@ -19,7 +19,7 @@
 
 bool wasm__jit_available(void)
 {
-#if defined(__x86_64__)
+#ifdef WASM_JIT_ARCH
     return true;
 #else
     return false;
@@ -127,6 +127,9 @@ uint32_t wasm__jit_word_pos(jit_state *s, uint32_t target)
     return s->word_pos[target];
 }
 
+static pthread_mutex_t compile_lock = PTHREAD_MUTEX_INITIALIZER;
+
+#ifdef WASM_JIT_ARCH
 /* Resolve the branches of the function just compiled; keep calls. */
 static void resolve_word_fixups(jit_state *s)
 {
@@ -144,8 +147,6 @@ static void resolve_word_fixups(jit_state *s)
 /* ------------------------------------------------------------------ */
 /* Compilation                                                         */
 /* ------------------------------------------------------------------ */
-
-static pthread_mutex_t compile_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Does every instruction of fc have a lowering? */
 static bool function_supported(const func_code *fc)
@@ -348,7 +349,6 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-#if defined(__x86_64__)
 static int compile_module(wasm_module *m)
 {
     uint64_t t0 = now_ns();
@@ -436,14 +436,15 @@ out:
         munmap(s.buf.p, s.buf.limit);
     return err;
 }
-#endif
+
+#endif /* WASM_JIT_ARCH */
 
 int wasm__jit_compile(wasm_module *m)
 {
     pthread_once(&handler_once, handler_ops_init);
     pthread_mutex_lock(&compile_lock);
     if (m->jit_status == 0) {
-#if defined(__x86_64__)
+#ifdef WASM_JIT_ARCH
         int r = compile_module(m);
 #else
         int r = -ENOTSUP;

@@ -21,6 +21,13 @@
 
 #include "internal.h"
 
+/* The architectures with a code generator: each has a layer file (x86-64:
+ * x86_64_emit.c).  Elsewhere, or built with -DWASM_NO_JIT, every function
+ * runs in the interpreter and `--engine jit` falls back to it. */
+#if defined(__x86_64__) && !defined(WASM_NO_JIT)
+#define WASM_JIT_ARCH "x86-64"
+#endif
+
 /* What compiled code reads through its context register; one lives on the
  * C stack of every entry from the host (wasm__jit_call). */
 typedef struct jit_ctx {

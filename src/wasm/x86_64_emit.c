@@ -17,12 +17,11 @@
  * Slots hold values as the interpreter leaves them (i32 results
  * zero-extended to 64 bits, sign-extending loads to 64 bits), so the two
  * tiers can share frames and the host sees the same bits. */
-#if defined(__x86_64__)
+#include "jit.h"
+#if defined(WASM_JIT_ARCH) && defined(__x86_64__)
 
 #include <stddef.h>
 #include <string.h>
-
-#include "jit.h"
 
 enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 };
 #define R_FP RBX
