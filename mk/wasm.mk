@@ -110,3 +110,10 @@ fuzz-run: fuzz
 	        -rss_limit_mb=2048 -malloc_limit_mb=512 -timeout=10 -print_final_stats=1 \
 	        $(FUZZ_BUILD)/corpus-$$t $(FUZZ_BUILD)/corpus 2>&1 | grep -E "^#|stat::|ERROR|SUMMARY|crash|Done" | tail -8; \
 	done
+
+# ---- the interpreter-only engine (architectures without a code generator,
+# or -DWASM_NO_JIT), simulated on this one: the spec suite in its own build
+.PHONY: spec-interp-only
+spec-interp-only:
+	@$(MAKE) --no-print-directory BUILD=build-nojit CFLAGS="$(CFLAGS) -DWASM_NO_JIT" build-nojit/tests/spec_runner
+	@WASM_BPF_BUILD=$(CURDIR)/build-nojit tests/spec/run | tail -2

@@ -19,7 +19,7 @@
 
 bool wasm__jit_available(void)
 {
-#if defined(__x86_64__)
+#ifdef WASM_JIT_ARCH
     return true;
 #else
     return false;
@@ -127,6 +127,9 @@ uint32_t wasm__jit_word_pos(jit_state *s, uint32_t target)
     return s->word_pos[target];
 }
 
+static pthread_mutex_t compile_lock = PTHREAD_MUTEX_INITIALIZER;
+
+#ifdef WASM_JIT_ARCH
 /* Resolve the branches of the function just compiled; keep calls. */
 static void resolve_word_fixups(jit_state *s)
 {
@@ -145,8 +148,6 @@ static void resolve_word_fixups(jit_state *s)
 /* Compilation                                                         */
 /* ------------------------------------------------------------------ */
 
-static pthread_mutex_t compile_lock = PTHREAD_MUTEX_INITIALIZER;
-
 /* Does every instruction of fc have a lowering? */
 static bool function_supported(const func_code *fc)
 {
@@ -163,7 +164,7 @@ static bool function_supported(const func_code *fc)
     return true;
 }
 
-void wasm__jit_note_use(jit_state *s, uint32_t slot, bool needs_memory)
+void wasm__jit_note_use(jit_state *s, uint32_t slot, uint8_t kind)
 {
     if (s->nuses == s->capuses) {
         size_t cap = s->capuses ? s->capuses * 2 : 1024;
@@ -175,7 +176,7 @@ void wasm__jit_note_use(jit_state *s, uint32_t slot, bool needs_memory)
         s->uses = p;
         s->capuses = cap;
     }
-    s->uses[s->nuses++] = (jit_use){slot, s->cur_at, needs_memory};
+    s->uses[s->nuses++] = (jit_use){slot, s->cur_at, kind};
 }
 
 void wasm__jit_note_loop(jit_state *s, uint32_t head, uint32_t back_edge)
@@ -198,11 +199,43 @@ void wasm__jit_note_loop(jit_state *s, uint32_t head, uint32_t back_edge)
 }
 
 /* The slots worth a register: uses weighted by 8 per loop level (up to 3
- * levels), never a slot a float instruction needs in memory, and at least
- * a few uses (pinned slots cost a store and a load around every call). */
-static void choose_pins(jit_state *s, const func_code *fc, int32_t *depth, uint64_t *weight)
+ * levels), a use through the other register file counting -2 (it costs a
+ * store and a load), at least a few of them (pinned slots cost a store and
+ * a load around every call).  Each slot goes to the register file it
+ * scores best in; the best of each file get its registers.  score has two
+ * entries per slot. */
+static uint32_t pick_pins(int64_t *score, uint32_t nslots, uint32_t *pins, uint32_t max)
 {
-    s->npins = 0;
+    uint32_t n = 0;
+    for (; n < max; n++) {
+        int64_t best = 3;
+        uint32_t best_slot = UINT32_MAX;
+        for (uint32_t x = 0; x < nslots; x++)
+            if (score[x] > best) {
+                best = score[x];
+                best_slot = x;
+            }
+        if (best_slot == UINT32_MAX)
+            break;
+        pins[n] = best_slot;
+        score[best_slot] = 0;
+    }
+    return n;
+}
+
+static bool pinned_in(const uint32_t *pins, uint32_t n, uint32_t x)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (pins[i] == x)
+            return true;
+    return false;
+}
+
+static void choose_pins(jit_state *s, const func_code *fc, int32_t *depth, int64_t *score)
+{
+    uint32_t nslots = fc->frame_slots;
+    int64_t *sint = score, *sfloat = score + nslots;
+    s->npins = s->nfpins = 0;
     memset(depth, 0, ((size_t)fc->code_words + 1) * sizeof *depth);
     for (size_t i = 0; i < s->nloops; i++) {
         depth[s->loops[i][0]]++;
@@ -210,31 +243,53 @@ static void choose_pins(jit_state *s, const func_code *fc, int32_t *depth, uint6
     }
     for (uint32_t w = 1; w <= fc->code_words; w++)
         depth[w] += depth[w - 1];
-    memset(weight, 0, (size_t)fc->frame_slots * sizeof *weight);
+    memset(score, 0, 2 * (size_t)nslots * sizeof *score);
     for (size_t i = 0; i < s->nuses; i++) {
         jit_use u = s->uses[i];
-        if (u.slot >= fc->frame_slots)
+        if (u.slot >= nslots)
             continue;
-        if (u.needs_memory)
-            weight[u.slot] = UINT64_MAX;
-        else if (weight[u.slot] != UINT64_MAX) {
-            int32_t d = depth[u.at] < 3 ? depth[u.at] : 3;
-            weight[u.slot] += 1ull << (3 * (d > 0 ? d : 0));
-        }
+        int32_t d = depth[u.at] < 3 ? depth[u.at] : 3;
+        int64_t w = (int64_t)1 << (3 * (d > 0 ? d : 0));
+        uint8_t kind = u.kind & USE_KIND;
+        sint[u.slot] += kind == USE_FLOAT ? -2 * w : w;
+        sfloat[u.slot] += kind == USE_INT ? -2 * w : w;
     }
-    for (uint32_t k = 0; k < JIT_MAX_PINS; k++) {
-        uint64_t best = 3;
-        uint32_t best_slot = UINT32_MAX;
-        for (uint32_t x = 0; x < fc->frame_slots; x++)
-            if (weight[x] != UINT64_MAX && weight[x] > best) {
-                best = weight[x];
-                best_slot = x;
-            }
-        if (best_slot == UINT32_MAX)
-            break;
-        s->pins[s->npins++] = best_slot;
-        weight[best_slot] = 0;
+    for (uint32_t x = 0; x < nslots; x++) {
+        if (sint[x] >= sfloat[x])
+            sfloat[x] = 0;
+        else
+            sint[x] = 0;
     }
+    s->npins = pick_pins(sint, nslots, s->pins, JIT_MAX_PINS);
+    s->nfpins = pick_pins(sfloat, nslots, s->fpins, JIT_MAX_FPINS);
+
+    /* keep the uses through the other register file */
+    size_t n = 0;
+    for (size_t i = 0; i < s->nuses; i++) {
+        jit_use u = s->uses[i];
+        uint8_t kind = u.kind & USE_KIND;
+        if ((kind == USE_INT && pinned_in(s->fpins, s->nfpins, u.slot)) ||
+            (kind == USE_FLOAT && pinned_in(s->pins, s->npins, u.slot)))
+            s->uses[n++] = u;
+    }
+    s->nspills = n;
+}
+
+bool wasm__jit_spilled(const jit_state *s, uint32_t x)
+{
+    for (size_t i = s->cur_spill; i < s->end_spill; i++)
+        if (s->uses[i].slot == x)
+            return true;
+    return false;
+}
+
+/* Was slot x of the spill at i already handled for this instruction? */
+static bool spill_seen(const jit_state *s, size_t i, bool writes)
+{
+    for (size_t k = s->cur_spill; k < i; k++)
+        if (s->uses[k].slot == s->uses[i].slot && (!writes || (s->uses[k].kind & USE_WRITE)))
+            return true;
+    return false;
 }
 
 static void emit_body(jit_state *s, const func_code *fc)
@@ -248,25 +303,39 @@ static void emit_body(jit_state *s, const func_code *fc)
         uint32_t at = (uint32_t)(pc - fc->code);
         s->word_pos[at] = (uint32_t)s->buf.len;
         s->cur_at = at;
+        while (s->next_spill < s->nspills && s->uses[s->next_spill].at < at)
+            s->next_spill++;
+        s->cur_spill = s->next_spill;
+        while (s->next_spill < s->nspills && s->uses[s->next_spill].at == at)
+            s->next_spill++;
+        s->end_spill = s->next_spill;
+        for (size_t i = s->cur_spill; i < s->end_spill; i++)
+            if (!spill_seen(s, i, false))
+                wasm__arch_spill(s, s->uses[i].slot);
         wasm__arch_emit_op(s, op, pc, at);
+        for (size_t i = s->cur_spill; i < s->end_spill; i++)
+            if ((s->uses[i].kind & USE_WRITE) && !spill_seen(s, i, true))
+                wasm__arch_unspill(s, s->uses[i].slot);
         pc += wasm__op_words(op, pc);
     }
 }
 
 /* Two passes: the first counts slot uses and finds loops (its code is
  * thrown away), the second emits with the chosen slots in registers. */
-static void compile_function(jit_state *s, const func_code *fc, int32_t *depth, uint64_t *weight)
+static void compile_function(jit_state *s, const func_code *fc, int32_t *depth, int64_t *weight)
 {
     s->fc = fc;
     size_t start = s->buf.len, nfix = s->nfix;
-    s->npins = 0;
+    s->npins = s->nfpins = 0;
     s->nuses = s->nloops = 0;
+    s->nspills = s->next_spill = s->cur_spill = s->end_spill = 0;
     s->counting = true;
     emit_body(s, fc);
     s->counting = false;
     if (s->buf.failed)
         return;
     choose_pins(s, fc, depth, weight);
+    s->next_spill = 0;
     s->buf.len = start;
     s->nfix = nfix;
     emit_body(s, fc);
@@ -280,7 +349,6 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-#if defined(__x86_64__)
 static int compile_module(wasm_module *m, const wasm_runtime *watch)
 {
     uint64_t t0 = now_ns();
@@ -305,7 +373,7 @@ static int compile_module(wasm_module *m, const wasm_runtime *watch)
     s.func_pos = malloc(((size_t)ndef + 1) * sizeof *s.func_pos);
     s.word_pos = malloc(((size_t)max_words + 1) * sizeof *s.word_pos);
     int32_t *depth = malloc(((size_t)max_words + 2) * sizeof *depth);
-    uint64_t *weight = malloc(((size_t)max_slots + 1) * sizeof *weight);
+    int64_t *weight = malloc(2 * ((size_t)max_slots + 1) * sizeof *weight);
     jit_module *jm = calloc(1, sizeof *jm);
     int err = -ENOMEM;
     if (!compiles || !s.func_pos || !s.word_pos || !depth || !weight || !jm)
@@ -372,14 +440,15 @@ out:
         munmap(s.buf.p, s.buf.limit);
     return err;
 }
-#endif
+
+#endif /* WASM_JIT_ARCH */
 
 int wasm__jit_compile(wasm_module *m, const wasm_runtime *watch)
 {
     pthread_once(&handler_once, handler_ops_init);
     pthread_mutex_lock(&compile_lock);
     if (m->jit_status == 0) {
-#if defined(__x86_64__)
+#ifdef WASM_JIT_ARCH
         int r = compile_module(m, watch);
 #else
         (void)watch;

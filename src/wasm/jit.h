@@ -21,6 +21,13 @@
 
 #include "internal.h"
 
+/* The architectures with a code generator: each has a layer file (x86-64:
+ * x86_64_emit.c).  Elsewhere, or built with -DWASM_NO_JIT, every function
+ * runs in the interpreter and `--engine jit` falls back to it. */
+#if defined(__x86_64__) && !defined(WASM_NO_JIT)
+#define WASM_JIT_ARCH "x86-64"
+#endif
+
 /* What compiled code reads through its context register; one lives on the
  * C stack of every entry from the host (wasm__jit_call). */
 typedef struct jit_ctx {
@@ -88,12 +95,22 @@ typedef struct jit_fixup {
 #define JIT_TRAP_KINDS 16
 
 /* Frame slots a function keeps in registers (the layer's choice of
- * registers; the driver picks the slots by use, weighted by loop depth). */
+ * registers; the driver picks the slots by use, weighted by loop depth):
+ * integer registers for slots only integer instructions use, float
+ * registers for slots only float instructions use; slots used by moves,
+ * loads, stores and constants (which the layer lowers for both kinds)
+ * can go in either. */
 #define JIT_MAX_PINS 6
+#define JIT_MAX_FPINS 8
 
+/* How an instruction uses a slot (USE_WRITE: it writes it).  A use through
+ * the register file the slot is not pinned in goes through memory: the
+ * driver writes the register back before the instruction (a "spill") and,
+ * if it writes the slot, reads it again after. */
+enum { USE_INT = 0, USE_FLOAT = 1, USE_ANY = 2, USE_KIND = 3, USE_WRITE = 4 };
 typedef struct jit_use {
     uint32_t slot, at;
-    bool needs_memory;                /* a float instruction reads or writes it */
+    uint8_t kind;
 } jit_use;
 
 typedef struct jit_state {
@@ -115,12 +132,19 @@ typedef struct jit_state {
     size_t nuses, capuses;
     uint32_t (*loops)[2];             /* [head, back-edge] word offsets */
     size_t nloops, caploops;
-    uint32_t pins[JIT_MAX_PINS];      /* slots held in the layer's pin registers */
+    uint32_t pins[JIT_MAX_PINS];      /* slots held in the layer's integer pin registers */
     uint32_t npins;
+    uint32_t fpins[JIT_MAX_FPINS];    /* slots held in its float pin registers */
+    uint32_t nfpins;
+    /* the uses through the other register file (in order of `at`), and
+     * those of the instruction being lowered */
+    size_t nspills, next_spill, cur_spill, end_spill;
 } jit_state;
 
-void wasm__jit_note_use(jit_state *s, uint32_t slot, bool needs_memory);
+void wasm__jit_note_use(jit_state *s, uint32_t slot, uint8_t kind);
 void wasm__jit_note_loop(jit_state *s, uint32_t head, uint32_t back_edge);
+/* Has the driver spilled slot x for the instruction being lowered? */
+bool wasm__jit_spilled(const jit_state *s, uint32_t x);
 
 /* A rel32 field at `at`, relative to its end (jumps, calls) or to base. */
 void wasm__jit_add_fixup(jit_state *s, uint32_t at, uint8_t kind, uint32_t target);
@@ -145,6 +169,9 @@ uint32_t wasm__arch_emit_module_prologue(jit_state *s);
 /* Can the layer lower this operation (possibly through a helper)? */
 bool wasm__arch_supports(enum wasm_op op);
 void wasm__arch_emit_function_prologue(jit_state *s, const func_code *fc);
+/* A pinned slot to its frame slot, and back. */
+void wasm__arch_spill(jit_state *s, uint32_t x);
+void wasm__arch_unspill(jit_state *s, uint32_t x);
 /* Lower one instruction at word offset `at` of s->fc. */
 void wasm__arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_t at);
 /* Patch a 32-bit relative field at `at` to reach `target` (both offsets). */

@@ -6,7 +6,10 @@
  *   rbx  fp, the frame's first slot      r12  cf, the innermost call_frame
  *   r13  memory 0's base                 r14  &memory 0's size in bytes
  *   r15  the instance                    rbp  the jit_ctx of this entry
- * rax, rcx, rdx, rsi, rdi, r8 and xmm0/xmm1 are scratch.  Every function
+ * The hottest integer slots of a function live in r8-r11, rsi and rdi, the
+ * hottest float slots in xmm8-xmm15 (see choose_pins in jit.c); rax, rcx,
+ * rdx and xmm0/xmm1 are scratch (rsi, rdi and r8 too where a call or
+ * helper follows, after the pins are written back).  Every function
  * keeps rsp 16-byte aligned in its body (the prologue subtracts 8), so
  * helpers are called directly.  A trap jumps to a per-module exit that
  * records it and restores rsp saved by the entry trampoline.
@@ -14,12 +17,11 @@
  * Slots hold values as the interpreter leaves them (i32 results
  * zero-extended to 64 bits, sign-extending loads to 64 bits), so the two
  * tiers can share frames and the host sees the same bits. */
-#if defined(__x86_64__)
+#include "jit.h"
+#if defined(WASM_JIT_ARCH) && defined(__x86_64__)
 
 #include <stddef.h>
 #include <string.h>
-
-#include "jit.h"
 
 enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 };
 #define R_FP RBX
@@ -49,29 +51,88 @@ static xmem mem_idx(int base, int index, int scale, int32_t disp) { return (xmem
 static xmem reg_op(int r) { return (xmem){0, -1, 0, 0, r}; }
 
 /* Registers that hold the hottest frame slots of a function for its whole
- * body (caller-saved: written back to the slots around every call). */
+ * body (caller-saved: written back to the slots around every call):
+ * general registers for integer slots, xmm8-xmm15 for float slots.  A
+ * float register holds the slot's 64 bits as they are in the frame. */
 static const int pin_regs[JIT_MAX_PINS] = {R8, R9, R10, R11, RSI, RDI};
+static const int fpin_regs[JIT_MAX_FPINS] = {8, 9, 10, 11, 12, 13, 14, 15};
 
-/* Frame slot x as an wasm__operand: its register when pinned.  While counting,
- * records the use (or, for slot_f, that a float instruction needs it in
- * memory). */
 static xmem slot_mem(uint32_t x) { return mem_at(R_FP, (int32_t)(x * 8u)); }
-static xmem slot(jit_state *s, uint32_t x)
+static int gpin(jit_state *s, uint32_t x)
 {
-    if (s->counting) {
-        wasm__jit_note_use(s, x, false);
-    } else {
-        for (uint32_t i = 0; i < s->npins; i++)
-            if (s->pins[i] == x)
-                return reg_op(pin_regs[i]);
-    }
-    return slot_mem(x);
+    for (uint32_t i = 0; i < s->npins; i++)
+        if (s->pins[i] == x)
+            return pin_regs[i];
+    return -1;
 }
-static xmem slot_f(jit_state *s, uint32_t x)
+/* The float register of slot x, or -1 (always -1 while counting). */
+static int fpin_of(jit_state *s, uint32_t x)
 {
     if (s->counting)
-        wasm__jit_note_use(s, x, true);
+        return -1;
+    for (uint32_t i = 0; i < s->nfpins; i++)
+        if (s->fpins[i] == x)
+            return fpin_regs[i];
+    return -1;
+}
+
+/* A slot pinned in the other register file is used in memory: the driver
+ * has written it back before this instruction (and reads it again after
+ * one that writes it), as recorded by the counting pass.  Anything else
+ * would be a lowering that differs between the passes: the module then
+ * runs in the interpreter rather than wrongly. */
+static xmem slot_spilled(jit_state *s, uint32_t x)
+{
+    if (!wasm__jit_spilled(s, x))
+        s->buf.failed = true;
     return slot_mem(x);
+}
+
+/* Frame slot x as an operand of an integer instruction: its general
+ * register when pinned, else memory.  While counting, records the use
+ * (slot_w: a write). */
+static xmem slot_use(jit_state *s, uint32_t x, uint8_t kind)
+{
+    if (s->counting) {
+        wasm__jit_note_use(s, x, kind);
+        return slot_mem(x);
+    }
+    int r = gpin(s, x);
+    if (r >= 0)
+        return reg_op(r);
+    if (fpin_of(s, x) >= 0)
+        return slot_spilled(s, x);
+    return slot_mem(x);
+}
+static xmem slot(jit_state *s, uint32_t x) { return slot_use(s, x, USE_INT); }
+static xmem slot_w(jit_state *s, uint32_t x) { return slot_use(s, x, USE_INT | USE_WRITE); }
+/* Slot x as an operand of a float instruction: its xmm register or memory. */
+static xmem slot_fuse(jit_state *s, uint32_t x, uint8_t kind)
+{
+    if (s->counting) {
+        wasm__jit_note_use(s, x, kind);
+        return slot_mem(x);
+    }
+    int r = fpin_of(s, x);
+    if (r >= 0)
+        return reg_op(r);
+    if (gpin(s, x) >= 0)
+        return slot_spilled(s, x);
+    return slot_mem(x);
+}
+static xmem slot_f(jit_state *s, uint32_t x) { return slot_fuse(s, x, USE_FLOAT); }
+static xmem slot_fw(jit_state *s, uint32_t x) { return slot_fuse(s, x, USE_FLOAT | USE_WRITE); }
+/* Slot x for an instruction lowered for both register files (moves,
+ * constants, loads, stores): its general register or memory; the caller
+ * has handled a float register (fpin_of) first. */
+static xmem slot_any(jit_state *s, uint32_t x)
+{
+    if (s->counting) {
+        wasm__jit_note_use(s, x, USE_ANY);
+        return slot_mem(x);
+    }
+    int r = gpin(s, x);
+    return r >= 0 ? reg_op(r) : slot_mem(x);
 }
 
 static void prefix(jit_buf *b, unsigned f, int reg, int index, int base)
@@ -155,6 +216,13 @@ static void load64(jit_buf *b, int r, xmem m) { x_mem(b, W, 0x8B, r, m); }
 static void store64(jit_buf *b, xmem m, int r) { x_mem(b, W, 0x89, r, m); }
 static void mov_rr(jit_buf *b, int dst, int src) { x_rr(b, W, 0x89, src, dst); }
 static void lea(jit_buf *b, int r, xmem m) { x_mem(b, W, 0x8D, r, m); }
+/* SSE moves of 64 bits: register to register, memory, general register */
+static void movaps(jit_buf *b, int dst, int src) { x_rr(b, 0, 0x0F28, dst, src); }
+static void movsd_load(jit_buf *b, int x, xmem m) { x_mem(b, PF2, 0x0F10, x, m); }
+static void movsd_store(jit_buf *b, xmem m, int x) { x_mem(b, PF2, 0x0F11, x, m); }
+static void movq_x_r(jit_buf *b, int x, int r) { x_rr(b, P66 | W, 0x0F6E, x, r); }
+static void movq_r_x(jit_buf *b, int r, int x) { x_rr(b, P66 | W, 0x0F7E, x, r); }
+static void xorps(jit_buf *b, int x) { x_rr(b, 0, 0x0F57, x, x); }
 
 /* ALU group 1: add 0, or 1, and 4, sub 5, xor 6, cmp 7. */
 enum { ALU_ADD = 0, ALU_OR = 1, ALU_AND = 4, ALU_SUB = 5, ALU_XOR = 6, ALU_CMP = 7 };
@@ -282,11 +350,53 @@ static void pins_flush(jit_state *s, uint32_t below)
     for (uint32_t i = 0; i < s->npins; i++)
         if (s->pins[i] < below)
             store64(&s->buf, slot_mem(s->pins[i]), pin_regs[i]);
+    for (uint32_t i = 0; i < s->nfpins; i++)
+        if (s->fpins[i] < below)
+            movsd_store(&s->buf, slot_mem(s->fpins[i]), fpin_regs[i]);
 }
 static void pins_reload(jit_state *s)
 {
     for (uint32_t i = 0; i < s->npins; i++)
         load64(&s->buf, pin_regs[i], slot_mem(s->pins[i]));
+    for (uint32_t i = 0; i < s->nfpins; i++)
+        movsd_load(&s->buf, fpin_regs[i], slot_mem(s->fpins[i]));
+}
+/* Slot x, pinned, to the frame and back (around an instruction that uses
+ * it through the other register file). */
+void wasm__arch_spill(jit_state *s, uint32_t x)
+{
+    int r = gpin(s, x), f = fpin_of(s, x);
+    if (r >= 0)
+        store64(&s->buf, slot_mem(x), r);
+    else if (f >= 0)
+        movsd_store(&s->buf, slot_mem(x), f);
+}
+void wasm__arch_unspill(jit_state *s, uint32_t x)
+{
+    int r = gpin(s, x), f = fpin_of(s, x);
+    if (r >= 0)
+        load64(&s->buf, r, slot_mem(x));
+    else if (f >= 0)
+        movsd_load(&s->buf, f, slot_mem(x));
+}
+
+/* On entry: parameters from the frame, locals zero, and nothing for the
+ * operand slots above them (each is written before it is read). */
+static void pins_enter(jit_state *s, const func_code *fc)
+{
+    jit_buf *b = &s->buf;
+    for (uint32_t i = 0; i < s->npins; i++) {
+        if (s->pins[i] < fc->nparams)
+            load64(b, pin_regs[i], slot_mem(s->pins[i]));
+        else if (s->pins[i] < fc->nlocals)
+            x_rr(b, 0, 0x31, pin_regs[i], pin_regs[i]);
+    }
+    for (uint32_t i = 0; i < s->nfpins; i++) {
+        if (s->fpins[i] < fc->nparams)
+            movsd_load(b, fpin_regs[i], slot_mem(s->fpins[i]));
+        else if (s->fpins[i] < fc->nlocals)
+            xorps(b, fpin_regs[i]);
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -349,14 +459,20 @@ void wasm__arch_emit_function_prologue(jit_state *s, const func_code *fc)
     jit_buf *b = &s->buf;
     alu_r_imm(b, W, ALU_SUB, RSP, 8);
     uint32_t n = fc->nlocals - fc->nparams;
-    if (n == 0) {
-        pins_reload(s);
+    /* few locals: each one not in a register (pins_enter zeroes those) */
+    uint32_t in_memory = 0;
+    if (n <= 8 && !s->counting)
+        for (uint32_t i = fc->nparams; i < fc->nlocals; i++)
+            in_memory += gpin(s, i) < 0 && fpin_of(s, i) < 0;
+    if (n == 0 || (n <= 8 && in_memory == 0)) {
+        pins_enter(s, fc);
         return;
     }
     x_rr(b, 0, 0x31, RAX, RAX);
     if (n <= 8) {
         for (uint32_t i = fc->nparams; i < fc->nlocals; i++)
-            store64(b, slot_mem(i), RAX);
+            if (s->counting || (gpin(s, i) < 0 && fpin_of(s, i) < 0))
+                store64(b, slot_mem(i), RAX);
     } else {
         lea(b, RDI, slot_mem(fc->nparams));
         mov_r_imm(b, RCX, n);
@@ -364,7 +480,7 @@ void wasm__arch_emit_function_prologue(jit_state *s, const func_code *fc)
         jit_u8(b, 0x48);
         jit_u8(b, 0xAB);
     }
-    pins_reload(s);
+    pins_enter(s, fc);
 }
 
 static void emit_return(jit_buf *b)
@@ -420,7 +536,7 @@ static void emit_divrem(jit_state *s, unsigned w, uint8_t kind, const code_t *pc
     if (kind == K_DIV_U || kind == K_REM_U) {
         x_rr(b, 0, 0x31, RDX, RDX);
         x_rr(b, w, 0xF7, 6, RCX);         /* div rcx */
-        store64(b, slot(s, pc[2]), kind == K_DIV_U ? RAX : RDX);
+        store64(b, slot_w(s, pc[2]), kind == K_DIV_U ? RAX : RDX);
         return;
     }
     alu_r_imm(b, w, ALU_CMP, RCX, -1);
@@ -438,7 +554,7 @@ static void emit_divrem(jit_state *s, unsigned w, uint8_t kind, const code_t *pc
         if (w) jit_u8(b, 0x48);
         jit_u8(b, 0x99);                  /* cdq / cqo */
         x_rr(b, w, 0xF7, 7, RCX);         /* idiv */
-        store64(b, slot(s, pc[2]), RAX);
+        store64(b, slot_w(s, pc[2]), RAX);
     } else {
         /* x % -1 is 0 (and idiv would fault on INT_MIN) */
         x_rr(b, 0, 0x31, RDX, RDX);
@@ -448,17 +564,39 @@ static void emit_divrem(jit_state *s, unsigned w, uint8_t kind, const code_t *pc
         jit_u8(b, 0x99);
         x_rr(b, w, 0xF7, 7, RCX);
         patch_here(s, done);
-        store64(b, slot(s, pc[2]), RDX);
+        store64(b, slot_w(s, pc[2]), RDX);
     }
 }
 
 /* The register of slot x when pinned, else -1. */
 static int pin_of(jit_state *s, uint32_t x)
 {
-    if (s->counting)
-        return -1;
-    xmem m = slot(s, x);
-    return m.reg;
+    return s->counting ? -1 : gpin(s, x);
+}
+
+/* General register r = slot x's 64 bits, and slot x = r, wherever the
+ * slot lives (for instructions lowered for both register files). */
+static void gload(jit_state *s, int r, uint32_t x)
+{
+    int f = fpin_of(s, x);
+    if (f >= 0) {
+        movq_r_x(&s->buf, r, f);
+        return;
+    }
+    xmem m = slot_any(s, x);
+    if (m.reg != r)
+        load64(&s->buf, r, m);
+}
+static void gstore(jit_state *s, uint32_t x, int r)
+{
+    int f = fpin_of(s, x);
+    if (f >= 0) {
+        movq_x_r(&s->buf, f, r);
+        return;
+    }
+    xmem m = slot_any(s, x);
+    if (m.reg != r)
+        store64(&s->buf, m, r);
 }
 
 /* Where to compute d = a OP other: d's register when pinned (unless that
@@ -480,7 +618,7 @@ static void load_into(jit_state *s, unsigned w, int r, uint32_t a)
 static void finish(jit_state *s, int r, uint32_t d)
 {
     if (r == RAX)
-        store64(&s->buf, slot(s, d), RAX);
+        store64(&s->buf, slot_w(s, d), RAX);
 }
 
 static void emit_int_binop(jit_state *s, unsigned w, int_op o, const code_t *pc, bool imm)
@@ -608,10 +746,16 @@ static void emit_load(jit_state *s, enum wasm_op op, unsigned kind, int form, co
 {
     jit_buf *b = &s->buf;
     xmem m = emit_address(s, op, pc, load_kinds[kind].size, 3, form);
+    int x = fpin_of(s, pc[2]);
+    if (x >= 0 && (kind == 6 || kind == 5)) {
+        /* LD64, LD32U straight into a float register (movss zero-extends) */
+        x_mem(b, kind == 6 ? PF2 : PF3, 0x0F10, x, m);
+        return;
+    }
     int r = pin_of(s, pc[2]);
     x_mem(b, load_kinds[kind].flags, load_kinds[kind].opc, r >= 0 ? r : RDX, m);
     if (r < 0)
-        store64(b, slot(s, pc[2]), RDX);
+        gstore(s, pc[2], RDX);
 }
 
 static void emit_store(jit_state *s, enum wasm_op op, unsigned kind, int form, const code_t *pc)
@@ -624,31 +768,74 @@ static void emit_store(jit_state *s, enum wasm_op op, unsigned kind, int form, c
     default: addr = 2; value = pc[4]; break;
     }
     xmem m = emit_address(s, op, pc, store_kinds[kind].size, addr, form);
+    int x = fpin_of(s, value);
+    if (x >= 0 && kind >= 2) {
+        /* ST32, ST64 straight from a float register */
+        x_mem(b, kind == 3 ? PF2 : PF3, 0x0F11, x, m);
+        return;
+    }
     int r = pin_of(s, value);
     if (r < 0) {
         r = RDX;
-        load64(b, RDX, slot(s, value));
+        gload(s, RDX, value);
     }
     /* m has base r13, so a REX prefix is present and sil/dil are bytes */
     x_mem(b, store_kinds[kind].flags, store_kinds[kind].opc, r, m);
 }
 
-/* Scalar SSE: xmm0 = op(xmm0, [m]); prefix F3 for f32, F2 for f64. */
+/* Scalar SSE; prefix F3 for f32, F2 for f64.  An f32 result leaves the
+ * upper half of its slot zero, as the interpreter's do: f32 operations
+ * compute in xmm0 loaded so that its bits 32-63 are zero (movss from
+ * memory, or cleared first), and the result is stored or copied with all
+ * its 64 bits. */
 static unsigned fpfx(bool f64) { return f64 ? PF2 : PF3; }
-static void fload(jit_buf *b, bool f64, int x, xmem m) { x_mem(b, fpfx(f64), 0x0F10, x, m); }
-static void fstore_bits(jit_state *s, bool f64, uint32_t d)
+static void fload(jit_buf *b, bool f64, int x, xmem m)
 {
-    jit_buf *b = &s->buf;
-    x_rr(b, P66 | (f64 ? W : 0), 0x0F7E, 0, RAX);   /* movd/movq rax, xmm0 */
-    store64(b, slot(s, d), RAX);
+    if (m.reg < 0) {
+        x_mem(b, fpfx(f64), 0x0F10, x, m);
+    } else if (f64) {
+        if (m.reg != x)
+            movaps(b, x, m.reg);
+    } else {
+        xorps(b, x);
+        x_rr(b, PF3, 0x0F10, x, m.reg);                /* movss x, reg: the low 32 bits */
+    }
+}
+/* slot d (a float slot) = xmm0 */
+static void fresult(jit_state *s, uint32_t d)
+{
+    xmem m = slot_fw(s, d);
+    if (m.reg >= 0)
+        movaps(&s->buf, m.reg, 0);
+    else
+        movsd_store(&s->buf, m, 0);
 }
 
 static void emit_fbin(jit_state *s, bool f64, uint32_t sse_op, const code_t *pc)
 {
     jit_buf *b = &s->buf;
-    fload(b, f64, 0, slot_f(s, pc[3]));
-    x_mem(b, fpfx(f64), sse_op, 0, slot_f(s, pc[4]));
-    fstore_bits(s, f64, pc[2]);
+    uint32_t d = pc[2], a = pc[3], c = pc[4];
+    xmem ma = slot_f(s, a), mc = slot_f(s, c), md = slot_fw(s, d);
+    /* f64 computes in d's register unless that is c's (and a is not c) */
+    int t = 0;
+    if (f64 && md.reg >= 0 && !(mc.reg == md.reg && a != c))
+        t = md.reg;
+    fload(b, f64, t, ma);
+    x_mem(b, fpfx(f64), sse_op, t, mc);
+    if (t == 0)
+        fresult(s, d);
+}
+
+/* ucomis[sd] a, c: straight from a's register when it has one. */
+static void fcompare(jit_state *s, bool f64, uint32_t a, uint32_t c)
+{
+    xmem ma = slot_f(s, a), mc = slot_f(s, c);
+    int x = ma.reg;
+    if (x < 0) {
+        fload(&s->buf, f64, 0, ma);
+        x = 0;
+    }
+    x_mem(&s->buf, f64 ? P66 : 0, 0x0F2E, x, mc);
 }
 
 /* Float comparisons with ucomis[sd]: unordered sets ZF, PF and CF. */
@@ -656,12 +843,10 @@ static void emit_fcmp(jit_state *s, bool f64, int which, const code_t *pc)
 {
     jit_buf *b = &s->buf;
     uint32_t a = pc[3], c = pc[4];
-    unsigned f = f64 ? P66 : 0;
     switch (which) {
     case 0: /* eq: ZF and not PF */
     case 1: /* ne: not ZF or PF */
-        fload(b, f64, 0, slot_f(s, a));
-        x_mem(b, f, 0x0F2E, 0, slot_f(s, c));
+        fcompare(s, f64, a, c);
         x_rr(b, 0, 0x0F90u | (uint32_t)(which ? CC_NE : CC_E), 0, RAX);
         x_rr(b, 0, 0x0F90u | (uint32_t)(which ? CC_P : CC_NP), 0, RCX);
         x_rr(b, 0, which ? 0x08 : 0x20, RCX, RAX);   /* or/and al, cl */
@@ -670,13 +855,12 @@ static void emit_fcmp(jit_state *s, bool f64, int which, const code_t *pc)
     default: {
         /* lt: c > a, gt: a > c, le: c >= a, ge: a >= c (above: CF and ZF clear) */
         bool swap = which == 2 || which == 4;
-        fload(b, f64, 0, slot_f(s, swap ? c : a));
-        x_mem(b, f, 0x0F2E, 0, slot_f(s, swap ? a : c));
+        fcompare(s, f64, swap ? c : a, swap ? a : c);
         setcc_zx(b, which <= 3 ? CC_A : CC_AE, RAX);
         break;
     }
     }
-    store64(b, slot(s, pc[2]), RAX);
+    store64(b, slot_w(s, pc[2]), RAX);
 }
 
 static bool cpu_popcnt(void)
@@ -860,29 +1044,50 @@ void wasm__arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_
         jmp_trap(s, WASM_TRAP_UNREACHABLE);
         break;
     case OP_MOV: {
+        int xd = fpin_of(s, d), xa = fpin_of(s, a);
+        if (xd >= 0 && xa >= 0) {
+            if (xd != xa)
+                movaps(b, xd, xa);
+            break;
+        }
+        if (xd >= 0 || xa >= 0) {
+            xmem m = slot_any(s, xd >= 0 ? a : d);
+            if (xd >= 0)
+                m.reg >= 0 ? movq_x_r(b, xd, m.reg) : movsd_load(b, xd, m);
+            else
+                m.reg >= 0 ? movq_r_x(b, m.reg, xa) : movsd_store(b, m, xa);
+            break;
+        }
         int rd = pin_of(s, d), ra = pin_of(s, a);
         if (rd >= 0) {
             if (rd != ra)
-                load64(b, rd, slot(s, a));
+                load64(b, rd, slot_any(s, a));
         } else if (ra >= 0) {
-            store64(b, slot(s, d), ra);
+            store64(b, slot_any(s, d), ra);
         } else {
-            load64(b, RAX, slot(s, a));
-            store64(b, slot(s, d), RAX);
+            load64(b, RAX, slot_any(s, a));
+            store64(b, slot_any(s, d), RAX);
         }
         break;
     }
     case OP_CONST32: case OP_CONST64: {
         uint64_t v = op == OP_CONST32 ? a : ((uint64_t)pc[3] | (uint64_t)pc[4] << 32);
-        int rd = pin_of(s, d);
-        if (rd >= 0) {
+        int rd = pin_of(s, d), xd = fpin_of(s, d);
+        if (xd >= 0) {
+            if (v == 0) {
+                xorps(b, xd);
+            } else {
+                mov_r_imm(b, RAX, v);
+                movq_x_r(b, xd, RAX);
+            }
+        } else if (rd >= 0) {
             mov_r_imm(b, rd, v);
         } else if (fits32((int64_t)v)) {
-            x_mem(b, W, 0xC7, 0, slot(s, d));   /* mov qword [d], imm32 (sign-extended) */
+            x_mem(b, W, 0xC7, 0, slot_any(s, d));   /* mov qword [d], imm32 (sign-extended) */
             jit_u32(b, (uint32_t)v);
         } else {
             mov_r_imm(b, RAX, v);
-            store64(b, slot(s, d), RAX);
+            store64(b, slot_any(s, d), RAX);
         }
         break;
     }
@@ -890,7 +1095,7 @@ void wasm__arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_
         load64(b, RAX, slot(s, pc[3]));
         alu_m_imm(b, 0, ALU_CMP, slot(s, pc[5]), 0);
         x_mem(b, W, 0x0F40u | CC_E, RAX, slot(s, pc[4]));   /* cmove rax, b */
-        store64(b, slot(s, d), RAX);
+        store64(b, slot_w(s, d), RAX);
         break;
     case OP_BR:
         branch(s, -1, at, (int32_t)pc[2]);
@@ -933,11 +1138,16 @@ void wasm__arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_
         pins_flush(s, s->fc->nresults);
         emit_return(b);
         break;
-    case OP_RET1:
-        load64(b, RAX, slot(s, pc[2]));
-        store64(b, slot_mem(0), RAX);
+    case OP_RET1: {
+        int r = pin_of(s, pc[2]);
+        if (r < 0) {
+            r = RAX;
+            gload(s, RAX, pc[2]);
+        }
+        store64(b, slot_mem(0), r);
         emit_return(b);
         break;
+    }
     case OP_RETK:
         mov_r_imm(b, RAX, (uint64_t)pc[2] | (uint64_t)pc[3] << 32);
         store64(b, slot_mem(0), RAX);
@@ -957,19 +1167,19 @@ void wasm__arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_
         load64(b, RAX, mem_at(R_INST, offsetof(wasm_instance, globals)));
         load64(b, RAX, mem_at(RAX, (int32_t)(a * 8u)));
         load64(b, RAX, mem_at(RAX, 0));
-        store64(b, slot(s, d), RAX);
+        gstore(s, d, RAX);
         break;
     case OP_GLOBAL_SET:
         load64(b, RAX, mem_at(R_INST, offsetof(wasm_instance, globals)));
         load64(b, RAX, mem_at(RAX, (int32_t)(pc[2] * 8u)));
-        load64(b, RCX, slot(s, a));
+        gload(s, RCX, a);
         store64(b, mem_at(RAX, 0), RCX);
         break;
 
     case OP_I32_EQZ: case OP_I64_EQZ:
         alu_m_imm(b, op == OP_I64_EQZ ? W : 0, ALU_CMP, slot(s, a), 0);
         setcc_zx(b, CC_E, RAX);
-        store64(b, slot(s, d), RAX);
+        store64(b, slot_w(s, d), RAX);
         break;
     case OP_I32_CLZ: case OP_I64_CLZ: {
         unsigned w = op == OP_I64_CLZ ? W : 0;
@@ -978,7 +1188,7 @@ void wasm__arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_
         x_rr(b, W, 0x0F40u | CC_E, RAX, RCX);
         mov_r_imm(b, RDX, w ? 63 : 31);
         alu_r_r(b, w, ALU_SUB, RDX, RAX);
-        store64(b, slot(s, d), RDX);
+        store64(b, slot_w(s, d), RDX);
         break;
     }
     case OP_I32_CTZ: case OP_I64_CTZ: {
@@ -986,36 +1196,36 @@ void wasm__arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_
         mov_r_imm(b, RCX, w ? 64 : 32);
         x_mem(b, w, 0x0FBC, RAX, slot(s, a));               /* bsf */
         x_rr(b, W, 0x0F40u | CC_E, RAX, RCX);
-        store64(b, slot(s, d), RAX);
+        store64(b, slot_w(s, d), RAX);
         break;
     }
     case OP_I32_POPCNT: case OP_I64_POPCNT:
         x_mem(b, PF3 | (op == OP_I64_POPCNT ? W : 0), 0x0FB8, RAX, slot(s, a));
-        store64(b, slot(s, d), RAX);
+        store64(b, slot_w(s, d), RAX);
         break;
     case OP_I32_EXTEND8_S:
         x_mem(b, 0, 0x0FBE, RAX, slot(s, a));
-        store64(b, slot(s, d), RAX);
+        store64(b, slot_w(s, d), RAX);
         break;
     case OP_I32_EXTEND16_S:
         x_mem(b, 0, 0x0FBF, RAX, slot(s, a));
-        store64(b, slot(s, d), RAX);
+        store64(b, slot_w(s, d), RAX);
         break;
     case OP_I64_EXTEND8_S:
         x_mem(b, W, 0x0FBE, RAX, slot(s, a));
-        store64(b, slot(s, d), RAX);
+        store64(b, slot_w(s, d), RAX);
         break;
     case OP_I64_EXTEND16_S:
         x_mem(b, W, 0x0FBF, RAX, slot(s, a));
-        store64(b, slot(s, d), RAX);
+        store64(b, slot_w(s, d), RAX);
         break;
     case OP_I64_EXTEND32_S:
         x_mem(b, W, 0x63, RAX, slot(s, a));
-        store64(b, slot(s, d), RAX);
+        store64(b, slot_w(s, d), RAX);
         break;
     case OP_I64_EXTEND_I32_U:
         load32(b, RAX, slot(s, a));
-        store64(b, slot(s, d), RAX);
+        store64(b, slot_w(s, d), RAX);
         break;
 
     case OP_F32_ADD: emit_fbin(s, false, 0x0F58, pc); break;
@@ -1028,68 +1238,71 @@ void wasm__arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_
     case OP_F64_DIV: emit_fbin(s, true, 0x0F5E, pc); break;
     case OP_F32_SQRT: case OP_F64_SQRT: {
         bool f64 = op == OP_F64_SQRT;
-        x_mem(b, fpfx(f64), 0x0F51, 0, slot_f(s, a));
-        fstore_bits(s, f64, d);
+        fload(b, f64, 0, slot_f(s, a));
+        x_rr(b, fpfx(f64), 0x0F51, 0, 0);
+        fresult(s, d);
         break;
     }
-    /* abs, neg and copysign touch the sign bit only: integer code */
+    /* abs, neg and copysign touch the sign bit only: integer code (32-bit
+     * operations for f32 clear the upper half) */
     case OP_F32_ABS: case OP_F64_ABS: case OP_F32_NEG: case OP_F64_NEG: {
         bool f64 = op == OP_F64_ABS || op == OP_F64_NEG;
-        if (f64) load64(b, RAX, slot(s, a)); else load32(b, RAX, slot(s, a));
+        gload(s, RAX, a);
         x_rr(b, f64 ? W : 0, 0x0FBA, (op == OP_F32_ABS || op == OP_F64_ABS) ? 6 : 7, RAX);
         jit_u8(b, f64 ? 63 : 31);                         /* btr / btc */
-        store64(b, slot(s, d), RAX);
+        gstore(s, d, RAX);
         break;
     }
     case OP_F32_COPYSIGN: case OP_F64_COPYSIGN: {
         unsigned w = op == OP_F64_COPYSIGN ? W : 0;
         uint8_t bit = w ? 63 : 31;
-        if (w) load64(b, RAX, slot(s, a)); else load32(b, RAX, slot(s, a));
+        gload(s, RAX, a);
         x_rr(b, w, 0x0FBA, 6, RAX);
         jit_u8(b, bit);
-        if (w) load64(b, RCX, slot(s, pc[4])); else load32(b, RCX, slot(s, pc[4]));
+        gload(s, RCX, pc[4]);
         x_rr(b, w, 0xC1, 5, RCX);                         /* shr: the sign bit alone */
         jit_u8(b, bit);
         x_rr(b, w, 0xC1, 4, RCX);                         /* shl back */
         jit_u8(b, bit);
         alu_r_r(b, w, ALU_OR, RAX, RCX);
-        store64(b, slot(s, d), RAX);
+        gstore(s, d, RAX);
         break;
     }
     case OP_F32_CONVERT_I32_S: case OP_F64_CONVERT_I32_S:
-        x_rr(b, 0, 0x0F57, 0, 0);                         /* xorps: no false dependency */
+        xorps(b, 0);                                      /* no false dependency */
         x_mem(b, fpfx(op == OP_F64_CONVERT_I32_S), 0x0F2A, 0, slot(s, a));
-        fstore_bits(s, op == OP_F64_CONVERT_I32_S, d);
+        fresult(s, d);
         break;
     case OP_F32_CONVERT_I64_S: case OP_F64_CONVERT_I64_S:
-        x_rr(b, 0, 0x0F57, 0, 0);
+        xorps(b, 0);
         x_mem(b, fpfx(op == OP_F64_CONVERT_I64_S) | W, 0x0F2A, 0, slot(s, a));
-        fstore_bits(s, op == OP_F64_CONVERT_I64_S, d);
+        fresult(s, d);
         break;
     case OP_F32_CONVERT_I32_U: case OP_F64_CONVERT_I32_U:
         load32(b, RAX, slot(s, a));                          /* zero-extended: exact as i64 */
-        x_rr(b, 0, 0x0F57, 0, 0);
+        xorps(b, 0);
         x_rr(b, fpfx(op == OP_F64_CONVERT_I32_U) | W, 0x0F2A, 0, RAX);
-        fstore_bits(s, op == OP_F64_CONVERT_I32_U, d);
+        fresult(s, d);
         break;
     case OP_F32_DEMOTE_F64:
+        xorps(b, 0);
         x_mem(b, PF2, 0x0F5A, 0, slot_f(s, a));
-        fstore_bits(s, false, d);
+        fresult(s, d);
         break;
     case OP_F64_PROMOTE_F32:
         x_mem(b, PF3, 0x0F5A, 0, slot_f(s, a));
-        fstore_bits(s, true, d);
+        fresult(s, d);
         break;
 
     case OP_MEMORY_SIZE:
         load64(b, RAX, mem_at(R_INST, offsetof(wasm_instance, mem)));
         load32(b, RAX, mem_at(RAX, offsetof(wasm_memory, pages)));
-        store64(b, slot(s, d), RAX);
+        store64(b, slot_w(s, d), RAX);
         break;
     case OP_REF_IS_NULL:
         alu_m_imm(b, W, ALU_CMP, slot(s, a), 0);
         setcc_zx(b, CC_E, RAX);
-        store64(b, slot(s, d), RAX);
+        store64(b, slot_w(s, d), RAX);
         break;
     default:
         /* every remaining operation goes through the helper */
