@@ -65,8 +65,10 @@ struct wasm_bpf_options {
     const char *verbose_name;
     /* Called once, on the thread running the guest, when a guest first
      * polls a buffer: it has loaded and attached its programs and now
-     * waits for events (the run's readiness; the CLI's --ready-file).
-     * NULL: nothing is called. */
+     * waits for events (the run's readiness; the CLI's --ready-file).  A
+     * guest without buffers is ready at its first map operation or
+     * wasm_bpf_interrupted() call after it attached a program (a tool
+     * that sleeps, then reads its maps).  NULL: nothing is called. */
     void (*on_ready)(void *ctx);
     void *ready_ctx;
 };
@@ -157,7 +159,7 @@ struct wasm_bpf_host_stats {
     size_t sz;
     unsigned long long objects_loaded; /* wasm_load_bpf_object calls that succeeded */
     unsigned long long polls;          /* buffer polls of every map */
-    bool ready;                        /* a guest has polled (options' on_ready was called) */
+    bool ready;                        /* options' on_ready was called (see there) */
     /* Maps not counted: the host keeps the counters of at most
      * WASM_BPF_STATS_MAX_MAPS (object, map) names; beyond, their counts
      * are dropped and these many maps were left out. */

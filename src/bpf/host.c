@@ -313,7 +313,12 @@ static wasm_status import_last_error(wasm_instance *inst, void *userdata, wasm_v
  * report EINTR (docs/ABI.md, section 4). */
 static wasm_status import_interrupted(wasm_instance *inst, void *userdata, wasm_value *args)
 {
-    (void)userdata;
+    wasm_bpf_host *host = userdata;
+    if (!host->ready) {
+        struct wb_instance *wi = wasm_bpf__instance_of(host, inst);
+        if (wi)
+            wasm_bpf__ready_if_attached(wi);
+    }
     args[0].i32 = wasm_runtime_stop_requested(wasm_instance_runtime(inst)) ? 1 : 0;
     return WASM_OK;
 }

@@ -135,6 +135,11 @@ struct wb_stats *wasm_bpf__stats_of(wasm_bpf_host *host, struct wb_object *o,
 void wasm_bpf__stats_free(wasm_bpf_host *host);
 /* a poll began: counts it, and the first one makes the host ready */
 void wasm_bpf__stats_poll(wasm_bpf_host *host, struct wb_stats *s);
+/* the host is ready (wasm_bpf_options.on_ready): at the first poll, or
+ * (ready_if_attached, while !host->ready) at the first map operation or
+ * wasm_bpf_interrupted() of an instance that has attached a program */
+void wasm_bpf__ready(wasm_bpf_host *host);
+void wasm_bpf__ready_if_attached(struct wb_instance *wi);
 
 /* host.c */
 struct wb_instance *wasm_bpf__instance_of(wasm_bpf_host *host, wasm_instance *inst);

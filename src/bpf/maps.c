@@ -80,6 +80,8 @@ int wasm_bpf__map_operate(struct wb_instance *wi, int fd, int cmd, uint32_t key_
     if (fd < 0 || fd >= host->nfds || !host->fds[fd].object || host->fds[fd].object->owner != wi)
         return wasm_bpf__fail(wi, -EBADF, "map_operate: fd %d is not a map of this guest's objects", fd);
     const struct wb_map_fd *m = &host->fds[fd];
+    if (!host->ready)
+        wasm_bpf__ready_if_attached(wi);
     void *key, *value, *next_key;
     enum wasm_bpf_map_op op;
     int err;

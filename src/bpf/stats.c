@@ -82,11 +82,28 @@ void wasm_bpf__stats_poll(wasm_bpf_host *host, struct wb_stats *s)
 {
     WB_STAT_ADD(s->polls, 1);
     WB_STAT_ADD(host->polls, 1);
-    if (!host->ready) {
-        __atomic_store_n(&host->ready, true, __ATOMIC_RELAXED);
-        if (host->on_ready)
-            host->on_ready(host->ready_ctx);
-    }
+    if (!host->ready)
+        wasm_bpf__ready(host);
+}
+
+void wasm_bpf__ready(wasm_bpf_host *host)
+{
+    __atomic_store_n(&host->ready, true, __ATOMIC_RELAXED);
+    if (host->on_ready)
+        host->on_ready(host->ready_ctx);
+}
+
+/* A guest without buffers (a histogram tool that sleeps, then reads its
+ * maps) never polls: it is ready at its first map operation or
+ * wasm_bpf_interrupted() call once it has attached something (before,
+ * a map operation may still be setting the programs up). */
+void wasm_bpf__ready_if_attached(struct wb_instance *wi)
+{
+    for (struct wb_object *o = wi->objects; o; o = o->next)
+        if (o->attachments) {
+            wasm_bpf__ready(wi->host);
+            return;
+        }
 }
 
 void wasm_bpf__stats_free(wasm_bpf_host *host)

@@ -223,10 +223,10 @@ static const struct opt run_opts[] = {
     {"metrics", 0, "[ADDR:]PORT", OPT_SET, RUN_AT(metrics), metrics_parse_addr,
      "serve Prometheus metrics on http://ADDR:PORT/metrics (records delivered and lost per "
      "buffer, map operations, guest memory, the module's digest; see the README's Metrics) and "
-     "readiness on /ready (200 once the guest polls for events, 503 before); ADDR: an IPv4 "
+     "readiness on /ready (200 once the guest waits for events, 503 before); ADDR: an IPv4 "
      "address, localhost or [IPv6], default 127.0.0.1 (0.0.0.0: every interface)"},
     {"ready-file", 0, "PATH", OPT_STRING, RUN_AT(ready_file), NULL,
-     "create PATH once the guest first polls for events (its programs are loaded and "
+     "create PATH once the guest first waits for events (its programs are loaded and "
      "attached), remove it when the run ends: a readiness probe (`test -f PATH`)"},
     {"verbose", 0, NULL, OPT_FLAG, RUN_AT(verbose), NULL,
      "report loading, timings and how the guest ended; libbpf's messages and full verifier logs"},
@@ -494,7 +494,7 @@ static void wasi_detach(struct run_state *rs)
     rs->wasi = NULL;
 }
 
-/* --ready-file: the guest polls for the first time (wasm_bpf_options.on_ready) */
+/* --ready-file: the guest waits for events for the first time (wasm_bpf_options.on_ready) */
 static void on_ready(void *ctx)
 {
     struct run_state *rs = ctx;

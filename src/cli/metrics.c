@@ -244,7 +244,7 @@ char *metrics_render(const struct metrics_module *m, wasm_bpf_host *bpf, const w
         struct wasm_bpf_host_stats hs = {.sz = sizeof hs};
         if (wasm_bpf_stats_host(bpf, &hs) == 0) {
             put_header(&b, "wasm_bpf_ready", "gauge",
-                       "1 once the guest has polled a buffer (loaded and attached), else 0.");
+                       "1 once the guest has attached and waits for events (first poll), else 0.");
             base_buf_printf(&b, "wasm_bpf_ready %d\n", hs.ready ? 1 : 0);
             put_header(&b, "wasm_bpf_objects_loaded_total", "counter",
                        "BPF objects the guest loaded.");
@@ -337,8 +337,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         bool ready = s->bpf && wasm_bpf_stats_host(s->bpf, &hs) == 0 && hs.ready;
         return ready ? reply_text(c, MHD_HTTP_OK, "ready\n")
                      : reply_text(c, MHD_HTTP_SERVICE_UNAVAILABLE,
-                                  "not ready: the guest has not "
-                                  "polled for events yet\n");
+                                  "not ready: the guest has not attached and waited for "
+                                  "events yet\n");
     }
     return reply_text(c, MHD_HTTP_NOT_FOUND, "not found: /metrics and /ready are served\n");
 }

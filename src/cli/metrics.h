@@ -3,7 +3,8 @@
  * A libmicrohttpd server on its own thread serves the run's counters as
  * Prometheus text exposition (version 0.0.4) on /metrics, and the run's
  * readiness on /ready: 200 once the guest has polled a buffer for the
- * first time (it loaded and attached its programs), 503 before.  The
+ * first time (it loaded and attached its programs; a guest without
+ * buffers: see wasm_bpf_options.on_ready), 503 before.  The
  * server only reads (wasm_bpf_stats_*, wasm_memory_pages): the guest's
  * thread never waits for it.  The metrics are listed in the README
  * ("Metrics"). */
