@@ -4,8 +4,13 @@
  * we give it a socket we bound ourselves, so that a busy port or a bad
  * address is our own clear error rather than the library's log line.  The
  * thread blocks the run's signals: SIGINT/SIGTERM/SIGHUP must reach the
- * guest's thread (cmd_run.c's handlers act on the runtime). */
+ * guest's thread (cmd_run.c's handlers act on the runtime).
+ *
+ * libmicrohttpd is opened with dlopen when --metrics is given, as the OCI
+ * client opens libcurl: linked, it and what it needs (GnuTLS, nettle, gmp,
+ * p11-kit ... ten libraries) made every run start ~30 ms later. */
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -22,6 +27,55 @@
 #include "wasm_bpf_base.h"
 
 #define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
+/* the library's name as the loader knows it (the image build reads this line) */
+#define LIBMICROHTTPD "libmicrohttpd.so.12"
+
+/* The functions we call, bound by name (the header gives their types). */
+static struct {
+    void *handle;
+    __typeof__(MHD_start_daemon) *start_daemon;
+    __typeof__(MHD_stop_daemon) *stop_daemon;
+    __typeof__(MHD_quiesce_daemon) *quiesce_daemon;
+    __typeof__(MHD_create_response_from_buffer) *create_response_from_buffer;
+    __typeof__(MHD_add_response_header) *add_response_header;
+    __typeof__(MHD_queue_response) *queue_response;
+    __typeof__(MHD_destroy_response) *destroy_response;
+} mhd;
+
+/* 0, or -1 with why in err */
+static int mhd_open(char *err, size_t errlen)
+{
+    if (mhd.handle)
+        return 0;
+    void *h = dlopen(LIBMICROHTTPD, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        snprintf(err, errlen, "cannot load %s (Debian package libmicrohttpd12): %s", LIBMICROHTTPD,
+                 dlerror());
+        return -1;
+    }
+    static const struct {
+        const char *name;
+        size_t offset;
+    } syms[] = {
+#define SYM(f) {"MHD_" #f, offsetof(__typeof__(mhd), f)}
+        SYM(start_daemon),        SYM(stop_daemon),
+        SYM(quiesce_daemon),      SYM(create_response_from_buffer),
+        SYM(add_response_header), SYM(queue_response),
+        SYM(destroy_response),
+#undef SYM
+    };
+    for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++) {
+        void *f = dlsym(h, syms[i].name);
+        if (!f) {
+            snprintf(err, errlen, "%s has no %s", LIBMICROHTTPD, syms[i].name);
+            dlclose(h);
+            return -1;
+        }
+        memcpy((char *)&mhd + syms[i].offset, &f, sizeof f);
+    }
+    mhd.handle = h;
+    return 0;
+}
 
 int metrics_parse_addr(void *target, const char *value, char *err, size_t errlen)
 {
@@ -296,14 +350,14 @@ struct metrics_server {
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *type,
                              char *body, size_t len)
 {
-    struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    struct MHD_Response *r = mhd.create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
     if (!r) {
         free(body);
         return MHD_NO;
     }
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-    enum MHD_Result ret = MHD_queue_response(c, status, r);
-    MHD_destroy_response(r);
+    mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    enum MHD_Result ret = mhd.queue_response(c, status, r);
+    mhd.destroy_response(r);
     return ret;
 }
 
@@ -357,6 +411,8 @@ struct metrics_server *metrics_start(const struct metrics_addr *a, const struct 
                                      wasm_bpf_host *bpf, const wasm_memory *mem, char *err,
                                      size_t errlen)
 {
+    if (mhd_open(err, errlen) < 0)
+        return NULL;
     struct metrics_server *s = calloc(1, sizeof *s);
     if (!s) {
         snprintf(err, errlen, "out of memory");
@@ -386,7 +442,7 @@ struct metrics_server *metrics_start(const struct metrics_addr *a, const struct 
     pthread_sigmask(SIG_BLOCK, &block, &old);
     /* a few connections, each closed after 10 s idle: a scraper needs one */
     s->daemon =
-        MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL,
+        mhd.start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL,
                          NULL, handle, s, MHD_OPTION_EXTERNAL_LOGGER, quiet_log, NULL,
                          MHD_OPTION_LISTEN_SOCKET, s->fd, MHD_OPTION_CONNECTION_LIMIT, (unsigned)16,
                          MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10, MHD_OPTION_END);
@@ -407,8 +463,8 @@ void metrics_stop(struct metrics_server *s)
         return;
     /* quiesced, the daemon leaves the listening socket to us; else it
      * closes it itself */
-    bool ours = MHD_quiesce_daemon(s->daemon) == s->fd;
-    MHD_stop_daemon(s->daemon);
+    bool ours = mhd.quiesce_daemon(s->daemon) == s->fd;
+    mhd.stop_daemon(s->daemon);
     if (ours)
         close(s->fd);
     free(s);
