@@ -11,8 +11,8 @@
 # The filesystem holds the command (debug information stripped), exactly the
 # shared libraries it loads: those ldd reports and those it opens lazily
 # with dlopen (their names are read from src/oci/libs.c, trust_libs.c and
-# src/cli/metrics.c, the only callers), with their own dependencies, the dynamic loader, the CA
-# bundle libcurl reads, and an empty /tmp.  Nothing else: no shell, no
+# src/cli/metrics.c, the only callers), with their own dependencies, the
+# dynamic loader, the CA bundle libcurl reads, and an empty /tmp.  Nothing else: no shell, no
 # package database.
 #
 # Environment (the Makefile sets them): IMAGE_TAG (default: the version
