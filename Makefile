@@ -21,6 +21,8 @@ CFLAGS_WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prot
 CFLAGS   ?= $(OPT) -g
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -Iinclude -MMD -MP $(CFLAGS_WARN) $(CFLAGS) $(SAN_FLAGS)
 LDLIBS_ALL := -lbpf -lelf -lz -ljansson -lm -lpthread
+# the command alone (run --metrics opens libmicrohttpd with dlopen)
+CLI_LDLIBS := -ldl
 
 ifeq ($(SANITIZE),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
@@ -90,7 +92,7 @@ TEST_DEPS   += $(LIB_INTERNAL)
 
 $(BIN): $(CLI_OBJS) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LDLIBS_ALL)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LDLIBS_ALL) $(CLI_LDLIBS)
 
 deps:
 	@scripts/install-deps.sh

@@ -178,6 +178,11 @@ int oci_resolve_module(const char *what, const struct oci_run_options *o, struct
  * "No such file"; a caller can read it directly. */
 bool oci_is_local_path(const char *what);
 void oci_module_release(struct oci_module *m);
+/* The digest of DATA as a registry names it ("sha256:" + hex), e.g. of a
+ * local module, so that it can be compared with a pulled one's.  0, or -1
+ * with o->error filled in (libcrypto cannot be loaded).  o may be NULL. */
+int oci_digest_bytes(const void *data, size_t len, const struct oci_options *o,
+                     char out[OCI_DIGEST_SIZE]);
 
 /* ---- push / pull -------------------------------------------------------- */
 

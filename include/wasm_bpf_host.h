@@ -63,6 +63,14 @@ struct wasm_bpf_options {
     /* How the caller's users ask for `verbose`, named in hints (the CLI:
      * "--verbose").  NULL: "the verbose option". */
     const char *verbose_name;
+    /* Called once, on the thread running the guest, when a guest first
+     * polls a buffer: it has loaded and attached its programs and now
+     * waits for events (the run's readiness; the CLI's --ready-file).  A
+     * guest without buffers is ready at its first map operation or
+     * wasm_bpf_interrupted() call after it attached a program (a tool
+     * that sleeps, then reads its maps).  NULL: nothing is called. */
+    void (*on_ready)(void *ctx);
+    void *ready_ctx;
 };
 
 typedef struct wasm_bpf_host wasm_bpf_host;
@@ -86,6 +94,82 @@ void wasm_bpf_host_forget_instance(wasm_bpf_host *host, wasm_instance *inst);
 
 /* wasm_bpf_host_cleanup() then free.  NULL is allowed. */
 void wasm_bpf_host_free(wasm_bpf_host *host);
+
+/* ---- Counters ------------------------------------------------------------
+ *
+ * The host counts, per map of every object a guest loaded, what the guest
+ * did with it: records delivered to its poll callback and the time spent
+ * in the callback (ring buffers and perf event arrays), records lost, polls,
+ * and map operations and their errors.  Counters are kept by object and
+ * map name, so they survive the object (a guest that closes and loads
+ * `bootstrap` again goes on counting in the same entries) and only rise.
+ *
+ * The thread running the guest writes them without locks (relaxed atomic
+ * stores: one writer); the functions below may be called from any other
+ * thread at any time while the host exists, e.g. a metrics server's.  They
+ * take a lock that only loading an object also takes, never a poll or a
+ * map operation. */
+
+/* What wasm_bpf_map_operate does, as counted (index of ops[], errors[]). */
+enum wasm_bpf_map_op {
+    WASM_BPF_MAP_LOOKUP,
+    WASM_BPF_MAP_UPDATE,
+    WASM_BPF_MAP_DELETE,
+    WASM_BPF_MAP_GET_NEXT_KEY,
+    WASM_BPF_MAP_LOOKUP_AND_DELETE,
+    WASM_BPF_MAP_OPS /* how many */
+};
+
+/* "lookup", "update", "delete", "get_next_key", "lookup_and_delete";
+ * NULL for a value out of range. */
+const char *wasm_bpf_map_op_name(enum wasm_bpf_map_op op);
+
+struct wasm_bpf_map_stats {
+    char object[64]; /* the object's name (its file name without .o, or "obj") */
+    char map[64];    /* the map's name as libbpf has it ("rb", ".rodata") */
+    char type[32];   /* libbpf's name of its type: "ringbuf", "perf_event_array", "hash" */
+    bool buffer;     /* a ring buffer or perf event array: the fields below count */
+    /* Buffers: */
+    unsigned long long polls;       /* wasm_bpf_buffer_poll calls on it */
+    unsigned long long delivered;   /* records handed to the guest's callback (which returned) */
+    unsigned long long callback_ns; /* time in those callbacks, in all */
+    /* Records that never reached the guest: perf samples the kernel
+     * dropped (perf_buffer's lost callback) and records the host could not
+     * keep for a later poll (out of memory).  A full ring buffer makes the
+     * program's bpf_ringbuf_reserve() fail, which the kernel does not count:
+     * that loss is the program's to count. */
+    unsigned long long lost;
+    /* Every map: wasm_bpf_map_operate calls by command, and those that
+     * failed (lookups of absent keys and the -ENOENT that ends a
+     * get_next_key walk are failures too). */
+    unsigned long long ops[WASM_BPF_MAP_OPS];
+    unsigned long long errors[WASM_BPF_MAP_OPS];
+};
+
+/* Copy the counters of up to n maps into out, entry_size bytes apart
+ * (sizeof(struct wasm_bpf_map_stats) as the caller knows it: a smaller,
+ * older struct gets its prefix, a larger one zeroes in its tail).  Returns
+ * how many maps there are (more than n: call again with room), or -EINVAL
+ * for a NULL host or an entry_size under 64. */
+long wasm_bpf_stats_maps(wasm_bpf_host *host, struct wasm_bpf_map_stats *out, size_t n,
+                         size_t entry_size);
+
+/* The host as a whole.  Set sz to sizeof(struct wasm_bpf_host_stats). */
+struct wasm_bpf_host_stats {
+    size_t sz;
+    unsigned long long objects_loaded; /* wasm_load_bpf_object calls that succeeded */
+    unsigned long long polls;          /* buffer polls of every map */
+    bool ready;                        /* options' on_ready was called (see there) */
+    /* Maps not counted: the host keeps the counters of at most
+     * WASM_BPF_STATS_MAX_MAPS (object, map) names; beyond, their counts
+     * are dropped and these many maps were left out. */
+    unsigned long long untracked_maps;
+};
+#define WASM_BPF_STATS_MAX_MAPS 1024
+
+/* 0, or -EINVAL (NULL host or out, sz smaller than the struct's first
+ * version). */
+int wasm_bpf_stats_host(wasm_bpf_host *host, struct wasm_bpf_host_stats *out);
 
 #ifdef __cplusplus
 }

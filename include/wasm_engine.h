@@ -282,6 +282,8 @@ const char *wasm_mem_str(wasm_instance *inst, uint32_t ptr, uint32_t maxlen, uin
 
 uint8_t *wasm_memory_data(const wasm_memory *m);
 uint64_t wasm_memory_size(const wasm_memory *m);       /* in bytes */
+/* The current size in pages; safe to call from another thread while the
+ * guest runs (a metrics server's), as long as the memory exists. */
 uint32_t wasm_memory_pages(const wasm_memory *m);
 /* Grow by delta pages; returns the old size in pages or -1. */
 int64_t wasm_memory_grow(wasm_memory *m, uint32_t delta);

@@ -21,7 +21,7 @@ image: $(IMAGE_STAMP)
 	@cat $(IMAGE_DIR)/summary
 
 # The image holds the command and what it loads: rebuilt when either changes.
-$(IMAGE_STAMP): $(BIN) scripts/image-build.sh mk/fleet.mk src/oci/libs.c src/oci/trust_libs.c
+$(IMAGE_STAMP): $(BIN) scripts/image-build.sh mk/fleet.mk src/oci/libs.c src/oci/trust_libs.c src/cli/metrics.c
 	@echo "  IMAGE   $(IMAGE_DIR)"
 	$(Q)IMAGE_TAG=$(IMAGE_TAG) IMAGE_REVISION=$(IMAGE_REVISION) scripts/image-build.sh $(BIN) $(IMAGE_DIR)
 

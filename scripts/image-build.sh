@@ -10,9 +10,9 @@
 #
 # The filesystem holds the command (debug information stripped), exactly the
 # shared libraries it loads: those ldd reports and those it opens lazily
-# with dlopen (their names are read from src/oci/libs.c and trust_libs.c,
-# the only callers), with their own dependencies, the dynamic loader, the CA
-# bundle libcurl reads, and an empty /tmp.  Nothing else: no shell, no
+# with dlopen (their names are read from src/oci/libs.c, trust_libs.c and
+# src/cli/metrics.c, the only callers), with their own dependencies, the
+# dynamic loader, the CA bundle libcurl reads, and an empty /tmp.  Nothing else: no shell, no
 # package database.
 #
 # Environment (the Makefile sets them): IMAGE_TAG (default: the version
@@ -56,7 +56,7 @@ objcopy --strip-debug "$BIN" "$ROOT/usr/bin/wasm-bpf"
 
 # The libraries opened with dlopen, by the names the code opens.
 lazy=$(sed -n 's/^#define LIB[A-Z]* "\(lib[^"]*\.so[.0-9]*\)"$/\1/p' \
-    "$TOP/src/oci/libs.c" "$TOP/src/oci/trust_libs.c" | sort -u)
+    "$TOP/src/oci/libs.c" "$TOP/src/oci/trust_libs.c" "$TOP/src/cli/metrics.c" | sort -u)
 [ -n "$lazy" ] || die "no dlopen'ed library names found in src/oci/libs.c, trust_libs.c"
 
 # The loader finds a library by its name in the default directories, so

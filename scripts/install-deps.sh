@@ -7,9 +7,9 @@ PACKAGES="
 make gcc clang lld llvm clang-format
 libbpf-dev libelf-dev zlib1g-dev bpftool
 wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev
-libcurl4-openssl-dev libssl-dev libjansson-dev libsodium-dev
+libcurl4-openssl-dev libssl-dev libjansson-dev libsodium-dev libmicrohttpd-dev
 wabt
-docker-registry skopeo apache2-utils openssl curl
+docker-registry skopeo apache2-utils openssl curl prometheus
 rustc cargo libstd-rust-dev-wasm32
 nodejs
 iproute2 iputils-ping python3 procps util-linux

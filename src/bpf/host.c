@@ -313,7 +313,12 @@ static wasm_status import_last_error(wasm_instance *inst, void *userdata, wasm_v
  * report EINTR (docs/ABI.md, section 4). */
 static wasm_status import_interrupted(wasm_instance *inst, void *userdata, wasm_value *args)
 {
-    (void)userdata;
+    wasm_bpf_host *host = userdata;
+    if (!host->ready) {
+        struct wb_instance *wi = wasm_bpf__instance_of(host, inst);
+        if (wi)
+            wasm_bpf__ready_if_attached(wi);
+    }
     args[0].i32 = wasm_runtime_stop_requested(wasm_instance_runtime(inst)) ? 1 : 0;
     return WASM_OK;
 }
@@ -364,6 +369,10 @@ wasm_bpf_host *wasm_bpf_host_new(const struct wasm_bpf_options *opts)
     wasm_bpf_host *host = calloc(1, sizeof(*host));
     if (!host)
         return NULL;
+    if (pthread_mutex_init(&host->stats_lock, NULL)) {
+        free(host);
+        return NULL;
+    }
     const struct wasm_bpf_policy *p = opts ? opts->policy : NULL;
     snprintf(host->prog_types_name, sizeof host->prog_types_name, "%s",
              p && p->prog_types_name ? p->prog_types_name : "prog_types");
@@ -373,6 +382,8 @@ wasm_bpf_host *wasm_bpf_host_new(const struct wasm_bpf_options *opts)
              opts && opts->verbose_name ? opts->verbose_name : "the verbose option");
     if (opts) {
         host->verbose = opts->verbose;
+        host->on_ready = opts->on_ready;
+        host->ready_ctx = opts->ready_ctx;
         if (p && p->prog_types) {
             host->n_prog_types = p->n_prog_types;
             if (!(host->prog_types = copy_strings(p->prog_types, p->n_prog_types)))
@@ -436,5 +447,7 @@ void wasm_bpf_host_free(wasm_bpf_host *host)
     free_strings(host->prog_types, host->n_prog_types);
     free_strings(host->attach_targets, host->n_attach_targets);
     free(host->fds);
+    wasm_bpf__stats_free(host);
+    pthread_mutex_destroy(&host->stats_lock);
     free(host);
 }

@@ -4,6 +4,7 @@
 
 #include <bpf/libbpf.h>
 #include <libelf.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -12,6 +13,19 @@
 #include "wasm_engine.h"
 
 struct wb_object;
+
+/* The counters of one (object name, map name): stats.c.  Written only by
+ * the thread running the guest (WB_STAT_ADD), read by any (relaxed loads,
+ * under the host's stats_lock for the list itself). */
+struct wb_stats {
+    char object[64], map[64], type[32];
+    bool buffer;
+    unsigned long long polls, delivered, callback_ns, lost;
+    unsigned long long ops[WASM_BPF_MAP_OPS], errors[WASM_BPF_MAP_OPS];
+};
+/* One writer: a plain add, stored whole so that a reader never sees half */
+#define WB_STAT_ADD(field, n) \
+    __atomic_store_n(&(field), __atomic_load_n(&(field), __ATOMIC_RELAXED) + (n), __ATOMIC_RELAXED)
 
 /* Something the kernel keeps attached until we undo it. */
 enum wb_attach_kind {
@@ -44,6 +58,7 @@ struct wb_buffer {
     int epoll_fd;              /* the buffer's fd + the runtime's interrupt fd */
     int interrupt_fd;          /* registered in epoll_fd, or -1 */
     bool busy;                 /* a poll of it is delivering records */
+    struct wb_stats *stats;    /* its map's counters */
     struct wb_pending *pending_head, *pending_tail; /* perf records left by a stopped poll */
     unsigned long long lost;   /* perf samples the kernel dropped */
     struct wb_buffer *next;
@@ -83,6 +98,7 @@ struct wb_map_fd {
     uint32_t type;
     uint32_t key_size;
     uint32_t value_size;       /* for per-CPU maps: round_up(size, 8) * possible CPUs */
+    struct wb_stats *stats;    /* never NULL for a guest map */
 };
 
 struct wasm_bpf_host {
@@ -98,7 +114,32 @@ struct wasm_bpf_host {
     struct wb_map_fd *fds;     /* indexed by fd */
     int nfds;
     bool tracefs_checked;
+    void (*on_ready)(void *ctx);
+    void *ready_ctx;
+    /* counters (stats.c): stats[0..nstats) by name, appended under
+     * stats_lock, freed with the host; stats_discard takes the counts of
+     * maps beyond WASM_BPF_STATS_MAX_MAPS */
+    pthread_mutex_t stats_lock;
+    struct wb_stats **stats;
+    size_t nstats, stats_cap;
+    struct wb_stats stats_discard;
+    unsigned long long objects_loaded, polls, untracked_maps;
+    bool ready;
 };
+
+/* stats.c */
+/* the counters of map `map` of object o, created on first use; never NULL
+ * (beyond the limit: the discard entry).  On the guest's thread. */
+struct wb_stats *wasm_bpf__stats_of(wasm_bpf_host *host, struct wb_object *o,
+                                    const struct bpf_map *map);
+void wasm_bpf__stats_free(wasm_bpf_host *host);
+/* a poll began: counts it, and the first one makes the host ready */
+void wasm_bpf__stats_poll(wasm_bpf_host *host, struct wb_stats *s);
+/* the host is ready (wasm_bpf_options.on_ready): at the first poll, or
+ * (ready_if_attached, while !host->ready) at the first map operation or
+ * wasm_bpf_interrupted() of an instance that has attached a program */
+void wasm_bpf__ready(wasm_bpf_host *host);
+void wasm_bpf__ready_if_attached(struct wb_instance *wi);
 
 /* host.c */
 struct wb_instance *wasm_bpf__instance_of(wasm_bpf_host *host, wasm_instance *inst);

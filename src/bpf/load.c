@@ -162,6 +162,7 @@ uint64_t wasm_bpf__load(struct wb_instance *wi, const void *bytes, size_t len)
         goto fail;
     }
     wasm_bpf__buffers_prepare(wi, o);
+    WB_STAT_ADD(host->objects_loaded, 1);
     o->handle = ++wi->next_handle;
     o->next = wi->objects;
     wi->objects = o;

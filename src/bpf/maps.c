@@ -47,6 +47,7 @@ int wasm_bpf__map_fds_add(wasm_bpf_host *host, struct wb_object *o)
             .type = bpf_map__type(map),
             .key_size = bpf_map__key_size(map),
             .value_size = wasm_bpf__value_size(map),
+            .stats = wasm_bpf__stats_of(host, o, map),
         };
     }
     return 0;
@@ -79,40 +80,48 @@ int wasm_bpf__map_operate(struct wb_instance *wi, int fd, int cmd, uint32_t key_
     if (fd < 0 || fd >= host->nfds || !host->fds[fd].object || host->fds[fd].object->owner != wi)
         return wasm_bpf__fail(wi, -EBADF, "map_operate: fd %d is not a map of this guest's objects", fd);
     const struct wb_map_fd *m = &host->fds[fd];
+    if (!host->ready)
+        wasm_bpf__ready_if_attached(wi);
     void *key, *value, *next_key;
+    enum wasm_bpf_map_op op;
     int err;
 
     switch (cmd) {
     case CMD_LOOKUP:
+        op = WASM_BPF_MAP_LOOKUP;
         if ((err = guest_range(wi, key_ptr, m->key_size, "key", &key)) ||
             (err = guest_range(wi, value_ptr, m->value_size, "value", &value)))
-            return err;
+            goto bad_range;
         err = bpf_map_lookup_elem_flags(fd, key, value, flags);
         break;
     case CMD_UPDATE:
+        op = WASM_BPF_MAP_UPDATE;
         if ((err = guest_range(wi, key_ptr, m->key_size, "key", &key)) ||
             (err = guest_range(wi, value_ptr, m->value_size, "value", &value)))
-            return err;
+            goto bad_range;
         err = bpf_map_update_elem(fd, key, value, flags);
         break;
     case CMD_DELETE:
+        op = WASM_BPF_MAP_DELETE;
         if ((err = guest_range(wi, key_ptr, m->key_size, "key", &key)))
-            return err;
+            goto bad_range;
         err = flags ? bpf_map_delete_elem_flags(fd, key, flags) : bpf_map_delete_elem(fd, key);
         break;
     case CMD_GET_NEXT_KEY:
+        op = WASM_BPF_MAP_GET_NEXT_KEY;
         /* key 0 (NULL) asks for the first key */
         if ((key_ptr && (err = guest_range(wi, key_ptr, m->key_size, "key", &key))) ||
             (err = guest_range(wi, next_key_ptr, m->key_size, "next key", &next_key)))
-            return err;
+            goto bad_range;
         if (!key_ptr)
             key = NULL;
         err = bpf_map_get_next_key(fd, key, next_key);
         break;
     case CMD_LOOKUP_AND_DELETE:
+        op = WASM_BPF_MAP_LOOKUP_AND_DELETE;
         if ((err = guest_range(wi, key_ptr, m->key_size, "key", &key)) ||
             (err = guest_range(wi, value_ptr, m->value_size, "value", &value)))
-            return err;
+            goto bad_range;
         err = flags ? bpf_map_lookup_and_delete_elem_flags(fd, key, value, flags)
                     : bpf_map_lookup_and_delete_elem(fd, key, value);
         break;
@@ -122,7 +131,9 @@ int wasm_bpf__map_operate(struct wb_instance *wi, int fd, int cmd, uint32_t key_
                        "4 (get next key), 21 (lookup and delete)",
                        cmd);
     }
+    WB_STAT_ADD(m->stats->ops[op], 1);
     if (err < 0) {
+        WB_STAT_ADD(m->stats->errors[op], 1);
         /* failures are common here (-ENOENT ends every iteration): the
          * message is only written if the guest asks for it */
         wi->last_errno = err;
@@ -131,4 +142,8 @@ int wasm_bpf__map_operate(struct wb_instance *wi, int fd, int cmd, uint32_t key_
         wi->map_error_fd = fd;
     }
     return err < 0 ? err : 0;
+bad_range: /* a failed operation too; guest_range wrote the message */
+    WB_STAT_ADD(m->stats->ops[op], 1);
+    WB_STAT_ADD(m->stats->errors[op], 1);
+    return err;
 }

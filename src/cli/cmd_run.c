@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "metrics.h"
 #include "oci_report.h"
 #include "oci.h"
 #include "opt.h"
@@ -76,6 +77,8 @@ struct run_options {
     struct opt_list allow_attach;      /* --allow-attach, none: any */
     struct oci_run_options oci;        /* --pull, --store, --insecure, --plain-http ... */
     struct trust_cli trust;            /* --policy, --verify-key */
+    struct metrics_addr metrics;       /* --metrics [ADDR:]PORT */
+    const char *ready_file;            /* --ready-file PATH */
 };
 
 /* --dir HOST[::GUEST] (target: the run_options) */
@@ -217,6 +220,14 @@ static const struct opt run_opts[] = {
     {"engine", 0, "jit|interp", OPT_SET, RUN_AT(engine), set_engine,
      "run the guest as machine code (jit, x86-64; elsewhere the interpreter) or in the "
      "interpreter (default: $WASM_BPF_ENGINE, else jit)"},
+    {"metrics", 0, "[ADDR:]PORT", OPT_SET, RUN_AT(metrics), metrics_parse_addr,
+     "serve Prometheus metrics on http://ADDR:PORT/metrics (records delivered and lost per "
+     "buffer, map operations, guest memory, the module's digest; see the README's Metrics) and "
+     "readiness on /ready (200 once the guest waits for events, 503 before); ADDR: an IPv4 "
+     "address, localhost or [IPv6], default 127.0.0.1 (0.0.0.0: every interface)"},
+    {"ready-file", 0, "PATH", OPT_STRING, RUN_AT(ready_file), NULL,
+     "create PATH once the guest first waits for events (its programs are loaded and "
+     "attached), remove it when the run ends: a readiness probe (`test -f PATH`)"},
     {"verbose", 0, NULL, OPT_FLAG, RUN_AT(verbose), NULL,
      "report loading, timings and how the guest ended; libbpf's messages and full verifier logs"},
     {NULL, 0, NULL, 0, 0, NULL, NULL},
@@ -431,6 +442,8 @@ struct run_state {
     wasm_instance *inst;       /* once instantiated (freed with rt) */
     wasi_ctx *wasi;
     wasm_bpf_host *bpf;        /* the eBPF host interface's state */
+    struct metrics_server *metrics; /* --metrics, once instantiated */
+    bool ready_created;             /* --ready-file exists: remove it at the end */
 };
 
 struct host_iface {
@@ -482,6 +495,59 @@ static void wasi_detach(struct run_state *rs)
     rs->wasi = NULL;
 }
 
+/* --ready-file: the guest waits for events for the first time (wasm_bpf_options.on_ready) */
+static void on_ready(void *ctx)
+{
+    struct run_state *rs = ctx;
+    const char *path = rs->opt->ready_file;
+    if (!path)
+        return;
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0) {
+        fprintf(stderr, "wasm-bpf: --ready-file %s: cannot create it: %s\n", path, strerror(errno));
+        return;
+    }
+    rs->ready_created = true;
+    dprintf(fd, "%ld\n", (long)getpid());
+    close(fd);
+}
+
+/* --ready-file must not say "ready" before the run is: a file left by an
+ * earlier run goes, and a path that cannot be created is a bad option. */
+static int ready_file_check(const char *path)
+{
+    if (!*path) {
+        fprintf(stderr, "wasm-bpf: --ready-file: empty path\n");
+        return EXIT_USAGE;
+    }
+    struct stat st;
+    if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "wasm-bpf: --ready-file %s: is a directory\n", path);
+        return EXIT_USAGE;
+    }
+    if (unlink(path) && errno != ENOENT) {
+        fprintf(stderr,
+                "wasm-bpf: --ready-file %s: cannot remove the one left by an earlier run: %s\n",
+                path, strerror(errno));
+        return EXIT_USAGE;
+    }
+    char *dir = strdup(path);
+    if (!dir) {
+        fprintf(stderr, "wasm-bpf: out of memory\n");
+        return EXIT_RUN_BAD_MODULE;
+    }
+    char *slash = strrchr(dir, '/');
+    const char *d = !slash ? "." : slash == dir ? "/" : (*slash = '\0', dir);
+    int rc = -1;
+    if (stat(d, &st) || !S_ISDIR(st.st_mode) || access(d, W_OK)) {
+        fprintf(stderr, "wasm-bpf: --ready-file %s: directory %s %s\n", path, d,
+                errno == ENOENT ? "does not exist" : "is not a writable directory");
+        rc = EXIT_USAGE;
+    }
+    free(dir);
+    return rc;
+}
+
 static int bpf_attach(struct run_state *rs, char *err, size_t errlen)
 {
     const struct run_options *o = rs->opt;
@@ -493,7 +559,11 @@ static int bpf_attach(struct run_state *rs, char *err, size_t errlen)
         .prog_types_name = "--allow-prog-type",
         .attach_targets_name = "--allow-attach",
     };
-    struct wasm_bpf_options bo = {.verbose = o->verbose, .policy = &policy, .verbose_name = "--verbose"};
+    struct wasm_bpf_options bo = {.verbose = o->verbose,
+                                  .policy = &policy,
+                                  .verbose_name = "--verbose",
+                                  .on_ready = on_ready,
+                                  .ready_ctx = rs};
     rs->bpf = wasm_bpf_host_new(&bo);
     if (!rs->bpf || wasm_bpf_host_define(rs->bpf, rs->linker) < 0) {
         snprintf(err, errlen, "cannot define the wasm_bpf imports: out of memory");
@@ -626,6 +696,15 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
     size_t attached = 0;
     wasm_module *mod = NULL;
     char err[1024];
+    char digest[OCI_DIGEST_SIZE] = "";
+
+    /* the info metric names the module by the digest of its bytes: what a
+     * registry calls its layer, also for a local file */
+    if (o->metrics.set &&
+        oci_digest_bytes(bytes, len, &(struct oci_options){.error = &cli_oci_error}, digest) < 0) {
+        fprintf(stderr, "wasm-bpf: --metrics: no digest label: %s\n", cli_oci_error.message);
+        digest[0] = '\0';
+    }
 
     /* The runtime first, so that a Ctrl-C during a long load or compile
      * (both linear, but a module may be hundreds of MB) stops them. */
@@ -699,9 +778,23 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
         goto out;
     }
     double t2 = now_ms();
+    wasm_jit_stats js;
+    bool jit =
+        wasm_runtime_engine(rs.rt) == WASM_ENGINE_JIT && wasm_module_jit_stats(mod, &js) == 0;
+    if (o->metrics.set) {
+        struct metrics_module mm = {.reference = module,
+                                    .digest = digest,
+                                    .engine = jit ? "jit" : "interp"};
+        rs.metrics =
+            metrics_start(&o->metrics, &mm, rs.bpf, wasm_instance_memory(inst), err, sizeof err);
+        if (!rs.metrics) {
+            fprintf(stderr, "wasm-bpf: --metrics %s: %s\n", o->metrics.text, err);
+            status = EXIT_USAGE;
+            goto out;
+        }
+    }
     if (o->verbose) {
         fprintf(stderr, "wasm-bpf: %s: instantiated in %.2f ms\n", module, t2 - t1);
-        wasm_jit_stats js;
         if (wasm_runtime_engine(rs.rt) != WASM_ENGINE_JIT)
             fprintf(stderr, "wasm-bpf: %s: engine: interp\n", module);
         else if (wasm_module_jit_stats(mod, &js) < 0)
@@ -734,6 +827,10 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
 
 out:
     running_rt = NULL;
+    metrics_stop(rs.metrics); /* it reads the host and the memory */
+    if (rs.ready_created && unlink(o->ready_file) && errno != ENOENT)
+        fprintf(stderr, "wasm-bpf: --ready-file %s: cannot remove it: %s\n", o->ready_file,
+                strerror(errno));
     while (attached > 0)
         host_ifaces[--attached].detach(&rs);
     if (rs.rt)
@@ -753,6 +850,10 @@ static int run(int argc, char **argv, bool short_form)
         return status;
     }
 
+    if (opt.ready_file && (status = ready_file_check(opt.ready_file)) >= 0) {
+        free_options(&opt);
+        return status;
+    }
     struct saved_signals saved;
     install_signals(&saved, &opt.stop_timeout);
 

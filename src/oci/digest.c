@@ -62,6 +62,13 @@ int oci__sha256_bytes(const void *data, size_t len, char out[OCI_DIGEST_SIZE])
     return 0;
 }
 
+int oci_digest_bytes(const void *data, size_t len, const struct oci_options *o,
+                     char out[OCI_DIGEST_SIZE])
+{
+    OCI_ERROR_SCOPE(o);
+    return oci__sha256_bytes(data, len, out);
+}
+
 int oci__sha256_file(const char *path, char out[OCI_DIGEST_SIZE], uint64_t *size)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);

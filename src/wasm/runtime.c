@@ -420,7 +420,8 @@ int64_t wasm__memory_grow(wasm_memory *m, uint32_t delta)
     if (delta) {
         if (mprotect(m->base + m->size, (size_t)delta * WASM_PAGE_SIZE, PROT_READ | PROT_WRITE))
             return -1;
-        m->pages = old + delta;
+        /* stored whole: wasm_memory_pages() may read it from another thread */
+        __atomic_store_n(&m->pages, old + delta, __ATOMIC_RELAXED);
         m->size = (uint64_t)m->pages * WASM_PAGE_SIZE;
     }
     return old;
@@ -441,7 +442,10 @@ wasm_memory *wasm_memory_new(wasm_runtime *rt, uint32_t min_pages, uint32_t max_
 
 uint8_t *wasm_memory_data(const wasm_memory *m) { return m->base; }
 uint64_t wasm_memory_size(const wasm_memory *m) { return m->size; }
-uint32_t wasm_memory_pages(const wasm_memory *m) { return m->pages; }
+uint32_t wasm_memory_pages(const wasm_memory *m)
+{
+    return __atomic_load_n(&m->pages, __ATOMIC_RELAXED);
+}
 int64_t wasm_memory_grow(wasm_memory *m, uint32_t delta) { return wasm__memory_grow(m, delta); }
 
 void *wasm_mem(wasm_instance *inst, uint32_t ptr, uint32_t len)

@@ -145,6 +145,19 @@ static int map_op(int fd, int cmd, uint32_t key, uint32_t value, uint32_t next, 
                 (int32_t)value, (int32_t)next, (int64_t)flags).i32;
 }
 
+/* the counters of the map named `map` (of any object): 0, or -1 if none */
+static int stats_of(wasm_bpf_host *h, const char *map, struct wasm_bpf_map_stats *out)
+{
+    struct wasm_bpf_map_stats all[64];
+    long n = wasm_bpf_stats_maps(h, all, 64, sizeof all[0]);
+    for (long i = 0; i < n && i < 64; i++)
+        if (!strcmp(all[i].map, map)) {
+            *out = all[i];
+            return 0;
+        }
+    return -1;
+}
+
 static int last_error(char *msg, size_t size)
 {
     int r = call(inst, "wasm_bpf_last_error", 2, (int32_t)SCRATCH_AT, (int32_t)size).i32;
@@ -611,8 +624,52 @@ int main(int argc, char **argv)
     wasm_bpf_host_forget_instance(host, other);
     mock_instance_free(other);
 
+    /* counters (wasm_bpf_stats_*): deltas of what this part of the test does */
+    struct wasm_bpf_map_stats hs0, hs1, rs0, rs1;
+    check(stats_of(host, "wbt_hash", &hs0) == 0 && stats_of(host, "wbt_rb1", &rs0) == 0 &&
+              rs0.buffer && !hs0.buffer && !strcmp(rs0.type, "ringbuf") &&
+              !strcmp(hs0.type, "hash"),
+          "stats: an entry per map, by name, with its type", "hash %s rb1 %s", hs0.type, rs0.type);
+    *(uint32_t *)wasm_mem(inst, K, 4) = 4242;
+    map_op(hash, 1, K, V, 0, 0); /* absent: an error */
+    map_op(hash, 2, K, V, 0, 0);
+    map_op(hash, 1, K, V, 0, 0);
+    map_op(hash, 3, 0xfffffff0, 0, 0, 0); /* outside memory: an error */
+    wasm_bpf_test_trigger(4, 8);
+    cb_reset();
+    got = poll_buf(h1, rb1, CB, 64, 100);
+    stats_of(host, "wbt_hash", &hs1);
+    stats_of(host, "wbt_rb1", &rs1);
+    check(hs1.ops[WASM_BPF_MAP_LOOKUP] - hs0.ops[WASM_BPF_MAP_LOOKUP] == 2 &&
+              hs1.errors[WASM_BPF_MAP_LOOKUP] - hs0.errors[WASM_BPF_MAP_LOOKUP] == 1 &&
+              hs1.ops[WASM_BPF_MAP_UPDATE] - hs0.ops[WASM_BPF_MAP_UPDATE] == 1 &&
+              hs1.errors[WASM_BPF_MAP_UPDATE] == hs0.errors[WASM_BPF_MAP_UPDATE] &&
+              hs1.ops[WASM_BPF_MAP_DELETE] - hs0.ops[WASM_BPF_MAP_DELETE] == 1 &&
+              hs1.errors[WASM_BPF_MAP_DELETE] - hs0.errors[WASM_BPF_MAP_DELETE] == 1,
+          "stats: map operations and errors by operation", "lookups +%llu/err +%llu",
+          hs1.ops[0] - hs0.ops[0], hs1.errors[0] - hs0.errors[0]);
+    check(got == 4 && rs1.delivered - rs0.delivered == 4 && rs1.polls - rs0.polls == 1 &&
+              rs1.callback_ns > rs0.callback_ns && rs1.lost == 0,
+          "stats: records delivered, polls and callback time of a ring buffer",
+          "got %d delivered +%llu polls +%llu", got, rs1.delivered - rs0.delivered,
+          rs1.polls - rs0.polls);
+    struct wasm_bpf_host_stats hst = {.sz = sizeof hst};
+    check(wasm_bpf_stats_host(host, &hst) == 0 && hst.ready && hst.objects_loaded >= 3 &&
+              hst.untracked_maps == 0,
+          "stats: the host is ready once polled, objects counted", "ready %d loaded %llu",
+          hst.ready, hst.objects_loaded);
+    struct wasm_bpf_host_stats small = {.sz = 8};
+    check(wasm_bpf_stats_maps(host, &hs1, 1, 8) == -EINVAL &&
+              wasm_bpf_stats_maps(NULL, NULL, 0, sizeof hs1) == -EINVAL &&
+              wasm_bpf_stats_host(host, &small) == -EINVAL &&
+              wasm_bpf_map_op_name(WASM_BPF_MAP_OPS) == NULL,
+          "stats: bad sizes and hosts are -EINVAL", "unexpected result");
+
     /* clean-up leaves nothing */
     wasm_bpf_host_cleanup(host);
+    check(stats_of(host, "wbt_hash", &hs0) == 0 &&
+              hs0.ops[WASM_BPF_MAP_LOOKUP] == hs1.ops[WASM_BPF_MAP_LOOKUP],
+          "stats: counters outlive the objects (only rise)", "unexpected result");
     int left = leftovers_after_settling();
     check(left == before, "clean-up: no program or map of ours left in the kernel", "%d left (%d before)",
           left - before, before);
