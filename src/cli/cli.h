@@ -7,6 +7,7 @@
 #define WASM_BPF_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "opt.h"
 
@@ -42,6 +43,14 @@ int cmd_gen_types(int argc, char **argv);
 extern const struct opt_command cmd_run_spec, cmd_push_spec, cmd_pull_spec, cmd_login_spec,
     cmd_logout_spec, cmd_images_spec, cmd_inspect_spec, cmd_rmi_spec, cmd_tag_spec,
     cmd_gen_skeleton_spec, cmd_gen_types_spec, cmd_key_spec, cmd_sign_spec, cmd_verify_spec;
+
+/* completion.c: the bash completion script (`wasm-bpf --help-completion`)
+ * for COMMANDS (the first words, NULL-terminated), whose options are in
+ * SPECS (NULL-terminated; "gen types" is the second word of "gen"), and
+ * the options GLOBAL_OPTS of the first word (those with help text). */
+void cli_print_bash_completion(FILE *out, const char *const *commands,
+                               const struct opt_command *const *specs,
+                               const struct opt *global_opts);
 
 /* main.c: may WORD, where a command is expected, be taken for a module? */
 bool cli_is_module_word(const char *word);
