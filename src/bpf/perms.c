@@ -577,8 +577,8 @@ static bool data_segments(const uint8_t *m, size_t len, struct segment **segs, s
         if (id != 11)
             continue;
         uint64_t count;
-        if (!leb_u(&sec, sec_end, &count) || count > (uint64_t)(sec_end - sec))
-            return false;
+        if (*segs || !leb_u(&sec, sec_end, &count) || count > (uint64_t)(sec_end - sec))
+            return false; /* a second data section is malformed too */
         if (!(*segs = base_calloc(count ? count : 1, sizeof(**segs))))
             return false;
         for (uint64_t i = 0; i < count; i++) {
@@ -659,7 +659,8 @@ int wasm_bpf_permissions_scan(const void *module, size_t len, struct wasm_bpf_pe
         else if ((rc = scan_bytes(p, segs[i].bytes, segs[i].len, err, errlen)))
             goto out; /* passive: copied wherever the guest says */
     }
-    qsort(order, n_active, sizeof(*order), by_offset);
+    if (n_active)
+        qsort(order, n_active, sizeof(*order), by_offset);
     uint64_t filled = 0;
     for (size_t i = 0; i < n_active;) {
         /* a stretch of memory: segments that touch or overlap, or are
