@@ -74,6 +74,8 @@ enum oci_hint {
     OCI_HINT_LIST_TAGS,         /* list the tags of the repository hint_arg */
     OCI_HINT_PULL_FIRST,        /* pull hint_arg first */
     OCI_HINT_LIST_IMAGES,       /* list what the store holds */
+    OCI_HINT_SIGN_REPLACE,      /* sign again, replacing the signature manifest */
+    OCI_HINT_SIGN,              /* sign hint_arg with a key the policy trusts */
 };
 
 /* A failure: the message, and a hint made of `hint` (text, which may be all
@@ -150,6 +152,9 @@ struct oci_module {
     char *path;          /* the file to load */
     bool temporary;      /* a download: oci_module_release() deletes it */
     char digest[OCI_DIGEST_SIZE]; /* layer digest for OCI modules, else "" */
+    /* OCI modules: the manifest's annotations (a JSON object's text) of the
+     * manifest digest that was verified and run; NULL for files and URLs */
+    char *annotations;
 };
 
 /* Resolve what the user typed after `run` into a local file:

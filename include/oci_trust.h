@@ -112,6 +112,29 @@ struct oci_policy;
  * fulcio/rekor) are errors, never silently accepted. */
 int oci_policy_parse(const char *json, size_t len, const char *base_dir, struct oci_policy **out,
                      struct oci_error *err);
+/* The policy's "wasmBpf" section, wasm-bpf's own (podman has no such
+ * member): what modules may load into the kernel, the rules of `run`'s
+ * --allow-prog-type, --allow-attach and --allow-helper, for every module
+ * whatever its scope (files too):
+ *   "wasmBpf": {"allowProgTypes": ["tracepoint", ...],
+ *               "allowAttach": ["tp/sched/sched_process_exec", ...],
+ *               "allowHelpers": ["bpf_send_signal", ...],
+ *               "requireDeclaredPermissions": true}
+ * A list left out allows anything; an empty one nothing.  Strings are
+ * checked for shape here, the names by the caller (the BPF part knows them). */
+struct oci_policy_module_rules {
+    bool present;                  /* the policy has the section */
+    const char *const *prog_types; /* NULL: any */
+    size_t n_prog_types;
+    const char *const *attach_targets; /* fnmatch(3) patterns; NULL: any */
+    size_t n_attach_targets;
+    const char *const *helpers; /* NULL: any */
+    size_t n_helpers;
+    bool require_declared; /* modules without the permissions annotation are refused */
+};
+/* The section of P (present false when it has none); owned by P. */
+const struct oci_policy_module_rules *oci_policy_module_rules(const struct oci_policy *p);
+
 /* Read a policy file. */
 int oci_policy_load(const char *path, struct oci_policy **out, struct oci_error *err);
 /* A policy requiring a signature by the key in PUB_PATH for everything

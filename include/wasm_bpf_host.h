@@ -50,12 +50,68 @@ struct wasm_bpf_policy {
      * NULL: any target. */
     const char *const *attach_targets;
     size_t n_attach_targets;
-    /* How the caller's users write these two rules, for messages (the CLI:
-     * "--allow-prog-type", "--allow-attach").  NULL: "prog_types",
-     * "attach_targets". */
+    /* The helpers of concern (wasm_bpf_helpers_of_concern()) a guest's
+     * programs may call, by name ("bpf_probe_write_user"): an object whose
+     * code calls another one is refused before it is loaded, the message
+     * naming the function and the helper.  NULL: any; non-NULL with
+     * n_helpers 0: none.  Other helpers are the verifier's business. */
+    const char *const *helpers;
+    size_t n_helpers;
+    /* How the caller's users write these rules, for messages (the CLI:
+     * "--allow-prog-type", "--allow-attach", "--allow-helper").  NULL:
+     * "prog_types", "attach_targets", "helpers". */
     const char *prog_types_name;
     const char *attach_targets_name;
+    const char *helpers_name;
+    /* Another set of rules that must allow too (an operator's policy file
+     * beside the command line's options); NULL: none. */
+    const struct wasm_bpf_policy *next;
 };
+
+/* ---- Permissions: what a module's eBPF objects need ----
+ *
+ * A module's declaration lists, per eBPF object embedded in it, its
+ * programs (name, SEC() name, libbpf's type name), its maps (name, type;
+ * not the global-data maps) and the helpers of concern its code calls.
+ * `push` records it as the manifest annotation below (JSON), so that a
+ * signature covers it; `run` checks it against the operator's rules before
+ * the guest starts (wasm_bpf_permissions_check()) and hands it to the host
+ * (wasm_bpf_options.declared), which refuses any object the guest loads
+ * that needs a program, map or helper of concern the declaration lacks. */
+#define WASM_BPF_PERMISSIONS_ANNOTATION "dev.wasm-bpf.permissions"
+struct wasm_bpf_permissions;
+
+/* The helpers of concern, NULL-terminated: bpf_probe_write_user,
+ * bpf_override_return, bpf_send_signal, bpf_send_signal_thread. */
+const char *const *wasm_bpf_helpers_of_concern(void);
+
+/* Read the declaration from a module's bytes: every 64-bit BPF ELF object
+ * stored contiguously in it (as C byte arrays and Rust's include_bytes!
+ * are).  0, -EINVAL (a malformed embedded object; err says which and why)
+ * or -ENOMEM. */
+int wasm_bpf_permissions_scan(const void *module, size_t len, struct wasm_bpf_permissions **out,
+                              char *err, size_t errlen);
+/* The same from an open module file, reading only its data section.
+ * -ENOEXEC when it is not a WebAssembly module at all. */
+int wasm_bpf_permissions_scan_fd(int fd, struct wasm_bpf_permissions **out, char *err,
+                                 size_t errlen);
+/* The declaration as the annotation's compact JSON text (malloc'ed; NULL
+ * with errno ENOMEM); the same module gives the same text. */
+char *wasm_bpf_permissions_json(const struct wasm_bpf_permissions *p);
+/* Parse the annotation's text (strict: unknown members, wrong types and
+ * unknown helpers are errors; bounded).  0, -EINVAL with err, -ENOMEM. */
+int wasm_bpf_permissions_parse(const char *json, size_t len, struct wasm_bpf_permissions **out,
+                               char *err, size_t errlen);
+/* The declaration in words, one line per object, program type, map list
+ * and helper ("  loads 2 tracepoint programs: sched/sched_process_exec
+ * (handle_exec), ..."); malloc'ed, NULL with errno ENOMEM. */
+char *wasm_bpf_permissions_describe(const struct wasm_bpf_permissions *p);
+/* Does the declaration stay within POLICY (and its chain)?  Program types,
+ * the SEC() names of programs attached by them, helpers of concern.  0, or
+ * -EPERM with err naming the program or helper and the rule. */
+int wasm_bpf_permissions_check(const struct wasm_bpf_permissions *p,
+                               const struct wasm_bpf_policy *policy, char *err, size_t errlen);
+void wasm_bpf_permissions_free(struct wasm_bpf_permissions *p);
 
 struct wasm_bpf_options {
     bool verbose;                         /* libbpf's debug output and full verifier logs */
@@ -71,6 +127,9 @@ struct wasm_bpf_options {
      * that sleeps, then reads its maps).  NULL: nothing is called. */
     void (*on_ready)(void *ctx);
     void *ready_ctx;
+    /* The module's declaration (copied): every object a guest loads must
+     * stay within it.  NULL: no declaration, nothing checked against one. */
+    const struct wasm_bpf_permissions *declared;
 };
 
 typedef struct wasm_bpf_host wasm_bpf_host;

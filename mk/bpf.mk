@@ -42,7 +42,7 @@ $(BPF_TEST_DIR)/host_test: tests/bpf/host_test.c tests/bpf/mock_engine.c tests/b
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(filter-out -MMD -MP,$(ALL_CFLAGS)) -Itests/bpf -o $@ tests/bpf/host_test.c tests/bpf/mock_engine.c \
-	    $(BPF_HOST_OBJS) -lbpf -lelf -lz -lpthread
+	    $(BPF_HOST_OBJS) -lbpf -lelf -lz -ljansson -lpthread
 
 $(BPF_TEST_DIR)/bad.bpf.o: tests/bpf/objects/bad.bpf.c $(VMLINUX_H)
 	$(call bpf_object,$@,$<,tests/bpf/objects)

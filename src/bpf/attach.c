@@ -461,11 +461,13 @@ static int attach_ignoring_target(struct wb_instance *wi, struct wb_object *o,
 {
     /* the policy allowed the target given; what is attached is the SEC() name */
     const char *sec = bpf_program__section_name(prog);
-    if (!wasm_bpf__target_allowed(wi->host, sec))
-        return wasm_bpf__fail(wi, -EPERM, "attach: program '%s' %s: target '%s' ignored, and attaching it "
-                                   "by its section name '%s' is not allowed by the policy "
-                                   "(%s)", bpf_program__name(prog), why, target, sec,
-                       wi->host->attach_targets_name);
+    const char *rule = wasm_bpf__target_refused(wi->host, sec, NULL);
+    if (rule)
+        return wasm_bpf__fail(wi, -EPERM,
+                              "attach: program '%s' %s: target '%s' ignored, and attaching it "
+                              "by its section name '%s' is not allowed by the policy "
+                              "(%s)",
+                              bpf_program__name(prog), why, target, sec, rule);
     if (wi->host->verbose)
         base_print(WASM_BPF_DEBUG, "wasm-bpf: attach: program '%s' %s: target '%s' ignored, attaching by its "
                         "section name SEC(\"%s\")\n",
@@ -559,9 +561,12 @@ int wasm_bpf__attach(struct wb_instance *wi, struct wb_object *o, const char *na
      * the pattern 'tp/sched/...' allows SEC("tracepoint/sched/...") */
     char other_buf[512];
     const char *other = target ? NULL : wasm_bpf__sec_other_spelling(what, other_buf, sizeof(other_buf));
-    if (!wasm_bpf__target_allowed(host, what) && !(other && wasm_bpf__target_allowed(host, other))) {
-        wasm_bpf__fail(wi, -EPERM, "attach: attaching program '%s' to '%s' is not allowed by the policy "
-                            "(%s)", name, what, host->attach_targets_name);
+    const char *rule = wasm_bpf__target_refused(host, what, other);
+    if (rule) {
+        wasm_bpf__fail(wi, -EPERM,
+                       "attach: attaching program '%s' to '%s' is not allowed by the policy "
+                       "(%s)",
+                       name, what, rule);
         base_print(WASM_BPF_WARN, "wasm-bpf: %s\n", wi->last_error);
         return -EPERM;
     }

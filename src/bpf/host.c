@@ -84,24 +84,42 @@ static void instance_cleanup(struct wb_instance *wi)
         wasm_bpf__object_destroy(wi->objects);
 }
 
-bool wasm_bpf__prog_type_allowed(const wasm_bpf_host *host, const char *type)
+bool wasm_bpf__rule_has(const char *const *list, size_t n, const char *s, bool pattern)
 {
-    if (!host->prog_types)
+    if (!list)
         return true;
-    for (size_t i = 0; i < host->n_prog_types; i++)
-        if (!strcmp(host->prog_types[i], type))
+    for (size_t i = 0; i < n; i++)
+        if (pattern ? !fnmatch(list[i], s, 0) : !strcmp(list[i], s))
             return true;
     return false;
 }
 
-bool wasm_bpf__target_allowed(const wasm_bpf_host *host, const char *target)
+#define RULES(r, member) ((const char *const *)(r)->member), (r)->n_##member
+
+const char *wasm_bpf__prog_type_refused(const wasm_bpf_host *host, const char *type)
 {
-    if (!host->attach_targets)
-        return true;
-    for (size_t i = 0; i < host->n_attach_targets; i++)
-        if (!fnmatch(host->attach_targets[i], target, 0))
-            return true;
-    return false;
+    for (size_t i = 0; i < host->n_rules; i++)
+        if (!wasm_bpf__rule_has(RULES(&host->rules[i], prog_types), type, false))
+            return host->rules[i].prog_types_name;
+    return NULL;
+}
+
+const char *wasm_bpf__target_refused(const wasm_bpf_host *host, const char *target,
+                                     const char *other)
+{
+    for (size_t i = 0; i < host->n_rules; i++)
+        if (!wasm_bpf__rule_has(RULES(&host->rules[i], attach_targets), target, true) &&
+            !(other && wasm_bpf__rule_has(RULES(&host->rules[i], attach_targets), other, true)))
+            return host->rules[i].attach_targets_name;
+    return NULL;
+}
+
+const char *wasm_bpf__helper_refused(const wasm_bpf_host *host, const char *helper)
+{
+    for (size_t i = 0; i < host->n_rules; i++)
+        if (!wasm_bpf__rule_has(RULES(&host->rules[i], helpers), helper, false))
+            return host->rules[i].helpers_name;
+    return NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -364,6 +382,38 @@ static void free_strings(char **s, size_t n)
     free(s);
 }
 
+static void rules_free(struct wb_rules *r)
+{
+    free_strings(r->prog_types, r->n_prog_types);
+    free_strings(r->attach_targets, r->n_attach_targets);
+    free_strings(r->helpers, r->n_helpers);
+}
+
+/* Copy a list: NULL stays NULL (any), as the policy says. */
+static int copy_list(char ***dst, size_t *ndst, const char *const *src, size_t n)
+{
+    if (!src)
+        return 0;
+    *ndst = n;
+    return (*dst = copy_strings(src, n)) ? 0 : -ENOMEM;
+}
+
+static int rules_copy(struct wb_rules *r, const struct wasm_bpf_policy *p)
+{
+    snprintf(r->prog_types_name, sizeof r->prog_types_name, "%s",
+             p->prog_types_name ? p->prog_types_name : "prog_types");
+    snprintf(r->attach_targets_name, sizeof r->attach_targets_name, "%s",
+             p->attach_targets_name ? p->attach_targets_name : "attach_targets");
+    snprintf(r->helpers_name, sizeof r->helpers_name, "%s",
+             p->helpers_name ? p->helpers_name : "helpers");
+    if (copy_list(&r->prog_types, &r->n_prog_types, p->prog_types, p->n_prog_types) ||
+        copy_list(&r->attach_targets, &r->n_attach_targets, p->attach_targets,
+                  p->n_attach_targets) ||
+        copy_list(&r->helpers, &r->n_helpers, p->helpers, p->n_helpers))
+        return -ENOMEM;
+    return 0;
+}
+
 wasm_bpf_host *wasm_bpf_host_new(const struct wasm_bpf_options *opts)
 {
     wasm_bpf_host *host = calloc(1, sizeof(*host));
@@ -373,27 +423,22 @@ wasm_bpf_host *wasm_bpf_host_new(const struct wasm_bpf_options *opts)
         free(host);
         return NULL;
     }
-    const struct wasm_bpf_policy *p = opts ? opts->policy : NULL;
-    snprintf(host->prog_types_name, sizeof host->prog_types_name, "%s",
-             p && p->prog_types_name ? p->prog_types_name : "prog_types");
-    snprintf(host->attach_targets_name, sizeof host->attach_targets_name, "%s",
-             p && p->attach_targets_name ? p->attach_targets_name : "attach_targets");
     snprintf(host->verbose_name, sizeof host->verbose_name, "%s",
              opts && opts->verbose_name ? opts->verbose_name : "the verbose option");
     if (opts) {
         host->verbose = opts->verbose;
         host->on_ready = opts->on_ready;
         host->ready_ctx = opts->ready_ctx;
-        if (p && p->prog_types) {
-            host->n_prog_types = p->n_prog_types;
-            if (!(host->prog_types = copy_strings(p->prog_types, p->n_prog_types)))
+        size_t n = 0;
+        for (const struct wasm_bpf_policy *p = opts->policy; p && n < 64; p = p->next)
+            n++;
+        if (n && !(host->rules = calloc(n, sizeof(*host->rules))))
+            goto nomem;
+        for (const struct wasm_bpf_policy *p = opts->policy; p && host->n_rules < n; p = p->next)
+            if (rules_copy(&host->rules[host->n_rules++], p))
                 goto nomem;
-        }
-        if (p && p->attach_targets) {
-            host->n_attach_targets = p->n_attach_targets;
-            if (!(host->attach_targets = copy_strings(p->attach_targets, p->n_attach_targets)))
-                goto nomem;
-        }
+        if (opts->declared && !(host->declared = wasm_bpf__permissions_copy(opts->declared)))
+            goto nomem;
     }
     wasm_bpf__log_init();
     return host;
@@ -444,8 +489,10 @@ void wasm_bpf_host_free(wasm_bpf_host *host)
     if (!host)
         return;
     wasm_bpf_host_cleanup(host);
-    free_strings(host->prog_types, host->n_prog_types);
-    free_strings(host->attach_targets, host->n_attach_targets);
+    for (size_t i = 0; i < host->n_rules; i++)
+        rules_free(&host->rules[i]);
+    free(host->rules);
+    wasm_bpf_permissions_free(host->declared);
     free(host->fds);
     wasm_bpf__stats_free(host);
     pthread_mutex_destroy(&host->stats_lock);

@@ -101,14 +101,24 @@ struct wb_map_fd {
     struct wb_stats *stats;    /* never NULL for a guest map */
 };
 
+/* One set of rules (struct wasm_bpf_policy, copied); a host has one per
+ * policy of the caller's chain, and each must allow. */
+struct wb_rules {
+    char prog_types_name[64], attach_targets_name[64], helpers_name[64];
+    char **prog_types; /* NULL: any */
+    size_t n_prog_types;
+    char **attach_targets; /* NULL: any */
+    size_t n_attach_targets;
+    char **helpers; /* helpers of concern allowed; NULL: any */
+    size_t n_helpers;
+};
+
 struct wasm_bpf_host {
     bool verbose;
-    /* the caller's names of the rules and of verbose (wasm_bpf_options) */
-    char prog_types_name[64], attach_targets_name[64], verbose_name[64];
-    char **prog_types;
-    size_t n_prog_types;
-    char **attach_targets;
-    size_t n_attach_targets;
+    char verbose_name[64]; /* the caller's name of verbose (wasm_bpf_options) */
+    struct wb_rules *rules;
+    size_t n_rules;
+    struct wasm_bpf_permissions *declared; /* what the module declared; NULL: no check */
     struct wb_instance *instances;
     struct wb_instance *last;  /* the one that called last */
     struct wb_map_fd *fds;     /* indexed by fd */
@@ -226,8 +236,34 @@ int wasm_bpf__errno_from_libbpf(int err);
 /* the text of an errno or a libbpf error code */
 const char *wasm_bpf__strerror(int err);
 
-/* policy checks (host.c) */
-bool wasm_bpf__prog_type_allowed(const wasm_bpf_host *host, const char *type);
-bool wasm_bpf__target_allowed(const wasm_bpf_host *host, const char *target);
+/* policy checks (host.c): NULL if every rule set allows, else the name
+ * the caller gave the rule that refuses ("--allow-prog-type") */
+const char *wasm_bpf__prog_type_refused(const wasm_bpf_host *host, const char *type);
+/* TARGET, or its OTHER spelling (NULL: none), matches a pattern */
+const char *wasm_bpf__target_refused(const wasm_bpf_host *host, const char *target,
+                                     const char *other);
+const char *wasm_bpf__helper_refused(const wasm_bpf_host *host, const char *helper);
+/* S is in LIST (N entries; NULL: any S is); as fnmatch(3) patterns if PATTERN */
+bool wasm_bpf__rule_has(const char *const *list, size_t n, const char *s, bool pattern);
+
+/* load.c: the object's name from its BTF ("bootstrap_bpf"), else "wasm_bpf" */
+void wasm_bpf__object_name(const void *bytes, size_t len, char *name, size_t size);
+
+/* perms.c: the helpers of concern */
+int wasm_bpf__helper_index(const char *name); /* -1: not one of them */
+const char *wasm_bpf__helper_name(unsigned index);
+/* Calls FN for the first call of each helper of concern in each code
+ * section of the ELF object: the function (symbol) and section it is in.
+ * 0, FN's non-zero result, or -EINVAL if the ELF cannot be read. */
+typedef int (*wasm_bpf__helper_call_fn)(void *ctx, const char *func, const char *section,
+                                        unsigned helper);
+int wasm_bpf__helper_calls(const void *bytes, size_t len, wasm_bpf__helper_call_fn fn, void *ctx);
+/* size of the BPF ELF object starting at P, 0 if none fits in AVAIL bytes */
+size_t wasm_bpf__elf_extent(const uint8_t *p, size_t avail);
+/* 0, or -EPERM with ERR naming what OBJ needs beyond the declaration D */
+int wasm_bpf__check_declared(const struct wasm_bpf_permissions *d, struct bpf_object *obj,
+                             const char *objname, const void *bytes, size_t len, char *err,
+                             size_t errlen);
+struct wasm_bpf_permissions *wasm_bpf__permissions_copy(const struct wasm_bpf_permissions *p);
 
 #endif

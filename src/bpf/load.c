@@ -22,7 +22,7 @@
 
 /* The name of the object's first C source file in its .BTF strings, as a
  * C identifier without ".c": "/src/bootstrap.bpf.c" -> "bootstrap_bpf". */
-static void object_name(const void *bytes, size_t len, char *name, size_t size)
+void wasm_bpf__object_name(const void *bytes, size_t len, char *name, size_t size)
 {
     snprintf(name, size, "%s", DEFAULT_OBJECT_NAME);
     if (elf_version(EV_CURRENT) == EV_NONE)
@@ -65,8 +65,28 @@ static bool percpu_map(enum bpf_map_type type)
            type == BPF_MAP_TYPE_LRU_PERCPU_HASH || type == BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE;
 }
 
-/* The policy's program types: every program the object would load. */
-static int check_policy(struct wb_instance *wi, struct wb_object *o)
+struct helper_rule {
+    struct wb_instance *wi;
+    const char *object;
+};
+
+static int helper_allowed(void *ctx, const char *func, const char *section, unsigned helper)
+{
+    struct helper_rule *c = ctx;
+    const char *name = wasm_bpf__helper_name(helper);
+    const char *rule = wasm_bpf__helper_refused(c->wi->host, name);
+    if (!rule)
+        return 0;
+    return wasm_bpf__fail(c->wi, -EPERM,
+                          "load: function '%s' (section '%s') of object '%s' calls %s, which the "
+                          "policy does not allow (%s)",
+                          func, section, c->object, name, rule);
+}
+
+/* Before anything reaches the kernel: the policy's program types and
+ * helpers of concern for every program the object would load, then the
+ * module's declaration, if it made one. */
+static int check_policy(struct wb_instance *wi, struct wb_object *o, size_t len)
 {
     struct bpf_program *prog;
     bpf_object__for_each_program(prog, o->obj) {
@@ -75,11 +95,27 @@ static int check_policy(struct wb_instance *wi, struct wb_object *o)
         const char *type = libbpf_bpf_prog_type_str(bpf_program__type(prog));
         if (!type)
             type = "unknown";
-        if (!wasm_bpf__prog_type_allowed(wi->host, type))
-            return wasm_bpf__fail(wi, -EPERM,
-                           "load: program '%s' of object '%s' has type '%s', which the policy "
-                           "does not allow (%s)",
-                           bpf_program__name(prog), o->name, type, wi->host->prog_types_name);
+        const char *rule = wasm_bpf__prog_type_refused(wi->host, type);
+        if (rule)
+            return wasm_bpf__fail(
+                wi, -EPERM,
+                "load: program '%s' of object '%s' has type '%s', which the policy "
+                "does not allow (%s)",
+                bpf_program__name(prog), o->name, type, rule);
+    }
+    struct helper_rule hr = {wi, o->name};
+    int err = wasm_bpf__helper_calls(o->elf, len, helper_allowed, &hr);
+    if (err == -EINVAL)
+        return wasm_bpf__fail(wi, -EINVAL, "load: object '%s': cannot read its code sections",
+                              o->name);
+    if (err)
+        return err;
+    if (wi->host->declared) {
+        char why[400];
+        err = wasm_bpf__check_declared(wi->host->declared, o->obj, o->name, o->elf, len, why,
+                                       sizeof(why));
+        if (err)
+            return wasm_bpf__fail(wi, err, "load: %s", why);
     }
     return 0;
 }
@@ -101,7 +137,7 @@ uint64_t wasm_bpf__load(struct wb_instance *wi, const void *bytes, size_t len)
         return 0;
     }
     memcpy(o->elf, bytes, len);
-    object_name(o->elf, len, o->name, sizeof(o->name));
+    wasm_bpf__object_name(o->elf, len, o->name, sizeof(o->name));
 
     int err;
     char bad_btf[256];
@@ -124,7 +160,7 @@ uint64_t wasm_bpf__load(struct wb_instance *wi, const void *bytes, size_t len)
                 wasm_bpf__strerror(err), *wasm_bpf__log_reason() ? ": " : "", wasm_bpf__log_reason());
         goto fail;
     }
-    if ((err = check_policy(wi, o))) {
+    if ((err = check_policy(wi, o, len))) {
         wasm_bpf__log_end();
         base_print(WASM_BPF_WARN, "wasm-bpf: %s\n", wi->last_error);
         goto fail;

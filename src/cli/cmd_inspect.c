@@ -11,12 +11,13 @@
 #include "oci.h"
 #include "oci_trust.h"
 #include "opt.h"
+#include "wasm_bpf_host.h"
 
 enum inspect_format { INSPECT_PRETTY, INSPECT_JSON };
 
 struct inspect_args {
     struct oci_options oci;
-    bool remote, raw, tags, signatures;
+    bool remote, raw, tags, signatures, permissions;
     struct opt_list verify_keys;
     unsigned page_size;
     enum inspect_format format;
@@ -56,6 +57,9 @@ static const struct opt inspect_opts[] = {
     {"signatures", 0, NULL, OPT_FLAG, AT(signatures), NULL,
      "add the signatures the registry holds for the manifest digest (cosign simple signing and "
      "Sigstore bundles): format, claimed identity and digest; verified with --verify-key"},
+    {"permissions", 0, NULL, OPT_FLAG, AT(permissions), NULL,
+     "print only the permissions the module declares (its eBPF programs, maps and helpers of "
+     "concern), in words"},
     {"verify-key", 0, "PUB", OPT_LIST, AT(verify_keys), NULL,
      "with --signatures: verify them with this public key (repeatable)"},
     {"format", 0, "FORMAT", OPT_SET, AT(format), set_format,
@@ -145,6 +149,58 @@ done:
     return out;
 }
 
+/* The declaration in the annotation WASM_BPF_PERMISSIONS_ANNOTATION of the
+ * description TEXT, in words (malloc'ed); a sentence saying there is none,
+ * or why it cannot be read. */
+static char *permissions_in_words(const char *text)
+{
+    json_t *j = json_loads(text, 0, NULL);
+    json_t *v = json_object_get(json_object_get(j, "annotations"), WASM_BPF_PERMISSIONS_ANNOTATION);
+    char *words = NULL;
+    if (!json_is_string(v)) {
+        words = strdup(
+            "declares no permissions (pushed without the annotation " WASM_BPF_PERMISSIONS_ANNOTATION
+            "): only the operator's rules apply when it runs\n");
+    } else {
+        struct wasm_bpf_permissions *p;
+        char err[512];
+        if (wasm_bpf_permissions_parse(json_string_value(v), json_string_length(v), &p, err,
+                                       sizeof err) < 0) {
+            size_t n = strlen(err) + 128;
+            if ((words = malloc(n)))
+                snprintf(words, n,
+                         "the annotation " WASM_BPF_PERMISSIONS_ANNOTATION " is invalid: %s\n",
+                         err);
+        } else {
+            words = wasm_bpf_permissions_describe(p);
+            wasm_bpf_permissions_free(p);
+        }
+    }
+    json_decref(j);
+    return words;
+}
+
+/* TEXT with a member "permissions": the declaration in words, a line each. */
+static char *add_permissions(const char *text)
+{
+    char *words = permissions_in_words(text);
+    json_t *j = json_loads(text, 0, NULL), *lines = json_array();
+    char *out = NULL;
+    if (words && json_is_object(j) && lines) {
+        for (char *line = words; *line;) {
+            size_t n = strcspn(line, "\n");
+            json_array_append_new(lines, json_stringn(line, n));
+            line += n + (line[n] == '\n');
+        }
+        json_object_set(j, "permissions", lines);
+        out = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    }
+    json_decref(lines);
+    json_decref(j);
+    free(words);
+    return out;
+}
+
 static int inspect(const struct inspect_args *a, const char *ref)
 {
     struct oci_options oci = a->oci;
@@ -180,6 +236,22 @@ static int inspect(const struct inspect_args *a, const char *ref)
     if (!text) {
         cli_print_oci_error(&cli_oci_error, NULL);
         return 1;
+    }
+    if (a->permissions) {
+        char *words = permissions_in_words(text);
+        free(text);
+        if (!words) {
+            fprintf(stderr, "wasm-bpf inspect: out of memory\n");
+            return 1;
+        }
+        fputs(words, stdout);
+        free(words);
+        return 0;
+    }
+    char *with = add_permissions(text);
+    if (with) {
+        free(text);
+        text = with;
     }
     if (a->signatures) {
         char *merged = add_signatures(a, ref, text);

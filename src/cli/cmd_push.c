@@ -1,14 +1,18 @@
 /* cmd_push.c: `wasm-bpf push REF MODULE`. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "oci_report.h"
 #include "oci.h"
 #include "opt.h"
 #include "wasm_bpf_base.h"
+#include "wasm_bpf_host.h"
 
 struct annotations {
     struct oci_annotation *items;
@@ -93,11 +97,66 @@ const struct opt_command cmd_push_spec = {
                    "REF is [REGISTRY/]REPOSITORY[:TAG] (tag `latest` by default); it may start\n"
                    "with https:// or http:// to choose the protocol, as ecli users write it.\n",
     .groups = push_groups,
-    .epilog = "Credentials: -u/--password-stdin, else the docker config (`wasm-bpf login`).\n",
+    .epilog = "The eBPF objects embedded in MODULE are read, and their programs, maps and helpers\n"
+              "of concern recorded as the annotation " WASM_BPF_PERMISSIONS_ANNOTATION " (which a\n"
+              "signature covers; `run` enforces it): give it with -a to declare an object the\n"
+              "module builds at run time.\n"
+              "Credentials: -u/--password-stdin, else the docker config (`wasm-bpf login`).\n",
 };
+
+/* The permissions the module's eBPF objects need, as the annotation
+ * WASM_BPF_PERMISSIONS_ANNOTATION appended to a->annotations (so that a
+ * signature of the manifest covers it).  One given with -a is checked and
+ * kept: a module that builds its object at run time declares it so.
+ * 0, or 1 after printing why. */
+static int add_permissions(struct push_args *a, char **json)
+{
+    for (size_t i = 0; i < a->annotations.n; i++) {
+        if (strcmp(a->annotations.items[i].key, WASM_BPF_PERMISSIONS_ANNOTATION))
+            continue;
+        const char *v = a->annotations.items[i].value;
+        struct wasm_bpf_permissions *p;
+        char err[512];
+        if (wasm_bpf_permissions_parse(v, strlen(v), &p, err, sizeof err) < 0) {
+            fprintf(stderr, "wasm-bpf push: annotation %s: %s\n", WASM_BPF_PERMISSIONS_ANNOTATION,
+                    err);
+            return 1;
+        }
+        wasm_bpf_permissions_free(p);
+        return 0;
+    }
+    int fd = open(a->module, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0; /* oci_push says why */
+    struct wasm_bpf_permissions *p;
+    char err[512];
+    int rc = wasm_bpf_permissions_scan_fd(fd, &p, err, sizeof err);
+    close(fd);
+    if (rc == -ENOEXEC)
+        return 0; /* not a module: oci_push says so */
+    if (rc < 0) {
+        fprintf(stderr, "wasm-bpf push: %s: %s\n", a->module, err);
+        return 1;
+    }
+    *json = wasm_bpf_permissions_json(p);
+    wasm_bpf_permissions_free(p);
+    struct oci_annotation *items =
+        *json ? realloc(a->annotations.items, (a->annotations.n + 1) * sizeof *items) : NULL;
+    char *key = items ? strdup(WASM_BPF_PERMISSIONS_ANNOTATION) : NULL;
+    if (!key) {
+        if (items)
+            a->annotations.items = items;
+        fprintf(stderr, "wasm-bpf push: out of memory\n");
+        return 1;
+    }
+    a->annotations.items = items;
+    a->annotations.items[a->annotations.n++] = (struct oci_annotation){key, *json};
+    return 0;
+}
 
 int cmd_push(int argc, char **argv)
 {
+    char *permissions = NULL;
     struct push_args a = {.format = OCI_FORMAT_WASM_BPF};
     char **args = calloc((size_t)argc + 1, sizeof *args);
     if (!args)
@@ -126,6 +185,8 @@ int cmd_push(int argc, char **argv)
     }
     if ((rc = cli_check_ref(&cmd_push_spec, args[0])) != 0)
         goto out;
+    if ((rc = add_permissions(&a, &permissions)) != 0)
+        goto out;
     struct oci_push_options po = {
         .format = a.format,
         .annotations = a.annotations.items,
@@ -145,6 +206,7 @@ out:
     for (size_t k = 0; k < a.annotations.n; k++)
         free((char *)a.annotations.items[k].key);
     free(a.annotations.items);
+    free(permissions);
     free(args);
     return rc;
 }

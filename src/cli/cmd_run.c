@@ -35,10 +35,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "cli.h"
 #include "metrics.h"
 #include "oci_report.h"
 #include "oci.h"
+#include "oci_trust.h"
 #include "opt.h"
 #include "wasi.h"
 #include "wasm_bpf_base.h"
@@ -61,6 +64,12 @@ extern char **environ;
 /* Options                                                             */
 /* ------------------------------------------------------------------ */
 
+/* --allow-helper: the helpers of concern allowed, once given at all */
+struct helper_list {
+    struct opt_list names;
+    bool given;
+};
+
 struct run_options {
     const char *module;        /* MODULE as typed; the guest's argv[0] */
     int guest_argc;            /* MODULE and everything after it */
@@ -75,6 +84,8 @@ struct run_options {
     bool verbose;
     struct opt_list allow_prog_types;  /* --allow-prog-type, none: any */
     struct opt_list allow_attach;      /* --allow-attach, none: any */
+    struct helper_list allow_helpers;  /* --allow-helper */
+    struct wasm_bpf_permissions *declared; /* the module's, from its manifest; NULL: none */
     struct oci_run_options oci;        /* --pull, --store, --insecure, --plain-http ... */
     struct trust_cli trust;            /* --policy, --verify-key */
     struct metrics_addr metrics;       /* --metrics [ADDR:]PORT */
@@ -119,6 +130,34 @@ static int add_env(void *target, const char *arg, char *err, size_t errlen)
         return -1;
     }
     if (opt_list_add(target, arg) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* NAME is a helper of concern; else false with the names in err */
+static bool helper_known(const char *name, char *err, size_t errlen)
+{
+    const char *const *known = wasm_bpf_helpers_of_concern();
+    for (size_t i = 0; known[i]; i++)
+        if (!strcmp(known[i], name))
+            return true;
+    snprintf(err, errlen, "expected none or a helper of concern: %s, %s, %s or %s", known[0],
+             known[1], known[2], known[3]);
+    return false;
+}
+
+/* --allow-helper NAME|none */
+static int add_helper(void *target, const char *arg, char *err, size_t errlen)
+{
+    struct helper_list *h = target;
+    h->given = true;
+    if (!strcmp(arg, "none"))
+        return 0;
+    if (!helper_known(arg, err, errlen))
+        return -1;
+    if (opt_list_add(&h->names, arg) < 0) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
@@ -214,6 +253,10 @@ static const struct opt run_opts[] = {
      "let the guest attach only to targets matching one of these shell patterns: an interface, a "
      "cgroup directory, IFNAME:ingress, PATH:FUNC, or the SEC() name of a program attached by it "
      "(e.g. 'tp/sched/*'); repeatable"},
+    {"allow-helper", 0, "NAME", OPT_SET, RUN_AT(allow_helpers), add_helper,
+     "let the guest's programs call only these helpers of concern (bpf_probe_write_user, "
+     "bpf_override_return, bpf_send_signal, bpf_send_signal_thread; 'none': none of them), checked "
+     "in their instructions before load; repeatable; default: any"},
     {"stop-timeout", 0, "SECONDS", OPT_SET, RUN_AT(stop_timeout), set_stop_timeout,
      "after the first SIGINT/SIGTERM/SIGHUP, how long the guest may take to end by itself (its "
      "waits return EINTR) before it is stopped; default 2, 0: at once"},
@@ -278,6 +321,9 @@ static void free_options(struct run_options *o)
         free((char *)o->dirs[i].host_path); /* guest_path points into it */
     free(o->dirs);
     free(o->env.items);
+    free(o->allow_helpers.names.items);
+    wasm_bpf_permissions_free(o->declared);
+    trust_cleanup(&o->trust);
     opt_free(&cmd_run_spec, o);
 }
 
@@ -548,20 +594,53 @@ static int ready_file_check(const char *path)
     return rc;
 }
 
-static int bpf_attach(struct run_state *rs, char *err, size_t errlen)
+/* What the guest may load: the command line's --allow-* options, and the
+ * policy file's "wasmBpf" section (both must allow).  RULES holds the
+ * two; returns the first. */
+static const struct wasm_bpf_policy *run_rules(const struct run_options *o,
+                                               struct wasm_bpf_policy rules[2])
 {
-    const struct run_options *o = rs->opt;
-    struct wasm_bpf_policy policy = {
+    static const char *const no_helper[1];
+    rules[0] = (struct wasm_bpf_policy){
         .prog_types = o->allow_prog_types.items,
         .n_prog_types = o->allow_prog_types.n,
         .attach_targets = o->allow_attach.items,
         .n_attach_targets = o->allow_attach.n,
+        .helpers = o->allow_helpers.given
+                       ? (o->allow_helpers.names.n ? o->allow_helpers.names.items : no_helper)
+                       : NULL,
+        .n_helpers = o->allow_helpers.names.n,
         .prog_types_name = "--allow-prog-type",
         .attach_targets_name = "--allow-attach",
+        .helpers_name = "--allow-helper",
     };
+    const struct oci_policy_module_rules *mr =
+        o->trust.policy ? oci_policy_module_rules(o->trust.policy) : NULL;
+    if (mr && mr->present) {
+        rules[1] = (struct wasm_bpf_policy){
+            .prog_types = mr->prog_types,
+            .n_prog_types = mr->n_prog_types,
+            .attach_targets = mr->attach_targets,
+            .n_attach_targets = mr->n_attach_targets,
+            .helpers = mr->helpers,
+            .n_helpers = mr->n_helpers,
+            .prog_types_name = "policy wasmBpf.allowProgTypes",
+            .attach_targets_name = "policy wasmBpf.allowAttach",
+            .helpers_name = "policy wasmBpf.allowHelpers",
+        };
+        rules[0].next = &rules[1];
+    }
+    return &rules[0];
+}
+
+static int bpf_attach(struct run_state *rs, char *err, size_t errlen)
+{
+    const struct run_options *o = rs->opt;
+    struct wasm_bpf_policy rules[2];
     struct wasm_bpf_options bo = {.verbose = o->verbose,
-                                  .policy = &policy,
+                                  .policy = run_rules(o, rules),
                                   .verbose_name = "--verbose",
+                                  .declared = o->declared,
                                   .on_ready = on_ready,
                                   .ready_ctx = rs};
     rs->bpf = wasm_bpf_host_new(&bo);
@@ -605,18 +684,28 @@ static int resolve_module(struct run_options *o, char **path, struct oci_module 
 {
     memset(fetched, 0, sizeof *fetched);
     *path = NULL;
+    /* the policy's "wasmBpf" rules apply to every module; the rest of it to
+     * registry modules, verified before they are downloaded: a refused one
+     * never runs nor enters the store */
+    if (trust_setup(&o->trust, &o->oci.oci, "run") < 0)
+        return EXIT_RUN_FETCH;
+    const struct oci_policy_module_rules *mr =
+        o->trust.policy ? oci_policy_module_rules(o->trust.policy) : NULL;
+    for (size_t i = 0; mr && mr->helpers && i < mr->n_helpers; i++) {
+        char why[256];
+        if (!helper_known(mr->helpers[i], why, sizeof why)) {
+            fprintf(stderr, "wasm-bpf run: policy: wasmBpf.allowHelpers: '%s': %s\n",
+                    mr->helpers[i], why);
+            return EXIT_RUN_FETCH;
+        }
+    }
     if (oci_is_local_path(o->module)) {
         *path = strdup(o->module);
     } else {
-        /* registry modules are verified against the policy before they are
-         * downloaded: a refused one never runs nor enters the store */
-        if (trust_setup(&o->trust, &o->oci.oci, "run") < 0)
-            return EXIT_RUN_FETCH;
         trust_notice_unverified(&o->trust, o->module);
         struct oci_run_options ro = o->oci;
         ro.oci.error = &cli_oci_error;
         int r = oci_resolve_module(o->module, &ro, fetched);
-        trust_cleanup(&o->trust);
         o->oci.oci.policy = NULL;
         if (r < 0) {
             cli_print_oci_error(&cli_oci_error, NULL);
@@ -630,6 +719,63 @@ static int resolve_module(struct run_options *o, char **path, struct oci_module 
         return EXIT_RUN_BAD_MODULE;
     }
     return -1;
+}
+
+/* A registry module's declared permissions (the manifest annotation
+ * WASM_BPF_PERMISSIONS_ANNOTATION, covered by its signature) against the
+ * rules, before anything is loaded; kept in o->declared for the host, which
+ * refuses any object the guest loads beyond them.  Files and URLs declare
+ * nothing.  -1: go on; else the exit status, after printing why. */
+static int check_declared(struct run_options *o, const struct oci_module *m)
+{
+    if (!m->annotations)
+        return -1;
+    const struct oci_policy_module_rules *mr =
+        o->trust.policy ? oci_policy_module_rules(o->trust.policy) : NULL;
+    json_t *ann = json_loads(m->annotations, 0, NULL);
+    json_t *v = json_object_get(ann, WASM_BPF_PERMISSIONS_ANNOTATION);
+    int status = -1;
+    if (!json_is_string(v)) {
+        if (mr && mr->require_declared) {
+            fprintf(
+                stderr,
+                "wasm-bpf: %s is refused: it declares no permissions (no annotation " WASM_BPF_PERMISSIONS_ANNOTATION
+                ") and the policy requires them (wasmBpf.requireDeclaredPermissions)\n",
+                o->module);
+            status = EXIT_RUN_FETCH;
+        } else if (o->verbose) {
+            fprintf(stderr,
+                    "wasm-bpf: %s declares no permissions: only the rules apply to what it loads\n",
+                    o->module);
+        }
+        goto out;
+    }
+    char err[768];
+    int rc = wasm_bpf_permissions_parse(json_string_value(v), json_string_length(v), &o->declared,
+                                        err, sizeof err);
+    if (rc < 0) {
+        fprintf(stderr,
+                "wasm-bpf: %s is refused: its annotation " WASM_BPF_PERMISSIONS_ANNOTATION
+                " is invalid: %s\n",
+                o->module, err);
+        status = rc == -ENOMEM ? EXIT_RUN_BAD_MODULE : EXIT_RUN_FETCH;
+        goto out;
+    }
+    struct wasm_bpf_policy rules[2];
+    if (wasm_bpf_permissions_check(o->declared, run_rules(o, rules), err, sizeof err) < 0) {
+        fprintf(stderr, "wasm-bpf: %s is refused before it runs: %s\n", o->module, err);
+        status = EXIT_RUN_FETCH;
+        goto out;
+    }
+    if (o->verbose) {
+        char *words = wasm_bpf_permissions_describe(o->declared);
+        if (words)
+            fprintf(stderr, "wasm-bpf: %s declares:\n%s", o->module, words);
+        free(words);
+    }
+out:
+    json_decref(ann);
+    return status;
 }
 
 static int read_module(const char *path, uint8_t **bytes, size_t *len)
@@ -862,6 +1008,8 @@ static int run(int argc, char **argv, bool short_form)
     char *path;
     struct oci_module fetched;
     status = resolve_module(&opt, &path, &fetched);
+    if (status < 0)
+        status = check_declared(&opt, &fetched);
     if (status < 0) {
         status = read_module(path, &bytes, &len);
         oci_module_release(&fetched);   /* a temporary download is read: delete it */
@@ -872,6 +1020,7 @@ static int run(int argc, char **argv, bool short_form)
             status = run_module(&opt, bytes, len);
         }
     }
+    oci_module_release(&fetched); /* refused before reading: released here */
     free(path);
     restore_signals(&saved);
     free_options(&opt);

@@ -23,6 +23,9 @@ static const char *const hint_actions[] = {
     [OCI_HINT_LIST_TAGS] = "`wasm-bpf inspect --tags %s` lists the tags",
     [OCI_HINT_PULL_FIRST] = "pull it first with `wasm-bpf pull %s`",
     [OCI_HINT_LIST_IMAGES] = "`wasm-bpf images` lists what the store holds",
+    [OCI_HINT_SIGN_REPLACE] = "pass --replace to overwrite it",
+    [OCI_HINT_SIGN] =
+        "sign it with `wasm-bpf sign --key KEY %s`, or check the key the policy names",
 };
 
 struct oci_error cli_oci_error;

@@ -333,10 +333,20 @@ static bool scope_valid(const char *scope)
     return ok;
 }
 
+static void list_free(const char *const *list, size_t n)
+{
+    for (size_t i = 0; list && i < n; i++)
+        free((char *)list[i]);
+    free((void *)list);
+}
+
 void oci_policy_free(struct oci_policy *p)
 {
     if (!p)
         return;
+    list_free(p->module_rules.prog_types, p->module_rules.n_prog_types);
+    list_free(p->module_rules.attach_targets, p->module_rules.n_attach_targets);
+    list_free(p->module_rules.helpers, p->module_rules.n_helpers);
     requirements_free(&p->deflt);
     for (size_t i = 0; i < p->n_scopes; i++)
         requirements_free(&p->scopes[i]);
@@ -345,6 +355,59 @@ void oci_policy_free(struct oci_policy *p)
 }
 
 static int policy_parse(const char *text, size_t len, const char *base_dir, struct oci_policy **out);
+
+const struct oci_policy_module_rules *oci_policy_module_rules(const struct oci_policy *p)
+{
+    return &p->module_rules;
+}
+
+/* wasmBpf.NAME: an array of at most 256 non-empty strings of at most 256
+ * bytes; absent: *list stays NULL (any). */
+static int parse_string_list(json_t *section, const char *name, const char *const **list, size_t *n)
+{
+    json_t *a = json_object_get(section, name);
+    if (!a)
+        return 0;
+    if (!json_is_array(a) || json_array_size(a) > 256)
+        return oci_fail("policy: wasmBpf.%s must be an array of at most 256 strings", name);
+    const char **items = base_calloc(json_array_size(a) + 1, sizeof *items);
+    if (!items)
+        return oci_fail_nomem();
+    *list = items;
+    size_t i;
+    json_t *v;
+    json_array_foreach(a, i, v)
+    {
+        if (!json_is_string(v) || !json_string_length(v) || json_string_length(v) > 256 ||
+            strlen(json_string_value(v)) != json_string_length(v))
+            return oci_fail(
+                "policy: wasmBpf.%s[%zu] must be a non-empty string of at most 256 bytes", name, i);
+        if (!(items[i] = base_strdup(json_string_value(v))))
+            return oci_fail_nomem();
+        (*n)++;
+    }
+    return 0;
+}
+
+static int parse_module_rules(json_t *section, struct oci_policy_module_rules *r)
+{
+    static const char *const keys[] = {"allowProgTypes", "allowAttach", "allowHelpers",
+                                       "requireDeclaredPermissions", NULL};
+    if (!json_is_object(section))
+        return oci_fail("policy: \"wasmBpf\" must be an object");
+    if (!check_keys(section, keys, "policy: wasmBpf"))
+        return -1;
+    r->present = true;
+    json_t *req = json_object_get(section, "requireDeclaredPermissions");
+    if (req && !json_is_boolean(req))
+        return oci_fail("policy: wasmBpf.requireDeclaredPermissions must be true or false");
+    r->require_declared = json_is_true(req);
+    if (parse_string_list(section, "allowProgTypes", &r->prog_types, &r->n_prog_types) < 0 ||
+        parse_string_list(section, "allowAttach", &r->attach_targets, &r->n_attach_targets) < 0 ||
+        parse_string_list(section, "allowHelpers", &r->helpers, &r->n_helpers) < 0)
+        return -1;
+    return 0;
+}
 
 int oci_policy_parse(const char *text, size_t len, const char *base_dir, struct oci_policy **out,
                      struct oci_error *err)
@@ -370,9 +433,12 @@ static int policy_parse(const char *text, size_t len, const char *base_dir, stru
         json_decref(j);
         return oci_fail_nomem();
     }
-    static const char *const top[] = {"default", "transports", NULL};
+    static const char *const top[] = {"default", "transports", "wasmBpf", NULL};
     int rc = -1;
     if (!check_keys(j, top, "policy"))
+        goto out;
+    if (json_object_get(j, "wasmBpf") &&
+        parse_module_rules(json_object_get(j, "wasmBpf"), &p->module_rules) < 0)
         goto out;
     if (!json_object_get(j, "default")) {
         oci_fail("policy: \"default\" is missing (it says what applies when no scope matches)");

@@ -204,6 +204,27 @@ int oci_resolve_module(const char *what, const struct oci_run_options *o, struct
      * unchanged blob from being hashed at every run) */
     if (oci__store_verify_blob(&s, res.module_digest) < 0)
         goto out;
+    /* the annotations come from the manifest whose digest was checked (the
+     * declared permissions `run` enforces): its stored bytes are hashed again */
+    size_t mlen;
+    char *manifest = oci__store_read_blob(&s, res.manifest_digest, MAX_MANIFEST_SIZE, &mlen);
+    char computed[OCI_DIGEST_SIZE];
+    if (!manifest || oci__sha256_bytes(manifest, mlen, computed) < 0 ||
+        strcmp(computed, res.manifest_digest)) {
+        if (manifest)
+            oci_fail("the stored manifest %s does not match its digest", res.manifest_digest);
+        free(manifest);
+        goto out;
+    }
+    json_t *m = json_loadb(manifest, mlen, 0, NULL);
+    free(manifest);
+    json_t *ann = json_object_get(m, "annotations");
+    out->annotations = json_is_object(ann) ? json_dumps(ann, JSON_COMPACT) : base_strdup("{}");
+    json_decref(m);
+    if (!out->annotations) {
+        oci_fail_nomem();
+        goto out;
+    }
     out->path = res.module_path;
     res.module_path = NULL;
     snprintf(out->digest, sizeof out->digest, "%s", res.module_digest);
@@ -220,5 +241,6 @@ void oci_module_release(struct oci_module *m)
     if (m->temporary && m->path)
         unlink(m->path);
     free(m->path);
+    free(m->annotations);
     memset(m, 0, sizeof *m);
 }

@@ -163,7 +163,8 @@ static int sign_simple(struct registry *r, const struct oci_ref *ref, const char
     if (found < 0)
         goto out;
     if (found && oci__sigmanifest_parse(old, old_len, &sm) < 0) {
-        oci_error_context("the existing signature manifest %s (use --replace to overwrite it)", tag);
+        oci_error_context("the existing signature manifest %s", tag);
+        oci_set_hint_action(OCI_HINT_SIGN_REPLACE, NULL, "%s", "");
         goto out;
     }
     if (push_json_blob(r, ref->repository, payload, plen, payload_digest) < 0)
@@ -726,7 +727,7 @@ int oci__policy_check_session(struct registry *r, const struct oci_policy *p, co
             snprintf(why, sizeof why, "%s", oci_error_text());
             rc = oci_fail("%s (digest %s) is refused by the policy: %s[%zu] sigstoreSigned failed: %s", canonical,
                           digest, where, i, why);
-            oci_set_hint("sign it with `wasm-bpf sign --key KEY %s`, or check the key the policy names", canonical);
+            oci_set_hint_action(OCI_HINT_SIGN, canonical, "%s", "");
         } else if (!v->n_valid) {
             oci_verification_free(v);
             *v = one;

@@ -211,6 +211,7 @@ struct oci_policy {
     struct requirements *scopes;   /* transports.docker */
     size_t n_scopes;
     struct requirements *docker_default;   /* transports.docker[""], or NULL */
+    struct oci_policy_module_rules module_rules; /* "wasmBpf"; its lists owned */
 };
 /* The requirements that apply to REF (canonical "registry/repo:tag" or "@digest"). */
 const struct requirements *oci__policy_requirements_for(const struct oci_policy *p, const struct oci_ref *ref);
