@@ -12,7 +12,8 @@
  *   X.types.h   (Rust: X.types.rs)
  *   the guest   clang --target=wasm32-wasi + wasi-libc, or cargo
  *   NAME.wasm   wasm-opt -Oz when installed, then the metadata section
- * Intermediate files go to DIR/.wasm-bpf-build/.  A step runs only when
+ * Intermediate files go to DIR/.wasm-bpf-build/ (with --debug, its
+ * debug/ directory).  A step runs only when
  * its output is missing, older than one of its inputs (the compilers'
  * dependency files list the headers), or was made by another command
  * (each output's command is kept beside it in OUTPUT.cmd).  A compiler's
@@ -1089,7 +1090,10 @@ static int write_module(struct build *b, const char *from, const char *out_path)
 
 static int build(struct build *b)
 {
-    if (mkdir(b->bdir, 0755) < 0 && errno != EEXIST)
+    char *parent = base_path_dirname(b->bdir); /* .wasm-bpf-build of .wasm-bpf-build/debug */
+    int made_parent = parent && (mkdir(parent, 0755) == 0 || errno == EEXIST) ? 0 : -1;
+    free(parent);
+    if (made_parent < 0 || (mkdir(b->bdir, 0755) < 0 && errno != EEXIST))
         return fail("cannot create %s: %s", b->bdir, strerror(errno));
     if (make_vmlinux(b) < 0)
         return -1;
@@ -1145,7 +1149,10 @@ int cmd_build(int argc, char **argv)
         return rc;
     }
     b.dir = realpath(dir, NULL);
-    b.bdir = b.dir ? base_path_join(b.dir, ".wasm-bpf-build") : NULL;
+    /* --debug objects beside the others, so that switching does not
+     * rebuild everything */
+    b.bdir =
+        b.dir ? base_path_join(b.dir, a.debug ? ".wasm-bpf-build/debug" : ".wasm-bpf-build") : NULL;
     rc = 1;
     if (!b.bdir) {
         fail("cannot resolve %s: %s", dir, strerror(errno));

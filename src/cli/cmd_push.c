@@ -4,11 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+#include <time.h>
+
 #include "cli.h"
 #include "oci_report.h"
 #include "oci.h"
 #include "opt.h"
 #include "wasm_bpf_base.h"
+#include "wasm_engine.h"
 
 struct annotations {
     struct oci_annotation *items;
@@ -96,9 +100,83 @@ const struct opt_command cmd_push_spec = {
     .epilog = "Credentials: -u/--password-stdin, else the docker config (`wasm-bpf login`).\n",
 };
 
+/* The module's metadata section (written by `wasm-bpf build`, docs/ABI.md)
+ * as the manifest annotations docker and oras users expect, plus when it
+ * was created (now, or SOURCE_DATE_EPOCH for reproducible pushes).  The
+ * keys and values are allocated.  A module without the section gets none;
+ * a section that is not what build writes is named in a warning. */
+static int metadata_annotations(const char *module, struct annotations *meta)
+{
+    static const struct {
+        const char *field, *annotation;
+    } fields[] = {
+        {"name", "org.opencontainers.image.title"},
+        {"description", "org.opencontainers.image.description"},
+        {"version", "org.opencontainers.image.version"},
+        {"source", "org.opencontainers.image.source"},
+    };
+    char *bytes = NULL;
+    size_t len, section_len;
+    if (base_read_file(module, 256u << 20, &bytes, &len) < 0)
+        return 0; /* oci_push says why it cannot read it */
+    wasm_module *mod = wasm_module_load((const uint8_t *)bytes, len, NULL, 0);
+    free(bytes);
+    const uint8_t *section =
+        mod ? wasm_module_custom_section(mod, CLI_METADATA_SECTION, &section_len) : NULL;
+    json_t *j = section ? json_loadb((const char *)section, section_len, 0, NULL) : NULL;
+    wasm_module_free(mod);
+    if (section && !json_is_object(j))
+        fprintf(
+            stderr,
+            "wasm-bpf push: warning: %s: the %s section is not a JSON object; no annotations from it\n",
+            module, CLI_METADATA_SECTION);
+    if (!json_is_object(j)) {
+        json_decref(j);
+        return 0;
+    }
+    size_t n = sizeof fields / sizeof fields[0] + 1;
+    meta->items = base_calloc(n, sizeof *meta->items);
+    int rc = meta->items ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < sizeof fields / sizeof fields[0]; i++) {
+        const char *value = json_string_value(json_object_get(j, fields[i].field));
+        if (!value || !*value)
+            continue;
+        char *k = base_strdup(fields[i].annotation), *v = base_strdup(value);
+        meta->items[meta->n++] = (struct oci_annotation){k, v};
+        rc = k && v ? 0 : -1;
+    }
+    json_decref(j);
+    char when[32] = "";
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    char *end = NULL;
+    long long secs = epoch && *epoch ? strtoll(epoch, &end, 10) : (long long)time(NULL);
+    struct tm tm;
+    time_t t = (time_t)secs;
+    if ((!end || !*end) && secs >= 0 && gmtime_r(&t, &tm))
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (rc == 0 && when[0]) {
+        char *k = base_strdup("org.opencontainers.image.created"), *v = base_strdup(when);
+        meta->items[meta->n++] = (struct oci_annotation){k, v};
+        rc = k && v ? 0 : -1;
+    }
+    if (rc < 0)
+        fprintf(stderr, "wasm-bpf push: out of memory\n");
+    return rc;
+}
+
+static void free_metadata_annotations(struct annotations *meta)
+{
+    for (size_t k = 0; k < meta->n; k++) {
+        free((char *)meta->items[k].key);
+        free((char *)meta->items[k].value);
+    }
+    free(meta->items);
+}
+
 int cmd_push(int argc, char **argv)
 {
     struct push_args a = {.format = OCI_FORMAT_WASM_BPF};
+    struct annotations meta = {0};
     char **args = calloc((size_t)argc + 1, sizeof *args);
     if (!args)
         return 1;
@@ -126,22 +204,37 @@ int cmd_push(int argc, char **argv)
     }
     if ((rc = cli_check_ref(&cmd_push_spec, args[0])) != 0)
         goto out;
+    /* the module's own first: -a given on the command line wins */
+    rc = 1;
+    if (metadata_annotations(a.module, &meta) < 0)
+        goto out;
+    struct oci_annotation *all = base_calloc(meta.n + a.annotations.n + 1, sizeof *all);
+    if (!all) {
+        fprintf(stderr, "wasm-bpf push: out of memory\n");
+        goto out;
+    }
+    for (size_t k = 0; k < meta.n; k++)
+        all[k] = meta.items[k];
+    for (size_t k = 0; k < a.annotations.n; k++)
+        all[meta.n + k] = a.annotations.items[k];
     struct oci_push_options po = {
         .format = a.format,
-        .annotations = a.annotations.items,
-        .n_annotations = a.annotations.n,
+        .annotations = all,
+        .n_annotations = meta.n + a.annotations.n,
         .chunk_size = a.chunk_size,
     };
     char digest[OCI_DIGEST_SIZE];
     a.oci.error = &cli_oci_error;
     if (oci_push(args[0], a.module, &po, &a.oci, digest) < 0) {
         cli_print_oci_error(&cli_oci_error, NULL);
-        rc = 1;
+        free(all);
         goto out;
     }
+    free(all);
     printf("%s\n", digest);
     rc = 0;
 out:
+    free_metadata_annotations(&meta);
     for (size_t k = 0; k < a.annotations.n; k++)
         free((char *)a.annotations.items[k].key);
     free(a.annotations.items);
