@@ -845,11 +845,16 @@ out:
     return rc;
 }
 
-/* The name under which the toolchain has WASI preview 1 (as
- * scripts/rust-wasm-target.sh finds it). */
-static char *rust_wasm_target(void)
+/* The name under which RUSTC has WASI preview 1's standard library (as
+ * scripts/rust-wasm-target.sh finds it), or NULL. */
+static char *rust_wasm_target(const char *rustc)
 {
-    FILE *p = popen("rustc --print sysroot 2>/dev/null", "re");
+    struct base_buf cmd = {0};
+    put_shell_word(&cmd, rustc);
+    base_buf_puts(&cmd, " --print sysroot 2>/dev/null");
+    char *line = base_buf_take(&cmd, NULL);
+    FILE *p = line ? popen(line, "re") : NULL;
+    free(line);
     char sysroot[4096] = "";
     if (!p)
         return NULL;
@@ -868,31 +873,64 @@ static char *rust_wasm_target(void)
     return NULL;
 }
 
+/* The Rust toolchain to build with: $CARGO and $RUSTC when set, else the
+ * first of PATH's and Debian's (/usr/bin) with a WASI target (a rustup
+ * toolchain first in PATH often has none installed). */
+static int rust_toolchain(const char **cargo, const char **rustc, char **target)
+{
+    static const char *const pairs[][2] = {{"cargo", "rustc"},
+                                           {"/usr/bin/cargo", "/usr/bin/rustc"}};
+    const char *env_cargo = getenv("CARGO"), *env_rustc = getenv("RUSTC");
+    if ((env_cargo && *env_cargo) || (env_rustc && *env_rustc)) {
+        *cargo = env_cargo && *env_cargo ? env_cargo : "cargo";
+        *rustc = env_rustc && *env_rustc ? env_rustc : "rustc";
+        if (need_tool(*cargo) < 0)
+            return -1;
+        if ((*target = rust_wasm_target(*rustc)))
+            return 0;
+    } else {
+        if (need_tool("cargo") < 0)
+            return -1;
+        for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+            *cargo = pairs[i][0];
+            *rustc = pairs[i][1];
+            if (in_path(*cargo) && (*target = rust_wasm_target(*rustc)))
+                return 0;
+        }
+    }
+    return fail("%s has no WASI target (wasm32-wasip1 or wasm32-wasi): apt-get install "
+                "libstd-rust-dev-wasm32 (or: rustup target add wasm32-wasip1)",
+                *rustc);
+}
+
 /* The Rust guest: cargo in DIR (its .cargo/config.toml adds
  * --export-table), the objects and types in BPF_OUT_DIR. */
 static int build_rust_guest(struct build *b, const char *linked, bool *changed)
 {
-    if (need_tool("cargo") < 0)
+    const char *cargo, *rustc;
+    char *target = NULL;
+    if (rust_toolchain(&cargo, &rustc, &target) < 0)
         return -1;
-    char *target = rust_wasm_target();
-    if (!target)
-        return fail("rustc has no WASI target (wasm32-wasip1 or wasm32-wasi): apt-get install "
-                    "libstd-rust-dev-wasm32 (or: rustup target add wasm32-wasip1)");
-    char *target_dir = base_path_join(b->bdir, "cargo");
+    /* the user's CARGO_TARGET_DIR (one for several projects builds the SDK
+     * crate once), else one in the build directory */
+    const char *user_target_dir = getenv("CARGO_TARGET_DIR");
+    char *target_dir = user_target_dir && *user_target_dir ? base_strdup(user_target_dir)
+                                                           : base_path_join(b->bdir, "cargo");
     char *manifest = base_path_join(b->dir, "Cargo.toml");
     char *env_out = base_asprintf("BPF_OUT_DIR=%s", b->bdir);
     char *env_target = target_dir ? base_asprintf("CARGO_TARGET_DIR=%s", target_dir) : NULL;
+    char *env_rustc = base_asprintf("RUSTC=%s", rustc);
     char *built = target_dir
                       ? base_asprintf("%s/%s/release/%s.wasm", target_dir, target, b->cargo_package)
                       : NULL;
     int rc = -1;
-    if (!manifest || !env_out || !env_target || !built) {
+    if (!manifest || !env_out || !env_target || !env_rustc || !built) {
         fail("out of memory");
         goto out;
     }
-    char *env[] = {env_out, env_target, NULL};
-    char *argv[] = {"cargo", "build",           "--release", "--target",
-                    target,  "--manifest-path", manifest,    b->a->verbose ? NULL : "--quiet",
+    char *env[] = {env_out, env_target, env_rustc, NULL};
+    char *argv[] = {(char *)cargo, "build",           "--release", "--target",
+                    target,        "--manifest-path", manifest,    b->a->verbose ? NULL : "--quiet",
                     NULL};
     struct stat before, after;
     bool had = stat(built, &before) == 0;
@@ -926,6 +964,7 @@ out:
     free(manifest);
     free(env_out);
     free(env_target);
+    free(env_rustc);
     free(built);
     return rc;
 }

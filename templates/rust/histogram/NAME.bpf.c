@@ -1,0 +1,1 @@
+../../c/histogram/NAME.bpf.c

@@ -1,0 +1,1 @@
+../../c/ringbuf/NAME.bpf.c

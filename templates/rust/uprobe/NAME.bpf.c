@@ -1,0 +1,1 @@
+../../c/uprobe/NAME.bpf.c

@@ -1,0 +1,1 @@
+../../c/xdp/NAME.bpf.c
