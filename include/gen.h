@@ -32,6 +32,14 @@ enum gen_types_lang {
     GEN_TYPES_WIT,   /* a WIT package whose records match the canonical ABI */
 };
 
+/* What would fix a failure, for the caller to word in its own terms (the
+ * library never names a caller's options). */
+enum gen_hint {
+    GEN_HINT_NONE,
+    GEN_HINT_NAME_TYPES,   /* nothing to start from: name the types to generate */
+    GEN_HINT_BASE_BTF,     /* raw BTF that does not parse alone: split BTF needs its base */
+};
+
 struct gen_types_opts {
     enum gen_types_lang lang;
     const char *path;            /* BPF object (ELF with .BTF) or raw BTF file */
@@ -40,12 +48,13 @@ struct gen_types_opts {
     size_t ntypes;               /* 0: the object's globals and maps decide */
     const char *name;            /* names the output: C include guard and WIT
                                   * package; NULL: derived from path */
+    enum gen_hint *hint;         /* if not NULL: set to what would fix a failure */
 };
 
 /* Writes the types to `out`.  Returns 0, or -1 with a message naming the
  * file, type and member at fault in err (nothing useful is written then:
  * callers write to a temporary file and rename it on success).  Warnings
- * (e.g. a --type name that matches several types) go to `warn` if not NULL. */
+ * (e.g. a type name that matches several types) go to `warn` if not NULL. */
 int gen_types(const struct gen_types_opts *opts, FILE *out, FILE *warn,
               char *err, size_t errlen);
 

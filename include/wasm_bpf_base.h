@@ -140,6 +140,25 @@ char *base_path_dirname(const char *path);
 /* The last component, as basename(3) (POSIX) says: "a/b/" gives "b". */
 char *base_path_basename(const char *path);
 
+/* ---- BTF reference chains ----
+ * Untrusted BTF (a guest's object, a file given to `gen`) may hold a chain
+ * of pointers, typedefs, qualifiers, type tags, variables, functions,
+ * declaration tags or array elements that leads back to itself; libbpf
+ * parses it and then loops in its own walks.  The check follows every chain
+ * among the ids first..count-1 once (linear): 0, -EINVAL with *looping set
+ * to a type on such a loop, or -ENOMEM.  `type_by_id` gives the type of an
+ * id as the BTF holds it (libbpf's btf__type_by_id()); NULL ends a chain.
+ * Ids below `first` (the base of split BTF) end chains: check them on their
+ * own.  Kinds are read from <linux/btf.h>'s layout; base uses no libbpf
+ * structure. */
+struct btf_type;
+typedef const struct btf_type *(*base_btf_type_fn)(void *ctx, uint32_t id);
+int base_btf_check_chains(uint32_t first, uint32_t count, base_btf_type_fn type_by_id,
+                          void *ctx, uint32_t *looping);
+/* "typedef", "const", "pointer" ... for a type that continues a chain;
+ * "type" for any other. */
+const char *base_btf_kind_name(const struct btf_type *t);
+
 #pragma GCC visibility pop
 
 #endif

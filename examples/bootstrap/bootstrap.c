@@ -15,14 +15,10 @@
 #include "bootstrap.h"
 #include "bootstrap.types.h"
 #include "bootstrap.skel.h"
+#include "wasm-bpf-tool.h"
 
-static void usage(void)
-{
-    printf("Usage: bootstrap [-d MIN_DURATION_MS] [-t SECONDS]\n"
-           "Trace process execs and exits (with their lifetime).\n"
-           "  -d MS       only show exits of processes that lived at least MS milliseconds\n"
-           "  -t SECONDS  stop after SECONDS (default: run until interrupted)\n");
-}
+static struct wasm_bpf_tool tool =
+    WASM_BPF_TOOL("bootstrap", "Trace process execs and exits (with their lifetime).");
 
 static int handle_event(void *ctx, void *data, size_t len)
 {
@@ -59,25 +55,22 @@ static int parse_number(const char *s, long *out)
 
 int main(int argc, char **argv)
 {
-    long min_duration_ms = 0, seconds = 0;
-
+    long min_duration_ms = 0;
+    int rc = wasm_bpf_tool_args(&tool, &argc, argv);   /* -t SECONDS */
+    if (rc >= 0)
+        return rc;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            usage();
+            printf("  -d, --duration MS       only show exits of processes that lived at least "
+                   "MS milliseconds\n");
             return 0;
         } else if ((!strcmp(argv[i], "-d") || !strcmp(argv[i], "--duration")) && i + 1 < argc) {
             if (parse_number(argv[++i], &min_duration_ms)) {
                 fprintf(stderr, "bootstrap: invalid duration '%s'\n", argv[i]);
                 return 2;
             }
-        } else if (!strcmp(argv[i], "-t") && i + 1 < argc) {
-            if (parse_number(argv[++i], &seconds)) {
-                fprintf(stderr, "bootstrap: invalid number of seconds '%s'\n", argv[i]);
-                return 2;
-            }
         } else {
-            fprintf(stderr, "bootstrap: unexpected argument '%s'\n", argv[i]);
-            usage();
+            fprintf(stderr, "bootstrap: unexpected argument '%s' (see --help)\n", argv[i]);
             return 2;
         }
     }
@@ -91,6 +84,7 @@ int main(int argc, char **argv)
     skel->rodata->min_duration_ns = min_duration_ms * 1000000ULL;
 
     struct bpf_buffer *rb = NULL;
+    rc = 1;
     int err = bootstrap_bpf__load(skel);
     if (err) {
         fprintf(stderr, "Failed to load and verify BPF skeleton: %s\n", strerror(-err));
@@ -103,7 +97,6 @@ int main(int argc, char **argv)
     }
     rb = bpf_buffer__open(skel->maps.rb, handle_event, NULL);
     if (!rb) {
-        err = -errno;
         fprintf(stderr, "Failed to create ring buffer: %s\n", strerror(errno));
         goto cleanup;
     }
@@ -111,25 +104,10 @@ int main(int argc, char **argv)
     printf("%-8s %-5s %-16s %-7s %-7s %s\n", "TIME", "EVENT", "COMM", "PID", "PPID",
            "FILENAME/EXIT CODE");
     fflush(stdout);
-    time_t end = seconds ? time(NULL) + seconds : 0;
-    for (;;) {
-        err = bpf_buffer__poll(rb, 100 /* ms */);
-        if (err == -EINTR) {
-            err = 0;
-            break;
-        }
-        if (err < 0) {
-            fprintf(stderr, "Error polling ring buffer: %s\n", strerror(-err));
-            break;
-        }
-        if (end && time(NULL) >= end) {
-            err = 0;
-            break;
-        }
-    }
+    rc = wasm_bpf_tool_poll(&tool, &rb, 1, NULL, NULL);
 
 cleanup:
     bpf_buffer__free(rb);
     bootstrap_bpf__destroy(skel);
-    return err < 0 ? 1 : 0;
+    return rc;
 }

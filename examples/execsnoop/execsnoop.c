@@ -13,6 +13,10 @@
 #include "execsnoop.h"
 #include "execsnoop.types.h"
 #include "execsnoop.skel.h"
+#include "wasm-bpf-tool.h"
+
+static struct wasm_bpf_tool tool =
+    WASM_BPF_TOOL("execsnoop", "Trace execve() calls with their arguments.");
 
 static int handle_event(void *ctx, void *data, size_t len)
 {
@@ -30,31 +34,24 @@ static int handle_event(void *ctx, void *data, size_t len)
     return 0;
 }
 
-static void usage(void)
-{
-    printf("Usage: execsnoop [-u UID] [-t SECONDS]\n"
-           "Trace execve() calls with their arguments.\n"
-           "  -u UID      only commands run by this user\n"
-           "  -t SECONDS  stop after SECONDS (default: run until interrupted)\n");
-}
-
 int main(int argc, char **argv)
 {
-    long uid = -1, seconds = 0;
+    long uid = -1;
+    int rc = wasm_bpf_tool_args(&tool, &argc, argv);   /* -t SECONDS */
+    if (rc >= 0)
+        return rc;
     for (int i = 1; i < argc; i++) {
         char *end = NULL;
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            usage();
+            printf("  -u UID                  only commands run by this user\n");
             return 0;
         } else if (!strcmp(argv[i], "-u") && i + 1 < argc) {
             uid = strtol(argv[++i], &end, 10);
-        } else if (!strcmp(argv[i], "-t") && i + 1 < argc) {
-            seconds = strtol(argv[++i], &end, 10);
         } else {
-            usage();
+            fprintf(stderr, "execsnoop: unexpected argument '%s' (see --help)\n", argv[i]);
             return 2;
         }
-        if (!end || *end || uid < -1 || seconds < 0) {
+        if (!end || *end || uid < -1) {
             fprintf(stderr, "execsnoop: invalid number '%s'\n", argv[i]);
             return 2;
         }
@@ -87,21 +84,8 @@ int main(int argc, char **argv)
 
     printf("%-7s %-7s %-6s %-16s %s\n", "PID", "PPID", "UID", "COMM", "ARGS");
     fflush(stdout);
-    time_t end = seconds ? time(NULL) + seconds : 0;
-    for (;;) {
-        err = bpf_buffer__poll(buf, 100);
-        if (err == -EINTR) { /* Ctrl-C: end as libbpf tools do */
-            err = 0;
-            break;
-        }
-        if (err < 0) {
-            fprintf(stderr, "error polling the ring buffer: %s\n", strerror(-err));
-            break;
-        }
-        err = 0;
-        if (end && time(NULL) >= end)
-            break;
-    }
+    if (wasm_bpf_tool_poll(&tool, &buf, 1, NULL, NULL))
+        err = -1;   /* said why */
 
 cleanup:
     bpf_buffer__free(buf);

@@ -13,6 +13,10 @@
 #include "fentry.h"
 #include "fentry.types.h"
 #include "fentry.skel.h"
+#include "wasm-bpf-tool.h"
+
+static struct wasm_bpf_tool tool =
+    WASM_BPF_TOOL("fentry", "Trace unlink calls.");
 
 static int handle_event(void *ctx, void *data, size_t len)
 {
@@ -30,11 +34,13 @@ static int handle_event(void *ctx, void *data, size_t len)
 
 int main(int argc, char **argv)
 {
-    long seconds = 0;
-    if (argc == 3 && !strcmp(argv[1], "-t")) {
-        seconds = strtol(argv[2], NULL, 10);
-    } else if (argc != 1) {
-        fprintf(stderr, "Usage: fentry [-t SECONDS]\nTrace unlink calls.\n");
+    int rc = wasm_bpf_tool_args(&tool, &argc, argv);   /* -t SECONDS */
+    if (rc >= 0)
+        return rc;
+    if (tool.help)
+        return 0;
+    if (argc != 1) {
+        fprintf(stderr, "fentry: unexpected argument '%s' (see --help)\n", argv[1]);
         return 2;
     }
 
@@ -64,21 +70,8 @@ int main(int argc, char **argv)
     }
     printf("Tracing unlinks\n");
     fflush(stdout);
-    time_t end = seconds ? time(NULL) + seconds : 0;
-    for (;;) {
-        err = bpf_buffer__poll(buf, 100);
-        if (err == -EINTR) { /* Ctrl-C: end as libbpf tools do */
-            err = 0;
-            break;
-        }
-        if (err < 0) {
-            fprintf(stderr, "error polling the ring buffer: %s\n", strerror(-err));
-            break;
-        }
-        err = 0;
-        if (end && time(NULL) >= end)
-            break;
-    }
+    if (wasm_bpf_tool_poll(&tool, &buf, 1, NULL, NULL))
+        err = -1;   /* said why */
 
 cleanup:
     bpf_buffer__free(buf);

@@ -12,15 +12,20 @@
 #include <unistd.h>
 
 #include "lsm.skel.h"
+#include "wasm-bpf-tool.h"
+
+static struct wasm_bpf_tool tool =
+    WASM_BPF_TOOL("lsm", "Forbid removing directories named can_not_rm.");
 
 int main(int argc, char **argv)
 {
-    long seconds = 0;
-    if (argc == 3 && !strcmp(argv[1], "-t")) {
-        seconds = strtol(argv[2], NULL, 10);
-    } else if (argc != 1) {
-        fprintf(stderr, "Usage: lsm [-t SECONDS]\n"
-                        "Forbid removing directories named can_not_rm.\n");
+    int rc = wasm_bpf_tool_args(&tool, &argc, argv);   /* -t SECONDS */
+    if (rc >= 0)
+        return rc;
+    if (tool.help)
+        return 0;
+    if (argc != 1) {
+        fprintf(stderr, "lsm: unexpected argument '%s' (see --help)\n", argv[1]);
         return 2;
     }
 
@@ -43,8 +48,9 @@ int main(int argc, char **argv)
     }
     printf("Load and attach BPF lsm successfully\n");
     fflush(stdout);
-    for (long t = 0; !seconds || t < seconds; t++)
-        sleep(1);
+    /* nothing to poll: the program works in the kernel until -t or Ctrl-C */
+    if (wasm_bpf_tool_poll(&tool, NULL, 0, NULL, NULL))
+        err = -1;
 
 cleanup:
     lsm_bpf__destroy(skel);

@@ -15,6 +15,10 @@
 #include "opensnoop.h"
 #include "opensnoop.types.h"
 #include "opensnoop.skel.h"
+#include "wasm-bpf-tool.h"
+
+static struct wasm_bpf_tool tool =
+    WASM_BPF_TOOL("opensnoop", "Trace open() and openat() calls.");
 
 static const char *name_filter;
 
@@ -35,20 +39,20 @@ static int handle_event(void *ctx, void *data, size_t len)
 
 static void usage(void)
 {
-    printf("Usage: opensnoop [-p PID] [-T TID] [-u UID] [-x] [-n NAME] [-t SECONDS]\n"
-           "Trace open() and openat() calls.\n"
-           "  -p PID      only this process\n"
-           "  -T TID      only this thread\n"
-           "  -u UID      only this user\n"
-           "  -x          only failed opens\n"
-           "  -n NAME     only commands whose name contains NAME\n"
-           "  -t SECONDS  stop after SECONDS (default: run until interrupted)\n");
+    printf("  -p PID                  only this process\n"
+           "  -T TID                  only this thread\n"
+           "  -u UID                  only this user\n"
+           "  -x                      only failed opens\n"
+           "  -n NAME                 only commands whose name contains NAME\n");
 }
 
 int main(int argc, char **argv)
 {
-    long pid = 0, tid = 0, uid = -1, seconds = 0;
+    long pid = 0, tid = 0, uid = -1;
     int failed = 0;
+    int rc = wasm_bpf_tool_args(&tool, &argc, argv);   /* -t SECONDS */
+    if (rc >= 0)
+        return rc;
     for (int i = 1; i < argc; i++) {
         long *num = NULL;
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
@@ -64,10 +68,8 @@ int main(int argc, char **argv)
             num = &tid;
         } else if (!strcmp(argv[i], "-u") && i + 1 < argc) {
             num = &uid;
-        } else if (!strcmp(argv[i], "-t") && i + 1 < argc) {
-            num = &seconds;
         } else {
-            usage();
+            fprintf(stderr, "opensnoop: unexpected argument '%s' (see --help)\n", argv[i]);
             return 2;
         }
         if (num) {
@@ -110,21 +112,8 @@ int main(int argc, char **argv)
 
     printf("%-6s %-16s %3s %3s %s\n", "PID", "COMM", "FD", "ERR", "PATH");
     fflush(stdout);
-    time_t end = seconds ? time(NULL) + seconds : 0;
-    for (;;) {
-        err = bpf_buffer__poll(buf, 100);
-        if (err == -EINTR) { /* Ctrl-C: end as libbpf tools do */
-            err = 0;
-            break;
-        }
-        if (err < 0) {
-            fprintf(stderr, "error polling perf buffer: %s\n", strerror(-err));
-            break;
-        }
-        err = 0;
-        if (end && time(NULL) >= end)
-            break;
-    }
+    if (wasm_bpf_tool_poll(&tool, &buf, 1, NULL, NULL))
+        err = -1;   /* said why */
 
 cleanup:
     bpf_buffer__free(buf);

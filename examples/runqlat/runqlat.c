@@ -14,6 +14,10 @@
 #include "runqlat.h"
 #include "runqlat.types.h"
 #include "runqlat.skel.h"
+#include "wasm-bpf-tool.h"
+
+static struct wasm_bpf_tool tool =
+    WASM_BPF_TOOL("runqlat", "Summarize run queue (scheduler) latency as a histogram.");
 
 static struct {
     int milliseconds, per_process, per_thread;
@@ -83,17 +87,33 @@ static int print_and_clear(struct bpf_map *hists)
 
 static void usage(void)
 {
-    printf("Usage: runqlat [-m] [-P | -L] [-p PID] [INTERVAL [COUNT]]\n"
-           "Summarize run queue (scheduler) latency as a histogram.\n"
-           "  -m      milliseconds (default: microseconds)\n"
-           "  -P      one histogram per process\n"
-           "  -L      one histogram per thread\n"
-           "  -p PID  only this process\n");
+    printf("  -m                      milliseconds (default: microseconds)\n"
+           "  -P                      one histogram per process\n"
+           "  -L                      one histogram per thread\n"
+           "  -p PID                  only this process\n"
+           "  INTERVAL                seconds between histograms (default 1)\n"
+           "  COUNT                   stop after COUNT histograms (default: until interrupted)\n");
+}
+
+/* every INTERVAL: print the histograms and start new ones; stop after COUNT */
+static long intervals;
+static int print_interval(void *hists)
+{
+    printf("\n");
+    int err = print_and_clear(hists);
+    fflush(stdout);
+    if (err)
+        return -1;
+    return env.count && ++intervals >= env.count ? 1 : 0;
 }
 
 int main(int argc, char **argv)
 {
     int positional = 0;
+    tool.args = "[INTERVAL [COUNT]]";
+    int rc = wasm_bpf_tool_args(&tool, &argc, argv);   /* -t SECONDS */
+    if (rc >= 0)
+        return rc;
     for (int i = 1; i < argc; i++) {
         char *end = NULL;
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
@@ -114,10 +134,10 @@ int main(int argc, char **argv)
             env.count = strtol(argv[i], &end, 10);
             positional++;
         } else {
-            usage();
+            fprintf(stderr, "runqlat: unexpected argument '%s' (see --help)\n", argv[i]);
             return 2;
         }
-        if (end && (*end || env.pid < 0 || env.interval <= 0 || env.count < 0)) {
+        if (end && (*end || env.pid < 0 || env.interval <= 0 || env.interval > 86400 || env.count < 0)) {
             fprintf(stderr, "runqlat: invalid number '%s'\n", argv[i]);
             return 2;
         }
@@ -150,15 +170,12 @@ int main(int argc, char **argv)
 
     printf("Tracing run queue latency... Hit Ctrl-C to end.\n");
     fflush(stdout);
-    for (long n = 1;; n++) {
-        sleep((unsigned)env.interval);
-        printf("\n");
-        err = print_and_clear(obj->maps.hists);
-        fflush(stdout);
-        /* Ctrl-C ended the sleep early: this was the last interval */
-        if (err || (env.count && n >= env.count) || wasm_bpf_interrupted())
-            break;
-    }
+    tool.interval_ms = (int)env.interval * 1000;
+    rc = wasm_bpf_tool_poll(&tool, NULL, 0, print_interval, obj->maps.hists);
+    /* Ctrl-C or -t ended an interval early: its histogram is the last one */
+    if (!rc && !(env.count && intervals >= env.count))
+        rc = print_interval(obj->maps.hists) < 0;
+    err = rc ? -1 : 0;
 
 cleanup:
     runqlat_bpf__destroy(obj);

@@ -13,6 +13,10 @@
 #include "sockfilter.h"
 #include "sockfilter.types.h"
 #include "sockfilter.skel.h"
+#include "wasm-bpf-tool.h"
+
+static struct wasm_bpf_tool tool =
+    WASM_BPF_TOOL("sockfilter", "Report the IPv4 packets seen on IFNAME.");
 
 static const char *ip_proto_name(unsigned proto)
 {
@@ -60,22 +64,19 @@ static int handle_event(void *ctx, void *data, size_t len)
 int main(int argc, char **argv)
 {
     const char *ifname = NULL;
-    long seconds = 0;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-t") && i + 1 < argc)
-            seconds = strtol(argv[++i], NULL, 10);
-        else if (argv[i][0] != '-' && !ifname)
-            ifname = argv[i];
-        else {
-            ifname = NULL;
-            break;
-        }
+    tool.args = "IFNAME";
+    int rc = wasm_bpf_tool_args(&tool, &argc, argv);   /* -t SECONDS */
+    if (rc >= 0)
+        return rc;
+    if (tool.help) {
+        printf("  %-23s %s\n", "IFNAME", "the network interface");
+        return 0;
     }
-    if (!ifname) {
-        fprintf(stderr, "Usage: sockfilter IFNAME [-t SECONDS]\n"
-                        "Report the IPv4 packets seen on IFNAME.\n");
+    if (argc != 2 || argv[1][0] == '-') {
+        fprintf(stderr, "sockfilter: expected one IFNAME (see --help)\n");
         return 2;
     }
+    ifname = argv[1];
 
     struct sockfilter_bpf *skel = sockfilter_bpf__open();
     if (!skel) {
@@ -103,21 +104,8 @@ int main(int argc, char **argv)
     printf("Filtering packets on %s\n", ifname);
     fflush(stdout);
 
-    time_t end = seconds ? time(NULL) + seconds : 0;
-    for (;;) {
-        err = bpf_buffer__poll(buf, 100);
-        if (err == -EINTR) { /* Ctrl-C: end as libbpf tools do */
-            err = 0;
-            break;
-        }
-        if (err < 0) {
-            fprintf(stderr, "error polling the ring buffer: %s\n", strerror(-err));
-            break;
-        }
-        err = 0;
-        if (end && time(NULL) >= end)
-            break;
-    }
+    if (wasm_bpf_tool_poll(&tool, &buf, 1, NULL, NULL))
+        err = -1;   /* said why */
 
 cleanup:
     bpf_buffer__free(buf);

@@ -13,6 +13,10 @@
 #include "sockops.h"
 #include "sockops.types.h"
 #include "sockops.skel.h"
+#include "wasm-bpf-tool.h"
+
+static struct wasm_bpf_tool tool =
+    WASM_BPF_TOOL("sockops", "Report the TCP connections established in a cgroup v2.");
 
 static void format_ip(char *buf, size_t size, unsigned addr)
 {
@@ -43,22 +47,19 @@ static int handle_event(void *ctx, void *data, size_t len)
 int main(int argc, char **argv)
 {
     const char *cgroup = NULL;
-    long seconds = 0;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-t") && i + 1 < argc)
-            seconds = strtol(argv[++i], NULL, 10);
-        else if (argv[i][0] != '-' && !cgroup)
-            cgroup = argv[i];
-        else {
-            cgroup = NULL;
-            break;
-        }
+    tool.args = "CGROUP_DIR";
+    int rc = wasm_bpf_tool_args(&tool, &argc, argv);   /* -t SECONDS */
+    if (rc >= 0)
+        return rc;
+    if (tool.help) {
+        printf("  %-23s %s\n", "CGROUP_DIR", "the cgroup v2 directory");
+        return 0;
     }
-    if (!cgroup) {
-        fprintf(stderr, "Usage: sockops CGROUP_DIR [-t SECONDS]\n"
-                        "Report the TCP connections established in a cgroup v2.\n");
+    if (argc != 2 || argv[1][0] == '-') {
+        fprintf(stderr, "sockops: expected one CGROUP_DIR (see --help)\n");
         return 2;
     }
+    cgroup = argv[1];
 
     struct sockops_bpf *skel = sockops_bpf__open();
     if (!skel) {
@@ -86,21 +87,8 @@ int main(int argc, char **argv)
     printf("Tracing TCP connections in %s\n", cgroup);
     fflush(stdout);
 
-    time_t end = seconds ? time(NULL) + seconds : 0;
-    for (;;) {
-        err = bpf_buffer__poll(buf, 100);
-        if (err == -EINTR) { /* Ctrl-C: end as libbpf tools do */
-            err = 0;
-            break;
-        }
-        if (err < 0) {
-            fprintf(stderr, "error polling the ring buffer: %s\n", strerror(-err));
-            break;
-        }
-        err = 0;
-        if (end && time(NULL) >= end)
-            break;
-    }
+    if (wasm_bpf_tool_poll(&tool, &buf, 1, NULL, NULL))
+        err = -1;   /* said why */
 
 cleanup:
     bpf_buffer__free(buf);

@@ -15,6 +15,10 @@
 #include "tc.h"
 #include "tc.types.h"
 #include "tc.skel.h"
+#include "wasm-bpf-tool.h"
+
+static struct wasm_bpf_tool tool =
+    WASM_BPF_TOOL("tc", "Count the packets entering and leaving IFNAME.");
 
 static int print_counters(int fd, const char *when)
 {
@@ -33,27 +37,44 @@ static int print_counters(int fd, const char *when)
     return 0;
 }
 
+/* every INTERVAL seconds */
+static int print_so_far(void *fd)
+{
+    return print_counters(*(int *)fd, "so far");
+}
+
 int main(int argc, char **argv)
 {
     const char *ifname = NULL;
-    long seconds = 0, interval = 1;
+    long interval = 1;
+    tool.args = "IFNAME";
+    int rc = wasm_bpf_tool_args(&tool, &argc, argv);   /* -t SECONDS */
+    if (rc >= 0)
+        return rc;
+    int npos = 0;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-t") && i + 1 < argc)
-            seconds = strtol(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "-i") && i + 1 < argc)
-            interval = strtol(argv[++i], NULL, 10);
-        else if (argv[i][0] != '-' && !ifname)
+        char *end = NULL;
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            printf("  -i INTERVAL             print the counters every INTERVAL seconds (default 1)\n");
+            return 0;
+        } else if (!strcmp(argv[i], "-i") && i + 1 < argc) {
+            interval = strtol(argv[++i], &end, 10);
+            if (*end || interval <= 0 || interval > 3600) {
+                fprintf(stderr, "tc: invalid interval '%s'\n", argv[i]);
+                return 2;
+            }
+        } else if (argv[i][0] != '-' && !npos++) {
             ifname = argv[i];
-        else {
-            ifname = NULL;
-            break;
+        } else {
+            fprintf(stderr, "tc: unexpected argument '%s' (see --help)\n", argv[i]);
+            return 2;
         }
     }
-    if (!ifname || interval <= 0 || strlen(ifname) > 64) {
-        fprintf(stderr, "Usage: tc IFNAME [-t SECONDS] [-i INTERVAL]\n"
-                        "Count the packets entering and leaving IFNAME.\n");
+    if (!ifname || strlen(ifname) > 64) {
+        fprintf(stderr, "tc: expected one IFNAME (see --help)\n");
         return 2;
     }
+    tool.interval_ms = (int)interval * 1000;
 
     struct tc_bpf *skel = tc_bpf__open();
     if (!skel) {
@@ -79,17 +100,9 @@ int main(int argc, char **argv)
     fflush(stdout);
 
     int fd = bpf_map__fd(skel->maps.tc_stats);
-    time_t end = seconds ? time(NULL) + seconds : 0;
-    for (;;) {
-        long wait = interval;
-        if (end && end - time(NULL) < wait)
-            wait = end - time(NULL);
-        if (wait > 0)
-            sleep((unsigned)wait);
-        if (end && time(NULL) >= end)
-            break;
-        if ((err = print_counters(fd, "so far")) < 0)
-            goto cleanup;
+    if (wasm_bpf_tool_poll(&tool, NULL, 0, print_so_far, &fd)) {
+        err = -1;
+        goto cleanup;
     }
     err = print_counters(fd, "total");
 

@@ -14,6 +14,10 @@
 #include "uprobe.h"
 #include "uprobe.types.h"
 #include "uprobe.skel.h"
+#include "wasm-bpf-tool.h"
+
+static struct wasm_bpf_tool tool =
+    WASM_BPF_TOOL("uprobe", "Trace calls of uprobe_add() and uprobe_sub() in BINARY.");
 
 static int handle_event(void *ctx, void *data, size_t len)
 {
@@ -42,22 +46,19 @@ static int handle_event(void *ctx, void *data, size_t len)
 int main(int argc, char **argv)
 {
     const char *binary = NULL;
-    long seconds = 0;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-t") && i + 1 < argc) {
-            seconds = strtol(argv[++i], NULL, 10);
-        } else if (argv[i][0] != '-' && !binary) {
-            binary = argv[i];
-        } else {
-            binary = NULL;
-            break;
-        }
+    tool.args = "BINARY";
+    int rc = wasm_bpf_tool_args(&tool, &argc, argv);   /* -t SECONDS */
+    if (rc >= 0)
+        return rc;
+    if (tool.help) {
+        printf("  BINARY                  the program whose functions are traced\n");
+        return 0;
     }
-    if (!binary) {
-        fprintf(stderr, "Usage: uprobe BINARY [-t SECONDS]\n"
-                        "Trace calls of uprobe_add() and uprobe_sub() in BINARY.\n");
+    if (argc != 2 || argv[1][0] == '-') {
+        fprintf(stderr, "uprobe: expected one BINARY (see --help)\n");
         return 2;
     }
+    binary = argv[1];
 
     struct uprobe_bpf *skel = uprobe_bpf__open();
     if (!skel) {
@@ -93,21 +94,8 @@ int main(int argc, char **argv)
     printf("Tracing uprobe_add() and uprobe_sub() in %s\n", binary);
     fflush(stdout);
 
-    time_t end = seconds ? time(NULL) + seconds : 0;
-    for (;;) {
-        err = bpf_buffer__poll(buf, 100);
-        if (err == -EINTR) { /* Ctrl-C: end as libbpf tools do */
-            err = 0;
-            break;
-        }
-        if (err < 0) {
-            fprintf(stderr, "error polling the ring buffer: %s\n", strerror(-err));
-            break;
-        }
-        err = 0;
-        if (end && time(NULL) >= end)
-            break;
-    }
+    if (wasm_bpf_tool_poll(&tool, &buf, 1, NULL, NULL))
+        err = -1;   /* said why */
 
 cleanup:
     bpf_buffer__free(buf);

@@ -1,12 +1,11 @@
-/* btf_check.c: refuse BTF whose reference chains loop, before libbpf
- * walks it.
+/* btf_check.c: refuse a guest's BPF object whose BTF reference chains
+ * loop, before libbpf walks it.
  *
  * libbpf's BTF parser accepts a TYPEDEF or CONST that leads back to itself,
  * and some of libbpf's own walks (skip_mods_and_typedefs, used on every
  * map definition) then never end: a guest could hang the runtime in its
- * load call.  A compiler never writes such a chain (and the kernel rejects
- * one: "Loop detected"), so the object is refused with the type named.
- * One pass over the types, each followed once: linear in the BTF's size. */
+ * load call.  The check is base's (base_btf_check_chains(), shared with the
+ * generators); here the object's .BTF is found and the type named. */
 #include <errno.h>
 #include <gelf.h>
 #include <libelf.h>
@@ -18,72 +17,21 @@
 
 #include "internal.h"
 
-/* The type a reference type leads to, or 0 for one that ends a chain
- * (structs, unions, function prototypes and data sections end it: their
- * members are reached by walks that know where they are). */
-static uint32_t next_link(const struct btf_type *t)
+static const struct btf_type *type_by_id(void *btf, uint32_t id)
 {
-    switch (btf_kind(t)) {
-    case BTF_KIND_PTR:
-    case BTF_KIND_TYPEDEF:
-    case BTF_KIND_VOLATILE:
-    case BTF_KIND_CONST:
-    case BTF_KIND_RESTRICT:
-    case BTF_KIND_TYPE_TAG:
-    case BTF_KIND_VAR:
-    case BTF_KIND_FUNC:
-    case BTF_KIND_DECL_TAG:
-        return t->type;
-    case BTF_KIND_ARRAY:
-        return btf_array(t)->type;
-    default:
-        return 0;
-    }
-}
-
-static const char *kind_name(const struct btf_type *t)
-{
-    switch (btf_kind(t)) {
-    case BTF_KIND_PTR: return "pointer";
-    case BTF_KIND_TYPEDEF: return "typedef";
-    case BTF_KIND_VOLATILE: return "volatile";
-    case BTF_KIND_CONST: return "const";
-    case BTF_KIND_RESTRICT: return "restrict";
-    case BTF_KIND_TYPE_TAG: return "type tag";
-    case BTF_KIND_VAR: return "variable";
-    case BTF_KIND_FUNC: return "function";
-    case BTF_KIND_DECL_TAG: return "declaration tag";
-    case BTF_KIND_ARRAY: return "array";
-    default: return "type";
-    }
+    return btf__type_by_id(btf, id);
 }
 
 int wasm_bpf__btf_check_chains(const struct btf *btf, char *why, size_t whylen)
 {
-    uint32_t n = btf__type_cnt(btf);
-    /* 0: not reached yet, 1: on the chain being followed, 2: its chain ends */
-    unsigned char *state = calloc(n ? n : 1, 1);
-    if (!state)
-        return -ENOMEM;
-    int err = 0;
-    for (uint32_t start = 1; start < n && !err; start++) {
-        uint32_t id = start;
-        const struct btf_type *t;
-        while (id && id < n && !state[id] && (t = btf__type_by_id(btf, id)) && next_link(t)) {
-            state[id] = 1;
-            id = next_link(t);
-        }
-        if (id && id < n && state[id] == 1) {
-            t = btf__type_by_id(btf, id);
-            const char *name = btf__name_by_offset(btf, t->name_off);
-            snprintf(why, whylen, "its BTF is invalid: %s [%u]%s%s leads back to itself",
-                     kind_name(t), id, name && *name ? " " : "", name && *name ? name : "");
-            err = -EINVAL;
-        }
-        for (id = start; id && id < n && state[id] == 1; id = next_link(btf__type_by_id(btf, id)))
-            state[id] = 2;
+    uint32_t id = 0;
+    int err = base_btf_check_chains(1, btf__type_cnt(btf), type_by_id, (void *)btf, &id);
+    if (err == -EINVAL) {
+        const struct btf_type *t = btf__type_by_id(btf, id);
+        const char *name = btf__name_by_offset(btf, t->name_off);
+        snprintf(why, whylen, "its BTF is invalid: %s [%u]%s%s leads back to itself",
+                 base_btf_kind_name(t), id, name && *name ? " " : "", name && *name ? name : "");
     }
-    free(state);
     return err;
 }
 

@@ -68,13 +68,22 @@ const struct opt_command cmd_gen_types_spec = {
               "  wasm-bpf gen types --type task_struct /sys/kernel/btf/vmlinux\n",
 };
 
-/* Prints an error; names from BTF may hold anything, so control
- * characters are not passed to the terminal. */
-static void print_error(const char *msg)
+/* What the generator's hint codes mean in this command's options. */
+static const char *const hint_words[] = {
+    [GEN_HINT_NONE] = NULL,
+    [GEN_HINT_NAME_TYPES] = "name the types to generate with --type",
+    [GEN_HINT_BASE_BTF] = "split BTF of a module? give its base with --base-btf",
+};
+
+/* Prints an error and what would fix it; names from BTF may hold anything,
+ * so control characters are not passed to the terminal. */
+static void print_error(const char *msg, enum gen_hint hint)
 {
     fputs("wasm-bpf gen types: ", stderr);
     for (const char *p = msg; *p; p++)
         fputc((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p, stderr);
+    if ((size_t)hint < sizeof hint_words / sizeof hint_words[0] && hint_words[hint])
+        fprintf(stderr, " (%s)", hint_words[hint]);
     fputc('\n', stderr);
 }
 
@@ -86,7 +95,7 @@ static int write_output(const struct gen_types_opts *opts, const char *path)
     char err_msg[512];
     if (!path || !strcmp(path, "-")) {
         if (gen_types(opts, stdout, stderr, err_msg, sizeof err_msg)) {
-            print_error(err_msg);
+            print_error(err_msg, *opts->hint);
             return 1;
         }
         return 0;
@@ -118,14 +127,15 @@ static int write_output(const struct gen_types_opts *opts, const char *path)
     }
     if (ret) {
         base_output_discard(&out);
-        print_error(err_msg);
+        print_error(err_msg, *opts->hint);
     }
     return ret ? 1 : 0;
 }
 
 int cmd_gen_types(int argc, char **argv)
 {
-    struct types_args a = {.gen.lang = GEN_TYPES_C};
+    enum gen_hint hint = GEN_HINT_NONE;
+    struct types_args a = {.gen.lang = GEN_TYPES_C, .gen.hint = &hint};
     char **args = calloc((size_t)argc + 1, sizeof *args);
     if (!args) {
         fprintf(stderr, "wasm-bpf gen types: out of memory\n");

@@ -134,7 +134,7 @@ static int read_sections(struct skel *s, const char *path)
              eh.e_machine);
         goto out;
     }
-    s->sections = calloc(nsec ? nsec : 1, sizeof(*s->sections));
+    s->sections = base_calloc(nsec ? nsec : 1, sizeof(*s->sections));
     if (!s->sections) {
         fail(s, "out of memory");
         goto out;
@@ -152,7 +152,7 @@ static int read_sections(struct skel *s, const char *path)
             goto out;
         }
         struct elf_section *es = &s->sections[s->nsections];
-        es->name = strdup(name);
+        es->name = base_strdup(name);
         if (!es->name) {
             fail(s, "out of memory");
             goto out;
@@ -206,7 +206,7 @@ static int collect(struct skel *s)
     size_t n = 0;
     bpf_object__for_each_map(map, s->obj)
         n++;
-    s->maps = calloc(n ? n : 1, sizeof(*s->maps));
+    s->maps = base_calloc(n ? n : 1, sizeof(*s->maps));
     if (!s->maps)
         return fail(s, "out of memory");
 
@@ -243,7 +243,7 @@ static int collect(struct skel *s)
     n = 0;
     bpf_object__for_each_program(prog, s->obj)
         n++;
-    s->progs = calloc(n ? n : 1, sizeof(*s->progs));
+    s->progs = base_calloc(n ? n : 1, sizeof(*s->progs));
     if (!s->progs)
         return fail(s, "out of memory");
     bpf_object__for_each_program(prog, s->obj)
@@ -392,7 +392,7 @@ static int emit_types(struct skel *s, FILE *out, const char *path)
                 seen |= ids[j] == (int)id;
             if (seen)
                 continue;
-            int *more = realloc(ids, (n + 1) * sizeof(*ids));
+            int *more = base_reallocarray(ids, (size_t)n + 1, sizeof(*ids));
             if (!more) {
                 free(ids);
                 return fail(s, "out of memory");

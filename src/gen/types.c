@@ -28,6 +28,12 @@ enum file_kind { FILE_ELF, FILE_RAW_BTF };
 
 /* Identifies the file by its first bytes; big-endian input is refused here
  * already, with the reason. */
+static void set_hint(const struct gen_types_opts *opts, enum gen_hint hint)
+{
+    if (opts->hint)
+        *opts->hint = hint;
+}
+
 static int sniff(const char *path, enum file_kind *kind, char *err, size_t errlen)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -185,7 +191,7 @@ static int default_roots(const struct btf *btf, struct roots *rs)
     return 0;
 }
 
-/* ---- --type NAME ---- */
+/* ---- the types named by the caller ---- */
 
 static int named_roots(const struct btf *btf, const struct gen_types_opts *opts,
                        struct roots *rs, FILE *warn, char *err, size_t errlen)
@@ -212,7 +218,7 @@ static int named_roots(const struct btf *btf, const struct gen_types_opts *opts,
             }
         }
         if (!*want) {
-            snprintf(err, errlen, "--type '%s': no type name", opts->types[k]);
+            snprintf(err, errlen, "type '%s': no type name", opts->types[k]);
             return -1;
         }
         int found = 0, tags = 0, fwd = 0;
@@ -385,6 +391,7 @@ int gen_types(const struct gen_types_opts *opts, FILE *out, FILE *warn, char *er
 {
     if (errlen)
         err[0] = 0;
+    set_hint(opts, GEN_HINT_NONE);
     enum file_kind kind;
     if (sniff(opts->path, &kind, err, errlen))
         return -1;
@@ -411,9 +418,11 @@ int gen_types(const struct gen_types_opts *opts, FILE *out, FILE *warn, char *er
             snprintf(err, errlen, "%s: no .BTF section (compile with clang -g -target bpf)",
                      opts->path);
         else
-            snprintf(err, errlen, "%s: cannot read its BTF: %s%s", opts->path, strerror(e),
-                     kind == FILE_RAW_BTF && !base_path
-                         ? " (split BTF of a module? give its base with --base-btf)" : "");
+        {
+            snprintf(err, errlen, "%s: cannot read its BTF: %s", opts->path, strerror(e));
+            if (kind == FILE_RAW_BTF && !base_path)
+                set_hint(opts, GEN_HINT_BASE_BTF);
+        }
         btf__free(base);
         base_libbpf_capture_restore(old_print);
         return -1;
@@ -460,15 +469,15 @@ static int roots_job(void *arg)
         if (named_roots(btf, opts, rs, j->warn, err, errlen))
             return -1;
     } else if (j->kind == FILE_RAW_BTF) {
-        snprintf(err, errlen, "%s: raw BTF has no variables or maps to start from: name the "
-                 "types to generate with --type", opts->path);
+        snprintf(err, errlen, "%s: raw BTF has no variables or maps to start from", opts->path);
+        set_hint(opts, GEN_HINT_NAME_TYPES);
         return -1;
     } else {
         default_roots(btf, rs);
         if (!rs->n) {
             snprintf(err, errlen, "%s: no named type is used by a global variable or a map "
-                     "(declare one, e.g. `struct event *unused_event;`, or name the types with "
-                     "--type)", opts->path);
+                     "(declare one, e.g. `struct event *unused_event;`)", opts->path);
+            set_hint(opts, GEN_HINT_NAME_TYPES);
             return -1;
         }
     }

@@ -72,7 +72,7 @@ static const char *int_type(uint32_t size, bool is_signed)
 static char *field_decl(const struct gt_model *m, const struct gt_vtype *vt, const char *name,
                         bool *extension)
 {
-    struct gt_buf b = {0};
+    struct base_buf b = {0};
     const char *type = NULL;
     uint32_t bytes_dim = 0;
     switch (vt->base) {
@@ -98,20 +98,20 @@ static char *field_decl(const struct gt_model *m, const struct gt_vtype *vt, con
         type = int_type(vt->elem_size, vt->is_signed);
         break;
     case GT_RECORD:
-        gen__buf_printf(&b, "%s %s", m->records[vt->ref].is_union ? "union" : "struct",
+        base_buf_printf(&b, "%s %s", m->records[vt->ref].is_union ? "union" : "struct",
                       m->records[vt->ref].name);
         break;
     }
     if (type)
-        gen__buf_puts(&b, type);
-    gen__buf_printf(&b, " %s", name);
+        base_buf_puts(&b, type);
+    base_buf_printf(&b, " %s", name);
     for (int i = 0; i < vt->ndims; i++) {
-        gen__buf_printf(&b, "[%" PRIu32 "]", vt->dims[i]);
+        base_buf_printf(&b, "[%" PRIu32 "]", vt->dims[i]);
         if (!vt->dims[i])
             *extension = true;   /* zero-length array */
     }
     if (bytes_dim)
-        gen__buf_printf(&b, "[%" PRIu32 "]", bytes_dim);
+        base_buf_printf(&b, "[%" PRIu32 "]", bytes_dim);
     return gen__buf_take(&b);
 }
 
@@ -123,16 +123,16 @@ static char *type_comment(const struct gt_model *m, const struct gt_vtype *vt)
         return NULL;
     bool ext = false;
     char *spelled = field_decl(m, vt, "", &ext);   /* "char [16]" */
-    struct gt_buf norm = {0};
+    struct base_buf norm = {0};
     for (const char *p = spelled; *p; p++)
         if (!(*p == ' ' && (p[1] == '[' || !p[1])))
-            gen__buf_printf(&norm, "%c", *p);
-    bool same = norm.s && !strcmp(norm.s, vt->decl);
-    gen__buf_free(&norm);
+            base_buf_printf(&norm, "%c", *p);
+    bool same = !strcmp(gen__buf_str(&norm), vt->decl);
+    base_buf_free(&norm);
     free(spelled);
     if (same && vt->base != GT_PTR)
         return NULL;
-    struct gt_buf b = {0};
+    struct base_buf b = {0};
     gen__comment_text(&b, vt->decl);
     return gen__buf_take(&b);
 }
@@ -170,21 +170,21 @@ static void emit_item(struct c_out *c, const struct gt_item *it, int indent)
         break;
     }
     case GT_ITEM_BITS: {
-        struct gt_buf cm = {0};
-        gen__buf_puts(&cm, "bitfields:");
+        struct base_buf cm = {0};
+        base_buf_puts(&cm, "bitfields:");
         for (int i = 0; i < it->nbitfields; i++) {
             const struct gt_bitfield *bf = &it->bitfields[i];
-            gen__buf_printf(&cm, "%s %s:%" PRIu32 " at bit %" PRIu32, i ? "," : "", bf->name,
+            base_buf_printf(&cm, "%s %s:%" PRIu32 " at bit %" PRIu32, i ? "," : "", bf->name,
                           bf->bits, bf->bit);
         }
         char *text = gen__buf_take(&cm);
-        struct gt_buf safe = {0};
+        struct base_buf safe = {0};
         gen__comment_text(&safe, text);
         char *d = gen__xasprintf("uint8_t %s[%" PRIu32 "]", it->name, it->size);
-        line(c, indent, d, safe.s);
+        line(c, indent, d, gen__buf_str(&safe));
         free(d);
         free(text);
-        gen__buf_free(&safe);
+        base_buf_free(&safe);
         break;
     }
     case GT_ITEM_ANON: {
@@ -240,10 +240,10 @@ static void emit_accessors(struct c_out *c, const char *tag, const char *scope_n
             base = gen__xasprintf("%s__set_%s", scope_name, bf->name);
             char *set = gen__names_claim(&m->c_ordinary, base, "__");
             free(base);
-            struct gt_buf decl = {0};
+            struct base_buf decl = {0};
             gen__comment_text(&decl, bf->decl);
-            fprintf(c->out, "/* %s.%s: %s:%" PRIu32 " */\n", tag, bf->name, decl.s, bf->bits);
-            gen__buf_free(&decl);
+            fprintf(c->out, "/* %s.%s: %s:%" PRIu32 " */\n", tag, bf->name, gen__buf_str(&decl), bf->bits);
+            base_buf_free(&decl);
             fprintf(c->out, "static inline %s %s(const %s *p)\n{\n", vtype, get, tag);
             if (bf->is_signed)
                 fprintf(c->out,
@@ -268,12 +268,12 @@ static void emit_record(struct c_out *c, int r)
 {
     const struct gt_record *rec = &c->m->records[r];
     char *tag = gen__xasprintf("%s %s", rec->is_union ? "union" : "struct", rec->name);
-    struct gt_buf desc = {0};
+    struct base_buf desc = {0};
     gen__comment_text(&desc, rec->desc);
     /* an empty struct is a GNU extension (size 0, as in the kernel) */
-    fprintf(c->out, "/* %s: %" PRIu32 " byte%s */\n%s%s {\n", desc.s, rec->size,
+    fprintf(c->out, "/* %s: %" PRIu32 " byte%s */\n%s%s {\n", gen__buf_str(&desc), rec->size,
             rec->size == 1 ? "" : "s", rec->nitems ? "" : "__extension__ ", tag);
-    gen__buf_free(&desc);
+    base_buf_free(&desc);
     emit_items(c, r, 1);
     fprintf(c->out, "} __attribute__((packed));\n");
     fprintf(c->out, "_Static_assert(sizeof(%s) == %" PRIu32 ", \"%s: size\");\n", tag, rec->size,
@@ -331,11 +331,11 @@ static void emit_typedef(struct c_out *c, int index)
     bool ext = false;
     char *d = field_decl(m, &td->target, td->name, &ext);
     if (td->c_library) {
-        struct gt_buf b = {0};
+        struct base_buf b = {0};
         gen__comment_text(&b, d);
-        fprintf(c->out, "/* typedef %s: not declared here, %s is the C library's */\n\n", b.s,
+        fprintf(c->out, "/* typedef %s: not declared here, %s is the C library's */\n\n", gen__buf_str(&b),
                 td->name);
-        gen__buf_free(&b);
+        base_buf_free(&b);
         free(d);
         return;
     }
@@ -351,14 +351,14 @@ static void emit_typedef(struct c_out *c, int index)
 int gen__emit_c(struct gt_model *m, FILE *out)
 {
     struct c_out c = {m, out};
-    struct gt_buf guard = {0};
+    struct base_buf guard = {0};
     char *ident = gen__c_ident(m->name);
-    gen__buf_puts(&guard, "WASM_BPF_TYPES_");
+    base_buf_puts(&guard, "WASM_BPF_TYPES_");
     for (const char *p = ident; *p; p++)
-        gen__buf_printf(&guard, "%c", *p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
-    gen__buf_puts(&guard, "_H");
+        base_buf_printf(&guard, "%c", *p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+    base_buf_puts(&guard, "_H");
     free(ident);
-    struct gt_buf src = {0};
+    struct base_buf src = {0};
     gen__comment_text(&src, m->source);
 
     fprintf(out,
@@ -371,8 +371,8 @@ int gen__emit_c(struct gt_model *m, FILE *out)
             " * each size and offset.  Bitfields stay bytes, read and written through\n"
             " * the TYPE__get_FIELD and TYPE__set_FIELD functions. */\n"
             "#ifndef %s\n#define %s\n\n#include <stddef.h>\n#include <stdint.h>\n\n",
-            src.s, guard.s, guard.s);
-    gen__buf_free(&src);
+            gen__buf_str(&src), gen__buf_str(&guard), gen__buf_str(&guard));
+    base_buf_free(&src);
     if (m->any_bitfields)
         fputs(bits_helpers, out);
     for (int i = 0; i < m->norder; i++) {
@@ -384,7 +384,7 @@ int gen__emit_c(struct gt_model *m, FILE *out)
         else if (!m->records[d->index].inline_member)
             emit_record(&c, d->index);
     }
-    fprintf(out, "#endif /* %s */\n", guard.s);
-    gen__buf_free(&guard);
+    fprintf(out, "#endif /* %s */\n", gen__buf_str(&guard));
+    base_buf_free(&guard);
     return 0;
 }

@@ -23,28 +23,25 @@
 #include <bpf/btf.h>
 
 #include "gen_internal.h"
+#include "wasm_bpf_base.h"
 
 #define GT_MAX_DIMS  8    /* array dimensions in one field */
 #define GT_MAX_DEPTH 64   /* nesting of records / typedef chains */
 #define GT_MAX_RECORDS 100000  /* records in one output */
 
-/* ---- a growable string ---- */
-struct gt_buf {
-    char *s;
-    size_t len, cap;
-};
-void gen__buf_printf(struct gt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void gen__buf_puts(struct gt_buf *b, const char *s);
-char *gen__buf_take(struct gt_buf *b);   /* the string (never NULL); b is reset */
-void gen__buf_free(struct gt_buf *b);
-
-/* Run fn(arg) so that running out of memory in the gt_x* functions (and
- * the gt_buf ones) returns -1 with "out of memory" in err: whatever fn
- * allocates must be reachable from arg for the caller to free. */
+/* ---- memory and strings: base's, with one out-of-memory path ----
+ * Run fn(arg) so that running out of memory in the gen__x* functions (and
+ * gen__buf_str()/gen__buf_take() of a base_buf whose append failed) returns
+ * -1 with "out of memory" in err: whatever fn allocates must be reachable
+ * from arg for the caller to free.  Strings are built in a struct base_buf
+ * (base_buf_printf ...; an append that fails is sticky and is caught when
+ * the string is read or taken). */
 int gen__catch_oom(int (*fn)(void *), void *arg, char *err, size_t errlen);
-void *gen__xrealloc(void *p, size_t n);  /* out of memory: see gen__catch_oom() */
+void *gen__xrealloc(void *p, size_t n);  /* base_realloc(); out of memory: see gen__catch_oom() */
 char *gen__xstrdup(const char *s);
 char *gen__xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *gen__buf_str(struct base_buf *b);  /* its string ("" if empty) */
+char *gen__buf_take(struct base_buf *b);       /* the string (never NULL); b is reset */
 
 /* ---- identifier sets (types_names.c) ---- */
 struct gt_nameset {
@@ -214,6 +211,6 @@ int gen__emit_wit(struct gt_model *m, FILE *out);
 extern const char *const gen__c_helper_names[];
 
 /* Comment text safe inside a C/Rust block or line comment. */
-void gen__comment_text(struct gt_buf *b, const char *text);
+void gen__comment_text(struct base_buf *b, const char *text);
 
 #endif

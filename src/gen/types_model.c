@@ -71,7 +71,7 @@ static const char *kind_word(const struct btf_type *t)
 
 static char *decl_of(const struct gt_model *m, int id)
 {
-    struct gt_buf dcl = {0};   /* the declarator around the base type */
+    struct base_buf dcl = {0};   /* the declarator around the base type */
     const char *base = "?";
     char *base_owned = NULL;
     for (int hops = 0; hops < GT_MAX_DEPTH; hops++) {
@@ -85,19 +85,19 @@ static char *decl_of(const struct gt_model *m, int id)
         int kind = btf_kind(t);
         if (kind == BTF_KIND_PTR) {
             char *inner = gen__buf_take(&dcl);
-            gen__buf_printf(&dcl, "*%s", inner);
+            base_buf_printf(&dcl, "*%s", inner);
             free(inner);
         } else if (kind == BTF_KIND_ARRAY || kind == BTF_KIND_FUNC_PROTO) {
             char *inner = gen__buf_take(&dcl);
             if (inner[0] == '*')
-                gen__buf_printf(&dcl, "(%s)", inner);
+                base_buf_printf(&dcl, "(%s)", inner);
             else
-                gen__buf_puts(&dcl, inner);
+                base_buf_puts(&dcl, inner);
             free(inner);
             if (kind == BTF_KIND_ARRAY)
-                gen__buf_printf(&dcl, "[%u]", btf_array(t)->nelems);
+                base_buf_printf(&dcl, "[%u]", btf_array(t)->nelems);
             else
-                gen__buf_puts(&dcl, "(...)");
+                base_buf_puts(&dcl, "(...)");
         } else if (kind == BTF_KIND_CONST || kind == BTF_KIND_VOLATILE
                    || kind == BTF_KIND_RESTRICT || kind == BTF_KIND_TYPE_TAG) {
             /* qualifiers do not change the layout: left out */

@@ -14,9 +14,13 @@
 
 /* Out of memory: the generators build many small strings and arrays, so
  * rather than checking each, running out jumps back to gen__catch_oom(),
- * which fails the generation with "out of memory".  The state a generation
- * frees when it fails (model, output, roots) stays consistent across the
- * jump: a failed realloc leaves its block as it was. */
+ * which fails the generation with "out of memory" (-ENOMEM).  This is the
+ * generators' one out-of-memory path, and the only non-local exit in the
+ * library: the allocation itself is base's, and the jump never leaves
+ * the generator that set it up (gen_types(), gen_skeleton()).  The state a
+ * generation frees when it fails (model, output, roots) stays consistent
+ * across the jump: a failed realloc leaves its block as it was, and a
+ * base_buf keeps its contents when an append fails. */
 static _Thread_local jmp_buf *oom_jump;
 
 int gen__catch_oom(int (*fn)(void *), void *arg, char *err, size_t errlen)
@@ -35,78 +39,50 @@ int gen__catch_oom(int (*fn)(void *), void *arg, char *err, size_t errlen)
     return ret;
 }
 
+/* The jump; outside gen__catch_oom() nothing calls the gen__x* functions,
+ * and returning NULL there is the caller's to check. */
+static void *out_of_memory(void)
+{
+    if (oom_jump)
+        longjmp(*oom_jump, 1);
+    return NULL;
+}
+
 void *gen__xrealloc(void *p, size_t n)
 {
-    void *q = realloc(p, n ? n : 1);
-    if (!q && oom_jump)
-        longjmp(*oom_jump, 1);
-    return q;   /* NULL only outside gen__catch_oom(), where nothing calls it */
+    void *q = base_realloc(p, n);
+    return q ? q : out_of_memory();
 }
 
 char *gen__xstrdup(const char *s)
 {
-    size_t n = strlen(s) + 1;
-    return memcpy(gen__xrealloc(NULL, n), s, n);
-}
-
-static void buf_vprintf(struct gt_buf *b, const char *fmt, va_list ap)
-{
-    va_list ap2;
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
-    va_end(ap2);
-    if (n < 0)
-        return;
-    if (b->len + (size_t)n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (b->len + (size_t)n + 1 > cap)
-            cap *= 2;
-        b->s = gen__xrealloc(b->s, cap);
-        b->cap = cap;
-    }
-    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-    b->len += (size_t)n;
-}
-
-void gen__buf_printf(struct gt_buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    buf_vprintf(b, fmt, ap);
-    va_end(ap);
-}
-
-void gen__buf_puts(struct gt_buf *b, const char *s)
-{
-    gen__buf_printf(b, "%s", s);
-}
-
-char *gen__buf_take(struct gt_buf *b)
-{
-    char *s = b->s ? b->s : gen__xstrdup("");
-    b->s = NULL;
-    b->len = b->cap = 0;
-    return s;
-}
-
-void gen__buf_free(struct gt_buf *b)
-{
-    free(b->s);
-    b->s = NULL;
-    b->len = b->cap = 0;
+    char *d = base_strdup(s);
+    return d ? d : out_of_memory();
 }
 
 char *gen__xasprintf(const char *fmt, ...)
 {
-    struct gt_buf b = {0};
     va_list ap;
     va_start(ap, fmt);
-    buf_vprintf(&b, fmt, ap);
+    char *s = base_vasprintf(fmt, ap);
     va_end(ap);
-    return gen__buf_take(&b);
+    return s ? s : out_of_memory();
 }
 
-void gen__comment_text(struct gt_buf *b, const char *text)
+const char *gen__buf_str(struct base_buf *b)
+{
+    if (b->err)
+        return out_of_memory();
+    return b->data ? b->data : "";
+}
+
+char *gen__buf_take(struct base_buf *b)
+{
+    char *s = base_buf_take(b, NULL);
+    return s ? s : out_of_memory();
+}
+
+void gen__comment_text(struct base_buf *b, const char *text)
 {
     /* Neither a block comment's end nor a line break may leak out, and the
      * output stays ASCII (Rust and WIT sources must be UTF-8; BTF names
@@ -114,13 +90,13 @@ void gen__comment_text(struct gt_buf *b, const char *text)
     for (const char *p = text; *p; p++) {
         unsigned char c = (unsigned char)*p;
         if (p[0] == '*' && p[1] == '/')
-            gen__buf_puts(b, "* ");
+            base_buf_puts(b, "* ");
         else if (c < 0x20)
-            gen__buf_puts(b, " ");
+            base_buf_puts(b, " ");
         else if (c >= 0x7f)
-            gen__buf_puts(b, "?");
+            base_buf_puts(b, "?");
         else
-            gen__buf_printf(b, "%c", c);
+            base_buf_printf(b, "%c", c);
     }
 }
 
@@ -234,9 +210,9 @@ bool gen__c_reserved_typedef(const char *name)
 
 char *gen__c_ident(const char *name)
 {
-    struct gt_buf b = {0};
+    struct base_buf b = {0};
     for (const char *p = name; *p; p++)
-        gen__buf_printf(&b, "%c", isalnum((unsigned char)*p) || *p == '_' ? *p : '_');
+        base_buf_printf(&b, "%c", isalnum((unsigned char)*p) || *p == '_' ? *p : '_');
     char *s = gen__buf_take(&b);
     if (!*s || isdigit((unsigned char)*s) || in_list(c_reserved, s)
         || in_list(c_library_types, s)) {
@@ -308,7 +284,7 @@ bool gen__wit_keyword(const char *kebab)
  * camelCase become lower-case words; anything else separates words. */
 char *gen__wit_kebab(const char *name)
 {
-    struct gt_buf b = {0};
+    struct base_buf b = {0};
     bool word_open = false;   /* the last character written was part of a word */
     for (const char *p = name; *p; p++) {
         unsigned char c = (unsigned char)*p, prev = p > name ? (unsigned char)p[-1] : 0,
@@ -321,13 +297,13 @@ char *gen__wit_kebab(const char *name)
         bool boundary = isupper(c) && ((islower(prev) || isdigit(prev))
                                        || (isupper(prev) && islower(next)));
         if (b.len && (!word_open || boundary))
-            gen__buf_puts(&b, "-");
+            base_buf_puts(&b, "-");
         if (!b.len && isdigit(c))
-            gen__buf_puts(&b, "x");   /* the first word must start with a letter */
-        gen__buf_printf(&b, "%c", tolower(c));
+            base_buf_puts(&b, "x");   /* the first word must start with a letter */
+        base_buf_printf(&b, "%c", tolower(c));
         word_open = true;
     }
     if (!b.len)
-        gen__buf_puts(&b, "x");
+        base_buf_puts(&b, "x");
     return gen__buf_take(&b);
 }

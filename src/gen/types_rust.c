@@ -78,30 +78,30 @@ static const char *int_type(uint32_t size, bool is_signed)
 
 static char *type_of(const struct rust_out *o, const struct gt_vtype *vt)
 {
-    struct gt_buf b = {0};
+    struct base_buf b = {0};
     switch (vt->base) {
     case GT_INT:
-        gen__buf_puts(&b, int_type(vt->elem_size, vt->is_signed && !vt->is_bool));
+        base_buf_puts(&b, int_type(vt->elem_size, vt->is_signed && !vt->is_bool));
         break;
     case GT_FLOAT:
-        gen__buf_puts(&b, vt->elem_size == 4 ? "f32" : "f64");
+        base_buf_puts(&b, vt->elem_size == 4 ? "f32" : "f64");
         break;
     case GT_BYTES:
-        gen__buf_printf(&b, "[u8; %" PRIu32 "]", vt->elem_size);
+        base_buf_printf(&b, "[u8; %" PRIu32 "]", vt->elem_size);
         break;
     case GT_PTR:
-        gen__buf_puts(&b, int_type(vt->elem_size, false));
+        base_buf_puts(&b, int_type(vt->elem_size, false));
         break;
     case GT_ENUM:
-        gen__buf_puts(&b, int_type(vt->elem_size, vt->is_signed));
+        base_buf_puts(&b, int_type(vt->elem_size, vt->is_signed));
         break;
     case GT_RECORD:
-        gen__buf_puts(&b, o->record_names[vt->ref]);
+        base_buf_puts(&b, o->record_names[vt->ref]);
         break;
     }
     for (int i = vt->ndims - 1; i >= 0; i--) {
         char *inner = gen__buf_take(&b);
-        gen__buf_printf(&b, "[%s; %" PRIu32 "]", inner, vt->dims[i]);
+        base_buf_printf(&b, "[%s; %" PRIu32 "]", inner, vt->dims[i]);
         free(inner);
     }
     return gen__buf_take(&b);
@@ -109,10 +109,10 @@ static char *type_of(const struct rust_out *o, const struct gt_vtype *vt)
 
 static void comment(FILE *out, const char *text)
 {
-    struct gt_buf b = {0};
+    struct base_buf b = {0};
     gen__comment_text(&b, text);
-    fprintf(out, " // %s", b.s ? b.s : "");
-    gen__buf_free(&b);
+    fprintf(out, " // %s", gen__buf_str(&b));
+    base_buf_free(&b);
 }
 
 /* Type names: records keep their C names (r#-escaped if keywords), except
@@ -137,16 +137,16 @@ static void emit_record(struct rust_out *o, int r)
     const char *name = o->record_names[r];
     /* a union needs a field; a zero-sized one is an empty struct here */
     bool as_union = rec->is_union && rec->nitems > 0;
-    struct gt_buf desc = {0};
+    struct base_buf desc = {0};
     gen__comment_text(&desc, rec->desc);
     fprintf(o->out, "/// %s: %" PRIu32 " byte%s\n#[repr(C, packed)]\n#[derive(Clone, Copy)]\n%s"
-            "pub %s %s {\n", desc.s, rec->size, rec->size == 1 ? "" : "s", allow_type,
+            "pub %s %s {\n", gen__buf_str(&desc), rec->size, rec->size == 1 ? "" : "s", allow_type,
             as_union ? "union" : "struct", name);
-    gen__buf_free(&desc);
+    base_buf_free(&desc);
 
     struct gt_nameset fields = {0};
     struct gt_nameset methods = {0};
-    struct gt_buf impl = {0};
+    struct base_buf impl = {0};
     for (int i = 0; i < rec->nitems; i++) {
         const struct gt_item *it = &rec->items[i];
         char *base = gen__rust_ident(it->name);
@@ -185,25 +185,25 @@ static void emit_record(struct rust_out *o, int r)
                 char *setter = gen__names_claim(&methods, setter_base, "_");
                 /* reading a union field is unsafe in Rust even for bytes */
                 const char *un_open = as_union ? "unsafe { " : "", *un_close = as_union ? " }" : "";
-                struct gt_buf d = {0};
+                struct base_buf d = {0};
                 gen__comment_text(&d, bf->decl);
-                gen__buf_printf(&impl, "    /// %s: %s:%" PRIu32 "\n    #[inline]\n", bf->name,
-                              d.s, bf->bits);
-                gen__buf_free(&d);
+                base_buf_printf(&impl, "    /// %s: %s:%" PRIu32 "\n    #[inline]\n", bf->name,
+                              gen__buf_str(&d), bf->bits);
+                base_buf_free(&d);
                 if (bf->is_signed)
-                    gen__buf_printf(&impl,
+                    base_buf_printf(&impl,
                                   "    pub fn %s(&self) -> %s {\n"
                                   "        __wasm_bpf_bits_sext(__wasm_bpf_bits_get(%s&self.%s%s, "
                                   "%" PRIu32 ", %" PRIu32 "), %" PRIu32 ") as %s\n    }\n",
                                   getter, vt, un_open, field, un_close, bf->bit, bf->bits,
                                   bf->bits, vt);
                 else
-                    gen__buf_printf(&impl,
+                    base_buf_printf(&impl,
                                   "    pub fn %s(&self) -> %s {\n"
                                   "        __wasm_bpf_bits_get(%s&self.%s%s, %" PRIu32 ", %" PRIu32
                                   ") as %s\n    }\n",
                                   getter, vt, un_open, field, un_close, bf->bit, bf->bits, vt);
-                gen__buf_printf(&impl,
+                base_buf_printf(&impl,
                               "    #[inline]\n"
                               "    pub fn %s(&mut self, v: %s) {\n"
                               "        __wasm_bpf_bits_set(%s&mut self.%s%s, %" PRIu32 ", %" PRIu32
@@ -222,9 +222,9 @@ static void emit_record(struct rust_out *o, int r)
     fprintf(o->out, "}\nconst _: () = assert!(core::mem::size_of::<%s>() == %" PRIu32 ");\n", name,
             rec->size);
     if (impl.len)
-        fprintf(o->out, "\n#[allow(non_snake_case, dead_code)]\nimpl %s {\n%s}\n", name, impl.s);
+        fprintf(o->out, "\n#[allow(non_snake_case, dead_code)]\nimpl %s {\n%s}\n", name, gen__buf_str(&impl));
     fputc('\n', o->out);
-    gen__buf_free(&impl);
+    base_buf_free(&impl);
     gen__names_free(&fields);
     gen__names_free(&methods);
 }
@@ -299,7 +299,7 @@ int gen__emit_rust(struct gt_model *m, FILE *out)
             o.typedef_names[i] = claim_type_name(&o, td->name);
     }
 
-    struct gt_buf src = {0};
+    struct base_buf src = {0};
     gen__comment_text(&src, m->source);
     fprintf(out,
             "// Generated by `wasm-bpf gen types` from %s: do not edit.\n"
@@ -310,8 +310,8 @@ int gen__emit_rust(struct gt_model *m, FILE *out)
             "// padding; each size is checked at compile time.  Fields of packed items\n"
             "// are read by copy (`{ e.ts }`), as Rust forbids references to them.\n"
             "// Bitfields stay bytes, read and written through NAME() and set_NAME().\n\n",
-            src.s);
-    gen__buf_free(&src);
+            gen__buf_str(&src));
+    base_buf_free(&src);
     if (m->any_bitfields)
         fputs(bits_helpers, out);
     for (int i = 0; i < m->norder; i++) {

@@ -37,14 +37,14 @@ static char *claim_label(struct gt_nameset *set, const char *kebab)
 {
     char *name = gen__xstrdup(kebab);
     for (unsigned n = 2;; n++) {
-        struct gt_buf key = {0};
+        struct base_buf key = {0};
         for (const char *p = name; *p; p++)
             if (*p != '-')
-                gen__buf_printf(&key, "%c", *p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
-        bool taken = gen__names_has(set, key.s);
+                base_buf_printf(&key, "%c", *p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+        bool taken = gen__names_has(set, gen__buf_str(&key));
         if (!taken)
-            gen__names_add(set, key.s);
-        gen__buf_free(&key);
+            gen__names_add(set, gen__buf_str(&key));
+        base_buf_free(&key);
         if (!taken)
             return name;
         free(name);
@@ -53,9 +53,9 @@ static char *claim_label(struct gt_nameset *set, const char *kebab)
 }
 
 /* A label, %-escaped if it is a keyword. */
-static void label(struct gt_buf *b, const char *kebab)
+static void label(struct base_buf *b, const char *kebab)
 {
-    gen__buf_printf(b, "%s%s", gen__wit_keyword(kebab) ? "%" : "", kebab);
+    base_buf_printf(b, "%s%s", gen__wit_keyword(kebab) ? "%" : "", kebab);
 }
 
 static const char *int_type(uint32_t size, bool is_signed)
@@ -73,33 +73,33 @@ static char *type_of(const struct wit_out *o, const struct gt_vtype *vt, uint32_
 {
     if (gen__vtype_size(vt) == 0)
         return NULL;
-    struct gt_buf b = {0};
+    struct base_buf b = {0};
     uint32_t a = 1;
     switch (vt->base) {
     case GT_INT:
         if (vt->elem_size == 16) {
-            gen__buf_puts(&b, "list<u8, 16>");
+            base_buf_puts(&b, "list<u8, 16>");
         } else {
-            gen__buf_puts(&b, int_type(vt->elem_size, vt->is_signed && !vt->is_bool));
+            base_buf_puts(&b, int_type(vt->elem_size, vt->is_signed && !vt->is_bool));
             a = vt->elem_size;
         }
         break;
     case GT_FLOAT:
-        gen__buf_puts(&b, vt->elem_size == 4 ? "f32" : "f64");
+        base_buf_puts(&b, vt->elem_size == 4 ? "f32" : "f64");
         a = vt->elem_size;
         break;
     case GT_BYTES:
-        gen__buf_printf(&b, "list<u8, %" PRIu32 ">", vt->elem_size);
+        base_buf_printf(&b, "list<u8, %" PRIu32 ">", vt->elem_size);
         break;
     case GT_PTR:
-        gen__buf_puts(&b, int_type(vt->elem_size, false));
+        base_buf_puts(&b, int_type(vt->elem_size, false));
         a = vt->elem_size;
         break;
     case GT_ENUM:
         if (o->enum_names[vt->ref])
             label(&b, o->enum_names[vt->ref]);
         else
-            gen__buf_puts(&b, int_type(vt->elem_size, vt->is_signed));
+            base_buf_puts(&b, int_type(vt->elem_size, vt->is_signed));
         a = vt->elem_size;
         break;
     case GT_RECORD:
@@ -109,7 +109,7 @@ static char *type_of(const struct wit_out *o, const struct gt_vtype *vt, uint32_
     }
     for (int i = vt->ndims - 1; i >= 0; i--) {
         char *inner = gen__buf_take(&b);
-        gen__buf_printf(&b, "list<%s, %" PRIu32 ">", inner, vt->dims[i]);
+        base_buf_printf(&b, "list<%s, %" PRIu32 ">", inner, vt->dims[i]);
         free(inner);
     }
     *align = a;
@@ -127,17 +127,17 @@ struct wit_field {
 
 static void doc(FILE *out, const char *indent, const char *text)
 {
-    struct gt_buf b = {0};
+    struct base_buf b = {0};
     gen__comment_text(&b, text);
-    fprintf(out, "%s/// %s\n", indent, b.s ? b.s : "");
-    gen__buf_free(&b);
+    fprintf(out, "%s/// %s\n", indent, gen__buf_str(&b));
+    base_buf_free(&b);
 }
 
 static void emit_union(struct wit_out *o, int r)
 {
     const struct gt_record *rec = &o->m->records[r];
-    struct gt_buf b = {0};
-    gen__buf_printf(&b, "%s: %" PRIu32 " bytes, kept as bytes (WIT has no untagged unions); "
+    struct base_buf b = {0};
+    base_buf_printf(&b, "%s: %" PRIu32 " bytes, kept as bytes (WIT has no untagged unions); "
                   "members:", rec->desc, rec->size);
     for (int i = 0; i < rec->nitems; i++) {
         const struct gt_item *it = &rec->items[i];
@@ -145,21 +145,21 @@ static void emit_union(struct wit_out *o, int r)
             continue;
         if (it->kind == GT_ITEM_BITS)
             for (int j = 0; j < it->nbitfields; j++)
-                gen__buf_printf(&b, " %s (bits %" PRIu32 "..%" PRIu32 "),", it->bitfields[j].name,
+                base_buf_printf(&b, " %s (bits %" PRIu32 "..%" PRIu32 "),", it->bitfields[j].name,
                               it->bitfields[j].bit, it->bitfields[j].bit + it->bitfields[j].bits - 1);
         else
-            gen__buf_printf(&b, " %s (%s),", it->name,
+            base_buf_printf(&b, " %s (%s),", it->name,
                           it->kind == GT_ITEM_ANON ? o->m->records[it->record].desc
                           : it->type.decl ? it->type.decl : "?");
     }
-    if (b.len && b.s[b.len - 1] == ',')
-        b.s[--b.len] = 0;
-    doc(o->out, "    ", b.s);
-    gen__buf_free(&b);
-    struct gt_buf name = {0};
+    if (b.len && b.data[b.len - 1] == ',')
+        b.data[--b.len] = 0;
+    doc(o->out, "    ", gen__buf_str(&b));
+    base_buf_free(&b);
+    struct base_buf name = {0};
     label(&name, o->record_names[r]);
-    fprintf(o->out, "    type %s = list<u8, %" PRIu32 ">;\n\n", name.s, rec->size);
-    gen__buf_free(&name);
+    fprintf(o->out, "    type %s = list<u8, %" PRIu32 ">;\n\n", gen__buf_str(&name), rec->size);
+    base_buf_free(&name);
 }
 
 static void emit_struct(struct wit_out *o, int r)
@@ -186,10 +186,10 @@ static void emit_struct(struct wit_out *o, int r)
         } else {
             f->type = gen__xasprintf("list<u8, %" PRIu32 ">", it->size);
             if (it->kind == GT_ITEM_BITS) {
-                struct gt_buf b = {0};
-                gen__buf_puts(&b, "bitfields:");
+                struct base_buf b = {0};
+                base_buf_puts(&b, "bitfields:");
                 for (int j = 0; j < it->nbitfields; j++)
-                    gen__buf_printf(&b, "%s %s:%" PRIu32 " at bit %" PRIu32, j ? "," : "",
+                    base_buf_printf(&b, "%s %s:%" PRIu32 " at bit %" PRIu32, j ? "," : "",
                                   it->bitfields[j].name, it->bitfields[j].bits,
                                   it->bitfields[j].bit);
                 f->note = gen__buf_take(&b);
@@ -231,24 +231,24 @@ static void emit_struct(struct wit_out *o, int r)
                             align);
     doc(o->out, "    ", sz);
     free(sz);
-    struct gt_buf name = {0};
+    struct base_buf name = {0};
     label(&name, o->record_names[r]);
-    fprintf(o->out, "    record %s {\n", name.s);
-    gen__buf_free(&name);
+    fprintf(o->out, "    record %s {\n", gen__buf_str(&name));
+    base_buf_free(&name);
     for (int i = 0; i < n; i++) {
-        struct gt_buf l = {0};
-        gen__buf_puts(&l, "        ");
+        struct base_buf l = {0};
+        base_buf_puts(&l, "        ");
         label(&l, fs[i].name);
-        gen__buf_printf(&l, ": %s,", fs[i].type);
-        fputs(l.s, o->out);
+        base_buf_printf(&l, ": %s,", fs[i].type);
+        fputs(gen__buf_str(&l), o->out);
         if (fs[i].note) {
-            struct gt_buf c = {0};
+            struct base_buf c = {0};
             gen__comment_text(&c, fs[i].note);
-            fprintf(o->out, "%*s// %s", l.len < 48 ? (int)(48 - l.len) : 1, "", c.s);
-            gen__buf_free(&c);
+            fprintf(o->out, "%*s// %s", l.len < 48 ? (int)(48 - l.len) : 1, "", gen__buf_str(&c));
+            base_buf_free(&c);
         }
         fputc('\n', o->out);
-        gen__buf_free(&l);
+        base_buf_free(&l);
         free(fs[i].name);
         free(fs[i].type);
         free(fs[i].note);
@@ -263,17 +263,17 @@ static void emit_enum(struct wit_out *o, int index)
     const struct gt_enum *e = &o->m->enums[index];
     if (!o->enum_names[index]) {
         if (e->nconsts) {   /* anonymous: only its constants, for the reader */
-            struct gt_buf b = {0};
-            gen__buf_printf(&b, "anonymous enum (%" PRIu32 " bytes):", e->size);
+            struct base_buf b = {0};
+            base_buf_printf(&b, "anonymous enum (%" PRIu32 " bytes):", e->size);
             for (int i = 0; i < e->nconsts; i++)
-                gen__buf_printf(&b, " %s = %" PRId64 "%s", e->consts[i].name,
+                base_buf_printf(&b, " %s = %" PRId64 "%s", e->consts[i].name,
                               (int64_t)e->consts[i].value, i + 1 < e->nconsts ? "," : "");
             fputs("    // ", o->out);
-            struct gt_buf c = {0};
-            gen__comment_text(&c, b.s);
-            fprintf(o->out, "%s\n\n", c.s);
-            gen__buf_free(&c);
-            gen__buf_free(&b);
+            struct base_buf c = {0};
+            gen__comment_text(&c, gen__buf_str(&b));
+            fprintf(o->out, "%s\n\n", gen__buf_str(&c));
+            base_buf_free(&c);
+            base_buf_free(&b);
         }
         return;
     }
@@ -290,10 +290,10 @@ static void emit_enum(struct wit_out *o, int index)
         doc(o->out, "    ", line);
         free(line);
     }
-    struct gt_buf name = {0};
+    struct base_buf name = {0};
     label(&name, o->enum_names[index]);
-    fprintf(o->out, "    type %s = %s;\n\n", name.s, int_type(e->size, e->is_signed));
-    gen__buf_free(&name);
+    fprintf(o->out, "    type %s = %s;\n\n", gen__buf_str(&name), int_type(e->size, e->is_signed));
+    base_buf_free(&name);
 }
 
 static void emit_typedef(struct wit_out *o, int index)
@@ -303,17 +303,17 @@ static void emit_typedef(struct wit_out *o, int index)
         return;
     uint32_t align;
     char *t = type_of(o, &td->target, &align);
-    struct gt_buf name = {0};
+    struct base_buf name = {0};
     label(&name, o->typedef_names[index]);
-    fprintf(o->out, "    type %s = %s;", name.s, t);
+    fprintf(o->out, "    type %s = %s;", gen__buf_str(&name), t);
     if (td->target.decl && td->target.base != GT_RECORD) {
-        struct gt_buf c = {0};
+        struct base_buf c = {0};
         gen__comment_text(&c, td->target.decl);
-        fprintf(o->out, "  // %s", c.s);
-        gen__buf_free(&c);
+        fprintf(o->out, "  // %s", gen__buf_str(&c));
+        base_buf_free(&c);
     }
     fprintf(o->out, "\n\n");
-    gen__buf_free(&name);
+    base_buf_free(&name);
     free(t);
 }
 
@@ -351,7 +351,7 @@ int gen__emit_wit(struct gt_model *m, FILE *out)
         free(pkg);
         pkg = s;
     }
-    struct gt_buf src = {0};
+    struct base_buf src = {0};
     gen__comment_text(&src, m->source);
     fprintf(out,
             "// Generated by `wasm-bpf gen types` from %s: do not edit.\n"
@@ -363,8 +363,8 @@ int gen__emit_wit(struct gt_model *m, FILE *out)
             "// lists, `long` is s64 and a pointer is a u64 holding a kernel address.\n"
             "package wasm-bpf:%s;\n\n"
             "interface types {\n",
-            src.s, pkg);
-    gen__buf_free(&src);
+            gen__buf_str(&src), pkg);
+    base_buf_free(&src);
     for (int i = 0; i < m->norder; i++) {
         const struct gt_decl *d = &m->order[i];
         if (d->kind == GT_DECL_ENUM) {
@@ -372,10 +372,10 @@ int gen__emit_wit(struct gt_model *m, FILE *out)
         } else if (d->kind == GT_DECL_TYPEDEF) {
             emit_typedef(&o, d->index);
         } else if (!o.record_names[d->index]) {
-            struct gt_buf c = {0};
+            struct base_buf c = {0};
             gen__comment_text(&c, m->records[d->index].desc);
-            fprintf(out, "    // %s: no bytes, nothing to declare\n\n", c.s);
-            gen__buf_free(&c);
+            fprintf(out, "    // %s: no bytes, nothing to declare\n\n", gen__buf_str(&c));
+            base_buf_free(&c);
         } else if (m->records[d->index].is_union) {
             emit_union(&o, d->index);
         } else {
