@@ -1,4 +1,6 @@
 /* cmd_push.c: `wasm-bpf push REF MODULE`. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,13 +8,13 @@
 
 #include <jansson.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "oci_report.h"
 #include "oci.h"
 #include "opt.h"
 #include "wasm_bpf_base.h"
-#include "wasm_engine.h"
 
 struct annotations {
     struct oci_annotation *items;
@@ -77,7 +79,8 @@ static const struct opt push_opts[] = {
      "(OCI 1.1 artifact)"},
     {"chunk-size", 0, "SIZE", OPT_SET, AT(chunk_size), set_chunk_size,
      "upload the module in chunks of SIZE bytes (K, M, G suffixes) instead of one request"},
-    {"module", 'm', "MODULE", OPT_STRING, AT(module), NULL, "the module (instead of the second argument)"},
+    {"module", 'm', "MODULE", OPT_STRING, AT(module), NULL,
+     "the module (instead of the second argument)"},
     {NULL, 0, NULL, 0, 0, NULL, NULL},
 };
 
@@ -100,6 +103,77 @@ const struct opt_command cmd_push_spec = {
     .epilog = "Credentials: -u/--password-stdin, else the docker config (`wasm-bpf login`).\n",
 };
 
+/* read() exactly N bytes; false at the end of the file or on an error. */
+static bool read_exactly(int fd, void *buf, size_t n)
+{
+    for (size_t done = 0; done < n;) {
+        ssize_t r = read(fd, (char *)buf + done, n - done);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return false;
+        done += (size_t)r;
+    }
+    return true;
+}
+
+static bool read_leb32(int fd, uint32_t *v)
+{
+    *v = 0;
+    for (unsigned shift = 0; shift < 35; shift += 7) {
+        uint8_t byte;
+        if (!read_exactly(fd, &byte, 1))
+            return false;
+        *v |= (uint32_t)(byte & 0x7f) << shift;
+        if (!(byte & 0x80))
+            return true;
+    }
+    return false;
+}
+
+/* The payload of the module's metadata custom section (malloc'ed), or NULL
+ * when it has none or is no module.  Walks the section headers, seeking
+ * over the sections (a module of any size costs a few reads, not its size
+ * in memory); the section itself is at most 64 KiB. */
+static char *read_metadata_section(const char *module, size_t *len)
+{
+    int fd = open(module, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    static const uint8_t magic[8] = {0, 'a', 's', 'm', 1, 0, 0, 0};
+    const size_t name_len = strlen(CLI_METADATA_SECTION);
+    uint8_t head[8];
+    char *found = NULL;
+    if (!read_exactly(fd, head, 8) || memcmp(head, magic, 8))
+        goto out;
+    for (;;) {
+        uint8_t id;
+        uint32_t size, n;
+        if (!read_exactly(fd, &id, 1) || !read_leb32(fd, &size))
+            break;
+        off_t start = lseek(fd, 0, SEEK_CUR);
+        if (id == 0 && read_leb32(fd, &n) && n == name_len) {
+            char name[64];
+            off_t payload = lseek(fd, 0, SEEK_CUR);
+            if (payload - start + (off_t)n <= (off_t)size && read_exactly(fd, name, n) &&
+                !memcmp(name, CLI_METADATA_SECTION, n)) {
+                *len = size - (size_t)(payload - start) - n;
+                if (*len > 64 * 1024 || !(found = base_malloc(*len + 1)) ||
+                    !read_exactly(fd, found, *len)) {
+                    free(found);
+                    found = NULL;
+                }
+                break;
+            }
+        }
+        if (start < 0 || lseek(fd, start + (off_t)size, SEEK_SET) < 0)
+            break;
+    }
+out:
+    close(fd);
+    return found;
+}
+
 /* The module's metadata section (written by `wasm-bpf build`, docs/ABI.md)
  * as the manifest annotations docker and oras users expect, plus when it
  * was created (now, or SOURCE_DATE_EPOCH for reproducible pushes).  The
@@ -115,17 +189,12 @@ static int metadata_annotations(const char *module, struct annotations *meta)
         {"version", "org.opencontainers.image.version"},
         {"source", "org.opencontainers.image.source"},
     };
-    char *bytes = NULL;
-    size_t len, section_len;
-    if (base_read_file(module, 256u << 20, &bytes, &len) < 0)
-        return 0; /* oci_push says why it cannot read it */
-    wasm_module *mod = wasm_module_load((const uint8_t *)bytes, len, NULL, 0);
-    free(bytes);
-    const uint8_t *section =
-        mod ? wasm_module_custom_section(mod, CLI_METADATA_SECTION, &section_len) : NULL;
-    json_t *j = section ? json_loadb((const char *)section, section_len, 0, NULL) : NULL;
-    wasm_module_free(mod);
-    if (section && !json_is_object(j))
+    size_t section_len = 0;
+    char *section = read_metadata_section(module, &section_len);
+    json_t *j = section ? json_loadb(section, section_len, 0, NULL) : NULL;
+    bool had_section = section != NULL;
+    free(section);
+    if (had_section && !json_is_object(j))
         fprintf(
             stderr,
             "wasm-bpf push: warning: %s: the %s section is not a JSON object; no annotations from it\n",
