@@ -7,14 +7,14 @@ LLVM_STRIP  ?= llvm-strip
 WASM_CC     ?= clang
 BPF_ARCH    := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
                  -e 's/ppc64le/powerpc/' -e 's/riscv64/riscv/' -e 's/s390x/s390/')
-BPF_CFLAGS  := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror
+BPF_CFLAGS  := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror -Isdk/c
 VMLINUX_H   := $(BUILD)/bpf/vmlinux.h
 
 # C guests: stock clang for wasm32-wasi, wasi-libc, the SDK; the function
 # table exported for poll callbacks
 WASM_CFLAGS  := --target=wasm32-wasi -O2 -Wall -Wextra -Werror -Isdk/c
 WASM_LDFLAGS := -Wl,--export-table -Wl,--strip-debug
-SDK_HEADERS  := sdk/c/libbpf-wasm.h sdk/c/wasm-bpf.h sdk/c/wasm-bpf-tool.h
+SDK_HEADERS  := sdk/c/libbpf-wasm.h sdk/c/wasm-bpf.h sdk/c/wasm-bpf-tool.h sdk/c/wasm-bpf-args.h
 
 # vmlinux.h: every kernel type, from the running kernel's BTF
 $(VMLINUX_H):

@@ -30,3 +30,14 @@ $(GEN_SKEL_OUT)/legacy/bootstrap.wasm: examples/bootstrap/bootstrap.c $(GEN_SKEL
 
 TEST_SUITES += gen-skeleton
 TEST_DEPS   += $(GEN_SKEL_OUT)/globals.wasm $(GEN_SKEL_OUT)/legacy/bootstrap.wasm $(BPF_TEST_DIR)/trigger
+
+# args        a const volatile global of every kind: the flags the skeleton
+#             generates (NAME__parse_args), parsed by a guest without a load
+$(GEN_SKEL_OUT)/args.bpf.o: tests/gen-skeleton/args.bpf.c $(VMLINUX_H) sdk/c/wasm-bpf-bpf.h
+	$(call bpf_object,$@,$<,tests/gen-skeleton)
+$(GEN_SKEL_OUT)/args.skel.h: $(GEN_SKEL_OUT)/args.bpf.o $(BIN)
+	$(Q)$(BIN) gen skeleton $< > $@.tmp && mv $@.tmp $@
+$(GEN_SKEL_OUT)/args.wasm: tests/gen-skeleton/args.c $(GEN_SKEL_OUT)/args.skel.h $(SDK_HEADERS)
+	@$(if $(Q),echo "  WASM    $@")
+	$(Q)$(WASM_CC) $(WASM_CFLAGS) -I$(GEN_SKEL_OUT) $< $(WASM_LDFLAGS) -o $@
+TEST_DEPS   += $(GEN_SKEL_OUT)/args.wasm

@@ -13,7 +13,8 @@ docker-registry skopeo apache2-utils openssl curl
 rustc cargo libstd-rust-dev-wasm32
 nodejs
 iproute2 iputils-ping python3 procps util-linux
-ca-certificates jq yq python3-yaml libcap2-bin podman crun catatonit
+pkg-config dpkg-dev file man-db bash debootstrap
+ca-certificates jq yq python3-yaml libcap2-bin podman crun runc catatonit
 "
 
 missing=""

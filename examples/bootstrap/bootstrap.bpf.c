@@ -6,6 +6,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "bootstrap.h"
+#include "wasm-bpf-bpf.h"
 
 /* keeps `struct event` in the object's BTF for `wasm-bpf gen types` (8 bytes
  * of .bss; a SEC(".types") variable would make libbpf print a notice) */
@@ -26,7 +27,9 @@ struct {
     __uint(max_entries, 256 * 1024);
 } rb SEC(".maps");
 
-const volatile unsigned long long min_duration_ns = 0;
+/* the guest's --min-duration-ns (generated from this variable: gen skeleton) */
+const volatile unsigned long long min_duration_ns
+    WASM_BPF_DESCRIPTION("only report exits of processes that lived at least this long, in ns") = 0;
 
 SEC("tp/sched/sched_process_exec")
 int handle_exec(struct trace_event_raw_sched_process_exec *ctx)

@@ -55,35 +55,40 @@ static int parse_number(const char *s, long *out)
 
 int main(int argc, char **argv)
 {
-    long min_duration_ms = 0;
+    long min_duration_ms = -1;
     int rc = wasm_bpf_tool_args(&tool, &argc, argv);   /* -t SECONDS */
     if (rc >= 0)
         return rc;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            printf("  -d, --duration MS       only show exits of processes that lived at least "
-                   "MS milliseconds\n");
-            return 0;
-        } else if ((!strcmp(argv[i], "-d") || !strcmp(argv[i], "--duration")) && i + 1 < argc) {
-            if (parse_number(argv[++i], &min_duration_ms)) {
-                fprintf(stderr, "bootstrap: invalid duration '%s'\n", argv[i]);
-                return 2;
-            }
-        } else {
-            fprintf(stderr, "bootstrap: unexpected argument '%s' (see --help)\n", argv[i]);
-            return 2;
-        }
-    }
-
+    if (tool.help)
+        printf("  -d, --duration MS       --min-duration-ns in milliseconds\n");
     struct bootstrap_bpf *skel = bootstrap_bpf__open();
     if (!skel) {
         fprintf(stderr, "Failed to open BPF skeleton\n");
         return 1;
     }
-    /* parameterise the BPF code before it is loaded */
-    skel->rodata->min_duration_ns = min_duration_ms * 1000000ULL;
-
+    /* --min-duration-ns N, from the BPF side's const volatile global, into
+     * .rodata before load */
+    rc = bootstrap_bpf__take_args(skel, &argc, argv);
+    for (int i = 1; rc < 0 && i < argc; i++) {
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            rc = 0;   /* all of the help is printed */
+        } else if ((!strcmp(argv[i], "-d") || !strcmp(argv[i], "--duration")) && i + 1 < argc) {
+            if (parse_number(argv[++i], &min_duration_ms)) {
+                fprintf(stderr, "bootstrap: invalid duration '%s'\n", argv[i]);
+                rc = 2;
+            }
+        } else {
+            fprintf(stderr, "bootstrap: unexpected argument '%s' (see --help)\n", argv[i]);
+            rc = 2;
+        }
+    }
     struct bpf_buffer *rb = NULL;
+    if (rc >= 0)
+        goto cleanup;
+    /* parameterise the BPF code before it is loaded */
+    if (min_duration_ms >= 0)
+        skel->rodata->min_duration_ns = min_duration_ms * 1000000ULL;
+
     rc = 1;
     int err = bootstrap_bpf__load(skel);
     if (err) {

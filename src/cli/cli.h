@@ -7,6 +7,7 @@
 #define WASM_BPF_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "opt.h"
 
@@ -62,6 +63,14 @@ const char *cli_data_where(enum cli_data what);
 
 /* cmd_push.c: the metadata section `build` writes (docs/ABI.md). */
 #define CLI_METADATA_SECTION "wasm-bpf.metadata"
+
+/* completion.c: the bash completion script (`wasm-bpf --help-completion`)
+ * for COMMANDS (the first words, NULL-terminated), whose options are in
+ * SPECS (NULL-terminated; "gen types" is the second word of "gen"), and
+ * the options GLOBAL_OPTS of the first word (those with help text). */
+void cli_print_bash_completion(FILE *out, const char *const *commands,
+                               const struct opt_command *const *specs,
+                               const struct opt *global_opts);
 
 /* main.c: may WORD, where a command is expected, be taken for a module? */
 bool cli_is_module_word(const char *word);

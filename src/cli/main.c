@@ -2,6 +2,7 @@
  * `wasm-bpf MODULE [args...]` that means `wasm-bpf run MODULE [args...]`
  * when MODULE cannot be a mistyped command. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -21,10 +22,25 @@ static int print_to_stderr(enum wasm_bpf_print_level level, const char *fmt, va_
     return n;
 }
 
+static const struct opt_group version_groups[] = {{NULL, 0, NULL}};
+static const struct opt_command cmd_version_spec = {
+    .name = "version",
+    .usage = "version",
+    .description = "Print the version of wasm-bpf (as `wasm-bpf --version` does).\n",
+    .groups = version_groups,
+};
+
 static int cmd_version(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
+    char **args = calloc((size_t)argc + 1, sizeof *args);
+    if (!args)
+        return 1;
+    int nargs = 0, code = opt_parse(&cmd_version_spec, NULL, argc, argv, args, &nargs);
+    free(args);
+    if (code >= 0)
+        return code;
+    if (nargs)
+        return opt_args_error(&cmd_version_spec, "takes no arguments");
     printf("wasm-bpf %s\n", WASM_BPF_VERSION);
     return 0;
 }
@@ -61,7 +77,18 @@ static const struct opt_command *const all_specs[] = {
     &cmd_run_spec,    &cmd_push_spec, &cmd_pull_spec, &cmd_login_spec,
     &cmd_logout_spec, &cmd_images_spec, &cmd_inspect_spec, &cmd_rmi_spec,
     &cmd_tag_spec,    &cmd_gen_skeleton_spec, &cmd_gen_types_spec, &cmd_key_spec,
-    &cmd_sign_spec,   &cmd_verify_spec,       NULL,
+    &cmd_sign_spec,   &cmd_verify_spec,       &cmd_version_spec,   NULL,
+};
+
+/* The options of the first word (main() acts on them); --help-completion
+ * is for make install, not listed. */
+static const struct opt global_opts[] = {
+    {"help", 'h', NULL, OPT_FLAG, 0, NULL, "show this help"},
+    {"version", 'V', NULL, OPT_FLAG, 0, NULL, "show the version"},
+    {"help-all", 0, NULL, OPT_FLAG, 0, NULL, "the help of every command, one after the other"},
+    {"help-man", 0, NULL, OPT_FLAG, 0, NULL, "the same, as the man page wasm-bpf(1) in roff"},
+    {"help-completion", 0, NULL, OPT_FLAG, 0, NULL, NULL},
+    {NULL, 0, NULL, 0, 0, NULL, NULL},
 };
 
 static void usage(FILE *out)
@@ -77,22 +104,17 @@ static void usage(FILE *out)
             "Commands:\n");
     for (size_t i = 0; i < NSUBCOMMANDS; i++)
         fprintf(out, "  %-9s %s\n", subcommands[i].name, subcommands[i].summary);
-    fprintf(out,
-            "\n"
-            "Options:\n"
-            "  -h, --help     show this help\n"
-            "  -V, --version  show the version\n"
-            "  --help-all     the help of every command, one after the other\n"
-            "  --help-man     the same as a man page (roff): wasm-bpf --help-man > wasm-bpf.1\n"
-            "\n"
-            "Exit status (every command):\n"
-            "  0    success\n"
-            "  1    the operation failed (registry, store, generator: the message says why)\n"
-            "  2    usage error: bad options, arguments or references\n"
-            "  `wasm-bpf run --help` lists what `run` adds (125-127, 134, 128+N, the\n"
-            "  guest's own exit code).\n"
-            "\n"
-            "Run `wasm-bpf COMMAND --help` for a command's options.\n");
+    fprintf(out, "\nOptions:\n");
+    opt_print_options(global_opts, out);
+    fprintf(out, "\n"
+                 "Exit status (every command):\n"
+                 "  0    success\n"
+                 "  1    the operation failed (registry, store, generator: the message says why)\n"
+                 "  2    usage error: bad options, arguments or references\n"
+                 "  `wasm-bpf run --help` lists what `run` adds (125-127, 134, 128+N, the\n"
+                 "  guest's own exit code).\n"
+                 "\n"
+                 "Run `wasm-bpf COMMAND --help` for a command's options.\n");
 }
 
 /* wasm-bpf(1) in roff, from the same tables as every --help. */
@@ -111,8 +133,10 @@ static void print_man(FILE *out)
             "The short form runs \\fIMODULE\\fR when it is a file, an http(s):// URL, or a\n"
             "reference with a registry host, a tag or a digest; any other word where a\n"
             "command is expected is refused (exit status 2).\n"
-            ".SH COMMANDS\n",
+            ".SH OPTIONS\n",
             WASM_BPF_VERSION);
+    opt_print_man_options(global_opts, out);
+    fputs(".SH COMMANDS\n", out);
     for (size_t i = 0; all_specs[i]; i++)
         opt_print_man_command(all_specs[i], out);
     fputs(".SH EXIT STATUS\n"
@@ -201,6 +225,15 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "--help-man")) {
         print_man(stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--help-completion")) { /* not listed: for make install */
+        const char *names[NSUBCOMMANDS + 2];
+        for (size_t i = 0; i < NSUBCOMMANDS; i++)
+            names[i] = subcommands[i].name;
+        names[NSUBCOMMANDS] = "help";
+        names[NSUBCOMMANDS + 1] = NULL;
+        cli_print_bash_completion(stdout, names, all_specs, global_opts);
         return 0;
     }
     if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version"))

@@ -412,6 +412,12 @@ void opt_print_help(const struct opt_command *cmd, FILE *out)
         fprintf(out, "\n%s", cmd->epilog);
 }
 
+void opt_print_options(const struct opt *opts, FILE *out)
+{
+    for (const struct opt *o = opts; o->name; o++)
+        print_option(out, o);
+}
+
 void opt_print_all(const struct opt_command *const *cmds, FILE *out)
 {
     for (size_t i = 0; cmds[i]; i++) {
@@ -474,6 +480,12 @@ static void man_block(FILE *out, const char *text)
     fputs(".nf\n", out);
     roff_text(out, text, strlen(text));
     fputs(".fi\n", out);
+}
+
+void opt_print_man_options(const struct opt *opts, FILE *out)
+{
+    for (const struct opt *o = opts; o->name; o++)
+        man_option(out, o);
 }
 
 void opt_print_man_command(const struct opt_command *cmd, FILE *out)

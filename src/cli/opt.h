@@ -111,6 +111,11 @@ int opt_args_error(const struct opt_command *cmd, const char *fmt, ...)
  * likely typo; NULL otherwise.  `names` ends with NULL. */
 const char *opt_nearest(const char *word, const char *const *names);
 
+/* The lines of --help for a table of options (those with help text), and
+ * the same as roff for a man page. */
+void opt_print_options(const struct opt *opts, FILE *out);
+void opt_print_man_options(const struct opt *opts, FILE *out);
+
 /* The help of every command one after the other (`wasm-bpf --help-all`). */
 void opt_print_all(const struct opt_command *const *cmds, FILE *out);
 

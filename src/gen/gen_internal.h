@@ -28,6 +28,13 @@ int gen_types_btf(const struct btf *btf, const int *ids, size_t nids, enum gen_t
 int gen_skeleton_mem(const uint8_t *bytes, size_t size, const char *path,
                      const struct gen_skeleton_opts *opts, FILE *out, char *err, size_t errlen);
 
+/* skeleton_args.c: the skeleton's NAME__args table and NAME__parse_args /
+ * NAME__take_args for the `const volatile` globals of .rodata, whose BTF
+ * DATASEC is `rodata` (NULL: none; `ident` is its member of the skeleton,
+ * "rodata").  Returns 0. */
+int gen__skeleton_args(FILE *out, const struct btf *btf, const struct btf_type *rodata,
+                       const char *name, const char *ident);
+
 /* 0, or -EINVAL with err naming a type (in `source`) whose chain of
  * qualifiers, typedefs, pointers, arrays, variables ... leads back to
  * itself; every walk of the BTF may then follow chains without a bound of

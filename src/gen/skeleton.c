@@ -515,7 +515,7 @@ static void emit_prologue(struct skel *s, FILE *out, const char *path)
             " * WebAssembly guest together with libbpf-wasm.h (sdk/c). */\n"
             "#ifndef %s\n#define %s\n\n"
             "#include <stddef.h>\n#include <stdint.h>\n#include <stdlib.h>\n\n"
-            "#include \"libbpf-wasm.h\"\n\n",
+            "#include \"libbpf-wasm.h\"\n#include \"wasm-bpf-args.h\"\n\n",
             s->name, base, guard, guard);
 }
 
@@ -739,6 +739,12 @@ int gen_skeleton_mem(const uint8_t *bytes, size_t size, const char *path,
     fprintf(mem, "};\n");
     emit_asserts(&s, mem);
     emit_functions(&s, mem);
+    const struct skel_map *rodata = NULL;
+    for (size_t i = 0; i < s.nmaps; i++)
+        if (s.maps[i].has_vars && !strcmp(s.maps[i].section, ".rodata"))
+            rodata = &s.maps[i];
+    gen__skeleton_args(mem, s.btf, rodata ? rodata->datasec : NULL, s.name,
+                       rodata ? rodata->ident : NULL);
     fprintf(mem, "\n#endif\n");
     if (fclose(mem)) {
         mem = NULL;

@@ -7,7 +7,8 @@ The pod template is kept as it is (command, args, env, capabilities,
 securityContext, mounts, resources, probes).  What only a kubelet provides
 is done here: the ConfigMap and Secret volumes become directories under DIR
 holding the files the kubelet would project (keys, or `items`), mounted as
-hostPath volumes at the same paths.  --host-network adds hostNetwork (the
+hostPath volumes at the same paths; a container's seccompProfile is also
+given as the annotation podman reads.  --host-network adds hostNetwork (the
 test's registry listens on the host's loopback only) and drops the
 containers' port declarations, which a host-network pod does not map."""
 import base64
@@ -60,6 +61,19 @@ def main():
                 f.write(data[item["key"]])
         vol["hostPath"] = {"path": directory, "type": "Directory"}
 
+    # podman 4.3 reads a seccomp profile only from the annotations that
+    # carried it before securityContext.seccompProfile (Kubernetes 1.19)
+    annotations = dict(template.get("metadata", {}).get("annotations", {}))
+    kinds = {"Unconfined": "unconfined", "RuntimeDefault": "runtime/default"}
+    for c in spec.get("containers", []):
+        profile = c.get("securityContext", {}).get("seccompProfile")
+        if profile:
+            if profile["type"] in kinds:
+                value = kinds[profile["type"]]
+            else:
+                value = "localhost/" + profile["localhostProfile"]
+            annotations["container.seccomp.security.alpha.kubernetes.io/" + c["name"]] = value
+
     if host_network:
         # the pod's ports are then the node's: podman refuses mappings
         spec["hostNetwork"] = True
@@ -71,7 +85,7 @@ def main():
         "metadata": {
             "name": ds["metadata"]["name"],
             "labels": template.get("metadata", {}).get("labels", {}),
-            "annotations": template.get("metadata", {}).get("annotations", {}),
+            "annotations": annotations,
         },
         "spec": spec,
     }
