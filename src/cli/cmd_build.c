@@ -608,6 +608,7 @@ static int compile_bpf(struct build *b, const char *src_name, bool *changed)
     strv_add(&cc, "-Wall");
     strv_addf(&cc, "-I%s", b->vmlinux_dir);
     strv_addf(&cc, "-I%s", b->dir);
+    strv_addf(&cc, "-I%s", b->sdk_dir); /* wasm-bpf-bpf.h: WASM_BPF_DESCRIPTION() */
     strv_add(&cc, "-MMD");
     strv_add(&cc, "-MF");
     strv_add(&cc, dep);
@@ -709,16 +710,34 @@ static int gen_skel(const char *obj, FILE *f, char *err, size_t errlen)
     return gen_skeleton(obj, &o, f, err, errlen);
 }
 
+/* The types of the object's globals and maps; an object with none (its
+ * guest needs no kernel type) gets a file that says so, not a failure. */
+static int gen_types_lang(enum gen_types_lang lang, const char *obj, FILE *f, char *err,
+                          size_t errlen)
+{
+    enum gen_hint hint = GEN_HINT_NONE;
+    struct gen_types_opts o = {.lang = lang, .path = obj, .hint = &hint};
+    int rc = gen_types(&o, f, NULL, err, errlen);
+    if (rc < 0 && hint == GEN_HINT_NAME_TYPES) {
+        const char *c = lang == GEN_TYPES_C ? " *" : "//";
+        rewind(f);
+        fprintf(f, "%s no named type is used by a global variable or a map of %s\n",
+                lang == GEN_TYPES_C ? "/*" : "//", obj);
+        fprintf(f, "%s (declare one, e.g. `struct event *unused_event;`, to have it here)%s\n", c,
+                lang == GEN_TYPES_C ? " */" : "");
+        rc = 0;
+    }
+    return rc;
+}
+
 static int gen_types_c(const char *obj, FILE *f, char *err, size_t errlen)
 {
-    struct gen_types_opts o = {.lang = GEN_TYPES_C, .path = obj};
-    return gen_types(&o, f, NULL, err, errlen);
+    return gen_types_lang(GEN_TYPES_C, obj, f, err, errlen);
 }
 
 static int gen_types_rust(const char *obj, FILE *f, char *err, size_t errlen)
 {
-    struct gen_types_opts o = {.lang = GEN_TYPES_RUST, .path = obj};
-    return gen_types(&o, f, NULL, err, errlen);
+    return gen_types_lang(GEN_TYPES_RUST, obj, f, err, errlen);
 }
 
 /* X.bpf.o -> X.skel.h and X.types.h (C), or X.types.rs (Rust). */
@@ -755,11 +774,6 @@ static int generate_all(struct build *b, const char *src_name)
  * link to NAME.link.wasm.  *linked tells whether the module changed. */
 static int build_c_guest(struct build *b, const char *linked, bool *changed)
 {
-    if (!b->sdk_dir && !(b->sdk_dir = cli_data_dir(CLI_DATA_SDK_C)))
-        return fail(
-            "the C SDK's headers (wasm-bpf.h) are not beside this binary (PREFIX/%s) nor in its "
-            "checkout (sdk/c)",
-            cli_data_where(CLI_DATA_SDK_C));
     struct strv link = {0};
     int rc = -1;
     strv_add(&link, "clang");
@@ -1129,6 +1143,11 @@ static int write_module(struct build *b, const char *from, const char *out_path)
 
 static int build(struct build *b)
 {
+    if (!(b->sdk_dir = cli_data_dir(CLI_DATA_SDK_C)))
+        return fail(
+            "the C SDK's headers (wasm-bpf.h) are not beside this binary (PREFIX/%s) nor in its "
+            "checkout (sdk/c)",
+            cli_data_where(CLI_DATA_SDK_C));
     char *parent = base_path_dirname(b->bdir); /* .wasm-bpf-build of .wasm-bpf-build/debug */
     int made_parent = parent && (mkdir(parent, 0755) == 0 || errno == EEXIST) ? 0 : -1;
     free(parent);

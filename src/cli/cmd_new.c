@@ -6,7 +6,9 @@
  * the SDK is (datadir.c): a user can read and change them as any source,
  * and a new template is a directory, not C code.  Each file is copied with
  * "NAME" at the start of its file name and "@NAME@" in its text replaced by
- * the tool's name, "@RUST_SDK@" by the Rust SDK crate's directory. */
+ * the tool's name, "@RUST_SDK@" by the Rust SDK crate's directory.  The
+ * BPF side is the same in every language: a template without NAME.bpf.c
+ * gets c/TEMPLATE's. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -145,6 +147,23 @@ static int write_text(const char *path, const char *text)
     return 0;
 }
 
+/* Copy the template file FROM to TO, filled in. */
+static int copy_file(struct instantiation *in, const char *from, const char *to)
+{
+    char *text = NULL;
+    size_t len;
+    int r = base_read_file(from, 1 << 20, &text, &len);
+    if (r < 0) {
+        fprintf(stderr, "wasm-bpf new: cannot read %s: %s\n", from, strerror(-r));
+        return -1;
+    }
+    char *filled = fill(in, text);
+    r = filled ? write_text(to, filled) : -1;
+    free(text);
+    free(filled);
+    return r;
+}
+
 /* Copy the template directory FROM into TO (created), recursively. */
 static int copy_dir(struct instantiation *in, const char *from, const char *to)
 {
@@ -167,9 +186,6 @@ static int copy_dir(struct instantiation *in, const char *from, const char *to)
                                                     : base_strdup(e->d_name);
         char *dst = name ? base_path_join(to, name) : NULL;
         struct stat st;
-        char *text = NULL, *filled = NULL;
-        size_t len;
-        int r;
         if (!src || !dst) {
             fprintf(stderr, "wasm-bpf new: out of memory\n");
             rc = -1;
@@ -178,15 +194,9 @@ static int copy_dir(struct instantiation *in, const char *from, const char *to)
             rc = -1;
         } else if (S_ISDIR(st.st_mode)) {
             rc = copy_dir(in, src, dst);
-        } else if ((r = base_read_file(src, 1 << 20, &text, &len)) < 0) {
-            fprintf(stderr, "wasm-bpf new: cannot read %s: %s\n", src, strerror(-r));
-            rc = -1;
         } else {
-            filled = fill(in, text);
-            rc = filled ? write_text(dst, filled) : -1;
+            rc = copy_file(in, src, dst);
         }
-        free(text);
-        free(filled);
         free(src);
         free(name);
         free(dst);
@@ -232,20 +242,25 @@ int cmd_new(int argc, char **argv)
         goto out;
     }
     char *from = base_asprintf("%s/%s/%s", root, a.lang, a.template);
+    char *bpf_from = base_asprintf("%s/c/%s/NAME.bpf.c", root, a.template);
+    char *bpf_to = base_asprintf("%s/%s.bpf.c", args[0], name);
     free(root);
     struct instantiation in = {.name = name};
     char *ignore = base_path_join(args[0], ".gitignore");
-    if (!from || !ignore)
+    if (!from || !ignore || !bpf_from || !bpf_to)
         fprintf(stderr, "wasm-bpf new: out of memory\n");
     else if (access(from, R_OK) < 0)
         fprintf(stderr, "wasm-bpf new: no template %s for %s (%s)\n", a.template, a.lang, from);
-    else if (copy_dir(&in, from, args[0]) == 0 && write_text(ignore, gitignore) == 0) {
+    else if (copy_dir(&in, from, args[0]) == 0 && write_text(ignore, gitignore) == 0 &&
+             (access(bpf_to, F_OK) == 0 || copy_file(&in, bpf_from, bpf_to) == 0)) {
         printf(
             "Created %s (%s, template %s).  Next:\n  cd %s && wasm-bpf build && sudo wasm-bpf run %s.wasm\n",
             args[0], a.lang, a.template, args[0], name);
         rc = 0;
     }
     free(from);
+    free(bpf_from);
+    free(bpf_to);
     free(ignore);
     free(in.rust_sdk);
 out:

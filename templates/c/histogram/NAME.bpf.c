@@ -7,10 +7,12 @@
  *     bpf_ktime_get_ns() readings);
  *   - the histogram: struct hist (the guest gets the same struct, laid out
  *     for wasm32, in the types `wasm-bpf build` generates);
- *   - a setting the guest chooses before load: a `const volatile` global
- *     such as target_pid (the guest sets it before load). */
+ *   - a setting chosen on the command line: a `const volatile` global such
+ *     as target_pid becomes the flag --target-pid (WASM_BPF_DESCRIPTION
+ *     gives its --help text); the guest sets it before load. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include "wasm-bpf-bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -28,8 +30,7 @@ struct {
     __type(value, struct hist);
 } hists SEC(".maps");
 
-/* set by the guest before load: only this process (0: every process) */
-const volatile int target_pid = 0;
+const volatile int target_pid WASM_BPF_DESCRIPTION("only this process (0: every process)") = 0;
 
 static __always_inline u32 log2_slot(u64 v)
 {

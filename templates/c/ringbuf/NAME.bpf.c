@@ -6,11 +6,13 @@
  *     tp_btf, uprobe ...: the section name says where it attaches);
  *   - what is sent: struct event (the guest gets the same struct, laid out
  *     for wasm32, in the types `wasm-bpf build` generates);
- *   - a setting the guest chooses before load: a `const volatile` global
- *     such as min_pid (the guest sets it before load). */
+ *   - a setting chosen on the command line: a `const volatile` global such
+ *     as min_pid becomes the flag --min-pid (WASM_BPF_DESCRIPTION gives its
+ *     --help text); the guest sets it before load. */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
+#include "wasm-bpf-bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -31,8 +33,7 @@ struct {
     __uint(max_entries, 256 * 1024);
 } events SEC(".maps");
 
-/* set by the guest before load: report only processes with pid >= min_pid */
-const volatile int min_pid = 0;
+const volatile int min_pid WASM_BPF_DESCRIPTION("only processes with a pid of at least this") = 0;
 
 SEC("tp/sched/sched_process_exec")
 int handle_exec(struct trace_event_raw_sched_process_exec *ctx)

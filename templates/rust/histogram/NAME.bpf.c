@@ -1,1 +1,0 @@
-../../c/histogram/NAME.bpf.c

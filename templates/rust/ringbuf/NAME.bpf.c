@@ -1,1 +1,0 @@
-../../c/ringbuf/NAME.bpf.c

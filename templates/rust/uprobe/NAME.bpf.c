@@ -1,1 +1,0 @@
-../../c/uprobe/NAME.bpf.c

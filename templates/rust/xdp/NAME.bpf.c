@@ -1,1 +1,0 @@
-../../c/xdp/NAME.bpf.c
