@@ -778,6 +778,12 @@ static int build_c_guest(struct build *b, const char *linked, bool *changed)
     int rc = -1;
     strv_add(&link, "clang");
     strv_add(&link, "--target=wasm32-wasi");
+    /* -O2 at the link too: wasm-ld merges data segments (and clang runs
+     * wasm-opt itself when it finds it, which would drop the names --debug
+     * keeps) */
+    if (!b->a->debug)
+        strv_add(&link, "-O2");
+    size_t first_obj = link.n; /* the objects follow: the link's inputs */
     for (size_t i = 0; i < b->guest_srcs.n; i++) {
         const char *name = b->guest_srcs.v[i];
         char *src = base_path_join(b->dir, name);
@@ -835,7 +841,7 @@ static int build_c_guest(struct build *b, const char *linked, bool *changed)
         fail("out of memory");
         goto out;
     }
-    /* the objects are the inputs: link.v[2 .. 2 + n) */
+    /* the objects are the inputs: link.v[first_obj .. first_obj + n) */
     char **inputs = base_calloc(b->guest_srcs.n + 1, sizeof *inputs);
     if (!inputs) {
         free(command);
@@ -843,7 +849,7 @@ static int build_c_guest(struct build *b, const char *linked, bool *changed)
         goto out;
     }
     for (size_t i = 0; i < b->guest_srcs.n; i++)
-        inputs[i] = link.v[2 + i];
+        inputs[i] = link.v[first_obj + i];
     if (up_to_date(linked, command, inputs, NULL))
         rc = 0;
     else {
