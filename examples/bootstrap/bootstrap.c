@@ -1,6 +1,6 @@
 /* bootstrap.c: the guest of the bootstrap example.
  *
- *   bootstrap [-d MIN_DURATION_MS] [-t SECONDS] [-h]
+ *   bootstrap [-d MIN_DURATION_MS] [--min-duration-ns N] [-o json] [-t SECONDS] [-h]
  *
  * Prints one line per exec and per process exit (with its lifetime).  With
  * -d, only exits of processes that lived at least that long are shown: the
@@ -26,6 +26,10 @@ static int handle_event(void *ctx, void *data, size_t len)
     (void)ctx;
     if (len < sizeof(*e))
         return 0;
+    if (tool.output == WASM_BPF_OUTPUT_JSON) {   /* -o json: the generated printer */
+        WASM_BPF_TOOL_PRINT(&tool, event, e);
+        return 0;
+    }
 
     char ts[32];
     time_t t = time(NULL);
@@ -56,6 +60,7 @@ static int parse_number(const char *s, long *out)
 int main(int argc, char **argv)
 {
     long min_duration_ms = -1;
+    tool.formats = true;   /* -o json */
     int rc = wasm_bpf_tool_args(&tool, &argc, argv);   /* -t SECONDS */
     if (rc >= 0)
         return rc;
@@ -106,9 +111,11 @@ int main(int argc, char **argv)
         goto cleanup;
     }
 
-    printf("%-8s %-5s %-16s %-7s %-7s %s\n", "TIME", "EVENT", "COMM", "PID", "PPID",
-           "FILENAME/EXIT CODE");
-    fflush(stdout);
+    if (tool.output == WASM_BPF_OUTPUT_COLUMNS) {
+        printf("%-8s %-5s %-16s %-7s %-7s %s\n", "TIME", "EVENT", "COMM", "PID", "PPID",
+               "FILENAME/EXIT CODE");
+        fflush(stdout);
+    }
     rc = wasm_bpf_tool_poll(&tool, &rb, 1, NULL, NULL);
 
 cleanup:

@@ -3,6 +3,7 @@
 #ifndef WASM_BPF_GEN_INTERNAL_H
 #define WASM_BPF_GEN_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +23,12 @@
  * Returns 0, or -1 with the reason in err. */
 int gen_types_btf(const struct btf *btf, const int *ids, size_t nids, enum gen_types_lang lang,
                   const char *source, const char *name, FILE *out, char *err, size_t errlen);
+
+/* The same, with the C event printers of the struct and union roots when
+ * `printers` (what `gen types` writes; the fuzzer's way in). */
+int gen__types_btf(const struct btf *btf, const int *ids, size_t nids, enum gen_types_lang lang,
+                   bool printers, const char *source, const char *name, FILE *out, char *err,
+                   size_t errlen);
 
 /* gen skeleton of an object already in memory; `path` names it in the
  * output and errors (and gives the skeleton's default name). */

@@ -335,11 +335,12 @@ static int emit_job(void *arg)
 
 /* Builds the model and writes it out; `where` prefixes model errors. */
 static int emit(const struct btf *btf, const int *ids, int nids, enum gen_types_lang lang,
-                const char *source, const char *name, const char *where, FILE *out, char *err,
-                size_t errlen)
+                const char *source, const char *name, const char *where, bool printers, FILE *out,
+                char *err, size_t errlen)
 {
     struct emit_job j = {
-        .m = {.btf = btf, .err = err, .errlen = errlen, .source = source, .name = name},
+        .m = {.btf = btf, .err = err, .errlen = errlen, .source = source, .name = name,
+              .print_roots = printers ? ids : NULL, .nprint_roots = printers ? nids : 0},
         .ids = ids, .nids = nids, .lang = lang, .where = where, .out = out,
     };
     int ret = gen__catch_oom(emit_job, &j, err, errlen);
@@ -350,8 +351,9 @@ static int emit(const struct btf *btf, const int *ids, int nids, enum gen_types_
     return ret;
 }
 
-int gen_types_btf(const struct btf *btf, const int *ids, size_t nids, enum gen_types_lang lang,
-                  const char *source, const char *name, FILE *out, char *err, size_t errlen)
+int gen__types_btf(const struct btf *btf, const int *ids, size_t nids, enum gen_types_lang lang,
+                   bool printers, const char *source, const char *name, FILE *out, char *err,
+                   size_t errlen)
 {
     if (errlen)
         err[0] = 0;
@@ -365,7 +367,14 @@ int gen_types_btf(const struct btf *btf, const int *ids, size_t nids, enum gen_t
     }
     if (gen_btf_check_chains(btf, source, err, errlen))
         return -1;
-    return emit(btf, ids, (int)nids, lang, source, name, source, out, err, errlen);
+    return emit(btf, ids, (int)nids, lang, source, name, source, printers, out, err, errlen);
+}
+
+int gen_types_btf(const struct btf *btf, const int *ids, size_t nids, enum gen_types_lang lang,
+                  const char *source, const char *name, FILE *out, char *err, size_t errlen)
+{
+    /* the skeleton's global-data types: no printers (they are not events) */
+    return gen__types_btf(btf, ids, nids, lang, false, source, name, out, err, errlen);
 }
 
 /* libbpf would print its own view of a failure; ours, with the file
@@ -485,5 +494,5 @@ static int roots_job(void *arg)
     j->name = output_name(opts);
     const char *slash = strrchr(opts->path, '/');
     return emit(btf, rs->ids, rs->n, opts->lang, slash ? slash + 1 : opts->path, j->name, opts->path,
-                j->out, err, errlen);
+                true, j->out, err, errlen);
 }

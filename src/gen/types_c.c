@@ -384,6 +384,8 @@ int gen__emit_c(struct gt_model *m, FILE *out)
         else if (!m->records[d->index].inline_member)
             emit_record(&c, d->index);
     }
+    if (m->print_roots)
+        gen__emit_c_printers(m, out, m->print_roots, m->nprint_roots);
     fprintf(out, "#endif /* %s */\n", gen__buf_str(&guard));
     base_buf_free(&guard);
     return 0;

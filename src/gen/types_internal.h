@@ -5,6 +5,7 @@
  *   types_model.c  BTF -> layout model (every byte of every record accounted for)
  *   types_names.c  identifier sets and the naming rules of C, Rust and WIT
  *   types_c.c      C header emitter
+ *   types_print_c.c  its event printers (JSON lines, aligned columns)
  *   types_rust.c   Rust emitter
  *   types_wit.c    WIT emitter
  *
@@ -188,6 +189,11 @@ struct gt_model {
     struct gt_nameset c_tags;      /* struct/union/enum tags */
     struct gt_nameset c_ordinary;  /* typedefs, enum constants, functions */
 
+    /* printers (types_print_c.c) for these root ids, if not NULL */
+    const int *print_roots;
+    int nprint_roots;
+    void *printers;          /* their state while they are written */
+
     char *err;
     size_t errlen;
 };
@@ -206,6 +212,10 @@ uint64_t gen__vtype_count(const struct gt_vtype *t);
 int gen__emit_c(struct gt_model *m, FILE *out);
 int gen__emit_rust(struct gt_model *m, FILE *out);
 int gen__emit_wit(struct gt_model *m, FILE *out);
+/* The C printers (JSON lines, aligned columns) of the root structs and
+ * unions among `roots`, after the declarations; 0. */
+int gen__emit_c_printers(struct gt_model *m, FILE *out, const int *roots, int nroots);
+void gen__printers_free(struct gt_model *m);   /* by gen__model_free() */
 
 /* Functions every generated C header may define (bitfield access). */
 extern const char *const gen__c_helper_names[];

@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FILE *out = fopen("/dev/null", "w");
         if (!out)
             break;
-        gen_types_btf(btf, ids, (size_t)n, (enum gen_types_lang)lang, "fuzz", "fuzz", out, err,
+        gen__types_btf(btf, ids, (size_t)n, (enum gen_types_lang)lang, true, "fuzz", "fuzz", out, err,
                       sizeof err);
         fclose(out);
     }
