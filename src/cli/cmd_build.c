@@ -573,6 +573,8 @@ static int make_vmlinux(struct build *b)
         unlink(tmp);
         goto out;
     }
+    if (b->a->verbose) /* what the rename below does, for a Makefile */
+        fprintf(stderr, "mv %s %s\n", tmp, header);
     if (rename(tmp, header) < 0) {
         fail("cannot write %s: %s", header, strerror(errno));
         unlink(tmp);
