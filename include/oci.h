@@ -294,6 +294,11 @@ char *oci_inspect_raw(const char *ref, bool remote, const struct oci_options *o,
 int oci_list_tags(const char *repo, unsigned page_size, const struct oci_options *o,
                   void (*fn)(const char *tag, void *arg), void *arg);
 
+/* The digest of a file ("sha256:" and 64 hex digits), as a registry would
+ * name it as a blob (`wasm-bpf build` keys its vmlinux.h cache with it).
+ * 0, or -1 with o->error set. */
+int oci_digest_file(const char *path, const struct oci_options *o, char digest_out[OCI_DIGEST_SIZE]);
+
 /* A size as docker prints it ("512B", "14.9kB", "67.1MB"); returns buf. */
 const char *oci_human_size(uint64_t n, char buf[32]);
 

@@ -6,7 +6,7 @@ set -eu
 PACKAGES="
 make gcc clang lld llvm clang-format
 libbpf-dev libelf-dev zlib1g-dev bpftool
-wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev
+wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev binaryen
 libcurl4-openssl-dev libssl-dev libjansson-dev libsodium-dev libmicrohttpd-dev
 wabt
 docker-registry skopeo apache2-utils openssl curl prometheus

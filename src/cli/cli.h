@@ -38,11 +38,31 @@ int cmd_verify(int argc, char **argv);
 int cmd_gen(int argc, char **argv);          /* dispatches to the two below */
 int cmd_gen_skeleton(int argc, char **argv);
 int cmd_gen_types(int argc, char **argv);
+int cmd_new(int argc, char **argv);
+int cmd_build(int argc, char **argv);
 
 /* Each command's option table, for `wasm-bpf --help-all`. */
 extern const struct opt_command cmd_run_spec, cmd_push_spec, cmd_pull_spec, cmd_login_spec,
     cmd_logout_spec, cmd_images_spec, cmd_inspect_spec, cmd_rmi_spec, cmd_tag_spec,
-    cmd_gen_skeleton_spec, cmd_gen_types_spec, cmd_key_spec, cmd_sign_spec, cmd_verify_spec;
+    cmd_gen_skeleton_spec, cmd_gen_types_spec, cmd_key_spec, cmd_sign_spec, cmd_verify_spec,
+    cmd_new_spec, cmd_build_spec;
+
+/* datadir.c: the directories the command ships with, found relative to
+ * the binary (installed: PREFIX/bin -> PREFIX/include/wasm-bpf ...; else
+ * the checkout it was built in).  A malloc'ed absolute path, or NULL
+ * (errno ENOENT) when neither has it. */
+enum cli_data {
+    CLI_DATA_SDK_C,     /* the C SDK's headers (wasm-bpf.h, libbpf-wasm.h) */
+    CLI_DATA_SDK_RUST,  /* the Rust SDK crate (wasm-bpf-binding) */
+    CLI_DATA_TEMPLATES, /* the templates of `new`: LANG/TEMPLATE/ */
+};
+char *cli_data_dir(enum cli_data what);
+/* Where an installation keeps it, relative to PREFIX ("include/wasm-bpf"),
+ * for messages. */
+const char *cli_data_where(enum cli_data what);
+
+/* cmd_push.c: the metadata section `build` writes (docs/ABI.md). */
+#define CLI_METADATA_SECTION "wasm-bpf.metadata"
 
 /* completion.c: the bash completion script (`wasm-bpf --help-completion`)
  * for COMMANDS (the first words, NULL-terminated), whose options are in

@@ -7,6 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "cli.h"
 #include "oci_report.h"
 #include "oci.h"
@@ -77,7 +81,8 @@ static const struct opt push_opts[] = {
      "(OCI 1.1 artifact)"},
     {"chunk-size", 0, "SIZE", OPT_SET, AT(chunk_size), set_chunk_size,
      "upload the module in chunks of SIZE bytes (K, M, G suffixes) instead of one request"},
-    {"module", 'm', "MODULE", OPT_STRING, AT(module), NULL, "the module (instead of the second argument)"},
+    {"module", 'm', "MODULE", OPT_STRING, AT(module), NULL,
+     "the module (instead of the second argument)"},
     {NULL, 0, NULL, 0, 0, NULL, NULL},
 };
 
@@ -154,10 +159,150 @@ static int add_permissions(struct push_args *a, char **json)
     return 0;
 }
 
+/* read() exactly N bytes; false at the end of the file or on an error. */
+static bool read_exactly(int fd, void *buf, size_t n)
+{
+    for (size_t done = 0; done < n;) {
+        ssize_t r = read(fd, (char *)buf + done, n - done);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return false;
+        done += (size_t)r;
+    }
+    return true;
+}
+
+static bool read_leb32(int fd, uint32_t *v)
+{
+    *v = 0;
+    for (unsigned shift = 0; shift < 35; shift += 7) {
+        uint8_t byte;
+        if (!read_exactly(fd, &byte, 1))
+            return false;
+        *v |= (uint32_t)(byte & 0x7f) << shift;
+        if (!(byte & 0x80))
+            return true;
+    }
+    return false;
+}
+
+/* The payload of the module's metadata custom section (malloc'ed), or NULL
+ * when it has none or is no module.  Walks the section headers, seeking
+ * over the sections (a module of any size costs a few reads, not its size
+ * in memory); the section itself is at most 64 KiB. */
+static char *read_metadata_section(const char *module, size_t *len)
+{
+    int fd = open(module, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    static const uint8_t magic[8] = {0, 'a', 's', 'm', 1, 0, 0, 0};
+    const size_t name_len = strlen(CLI_METADATA_SECTION);
+    uint8_t head[8];
+    char *found = NULL;
+    if (!read_exactly(fd, head, 8) || memcmp(head, magic, 8))
+        goto out;
+    for (;;) {
+        uint8_t id;
+        uint32_t size, n;
+        if (!read_exactly(fd, &id, 1) || !read_leb32(fd, &size))
+            break;
+        off_t start = lseek(fd, 0, SEEK_CUR);
+        if (id == 0 && read_leb32(fd, &n) && n == name_len) {
+            char name[64];
+            off_t payload = lseek(fd, 0, SEEK_CUR);
+            if (payload - start + (off_t)n <= (off_t)size && read_exactly(fd, name, n) &&
+                !memcmp(name, CLI_METADATA_SECTION, n)) {
+                *len = size - (size_t)(payload - start) - n;
+                if (*len > 64 * 1024 || !(found = base_malloc(*len + 1)) ||
+                    !read_exactly(fd, found, *len)) {
+                    free(found);
+                    found = NULL;
+                }
+                break;
+            }
+        }
+        if (start < 0 || lseek(fd, start + (off_t)size, SEEK_SET) < 0)
+            break;
+    }
+out:
+    close(fd);
+    return found;
+}
+
+/* The module's metadata section (written by `wasm-bpf build`, docs/ABI.md)
+ * as the manifest annotations docker and oras users expect, plus when it
+ * was created (now, or SOURCE_DATE_EPOCH for reproducible pushes).  The
+ * keys and values are allocated.  A module without the section gets none;
+ * a section that is not what build writes is named in a warning. */
+static int metadata_annotations(const char *module, struct annotations *meta)
+{
+    static const struct {
+        const char *field, *annotation;
+    } fields[] = {
+        {"name", "org.opencontainers.image.title"},
+        {"description", "org.opencontainers.image.description"},
+        {"version", "org.opencontainers.image.version"},
+        {"source", "org.opencontainers.image.source"},
+    };
+    size_t section_len = 0;
+    char *section = read_metadata_section(module, &section_len);
+    json_t *j = section ? json_loadb(section, section_len, 0, NULL) : NULL;
+    bool had_section = section != NULL;
+    free(section);
+    if (had_section && !json_is_object(j))
+        fprintf(
+            stderr,
+            "wasm-bpf push: warning: %s: the %s section is not a JSON object; no annotations from it\n",
+            module, CLI_METADATA_SECTION);
+    if (!json_is_object(j)) {
+        json_decref(j);
+        return 0;
+    }
+    size_t n = sizeof fields / sizeof fields[0] + 1;
+    meta->items = base_calloc(n, sizeof *meta->items);
+    int rc = meta->items ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < sizeof fields / sizeof fields[0]; i++) {
+        const char *value = json_string_value(json_object_get(j, fields[i].field));
+        if (!value || !*value)
+            continue;
+        char *k = base_strdup(fields[i].annotation), *v = base_strdup(value);
+        meta->items[meta->n++] = (struct oci_annotation){k, v};
+        rc = k && v ? 0 : -1;
+    }
+    json_decref(j);
+    char when[32] = "";
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    char *end = NULL;
+    long long secs = epoch && *epoch ? strtoll(epoch, &end, 10) : (long long)time(NULL);
+    struct tm tm;
+    time_t t = (time_t)secs;
+    if ((!end || !*end) && secs >= 0 && gmtime_r(&t, &tm))
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (rc == 0 && when[0]) {
+        char *k = base_strdup("org.opencontainers.image.created"), *v = base_strdup(when);
+        meta->items[meta->n++] = (struct oci_annotation){k, v};
+        rc = k && v ? 0 : -1;
+    }
+    if (rc < 0)
+        fprintf(stderr, "wasm-bpf push: out of memory\n");
+    return rc;
+}
+
+static void free_metadata_annotations(struct annotations *meta)
+{
+    for (size_t k = 0; k < meta->n; k++) {
+        free((char *)meta->items[k].key);
+        free((char *)meta->items[k].value);
+    }
+    free(meta->items);
+}
+
 int cmd_push(int argc, char **argv)
 {
     char *permissions = NULL;
     struct push_args a = {.format = OCI_FORMAT_WASM_BPF};
+    struct annotations meta = {0};
     char **args = calloc((size_t)argc + 1, sizeof *args);
     if (!args)
         return 1;
@@ -187,22 +332,37 @@ int cmd_push(int argc, char **argv)
         goto out;
     if ((rc = add_permissions(&a, &permissions)) != 0)
         goto out;
+    /* the module's own first: -a given on the command line wins */
+    rc = 1;
+    if (metadata_annotations(a.module, &meta) < 0)
+        goto out;
+    struct oci_annotation *all = base_calloc(meta.n + a.annotations.n + 1, sizeof *all);
+    if (!all) {
+        fprintf(stderr, "wasm-bpf push: out of memory\n");
+        goto out;
+    }
+    for (size_t k = 0; k < meta.n; k++)
+        all[k] = meta.items[k];
+    for (size_t k = 0; k < a.annotations.n; k++)
+        all[meta.n + k] = a.annotations.items[k];
     struct oci_push_options po = {
         .format = a.format,
-        .annotations = a.annotations.items,
-        .n_annotations = a.annotations.n,
+        .annotations = all,
+        .n_annotations = meta.n + a.annotations.n,
         .chunk_size = a.chunk_size,
     };
     char digest[OCI_DIGEST_SIZE];
     a.oci.error = &cli_oci_error;
     if (oci_push(args[0], a.module, &po, &a.oci, digest) < 0) {
         cli_print_oci_error(&cli_oci_error, NULL);
-        rc = 1;
+        free(all);
         goto out;
     }
+    free(all);
     printf("%s\n", digest);
     rc = 0;
 out:
+    free_metadata_annotations(&meta);
     for (size_t k = 0; k < a.annotations.n; k++)
         free((char *)a.annotations.items[k].key);
     free(a.annotations.items);

@@ -52,6 +52,8 @@ struct subcommand {
 };
 
 static const struct subcommand subcommands[] = {
+    {"new", cmd_new, "create a tool from a template (BPF and guest sources)"},
+    {"build", cmd_build, "build a tool's directory into a module"},
     {"run", cmd_run, "run a module (file, URL or OCI reference)"},
     {"push", cmd_push, "push a module to an OCI registry"},
     {"pull", cmd_pull, "pull a module from an OCI registry into the local store"},
@@ -71,6 +73,7 @@ static const struct subcommand subcommands[] = {
 
 /* Every command's options, in the order of the list above. */
 static const struct opt_command *const all_specs[] = {
+    &cmd_new_spec,    &cmd_build_spec,
     &cmd_run_spec,    &cmd_push_spec, &cmd_pull_spec, &cmd_login_spec,
     &cmd_logout_spec, &cmd_images_spec, &cmd_inspect_spec, &cmd_rmi_spec,
     &cmd_tag_spec,    &cmd_gen_skeleton_spec, &cmd_gen_types_spec, &cmd_key_spec,

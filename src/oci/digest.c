@@ -103,6 +103,14 @@ int oci__sha256_file(const char *path, char out[OCI_DIGEST_SIZE], uint64_t *size
     return 0;
 }
 
+int oci_digest_file(const char *path, const struct oci_options *o, char digest_out[OCI_DIGEST_SIZE])
+{
+    OCI_ERROR_SCOPE(o);
+    if (oci_libs_load() < 0)
+        return -1;
+    return oci__sha256_file(path, digest_out, NULL);
+}
+
 char *oci__base64_encode(const void *data, size_t len)
 {
     if (need_crypto() < 0)
