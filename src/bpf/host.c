@@ -425,8 +425,12 @@ wasm_bpf_host *wasm_bpf_host_new(const struct wasm_bpf_options *opts)
     }
     snprintf(host->verbose_name, sizeof host->verbose_name, "%s",
              opts && opts->verbose_name ? opts->verbose_name : "the verbose option");
+    snprintf(host->btf_name, sizeof host->btf_name, "%s",
+             opts && opts->btf_name ? opts->btf_name : "a BTF file");
     if (opts) {
         host->verbose = opts->verbose;
+        if (opts->btf_path && !(host->btf_path = strdup(opts->btf_path)))
+            goto nomem;
         host->on_ready = opts->on_ready;
         host->ready_ctx = opts->ready_ctx;
         size_t n = 0;
@@ -492,6 +496,7 @@ void wasm_bpf_host_free(wasm_bpf_host *host)
     for (size_t i = 0; i < host->n_rules; i++)
         rules_free(&host->rules[i]);
     free(host->rules);
+    free(host->btf_path);
     wasm_bpf_permissions_free(host->declared);
     free(host->fds);
     wasm_bpf__stats_free(host);

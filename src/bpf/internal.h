@@ -116,6 +116,8 @@ struct wb_rules {
 struct wasm_bpf_host {
     bool verbose;
     char verbose_name[64]; /* the caller's name of verbose (wasm_bpf_options) */
+    char *btf_path;        /* BTF for CO-RE instead of the kernel's; NULL: the kernel's */
+    char btf_name[64];     /* the caller's name of btf_path, for the hint */
     struct wb_rules *rules;
     size_t n_rules;
     struct wasm_bpf_permissions *declared; /* what the module declared; NULL: no check */
@@ -228,6 +230,8 @@ void wasm_bpf__log_end(void);                        /* stop capturing; work out
 const char *wasm_bpf__log_reason(void);              /* libbpf's first warning (+ verifier's), or "" */
 void wasm_bpf__log_print(void);                      /* what was captured, printed (not if verbose) */
 void wasm_bpf__log_init(void);                       /* route libbpf's output through us */
+void wasm_bpf__log_begin_quiet(void);                /* capture and drop (probes), even if verbose */
+void wasm_bpf__log_end_quiet(void);
 
 /* errno.c: a negative Linux errno as the guest's (WASI) errno; >= 0 unchanged */
 int wasm_bpf__guest_errno(int err);

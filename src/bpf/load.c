@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "internal.h"
 
@@ -57,6 +58,15 @@ void wasm_bpf__object_name(const void *bytes, size_t len, char *name, size_t siz
     }
 out:
     elf_end(elf);
+}
+
+#define KERNEL_BTF "/sys/kernel/btf/vmlinux"
+
+/* After a failed load: was it for want of the kernel's BTF? */
+static bool kernel_btf_missing(void)
+{
+    struct stat st;
+    return stat(KERNEL_BTF, &st) || st.st_size == 0;
 }
 
 static bool percpu_map(enum bpf_map_type type)
@@ -149,7 +159,8 @@ uint64_t wasm_bpf__load(struct wb_instance *wi, const void *bytes, size_t len)
         goto fail;
     }
     wasm_bpf__log_begin(host);
-    LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = o->name);
+    LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = o->name,
+                .btf_custom_path = host->btf_path);
     o->obj = bpf_object__open_mem(o->elf, len, &opts);
     if (!o->obj) {
         err = -errno;
@@ -180,6 +191,11 @@ uint64_t wasm_bpf__load(struct wb_instance *wi, const void *bytes, size_t len)
             goto fail;
         }
         wasm_bpf__log_print();
+        if (!host->btf_path && kernel_btf_missing())
+            base_print(WASM_BPF_WARN,
+                       "  this kernel has no usable BTF at %s: give one for CO-RE with %s (its "
+                       "vmlinux BTF, or a minimal one from `bpftool gen min_core_btf`)\n",
+                       KERNEL_BTF, host->btf_name);
         const char *why = wasm_bpf__log_reason();
         if (*why)
             wasm_bpf__fail(wi, wasm_bpf__errno_from_libbpf(err), "load: cannot load BPF object '%s': %s (%s)",

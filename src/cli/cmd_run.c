@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -90,6 +91,7 @@ struct run_options {
     struct trust_cli trust;            /* --policy, --verify-key */
     struct metrics_addr metrics;       /* --metrics [ADDR:]PORT */
     const char *ready_file;            /* --ready-file PATH */
+    const char *btf;                   /* --btf FILE (checked) */
 };
 
 /* --dir HOST[::GUEST] (target: the run_options) */
@@ -233,6 +235,18 @@ static int set_stop_timeout(void *target, const char *arg, char *err, size_t err
     return 0;
 }
 
+/* --btf FILE: checked now, so that a wrong file is a usage error */
+static int set_btf(void *target, const char *arg, char *err, size_t errlen)
+{
+    char why[256];
+    if (wasm_bpf_btf_file_check(arg, why, sizeof why) < 0) {
+        snprintf(err, errlen, "%s", why);
+        return -1;
+    }
+    *(const char **)target = arg;
+    return 0;
+}
+
 #define RUN_AT(member) offsetof(struct run_options, member)
 static const struct opt run_opts[] = {
     {"dir", 0, "HOST[::GUEST]", OPT_SET, 0, add_dir,
@@ -271,8 +285,13 @@ static const struct opt run_opts[] = {
     {"ready-file", 0, "PATH", OPT_STRING, RUN_AT(ready_file), NULL,
      "create PATH once the guest first waits for events (its programs are loaded and "
      "attached), remove it when the run ends: a readiness probe (`test -f PATH`)"},
+    {"btf", 0, "FILE", OPT_SET, RUN_AT(btf), set_btf,
+     "relocate the guest's BPF objects (CO-RE) against the BTF in FILE instead of the kernel's "
+     "/sys/kernel/btf/vmlinux: for kernels without it, or to override it; raw BTF (a vmlinux "
+     "BTF, or `bpftool gen min_core_btf` output) or an ELF file with a .BTF section"},
     {"verbose", 0, NULL, OPT_FLAG, RUN_AT(verbose), NULL,
-     "report loading, timings and how the guest ended; libbpf's messages and full verifier logs"},
+     "report loading, timings, the kernel's features (BTF, ring buffer, bpf_loop, fentry, "
+     "tcx) and how the guest ended; libbpf's messages and full verifier logs"},
     {NULL, 0, NULL, 0, 0, NULL, NULL},
 };
 
@@ -642,7 +661,9 @@ static int bpf_attach(struct run_state *rs, char *err, size_t errlen)
                                   .verbose_name = "--verbose",
                                   .declared = o->declared,
                                   .on_ready = on_ready,
-                                  .ready_ctx = rs};
+                                  .ready_ctx = rs,
+                                  .btf_path = o->btf,
+                                  .btf_name = "--btf FILE"};
     rs->bpf = wasm_bpf_host_new(&bo);
     if (!rs->bpf || wasm_bpf_host_define(rs->bpf, rs->linker) < 0) {
         snprintf(err, errlen, "cannot define the wasm_bpf imports: out of memory");
@@ -667,6 +688,22 @@ static const struct host_iface host_ifaces[] = {
 /* ------------------------------------------------------------------ */
 /* The run                                                             */
 /* ------------------------------------------------------------------ */
+
+/* --verbose: the kernel and what it offers, one line each */
+static void report_kernel(const struct run_options *o)
+{
+    struct utsname u;
+    struct wasm_bpf_features f;
+    if (uname(&u) == 0)
+        fprintf(stderr, "wasm-bpf: kernel %s %s\n", u.release, u.machine);
+    if (o->btf)
+        fprintf(stderr, "wasm-bpf: CO-RE against --btf %s\n", o->btf);
+    if (wasm_bpf_kernel_features(&f) < 0)
+        return;
+    for (int i = 0; i < WASM_BPF_FEATURES; i++)
+        fprintf(stderr, "wasm-bpf: kernel feature %-8s %-7s (%s)\n", wasm_bpf_feature_name(i),
+                wasm_bpf_feature_state_name(f.feature[i].state), f.feature[i].detail);
+}
 
 static double now_ms(void)
 {
@@ -873,8 +910,10 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
     if (caught_signal) /* arrived while reading */
         wasm_runtime_interrupt(rs.rt);
 
-    if (o->verbose)
+    if (o->verbose) {
+        report_kernel(o);
         fprintf(stderr, "wasm-bpf: %s: loading %zu bytes\n", module, len);
+    }
     double t0 = now_ms();
     mod = wasm_module_load_interruptible(bytes, len, rs.rt, err, sizeof err);
     int load_errno = errno;
