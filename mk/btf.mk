@@ -4,4 +4,4 @@
 #                   and unshare; hides the kernel's BTF in a mount namespace
 
 TEST_SUITES += btf
-TEST_DEPS   += $(BUILD)/examples/bootstrap/bootstrap.wasm
+TEST_DEPS   += $(BUILD)/examples/bootstrap/bootstrap.wasm $(BUILD)/examples/runqlat/runqlat.wasm

@@ -211,36 +211,170 @@ static void probe_tcx(struct wasm_bpf_features *out)
         probe_answer(out, f, err, "a tcx link");
 }
 
+/* The kernel's own BTF, parsed (NULL: none), with its state in out */
+static struct btf *probe_btf(struct wasm_bpf_features *out)
+{
+    struct btf *vmlinux = NULL;
+    struct stat st;
+    if (stat(KERNEL_BTF, &st)) {
+        SET(out, WASM_BPF_FEATURE_BTF, WASM_BPF_FEATURE_ABSENT, "no %s", KERNEL_BTF);
+        return NULL;
+    }
+    int rc;
+    vmlinux = parse_quietly(KERNEL_BTF, &rc);
+    if (vmlinux)
+        SET(out, WASM_BPF_FEATURE_BTF, WASM_BPF_FEATURE_PRESENT, "%s, %u types", KERNEL_BTF,
+            btf__type_cnt(vmlinux) - 1);
+    else
+        SET(out, WASM_BPF_FEATURE_BTF, WASM_BPF_FEATURE_ABSENT, "%s unreadable: %s", KERNEL_BTF,
+            st.st_size ? strerror(-rc) : "an empty file");
+    return vmlinux;
+}
+
+/* One feature into out->feature[f] */
+static void probe_one(struct wasm_bpf_features *out, enum wasm_bpf_feature f, struct btf *vmlinux)
+{
+    wasm_bpf__log_begin_quiet();
+    switch (f) {
+    case WASM_BPF_FEATURE_RINGBUF:
+        probe_answer(out, f, libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL),
+                     "a ring buffer map");
+        break;
+    case WASM_BPF_FEATURE_BPF_LOOP:
+        probe_answer(out, f, libbpf_probe_bpf_helper(BPF_PROG_TYPE_SOCKET_FILTER, BPF_FUNC_loop, NULL),
+                     "a program calling bpf_loop");
+        break;
+    case WASM_BPF_FEATURE_FENTRY:
+        probe_fentry(out, vmlinux);
+        break;
+    case WASM_BPF_FEATURE_TCX:
+        probe_tcx(out);
+        break;
+    default:
+        break;
+    }
+    wasm_bpf__log_end_quiet();
+}
+
 int wasm_bpf_kernel_features(struct wasm_bpf_features *out)
 {
     if (!out)
         return -EINVAL;
     memset(out, 0, sizeof *out);
-
-    struct btf *vmlinux = NULL;
-    struct stat st;
-    if (stat(KERNEL_BTF, &st)) {
-        SET(out, WASM_BPF_FEATURE_BTF, WASM_BPF_FEATURE_ABSENT, "no %s", KERNEL_BTF);
-    } else {
-        int rc;
-        vmlinux = parse_quietly(KERNEL_BTF, &rc);
-        if (vmlinux)
-            SET(out, WASM_BPF_FEATURE_BTF, WASM_BPF_FEATURE_PRESENT, "%s, %u types", KERNEL_BTF,
-                btf__type_cnt(vmlinux) - 1);
-        else
-            SET(out, WASM_BPF_FEATURE_BTF, WASM_BPF_FEATURE_ABSENT, "%s unreadable: %s", KERNEL_BTF,
-                st.st_size ? strerror(-rc) : "an empty file");
-    }
-
-    wasm_bpf__log_begin_quiet();
-    probe_answer(out, WASM_BPF_FEATURE_RINGBUF, libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL),
-                 "a ring buffer map");
-    probe_answer(out, WASM_BPF_FEATURE_BPF_LOOP,
-                 libbpf_probe_bpf_helper(BPF_PROG_TYPE_SOCKET_FILTER, BPF_FUNC_loop, NULL),
-                 "a program calling bpf_loop");
-    probe_fentry(out, vmlinux);
-    probe_tcx(out);
-    wasm_bpf__log_end_quiet();
+    struct btf *vmlinux = probe_btf(out);
+    for (int f = WASM_BPF_FEATURE_BTF + 1; f < WASM_BPF_FEATURES; f++)
+        probe_one(out, f, vmlinux);
     btf__free(vmlinux);
     return 0;
+}
+
+int wasm_bpf__kernel_feature(enum wasm_bpf_feature f, char *detail, size_t size)
+{
+    if ((unsigned)f >= WASM_BPF_FEATURES)
+        return -EINVAL;
+    struct wasm_bpf_features out;
+    memset(&out, 0, sizeof out);
+    struct btf *vmlinux = NULL;
+    if (f == WASM_BPF_FEATURE_BTF || f == WASM_BPF_FEATURE_FENTRY)
+        vmlinux = probe_btf(&out);
+    if (f != WASM_BPF_FEATURE_BTF)
+        probe_one(&out, f, vmlinux);
+    btf__free(vmlinux);
+    snprintf(detail, size, "%s", out.feature[f].detail);
+    switch (out.feature[f].state) {
+    case WASM_BPF_FEATURE_PRESENT:
+        return 1;
+    case WASM_BPF_FEATURE_ABSENT:
+        return 0;
+    case WASM_BPF_FEATURE_REFUSED:
+        return -EPERM;
+    default:
+        return -EIO;
+    }
+}
+
+/* ---- Probes for guests (probe.c) ---------------------------------------- */
+
+/* tracing (as tp_btf: a raw tracepoint through the kernel's BTF) and lsm
+ * programs need a BTF id of the kernel's, which libbpf's probe does not
+ * give them: load one for a type or function every such kernel has */
+static int probe_btf_prog(enum bpf_prog_type type, char *detail, size_t size)
+{
+    bool lsm = type == BPF_PROG_TYPE_LSM;
+    const char *name = lsm ? "bpf_lsm_file_open" : "btf_trace_sched_switch";
+    int rc;
+    struct btf *vmlinux = parse_quietly(KERNEL_BTF, &rc);
+    if (!vmlinux) {
+        snprintf(detail, size, "needs the kernel's BTF (%s: %s)", KERNEL_BTF, strerror(-rc));
+        return 0;
+    }
+    int id = btf__find_by_name_kind(vmlinux, name, lsm ? BTF_KIND_FUNC : BTF_KIND_TYPEDEF);
+    btf__free(vmlinux);
+    if (id < 0) {
+        snprintf(detail, size, "the kernel's BTF has no %s", name);
+        return 0;
+    }
+    LIBBPF_OPTS(bpf_prog_load_opts, lo, .attach_btf_id = (unsigned)id,
+                .expected_attach_type = lsm ? BPF_LSM_MAC : BPF_TRACE_RAW_TP);
+    int fd = load_tiny(type, &lo);
+    if (fd >= 0) {
+        close(fd);
+        snprintf(detail, size, "loaded one for %s", name);
+        return 1;
+    }
+    snprintf(detail, size, "loading one for %s: %s", name, strerror(-fd));
+    return fd == -EINVAL || fd == -E2BIG ? 0 : fd;
+}
+
+int wasm_bpf__probe_prog_type(enum bpf_prog_type type, char *detail, size_t size)
+{
+    if (!libbpf_bpf_prog_type_str(type) || type == BPF_PROG_TYPE_UNSPEC) {
+        snprintf(detail, size, "unknown program type %d", (int)type);
+        return -EINVAL;
+    }
+    if (type == BPF_PROG_TYPE_TRACING || type == BPF_PROG_TYPE_LSM)
+        return probe_btf_prog(type, detail, size);
+    wasm_bpf__log_begin_quiet();
+    int r = libbpf_probe_bpf_prog_type(type, NULL);
+    wasm_bpf__log_end_quiet();
+    snprintf(detail, size, "program type %s: %s", libbpf_bpf_prog_type_str(type),
+             r == 1 ? "loaded one" : r == 0 ? "the kernel does not know it" : strerror(-r));
+    return r == -EOPNOTSUPP ? -ENOTSUP : r;
+}
+
+int wasm_bpf__probe_map_type(enum bpf_map_type type, char *detail, size_t size)
+{
+    if (!libbpf_bpf_map_type_str(type) || type == BPF_MAP_TYPE_UNSPEC) {
+        snprintf(detail, size, "unknown map type %d", (int)type);
+        return -EINVAL;
+    }
+    wasm_bpf__log_begin_quiet();
+    int r = libbpf_probe_bpf_map_type(type, NULL);
+    wasm_bpf__log_end_quiet();
+    snprintf(detail, size, "map type %s: %s", libbpf_bpf_map_type_str(type),
+             r == 1 ? "created one" : r == 0 ? "the kernel does not know it" : strerror(-r));
+    return r == -EOPNOTSUPP ? -ENOTSUP : r;
+}
+
+int wasm_bpf__probe_helper(enum bpf_prog_type type, int helper, char *detail, size_t size)
+{
+    if (!libbpf_bpf_prog_type_str(type) || type == BPF_PROG_TYPE_UNSPEC) {
+        snprintf(detail, size, "unknown program type %d", (int)type);
+        return -EINVAL;
+    }
+    if (helper <= 0 || helper >= WB_HELPER_MAX) {
+        snprintf(detail, size, "helper number %d out of range (1 to %d)", helper, WB_HELPER_MAX - 1);
+        return -EINVAL;
+    }
+    wasm_bpf__log_begin_quiet();
+    int r = libbpf_probe_bpf_helper(type, (enum bpf_func_id)helper, NULL);
+    wasm_bpf__log_end_quiet();
+    if (r == -EOPNOTSUPP) {
+        snprintf(detail, size, "helpers of %s programs cannot be probed (they need a kernel BTF id)",
+                 libbpf_bpf_prog_type_str(type));
+        return -ENOTSUP;
+    }
+    snprintf(detail, size, "helper %d in a %s program: %s", helper, libbpf_bpf_prog_type_str(type),
+             r == 1 ? "loaded" : r == 0 ? "the kernel refused it" : strerror(-r));
+    return r;
 }
