@@ -31,6 +31,8 @@ type LoadWith = unsafe extern "C" fn(i32, i32, i32, i32) -> i64;
 pub struct Object {
     handle: u64,
     info: ElfInfo,
+    /// programs the guest chose not to load (OpenObject::set_autoload)
+    not_loaded: Vec<String>,
 }
 
 /// A C string for the host; names with a NUL inside are refused.
@@ -137,7 +139,7 @@ impl<'a> OpenObject<'a> {
         if handle == 0 {
             return Err(Error::from_load_failure());
         }
-        Ok(Object { handle, info: self.info })
+        Ok(Object { handle, info: self.info, not_loaded: self.no_load })
     }
 }
 
@@ -191,9 +193,13 @@ impl Object {
     }
 
     /// Attach every program of the object by its SEC() name, in file order
-    /// (what a C skeleton's `__attach` does); stops at the first failure.
+    /// (what a C skeleton's `__attach` does), except those the guest chose
+    /// not to load (`OpenObject::set_autoload`); stops at the first failure.
     pub fn attach_all(&self) -> Result<()> {
         for p in &self.info.programs {
+            if self.not_loaded.contains(&p.name) {
+                continue;
+            }
             self.attach(&p.name)?;
         }
         Ok(())
