@@ -177,6 +177,35 @@ void wasm_bpf_host_free(wasm_bpf_host *host);
  * ...", "empty file"): -ENOENT, -EACCES, -EISDIR, -EINVAL, -EFBIG, -ENOMEM. */
 int wasm_bpf_btf_file_check(const char *path, char *err, size_t errlen);
 
+/* Minimal BTF for a list of kernels in a module (`wasm-bpf build
+ * --min-btf`): a custom section of this name, chosen at run time by the
+ * running kernel's release (docs/ABI.md section 8). */
+#define WASM_BPF_BTF_SECTION "wasm-bpf.btf"
+
+/* 0 if RELEASE can name a kernel in the section (1 to 64 printable
+ * characters, no blank: what uname -r prints), else -EINVAL. */
+int wasm_bpf_btf_release_check(const char *release);
+
+/* Append the BTF of kernel RELEASE (raw BTF, LEN bytes) to SECTION, the
+ * section's contents so far (empty: the header comes first).  0, -EINVAL
+ * (a bad release or size) or -ENOMEM. */
+struct base_buf;
+int wasm_bpf_btf_section_add(struct base_buf *section, const char *release, const void *btf,
+                             size_t len);
+
+/* The BTF of kernel RELEASE in a section's contents: 1 with *btf, *btf_len
+ * (pointing into SECTION); 0 when it has none for RELEASE (msg: the
+ * releases it has, "a, b"); -EINVAL when the section is malformed (msg:
+ * what is wrong).  Every entry is checked, found or not. */
+int wasm_bpf_btf_section_find(const void *section, size_t len, const char *release,
+                              const void **btf, size_t *btf_len, char *msg, size_t size);
+
+/* BTF bytes as a file libbpf can open (a memfd, path "/proc/self/fd/N" in
+ * path), checked as wasm_bpf_btf_file_check() does: the fd (the caller
+ * closes it after the run), or a negative errno with err. */
+int wasm_bpf_btf_memfd(const void *btf, size_t len, char *path, size_t pathlen, char *err,
+                       size_t errlen);
+
 /* Kernel features a module may depend on, as wasm_bpf_kernel_features()
  * finds them. */
 enum wasm_bpf_feature {

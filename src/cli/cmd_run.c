@@ -509,6 +509,8 @@ struct run_state {
     wasm_bpf_host *bpf;        /* the eBPF host interface's state */
     struct metrics_server *metrics; /* --metrics, once instantiated */
     bool ready_created;             /* --ready-file exists: remove it at the end */
+    int btf_fd;                     /* the module's minimal BTF for this kernel (a memfd), or -1 */
+    char btf_path[64];              /* its path for libbpf, when btf_fd >= 0 */
 };
 
 struct host_iface {
@@ -662,7 +664,7 @@ static int bpf_attach(struct run_state *rs, char *err, size_t errlen)
                                   .declared = o->declared,
                                   .on_ready = on_ready,
                                   .ready_ctx = rs,
-                                  .btf_path = o->btf,
+                                  .btf_path = rs->btf_fd >= 0 ? rs->btf_path : o->btf,
                                   .btf_name = "--btf FILE"};
     rs->bpf = wasm_bpf_host_new(&bo);
     if (!rs->bpf || wasm_bpf_host_define(rs->bpf, rs->linker) < 0) {
@@ -870,12 +872,59 @@ static int exit_status(struct run_state *rs, const char *module, wasm_status st)
     }
 }
 
+/* The module's minimal BTF (build --min-btf) for this kernel, when it has
+ * none of its own and no --btf was given: into a memfd for libbpf
+ * (rs->btf_fd, rs->btf_path).  -1: go on; else the exit status. */
+static int module_btf(const struct run_options *o, const wasm_module *mod, struct run_state *rs)
+{
+    size_t len;
+    const uint8_t *sec = wasm_module_custom_section(mod, WASM_BPF_BTF_SECTION, &len);
+    if (!sec)
+        return -1;
+    struct utsname u;
+    if (uname(&u) < 0)
+        snprintf(u.release, sizeof u.release, "?");
+    const void *btf = NULL;
+    size_t btf_len = 0;
+    char msg[512], err[256];
+    int found = wasm_bpf_btf_section_find(sec, len, u.release, &btf, &btf_len, msg, sizeof msg);
+    if (found < 0) {
+        fprintf(stderr, "wasm-bpf: %s: %s\n", o->module, msg);
+        return EXIT_RUN_BAD_MODULE;
+    }
+    struct stat st;
+    bool own = stat("/sys/kernel/btf/vmlinux", &st) == 0 && st.st_size > 0;
+    if (o->btf || own) {
+        if (o->verbose)
+            fprintf(stderr, "wasm-bpf: %s: its minimal BTF is not needed: %s\n", o->module,
+                    o->btf ? "--btf is given" : "the kernel has its own");
+        return -1;
+    }
+    if (!found) {
+        fprintf(stderr,
+                "wasm-bpf: %s: this kernel (%s) has no BTF at /sys/kernel/btf/vmlinux, and the "
+                "module carries minimal BTF only for %s\n",
+                o->module, u.release, msg);
+        return -1;
+    }
+    rs->btf_fd = wasm_bpf_btf_memfd(btf, btf_len, rs->btf_path, sizeof rs->btf_path, err, sizeof err);
+    if (rs->btf_fd < 0) {
+        fprintf(stderr, "wasm-bpf: %s: its minimal BTF for kernel %s: %s\n", o->module, u.release,
+                err);
+        return EXIT_RUN_BAD_MODULE;
+    }
+    if (o->verbose)
+        fprintf(stderr, "wasm-bpf: %s: CO-RE against its minimal BTF for kernel %s (%zu bytes)\n",
+                o->module, u.release, btf_len);
+    return -1;
+}
+
 /* Takes ownership of bytes (freed once compiled: a guest may run for days). */
 static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
 {
     const char *module = o->module;
     int status = EXIT_RUN_BAD_MODULE;
-    struct run_state rs = {.opt = o};
+    struct run_state rs = {.opt = o, .btf_fd = -1};
     size_t attached = 0;
     wasm_module *mod = NULL;
     char err[1024];
@@ -936,6 +985,9 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
         fprintf(stderr, "wasm-bpf: %s: %zu bytes decoded, validated and compiled in %.2f ms\n",
                 module, len, t1 - t0);
 
+    if ((status = module_btf(o, mod, &rs)) >= 0)
+        goto out;
+    status = EXIT_RUN_BAD_MODULE;
     for (; attached < NIFACES; attached++) {
         int st = host_ifaces[attached].attach(&rs, err, sizeof err);
         if (st != 0) {
@@ -1018,6 +1070,8 @@ out:
                 strerror(errno));
     while (attached > 0)
         host_ifaces[--attached].detach(&rs);
+    if (rs.btf_fd >= 0)
+        close(rs.btf_fd);
     if (rs.rt)
         wasm_runtime_free(rs.rt);
     if (rs.linker)
