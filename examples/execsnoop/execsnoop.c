@@ -1,10 +1,13 @@
 /* execsnoop.c: the guest of the execsnoop example.
  *
- *   execsnoop [-u UID] [-t SECONDS]
+ *   execsnoop [-u UID] [--perf-buffer] [-t SECONDS]
  *
  * Prints one line per execve() call with its argument vector (the first
- * MAX_ARGS arguments, each cut to ARG_LEN bytes; "..." marks more). */
+ * MAX_ARGS arguments, each cut to ARG_LEN bytes; "..." marks more).  The
+ * events come through a ring buffer where the kernel has them, else (or
+ * with --perf-buffer) through a perf buffer. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +40,7 @@ static int handle_event(void *ctx, void *data, size_t len)
 int main(int argc, char **argv)
 {
     long uid = -1;
+    bool perf = false;
     int rc = wasm_bpf_tool_args(&tool, &argc, argv);   /* -t SECONDS */
     if (rc >= 0)
         return rc;
@@ -44,7 +48,11 @@ int main(int argc, char **argv)
         char *end = NULL;
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             printf("  -u UID                  only commands run by this user\n");
+            printf("  --perf-buffer           a perf buffer even where ring buffers exist\n");
             return 0;
+        } else if (!strcmp(argv[i], "--perf-buffer")) {
+            perf = true;
+            continue;
         } else if (!strcmp(argv[i], "-u") && i + 1 < argc) {
             uid = strtol(argv[++i], &end, 10);
         } else {
@@ -63,6 +71,13 @@ int main(int argc, char **argv)
         return 1;
     }
     skel->rodata->targ_uid = (int32_t)uid;
+    /* ring buffers came with 5.8: before, the perf buffer variant */
+    bool ring = !perf && wasm_bpf_probe_map_type(BPF_MAP_TYPE_RINGBUF) == 1;
+    bpf_program__set_autoload(skel->progs.tracepoint__syscalls__sys_enter_execve, ring);
+    bpf_program__set_autoload(skel->progs.execve_perf, !ring);
+    bpf_map__set_autocreate(skel->maps.events, ring);
+    bpf_map__set_autocreate(skel->maps.events_perf, !ring);
+    bpf_map__set_autocreate(skel->maps.scratch, !ring);
 
     struct bpf_buffer *buf = NULL;
     int err = execsnoop_bpf__load(skel);
@@ -75,10 +90,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "failed to attach BPF programs: %s\n", strerror(-err));
         goto cleanup;
     }
-    buf = bpf_buffer__open(skel->maps.events, handle_event, NULL);
+    buf = bpf_buffer__open(ring ? skel->maps.events : skel->maps.events_perf, handle_event, NULL);
     if (!buf) {
         err = -errno;
-        fprintf(stderr, "failed to open the ring buffer: %s\n", strerror(errno));
+        fprintf(stderr, "failed to open the %s buffer: %s\n", ring ? "ring" : "perf", strerror(errno));
         goto cleanup;
     }
 
