@@ -76,7 +76,7 @@ $(BUILD)/tests/engine_test: tests/engine/engine_test.c $(LIB)
 # valid modules over the engine's limits (70000 lines of text), and the type
 # bomb (valid, within the limits, loads in linear time), generated
 LIMIT_MODULES := $(addprefix $(BUILD)/tests/limits/,deep_stack.wasm code_bomb.wasm type_bomb.wasm type_bomb_quarter.wasm)
-$(LIMIT_MODULES) &: tests/engine/gen_limits.py
+$(LIMIT_MODULES) &: tests/engine/gen_limits.py tests/lib/wasmbin.py
 	@mkdir -p $(dir $@)
 	$(Q)python3 $< $(BUILD)/tests/limits
 	$(Q)wat2wasm $(BUILD)/tests/limits/deep_stack.wat -o $(BUILD)/tests/limits/deep_stack.wasm
