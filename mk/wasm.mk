@@ -91,7 +91,7 @@ FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Iinclude -O1 -g -DWASM_ENGINE_FUEL \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 ENGINE_SRCS := $(wildcard src/wasm/*.c)
 
-$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(ENGINE_SRCS) $(wildcard src/wasm/*.h) include/wasm_engine.h
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_imports.h $(ENGINE_SRCS) $(wildcard src/wasm/*.h) include/wasm_engine.h
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(ENGINE_SRCS) -lm -lpthread
