@@ -76,7 +76,7 @@ TEST_DEPS += $(BPF_TEST_DIR)/signames.wasm
 
 # hostile guests: WAT templates filled with an object's bytes, then wat2wasm;
 # bad_btf_VAR is bad_btf.wat with the object whose variable VAR's BTF loops
-BPF_GUESTS := bad_args callbacks env_module bad_load bad_btf_map bad_btf_ro bad_btf_bss
+BPF_GUESTS := bad_args callbacks env_module bad_load bad_btf_map bad_btf_ro bad_btf_bss probes
 $(BPF_TEST_DIR)/guests/%.wat: tests/bpf/guests/%.wat tests/bpf/guests/prelude.wat tests/bpf/mkguest.sh \
                               $(BPF_TEST_DIR)/probe.bpf.o $(BPF_TEST_DIR)/bad.bpf.o
 	@mkdir -p $(dir $@)
