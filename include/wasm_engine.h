@@ -317,7 +317,9 @@ wasm_status wasm_call(wasm_runtime *rt, wasm_func *f, const wasm_value *args, wa
  * runtime's stack is where it was at the previous call, and the callback
  * is not already running), so each call is little more than the jump into
  * the function.  Re-entrant calls, and everything else, take wasm_call's
- * path.  NULL with errno ENOMEM. */
+ * path.  cb is used for one function of a live instance (a poll makes
+ * one per call, from the table element it was given).  NULL with errno
+ * ENOMEM; wasm_callback_free(NULL) does nothing. */
 typedef struct wasm_callback wasm_callback;
 wasm_callback *wasm_callback_new(wasm_runtime *rt, wasm_func *f);
 wasm_status wasm_callback_call(wasm_callback *cb, const wasm_value *args, wasm_value *results);
