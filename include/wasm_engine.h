@@ -310,6 +310,21 @@ const char *wasm_func_name(const wasm_func *f, char *buf, size_t buflen);
  * was before the call in either case. */
 wasm_status wasm_call(wasm_runtime *rt, wasm_func *f, const wasm_value *args, wasm_value *results);
 
+/* The same call, made many times in a row from the host: a poll's callback,
+ * once per record.  wasm_callback_call(cb, args, results) is exactly
+ * wasm_call(rt, f, args, results), but with compiled code the checks and
+ * the set-up that do not change between calls are done once (when the
+ * runtime's stack is where it was at the previous call, and the callback
+ * is not already running), so each call is little more than the jump into
+ * the function.  Re-entrant calls, and everything else, take wasm_call's
+ * path.  cb is used for one function of a live instance (a poll makes
+ * one per call, from the table element it was given).  NULL with errno
+ * ENOMEM; wasm_callback_free(NULL) does nothing. */
+typedef struct wasm_callback wasm_callback;
+wasm_callback *wasm_callback_new(wasm_runtime *rt, wasm_func *f);
+wasm_status wasm_callback_call(wasm_callback *cb, const wasm_value *args, wasm_value *results);
+void wasm_callback_free(wasm_callback *cb);
+
 uint32_t wasm_table_size(const wasm_table *t);
 wasm_valtype wasm_table_elem_type(const wasm_table *t);
 /* 0, or -ERANGE when i is out of range.  wasm_table_set also returns

@@ -239,8 +239,13 @@ int main(int argc, char **argv)
         char *cargv[] = {callbench, callbench_wasm, "5000000", NULL};
         struct child c = {0};
         char line[256];
-        if (!spawn(cargv, false, &c) && !read_until(&c, "wasm_call", line, sizeof(line)))
-            printf("    of which the engine's wasm_call of the callback: %s\n", line + strlen("wasm_call 5000000 calls "));
+        if (!spawn(cargv, false, &c) && !read_until(&c, "wasm_call ", line, sizeof(line))) {
+            printf("    of which the engine's wasm_call of the callback: %s", line + strlen("wasm_call 5000000 calls "));
+            /* the prepared path the polls take, interleaved with it */
+            if (!read_until(&c, "wasm_callback_call ", line, sizeof(line)))
+                printf("    through wasm_callback_call (what polls use): %s",
+                       line + strlen("wasm_callback_call 5000000 calls "));
+        }
         if (c.out)
             finish(&c, 0);
     }

@@ -46,6 +46,7 @@ struct delivery {
     struct wb_object *object;
     wasm_runtime *rt;
     wasm_func *cb;
+    wasm_callback *call;       /* cb's prepared path, or NULL (then wasm_call) */
     struct wb_stats *stats; /* the buffer's counters */
     uint32_t ctx, data, max;
     uint8_t *dst;              /* [data, data+max) in the host: memory never moves */
@@ -87,7 +88,8 @@ static int deliver(struct delivery *d, const void *record, size_t size)
     memcpy(d->dst, record, n);
     wasm_value args[3] = {{.i32 = (int32_t)d->ctx}, {.i32 = (int32_t)d->data}, {.i32 = (int32_t)n}};
     wasm_value result[1] = {{.i64 = 0}};
-    wasm_status st = wasm_call(d->rt, d->cb, args, result);
+    wasm_status st = d->call ? wasm_callback_call(d->call, args, result)
+                             : wasm_call(d->rt, d->cb, args, result);
     if (st != WASM_OK) {
         d->status = st;
         d->stopped = true;
@@ -366,6 +368,9 @@ wasm_status wasm_bpf__poll(struct wb_instance *wi, struct wb_object *o, int fd, 
         .max = max,
         .dst = wasm_mem(inst, data, max), /* checked by the import: inside memory */
         .status = WASM_OK,
+        /* set up once for all the records of this poll (NULL when out of
+         * memory: wasm_call does the same) */
+        .call = wasm_callback_new(rt, f),
     };
     struct buffer_ctx *bc = ctx_of(b);
     b->busy = true;
@@ -402,6 +407,7 @@ wasm_status wasm_bpf__poll(struct wb_instance *wi, struct wb_object *o, int fd, 
         WB_STAT_ADD(b->stats->callback_ns, d.ns);
     }
     bc->active = NULL;
+    wasm_callback_free(d.call);
     b->busy = false;
     o->busy--;
     if (o->closed && !o->busy)

@@ -77,6 +77,19 @@ int wasm__jit_op_of(const code_t *pc)
  * on a VM a page fault per 4 KB costs more than the code generation. */
 #define JIT_POPULATE_STEP (64u * 1024u)
 
+/* Writable up to cap bytes (at most the limit), its pages populated. */
+static void jit_populate(jit_buf *b, size_t cap)
+{
+    if (cap > b->limit)
+        cap = b->limit;
+    if (cap <= b->cap)
+        return;
+#ifdef MADV_POPULATE_WRITE
+    (void)madvise(b->p + b->cap, cap - b->cap, MADV_POPULATE_WRITE);
+#endif
+    b->cap = cap;
+}
+
 bool wasm__jit_grow(jit_buf *b, size_t n)
 {
     if (b->failed)
@@ -86,13 +99,7 @@ bool wasm__jit_grow(jit_buf *b, size_t n)
         b->cap = 0;     /* every later write comes here and is dropped */
         return false;
     }
-    size_t cap = b->cap + JIT_POPULATE_STEP;
-    if (cap > b->limit)
-        cap = b->limit;
-#ifdef MADV_POPULATE_WRITE
-    (void)madvise(b->p + b->cap, cap - b->cap, MADV_POPULATE_WRITE);
-#endif
-    b->cap = cap;
+    jit_populate(b, b->cap + JIT_POPULATE_STEP);
     return true;
 }
 
@@ -385,6 +392,13 @@ static int compile_module(wasm_module *m, const wasm_runtime *watch)
     }
     s.compiles = compiles;
 
+    /* the first pages populated are what the code is likely to need
+     * (about 4 bytes of machine code per byte of body): on a VM, pages
+     * populated and then given back cost as much as compiling a small module */
+    size_t input = 0;
+    for (uint32_t i = 0; i < ndef; i++)
+        input += m->codes[i].body_size;
+    jit_populate(&s.buf, (4 * input + 4096 + page - 1) / page * page);
     uint32_t entry = wasm__arch_emit_module_prologue(&s);
     for (uint32_t i = 0; i < ndef && !s.buf.failed; i++) {
         s.func_pos[i] = UINT32_MAX;
@@ -474,22 +488,6 @@ void wasm__jit_free(wasm_module *m)
 /* ------------------------------------------------------------------ */
 /* Entry from the host and helpers                                     */
 /* ------------------------------------------------------------------ */
-
-wasm_status wasm__jit_call(wasm_runtime *rt, wasm_func *f, uint64_t *fp)
-{
-    const func_code *fc = f->code;
-    call_frame *cf = rt->cf;
-    if (__builtin_expect(cf + 1 >= rt->frames_end, 0))
-        return wasm__trap_set(rt, WASM_TRAP_STACK_EXHAUSTED, cf->fn);
-    cf++;
-    cf->ret_pc = NULL;
-    cf->fp = fp;
-    cf->inst = f->inst;
-    cf->fn = fc;
-    rt->cf = cf;
-    jit_ctx ctx = {rt, NULL, rt->stack_end, rt->frames_end, &rt->interrupt, f->inst};
-    return fc->module->jit->entry(&ctx, fc->jit_code, fp, f->inst, cf);
-}
 
 uint32_t wasm__jit_trap(jit_ctx *ctx, call_frame *cf, uint32_t status)
 {

@@ -55,8 +55,25 @@ typedef struct jit_module {
  * stop (wasm__runtime_stopping) between two functions. */
 int wasm__jit_compile(wasm_module *m, const wasm_runtime *watch);
 void wasm__jit_free(wasm_module *m);
-/* Run f (which has compiled code) with its arguments in fp[0..]; like wasm__interp_call. */
-wasm_status wasm__jit_call(wasm_runtime *rt, wasm_func *f, uint64_t *fp);
+/* Run f (which has compiled code) with its arguments in fp[0..]; like
+ * wasm__interp_call.  Inline: it is the path of every call from the host
+ * (each ring buffer record's callback), and wasm_call's checks already
+ * loaded most of what it reads. */
+static inline wasm_status wasm__jit_call(wasm_runtime *rt, wasm_func *f, uint64_t *fp)
+{
+    const func_code *fc = f->code;
+    call_frame *cf = rt->cf;
+    if (__builtin_expect(cf + 1 >= rt->frames_end, 0))
+        return wasm__trap_set(rt, WASM_TRAP_STACK_EXHAUSTED, cf->fn);
+    cf++;
+    cf->ret_pc = NULL;
+    cf->fp = fp;
+    cf->inst = f->inst;
+    cf->fn = fc;
+    rt->cf = cf;
+    jit_ctx ctx = {rt, NULL, rt->stack_end, rt->frames_end, &rt->interrupt, f->inst};
+    return fc->module->jit->entry(&ctx, fc->jit_code, fp, f->inst, cf);
+}
 /* Is the compiling tier available on this machine? */
 bool wasm__jit_available(void);
 

@@ -369,6 +369,93 @@ wasm_status wasm_call(wasm_runtime *rt, wasm_func *f, const wasm_value *args, wa
     return status;
 }
 
+/* What does not change from one call of a callback to the next, for
+ * the stack position (fp, cf) it was set up at. */
+struct wasm_callback {
+    wasm_runtime *rt;
+    wasm_func *f;
+    uint64_t *fp;                /* rt->sp and rt->cf when set up; NULL: not yet */
+    call_frame *cf;
+    bool active;                 /* running: ctx.saved_sp is in use */
+    jit_ctx ctx;
+    wasm_status (*entry)(jit_ctx *, const void *, uint64_t *, wasm_instance *, call_frame *);
+};
+
+wasm_callback *wasm_callback_new(wasm_runtime *rt, wasm_func *f)
+{
+    wasm_callback *cb = calloc(1, sizeof *cb);
+    if (!cb) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    cb->rt = rt;
+    cb->f = f;
+    return cb;
+}
+
+void wasm_callback_free(wasm_callback *cb)
+{
+    free(cb);
+}
+
+wasm_status wasm_callback_call(wasm_callback *cb, const wasm_value *args, wasm_value *results)
+{
+    wasm_runtime *rt = cb->rt;
+    wasm_func *f = cb->f;
+    uint64_t *fp = rt->sp;
+    call_frame *cf0 = rt->cf;
+    /* two plain loads: the vectoriser would read both fields with one
+     * 16-byte load, which stalls on the two 8-byte stores that ended the
+     * previous call (store forwarding fails; it doubled the cost) */
+    __asm__("" : "+r"(fp), "+r"(cf0));
+    if (__builtin_expect(fp != cb->fp || cf0 != cb->cf || cb->active, 0)) {
+        /* wasm_call's checks, once for this stack position (a deeper
+         * nesting of host calls is always a higher one) */
+        if (cb->active || f->host || !rt->use_jit || !f->code->jit_code ||
+            rt->host_depth >= LIMIT_HOST_REENTRY || fp + f->frame_need > rt->stack_end ||
+            cf0 + 1 >= rt->frames_end)
+            return wasm_call(rt, f, args, results);
+        cb->fp = fp;
+        cb->cf = cf0;
+        cb->ctx = (jit_ctx){rt, NULL, rt->stack_end, rt->frames_end, &rt->interrupt, f->inst};
+        cb->entry = f->code->module->jit->entry;
+    }
+    if (__builtin_expect(rt->interrupt, 0))
+        return wasm_trap_interrupted(f->inst);
+    const func_type *t = f->type;
+    switch (t->nparams) {   /* callbacks take 3 */
+    case 3: fp[2] = args[2].raw; /* fall through */
+    case 2: fp[1] = args[1].raw; /* fall through */
+    case 1: fp[0] = args[0].raw; /* fall through */
+    case 0: break;
+    default:
+        for (uint32_t i = 0; i < t->nparams; i++)
+            fp[i] = args[i].raw;
+    }
+    const func_code *fc = f->code;
+    call_frame *cf = cf0 + 1;
+    cf->ret_pc = NULL;
+    cf->fp = fp;
+    cf->inst = cb->ctx.inst;
+    cf->fn = fc;
+    rt->cf = cf;
+    rt->host_depth++;
+    cb->active = true;
+    wasm_status status = cb->entry(&cb->ctx, fc->jit_code, fp, cb->ctx.inst, cf);
+    cb->active = false;
+    rt->host_depth--;
+    rt->sp = fp;
+    rt->cf = cf0;
+    if (__builtin_expect(status == WASM_OK, 1)) {
+        if (t->nresults == 1)
+            results[0].raw = fp[0];
+        else
+            for (uint32_t i = 0; i < t->nresults; i++)
+                results[i].raw = fp[i];
+    }
+    return status;
+}
+
 /* ------------------------------------------------------------------ */
 /* Memories                                                            */
 /* ------------------------------------------------------------------ */

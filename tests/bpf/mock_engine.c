@@ -152,6 +152,32 @@ wasm_status wasm_call(wasm_runtime *rt, wasm_func *f, const wasm_value *args, wa
     return st;
 }
 
+/* the prepared path of poll callbacks: the same call here */
+struct wasm_callback {
+    wasm_runtime *rt;
+    wasm_func *f;
+};
+
+wasm_callback *wasm_callback_new(wasm_runtime *rt, wasm_func *f)
+{
+    wasm_callback *cb = malloc(sizeof *cb);
+    if (!cb)
+        return NULL;
+    cb->rt = rt;
+    cb->f = f;
+    return cb;
+}
+
+wasm_status wasm_callback_call(wasm_callback *cb, const wasm_value *args, wasm_value *results)
+{
+    return wasm_call(cb->rt, cb->f, args, results);
+}
+
+void wasm_callback_free(wasm_callback *cb)
+{
+    free(cb);
+}
+
 void mock_interrupt(wasm_runtime *rt)
 {
     uint64_t one = 1;

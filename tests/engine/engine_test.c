@@ -46,6 +46,9 @@ static wasm_status host_add(wasm_instance *inst, void *ud, wasm_value *args)
 }
 
 /* reenter(n): n >= 0 calls export "down"(n); n == -1 calls "trapper"(1) */
+/* when set, host_reenter calls "down" through it (the prepared path, re-entered) */
+static wasm_callback *reenter_cb;
+
 static wasm_status host_reenter(wasm_instance *inst, void *ud, wasm_value *args)
 {
     (void)ud;
@@ -58,7 +61,9 @@ static wasm_status host_reenter(wasm_instance *inst, void *ud, wasm_value *args)
         f = wasm_instance_func(inst, "down");
         in[0].i32 = args[0].i32;
     }
-    wasm_status st = wasm_call(wasm_instance_runtime(inst), f, in, out);
+    wasm_status st = reenter_cb && args[0].i32 != -1
+                         ? wasm_callback_call(reenter_cb, in, out)
+                         : wasm_call(wasm_instance_runtime(inst), f, in, out);
     if (st != WASM_OK)
         return st;   /* the trap unwinds the whole guest */
     args[0].i32 = out[0].i32;
@@ -209,6 +214,56 @@ static void test_surface(const wasm_module *m)
     wasm_runtime_free(nrt);
 }
 
+/* wasm_callback_call: the prepared path of poll callbacks gives what
+ * wasm_call gives, re-entered, after traps and interrupts */
+static void test_callback(wasm_func *cb)
+{
+    wasm_callback *c = wasm_callback_new(the_rt, cb);
+    CHECK(c != NULL, "wasm_callback_new");
+    if (!c)
+        return;
+    int wrong = 0;
+    for (int32_t i = 0; i < 1000; i++) {
+        wasm_value a3[3] = {{.i32 = i}, {.i32 = 2 * i}, {.i32 = -7}}, out[1] = {{.i64 = -1}};
+        if (wasm_callback_call(c, a3, out) != WASM_OK || out[0].i32 != 3 * i - 7)
+            wrong++;
+    }
+    CHECK(wrong == 0, "1000 callback calls give the callee's results (%d wrong)", wrong);
+    wasm_runtime_interrupt(the_rt);
+    wasm_value a3[3] = {{.i32 = 1}, {.i32 = 2}, {.i32 = 3}}, out[1];
+    CHECK(wasm_callback_call(c, a3, out) == WASM_TRAP_INTERRUPTED,
+          "a callback call in an interrupted runtime traps at once");
+    wasm_runtime_clear_interrupt(the_rt);
+    CHECK(wasm_callback_call(c, a3, out) == WASM_OK && out[0].i32 == 6,
+          "and runs again once cleared");
+    wasm_callback_free(c);
+
+    /* re-entered: "down" asks the host to call it again through the same
+     * callback, 5 levels deep */
+    wasm_func *down = wasm_instance_func(the_inst, "down");
+    reenter_cb = wasm_callback_new(the_rt, down);
+    wasm_value in[1] = {{.i32 = 5}};
+    for (int i = 0; i < 3; i++) {
+        out[0].i32 = 0;
+        wasm_status st = reenter_cb ? wasm_callback_call(reenter_cb, in, out) : WASM_TRAP_HOST;
+        CHECK(st == WASM_OK && out[0].i32 == 105, "callback re-entered through the host (5 levels), "
+                                                   "call %d: %d", i + 1, out[0].i32);
+    }
+    wasm_callback_free(reenter_cb);
+    reenter_cb = NULL;
+
+    /* a trap unwinds, names the function, and the next call runs */
+    c = wasm_callback_new(the_rt, wasm_instance_func(the_inst, "trapper"));
+    in[0].i32 = 1;
+    wasm_status st = c ? wasm_callback_call(c, in, out) : WASM_OK;
+    CHECK(st == WASM_TRAP_UNREACHABLE && strstr(wasm_runtime_trap_message(the_rt), "trapper"),
+          "a trap in a callback unwinds, named: %s", wasm_runtime_trap_message(the_rt));
+    in[0].i32 = 0;
+    st = c ? wasm_callback_call(c, in, out) : WASM_TRAP_HOST;
+    CHECK(st == WASM_OK && out[0].i32 == 7, "the callback runs again after its trap");
+    wasm_callback_free(c);
+}
+
 static void test_api(const char *wasm_path)
 {
     size_t len;
@@ -312,6 +367,7 @@ static void test_api(const char *wasm_path)
         wasm_value a3[3] = {{.i32 = 1}, {.i32 = 2}, {.i32 = 3}};
         st = wasm_call(the_rt, cb, a3, out);
         CHECK(st == WASM_OK && out[0].i32 == 6, "call a table element");
+        test_callback(cb);
     }
 
     /* interrupt: an endless loop stops at its back-edge */
