@@ -54,9 +54,9 @@ struct gen_types_opts {
 /* Writes the types to `out`.  Returns 0, or -1 with a message naming the
  * file, type and member at fault in err (nothing useful is written then:
  * callers write to a temporary file and rename it on success).  Warnings
- * (e.g. a type name that matches several types) go to `warn` if not NULL. */
-int gen_types(const struct gen_types_opts *opts, FILE *out, FILE *warn,
-              char *err, size_t errlen);
+ * (e.g. a type name that matches several types) go to the print callback
+ * (wasm_bpf_set_print()) at WASM_BPF_WARN. */
+int gen_types(const struct gen_types_opts *opts, FILE *out, char *err, size_t errlen);
 
 /* The language named by "c", "rust" or "wit"; -1 if none. */
 int gen_types_lang_from_name(const char *name);

@@ -726,7 +726,7 @@ static int gen_types_lang(enum gen_types_lang lang, const char *obj, FILE *f, ch
 {
     enum gen_hint hint = GEN_HINT_NONE;
     struct gen_types_opts o = {.lang = lang, .path = obj, .hint = &hint};
-    int rc = gen_types(&o, f, NULL, err, errlen);
+    int rc = gen_types(&o, f, err, errlen);
     if (rc < 0 && hint == GEN_HINT_NAME_TYPES) {
         const char *c = lang == GEN_TYPES_C ? " *" : "//";
         rewind(f);

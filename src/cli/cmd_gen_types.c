@@ -94,7 +94,7 @@ static int write_output(const struct gen_types_opts *opts, const char *path)
 {
     char err_msg[512];
     if (!path || !strcmp(path, "-")) {
-        if (gen_types(opts, stdout, stderr, err_msg, sizeof err_msg)) {
+        if (gen_types(opts, stdout, err_msg, sizeof err_msg)) {
             print_error(err_msg, *opts->hint);
             return 1;
         }
@@ -116,7 +116,7 @@ static int write_output(const struct gen_types_opts *opts, const char *path)
         base_output_discard(&out);
         return 1;
     }
-    int ret = gen_types(opts, f, stderr, err_msg, sizeof err_msg);
+    int ret = gen_types(opts, f, err_msg, sizeof err_msg);
     if (fclose(f) && !ret) {
         snprintf(err_msg, sizeof err_msg, "%s: %s", path, strerror(errno));
         ret = -1;

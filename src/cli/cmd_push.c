@@ -187,19 +187,24 @@ static bool read_leb32(int fd, uint32_t *v)
     return false;
 }
 
-/* The payload of the module's metadata custom section (malloc'ed), or NULL
- * when it has none or is no module.  Walks the section headers, seeking
+/* The largest metadata section read (build writes a few hundred bytes). */
+#define METADATA_MAX (64 * 1024)
+
+/* The payload of the module's metadata custom section: 1 with *out
+ * malloc'ed, 0 when it has none or is no module, -EFBIG when the section is
+ * larger than METADATA_MAX, -ENOMEM.  Walks the section headers, seeking
  * over the sections (a module of any size costs a few reads, not its size
- * in memory); the section itself is at most 64 KiB. */
-static char *read_metadata_section(const char *module, size_t *len)
+ * in memory). */
+static int read_metadata_section(const char *module, char **out, size_t *len)
 {
     int fd = open(module, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return NULL;
+        return 0;
     static const uint8_t magic[8] = {0, 'a', 's', 'm', 1, 0, 0, 0};
     const size_t name_len = strlen(CLI_METADATA_SECTION);
     uint8_t head[8];
-    char *found = NULL;
+    int rc = 0;
+    *out = NULL;
     if (!read_exactly(fd, head, 8) || memcmp(head, magic, 8))
         goto out;
     for (;;) {
@@ -214,10 +219,15 @@ static char *read_metadata_section(const char *module, size_t *len)
             if (payload - start + (off_t)n <= (off_t)size && read_exactly(fd, name, n) &&
                 !memcmp(name, CLI_METADATA_SECTION, n)) {
                 *len = size - (size_t)(payload - start) - n;
-                if (*len > 64 * 1024 || !(found = base_malloc(*len + 1)) ||
-                    !read_exactly(fd, found, *len)) {
-                    free(found);
-                    found = NULL;
+                if (*len > METADATA_MAX) {
+                    rc = -EFBIG;
+                } else if (!(*out = base_malloc(*len + 1))) {
+                    rc = -ENOMEM;
+                } else if (!read_exactly(fd, *out, *len)) {
+                    free(*out); /* cut short: as if there were none */
+                    *out = NULL;
+                } else {
+                    rc = 1;
                 }
                 break;
             }
@@ -227,14 +237,52 @@ static char *read_metadata_section(const char *module, size_t *len)
     }
 out:
     close(fd);
-    return found;
+    return rc;
+}
+
+/* The metadata section as a JSON object, or NULL (with a warning naming
+ * what is wrong when there is a section): at most METADATA_MAX bytes,
+ * UTF-8 JSON (jansson refuses other bytes and nesting deeper than 2048),
+ * no key twice (which of two values is meant is not ours to guess). */
+static json_t *metadata_object(const char *module)
+{
+    char *section = NULL;
+    size_t len = 0;
+    int r = read_metadata_section(module, &section, &len);
+    if (r <= 0) {
+        if (r == -EFBIG)
+            fprintf(stderr,
+                    "wasm-bpf push: warning: %s: the %s section is %zu bytes, more than the %d read; "
+                    "no annotations from it\n",
+                    module, CLI_METADATA_SECTION, len, METADATA_MAX);
+        else if (r == -ENOMEM)
+            fprintf(stderr, "wasm-bpf push: warning: %s: out of memory reading the %s section\n", module,
+                    CLI_METADATA_SECTION);
+        return NULL;
+    }
+    json_error_t jerr;
+    json_t *j = json_loadb(section, len, JSON_REJECT_DUPLICATES, &jerr);
+    free(section);
+    if (!j)
+        fprintf(stderr,
+                "wasm-bpf push: warning: %s: the %s section is not valid JSON (%.100s, at byte %d); no "
+                "annotations from it\n",
+                module, CLI_METADATA_SECTION, jerr.text, jerr.position);
+    else if (!json_is_object(j))
+        fprintf(stderr,
+                "wasm-bpf push: warning: %s: the %s section is not a JSON object; no annotations from it\n",
+                module, CLI_METADATA_SECTION);
+    if (json_is_object(j))
+        return j;
+    json_decref(j);
+    return NULL;
 }
 
 /* The module's metadata section (written by `wasm-bpf build`, docs/ABI.md)
  * as the manifest annotations docker and oras users expect, plus when it
  * was created (now, or SOURCE_DATE_EPOCH for reproducible pushes).  The
  * keys and values are allocated.  A module without the section gets none;
- * a section that is not what build writes is named in a warning. */
+ * a section or a field that is not what build writes is named in a warning. */
 static int metadata_annotations(const char *module, struct annotations *meta)
 {
     static const struct {
@@ -245,25 +293,18 @@ static int metadata_annotations(const char *module, struct annotations *meta)
         {"version", "org.opencontainers.image.version"},
         {"source", "org.opencontainers.image.source"},
     };
-    size_t section_len = 0;
-    char *section = read_metadata_section(module, &section_len);
-    json_t *j = section ? json_loadb(section, section_len, 0, NULL) : NULL;
-    bool had_section = section != NULL;
-    free(section);
-    if (had_section && !json_is_object(j))
-        fprintf(
-            stderr,
-            "wasm-bpf push: warning: %s: the %s section is not a JSON object; no annotations from it\n",
-            module, CLI_METADATA_SECTION);
-    if (!json_is_object(j)) {
-        json_decref(j);
+    json_t *j = metadata_object(module);
+    if (!j)
         return 0;
-    }
     size_t n = sizeof fields / sizeof fields[0] + 1;
     meta->items = base_calloc(n, sizeof *meta->items);
     int rc = meta->items ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < sizeof fields / sizeof fields[0]; i++) {
-        const char *value = json_string_value(json_object_get(j, fields[i].field));
+        json_t *field = json_object_get(j, fields[i].field);
+        const char *value = json_string_value(field);
+        if (field && !value)
+            fprintf(stderr, "wasm-bpf push: warning: %s: %s.%s is not a string; not annotated\n", module,
+                    CLI_METADATA_SECTION, fields[i].field);
         if (!value || !*value)
             continue;
         char *k = base_strdup(fields[i].annotation), *v = base_strdup(value);
@@ -274,11 +315,17 @@ static int metadata_annotations(const char *module, struct annotations *meta)
     char when[32] = "";
     const char *epoch = getenv("SOURCE_DATE_EPOCH");
     char *end = NULL;
+    errno = 0;
     long long secs = epoch && *epoch ? strtoll(epoch, &end, 10) : (long long)time(NULL);
     struct tm tm;
     time_t t = (time_t)secs;
-    if ((!end || !*end) && secs >= 0 && gmtime_r(&t, &tm))
+    if (!errno && (!end || !*end) && secs >= 0 && gmtime_r(&t, &tm) && tm.tm_year < 10000 - 1900)
         strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    else
+        fprintf(stderr,
+                "wasm-bpf push: warning: SOURCE_DATE_EPOCH '%.40s' is not a number of seconds since 1970 "
+                "(up to the year 9999); no org.opencontainers.image.created annotation\n",
+                epoch ? epoch : "");
     if (rc == 0 && when[0]) {
         char *k = base_strdup("org.opencontainers.image.created"), *v = base_strdup(when);
         meta->items[meta->n++] = (struct oci_annotation){k, v};

@@ -194,7 +194,7 @@ static int default_roots(const struct btf *btf, struct roots *rs)
 /* ---- the types named by the caller ---- */
 
 static int named_roots(const struct btf *btf, const struct gen_types_opts *opts,
-                       struct roots *rs, FILE *warn, char *err, size_t errlen)
+                       struct roots *rs, char *err, size_t errlen)
 {
     int n = (int)btf__type_cnt(btf);
     for (size_t k = 0; k < opts->ntypes; k++) {
@@ -256,9 +256,9 @@ static int named_roots(const struct btf *btf, const struct gen_types_opts *opts,
                          : "struct, union, enum or typedef", want);
             return -1;
         }
-        if (tags > 1 && warn)
-            fprintf(warn, "wasm-bpf gen types: warning: %s: %d different types are named '%s'; "
-                    "all are generated, the later ones renamed\n", opts->path, tags, want);
+        if (tags > 1)
+            base_print(WASM_BPF_WARN, "wasm-bpf: warning: %s: %d different types are named '%s'; "
+                       "all are generated, the later ones renamed\n", opts->path, tags, want);
     }
     return 0;
 }
@@ -388,7 +388,7 @@ struct roots_job {
     const struct btf *btf;
     const struct gen_types_opts *opts;
     enum file_kind kind;
-    FILE *out, *warn;
+    FILE *out;
     char *err;
     size_t errlen;
     struct roots rs;
@@ -396,7 +396,7 @@ struct roots_job {
 };
 static int roots_job(void *arg);
 
-int gen_types(const struct gen_types_opts *opts, FILE *out, FILE *warn, char *err, size_t errlen)
+int gen_types(const struct gen_types_opts *opts, FILE *out, char *err, size_t errlen)
 {
     if (errlen)
         err[0] = 0;
@@ -443,7 +443,7 @@ int gen_types(const struct gen_types_opts *opts, FILE *out, FILE *warn, char *er
         return -1;
     }
 
-    struct roots_job j = {.btf = btf, .opts = opts, .kind = kind, .out = out, .warn = warn,
+    struct roots_job j = {.btf = btf, .opts = opts, .kind = kind, .out = out,
                           .err = err, .errlen = errlen};
     int ret = gen__catch_oom(roots_job, &j, err, errlen);
     free(j.rs.ids);
@@ -475,7 +475,7 @@ static int roots_job(void *arg)
         return -1;
     }
     if (opts->ntypes) {
-        if (named_roots(btf, opts, rs, j->warn, err, errlen))
+        if (named_roots(btf, opts, rs, err, errlen))
             return -1;
     } else if (j->kind == FILE_RAW_BTF) {
         snprintf(err, errlen, "%s: raw BTF has no variables or maps to start from", opts->path);
