@@ -47,8 +47,10 @@ struct build_args {
     const char *version;
     const char *description;
     const char *source;
+    const char *build_dir;
     bool verbose;
     bool debug;
+    bool werror;
 };
 
 #define AT(member) offsetof(struct build_args, member)
@@ -65,6 +67,11 @@ static const struct opt build_opts[] = {
      "the description recorded in the module (default: README.md's first paragraph line)"},
     {"source", 0, "URL", OPT_STRING, AT(source), NULL,
      "the source repository recorded in the module (org.opencontainers.image.source on push)"},
+    {"build-dir", 0, "DIR", OPT_STRING, AT(build_dir), NULL,
+     "keep the intermediate files (objects, skeletons, types) in DIR (default: "
+     "DIR/.wasm-bpf-build of the tool's directory)"},
+    {"werror", 0, NULL, OPT_FLAG, AT(werror), NULL,
+     "treat the compilers' warnings as errors (BPF side and guest)"},
     {"debug", 'g', NULL, OPT_FLAG, AT(debug), NULL,
      "keep debug information and function names (no stripping, no wasm-opt)"},
     {"verbose", 'v', NULL, OPT_FLAG, AT(verbose), NULL, "print every command as it runs"},
@@ -351,7 +358,8 @@ static int read_deps(const char *path, struct strv *deps)
 }
 
 /* Is OUT up to date: there, made by the command COMMAND (kept in OUT.cmd),
- * and newer than each of INPUTS and of the prerequisites in DEPFILE? */
+ * and that step run (OUT.cmd written) after each of INPUTS and of the
+ * prerequisites in DEPFILE last changed? */
 static bool up_to_date(const char *out, const char *command, char *const *inputs,
                        const char *depfile)
 {
@@ -360,8 +368,10 @@ static bool up_to_date(const char *out, const char *command, char *const *inputs
         return false;
     char *cmdfile = base_asprintf("%s.cmd", out), *old = NULL;
     size_t len;
-    bool same =
-        cmdfile && base_read_file(cmdfile, 1 << 20, &old, &len) == 0 && !strcmp(old, command);
+    /* the step last ran when OUT.cmd was written: an output found the same
+     * as before keeps its older time (what includes it is not rebuilt) */
+    bool same = cmdfile && base_read_file(cmdfile, 1 << 20, &old, &len) == 0 &&
+                !strcmp(old, command) && stat(cmdfile, &st_out) == 0;
     free(old);
     free(cmdfile);
     if (!same)
@@ -608,6 +618,8 @@ static int compile_bpf(struct build *b, const char *src_name, bool *changed)
     strv_add(&cc, "bpf");
     strv_addf(&cc, "-D__TARGET_ARCH_%s", arch);
     strv_add(&cc, "-Wall");
+    if (b->a->werror)
+        strv_add(&cc, "-Werror");
     strv_addf(&cc, "-I%s", b->vmlinux_dir);
     strv_addf(&cc, "-I%s", b->dir);
     strv_addf(&cc, "-I%s", b->sdk_dir); /* wasm-bpf-bpf.h: WASM_BPF_DESCRIPTION() */
@@ -670,12 +682,24 @@ out:
     return rc;
 }
 
+static bool same_contents(const char *a, const char *b)
+{
+    char *x = NULL, *y = NULL;
+    size_t nx, ny;
+    bool same = base_read_file(a, 64 << 20, &x, &nx) == 0 &&
+                base_read_file(b, 64 << 20, &y, &ny) == 0 && nx == ny && !memcmp(x, y, nx);
+    free(x);
+    free(y);
+    return same;
+}
+
 /* A generator's output OUT from OBJ (in process), written to a temporary
  * file and renamed; COMMAND is what --verbose shows, the CLI equivalent. */
 static int generate(struct build *b, const char *obj, const char *out, const char *command,
                     int (*gen)(const char *obj, FILE *f, char *err, size_t errlen))
 {
-    char *inputs[] = {(char *)obj, NULL};
+    /* the generators are this binary: a new one may write other code */
+    char *inputs[] = {(char *)obj, "/proc/self/exe", NULL};
     if (up_to_date(out, command, inputs, NULL))
         return 0;
     if (b->a->verbose)
@@ -693,6 +717,12 @@ static int generate(struct build *b, const char *obj, const char *out, const cha
     if (fclose(f) != 0 && rc == 0) {
         snprintf(err, sizeof err, "cannot write %s: %s", tmp, strerror(errno));
         rc = -1;
+    }
+    /* the same text kept with its time: what includes it is not rebuilt */
+    if (rc == 0 && same_contents(tmp, out)) {
+        unlink(tmp);
+        free(tmp);
+        return made(out, command);
     }
     if (rc == 0 && rename(tmp, out) < 0) {
         snprintf(err, sizeof err, "cannot write %s: %s", out, strerror(errno));
@@ -799,6 +829,8 @@ static int build_c_guest(struct build *b, const char *linked, bool *changed)
             strv_add(&cc, "-g");
         strv_add(&cc, "-Wall");
         strv_add(&cc, "-Wextra");
+        if (b->a->werror)
+            strv_add(&cc, "-Werror");
         strv_addf(&cc, "-I%s", b->bdir);
         strv_addf(&cc, "-I%s", b->dir);
         strv_addf(&cc, "-I%s", b->sdk_dir);
@@ -1149,6 +1181,35 @@ static int write_module(struct build *b, const char *from, const char *out_path)
 
 /* ---- the command ---- */
 
+/* PATH and its missing parents created (mkdir -p); PATH made absolute,
+ * malloc'ed, or NULL after saying why. */
+static char *make_dirs(const char *path)
+{
+    char *p = base_strdup(path);
+    if (!p) {
+        fail("out of memory");
+        return NULL;
+    }
+    for (char *slash = p + 1;; slash++) {
+        slash = strchr(slash, '/');
+        if (slash)
+            *slash = '\0';
+        if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+            fail("cannot create %s: %s", p, strerror(errno));
+            free(p);
+            return NULL;
+        }
+        if (!slash)
+            break;
+        *slash = '/';
+    }
+    char *abs = realpath(p, NULL);
+    if (!abs)
+        fail("cannot resolve %s: %s", p, strerror(errno));
+    free(p);
+    return abs;
+}
+
 static int build(struct build *b)
 {
     if (!(b->sdk_dir = cli_data_dir(CLI_DATA_SDK_C)))
@@ -1156,11 +1217,10 @@ static int build(struct build *b)
             "the C SDK's headers (wasm-bpf.h) are not beside this binary (PREFIX/%s) nor in its "
             "checkout (sdk/c)",
             cli_data_where(CLI_DATA_SDK_C));
-    char *parent = base_path_dirname(b->bdir); /* .wasm-bpf-build of .wasm-bpf-build/debug */
-    int made_parent = parent && (mkdir(parent, 0755) == 0 || errno == EEXIST) ? 0 : -1;
-    free(parent);
-    if (made_parent < 0 || (mkdir(b->bdir, 0755) < 0 && errno != EEXIST))
-        return fail("cannot create %s: %s", b->bdir, strerror(errno));
+    char *bdir = make_dirs(b->bdir);
+    if (!bdir)
+        return -1;
+    free(bdir);
     if (make_vmlinux(b) < 0)
         return -1;
     bool changed = false;
@@ -1202,6 +1262,8 @@ int cmd_build(int argc, char **argv)
     if (rc < 0 && a.output && !ends_with(a.output, ".wasm"))
         rc = opt_usage_error(&cmd_build_spec, "-o '%s': the module's file name must end in .wasm",
                              a.output);
+    if (rc < 0 && a.build_dir && !*a.build_dir)
+        rc = opt_usage_error(&cmd_build_spec, "--build-dir '': expected a directory");
     if (rc >= 0) {
         free(args);
         return rc;
@@ -1215,13 +1277,21 @@ int cmd_build(int argc, char **argv)
         return rc;
     }
     b.dir = realpath(dir, NULL);
+    rc = 1;
+    if (!b.dir) {
+        fail("cannot resolve %s: %s", dir, strerror(errno));
+        goto out;
+    }
+    /* absolute: cargo runs in DIR and is told where the objects are */
+    char *root = a.build_dir ? make_dirs(a.build_dir) : base_path_join(b.dir, ".wasm-bpf-build");
     /* --debug objects beside the others, so that switching does not
      * rebuild everything */
-    b.bdir =
-        b.dir ? base_path_join(b.dir, a.debug ? ".wasm-bpf-build/debug" : ".wasm-bpf-build") : NULL;
-    rc = 1;
+    b.bdir = root && a.debug ? base_path_join(root, "debug") : root;
+    if (b.bdir != root)
+        free(root);
     if (!b.bdir) {
-        fail("cannot resolve %s: %s", dir, strerror(errno));
+        if (!a.build_dir)
+            fail("out of memory");
         goto out;
     }
     if (a.output) {
