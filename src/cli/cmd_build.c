@@ -44,9 +44,9 @@ static const struct opt build_opts[] = {
      "the description recorded in the module (default: README.md's first paragraph line)"},
     {"source", 0, "URL", OPT_STRING, AT(source), NULL,
      "the source repository recorded in the module (org.opencontainers.image.source on push)"},
-    {"build-dir", 0, "DIR", OPT_STRING, AT(build_dir), NULL,
-     "keep the intermediate files (objects, skeletons, types) in DIR (default: "
-     "DIR/.wasm-bpf-build of the tool's directory)"},
+    {"build-dir", 0, "PATH", OPT_STRING, AT(build_dir), NULL,
+     "keep the intermediate files (objects, skeletons, types) in PATH, created if missing "
+     "(default: .wasm-bpf-build in the tool's directory)"},
     {"werror", 0, NULL, OPT_FLAG, AT(werror), NULL,
      "treat the compilers' warnings as errors (BPF side and guest)"},
     {"min-btf", 0, "[RELEASE=]FILE", OPT_LIST, AT(min_btf), NULL,
