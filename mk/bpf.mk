@@ -124,8 +124,13 @@ $(BPF_BENCH_DIR)/native/bootstrap.skel.h: $(BUILD)/examples/bootstrap/bootstrap.
 	    $(BUILD)/examples/bootstrap/bootstrap.skel.h >> $@.tmp \
 	    || { echo "$@: no flags part in $(BUILD)/examples/bootstrap/bootstrap.skel.h" >&2; exit 1; }
 	$(Q)mv $@.tmp $@
+# only `struct event`: the wasm build's bootstrap.types.h has all of the
+# object's types, whose __u64 and the like the native libbpf headers define
+$(BPF_BENCH_DIR)/native/bootstrap.types.h: $(BUILD)/examples/bootstrap/bootstrap.bpf.o $(BIN)
+	@mkdir -p $(dir $@)
+	$(Q)$(BIN) gen types --type event $< -o $@
 $(BPF_BENCH_DIR)/native/bootstrap: examples/bootstrap/bootstrap.c $(BPF_BENCH_DIR)/native/bootstrap.skel.h \
-                                   $(BUILD)/examples/bootstrap/bootstrap.types.h bench/bpf/native_compat.h \
+                                   $(BPF_BENCH_DIR)/native/bootstrap.types.h bench/bpf/native_compat.h \
                                    sdk/c/wasm-bpf-tool.h sdk/c/wasm-bpf-args.h
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(NATIVE_BPF_CFLAGS) -I$(BPF_BENCH_DIR)/native -I$(BUILD)/examples/bootstrap -Iexamples/bootstrap \

@@ -1,53 +1,35 @@
-# mk/examples.mk: the C example guests (examples/NAME).
-#
-# For each example: NAME.bpf.c -> NAME.bpf.o (clang -target bpf, DWARF
-# stripped, BTF kept) -> NAME.skel.h (`wasm-bpf gen skeleton`) and
-# NAME.types.h (`wasm-bpf gen types`: the event struct in the kernel's
-# layout) -> NAME.wasm (stock clang --target=wasm32-wasi, wasi-libc, the
-# SDK in sdk/c).
-# The BPF and guest build settings (bpf_object, vmlinux.h, WASM_CFLAGS) are
-# in mk/bpf.mk.
+# mk/examples.mk: the C example guests (examples/NAME), built the way users
+# build a tool: `wasm-bpf build examples/NAME` with the freshly built binary
+# (README, "What build does": NAME.bpf.c -> NAME.bpf.o -> NAME.skel.h and
+# NAME.types.h -> NAME.wasm, wasm-opt when installed).  The intermediate
+# files go to build/examples/NAME (--build-dir), vmlinux.h to build's cache
+# under build/cache; build's own checks decide what is rebuilt (the
+# compilers' dependency files, each step's command, the generators'
+# binary), so make only has to call it when a source, the SDK or the binary
+# changed.  The uprobe example's native target (examples/uprobe/target/)
+# is built here, not by build.
 #
 #   make run [DURATION=SECONDS]   runs bootstrap (until Ctrl-C, or that long)
 
 EXAMPLES := bootstrap execsnoop opensnoop runqlat uprobe xdp tc sockfilter sockops lsm fentry
 EX_DIR   := $(BUILD)/examples
-
-
-# the types each guest gets from `wasm-bpf gen types`
-EXAMPLE_TYPES_bootstrap  := event
-EXAMPLE_TYPES_execsnoop  := event
-EXAMPLE_TYPES_opensnoop  := event
-EXAMPLE_TYPES_runqlat    := hist
-EXAMPLE_TYPES_uprobe     := event
-EXAMPLE_TYPES_xdp        := counter
-EXAMPLE_TYPES_tc         := counter
-EXAMPLE_TYPES_sockfilter := so_event
-EXAMPLE_TYPES_sockops    := conn_event
-EXAMPLE_TYPES_fentry     := unlink_event
+EX_BUILD  = XDG_CACHE_HOME=$(abspath $(BUILD))/cache $(BIN) build --werror $(if $(Q),,--verbose)
 
 # $(1): example name
 define example_rules
-$(EX_DIR)/$(1)/$(1).bpf.o: examples/$(1)/$(1).bpf.c $(wildcard examples/$(1)/*.h) $(VMLINUX_H)
-	$$(call bpf_object,$$@,$$<,examples/$(1))
+$(EX_DIR)/$(1)/$(1).wasm: $(wildcard examples/$(1)/*.c examples/$(1)/*.h examples/$(1)/README.md) \
+                          $(BIN) $(SDK_HEADERS)
+	@$$(if $$(Q),echo "  BUILD   $$@")
+	$(Q)$(EX_BUILD) --build-dir $(EX_DIR)/$(1) -o $$@ examples/$(1)
+	@touch $$@
 
-$(EX_DIR)/$(1)/$(1).skel.h: $(EX_DIR)/$(1)/$(1).bpf.o $(BIN)
-	@$$(if $$(Q),echo "  SKEL    $$@")
-	$(Q)$(BIN) gen skeleton $$< > $$@.tmp && mv $$@.tmp $$@
-
-$(EX_DIR)/$(1)/$(1).types.h: $(EX_DIR)/$(1)/$(1).bpf.o $(BIN)
-	@$$(if $$(Q),echo "  TYPES   $$@")
-	$(Q)$(BIN) gen types $(foreach t,$(EXAMPLE_TYPES_$(1)),--type $(t)) $$< -o $$@
-
-$(EX_DIR)/$(1)/$(1).wasm: examples/$(1)/$(1).c $(EX_DIR)/$(1)/$(1).skel.h $(if $(EXAMPLE_TYPES_$(1)),$(EX_DIR)/$(1)/$(1).types.h) \
-                          $(wildcard examples/$(1)/*.h) $(SDK_HEADERS)
-	@$$(if $$(Q),echo "  WASM    $$@")
-	$(Q)$(WASM_CC) $(WASM_CFLAGS) -I$(EX_DIR)/$(1) -Iexamples/$(1) $$< $(WASM_LDFLAGS) -o $$@
+# what other rules use of an example: made by its build
+$(EX_DIR)/$(1)/$(1).bpf.o $(EX_DIR)/$(1)/$(1).skel.h $(EX_DIR)/$(1)/$(1).types.h: $(EX_DIR)/$(1)/$(1).wasm ;
 endef
 $(foreach e,$(EXAMPLES),$(eval $(call example_rules,$(e))))
 
 # the native program the uprobe example traces
-$(EX_DIR)/uprobe/target: examples/uprobe/target.c
+$(EX_DIR)/uprobe/target: examples/uprobe/target/target.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -O2 -g -Wall -Wextra -o $@ $<
 

@@ -14,6 +14,16 @@ struct event *unused_event;
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
+/* The fields of the kernel's task_struct read here, as a CO-RE flavour:
+ * libbpf matches it to task_struct by its name before "___" and relocates
+ * the offsets.  The object's BTF then describes three fields, not
+ * vmlinux.h's task_struct and every type it reaches (27 KB of the module). */
+struct task_struct___bootstrap {
+    pid_t tgid;
+    int exit_code;
+    struct task_struct___bootstrap *real_parent;
+} __attribute__((preserve_access_index));
+
 /* pid -> exec time, to compute the lifetime at exit */
 struct {
     __uint(type, BPF_MAP_TYPE_HASH);
@@ -45,7 +55,7 @@ int handle_exec(struct trace_event_raw_sched_process_exec *ctx)
     struct event *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
     if (!e)
         return 0;
-    struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+    struct task_struct___bootstrap *task = (void *)bpf_get_current_task();
     e->exit_event = 0;
     e->exit_code = 0;
     e->duration_ns = 0;
@@ -83,7 +93,7 @@ int handle_exit(struct trace_event_raw_sched_process_template *ctx)
     struct event *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
     if (!e)
         return 0;
-    struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+    struct task_struct___bootstrap *task = (void *)bpf_get_current_task();
     e->exit_event = 1;
     e->duration_ns = duration_ns;
     e->pid = pid;

@@ -15,6 +15,14 @@ struct event *unused_event;
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
+/* The fields of the kernel's task_struct read here, as a CO-RE flavour
+ * (libbpf matches it to task_struct by its name before "___"): the object's
+ * BTF describes two fields, not all that vmlinux.h's task_struct reaches. */
+struct task_struct___execsnoop {
+    pid_t tgid;
+    struct task_struct___execsnoop *real_parent;
+} __attribute__((preserve_access_index));
+
 struct {
     __uint(type, BPF_MAP_TYPE_RINGBUF);
     __uint(max_entries, 1024 * 1024);
@@ -38,7 +46,7 @@ const volatile int targ_uid = -1;
 
 static __always_inline void fill(struct trace_event_raw_sys_enter *ctx, struct event *e, u32 uid)
 {
-    struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+    struct task_struct___execsnoop *task = (void *)bpf_get_current_task();
     e->pid = bpf_get_current_pid_tgid() >> 32;
     e->ppid = BPF_CORE_READ(task, real_parent, tgid);
     e->uid = uid;

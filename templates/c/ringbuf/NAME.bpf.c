@@ -33,6 +33,16 @@ struct {
     __uint(max_entries, 256 * 1024);
 } events SEC(".maps");
 
+/* The fields of the kernel's task_struct read below, as a CO-RE flavour:
+ * libbpf matches it to task_struct by its name before "___" and relocates
+ * the offsets for the running kernel.  vmlinux.h's task_struct would bring
+ * into the object's BTF every type it reaches (about 27 KB of the module);
+ * add here the fields you read. */
+struct task_struct___fields {
+    int tgid;
+    struct task_struct___fields *real_parent;
+} __attribute__((preserve_access_index));
+
 const volatile int min_pid WASM_BPF_DESCRIPTION("only processes with a pid of at least this") = 0;
 
 SEC("tp/sched/sched_process_exec")
@@ -44,7 +54,7 @@ int handle_exec(struct trace_event_raw_sched_process_exec *ctx)
     struct event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
     if (!e)
         return 0;
-    struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+    struct task_struct___fields *task = (void *)bpf_get_current_task();
     e->pid = pid;
     e->ppid = BPF_CORE_READ(task, real_parent, tgid);
     bpf_get_current_comm(&e->comm, sizeof(e->comm));
