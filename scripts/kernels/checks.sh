@@ -4,7 +4,7 @@
 # Runs the same way inside a VM (busybox sh, from /init, STAGE=/wbt) and on
 # the host (dash, STAGE=build/kernels/stage-ARCH/wbt).  STAGE holds
 #   bin/wasm-bpf  bin/uprobe-target  bin/wbt_exec_false  guests/*.wasm
-#   bin/ip bin/tc (iproute2's; in the VM only, the host uses its own)
+#   bin/ip bin/tc (iproute2's, from the architecture's LIBROOT)
 #   SHA256SUMS (of guests/, made on the build machine)
 # Prints one machine-readable line per check, and nothing else on stdout:
 #   RESULT <check> pass|fail|skip <reason or what was seen>
@@ -23,11 +23,16 @@ V0=wbtk0_$$
 V1=wbtk1_$$
 PID=
 RUN_OPTS=
+# iproute2's ip and tc by path: Debian's busybox sh runs its own applets
+# before PATH (and busybox ip cannot make a veth pair)
+IP=$S/bin/ip TC=$S/bin/tc
+[ -x "$IP" ] || IP=ip
+[ -x "$TC" ] || TC=tc
 
 cleanup() {
     [ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null
-    ip link del "$V0" 2>/dev/null
-    ip netns del "$NS" 2>/dev/null
+    "$IP" link del "$V0" 2>/dev/null
+    "$IP" netns del "$NS" 2>/dev/null
     rm -rf "$T"
 }
 trap cleanup EXIT
@@ -63,7 +68,7 @@ interrupt() { kill -INT "$PID" 2>/dev/null; finish; }
 # lacks NAME: the error says the kernel lacks something (program type, map
 # type, helper, attach type, BTF): prints the line saying so
 lacks() {
-    grep -Eim1 'not supported|unknown func|invalid func|unsupported|no BTF|BTF is required|vmlinux|unknown attach|attach type|does not exist|ENOTSUP|EOPNOTSUPP|invalid argument' \
+    grep -Eim1 'not supported|unknown func|invalid func|unsupported|no BTF|BTF is required|unknown attach|ENOTSUP|EOPNOTSUPP' \
         "$T/$1.err" 2>/dev/null
 }
 # failed NAME WHAT: a skip if the kernel lacks a feature, else a fail
@@ -168,9 +173,9 @@ fi
 
 # ---- xdp and tc: packets over a veth pair, one end in a network namespace
 ping_from_ns() { nsenter --net="/run/netns/$NS" ping -q -c "$1" -i 0.2 -W 2 10.203.0.1 >/dev/null 2>&1; }
-if ! { ip netns add "$NS" && ip link add "$V0" type veth peer name "$V1" &&
-       ip link set "$V1" netns "$NS" && ip addr add 10.203.0.1/24 dev "$V0" && ip link set "$V0" up &&
-       ip -n "$NS" addr add 10.203.0.2/24 dev "$V1" && ip -n "$NS" link set "$V1" up; } 2>"$T/net.err"; then
+if ! { "$IP" netns add "$NS" && "$IP" link add "$V0" type veth peer name "$V1" &&
+       "$IP" link set "$V1" netns "$NS" && "$IP" addr add 10.203.0.1/24 dev "$V0" && "$IP" link set "$V0" up &&
+       "$IP" -n "$NS" addr add 10.203.0.2/24 dev "$V1" && "$IP" -n "$NS" link set "$V1" up; } 2>"$T/net.err"; then
     result xdp fail "cannot make a veth pair: $(head -n 1 "$T/net.err")"
     result tc fail "cannot make a veth pair: $(head -n 1 "$T/net.err")"
 else
@@ -193,7 +198,7 @@ else
     if wait_for "$T/tc.out" "^Counting packets on $V0"; then
         # tcx links first; a kernel without tcx (before 6.6) gets clsact filters
         how=tcx
-        tc qdisc show dev "$V0" 2>/dev/null | grep -q clsact && how=clsact
+        "$TC" qdisc show dev "$V0" 2>/dev/null | grep -q clsact && how=clsact
         ping_from_ns 5
         interrupt
         line=$(grep '^total:' "$T/tc.out" | tail -n 1)

@@ -78,6 +78,10 @@ fetch_deb() (
     real=$(apt-cache $o depends "$pkg" 2>/dev/null | awk '$1 == "Depends:" && $2 ~ /^linux-image-/ { print $2; exit }')
     [ -n "$real" ] || real=$pkg
     # shellcheck disable=SC2086
+    if grep -q '^Err:' "$d/update.log"; then
+        echo "the mirror refused ($MIRROR, $3): $(grep '^Err:' "$d/update.log" | head -n 1 | cut -c1-120) $(grep -E '^ +[0-9A-Za-z]' "$d/update.log" | head -n 1 | cut -c1-80)" >"$d/why"
+        return 1
+    fi
     if ! (cd "$d" && timeout 900 apt-get $o -q download "$real") >"$d/download.log" 2>&1; then
         echo "the mirror has no $real for $2 in $3: $(grep -E '^(E|Err|W):' "$d/update.log" "$d/download.log" | head -n 1)" >"$d/why"
         return 1
@@ -231,6 +235,7 @@ for cell in $CELLS; do
     d=$K/$cell
     mkdir -p "$d"
     rm -f "$d/why" "$d/results" "$d/kernel-release" "$d/seconds"
+    [ "$arch" = host ] && rm -f "$d/debian-version"
     [ "$arch" = host ] && sarch=$(uname -m) || sarch=$arch
     case " $STAGED " in
         *" $sarch "*) ;;
@@ -263,6 +268,8 @@ for cell in $CELLS; do
             rm -rf "$d/kernel" && dpkg-deb -x "$deb" "$d/kernel" && touch "$d/kernel/.done" ||
                 { echo "cannot extract $deb" >"$d/why"; continue; }
         fi
+        deb=$(ls "$d"/*.deb 2>/dev/null | head -n 1)
+        [ -n "$deb" ] && dpkg-deb -f "$deb" Package Version | sed 's/^[A-Za-z]*: //' | paste -sd' ' >"$d/debian-version"
         run_vm "$cell" "$arch"
     fi
     echo $(($(date +%s) - t0)) >"$d/seconds"
@@ -285,7 +292,10 @@ status_of() { # CELL CHECK: "pass|fail|skip REASON"
 out=$K/table.txt
 {
     printf '%-16s' "check"
-    for c in $CELLS; do printf '%-22s' "$c $(cat "$K/$c/kernel-release" 2>/dev/null | cut -d- -f1)"; done
+    for c in $CELLS; do printf '%-26s' "$c"; done
+    echo
+    printf '%-16s' "kernel"
+    for c in $CELLS; do printf '%-26s' "$(cat "$K/$c/debian-version" 2>/dev/null || cat "$K/$c/kernel-release" 2>/dev/null || echo -)"; done
     echo
     failed=0
     notes=
@@ -295,18 +305,28 @@ out=$K/table.txt
             r=$(status_of "$c" "$chk")
             s=${r%% *}
             REASON=${r#* }
-            printf '%-22s' "$s"
+            printf '%-26s' "$s"
             [ "$s" = fail ] && failed=1
-            [ "$s" != pass ] && notes="$notes
+            if [ "$s" != pass ]; then
+                case $notes in *"
+  $c (every check): $s: $REASON"*) continue ;; esac
+                if [ "$REASON" = "$(cat "$K/$c/why" 2>/dev/null)" ]; then
+                    notes="$notes
+  $c (every check): $s: $REASON"
+                else
+                    notes="$notes
   $c $chk: $s: $REASON"
+                fi
+            fi
         done
         echo
     done
-    printf '%-16s' "seconds"
-    for c in $CELLS; do printf '%-22s' "$(cat "$K/$c/seconds" 2>/dev/null || echo -)"; done
+    printf '%-16s' "seconds (all)"
+    for c in $CELLS; do printf '%-26s' "$(cat "$K/$c/seconds" 2>/dev/null || echo -)"; done
     echo
     [ -n "$notes" ] && echo "not passed:$notes"
-    echo "cells: $(for c in $CELLS; do printf '%s=%s ' "$c" "$(cat "$K/$c/kernel-release" 2>/dev/null || echo '-')"; done)"
+    echo "uname -r: $(for c in $CELLS; do printf '%s=%s ' "$c" "$(cat "$K/$c/kernel-release" 2>/dev/null || echo '-')"; done)"
+    echo "arch: $(uname -m) host; VMs under qemu TCG (no KVM), logs in $K/CELL.log"
     echo "failed=$failed"
 } >"$out"
 grep -v '^failed=' "$out"
