@@ -229,6 +229,43 @@ else
     failed rust-bootstrap "did not attach"
 fi
 
+# ---- btf-hidden: the kernel's /sys/kernel/btf/vmlinux hidden (an empty
+# file mounted over it in a private mount namespace), as on a kernel built
+# without BTF: without --btf the run fails with a message naming --btf;
+# with --btf FILE (a copy of the kernel's BTF made before hiding it) CO-RE
+# works and execsnoop sees an exec
+VMLINUX=/sys/kernel/btf/vmlinux
+if [ ! -e "$VMLINUX" ]; then
+    result btf-hidden skip "the kernel has no $VMLINUX (CONFIG_DEBUG_INFO_BTF off) to copy and hide"
+else
+    cp "$VMLINUX" "$T/vmlinux.btf"
+    : >"$T/empty"
+    cat >"$T/hidden.sh" <<EOS
+mount --make-rprivate / 2>/dev/null
+mount --bind '$T/empty' '$VMLINUX' || exit 99
+'$W' run \$1 '$G/execsnoop.wasm' -t 30 >'$T/btf-hidden.out' 2>'$T/btf-hidden.err' &
+p=\$!
+i=0
+until grep -q '^PID' '$T/btf-hidden.out' || ! kill -0 \$p 2>/dev/null || [ \$i -ge $((WAIT * 5)) ]; do sleep 0.2; i=\$((i + 1)); done
+'$S/bin/wbt_exec_false' btf-hidden-marker
+i=0
+until grep -q btf-hidden-marker '$T/btf-hidden.out' || ! kill -0 \$p 2>/dev/null || [ \$i -ge 100 ]; do sleep 0.2; i=\$((i + 1)); done
+kill -INT \$p 2>/dev/null
+wait \$p
+EOS
+    unshare -m sh "$T/hidden.sh" ""
+    code=$?
+    cp "$T/btf-hidden.err" "$T/btf-hidden-none.err"
+    unshare -m sh "$T/hidden.sh" "--btf $T/vmlinux.btf"
+    bcode=$?
+    if [ "$code" -ne 0 ] && [ "$code" -ne 99 ] && grep -q -- '--btf' "$T/btf-hidden-none.err" &&
+       [ "$bcode" -eq 0 ] && grep -q 'btf-hidden-marker' "$T/btf-hidden.out"; then
+        result btf-hidden pass "vmlinux BTF hidden: without --btf exit $code naming --btf; with --btf ($(wc -c <"$T/vmlinux.btf") bytes) execsnoop saw the exec"
+    else
+        result btf-hidden fail "without --btf: exit $code, $(head -c 150 "$T/btf-hidden-none.err"); with --btf: exit $bcode, $(head -c 150 "$T/btf-hidden.err") $(tail -n 1 "$T/btf-hidden.out")"
+    fi
+fi
+
 # ---- hostile modules: bad pointers/handles/fds get ABI errnos (the guest
 # checks each and prints ok); a truncated module is refused with a message
 # naming it and exit 126 (README: the module cannot be decoded)

@@ -23,7 +23,7 @@ K=$B/kernels
 mkdir -p "$K"
 MIRROR=${WBT_MIRROR:-http://deb.debian.org}
 TIMEOUT=${WBT_BOOT_TIMEOUT:-1800}
-CHECKS="sha256 bootstrap execsnoop opensnoop runqlat uprobe xdp tc rust-bootstrap hostile"
+CHECKS="sha256 bootstrap execsnoop opensnoop runqlat uprobe xdp tc rust-bootstrap btf-hidden hostile"
 # the guests, from the host build (the same files on every architecture)
 GUESTS="examples/bootstrap/bootstrap.wasm examples/execsnoop/execsnoop.wasm
 examples/opensnoop/opensnoop.wasm examples/runqlat/runqlat.wasm examples/uprobe/uprobe.wasm
@@ -269,7 +269,7 @@ for cell in $CELLS; do
                 { echo "cannot extract $deb" >"$d/why"; continue; }
         fi
         deb=$(ls "$d"/*.deb 2>/dev/null | head -n 1)
-        [ -n "$deb" ] && dpkg-deb -f "$deb" Package Version | sed 's/^[A-Za-z]*: //' | paste -sd' ' >"$d/debian-version"
+        [ -n "$deb" ] && dpkg-deb -f "$deb" Version >"$d/debian-version"
         run_vm "$cell" "$arch"
     fi
     echo $(($(date +%s) - t0)) >"$d/seconds"
