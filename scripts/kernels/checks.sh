@@ -8,6 +8,7 @@
 #   SHA256SUMS (of guests/, made on the build machine)
 # Prints one machine-readable line per check, and nothing else on stdout:
 #   RESULT <check> pass|fail|skip <reason or what was seen>
+#   FEATURES name=yes|no|refused|unknown ...   (run --verbose's kernel features)
 # A program type or feature the kernel lacks is a skip naming it, taken from
 # the error the runtime printed (see lacks()); anything else is a fail.
 # Every run ends by itself (-t SECONDS) or is interrupted by the check, and
@@ -73,6 +74,9 @@ lacks() {
 }
 # failed NAME WHAT: a skip if the kernel lacks a feature, else a fail
 failed() {
+    # the whole error into the log (BUILD/kernels/CELL.log), for whoever reads it
+    echo "--- $1 stderr (last 60 lines):"
+    tail -n 60 "$T/$1.err" 2>/dev/null | sed 's/^/  | /'
     why=$(lacks "$1")
     if [ -n "$why" ]; then
         result "$1" skip "kernel lacks a feature: $why"
@@ -88,8 +92,12 @@ else
     result sha256 fail "$(grep -v ': OK' "$T/sums" | head -n 3)"
 fi
 
-# ---- bootstrap: exec and exit events of a process started here
+# ---- bootstrap: exec and exit events of a process started here; its
+# --verbose lines "kernel feature NAME yes|no|refused|unknown (detail)" give
+# the cell's FEATURES line
+RUN_OPTS=--verbose
 start bootstrap
+RUN_OPTS=
 if wait_for "$T/bootstrap.out" '^TIME +EVENT'; then
     "$S/bin/wbt_exec_false"
     if wait_for "$T/bootstrap.out" 'EXIT +wbt_exec_false .*\[1\]' 20 &&
@@ -105,6 +113,8 @@ else
     interrupt
     failed bootstrap "did not attach"
 fi
+
+echo "FEATURES $(sed -n 's/^wasm-bpf: kernel feature \([a-z_0-9]*\) *\([a-z]*\).*/\1=\2/p' "$T/bootstrap.err" | tr '\n' ' ')"
 
 # ---- execsnoop: argv of execve
 start execsnoop -t 30
@@ -227,6 +237,52 @@ if wait_for "$T/rust-bootstrap.out" '^TIME +EVENT'; then
 else
     interrupt
     failed rust-bootstrap "did not attach"
+fi
+
+# ---- fentry: BPF trampolines (the kernel may refuse them: lockdown, no
+# trampoline on the architecture); an unlink of our file and its result
+echo x >"$T/wbt_unlink_me"
+start fentry -t 60
+if wait_for "$T/fentry.out" '^Tracing unlinks'; then
+    rm -f "$T/wbt_unlink_me"
+    wait_for "$T/fentry.out" "unlink .*wbt_unlink_me returned 0" 20 &&
+        result fentry pass "the unlink of wbt_unlink_me and its result 0" ||
+        result fentry fail "no unlink event: $(tail -n 3 "$T/fentry.out")"
+    interrupt
+else
+    interrupt
+    if grep -q 'Operation not permitted' "$T/fentry.err"; then
+        result fentry skip "the kernel refuses fentry programs (EPERM): $(grep -m1 'cannot\|failed' "$T/fentry.err")"
+    else
+        failed fentry "did not attach"
+    fi
+fi
+
+# ---- lsm: the bpf LSM refuses rmdir of a directory named can_not_rm
+if ! grep -q 'bpf' /sys/kernel/security/lsm 2>/dev/null; then
+    result lsm skip "the bpf LSM is not active (/sys/kernel/security/lsm: $(cat /sys/kernel/security/lsm 2>/dev/null || echo unreadable))"
+else
+    mkdir -p "$T/can_not_rm"
+    RUN_OPTS=--verbose
+    start lsm -t 60
+    RUN_OPTS=
+    if wait_for "$T/lsm.out" '^Load and attach BPF lsm successfully'; then
+        rmdir "$T/can_not_rm" 2>"$T/rmdir.err"
+        rc=$?
+        interrupt
+        rmdir "$T/can_not_rm" 2>/dev/null
+        rc2=$?
+        [ "$rc" -ne 0 ] && grep -q 'not permitted' "$T/rmdir.err" && [ "$rc2" -eq 0 ] &&
+            result lsm pass "rmdir can_not_rm refused (EPERM) while attached, allowed after" ||
+            result lsm fail "rmdir while attached: $rc $(cat "$T/rmdir.err"); after: $rc2"
+    else
+        interrupt
+        if grep -q 'Operation not permitted' "$T/lsm.err"; then
+            result lsm skip "the kernel refuses lsm programs (EPERM): $(grep -m1 'cannot\|failed' "$T/lsm.err")"
+        else
+            failed lsm "did not attach"
+        fi
+    fi
 fi
 
 # ---- btf-hidden: the kernel's /sys/kernel/btf/vmlinux hidden (an empty

@@ -23,15 +23,18 @@ K=$B/kernels
 mkdir -p "$K"
 MIRROR=${WBT_MIRROR:-http://deb.debian.org}
 TIMEOUT=${WBT_BOOT_TIMEOUT:-1800}
-CHECKS="sha256 bootstrap execsnoop opensnoop runqlat uprobe xdp tc rust-bootstrap btf-hidden hostile"
+CHECKS="sha256 bootstrap execsnoop opensnoop runqlat uprobe xdp tc rust-bootstrap fentry lsm btf-hidden hostile"
 # the guests, from the host build (the same files on every architecture)
 GUESTS="examples/bootstrap/bootstrap.wasm examples/execsnoop/execsnoop.wasm
 examples/opensnoop/opensnoop.wasm examples/runqlat/runqlat.wasm examples/uprobe/uprobe.wasm
 examples/xdp/xdp.wasm examples/tc/tc.wasm examples/rust-bootstrap/rust-bootstrap.wasm
+examples/fentry/fentry.wasm examples/lsm/lsm.wasm
 tests/bpf/guests/bad_args.wasm"
 # the modules the checks need when the kernel has them as modules (their
 # dependencies are added from modules.dep)
 MODULES="veth sch_ingress cls_bpf"
+# the bpf LSM is built into Debian's kernels but not in their default list
+LSM_ARG="lsm=landlock,lockdown,yama,integrity,apparmor,bpf"
 
 say() { echo "test-kernels: $*" >&2; }
 
@@ -216,7 +219,7 @@ run_vm() (
     say "$cell: booting $(basename "$kern") under $(echo "$qemu" | cut -d' ' -f1) (TCG, at most ${TIMEOUT}s)"
     # shellcheck disable=SC2086
     timeout -k 10 "$TIMEOUT" nice -n 19 $qemu -m 1G -nographic -no-reboot -kernel "$kern" -initrd "$d/initrd.gz" \
-        -append "console=$console panic=-1 quiet" </dev/null >"$K/$cell.log" 2>&1
+        -append "console=$console panic=-1 quiet $LSM_ARG" </dev/null >"$K/$cell.log" 2>&1
     rc=$?
     grep -q '^WBT-END' "$K/$cell.log" || grep -q 'WBT-END' "$K/$cell.log" ||
         echo "the VM did not finish the checks (qemu exit $rc$([ $rc -eq 124 ] && echo ": timed out after ${TIMEOUT}s"); see $K/$cell.log)" >"$d/why"
@@ -234,7 +237,7 @@ for cell in $CELLS; do
     arch=$2 suites=$3 pkg=$4
     d=$K/$cell
     mkdir -p "$d"
-    rm -f "$d/why" "$d/results" "$d/kernel-release" "$d/seconds"
+    rm -f "$d/why" "$d/results" "$d/kernel-release" "$d/seconds" "$d/features"
     [ "$arch" = host ] && rm -f "$d/debian-version"
     [ "$arch" = host ] && sarch=$(uname -m) || sarch=$arch
     case " $STAGED " in
@@ -274,6 +277,7 @@ for cell in $CELLS; do
     fi
     echo $(($(date +%s) - t0)) >"$d/seconds"
     tr -d '\r' <"$K/$cell.log" | sed -n 's/^.*\(RESULT .*\)$/\1/p' >"$d/results"
+    tr -d '\r' <"$K/$cell.log" | sed -n 's/^.*FEATURES //p' | head -n 1 >"$d/features"
     tr -d '\r' <"$K/$cell.log" | sed -n 's/^.*WBT-BEGIN \([^ ]*\) .*/\1/p' | head -n 1 >"$d/kernel-release"
 done
 
@@ -291,16 +295,16 @@ status_of() { # CELL CHECK: "pass|fail|skip REASON"
 }
 out=$K/table.txt
 {
-    printf '%-16s' "check"
+    printf '%-18s' "check"
     for c in $CELLS; do printf '%-26s' "$c"; done
     echo
-    printf '%-16s' "kernel"
+    printf '%-18s' "kernel"
     for c in $CELLS; do printf '%-26s' "$(cat "$K/$c/debian-version" 2>/dev/null || cat "$K/$c/kernel-release" 2>/dev/null || echo -)"; done
     echo
     failed=0
     notes=
     for chk in $CHECKS; do
-        printf '%-16s' "$chk"
+        printf '%-18s' "$chk"
         for c in $CELLS; do
             r=$(status_of "$c" "$chk")
             s=${r%% *}
@@ -321,7 +325,15 @@ out=$K/table.txt
         done
         echo
     done
-    printf '%-16s' "seconds (all)"
+    for f in $(cat "$K"/*/features 2>/dev/null | tr ' ' '\n' | sed -n 's/=.*//p' | awk '!seen[$0]++'); do
+        printf '%-18s' "feature $f"
+        for c in $CELLS; do
+            v=$(tr ' ' '\n' <"$K/$c/features" 2>/dev/null | sed -n "s/^$f=//p")
+            printf '%-26s' "${v:--}"
+        done
+        echo
+    done
+    printf '%-18s' "seconds (all)"
     for c in $CELLS; do printf '%-26s' "$(cat "$K/$c/seconds" 2>/dev/null || echo -)"; done
     echo
     [ -n "$notes" ] && echo "not passed:$notes"
