@@ -3,6 +3,13 @@
 # Idempotent: quiet and fast when everything is already present.
 set -eu
 
+# --kernels: what `make test-kernels` needs besides (qemu; kernels and
+# busybox-static are fetched by scripts/kernels/matrix.sh with
+# `apt-get download`, not installed), so `make test` never pulls qemu
+if [ "${1:-}" = --kernels ]; then
+    PACKAGES="qemu-system-x86 cpio xz-utils zstd gzip kmod iproute2 binutils"
+else
+
 PACKAGES="
 make gcc clang lld llvm clang-format
 libbpf-dev libelf-dev zlib1g-dev bpftool
@@ -16,6 +23,7 @@ iproute2 iputils-ping python3 procps util-linux
 pkg-config dpkg-dev file man-db bash debootstrap
 ca-certificates jq yq python3-yaml libcap2-bin podman crun runc catatonit
 "
+fi
 
 missing=""
 for p in $PACKAGES; do
