@@ -1,0 +1,41 @@
+# mk/arm64.mk: wasm-bpf for arm64, cross-compiled on this x86-64 machine
+# (Debian's gcc-aarch64-linux-gnu and the arm64 -dev packages through
+# multiarch), and the runtime's own suites on it under qemu user emulation.
+# Neither target is part of `make test`.
+#
+#   make cross-arm64        build-arm64/wasm-bpf, libwasm-bpf.a and the test
+#                           programs, -Werror (CC=clang: clang --target=aarch64-linux-gnu)
+#   make test-arm64         cross-arm64, then the suites that need no kernel of
+#                           their own (ARM64_SUITES) with every program of theirs
+#                           run by qemu-aarch64 (scripts/arm64-tests.sh)
+#
+# The arm64 build has no compiling tier (src/wasm/jit.h: WASM_JIT_ARCH is
+# x86-64 only), so `--engine jit` runs the interpreter there, as documented.
+# The guests (.wasm) and the BPF objects are not rebuilt: the suites use
+# the very files of the x86-64 build ($(BUILD)), which is built first.
+
+ARM64_BUILD  := build-arm64
+ARM64_PREFIX := aarch64-linux-gnu-
+ARM64_CC     := $(if $(findstring clang,$(CC)),clang --target=aarch64-linux-gnu,$(ARM64_PREFIX)gcc)
+ARM64_SUITES ?= arm64 engine spec base wasi cli gen-types gen-skeleton namespace
+
+# The programs the suites run, named for whatever BUILD is (in the recipe
+# below, expanded after every mk/*.mk has defined them).
+ARM64_PROGRAMS = $(BIN) $(LIB_INTERNAL) $(SPEC_RUNNER) $(WASM_INVOKE) $(WASM_DUMP) \
+                 $(BUILD)/tests/engine_test $(BASE_TEST) $(BASE_FAIL_MALLOC) $(GEN_TYPES_OUT)/datasec
+
+.PHONY: cross-arm64 test-arm64 deps-arm64
+deps-arm64:
+	@scripts/install-deps.sh --arm64
+
+cross-arm64: deps-arm64
+	@$(MAKE) --no-print-directory BUILD=$(ARM64_BUILD) CROSS_COMPILE=$(ARM64_PREFIX) \
+	    CC="$(ARM64_CC)" arm64-programs
+
+.PHONY: arm64-programs
+arm64-programs:
+	@$(MAKE) --no-print-directory $(ARM64_PROGRAMS)
+
+test-arm64: cross-arm64
+	@$(MAKE) --no-print-directory test-build
+	@WASM_BPF_ARM64=$(CURDIR)/$(ARM64_BUILD) scripts/arm64-tests.sh $(BUILD) $(ARM64_BUILD) $(ARM64_SUITES)
