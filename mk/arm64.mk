@@ -22,7 +22,8 @@ ARM64_SUITES ?= arm64 engine spec base wasi cli gen-types gen-skeleton namespace
 # The programs the suites run, named for whatever BUILD is (in the recipe
 # below, expanded after every mk/*.mk has defined them).
 ARM64_PROGRAMS = $(BIN) $(LIB_INTERNAL) $(SPEC_RUNNER) $(WASM_INVOKE) $(WASM_DUMP) \
-                 $(BUILD)/tests/engine_test $(BASE_TEST) $(BASE_FAIL_MALLOC) $(GEN_TYPES_OUT)/datasec
+                 $(BUILD)/tests/engine_test $(BASE_TEST) $(BASE_FAIL_MALLOC) $(GEN_TYPES_OUT)/datasec \
+                 $(EX_DIR)/uprobe/target
 
 .PHONY: cross-arm64 test-arm64 deps-arm64
 deps-arm64:

@@ -16,12 +16,10 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 host=$1 arm=$2; shift 2
 case $host in /*) ;; *) host=$top/$host ;; esac
 case $arm in /*) ;; *) arm=$top/$arm ;; esac
-QEMU=${QEMU_AARCH64:-qemu-aarch64}
-
-if ! command -v "$QEMU" >/dev/null; then
-    echo "arm64-tests: $QEMU not found (package qemu-user; scripts/install-deps.sh --arm64)" >&2
+QEMU=$(command -v "${QEMU_AARCH64:-qemu-aarch64}") || {
+    echo "arm64-tests: ${QEMU_AARCH64:-qemu-aarch64} not found (package qemu-user; scripts/install-deps.sh --arm64)" >&2
     exit 1
-fi
+}
 if [ ! -x "$arm/wasm-bpf" ] || [ ! -x "$host/wasm-bpf" ]; then
     echo "arm64-tests: $arm/wasm-bpf or $host/wasm-bpf is not built (make test-arm64 builds both)" >&2
     exit 1
@@ -62,4 +60,8 @@ EOF
     replaced=$((replaced + 1))
 done
 echo "arm64-tests: $run: the x86-64 build's files, $replaced replaced by arm64 builds ($QEMU)"
+# what the suites need to know (scripts/testlib.sh): how to run a program
+# they build themselves, the machine the binary is for, the compiler that
+# builds for it
+export WASM_BPF_EMULATOR="$QEMU -L /" WASM_BPF_MACHINE=aarch64 CC=aarch64-linux-gnu-gcc
 exec "$top/scripts/run-tests.sh" "$run" "$@"

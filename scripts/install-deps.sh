@@ -32,7 +32,7 @@ ca-certificates jq yq python3-yaml libcap2-bin podman crun runc catatonit
 # the arm64 -dev packages: what LDLIBS_ALL links and the headers of what
 # is opened with dlopen (libcurl, libssl, libsodium, libmicrohttpd)
 ARM64_PACKAGES="
-gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user file
+gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user file qemu-system-arm cpio
 libbpf-dev:arm64 libelf-dev:arm64 zlib1g-dev:arm64 libjansson-dev:arm64
 libcurl4-openssl-dev:arm64 libssl-dev:arm64 libsodium-dev:arm64 libmicrohttpd-dev:arm64
 "
