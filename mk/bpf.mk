@@ -15,7 +15,7 @@ VMLINUX_H   := $(BUILD)/bpf/vmlinux.h
 WASM_CFLAGS  := --target=wasm32-wasi -O2 -Wall -Wextra -Werror -Isdk/c
 WASM_LDFLAGS := -Wl,--export-table -Wl,--strip-debug
 SDK_HEADERS  := sdk/c/libbpf-wasm.h sdk/c/wasm-bpf.h sdk/c/wasm-bpf-tool.h sdk/c/wasm-bpf-args.h \
-                sdk/c/wasm-bpf-bpf.h
+                sdk/c/wasm-bpf-bpf.h sdk/c/wasm-bpf-regs.h
 
 # vmlinux.h: every kernel type, from the running kernel's BTF
 $(VMLINUX_H):

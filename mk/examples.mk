@@ -46,6 +46,9 @@ $(EX_DIR)/$(1)/$(1).wasm: examples/$(1)/$(1).c $(EX_DIR)/$(1)/$(1).skel.h $(if $
 endef
 $(foreach e,$(EXAMPLES),$(eval $(call example_rules,$(e))))
 
+# PT_REGS_* for both architectures (the SDK header is no example's own)
+$(EX_DIR)/uprobe/uprobe.bpf.o: sdk/c/wasm-bpf-regs.h
+
 # the native program the uprobe example traces
 $(EX_DIR)/uprobe/target: examples/uprobe/target.c
 	@mkdir -p $(dir $@)

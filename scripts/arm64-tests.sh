@@ -31,9 +31,11 @@ run=$arm/run
 rm -rf "$run"
 mkdir -p "$run"
 # every directory of the host build, each file a symlink to the host's
-(cd "$host" && find . -path ./obj -prune -o -type d -print) | while read -r d; do mkdir -p "$run/$d"; done
-(cd "$host" && find . -path ./obj -prune -o ! -type d -print) | while read -r f; do
-    ln -s "$host/$f" "$run/$f"
+# (not its objects, nor the kernels and images of make test-kernels)
+for e in "$host"/* "$host"/.[!.]*; do
+    [ -e "$e" ] || continue
+    case ${e##*/} in obj|kernels) continue ;; esac
+    cp -rs "$e" "$run/"
 done
 
 # then the arm64 programs over them

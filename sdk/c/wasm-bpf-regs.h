@@ -62,14 +62,14 @@ struct pt_regs___wasm_bpf_arm64 {
  * the verifier refuses a context pointer so modified; the helper takes any
  * pointer (a kprobe's and uprobe's pt_regs are kernel memory), so the two
  * forms are the same here. */
-#define __WASM_BPF_REG(x, x86, arm64)                                              \
-    ({                                                                             \
-        unsigned long ___wasm_bpf_v;                                               \
-        if (__WASM_BPF_REGS_ARM64(x))                                              \
+#define __WASM_BPF_REG(x, x86, arm64)                                                     \
+    ({                                                                                    \
+        unsigned long ___wasm_bpf_v;                                                      \
+        if (__WASM_BPF_REGS_ARM64(x))                                                     \
             ___wasm_bpf_v = BPF_CORE_READ((struct pt_regs___wasm_bpf_arm64 *)(x), arm64); \
-        else                                                                       \
+        else                                                                              \
             ___wasm_bpf_v = BPF_CORE_READ((struct pt_regs___wasm_bpf_x86 *)(x), x86);     \
-        ___wasm_bpf_v;                                                             \
+        ___wasm_bpf_v;                                                                    \
     })
 #define __WASM_BPF_REG_CORE(x, x86, arm64) __WASM_BPF_REG(x, x86, arm64)
 
