@@ -48,9 +48,11 @@ for f in $(cd "$arm" && find . -path ./obj -prune -o -path ./run -prune -o -type
     *)  is_arm64_elf "$src" || continue
         mkdir -p "$(dirname "$dst")"; rm -f "$dst"
         # LD_PRELOAD (tests/base's fail_malloc.so) is for the emulated
-        # program, not for qemu itself
+        # program, not for qemu itself; the shell's own PWD is not passed
+        # on unless it was in the environment it was given
         cat >"$dst" <<EOF
 #!/bin/sh
+grep -qz '^PWD=' /proc/\$\$/environ || unset PWD
 if [ -n "\${LD_PRELOAD:-}" ]; then
     p=\$LD_PRELOAD; unset LD_PRELOAD
     exec $QEMU -L / -E LD_PRELOAD="\$p" "$src" "\$@"
