@@ -24,7 +24,7 @@ ARM64_SUITES ?= arm64 engine spec base wasi cli gen-types gen-skeleton namespace
 # below, expanded after every mk/*.mk has defined them).
 ARM64_PROGRAMS = $(BIN) $(LIB_INTERNAL) $(SPEC_RUNNER) $(WASM_INVOKE) $(WASM_DUMP) \
                  $(BUILD)/tests/engine_test $(BASE_TEST) $(BASE_FAIL_MALLOC) $(GEN_TYPES_OUT)/datasec \
-                 $(EX_DIR)/uprobe/target
+                 $(EX_DIR)/uprobe/target $(BPF_TEST_DIR)/trigger
 
 .PHONY: cross-arm64 test-arm64 deps-arm64
 deps-arm64:
@@ -33,6 +33,23 @@ deps-arm64:
 cross-arm64: deps-arm64
 	@$(MAKE) --no-print-directory BUILD=$(ARM64_BUILD) CROSS_COMPILE=$(ARM64_PREFIX) \
 	    CC="$(ARM64_CC)" arm64-programs
+
+# The arm64 root the kernel matrix takes libraries and tools from (LIBROOT
+# of scripts/kernels/archs): lib and usr/lib are this machine's (the arm64
+# multiarch libraries are in their aarch64-linux-gnu directories), plus
+# iproute2's ip for arm64, unpacked from the Debian package (apt-get
+# download, once), since it cannot be installed beside the amd64 one.
+ARM64_ROOT := $(ARM64_BUILD)/root
+.PHONY: arm64-root
+arm64-root: deps-arm64 $(ARM64_ROOT)/sbin/ip
+$(ARM64_ROOT)/sbin/ip:
+	@mkdir -p $(ARM64_ROOT)/debs $(ARM64_ROOT)/usr
+	@ln -sfn /lib $(ARM64_ROOT)/lib
+	@ln -sfn /usr/lib $(ARM64_ROOT)/usr/lib
+	$(Q)cd $(ARM64_ROOT)/debs && { ls iproute2_*_arm64.deb >/dev/null 2>&1 || apt-get -o APT::Sandbox::User=root download iproute2:arm64 >/dev/null; }
+	$(Q)rm -rf $(ARM64_ROOT)/iproute2 && dpkg-deb -x $(ARM64_ROOT)/debs/iproute2_*_arm64.deb $(ARM64_ROOT)/iproute2
+	@mkdir -p $(dir $@)
+	$(Q)cp $(ARM64_ROOT)/iproute2/bin/ip $@
 
 .PHONY: arm64-programs
 arm64-programs:

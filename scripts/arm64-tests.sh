@@ -40,7 +40,7 @@ done
 
 # then the arm64 programs over them
 replaced=0
-for f in $(cd "$arm" && find . -path ./obj -prune -o -path ./run -prune -o -type f -print); do
+for f in $(cd "$arm" && find . -path ./obj -prune -o -path ./run -prune -o -path ./root -prune -o -type f -print); do
     src=$arm/${f#./}
     dst=$run/${f#./}
     case $f in

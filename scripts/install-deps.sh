@@ -30,11 +30,14 @@ pkg-config dpkg-dev file man-db bash debootstrap
 ca-certificates jq yq python3-yaml libcap2-bin podman crun runc catatonit
 "
 # the arm64 -dev packages: what LDLIBS_ALL links and the headers of what
-# is opened with dlopen (libcurl, libssl, libsodium, libmicrohttpd)
+# is opened with dlopen (libcurl, libssl, libsodium, libmicrohttpd); the
+# libraries of iproute2's ip for the arm64 VM (its binary is not
+# co-installable: mk/arm64.mk unpacks it into build-arm64/root)
 ARM64_PACKAGES="
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user file qemu-system-arm cpio
 libbpf-dev:arm64 libelf-dev:arm64 zlib1g-dev:arm64 libjansson-dev:arm64
 libcurl4-openssl-dev:arm64 libssl-dev:arm64 libsodium-dev:arm64 libmicrohttpd-dev:arm64
+libmnl0:arm64 libcap2:arm64 libbsd0:arm64 libxtables12:arm64 libselinux1:arm64 libdb5.3:arm64 libtirpc3:arm64
 "
 if [ "$ARM64" = 1 ]; then
     PACKAGES="$PACKAGES $ARM64_PACKAGES"

@@ -45,7 +45,7 @@ kpkg=${kpkg%:arm64}
 [ -n "$kpkg" ] || skip_all "apt-cache knows no linux-image-arm64:arm64 (dpkg --add-architecture arm64; apt-get update: scripts/install-deps.sh --arm64)"
 fetch() {   # fetch PACKAGE: CACHE/debs/PACKAGE_*.deb, downloaded once
     ls "$cache/debs/$1"_*_arm64.deb >/dev/null 2>&1 && return 0
-    (cd "$cache/debs" && apt-get download "$1:arm64" >"$cache/fetch.log" 2>&1) ||
+    (cd "$cache/debs" && apt-get -o APT::Sandbox::User=root download "$1:arm64" >"$cache/fetch.log" 2>&1) ||
         skip_all "the mirror refused $1:arm64: $(grep -m1 -E '^(E|W):' "$cache/fetch.log")"
 }
 fetch "$kpkg"
