@@ -91,6 +91,9 @@ $(LIB_INTERNAL): $(LIB_OBJS)
 # tests/namespace/run compares the two archives.
 TEST_SUITES += namespace
 TEST_DEPS   += $(LIB_INTERNAL)
+# The benchmarks' programs (native baselines too) are built, not run, by
+# `make test`, so that a change elsewhere cannot break `make bench` silently.
+TEST_DEPS   += $(BENCH_DEPS)
 
 $(BIN): $(CLI_OBJS) $(LIB)
 	@$(if $(Q),echo "  LD      $@")

@@ -130,6 +130,15 @@ struct wasm_bpf_options {
     /* The module's declaration (copied): every object a guest loads must
      * stay within it.  NULL: no declaration, nothing checked against one. */
     const struct wasm_bpf_permissions *declared;
+    /* A BTF file for libbpf's CO-RE relocations instead of the kernel's
+     * own (/sys/kernel/btf/vmlinux): for kernels built without it, or to
+     * override it.  Check it first with wasm_bpf_btf_file_check(); copied.
+     * NULL: the kernel's. */
+    const char *btf_path;
+    /* How the caller's users give btf_path, named in the hint when a load
+     * fails for want of the kernel's BTF (the CLI: "--btf FILE").  NULL:
+     * "a BTF file". */
+    const char *btf_name;
 };
 
 typedef struct wasm_bpf_host wasm_bpf_host;
@@ -153,6 +162,84 @@ void wasm_bpf_host_forget_instance(wasm_bpf_host *host, wasm_instance *inst);
 
 /* wasm_bpf_host_cleanup() then free.  NULL is allowed. */
 void wasm_bpf_host_free(wasm_bpf_host *host);
+
+/* ---- The kernel ----------------------------------------------------------- */
+
+/* The largest BTF file wasm_bpf_btf_file_check() accepts (a whole
+ * vmlinux BTF is 5 to 10 MiB today). */
+#define WASM_BPF_BTF_MAX_SIZE (256u << 20)
+
+/* Is PATH a file libbpf can take as the kernel's BTF: a regular file of at
+ * most WASM_BPF_BTF_MAX_SIZE bytes holding raw BTF (as in
+ * /sys/kernel/btf/vmlinux, or `bpftool gen min_core_btf`'s output) or an
+ * ELF file with a .BTF section, whose types parse and hold no reference
+ * cycle?  0, or a negative errno with err saying what is wrong ("not BTF:
+ * ...", "empty file"): -ENOENT, -EACCES, -EISDIR, -EINVAL, -EFBIG, -ENOMEM. */
+int wasm_bpf_btf_file_check(const char *path, char *err, size_t errlen);
+
+/* Minimal BTF for a list of kernels in a module (`wasm-bpf build
+ * --min-btf`): a custom section of this name, chosen at run time by the
+ * running kernel's release (docs/ABI.md section 8). */
+#define WASM_BPF_BTF_SECTION "wasm-bpf.btf"
+
+/* 0 if RELEASE can name a kernel in the section (1 to 64 printable
+ * characters, no blank: what uname -r prints), else -EINVAL. */
+int wasm_bpf_btf_release_check(const char *release);
+
+/* Append the BTF of kernel RELEASE (raw BTF, LEN bytes) to SECTION, the
+ * section's contents so far (empty: the header comes first).  0, -EINVAL
+ * (a bad release or size) or -ENOMEM. */
+struct base_buf;
+int wasm_bpf_btf_section_add(struct base_buf *section, const char *release, const void *btf,
+                             size_t len);
+
+/* The BTF of kernel RELEASE in a section's contents: 1 with *btf, *btf_len
+ * (pointing into SECTION); 0 when it has none for RELEASE (msg: the
+ * releases it has, "a, b"); -EINVAL when the section is malformed (msg:
+ * what is wrong).  Every entry is checked, found or not. */
+int wasm_bpf_btf_section_find(const void *section, size_t len, const char *release,
+                              const void **btf, size_t *btf_len, char *msg, size_t size);
+
+/* BTF bytes as a file libbpf can open (a memfd, path "/proc/self/fd/N" in
+ * path), checked as wasm_bpf_btf_file_check() does: the fd (the caller
+ * closes it after the run), or a negative errno with err. */
+int wasm_bpf_btf_memfd(const void *btf, size_t len, char *path, size_t pathlen, char *err,
+                       size_t errlen);
+
+/* Kernel features a module may depend on, as wasm_bpf_kernel_features()
+ * finds them. */
+enum wasm_bpf_feature {
+    WASM_BPF_FEATURE_BTF,      /* the kernel's own BTF (/sys/kernel/btf/vmlinux): CO-RE, tp_btf */
+    WASM_BPF_FEATURE_RINGBUF,  /* BPF_MAP_TYPE_RINGBUF (5.8) */
+    WASM_BPF_FEATURE_BPF_LOOP, /* the bpf_loop() helper (5.17) */
+    WASM_BPF_FEATURE_FENTRY,   /* fentry programs: loaded and attached to a kernel function */
+    WASM_BPF_FEATURE_TCX,      /* tcx links for tc programs (6.6) */
+    WASM_BPF_FEATURES          /* how many */
+};
+
+enum wasm_bpf_feature_state {
+    WASM_BPF_FEATURE_ABSENT,   /* the kernel lacks it */
+    WASM_BPF_FEATURE_PRESENT,  /* it has it and this process may use it */
+    WASM_BPF_FEATURE_REFUSED,  /* the kernel refused this process (EPERM: capabilities, lockdown, an LSM) */
+    WASM_BPF_FEATURE_UNKNOWN,  /* the probe failed otherwise (see detail) */
+};
+
+struct wasm_bpf_features {
+    struct {
+        enum wasm_bpf_feature_state state;
+        char detail[160];      /* how it was found, or why not ("the kernel refused: ...") */
+    } feature[WASM_BPF_FEATURES];
+};
+
+/* "btf", "ringbuf", "bpf_loop", "fentry", "tcx"; NULL out of range. */
+const char *wasm_bpf_feature_name(enum wasm_bpf_feature f);
+/* "yes", "no", "refused", "unknown"; NULL out of range. */
+const char *wasm_bpf_feature_state_name(enum wasm_bpf_feature_state s);
+
+/* Probe the running kernel for each feature (a few tiny programs and maps
+ * loaded and closed again; nothing stays attached).  Prints nothing.
+ * 0, or -EINVAL for a NULL out. */
+int wasm_bpf_kernel_features(struct wasm_bpf_features *out);
 
 /* ---- Counters ------------------------------------------------------------
  *

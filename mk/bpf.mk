@@ -76,7 +76,7 @@ TEST_DEPS += $(BPF_TEST_DIR)/signames.wasm
 
 # hostile guests: WAT templates filled with an object's bytes, then wat2wasm;
 # bad_btf_VAR is bad_btf.wat with the object whose variable VAR's BTF loops
-BPF_GUESTS := bad_args callbacks env_module bad_load bad_btf_map bad_btf_ro bad_btf_bss
+BPF_GUESTS := bad_args callbacks env_module bad_load bad_btf_map bad_btf_ro bad_btf_bss probes
 $(BPF_TEST_DIR)/guests/%.wat: tests/bpf/guests/%.wat tests/bpf/guests/prelude.wat tests/bpf/mkguest.sh \
                               $(BPF_TEST_DIR)/probe.bpf.o $(BPF_TEST_DIR)/bad.bpf.o
 	@mkdir -p $(dir $@)
@@ -95,7 +95,7 @@ $(BPF_TEST_DIR)/guests/%.wasm: $(BPF_TEST_DIR)/guests/%.wat
 # ---- benchmarks (bench/bpf): the same sources built as wasm guests and as
 # native libbpf programs (bpftool's skeleton, bench/bpf/native_compat.h)
 BPF_BENCH_DIR := $(BUILD)/bench/bpf
-NATIVE_BPF_CFLAGS = -O2 -g -Wall -Wextra -include bench/bpf/native_compat.h
+NATIVE_BPF_CFLAGS = -O2 -g -Wall -Wextra -Werror -include bench/bpf/native_compat.h
 
 $(BPF_BENCH_DIR)/bpfbench.bpf.o: bench/bpf/bpfbench.bpf.c $(VMLINUX_H)
 	$(call bpf_object,$@,$<,bench/bpf)
@@ -111,14 +111,25 @@ $(BPF_BENCH_DIR)/native/bpfbench.skel.h: $(BPF_BENCH_DIR)/bpfbench.bpf.o
 $(BPF_BENCH_DIR)/native/bpfbench: bench/bpf/bpfbench.c $(BPF_BENCH_DIR)/native/bpfbench.skel.h bench/bpf/native_compat.h
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(NATIVE_BPF_CFLAGS) -I$(BPF_BENCH_DIR)/native $< -o $@ -lbpf -lelf -lz
-$(BPF_BENCH_DIR)/native/bootstrap.skel.h: $(BUILD)/examples/bootstrap/bootstrap.bpf.o
+# bpftool's skeleton, plus the flags part of ours (bootstrap_bpf__take_args:
+# data rows for the SDK's portable wasm-bpf-args.h), so that the native
+# program parses its options as the guest does
+$(BPF_BENCH_DIR)/native/bootstrap.skel.h: $(BUILD)/examples/bootstrap/bootstrap.bpf.o \
+                                          $(BUILD)/examples/bootstrap/bootstrap.skel.h
 	@mkdir -p $(dir $@)
-	$(Q)bpftool gen skeleton $< name bootstrap_bpf > $@.tmp 2> $@.log || { cat $@.log; exit 1; }; mv $@.tmp $@
+	$(Q)bpftool gen skeleton $< name bootstrap_bpf > $@.tmp 2> $@.log || { cat $@.log; exit 1; }
+	$(Q)printf '\n#include "wasm-bpf-args.h"\n' >> $@.tmp
+	$(Q)awk '/^\/\* Command-line flags for the object/ { on = 1 } on { buf[n++] = $$0 } \
+	    END { if (!n || buf[n - 1] != "#endif") exit 1; for (i = 0; i < n - 1; i++) print buf[i] }' \
+	    $(BUILD)/examples/bootstrap/bootstrap.skel.h >> $@.tmp \
+	    || { echo "$@: no flags part in $(BUILD)/examples/bootstrap/bootstrap.skel.h" >&2; exit 1; }
+	$(Q)mv $@.tmp $@
 $(BPF_BENCH_DIR)/native/bootstrap: examples/bootstrap/bootstrap.c $(BPF_BENCH_DIR)/native/bootstrap.skel.h \
-                                   $(BUILD)/examples/bootstrap/bootstrap.types.h bench/bpf/native_compat.h
+                                   $(BUILD)/examples/bootstrap/bootstrap.types.h bench/bpf/native_compat.h \
+                                   sdk/c/wasm-bpf-tool.h sdk/c/wasm-bpf-args.h
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(NATIVE_BPF_CFLAGS) -I$(BPF_BENCH_DIR)/native -I$(BUILD)/examples/bootstrap -Iexamples/bootstrap \
-	    $< -o $@ -lbpf -lelf -lz
+	    -Isdk/c $< -o $@ -lbpf -lelf -lz
 $(BPF_BENCH_DIR)/callbench: bench/bpf/callbench.c $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")

@@ -76,7 +76,7 @@ $(BUILD)/tests/engine_test: tests/engine/engine_test.c $(LIB)
 # valid modules over the engine's limits (70000 lines of text), and the type
 # bomb (valid, within the limits, loads in linear time), generated
 LIMIT_MODULES := $(addprefix $(BUILD)/tests/limits/,deep_stack.wasm code_bomb.wasm type_bomb.wasm type_bomb_quarter.wasm)
-$(LIMIT_MODULES) &: tests/engine/gen_limits.py
+$(LIMIT_MODULES) &: tests/engine/gen_limits.py tests/lib/wasmbin.py
 	@mkdir -p $(dir $@)
 	$(Q)python3 $< $(BUILD)/tests/limits
 	$(Q)wat2wasm $(BUILD)/tests/limits/deep_stack.wat -o $(BUILD)/tests/limits/deep_stack.wasm
@@ -91,7 +91,7 @@ FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Iinclude -O1 -g -DWASM_ENGINE_FUEL \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 ENGINE_SRCS := $(wildcard src/wasm/*.c)
 
-$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(ENGINE_SRCS) $(wildcard src/wasm/*.h) include/wasm_engine.h
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_imports.h $(ENGINE_SRCS) $(wildcard src/wasm/*.h) include/wasm_engine.h
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(ENGINE_SRCS) -lm -lpthread

@@ -1,13 +1,20 @@
 /* native_compat.h: the part of libbpf-wasm.h's API that the example guests
- * use beyond libbpf's own (bpf_buffer__*), over native libbpf.  With it the
- * same guest source builds as a native program (with bpftool's skeleton),
- * the baseline of the benchmarks: `-include native_compat.h`. */
+ * use beyond libbpf's own (bpf_buffer__*, wasm_bpf_interrupted), over native
+ * libbpf.  With it the same guest source builds as a native program (with
+ * bpftool's skeleton), the baseline of the benchmarks:
+ * `-include native_compat.h -Isdk/c`.  The SDK's portable helpers
+ * (wasm-bpf-tool.h, wasm-bpf-args.h) are then used as they are, so the
+ * native baseline does the same work as the guest. */
 #ifndef NATIVE_COMPAT_H
 #define NATIVE_COMPAT_H
+
+/* The guest's libbpf (which wasm-bpf-tool.h includes) is this file here. */
+#define _LIBBPF_WASM_H
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 
 typedef int (*bpf_buffer_sample_fn)(void *ctx, void *data, size_t size);
@@ -63,6 +70,30 @@ static inline void bpf_set_prog_attach_target(struct bpf_program *prog, const ch
 {
     (void)prog;
     (void)target; /* the benchmarks' native programs attach explicitly */
+}
+
+/* The runtime's wasm_bpf_interrupted(): Ctrl-C or SIGTERM was received.
+ * As under the runtime, the signal ends a poll with -EINTR (no SA_RESTART)
+ * and the tool's loop returns, so the program cleans up as the guest does. */
+static volatile sig_atomic_t native_interrupted;
+
+static void native_on_signal(int sig)
+{
+    (void)sig;
+    native_interrupted = 1;
+}
+
+__attribute__((constructor)) static void native_catch_signals(void)
+{
+    struct sigaction sa = {.sa_handler = native_on_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static inline int wasm_bpf_interrupted(void)
+{
+    return native_interrupted;
 }
 
 #endif

@@ -1,6 +1,12 @@
 /* runqlat.bpf.c: run queue latency (time from wake-up to running) as log2
  * histograms in a hash map that the guest reads, prints and clears.
- * BTF-enabled tracepoints (tp_btf) give typed access to the task structs. */
+ *
+ * Two sets of the same three programs: BTF-enabled tracepoints (tp_btf),
+ * which need the kernel's own BTF, and raw tracepoints (raw_tp), which
+ * need only CO-RE (a kernel without /sys/kernel/btf/vmlinux, run with
+ * --btf).  The guest loads one set, chosen by probing the kernel
+ * (wasm_bpf_probe_prog_type) before load.  Every field is read with CO-RE,
+ * so both sets share the code. */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
@@ -46,8 +52,21 @@ static __always_inline unsigned log2_u64(u64 v)
     return r;
 }
 
-static __always_inline int enqueued(u32 tgid, u32 pid)
+/* task_struct's state was `state` before 5.14, `__state` since */
+struct task_struct___pre_5_14 {
+    long state;
+} __attribute__((preserve_access_index));
+
+static __always_inline long task_state(struct task_struct *t)
 {
+    if (bpf_core_field_exists(t->__state))
+        return BPF_CORE_READ(t, __state);
+    return BPF_CORE_READ((struct task_struct___pre_5_14 *)t, state);
+}
+
+static __always_inline int enqueued(struct task_struct *p)
+{
+    u32 tgid = BPF_CORE_READ(p, tgid), pid = BPF_CORE_READ(p, pid);
     if (!pid || (targ_tgid && (u32)targ_tgid != tgid))
         return 0;
     u64 now = bpf_ktime_get_ns();
@@ -55,26 +74,13 @@ static __always_inline int enqueued(u32 tgid, u32 pid)
     return 0;
 }
 
-SEC("tp_btf/sched_wakeup")
-int BPF_PROG(sched_wakeup, struct task_struct *p)
-{
-    return enqueued(p->tgid, p->pid);
-}
-
-SEC("tp_btf/sched_wakeup_new")
-int BPF_PROG(sched_wakeup_new, struct task_struct *p)
-{
-    return enqueued(p->tgid, p->pid);
-}
-
-SEC("tp_btf/sched_switch")
-int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
+static __always_inline int switched(struct task_struct *prev, struct task_struct *next)
 {
     /* a task preempted while runnable goes back to the queue */
-    if (BPF_CORE_READ(prev, __state) == TASK_RUNNING)
-        enqueued(prev->tgid, prev->pid);
+    if (task_state(prev) == TASK_RUNNING)
+        enqueued(prev);
 
-    u32 pid = next->pid;
+    u32 pid = BPF_CORE_READ(next, pid);
     u64 *queued_at = bpf_map_lookup_elem(&start, &pid);
     if (!queued_at)
         return 0;
@@ -84,7 +90,7 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 
     u32 key = GLOBAL_KEY;
     if (targ_per_process)
-        key = next->tgid;
+        key = BPF_CORE_READ(next, tgid);
     else if (targ_per_thread)
         key = pid;
     struct hist *h = bpf_map_lookup_elem(&hists, &key);
@@ -94,7 +100,7 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
         if (!h)
             goto done;
         if (key != GLOBAL_KEY)
-            bpf_probe_read_kernel_str(&h->comm, sizeof(h->comm), next->comm);
+            bpf_core_read_str(&h->comm, sizeof(h->comm), &next->comm);
     }
     delta /= targ_ms ? 1000000 : 1000;
     unsigned slot = log2_u64(delta);
@@ -104,4 +110,42 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 done:
     bpf_map_delete_elem(&start, &pid);
     return 0;
+}
+
+/* with the kernel's BTF */
+SEC("tp_btf/sched_wakeup")
+int BPF_PROG(sched_wakeup, struct task_struct *p)
+{
+    return enqueued(p);
+}
+
+SEC("tp_btf/sched_wakeup_new")
+int BPF_PROG(sched_wakeup_new, struct task_struct *p)
+{
+    return enqueued(p);
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+    return switched(prev, next);
+}
+
+/* without it (names within the kernel's 15 characters) */
+SEC("raw_tp/sched_wakeup")
+int BPF_PROG(raw_wakeup, struct task_struct *p)
+{
+    return enqueued(p);
+}
+
+SEC("raw_tp/sched_wakeup_new")
+int BPF_PROG(raw_wakeup_new, struct task_struct *p)
+{
+    return enqueued(p);
+}
+
+SEC("raw_tp/sched_switch")
+int BPF_PROG(raw_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+    return switched(prev, next);
 }

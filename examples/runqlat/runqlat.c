@@ -6,6 +6,7 @@
  * `hists` hash map (iterating its keys), prints them and deletes them;
  * stops after COUNT intervals (default: until interrupted). */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +157,22 @@ int main(int argc, char **argv)
     obj->rodata->targ_per_thread = (uint8_t)env.per_thread;
     obj->rodata->targ_ms = (uint8_t)env.milliseconds;
     obj->rodata->targ_tgid = (int32_t)env.pid;
+
+    /* tp_btf needs the kernel's own BTF; raw_tp only CO-RE, which --btf
+     * can serve on a kernel without it: load one set of programs */
+    bool tp_btf = wasm_bpf_probe_prog_type(BPF_PROG_TYPE_TRACING) == 1;
+    if (!tp_btf) {
+        char why[256];
+        wasm_bpf_last_error(why, sizeof why);
+        fprintf(stderr, "runqlat: no tp_btf programs here%s%s: using raw tracepoints\n",
+                *why ? ": " : "", why);
+    }
+    bpf_program__set_autoload(obj->progs.sched_wakeup, tp_btf);
+    bpf_program__set_autoload(obj->progs.sched_wakeup_new, tp_btf);
+    bpf_program__set_autoload(obj->progs.sched_switch, tp_btf);
+    bpf_program__set_autoload(obj->progs.raw_wakeup, !tp_btf);
+    bpf_program__set_autoload(obj->progs.raw_wakeup_new, !tp_btf);
+    bpf_program__set_autoload(obj->progs.raw_switch, !tp_btf);
 
     int err = runqlat_bpf__load(obj);
     if (err) {

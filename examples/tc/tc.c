@@ -1,10 +1,10 @@
 /* tc.c: the guest of the tc example.
  *
- *   tc IFNAME [-t SECONDS] [-i INTERVAL]
+ *   tc IFNAME [-t SECONDS] [-i SECONDS]
  *
  * Attaches two classifiers to IFNAME (targets "IFNAME:ingress" and
  * "IFNAME:egress") and prints the packets and bytes seen in each direction
- * every INTERVAL seconds (default 1) and at the end. */
+ * every -i SECONDS (default 1) and at the end. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +37,7 @@ static int print_counters(int fd, const char *when)
     return 0;
 }
 
-/* every INTERVAL seconds */
+/* every -i SECONDS */
 static int print_so_far(void *fd)
 {
     return print_counters(*(int *)fd, "so far");
@@ -46,23 +46,16 @@ static int print_so_far(void *fd)
 int main(int argc, char **argv)
 {
     const char *ifname = NULL;
-    long interval = 1;
     tool.args = "IFNAME";
-    int rc = wasm_bpf_tool_args(&tool, &argc, argv);   /* -t SECONDS */
+    tool.intervals = true; /* -i SECONDS sets tool.interval_ms */
+    tool.interval_ms = 1000;
+    int rc = wasm_bpf_tool_args(&tool, &argc, argv);   /* -t SECONDS, -i SECONDS */
     if (rc >= 0)
         return rc;
     int npos = 0;
     for (int i = 1; i < argc; i++) {
-        char *end = NULL;
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            printf("  -i INTERVAL             print the counters every INTERVAL seconds (default 1)\n");
-            return 0;
-        } else if (!strcmp(argv[i], "-i") && i + 1 < argc) {
-            interval = strtol(argv[++i], &end, 10);
-            if (*end || interval <= 0 || interval > 3600) {
-                fprintf(stderr, "tc: invalid interval '%s'\n", argv[i]);
-                return 2;
-            }
+            return 0; /* wasm_bpf_tool_args() printed all of the help */
         } else if (argv[i][0] != '-' && !npos++) {
             ifname = argv[i];
         } else {
@@ -74,7 +67,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "tc: expected one IFNAME (see --help)\n");
         return 2;
     }
-    tool.interval_ms = (int)interval * 1000;
 
     struct tc_bpf *skel = tc_bpf__open();
     if (!skel) {

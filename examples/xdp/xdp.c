@@ -1,8 +1,8 @@
 /* xdp.c: the guest of the xdp example.
  *
- *   xdp IFNAME [-t SECONDS] [-i INTERVAL]
+ *   xdp IFNAME [-t SECONDS] [-i SECONDS]
  *
- * Attaches an XDP program to IFNAME and, every INTERVAL seconds (default 1)
+ * Attaches an XDP program to IFNAME and, every -i SECONDS (default 1)
  * and at the end, prints the frames and bytes received per IP protocol,
  * read from the kernel's array with map lookups. */
 #include <errno.h>
@@ -49,7 +49,7 @@ static int print_counters(int fd, const char *when)
     return 0;
 }
 
-/* every INTERVAL seconds */
+/* every -i SECONDS */
 static int print_so_far(void *fd)
 {
     return print_counters(*(int *)fd, "so far");
@@ -58,23 +58,16 @@ static int print_so_far(void *fd)
 int main(int argc, char **argv)
 {
     const char *ifname = NULL;
-    long interval = 1;
     tool.args = "IFNAME";
-    int rc = wasm_bpf_tool_args(&tool, &argc, argv);   /* -t SECONDS */
+    tool.intervals = true; /* -i SECONDS sets tool.interval_ms */
+    tool.interval_ms = 1000;
+    int rc = wasm_bpf_tool_args(&tool, &argc, argv);   /* -t SECONDS, -i SECONDS */
     if (rc >= 0)
         return rc;
     int npos = 0;
     for (int i = 1; i < argc; i++) {
-        char *end = NULL;
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            printf("  -i INTERVAL             print the counters every INTERVAL seconds (default 1)\n");
-            return 0;
-        } else if (!strcmp(argv[i], "-i") && i + 1 < argc) {
-            interval = strtol(argv[++i], &end, 10);
-            if (*end || interval <= 0 || interval > 3600) {
-                fprintf(stderr, "xdp: invalid interval '%s'\n", argv[i]);
-                return 2;
-            }
+            return 0; /* wasm_bpf_tool_args() printed all of the help */
         } else if (argv[i][0] != '-' && !npos++) {
             ifname = argv[i];
         } else {
@@ -86,7 +79,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "xdp: expected one IFNAME (see --help)\n");
         return 2;
     }
-    tool.interval_ms = (int)interval * 1000;
 
     struct xdp_bpf *skel = xdp_bpf__open();
     if (!skel) {

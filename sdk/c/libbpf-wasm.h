@@ -203,6 +203,7 @@ struct bpf_map {
     int fd;                  /* cached fd + 1; 0 = not looked up yet */
     void *mmaped;            /* global-data maps: the skeleton's view of the value */
     size_t mmaped_sz;
+    bool no_create;          /* set by set_autocreate(false) */
 };
 
 struct bpf_program {
@@ -211,6 +212,7 @@ struct bpf_program {
     char attach_target[128];
     bool autoattach;         /* kept for source compatibility; unused */
     bool no_attach;          /* set by set_autoload(false) / set_autoattach(false) */
+    bool no_load;            /* set by set_autoload(false) */
 };
 
 struct bpf_map_skeleton {
@@ -300,13 +302,56 @@ static inline void bpf_set_prog_attach_target(struct bpf_program *prog, const ch
              attach_target ? attach_target : "");
 }
 
+#ifndef LIBBPF_WASM_NO_EXTENSIONS
+/* The loader of a guest that chose what to load (set_autoload(false),
+ * set_autocreate(false)): wasm_load_bpf_object_with, referenced only from
+ * those calls, so that other guests do not import it and still run on
+ * runtimes without it.  One for the whole guest (weak). */
+__attribute__((weak)) bpf_object_skel (*libbpf_wasm__load_with)(const void *, int, const char *,
+                                                                const char *);
+#endif
+
+/* Before load: whether the program is loaded (and attached) at all, as in
+ * libbpf.  A program not loaded is left out of the kernel, so a variant for
+ * another kernel (a raw_tp beside a tp_btf) never meets the verifier.  With
+ * LIBBPF_WASM_NO_EXTENSIONS it is loaded anyway and only not attached. */
 static inline int bpf_program__set_autoload(struct bpf_program *prog, bool autoload)
 {
     if (!prog)
         return -EINVAL;
     prog->autoattach = autoload;
     prog->no_attach = !autoload;
+    prog->no_load = !autoload;
+#ifndef LIBBPF_WASM_NO_EXTENSIONS
+    if (!autoload)
+        libbpf_wasm__load_with = wasm_load_bpf_object_with;
+#endif
     return 0;
+}
+
+static inline bool bpf_program__autoload(const struct bpf_program *prog)
+{
+    return prog && !prog->no_load;
+}
+
+/* Before load: whether the map is created, as in libbpf (a ring buffer
+ * beside a perf event array, for kernels without ring buffers).  No
+ * program that is loaded may use a map that is not created. */
+static inline int bpf_map__set_autocreate(struct bpf_map *map, bool autocreate)
+{
+    if (!map)
+        return -EINVAL;
+    map->no_create = !autocreate;
+#ifndef LIBBPF_WASM_NO_EXTENSIONS
+    if (!autocreate)
+        libbpf_wasm__load_with = wasm_load_bpf_object_with;
+#endif
+    return 0;
+}
+
+static inline bool bpf_map__autocreate(const struct bpf_map *map)
+{
+    return map && !map->no_create;
 }
 
 static inline int bpf_program__set_autoattach(struct bpf_program *prog, bool autoattach)
@@ -455,7 +500,46 @@ static inline int bpf_object__load_skeleton(struct bpf_object_skeleton *s)
 {
     if (!s || !s->data || !s->data_sz)
         return -EINVAL;
+#ifndef LIBBPF_WASM_NO_EXTENSIONS
+    /* the programs not to load and maps not to create, comma-separated */
+    char *lists[2] = {NULL, NULL};
+    size_t lens[2] = {0, 0};
+    for (int k = 0; k < 2 && libbpf_wasm__load_with; k++) {
+        int n = k ? s->map_cnt : s->prog_cnt;
+        for (int i = 0; i < n; i++) {
+            const char *name = NULL;
+            if (k) {
+                struct bpf_map *m = *libbpf_wasm__map_skel(s, i)->map;
+                name = m && m->no_create ? m->name : NULL;
+            } else {
+                struct bpf_program *p = *libbpf_wasm__prog_skel(s, i)->prog;
+                name = p && p->no_load ? p->name : NULL;
+            }
+            if (!name)
+                continue;
+            size_t add = strlen(name) + 1;
+            char *l = (char *)realloc(lists[k], lens[k] + add + 1);
+            if (!l) {
+                free(lists[0]);
+                free(lists[1]);
+                return -ENOMEM;
+            }
+            lists[k] = l;
+            if (lens[k])
+                l[lens[k] - 1] = ',';
+            memcpy(l + lens[k], name, add);
+            lens[k] += add;
+        }
+    }
+    if (lists[0] || lists[1])
+        s->obj = libbpf_wasm__load_with(s->data, (int)s->data_sz, lists[0], lists[1]);
+    else
+        s->obj = wasm_load_bpf_object(s->data, (int)s->data_sz);
+    free(lists[0]);
+    free(lists[1]);
+#else
     s->obj = wasm_load_bpf_object(s->data, (int)s->data_sz);
+#endif
     if (!s->obj) {
 #ifndef LIBBPF_WASM_NO_EXTENSIONS
         int err = wasm_bpf_last_error(NULL, 0);
@@ -480,7 +564,7 @@ static inline int bpf_object__load_skeleton(struct bpf_object_skeleton *s)
     /* initial .bss values written by the guest before load */
     for (int i = 0; i < s->map_cnt; i++) {
         struct bpf_map *map = *libbpf_wasm__map_skel(s, i)->map;
-        if (!map->mmaped || !map->mmaped_sz || !libbpf_wasm__is_bss(map->name))
+        if (map->no_create || !map->mmaped || !map->mmaped_sz || !libbpf_wasm__is_bss(map->name))
             continue;
         const unsigned char *p = (const unsigned char *)map->mmaped;
         size_t k = 0;

@@ -235,7 +235,7 @@ static inline int wasm_bpf_args__set(const char *prog, const struct wasm_bpf_arg
                          bits >= 64 ? INT64_MAX : (int64_t)((1ULL << (bits - 1)) - 1));
             else
                 snprintf(range, sizeof(range), "0 to %" PRIu64,
-                         bits >= 64 ? UINT64_MAX : (1ULL << bits) - 1);
+                         bits >= 64 ? UINT64_MAX : (uint64_t)((1ULL << bits) - 1));
             fprintf(stderr, "%s: --%s: %s is out of range (%s) (see --help)\n", prog, a->flag,
                     value, range);
             return 2;

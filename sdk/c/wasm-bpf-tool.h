@@ -32,6 +32,8 @@
  * or a generated NAME_bpf__parse_args()):
  *   -t, --timeout SECONDS   stop after SECONDS (default: until interrupted)
  *   -o, --output FORMAT     columns (default) or json, when tool.formats
+ *   -i, --interval SECONDS  when tool.intervals: the period of tick() (from
+ *                           1 to 3600; the default is tool.interval_ms)
  *   -h, --help              the common options' help is printed and the
  *                           flag is left in argv for the tool's own parser
  *
@@ -74,6 +76,7 @@ struct wasm_bpf_tool {
     bool help;                /* -h/--help was given (and the common help printed) */
     bool interrupted;         /* wasm_bpf_tool_poll() ended on Ctrl-C or SIGTERM */
     bool header_done;         /* columns: the header line was printed */
+    bool intervals;           /* the tool prints every -i SECONDS (its tick()): -i is offered */
 };
 
 #define WASM_BPF_TOOL(NAME, SUMMARY) \
@@ -81,6 +84,8 @@ struct wasm_bpf_tool {
 
 /* The longest -t accepted: a year. */
 #define WASM_BPF_TOOL_MAX_TIMEOUT (366L * 24 * 3600)
+/* The longest -i accepted: an hour. */
+#define WASM_BPF_TOOL_MAX_INTERVAL 3600L
 
 static inline int wasm_bpf_tool__usage_error(const struct wasm_bpf_tool *tool, const char *fmt,
                                              const char *what)
@@ -128,6 +133,9 @@ static inline void wasm_bpf_tool_print_help(const struct wasm_bpf_tool *tool, FI
                "  -t, --timeout SECONDS   stop after SECONDS (default: run until interrupted)\n");
     if (tool->formats)
         fprintf(f, "  -o, --output FORMAT     columns (default) or json (one object per line)\n");
+    if (tool->intervals)
+        fprintf(f, "  -i, --interval SECONDS  print every SECONDS (default %d)\n",
+                tool->interval_ms >= 1000 ? tool->interval_ms / 1000 : 1);
     fprintf(f, "  -h, --help              this help\n");
 }
 
@@ -179,6 +187,17 @@ static inline int wasm_bpf_tool_args(struct wasm_bpf_tool *tool, int *argc, char
             else
                 return wasm_bpf_tool__usage_error(
                     tool, "-o: unknown output format '%s' (expected columns or json)", v);
+        } else if (missing) {
+            return wasm_bpf_tool__usage_error(tool, "%s needs a value", a);
+        } else if (tool->intervals &&
+                   (v = wasm_bpf_tool__value(argv, *argc, &i, 'i', "interval", &missing))) {
+            char *end;
+            errno = 0;
+            long s = strtol(v, &end, 10);
+            if (errno || end == v || *end || s <= 0 || s > WASM_BPF_TOOL_MAX_INTERVAL)
+                return wasm_bpf_tool__usage_error(
+                    tool, "-i: '%s' is not a number of seconds from 1 to 3600", v);
+            tool->interval_ms = (int)s * 1000;
         } else if (missing) {
             return wasm_bpf_tool__usage_error(tool, "%s needs a value", a);
         } else {

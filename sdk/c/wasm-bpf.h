@@ -74,7 +74,48 @@ int wasm_bpf_last_error(char *buf, int len);
 WASM_BPF_IMPORT("wasm_bpf_interrupted")
 int wasm_bpf_interrupted(void);
 
+/* Extension (ABI 2): load as wasm_load_bpf_object does, but without the
+ * programs named in no_load and the maps named in no_create (each a
+ * comma-separated list of C names, "handle_exec_tp,handle_exit_tp", or
+ * NULL): the guest's choice between variants of a program or map for the
+ * kernel under it (see the probes below).  An unknown name fails the load
+ * (-ENOENT in wasm_bpf_last_error()).  Only guests that call it import it. */
+WASM_BPF_IMPORT("wasm_load_bpf_object_with")
+bpf_object_skel wasm_load_bpf_object_with(const void *obj_buf, int obj_buf_sz, const char *no_load,
+                                          const char *no_create);
+
+/* Extension (ABI 2): probes of the kernel under the guest, for picking
+ * what to load.  Each returns 1 (yes), 0 (no: the kernel lacks it, or the
+ * run's policy does not allow it, which wasm_bpf_last_error() then says),
+ * or a negative errno: -EINVAL for a number the runtime does not know,
+ * -ENOTSUP for what it cannot probe, -EPERM when the kernel refused the
+ * probe itself.  Numbers are the kernel's (enum bpf_prog_type, enum
+ * bpf_map_type, enum bpf_func_id).  Answers are kept by the runtime: asking
+ * again costs nothing. */
+/* Can programs of this type be loaded?  BPF_PROG_TYPE_TRACING asks for
+ * tp_btf programs (which need the kernel's BTF), BPF_PROG_TYPE_LSM for lsm. */
+WASM_BPF_IMPORT("wasm_bpf_probe_prog_type")
+int wasm_bpf_probe_prog_type(int prog_type);
+/* Can maps of this type be created?  (BPF_MAP_TYPE_RINGBUF: 5.8 and later) */
+WASM_BPF_IMPORT("wasm_bpf_probe_map_type")
+int wasm_bpf_probe_map_type(int map_type);
+/* May programs of this type call this helper? */
+WASM_BPF_IMPORT("wasm_bpf_probe_helper")
+int wasm_bpf_probe_helper(int prog_type, int helper);
+/* Does the kernel have this feature (enum wasm_bpf_feature below)? */
+WASM_BPF_IMPORT("wasm_bpf_probe_feature")
+int wasm_bpf_probe_feature(int feature);
+
 #undef WASM_BPF_IMPORT
+
+/* The features of wasm_bpf_probe_feature() */
+enum wasm_bpf_feature {
+    WASM_BPF_FEATURE_BTF = 0,      /* the kernel's own BTF (/sys/kernel/btf/vmlinux) */
+    WASM_BPF_FEATURE_RINGBUF = 1,  /* ring buffer maps */
+    WASM_BPF_FEATURE_BPF_LOOP = 2, /* the bpf_loop() helper */
+    WASM_BPF_FEATURE_FENTRY = 3,   /* fentry programs, loaded and attached */
+    WASM_BPF_FEATURE_TCX = 4,      /* tcx links for tc programs */
+};
 
 /* The name of a Linux signal number as the kernel gives it to BPF programs
  * ("SIGKILL" for 9, "SIGRTMIN+2" for 34), or NULL for a number that is no

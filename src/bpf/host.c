@@ -172,7 +172,34 @@ static wasm_status import_load(wasm_instance *inst, void *userdata, wasm_value *
         wasm_bpf__fail(wi, -EFAULT, "load: object [%#x, +%d) lies outside the guest's memory", buf, len);
         return WASM_OK;
     }
-    args[0].i64 = (int64_t)wasm_bpf__load(wi, bytes, (size_t)len);
+    args[0].i64 = (int64_t)wasm_bpf__load(wi, bytes, (size_t)len, NULL, NULL);
+    return WASM_OK;
+}
+
+/* (i32 buf, i32 len, i32 no_load, i32 no_create) -> i64 handle, 0 on
+ * failure: load, but not the programs named in the string at no_load nor
+ * the maps named in the one at no_create (comma-separated; 0: none) */
+static wasm_status import_load_with(wasm_instance *inst, void *userdata, wasm_value *args)
+{
+    INSTANCE_OR_NOMEM(wi, userdata, inst);
+    uint32_t buf = (uint32_t)args[0].i32, no_load_ptr = (uint32_t)args[2].i32,
+             no_create_ptr = (uint32_t)args[3].i32;
+    int32_t len = args[1].i32;
+    const char *no_load = NULL, *no_create = NULL;
+    args[0].i64 = 0;
+    if (len <= 0) {
+        wasm_bpf__fail(wi, -EINVAL, "load: object size %d is not positive", len);
+        return WASM_OK;
+    }
+    const void *bytes = wasm_mem(inst, buf, (uint32_t)len);
+    if (!bytes) {
+        wasm_bpf__fail(wi, -EFAULT, "load: object [%#x, +%d) lies outside the guest's memory", buf, len);
+        return WASM_OK;
+    }
+    if ((no_load_ptr && guest_string(wi, no_load_ptr, "load: programs not to load", &no_load)) ||
+        (no_create_ptr && guest_string(wi, no_create_ptr, "load: maps not to create", &no_create)))
+        return WASM_OK;
+    args[0].i64 = (int64_t)wasm_bpf__load(wi, bytes, (size_t)len, no_load, no_create);
     return WASM_OK;
 }
 
@@ -354,6 +381,11 @@ static const struct {
     {"wasm_bpf_map_operate", "(iiiiiI)i", import_map_operate},
     {"wasm_bpf_last_error", "(ii)i", import_last_error},
     {"wasm_bpf_interrupted", "()i", import_interrupted},
+    {"wasm_load_bpf_object_with", "(iiii)I", import_load_with},
+    {"wasm_bpf_probe_prog_type", "(i)i", wasm_bpf__import_probe_prog_type},
+    {"wasm_bpf_probe_map_type", "(i)i", wasm_bpf__import_probe_map_type},
+    {"wasm_bpf_probe_helper", "(ii)i", wasm_bpf__import_probe_helper},
+    {"wasm_bpf_probe_feature", "(i)i", wasm_bpf__import_probe_feature},
 };
 
 /* ------------------------------------------------------------------ */
@@ -425,8 +457,12 @@ wasm_bpf_host *wasm_bpf_host_new(const struct wasm_bpf_options *opts)
     }
     snprintf(host->verbose_name, sizeof host->verbose_name, "%s",
              opts && opts->verbose_name ? opts->verbose_name : "the verbose option");
+    snprintf(host->btf_name, sizeof host->btf_name, "%s",
+             opts && opts->btf_name ? opts->btf_name : "a BTF file");
     if (opts) {
         host->verbose = opts->verbose;
+        if (opts->btf_path && !(host->btf_path = strdup(opts->btf_path)))
+            goto nomem;
         host->on_ready = opts->on_ready;
         host->ready_ctx = opts->ready_ctx;
         size_t n = 0;
@@ -492,6 +528,8 @@ void wasm_bpf_host_free(wasm_bpf_host *host)
     for (size_t i = 0; i < host->n_rules; i++)
         rules_free(&host->rules[i]);
     free(host->rules);
+    free(host->btf_path);
+    free(host->probes);
     wasm_bpf_permissions_free(host->declared);
     free(host->fds);
     wasm_bpf__stats_free(host);

@@ -116,6 +116,8 @@ struct wb_rules {
 struct wasm_bpf_host {
     bool verbose;
     char verbose_name[64]; /* the caller's name of verbose (wasm_bpf_options) */
+    char *btf_path;        /* BTF for CO-RE instead of the kernel's; NULL: the kernel's */
+    char btf_name[64];     /* the caller's name of btf_path, for the hint */
     struct wb_rules *rules;
     size_t n_rules;
     struct wasm_bpf_permissions *declared; /* what the module declared; NULL: no check */
@@ -135,6 +137,8 @@ struct wasm_bpf_host {
     struct wb_stats stats_discard;
     unsigned long long objects_loaded, polls, untracked_maps;
     bool ready;
+    /* the guests' probes' answers (probe.c), allocated at the first */
+    struct wb_probe_cache *probes;
 };
 
 /* stats.c */
@@ -158,7 +162,10 @@ struct wb_object *wasm_bpf__object_lookup(struct wb_instance *wi, uint64_t handl
 void wasm_bpf__object_destroy(struct wb_object *o);
 
 /* load.c */
-uint64_t wasm_bpf__load(struct wb_instance *wi, const void *bytes, size_t len);
+/* NO_LOAD, NO_CREATE: comma-separated names of programs not to load and
+ * maps not to create (wasm_load_bpf_object_with); NULL: none */
+uint64_t wasm_bpf__load(struct wb_instance *wi, const void *bytes, size_t len, const char *no_load,
+                        const char *no_create);
 /* the bytes the kernel reads or writes for one value (per-CPU maps: all CPUs) */
 uint32_t wasm_bpf__value_size(const struct bpf_map *map);
 
@@ -228,6 +235,23 @@ void wasm_bpf__log_end(void);                        /* stop capturing; work out
 const char *wasm_bpf__log_reason(void);              /* libbpf's first warning (+ verifier's), or "" */
 void wasm_bpf__log_print(void);                      /* what was captured, printed (not if verbose) */
 void wasm_bpf__log_init(void);                       /* route libbpf's output through us */
+void wasm_bpf__log_begin_quiet(void);                /* capture and drop (probes), even if verbose */
+void wasm_bpf__log_end_quiet(void);
+
+/* kernel.c: probes, 1 yes, 0 no, or a negative errno (-EINVAL: a number
+ * libbpf does not know; -ENOTSUP: cannot be probed; -EPERM: the kernel
+ * refused the probe); what was found in detail.  Nothing printed. */
+#define WB_HELPER_MAX 1024 /* helper numbers probed: 1 .. WB_HELPER_MAX - 1 (the kernel has ~210) */
+int wasm_bpf__kernel_feature(enum wasm_bpf_feature f, char *detail, size_t size);
+int wasm_bpf__probe_prog_type(enum bpf_prog_type type, char *detail, size_t size);
+int wasm_bpf__probe_map_type(enum bpf_map_type type, char *detail, size_t size);
+int wasm_bpf__probe_helper(enum bpf_prog_type type, int helper, char *detail, size_t size);
+
+/* probe.c: the probe imports (docs/ABI.md section 4) */
+wasm_status wasm_bpf__import_probe_prog_type(wasm_instance *inst, void *userdata, wasm_value *args);
+wasm_status wasm_bpf__import_probe_map_type(wasm_instance *inst, void *userdata, wasm_value *args);
+wasm_status wasm_bpf__import_probe_helper(wasm_instance *inst, void *userdata, wasm_value *args);
+wasm_status wasm_bpf__import_probe_feature(wasm_instance *inst, void *userdata, wasm_value *args);
 
 /* errno.c: a negative Linux errno as the guest's (WASI) errno; >= 0 unchanged */
 int wasm_bpf__guest_errno(int err);
@@ -252,6 +276,8 @@ void wasm_bpf__object_name(const void *bytes, size_t len, char *name, size_t siz
 /* perms.c: the helpers of concern */
 int wasm_bpf__helper_index(const char *name); /* -1: not one of them */
 const char *wasm_bpf__helper_name(unsigned index);
+/* the name of helper number ID if it is one of concern, else NULL */
+const char *wasm_bpf__helper_concern_by_id(int id);
 /* Calls FN for the first call of each helper of concern in each code
  * section of the ELF object: the function (symbol) and section it is in.
  * 0, FN's non-zero result, or -EINVAL if the ELF cannot be read. */

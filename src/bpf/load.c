@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "internal.h"
 
@@ -57,6 +58,15 @@ void wasm_bpf__object_name(const void *bytes, size_t len, char *name, size_t siz
     }
 out:
     elf_end(elf);
+}
+
+#define KERNEL_BTF "/sys/kernel/btf/vmlinux"
+
+/* After a failed load: was it for want of the kernel's BTF? */
+static bool kernel_btf_missing(void)
+{
+    struct stat st;
+    return stat(KERNEL_BTF, &st) || st.st_size == 0;
 }
 
 static bool percpu_map(enum bpf_map_type type)
@@ -120,7 +130,42 @@ static int check_policy(struct wb_instance *wi, struct wb_object *o, size_t len)
     return 0;
 }
 
-uint64_t wasm_bpf__load(struct wb_instance *wi, const void *bytes, size_t len)
+/* The guest's choice before load (wasm_load_bpf_object_with): programs
+ * not to load, maps not to create, each a comma-separated list of names
+ * (NULL: none).  0, or -ENOENT / -EINVAL with the message set. */
+static int choose(struct wb_instance *wi, struct wb_object *o, const char *list, bool maps)
+{
+    const char *what = maps ? "map" : "program";
+    for (const char *p = list; p && *p;) {
+        size_t n = strcspn(p, ",");
+        if (n == 0 || n >= 64)
+            return wasm_bpf__fail(wi, -EINVAL, "load: %s list '%s': %s name", what, list,
+                                  n ? "a too long" : "an empty");
+        char name[64];
+        memcpy(name, p, n);
+        name[n] = '\0';
+        int err;
+        if (maps) {
+            struct bpf_map *m = bpf_object__find_map_by_name(o->obj, name);
+            err = m ? bpf_map__set_autocreate(m, false) : -ENOENT;
+        } else {
+            struct bpf_program *prog = bpf_object__find_program_by_name(o->obj, name);
+            err = prog ? bpf_program__set_autoload(prog, false) : -ENOENT;
+        }
+        if (err == -ENOENT)
+            return wasm_bpf__fail(wi, -ENOENT, "load: object '%s' has no %s '%s' (asked not to %s it)",
+                                  o->name, what, name, maps ? "create" : "load");
+        if (err)
+            return wasm_bpf__fail(wi, err, "load: %s '%s': %s", what, name, wasm_bpf__strerror(err));
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    return 0;
+}
+
+uint64_t wasm_bpf__load(struct wb_instance *wi, const void *bytes, size_t len, const char *no_load,
+                        const char *no_create)
 {
     wasm_bpf_host *host = wi->host;
     struct wb_object *o = calloc(1, sizeof(*o));
@@ -149,7 +194,8 @@ uint64_t wasm_bpf__load(struct wb_instance *wi, const void *bytes, size_t len)
         goto fail;
     }
     wasm_bpf__log_begin(host);
-    LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = o->name);
+    LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = o->name,
+                .btf_custom_path = host->btf_path);
     o->obj = bpf_object__open_mem(o->elf, len, &opts);
     if (!o->obj) {
         err = -errno;
@@ -158,6 +204,11 @@ uint64_t wasm_bpf__load(struct wb_instance *wi, const void *bytes, size_t len)
         wasm_bpf__log_print();
         wasm_bpf__fail(wi, wasm_bpf__errno_from_libbpf(err), "load: cannot open the BPF object: %s%s%s",
                 wasm_bpf__strerror(err), *wasm_bpf__log_reason() ? ": " : "", wasm_bpf__log_reason());
+        goto fail;
+    }
+    if ((err = choose(wi, o, no_load, false)) || (err = choose(wi, o, no_create, true))) {
+        wasm_bpf__log_end();
+        base_print(WASM_BPF_WARN, "wasm-bpf: %s\n", wi->last_error);
         goto fail;
     }
     if ((err = check_policy(wi, o, len))) {
@@ -180,6 +231,11 @@ uint64_t wasm_bpf__load(struct wb_instance *wi, const void *bytes, size_t len)
             goto fail;
         }
         wasm_bpf__log_print();
+        if (!host->btf_path && kernel_btf_missing())
+            base_print(WASM_BPF_WARN,
+                       "  this kernel has no usable BTF at %s: give one for CO-RE with %s (its "
+                       "vmlinux BTF, or a minimal one from `bpftool gen min_core_btf`)\n",
+                       KERNEL_BTF, host->btf_name);
         const char *why = wasm_bpf__log_reason();
         if (*why)
             wasm_bpf__fail(wi, wasm_bpf__errno_from_libbpf(err), "load: cannot load BPF object '%s': %s (%s)",

@@ -19,6 +19,7 @@
 
 static struct {
     bool verbose;
+    bool quiet_verbose;          /* verbose before a quiet capture */
     const char *verbose_name;    /* the host's, for the hint */
     bool capturing;
     char *text;                  /* captured lines, each ending in '\n' */
@@ -112,6 +113,26 @@ void wasm_bpf__log_begin(wasm_bpf_host *host)
         log_state.text[0] = '\0';
     log_state.first_warn = SIZE_MAX;
     log_state.reason[0] = '\0';
+}
+
+/* Capture without a host, for probes whose failure is an answer, not an
+ * error (kernel.c): nothing is printed, even when verbose. */
+void wasm_bpf__log_begin_quiet(void)
+{
+    bool verbose = log_state.verbose;
+    const char *name = log_state.verbose_name;
+    wasm_bpf__log_begin(&(struct wasm_bpf_host){.verbose = false});
+    log_state.verbose_name = name;
+    log_state.quiet_verbose = verbose;
+}
+
+void wasm_bpf__log_end_quiet(void)
+{
+    log_state.capturing = false;
+    log_state.len = 0;
+    if (log_state.text)
+        log_state.text[0] = '\0';
+    log_state.verbose = log_state.quiet_verbose;
 }
 
 /* One captured line: [start, start + len) of the text. */

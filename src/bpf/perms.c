@@ -83,6 +83,14 @@ int wasm_bpf__helper_index(const char *name)
     return -1;
 }
 
+const char *wasm_bpf__helper_concern_by_id(int id)
+{
+    for (size_t i = 0; i < N_CONCERN; i++)
+        if (concern[i].id == id)
+            return concern[i].name;
+    return NULL;
+}
+
 const char *wasm_bpf__helper_name(unsigned index)
 {
     return index < N_CONCERN ? concern[index].name : "?";

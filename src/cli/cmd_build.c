@@ -38,6 +38,7 @@
 #include "oci.h"
 #include "opt.h"
 #include "wasm_bpf_base.h"
+#include "wasm_bpf_host.h"
 
 extern char **environ;
 
@@ -49,6 +50,7 @@ struct build_args {
     const char *source;
     bool verbose;
     bool debug;
+    struct opt_list min_btf; /* --min-btf [RELEASE=]FILE */
 };
 
 #define AT(member) offsetof(struct build_args, member)
@@ -65,6 +67,11 @@ static const struct opt build_opts[] = {
      "the description recorded in the module (default: README.md's first paragraph line)"},
     {"source", 0, "URL", OPT_STRING, AT(source), NULL,
      "the source repository recorded in the module (org.opencontainers.image.source on push)"},
+    {"min-btf", 0, "[RELEASE=]FILE", OPT_LIST, AT(min_btf), NULL,
+     "embed in the module the kernel types its BPF objects use (`bpftool gen min_core_btf`), cut "
+     "from FILE, the BTF of kernel RELEASE (uname -r; default: FILE's name without vmlinux- and "
+     ".btf): `run` gives them to libbpf on that kernel when it has no "
+     "/sys/kernel/btf/vmlinux; repeatable, one per kernel"},
     {"debug", 'g', NULL, OPT_FLAG, AT(debug), NULL,
      "keep debug information and function names (no stripping, no wasm-opt)"},
     {"verbose", 'v', NULL, OPT_FLAG, AT(verbose), NULL, "print every command as it runs"},
@@ -1067,6 +1074,125 @@ static void put_leb(struct base_buf *out, size_t v)
     } while (v);
 }
 
+/* --min-btf [RELEASE=]FILE: the kernel release it is for */
+static char *min_btf_release(const char *arg, const char **file)
+{
+    const char *eq = strchr(arg, '=');
+    *file = eq ? eq + 1 : arg;
+    if (eq)
+        return base_strndup(arg, (size_t)(eq - arg));
+    if (!strcmp(arg, "/sys/kernel/btf/vmlinux")) {
+        struct utsname u;
+        return uname(&u) == 0 ? base_strdup(u.release) : NULL;
+    }
+    char *base = base_path_basename(arg);
+    if (!base)
+        return NULL;
+    const char *r = strncmp(base, "vmlinux-", 8) ? base : base + 8;
+    size_t n = strlen(r);
+    if (n > 4 && !strcmp(r + n - 4, ".btf"))
+        n -= 4;
+    char *release = strcmp(base, "vmlinux") ? base_strndup(r, n) : base_strdup("");
+    free(base);
+    return release;
+}
+
+/* The WASM_BPF_BTF_SECTION custom section appended to MOD: per --min-btf
+ * kernel, the types of that kernel the module's BPF objects use. */
+static int append_min_btf(struct build *b, struct base_buf *mod)
+{
+    struct base_buf section = {0};
+    struct strv argv = {0};
+    char *dir = path_in(b->bdir, "min-btf"), *out = NULL, *release = NULL, *data = NULL;
+    int rc = dir ? need_tool("bpftool") : fail("out of memory");
+    if (rc == 0 && mkdir(dir, 0755) < 0 && errno != EEXIST)
+        rc = fail("cannot create %s: %s", dir, strerror(errno));
+    for (size_t i = 0; rc == 0 && i < b->a->min_btf.n; i++) {
+        const char *arg = b->a->min_btf.items[i], *file;
+        char why[256];
+        free(release);
+        release = min_btf_release(arg, &file);
+        if (!release) {
+            rc = fail("out of memory");
+            break;
+        }
+        if (wasm_bpf_btf_release_check(release) < 0) {
+            rc = fail("--min-btf %s: '%s' is not a kernel release as uname -r prints it: give it as "
+                      "RELEASE=FILE",
+                      arg, release);
+            break;
+        }
+        for (size_t j = 0; j < i; j++) {
+            const char *other;
+            char *r = min_btf_release(b->a->min_btf.items[j], &other);
+            bool same = r && !strcmp(r, release);
+            free(r);
+            if (same) {
+                rc = fail("--min-btf %s: kernel %s is given twice", arg, release);
+                break;
+            }
+        }
+        if (rc < 0)
+            break;
+        if (wasm_bpf_btf_file_check(file, why, sizeof why) < 0) {
+            rc = fail("--min-btf %s: %s", file, why);
+            break;
+        }
+        free(out);
+        out = path_in(dir, "%s.btf", release);
+        strv_free(&argv);
+        memset(&argv, 0, sizeof argv);
+        strv_add(&argv, "bpftool");
+        strv_add(&argv, "gen");
+        strv_add(&argv, "min_core_btf");
+        strv_add(&argv, file);
+        strv_add(&argv, out);
+        for (size_t k = 0; k < b->bpf_srcs.n; k++) {
+            const char *src = b->bpf_srcs.v[k];
+            strv_addf(&argv, "%s/%.*s.bpf.o", b->bdir, (int)(strlen(src) - strlen(".bpf.c")), src);
+        }
+        if (!out || argv.failed) {
+            rc = fail("out of memory");
+            break;
+        }
+        size_t len;
+        free(data);
+        data = NULL;
+        if ((rc = run(b, NULL, argv.v, NULL)) < 0)
+            break;
+        if ((rc = base_read_file(out, WASM_BPF_BTF_MAX_SIZE, &data, &len)) < 0) {
+            rc = fail("cannot read %s: %s", out, strerror(-rc));
+            break;
+        }
+        if ((rc = wasm_bpf_btf_section_add(&section, release, data, len)) < 0) {
+            rc = fail("--min-btf %s: %s", arg, rc == -ENOMEM ? "out of memory" : "not BTF");
+            break;
+        }
+        if (b->a->verbose)
+            fprintf(stderr, "# %s: %zu bytes of kernel %s's BTF for the module\n", out, len, release);
+    }
+    if (rc == 0) {
+        size_t name_len = strlen(WASM_BPF_BTF_SECTION);
+        struct base_buf body = {0};
+        put_leb(&body, name_len);
+        base_buf_append(&body, WASM_BPF_BTF_SECTION, name_len);
+        base_buf_append(&body, section.data, section.len);
+        base_buf_append(mod, "\0", 1); /* a custom section */
+        put_leb(mod, body.len);
+        base_buf_append(mod, body.data, body.len);
+        if (body.err || section.err)
+            rc = fail("out of memory");
+        base_buf_free(&body);
+    }
+    base_buf_free(&section);
+    strv_free(&argv);
+    free(dir);
+    free(out);
+    free(release);
+    free(data);
+    return rc;
+}
+
 /* The module (FROM's bytes and the metadata section) written to OUT,
  * unless OUT holds exactly that already. */
 static int write_module(struct build *b, const char *from, const char *out_path)
@@ -1112,6 +1238,10 @@ static int write_module(struct build *b, const char *from, const char *out_path)
     put_leb(&mod, section.len);
     base_buf_append(&mod, section.data, section.len);
     base_buf_free(&section);
+    if (b->a->min_btf.n && append_min_btf(b, &mod) < 0) {
+        base_buf_free(&mod);
+        return -1;
+    }
     if (mod.err) {
         base_buf_free(&mod);
         return fail("out of memory");
@@ -1203,6 +1333,7 @@ int cmd_build(int argc, char **argv)
         rc = opt_usage_error(&cmd_build_spec, "-o '%s': the module's file name must end in .wasm",
                              a.output);
     if (rc >= 0) {
+        opt_free(&cmd_build_spec, &a);
         free(args);
         return rc;
     }
@@ -1211,6 +1342,7 @@ int cmd_build(int argc, char **argv)
     struct stat st;
     if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
         rc = opt_usage_error(&cmd_build_spec, "'%s' is not a directory", dir);
+        opt_free(&cmd_build_spec, &a);
         free(args);
         return rc;
     }
@@ -1247,6 +1379,7 @@ out:
     free(b.sdk_dir);
     free(b.cargo_package);
     free(b.cargo_version);
+    opt_free(&cmd_build_spec, &a);
     free(args);
     return rc;
 }

@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -90,6 +91,7 @@ struct run_options {
     struct trust_cli trust;            /* --policy, --verify-key */
     struct metrics_addr metrics;       /* --metrics [ADDR:]PORT */
     const char *ready_file;            /* --ready-file PATH */
+    const char *btf;                   /* --btf FILE (checked) */
 };
 
 /* --dir HOST[::GUEST] (target: the run_options) */
@@ -233,6 +235,18 @@ static int set_stop_timeout(void *target, const char *arg, char *err, size_t err
     return 0;
 }
 
+/* --btf FILE: checked now, so that a wrong file is a usage error */
+static int set_btf(void *target, const char *arg, char *err, size_t errlen)
+{
+    char why[256];
+    if (wasm_bpf_btf_file_check(arg, why, sizeof why) < 0) {
+        snprintf(err, errlen, "%s", why);
+        return -1;
+    }
+    *(const char **)target = arg;
+    return 0;
+}
+
 #define RUN_AT(member) offsetof(struct run_options, member)
 static const struct opt run_opts[] = {
     {"dir", 0, "HOST[::GUEST]", OPT_SET, 0, add_dir,
@@ -271,8 +285,13 @@ static const struct opt run_opts[] = {
     {"ready-file", 0, "PATH", OPT_STRING, RUN_AT(ready_file), NULL,
      "create PATH once the guest first waits for events (its programs are loaded and "
      "attached), remove it when the run ends: a readiness probe (`test -f PATH`)"},
+    {"btf", 0, "FILE", OPT_SET, RUN_AT(btf), set_btf,
+     "relocate the guest's BPF objects (CO-RE) against the BTF in FILE instead of the kernel's "
+     "/sys/kernel/btf/vmlinux: for kernels without it, or to override it; raw BTF (a vmlinux "
+     "BTF, or `bpftool gen min_core_btf` output) or an ELF file with a .BTF section"},
     {"verbose", 0, NULL, OPT_FLAG, RUN_AT(verbose), NULL,
-     "report loading, timings and how the guest ended; libbpf's messages and full verifier logs"},
+     "report loading, timings, the kernel's features (BTF, ring buffer, bpf_loop, fentry, "
+     "tcx) and how the guest ended; libbpf's messages and full verifier logs"},
     {NULL, 0, NULL, 0, 0, NULL, NULL},
 };
 
@@ -490,6 +509,8 @@ struct run_state {
     wasm_bpf_host *bpf;        /* the eBPF host interface's state */
     struct metrics_server *metrics; /* --metrics, once instantiated */
     bool ready_created;             /* --ready-file exists: remove it at the end */
+    int btf_fd;                     /* the module's minimal BTF for this kernel (a memfd), or -1 */
+    char btf_path[64];              /* its path for libbpf, when btf_fd >= 0 */
 };
 
 struct host_iface {
@@ -642,7 +663,9 @@ static int bpf_attach(struct run_state *rs, char *err, size_t errlen)
                                   .verbose_name = "--verbose",
                                   .declared = o->declared,
                                   .on_ready = on_ready,
-                                  .ready_ctx = rs};
+                                  .ready_ctx = rs,
+                                  .btf_path = rs->btf_fd >= 0 ? rs->btf_path : o->btf,
+                                  .btf_name = "--btf FILE"};
     rs->bpf = wasm_bpf_host_new(&bo);
     if (!rs->bpf || wasm_bpf_host_define(rs->bpf, rs->linker) < 0) {
         snprintf(err, errlen, "cannot define the wasm_bpf imports: out of memory");
@@ -667,6 +690,22 @@ static const struct host_iface host_ifaces[] = {
 /* ------------------------------------------------------------------ */
 /* The run                                                             */
 /* ------------------------------------------------------------------ */
+
+/* --verbose: the kernel and what it offers, one line each */
+static void report_kernel(const struct run_options *o)
+{
+    struct utsname u;
+    struct wasm_bpf_features f;
+    if (uname(&u) == 0)
+        fprintf(stderr, "wasm-bpf: kernel %s %s\n", u.release, u.machine);
+    if (o->btf)
+        fprintf(stderr, "wasm-bpf: CO-RE against --btf %s\n", o->btf);
+    if (wasm_bpf_kernel_features(&f) < 0)
+        return;
+    for (int i = 0; i < WASM_BPF_FEATURES; i++)
+        fprintf(stderr, "wasm-bpf: kernel feature %-8s %-7s (%s)\n", wasm_bpf_feature_name(i),
+                wasm_bpf_feature_state_name(f.feature[i].state), f.feature[i].detail);
+}
 
 static double now_ms(void)
 {
@@ -833,12 +872,59 @@ static int exit_status(struct run_state *rs, const char *module, wasm_status st)
     }
 }
 
+/* The module's minimal BTF (build --min-btf) for this kernel, when it has
+ * none of its own and no --btf was given: into a memfd for libbpf
+ * (rs->btf_fd, rs->btf_path).  -1: go on; else the exit status. */
+static int module_btf(const struct run_options *o, const wasm_module *mod, struct run_state *rs)
+{
+    size_t len;
+    const uint8_t *sec = wasm_module_custom_section(mod, WASM_BPF_BTF_SECTION, &len);
+    if (!sec)
+        return -1;
+    struct utsname u;
+    if (uname(&u) < 0)
+        snprintf(u.release, sizeof u.release, "?");
+    const void *btf = NULL;
+    size_t btf_len = 0;
+    char msg[512], err[256];
+    int found = wasm_bpf_btf_section_find(sec, len, u.release, &btf, &btf_len, msg, sizeof msg);
+    if (found < 0) {
+        fprintf(stderr, "wasm-bpf: %s: %s\n", o->module, msg);
+        return EXIT_RUN_BAD_MODULE;
+    }
+    struct stat st;
+    bool own = stat("/sys/kernel/btf/vmlinux", &st) == 0 && st.st_size > 0;
+    if (o->btf || own) {
+        if (o->verbose)
+            fprintf(stderr, "wasm-bpf: %s: its minimal BTF is not needed: %s\n", o->module,
+                    o->btf ? "--btf is given" : "the kernel has its own");
+        return -1;
+    }
+    if (!found) {
+        fprintf(stderr,
+                "wasm-bpf: %s: this kernel (%s) has no BTF at /sys/kernel/btf/vmlinux, and the "
+                "module carries minimal BTF only for %s\n",
+                o->module, u.release, msg);
+        return -1;
+    }
+    rs->btf_fd = wasm_bpf_btf_memfd(btf, btf_len, rs->btf_path, sizeof rs->btf_path, err, sizeof err);
+    if (rs->btf_fd < 0) {
+        fprintf(stderr, "wasm-bpf: %s: its minimal BTF for kernel %s: %s\n", o->module, u.release,
+                err);
+        return EXIT_RUN_BAD_MODULE;
+    }
+    if (o->verbose)
+        fprintf(stderr, "wasm-bpf: %s: CO-RE against its minimal BTF for kernel %s (%zu bytes)\n",
+                o->module, u.release, btf_len);
+    return -1;
+}
+
 /* Takes ownership of bytes (freed once compiled: a guest may run for days). */
 static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
 {
     const char *module = o->module;
     int status = EXIT_RUN_BAD_MODULE;
-    struct run_state rs = {.opt = o};
+    struct run_state rs = {.opt = o, .btf_fd = -1};
     size_t attached = 0;
     wasm_module *mod = NULL;
     char err[1024];
@@ -873,8 +959,10 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
     if (caught_signal) /* arrived while reading */
         wasm_runtime_interrupt(rs.rt);
 
-    if (o->verbose)
+    if (o->verbose) {
+        report_kernel(o);
         fprintf(stderr, "wasm-bpf: %s: loading %zu bytes\n", module, len);
+    }
     double t0 = now_ms();
     mod = wasm_module_load_interruptible(bytes, len, rs.rt, err, sizeof err);
     int load_errno = errno;
@@ -897,6 +985,9 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
         fprintf(stderr, "wasm-bpf: %s: %zu bytes decoded, validated and compiled in %.2f ms\n",
                 module, len, t1 - t0);
 
+    if ((status = module_btf(o, mod, &rs)) >= 0)
+        goto out;
+    status = EXIT_RUN_BAD_MODULE;
     for (; attached < NIFACES; attached++) {
         int st = host_ifaces[attached].attach(&rs, err, sizeof err);
         if (st != 0) {
@@ -982,6 +1073,8 @@ out:
                 strerror(errno));
     while (attached > 0)
         host_ifaces[--attached].detach(&rs);
+    if (rs.btf_fd >= 0)
+        close(rs.btf_fd);
     if (rs.rt)
         wasm_runtime_free(rs.rt);
     if (rs.linker)

@@ -66,22 +66,15 @@ static const char *unsupported_why(const char *what)
 
 static bool check_keys(json_t *o, const char *const *allowed, const char *where)
 {
-    const char *key;
-    json_t *v;
-    json_object_foreach(o, key, v) {
-        bool ok = false;
-        for (size_t i = 0; allowed[i]; i++)
-            ok |= !strcmp(key, allowed[i]);
-        if (!ok) {
-            const char *why = unsupported_why(key);
-            if (why)
-                oci_fail("%s: %s", where, why);
-            else
-                oci_fail("%s: unknown member \"%.60s\"", where, key);
-            return false;
-        }
-    }
-    return true;
+    const char *key = oci__json_unknown_key(o, allowed);
+    if (!key)
+        return true;
+    const char *why = unsupported_why(key);
+    if (why)
+        oci_fail("%s: %s", where, why);
+    else
+        oci_fail("%s: unknown member \"%.60s\"", where, key);
+    return false;
 }
 
 static void requirement_free(struct requirement *r)

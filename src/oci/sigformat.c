@@ -25,8 +25,9 @@
 
 #include "trust_internal.h"
 
-/* The keys of a JSON object are exactly these (a NULL-terminated list). */
-static bool only_keys(json_t *o, const char *const *allowed, const char **extra)
+/* The first key of object O that is not in ALLOWED (a NULL-terminated
+ * list), or NULL when all are; policy.c words its own error around it. */
+const char *oci__json_unknown_key(json_t *o, const char *const *allowed)
 {
     const char *key;
     json_t *v;
@@ -34,12 +35,29 @@ static bool only_keys(json_t *o, const char *const *allowed, const char **extra)
         bool ok = false;
         for (size_t i = 0; allowed[i]; i++)
             ok |= !strcmp(key, allowed[i]);
-        if (!ok) {
-            *extra = key;
-            return false;
-        }
+        if (!ok)
+            return key;
     }
-    return true;
+    return NULL;
+}
+
+/* The one way every document of this file is read: at most MAX bytes,
+ * duplicate keys refused (two readers could each see another value), a
+ * JSON object; NULL with the error naming WHAT otherwise. */
+static json_t *load_object(const char *what, const char *data, size_t len, size_t max)
+{
+    if (len > max) {
+        oci_fail("%s larger than %zu bytes", what, max);
+        return NULL;
+    }
+    json_error_t err;
+    json_t *j = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
+    if (!json_is_object(j)) {
+        oci_fail("%s is not a JSON object%s%s", what, j ? "" : ": ", j ? "" : err.text);
+        json_decref(j);
+        return NULL;
+    }
+    return j;
 }
 
 static char *dump_compact(json_t *j, size_t *len)
@@ -65,48 +83,57 @@ char *oci__simplesigning_build(const char *docker_reference, const char *manifes
     return dump_compact(j, len);
 }
 
+/* The objects of a simple-signing payload and the members each may have:
+ * nothing beyond what cosign and containers-signature(5) write, so two
+ * readers cannot take different meanings from one signed payload. */
+static const char *const payload_top_keys[] = {"critical", "optional", NULL};
+static const char *const payload_critical_keys[] = {"identity", "image", "type", NULL};
+static const char *const payload_identity_keys[] = {"docker-reference", NULL};
+static const char *const payload_image_keys[] = {"docker-manifest-digest", NULL};
+static const struct {
+    const char *parent, *name; /* the object: parent.name (NULL: the payload itself) */
+    const char *const *keys;
+} payload_objects[] = {
+    {NULL, NULL, payload_top_keys},
+    {NULL, "critical", payload_critical_keys},
+    {"critical", "identity", payload_identity_keys},
+    {"critical", "image", payload_image_keys},
+};
+
 int oci__simplesigning_parse(const char *data, size_t len, struct simplesigning *out)
 {
     memset(out, 0, sizeof *out);
-    if (len > MAX_PAYLOAD_SIZE)
-        return oci_fail("signature payload larger than %u bytes", MAX_PAYLOAD_SIZE);
-    json_error_t err;
-    json_t *j = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
+    json_t *j = load_object("signature payload", data, len, MAX_PAYLOAD_SIZE);
+    if (!j)
+        return -1;
     int rc = -1;
-    const char *extra = NULL;
-    static const char *const top_keys[] = {"critical", "optional", NULL};
-    static const char *const critical_keys[] = {"identity", "image", "type", NULL};
-    static const char *const identity_keys[] = {"docker-reference", NULL};
-    static const char *const image_keys[] = {"docker-manifest-digest", NULL};
-    if (!json_is_object(j)) {
-        oci_fail("signature payload is not a JSON object%s%s", j ? "" : ": ", j ? "" : err.text);
-        goto out;
+    for (size_t i = 0; i < sizeof payload_objects / sizeof payload_objects[0]; i++) {
+        const char *parent = payload_objects[i].parent, *name = payload_objects[i].name;
+        json_t *o = parent ? json_object_get(json_object_get(j, parent), name) : name ? json_object_get(j, name) : j;
+        const char *extra;
+        if (!json_is_object(o)) {
+            oci_fail("signature payload: %s%s%s is missing or not an object", parent ? parent : "",
+                     parent ? "." : "", name ? name : "the top level");
+            goto out;
+        }
+        if ((extra = oci__json_unknown_key(o, payload_objects[i].keys))) {
+            oci_fail("signature payload: %s%s%s has an unknown member \"%.40s\"", parent ? parent : "",
+                     parent ? "." : "", name ? name : "the top level", extra);
+            goto out;
+        }
     }
-    json_t *critical = json_object_get(j, "critical"), *optional = json_object_get(j, "optional");
-    if (!only_keys(j, top_keys, &extra)) {
-        oci_fail("signature payload has an unknown member \"%.40s\"", extra);
-        goto out;
-    }
+    json_t *optional = json_object_get(j, "optional");
     if (optional && !json_is_object(optional) && !json_is_null(optional)) {
         oci_fail("signature payload: \"optional\" is not an object");
         goto out;
     }
-    if (!json_is_object(critical) || !only_keys(critical, critical_keys, &extra)) {
-        oci_fail("signature payload: \"critical\" is missing, not an object, or has an unknown member%s%.40s%s",
-                 extra ? " \"" : "", extra ? extra : "", extra ? "\"" : "");
-        goto out;
-    }
+    json_t *critical = json_object_get(j, "critical");
     const char *type = json_string_value(json_object_get(critical, "type"));
     if (!type || strcmp(type, COSIGN_SIGNATURE_TYPE)) {
         oci_fail("signature payload: critical.type is not \"%s\"", COSIGN_SIGNATURE_TYPE);
         goto out;
     }
     json_t *identity = json_object_get(critical, "identity"), *image = json_object_get(critical, "image");
-    if (!json_is_object(identity) || !only_keys(identity, identity_keys, &extra) || !json_is_object(image) ||
-        !only_keys(image, image_keys, &extra)) {
-        oci_fail("signature payload: critical.identity or critical.image is malformed");
-        goto out;
-    }
     const char *ref = json_string_value(json_object_get(identity, "docker-reference"));
     const char *digest = json_string_value(json_object_get(image, "docker-manifest-digest"));
     if (!ref || strlen(ref) > 1024) {
@@ -150,14 +177,9 @@ char *oci__sigmanifest_config(const char *const *payload_digests, size_t n, size
 int oci__sigmanifest_parse(const char *data, size_t len, struct sigmanifest *out)
 {
     memset(out, 0, sizeof *out);
-    if (len > MAX_MANIFEST_SIZE)
-        return oci_fail("signature manifest larger than %u bytes", MAX_MANIFEST_SIZE);
-    json_error_t err;
-    json_t *j = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
-    if (!json_is_object(j)) {
-        json_decref(j);
-        return oci_fail("signature manifest is not a JSON object");
-    }
+    json_t *j = load_object("signature manifest", data, len, MAX_MANIFEST_SIZE);
+    if (!j)
+        return -1;
     json_t *layers = json_object_get(j, "layers");
     if (!json_is_array(layers)) {
         json_decref(j);
@@ -279,15 +301,11 @@ char *oci__bundle_build(const struct oci_signing_key *k, const char *name, const
 int oci__bundle_parse(const char *data, size_t len, struct bundle *out)
 {
     memset(out, 0, sizeof *out);
-    if (len > MAX_PAYLOAD_SIZE)
-        return oci_fail("bundle larger than %u bytes", MAX_PAYLOAD_SIZE);
+    json_t *j = load_object("bundle", data, len, MAX_PAYLOAD_SIZE), *st = NULL;
+    if (!j)
+        return -1;
     json_error_t err;
-    json_t *j = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err), *st = NULL;
     int rc = -1;
-    if (!json_is_object(j)) {
-        oci_fail("bundle is not a JSON object");
-        goto out;
-    }
     const char *mt = json_string_value(json_object_get(j, "mediaType"));
     if (!mt || !oci__str_starts_with(mt, "application/vnd.dev.sigstore.bundle")) {
         oci_fail("bundle media type is not a Sigstore bundle's");

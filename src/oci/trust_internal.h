@@ -126,6 +126,8 @@ char *oci__cosign_encrypt(const unsigned char *plain, size_t len, const char *pa
 unsigned char *oci__cosign_decrypt(const char *json, size_t json_len, const char *password, size_t *out_len);
 
 /* ---- sigformat.c ---- */
+/* The first key of object O not in ALLOWED (NULL-terminated), or NULL. */
+const char *oci__json_unknown_key(json_t *o, const char *const *allowed);
 /* The simple-signing payload cosign and skopeo write.  malloc'ed. */
 char *oci__simplesigning_build(const char *docker_reference, const char *manifest_digest, size_t *len);
 struct simplesigning {

@@ -10,23 +10,11 @@ and two are binaries within the limits, whose load time must grow linearly:
 With --big-code FILE it writes only one large valid module instead (63 MB
 of function bodies, a load and a compile of seconds: the signal tests
 interrupt them); it is not kept in the build tree."""
+import os
 import sys
 
-
-def leb128(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def section(sid, body):
-    return bytes([sid]) + leb128(len(body)) + body
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from wasmbin import MAGIC, leb128, section  # noqa: E402
 
 
 def big_code(nfuncs=1000, reps=9000):
@@ -36,7 +24,7 @@ def big_code(nfuncs=1000, reps=9000):
     types = leb128(1) + b"\x60\x01\x7f\x01\x7f"
     funcs = leb128(nfuncs) + b"\x00" * nfuncs
     code = leb128(nfuncs) + (leb128(len(body)) + body) * nfuncs
-    return (b"\x00asm\x01\x00\x00\x00" + section(1, types) + section(3, funcs)
+    return (MAGIC + section(1, types) + section(3, funcs)
             + section(10, code))
 
 
@@ -73,7 +61,7 @@ def type_bomb(ntypes):
     for i in range(ntypes):
         params = bytes(valtypes[(i >> (2 * k)) & 3] for k in range(9))
         body += b"\x60" + leb128(len(params)) + params + b"\x00"
-    return b"\x00asm\x01\x00\x00\x00" + b"\x01" + leb128(len(body)) + bytes(body)
+    return MAGIC + section(1, bytes(body))
 
 
 with open(f"{out}/type_bomb.wasm", "wb") as f:

@@ -12,40 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* private: the module's imports and exports, the instance's memory and globals */
-#include "../../src/wasm/internal.h"
+#include "fuzz_imports.h"
 
 #define FUEL 100000
-
-static wasm_status stub(wasm_instance *inst, void *ud, wasm_value *args)
-{
-    (void)inst;
-    uintptr_t n = (uintptr_t)ud;
-    for (uintptr_t i = 0; i < n && i < 4; i++)
-        args[i].raw = 0x12345678u * (uint64_t)(i + 1);
-    return WASM_OK;
-}
-
-static void signature_of(const func_type *t, char *buf, size_t len)
-{
-    size_t n = 0;
-    buf[n++] = '(';
-    for (uint32_t i = 0; i < t->nparams + t->nresults && n + 3 < len; i++) {
-        if (i == t->nparams)
-            buf[n++] = ')';
-        switch (t->types[i]) {
-        case WASM_I32: buf[n++] = 'i'; break;
-        case WASM_I64: buf[n++] = 'I'; break;
-        case WASM_F32: buf[n++] = 'f'; break;
-        case WASM_F64: buf[n++] = 'F'; break;
-        case WASM_FUNCREF: buf[n++] = 'r'; break;
-        default: buf[n++] = 'x'; break;
-        }
-    }
-    if (t->nresults == 0)
-        buf[n++] = ')';
-    buf[n] = 0;
-}
 
 typedef struct side {
     wasm_runtime *rt;
@@ -62,38 +31,7 @@ static bool side_new(side *s, wasm_module *m, wasm_engine_tier tier)
     s->inst = NULL;
     if (!s->rt || !s->l)
         abort();
-    for (uint32_t i = 0; i < m->nimports; i++) {
-        const import_def *im = &m->imports[i];
-        char sig[64];
-        switch (im->kind) {
-        case WASM_EXTERN_FUNC: {
-            const func_type *t = &m->types[im->u.type_index];
-            if (t->nparams + t->nresults > 40 || t->nresults > 4)
-                continue;
-            signature_of(t, sig, sizeof sig);
-            wasm_linker_define_func(s->l, im->module, im->name, sig, stub,
-                                    (void *)(uintptr_t)t->nresults);
-            break;
-        }
-        case WASM_EXTERN_MEMORY:
-            wasm_linker_define_memory(s->l, im->module, im->name,
-                                      wasm_memory_new(s->rt, im->u.memory.min > 16 ? 16 : im->u.memory.min,
-                                                      im->u.memory.has_max ? im->u.memory.max : UINT32_MAX));
-            break;
-        case WASM_EXTERN_TABLE:
-            wasm_linker_define_table(s->l, im->module, im->name,
-                                     wasm_table_new(s->rt, (wasm_valtype)im->u.table.elem,
-                                                    im->u.table.lim.min > 1000 ? 1000 : im->u.table.lim.min,
-                                                    im->u.table.lim.has_max ? im->u.table.lim.max : UINT32_MAX));
-            break;
-        case WASM_EXTERN_GLOBAL: {
-            wasm_value v = {.raw = 0};
-            wasm_linker_define_global(s->l, im->module, im->name,
-                                      wasm_global_new(s->rt, (wasm_valtype)im->u.global.type, im->u.global.mut, v));
-            break;
-        }
-        }
-    }
+    fuzz_define_imports(s->rt, s->l, m);
     wasm__runtime_set_fuel(s->rt, FUEL);
     s->inst = wasm_instantiate(s->rt, m, s->l, NULL, 0);
     return s->inst != NULL;

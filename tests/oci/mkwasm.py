@@ -4,26 +4,18 @@ SIZE bytes: BASE (a module, e.g. built by clang; default: just the header)
 followed by one custom section of pseudo-random bytes (seeded, so each SEED
 gives a different module with a different digest).  Custom sections may
 follow any section, so BASE still runs the same."""
+import os
 import random
 import sys
 
-
-def leb128(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from wasmbin import MAGIC, leb128  # noqa: E402
 
 
 def main():
     size, seed, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-    base = open(sys.argv[4], "rb").read() if len(sys.argv) > 4 else b"\0asm\x01\0\0\0"
-    if base[:8] != b"\0asm\x01\0\0\0":
+    base = open(sys.argv[4], "rb").read() if len(sys.argv) > 4 else MAGIC
+    if base[:8] != MAGIC:
         sys.exit("mkwasm.py: %s is not a WebAssembly module" % sys.argv[4])
     size -= len(base) - 8
     name = b"wasm-bpf-test"

@@ -8,7 +8,8 @@
  * assert_exhaustion, assert_invalid, assert_malformed (binary form; the
  * text form is the converter's business and is skipped with that reason),
  * assert_unlinkable and assert_uninstantiable.  Prints one line per file
- * and ends with "N passed, N failed, N skipped". */
+ * after a first line "tier: interp|jit" (the tier that runs), and ends with
+ * "N passed, N failed, N skipped". */
 #include <errno.h>
 #include <jansson.h>
 #include <libgen.h>
@@ -523,6 +524,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: spec_runner [-v] FILE.json...\n");
         return 2;
     }
+    /* the tier that ran (the compiler is asked for but absent in a
+     * -DWASM_NO_JIT build or elsewhere than x86-64), for the closing label */
+    wasm_runtime *rt = wasm_runtime_new(NULL);
+    if (!rt) {
+        fprintf(stderr, "spec_runner: no runtime: %s\n", strerror(errno));
+        return 2;
+    }
+    printf("tier: %s\n", wasm_engine_name(wasm_runtime_engine(rt)));
+    wasm_runtime_free(rt);
     for (; i < argc; i++)
         run_file(argv[i]);
     printf("%d passed, %d failed, %d skipped\n", total_passed, total_failed, total_skipped);

@@ -16,7 +16,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use wasm_bpf_binding::{cstr_lossy, Map, Object, Plain};
+use wasm_bpf_binding::{cstr_lossy, probe, Map, Object, Plain};
 
 mod types {
     include!(concat!(env!("BPF_OUT_DIR"), "/types.rs"));
@@ -128,6 +128,21 @@ fn run(opts: &Options) -> wasm_bpf_binding::Result<()> {
     open.set_global("targ_per_thread", u8::from(opts.per_thread))?;
     open.set_global("targ_ms", u8::from(opts.milliseconds))?;
     open.set_global("targ_tgid", opts.pid)?;
+    // tp_btf needs the kernel's own BTF; raw_tp only CO-RE, which --btf
+    // can serve on a kernel without it: load one set of programs
+    let tp_btf = probe::prog_type(probe::prog_type::TRACING) == Ok(true);
+    if !tp_btf {
+        eprintln!(
+            "rust-runqlat: no tp_btf programs here: {}: using raw tracepoints",
+            probe::why_not().unwrap_or_else(|| "the probe said no".into())
+        );
+    }
+    for name in ["sched_wakeup", "sched_wakeup_new", "sched_switch"] {
+        open.set_autoload(name, tp_btf)?;
+    }
+    for name in ["raw_wakeup", "raw_wakeup_new", "raw_switch"] {
+        open.set_autoload(name, !tp_btf)?;
+    }
     let obj = open.load()?;
     obj.attach_all()?;
     let hists = obj.map("hists")?;

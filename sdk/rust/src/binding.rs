@@ -65,6 +65,20 @@ pub mod raw {
         pub fn wasm_bpf_interrupted() -> i32;
     }
 
+    #[cfg(target_arch = "wasm32")]
+    #[link(wasm_import_module = "wasm_bpf")]
+    extern "C" {
+        /// Extension (ABI 2): load without the programs named in the C
+        /// string at `no_load` and the maps named at `no_create` (each a
+        /// comma-separated list, or 0).
+        pub fn wasm_load_bpf_object_with(obj_buf: i32, obj_buf_sz: i32, no_load: i32, no_create: i32) -> i64;
+        /// Extension (ABI 2): probes; 1 yes, 0 no, or a negative errno.
+        pub fn wasm_bpf_probe_prog_type(prog_type: i32) -> i32;
+        pub fn wasm_bpf_probe_map_type(map_type: i32) -> i32;
+        pub fn wasm_bpf_probe_helper(prog_type: i32, helper: i32) -> i32;
+        pub fn wasm_bpf_probe_feature(feature: i32) -> i32;
+    }
+
     // Outside WebAssembly (unit tests of the crate on the build machine)
     // there is no host: every call fails with ENOSYS.
     #[cfg(not(target_arch = "wasm32"))]
@@ -93,6 +107,21 @@ pub mod raw {
         }
         pub unsafe fn wasm_bpf_interrupted() -> i32 {
             0
+        }
+        pub unsafe extern "C" fn wasm_load_bpf_object_with(_: i32, _: i32, _: i32, _: i32) -> i64 {
+            0
+        }
+        pub unsafe fn wasm_bpf_probe_prog_type(_: i32) -> i32 {
+            -ENOSYS
+        }
+        pub unsafe fn wasm_bpf_probe_map_type(_: i32) -> i32 {
+            -ENOSYS
+        }
+        pub unsafe fn wasm_bpf_probe_helper(_: i32, _: i32) -> i32 {
+            -ENOSYS
+        }
+        pub unsafe fn wasm_bpf_probe_feature(_: i32) -> i32 {
+            -ENOSYS
         }
     }
     #[cfg(not(target_arch = "wasm32"))]

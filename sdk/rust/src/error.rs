@@ -145,7 +145,7 @@ impl From<Error> for std::io::Error {
 
 /// The host's last failure: its errno (positive) and message.
 #[cfg(feature = "last-error")]
-fn last_error() -> Option<(i32, String)> {
+pub(crate) fn last_error() -> Option<(i32, String)> {
     let mut buf = [0u8; 512];
     let ret = crate::binding::wasm_bpf_last_error(buf.as_mut_ptr() as usize as u32, buf.len() as i32);
     let len = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
@@ -156,7 +156,7 @@ fn last_error() -> Option<(i32, String)> {
 }
 
 #[cfg(not(feature = "last-error"))]
-fn last_error() -> Option<(i32, String)> {
+pub(crate) fn last_error() -> Option<(i32, String)> {
     None
 }
 

@@ -44,6 +44,7 @@ mod error;
 mod map;
 mod object;
 mod poll;
+pub mod probe;
 
 pub use error::{errno, Error, Result};
 pub use map::{Keys, Map, MapFlags};

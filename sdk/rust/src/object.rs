@@ -16,13 +16,23 @@ use crate::Plain;
 pub struct OpenObject<'a> {
     bytes: Cow<'a, [u8]>,
     info: ElfInfo,
+    no_load: Vec<String>,
+    no_create: Vec<String>,
+    /// wasm_load_bpf_object_with, once the guest chose (set_autoload,
+    /// set_autocreate): referenced only from there, so that other guests
+    /// do not import it and still run on runtimes without it
+    load_with: Option<LoadWith>,
 }
+
+type LoadWith = unsafe extern "C" fn(i32, i32, i32, i32) -> i64;
 
 /// A BPF object loaded into the kernel.  Dropping it (or [`Object::close`])
 /// detaches its programs and frees its maps and buffers.
 pub struct Object {
     handle: u64,
     info: ElfInfo,
+    /// programs the guest chose not to load (OpenObject::set_autoload)
+    not_loaded: Vec<String>,
 }
 
 /// A C string for the host; names with a NUL inside are refused.
@@ -72,17 +82,64 @@ impl<'a> OpenObject<'a> {
         Ok(())
     }
 
+    /// Whether program `name` (its function name) is loaded (and can be
+    /// attached) at all; by default every program is.  A guest picks so
+    /// between variants of a program for the kernel under it (see
+    /// [`crate::probe`]): the one not loaded never meets the verifier.
+    /// Needs a runtime with ABI 2 (`wasm_load_bpf_object_with`).
+    pub fn set_autoload(&mut self, name: &str, load: bool) -> Result<()> {
+        if !self.info.programs.iter().any(|p| p.name == name) {
+            return Err(Error::new(errno::ENOENT, format!("set_autoload: the object has no program '{}'", name)));
+        }
+        c_string("set_autoload: program", name)?;
+        self.no_load.retain(|n| n != name);
+        if !load {
+            self.no_load.push(name.to_string());
+            self.load_with = Some(raw::wasm_load_bpf_object_with);
+        }
+        Ok(())
+    }
+
+    /// Whether map `name` is created; by default every map is.  No program
+    /// that is loaded may use a map that is not created (a ring buffer
+    /// beside a perf event array: load the programs of the one created).
+    pub fn set_autocreate(&mut self, name: &str, create: bool) -> Result<()> {
+        if self.info.map(name).is_none() {
+            return Err(Error::new(errno::ENOENT, format!("set_autocreate: the object has no map '{}'", name)));
+        }
+        c_string("set_autocreate: map", name)?;
+        self.no_create.retain(|n| n != name);
+        if !create {
+            self.no_create.push(name.to_string());
+            self.load_with = Some(raw::wasm_load_bpf_object_with);
+        }
+        Ok(())
+    }
+
     /// Load the object into the kernel: CO-RE relocation, map creation,
     /// verification.  On failure the error carries the host's reason (the
     /// verifier's log is on the runtime's stderr).
     pub fn load(self) -> Result<Object> {
         let len = i32::try_from(self.bytes.len())
             .map_err(|_| Error::new(errno::E2BIG, "load: the object is larger than 2 GiB"))?;
-        let handle = unsafe { raw::wasm_load_bpf_object(self.bytes.as_ptr() as usize as i32, len) } as u64;
+        let ptr = self.bytes.as_ptr() as usize as i32;
+        let handle = if let (Some(load_with), false) =
+            (self.load_with, self.no_load.is_empty() && self.no_create.is_empty())
+        {
+            let list = |names: &Vec<String>| c_string("load: names", &names.join(","));
+            let (no_load, no_create) = (list(&self.no_load)?, list(&self.no_create)?);
+            let at = |s: &CString, empty: bool| if empty { 0 } else { s.as_ptr() as usize as i32 };
+            unsafe {
+                load_with(ptr, len, at(&no_load, self.no_load.is_empty()), at(&no_create, self.no_create.is_empty()))
+                    as u64
+            }
+        } else {
+            unsafe { raw::wasm_load_bpf_object(ptr, len) as u64 }
+        };
         if handle == 0 {
             return Err(Error::from_load_failure());
         }
-        Ok(Object { handle, info: self.info })
+        Ok(Object { handle, info: self.info, not_loaded: self.no_load })
     }
 }
 
@@ -91,7 +148,7 @@ impl Object {
     /// usually embedded with `include_bytes!`) to set globals before load.
     pub fn open(bytes: &[u8]) -> Result<OpenObject<'_>> {
         let info = ElfInfo::parse(bytes)?;
-        Ok(OpenObject { bytes: Cow::Borrowed(bytes), info })
+        Ok(OpenObject { bytes: Cow::Borrowed(bytes), info, no_load: Vec::new(), no_create: Vec::new(), load_with: None })
     }
 
     /// Open and load a BPF object in one step.
@@ -136,9 +193,13 @@ impl Object {
     }
 
     /// Attach every program of the object by its SEC() name, in file order
-    /// (what a C skeleton's `__attach` does); stops at the first failure.
+    /// (what a C skeleton's `__attach` does), except those the guest chose
+    /// not to load (`OpenObject::set_autoload`); stops at the first failure.
     pub fn attach_all(&self) -> Result<()> {
         for p in &self.info.programs {
+            if self.not_loaded.contains(&p.name) {
+                continue;
+            }
             self.attach(&p.name)?;
         }
         Ok(())

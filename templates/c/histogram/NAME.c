@@ -1,9 +1,9 @@
 /* @NAME@.c: the guest of @NAME@ (runs in wasm-bpf): loads the kernel side,
- * and every INTERVAL seconds prints the histogram it keeps.
+ * and every -i SECONDS prints the histogram it keeps.
  *
- *   @NAME@ [-t SECONDS] [-i INTERVAL] [--target-pid PID]
+ *   @NAME@ [-t SECONDS] [-i SECONDS] [--target-pid PID]
  *
- * -t (and -h) come from wasm-bpf-tool.h, which also runs the loop;
+ * -t, -i (and -h) come from wasm-bpf-tool.h, which also runs the loop;
  * --target-pid from the skeleton: a flag per `const volatile` global of
  * @NAME@.bpf.c.  Where to change what: the output in print_hist().
  * @NAME@.skel.h (the object, its maps, programs, globals and flags) and
@@ -18,8 +18,12 @@
 
 #define NSLOTS (sizeof(((struct hist *)0)->slots) / sizeof(((struct hist *)0)->slots[0]))
 
-static struct wasm_bpf_tool tool =
-    WASM_BPF_TOOL("@NAME@", "A histogram of the sizes read(2) returns, printed every INTERVAL seconds.");
+static struct wasm_bpf_tool tool = {
+    .name = "@NAME@",
+    .summary = "A histogram of the sizes read(2) returns, printed every -i SECONDS.",
+    .intervals = true, /* -i SECONDS (wasm-bpf-tool.h) sets interval_ms */
+    .interval_ms = 5000,
+};
 
 static int print_hist(void *ctx)
 {
@@ -50,26 +54,19 @@ static int print_hist(void *ctx)
 
 int main(int argc, char **argv)
 {
-    int rc = wasm_bpf_tool_args(&tool, &argc, argv); /* -t SECONDS, -h */
+    int rc = wasm_bpf_tool_args(&tool, &argc, argv); /* -t SECONDS, -i SECONDS, -h */
     if (rc >= 0)
         return rc;
-    if (tool.help)
-        printf("  -i INTERVAL             print every INTERVAL seconds (default 5)\n");
     struct @NAME@_bpf *skel = @NAME@_bpf__open();
     if (!skel) {
         fprintf(stderr, "@NAME@: failed to open the BPF object\n");
         return 1;
     }
     /* --target-pid PID (and the rest of --help): into .rodata, before load */
-    long interval = 5;
     rc = @NAME@_bpf__take_args(skel, &argc, argv);
     if (rc < 0 && tool.help) /* all of the help is printed */
         rc = 0;
     for (int i = 1; rc < 0 && i < argc; i++) {
-        char *end;
-        if (!strcmp(argv[i], "-i") && i + 1 < argc && (interval = strtol(argv[++i], &end, 10)) > 0 &&
-            interval <= 3600 && !*end)
-            continue;
         fprintf(stderr, "@NAME@: unexpected argument '%s' (see --help)\n", argv[i]);
         rc = 2;
     }
@@ -86,7 +83,6 @@ int main(int argc, char **argv)
     printf("Tracing read(2) sizes\n");
     fflush(stdout);
     int fd = bpf_map__fd(skel->maps.hists);
-    tool.interval_ms = (int)interval * 1000;
     rc = wasm_bpf_tool_poll(&tool, NULL, 0, print_hist, &fd); /* until -t or Ctrl-C */
     if (rc == 0 && print_hist(&fd) < 0) /* what the last interval counted */
         rc = 1;

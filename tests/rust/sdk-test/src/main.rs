@@ -14,7 +14,7 @@ use std::io::Write;
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
-use wasm_bpf_binding::{binding, cstr_lossy, errno, Error, MapFlags, Object, Plain, Poller};
+use wasm_bpf_binding::{binding, cstr_lossy, errno, probe, Error, MapFlags, Object, Plain, Poller};
 
 mod types {
     include!(concat!(env!("BPF_OUT_DIR"), "/sdk_test.rs"));
@@ -344,6 +344,31 @@ fn main() {
     );
     drop(counts2);
     drop(obj2); // closed by Drop: the script sees its programs gone too
+
+    // ---- probes and load-time choices (ABI 2)
+    c.check("probe: tracepoint programs", probe::prog_type(probe::prog_type::TRACEPOINT) == Ok(true), || {
+        format!("{:?}", probe::prog_type(probe::prog_type::TRACEPOINT))
+    });
+    c.check("probe: hash maps", probe::map_type(probe::map_type::HASH) == Ok(true), || {
+        format!("{:?}", probe::map_type(probe::map_type::HASH))
+    });
+    c.check("probe: the kernel's ring buffers (6.x)", probe::feature(probe::Feature::Ringbuf) == Ok(true), || {
+        format!("{:?}", probe::feature(probe::Feature::Ringbuf))
+    });
+    c.error("probe: an unknown program type is EINVAL", probe::prog_type(9999), Some(errno::EINVAL), "unknown program type 9999");
+    c.error("probe: a type beyond i32 is EINVAL", probe::map_type(u32::MAX), Some(errno::EINVAL), "unknown map type");
+    c.error("probe: helpers of tracing programs cannot be probed", probe::helper(probe::prog_type::TRACING, 14), Some(errno::ENOTSUP), "cannot be probed");
+    let mut open3 = c.must("open for a choice", Object::open(BPF_OBJECT));
+    c.error("set_autoload: unknown program", open3.set_autoload("nope", false), Some(errno::ENOENT), "'nope'");
+    c.error("set_autocreate: unknown map", open3.set_autocreate("nope", false), Some(errno::ENOENT), "'nope'");
+    c.must("set_autoload(never_attached, false)", open3.set_autoload("never_attached", false));
+    c.must("set_autoload(on_yield, false)", open3.set_autoload("on_yield", false));
+    c.must("set_autocreate(big, false)", open3.set_autocreate("big", false));
+    let obj3 = c.must("load without two programs and a map", open3.load());
+    c.error("a map not created has no fd", obj3.map("big"), Some(errno::ENOENT), "big");
+    c.check("a map created has one", obj3.map("counts").is_ok(), || "no counts".into());
+    c.check("a program not loaded cannot be attached", obj3.attach("on_yield").is_err(), || "attached".into());
+    drop(obj3);
 
     // ---- close: everything leaves the kernel
     drop((rb, pb, big, counts, percpu, data, slots));
