@@ -7,6 +7,7 @@
 #   make test-asan  the same suites under ASan + UBSan (clang)
 #   make bench      benchmarks: ratios against native C, measured in one run
 #   make fuzz       libFuzzer targets (clang)
+#   make test-kernels  the examples on Debian kernels under qemu and on this one (not in make test)
 #
 # Parts add their own targets in mk/*.mk (tests, examples, benchmarks), so this
 # file only knows the library and the command.

@@ -6,15 +6,24 @@
 #             and the arm64 -dev packages the build links, through multiarch
 #             (adds the arm64 architecture to dpkg; without the flag nothing
 #             of it is touched)
+#   --kernels what `make test-kernels` needs (below)
 set -eu
 
-ARM64=0
+ARM64=0 KERNELS=0
 for a in "$@"; do
     case $a in
     --arm64) ARM64=1 ;;
-    *) echo "install-deps: unknown option $a (known: --arm64)" >&2; exit 2 ;;
+    --kernels) KERNELS=1 ;;
+    *) echo "install-deps: unknown option $a (known: --arm64, --kernels)" >&2; exit 2 ;;
     esac
 done
+
+# --kernels: what `make test-kernels` needs besides (qemu; kernels and
+# busybox-static are fetched by scripts/kernels/matrix.sh with
+# `apt-get download`, not installed), so `make test` never pulls qemu
+if [ "$KERNELS" = 1 ]; then
+    PACKAGES="qemu-system-x86 cpio xz-utils zstd gzip kmod iproute2 binutils"
+else
 
 PACKAGES="
 make gcc clang lld llvm clang-format
@@ -29,6 +38,8 @@ iproute2 iputils-ping python3 procps util-linux
 pkg-config dpkg-dev file man-db bash debootstrap
 ca-certificates jq yq python3-yaml libcap2-bin podman crun runc catatonit
 "
+fi
+
 # the arm64 -dev packages: what LDLIBS_ALL links and the headers of what
 # is opened with dlopen (libcurl, libssl, libsodium, libmicrohttpd); the
 # libraries of iproute2's ip for the arm64 VM (its binary is not
