@@ -42,14 +42,18 @@ cross-arm64: deps-arm64
 ARM64_ROOT := $(ARM64_BUILD)/root
 .PHONY: arm64-root
 arm64-root: deps-arm64 $(ARM64_ROOT)/sbin/ip
-$(ARM64_ROOT)/sbin/ip:
+$(ARM64_ROOT)/sbin/ip $(ARM64_ROOT)/sbin/tc &:
 	@mkdir -p $(ARM64_ROOT)/debs $(ARM64_ROOT)/usr
 	@ln -sfn /lib $(ARM64_ROOT)/lib
 	@ln -sfn /usr/lib $(ARM64_ROOT)/usr/lib
 	$(Q)cd $(ARM64_ROOT)/debs && { ls iproute2_*_arm64.deb >/dev/null 2>&1 || apt-get -o APT::Sandbox::User=root download iproute2:arm64 >/dev/null; }
 	$(Q)rm -rf $(ARM64_ROOT)/iproute2 && dpkg-deb -x $(ARM64_ROOT)/debs/iproute2_*_arm64.deb $(ARM64_ROOT)/iproute2
 	@mkdir -p $(dir $@)
-	$(Q)cp $(ARM64_ROOT)/iproute2/bin/ip $@
+	$(Q)cp $(ARM64_ROOT)/iproute2/bin/ip $(ARM64_ROOT)/iproute2/sbin/tc $(dir $@)
+
+# `make test-kernels` runs the arm64 cell (scripts/kernels/cells) unless
+# CELLS leaves it out: it needs both of the above
+test-kernels: $(if $(CELLS),$(if $(filter arm64,$(CELLS)),cross-arm64 arm64-root),cross-arm64 arm64-root)
 
 .PHONY: arm64-programs
 arm64-programs:

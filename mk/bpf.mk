@@ -34,7 +34,7 @@ endef
 BPF_TEST_DIR  := $(BUILD)/tests/bpf
 BPF_HOST_OBJS := $(filter $(BUILD)/obj/src/bpf/% $(BUILD)/obj/src/base/%,$(LIB_OBJS))
 
-$(BPF_TEST_DIR)/probe.bpf.o: tests/bpf/objects/probe.bpf.c $(VMLINUX_H)
+$(BPF_TEST_DIR)/probe.bpf.o: tests/bpf/objects/probe.bpf.c $(VMLINUX_H) sdk/c/wasm-bpf-regs.h
 	$(call bpf_object,$@,$<,tests/bpf/objects)
 
 # the host interface through a mock engine (no WebAssembly involved)
