@@ -8,7 +8,8 @@
 #   make test-arm64         cross-arm64, then the suites that need no kernel of
 #                           their own (ARM64_SUITES) with every program of theirs
 #                           run by qemu-aarch64 (scripts/arm64-tests.sh)
-#   make test-kernels-arm64 the examples in an arm64 VM (below)
+#   make test-kernels CELLS=arm64   the examples in an arm64 VM (mk/kernels.mk;
+#                           the cell needs cross-arm64 and arm64-root below)
 #
 # The arm64 build has no compiling tier (src/wasm/jit.h: WASM_JIT_ARCH is
 # x86-64 only), so `--engine jit` runs the interpreter there, as documented.
@@ -62,12 +63,3 @@ arm64-programs:
 test-arm64: cross-arm64
 	@$(MAKE) --no-print-directory test-build
 	@WASM_BPF_ARM64=$(CURDIR)/$(ARM64_BUILD) scripts/arm64-tests.sh $(BUILD) $(ARM64_BUILD) $(ARM64_SUITES)
-
-# The arm64 cell of the kernel matrix (issue 14) on its own: Debian's
-# linux-image-arm64 under qemu-system-aarch64 -M virt, the cross-built
-# binary, the x86-64 build's guests (scripts/kernels/arm64-cell.sh; the
-# kernel and busybox are fetched once into build/kernels/).
-.PHONY: test-kernels-arm64
-test-kernels-arm64: cross-arm64
-	@$(MAKE) --no-print-directory all
-	@scripts/kernels/arm64-cell.sh $(BUILD) $(ARM64_BUILD) $(BUILD)/kernels
