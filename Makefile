@@ -16,6 +16,8 @@ BUILD    ?= build
 OPT      ?= -O2
 SANITIZE ?=
 V        ?= 0
+# a cross build names its binutils by prefix (mk/arm64.mk: aarch64-linux-gnu-)
+CROSS_COMPILE ?=
 
 CFLAGS_WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
                -Wno-unused-parameter
@@ -79,13 +81,13 @@ $(LIB_OBJS) $(CLI_OBJS): Makefile   # flags live here: a change rebuilds
 $(LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AR      $@")
-	$(Q)ld -r -o $(BUILD)/obj/libwasm-bpf.o $^
-	$(Q)objcopy --localize-hidden $(BUILD)/obj/libwasm-bpf.o
-	$(Q)rm -f $@ && ar rcs $@ $(BUILD)/obj/libwasm-bpf.o
+	$(Q)$(CROSS_COMPILE)ld -r -o $(BUILD)/obj/libwasm-bpf.o $^
+	$(Q)$(CROSS_COMPILE)objcopy --localize-hidden $(BUILD)/obj/libwasm-bpf.o
+	$(Q)rm -f $@ && $(CROSS_COMPILE)ar rcs $@ $(BUILD)/obj/libwasm-bpf.o
 
 $(LIB_INTERNAL): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
-	$(Q)rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && $(CROSS_COMPILE)ar rcs $@ $^
 
 # tests/namespace/run compares the two archives.
 TEST_SUITES += namespace

@@ -156,6 +156,10 @@ wasm_runtime *wasm_runtime_new(const wasm_runtime_config *cfg);
 /* The tier this runtime runs (WASM_ENGINE_JIT only where the compiler exists). */
 wasm_engine_tier wasm_runtime_engine(const wasm_runtime *rt);
 const char *wasm_engine_name(wasm_engine_tier tier);
+/* The architecture this build's compiler generates code for ("x86-64"), or
+ * NULL when it has none (other architectures, -DWASM_NO_JIT): then every
+ * runtime runs the interpreter, whatever tier it asked for. */
+const char *wasm_engine_compiler_arch(void);
 /* What compiling a module cost, once instantiated in a runtime that uses the
  * compiler: 0, or -ENOENT when it was not compiled (then the interpreter runs it). */
 typedef struct wasm_jit_stats {

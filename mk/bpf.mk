@@ -15,7 +15,7 @@ VMLINUX_H   := $(BUILD)/bpf/vmlinux.h
 WASM_CFLAGS  := --target=wasm32-wasi -O2 -Wall -Wextra -Werror -Isdk/c
 WASM_LDFLAGS := -Wl,--export-table -Wl,--strip-debug
 SDK_HEADERS  := sdk/c/libbpf-wasm.h sdk/c/wasm-bpf.h sdk/c/wasm-bpf-tool.h sdk/c/wasm-bpf-args.h \
-                sdk/c/wasm-bpf-bpf.h
+                sdk/c/wasm-bpf-bpf.h sdk/c/wasm-bpf-regs.h
 
 # vmlinux.h: every kernel type, from the running kernel's BTF
 $(VMLINUX_H):
@@ -34,7 +34,7 @@ endef
 BPF_TEST_DIR  := $(BUILD)/tests/bpf
 BPF_HOST_OBJS := $(filter $(BUILD)/obj/src/bpf/% $(BUILD)/obj/src/base/%,$(LIB_OBJS))
 
-$(BPF_TEST_DIR)/probe.bpf.o: tests/bpf/objects/probe.bpf.c $(VMLINUX_H)
+$(BPF_TEST_DIR)/probe.bpf.o: tests/bpf/objects/probe.bpf.c $(VMLINUX_H) sdk/c/wasm-bpf-regs.h
 	$(call bpf_object,$@,$<,tests/bpf/objects)
 
 # the host interface through a mock engine (no WebAssembly involved)

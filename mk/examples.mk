@@ -28,6 +28,9 @@ $(EX_DIR)/$(1)/$(1).bpf.o $(EX_DIR)/$(1)/$(1).skel.h $(EX_DIR)/$(1)/$(1).types.h
 endef
 $(foreach e,$(EXAMPLES),$(eval $(call example_rules,$(e))))
 
+# PT_REGS_* for both architectures (the SDK header is no example's own)
+$(EX_DIR)/uprobe/uprobe.bpf.o: sdk/c/wasm-bpf-regs.h
+
 # the native program the uprobe example traces
 $(EX_DIR)/uprobe/target: examples/uprobe/target/target.c
 	@mkdir -p $(dir $@)

@@ -4,6 +4,12 @@
 #   WASM_BPF        the command under test (set by scripts/run-tests.sh)
 #   WASM_BPF_BUILD  the build directory
 #   WASM_BPF_TOP    the source tree
+#   WASM_BPF_EMULATOR  set when the binary runs under user emulation (make
+#                   test-arm64: "qemu-aarch64 -L /"): the command that runs
+#                   a program built for it; such a process has no bpf(2)
+#                   (qemu-user does not pass it on), and starts slower
+#   WASM_BPF_MACHINE   the machine the binary is built for (uname -m's
+#                   name), when it is not this one
 : "${WASM_BPF_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${WASM_BPF_BUILD:=$WASM_BPF_TOP/build}"
 : "${WASM_BPF:=$WASM_BPF_BUILD/wasm-bpf}"

@@ -98,7 +98,19 @@ int main(int argc, char **argv)
         fprintf(stderr, "failed to load BPF object: %s\n", strerror(-err));
         goto cleanup;
     }
+    /* open(2) has tracepoints on x86-64 but not on arm64, which has
+     * openat(2) only: its two programs are attached apart, and where the
+     * kernel has no such tracepoint (ENOENT) openat alone is traced. */
+    bpf_program__set_autoattach(obj->progs.tracepoint__syscalls__sys_enter_open, false);
+    bpf_program__set_autoattach(obj->progs.tracepoint__syscalls__sys_exit_open, false);
     err = opensnoop_bpf__attach(obj);
+    if (!err) {
+        err = bpf_program__attach_target(obj->progs.tracepoint__syscalls__sys_exit_open, NULL);
+        if (!err)
+            err = bpf_program__attach_target(obj->progs.tracepoint__syscalls__sys_enter_open, NULL);
+        if (err == -ENOENT)
+            err = 0;
+    }
     if (err) {
         fprintf(stderr, "failed to attach BPF programs: %s\n", strerror(-err));
         goto cleanup;

@@ -3,6 +3,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+#include "wasm-bpf-regs.h" /* arguments on x86-64 and arm64 alike */
 #include "uprobe.h"
 
 /* keeps `struct event` in the object's BTF for `wasm-bpf gen types` (8 bytes

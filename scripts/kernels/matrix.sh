@@ -136,6 +136,7 @@ stage() (
     case $abuild in /*) ;; *) abuild=$HERE/../../$abuild ;; esac
     lroot=$(arch_field "$arch" 6)
     [ "$lroot" = / ] && lroot=
+    case $lroot in /*|"") ;; *) lroot=$HERE/../../$lroot ;; esac   # relative to the tree, as BUILD
     ldirs=$(arch_field "$arch" 7)
     s=$K/stage-$arch
     rm -rf "$s" && mkdir -p "$s/wbt/bin" "$s/wbt/guests" "$s/bin" "$s/dev" || return 1

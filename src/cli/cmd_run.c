@@ -1033,7 +1033,10 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
     if (o->verbose) {
         fprintf(stderr, "wasm-bpf: %s: instantiated in %.2f ms\n", module, t2 - t1);
         if (wasm_runtime_engine(rs.rt) != WASM_ENGINE_JIT)
-            fprintf(stderr, "wasm-bpf: %s: engine: interp\n", module);
+            fprintf(stderr, "wasm-bpf: %s: engine: interp%s\n", module,
+                    wasm_engine_compiler_arch()
+                        ? ""
+                        : " (this build has no compiler: it is x86-64 only)");
         else if (wasm_module_jit_stats(mod, &js) < 0)
             fprintf(stderr, "wasm-bpf: %s: engine: interp (the compiler refused the module)\n",
                     module);

@@ -110,6 +110,15 @@ const char *wasm_engine_name(wasm_engine_tier tier)
     }
 }
 
+const char *wasm_engine_compiler_arch(void)
+{
+#ifdef WASM_JIT_ARCH
+    return WASM_JIT_ARCH;
+#else
+    return NULL;
+#endif
+}
+
 int wasm_module_jit_stats(const wasm_module *mod, wasm_jit_stats *stats)
 {
     memset(stats, 0, sizeof *stats);

@@ -5,12 +5,15 @@
  *
  * Where to change what:
  *   - what is read at entry: the arguments of BPF_KPROBE() (PARM1, PARM2...
- *     in the calling convention of the architecture);
+ *     in the calling convention of the architecture the module is loaded
+ *     on: wasm-bpf-regs.h makes them x86-64's or arm64's at load time, so
+ *     one module runs on both);
  *   - what is sent: struct event (the guest gets the same struct, laid out
  *     for wasm32, in the types `wasm-bpf build` generates). */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+#include "wasm-bpf-regs.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 

@@ -8,6 +8,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+#include "wasm-bpf-regs.h" /* the same object on x86-64 and arm64 (make test-kernels) */
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
