@@ -378,12 +378,13 @@ static int compile_module(wasm_module *m, const wasm_runtime *watch)
     s.buf.p = map;
     uint8_t *compiles = calloc(ndef + 1, 1);
     s.func_pos = malloc(((size_t)ndef + 1) * sizeof *s.func_pos);
+    s.func_direct_pos = malloc(((size_t)ndef + 1) * sizeof *s.func_direct_pos);
     s.word_pos = malloc(((size_t)max_words + 1) * sizeof *s.word_pos);
     int32_t *depth = malloc(((size_t)max_words + 2) * sizeof *depth);
     int64_t *weight = malloc(2 * ((size_t)max_slots + 1) * sizeof *weight);
     jit_module *jm = calloc(1, sizeof *jm);
     int err = -ENOMEM;
-    if (!compiles || !s.func_pos || !s.word_pos || !depth || !weight || !jm)
+    if (!compiles || !s.func_pos || !s.func_direct_pos || !s.word_pos || !depth || !weight || !jm)
         goto out;
     uint32_t ncompiled = 0;
     for (uint32_t i = 0; i < ndef; i++) {
@@ -401,7 +402,7 @@ static int compile_module(wasm_module *m, const wasm_runtime *watch)
     jit_populate(&s.buf, (4 * input + 4096 + page - 1) / page * page);
     uint32_t entry = wasm__arch_emit_module_prologue(&s);
     for (uint32_t i = 0; i < ndef && !s.buf.failed; i++) {
-        s.func_pos[i] = UINT32_MAX;
+        s.func_pos[i] = s.func_direct_pos[i] = UINT32_MAX;
         if (!compiles[i])
             continue;
         if (wasm__runtime_stopping(watch)) {
@@ -410,9 +411,12 @@ static int compile_module(wasm_module *m, const wasm_runtime *watch)
         }
         s.func_pos[i] = (uint32_t)s.buf.len;
         compile_function(&s, &m->codes[i], depth, weight);
+        s.func_direct_pos[i] = s.direct_entry;
     }
-    for (size_t i = 0; i < s.nfix && !s.buf.failed; i++)
-        wasm__arch_patch_rel32_from(&s, s.fix[i].at, s.func_pos[s.fix[i].target], s.fix[i].base);
+    for (size_t i = 0; i < s.nfix && !s.buf.failed; i++) {
+        const uint32_t *pos = s.fix[i].kind == FIX_FUNC_DIRECT ? s.func_direct_pos : s.func_pos;
+        wasm__arch_patch_rel32_from(&s, s.fix[i].at, pos[s.fix[i].target], s.fix[i].base);
+    }
     if (s.buf.failed) {
         err = s.buf.len + 64 > s.buf.limit ? -E2BIG : -ENOMEM;
         goto out;
@@ -444,6 +448,7 @@ out:
     free(jm);
     free(compiles);
     free(s.func_pos);
+    free(s.func_direct_pos);
     free(s.word_pos);
     free(s.fix);
     free(s.uses);

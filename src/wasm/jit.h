@@ -99,8 +99,11 @@ static inline void jit_u32(jit_buf *b, uint32_t v) { jit_put(b, &v, 4); }
 static inline void jit_u64(jit_buf *b, uint64_t v) { jit_put(b, &v, 8); }
 
 /* A 32-bit relative field at `at` that must reach a target known later:
- * an instruction of the function (word offset) or a function's start. */
-enum { FIX_WORD, FIX_FUNC };
+ * an instruction of the function (word offset), a function's start (its
+ * entry with the arguments in the frame), or its entry for direct calls
+ * from compiled code (the layer may pass the first arguments in registers
+ * there). */
+enum { FIX_WORD, FIX_FUNC, FIX_FUNC_DIRECT };
 typedef struct jit_fixup {
     uint32_t at;
     uint32_t base;                    /* the field holds target - base */
@@ -138,6 +141,8 @@ typedef struct jit_state {
     jit_fixup *fix;
     size_t nfix, capfix;
     uint32_t *func_pos;               /* native offset of each defined function, or UINT32_MAX */
+    uint32_t *func_direct_pos;        /* and of its entry for direct calls (FIX_FUNC_DIRECT) */
+    uint32_t direct_entry;            /* set by the layer's function prologue */
     const uint8_t *compiles;          /* per defined function: will it have native code */
     uint32_t trap_pos[JIT_TRAP_KINDS];/* native offset of the trap exit per wasm_status */
     uint32_t unwind_pos;              /* exit with the status already in the return register */

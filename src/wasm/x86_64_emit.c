@@ -344,23 +344,28 @@ static void check_status(jit_state *s)
 
 /* Pinned slots go back to the frame before anything that reads the frame
  * or clobbers caller-saved registers (calls, helpers), and are read again
- * after it (a callee's results land in the frame). */
-static void pins_flush(jit_state *s, uint32_t below)
+ * after it (a callee's results land in the frame).  The _range forms
+ * handle the slots in [lo, hi) only. */
+static void pins_flush_range(jit_state *s, uint32_t lo, uint32_t hi)
 {
     for (uint32_t i = 0; i < s->npins; i++)
-        if (s->pins[i] < below)
+        if (s->pins[i] >= lo && s->pins[i] < hi)
             store64(&s->buf, slot_mem(s->pins[i]), pin_regs[i]);
     for (uint32_t i = 0; i < s->nfpins; i++)
-        if (s->fpins[i] < below)
+        if (s->fpins[i] >= lo && s->fpins[i] < hi)
             movsd_store(&s->buf, slot_mem(s->fpins[i]), fpin_regs[i]);
 }
-static void pins_reload(jit_state *s)
+static void pins_flush(jit_state *s, uint32_t below) { pins_flush_range(s, 0, below); }
+static void pins_reload_range(jit_state *s, uint32_t lo, uint32_t hi)
 {
     for (uint32_t i = 0; i < s->npins; i++)
-        load64(&s->buf, pin_regs[i], slot_mem(s->pins[i]));
+        if (s->pins[i] >= lo && s->pins[i] < hi)
+            load64(&s->buf, pin_regs[i], slot_mem(s->pins[i]));
     for (uint32_t i = 0; i < s->nfpins; i++)
-        movsd_load(&s->buf, fpin_regs[i], slot_mem(s->fpins[i]));
+        if (s->fpins[i] >= lo && s->fpins[i] < hi)
+            movsd_load(&s->buf, fpin_regs[i], slot_mem(s->fpins[i]));
 }
+static void pins_reload(jit_state *s) { pins_reload_range(s, 0, UINT32_MAX); }
 /* Slot x, pinned, to the frame and back (around an instruction that uses
  * it through the other register file). */
 void wasm__arch_spill(jit_state *s, uint32_t x)
@@ -380,22 +385,46 @@ void wasm__arch_unspill(jit_state *s, uint32_t x)
         movsd_load(&s->buf, f, slot_mem(x));
 }
 
-/* On entry: parameters from the frame, locals zero, and nothing for the
- * operand slots above them (each is written before it is read). */
-static void pins_enter(jit_state *s, const func_code *fc)
+/* Direct calls between compiled functions pass the first parameters in
+ * these scratch registers (the 64 bits of the slot, whatever its type)
+ * and get a single result back in rax as well as in the frame: a value
+ * going through a frame slot waits for store-to-load forwarding, on the
+ * critical path of every call and return (fib).  Neither side's pins are
+ * among them, so no move ever overwrites another's source. */
+#define REG_ARGS 3
+static const int arg_regs[REG_ARGS] = {RDX, RCX, RAX};
+
+/* Parameter p, arriving in r: to its pin or its frame slot. */
+static void param_from_reg(jit_state *s, uint32_t p, int r)
+{
+    int g = gpin(s, p), f = fpin_of(s, p);
+    if (g >= 0)
+        mov_rr(&s->buf, g, r);
+    else if (f >= 0)
+        movq_x_r(&s->buf, f, r);
+    else
+        store64(&s->buf, slot_mem(p), r);
+}
+
+/* The other pinned parameters from the frame, pinned locals zero. */
+static void pins_enter(jit_state *s, const func_code *fc, uint32_t from_param)
 {
     jit_buf *b = &s->buf;
     for (uint32_t i = 0; i < s->npins; i++) {
-        if (s->pins[i] < fc->nparams)
-            load64(b, pin_regs[i], slot_mem(s->pins[i]));
-        else if (s->pins[i] < fc->nlocals)
+        if (s->pins[i] < fc->nparams) {
+            if (s->pins[i] >= from_param)
+                load64(b, pin_regs[i], slot_mem(s->pins[i]));
+        } else if (s->pins[i] < fc->nlocals) {
             x_rr(b, 0, 0x31, pin_regs[i], pin_regs[i]);
+        }
     }
     for (uint32_t i = 0; i < s->nfpins; i++) {
-        if (s->fpins[i] < fc->nparams)
-            movsd_load(b, fpin_regs[i], slot_mem(s->fpins[i]));
-        else if (s->fpins[i] < fc->nlocals)
+        if (s->fpins[i] < fc->nparams) {
+            if (s->fpins[i] >= from_param)
+                movsd_load(b, fpin_regs[i], slot_mem(s->fpins[i]));
+        } else if (s->fpins[i] < fc->nlocals) {
             xorps(b, fpin_regs[i]);
+        }
     }
 }
 
@@ -454,33 +483,45 @@ uint32_t wasm__arch_emit_module_prologue(jit_state *s)
 /* Functions                                                           */
 /* ------------------------------------------------------------------ */
 
+/* Two entries: the first (the function's address, for calls from the
+ * host and call_indirect) reads the register parameters from the frame
+ * and falls into the second, the target of direct calls.  Then locals are
+ * zeroed (memory and pins) and the remaining pinned parameters loaded; the
+ * operand slots above them need nothing (each is written before it is read). */
 void wasm__arch_emit_function_prologue(jit_state *s, const func_code *fc)
 {
     jit_buf *b = &s->buf;
+    uint32_t nreg = fc->nparams < REG_ARGS ? fc->nparams : REG_ARGS;
+    for (uint32_t p = 0; p < nreg; p++)
+        load64(b, arg_regs[p], slot_mem(p));
+    s->direct_entry = (uint32_t)b->len;
     alu_r_imm(b, W, ALU_SUB, RSP, 8);
+    for (uint32_t p = 0; p < nreg; p++)
+        param_from_reg(s, p, arg_regs[p]);
     uint32_t n = fc->nlocals - fc->nparams;
     /* few locals: each one not in a register (pins_enter zeroes those) */
     uint32_t in_memory = 0;
     if (n <= 8 && !s->counting)
         for (uint32_t i = fc->nparams; i < fc->nlocals; i++)
             in_memory += gpin(s, i) < 0 && fpin_of(s, i) < 0;
-    if (n == 0 || (n <= 8 && in_memory == 0)) {
-        pins_enter(s, fc);
-        return;
+    if (n > 0 && (n > 8 || in_memory > 0)) {
+        x_rr(b, 0, 0x31, RAX, RAX);
+        if (n <= 8) {
+            for (uint32_t i = fc->nparams; i < fc->nlocals; i++)
+                if (s->counting || (gpin(s, i) < 0 && fpin_of(s, i) < 0))
+                    store64(b, slot_mem(i), RAX);
+        } else {
+            /* rep stosq takes rdi, which may hold a parameter by now */
+            mov_rr(b, RDX, RDI);
+            lea(b, RDI, slot_mem(fc->nparams));
+            mov_r_imm(b, RCX, n);
+            jit_u8(b, 0xF3);              /* rep stosq */
+            jit_u8(b, 0x48);
+            jit_u8(b, 0xAB);
+            mov_rr(b, RDI, RDX);
+        }
     }
-    x_rr(b, 0, 0x31, RAX, RAX);
-    if (n <= 8) {
-        for (uint32_t i = fc->nparams; i < fc->nlocals; i++)
-            if (s->counting || (gpin(s, i) < 0 && fpin_of(s, i) < 0))
-                store64(b, slot_mem(i), RAX);
-    } else {
-        lea(b, RDI, slot_mem(fc->nparams));
-        mov_r_imm(b, RCX, n);
-        jit_u8(b, 0xF3);                  /* rep stosq */
-        jit_u8(b, 0x48);
-        jit_u8(b, 0xAB);
-    }
-    pins_enter(s, fc);
+    pins_enter(s, fc, nreg);
 }
 
 static void emit_return(jit_buf *b)
@@ -948,14 +989,27 @@ static void emit_call(jit_state *s, const code_t *pc)
     mov_rr(b, R_CF, RDX);
     mov_r_imm(b, RAX, (uint64_t)(uintptr_t)callee);
     store64(b, mem_at(R_CF, offsetof(call_frame, fn)), RAX);
-    pins_flush(s, UINT32_MAX);
+    /* Slots below nfp live on (saved in the frame); the arguments go in
+     * registers, the rest of them in the frame; slots above them are
+     * dead: the operand stack ends with the arguments. */
+    uint32_t nreg = callee->nparams < REG_ARGS ? callee->nparams : REG_ARGS;
+    pins_flush_range(s, 0, nfp);
+    pins_flush_range(s, nfp + nreg, nfp + callee->nparams);
+    for (uint32_t p = 0; p < nreg; p++)
+        gload(s, arg_regs[p], nfp + p);
     lea(b, R_FP, slot_mem(nfp));
     jit_u8(b, 0xE8);
     jit_u32(b, 0);
-    wasm__jit_add_fixup(s, (uint32_t)b->len - 4, FIX_FUNC, defined);
+    wasm__jit_add_fixup(s, (uint32_t)b->len - 4, FIX_FUNC_DIRECT, defined);
     lea(b, R_FP, mem_at(R_FP, -(int32_t)(nfp * 8u)));
     lea(b, R_CF, mem_at(R_CF, -(int32_t)sizeof(call_frame)));
-    pins_reload(s);
+    pins_reload_range(s, 0, nfp);
+    if (callee->nresults == 1) {
+        /* the result is in the frame too */
+        if (s->counting || pin_of(s, nfp) >= 0 || fpin_of(s, nfp) >= 0)
+            gstore(s, nfp, RAX);
+    } else
+        pins_reload_range(s, nfp, nfp + callee->nresults);
 }
 
 /* call_indirect: the interpreter's checks inline; a compiled function of
@@ -1136,6 +1190,8 @@ void wasm__arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_
     }
     case OP_RET:
         pins_flush(s, s->fc->nresults);
+        if (s->fc->nresults == 1)       /* also in rax, for direct callers */
+            gload(s, RAX, 0);
         emit_return(b);
         break;
     case OP_RET1: {
@@ -1145,6 +1201,8 @@ void wasm__arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_
             gload(s, RAX, pc[2]);
         }
         store64(b, slot_mem(0), r);
+        if (r != RAX)
+            mov_rr(b, RAX, r);
         emit_return(b);
         break;
     }
