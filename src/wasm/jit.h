@@ -145,6 +145,7 @@ typedef struct jit_state {
     uint32_t direct_entry;            /* set by the layer's function prologue */
     const uint8_t *compiles;          /* per defined function: will it have native code */
     uint32_t trap_pos[JIT_TRAP_KINDS];/* native offset of the trap exit per wasm_status */
+    uint32_t trap_pushed_pos[JIT_TRAP_KINDS]; /* the same, popping a call frame first */
     uint32_t unwind_pos;              /* exit with the status already in the return register */
 
     /* a first pass over each function only counts slot uses and loops */

@@ -9,9 +9,9 @@
  * The hottest integer slots of a function live in r8-r11, rsi and rdi, the
  * hottest float slots in xmm8-xmm15 (see choose_pins in jit.c); rax, rcx,
  * rdx and xmm0/xmm1 are scratch (rsi, rdi and r8 too where a call or
- * helper follows, after the pins are written back).  Every function
- * keeps rsp 16-byte aligned in its body (the prologue subtracts 8), so
- * helpers are called directly.  A trap jumps to a per-module exit that
+ * helper follows, after the pins are written back).  Functions do not
+ * touch rsp (a direct call costs its call and ret only); calls to C align
+ * it (call_abs).  A trap jumps to a per-module exit that
  * records it and restores rsp saved by the entry trampoline.
  *
  * Slots hold values as the interpreter leaves them (i32 results
@@ -255,10 +255,18 @@ static void setcc_zx(jit_buf *b, int cc, int r)
     x_rr(b, 0, 0x0FB6, r, r);
 }
 
+/* A call to C.  Compiled functions run with rsp as the call left it (no
+ * adjustment per call), so its alignment depends on the depth: align it
+ * here, the original rsp saved on the stack (twice, for 16 bytes). */
 static void call_abs(jit_buf *b, const void *fn)
 {
+    mov_rr(b, RAX, RSP);
+    alu_r_imm(b, W, ALU_AND, RSP, -16);
+    jit_u8(b, 0x50);                      /* push rax */
+    jit_u8(b, 0x50);
     mov_r_imm(b, RAX, (uint64_t)(uintptr_t)fn);
     x_rr(b, 0, 0xFF, 2, RAX);
+    load64(b, RSP, mem_at(RSP, 0));
 }
 
 /* A rel32 jump field just emitted ends at b->len; returns its position. */
@@ -298,17 +306,36 @@ static void jmp_trap(jit_state *s, wasm_status st)
     wasm__arch_patch_rel32(s, jmp_rel32(&s->buf), s->trap_pos[st]);
 }
 
-/* At calls and loop back-edges, like the interpreter. */
-static void interrupt_check(jit_state *s)
+/* At calls and loop back-edges, like the interpreter.  pushed: a call
+ * has pushed its frame already (r12), which a trap pops first. */
+static void interrupt_check_pushed(jit_state *s, bool pushed)
 {
     jit_buf *b = &s->buf;
+    const uint32_t *exits = pushed ? s->trap_pushed_pos : s->trap_pos;
     load64(b, RAX, mem_at(R_CTX, offsetof(jit_ctx, interrupt)));
     alu_m_imm(b, 0, ALU_CMP, mem_at(RAX, 0), 0);
-    jcc_trap(s, CC_NE, WASM_TRAP_INTERRUPTED);
+    wasm__arch_patch_rel32(s, jcc_rel32(b, CC_NE), exits[WASM_TRAP_INTERRUPTED]);
 #ifdef WASM_ENGINE_FUEL
     load64(b, RAX, mem_at(R_CTX, offsetof(jit_ctx, rt)));
     alu_m_imm(b, W, ALU_SUB, mem_at(RAX, offsetof(wasm_runtime, fuel)), 1);
-    jcc_trap(s, CC_B, WASM_TRAP_OUT_OF_FUEL);
+    wasm__arch_patch_rel32(s, jcc_rel32(b, CC_B), exits[WASM_TRAP_OUT_OF_FUEL]);
+#endif
+}
+static void interrupt_check(jit_state *s) { interrupt_check_pushed(s, false); }
+
+/* Before the comparison of a conditional branch (the check changes the
+ * flags): a backward one checks for an interrupt on both paths, so that
+ * the loop closes with one taken jump.  An interrupt is asynchronous:
+ * seeing it at the loop's exit too changes nothing; fuel, counted per
+ * taken back-edge, needs the exact form (in branch). */
+static void branch_prepare(jit_state *s, int32_t off)
+{
+#ifndef WASM_ENGINE_FUEL
+    if (off <= 0)
+        interrupt_check(s);
+#else
+    (void)s;
+    (void)off;
 #endif
 }
 
@@ -321,6 +348,12 @@ static void branch(jit_state *s, int cc, uint32_t at, int32_t off)
     uint32_t target = at + (uint32_t)off;
     if (off <= 0) {
         wasm__jit_note_loop(s, target, at);
+#ifndef WASM_ENGINE_FUEL
+        if (cc >= 0) {    /* branch_prepare checked for an interrupt */
+            wasm__arch_patch_rel32(s, jcc_rel32(b, cc), wasm__jit_word_pos(s, target));
+            return;
+        }
+#endif
         uint32_t skip = 0;
         if (cc >= 0)
             skip = jcc_rel32(b, cc ^ 1);
@@ -476,6 +509,12 @@ uint32_t wasm__arch_emit_module_prologue(jit_state *s)
         mov_r_imm(b, RDX, st);
         wasm__arch_patch_rel32(s, jmp_rel32(b), trap_common);
     }
+    /* the same after a call pushed its frame: the caller's frame traps */
+    for (uint32_t st = 1; st < JIT_TRAP_KINDS; st++) {
+        s->trap_pushed_pos[st] = (uint32_t)b->len;
+        lea(b, R_CF, mem_at(R_CF, -(int32_t)sizeof(call_frame)));
+        wasm__arch_patch_rel32(s, jmp_rel32(b), s->trap_pos[st]);
+    }
     return entry;
 }
 
@@ -495,7 +534,6 @@ void wasm__arch_emit_function_prologue(jit_state *s, const func_code *fc)
     for (uint32_t p = 0; p < nreg; p++)
         load64(b, arg_regs[p], slot_mem(p));
     s->direct_entry = (uint32_t)b->len;
-    alu_r_imm(b, W, ALU_SUB, RSP, 8);
     for (uint32_t p = 0; p < nreg; p++)
         param_from_reg(s, p, arg_regs[p]);
     uint32_t n = fc->nlocals - fc->nparams;
@@ -526,7 +564,6 @@ void wasm__arch_emit_function_prologue(jit_state *s, const func_code *fc)
 
 static void emit_return(jit_buf *b)
 {
-    alu_r_imm(b, W, ALU_ADD, RSP, 8);
     jit_u8(b, 0xC3);
 }
 
@@ -669,12 +706,38 @@ static void emit_int_binop(jit_state *s, unsigned w, int_op o, const code_t *pc,
     int32_t k = (int32_t)bw;
     int r;
     switch (o.kind) {
-    case K_ALU:
+    case K_ALU: {
+        /* d = a OP d for a commutative OP, d = a + b and d = a +- k into
+         * another register, in one instruction (32-bit forms zero-extend) */
+        int rd = pin_of(s, d);
+        bool commutes = o.x == ALU_ADD || o.x == ALU_AND || o.x == ALU_OR || o.x == ALU_XOR;
+        if (!imm && rd >= 0 && bw == d && a != d && commutes) {
+            alu_r_m(b, w, o.x, rd, slot(s, a));
+            break;
+        }
+        if (!imm && rd >= 0 && o.x == ALU_ADD && a != d && bw != d) {
+            int ra = pin_of(s, a), rb = pin_of(s, bw);
+            if (ra >= 0 && rb >= 0) {
+                (void)slot(s, a);
+                (void)slot(s, bw);
+                x_mem(b, w, 0x8D, rd, mem_idx(ra, rb, 0, 0));
+                break;
+            }
+        }
+        if (imm && rd >= 0 && (o.x == ALU_ADD || (o.x == ALU_SUB && k != INT32_MIN))) {
+            int ra = pin_of(s, a);
+            if (ra >= 0 && ra != rd) {
+                (void)slot(s, a);
+                x_mem(b, w, 0x8D, rd, mem_at(ra, o.x == ALU_ADD ? k : -k));
+                break;
+            }
+        }
         r = dest_reg(s, d, a, !imm, bw);
         load_into(s, w, r, a);
         if (imm) alu_r_imm(b, w, o.x, r, k); else alu_r_m(b, w, o.x, r, slot(s, bw));
         finish(s, r, d);
         break;
+    }
     case K_MUL:
         r = dest_reg(s, d, a, !imm, bw);
         if (imm) {
@@ -728,6 +791,7 @@ static void emit_cmpbr(jit_state *s, unsigned w, unsigned idx, const code_t *pc,
     jit_buf *b = &s->buf;
     bool imm = idx >= 10;
     int cc = cmpbr_cc[idx % 10];
+    branch_prepare(s, (int32_t)pc[4]);
     if (imm) {
         alu_m_imm(b, w, ALU_CMP, slot(s, pc[2]), (int32_t)pc[3]);
     } else {
@@ -978,15 +1042,16 @@ static void emit_call(jit_state *s, const code_t *pc)
         emit_call_helper(s, nfp);
         return;
     }
-    /* the interpreter's order: depth and stack, then the interrupt */
-    lea(b, RDX, mem_at(R_CF, (int32_t)sizeof(call_frame)));
-    alu_r_m(b, W, ALU_CMP, RDX, mem_at(R_CTX, offsetof(jit_ctx, frames_end)));
-    jcc_trap(s, CC_AE, WASM_TRAP_STACK_EXHAUSTED);
+    /* the interpreter's order: stack and depth (one status, for the
+     * caller's frame), then the interrupt; past the push of the frame a
+     * trap goes through an exit that pops it first */
     lea(b, RCX, slot_mem(nfp + callee->frame_slots));
     alu_r_m(b, W, ALU_CMP, RCX, mem_at(R_CTX, offsetof(jit_ctx, stack_end)));
     jcc_trap(s, CC_A, WASM_TRAP_STACK_EXHAUSTED);
-    interrupt_check(s);
-    mov_rr(b, R_CF, RDX);
+    alu_r_imm(b, W, ALU_ADD, R_CF, (int32_t)sizeof(call_frame));
+    alu_r_m(b, W, ALU_CMP, R_CF, mem_at(R_CTX, offsetof(jit_ctx, frames_end)));
+    wasm__arch_patch_rel32(s, jcc_rel32(b, CC_AE), s->trap_pushed_pos[WASM_TRAP_STACK_EXHAUSTED]);
+    interrupt_check_pushed(s, true);
     mov_r_imm(b, RAX, (uint64_t)(uintptr_t)callee);
     store64(b, mem_at(R_CF, offsetof(call_frame, fn)), RAX);
     /* Slots below nfp live on (saved in the frame); the arguments go in
@@ -997,11 +1062,13 @@ static void emit_call(jit_state *s, const code_t *pc)
     pins_flush_range(s, nfp + nreg, nfp + callee->nparams);
     for (uint32_t p = 0; p < nreg; p++)
         gload(s, arg_regs[p], nfp + p);
-    lea(b, R_FP, slot_mem(nfp));
+    if (nfp)
+        lea(b, R_FP, slot_mem(nfp));
     jit_u8(b, 0xE8);
     jit_u32(b, 0);
     wasm__jit_add_fixup(s, (uint32_t)b->len - 4, FIX_FUNC_DIRECT, defined);
-    lea(b, R_FP, mem_at(R_FP, -(int32_t)(nfp * 8u)));
+    if (nfp)
+        lea(b, R_FP, mem_at(R_FP, -(int32_t)(nfp * 8u)));
     lea(b, R_CF, mem_at(R_CF, -(int32_t)sizeof(call_frame)));
     pins_reload_range(s, 0, nfp);
     if (callee->nresults == 1) {
@@ -1155,6 +1222,7 @@ void wasm__arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_
         branch(s, -1, at, (int32_t)pc[2]);
         break;
     case OP_BR_NZ: case OP_BR_Z: case OP_BR_NZ64: case OP_BR_Z64:
+        branch_prepare(s, (int32_t)pc[3]);
         alu_m_imm(b, (op == OP_BR_NZ64 || op == OP_BR_Z64) ? W : 0, ALU_CMP, slot(s, pc[2]), 0);
         branch(s, (op == OP_BR_NZ || op == OP_BR_NZ64) ? CC_NE : CC_E, at, (int32_t)pc[3]);
         break;
