@@ -133,6 +133,19 @@ typedef struct jit_use {
     uint8_t kind;
 } jit_use;
 
+/* A memory access known to be in bounds in the straight-line code being
+ * emitted (memory never shrinks, nor moves): its address slot and form
+ * (0: slot + offset, 2: slot + immediate, wrapped at 32 bits; 3: a
+ * constant, slot 0), the immediate, and the end (offset + size) up to
+ * which it was checked.  The driver forgets them at branch targets, and
+ * a slot's when an instruction writes it. */
+#define JIT_MAX_CHECKED 8
+typedef struct jit_checked {
+    uint32_t slot, imm;
+    uint64_t end;
+    uint8_t form;
+} jit_checked;
+
 typedef struct jit_state {
     jit_buf buf;
     const wasm_module *m;
@@ -162,10 +175,17 @@ typedef struct jit_state {
     /* the uses through the other register file (in order of `at`), and
      * those of the instruction being lowered */
     size_t nspills, next_spill, cur_spill, end_spill;
+    uint8_t *is_target;               /* per word: a branch lands there (emitting pass) */
+    jit_checked checked[JIT_MAX_CHECKED];
+    uint32_t nchecked;
 } jit_state;
 
 void wasm__jit_note_use(jit_state *s, uint32_t slot, uint8_t kind);
 void wasm__jit_note_loop(jit_state *s, uint32_t head, uint32_t back_edge);
+/* Was this access checked already (see jit_checked)?  If not, the layer
+ * checks it and records it with wasm__jit_note_checked. */
+bool wasm__jit_is_checked(const jit_state *s, uint8_t form, uint32_t slot, uint32_t imm, uint64_t end);
+void wasm__jit_note_checked(jit_state *s, uint8_t form, uint32_t slot, uint32_t imm, uint64_t end);
 /* Has the driver spilled slot x for the instruction being lowered? */
 bool wasm__jit_spilled(const jit_state *s, uint32_t x);
 

@@ -826,14 +826,22 @@ static xmem emit_address(jit_state *s, enum wasm_op op, const code_t *pc, unsign
         off = form == 0 ? pc[4] : pc[5];   /* the offset word: same place in loads and stores */
     }
     (void)op;
+    uint64_t end = off + size;
     if (off + size > INT32_MAX) {
         mov_r_imm(b, RCX, off);
         alu_r_r(b, W, ALU_ADD, RAX, RCX);
         off = 0;
     }
-    lea(b, RCX, mem_at(RAX, (int32_t)(off + size)));
-    alu_r_m(b, W, ALU_CMP, RCX, mem_at(R_MSIZE, 0));
-    jcc_trap(s, CC_A, WASM_TRAP_MEMORY_OOB);
+    /* the same address checked before to at least this end: in bounds */
+    uint32_t aslot = form == 3 ? 0 : pc[addr_word], imm = form == 2 ? pc[addr_word + 1] : 0;
+    bool known = form != 1 && wasm__jit_is_checked(s, (uint8_t)form, aslot, imm, end);
+    if (!known) {
+        lea(b, RCX, mem_at(RAX, (int32_t)(off + size)));
+        alu_r_m(b, W, ALU_CMP, RCX, mem_at(R_MSIZE, 0));
+        jcc_trap(s, CC_A, WASM_TRAP_MEMORY_OOB);
+        if (form != 1)
+            wasm__jit_note_checked(s, (uint8_t)form, aslot, imm, end);
+    }
     return mem_idx(R_MEM, RAX, 0, (int32_t)off);
 }
 
