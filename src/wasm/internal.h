@@ -287,6 +287,8 @@ struct wasm_runtime {
     int stop_fd;
     uint64_t fuel;
     uint32_t host_depth;         /* nested wasm_call depth */
+    void *jit_saved_sp;          /* native stack pointer of the innermost entry into
+                                  * compiled code, to unwind to on a trap (jit.c) */
     bool use_jit;                /* run compiled code where the module has it */
 
     wasm_status trap;

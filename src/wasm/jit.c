@@ -569,23 +569,21 @@ void wasm__jit_free(wasm_module *m)
 /* Entry from the host and helpers                                     */
 /* ------------------------------------------------------------------ */
 
-uint32_t wasm__jit_trap(jit_ctx *ctx, call_frame *cf, uint32_t status)
+uint32_t wasm__jit_trap(wasm_runtime *rt, call_frame *cf, uint32_t status)
 {
-    wasm_runtime *rt = ctx->rt;
     rt->cf = cf;
     if (status == WASM_TRAP_OUT_OF_FUEL)
         rt->fuel = 0;
     return wasm__trap_set(rt, (wasm_status)status, cf->fn);
 }
 
-uint32_t wasm__jit_call_func(jit_ctx *ctx, call_frame *cf, wasm_func *f, uint64_t *nfp)
+uint32_t wasm__jit_call_func(wasm_runtime *rt, call_frame *cf, wasm_func *f, uint64_t *nfp)
 {
-    wasm_runtime *rt = ctx->rt;
     if (__builtin_expect(rt->interrupt, 0))
-        return wasm__jit_trap(ctx, cf, WASM_TRAP_INTERRUPTED);
+        return wasm__jit_trap(rt, cf, WASM_TRAP_INTERRUPTED);
 #ifdef WASM_ENGINE_FUEL
     if (rt->fuel-- == 0)
-        return wasm__jit_trap(ctx, cf, WASM_TRAP_OUT_OF_FUEL);
+        return wasm__jit_trap(rt, cf, WASM_TRAP_OUT_OF_FUEL);
 #endif
     rt->cf = cf;
     if (f->host) {
@@ -595,7 +593,7 @@ uint32_t wasm__jit_call_func(jit_ctx *ctx, call_frame *cf, wasm_func *f, uint64_
     }
     const func_code *callee = f->code;
     if (cf + 1 >= rt->frames_end || nfp + callee->frame_slots > rt->stack_end)
-        return wasm__jit_trap(ctx, cf, WASM_TRAP_STACK_EXHAUSTED);
+        return wasm__jit_trap(rt, cf, WASM_TRAP_STACK_EXHAUSTED);
     if (callee->jit_code && rt->use_jit)
         return wasm__jit_call(rt, f, nfp);
     return wasm__interp_call(rt, f, nfp);
@@ -608,11 +606,11 @@ uint32_t wasm__jit_call_func(jit_ctx *ctx, call_frame *cf, wasm_func *f, uint64_
 #define U32(i) ((uint32_t)fp[W(i)])
 #define F32(i) f32_of(fp[W(i)])
 #define F64(i) f64_of(fp[W(i)])
-#define TRAP(s) return wasm__jit_trap(ctx, cf, (s))
+#define TRAP(s) return wasm__jit_trap(rt, cf, (s))
 
-uint32_t wasm__jit_slow_op(jit_ctx *ctx, call_frame *cf, uint64_t *fp, const code_t *pc, uint32_t op)
+uint32_t wasm__jit_slow_op(wasm_runtime *rt, call_frame *cf, uint64_t *fp, const code_t *pc, uint32_t op,
+                           wasm_instance *inst)
 {
-    wasm_instance *inst = ctx->inst;
     uint8_t *mem = inst->mem_base;
     switch ((enum wasm_op)op) {
     case OP_F32_MIN: S(0) = f32_bits(wasm_fminf(F32(1), F32(2))); break;

@@ -28,25 +28,18 @@
 #define WASM_JIT_ARCH "x86-64"
 #endif
 
-/* What compiled code reads through its context register; one lives on the
- * C stack of every entry from the host (wasm__jit_call). */
-typedef struct jit_ctx {
-    wasm_runtime *rt;
-    void *saved_sp;                   /* native stack pointer to unwind to on a trap */
-    const uint64_t *stack_end;        /* end of the value stack */
-    const call_frame *frames_end;
-    volatile sig_atomic_t *interrupt;
-    wasm_instance *inst;
-} jit_ctx;
-
 /* Per module: the code memory and what it cost. */
 typedef struct jit_module {
     uint8_t *code;                    /* PROT_READ|PROT_EXEC after compilation */
     size_t map_size, code_bytes;
     uint32_t compiled, functions;     /* functions compiled of those defined */
     uint64_t compile_ns;
-    /* entry(ctx, native function, fp, inst, cf): the trampoline at the start of code */
-    wasm_status (*entry)(jit_ctx *, const void *, uint64_t *, wasm_instance *, call_frame *);
+    /* entry(rt, native function, fp, inst, cf): the trampoline at the start
+     * of code.  Compiled code reads the runtime's fields (interrupt flag,
+     * stack and frame limits) straight through a register, so that an
+     * interrupt check is one compare; the trampoline keeps the previous
+     * rt->jit_saved_sp on the native stack for nested entries. */
+    wasm_status (*entry)(wasm_runtime *, const void *, uint64_t *, wasm_instance *, call_frame *);
 } jit_module;
 
 /* Compile every function of m that the backend supports, once; later calls
@@ -71,8 +64,7 @@ static inline wasm_status wasm__jit_call(wasm_runtime *rt, wasm_func *f, uint64_
     cf->inst = f->inst;
     cf->fn = fc;
     rt->cf = cf;
-    jit_ctx ctx = {rt, NULL, rt->stack_end, rt->frames_end, &rt->interrupt, f->inst};
-    return fc->module->jit->entry(&ctx, fc->jit_code, fp, f->inst, cf);
+    return fc->module->jit->entry(rt, fc->jit_code, fp, f->inst, cf);
 }
 /* Is the compiling tier available on this machine? */
 bool wasm__jit_available(void);
@@ -198,12 +190,13 @@ uint32_t wasm__jit_word_pos(jit_state *s, uint32_t target);
 
 /* The C helpers compiled code calls. */
 /* Rare or large operations, with the interpreter's semantics: returns a status. */
-uint32_t wasm__jit_slow_op(jit_ctx *ctx, call_frame *cf, uint64_t *fp, const code_t *pc, uint32_t op);
+uint32_t wasm__jit_slow_op(wasm_runtime *rt, call_frame *cf, uint64_t *fp, const code_t *pc, uint32_t op,
+                           wasm_instance *inst);
 /* A call that does not go straight to compiled code: host functions,
  * other instances, functions left to the interpreter. */
-uint32_t wasm__jit_call_func(jit_ctx *ctx, call_frame *cf, wasm_func *f, uint64_t *nfp);
+uint32_t wasm__jit_call_func(wasm_runtime *rt, call_frame *cf, wasm_func *f, uint64_t *nfp);
 /* Record a trap raised in compiled code (cf: the innermost frame). */
-uint32_t wasm__jit_trap(jit_ctx *ctx, call_frame *cf, uint32_t status);
+uint32_t wasm__jit_trap(wasm_runtime *rt, call_frame *cf, uint32_t status);
 
 /* Per-architecture layer. */
 /* The module's shared code: the entry trampoline and the trap exits.

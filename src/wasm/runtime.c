@@ -385,9 +385,8 @@ struct wasm_callback {
     wasm_func *f;
     uint64_t *fp;                /* rt->sp and rt->cf when set up; NULL: not yet */
     call_frame *cf;
-    bool active;                 /* running: ctx.saved_sp is in use */
-    jit_ctx ctx;
-    wasm_status (*entry)(jit_ctx *, const void *, uint64_t *, wasm_instance *, call_frame *);
+    bool active;                 /* running (a nested call goes through wasm_call) */
+    wasm_status (*entry)(wasm_runtime *, const void *, uint64_t *, wasm_instance *, call_frame *);
 };
 
 wasm_callback *wasm_callback_new(wasm_runtime *rt, wasm_func *f)
@@ -426,7 +425,6 @@ wasm_status wasm_callback_call(wasm_callback *cb, const wasm_value *args, wasm_v
             return wasm_call(rt, f, args, results);
         cb->fp = fp;
         cb->cf = cf0;
-        cb->ctx = (jit_ctx){rt, NULL, rt->stack_end, rt->frames_end, &rt->interrupt, f->inst};
         cb->entry = f->code->module->jit->entry;
     }
     if (__builtin_expect(rt->interrupt, 0))
@@ -445,12 +443,12 @@ wasm_status wasm_callback_call(wasm_callback *cb, const wasm_value *args, wasm_v
     call_frame *cf = cf0 + 1;
     cf->ret_pc = NULL;
     cf->fp = fp;
-    cf->inst = cb->ctx.inst;
+    cf->inst = f->inst;
     cf->fn = fc;
     rt->cf = cf;
     rt->host_depth++;
     cb->active = true;
-    wasm_status status = cb->entry(&cb->ctx, fc->jit_code, fp, cb->ctx.inst, cf);
+    wasm_status status = cb->entry(rt, fc->jit_code, fp, f->inst, cf);
     cb->active = false;
     rt->host_depth--;
     rt->sp = fp;

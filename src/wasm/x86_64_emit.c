@@ -5,7 +5,7 @@
  * C helpers keep them):
  *   rbx  fp, the frame's first slot      r12  cf, the innermost call_frame
  *   r13  memory 0's base                 r14  &memory 0's size in bytes
- *   r15  the instance                    rbp  the jit_ctx of this entry
+ *   r15  the instance                    rbp  the wasm_runtime
  * The hottest integer slots of a function live in r8-r11, rsi and rdi, the
  * hottest float slots in xmm8-xmm15 (see choose_pins in jit.c); rax, rcx,
  * rdx and xmm0/xmm1 are scratch (rsi, rdi and r8 too where a call or
@@ -29,7 +29,7 @@ enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, 
 #define R_MEM R13
 #define R_MSIZE R14
 #define R_INST R15
-#define R_CTX RBP
+#define R_RT RBP
 
 /* Prefix flags of one instruction. */
 enum { W = 1, P66 = 2, PF3 = 4, PF2 = 8 };
@@ -312,12 +312,10 @@ static void interrupt_check_pushed(jit_state *s, bool pushed)
 {
     jit_buf *b = &s->buf;
     const uint32_t *exits = pushed ? s->trap_pushed_pos : s->trap_pos;
-    load64(b, RAX, mem_at(R_CTX, offsetof(jit_ctx, interrupt)));
-    alu_m_imm(b, 0, ALU_CMP, mem_at(RAX, 0), 0);
+    alu_m_imm(b, 0, ALU_CMP, mem_at(R_RT, offsetof(wasm_runtime, interrupt)), 0);
     wasm__arch_patch_rel32(s, jcc_rel32(b, CC_NE), exits[WASM_TRAP_INTERRUPTED]);
 #ifdef WASM_ENGINE_FUEL
-    load64(b, RAX, mem_at(R_CTX, offsetof(jit_ctx, rt)));
-    alu_m_imm(b, W, ALU_SUB, mem_at(RAX, offsetof(wasm_runtime, fuel)), 1);
+    alu_m_imm(b, W, ALU_SUB, mem_at(R_RT, offsetof(wasm_runtime, fuel)), 1);
     wasm__arch_patch_rel32(s, jcc_rel32(b, CC_B), exits[WASM_TRAP_OUT_OF_FUEL]);
 #endif
 }
@@ -470,15 +468,17 @@ static const int saved_regs[] = {RBP, RBX, R12, R13, R14, R15};
 uint32_t wasm__arch_emit_module_prologue(jit_state *s)
 {
     jit_buf *b = &s->buf;
-    /* entry(ctx rdi, code rsi, fp rdx, inst rcx, cf r8) */
+    /* entry(rt rdi, code rsi, fp rdx, inst rcx, cf r8): the six registers,
+     * then rt->jit_saved_sp of an outer entry (seven pushes: rsp is
+     * 16-byte aligned at the call), then this entry's */
     uint32_t entry = (uint32_t)b->len;
     for (size_t i = 0; i < 6; i++) {
         if (saved_regs[i] >= 8) jit_u8(b, 0x41);
         jit_u8(b, (uint8_t)(0x50 + (saved_regs[i] & 7)));
     }
-    alu_r_imm(b, W, ALU_SUB, RSP, 8);
-    x_mem(b, W, 0x89, RSP, mem_at(RDI, offsetof(jit_ctx, saved_sp)));
-    mov_rr(b, R_CTX, RDI);
+    x_mem(b, 0, 0xFF, 6, mem_at(RDI, offsetof(wasm_runtime, jit_saved_sp)));   /* push */
+    x_mem(b, W, 0x89, RSP, mem_at(RDI, offsetof(wasm_runtime, jit_saved_sp)));
+    mov_rr(b, R_RT, RDI);
     mov_rr(b, R_FP, RDX);
     mov_rr(b, R_INST, RCX);
     mov_rr(b, R_CF, R8);
@@ -487,7 +487,8 @@ uint32_t wasm__arch_emit_module_prologue(jit_state *s)
     x_rr(b, 0, 0xFF, 2, RSI);             /* call rsi */
     x_rr(b, 0, 0x31, RAX, RAX);           /* xor eax, eax */
     uint32_t tail = (uint32_t)b->len;
-    alu_r_imm(b, W, ALU_ADD, RSP, 8);
+    jit_u8(b, 0x59);                      /* pop rcx */
+    store64(b, mem_at(R_RT, offsetof(wasm_runtime, jit_saved_sp)), RCX);
     for (size_t i = 6; i-- > 0;) {
         if (saved_regs[i] >= 8) jit_u8(b, 0x41);
         jit_u8(b, (uint8_t)(0x58 + (saved_regs[i] & 7)));
@@ -496,12 +497,12 @@ uint32_t wasm__arch_emit_module_prologue(jit_state *s)
 
     /* trap: status in edx */
     uint32_t trap_common = (uint32_t)b->len;
-    mov_rr(b, RDI, R_CTX);
+    mov_rr(b, RDI, R_RT);
     mov_rr(b, RSI, R_CF);
     call_abs(b, (const void *)wasm__jit_trap);
     /* unwind: status in eax */
     s->unwind_pos = (uint32_t)b->len;
-    load64(b, RSP, mem_at(R_CTX, offsetof(jit_ctx, saved_sp)));
+    load64(b, RSP, mem_at(R_RT, offsetof(wasm_runtime, jit_saved_sp)));
     wasm__arch_patch_rel32(s, jmp_rel32(b), tail);
 
     for (uint32_t st = 1; st < JIT_TRAP_KINDS; st++) {
@@ -567,16 +568,17 @@ static void emit_return(jit_buf *b)
     jit_u8(b, 0xC3);
 }
 
-/* wasm__jit_slow_op(ctx, cf, fp, pc, op) */
+/* wasm__jit_slow_op(rt, cf, fp, pc, op, inst) */
 static void emit_slow(jit_state *s, const code_t *pc, enum wasm_op op, bool can_fail)
 {
     jit_buf *b = &s->buf;
     pins_flush(s, UINT32_MAX);
-    mov_rr(b, RDI, R_CTX);
+    mov_rr(b, RDI, R_RT);
     mov_rr(b, RSI, R_CF);
     mov_rr(b, RDX, R_FP);
     mov_r_imm(b, RCX, (uint64_t)(uintptr_t)pc);
     mov_r_imm(b, R8, (uint64_t)op);
+    mov_rr(b, R9, R_INST);
     call_abs(b, (const void *)wasm__jit_slow_op);
     pins_reload(s);
     if (can_fail)
@@ -1024,7 +1026,7 @@ static void emit_call_helper(jit_state *s, uint32_t nfp_slot)
 {
     jit_buf *b = &s->buf;
     pins_flush(s, UINT32_MAX);
-    mov_rr(b, RDI, R_CTX);
+    mov_rr(b, RDI, R_RT);
     mov_rr(b, RSI, R_CF);
     lea(b, RCX, slot_mem(nfp_slot));
     call_abs(b, (const void *)wasm__jit_call_func);
@@ -1054,10 +1056,10 @@ static void emit_call(jit_state *s, const code_t *pc)
      * caller's frame), then the interrupt; past the push of the frame a
      * trap goes through an exit that pops it first */
     lea(b, RCX, slot_mem(nfp + callee->frame_slots));
-    alu_r_m(b, W, ALU_CMP, RCX, mem_at(R_CTX, offsetof(jit_ctx, stack_end)));
+    alu_r_m(b, W, ALU_CMP, RCX, mem_at(R_RT, offsetof(wasm_runtime, stack_end)));
     jcc_trap(s, CC_A, WASM_TRAP_STACK_EXHAUSTED);
     alu_r_imm(b, W, ALU_ADD, R_CF, (int32_t)sizeof(call_frame));
-    alu_r_m(b, W, ALU_CMP, R_CF, mem_at(R_CTX, offsetof(jit_ctx, frames_end)));
+    alu_r_m(b, W, ALU_CMP, R_CF, mem_at(R_RT, offsetof(wasm_runtime, frames_end)));
     wasm__arch_patch_rel32(s, jcc_rel32(b, CC_AE), s->trap_pushed_pos[WASM_TRAP_STACK_EXHAUSTED]);
     interrupt_check_pushed(s, true);
     mov_r_imm(b, RAX, (uint64_t)(uintptr_t)callee);
@@ -1117,11 +1119,11 @@ static void emit_call_indirect(jit_state *s, const code_t *pc)
     uint32_t slow3 = jcc_rel32(b, CC_E);
     interrupt_check(s);
     lea(b, RDI, mem_at(R_CF, (int32_t)sizeof(call_frame)));
-    alu_r_m(b, W, ALU_CMP, RDI, mem_at(R_CTX, offsetof(jit_ctx, frames_end)));
+    alu_r_m(b, W, ALU_CMP, RDI, mem_at(R_RT, offsetof(wasm_runtime, frames_end)));
     jcc_trap(s, CC_AE, WASM_TRAP_STACK_EXHAUSTED);
     load32(b, RAX, mem_at(RCX, offsetof(func_code, frame_slots)));
     lea(b, RAX, mem_idx(R_FP, RAX, 3, (int32_t)(nfp * 8u)));
-    alu_r_m(b, W, ALU_CMP, RAX, mem_at(R_CTX, offsetof(jit_ctx, stack_end)));
+    alu_r_m(b, W, ALU_CMP, RAX, mem_at(R_RT, offsetof(wasm_runtime, stack_end)));
     jcc_trap(s, CC_A, WASM_TRAP_STACK_EXHAUSTED);
     mov_rr(b, R_CF, RDI);
     store64(b, mem_at(R_CF, offsetof(call_frame, fn)), RCX);
@@ -1133,7 +1135,7 @@ static void emit_call_indirect(jit_state *s, const code_t *pc)
     patch_here(s, slow1);
     patch_here(s, slow2);
     patch_here(s, slow3);
-    mov_rr(b, RDI, R_CTX);
+    mov_rr(b, RDI, R_RT);
     mov_rr(b, RSI, R_CF);
     lea(b, RCX, slot_mem(nfp));
     call_abs(b, (const void *)wasm__jit_call_func);
