@@ -367,8 +367,9 @@ wasm_instance *wasm_instantiate(wasm_runtime *rt, const wasm_module *m, const wa
         return inst_fail(&c, ENOMEM, "out of memory");
     inst->rt = rt;
     inst->mod = m;
-    static const uint64_t no_memory = 0;
-    inst->mem_size = &no_memory;
+    /* a size of zero, and its size_fast (see wasm_memory) */
+    static const uint64_t no_memory[2] = {0, (uint64_t)-(int64_t)WASM_FAST_CHECK_BYTES};
+    inst->mem_size = no_memory;
     /* on the runtime's list from the start, so freeing it unlinks it */
     inst->next = rt->instances;
     if (rt->instances)

@@ -222,9 +222,15 @@ struct wasm_func {
     uint32_t index;              /* index in the owner's function space */
 };
 
+/* Compiled code checks an access of at most this many bytes past its
+ * address (offset + size) with one compare of the address against
+ * size_fast = size - WASM_FAST_CHECK_BYTES, which must follow size (the
+ * exact check runs when that one fails). */
+#define WASM_FAST_CHECK_BYTES 4096
 struct wasm_memory {
     uint8_t *base;               /* start of the reservation; never moves */
     uint64_t size;               /* accessible bytes */
+    int64_t size_fast;           /* size - WASM_FAST_CHECK_BYTES (may be negative) */
     uint32_t pages, max_pages;
     size_t reserved;             /* bytes of address space reserved */
     bool explicit_max;
@@ -253,7 +259,8 @@ struct wasm_instance {
     wasm_runtime *rt;
     const wasm_module *mod;
     uint8_t *mem_base;           /* memory 0's base, or NULL */
-    const uint64_t *mem_size;    /* memory 0's size in bytes (a zero when there is none) */
+    const uint64_t *mem_size;    /* memory 0's size in bytes (a zero when there is none),
+                                  * then its size_fast (see wasm_memory) */
     wasm_memory *mem;
     uint64_t **globals;          /* cell of every global (imports first) */
     wasm_func **funcs;           /* every function (imports first) */

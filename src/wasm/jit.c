@@ -373,6 +373,7 @@ static void emit_body(jit_state *s, const func_code *fc)
         for (size_t i = 0; i < s->nloops; i++)
             s->is_target[s->loops[i][0]] = 1;
     s->nchecked = 0;
+    s->nstubs = 0;
     wasm__arch_emit_function_prologue(s, fc);
     const code_t *pc = fc->code, *end = fc->code + fc->code_words;
     while (pc < end && !s->buf.failed) {
@@ -398,6 +399,7 @@ static void emit_body(jit_state *s, const func_code *fc)
                 wasm__arch_unspill(s, s->uses[i].slot);
         pc += wasm__op_words(op, pc);
     }
+    wasm__arch_emit_function_end(s);
 }
 
 /* Two passes: the first counts slot uses and finds loops (its code is
@@ -525,6 +527,7 @@ out:
     free(s.func_direct_pos);
     free(s.word_pos);
     free(s.is_target);
+    free(s.stubs);
     free(s.fix);
     free(s.uses);
     free(s.loops);

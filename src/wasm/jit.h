@@ -168,6 +168,10 @@ typedef struct jit_state {
      * those of the instruction being lowered */
     size_t nspills, next_spill, cur_spill, end_spill;
     uint8_t *is_target;               /* per word: a branch lands there (emitting pass) */
+    /* out-of-line code of the function being emitted, placed after it
+     * by wasm__arch_emit_function_end: the layer's to define */
+    struct jit_stub *stubs;
+    size_t nstubs, capstubs;
     jit_checked checked[JIT_MAX_CHECKED];
     uint32_t nchecked;
 } jit_state;
@@ -205,6 +209,8 @@ uint32_t wasm__arch_emit_module_prologue(jit_state *s);
 /* Can the layer lower this operation (possibly through a helper)? */
 bool wasm__arch_supports(enum wasm_op op);
 void wasm__arch_emit_function_prologue(jit_state *s, const func_code *fc);
+/* After the function's last instruction: its out-of-line code. */
+void wasm__arch_emit_function_end(jit_state *s);
 /* A pinned slot to its frame slot, and back. */
 void wasm__arch_spill(jit_state *s, uint32_t x);
 void wasm__arch_unspill(jit_state *s, uint32_t x);

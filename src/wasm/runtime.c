@@ -495,6 +495,7 @@ wasm_memory *wasm__memory_create(wasm_runtime *rt, uint32_t min, uint32_t max, b
     m->reserved = reserve;
     m->pages = min;
     m->size = (uint64_t)min * WASM_PAGE_SIZE;
+    m->size_fast = (int64_t)m->size - WASM_FAST_CHECK_BYTES;
     m->max_pages = max;
     m->explicit_max = explicit_max;
     m->rt = rt;
@@ -517,6 +518,7 @@ int64_t wasm__memory_grow(wasm_memory *m, uint32_t delta)
         /* stored whole: wasm_memory_pages() may read it from another thread */
         __atomic_store_n(&m->pages, old + delta, __ATOMIC_RELAXED);
         m->size = (uint64_t)m->pages * WASM_PAGE_SIZE;
+        m->size_fast = (int64_t)m->size - WASM_FAST_CHECK_BYTES;
     }
     return old;
 }

@@ -21,6 +21,7 @@
 #if defined(WASM_JIT_ARCH) && defined(__x86_64__)
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 };
@@ -807,6 +808,42 @@ static void emit_cmpbr(jit_state *s, unsigned w, unsigned idx, const code_t *pc,
     branch(s, cc, at, (int32_t)pc[4]);
 }
 
+/* Out-of-line code after a function: the exact bounds check of an access
+ * whose quick one failed (rax: its address; `end`: offset + size), back
+ * to the access when it passes. */
+struct jit_stub {
+    uint32_t field, back, end;
+};
+_Static_assert(offsetof(wasm_memory, size_fast) == offsetof(wasm_memory, size) + 8,
+               "compiled code reads size_fast right after size");
+
+static void add_check_stub(jit_state *s, uint32_t field, uint32_t end)
+{
+    if (s->nstubs == s->capstubs) {
+        size_t cap = s->capstubs ? s->capstubs * 2 : 64;
+        struct jit_stub *p = realloc(s->stubs, cap * sizeof *p);
+        if (!p) {
+            s->buf.failed = true;
+            return;
+        }
+        s->stubs = p;
+        s->capstubs = cap;
+    }
+    s->stubs[s->nstubs++] = (struct jit_stub){field, (uint32_t)s->buf.len, end};
+}
+
+void wasm__arch_emit_function_end(jit_state *s)
+{
+    jit_buf *b = &s->buf;
+    for (size_t i = 0; i < s->nstubs; i++) {
+        patch_here(s, s->stubs[i].field);
+        lea(b, RCX, mem_at(RAX, (int32_t)s->stubs[i].end));
+        alu_r_m(b, W, ALU_CMP, RCX, mem_at(R_MSIZE, 0));
+        jcc_trap(s, CC_A, WASM_TRAP_MEMORY_OOB);
+        wasm__arch_patch_rel32(s, jmp_rel32(b), s->stubs[i].back);
+    }
+}
+
 /* Memory access: rax = effective address (u32 address + offset), checked
  * against the memory's size; returns the wasm__operand [mem + rax + disp].
  * addr_word: index in pc of the address operands. */
@@ -837,7 +874,14 @@ static xmem emit_address(jit_state *s, enum wasm_op op, const code_t *pc, unsign
     /* the same address checked before to at least this end: in bounds */
     uint32_t aslot = form == 3 ? 0 : pc[addr_word], imm = form == 2 ? pc[addr_word + 1] : 0;
     bool known = form != 1 && wasm__jit_is_checked(s, (uint8_t)form, aslot, imm, end);
-    if (!known) {
+    if (!known && form != 3 && end <= WASM_FAST_CHECK_BYTES) {
+        /* one compare with size - WASM_FAST_CHECK_BYTES (signed: it may be
+         * negative); the exact check out of line when it fails */
+        alu_r_m(b, W, ALU_CMP, RAX, mem_at(R_MSIZE, 8));
+        add_check_stub(s, jcc_rel32(b, CC_G), (uint32_t)end);
+        if (form != 1)
+            wasm__jit_note_checked(s, (uint8_t)form, aslot, imm, end);
+    } else if (!known) {
         lea(b, RCX, mem_at(RAX, (int32_t)(off + size)));
         alu_r_m(b, W, ALU_CMP, RCX, mem_at(R_MSIZE, 0));
         jcc_trap(s, CC_A, WASM_TRAP_MEMORY_OOB);
