@@ -86,7 +86,10 @@ static int deliver(struct delivery *d, const void *record, size_t size)
     }
     uint32_t n = size < d->max ? (uint32_t)size : d->max;
     memcpy(d->dst, record, n);
-    wasm_value args[3] = {{.i32 = (int32_t)d->ctx}, {.i32 = (int32_t)d->data}, {.i32 = (int32_t)n}};
+    /* whole 8-byte cells (an i32's upper half zero): written as .i32, the
+     * compiler stores 4 bytes beside a 16-byte zeroing store, and the
+     * callee's 8-byte reads of them stall (store forwarding fails) */
+    wasm_value args[3] = {{.raw = d->ctx}, {.raw = d->data}, {.raw = n}};
     wasm_value result[1] = {{.i64 = 0}};
     wasm_status st = d->call ? wasm_callback_call(d->call, args, result)
                              : wasm_call(d->rt, d->cb, args, result);
