@@ -5,7 +5,8 @@
  *       printed its header (it does so once attached), native program vs
  *       `wasm-bpf run bootstrap.wasm`;
  *   (b) ring buffer: cost per record from the kernel's ring to a trivial
- *       callback (bpfbench ring);
+ *       callback (bpfbench ring): wall clock, and (b') the CPU time of the
+ *       same runs' polls, which a loaded machine disturbs least;
  *   (c) map lookups from user space (bpfbench map);
  * and the sizes of bootstrap.wasm and of the stripped wasm-bpf binary.
  *
