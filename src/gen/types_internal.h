@@ -157,11 +157,23 @@ struct gt_typedef {
     bool c_library;      /* a C library type name (size_t ...): not re-declared in C */
 };
 
-enum gt_decl_kind { GT_DECL_RECORD, GT_DECL_ENUM, GT_DECL_TYPEDEF };
+enum gt_decl_kind { GT_DECL_RECORD, GT_DECL_ENUM, GT_DECL_TYPEDEF, GT_DECL_KINDS };
 
 struct gt_decl {
     enum gt_decl_kind kind;
     int index;
+};
+
+/* The Rust or WIT emitter's own names of the model's records, enums and
+ * typedefs (by index; NULL where it declares none) and the sets it claimed
+ * them in.  They live in the model, so that gen__model_free() frees them
+ * however the emitter ends (out of memory too). */
+struct gt_lang_names {
+    char **records;
+    char **enums;
+    char **typedefs;
+    struct gt_nameset types;   /* type names */
+    struct gt_nameset values;  /* other top-level names (Rust: functions) */
 };
 
 struct gt_model {
@@ -193,6 +205,7 @@ struct gt_model {
     const int *print_roots;
     int nprint_roots;
     void *printers;          /* their state while they are written */
+    struct gt_lang_names lang;   /* the Rust or WIT emitter's names */
 
     char *err;
     size_t errlen;
@@ -207,6 +220,14 @@ int gen__model_error(struct gt_model *m, const char *fmt, ...) __attribute__((fo
 /* Total bytes of a value type; number of elements (1 if not an array). */
 uint64_t gen__vtype_size(const struct gt_vtype *t);
 uint64_t gen__vtype_count(const struct gt_vtype *t);
+
+/* m->lang, its arrays allocated with every name NULL. */
+struct gt_lang_names *gen__lang_names_new(struct gt_model *m);
+
+/* The emitters' one walk: emit[kind](ctx, index) for every record, enum and
+ * typedef of m->order, dependencies first. */
+typedef void gt_emit_fn(void *ctx, int index);
+void gen__emit_decls(const struct gt_model *m, gt_emit_fn *const emit[GT_DECL_KINDS], void *ctx);
 
 /* The emitters: 0, or -1 with m->err set. */
 int gen__emit_c(struct gt_model *m, FILE *out);
