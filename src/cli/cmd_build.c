@@ -50,7 +50,8 @@ static const struct opt build_opts[] = {
      "keep the intermediate files (objects, skeletons, types) in PATH, created if missing "
      "(default: .wasm-bpf-build in the tool's directory)"},
     {"werror", 0, NULL, OPT_FLAG, AT(werror), NULL,
-     "treat the compilers' warnings as errors (BPF side and guest)"},
+     "treat the compilers' warnings as errors (BPF side and guest; rustc through cargo "
+     "--config target.TARGET.rustflags=[\"-Dwarnings\"])"},
     {"min-btf", 0, "[RELEASE=]FILE", OPT_LIST, AT(min_btf), NULL,
      "embed in the module the kernel types its BPF objects use (`bpftool gen min_core_btf`), cut "
      "from FILE, the BTF of kernel RELEASE (uname -r; default: FILE's name without vmlinux- and "
