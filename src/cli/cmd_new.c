@@ -98,7 +98,10 @@ const struct opt_command cmd_new_spec = {
               "files in PREFIX/share/wasm-bpf/templates (templates/ in a checkout).\n",
 };
 
-static const char gitignore[] = "# what `wasm-bpf build` makes\n/.wasm-bpf-build/\n/*.wasm\n";
+#define GITIGNORE_BUILD "# what `wasm-bpf build` makes\n/.wasm-bpf-build/\n/*.wasm\n"
+static const char gitignore[] = GITIGNORE_BUILD;
+/* a Rust tool's also what a plain `cargo build` makes, as `cargo new` writes */
+static const char gitignore_rust[] = GITIGNORE_BUILD "# what `cargo build` makes\n/target/\n";
 
 static bool valid_tool_name(const char *s)
 {
@@ -349,7 +352,8 @@ int cmd_new(int argc, char **argv)
         ignore = base_path_join(staging, ".gitignore");
         if (!bpf_to || !ignore)
             fprintf(stderr, "wasm-bpf new: out of memory\n");
-        else if (copy_contents(&in, from, staging) == 0 && write_text(ignore, gitignore) == 0 &&
+        else if (copy_contents(&in, from, staging) == 0 &&
+                 write_text(ignore, strcmp(a.lang, "rust") ? gitignore : gitignore_rust) == 0 &&
                  (access(bpf_to, F_OK) == 0 || copy_file(&in, bpf_from, bpf_to) == 0) &&
                  publish(staging, args[0]) == 0)
             rc = 0;
