@@ -2,7 +2,8 @@
  *
  *   btf_check.c    reference cycles refused before any walk (gen_internal.h)
  *   types.c        entry point: open the BTF, pick the root types, run an emitter
- *   types_model.c  BTF -> layout model (every byte of every record accounted for)
+ *   types_model.c  BTF -> layout model (every byte of every record accounted for),
+ *                  and the walk every emitter's table is driven by (gt_emitter)
  *   types_names.c  identifier sets and the naming rules of C, Rust and WIT
  *   types_c.c      C header emitter
  *   types_print_c.c  its event printers (JSON lines, aligned columns)
