@@ -40,16 +40,7 @@ int build_c_guest(struct build *b, const char *linked, bool *changed)
         build_strv_add(&cc, "-Wextra");
         if (b->a->werror)
             build_strv_add(&cc, "-Werror");
-        build_strv_addf(&cc, "-I%s", b->bdir);
-        build_strv_addf(&cc, "-I%s", b->dir);
-        build_strv_addf(&cc, "-I%s", b->sdk_dir);
-        build_strv_add(&cc, "-MMD");
-        build_strv_add(&cc, "-MF");
-        build_strv_add(&cc, dep);
-        build_strv_add(&cc, "-c");
-        build_strv_add(&cc, src);
-        build_strv_add(&cc, "-o");
-        build_strv_add(&cc, obj);
+        build_clang_compile(&cc, b, b->bdir, dep, src, obj);
         build_strv_add(&link, obj);
         char *command =
             cc.failed || !src || !obj || !dep ? NULL : build_command_line(NULL, cc.v, NULL);
