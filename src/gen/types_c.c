@@ -355,6 +355,11 @@ static void emit_typedef(void *ctx, int index)
     free(d);
 }
 
+static const struct gt_emitter c_emitter = {
+    .decl = {[GT_DECL_RECORD] = emit_record, [GT_DECL_ENUM] = emit_enum, [GT_DECL_TYPEDEF] = emit_typedef},
+    .bits_helpers = bits_helpers,
+};
+
 int gen__emit_c(struct gt_model *m, FILE *out)
 {
     struct c_out c = {m, out};
@@ -380,12 +385,7 @@ int gen__emit_c(struct gt_model *m, FILE *out)
             "#ifndef %s\n#define %s\n\n#include <stddef.h>\n#include <stdint.h>\n\n",
             gen__buf_str(&src), gen__buf_str(&guard), gen__buf_str(&guard));
     base_buf_free(&src);
-    if (m->any_bitfields)
-        fputs(bits_helpers, out);
-    static gt_emit_fn *const decls[GT_DECL_KINDS] = {[GT_DECL_RECORD] = emit_record,
-                                                     [GT_DECL_ENUM] = emit_enum,
-                                                     [GT_DECL_TYPEDEF] = emit_typedef};
-    gen__emit_decls(m, decls, &c);
+    gen__emit_decls(m, &c_emitter, out, &c);
     if (m->print_roots)
         gen__emit_c_printers(m, out, m->print_roots, m->nprint_roots);
     fprintf(out, "#endif /* %s */\n", gen__buf_str(&guard));

@@ -2,7 +2,8 @@
  *
  *   btf_check.c    reference cycles refused before any walk (gen_internal.h)
  *   types.c        entry point: open the BTF, pick the root types, run an emitter
- *   types_model.c  BTF -> layout model (every byte of every record accounted for)
+ *   types_model.c  BTF -> layout model (every byte of every record accounted for),
+ *                  and the walk every emitter's table is driven by (gt_emitter)
  *   types_names.c  identifier sets and the naming rules of C, Rust and WIT
  *   types_c.c      C header emitter
  *   types_print_c.c  its event printers (JSON lines, aligned columns)
@@ -224,10 +225,18 @@ uint64_t gen__vtype_count(const struct gt_vtype *t);
 /* m->lang, its arrays allocated with every name NULL. */
 struct gt_lang_names *gen__lang_names_new(struct gt_model *m);
 
-/* The emitters' one walk: emit[kind](ctx, index) for every record, enum and
- * typedef of m->order, dependencies first. */
+/* An emitter's declarations: a function a kind of declaration (by enum
+ * gt_decl_kind), and the helpers its bitfield accessors call (NULL: none). */
 typedef void gt_emit_fn(void *ctx, int index);
-void gen__emit_decls(const struct gt_model *m, gt_emit_fn *const emit[GT_DECL_KINDS], void *ctx);
+struct gt_emitter {
+    gt_emit_fn *decl[GT_DECL_KINDS];
+    const char *bits_helpers;
+};
+
+/* The emitters' one walk: e->bits_helpers if a record has bitfields, then
+ * e->decl[kind](ctx, index) for every record, enum and typedef of
+ * m->order, dependencies first. */
+void gen__emit_decls(const struct gt_model *m, const struct gt_emitter *e, FILE *out, void *ctx);
 
 /* The emitters: 0, or -1 with m->err set. */
 int gen__emit_c(struct gt_model *m, FILE *out);

@@ -892,10 +892,12 @@ static void lang_names_free(struct gt_model *m)
     memset(n, 0, sizeof *n);
 }
 
-void gen__emit_decls(const struct gt_model *m, gt_emit_fn *const emit[GT_DECL_KINDS], void *ctx)
+void gen__emit_decls(const struct gt_model *m, const struct gt_emitter *e, FILE *out, void *ctx)
 {
+    if (m->any_bitfields && e->bits_helpers)
+        fputs(e->bits_helpers, out);
     for (int i = 0; i < m->norder; i++)
-        emit[m->order[i].kind](ctx, m->order[i].index);
+        e->decl[m->order[i].kind](ctx, m->order[i].index);
 }
 
 void gen__model_free(struct gt_model *m)

@@ -274,6 +274,11 @@ static void emit_typedef(void *ctx, int index)
     free(t);
 }
 
+static const struct gt_emitter rust_emitter = {
+    .decl = {[GT_DECL_RECORD] = emit_record, [GT_DECL_ENUM] = emit_enum, [GT_DECL_TYPEDEF] = emit_typedef},
+    .bits_helpers = bits_helpers,
+};
+
 int gen__emit_rust(struct gt_model *m, FILE *out)
 {
     struct rust_out o = {.m = m, .out = out, .names = gen__lang_names_new(m)};
@@ -310,11 +315,6 @@ int gen__emit_rust(struct gt_model *m, FILE *out)
             "// Bitfields stay bytes, read and written through NAME() and set_NAME().\n\n",
             gen__buf_str(&src));
     base_buf_free(&src);
-    if (m->any_bitfields)
-        fputs(bits_helpers, out);
-    static gt_emit_fn *const decls[GT_DECL_KINDS] = {[GT_DECL_RECORD] = emit_record,
-                                                     [GT_DECL_ENUM] = emit_enum,
-                                                     [GT_DECL_TYPEDEF] = emit_typedef};
-    gen__emit_decls(m, decls, &o);
+    gen__emit_decls(m, &rust_emitter, out, &o);
     return 0;
 }

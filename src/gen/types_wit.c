@@ -343,6 +343,11 @@ static char *claim(struct wit_out *o, const char *c_name)
     return name;
 }
 
+static const struct gt_emitter wit_emitter = {
+    .decl = {[GT_DECL_RECORD] = emit_record, [GT_DECL_ENUM] = emit_enum, [GT_DECL_TYPEDEF] = emit_typedef},
+    .bits_helpers = NULL,
+};
+
 int gen__emit_wit(struct gt_model *m, FILE *out)
 {
     struct wit_out o = {.m = m, .out = out, .names = gen__lang_names_new(m)};
@@ -380,10 +385,7 @@ int gen__emit_wit(struct gt_model *m, FILE *out)
             "interface types {\n",
             gen__buf_str(&src), pkg);
     base_buf_free(&src);
-    static gt_emit_fn *const decls[GT_DECL_KINDS] = {[GT_DECL_RECORD] = emit_record,
-                                                     [GT_DECL_ENUM] = emit_enum,
-                                                     [GT_DECL_TYPEDEF] = emit_typedef};
-    gen__emit_decls(m, decls, &o);
+    gen__emit_decls(m, &wit_emitter, out, &o);
     fprintf(out, "}\n\nworld guest {\n    export types;\n}\n");
 
     free(o.record_align);
