@@ -402,8 +402,9 @@ static void emit_body(jit_state *s, const func_code *fc)
     wasm__arch_emit_function_end(s);
 }
 
-/* Two passes: the first counts slot uses and finds loops (its code is
- * thrown away), the second emits with the chosen slots in registers. */
+/* Two passes: the first counts slot uses and finds loops (it encodes
+ * nothing: buf.discard), the second emits with the chosen slots in
+ * registers. */
 static void compile_function(jit_state *s, const func_code *fc, int32_t *depth, int64_t *weight)
 {
     s->fc = fc;
@@ -411,9 +412,9 @@ static void compile_function(jit_state *s, const func_code *fc, int32_t *depth, 
     s->npins = s->nfpins = 0;
     s->nuses = s->nloops = 0;
     s->nspills = s->next_spill = s->cur_spill = s->end_spill = 0;
-    s->counting = true;
+    s->counting = s->buf.discard = true;
     emit_body(s, fc);
-    s->counting = false;
+    s->counting = s->buf.discard = false;
     if (s->buf.failed)
         return;
     choose_pins(s, fc, depth, weight);

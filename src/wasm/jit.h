@@ -75,12 +75,18 @@ typedef struct jit_buf {
     uint8_t *p;
     size_t len, cap, limit;
     bool failed;                      /* out of memory or over limit */
+    bool discard;                     /* the counting pass: nothing is encoded (it only
+                                       * notes slot uses and loops; encoding was half
+                                       * of hello's compile time), len stays put and
+                                       * patches are skipped */
 } jit_buf;
 
 /* Makes room for n more bytes (false when over the limit). */
 bool wasm__jit_grow(jit_buf *b, size_t n);
 static inline void jit_put(jit_buf *b, const void *bytes, size_t n)
 {
+    if (b->discard)
+        return;
     if (__builtin_expect(b->len + n > b->cap, 0) && !wasm__jit_grow(b, n))
         return;
     memcpy(b->p + b->len, bytes, n);

@@ -159,6 +159,8 @@ static void opcode(jit_buf *b, uint32_t op)
 static void x_rr(jit_buf *b, unsigned f, uint32_t op, int reg, int rm);
 static void x_mem(jit_buf *b, unsigned f, uint32_t op, int reg, xmem m)
 {
+    if (b->discard)
+        return;
     if (m.reg >= 0) {
         /* movzx/movsx of a byte register: sil/dil need a REX prefix */
         if ((op == 0x0FB6 || op == 0x0FBE) && m.reg >= 4 && m.reg < 8 && !(f & W) && reg < 8) {
@@ -188,6 +190,8 @@ static void x_mem(jit_buf *b, unsigned f, uint32_t op, int reg, xmem m)
 /* op reg, rm (register operands). */
 static void x_rr(jit_buf *b, unsigned f, uint32_t op, int reg, int rm)
 {
+    if (b->discard)
+        return;
     prefix(b, f, reg, -1, rm);
     opcode(b, op);
     jit_u8(b, (uint8_t)(0xC0 | (reg & 7) << 3 | (rm & 7)));
@@ -287,7 +291,7 @@ static uint32_t jmp_rel32(jit_buf *b)
 
 void wasm__arch_patch_rel32_from(jit_state *s, uint32_t at, uint32_t target, uint32_t base)
 {
-    if (s->buf.failed || at + 4 > s->buf.len)
+    if (s->buf.failed || s->buf.discard || at + 4 > s->buf.len)
         return;
     int32_t rel = (int32_t)(target - base);
     memcpy(s->buf.p + at, &rel, 4);
