@@ -83,6 +83,7 @@ const struct opt_command cmd_build_spec = {
     .epilog = "A compiler's messages are shown as they are.  Exit status: 0 built, 1 a step\n"
               "failed or a tool is missing (with the Debian package to install), 2 usage.\n"
               "--verbose prints the commands, to copy into a Makefile.\n",
+    .arity = &(const struct opt_arity){0, 1, NULL},
 };
 
 /* PATH and its missing parents created (mkdir -p); PATH made absolute,
@@ -158,8 +159,6 @@ int cmd_build(int argc, char **argv)
     if (!args)
         return 1;
     int nargs, rc = opt_parse(&cmd_build_spec, &a, argc, argv, args, &nargs);
-    if (rc < 0 && nargs > 1)
-        rc = opt_args_error(&cmd_build_spec, "unexpected argument '%s'", args[1]);
     if (rc < 0 && a.version &&
         (!*a.version || strlen(a.version) > 128 || strpbrk(a.version, " \t\n")))
         rc = opt_usage_error(&cmd_build_spec,

@@ -96,6 +96,7 @@ const struct opt_command cmd_new_spec = {
     .epilog = "NAME is a path; its last component names the tool and the C identifiers\n"
               "(letters, digits and '_', starting with a letter).  The templates are the\n"
               "files in PREFIX/share/wasm-bpf/templates (templates/ in a checkout).\n",
+    .arity = &(const struct opt_arity){1, 1, "expected the tool's NAME"},
 };
 
 #define GITIGNORE_BUILD "# what `wasm-bpf build` makes\n/.wasm-bpf-build/\n/*.wasm\n"
@@ -301,10 +302,6 @@ int cmd_new(int argc, char **argv)
     if (!args)
         return 1;
     int nargs, rc = opt_parse(&cmd_new_spec, &a, argc, argv, args, &nargs);
-    if (rc < 0 && nargs == 0)
-        rc = opt_args_error(&cmd_new_spec, "expected the tool's NAME");
-    if (rc < 0 && nargs > 1)
-        rc = opt_args_error(&cmd_new_spec, "unexpected argument '%s'", args[1]);
     char *name = rc < 0 ? base_path_basename(args[0]) : NULL;
     if (rc < 0 && name && !valid_tool_name(name))
         rc = opt_usage_error(

@@ -55,8 +55,8 @@ int cmd_pull(int argc, char **argv)
     int nargs, rc = opt_parse(&cmd_pull_spec, &a, argc, argv, args, &nargs);
     if (rc >= 0)
         goto out;
-    if ((rc = cli_check_credentials(&cmd_pull_spec, &a.oci)) != 0
-        || (rc = cli_check_ref(&cmd_pull_spec, args[0])) != 0)
+    if ((rc = cli_check_credentials(&cmd_pull_spec, &a.oci)) != 0 ||
+        (rc = cli_check_ref(&cmd_pull_spec, args[0])) != 0)
         goto out;
     if (trust_setup(&a.trust, &a.oci, "pull") < 0) {
         rc = 1;

@@ -243,8 +243,8 @@ int cmd_sign(int argc, char **argv)
         rc = opt_usage_error(&cmd_sign_spec, "--key KEY is required (make one with `wasm-bpf key generate`)");
         goto out;
     }
-    if ((rc = cli_check_credentials(&cmd_sign_spec, &a.oci)) != 0
-        || (rc = cli_check_ref(&cmd_sign_spec, args[0])) != 0)
+    if ((rc = cli_check_credentials(&cmd_sign_spec, &a.oci)) != 0 ||
+        (rc = cli_check_ref(&cmd_sign_spec, args[0])) != 0)
         goto out;
     rc = 1;
     char *text = NULL;
@@ -336,8 +336,8 @@ int cmd_verify(int argc, char **argv)
         rc = opt_usage_error(&cmd_verify_spec, a.keys.n ? "at most 16 --key options" : "--key PUB is required");
         goto out;
     }
-    if ((rc = cli_check_credentials(&cmd_verify_spec, &a.oci)) != 0
-        || (rc = cli_check_ref(&cmd_verify_spec, args[0])) != 0)
+    if ((rc = cli_check_credentials(&cmd_verify_spec, &a.oci)) != 0 ||
+        (rc = cli_check_ref(&cmd_verify_spec, args[0])) != 0)
         goto out;
     rc = 1;
     for (; n_keys < a.keys.n; n_keys++)

@@ -78,7 +78,7 @@ enum {
  * fewer than `min` with the usage error `missing` ("expected a
  * reference") and more than `max` with "unexpected argument 'X'". */
 struct opt_arity {
-    int min, max;            /* max: OPT_ARGS_ANY for no limit */
+    int min, max; /* max: OPT_ARGS_ANY for no limit */
     const char *missing;
 };
 #define OPT_ARGS_ANY INT_MAX
