@@ -151,47 +151,42 @@ static int guest_string(struct wb_instance *wi, uint32_t ptr, const char *what, 
 /* The imports                                                         */
 /* ------------------------------------------------------------------ */
 
-/* The object bytes a guest passes to load: 0, or a negative errno (recorded) */
-static int guest_object(struct wb_instance *wi, uint32_t buf, int32_t len, const void **bytes)
+/* load and load_with: the object of len bytes at buf, but not the programs
+ * named in the string at no_load_ptr nor the maps named in the one at
+ * no_create_ptr (comma-separated; 0: none); the handle, or 0 (recorded) */
+static uint64_t guest_load(struct wb_instance *wi, uint32_t buf, int32_t len, uint32_t no_load_ptr,
+                           uint32_t no_create_ptr)
 {
-    if (len <= 0)
-        return wasm_bpf__fail(wi, -EINVAL, "load: object size %d is not positive", len);
-    *bytes = wasm_mem(wi->inst, buf, (uint32_t)len);
-    if (!*bytes)
-        return wasm_bpf__fail(wi, -EFAULT, "load: object [%#x, +%d) lies outside the guest's memory",
-                              buf, len);
-    return 0;
+    const void *bytes = len > 0 ? wasm_mem(wi->inst, buf, (uint32_t)len) : NULL;
+    if (len <= 0) {
+        wasm_bpf__fail(wi, -EINVAL, "load: object size %d is not positive", len);
+        return 0;
+    }
+    if (!bytes) {
+        wasm_bpf__fail(wi, -EFAULT, "load: object [%#x, +%d) lies outside the guest's memory", buf, len);
+        return 0;
+    }
+    const char *no_load = NULL, *no_create = NULL;
+    if ((no_load_ptr && guest_string(wi, no_load_ptr, "load: programs not to load", &no_load)) ||
+        (no_create_ptr && guest_string(wi, no_create_ptr, "load: maps not to create", &no_create)))
+        return 0;
+    return wasm_bpf__load(wi, bytes, (size_t)len, no_load, no_create);
 }
 
 /* (i32 buf, i32 len) -> i64 handle, 0 on failure */
 static wasm_status import_load(wasm_instance *inst, void *userdata, wasm_value *args)
 {
     WB_INSTANCE_OR_NOMEM(wi, userdata, inst);
-    const void *bytes;
-    int32_t len = args[1].i32;
-    if (guest_object(wi, (uint32_t)args[0].i32, len, &bytes))
-        args[0].i64 = 0;
-    else
-        args[0].i64 = (int64_t)wasm_bpf__load(wi, bytes, (size_t)len, NULL, NULL);
+    args[0].i64 = (int64_t)guest_load(wi, (uint32_t)args[0].i32, args[1].i32, 0, 0);
     return WASM_OK;
 }
 
-/* (i32 buf, i32 len, i32 no_load, i32 no_create) -> i64 handle, 0 on
- * failure: load, but not the programs named in the string at no_load nor
- * the maps named in the one at no_create (comma-separated; 0: none) */
+/* (i32 buf, i32 len, i32 no_load, i32 no_create) -> i64 handle, 0 on failure */
 static wasm_status import_load_with(wasm_instance *inst, void *userdata, wasm_value *args)
 {
     WB_INSTANCE_OR_NOMEM(wi, userdata, inst);
-    uint32_t no_load_ptr = (uint32_t)args[2].i32, no_create_ptr = (uint32_t)args[3].i32;
-    int32_t len = args[1].i32;
-    const void *bytes;
-    const char *no_load = NULL, *no_create = NULL;
-    if (guest_object(wi, (uint32_t)args[0].i32, len, &bytes) ||
-        (no_load_ptr && guest_string(wi, no_load_ptr, "load: programs not to load", &no_load)) ||
-        (no_create_ptr && guest_string(wi, no_create_ptr, "load: maps not to create", &no_create)))
-        args[0].i64 = 0;
-    else
-        args[0].i64 = (int64_t)wasm_bpf__load(wi, bytes, (size_t)len, no_load, no_create);
+    args[0].i64 = (int64_t)guest_load(wi, (uint32_t)args[0].i32, args[1].i32, (uint32_t)args[2].i32,
+                             (uint32_t)args[3].i32);
     return WASM_OK;
 }
 

@@ -21,7 +21,7 @@ static bool imm_fits(uint8_t type, uint64_t imm)
 }
 
 /* An instruction and three operands: most take a destination and two sources */
-static void emit_op3(compiler *c, enum wasm_op op, uint32_t x, uint32_t y, uint32_t z)
+static inline __attribute__((always_inline)) void emit_op3(compiler *c, enum wasm_op op, uint32_t x, uint32_t y, uint32_t z)
 {
     emit_op(c, op);
     emit_u32(c, x);
@@ -144,18 +144,21 @@ void wasm__compile_select(compiler *c, const opcode_info *o)
 /* Locals, globals, memory                                             */
 /* ------------------------------------------------------------------ */
 
-/* An index into a space of count entries (what names it, for the error) */
-static uint32_t read_index(compiler *c, uint32_t count, const char *what)
+/* An index into a space of *count entries (what names it, for the error);
+ * the count is read after the index, as the hand-written checks did, which
+ * keeps local.get's path as short */
+static inline __attribute__((always_inline)) uint32_t read_index(compiler *c, const uint32_t *count,
+                                                                   const char *what)
 {
     uint32_t x = read_u32(&c->r);
-    if (x >= count)
+    if (x >= *count)
         invalid(&c->r, "unknown %s %u", what, x);
     return x;
 }
 
 static uint32_t read_local_index(compiler *c)
 {
-    return read_index(c, c->nlocals, "local");
+    return read_index(c, &c->nlocals, "local");
 }
 
 static void compile_local_set(compiler *c, bool tee)
@@ -204,12 +207,12 @@ void wasm__compile_local_tee(compiler *c, const opcode_info *o)
 
 static uint32_t read_global_index(compiler *c)
 {
-    return read_index(c, c->m->nglobals, "global");
+    return read_index(c, &c->m->nglobals, "global");
 }
 
 static uint32_t read_table_index(compiler *c)
 {
-    return read_index(c, c->m->ntables, "table");
+    return read_index(c, &c->m->ntables, "table");
 }
 
 void wasm__compile_global_get(compiler *c, const opcode_info *o)
@@ -378,7 +381,7 @@ static void push_results(compiler *c, const func_type *t)
 void wasm__compile_call(compiler *c, const opcode_info *o)
 {
     wasm_module *m = c->m;
-    uint32_t f = read_index(c, m->nfuncs, "function");
+    uint32_t f = read_index(c, &m->nfuncs, "function");
     const func_type *t = &m->types[m->func_type_index[f]];
     uint32_t base = pop_call_args(c, t);
     if (live(c)) {
@@ -425,7 +428,7 @@ void wasm__compile_call_indirect(compiler *c, const opcode_info *o)
 
 static uint32_t read_elem_index(compiler *c)
 {
-    return read_index(c, c->m->nelems, "elem segment");
+    return read_index(c, &c->m->nelems, "elem segment");
 }
 
 static uint32_t read_data_index(compiler *c)
@@ -436,7 +439,7 @@ static uint32_t read_data_index(compiler *c)
         c->m->uses_data_without_count = true;
         return read_u32(&c->r);
     }
-    return read_index(c, c->m->data_count, "data segment");
+    return read_index(c, &c->m->data_count, "data segment");
 }
 
 static void read_zero_byte(compiler *c)
@@ -609,7 +612,7 @@ void wasm__compile_ref_is_null(compiler *c, const opcode_info *o)
 void wasm__compile_ref_func(compiler *c, const opcode_info *o)
 {
     wasm_module *m = c->m;
-    uint32_t f = read_index(c, m->nfuncs, "function");
+    uint32_t f = read_index(c, &m->nfuncs, "function");
     if (!m->func_refs[f])
         invalid(&c->r, "undeclared function reference %u", f);
     compile_generic(c, OP_REF_FUNC, &f, 1, NULL, 0, WASM_FUNCREF);
