@@ -186,7 +186,7 @@ static wasm_status import_load_with(wasm_instance *inst, void *userdata, wasm_va
 {
     WB_INSTANCE_OR_NOMEM(wi, userdata, inst);
     args[0].i64 = (int64_t)guest_load(wi, (uint32_t)args[0].i32, args[1].i32, (uint32_t)args[2].i32,
-                             (uint32_t)args[3].i32);
+                                      (uint32_t)args[3].i32);
     return WASM_OK;
 }
 

@@ -79,7 +79,8 @@ static int32_t invalid(struct wb_instance *wi, const char *what, const char *fmt
 
 /* The guest's answer to what the run's policy refuses: 0, the rule in
  * wasm_bpf_last_error() (the kernel is not asked) */
-static int32_t refused(struct wb_instance *wi, const char *what, const char *thing, const char *rule)
+static int32_t refused(struct wb_instance *wi, const char *what, const char *thing,
+                       const char *rule)
 {
     wasm_bpf__fail(wi, -EPERM, "probe %s: %s is not allowed (%s)", what, thing, rule);
     return 0;
@@ -117,8 +118,7 @@ static int32_t probe(struct wb_instance *wi, const char *what, enum probe_kind k
     case PROBE_HELPER:
         r = wasm_bpf__probe_helper((enum bpf_prog_type)a, b, detail, sizeof detail);
         break;
-    default:
-        r = wasm_bpf__kernel_feature((enum wasm_bpf_feature)a, detail, sizeof detail);
+    default: r = wasm_bpf__kernel_feature((enum wasm_bpf_feature)a, detail, sizeof detail);
     }
     keep(s, r);
     return answer(wi, what, r, detail);
@@ -127,7 +127,8 @@ static int32_t probe(struct wb_instance *wi, const char *what, enum probe_kind k
 /* The name of a program type the runtime knows and keeps answers for, or NULL */
 static const char *prog_type_name(int type)
 {
-    return type > 0 && type < PROBE_TYPES ? libbpf_bpf_prog_type_str((enum bpf_prog_type)type) : NULL;
+    return type > 0 && type < PROBE_TYPES ? libbpf_bpf_prog_type_str((enum bpf_prog_type)type)
+                                          : NULL;
 }
 
 /* (i32 type) -> i32 */
@@ -176,8 +177,8 @@ wasm_status wasm_bpf__import_probe_helper(wasm_instance *inst, void *userdata, w
     if (!prog_type_name(type))
         args[0].i32 = invalid(wi, what, "unknown program type %d", type);
     else if (!in_range)
-        args[0].i32 = invalid(wi, what, "helper number %d out of range (1 to %d)", helper,
-                              WB_HELPER_MAX - 1);
+        args[0].i32 =
+            invalid(wi, what, "helper number %d out of range (1 to %d)", helper, WB_HELPER_MAX - 1);
     else if (rule)
         args[0].i32 = refused(wi, what, concern, rule);
     else

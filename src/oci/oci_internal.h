@@ -53,8 +53,8 @@
  * function, and its binding (in a function that returns -1 when it fails,
  * after `#define OCI_LIB_TABLE the_table`) */
 #define OCI_LIB_SLOT(h, lib, fn) __typeof__(fn) *p_##fn;
-#define OCI_LIB_BIND(h, lib, fn)                                                                   \
-    if (oci__lib_bind(h, lib, #fn, (void **)&OCI_LIB_TABLE.p_##fn))                                \
+#define OCI_LIB_BIND(h, lib, fn)                                    \
+    if (oci__lib_bind(h, lib, #fn, (void **)&OCI_LIB_TABLE.p_##fn)) \
         return -1;
 /* The SONAME of Debian's libssl3, opened by libs.c and trust_libs.c */
 #define OCI_LIBCRYPTO "libcrypto.so.3"
@@ -521,21 +521,23 @@ json_t *oci__store_read_index(const struct store *s);
 /* ---- pull.c (used by resolve.c, inspect.c and sign.c) ---- */
 /* A GET of a small object (a manifest, a signature's blob) into memory */
 struct small_get {
-    struct reg_call call;       /* its sink is oci__registry_get_small's */
+    struct reg_call call; /* its sink is oci__registry_get_small's */
     const char *repository;
-    const char *what;           /* names it in errors: "blob sha256:..." */
-    const char *expected;       /* the digest the content must have, or NULL (a tag) */
-    uint64_t max;               /* bytes; more is refused */
-    bool absent_ok;             /* 404: NULL without an error (resp->status says so) */
+    const char *what;     /* names it in errors: "blob sha256:..." */
+    const char *expected; /* the digest the content must have, or NULL (a tag) */
+    uint64_t max;         /* bytes; more is refused */
+    bool absent_ok;       /* 404: NULL without an error (resp->status says so) */
 };
 /* The content, hashed into COMPUTED and checked against g->expected and
  * Docker-Content-Digest: malloc'ed bytes ("" when empty) and *LEN, or NULL
  * with the error set.  RESP is the caller's to clear. */
-char *oci__registry_get_small(struct registry *r, const struct small_get *g, struct http_response *resp,
-                              size_t *len, char computed[OCI_DIGEST_SIZE]);
+char *oci__registry_get_small(struct registry *r, const struct small_get *g,
+                              struct http_response *resp, size_t *len,
+                              char computed[OCI_DIGEST_SIZE]);
 /* A manifest by tag or digest, through oci__registry_get_small */
-char *oci__get_manifest(struct registry *r, const char *repository, const char *object, bool absent_ok,
-                        struct http_response *resp, size_t *len, char digest[OCI_DIGEST_SIZE]);
+char *oci__get_manifest(struct registry *r, const char *repository, const char *object,
+                        bool absent_ok, struct http_response *resp, size_t *len,
+                        char digest[OCI_DIGEST_SIZE]);
 /* Fetch a manifest by tag or digest: verified against the digest asked
  * for and Docker-Content-Digest.  Returns malloc'ed bytes. */
 char *oci__fetch_manifest(struct registry *r, const char *repository, const char *object,

@@ -20,8 +20,9 @@
 
 static const char wasm_magic[4] = {0, 'a', 's', 'm'};
 
-char *oci__registry_get_small(struct registry *r, const struct small_get *g, struct http_response *resp,
-                              size_t *len, char computed[OCI_DIGEST_SIZE])
+char *oci__registry_get_small(struct registry *r, const struct small_get *g,
+                              struct http_response *resp, size_t *len,
+                              char computed[OCI_DIGEST_SIZE])
 {
     struct http_sink sink;
     oci__http_sink_init_memory(&sink, g->max);
@@ -53,7 +54,8 @@ char *oci__registry_get_small(struct registry *r, const struct small_get *g, str
         strcmp(resp->docker_digest, computed)) {
         char claimed[EXCERPT_SIZE];
         oci_fail("%s: digest mismatch: the registry says %s, the content hashes to %s", g->what,
-                 oci__text_excerpt(claimed, resp->docker_digest, strlen(resp->docker_digest), 80), computed);
+                 oci__text_excerpt(claimed, resp->docker_digest, strlen(resp->docker_digest), 80),
+                 computed);
         oci_set_hint("the registry served corrupted or tampered content; nothing was stored");
         goto done;
     }
@@ -68,8 +70,9 @@ done:
     return out;
 }
 
-char *oci__get_manifest(struct registry *r, const char *repository, const char *object, bool absent_ok,
-                        struct http_response *resp, size_t *len, char digest[OCI_DIGEST_SIZE])
+char *oci__get_manifest(struct registry *r, const char *repository, const char *object,
+                        bool absent_ok, struct http_response *resp, size_t *len,
+                        char digest[OCI_DIGEST_SIZE])
 {
     char scope[SCOPE_SIZE];
     oci__scope_for(scope, repository, "pull");
@@ -78,15 +81,18 @@ char *oci__get_manifest(struct registry *r, const char *repository, const char *
         return NULL;
     bool by_digest = oci__digest_valid(object);
     snprintf(what, sizeof what, "%s %s", by_digest ? "manifest" : "tag", object);
-    struct small_get g = {
-        .call = {.method = "GET", .url = path, .scope = scope, .accept = MANIFEST_ACCEPT},
-        .repository = repository, .what = what, .expected = by_digest ? object : NULL,
-        .max = MAX_MANIFEST_SIZE, .absent_ok = absent_ok};
+    struct small_get g =
+        {.call = {.method = "GET", .url = path, .scope = scope, .accept = MANIFEST_ACCEPT},
+         .repository = repository,
+         .what = what,
+         .expected = by_digest ? object : NULL,
+         .max = MAX_MANIFEST_SIZE,
+         .absent_ok = absent_ok};
     return oci__registry_get_small(r, &g, resp, len, digest);
 }
 
-char *oci__fetch_manifest(struct registry *r, const char *repository, const char *object, size_t *len,
-                     char digest[OCI_DIGEST_SIZE], char **content_type)
+char *oci__fetch_manifest(struct registry *r, const char *repository, const char *object,
+                          size_t *len, char digest[OCI_DIGEST_SIZE], char **content_type)
 {
     struct http_response resp = {0};
     char *type = NULL, *out = oci__get_manifest(r, repository, object, false, &resp, len, digest);

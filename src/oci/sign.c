@@ -48,9 +48,12 @@ static char *get_blob(struct registry *r, const char *repository, const char *di
     if (oci__api_path(path, "/v2/%s/blobs/%s", repository, digest) < 0)
         return NULL;
     snprintf(what, sizeof what, "blob %s", digest);
-    struct small_get g = {
-        .call = {.method = "GET", .url = path, .scope = scope, .follow_redirects = true},
-        .repository = repository, .what = what, .expected = digest, .max = max};
+    struct small_get g =
+        {.call = {.method = "GET", .url = path, .scope = scope, .follow_redirects = true},
+         .repository = repository,
+         .what = what,
+         .expected = digest,
+         .max = max};
     struct http_response resp = {0};
     char *out = oci__registry_get_small(r, &g, &resp, len, computed);
     oci__http_response_clear(&resp);
@@ -262,13 +265,14 @@ struct image {
     char canonical[REF_STRING_SIZE];
     struct registry r;
     char digest[OCI_DIGEST_SIZE];
-    char *raw, *content_type;   /* the manifest, its Content-Type (when asked) */
+    char *raw, *content_type; /* the manifest, its Content-Type (when asked) */
     size_t len;
     bool parsed, open;
 };
 
 /* 0, or -1 with the error set; image_close() in both cases */
-static int image_open(struct image *im, const char *text, const struct oci_options *o, bool want_type)
+static int image_open(struct image *im, const char *text, const struct oci_options *o,
+                      bool want_type)
 {
     memset(im, 0, sizeof *im);
     if (oci__trust_libs_load() < 0 || oci__ref_parse(text, &im->ref) < 0)
@@ -310,7 +314,8 @@ int oci_sign(const char *text, const struct oci_signing_key *key, const struct o
         char identity[REF_STRING_SIZE];
         oci__ref_repo_string(&im.ref, identity);
         if (im.ref.tag)
-            snprintf(identity + strlen(identity), sizeof identity - strlen(identity), ":%s", im.ref.tag);
+            snprintf(identity + strlen(identity), sizeof identity - strlen(identity), ":%s",
+                     im.ref.tag);
         rc = sign_simple(&im.r, &im.ref, identity, im.digest, key, so && so->replace);
         if (rc == 0 && so && so->bundle)
             rc = sign_bundle(&im.r, &im.ref, im.digest, media_type, im.len, key);
@@ -793,8 +798,13 @@ char *oci_signatures_describe(const char *text, struct oci_public_key *const *ke
     if (image_open(&im, text, o, false) == 0) {
         struct oci_verification v = {0};
         struct signed_identity any = {.kind = ID_MATCH_REPOSITORY};
-        struct search s = {.image = &im.ref, .digest = im.digest, .keys = keys, .n_keys = n_keys,
-                           .identity = &any, .v = &v, .list = json_array()};
+        struct search s = {.image = &im.ref,
+                           .digest = im.digest,
+                           .keys = keys,
+                           .n_keys = n_keys,
+                           .identity = &any,
+                           .v = &v,
+                           .list = json_array()};
         if (search_simple(&im.r, &s) == 0 && search_bundles(&im.r, &s) == 0) {
             json_t *j = json_pack("{s:s,s:o}", "digest", im.digest, "signatures", s.list);
             out = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

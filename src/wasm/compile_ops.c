@@ -21,7 +21,8 @@ static bool imm_fits(uint8_t type, uint64_t imm)
 }
 
 /* An instruction and three operands: most take a destination and two sources */
-static inline __attribute__((always_inline)) void emit_op3(compiler *c, enum wasm_op op, uint32_t x, uint32_t y, uint32_t z)
+static inline __attribute__((always_inline)) void emit_op3(compiler *c, enum wasm_op op, uint32_t x,
+                                                           uint32_t y, uint32_t z)
 {
     emit_op(c, op);
     emit_u32(c, x);
@@ -148,7 +149,7 @@ void wasm__compile_select(compiler *c, const opcode_info *o)
  * the count is read after the index, as the hand-written checks did, which
  * keeps local.get's path as short */
 static inline __attribute__((always_inline)) uint32_t read_index(compiler *c, const uint32_t *count,
-                                                                   const char *what)
+                                                                 const char *what)
 {
     uint32_t x = read_u32(&c->r);
     if (x >= *count)
