@@ -151,62 +151,49 @@ static int guest_string(struct wb_instance *wi, uint32_t ptr, const char *what, 
 /* The imports                                                         */
 /* ------------------------------------------------------------------ */
 
-#define INSTANCE_OR_NOMEM(wi, host, inst)                                                          \
-    struct wb_instance *wi = wasm_bpf__instance_of(host, inst);                                           \
-    if (!wi)                                                                                       \
-        return wasm_trap_host(inst, "wasm-bpf: out of memory");
+/* load and load_with: the object of len bytes at buf, but not the programs
+ * named in the string at no_load_ptr nor the maps named in the one at
+ * no_create_ptr (comma-separated; 0: none); the handle, or 0 (recorded) */
+static uint64_t guest_load(struct wb_instance *wi, uint32_t buf, int32_t len, uint32_t no_load_ptr,
+                           uint32_t no_create_ptr)
+{
+    const void *bytes = len > 0 ? wasm_mem(wi->inst, buf, (uint32_t)len) : NULL;
+    if (len <= 0) {
+        wasm_bpf__fail(wi, -EINVAL, "load: object size %d is not positive", len);
+        return 0;
+    }
+    if (!bytes) {
+        wasm_bpf__fail(wi, -EFAULT, "load: object [%#x, +%d) lies outside the guest's memory", buf, len);
+        return 0;
+    }
+    const char *no_load = NULL, *no_create = NULL;
+    if ((no_load_ptr && guest_string(wi, no_load_ptr, "load: programs not to load", &no_load)) ||
+        (no_create_ptr && guest_string(wi, no_create_ptr, "load: maps not to create", &no_create)))
+        return 0;
+    return wasm_bpf__load(wi, bytes, (size_t)len, no_load, no_create);
+}
 
 /* (i32 buf, i32 len) -> i64 handle, 0 on failure */
 static wasm_status import_load(wasm_instance *inst, void *userdata, wasm_value *args)
 {
-    INSTANCE_OR_NOMEM(wi, userdata, inst);
-    uint32_t buf = (uint32_t)args[0].i32;
-    int32_t len = args[1].i32;
-    args[0].i64 = 0;
-    if (len <= 0) {
-        wasm_bpf__fail(wi, -EINVAL, "load: object size %d is not positive", len);
-        return WASM_OK;
-    }
-    const void *bytes = wasm_mem(inst, buf, (uint32_t)len);
-    if (!bytes) {
-        wasm_bpf__fail(wi, -EFAULT, "load: object [%#x, +%d) lies outside the guest's memory", buf, len);
-        return WASM_OK;
-    }
-    args[0].i64 = (int64_t)wasm_bpf__load(wi, bytes, (size_t)len, NULL, NULL);
+    WB_INSTANCE_OR_NOMEM(wi, userdata, inst);
+    args[0].i64 = (int64_t)guest_load(wi, (uint32_t)args[0].i32, args[1].i32, 0, 0);
     return WASM_OK;
 }
 
-/* (i32 buf, i32 len, i32 no_load, i32 no_create) -> i64 handle, 0 on
- * failure: load, but not the programs named in the string at no_load nor
- * the maps named in the one at no_create (comma-separated; 0: none) */
+/* (i32 buf, i32 len, i32 no_load, i32 no_create) -> i64 handle, 0 on failure */
 static wasm_status import_load_with(wasm_instance *inst, void *userdata, wasm_value *args)
 {
-    INSTANCE_OR_NOMEM(wi, userdata, inst);
-    uint32_t buf = (uint32_t)args[0].i32, no_load_ptr = (uint32_t)args[2].i32,
-             no_create_ptr = (uint32_t)args[3].i32;
-    int32_t len = args[1].i32;
-    const char *no_load = NULL, *no_create = NULL;
-    args[0].i64 = 0;
-    if (len <= 0) {
-        wasm_bpf__fail(wi, -EINVAL, "load: object size %d is not positive", len);
-        return WASM_OK;
-    }
-    const void *bytes = wasm_mem(inst, buf, (uint32_t)len);
-    if (!bytes) {
-        wasm_bpf__fail(wi, -EFAULT, "load: object [%#x, +%d) lies outside the guest's memory", buf, len);
-        return WASM_OK;
-    }
-    if ((no_load_ptr && guest_string(wi, no_load_ptr, "load: programs not to load", &no_load)) ||
-        (no_create_ptr && guest_string(wi, no_create_ptr, "load: maps not to create", &no_create)))
-        return WASM_OK;
-    args[0].i64 = (int64_t)wasm_bpf__load(wi, bytes, (size_t)len, no_load, no_create);
+    WB_INSTANCE_OR_NOMEM(wi, userdata, inst);
+    args[0].i64 = (int64_t)guest_load(wi, (uint32_t)args[0].i32, args[1].i32, (uint32_t)args[2].i32,
+                                      (uint32_t)args[3].i32);
     return WASM_OK;
 }
 
 /* (i64 handle) -> i32: 0, also for an unknown handle */
 static wasm_status import_close(wasm_instance *inst, void *userdata, wasm_value *args)
 {
-    INSTANCE_OR_NOMEM(wi, userdata, inst);
+    WB_INSTANCE_OR_NOMEM(wi, userdata, inst);
     struct wb_object *o = wasm_bpf__object_lookup(wi, (uint64_t)args[0].i64);
     args[0].i32 = 0;
     if (!o)
@@ -225,7 +212,7 @@ static wasm_status import_close(wasm_instance *inst, void *userdata, wasm_value 
 /* (i64 handle, i32 name, i32 target) -> i32 */
 static wasm_status import_attach(wasm_instance *inst, void *userdata, wasm_value *args)
 {
-    INSTANCE_OR_NOMEM(wi, userdata, inst);
+    WB_INSTANCE_OR_NOMEM(wi, userdata, inst);
     uint64_t handle = (uint64_t)args[0].i64;
     uint32_t name_ptr = (uint32_t)args[1].i32, target_ptr = (uint32_t)args[2].i32;
     const char *name, *target = NULL;
@@ -253,7 +240,7 @@ static wasm_status import_attach(wasm_instance *inst, void *userdata, wasm_value
 /* (i64 handle, i32 fd, i32 cb, i32 ctx, i32 data, i32 max, i32 timeout_ms) -> i32 */
 static wasm_status import_poll(wasm_instance *inst, void *userdata, wasm_value *args)
 {
-    INSTANCE_OR_NOMEM(wi, userdata, inst);
+    WB_INSTANCE_OR_NOMEM(wi, userdata, inst);
     uint64_t handle = (uint64_t)args[0].i64;
     int fd = args[1].i32;
     uint32_t cb = (uint32_t)args[2].i32, ctx = (uint32_t)args[3].i32;
@@ -284,7 +271,7 @@ static wasm_status import_poll(wasm_instance *inst, void *userdata, wasm_value *
 /* (i64 handle, i32 name) -> i32 fd */
 static wasm_status import_map_fd(wasm_instance *inst, void *userdata, wasm_value *args)
 {
-    INSTANCE_OR_NOMEM(wi, userdata, inst);
+    WB_INSTANCE_OR_NOMEM(wi, userdata, inst);
     uint64_t handle = (uint64_t)args[0].i64;
     const char *name;
     int err;
@@ -321,7 +308,7 @@ static wasm_status import_map_fd(wasm_instance *inst, void *userdata, wasm_value
 /* (i32 fd, i32 cmd, i32 key, i32 value, i32 next_key, i64 flags) -> i32 */
 static wasm_status import_map_operate(wasm_instance *inst, void *userdata, wasm_value *args)
 {
-    INSTANCE_OR_NOMEM(wi, userdata, inst);
+    WB_INSTANCE_OR_NOMEM(wi, userdata, inst);
     args[0].i32 = wasm_bpf__guest_errno(wasm_bpf__map_operate(wi, args[0].i32, args[1].i32, (uint32_t)args[2].i32,
                                                 (uint32_t)args[3].i32, (uint32_t)args[4].i32,
                                                 (uint64_t)args[5].i64));
@@ -331,7 +318,7 @@ static wasm_status import_map_operate(wasm_instance *inst, void *userdata, wasm_
 /* (i32 buf, i32 len) -> i32: the last errno, its message in [buf, buf+len) */
 static wasm_status import_last_error(wasm_instance *inst, void *userdata, wasm_value *args)
 {
-    INSTANCE_OR_NOMEM(wi, userdata, inst);
+    WB_INSTANCE_OR_NOMEM(wi, userdata, inst);
     uint32_t buf = (uint32_t)args[0].i32;
     int32_t len = args[1].i32;
     if (len < 0) {

@@ -157,6 +157,12 @@ void wasm_bpf__ready_if_attached(struct wb_instance *wi);
 
 /* host.c */
 struct wb_instance *wasm_bpf__instance_of(wasm_bpf_host *host, wasm_instance *inst);
+/* An import's first line: its instance's state as wi, or a trap when there
+ * is no memory for it */
+#define WB_INSTANCE_OR_NOMEM(wi, host, inst)                    \
+    struct wb_instance *wi = wasm_bpf__instance_of(host, inst); \
+    if (!wi)                                                    \
+        return wasm_trap_host(inst, "wasm-bpf: out of memory");
 int wasm_bpf__fail(struct wb_instance *wi, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 struct wb_object *wasm_bpf__object_lookup(struct wb_instance *wi, uint64_t handle);
 void wasm_bpf__object_destroy(struct wb_object *o);

@@ -9,6 +9,7 @@
  * A probe loads a tiny program or creates a tiny map: the answers are kept
  * for the host's life, so that a guest asking in a loop costs nothing. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -63,121 +64,140 @@ static int32_t answer(struct wb_instance *wi, const char *what, int r, const cha
     return r;
 }
 
+/* The guest's answer to arguments the runtime does not know: -EINVAL, saying why */
+static int32_t invalid(struct wb_instance *wi, const char *what, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int32_t invalid(struct wb_instance *wi, const char *what, const char *fmt, ...)
+{
+    char detail[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    return answer(wi, what, -EINVAL, detail);
+}
+
+/* The guest's answer to what the run's policy refuses: 0, the rule in
+ * wasm_bpf_last_error() (the kernel is not asked) */
+static int32_t refused(struct wb_instance *wi, const char *what, const char *thing,
+                       const char *rule)
+{
+    wasm_bpf__fail(wi, -EPERM, "probe %s: %s is not allowed (%s)", what, thing, rule);
+    return 0;
+}
+
+/* What a probe asks the kernel; the four imports differ only in checking
+ * their arguments, the rest (cache, kernel, answer) is probe()'s */
+enum probe_kind { PROBE_PROG_TYPE, PROBE_MAP_TYPE, PROBE_HELPER, PROBE_FEATURE };
+
+/* The guest's answer to a question with arguments in range: the kept one,
+ * else the kernel's, kept for the host's life */
+static int32_t probe(struct wb_instance *wi, const char *what, enum probe_kind kind, int a, int b)
+{
+    struct wb_probe_cache *c = cache(wi->host);
+    int16_t *s = NULL;
+    if (c) {
+        switch (kind) {
+        case PROBE_PROG_TYPE: s = &c->prog_type[a]; break;
+        case PROBE_MAP_TYPE: s = &c->map_type[a]; break;
+        case PROBE_HELPER: s = &c->helper[a][b]; break;
+        case PROBE_FEATURE: s = &c->feature[a]; break;
+        }
+    }
+    char detail[256] = "";
+    int r;
+    if (kept(s, &r))
+        return answer(wi, what, r, detail);
+    switch (kind) {
+    case PROBE_PROG_TYPE:
+        r = wasm_bpf__probe_prog_type((enum bpf_prog_type)a, detail, sizeof detail);
+        break;
+    case PROBE_MAP_TYPE:
+        r = wasm_bpf__probe_map_type((enum bpf_map_type)a, detail, sizeof detail);
+        break;
+    case PROBE_HELPER:
+        r = wasm_bpf__probe_helper((enum bpf_prog_type)a, b, detail, sizeof detail);
+        break;
+    default: r = wasm_bpf__kernel_feature((enum wasm_bpf_feature)a, detail, sizeof detail);
+    }
+    keep(s, r);
+    return answer(wi, what, r, detail);
+}
+
+/* The name of a program type the runtime knows and keeps answers for, or NULL */
+static const char *prog_type_name(int type)
+{
+    return type > 0 && type < PROBE_TYPES ? libbpf_bpf_prog_type_str((enum bpf_prog_type)type)
+                                          : NULL;
+}
+
 /* (i32 type) -> i32 */
 wasm_status wasm_bpf__import_probe_prog_type(wasm_instance *inst, void *userdata, wasm_value *args)
 {
-    wasm_bpf_host *host = userdata;
-    struct wb_instance *wi = wasm_bpf__instance_of(host, inst);
-    if (!wi)
-        return wasm_trap_host(inst, "wasm-bpf: out of memory");
+    WB_INSTANCE_OR_NOMEM(wi, userdata, inst);
     int type = args[0].i32;
-    char detail[256] = "", what[64];
+    char what[64], thing[96];
     snprintf(what, sizeof what, "prog_type(%d)", type);
-    const char *name = type > 0 ? libbpf_bpf_prog_type_str((enum bpf_prog_type)type) : NULL;
-    if (!name || type >= PROBE_TYPES) {
-        snprintf(detail, sizeof detail, "unknown program type %d", type);
-        args[0].i32 = answer(wi, what, -EINVAL, detail);
-        return WASM_OK;
+    const char *name = prog_type_name(type);
+    const char *rule = name ? wasm_bpf__prog_type_refused(wi->host, name) : NULL;
+    if (!name) {
+        args[0].i32 = invalid(wi, what, "unknown program type %d", type);
+    } else if (rule) {
+        snprintf(thing, sizeof thing, "program type '%s'", name);
+        args[0].i32 = refused(wi, what, thing, rule);
+    } else {
+        args[0].i32 = probe(wi, what, PROBE_PROG_TYPE, type, 0);
     }
-    const char *rule = wasm_bpf__prog_type_refused(host, name);
-    if (rule) {
-        wasm_bpf__fail(wi, -EPERM, "probe prog_type(%d): program type '%s' is not allowed (%s)",
-                       type, name, rule);
-        args[0].i32 = 0;
-        return WASM_OK;
-    }
-    struct wb_probe_cache *c = cache(host);
-    int16_t *s = c ? &c->prog_type[type] : NULL;
-    int r;
-    if (!kept(s, &r))
-        keep(s, r = wasm_bpf__probe_prog_type((enum bpf_prog_type)type, detail, sizeof detail));
-    args[0].i32 = answer(wi, what, r, detail);
     return WASM_OK;
 }
 
 /* (i32 type) -> i32 */
 wasm_status wasm_bpf__import_probe_map_type(wasm_instance *inst, void *userdata, wasm_value *args)
 {
-    wasm_bpf_host *host = userdata;
-    struct wb_instance *wi = wasm_bpf__instance_of(host, inst);
-    if (!wi)
-        return wasm_trap_host(inst, "wasm-bpf: out of memory");
+    WB_INSTANCE_OR_NOMEM(wi, userdata, inst);
     int type = args[0].i32;
-    char detail[256] = "", what[64];
+    char what[64];
     snprintf(what, sizeof what, "map_type(%d)", type);
-    if (type <= 0 || type >= PROBE_TYPES || !libbpf_bpf_map_type_str((enum bpf_map_type)type)) {
-        snprintf(detail, sizeof detail, "unknown map type %d", type);
-        args[0].i32 = answer(wi, what, -EINVAL, detail);
-        return WASM_OK;
-    }
-    struct wb_probe_cache *c = cache(host);
-    int16_t *s = c ? &c->map_type[type] : NULL;
-    int r;
-    if (!kept(s, &r))
-        keep(s, r = wasm_bpf__probe_map_type((enum bpf_map_type)type, detail, sizeof detail));
-    args[0].i32 = answer(wi, what, r, detail);
+    bool known = type > 0 && type < PROBE_TYPES && libbpf_bpf_map_type_str((enum bpf_map_type)type);
+    args[0].i32 = known ? probe(wi, what, PROBE_MAP_TYPE, type, 0)
+                        : invalid(wi, what, "unknown map type %d", type);
     return WASM_OK;
 }
 
 /* (i32 prog_type, i32 helper) -> i32 */
 wasm_status wasm_bpf__import_probe_helper(wasm_instance *inst, void *userdata, wasm_value *args)
 {
-    wasm_bpf_host *host = userdata;
-    struct wb_instance *wi = wasm_bpf__instance_of(host, inst);
-    if (!wi)
-        return wasm_trap_host(inst, "wasm-bpf: out of memory");
+    WB_INSTANCE_OR_NOMEM(wi, userdata, inst);
     int type = args[0].i32, helper = args[1].i32;
-    char detail[256] = "", what[64];
+    char what[64];
     snprintf(what, sizeof what, "helper(%d, %d)", type, helper);
-    if (type <= 0 || type >= PROBE_TYPES || !libbpf_bpf_prog_type_str((enum bpf_prog_type)type)) {
-        snprintf(detail, sizeof detail, "unknown program type %d", type);
-        args[0].i32 = answer(wi, what, -EINVAL, detail);
-        return WASM_OK;
-    }
-    if (helper <= 0 || helper >= WB_HELPER_MAX) {
-        snprintf(detail, sizeof detail, "helper number %d out of range (1 to %d)", helper,
-                 WB_HELPER_MAX - 1);
-        args[0].i32 = answer(wi, what, -EINVAL, detail);
-        return WASM_OK;
-    }
-    const char *concern = wasm_bpf__helper_concern_by_id(helper);
-    const char *rule = concern ? wasm_bpf__helper_refused(host, concern) : NULL;
-    if (rule) {
-        wasm_bpf__fail(wi, -EPERM, "probe helper(%d, %d): %s is not allowed (%s)", type, helper,
-                       concern, rule);
-        args[0].i32 = 0;
-        return WASM_OK;
-    }
-    struct wb_probe_cache *c = cache(host);
-    int16_t *s = c ? &c->helper[type][helper] : NULL;
-    int r;
-    if (!kept(s, &r))
-        keep(s, r = wasm_bpf__probe_helper((enum bpf_prog_type)type, helper, detail, sizeof detail));
-    args[0].i32 = answer(wi, what, r, detail);
+    bool in_range = helper > 0 && helper < WB_HELPER_MAX;
+    const char *concern = in_range ? wasm_bpf__helper_concern_by_id(helper) : NULL;
+    const char *rule = concern ? wasm_bpf__helper_refused(wi->host, concern) : NULL;
+    if (!prog_type_name(type))
+        args[0].i32 = invalid(wi, what, "unknown program type %d", type);
+    else if (!in_range)
+        args[0].i32 =
+            invalid(wi, what, "helper number %d out of range (1 to %d)", helper, WB_HELPER_MAX - 1);
+    else if (rule)
+        args[0].i32 = refused(wi, what, concern, rule);
+    else
+        args[0].i32 = probe(wi, what, PROBE_HELPER, type, helper);
     return WASM_OK;
 }
 
 /* (i32 feature) -> i32: enum wasm_bpf_feature's numbers */
 wasm_status wasm_bpf__import_probe_feature(wasm_instance *inst, void *userdata, wasm_value *args)
 {
-    wasm_bpf_host *host = userdata;
-    struct wb_instance *wi = wasm_bpf__instance_of(host, inst);
-    if (!wi)
-        return wasm_trap_host(inst, "wasm-bpf: out of memory");
+    WB_INSTANCE_OR_NOMEM(wi, userdata, inst);
     int f = args[0].i32;
-    char detail[256] = "", what[64];
-    snprintf(what, sizeof what, "feature(%d)", f);
-    if (f < 0 || f >= WASM_BPF_FEATURES) {
-        snprintf(detail, sizeof detail, "unknown feature %d (0 to %d)", f, WASM_BPF_FEATURES - 1);
-        args[0].i32 = answer(wi, what, -EINVAL, detail);
-        return WASM_OK;
+    char what[64];
+    if (f >= 0 && f < WASM_BPF_FEATURES) {
+        snprintf(what, sizeof what, "feature(%s)", wasm_bpf_feature_name((enum wasm_bpf_feature)f));
+        args[0].i32 = probe(wi, what, PROBE_FEATURE, f, 0);
+    } else {
+        snprintf(what, sizeof what, "feature(%d)", f);
+        args[0].i32 = invalid(wi, what, "unknown feature %d (0 to %d)", f, WASM_BPF_FEATURES - 1);
     }
-    snprintf(what, sizeof what, "feature(%s)", wasm_bpf_feature_name((enum wasm_bpf_feature)f));
-    struct wb_probe_cache *c = cache(host);
-    int16_t *s = c ? &c->feature[f] : NULL;
-    int r;
-    if (!kept(s, &r))
-        keep(s, r = wasm_bpf__kernel_feature((enum wasm_bpf_feature)f, detail, sizeof detail));
-    args[0].i32 = answer(wi, what, r, detail);
     return WASM_OK;
 }

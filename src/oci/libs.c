@@ -15,9 +15,9 @@
 
 struct oci_libs oci_libs;
 
-/* The SONAMEs of Debian's libcurl4 (OpenSSL flavour) and libssl3. */
+/* The SONAME of Debian's libcurl4 (OpenSSL flavour) */
 #define LIBCURL "libcurl.so.4"
-#define LIBCRYPTO "libcrypto.so.3"
+#define OCI_LIB_TABLE oci_libs
 
 static bool loaded;
 
@@ -48,14 +48,10 @@ int oci_libs_load(void)
         return 0;
     void *curl, *crypto;
     static const char needed[] = "registry operations need the packages libcurl4 and libssl3";
-    if (oci__lib_open(LIBCURL, needed, &curl) || oci__lib_open(LIBCRYPTO, needed, &crypto))
+    if (oci__lib_open(LIBCURL, needed, &curl) || oci__lib_open(OCI_LIBCRYPTO, needed, &crypto))
         return -1;
-    /* name, slot: one line per function of oci_libs */
-#define BIND(handle, lib, fn) \
-    if (oci__lib_bind(handle, lib, #fn, (void **)&oci_libs.p_##fn)) return -1;
-    OCI_CURL_FUNCTIONS(BIND, curl, LIBCURL)
-    OCI_CRYPTO_FUNCTIONS(BIND, crypto, LIBCRYPTO)
-#undef BIND
+    OCI_CURL_FUNCTIONS(OCI_LIB_BIND, curl, LIBCURL)
+    OCI_CRYPTO_FUNCTIONS(OCI_LIB_BIND, crypto, OCI_LIBCRYPTO)
     /* OpenSSL 3.0 sets its default library context up on first use; when
      * that runs out of memory, it goes on with a context whose lock is
      * NULL, and the next EVP_MD_fetch (inside EVP_DigestInit_ex) crashes.

@@ -49,11 +49,19 @@
     X(h, lib, EVP_EncodeBlock) X(h, lib, EVP_DecodeBlock)                          \
     X(h, lib, OSSL_LIB_CTX_get0_global_default)
 
-struct oci_libs {
+/* For the lists, here and in trust_internal.h: a table's member for one
+ * function, and its binding (in a function that returns -1 when it fails,
+ * after `#define OCI_LIB_TABLE the_table`) */
 #define OCI_LIB_SLOT(h, lib, fn) __typeof__(fn) *p_##fn;
+#define OCI_LIB_BIND(h, lib, fn)                                    \
+    if (oci__lib_bind(h, lib, #fn, (void **)&OCI_LIB_TABLE.p_##fn)) \
+        return -1;
+/* The SONAME of Debian's libssl3, opened by libs.c and trust_libs.c */
+#define OCI_LIBCRYPTO "libcrypto.so.3"
+
+struct oci_libs {
     OCI_CURL_FUNCTIONS(OCI_LIB_SLOT, , )
     OCI_CRYPTO_FUNCTIONS(OCI_LIB_SLOT, , )
-#undef OCI_LIB_SLOT
 };
 extern struct oci_libs oci_libs;
 /* 0, or -1 with the error (and a hint) set. */
@@ -510,7 +518,26 @@ bool oci__store_lookup(const struct store *s, const char *ref, char digest[OCI_D
 /* index.json, parsed (an empty index if absent).  NULL with error if corrupt. */
 json_t *oci__store_read_index(const struct store *s);
 
-/* ---- pull.c (used by resolve.c and inspect.c) ---- */
+/* ---- pull.c (used by resolve.c, inspect.c and sign.c) ---- */
+/* A GET of a small object (a manifest, a signature's blob) into memory */
+struct small_get {
+    struct reg_call call; /* its sink is oci__registry_get_small's */
+    const char *repository;
+    const char *what;     /* names it in errors: "blob sha256:..." */
+    const char *expected; /* the digest the content must have, or NULL (a tag) */
+    uint64_t max;         /* bytes; more is refused */
+    bool absent_ok;       /* 404: NULL without an error (resp->status says so) */
+};
+/* The content, hashed into COMPUTED and checked against g->expected and
+ * Docker-Content-Digest: malloc'ed bytes ("" when empty) and *LEN, or NULL
+ * with the error set.  RESP is the caller's to clear. */
+char *oci__registry_get_small(struct registry *r, const struct small_get *g,
+                              struct http_response *resp, size_t *len,
+                              char computed[OCI_DIGEST_SIZE]);
+/* A manifest by tag or digest, through oci__registry_get_small */
+char *oci__get_manifest(struct registry *r, const char *repository, const char *object,
+                        bool absent_ok, struct http_response *resp, size_t *len,
+                        char digest[OCI_DIGEST_SIZE]);
 /* Fetch a manifest by tag or digest: verified against the digest asked
  * for and Docker-Content-Digest.  Returns malloc'ed bytes. */
 char *oci__fetch_manifest(struct registry *r, const char *repository, const char *object,

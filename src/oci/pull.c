@@ -20,64 +20,89 @@
 
 static const char wasm_magic[4] = {0, 'a', 's', 'm'};
 
-char *oci__fetch_manifest(struct registry *r, const char *repository, const char *object, size_t *len,
-                     char digest[OCI_DIGEST_SIZE], char **content_type)
+char *oci__registry_get_small(struct registry *r, const struct small_get *g,
+                              struct http_response *resp, size_t *len,
+                              char computed[OCI_DIGEST_SIZE])
+{
+    struct http_sink sink;
+    oci__http_sink_init_memory(&sink, g->max);
+    struct reg_call call = g->call;
+    call.sink = &sink;
+    char *out = NULL;
+    if (oci__registry_call(r, &call, resp) < 0) {
+        if (sink.overflow)
+            oci_fail("%s is larger than %llu bytes: refused", g->what, (unsigned long long)g->max);
+        else
+            oci_error_context("%s", g->what);
+        resp->status = 0; /* not an answer of the registry's */
+        goto done;
+    }
+    if (resp->status == 404 && g->absent_ok)
+        goto done;
+    if (resp->status != 200) {
+        oci__registry_fail(r, resp, g->what, "pull", g->repository);
+        goto done;
+    }
+    if (oci__sha256_bytes(sink.mem.data ? sink.mem.data : "", sink.mem.len, computed) < 0)
+        goto done;
+    if (g->expected && strcmp(g->expected, computed)) {
+        oci_fail("%s: the registry sent content with digest %s", g->what, computed);
+        oci_set_hint("the registry served corrupted or tampered content; nothing was stored");
+        goto done;
+    }
+    if (resp->docker_digest && oci__str_starts_with(resp->docker_digest, "sha256:") &&
+        strcmp(resp->docker_digest, computed)) {
+        char claimed[EXCERPT_SIZE];
+        oci_fail("%s: digest mismatch: the registry says %s, the content hashes to %s", g->what,
+                 oci__text_excerpt(claimed, resp->docker_digest, strlen(resp->docker_digest), 80),
+                 computed);
+        oci_set_hint("the registry served corrupted or tampered content; nothing was stored");
+        goto done;
+    }
+    if (!(out = sink.mem.data ? sink.mem.data : base_strdup(""))) {
+        oci_fail_nomem();
+        goto done;
+    }
+    *len = sink.mem.len;
+    sink.mem.data = NULL;
+done:
+    oci__http_sink_free(&sink);
+    return out;
+}
+
+char *oci__get_manifest(struct registry *r, const char *repository, const char *object,
+                        bool absent_ok, struct http_response *resp, size_t *len,
+                        char digest[OCI_DIGEST_SIZE])
 {
     char scope[SCOPE_SIZE];
     oci__scope_for(scope, repository, "pull");
     char path[API_PATH_SIZE], what[160];
     if (oci__api_path(path, "/v2/%s/manifests/%s", repository, object) < 0)
         return NULL;
-    snprintf(what, sizeof what, "%s %s", oci__digest_valid(object) ? "manifest" : "tag", object);
-    struct http_sink sink;
-    oci__http_sink_init_memory(&sink, MAX_MANIFEST_SIZE);
+    bool by_digest = oci__digest_valid(object);
+    snprintf(what, sizeof what, "%s %s", by_digest ? "manifest" : "tag", object);
+    struct small_get g =
+        {.call = {.method = "GET", .url = path, .scope = scope, .accept = MANIFEST_ACCEPT},
+         .repository = repository,
+         .what = what,
+         .expected = by_digest ? object : NULL,
+         .max = MAX_MANIFEST_SIZE,
+         .absent_ok = absent_ok};
+    return oci__registry_get_small(r, &g, resp, len, digest);
+}
+
+char *oci__fetch_manifest(struct registry *r, const char *repository, const char *object,
+                          size_t *len, char digest[OCI_DIGEST_SIZE], char **content_type)
+{
     struct http_response resp = {0};
-    struct reg_call call = {.method = "GET", .url = path, .scope = scope, .accept = MANIFEST_ACCEPT, .sink = &sink};
-    char *out = NULL;
-    if (oci__registry_call(r, &call, &resp) < 0) {
-        if (sink.overflow)
-            oci_fail("%s is larger than %u bytes: refused", what, MAX_MANIFEST_SIZE);
-        else
-            oci_error_context("%s", what);
-        goto done;
-    }
-    if (resp.status != 200) {
-        oci__registry_fail(r, &resp, what, "pull", repository);
-        goto done;
-    }
-    char computed[OCI_DIGEST_SIZE];
-    if (oci__sha256_bytes(sink.mem.data ? sink.mem.data : "", sink.mem.len, computed) < 0)
-        goto done;
-    if (oci__digest_valid(object) && strcmp(object, computed)) {
-        oci_fail("%s: the registry sent content with digest %s", what, computed);
-        oci_set_hint("the registry served corrupted or tampered content; nothing was stored");
-        goto done;
-    }
-    if (resp.docker_digest && oci__str_starts_with(resp.docker_digest, "sha256:") && strcmp(resp.docker_digest, computed)) {
-        char claimed[EXCERPT_SIZE];
-        oci_fail("%s: digest mismatch: the registry says %s, the content hashes to %s", what,
-                 oci__text_excerpt(claimed, resp.docker_digest, strlen(resp.docker_digest), 80), computed);
-        oci_set_hint("the registry served corrupted or tampered content; nothing was stored");
-        goto done;
-    }
-    char *type = NULL;
-    if (content_type && resp.content_type && !(type = base_strdup(resp.content_type))) {
+    char *type = NULL, *out = oci__get_manifest(r, repository, object, false, &resp, len, digest);
+    if (out && content_type && resp.content_type && !(type = base_strdup(resp.content_type))) {
         oci_fail_nomem();
-        goto done;
+        free(out);
+        out = NULL;
     }
-    out = sink.mem.data ? sink.mem.data : base_strdup("");
-    if (!out) {
-        free(type);
-        oci_fail_nomem();
-        goto done;
-    }
-    sink.mem.data = NULL;
-    memcpy(digest, computed, OCI_DIGEST_SIZE);
-    *len = sink.mem.len;
-    if (content_type)
+    if (out && content_type)
         *content_type = type;
-done:
-    oci__http_sink_free(&sink);
     oci__http_response_clear(&resp);
     return out;
 }

@@ -33,43 +33,9 @@ static char *digest_tag(const char *digest, const char *suffix)
 static int get_manifest_opt(struct registry *r, const char *repository, const char *object, char **data,
                             size_t *len, char digest[OCI_DIGEST_SIZE])
 {
-    char scope[SCOPE_SIZE], path[API_PATH_SIZE];
-    oci__scope_for(scope, repository, "pull");
-    if (oci__api_path(path, "/v2/%s/manifests/%s", repository, object) < 0)
-        return -1;
-    struct http_sink sink;
-    oci__http_sink_init_memory(&sink, MAX_MANIFEST_SIZE);
     struct http_response resp = {0};
-    struct reg_call call = {.method = "GET", .url = path, .scope = scope, .accept = MANIFEST_ACCEPT, .sink = &sink};
-    int rc = -1;
-    if (oci__registry_call(r, &call, &resp) < 0) {
-        if (sink.overflow)
-            oci_fail("%s is larger than %u bytes: refused", object, MAX_MANIFEST_SIZE);
-        goto out;
-    }
-    if (resp.status == 404) {
-        rc = 0;
-        goto out;
-    }
-    if (resp.status != 200) {
-        oci__registry_fail(r, &resp, object, "pull", repository);
-        goto out;
-    }
-    if (oci__sha256_bytes(sink.mem.data ? sink.mem.data : "", sink.mem.len, digest) < 0)
-        goto out;
-    if (oci__digest_valid(object) && strcmp(object, digest)) {
-        oci_fail("manifest %s: the registry sent content with digest %s", object, digest);
-        goto out;
-    }
-    if (!(*data = sink.mem.data ? sink.mem.data : base_strdup(""))) {
-        oci_fail_nomem();
-        goto out;
-    }
-    *len = sink.mem.len;
-    sink.mem.data = NULL;
-    rc = 1;
-out:
-    oci__http_sink_free(&sink);
+    *data = oci__get_manifest(r, repository, object, true, &resp, len, digest);
+    int rc = *data ? 1 : resp.status == 404 ? 0 : -1;
     oci__http_response_clear(&resp);
     return rc;
 }
@@ -77,39 +43,19 @@ out:
 /* A small blob, checked against its digest. */
 static char *get_blob(struct registry *r, const char *repository, const char *digest, uint64_t max, size_t *len)
 {
-    char scope[SCOPE_SIZE], path[API_PATH_SIZE];
+    char scope[SCOPE_SIZE], path[API_PATH_SIZE], what[160], computed[OCI_DIGEST_SIZE];
     oci__scope_for(scope, repository, "pull");
     if (oci__api_path(path, "/v2/%s/blobs/%s", repository, digest) < 0)
         return NULL;
-    struct http_sink sink;
-    oci__http_sink_init_memory(&sink, max);
+    snprintf(what, sizeof what, "blob %s", digest);
+    struct small_get g =
+        {.call = {.method = "GET", .url = path, .scope = scope, .follow_redirects = true},
+         .repository = repository,
+         .what = what,
+         .expected = digest,
+         .max = max};
     struct http_response resp = {0};
-    struct reg_call call = {.method = "GET", .url = path, .scope = scope, .sink = &sink, .follow_redirects = true};
-    char *out = NULL;
-    if (oci__registry_call(r, &call, &resp) < 0) {
-        if (sink.overflow)
-            oci_fail("blob %s is larger than %llu bytes: refused", digest, (unsigned long long)max);
-        goto done;
-    }
-    if (resp.status != 200) {
-        oci__registry_fail(r, &resp, digest, "pull", repository);
-        goto done;
-    }
-    char computed[OCI_DIGEST_SIZE];
-    if (oci__sha256_bytes(sink.mem.data ? sink.mem.data : "", sink.mem.len, computed) < 0)
-        goto done;
-    if (strcmp(computed, digest)) {
-        oci_fail("blob %s: the registry sent content with digest %s", digest, computed);
-        goto done;
-    }
-    if (!(out = sink.mem.data ? sink.mem.data : base_strdup(""))) {
-        oci_fail_nomem();
-        goto done;
-    }
-    *len = sink.mem.len;
-    sink.mem.data = NULL;
-done:
-    oci__http_sink_free(&sink);
+    char *out = oci__registry_get_small(r, &g, &resp, len, computed);
     oci__http_response_clear(&resp);
     return out;
 }
@@ -312,48 +258,74 @@ static void manifest_media_type(const char *raw, size_t len, const char *content
     json_decref(j);
 }
 
+/* What sign, verify and describe begin with: the image the user named, a
+ * session with its registry, its manifest fetched */
+struct image {
+    struct oci_ref ref;
+    char canonical[REF_STRING_SIZE];
+    struct registry r;
+    char digest[OCI_DIGEST_SIZE];
+    char *raw, *content_type; /* the manifest, its Content-Type (when asked) */
+    size_t len;
+    bool parsed, open;
+};
+
+/* 0, or -1 with the error set; image_close() in both cases */
+static int image_open(struct image *im, const char *text, const struct oci_options *o,
+                      bool want_type)
+{
+    memset(im, 0, sizeof *im);
+    if (oci__trust_libs_load() < 0 || oci__ref_parse(text, &im->ref) < 0)
+        return -1;
+    im->parsed = true;
+    oci__ref_string(&im->ref, im->canonical);
+    if (oci__registry_open(&im->r, im->ref.registry, im->ref.scheme, o) < 0)
+        return -1;
+    im->open = true;
+    im->raw = oci__fetch_manifest(&im->r, im->ref.repository, oci__ref_object(&im->ref), &im->len,
+                                  im->digest, want_type ? &im->content_type : NULL);
+    return im->raw ? 0 : -1;
+}
+
+/* Ends the session; failed: the error gets "OPERATION IMAGE: " before it
+ * (when the reference was read) */
+static void image_close(struct image *im, bool failed, const char *operation)
+{
+    if (im->open)
+        oci__registry_close(&im->r);
+    if (failed && im->parsed)
+        oci_error_context("%s %s", operation, im->canonical);
+    free(im->raw);
+    free(im->content_type);
+    if (im->parsed)
+        oci__ref_free(&im->ref);
+}
+
 int oci_sign(const char *text, const struct oci_signing_key *key, const struct oci_sign_options *so,
              const struct oci_options *o, char digest_out[OCI_DIGEST_SIZE])
 {
     OCI_ERROR_SCOPE(o);
-    if (oci__trust_libs_load() < 0)
-        return -1;
-    struct oci_ref ref;
-    if (oci__ref_parse(text, &ref) < 0)
-        return -1;
-    struct registry r;
-    char canonical[REF_STRING_SIZE], *raw = NULL, *ct = NULL;
-    oci__ref_string(&ref, canonical);
-    int rc = -1;
-    if (oci__registry_open(&r, ref.registry, ref.scheme, o) < 0)
-        goto out_ref;
-    size_t len;
-    char digest[OCI_DIGEST_SIZE], media_type[128];
-    raw = oci__fetch_manifest(&r, ref.repository, oci__ref_object(&ref), &len, digest, &ct);
-    if (!raw)
-        goto out;
-    manifest_media_type(raw, len, ct, media_type, sizeof media_type);
-    /* the identity: what the user named, without the digest (as skopeo) */
-    char identity[REF_STRING_SIZE];
-    oci__ref_repo_string(&ref, identity);
-    if (ref.tag)
-        snprintf(identity + strlen(identity), sizeof identity - strlen(identity), ":%s", ref.tag);
-    rc = sign_simple(&r, &ref, identity, digest, key, so && so->replace);
-    if (rc == 0 && so && so->bundle)
-        rc = sign_bundle(&r, &ref, digest, media_type, len, key);
+    struct image im;
+    int rc = image_open(&im, text, o, true);
     if (rc == 0) {
-        memcpy(digest_out, digest, OCI_DIGEST_SIZE);
-        oci__status_line(o->quiet, "Signed %s", canonical);
-        oci__status_line(o->quiet, "Digest: %s", digest);
+        char media_type[128];
+        manifest_media_type(im.raw, im.len, im.content_type, media_type, sizeof media_type);
+        /* the identity: what the user named, without the digest (as skopeo) */
+        char identity[REF_STRING_SIZE];
+        oci__ref_repo_string(&im.ref, identity);
+        if (im.ref.tag)
+            snprintf(identity + strlen(identity), sizeof identity - strlen(identity), ":%s",
+                     im.ref.tag);
+        rc = sign_simple(&im.r, &im.ref, identity, im.digest, key, so && so->replace);
+        if (rc == 0 && so && so->bundle)
+            rc = sign_bundle(&im.r, &im.ref, im.digest, media_type, im.len, key);
     }
-out:
-    oci__registry_close(&r);
-out_ref:
-    if (rc < 0)
-        oci_error_context("sign %s", canonical);
-    free(raw);
-    free(ct);
-    oci__ref_free(&ref);
+    if (rc == 0) {
+        memcpy(digest_out, im.digest, OCI_DIGEST_SIZE);
+        oci__status_line(o->quiet, "Signed %s", im.canonical);
+        oci__status_line(o->quiet, "Digest: %s", im.digest);
+    }
+    image_close(&im, rc < 0, "sign");
     return rc;
 }
 
@@ -650,33 +622,16 @@ int oci_verify(const char *text, struct oci_public_key *const *keys, size_t n_ke
 {
     OCI_ERROR_SCOPE(o);
     memset(v, 0, sizeof *v);
-    if (oci__trust_libs_load() < 0)
-        return -1;
-    struct oci_ref ref;
-    if (oci__ref_parse(text, &ref) < 0)
-        return -1;
-    struct registry r;
-    char canonical[REF_STRING_SIZE], *raw = NULL;
-    oci__ref_string(&ref, canonical);
-    int rc = -1;
-    if (oci__registry_open(&r, ref.registry, ref.scheme, o) < 0)
-        goto out_ref;
-    size_t len;
-    char digest[OCI_DIGEST_SIZE];
-    raw = oci__fetch_manifest(&r, ref.repository, oci__ref_object(&ref), &len, digest, NULL);
-    if (raw) {
+    struct image im;
+    int rc = image_open(&im, text, o, false);
+    if (rc == 0) {
         /* `verify --key` trusts the key for any repository; the identity is shown */
         struct signed_identity any = {.kind = ID_MATCH_REPOSITORY};
-        rc = verify_digest(&r, &ref, digest, keys, n_keys, &any, v);
+        rc = verify_digest(&im.r, &im.ref, im.digest, keys, n_keys, &any, v);
         if (rc < 0)
-            oci_error_context("digest %s", digest);
+            oci_error_context("digest %s", im.digest);
     }
-    oci__registry_close(&r);
-out_ref:
-    if (rc < 0)
-        oci_error_context("verify %s", canonical);
-    free(raw);
-    oci__ref_free(&ref);
+    image_close(&im, rc < 0, "verify");
     return rc;
 }
 
@@ -838,37 +793,27 @@ char *oci_signatures_describe(const char *text, struct oci_public_key *const *ke
                               const struct oci_options *o)
 {
     OCI_ERROR_SCOPE(o);
-    if (oci__trust_libs_load() < 0)
-        return NULL;
-    struct oci_ref ref;
-    if (oci__ref_parse(text, &ref) < 0)
-        return NULL;
-    struct registry r;
-    char canonical[REF_STRING_SIZE], *raw = NULL, *out = NULL;
-    oci__ref_string(&ref, canonical);
-    if (oci__registry_open(&r, ref.registry, ref.scheme, o) == 0) {
-        size_t len;
-        char digest[OCI_DIGEST_SIZE];
-        raw = oci__fetch_manifest(&r, ref.repository, oci__ref_object(&ref), &len, digest, NULL);
-        if (raw) {
-            struct oci_verification v = {0};
-            struct signed_identity any = {.kind = ID_MATCH_REPOSITORY};
-            struct search s = {.image = &ref, .digest = digest, .keys = keys, .n_keys = n_keys, .identity = &any,
-                               .v = &v, .list = json_array()};
-            if (search_simple(&r, &s) == 0 && search_bundles(&r, &s) == 0) {
-                json_t *j = json_pack("{s:s,s:o}", "digest", digest, "signatures", s.list);
-                out = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-                json_decref(j);
-            } else {
-                json_decref(s.list);
-            }
-            oci_verification_free(&v);
+    struct image im;
+    char *out = NULL;
+    if (image_open(&im, text, o, false) == 0) {
+        struct oci_verification v = {0};
+        struct signed_identity any = {.kind = ID_MATCH_REPOSITORY};
+        struct search s = {.image = &im.ref,
+                           .digest = im.digest,
+                           .keys = keys,
+                           .n_keys = n_keys,
+                           .identity = &any,
+                           .v = &v,
+                           .list = json_array()};
+        if (search_simple(&im.r, &s) == 0 && search_bundles(&im.r, &s) == 0) {
+            json_t *j = json_pack("{s:s,s:o}", "digest", im.digest, "signatures", s.list);
+            out = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+            json_decref(j);
+        } else {
+            json_decref(s.list);
         }
-        oci__registry_close(&r);
+        oci_verification_free(&v);
     }
-    if (!out)
-        oci_error_context("signatures of %s", canonical);
-    free(raw);
-    oci__ref_free(&ref);
+    image_close(&im, !out, "signatures of");
     return out;
 }

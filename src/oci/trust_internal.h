@@ -37,10 +37,8 @@
     X(h, lib, randombytes_buf) X(h, lib, sodium_memzero)
 
 struct oci__trust_libs {
-#define TRUST_LIB_SLOT(h, lib, fn) __typeof__(fn) *p_##fn;
-    TRUST_CRYPTO_FUNCTIONS(TRUST_LIB_SLOT, , )
-    TRUST_SODIUM_FUNCTIONS(TRUST_LIB_SLOT, , )
-#undef TRUST_LIB_SLOT
+    TRUST_CRYPTO_FUNCTIONS(OCI_LIB_SLOT, , )
+    TRUST_SODIUM_FUNCTIONS(OCI_LIB_SLOT, , )
 };
 extern struct oci__trust_libs oci__trust_libs;
 /* 0, or -1 with the error (and a hint) set. */

@@ -10,9 +10,9 @@
 
 struct oci__trust_libs oci__trust_libs;
 
-/* The SONAMEs of Debian's libssl3 and libsodium23. */
-#define LIBCRYPTO "libcrypto.so.3"
+/* The SONAME of Debian's libsodium23 */
 #define LIBSODIUM "libsodium.so.23"
+#define OCI_LIB_TABLE oci__trust_libs
 
 static bool loaded;
 
@@ -23,14 +23,11 @@ int oci__trust_libs_load(void)
     if (oci_libs_load() < 0)
         return -1;
     void *crypto, *sodium;
-    if (oci__lib_open(LIBCRYPTO, "signing and verifying need the package libssl3", &crypto) ||
+    if (oci__lib_open(OCI_LIBCRYPTO, "signing and verifying need the package libssl3", &crypto) ||
         oci__lib_open(LIBSODIUM, "signing and verifying need the package libsodium23", &sodium))
         return -1;
-#define BIND(handle, lib, fn) \
-    if (oci__lib_bind(handle, lib, #fn, (void **)&oci__trust_libs.p_##fn)) return -1;
-    TRUST_CRYPTO_FUNCTIONS(BIND, crypto, LIBCRYPTO)
-    TRUST_SODIUM_FUNCTIONS(BIND, sodium, LIBSODIUM)
-#undef BIND
+    TRUST_CRYPTO_FUNCTIONS(OCI_LIB_BIND, crypto, OCI_LIBCRYPTO)
+    TRUST_SODIUM_FUNCTIONS(OCI_LIB_BIND, sodium, LIBSODIUM)
     if (sodium_init() < 0)
         return oci_fail("libsodium failed to initialise");
     loaded = true;

@@ -20,20 +20,35 @@ static bool imm_fits(uint8_t type, uint64_t imm)
     return type == WASM_I32 || (int64_t)(int32_t)(uint32_t)imm == (int64_t)imm;
 }
 
-void wasm__compile_unop(compiler *c, const opcode_info *n)
+/* An instruction and three operands: most take a destination and two sources */
+static inline __attribute__((always_inline)) void emit_op3(compiler *c, enum wasm_op op, uint32_t x,
+                                                           uint32_t y, uint32_t z)
 {
-    vval a = pop_type(c, n->in);
-    uint32_t depth = c->sp;
+    emit_op(c, op);
+    emit_u32(c, x);
+    emit_u32(c, y);
+    emit_u32(c, z);
+}
+
+/* `op d, a`: a, popped at depth, into a new temporary of type out */
+static void compile_unary(compiler *c, enum wasm_op op, vval *a, uint32_t depth, uint8_t out)
+{
     if (!live(c)) {
-        push_temp(c, n->out);
+        push_temp(c, out);
         return;
     }
-    uint32_t sa = wasm__operand(c, &a, depth);
-    uint32_t d = push_temp(c, n->out);
-    emit_op(c, (enum wasm_op)n->op);
+    uint32_t sa = wasm__operand(c, a, depth);
+    uint32_t d = push_temp(c, out);
+    emit_op(c, op);
     emit_u32(c, d);
     emit_u32(c, sa);
     set_last_dst(c, depth);
+}
+
+void wasm__compile_unop(compiler *c, const opcode_info *n)
+{
+    vval a = pop_type(c, n->in);
+    compile_unary(c, (enum wasm_op)n->op, &a, c->sp, n->out);
 }
 
 void wasm__compile_binop(compiler *c, const opcode_info *n)
@@ -47,26 +62,14 @@ void wasm__compile_binop(compiler *c, const opcode_info *n)
     }
     if (n->op_imm >= 0 && b.kind == VK_CONST && imm_fits(n->in, b.imm)) {
         uint32_t sa = wasm__operand(c, &a, depth);
-        uint32_t d = push_temp(c, n->out);
-        emit_op(c, (enum wasm_op)n->op_imm);
-        emit_u32(c, d);
-        emit_u32(c, sa);
-        emit_u32(c, (uint32_t)b.imm);
+        emit_op3(c, (enum wasm_op)n->op_imm, push_temp(c, n->out), sa, (uint32_t)b.imm);
     } else if (n->op_imm_l >= 0 && a.kind == VK_CONST && imm_fits(n->in, a.imm)) {
         uint32_t sb = wasm__operand(c, &b, depth + 1);
-        uint32_t d = push_temp(c, n->out);
-        emit_op(c, (enum wasm_op)n->op_imm_l);
-        emit_u32(c, d);
-        emit_u32(c, sb);
-        emit_u32(c, (uint32_t)a.imm);
+        emit_op3(c, (enum wasm_op)n->op_imm_l, push_temp(c, n->out), sb, (uint32_t)a.imm);
     } else {
         uint32_t sa = wasm__operand(c, &a, depth);
         uint32_t sb = wasm__operand(c, &b, depth + 1);
-        uint32_t d = push_temp(c, n->out);
-        emit_op(c, (enum wasm_op)n->op);
-        emit_u32(c, d);
-        emit_u32(c, sa);
-        emit_u32(c, sb);
+        emit_op3(c, (enum wasm_op)n->op, push_temp(c, n->out), sa, sb);
     }
     set_last_dst(c, depth);
 }
@@ -142,12 +145,21 @@ void wasm__compile_select(compiler *c, const opcode_info *o)
 /* Locals, globals, memory                                             */
 /* ------------------------------------------------------------------ */
 
-static uint32_t read_local_index(compiler *c)
+/* An index into a space of *count entries (what names it, for the error);
+ * the count is read after the index, as the hand-written checks did, which
+ * keeps local.get's path as short */
+static inline __attribute__((always_inline)) uint32_t read_index(compiler *c, const uint32_t *count,
+                                                                 const char *what)
 {
     uint32_t x = read_u32(&c->r);
-    if (x >= c->nlocals)
-        invalid(&c->r, "unknown local %u", x);
+    if (x >= *count)
+        invalid(&c->r, "unknown %s %u", what, x);
     return x;
+}
+
+static uint32_t read_local_index(compiler *c)
+{
+    return read_index(c, &c->nlocals, "local");
 }
 
 static void compile_local_set(compiler *c, bool tee)
@@ -196,10 +208,12 @@ void wasm__compile_local_tee(compiler *c, const opcode_info *o)
 
 static uint32_t read_global_index(compiler *c)
 {
-    uint32_t g = read_u32(&c->r);
-    if (g >= c->m->nglobals)
-        invalid(&c->r, "unknown global %u", g);
-    return g;
+    return read_index(c, &c->m->nglobals, "global");
+}
+
+static uint32_t read_table_index(compiler *c)
+{
+    return read_index(c, &c->m->ntables, "table");
 }
 
 void wasm__compile_global_get(compiler *c, const opcode_info *o)
@@ -367,10 +381,8 @@ static void push_results(compiler *c, const func_type *t)
 
 void wasm__compile_call(compiler *c, const opcode_info *o)
 {
-    uint32_t f = read_u32(&c->r);
     wasm_module *m = c->m;
-    if (f >= m->nfuncs)
-        invalid(&c->r, "unknown function %u", f);
+    uint32_t f = read_index(c, &m->nfuncs, "function");
     const func_type *t = &m->types[m->func_type_index[f]];
     uint32_t base = pop_call_args(c, t);
     if (live(c)) {
@@ -390,9 +402,7 @@ void wasm__compile_call_indirect(compiler *c, const opcode_info *o)
 {
     wasm_module *m = c->m;
     uint32_t ti = read_u32(&c->r);
-    uint32_t table = read_u32(&c->r);
-    if (table >= m->ntables)
-        invalid(&c->r, "unknown table %u", table);
+    uint32_t table = read_table_index(c);
     if (ti >= m->ntypes)
         invalid(&c->r, "unknown type %u", ti);
     if (m->tables[table].elem != WASM_FUNCREF)
@@ -417,34 +427,20 @@ void wasm__compile_call_indirect(compiler *c, const opcode_info *o)
 /* Tables, references, bulk memory                                     */
 /* ------------------------------------------------------------------ */
 
-static uint32_t read_table_index(compiler *c)
-{
-    uint32_t t = read_u32(&c->r);
-    if (t >= c->m->ntables)
-        invalid(&c->r, "unknown table %u", t);
-    return t;
-}
-
 static uint32_t read_elem_index(compiler *c)
 {
-    uint32_t e = read_u32(&c->r);
-    if (e >= c->m->nelems)
-        invalid(&c->r, "unknown elem segment %u", e);
-    return e;
+    return read_index(c, &c->m->nelems, "elem segment");
 }
 
 static uint32_t read_data_index(compiler *c)
 {
-    uint32_t d = read_u32(&c->r);
     if (!c->m->has_data_count) {
         /* malformed if a data section follows, invalid otherwise: decided
          * at the end of the module */
         c->m->uses_data_without_count = true;
-        return d;
+        return read_u32(&c->r);
     }
-    if (d >= c->m->data_count)
-        invalid(&c->r, "unknown data segment %u", d);
-    return d;
+    return read_index(c, &c->m->data_count, "data segment");
 }
 
 static void read_zero_byte(compiler *c)
@@ -507,13 +503,18 @@ void wasm__compile_memory_init(compiler *c, const opcode_info *o)
     compile_generic(c, OP_MEMORY_INIT, &seg, 1, i32x3, 3, 0);
 }
 
-void wasm__compile_data_drop(compiler *c, const opcode_info *o)
+/* data.drop and elem.drop: the op and its segment, no operands */
+static void compile_drop(compiler *c, enum wasm_op op, uint32_t seg)
 {
-    uint32_t seg = read_data_index(c);
     if (live(c)) {
-        emit_op(c, OP_DATA_DROP);
+        emit_op(c, op);
         emit_u32(c, seg);
     }
+}
+
+void wasm__compile_data_drop(compiler *c, const opcode_info *o)
+{
+    compile_drop(c, OP_DATA_DROP, read_data_index(c));
 }
 
 void wasm__compile_memory_copy(compiler *c, const opcode_info *o)
@@ -560,11 +561,7 @@ void wasm__compile_table_init(compiler *c, const opcode_info *o)
 
 void wasm__compile_elem_drop(compiler *c, const opcode_info *o)
 {
-    uint32_t seg = read_elem_index(c);
-    if (live(c)) {
-        emit_op(c, OP_ELEM_DROP);
-        emit_u32(c, seg);
-    }
+    compile_drop(c, OP_ELEM_DROP, read_elem_index(c));
 }
 
 /* table.copy dst src */
@@ -610,25 +607,13 @@ void wasm__compile_ref_is_null(compiler *c, const opcode_info *o)
     vval v = pop_any(c);
     if (v.type != TYPE_UNKNOWN && !is_ref_type(v.type))
         invalid(&c->r, "type mismatch: ref.is_null of %s", wasm__valtype_name(v.type));
-    uint32_t depth = c->sp;
-    if (!live(c)) {
-        push_temp(c, WASM_I32);
-        return;
-    }
-    uint32_t s = wasm__operand(c, &v, depth);
-    uint32_t d = push_temp(c, WASM_I32);
-    emit_op(c, OP_REF_IS_NULL);
-    emit_u32(c, d);
-    emit_u32(c, s);
-    set_last_dst(c, depth);
+    compile_unary(c, OP_REF_IS_NULL, &v, c->sp, WASM_I32);
 }
 
 void wasm__compile_ref_func(compiler *c, const opcode_info *o)
 {
     wasm_module *m = c->m;
-    uint32_t f = read_u32(&c->r);
-    if (f >= m->nfuncs)
-        invalid(&c->r, "unknown function %u", f);
+    uint32_t f = read_index(c, &m->nfuncs, "function");
     if (!m->func_refs[f])
         invalid(&c->r, "undeclared function reference %u", f);
     compile_generic(c, OP_REF_FUNC, &f, 1, NULL, 0, WASM_FUNCREF);

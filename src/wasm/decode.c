@@ -136,12 +136,23 @@ static void check_table_type(reader *r, const table_type *t)
         invalid(r, "size minimum must not be greater than maximum");
 }
 
-static void check_memory_type(reader *r, const limits *l)
+static limits read_memory_type(reader *r)
 {
-    if (l->min > WASM_MAX_PAGES || (l->has_max && l->max > WASM_MAX_PAGES))
+    limits l = read_limits(r);
+    if (l.min > WASM_MAX_PAGES || (l.has_max && l.max > WASM_MAX_PAGES))
         invalid(r, "memory size must be at most 65536 pages (4GiB)");
-    if (l->has_max && l->min > l->max)
+    if (l.has_max && l.min > l.max)
         invalid(r, "size minimum must not be greater than maximum");
+    return l;
+}
+
+/* A function's type: an index into the type section read so far */
+static uint32_t read_type_index(reader *r, const wasm_module *m)
+{
+    uint32_t t = read_u32(r);
+    if (t >= m->ntypes)
+        invalid(r, "unknown type %u", t);
+    return t;
 }
 
 static table_type read_table_type(reader *r)
@@ -295,9 +306,7 @@ static void read_import_section(decoder *d)
         im->kind = kind;
         switch (kind) {
         case WASM_EXTERN_FUNC: {
-            uint32_t t = read_u32(r);
-            if (t >= m->ntypes)
-                invalid(r, "unknown type %u", t);
+            uint32_t t = read_type_index(r, m);
             im->u.type_index = t;
             im->index = m->nfuncs;
             m->func_type_index[m->nfuncs++] = t;
@@ -311,8 +320,7 @@ static void read_import_section(decoder *d)
             m->ntable_imports++;
             break;
         case WASM_EXTERN_MEMORY:
-            im->u.memory = read_limits(r);
-            check_memory_type(r, &im->u.memory);
+            im->u.memory = read_memory_type(r);
             im->index = m->nmemories;
             m->memories[m->nmemories++] = im->u.memory;
             m->nmemory_imports++;
@@ -337,12 +345,8 @@ static void read_function_section(decoder *d)
     wasm_module *m = d->m;
     uint32_t n = read_count(r, 1);
     m->func_type_index = xrealloc(d, m->func_type_index, (size_t)m->nfuncs + n, sizeof(uint32_t));
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t t = read_u32(r);
-        if (t >= m->ntypes)
-            invalid(r, "unknown type %u", t);
-        m->func_type_index[m->nfuncs + i] = t;
-    }
+    for (uint32_t i = 0; i < n; i++)
+        m->func_type_index[m->nfuncs + i] = read_type_index(r, m);
     m->nfuncs += n;
     d->nfunc_decls = n;
     d->seen_function_section = true;
@@ -364,11 +368,8 @@ static void read_memory_section(decoder *d)
     wasm_module *m = d->m;
     uint32_t n = read_count(r, 2);
     m->memories = xrealloc(d, m->memories, (size_t)m->nmemories + n, sizeof *m->memories);
-    for (uint32_t i = 0; i < n; i++) {
-        limits l = read_limits(r);
-        check_memory_type(r, &l);
-        m->memories[m->nmemories++] = l;
-    }
+    for (uint32_t i = 0; i < n; i++)
+        m->memories[m->nmemories++] = read_memory_type(r);
     if (m->nmemories > 1)
         invalid(r, "multiple memories");
 }

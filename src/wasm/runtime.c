@@ -336,6 +336,34 @@ static __attribute__((noinline)) wasm_status stack_exhausted(wasm_runtime *rt)
     return WASM_TRAP_STACK_EXHAUSTED;
 }
 
+/* A call's arguments into the callee's frame and its results out of it,
+ * for wasm_call and wasm_callback_call: callbacks take 3 and return one,
+ * so the usual counts go without a loop */
+static inline __attribute__((always_inline)) void put_args(uint64_t *fp, const func_type *t,
+                                                           const wasm_value *args)
+{
+    switch (t->nparams) {
+    case 3: fp[2] = args[2].raw; /* fall through */
+    case 2: fp[1] = args[1].raw; /* fall through */
+    case 1: fp[0] = args[0].raw; /* fall through */
+    case 0: break;
+    default:
+        for (uint32_t i = 0; i < t->nparams; i++)
+            fp[i] = args[i].raw;
+    }
+}
+
+static inline __attribute__((always_inline)) void take_results(const uint64_t *fp,
+                                                               const func_type *t,
+                                                               wasm_value *results)
+{
+    if (t->nresults == 1)
+        results[0].raw = fp[0];
+    else
+        for (uint32_t i = 0; i < t->nresults; i++)
+            results[i].raw = fp[i];
+}
+
 /* The path of every poll callback: keep it short. */
 wasm_status wasm_call(wasm_runtime *rt, wasm_func *f, const wasm_value *args, wasm_value *results)
 {
@@ -345,15 +373,7 @@ wasm_status wasm_call(wasm_runtime *rt, wasm_func *f, const wasm_value *args, wa
     if (__builtin_expect(rt->interrupt, 0))   /* entering the guest is a call too */
         return wasm_trap_interrupted(f->inst);
     const func_type *t = f->type;
-    switch (t->nparams) {   /* callbacks take 3: no loop for the usual counts */
-    case 3: fp[2] = args[2].raw; /* fall through */
-    case 2: fp[1] = args[1].raw; /* fall through */
-    case 1: fp[0] = args[0].raw; /* fall through */
-    case 0: break;
-    default:
-        for (uint32_t i = 0; i < t->nparams; i++)
-            fp[i] = args[i].raw;
-    }
+    put_args(fp, t, args);
     call_frame *saved_cf = rt->cf;
     rt->host_depth++;
     wasm_status status;
@@ -368,13 +388,8 @@ wasm_status wasm_call(wasm_runtime *rt, wasm_func *f, const wasm_value *args, wa
     rt->host_depth--;
     rt->sp = fp;
     rt->cf = saved_cf;
-    if (__builtin_expect(status == WASM_OK, 1)) {
-        if (t->nresults == 1)
-            results[0].raw = fp[0];
-        else
-            for (uint32_t i = 0; i < t->nresults; i++)
-                results[i].raw = fp[i];
-    }
+    if (__builtin_expect(status == WASM_OK, 1))
+        take_results(fp, t, results);
     return status;
 }
 
@@ -430,15 +445,7 @@ wasm_status wasm_callback_call(wasm_callback *cb, const wasm_value *args, wasm_v
     if (__builtin_expect(rt->interrupt, 0))
         return wasm_trap_interrupted(f->inst);
     const func_type *t = f->type;
-    switch (t->nparams) {   /* callbacks take 3 */
-    case 3: fp[2] = args[2].raw; /* fall through */
-    case 2: fp[1] = args[1].raw; /* fall through */
-    case 1: fp[0] = args[0].raw; /* fall through */
-    case 0: break;
-    default:
-        for (uint32_t i = 0; i < t->nparams; i++)
-            fp[i] = args[i].raw;
-    }
+    put_args(fp, t, args);
     const func_code *fc = f->code;
     call_frame *cf = cf0 + 1;
     cf->ret_pc = NULL;
@@ -453,13 +460,8 @@ wasm_status wasm_callback_call(wasm_callback *cb, const wasm_value *args, wasm_v
     rt->host_depth--;
     rt->sp = fp;
     rt->cf = cf0;
-    if (__builtin_expect(status == WASM_OK, 1)) {
-        if (t->nresults == 1)
-            results[0].raw = fp[0];
-        else
-            for (uint32_t i = 0; i < t->nresults; i++)
-                results[i].raw = fp[i];
-    }
+    if (__builtin_expect(status == WASM_OK, 1))
+        take_results(fp, t, results);
     return status;
 }
 

@@ -37,38 +37,25 @@ static inline uint64_t f64_bits(double d)
 
 /* min/max: NaN if either is NaN (a + b propagates and quiets it), and
  * -0 < +0, which C's comparisons do not see. */
-static inline float wasm_fminf(float a, float b)
-{
-    if (isnan(a) || isnan(b))
-        return a + b;
-    if (a == b)
-        return signbit(a) ? a : b;
-    return a < b ? a : b;
-}
-static inline float wasm_fmaxf(float a, float b)
-{
-    if (isnan(a) || isnan(b))
-        return a + b;
-    if (a == b)
-        return signbit(a) ? b : a;
-    return a > b ? a : b;
-}
-static inline double wasm_fmin(double a, double b)
-{
-    if (isnan(a) || isnan(b))
-        return a + b;
-    if (a == b)
-        return signbit(a) ? a : b;
-    return a < b ? a : b;
-}
-static inline double wasm_fmax(double a, double b)
-{
-    if (isnan(a) || isnan(b))
-        return a + b;
-    if (a == b)
-        return signbit(a) ? b : a;
-    return a > b ? a : b;
-}
+#define MIN_MAX(min, max, T)           \
+    static inline T min(T a, T b)      \
+    {                                  \
+        if (isnan(a) || isnan(b))      \
+            return a + b;              \
+        if (a == b)                    \
+            return signbit(a) ? a : b; \
+        return a < b ? a : b;          \
+    }                                  \
+    static inline T max(T a, T b)      \
+    {                                  \
+        if (isnan(a) || isnan(b))      \
+            return a + b;              \
+        if (a == b)                    \
+            return signbit(a) ? b : a; \
+        return a > b ? a : b;          \
+    }
+MIN_MAX(wasm_fminf, wasm_fmaxf, float)
+MIN_MAX(wasm_fmin, wasm_fmax, double)
 
 /* Rounding functions of libm return a signalling NaN unchanged; Wasm wants
  * it quieted (an arithmetic NaN). */
