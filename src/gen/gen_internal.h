@@ -42,6 +42,12 @@ int gen_skeleton_mem(const uint8_t *bytes, size_t size, const char *path,
 int gen__skeleton_args(FILE *out, const struct btf *btf, const struct btf_type *rodata,
                        const char *name, const char *ident);
 
+/* The same table for a Rust guest: the whole X.skel.rs of `gen skeleton
+ * --lang rust` (ARGS, parse_args, take_args over the SDK's args module);
+ * `source` names the object in its first line.  Returns 0. */
+int gen__skeleton_args_rust(FILE *out, const struct btf *btf, const struct btf_type *rodata,
+                            const char *source);
+
 /* 0, or -EINVAL with err naming a type (in `source`) whose chain of
  * qualifiers, typedefs, pointers, arrays, variables ... leads back to
  * itself; every walk of the BTF may then follow chains without a bound of

@@ -874,6 +874,7 @@ static void free_vtype(struct gt_vtype *vt)
 void gen__model_free(struct gt_model *m)
 {
     gen__printers_free(m);
+    gen__printers_rust_free(m);
     for (int r = 0; r < m->nrecords; r++) {
         struct gt_record *rec = &m->records[r];
         for (int i = 0; i < rec->nitems; i++) {

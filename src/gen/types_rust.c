@@ -146,6 +146,11 @@ static void emit_record(struct rust_out *o, int r)
 
     struct gt_nameset fields = {0};
     struct gt_nameset methods = {0};
+    /* the printers' methods (types_print_rust.c) keep their names */
+    gen__names_add(&methods, "write_json");
+    gen__names_add(&methods, "write_columns_header");
+    gen__names_add(&methods, "write_columns");
+    gen__names_add(&methods, "__wasm_bpf_json");
     struct base_buf impl = {0};
     for (int i = 0; i < rec->nitems; i++) {
         const struct gt_item *it = &rec->items[i];
@@ -323,6 +328,8 @@ int gen__emit_rust(struct gt_model *m, FILE *out)
         else
             emit_record(&o, d->index);
     }
+    if (m->print_roots)
+        gen__emit_rust_printers(m, out, o.record_names, &o.values);
 
     for (int r = 0; r < m->nrecords; r++)
         free(o.record_names[r]);
