@@ -46,6 +46,7 @@ const struct opt_command cmd_gen_skeleton_spec = {
         "(NAME__parse_args in C; ARGS, parse_args and take_args in Rust, over the\n"
         "SDK crate's args module).\n",
     .groups = skeleton_groups,
+    .arity = &(const struct opt_arity){1, 1, "expected one BPF object file"},
 };
 
 int cmd_gen_skeleton(int argc, char **argv)
@@ -55,8 +56,6 @@ int cmd_gen_skeleton(int argc, char **argv)
     if (!args)
         return 1;
     int nargs, rc = opt_parse(&cmd_gen_skeleton_spec, &opts, argc, argv, args, &nargs);
-    if (rc < 0 && nargs != 1)
-        rc = opt_args_error(&cmd_gen_skeleton_spec, "expected one BPF object file");
     if (rc < 0) {
         char err[512];
         rc = 0;
