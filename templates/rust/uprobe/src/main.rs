@@ -52,6 +52,7 @@ fn run(tool: &Tool, argv: Vec<String>) -> wasm_bpf_binding::Result<i32> {
     obj.attach_with_target("on_call", &target)?;
     obj.attach_with_target("on_return", &target)?;
     let mut events = obj.poller("events")?;
+    eprintln!("@NAME@: tracing {} (Ctrl-C ends)", target); // stdout is the events'
     let on_event = |data: &[u8]| {
         if let Some(e) = event::from_bytes(data) {
             tool.print(&e); // -o columns (a header first) or json
