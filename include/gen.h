@@ -76,6 +76,11 @@ struct gen_skeleton_opts {
     /* The skeleton's name (struct NAME, NAME__open() ...).  NULL: derived
      * from the file name as bpftool does: "x.bpf.o" -> "x_bpf". */
     const char *name;
+    /* GEN_TYPES_C (the default): the C header.  GEN_TYPES_RUST: for a Rust
+     * guest (the SDK crate's Object loads the object itself), only the
+     * command-line flags of the `const volatile` globals: a table for
+     * wasm_bpf_binding::args, with parse_args() and take_args(). */
+    enum gen_types_lang lang;
 };
 
 /* Writes the skeleton of the BPF ELF object at `path` to `out`.  Nothing is

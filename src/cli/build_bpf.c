@@ -1,6 +1,6 @@
 /* build_bpf.c: the BPF side of a tool: X.bpf.c -> X.bpf.o (clang -target
  * bpf, CO-RE, BTF; DWARF stripped), then X.skel.h and X.types.h (Rust:
- * X.types.rs) by the generators of `gen skeleton` and `gen types`, in
+ * X.skel.rs, the flags, and X.types.rs) by the generators of `gen skeleton` and `gen types`, in
  * process. */
 #include <errno.h>
 #include <stdio.h>
@@ -138,6 +138,13 @@ static int gen_skel(const char *obj, FILE *f, char *err, size_t errlen)
     return gen_skeleton(obj, &o, f, err, errlen);
 }
 
+/* X.skel.rs: the flags of the object's `const volatile` globals */
+static int gen_skel_rust(const char *obj, FILE *f, char *err, size_t errlen)
+{
+    struct gen_skeleton_opts o = {.lang = GEN_TYPES_RUST};
+    return gen_skeleton(obj, &o, f, err, errlen);
+}
+
 /* The types of the object's globals and maps; an object with none (its
  * guest needs no kernel type) gets a file that says so, not a failure. */
 static int gen_types_lang(enum gen_types_lang lang, const char *obj, FILE *f, char *err,
@@ -168,16 +175,19 @@ static int gen_types_rust(const char *obj, FILE *f, char *err, size_t errlen)
     return gen_types_lang(GEN_TYPES_RUST, obj, f, err, errlen);
 }
 
-/* X.bpf.o -> X.skel.h and X.types.h (C), or X.types.rs (Rust). */
+/* X.bpf.o -> X.skel.h and X.types.h (C), or X.skel.rs and X.types.rs (Rust). */
 int build_generate_all(struct build *b, const char *src_name)
 {
     char *stem = base_strndup(src_name, strlen(src_name) - strlen(".bpf.c"));
     char *obj = stem ? build_path_in(b->bdir, "%s.bpf.o", stem) : NULL;
-    char *skel = stem ? build_path_in(b->bdir, "%s.skel.h", stem) : NULL;
+    char *skel =
+        stem ? build_path_in(b->bdir, b->cargo_package ? "%s.skel.rs" : "%s.skel.h", stem) : NULL;
     char *types =
         stem ? build_path_in(b->bdir, b->cargo_package ? "%s.types.rs" : "%s.types.h", stem) : NULL;
     char *skel_cmd =
-        skel && obj ? base_asprintf("wasm-bpf gen skeleton %s > %s\n", obj, skel) : NULL;
+        skel && obj ? base_asprintf("wasm-bpf gen skeleton%s %s > %s\n",
+                                    b->cargo_package ? " --lang rust" : "", obj, skel)
+                    : NULL;
     char *types_cmd = types && obj
                           ? base_asprintf("wasm-bpf gen types%s %s -o %s\n",
                                           b->cargo_package ? " --lang rust" : "", obj, types)
@@ -185,8 +195,10 @@ int build_generate_all(struct build *b, const char *src_name)
     int rc = -1;
     if (!skel_cmd || !types_cmd)
         build_fail("out of memory");
-    else if (b->cargo_package)
-        rc = generate(b, obj, types, types_cmd, gen_types_rust);
+    else if (b->cargo_package) {
+        if (generate(b, obj, skel, skel_cmd, gen_skel_rust) == 0)
+            rc = generate(b, obj, types, types_cmd, gen_types_rust);
+    }
     else if (generate(b, obj, skel, skel_cmd, gen_skel) == 0)
         rc = generate(b, obj, types, types_cmd, gen_types_c);
     free(stem);

@@ -42,6 +42,12 @@ int gen_skeleton_mem(const uint8_t *bytes, size_t size, const char *path,
 int gen__skeleton_args(FILE *out, const struct btf *btf, const struct btf_type *rodata,
                        const char *name, const char *ident);
 
+/* The same table for a Rust guest: the whole X.skel.rs of `gen skeleton
+ * --lang rust` (ARGS, parse_args, take_args over the SDK's args module);
+ * `source` names the object in its first line.  Returns 0. */
+int gen__skeleton_args_rust(FILE *out, const struct btf *btf, const struct btf_type *rodata,
+                            const char *source);
+
 /* A C string literal of any bytes, quotes included (BTF names and tags
  * may hold anything); in skeleton_args.c. */
 void gen__c_string(FILE *out, const char *s);

@@ -729,6 +729,15 @@ int gen_skeleton_mem(const uint8_t *bytes, size_t size, const char *path,
         fail(&s, "out of memory");
         goto out;
     }
+    if (opts && opts->lang == GEN_TYPES_RUST) {
+        const struct skel_map *ro = NULL;
+        for (size_t i = 0; i < s.nmaps; i++)
+            if (s.maps[i].has_vars && !strcmp(s.maps[i].section, ".rodata"))
+                ro = &s.maps[i];
+        const char *slash = strrchr(path, '/');
+        gen__skeleton_args_rust(mem, s.btf, ro ? ro->datasec : NULL, slash ? slash + 1 : path);
+        goto written;
+    }
     emit_prologue(&s, mem, path);
     if (emit_types(&s, mem, path))
         goto out;
@@ -746,6 +755,7 @@ int gen_skeleton_mem(const uint8_t *bytes, size_t size, const char *path,
     gen__skeleton_args(mem, s.btf, rodata ? rodata->datasec : NULL, s.name,
                        rodata ? rodata->ident : NULL);
     fprintf(mem, "\n#endif\n");
+written:
     if (fclose(mem)) {
         mem = NULL;
         fail(&s, "out of memory");

@@ -8,6 +8,7 @@
  *   types_c.c      C header emitter
  *   types_print_c.c  its event printers (JSON lines, aligned columns)
  *   types_rust.c   Rust emitter
+ *   types_print_rust.c  its event printers (the same text as the C ones)
  *   types_wit.c    WIT emitter
  *
  * The model is language-neutral: a record is a list of items (fields,
@@ -206,6 +207,7 @@ struct gt_model {
     const int *print_roots;
     int nprint_roots;
     void *printers;          /* their state while they are written */
+    void *printers_rust;     /* the same for the Rust printers */
     struct gt_lang_names lang;   /* the Rust or WIT emitter's names */
 
     char *err;
@@ -246,6 +248,38 @@ int gen__emit_wit(struct gt_model *m, FILE *out);
  * unions among `roots`, after the declarations; 0. */
 int gen__emit_c_printers(struct gt_model *m, FILE *out, const int *roots, int nroots);
 void gen__printers_free(struct gt_model *m);   /* by gen__model_free() */
+
+/* The columns of a root record's -o columns output, shared by the C and
+ * Rust printers so that both print the same: one per scalar leaf, nested
+ * structs as dotted names, anonymous members flattened. */
+struct gt_col_step {
+    int record, item;        /* the item of the record on the way to the value */
+};
+struct gt_column {
+    char *header;
+    char *expr;                /* C expression of the value */
+    const struct gt_vtype *vt; /* NULL for a bitfield */
+    const struct gt_bitfield *bf;
+    char *storage;             /* a bitfield's bytes (C) */
+    int width;
+    struct gt_col_step steps[GT_MAX_DEPTH + 2];  /* the path from the root */
+    int nsteps;
+};
+struct gt_columns {
+    struct gt_column *cols;
+    int n;
+};
+void gen__print_columns(struct gt_model *m, struct gt_columns *cs, int r);
+void gen__columns_free(struct gt_columns *cs);
+/* The record a printer root id names (a struct or union, or a typedef of
+ * one), or -1. */
+int gen__root_record(const struct gt_model *m, int id);
+
+/* The Rust printers of the model's print roots, after the declarations
+ * (record_names and the value names are the Rust emitter's); 0. */
+int gen__emit_rust_printers(struct gt_model *m, FILE *out, char *const *record_names,
+                            struct gt_nameset *values);
+void gen__printers_rust_free(struct gt_model *m);   /* by gen__model_free() */
 
 /* Functions every generated C header may define (bitfield access). */
 extern const char *const gen__c_helper_names[];

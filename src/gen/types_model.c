@@ -903,6 +903,7 @@ void gen__emit_decls(const struct gt_model *m, const struct gt_emitter *e, FILE 
 void gen__model_free(struct gt_model *m)
 {
     gen__printers_free(m);
+    gen__printers_rust_free(m);
     lang_names_free(m);
     for (int r = 0; r < m->nrecords; r++) {
         struct gt_record *rec = &m->records[r];

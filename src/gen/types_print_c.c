@@ -309,19 +309,6 @@ static void json_record_fn(struct printers *p, int r)
 
 /* ---- columns ---- */
 
-struct column {
-    char *header;
-    char *expr;                /* C expression of the value */
-    const struct gt_vtype *vt; /* NULL for a bitfield */
-    const struct gt_bitfield *bf;
-    char *storage; /* a bitfield's bytes */
-    int width;
-};
-
-struct columns {
-    struct column *cols;
-    int n;
-};
 
 static int int_width(uint32_t size, bool is_signed)
 {
@@ -358,12 +345,12 @@ static int scalar_width(const struct gt_model *m, const struct gt_vtype *vt)
     return 0;
 }
 
-static void add_column(struct columns *cs, const char *header, const char *expr,
+static void add_column(struct gt_columns *cs, const char *header, const char *expr,
                        const struct gt_vtype *vt, const struct gt_bitfield *bf, const char *storage,
-                       int width)
+                       int width, const struct gt_col_step *steps, int nsteps)
 {
     cs->cols = gen__xrealloc(cs->cols, ((size_t)cs->n + 1) * sizeof *cs->cols);
-    struct column *c = &cs->cols[cs->n];
+    struct gt_column *c = &cs->cols[cs->n];
     memset(c, 0, sizeof *c);
     cs->n++; /* counted before its strings: a jump out frees what it has */
     c->header = gen__xstrdup(header);
@@ -372,20 +359,23 @@ static void add_column(struct columns *cs, const char *header, const char *expr,
     c->bf = bf;
     c->storage = storage ? gen__xstrdup(storage) : NULL;
     c->width = width > (int)strlen(header) ? width : (int)strlen(header);
+    memcpy(c->steps, steps, (size_t)nsteps * sizeof *steps);
+    c->nsteps = nsteps;
 }
 
 /* The leaf columns of record r at C expression prefix `expr` ("e->",
  * "e->inner."), named after `header` ("", "inner."). */
-static void collect_columns(struct printers *p, struct columns *cs, int r, const char *expr,
-                            const char *header, int depth)
+static void collect_columns(struct gt_model *m, struct gt_columns *cs, int r, const char *expr,
+                            const char *header, int depth, struct gt_col_step *steps)
 {
-    const struct gt_record *rec = &p->m->records[r];
+    const struct gt_record *rec = &m->records[r];
     if (depth > GT_MAX_DEPTH)
         return;
     for (int i = 0; i < rec->nitems; i++) {
         const struct gt_item *it = &rec->items[i];
+        steps[depth] = (struct gt_col_step){r, i};
         if (it->kind == GT_ITEM_ANON) {
-            collect_columns(p, cs, it->record, expr, header, depth + 1);
+            collect_columns(m, cs, it->record, expr, header, depth + 1, steps);
             continue;
         }
         if (it->kind == GT_ITEM_BITS) {
@@ -394,7 +384,8 @@ static void collect_columns(struct printers *p, struct columns *cs, int r, const
                 char *h = gen__xasprintf("%s%s", header,
                                          bf->btf_name && *bf->btf_name ? bf->btf_name : bf->name);
                 char *st = gen__xasprintf("%s%s", expr, it->name);
-                add_column(cs, h, "", NULL, bf, st, int_width(bf->value_size, bf->is_signed));
+                add_column(cs, h, "", NULL, bf, st, int_width(bf->value_size, bf->is_signed), steps,
+                           depth + 1);
                 free(h);
                 free(st);
             }
@@ -410,24 +401,31 @@ static void collect_columns(struct printers *p, struct columns *cs, int r, const
         if (vt->base == GT_RECORD && !vt->ndims) {
             char *sub_expr = gen__xasprintf("%s.", x);
             char *sub_header = gen__xasprintf("%s.", h);
-            collect_columns(p, cs, vt->ref, sub_expr, sub_header, depth + 1);
+            collect_columns(m, cs, vt->ref, sub_expr, sub_header, depth + 1, steps);
             free(sub_expr);
             free(sub_header);
         } else if (vt->base == GT_INT && vt->is_char && vt->ndims == 1) {
             uint32_t n = vt->dims[0] ? vt->dims[0] - 1 : 0;
-            add_column(cs, h, x, vt, NULL, NULL,
-                       n > STRING_COLUMN_MAX ? STRING_COLUMN_MAX : (int)n);
+            add_column(cs, h, x, vt, NULL, NULL, n > STRING_COLUMN_MAX ? STRING_COLUMN_MAX : (int)n,
+                       steps, depth + 1);
         } else if (vt->ndims == 1 && vt->base != GT_RECORD && vt->base != GT_BYTES &&
                    !(vt->base == GT_INT && vt->elem_size == 16)) {
-            uint64_t w = (uint64_t)vt->dims[0] * (uint64_t)(scalar_width(p->m, vt) + 1);
-            add_column(cs, h, x, vt, NULL, NULL, w > ARRAY_COLUMN_MAX ? ARRAY_COLUMN_MAX : (int)w);
+            uint64_t w = (uint64_t)vt->dims[0] * (uint64_t)(scalar_width(m, vt) + 1);
+            add_column(cs, h, x, vt, NULL, NULL, w > ARRAY_COLUMN_MAX ? ARRAY_COLUMN_MAX : (int)w,
+                       steps, depth + 1);
         } else if (!vt->ndims) {
-            add_column(cs, h, x, vt, NULL, NULL, scalar_width(p->m, vt));
+            add_column(cs, h, x, vt, NULL, NULL, scalar_width(m, vt), steps, depth + 1);
         }
         /* arrays of records and of several dimensions: in JSON only */
         free(h);
         free(x);
     }
+}
+
+void gen__print_columns(struct gt_model *m, struct gt_columns *cs, int r)
+{
+    struct gt_col_step steps[GT_MAX_DEPTH + 2];
+    collect_columns(m, cs, r, "e->", "", 0, steps);
 }
 
 /* printf conversion and argument of a scalar, as text of the columns. */
@@ -466,7 +464,7 @@ static void scalar_format(struct printers *p, const struct gt_vtype *vt, const c
 }
 
 /* One cell: the value as text in a buffer, then printed cut and padded. */
-static void column_cell(struct printers *p, const struct column *c, bool last)
+static void column_cell(struct printers *p, const struct gt_column *c, bool last)
 {
     FILE *out = p->out;
     const struct gt_vtype *vt = c->vt;
@@ -556,7 +554,7 @@ static void column_cell(struct printers *p, const struct column *c, bool last)
             last);
 }
 
-static void free_columns(struct columns *cs)
+void gen__columns_free(struct gt_columns *cs)
 {
     for (int i = 0; i < cs->n; i++) {
         free(cs->cols[i].header);
@@ -569,14 +567,14 @@ static void free_columns(struct columns *cs)
 }
 
 /* Enum name functions the columns use, written before the column printer. */
-static void column_enums(struct printers *p, const struct columns *cs)
+static void column_enums(struct printers *p, const struct gt_columns *cs)
 {
     for (int i = 0; i < cs->n; i++)
         if (cs->cols[i].vt && cs->cols[i].vt->base == GT_ENUM)
             enum_fn(p, cs->cols[i].vt->ref);
 }
 
-static void emit_root(struct printers *p, int r, struct columns *cs)
+static void emit_root(struct printers *p, int r, struct gt_columns *cs)
 {
     FILE *out = p->out;
     const struct gt_record *rec = &p->m->records[r];
@@ -590,7 +588,7 @@ static void emit_root(struct printers *p, int r, struct columns *cs)
             kw, rec->name, pj, kw, rec->name, p->json_fn[r]);
     free(pj);
 
-    collect_columns(p, cs, r, "e->", "", 0);
+    gen__print_columns(p->m, cs, r);
     column_enums(p, cs);
     char *ph = claim_fn(p, rec->name, "print_columns_header");
     fprintf(out,
@@ -620,11 +618,11 @@ static void emit_root(struct printers *p, int r, struct columns *cs)
     }
     fprintf(out, "    fputc('\\n', f);\n}\n\n");
     free(pc);
-    free_columns(cs);
+    gen__columns_free(cs);
 }
 
 /* The record a root id names (a struct or union, or a typedef of one). */
-static int root_record(const struct gt_model *m, int id)
+int gen__root_record(const struct gt_model *m, int id)
 {
     const struct btf_type *t = btf__type_by_id(m->btf, (uint32_t)id);
     if (!t)
@@ -642,12 +640,12 @@ static int root_record(const struct gt_model *m, int id)
 
 /* The work of gen__emit_c_printers(), whose allocations are in p and cs
  * for the caller to free whatever way it ends. */
-static void emit_printers(struct printers *p, struct columns *cs, const int *roots, int nroots)
+static void emit_printers(struct printers *p, struct gt_columns *cs, const int *roots, int nroots)
 {
     struct gt_model *m = p->m;
     bool any = false;
     for (int i = 0; i < nroots; i++)
-        any |= root_record(m, roots[i]) >= 0;
+        any |= gen__root_record(m, roots[i]) >= 0;
     if (!any)
         return;
     fprintf(p->out, "#ifndef WASM_BPF_TYPES_NO_PRINTERS\n"
@@ -657,10 +655,10 @@ static void emit_printers(struct printers *p, struct columns *cs, const int *roo
                     "#include <stdio.h>\n\n");
     fputs(print_helpers, p->out);
     for (int i = 0; i < nroots; i++) {
-        int r = root_record(m, roots[i]);
+        int r = gen__root_record(m, roots[i]);
         bool again = false;
         for (int k = 0; k < i; k++)
-            again |= root_record(m, roots[k]) == r;
+            again |= gen__root_record(m, roots[k]) == r;
         if (r >= 0 && !again)
             emit_root(p, r, cs);
     }
@@ -671,7 +669,7 @@ static void emit_printers(struct printers *p, struct columns *cs, const int *roo
  * out-of-memory jump (gen__catch_oom) leaves nothing behind. */
 struct printers_mem {
     struct printers p;
-    struct columns cs;
+    struct gt_columns cs;
 };
 
 int gen__emit_c_printers(struct gt_model *m, FILE *out, const int *roots, int nroots)
@@ -698,7 +696,7 @@ void gen__printers_free(struct gt_model *m)
     struct printers_mem *pm = m->printers;
     if (!pm)
         return;
-    free_columns(&pm->cs);
+    gen__columns_free(&pm->cs);
     if (pm->p.json_fn)
         for (int i = 0; i < m->nrecords; i++)
             free(pm->p.json_fn[i]);

@@ -146,6 +146,11 @@ static void emit_record(void *ctx, int r)
 
     struct gt_nameset fields = {0};
     struct gt_nameset methods = {0};
+    /* the printers' methods (types_print_rust.c) keep their names */
+    gen__names_add(&methods, "write_json");
+    gen__names_add(&methods, "write_columns_header");
+    gen__names_add(&methods, "write_columns");
+    gen__names_add(&methods, "__wasm_bpf_json");
     struct base_buf impl = {0};
     for (int i = 0; i < rec->nitems; i++) {
         const struct gt_item *it = &rec->items[i];
@@ -316,5 +321,7 @@ int gen__emit_rust(struct gt_model *m, FILE *out)
             gen__buf_str(&src));
     base_buf_free(&src);
     gen__emit_decls(m, &rust_emitter, out, &o);
+    if (m->print_roots)
+        gen__emit_rust_printers(m, out, o.names->records, &o.names->values);
     return 0;
 }

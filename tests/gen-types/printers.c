@@ -1,6 +1,6 @@
 /* printers.c: the event printers of a generated C header (gen types), fed
  * with known values; tests/gen-types/run parses what they print.
- *   printers ev json|columns     struct ev of fixtures/ev.h
+ *   printers ev json|columns|bytes   struct ev of fixtures/ev.h (bytes: its raw bytes)
  *   printers more json           struct more of fixtures/more.h, every byte 0xa5 */
 #include <stdio.h>
 #include <string.h>
@@ -26,6 +26,10 @@ int main(int argc, char **argv)
     ev__set_flags(&e, 5);
     ev__set_prio(&e, 31);
     e.last = 'z';
+    if (!strcmp(argv[1], "bytes")) {   /* the record, for the Rust/C comparison */
+        fwrite(&e, sizeof e, 1, stdout);
+        return 0;
+    }
     if (!strcmp(argv[1], "json")) {
         ev__print_json(stdout, &e);
         e.kind = 7;   /* no enumerator: the number */

@@ -30,6 +30,11 @@
 //!   Rust types are checked against the map's key and value sizes.
 //! - [`Poller`]: ring buffers and perf event arrays, one closure call per
 //!   record.
+//! - [`args`]: flags for the object's `const volatile` globals, from the
+//!   table `wasm-bpf gen skeleton --lang rust` writes.
+//! - [`Tool`]: a tool's common options (`-t`, `-o json|columns`, `-i`,
+//!   `-h`), its poll loop until the time is up or Ctrl-C, and printing
+//!   events with the generated printers ([`Print`], [`impl_print!`]).
 //! - [`Error`]: every failure, with the errno and the host's message; the
 //!   crate never panics on a host error.
 //! - [`binding`]: the raw imports, compatible with the original
@@ -38,6 +43,7 @@
 //! Guests must export their function table (`-C link-arg=--export-table`),
 //! through which the host calls the poll callbacks.
 
+pub mod args;
 pub mod binding;
 mod elf;
 mod error;
@@ -45,11 +51,13 @@ mod map;
 mod object;
 mod poll;
 pub mod probe;
+mod tool;
 
 pub use error::{errno, Error, Result};
 pub use map::{Keys, Map, MapFlags};
 pub use object::{Object, OpenObject};
 pub use poll::{CallbackResult, Poller, DEFAULT_MAX_RECORD_SIZE};
+pub use tool::{Output, Print, Tool, MAX_INTERVAL_S, MAX_TIMEOUT_S};
 
 /// Types read from and written to the kernel as raw bytes: integers,
 /// floats, `bool`, arrays of them, and the `#[repr(C, packed)]` structs of

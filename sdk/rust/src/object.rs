@@ -82,6 +82,35 @@ impl<'a> OpenObject<'a> {
         Ok(())
     }
 
+    /// The initial bytes of the global variable `name` (what `set_global`
+    /// set, else the object's), or None if it has none (a `.bss` one) or
+    /// there is no such variable.
+    pub fn global_bytes(&self, name: &str) -> Option<&[u8]> {
+        let g = self.info.global(name)?;
+        if g.no_data {
+            return None;
+        }
+        self.bytes.get(g.file_offset..g.file_offset + g.size)
+    }
+
+    /// [`OpenObject::set_global`] with the value's bytes (exactly the
+    /// variable's size), for values whose type is only known at run time
+    /// (the generated flags of [`crate::args`]).
+    pub fn set_global_bytes(&mut self, name: &str, value: &[u8]) -> Result<()> {
+        let g = self.info.global(name).ok_or_else(|| {
+            Error::new(errno::ENOENT, format!("set_global: the object has no global variable '{}'", name))
+        })?;
+        if g.no_data || g.size != value.len() {
+            return Err(Error::new(
+                errno::EINVAL,
+                format!("set_global: '{}' is {} bytes in {}, not {} with initial data", name, g.size, g.section, value.len()),
+            ));
+        }
+        let at = g.file_offset;
+        self.bytes.to_mut()[at..at + g.size].copy_from_slice(value);
+        Ok(())
+    }
+
     /// Whether program `name` (its function name) is loaded (and can be
     /// attached) at all; by default every program is.  A guest picks so
     /// between variants of a program for the kernel under it (see

@@ -1,19 +1,23 @@
 //! @NAME@: the guest (runs in wasm-bpf): loads the kernel side
-//! (@NAME@.bpf.c) and every INTERVAL seconds prints the histogram it keeps.
+//! (@NAME@.bpf.c) and every -i SECONDS prints the histogram it keeps.
 //!
-//!   @NAME@ [-t SECONDS] [-i INTERVAL] [-p PID]
+//!   @NAME@ [-t SECONDS] [-i SECONDS] [--target-pid PID]
 //!
-//! Where to change what: the options in parse_args(), the output in
-//! print_hist().  `wasm-bpf build` puts the BPF object and its types
-//! (struct hist, laid out for wasm32) in $BPF_OUT_DIR.
+//! -t, -i (and -h) come from the SDK's Tool, which also runs the loop;
+//! --target-pid from the generated flags: one per `const volatile` global
+//! of @NAME@.bpf.c.  `wasm-bpf build` puts in $BPF_OUT_DIR the BPF object,
+//! @NAME@.skel.rs (the flags) and @NAME@.types.rs (struct hist, laid out
+//! for wasm32).  Where to change what: the output in print_hist().
 
 use std::process::exit;
-use std::time::{Duration, Instant};
 
-use wasm_bpf_binding::{interrupted, Map, Object, Plain};
+use wasm_bpf_binding::{Map, Object, Plain, Tool};
 
 mod types {
     include!(concat!(env!("BPF_OUT_DIR"), "/@NAME@.types.rs"));
+}
+mod skel {
+    include!(concat!(env!("BPF_OUT_DIR"), "/@NAME@.skel.rs"));
 }
 use types::hist;
 
@@ -21,31 +25,6 @@ use types::hist;
 unsafe impl Plain for hist {}
 
 static BPF_OBJECT: &[u8] = include_bytes!(concat!(env!("BPF_OUT_DIR"), "/@NAME@.bpf.o"));
-
-const USAGE: &str = "Usage: @NAME@ [-t SECONDS] [-i INTERVAL] [-p PID]
-A histogram of the sizes read(2) returns.
-  -t SECONDS   stop after SECONDS (default: run until interrupted)
-  -i INTERVAL  print every INTERVAL seconds (default 5)
-  -p PID       only the process PID";
-
-/// (seconds, interval, pid), or exit with the usage.
-fn parse_args() -> (u64, u64, i32) {
-    let (mut seconds, mut interval, mut pid) = (0u64, 5u64, 0i32);
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let ok = match arg.as_str() {
-            "-t" => args.next().and_then(|v| v.parse().ok()).map(|v| seconds = v).is_some(),
-            "-i" => args.next().and_then(|v| v.parse().ok()).filter(|&v| v > 0).map(|v| interval = v).is_some(),
-            "-p" => args.next().and_then(|v| v.parse().ok()).filter(|&v| v >= 0).map(|v| pid = v).is_some(),
-            _ => false,
-        };
-        if !ok {
-            eprintln!("{}", USAGE);
-            exit(2);
-        }
-    }
-    (seconds, interval, pid)
-}
 
 fn print_hist(hists: &Map) -> wasm_bpf_binding::Result<()> {
     let h: hist = hists.lookup(&0u32)?.unwrap_or_else(hist::zeroed);
@@ -59,32 +38,39 @@ fn print_hist(hists: &Map) -> wasm_bpf_binding::Result<()> {
     Ok(())
 }
 
-fn run(seconds: u64, interval: u64, pid: i32) -> wasm_bpf_binding::Result<()> {
+fn run(tool: &Tool, argv: Vec<String>) -> wasm_bpf_binding::Result<i32> {
     let mut open = Object::open(BPF_OBJECT)?;
-    open.set_global("target_pid", pid)?; // before load: the kernel side reads it
+    // --target-pid PID (and the rest of --help): into .rodata, before load
+    if let Err(code) = skel::parse_args(&mut open, &tool.name, argv) {
+        return Ok(code);
+    }
     let obj = open.load()?;
     obj.attach_all()?;
     println!("Tracing read(2) sizes");
     let hists = obj.map("hists")?;
-    let end = Some(seconds).filter(|&s| s > 0).map(|s| Instant::now() + Duration::from_secs(s));
-    loop {
-        let mut wait = Duration::from_secs(interval);
-        if let Some(end) = end {
-            wait = wait.min(end.saturating_duration_since(Instant::now()));
+    let tick = || match print_hist(&hists) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("@NAME@: failed to read the histogram: {}", e);
+            -1
         }
-        std::thread::sleep(wait);
-        if interrupted() || end.map_or(false, |end| Instant::now() >= end) {
-            break;
-        }
-        print_hist(&hists)?;
+    };
+    let code = tool.poll(&mut [], |_| {}, tick); // every -i SECONDS, until -t or Ctrl-C
+    if code == 0 {
+        print_hist(&hists)?; // what the last interval counted
     }
-    print_hist(&hists)
+    Ok(code)
 }
 
 fn main() {
-    let (seconds, interval, pid) = parse_args();
-    if let Err(e) = run(seconds, interval, pid) {
-        eprintln!("@NAME@: {}", e);
-        exit(1);
+    let mut tool = Tool::new("@NAME@", "A histogram of the sizes read(2) returns, printed every -i SECONDS.")
+        .intervals(5);
+    let argv = tool.args(std::env::args().collect()).unwrap_or_else(|code| exit(code)); // -t, -i, -h
+    match run(&tool, argv) {
+        Ok(code) => exit(code),
+        Err(e) => {
+            eprintln!("@NAME@: {}", e);
+            exit(1);
+        }
     }
 }

@@ -1,78 +1,60 @@
 //! @NAME@: the guest (runs in wasm-bpf): loads the kernel side
 //! (@NAME@.bpf.c) and prints each event it sends.
 //!
-//!   @NAME@ [-t SECONDS] [-p MIN_PID]
+//!   @NAME@ [-t SECONDS] [-o columns|json] [--min-pid N]
 //!
-//! Where to change what: the options in parse_args(), the output in
-//! print_event().  `wasm-bpf build` puts the BPF object and its types
-//! (struct event, laid out for wasm32) in $BPF_OUT_DIR.
+//! -t, -o (and -h) come from the SDK's Tool, which also runs the poll loop;
+//! --min-pid from the generated flags: one per `const volatile` global of
+//! @NAME@.bpf.c.  `wasm-bpf build` puts in $BPF_OUT_DIR the BPF object,
+//! @NAME@.skel.rs (the flags) and @NAME@.types.rs (struct event, laid out
+//! for wasm32, with its printers as columns or JSON lines).  Where to change
+//! what: a field of struct event in @NAME@.bpf.c is a column and a JSON
+//! member; the closure given to tool.poll() may print anything else instead.
 
 use std::process::exit;
-use std::time::{Duration, Instant};
 
-use wasm_bpf_binding::{cstr_lossy, Object, Plain};
+use wasm_bpf_binding::{Object, Plain, Tool};
 
 mod types {
     include!(concat!(env!("BPF_OUT_DIR"), "/@NAME@.types.rs"));
+}
+mod skel {
+    include!(concat!(env!("BPF_OUT_DIR"), "/@NAME@.skel.rs"));
 }
 use types::event;
 
 // Safety: a generated type is integers and arrays of them: every bit pattern is valid.
 unsafe impl Plain for event {}
+wasm_bpf_binding::impl_print!(event); // the generated printers, for tool.print()
 
 static BPF_OBJECT: &[u8] = include_bytes!(concat!(env!("BPF_OUT_DIR"), "/@NAME@.bpf.o"));
 
-const USAGE: &str = "Usage: @NAME@ [-t SECONDS] [-p MIN_PID]
-Print every exec: pid, parent pid, command, file.
-  -t SECONDS  stop after SECONDS (default: run until interrupted)
-  -p MIN_PID  only processes with a pid of at least MIN_PID";
-
-/// (seconds, min_pid), or exit with the usage.
-fn parse_args() -> (u64, i32) {
-    let (mut seconds, mut min_pid) = (0u64, 0i32);
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let ok = match arg.as_str() {
-            "-t" => args.next().and_then(|v| v.parse().ok()).map(|v| seconds = v).is_some(),
-            "-p" => args.next().and_then(|v| v.parse().ok()).filter(|&v| v >= 0).map(|v| min_pid = v).is_some(),
-            _ => false,
-        };
-        if !ok {
-            eprintln!("{}", USAGE);
-            exit(2);
-        }
-    }
-    (seconds, min_pid)
-}
-
-fn print_event(data: &[u8]) {
-    if let Some(e) = event::from_bytes(data) {
-        println!("{:<7} {:<7} {:<16} {}", { e.pid }, { e.ppid }, cstr_lossy(&e.comm), cstr_lossy(&e.filename));
-    }
-}
-
-fn run(seconds: u64, min_pid: i32) -> wasm_bpf_binding::Result<()> {
+fn run(tool: &Tool, argv: Vec<String>) -> wasm_bpf_binding::Result<i32> {
     let mut open = Object::open(BPF_OBJECT)?;
-    open.set_global("min_pid", min_pid)?; // before load: the kernel side reads it
+    // --min-pid N (and the rest of --help): into .rodata, before load
+    if let Err(code) = skel::parse_args(&mut open, &tool.name, argv) {
+        return Ok(code);
+    }
     let obj = open.load()?;
     obj.attach_all()?;
     let mut events = obj.poller("events")?;
-    println!("{:<7} {:<7} {:<16} {}", "PID", "PPID", "COMM", "FILE");
-    let end = Some(seconds).filter(|&s| s > 0).map(|s| Instant::now() + Duration::from_secs(s));
-    while end.map_or(true, |end| Instant::now() < end) {
-        match events.poll(Duration::from_millis(100), print_event) {
-            Err(e) if e.is_interrupted() => break, // Ctrl-C
-            Err(e) => return Err(e),
-            Ok(_) => {}
+    eprintln!("@NAME@: tracing execs (Ctrl-C ends)"); // stdout is the events'
+    let on_event = |data: &[u8]| {
+        if let Some(e) = event::from_bytes(data) {
+            tool.print(&e); // -o columns (a header first) or json
         }
-    }
-    Ok(())
+    };
+    Ok(tool.poll(&mut [&mut events], on_event, || 0)) // until -t or Ctrl-C
 }
 
 fn main() {
-    let (seconds, min_pid) = parse_args();
-    if let Err(e) = run(seconds, min_pid) {
-        eprintln!("@NAME@: {}", e);
-        exit(1);
+    let mut tool = Tool::new("@NAME@", "Print every exec: pid, parent pid, command, file.").formats();
+    let argv = tool.args(std::env::args().collect()).unwrap_or_else(|code| exit(code)); // -t, -o, -h
+    match run(&tool, argv) {
+        Ok(code) => exit(code),
+        Err(e) => {
+            eprintln!("@NAME@: {}", e);
+            exit(1);
+        }
     }
 }

@@ -3,88 +3,78 @@
 //! path) and prints each call (with its first argument) and each return
 //! (with the value returned).
 //!
-//!   @NAME@ BINARY:FUNCTION [-t SECONDS]
+//!   @NAME@ [-t SECONDS] [-o columns|json] BINARY:FUNCTION
 //!
-//! Where to change what: the options in parse_args(), the output in
-//! print_event().  `wasm-bpf build` puts the BPF object and its types
-//! (struct event, laid out for wasm32) in $BPF_OUT_DIR.
+//! -t, -o (and -h) come from the SDK's Tool, which also runs the poll loop;
+//! a `const volatile` global added to @NAME@.bpf.c becomes a flag (the
+//! generated @NAME@.skel.rs).  `wasm-bpf build` puts in $BPF_OUT_DIR the BPF
+//! object, @NAME@.skel.rs and @NAME@.types.rs (struct event, laid out for
+//! wasm32, with its printers).  Where to change what: a field of struct
+//! event in @NAME@.bpf.c is a column and a JSON member.
 
 use std::process::exit;
-use std::time::{Duration, Instant};
 
-use wasm_bpf_binding::{cstr_lossy, Object, Plain};
+use wasm_bpf_binding::{Object, Plain, Tool};
 
 mod types {
     include!(concat!(env!("BPF_OUT_DIR"), "/@NAME@.types.rs"));
+}
+mod skel {
+    include!(concat!(env!("BPF_OUT_DIR"), "/@NAME@.skel.rs"));
 }
 use types::event;
 
 // Safety: a generated type is integers and arrays of them: every bit pattern is valid.
 unsafe impl Plain for event {}
+wasm_bpf_binding::impl_print!(event); // the generated printers, for tool.print()
 
 static BPF_OBJECT: &[u8] = include_bytes!(concat!(env!("BPF_OUT_DIR"), "/@NAME@.bpf.o"));
 
-const USAGE: &str = "Usage: @NAME@ BINARY:FUNCTION [-t SECONDS]
-Trace the calls and returns of FUNCTION in BINARY (a program or a library,
-by path), e.g. /lib/x86_64-linux-gnu/libc.so.6:getcwd.
-  -t SECONDS  stop after SECONDS (default: run until interrupted)";
-
-/// (target, seconds), or exit with the usage.
-fn parse_args() -> (String, u64) {
-    let (mut target, mut seconds) = (None, 0u64);
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let ok = match arg.as_str() {
-            "-t" => args.next().and_then(|v| v.parse().ok()).map(|v| seconds = v).is_some(),
-            a if !a.starts_with('-') && a.contains(':') && target.is_none() => {
-                target = Some(a.to_string());
-                true
-            }
-            _ => false,
-        };
-        if !ok {
-            eprintln!("{}", USAGE);
-            exit(2);
+fn run(tool: &Tool, argv: Vec<String>) -> wasm_bpf_binding::Result<i32> {
+    let mut open = Object::open(BPF_OBJECT)?;
+    // the flags of the BPF side's globals (none yet) out of argv; the rest is ours
+    let rest = match skel::take_args(&mut open, &tool.name, argv) {
+        Ok(rest) => rest,
+        Err(code) => return Ok(code),
+    };
+    if tool.help {
+        return Ok(0); // all of the help is printed
+    }
+    let target = match &rest[1..] {
+        [t] if t.contains(':') => t.clone(),
+        _ => {
+            eprintln!("@NAME@: expected one BINARY:FUNCTION (see --help)");
+            return Ok(2);
         }
-    }
-    match target {
-        Some(t) => (t, seconds),
-        None => {
-            eprintln!("{}", USAGE);
-            exit(2)
-        }
-    }
-}
-
-fn print_event(data: &[u8]) {
-    if let Some(e) = event::from_bytes(data) {
-        let kind = if { e.is_return } != 0 { "return" } else { "call" };
-        println!("{:<7} {:<16} {:<6} {:#x}", { e.pid }, cstr_lossy(&e.comm), kind, { e.value });
-    }
-}
-
-fn run(target: &str, seconds: u64) -> wasm_bpf_binding::Result<()> {
-    let obj = Object::load(BPF_OBJECT)?;
+    };
+    let obj = open.load()?;
     // a uprobe's target is PATH:FUNCTION (or PATH:OFFSET)
-    obj.attach_with_target("on_call", target)?;
-    obj.attach_with_target("on_return", target)?;
+    obj.attach_with_target("on_call", &target)?;
+    obj.attach_with_target("on_return", &target)?;
     let mut events = obj.poller("events")?;
-    println!("{:<7} {:<16} {:<6} {}", "PID", "COMM", "EVENT", "VALUE");
-    let end = Some(seconds).filter(|&s| s > 0).map(|s| Instant::now() + Duration::from_secs(s));
-    while end.map_or(true, |end| Instant::now() < end) {
-        match events.poll(Duration::from_millis(100), print_event) {
-            Err(e) if e.is_interrupted() => break, // Ctrl-C
-            Err(e) => return Err(e),
-            Ok(_) => {}
+    eprintln!("@NAME@: tracing {} (Ctrl-C ends)", target); // stdout is the events'
+    let on_event = |data: &[u8]| {
+        if let Some(e) = event::from_bytes(data) {
+            tool.print(&e); // -o columns (a header first) or json
         }
-    }
-    Ok(())
+    };
+    Ok(tool.poll(&mut [&mut events], on_event, || 0)) // until -t or Ctrl-C
 }
 
 fn main() {
-    let (target, seconds) = parse_args();
-    if let Err(e) = run(&target, seconds) {
-        eprintln!("@NAME@: {}", e);
-        exit(1);
+    let mut tool = Tool::new(
+        "@NAME@",
+        "Trace the calls and returns of FUNCTION in BINARY (a program or a library, by\n\
+         path), e.g. /lib/x86_64-linux-gnu/libc.so.6:getcwd.",
+    )
+    .formats()
+    .usage_args("BINARY:FUNCTION");
+    let argv = tool.args(std::env::args().collect()).unwrap_or_else(|code| exit(code)); // -t, -o, -h
+    match run(&tool, argv) {
+        Ok(code) => exit(code),
+        Err(e) => {
+            eprintln!("@NAME@: {}", e);
+            exit(1);
+        }
     }
 }

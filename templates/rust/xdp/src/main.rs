@@ -1,20 +1,24 @@
 //! @NAME@: the guest (runs in wasm-bpf): attaches the XDP program of the
 //! kernel side (@NAME@.bpf.c) to IFNAME and prints the counters every
-//! INTERVAL seconds and at the end.
+//! -i SECONDS and at the end.
 //!
-//!   @NAME@ IFNAME [-t SECONDS] [-i INTERVAL]
+//!   @NAME@ [-t SECONDS] [-i SECONDS] IFNAME
 //!
-//! Where to change what: the options in parse_args(), the output in
-//! print_counters().  `wasm-bpf build` puts the BPF object and its types
-//! (struct counter, laid out for wasm32) in $BPF_OUT_DIR.
+//! -t, -i (and -h) come from the SDK's Tool, which also runs the loop; a
+//! `const volatile` global added to @NAME@.bpf.c becomes a flag (the
+//! generated @NAME@.skel.rs).  `wasm-bpf build` puts in $BPF_OUT_DIR the BPF
+//! object, @NAME@.skel.rs and @NAME@.types.rs (struct counter, laid out for
+//! wasm32).  Where to change what: the output in print_counters().
 
 use std::process::exit;
-use std::time::{Duration, Instant};
 
-use wasm_bpf_binding::{interrupted, Map, Object, Plain};
+use wasm_bpf_binding::{Map, Object, Plain, Tool};
 
 mod types {
     include!(concat!(env!("BPF_OUT_DIR"), "/@NAME@.types.rs"));
+}
+mod skel {
+    include!(concat!(env!("BPF_OUT_DIR"), "/@NAME@.skel.rs"));
 }
 use types::counter;
 
@@ -23,11 +27,6 @@ unsafe impl Plain for counter {}
 
 static BPF_OBJECT: &[u8] = include_bytes!(concat!(env!("BPF_OUT_DIR"), "/@NAME@.bpf.o"));
 
-const USAGE: &str = "Usage: @NAME@ IFNAME [-t SECONDS] [-i INTERVAL]
-Count the frames arriving on IFNAME, by IP protocol.
-  -t SECONDS   stop after SECONDS (default: run until interrupted)
-  -i INTERVAL  print every INTERVAL seconds (default 5)";
-
 fn proto_name(proto: u32) -> &'static str {
     match proto {
         1 => "ICMP",
@@ -35,34 +34,6 @@ fn proto_name(proto: u32) -> &'static str {
         17 => "UDP",
         255 => "non-IPv4",
         _ => "IPv4",
-    }
-}
-
-/// (ifname, seconds, interval), or exit with the usage.
-fn parse_args() -> (String, u64, u64) {
-    let (mut ifname, mut seconds, mut interval) = (None, 0u64, 5u64);
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let ok = match arg.as_str() {
-            "-t" => args.next().and_then(|v| v.parse().ok()).map(|v| seconds = v).is_some(),
-            "-i" => args.next().and_then(|v| v.parse().ok()).filter(|&v| v > 0).map(|v| interval = v).is_some(),
-            a if !a.starts_with('-') && ifname.is_none() => {
-                ifname = Some(a.to_string());
-                true
-            }
-            _ => false,
-        };
-        if !ok {
-            eprintln!("{}", USAGE);
-            exit(2);
-        }
-    }
-    match ifname {
-        Some(i) => (i, seconds, interval),
-        None => {
-            eprintln!("{}", USAGE);
-            exit(2)
-        }
     }
 }
 
@@ -77,30 +48,45 @@ fn print_counters(counters: &Map, when: &str) -> wasm_bpf_binding::Result<()> {
     Ok(())
 }
 
-fn run(ifname: &str, seconds: u64, interval: u64) -> wasm_bpf_binding::Result<()> {
-    let obj = Object::load(BPF_OBJECT)?;
-    obj.attach_with_target("xdp_count", ifname)?; // XDP attaches to an interface
+fn run(tool: &Tool, argv: Vec<String>) -> wasm_bpf_binding::Result<i32> {
+    let mut open = Object::open(BPF_OBJECT)?;
+    // the flags of the BPF side's globals (none yet) out of argv; the rest is ours
+    let rest = match skel::take_args(&mut open, &tool.name, argv) {
+        Ok(rest) => rest,
+        Err(code) => return Ok(code),
+    };
+    if tool.help {
+        return Ok(0); // all of the help is printed
+    }
+    let ifname = match &rest[1..] {
+        [i] if !i.starts_with('-') => i.clone(),
+        _ => {
+            eprintln!("@NAME@: expected the interface IFNAME (see --help)");
+            return Ok(2);
+        }
+    };
+    let obj = open.load()?;
+    obj.attach_with_target("xdp_count", &ifname)?; // XDP attaches to an interface
     println!("Counting frames on {}", ifname);
     let counters = obj.map("counters")?;
-    let end = Some(seconds).filter(|&s| s > 0).map(|s| Instant::now() + Duration::from_secs(s));
-    loop {
-        let mut wait = Duration::from_secs(interval);
-        if let Some(end) = end {
-            wait = wait.min(end.saturating_duration_since(Instant::now()));
-        }
-        std::thread::sleep(wait);
-        if interrupted() || end.map_or(false, |end| Instant::now() >= end) {
-            break;
-        }
-        print_counters(&counters, "so far")?;
+    let tick = || if print_counters(&counters, "so far").is_ok() { 0 } else { -1 };
+    let code = tool.poll(&mut [], |_| {}, tick); // every -i SECONDS, until -t or Ctrl-C
+    if code == 0 {
+        print_counters(&counters, "total")?;
     }
-    print_counters(&counters, "total")
+    Ok(code)
 }
 
 fn main() {
-    let (ifname, seconds, interval) = parse_args();
-    if let Err(e) = run(&ifname, seconds, interval) {
-        eprintln!("@NAME@: {}", e);
-        exit(1);
+    let mut tool = Tool::new("@NAME@", "Count the frames arriving on IFNAME, by IP protocol.")
+        .intervals(5)
+        .usage_args("IFNAME");
+    let argv = tool.args(std::env::args().collect()).unwrap_or_else(|code| exit(code)); // -t, -i, -h
+    match run(&tool, argv) {
+        Ok(code) => exit(code),
+        Err(e) => {
+            eprintln!("@NAME@: {}", e);
+            exit(1);
+        }
     }
 }
