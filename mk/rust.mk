@@ -6,11 +6,17 @@
 # choose another), offline: the crates have no dependencies.  The target is
 # the toolchain's name for WASI preview 1, wasm32-wasip1 (Rust 1.78 and
 # later) or wasm32-wasi (before), found by scripts/rust-wasm-target.sh.
-# Cargo runs in each crate's directory, so that its .cargo/config.toml
-# (--export-table for any wasm32 target) applies; its output goes to
-# $(BUILD)/rust and each guest is copied to $(BUILD)/examples/NAME/NAME.wasm.
-# The BPF objects and generated types a crate includes are in BPF_OUT_DIR.
-# Reads EX_DIR, bpf_object and VMLINUX_H from mk/examples.mk and mk/bpf.mk.
+#
+# The examples are built the way users build a Rust tool, as the C ones
+# (mk/examples.mk): `wasm-bpf build examples/rust-NAME`, which compiles the
+# project's NAME.bpf.c (a one-line file including examples/NAME/NAME.bpf.c),
+# generates NAME.types.rs and runs cargo in the project's directory (its
+# .cargo/config.toml adds --export-table), BPF_OUT_DIR set to the build
+# directory build/examples/rust-NAME.  One cargo target directory,
+# $(BUILD)/rust, for all of them: the SDK crate is compiled once.
+# The tests' guests (tests/rust) are built here by hand, with cargo and
+# with plain rustc (the original crate's API).
+# Reads EX_DIR, EX_BUILD and bpf_object from mk/examples.mk and mk/bpf.mk.
 
 CARGO           ?= /usr/bin/cargo
 RUST_RUSTC      ?= /usr/bin/rustc
@@ -37,35 +43,27 @@ define types_rs
 	$(Q)$(BIN) gen types --lang rust $(foreach t,$(3),--type $(t)) $(2) -o $(1)
 endef
 
-RB_DIR := $(EX_DIR)/rust-bootstrap
+# build's toolchain is make's (CARGO, RUSTC), offline (CARGO_NET_OFFLINE)
+RUST_EX_BUILD = CARGO=$(CARGO) RUSTC=$(RUST_RUSTC) CARGO_TARGET_DIR=$(RUST_TARGET_DIR) \
+                CARGO_NET_OFFLINE=true $(EX_BUILD)
 
-# rust-bootstrap: the program of examples/bootstrap, and its ring buffer's
-# record type, `struct event` (in the object's BTF through the global
-# pointer that bootstrap.bpf.c declares for the purpose)
-$(RB_DIR)/bootstrap.bpf.o: $(EX_DIR)/bootstrap/bootstrap.bpf.o
-	@mkdir -p $(dir $@)
-	$(Q)cp $< $@
-$(RB_DIR)/event.rs: $(RB_DIR)/bootstrap.bpf.o $(BIN)
-	$(call types_rs,$@,$<,event)
-$(RB_DIR)/rust-bootstrap.wasm: $(wildcard examples/rust-bootstrap/src/*.rs) examples/rust-bootstrap/Cargo.toml \
-		$(RUST_SDK_SRCS) $(RB_DIR)/bootstrap.bpf.o $(RB_DIR)/event.rs
-	$(call cargo_guest,examples/rust-bootstrap,$(RB_DIR),rust-bootstrap,$@)
+# $(1): the C example whose program examples/rust-$(1) loads
+define rust_example_rules
+$(EX_DIR)/rust-$(1)/rust-$(1).wasm: $(wildcard examples/rust-$(1)/*.bpf.c examples/rust-$(1)/src/*.rs) \
+		examples/rust-$(1)/Cargo.toml examples/rust-$(1)/.cargo/config.toml \
+		$(wildcard examples/$(1)/*.bpf.c examples/$(1)/*.h) $(BIN) $(SDK_HEADERS) $(RUST_SDK_SRCS)
+	@$$(if $$(Q),echo "  BUILD   $$@")
+	$(Q)$(RUST_EX_BUILD) --build-dir $(EX_DIR)/rust-$(1) -o $$@ examples/rust-$(1)
+	@touch $$@
 
-# rust-runqlat and rust-xdp: the programs of examples/runqlat and
-# examples/xdp; their map value types are in the objects' BTF
-define rust_twin
-$(EX_DIR)/rust-$(1)/$(1).bpf.o: $(EX_DIR)/$(1)/$(1).bpf.o
-	@mkdir -p $$(dir $$@)
-	$(Q)cp $$< $$@
-$(EX_DIR)/rust-$(1)/types.rs: $(EX_DIR)/rust-$(1)/$(1).bpf.o $(BIN)
-	$$(call types_rs,$$@,$$<)
-$(EX_DIR)/rust-$(1)/rust-$(1).wasm: $(wildcard examples/rust-$(1)/src/*.rs) examples/rust-$(1)/Cargo.toml \
-		$(RUST_SDK_SRCS) $(EX_DIR)/rust-$(1)/$(1).bpf.o $(EX_DIR)/rust-$(1)/types.rs
-	$$(call cargo_guest,examples/rust-$(1),$(EX_DIR)/rust-$(1),rust-$(1),$$@)
+# what other rules use of an example: made by its build
+$(EX_DIR)/rust-$(1)/$(1).bpf.o: $(EX_DIR)/rust-$(1)/rust-$(1).wasm ;
 endef
-$(foreach e,runqlat xdp,$(eval $(call rust_twin,$(e))))
+RUST_EXAMPLES := bootstrap runqlat xdp
+$(foreach e,$(RUST_EXAMPLES),$(eval $(call rust_example_rules,$(e))))
 
-RUST_EXAMPLE_WASMS := $(foreach e,bootstrap runqlat xdp,$(EX_DIR)/rust-$(e)/rust-$(e).wasm)
+RB_DIR := $(EX_DIR)/rust-bootstrap
+RUST_EXAMPLE_WASMS := $(foreach e,$(RUST_EXAMPLES),$(EX_DIR)/rust-$(e)/rust-$(e).wasm)
 ifneq ($(RUST_WASM_TARGET),)
 ALL += $(RUST_EXAMPLE_WASMS)
 endif

@@ -55,7 +55,7 @@ chmod 1777 "$ROOT/tmp"
 objcopy --strip-debug "$BIN" "$ROOT/usr/bin/wasm-bpf"
 
 # The libraries opened with dlopen, by the names the code opens.
-lazy=$(sed -n 's/^#define LIB[A-Z]* "\(lib[^"]*\.so[.0-9]*\)"$/\1/p' \
+lazy=$(sed -n 's/^#define LIB[A-Z0-9_]*[[:space:]][[:space:]]*"\(lib[^"]*\.so[.0-9]*\)"$/\1/p' \
     "$TOP/src/oci/libs.c" "$TOP/src/oci/trust_libs.c" "$TOP/src/cli/metrics.c" | sort -u)
 [ -n "$lazy" ] || die "no dlopen'ed library names found in src/oci/libs.c, trust_libs.c"
 

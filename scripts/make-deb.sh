@@ -103,7 +103,7 @@ package_of() {
 # the dlopened libraries: "#define LIBCURL "libcurl.so.4"" -> the package
 # that holds that SONAME here
 recommends=""
-for soname in $(sed -n 's/^#define LIB[A-Z0-9_]* "\(lib[^"]*\.so\.[0-9]*\)"$/\1/p' src/oci/libs.c src/oci/trust_libs.c src/cli/metrics.c | sort -u); do
+for soname in $(sed -n 's/^#define LIB[A-Z0-9_]*[[:space:]][[:space:]]*"\(lib[^"]*\.so\.[0-9]*\)"$/\1/p' src/oci/libs.c src/oci/trust_libs.c src/cli/metrics.c | sort -u); do
     pkg=$(package_of "$soname")
     if [ -z "$pkg" ]; then
         echo "make-deb: no installed package holds $soname (opened at run time): not in Recommends" >&2
@@ -111,6 +111,12 @@ for soname in $(sed -n 's/^#define LIB[A-Z0-9_]* "\(lib[^"]*\.so\.[0-9]*\)"$/\1/
     fi
     case ", $recommends, " in *", $pkg, "*) ;; *) recommends="${recommends:+$recommends, }$pkg" ;; esac
 done
+
+# what `wasm-bpf build` runs, by the names its messages give when one is
+# missing (src/cli/build_*.c; tests/install checks they agree), and
+# pkg-config for the long form
+suggests="clang, llvm, lld, bpftool, libbpf-dev, wasi-libc, libclang-rt-dev-wasm32, binaryen"
+suggests="$suggests, cargo, libstd-rust-dev-wasm32, pkg-config"
 
 installed_size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
 cat > "$root/DEBIAN/control" <<EOF
@@ -121,7 +127,7 @@ Maintainer: $DEB_MAINTAINER
 Installed-Size: $installed_size
 Depends: $depends
 Recommends: $recommends
-Suggests: clang, lld, wasi-libc, libclang-rt-14-dev-wasm32, bpftool, libbpf-dev, pkg-config, binaryen
+Suggests: $suggests
 Section: admin
 Priority: optional
 Description: run eBPF programs packaged as WebAssembly modules

@@ -52,19 +52,31 @@ static __always_inline unsigned log2_u64(u64 v)
     return r;
 }
 
+/* The fields of the kernel's task_struct read here, as a CO-RE flavour:
+ * libbpf matches it to task_struct by its name before "___" and relocates
+ * the offsets.  The object's BTF then describes these fields, not
+ * vmlinux.h's task_struct and every type it reaches (27 KB of the module,
+ * as in examples/bootstrap). */
+struct task_struct___runqlat {
+    unsigned int __state;
+    pid_t pid;
+    pid_t tgid;
+    char comm[16]; /* TASK_COMM_LEN */
+} __attribute__((preserve_access_index));
+
 /* task_struct's state was `state` before 5.14, `__state` since */
 struct task_struct___pre_5_14 {
     long state;
 } __attribute__((preserve_access_index));
 
-static __always_inline long task_state(struct task_struct *t)
+static __always_inline long task_state(struct task_struct___runqlat *t)
 {
     if (bpf_core_field_exists(t->__state))
         return BPF_CORE_READ(t, __state);
     return BPF_CORE_READ((struct task_struct___pre_5_14 *)t, state);
 }
 
-static __always_inline int enqueued(struct task_struct *p)
+static __always_inline int enqueued(struct task_struct___runqlat *p)
 {
     u32 tgid = BPF_CORE_READ(p, tgid), pid = BPF_CORE_READ(p, pid);
     if (!pid || (targ_tgid && (u32)targ_tgid != tgid))
@@ -74,7 +86,8 @@ static __always_inline int enqueued(struct task_struct *p)
     return 0;
 }
 
-static __always_inline int switched(struct task_struct *prev, struct task_struct *next)
+static __always_inline int switched(struct task_struct___runqlat *prev,
+                                    struct task_struct___runqlat *next)
 {
     /* a task preempted while runnable goes back to the queue */
     if (task_state(prev) == TASK_RUNNING)
@@ -114,38 +127,40 @@ done:
 
 /* with the kernel's BTF */
 SEC("tp_btf/sched_wakeup")
-int BPF_PROG(sched_wakeup, struct task_struct *p)
+int BPF_PROG(sched_wakeup, struct task_struct___runqlat *p)
 {
     return enqueued(p);
 }
 
 SEC("tp_btf/sched_wakeup_new")
-int BPF_PROG(sched_wakeup_new, struct task_struct *p)
+int BPF_PROG(sched_wakeup_new, struct task_struct___runqlat *p)
 {
     return enqueued(p);
 }
 
 SEC("tp_btf/sched_switch")
-int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
+int BPF_PROG(sched_switch, bool preempt, struct task_struct___runqlat *prev,
+             struct task_struct___runqlat *next)
 {
     return switched(prev, next);
 }
 
 /* without it (names within the kernel's 15 characters) */
 SEC("raw_tp/sched_wakeup")
-int BPF_PROG(raw_wakeup, struct task_struct *p)
+int BPF_PROG(raw_wakeup, struct task_struct___runqlat *p)
 {
     return enqueued(p);
 }
 
 SEC("raw_tp/sched_wakeup_new")
-int BPF_PROG(raw_wakeup_new, struct task_struct *p)
+int BPF_PROG(raw_wakeup_new, struct task_struct___runqlat *p)
 {
     return enqueued(p);
 }
 
 SEC("raw_tp/sched_switch")
-int BPF_PROG(raw_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
+int BPF_PROG(raw_switch, bool preempt, struct task_struct___runqlat *prev,
+             struct task_struct___runqlat *next)
 {
     return switched(prev, next);
 }

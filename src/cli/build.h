@@ -41,6 +41,8 @@ struct build {
     char *sdk_dir;       /* the C SDK's headers */
     char *cargo_package; /* a Rust guest: its package name */
     char *cargo_version;
+    char *cargo_description; /* [package] description, the default --description */
+    char *cargo_repository;  /* [package] repository, the default --source */
     struct build_strv bpf_srcs;   /* X.bpf.c, names within dir */
     struct build_strv guest_srcs; /* the other *.c */
 };
@@ -50,6 +52,12 @@ void build_strv_add(struct build_strv *s, const char *str);
 void build_strv_addf(struct build_strv *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void build_strv_free(struct build_strv *s);
+/* The end of a clang command line compiling SRC to OBJ, the same for both
+ * sides: -I INCLUDE (vmlinux.h's directory, or the guest's generated
+ * headers), the project's directory and the SDK's, the dependency file DEP
+ * (-MMD), -c SRC -o OBJ. */
+void build_clang_compile(struct build_strv *cc, const struct build *b, const char *include,
+                         const char *dep, const char *src, const char *obj);
 void build_put_shell_word(struct base_buf *b, const char *w);
 char *build_command_line(char *const *env, char *const *argv, const char *out);
 int build_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -35,16 +35,8 @@ int build_compile_bpf(struct build *b, const char *src_name, bool *changed)
     build_strv_add(&cc, "-Wall");
     if (b->a->werror)
         build_strv_add(&cc, "-Werror");
-    build_strv_addf(&cc, "-I%s", b->vmlinux_dir);
-    build_strv_addf(&cc, "-I%s", b->dir);
-    build_strv_addf(&cc, "-I%s", b->sdk_dir); /* wasm-bpf-bpf.h: WASM_BPF_DESCRIPTION() */
-    build_strv_add(&cc, "-MMD");
-    build_strv_add(&cc, "-MF");
-    build_strv_add(&cc, dep);
-    build_strv_add(&cc, "-c");
-    build_strv_add(&cc, src);
-    build_strv_add(&cc, "-o");
-    build_strv_add(&cc, full);
+    /* the SDK: wasm-bpf-bpf.h, WASM_BPF_DESCRIPTION() */
+    build_clang_compile(&cc, b, b->vmlinux_dir, dep, src, full);
     /* DWARF, and what libbpf skips anyway: the relocations of .BTF and
      * .BTF.ext, the linker's address-significance table */
     char *strip_args[] = {"llvm-strip",

@@ -40,16 +40,7 @@ int build_c_guest(struct build *b, const char *linked, bool *changed)
         build_strv_add(&cc, "-Wextra");
         if (b->a->werror)
             build_strv_add(&cc, "-Werror");
-        build_strv_addf(&cc, "-I%s", b->bdir);
-        build_strv_addf(&cc, "-I%s", b->dir);
-        build_strv_addf(&cc, "-I%s", b->sdk_dir);
-        build_strv_add(&cc, "-MMD");
-        build_strv_add(&cc, "-MF");
-        build_strv_add(&cc, dep);
-        build_strv_add(&cc, "-c");
-        build_strv_add(&cc, src);
-        build_strv_add(&cc, "-o");
-        build_strv_add(&cc, obj);
+        build_clang_compile(&cc, b, b->bdir, dep, src, obj);
         build_strv_add(&link, obj);
         char *command =
             cc.failed || !src || !obj || !dep ? NULL : build_command_line(NULL, cc.v, NULL);
@@ -110,7 +101,8 @@ out:
 }
 
 /* The Rust guest: cargo in DIR (its .cargo/config.toml adds
- * --export-table), the objects and types in BPF_OUT_DIR. */
+ * --export-table), the objects and types in BPF_OUT_DIR; with --werror,
+ * rustc's warnings are errors. */
 int build_rust_guest(struct build *b, const char *linked, bool *changed)
 {
     const char *cargo, *rustc;
@@ -129,15 +121,32 @@ int build_rust_guest(struct build *b, const char *linked, bool *changed)
     char *built = target_dir
                       ? base_asprintf("%s/%s/release/%s.wasm", target_dir, target, b->cargo_package)
                       : NULL;
+    struct build_strv argv = {0};
     int rc = -1;
     if (!manifest || !env_out || !env_target || !env_rustc || !built) {
         build_fail("out of memory");
         goto out;
     }
     char *env[] = {env_out, env_target, env_rustc, NULL};
-    char *argv[] = {(char *)cargo, "build",           "--release", "--target",
-                    target,        "--manifest-path", manifest,    b->a->verbose ? NULL : "--quiet",
-                    NULL};
+    build_strv_add(&argv, cargo);
+    build_strv_add(&argv, "build");
+    build_strv_add(&argv, "--release");
+    build_strv_add(&argv, "--target");
+    build_strv_add(&argv, target);
+    build_strv_add(&argv, "--manifest-path");
+    build_strv_add(&argv, manifest);
+    /* --werror: rustc's warnings too; cargo joins these flags with those
+     * of a target.'cfg(...)' table (the templates' --export-table) */
+    if (b->a->werror) {
+        build_strv_add(&argv, "--config");
+        build_strv_addf(&argv, "target.%s.rustflags=[\"-Dwarnings\"]", target);
+    }
+    if (!b->a->verbose)
+        build_strv_add(&argv, "--quiet");
+    if (argv.failed) {
+        build_fail("out of memory");
+        goto out;
+    }
     struct stat before, after;
     bool had = stat(built, &before) == 0;
     /* cargo reads .cargo/config.toml from the directory it runs in */
@@ -149,7 +158,7 @@ int build_rust_guest(struct build *b, const char *linked, bool *changed)
     }
     if (b->a->verbose)
         fprintf(stderr, "cd %s\n", b->dir);
-    rc = build_run(b, env, argv, NULL);
+    rc = build_run(b, env, argv.v, NULL);
     if (chdir(cwd) < 0 && rc == 0)
         rc = build_fail("cannot go back to %s: %s", cwd, strerror(errno));
     free(cwd);
@@ -165,6 +174,7 @@ int build_rust_guest(struct build *b, const char *linked, bool *changed)
         *changed = true;
     }
 out:
+    build_strv_free(&argv);
     free(target);
     free(target_dir);
     free(manifest);

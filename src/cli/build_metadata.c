@@ -1,7 +1,7 @@
 /* build_metadata.c: the module `build` writes: the linked (and optimised)
  * module with the metadata section (name, version, description, source:
- * docs/ABI.md), the version and description from the options, README.md
- * or Cargo.toml; with --min-btf, the section of minimal kernel BTF. */
+ * docs/ABI.md), the version, description and source from the options,
+ * README.md or Cargo.toml; with --min-btf, the section of minimal kernel BTF. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,16 +191,19 @@ int build_write_module(struct build *b, const char *from, const char *out_path)
     char *version = NULL, *description = NULL;
     readme_metadata(b, &version, &description);
     const char *v = b->a->version ? b->a->version : version ? version : b->cargo_version;
-    const char *d = b->a->description ? b->a->description : description;
+    const char *d = b->a->description ? b->a->description
+                    : description     ? description
+                                      : b->cargo_description;
+    const char *source = b->a->source ? b->a->source : b->cargo_repository;
     json_t *meta = json_object();
     json_object_set_new(meta, "name", json_string(b->name));
     if (v)
         json_object_set_new(meta, "version", json_string(v));
     if (d)
         json_object_set_new(meta, "description", json_string(d));
-    if (b->a->source)
-        json_object_set_new(meta, "source", json_string(b->a->source));
-    size_t nkeys = 1 + !!v + !!d + !!b->a->source;
+    if (source)
+        json_object_set_new(meta, "source", json_string(source));
+    size_t nkeys = 1 + !!v + !!d + !!source;
     char *json = json_object_size(meta) == nkeys
                      ? json_dumps(meta, JSON_COMPACT | JSON_PRESERVE_ORDER)
                      : NULL;

@@ -1,6 +1,6 @@
 /* build_project.c: what `build` finds in the tool's directory: the
- * *.bpf.c files, the guest's *.c files or its Cargo project (package name
- * and version from Cargo.toml). */
+ * *.bpf.c files, the guest's *.c files or its Cargo project (package name,
+ * version, description and repository from Cargo.toml). */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -22,7 +22,8 @@ bool build_ends_with(const char *s, const char *suffix)
 }
 
 /* The value of KEY in the [package] table of a Cargo.toml (a quoted string
- * on its own line: what cargo new writes), or NULL. */
+ * on its own line: what cargo new writes), or NULL; NULL too for a value
+ * with a TOML escape (a backslash), which this reader does not decode. */
 static char *cargo_package_value(const char *toml, const char *key)
 {
     bool in_package = false;
@@ -47,7 +48,7 @@ static char *cargo_package_value(const char *toml, const char *key)
         if (*p++ != '"')
             continue;
         const char *end = strpbrk(p, "\"\n");
-        if (!end || *end != '"')
+        if (!end || *end != '"' || memchr(p, '\\', (size_t)(end - p)))
             return NULL;
         return base_strndup(p, (size_t)(end - p));
     }
@@ -102,6 +103,8 @@ int build_scan(struct build *b)
     if (rc == 0) {
         b->cargo_package = cargo_package_value(toml, "name");
         b->cargo_version = cargo_package_value(toml, "version");
+        b->cargo_description = cargo_package_value(toml, "description");
+        b->cargo_repository = cargo_package_value(toml, "repository");
         free(toml);
         if (!b->cargo_package || !valid_name(b->cargo_package)) {
             build_fail("%s: no [package] name = \"...\" of letters, digits, '_' and '-'",

@@ -46,6 +46,21 @@ void build_strv_addf(struct build_strv *s, const char *fmt, ...)
     free(str);
 }
 
+void build_clang_compile(struct build_strv *cc, const struct build *b, const char *include,
+                         const char *dep, const char *src, const char *obj)
+{
+    build_strv_addf(cc, "-I%s", include);
+    build_strv_addf(cc, "-I%s", b->dir);
+    build_strv_addf(cc, "-I%s", b->sdk_dir);
+    build_strv_add(cc, "-MMD");
+    build_strv_add(cc, "-MF");
+    build_strv_add(cc, dep);
+    build_strv_add(cc, "-c");
+    build_strv_add(cc, src);
+    build_strv_add(cc, "-o");
+    build_strv_add(cc, obj);
+}
+
 void build_strv_free(struct build_strv *s)
 {
     for (size_t i = 0; i < s->n; i++)

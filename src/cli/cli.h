@@ -85,6 +85,12 @@ extern const struct opt cli_oci_store_opts[], cli_oci_transport_opts[], cli_oci_
 /* A reference the user typed: 0 if valid, else the usage error printed and
  * its exit status (2) returned. */
 int cli_check_ref(const struct opt_command *cmd, const char *ref);
+/* -u USER has its password (--password-stdin): 0, else the usage error
+ * printed and its exit status (2) returned. */
+struct oci_options;
+int cli_check_credentials(const struct opt_command *cmd, const struct oci_options *o);
+/* The arguments of a command on one module in a registry: REF alone. */
+extern const struct opt_arity cli_one_ref;
 
 /* cmd_trust.c: --policy FILE / --verify-key PUB, the option group run
  * and pull share (targets in struct trust_cli). */

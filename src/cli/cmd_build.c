@@ -41,14 +41,17 @@ static const struct opt build_opts[] = {
      "the version recorded in the module (default: the last word of README.md's first line, "
      "\"# NAME 1.2.0\", or Cargo.toml's)"},
     {"description", 0, "TEXT", OPT_STRING, AT(description), NULL,
-     "the description recorded in the module (default: README.md's first paragraph line)"},
+     "the description recorded in the module (default: README.md's first paragraph line, or "
+     "Cargo.toml's description)"},
     {"source", 0, "URL", OPT_STRING, AT(source), NULL,
-     "the source repository recorded in the module (org.opencontainers.image.source on push)"},
+     "the source repository recorded in the module (org.opencontainers.image.source on push; "
+     "default: Cargo.toml's repository)"},
     {"build-dir", 0, "PATH", OPT_STRING, AT(build_dir), NULL,
      "keep the intermediate files (objects, skeletons, types) in PATH, created if missing "
      "(default: .wasm-bpf-build in the tool's directory)"},
     {"werror", 0, NULL, OPT_FLAG, AT(werror), NULL,
-     "treat the compilers' warnings as errors (BPF side and guest)"},
+     "treat the compilers' warnings as errors (BPF side and guest; rustc through cargo "
+     "--config target.TARGET.rustflags=[\"-Dwarnings\"])"},
     {"min-btf", 0, "[RELEASE=]FILE", OPT_LIST, AT(min_btf), NULL,
      "embed in the module the kernel types its BPF objects use (`bpftool gen min_core_btf`), cut "
      "from FILE, the BTF of kernel RELEASE (uname -r; default: FILE's name without vmlinux- and "
@@ -222,6 +225,8 @@ out:
     free(b.sdk_dir);
     free(b.cargo_package);
     free(b.cargo_version);
+    free(b.cargo_description);
+    free(b.cargo_repository);
     opt_free(&cmd_build_spec, &a);
     free(args);
     return rc;

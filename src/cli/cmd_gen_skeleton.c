@@ -29,6 +29,7 @@ const struct opt_command cmd_gen_skeleton_spec = {
         "libbpf-wasm.h (sdk/c) and calls NAME__open(), NAME__load(), NAME__attach(),\n"
         "NAME__destroy(); skel->rodata->VAR set before load parameterises the object.\n",
     .groups = skeleton_groups,
+    .arity = &(const struct opt_arity){1, 1, "expected one BPF object file"},
 };
 
 int cmd_gen_skeleton(int argc, char **argv)
@@ -38,8 +39,6 @@ int cmd_gen_skeleton(int argc, char **argv)
     if (!args)
         return 1;
     int nargs, rc = opt_parse(&cmd_gen_skeleton_spec, &opts, argc, argv, args, &nargs);
-    if (rc < 0 && nargs != 1)
-        rc = opt_args_error(&cmd_gen_skeleton_spec, "expected one BPF object file");
     if (rc < 0) {
         char err[512];
         rc = 0;

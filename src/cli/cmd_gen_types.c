@@ -66,6 +66,7 @@ const struct opt_command cmd_gen_types_spec = {
               "  wasm-bpf gen types bootstrap.bpf.o -o bootstrap.types.h\n"
               "  wasm-bpf gen types --lang rust bootstrap.bpf.o -o src/types.rs\n"
               "  wasm-bpf gen types --type task_struct /sys/kernel/btf/vmlinux\n",
+    .arity = &(const struct opt_arity){1, 1, "no input file"},
 };
 
 /* What the generator's hint codes mean in this command's options. */
@@ -142,9 +143,6 @@ int cmd_gen_types(int argc, char **argv)
         return 1;
     }
     int nargs, rc = opt_parse(&cmd_gen_types_spec, &a, argc, argv, args, &nargs);
-    if (rc < 0 && nargs != 1)
-        rc = nargs ? opt_args_error(&cmd_gen_types_spec, "one input file only")
-                   : opt_args_error(&cmd_gen_types_spec, "no input file");
     if (rc < 0) {
         a.gen.path = args[0];
         a.gen.types = a.types.items;

@@ -59,6 +59,7 @@ const struct opt_command cmd_images_spec = {
     .description = "List the modules in the local store: repository, tag, manifest digest,\n"
                    "format and module size.\n",
     .groups = images_groups,
+    .arity = &(const struct opt_arity){0, 0, NULL},
     .epilog = "JSON fields: reference, repository, tag, digest (of the manifest), format,\n"
               "module {digest, size, title}, pulled (RFC 3339, UTC).\n",
 };
@@ -153,8 +154,6 @@ int cmd_images(int argc, char **argv)
     if (!args)
         return 1;
     int nargs, rc = opt_parse(&cmd_images_spec, &a, argc, argv, args, &nargs);
-    if (rc < 0 && nargs)
-        rc = opt_args_error(&cmd_images_spec, "unexpected argument '%s'", args[0]);
     if (rc < 0 && a.quiet && a.format == IMAGES_JSON)
         rc = opt_usage_error(&cmd_images_spec, "-q and --format json: choose one");
     free(args);

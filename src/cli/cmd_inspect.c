@@ -87,6 +87,7 @@ const struct opt_command cmd_inspect_spec = {
         "the registry (the module itself is not downloaded).  With --tags, list the\n"
         "tags of a repository in the registry.\n",
     .groups = inspect_groups,
+    .arity = &cli_one_ref,
 };
 
 struct tag_list {
@@ -275,15 +276,8 @@ int cmd_inspect(int argc, char **argv)
     int nargs, rc = opt_parse(&cmd_inspect_spec, &a, argc, argv, args, &nargs);
     if (rc >= 0)
         goto out;
-    if (nargs != 1) {
-        rc = nargs ? opt_args_error(&cmd_inspect_spec, "unexpected argument '%s'", args[1])
-                   : opt_args_error(&cmd_inspect_spec, "expected a reference");
+    if ((rc = cli_check_credentials(&cmd_inspect_spec, &a.oci)) != 0)
         goto out;
-    }
-    if (a.oci.username && !a.oci.password) {
-        rc = opt_usage_error(&cmd_inspect_spec, "-u needs --password-stdin");
-        goto out;
-    }
     if (a.raw && a.format == INSPECT_JSON) {
         rc = opt_usage_error(&cmd_inspect_spec, "--raw prints the manifest as stored: --format does not apply");
         goto out;

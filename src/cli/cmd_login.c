@@ -49,6 +49,7 @@ const struct opt_command cmd_login_spec = {
         "through the credential helper it names (credHelpers, credsStore) if any.\n"
         "docker, podman, skopeo and oras read the same file.\n",
     .groups = login_groups,
+    .arity = &(const struct opt_arity){0, 1, NULL},
     .epilog = "Without -u or a password, they are asked for on a terminal.\n",
 };
 
@@ -92,10 +93,6 @@ int cmd_login(int argc, char **argv)
     if (rc >= 0)
         goto out;
     rc = EXIT_USAGE;
-    if (nargs > 1) {
-        opt_args_error(&cmd_login_spec, "unexpected argument '%s'", args[1]);
-        goto out;
-    }
     if (!o->username && !(o->username = prompt("Username", false))) {
         opt_usage_error(&cmd_login_spec, "no user name: pass -u USER (no terminal to ask on)");
         goto out;

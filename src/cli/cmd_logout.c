@@ -15,6 +15,7 @@ const struct opt_command cmd_logout_spec = {
     .description = "Remove the credentials stored for REGISTRY (default docker.io) from the docker\n"
                    "config, and from its credential helper if it names one.\n",
     .groups = logout_groups,
+    .arity = &(const struct opt_arity){0, 1, NULL},
 };
 
 int cmd_logout(int argc, char **argv)
@@ -25,10 +26,6 @@ int cmd_logout(int argc, char **argv)
     int nargs, rc = opt_parse(&cmd_logout_spec, NULL, argc, argv, args, &nargs);
     if (rc >= 0)
         goto out;
-    if (nargs > 1) {
-        rc = opt_args_error(&cmd_logout_spec, "unexpected argument '%s'", args[1]);
-        goto out;
-    }
     const char *registry = nargs ? args[0] : NULL;
     char *name = oci_registry_name(registry);
     int r = oci_logout(registry, &(struct oci_options){.error = &cli_oci_error});

@@ -8,9 +8,18 @@
  * "NAME" at the start of its file name and "@NAME@" in its text replaced by
  * the tool's name, "@RUST_SDK@" by the Rust SDK crate's directory.  The
  * BPF side is the same in every language: a template without NAME.bpf.c
- * gets c/TEMPLATE's. */
+ * gets c/TEMPLATE's.
+ *
+ * All or nothing: the tool is written into a hidden sibling directory
+ * (.NAME.new-PID, made here, so removing it never removes a user's file),
+ * which is renamed to NAME at the end without replacing anything that
+ * appeared there meanwhile; on any failure it is removed.  Termination
+ * signals wait until then. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,7 +88,9 @@ const struct opt_command cmd_new_spec = {
     .description = "Create the directory NAME with a small working tool: the kernel side\n"
                    "(NAME.bpf.c), the guest (NAME.c, or a Cargo project with --lang rust), a\n"
                    "README.md whose first line gives the version `build` records, and a\n"
-                   ".gitignore.  Comments in the sources say where to change what.  Then:\n"
+                   ".gitignore.  Comments in the sources say where to change what.  All or\n"
+                   "nothing: a failure leaves no NAME (it is written beside, then renamed).\n"
+                   "Then:\n"
                    "  cd NAME && wasm-bpf build && sudo wasm-bpf run NAME.wasm\n",
     .groups = new_groups,
     .epilog = "NAME is a path; its last component names the tool and the C identifiers\n"
@@ -87,7 +98,10 @@ const struct opt_command cmd_new_spec = {
               "files in PREFIX/share/wasm-bpf/templates (templates/ in a checkout).\n",
 };
 
-static const char gitignore[] = "# what `wasm-bpf build` makes\n/.wasm-bpf-build/\n/*.wasm\n";
+#define GITIGNORE_BUILD "# what `wasm-bpf build` makes\n/.wasm-bpf-build/\n/*.wasm\n"
+static const char gitignore[] = GITIGNORE_BUILD;
+/* a Rust tool's also what a plain `cargo build` makes, as `cargo new` writes */
+static const char gitignore_rust[] = GITIGNORE_BUILD "# what `cargo build` makes\n/target/\n";
 
 static bool valid_tool_name(const char *s)
 {
@@ -138,10 +152,16 @@ static char *fill(struct instantiation *in, const char *text)
 static int write_text(const char *path, const char *text)
 {
     FILE *f = fopen(path, "wxe");
-    if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
+    if (!f) {
         fprintf(stderr, "wasm-bpf new: cannot write %s: %s\n", path, strerror(errno));
-        if (f)
-            fclose(f);
+        return -1;
+    }
+    /* fclose once, whatever fputs did: a full disk shows at the flush */
+    int err = fputs(text, f) < 0 ? errno : 0;
+    if (fclose(f) != 0 && !err)
+        err = errno;
+    if (err) {
+        fprintf(stderr, "wasm-bpf new: cannot write %s: %s\n", path, strerror(err));
         return -1;
     }
     return 0;
@@ -164,13 +184,12 @@ static int copy_file(struct instantiation *in, const char *from, const char *to)
     return r;
 }
 
-/* Copy the template directory FROM into TO (created), recursively. */
-static int copy_dir(struct instantiation *in, const char *from, const char *to)
+static int copy_dir(struct instantiation *in, const char *from, const char *to);
+
+/* Copy what the template directory FROM holds into the directory TO,
+ * recursively. */
+static int copy_contents(struct instantiation *in, const char *from, const char *to)
 {
-    if (mkdir(to, 0755) < 0) {
-        fprintf(stderr, "wasm-bpf new: cannot create %s: %s\n", to, strerror(errno));
-        return -1;
-    }
     DIR *d = opendir(from);
     if (!d) {
         fprintf(stderr, "wasm-bpf new: cannot read the template %s: %s\n", from, strerror(errno));
@@ -203,6 +222,76 @@ static int copy_dir(struct instantiation *in, const char *from, const char *to)
     }
     closedir(d);
     return rc;
+}
+
+/* Copy the template directory FROM to TO (created). */
+static int copy_dir(struct instantiation *in, const char *from, const char *to)
+{
+    if (mkdir(to, 0755) < 0) {
+        fprintf(stderr, "wasm-bpf new: cannot create %s: %s\n", to, strerror(errno));
+        return -1;
+    }
+    return copy_contents(in, from, to);
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st;
+    (void)type;
+    (void)ftw;
+    if (remove(path) < 0)
+        fprintf(stderr, "wasm-bpf new: cannot remove %s: %s\n", path, strerror(errno));
+    return 0; /* remove what can be */
+}
+
+/* The hidden sibling of PATH the tool is written into, created (mode 0755
+ * less the umask, as mkdir(1)), or NULL after saying why. */
+static char *make_staging_dir(const char *path, const char *name)
+{
+    char *parent = base_path_dirname(path);
+    if (!parent) {
+        fprintf(stderr, "wasm-bpf new: out of memory\n");
+        return NULL;
+    }
+    for (unsigned i = 0; i < 100; i++) {
+        char *staging = i ? base_asprintf("%s/.%s.new-%ld-%u", parent, name, (long)getpid(), i)
+                          : base_asprintf("%s/.%s.new-%ld", parent, name, (long)getpid());
+        if (!staging) {
+            fprintf(stderr, "wasm-bpf new: out of memory\n");
+            break;
+        }
+        if (mkdir(staging, 0755) == 0) {
+            free(parent);
+            return staging;
+        }
+        int err = errno;
+        free(staging);
+        if (err != EEXIST) {
+            fprintf(stderr, "wasm-bpf new: cannot create %s: cannot write in %s: %s\n", path,
+                    parent, strerror(err));
+            break;
+        }
+    }
+    free(parent);
+    return NULL;
+}
+
+/* STAGING renamed to PATH, unless PATH exists (made meanwhile). */
+static int publish(const char *staging, const char *path)
+{
+    if (renameat2(AT_FDCWD, staging, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+        return 0;
+    int err = errno;
+    struct stat st;
+    /* a file system without RENAME_NOREPLACE: check, then rename (which
+     * would replace only an empty directory made in between) */
+    if (err == EINVAL && lstat(path, &st) < 0 && errno == ENOENT && rename(staging, path) == 0)
+        return 0;
+    if (err == EINVAL)
+        err = errno;
+    fprintf(stderr, "wasm-bpf new: cannot create %s: %s\n", path,
+            err == EEXIST || err == ENOTEMPTY ? "it was created meanwhile" : strerror(err));
+    return -1;
 }
 
 int cmd_new(int argc, char **argv)
@@ -243,21 +332,43 @@ int cmd_new(int argc, char **argv)
     }
     char *from = base_asprintf("%s/%s/%s", root, a.lang, a.template);
     char *bpf_from = base_asprintf("%s/c/%s/NAME.bpf.c", root, a.template);
-    char *bpf_to = base_asprintf("%s/%s.bpf.c", args[0], name);
     free(root);
     struct instantiation in = {.name = name};
-    char *ignore = base_path_join(args[0], ".gitignore");
-    if (!from || !ignore || !bpf_from || !bpf_to)
+    char *staging = NULL, *ignore = NULL, *bpf_to = NULL;
+    /* Ctrl-C and the like wait until the directory is complete or gone */
+    sigset_t stop, old_mask;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGHUP);
+    sigaddset(&stop, SIGQUIT);
+    sigprocmask(SIG_BLOCK, &stop, &old_mask);
+    if (!from || !bpf_from)
         fprintf(stderr, "wasm-bpf new: out of memory\n");
     else if (access(from, R_OK) < 0)
         fprintf(stderr, "wasm-bpf new: no template %s for %s (%s)\n", a.template, a.lang, from);
-    else if (copy_dir(&in, from, args[0]) == 0 && write_text(ignore, gitignore) == 0 &&
-             (access(bpf_to, F_OK) == 0 || copy_file(&in, bpf_from, bpf_to) == 0)) {
+    else if ((staging = make_staging_dir(args[0], name))) {
+        bpf_to = base_asprintf("%s/%s.bpf.c", staging, name);
+        ignore = base_path_join(staging, ".gitignore");
+        if (!bpf_to || !ignore)
+            fprintf(stderr, "wasm-bpf new: out of memory\n");
+        else if (copy_contents(&in, from, staging) == 0 &&
+                 write_text(ignore, strcmp(a.lang, "rust") ? gitignore : gitignore_rust) == 0 &&
+                 (access(bpf_to, F_OK) == 0 || copy_file(&in, bpf_from, bpf_to) == 0) &&
+                 publish(staging, args[0]) == 0)
+            rc = 0;
+        if (rc != 0) {
+            nftw(staging, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+            fprintf(stderr, "wasm-bpf new: %s not created\n", args[0]);
+        }
+    }
+    if (rc == 0)
         printf(
             "Created %s (%s, template %s).  Next:\n  cd %s && wasm-bpf build && sudo wasm-bpf run %s.wasm\n",
             args[0], a.lang, a.template, args[0], name);
-        rc = 0;
-    }
+    fflush(stdout);
+    sigprocmask(SIG_SETMASK, &old_mask, NULL);
+    free(staging);
     free(from);
     free(bpf_from);
     free(bpf_to);

@@ -43,6 +43,7 @@ const struct opt_command cmd_pull_spec = {
         "artifact layout and ORAS (application/wasm) are accepted, directly or\n"
         "through an image index; sizes and digests are checked.\n",
     .groups = pull_groups,
+    .arity = &cli_one_ref,
 };
 
 int cmd_pull(int argc, char **argv)
@@ -54,16 +55,8 @@ int cmd_pull(int argc, char **argv)
     int nargs, rc = opt_parse(&cmd_pull_spec, &a, argc, argv, args, &nargs);
     if (rc >= 0)
         goto out;
-    if (nargs != 1) {
-        rc = nargs ? opt_args_error(&cmd_pull_spec, "unexpected argument '%s'", args[1])
-                   : opt_args_error(&cmd_pull_spec, "expected a reference");
-        goto out;
-    }
-    if (a.oci.username && !a.oci.password) {
-        rc = opt_usage_error(&cmd_pull_spec, "-u needs --password-stdin");
-        goto out;
-    }
-    if ((rc = cli_check_ref(&cmd_pull_spec, args[0])) != 0)
+    if ((rc = cli_check_credentials(&cmd_pull_spec, &a.oci)) != 0
+        || (rc = cli_check_ref(&cmd_pull_spec, args[0])) != 0)
         goto out;
     if (trust_setup(&a.trust, &a.oci, "pull") < 0) {
         rc = 1;

@@ -107,6 +107,7 @@ const struct opt_command cmd_push_spec = {
               "signature covers; `run` enforces it): give it with -a to declare an object the\n"
               "module builds at run time.\n"
               "Credentials: -u/--password-stdin, else the docker config (`wasm-bpf login`).\n",
+    .arity = &(const struct opt_arity){1, 2, "expected REF and MODULE"},
 };
 
 /* The permissions the module's eBPF objects need, as the annotation
@@ -356,22 +357,16 @@ int cmd_push(int argc, char **argv)
     int nargs, rc = opt_parse(&cmd_push_spec, &a, argc, argv, args, &nargs);
     if (rc >= 0)
         goto out;
-    rc = EXIT_USAGE;
-    if (a.oci.username && !a.oci.password) {
-        opt_usage_error(&cmd_push_spec, "-u needs --password-stdin");
+    if ((rc = cli_check_credentials(&cmd_push_spec, &a.oci)) != 0)
         goto out;
-    }
+    rc = EXIT_USAGE;
     if (a.module && nargs == 2) {
         opt_args_error(&cmd_push_spec, "give the module either with -m or as the second argument");
         goto out;
     }
-    if (nargs > 2 || (a.module && nargs > 1)) {
-        opt_args_error(&cmd_push_spec, "unexpected argument '%s'", args[a.module ? 1 : 2]);
-        goto out;
-    }
     if (!a.module && nargs == 2)
         a.module = args[1];
-    if (nargs < 1 || !a.module) {
+    if (!a.module) {
         opt_args_error(&cmd_push_spec, "expected REF and MODULE");
         goto out;
     }

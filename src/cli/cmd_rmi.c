@@ -28,6 +28,7 @@ const struct opt_command cmd_rmi_spec = {
         "Prints each reference removed (Untagged:) and each manifest that went with\n"
         "it (Deleted:, the full digest).\n",
     .groups = rmi_groups,
+    .arity = &(const struct opt_arity){1, OPT_ARGS_ANY, "expected at least one reference"},
 };
 
 int cmd_rmi(int argc, char **argv)
@@ -37,8 +38,6 @@ int cmd_rmi(int argc, char **argv)
     if (!args)
         return 1;
     int nargs, rc = opt_parse(&cmd_rmi_spec, &a, argc, argv, args, &nargs);
-    if (rc < 0 && !nargs)
-        rc = opt_args_error(&cmd_rmi_spec, "expected at least one reference");
     if (rc >= 0) {
         free(args);
         return rc;

@@ -332,6 +332,7 @@ const struct opt_command cmd_run_spec = {
         "         being loaded or compiled): 129 SIGHUP, 130 SIGINT, 143 SIGTERM;\n"
         "         141 when the guest wrote to a closed pipe\n",
     .flags = OPT_CMD_STOP_AT_ARG | OPT_CMD_VERSION,
+    .arity = &(const struct opt_arity){1, OPT_ARGS_ANY, "no module given"},
 };
 
 static void free_options(struct run_options *o)
@@ -359,8 +360,6 @@ static int parse_options(int argc, char **argv, struct run_options *o, bool shor
         return EXIT_RUN_BAD_MODULE;
     }
     int nargs, rc = opt_parse(&cmd_run_spec, o, argc, argv, args, &nargs);
-    if (rc < 0 && nargs == 0)
-        rc = opt_args_error(&cmd_run_spec, "no module given");
     if (rc < 0) {
         /* the guest's arguments are argv's tail from MODULE on, untouched */
         o->module = args[0];
@@ -615,6 +614,12 @@ static int ready_file_check(const char *path)
     return rc;
 }
 
+/* The policy file's "wasmBpf" section, or NULL without --policy. */
+static const struct oci_policy_module_rules *policy_rules(const struct run_options *o)
+{
+    return o->trust.policy ? oci_policy_module_rules(o->trust.policy) : NULL;
+}
+
 /* What the guest may load: the command line's --allow-* options, and the
  * policy file's "wasmBpf" section (both must allow).  RULES holds the
  * two; returns the first. */
@@ -635,8 +640,7 @@ static const struct wasm_bpf_policy *run_rules(const struct run_options *o,
         .attach_targets_name = "--allow-attach",
         .helpers_name = "--allow-helper",
     };
-    const struct oci_policy_module_rules *mr =
-        o->trust.policy ? oci_policy_module_rules(o->trust.policy) : NULL;
+    const struct oci_policy_module_rules *mr = policy_rules(o);
     if (mr && mr->present) {
         rules[1] = (struct wasm_bpf_policy){
             .prog_types = mr->prog_types,
@@ -728,8 +732,7 @@ static int resolve_module(struct run_options *o, char **path, struct oci_module 
      * never runs nor enters the store */
     if (trust_setup(&o->trust, &o->oci.oci, "run") < 0)
         return EXIT_RUN_FETCH;
-    const struct oci_policy_module_rules *mr =
-        o->trust.policy ? oci_policy_module_rules(o->trust.policy) : NULL;
+    const struct oci_policy_module_rules *mr = policy_rules(o);
     for (size_t i = 0; mr && mr->helpers && i < mr->n_helpers; i++) {
         char why[256];
         if (!helper_known(mr->helpers[i], why, sizeof why)) {
@@ -769,8 +772,7 @@ static int check_declared(struct run_options *o, const struct oci_module *m)
 {
     if (!m->annotations)
         return -1;
-    const struct oci_policy_module_rules *mr =
-        o->trust.policy ? oci_policy_module_rules(o->trust.policy) : NULL;
+    const struct oci_policy_module_rules *mr = policy_rules(o);
     json_t *ann = json_loads(m->annotations, 0, NULL);
     json_t *v = json_object_get(ann, WASM_BPF_PERMISSIONS_ANNOTATION);
     int status = -1;
@@ -833,14 +835,28 @@ static int read_module(const char *path, uint8_t **bytes, size_t *len)
     return 0;
 }
 
+/* A load or instantiation cut short by a signal (err says where): the
+ * status of a run stopped by it. */
+static int stopped_by_signal(const char *module, const char *err)
+{
+    fprintf(stderr, "wasm-bpf: %s: %s after SIG%s\n", module, err, sigabbrev_np(caught_signal));
+    return EXIT_RUN_SIGNAL_BASE + caught_signal;
+}
+
+/* --verbose: the guest ended by itself after signal `sig` asked it to */
+static void report_ended_after(const struct run_state *rs, const char *module, int sig)
+{
+    if (sig && rs->opt->verbose)
+        fprintf(stderr, "wasm-bpf: %s: ended by itself after SIG%s\n", module, sigabbrev_np(sig));
+}
+
 /* How the guest ended -> exit status, with a message where one is due. */
 static int exit_status(struct run_state *rs, const char *module, wasm_status st)
 {
     int sig = caught_signal;
     switch (st) {
     case WASM_OK: /* _start returned: main returned 0 (or the guest never exits) */
-        if (sig && rs->opt->verbose)
-            fprintf(stderr, "wasm-bpf: %s: ended by itself after SIG%s\n", module, sigabbrev_np(sig));
+        report_ended_after(rs, module, sig);
         return 0;
     case WASM_TRAP_EXIT: {
         /* The low 8 bits, as POSIX shells, Node's WASI and the original
@@ -852,8 +868,7 @@ static int exit_status(struct run_state *rs, const char *module, wasm_status st)
         if (rs->opt->verbose && (unsigned)wasm_runtime_exit_code(rs->rt) > 255)
             fprintf(stderr, "wasm-bpf: %s: exit code %u is above 255: exiting with its low 8 "
                             "bits, %d\n", module, (unsigned)wasm_runtime_exit_code(rs->rt), code);
-        if (sig && rs->opt->verbose)
-            fprintf(stderr, "wasm-bpf: %s: ended by itself after SIG%s\n", module, sigabbrev_np(sig));
+        report_ended_after(rs, module, sig);
         return code;
     }
     case WASM_TRAP_INTERRUPTED:
@@ -969,9 +984,7 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
     free(bytes);
     if (!mod) {
         if (load_errno == EINTR && caught_signal) {
-            fprintf(stderr, "wasm-bpf: %s: %s after SIG%s\n", module, err,
-                    sigabbrev_np(caught_signal));
-            status = EXIT_RUN_SIGNAL_BASE + caught_signal;
+            status = stopped_by_signal(module, err);
             goto out;
         }
         const char *what = load_errno == ENOEXEC ? "not a valid WebAssembly module"
@@ -1005,9 +1018,7 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
             fprintf(stderr, "wasm-bpf: %s: trap while instantiating: %s\n", module, err);
             status = EXIT_RUN_TRAP;
         } else if (inst_errno == EINTR && caught_signal) {
-            fprintf(stderr, "wasm-bpf: %s: %s after SIG%s\n", module, err,
-                    sigabbrev_np(caught_signal));
-            status = EXIT_RUN_SIGNAL_BASE + caught_signal;
+            status = stopped_by_signal(module, err);
         } else {
             fprintf(stderr, "wasm-bpf: %s: cannot %s: %s\n", module,
                     inst_errno == ENOENT || inst_errno == EINVAL ? "link" : "instantiate", err);

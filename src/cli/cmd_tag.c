@@ -29,6 +29,7 @@ const struct opt_command cmd_tag_spec = {
         "nothing is fetched or pushed, and nothing is printed.  A module TARGET named\n"
         "before loses that name (`wasm-bpf rmi` removes what no name leads to).\n",
     .groups = tag_groups,
+    .arity = &(const struct opt_arity){2, 2, "expected SOURCE and TARGET"},
 };
 
 int cmd_tag(int argc, char **argv)
@@ -40,11 +41,6 @@ int cmd_tag(int argc, char **argv)
     int nargs, rc = opt_parse(&cmd_tag_spec, &a, argc, argv, args, &nargs);
     if (rc >= 0)
         goto out;
-    if (nargs != 2) {
-        rc = nargs > 2 ? opt_args_error(&cmd_tag_spec, "unexpected argument '%s'", args[2])
-                       : opt_args_error(&cmd_tag_spec, "expected SOURCE and TARGET");
-        goto out;
-    }
     for (int i = 0; i < 2; i++)
         if ((rc = cli_check_ref(&cmd_tag_spec, args[i])) != 0)
             goto out;

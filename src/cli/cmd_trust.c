@@ -138,6 +138,7 @@ const struct opt_command cmd_key_spec = {
                    "prompt on the terminal.  Existing files are never overwritten.  The keys work\n"
                    "with cosign and with skopeo's --sign-by-sigstore-private-key.\n",
     .groups = key_groups,
+    .arity = &(const struct opt_arity){1, 1, "expected a subcommand: generate"},
 };
 
 int cmd_key(int argc, char **argv)
@@ -149,9 +150,8 @@ int cmd_key(int argc, char **argv)
     int nargs, rc = opt_parse(&cmd_key_spec, &a, argc, argv, args, &nargs);
     if (rc >= 0)
         goto out;
-    if (nargs != 1 || strcmp(args[0], "generate")) {
-        rc = nargs ? opt_args_error(&cmd_key_spec, "unknown subcommand '%s' (expected generate)", args[0])
-                   : opt_args_error(&cmd_key_spec, "expected a subcommand: generate");
+    if (strcmp(args[0], "generate")) {
+        rc = opt_args_error(&cmd_key_spec, "unknown subcommand '%s' (expected generate)", args[0]);
         goto out;
     }
     if (!*a.prefix) {
@@ -227,6 +227,7 @@ const struct opt_command cmd_sign_spec = {
                    "and prints that digest.  KEY is a private key from `wasm-bpf key generate` or\n"
                    "cosign; its password comes from $COSIGN_PASSWORD or a prompt.\n",
     .groups = sign_groups,
+    .arity = &cli_one_ref,
 };
 
 int cmd_sign(int argc, char **argv)
@@ -238,20 +239,12 @@ int cmd_sign(int argc, char **argv)
     int nargs, rc = opt_parse(&cmd_sign_spec, &a, argc, argv, args, &nargs);
     if (rc >= 0)
         goto out;
-    if (nargs != 1) {
-        rc = nargs ? opt_args_error(&cmd_sign_spec, "unexpected argument '%s'", args[1])
-                   : opt_args_error(&cmd_sign_spec, "expected a reference");
-        goto out;
-    }
     if (!a.key) {
         rc = opt_usage_error(&cmd_sign_spec, "--key KEY is required (make one with `wasm-bpf key generate`)");
         goto out;
     }
-    if (a.oci.username && !a.oci.password) {
-        rc = opt_usage_error(&cmd_sign_spec, "-u needs --password-stdin");
-        goto out;
-    }
-    if ((rc = cli_check_ref(&cmd_sign_spec, args[0])) != 0)
+    if ((rc = cli_check_credentials(&cmd_sign_spec, &a.oci)) != 0
+        || (rc = cli_check_ref(&cmd_sign_spec, args[0])) != 0)
         goto out;
     rc = 1;
     char *text = NULL;
@@ -323,6 +316,7 @@ const struct opt_command cmd_verify_spec = {
                    "among the digest's referrers.  Prints the digest, the signed identity and the\n"
                    "key's fingerprint; exits 1 if nothing valid is found.\n",
     .groups = verify_groups,
+    .arity = &cli_one_ref,
 };
 
 #define MAX_VERIFY_KEYS 16
@@ -338,20 +332,12 @@ int cmd_verify(int argc, char **argv)
     int nargs, rc = opt_parse(&cmd_verify_spec, &a, argc, argv, args, &nargs);
     if (rc >= 0)
         goto out;
-    if (nargs != 1) {
-        rc = nargs ? opt_args_error(&cmd_verify_spec, "unexpected argument '%s'", args[1])
-                   : opt_args_error(&cmd_verify_spec, "expected a reference");
-        goto out;
-    }
     if (!a.keys.n || a.keys.n > MAX_VERIFY_KEYS) {
         rc = opt_usage_error(&cmd_verify_spec, a.keys.n ? "at most 16 --key options" : "--key PUB is required");
         goto out;
     }
-    if (a.oci.username && !a.oci.password) {
-        rc = opt_usage_error(&cmd_verify_spec, "-u needs --password-stdin");
-        goto out;
-    }
-    if ((rc = cli_check_ref(&cmd_verify_spec, args[0])) != 0)
+    if ((rc = cli_check_credentials(&cmd_verify_spec, &a.oci)) != 0
+        || (rc = cli_check_ref(&cmd_verify_spec, args[0])) != 0)
         goto out;
     rc = 1;
     for (; n_keys < a.keys.n; n_keys++)

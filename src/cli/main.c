@@ -28,6 +28,7 @@ static const struct opt_command cmd_version_spec = {
     .usage = "version",
     .description = "Print the version of wasm-bpf (as `wasm-bpf --version` does).\n",
     .groups = version_groups,
+    .arity = &(const struct opt_arity){0, 0, NULL},
 };
 
 static int cmd_version(int argc, char **argv)
@@ -39,8 +40,6 @@ static int cmd_version(int argc, char **argv)
     free(args);
     if (code >= 0)
         return code;
-    if (nargs)
-        return opt_args_error(&cmd_version_spec, "takes no arguments");
     printf("wasm-bpf %s\n", WASM_BPF_VERSION);
     return 0;
 }

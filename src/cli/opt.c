@@ -317,6 +317,10 @@ int opt_parse(const struct opt_command *cmd, void *args, int argc, char **argv, 
         }
     }
     *nargs = n;
+    if (cmd->arity && n < cmd->arity->min)
+        return opt_args_error(cmd, "%s", cmd->arity->missing);
+    if (cmd->arity && n > cmd->arity->max)
+        return opt_args_error(cmd, "unexpected argument '%s'", args_out[cmd->arity->max]);
     return -1;
 }
 

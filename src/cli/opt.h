@@ -13,9 +13,10 @@
  *   --                                               ends the options
  *   -                                                an argument (stdin)
  *   -h, --help (and -V, --version where a command takes them)
- * Unknown options, a missing value, a value given to a flag, and a value its
- * setter refuses are usage errors (exit status 2) with a message naming the
- * option, and for an unknown one the nearest option's name.
+ * Unknown options, a missing value, a value given to a flag, a value its
+ * setter refuses, and too few or too many arguments (the command's arity)
+ * are usage errors (exit status 2) with a message naming the option or the
+ * argument, and for an unknown option the nearest option's name.
  *
  * Targets are found by offset: a group's options write into a struct at
  * `offset` inside the command's own argument struct, so groups shared by
@@ -24,6 +25,7 @@
 #ifndef WASM_BPF_CLI_OPT_H
 #define WASM_BPF_CLI_OPT_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -72,6 +74,15 @@ enum {
     OPT_CMD_VERSION = 1 << 1,     /* takes -V, --version */
 };
 
+/* How many arguments (not options) a command takes: opt_parse() refuses
+ * fewer than `min` with the usage error `missing` ("expected a
+ * reference") and more than `max` with "unexpected argument 'X'". */
+struct opt_arity {
+    int min, max;            /* max: OPT_ARGS_ANY for no limit */
+    const char *missing;
+};
+#define OPT_ARGS_ANY INT_MAX
+
 struct opt_command {
     const char *name;        /* "run", "gen types" */
     const char *usage;       /* after "wasm-bpf ", one form a line: "run [options] MODULE [args...]" */
@@ -79,14 +90,16 @@ struct opt_command {
     const struct opt_group *groups;
     const char *epilog;      /* after the options (exit statuses, examples), or NULL */
     unsigned flags;          /* OPT_CMD_* */
+    const struct opt_arity *arity; /* NULL: the command counts its arguments itself */
 };
 
 /* Parse argv[1..argc-1] (argv[0] is the command's name) into ARGS, the
  * command's argument struct.  Arguments that are not options go to args_out
  * (room for argc entries), their count to *nargs; after `--`, and with
  * OPT_CMD_STOP_AT_ARG after the first argument, everything is an argument.
- * Returns -1 to go on, or the exit status to end with: 0 after --help or
- * --version (printed to stdout), 2 after a usage error (printed to stderr). */
+ * With cmd->arity, their number is checked.  Returns -1 to go on, or the
+ * exit status to end with: 0 after --help or --version (printed to
+ * stdout), 2 after a usage error (printed to stderr). */
 int opt_parse(const struct opt_command *cmd, void *args, int argc, char **argv, char **args_out,
               int *nargs);
 

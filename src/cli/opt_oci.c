@@ -116,6 +116,15 @@ const struct opt cli_oci_pull_opts[] = {
     END,
 };
 
+const struct opt_arity cli_one_ref = {1, 1, "expected a reference"};
+
+int cli_check_credentials(const struct opt_command *cmd, const struct oci_options *o)
+{
+    if (o->username && !o->password)
+        return opt_usage_error(cmd, "-u needs --password-stdin");
+    return 0;
+}
+
 int cli_check_ref(const struct opt_command *cmd, const char *ref)
 {
     struct oci_error err;

@@ -42,6 +42,10 @@ int gen_skeleton_mem(const uint8_t *bytes, size_t size, const char *path,
 int gen__skeleton_args(FILE *out, const struct btf *btf, const struct btf_type *rodata,
                        const char *name, const char *ident);
 
+/* A C string literal of any bytes, quotes included (BTF names and tags
+ * may hold anything); in skeleton_args.c. */
+void gen__c_string(FILE *out, const char *s);
+
 /* 0, or -EINVAL with err naming a type (in `source`) whose chain of
  * qualifiers, typedefs, pointers, arrays, variables ... leads back to
  * itself; every walk of the BTF may then follow chains without a bound of

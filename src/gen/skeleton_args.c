@@ -26,8 +26,7 @@ static const char *const kind_names[] = {
     [ARG_STRING] = "WASM_BPF_ARG_STRING",
 };
 
-/* A C string literal of any bytes (BTF names and tags may hold anything). */
-static void c_string(FILE *out, const char *s)
+void gen__c_string(FILE *out, const char *s)
 {
     fputc('"', out);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -144,13 +143,35 @@ static void enum_rows(FILE *out, const struct btf *btf, const struct btf_type *t
             v = enum_signed(t) ? (long long)e->val : (long long)(uint32_t)e->val;
         }
         fprintf(out, "\t\t{");
-        c_string(out, name ? name : "");
+        gen__c_string(out, name ? name : "");
         /* INT64_MIN cannot be written as a literal */
         if (v == (-9223372036854775807LL - 1))
             fprintf(out, ", -9223372036854775807LL - 1},\n");
         else
             fprintf(out, ", %lldLL},\n", v);
     }
+}
+
+/* A variable of .rodata as a flag sees it. */
+struct rodata_var {
+    const char *name;
+    enum arg_kind kind; /* classify()'s */
+    uint32_t size;
+    const struct btf_type *enum_type;
+};
+
+/* Variable `vi` of .rodata, false if it is not a global one (a static one
+ * is the program's own, never a flag). */
+static bool rodata_global(const struct btf *btf, const struct btf_var_secinfo *vi,
+                          struct rodata_var *v)
+{
+    const struct btf_type *var = btf__type_by_id(btf, vi->type);
+    *v = (struct rodata_var){0};
+    if (!var || !btf_is_var(var) || btf_var(var)->linkage == BTF_VAR_STATIC)
+        return false;
+    v->name = btf__name_by_offset(btf, var->name_off);
+    v->kind = classify(btf, var->type, &v->size, &v->enum_type);
+    return true;
 }
 
 int gen__skeleton_args(FILE *out, const struct btf *btf, const struct btf_type *rodata,
@@ -167,33 +188,25 @@ int gen__skeleton_args(FILE *out, const struct btf *btf, const struct btf_type *
     unsigned nvars = rodata ? btf_vlen(rodata) : 0;
     /* the enums' names first, each in its own array */
     for (unsigned i = 0; i < nvars; i++) {
-        const struct btf_type *var = btf__type_by_id(btf, vi[i].type);
-        uint32_t size = 0;
-        const struct btf_type *et = NULL;
-        if (!var || !btf_is_var(var) || btf_var(var)->linkage == BTF_VAR_STATIC)
-            continue;
-        if (classify(btf, var->type, &size, &et) != ARG_ENUM)
+        struct rodata_var v;
+        if (!rodata_global(btf, &vi[i], &v) || v.kind != ARG_ENUM)
             continue;
         fprintf(out, "\tstatic const struct wasm_bpf_arg_enum enum%u[] = {\n", i);
-        enum_rows(out, btf, et);
+        enum_rows(out, btf, v.enum_type);
         fprintf(out, "\t};\n");
     }
     fprintf(out, "\tstatic const struct wasm_bpf_arg args[] = {\n");
     for (unsigned i = 0; i < nvars; i++) {
-        const struct btf_type *var = btf__type_by_id(btf, vi[i].type);
-        uint32_t size = 0;
-        const struct btf_type *et = NULL;
-        if (!var || !btf_is_var(var) || btf_var(var)->linkage == BTF_VAR_STATIC)
+        struct rodata_var v;
+        if (!rodata_global(btf, &vi[i], &v))
             continue;
-        const char *vname = btf__name_by_offset(btf, var->name_off);
-        enum arg_kind kind = classify(btf, var->type, &size, &et);
-        if (kind == ARG_NONE || !vname || !*vname || size > vi[i].size) {
+        if (v.kind == ARG_NONE || !v.name || !*v.name || v.size > vi[i].size) {
             nskipped++;
             continue;
         }
         char flag[256];
         size_t len = 0;
-        for (const char *p = vname; *p && len < sizeof flag - 1; p++)
+        for (const char *p = v.name; *p && len < sizeof flag - 1; p++)
             flag[len++] = *p == '_' ? '-' : *p;
         flag[len] = '\0';
         while (len && flag[len - 1] == '-')
@@ -203,23 +216,23 @@ int gen__skeleton_args(FILE *out, const struct btf *btf, const struct btf_type *
             start++;
         if (!*start || flag_taken(start)) {
             nskipped++;
-            fprintf(out, "\t\t/* %s: its flag would be --%s, which is taken */\n", vname, start);
+            fprintf(out, "\t\t/* %s: its flag would be --%s, which is taken */\n", v.name, start);
             continue;
         }
         fprintf(out, "\t\t{");
-        c_string(out, start);
+        gen__c_string(out, start);
         fprintf(out, ", ");
-        c_string(out, vname);
+        gen__c_string(out, v.name);
         fprintf(out, ", ");
         const char *desc = description(btf, vi[i].type);
         if (desc)
-            c_string(out, desc);
+            gen__c_string(out, desc);
         else
             fprintf(out, "NULL");
-        fprintf(out, ", %s, %u, %u, %s, ", kind_names[kind], vi[i].offset, size,
-                et && enum_signed(et) ? "true" : "false");
-        if (kind == ARG_ENUM)
-            fprintf(out, "enum%u, %u},\n", i, btf_vlen(et));
+        fprintf(out, ", %s, %u, %u, %s, ", kind_names[v.kind], vi[i].offset, v.size,
+                v.enum_type && enum_signed(v.enum_type) ? "true" : "false");
+        if (v.kind == ARG_ENUM)
+            fprintf(out, "enum%u, %u},\n", i, btf_vlen(v.enum_type));
         else
             fprintf(out, "NULL, 0},\n");
         nargs++;

@@ -104,18 +104,16 @@ static void collect(const struct btf *btf, struct roots *rs, int id, bool follow
         const struct btf_type *t = id > 0 ? btf__type_by_id(btf, (uint32_t)id) : NULL;
         if (!t || rs->visited[id])
             return;
+        if (btf_is_mod(t)) { /* const, volatile ...: no type of its own */
+            id = (int)t->type;
+            continue;
+        }
         const char *name = btf__name_by_offset(btf, t->name_off);
         bool named = name && *name;
         switch (btf_kind(t)) {
         case BTF_KIND_PTR:
             if (!follow_ptr)
                 return;
-            id = (int)t->type;
-            continue;
-        case BTF_KIND_CONST:
-        case BTF_KIND_VOLATILE:
-        case BTF_KIND_RESTRICT:
-        case BTF_KIND_TYPE_TAG:
             id = (int)t->type;
             continue;
         case BTF_KIND_ARRAY:

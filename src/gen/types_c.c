@@ -264,9 +264,14 @@ static void emit_accessors(struct c_out *c, const char *tag, const char *scope_n
     }
 }
 
-static void emit_record(struct c_out *c, int r)
+/* A record declared at the top level (an anonymous member is inline in its
+ * parent's). */
+static void emit_record(void *ctx, int r)
 {
+    struct c_out *c = ctx;
     const struct gt_record *rec = &c->m->records[r];
+    if (rec->inline_member)
+        return;
     char *tag = gen__xasprintf("%s %s", rec->is_union ? "union" : "struct", rec->name);
     struct base_buf desc = {0};
     gen__comment_text(&desc, rec->desc);
@@ -291,8 +296,9 @@ static bool fits_int(const struct gt_enum *e, uint64_t v)
     return v <= INT_MAX;
 }
 
-static void emit_enum(struct c_out *c, int index)
+static void emit_enum(void *ctx, int index)
 {
+    struct c_out *c = ctx;
     const struct gt_enum *e = &c->m->enums[index];
     const char *label = e->name ? e->name : "(anonymous)";
     fprintf(c->out, "/* enum %s: %" PRIu32 " byte%s, %s; fields of this type are %s */\n", label,
@@ -324,8 +330,9 @@ static void emit_enum(struct c_out *c, int index)
     fprintf(c->out, "};\n\n");
 }
 
-static void emit_typedef(struct c_out *c, int index)
+static void emit_typedef(void *ctx, int index)
 {
+    struct c_out *c = ctx;
     struct gt_model *m = c->m;
     const struct gt_typedef *td = &m->typedefs[index];
     bool ext = false;
@@ -347,6 +354,11 @@ static void emit_typedef(struct c_out *c, int index)
     free(cm);
     free(d);
 }
+
+static const struct gt_emitter c_emitter = {
+    .decl = {[GT_DECL_RECORD] = emit_record, [GT_DECL_ENUM] = emit_enum, [GT_DECL_TYPEDEF] = emit_typedef},
+    .bits_helpers = bits_helpers,
+};
 
 int gen__emit_c(struct gt_model *m, FILE *out)
 {
@@ -373,17 +385,7 @@ int gen__emit_c(struct gt_model *m, FILE *out)
             "#ifndef %s\n#define %s\n\n#include <stddef.h>\n#include <stdint.h>\n\n",
             gen__buf_str(&src), gen__buf_str(&guard), gen__buf_str(&guard));
     base_buf_free(&src);
-    if (m->any_bitfields)
-        fputs(bits_helpers, out);
-    for (int i = 0; i < m->norder; i++) {
-        const struct gt_decl *d = &m->order[i];
-        if (d->kind == GT_DECL_ENUM)
-            emit_enum(&c, d->index);
-        else if (d->kind == GT_DECL_TYPEDEF)
-            emit_typedef(&c, d->index);
-        else if (!m->records[d->index].inline_member)
-            emit_record(&c, d->index);
-    }
+    gen__emit_decls(m, &c_emitter, out, &c);
     if (m->print_roots)
         gen__emit_c_printers(m, out, m->print_roots, m->nprint_roots);
     fprintf(out, "#endif /* %s */\n", gen__buf_str(&guard));

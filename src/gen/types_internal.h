@@ -2,7 +2,8 @@
  *
  *   btf_check.c    reference cycles refused before any walk (gen_internal.h)
  *   types.c        entry point: open the BTF, pick the root types, run an emitter
- *   types_model.c  BTF -> layout model (every byte of every record accounted for)
+ *   types_model.c  BTF -> layout model (every byte of every record accounted for),
+ *                  and the walk every emitter's table is driven by (gt_emitter)
  *   types_names.c  identifier sets and the naming rules of C, Rust and WIT
  *   types_c.c      C header emitter
  *   types_print_c.c  its event printers (JSON lines, aligned columns)
@@ -157,11 +158,23 @@ struct gt_typedef {
     bool c_library;      /* a C library type name (size_t ...): not re-declared in C */
 };
 
-enum gt_decl_kind { GT_DECL_RECORD, GT_DECL_ENUM, GT_DECL_TYPEDEF };
+enum gt_decl_kind { GT_DECL_RECORD, GT_DECL_ENUM, GT_DECL_TYPEDEF, GT_DECL_KINDS };
 
 struct gt_decl {
     enum gt_decl_kind kind;
     int index;
+};
+
+/* The Rust or WIT emitter's own names of the model's records, enums and
+ * typedefs (by index; NULL where it declares none) and the sets it claimed
+ * them in.  They live in the model, so that gen__model_free() frees them
+ * however the emitter ends (out of memory too). */
+struct gt_lang_names {
+    char **records;
+    char **enums;
+    char **typedefs;
+    struct gt_nameset types;   /* type names */
+    struct gt_nameset values;  /* other top-level names (Rust: functions) */
 };
 
 struct gt_model {
@@ -193,6 +206,7 @@ struct gt_model {
     const int *print_roots;
     int nprint_roots;
     void *printers;          /* their state while they are written */
+    struct gt_lang_names lang;   /* the Rust or WIT emitter's names */
 
     char *err;
     size_t errlen;
@@ -207,6 +221,22 @@ int gen__model_error(struct gt_model *m, const char *fmt, ...) __attribute__((fo
 /* Total bytes of a value type; number of elements (1 if not an array). */
 uint64_t gen__vtype_size(const struct gt_vtype *t);
 uint64_t gen__vtype_count(const struct gt_vtype *t);
+
+/* m->lang, its arrays allocated with every name NULL. */
+struct gt_lang_names *gen__lang_names_new(struct gt_model *m);
+
+/* An emitter's declarations: a function a kind of declaration (by enum
+ * gt_decl_kind), and the helpers its bitfield accessors call (NULL: none). */
+typedef void gt_emit_fn(void *ctx, int index);
+struct gt_emitter {
+    gt_emit_fn *decl[GT_DECL_KINDS];
+    const char *bits_helpers;
+};
+
+/* The emitters' one walk: e->bits_helpers if a record has bitfields, then
+ * e->decl[kind](ctx, index) for every record, enum and typedef of
+ * m->order, dependencies first. */
+void gen__emit_decls(const struct gt_model *m, const struct gt_emitter *e, FILE *out, void *ctx);
 
 /* The emitters: 0, or -1 with m->err set. */
 int gen__emit_c(struct gt_model *m, FILE *out);

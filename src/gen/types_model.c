@@ -98,8 +98,7 @@ static char *decl_of(const struct gt_model *m, int id)
                 base_buf_printf(&dcl, "[%u]", btf_array(t)->nelems);
             else
                 base_buf_puts(&dcl, "(...)");
-        } else if (kind == BTF_KIND_CONST || kind == BTF_KIND_VOLATILE
-                   || kind == BTF_KIND_RESTRICT || kind == BTF_KIND_TYPE_TAG) {
+        } else if (btf_is_mod(t)) {
             /* qualifiers do not change the layout: left out */
         } else {
             const char *name = name_of(m, t);
@@ -149,19 +148,9 @@ static int underlying(const struct gt_model *m, int id)
 {
     for (int hops = 0; hops < GT_MAX_DEPTH; hops++) {
         const struct btf_type *t = type_at(m, id);
-        if (!t)
+        if (!t || !(btf_is_mod(t) || btf_is_typedef(t)))
             return id;
-        switch (btf_kind(t)) {
-        case BTF_KIND_TYPEDEF:
-        case BTF_KIND_CONST:
-        case BTF_KIND_VOLATILE:
-        case BTF_KIND_RESTRICT:
-        case BTF_KIND_TYPE_TAG:
-            id = (int)t->type;
-            continue;
-        default:
-            return id;
-        }
+        id = (int)t->type;
     }
     return -1;
 }
@@ -241,17 +230,13 @@ static int resolve_vtype(struct gt_model *m, int id, const struct use_site *site
             return gen__model_error(m, "%s refers to type id %d, which is not in the BTF",
                                   site->where, id);
         int kind = btf_kind(t);
+        if (btf_is_mod(t) || btf_is_typedef(t)) { /* the layout is the named type's */
+            if (btf_is_typedef(t))
+                typedef_name = name_of(m, t);
+            id = (int)t->type;
+            continue;
+        }
         switch (kind) {
-        case BTF_KIND_TYPEDEF:
-            typedef_name = name_of(m, t);
-            id = (int)t->type;
-            continue;
-        case BTF_KIND_CONST:
-        case BTF_KIND_VOLATILE:
-        case BTF_KIND_RESTRICT:
-        case BTF_KIND_TYPE_TAG:
-            id = (int)t->type;
-            continue;
         case BTF_KIND_ARRAY:
             if (vt->ndims == GT_MAX_DIMS)
                 return gen__model_error(m, "%s: more than %d array dimensions", site->where,
@@ -871,9 +856,54 @@ static void free_vtype(struct gt_vtype *vt)
     free(vt->decl);
 }
 
+/* ---- the emitters' names and walk ---- */
+
+static char **null_names(int n)
+{
+    char **names = gen__xrealloc(NULL, ((size_t)n + 1) * sizeof *names);
+    memset(names, 0, ((size_t)n + 1) * sizeof *names);
+    return names;
+}
+
+static void free_names(char **names, int n)
+{
+    for (int i = 0; names && i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+struct gt_lang_names *gen__lang_names_new(struct gt_model *m)
+{
+    struct gt_lang_names *n = &m->lang;
+    n->records = null_names(m->nrecords);
+    n->enums = null_names(m->nenums);
+    n->typedefs = null_names(m->ntypedefs);
+    return n;
+}
+
+static void lang_names_free(struct gt_model *m)
+{
+    struct gt_lang_names *n = &m->lang;
+    free_names(n->records, m->nrecords);
+    free_names(n->enums, m->nenums);
+    free_names(n->typedefs, m->ntypedefs);
+    gen__names_free(&n->types);
+    gen__names_free(&n->values);
+    memset(n, 0, sizeof *n);
+}
+
+void gen__emit_decls(const struct gt_model *m, const struct gt_emitter *e, FILE *out, void *ctx)
+{
+    if (m->any_bitfields && e->bits_helpers)
+        fputs(e->bits_helpers, out);
+    for (int i = 0; i < m->norder; i++)
+        e->decl[m->order[i].kind](ctx, m->order[i].index);
+}
+
 void gen__model_free(struct gt_model *m)
 {
     gen__printers_free(m);
+    lang_names_free(m);
     for (int r = 0; r < m->nrecords; r++) {
         struct gt_record *rec = &m->records[r];
         for (int i = 0; i < rec->nitems; i++) {

@@ -110,6 +110,16 @@ static void key_literal(FILE *out, bool first, const char *key)
     fputs("\\\":\"", out);
 }
 
+/* A generated function's name, TYPE__WHAT, claimed among the header's
+ * ordinary identifiers (malloc'd). */
+static char *claim_fn(struct printers *p, const char *type, const char *what)
+{
+    char *base = gen__xasprintf("%s__%s", type, what);
+    char *fn = gen__names_claim(&p->m->c_ordinary, base, "__");
+    free(base);
+    return fn;
+}
+
 static const char *item_key(const struct gt_item *it)
 {
     return it->btf_name && *it->btf_name ? it->btf_name : it->name;
@@ -288,9 +298,7 @@ static void json_record_fn(struct printers *p, int r)
     json_deps(p, r);
     p->depth--;
     const struct gt_record *rec = &p->m->records[r];
-    char *base = gen__xasprintf("%s__json", rec->name);
-    p->json_fn[r] = gen__names_claim(&p->m->c_ordinary, base, "__");
-    free(base);
+    p->json_fn[r] = claim_fn(p, rec->name, "json");
     fprintf(p->out, "static inline void %s(FILE *f, const %s %s *e)\n{\n", p->json_fn[r],
             rec->is_union ? "union" : "struct", rec->name);
     bool first = true;
@@ -574,9 +582,7 @@ static void emit_root(struct printers *p, int r, struct columns *cs)
     const struct gt_record *rec = &p->m->records[r];
     const char *kw = rec->is_union ? "union" : "struct";
     json_record_fn(p, r);
-    char *base = gen__xasprintf("%s__print_json", rec->name);
-    char *pj = gen__names_claim(&p->m->c_ordinary, base, "__");
-    free(base);
+    char *pj = claim_fn(p, rec->name, "print_json");
     fprintf(out,
             "/* %s %s as one line of JSON. */\n"
             "static inline void %s(FILE *f, const %s %s *e)\n{\n"
@@ -586,33 +592,21 @@ static void emit_root(struct printers *p, int r, struct columns *cs)
 
     collect_columns(p, cs, r, "e->", "", 0);
     column_enums(p, cs);
-    base = gen__xasprintf("%s__print_columns_header", rec->name);
-    char *ph = gen__names_claim(&p->m->c_ordinary, base, "__");
-    free(base);
+    char *ph = claim_fn(p, rec->name, "print_columns_header");
     fprintf(out,
             "/* The column names of %s %s, aligned with its rows. */\n"
             "static inline void %s(FILE *f)\n{\n",
             kw, rec->name, ph);
     for (int i = 0; i < cs->n; i++) {
         fprintf(out, "    %swasm_bpf_print_cell(f, ", i ? "fputc(' ', f);\n    " : "");
-        struct base_buf lit = {0};
-        for (const unsigned char *s = (const unsigned char *)cs->cols[i].header; *s; s++)
-            if (*s == '"' || *s == '\\')
-                base_buf_printf(&lit, "\\%c", *s);
-            else if (*s < 0x20 || *s >= 0x7f || *s == '?')
-                base_buf_printf(&lit, "\\%03o", *s);
-            else
-                base_buf_printf(&lit, "%c", *s);
-        fprintf(out, "\"%s\", %zu, %d, %d);\n", gen__buf_str(&lit), strlen(cs->cols[i].header),
-                cs->cols[i].width, i == cs->n - 1);
-        base_buf_free(&lit);
+        gen__c_string(out, cs->cols[i].header);
+        fprintf(out, ", %zu, %d, %d);\n", strlen(cs->cols[i].header), cs->cols[i].width,
+                i == cs->n - 1);
     }
     fprintf(out, "    fputc('\\n', f);\n}\n\n");
     free(ph);
 
-    base = gen__xasprintf("%s__print_columns", rec->name);
-    char *pc = gen__names_claim(&p->m->c_ordinary, base, "__");
-    free(base);
+    char *pc = claim_fn(p, rec->name, "print_columns");
     fprintf(out,
             "/* %s %s as one row of columns. */\n"
             "static inline void %s(FILE *f, const %s %s *e)\n{\n",

@@ -15,10 +15,9 @@
 struct rust_out {
     struct gt_model *m;
     FILE *out;
-    char **record_names;   /* by record index */
-    char **enum_names;     /* by enum index; NULL for anonymous enums */
-    char **typedef_names;  /* by typedef index; NULL when no alias is emitted */
-    struct gt_nameset types, values;
+    /* records: by index; enums: NULL for anonymous ones; typedefs: NULL
+     * when no alias is emitted.  types: type names; values: functions. */
+    struct gt_lang_names *names;
 };
 
 static const char allow_type[] = "#[allow(non_camel_case_types, non_snake_case, dead_code)]\n";
@@ -96,7 +95,7 @@ static char *type_of(const struct rust_out *o, const struct gt_vtype *vt)
         base_buf_puts(&b, int_type(vt->elem_size, vt->is_signed));
         break;
     case GT_RECORD:
-        base_buf_puts(&b, o->record_names[vt->ref]);
+        base_buf_puts(&b, o->names->records[vt->ref]);
         break;
     }
     for (int i = vt->ndims - 1; i >= 0; i--) {
@@ -125,16 +124,17 @@ static char *claim_type_name(struct rust_out *o, const char *c_name)
         free(r);
         r = s;
     }
-    char *name = gen__names_claim(&o->types, r, "_");
+    char *name = gen__names_claim(&o->names->types, r, "_");
     free(r);
     return name;
 }
 
-static void emit_record(struct rust_out *o, int r)
+static void emit_record(void *ctx, int r)
 {
+    struct rust_out *o = ctx;
     struct gt_model *m = o->m;
     const struct gt_record *rec = &m->records[r];
-    const char *name = o->record_names[r];
+    const char *name = o->names->records[r];
     /* a union needs a field; a zero-sized one is an empty struct here */
     bool as_union = rec->is_union && rec->nitems > 0;
     struct base_buf desc = {0};
@@ -229,11 +229,12 @@ static void emit_record(struct rust_out *o, int r)
     gen__names_free(&methods);
 }
 
-static void emit_enum(struct rust_out *o, int index)
+static void emit_enum(void *ctx, int index)
 {
+    struct rust_out *o = ctx;
     const struct gt_enum *e = &o->m->enums[index];
     const char *prim = int_type(e->size, e->is_signed);
-    const char *alias = o->enum_names[index];
+    const char *alias = o->names->enums[index];
     fprintf(o->out, "/// enum %s: %" PRIu32 " byte%s, %s\n", e->name ? e->name : "(anonymous)",
             e->size, e->size == 1 ? "" : "s", e->is_signed ? "signed" : "unsigned");
     if (e->truncated)
@@ -243,7 +244,7 @@ static void emit_enum(struct rust_out *o, int index)
         fprintf(o->out, "%spub type %s = %s;\n", allow_type, alias, prim);
     for (int i = 0; i < e->nconsts; i++) {
         char *base = gen__rust_ident(e->consts[i].name);
-        char *name = gen__names_claim(&o->values, base, "_");
+        char *name = gen__names_claim(&o->names->values, base, "_");
         uint64_t v = e->consts[i].value;
         fprintf(o->out, "#[allow(non_upper_case_globals, dead_code)]\npub const %s: %s = ", name,
                 alias ? alias : prim);
@@ -259,44 +260,46 @@ static void emit_enum(struct rust_out *o, int index)
     fputc('\n', o->out);
 }
 
-static void emit_typedef(struct rust_out *o, int index)
+static void emit_typedef(void *ctx, int index)
 {
+    struct rust_out *o = ctx;
     const struct gt_typedef *td = &o->m->typedefs[index];
-    if (!o->typedef_names[index])
+    if (!o->names->typedefs[index])
         return;
     char *t = type_of(o, &td->target);
-    fprintf(o->out, "%spub type %s = %s;", allow_type, o->typedef_names[index], t);
+    fprintf(o->out, "%spub type %s = %s;", allow_type, o->names->typedefs[index], t);
     if (td->target.decl && td->target.base != GT_RECORD)
         comment(o->out, td->target.decl);
     fprintf(o->out, "\n\n");
     free(t);
 }
 
+static const struct gt_emitter rust_emitter = {
+    .decl = {[GT_DECL_RECORD] = emit_record, [GT_DECL_ENUM] = emit_enum, [GT_DECL_TYPEDEF] = emit_typedef},
+    .bits_helpers = bits_helpers,
+};
+
 int gen__emit_rust(struct gt_model *m, FILE *out)
 {
-    struct rust_out o = {.m = m, .out = out};
-    o.record_names = gen__xrealloc(NULL, ((size_t)m->nrecords + 1) * sizeof(char *));
-    o.enum_names = gen__xrealloc(NULL, ((size_t)m->nenums + 1) * sizeof(char *));
-    o.typedef_names = gen__xrealloc(NULL, ((size_t)m->ntypedefs + 1) * sizeof(char *));
-    gen__names_add(&o.values, "__wasm_bpf_bits_get");
-    gen__names_add(&o.values, "__wasm_bpf_bits_set");
-    gen__names_add(&o.values, "__wasm_bpf_bits_sext");
+    struct rust_out o = {.m = m, .out = out, .names = gen__lang_names_new(m)};
+    gen__names_add(&o.names->values, "__wasm_bpf_bits_get");
+    gen__names_add(&o.names->values, "__wasm_bpf_bits_set");
+    gen__names_add(&o.names->values, "__wasm_bpf_bits_sext");
 
     /* Names in the order the C names were given, so they stay the same. */
     for (int r = 0; r < m->nrecords; r++)
-        o.record_names[r] = claim_type_name(&o, m->records[r].name);
+        o.names->records[r] = claim_type_name(&o, m->records[r].name);
     for (int e = 0; e < m->nenums; e++)
-        o.enum_names[e] = m->enums[e].name ? claim_type_name(&o, m->enums[e].name) : NULL;
+        o.names->enums[e] = m->enums[e].name ? claim_type_name(&o, m->enums[e].name) : NULL;
     for (int i = 0; i < m->ntypedefs; i++) {
         const struct gt_typedef *td = &m->typedefs[i];
-        o.typedef_names[i] = NULL;
         if (td->same_as_tag)
             continue;
         char *t = type_of(&o, &td->target);
         bool identity = !strcmp(t, td->name);   /* typedef u32 as u32: already Rust's */
         free(t);
         if (!identity)
-            o.typedef_names[i] = claim_type_name(&o, td->name);
+            o.names->typedefs[i] = claim_type_name(&o, td->name);
     }
 
     struct base_buf src = {0};
@@ -312,28 +315,6 @@ int gen__emit_rust(struct gt_model *m, FILE *out)
             "// Bitfields stay bytes, read and written through NAME() and set_NAME().\n\n",
             gen__buf_str(&src));
     base_buf_free(&src);
-    if (m->any_bitfields)
-        fputs(bits_helpers, out);
-    for (int i = 0; i < m->norder; i++) {
-        const struct gt_decl *d = &m->order[i];
-        if (d->kind == GT_DECL_ENUM)
-            emit_enum(&o, d->index);
-        else if (d->kind == GT_DECL_TYPEDEF)
-            emit_typedef(&o, d->index);
-        else
-            emit_record(&o, d->index);
-    }
-
-    for (int r = 0; r < m->nrecords; r++)
-        free(o.record_names[r]);
-    for (int e = 0; e < m->nenums; e++)
-        free(o.enum_names[e]);
-    for (int i = 0; i < m->ntypedefs; i++)
-        free(o.typedef_names[i]);
-    free(o.record_names);
-    free(o.enum_names);
-    free(o.typedef_names);
-    gen__names_free(&o.types);
-    gen__names_free(&o.values);
+    gen__emit_decls(m, &rust_emitter, out, &o);
     return 0;
 }

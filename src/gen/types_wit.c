@@ -23,11 +23,11 @@
 struct wit_out {
     struct gt_model *m;
     FILE *out;
-    char **record_names;    /* by record; kebab-case, unescaped */
+    /* kebab-case, unescaped; records: NULL for zero-sized ones; enums: NULL
+     * for anonymous ones; typedefs: NULL when left out.  types: every label
+     * at the top level, normalized (claim_label()). */
+    struct gt_lang_names *names;
     uint32_t *record_align; /* canonical alignment; 0 for records left out */
-    char **enum_names;      /* by enum; NULL for anonymous ones */
-    char **typedef_names;   /* by typedef; NULL when left out */
-    struct gt_nameset types;
 };
 
 /* Claims a unique label in `set`.  Component validators compare labels
@@ -96,14 +96,14 @@ static char *type_of(const struct wit_out *o, const struct gt_vtype *vt, uint32_
         a = vt->elem_size;
         break;
     case GT_ENUM:
-        if (o->enum_names[vt->ref])
-            label(&b, o->enum_names[vt->ref]);
+        if (o->names->enums[vt->ref])
+            label(&b, o->names->enums[vt->ref]);
         else
             base_buf_puts(&b, int_type(vt->elem_size, vt->is_signed));
         a = vt->elem_size;
         break;
     case GT_RECORD:
-        label(&b, o->record_names[vt->ref]);
+        label(&b, o->names->records[vt->ref]);
         a = o->record_align[vt->ref];
         break;
     }
@@ -157,7 +157,7 @@ static void emit_union(struct wit_out *o, int r)
     doc(o->out, "    ", gen__buf_str(&b));
     base_buf_free(&b);
     struct base_buf name = {0};
-    label(&name, o->record_names[r]);
+    label(&name, o->names->records[r]);
     fprintf(o->out, "    type %s = list<u8, %" PRIu32 ">;\n\n", gen__buf_str(&name), rec->size);
     base_buf_free(&name);
 }
@@ -232,7 +232,7 @@ static void emit_struct(struct wit_out *o, int r)
     doc(o->out, "    ", sz);
     free(sz);
     struct base_buf name = {0};
-    label(&name, o->record_names[r]);
+    label(&name, o->names->records[r]);
     fprintf(o->out, "    record %s {\n", gen__buf_str(&name));
     base_buf_free(&name);
     for (int i = 0; i < n; i++) {
@@ -258,10 +258,11 @@ static void emit_struct(struct wit_out *o, int r)
     gen__names_free(&names);
 }
 
-static void emit_enum(struct wit_out *o, int index)
+static void emit_enum(void *ctx, int index)
 {
+    struct wit_out *o = ctx;
     const struct gt_enum *e = &o->m->enums[index];
-    if (!o->enum_names[index]) {
+    if (!o->names->enums[index]) {
         if (e->nconsts) {   /* anonymous: only its constants, for the reader */
             struct base_buf b = {0};
             base_buf_printf(&b, "anonymous enum (%" PRIu32 " bytes):", e->size);
@@ -291,20 +292,21 @@ static void emit_enum(struct wit_out *o, int index)
         free(line);
     }
     struct base_buf name = {0};
-    label(&name, o->enum_names[index]);
+    label(&name, o->names->enums[index]);
     fprintf(o->out, "    type %s = %s;\n\n", gen__buf_str(&name), int_type(e->size, e->is_signed));
     base_buf_free(&name);
 }
 
-static void emit_typedef(struct wit_out *o, int index)
+static void emit_typedef(void *ctx, int index)
 {
+    struct wit_out *o = ctx;
     const struct gt_typedef *td = &o->m->typedefs[index];
-    if (!o->typedef_names[index])
+    if (!o->names->typedefs[index])
         return;
     uint32_t align;
     char *t = type_of(o, &td->target, &align);
     struct base_buf name = {0};
-    label(&name, o->typedef_names[index]);
+    label(&name, o->names->typedefs[index]);
     fprintf(o->out, "    type %s = %s;", gen__buf_str(&name), t);
     if (td->target.decl && td->target.base != GT_RECORD) {
         struct base_buf c = {0};
@@ -317,32 +319,50 @@ static void emit_typedef(struct wit_out *o, int index)
     free(t);
 }
 
+/* A record: a union's bytes, a struct, or a comment for one of no bytes. */
+static void emit_record(void *ctx, int r)
+{
+    struct wit_out *o = ctx;
+    if (!o->names->records[r]) {
+        struct base_buf c = {0};
+        gen__comment_text(&c, o->m->records[r].desc);
+        fprintf(o->out, "    // %s: no bytes, nothing to declare\n\n", gen__buf_str(&c));
+        base_buf_free(&c);
+    } else if (o->m->records[r].is_union) {
+        emit_union(o, r);
+    } else {
+        emit_struct(o, r);
+    }
+}
+
 static char *claim(struct wit_out *o, const char *c_name)
 {
     char *k = gen__wit_kebab(c_name);
-    char *name = claim_label(&o->types, k);
+    char *name = claim_label(&o->names->types, k);
     free(k);
     return name;
 }
 
+static const struct gt_emitter wit_emitter = {
+    .decl = {[GT_DECL_RECORD] = emit_record, [GT_DECL_ENUM] = emit_enum, [GT_DECL_TYPEDEF] = emit_typedef},
+    .bits_helpers = NULL,
+};
+
 int gen__emit_wit(struct gt_model *m, FILE *out)
 {
-    struct wit_out o = {.m = m, .out = out};
-    o.record_names = gen__xrealloc(NULL, ((size_t)m->nrecords + 1) * sizeof(char *));
+    struct wit_out o = {.m = m, .out = out, .names = gen__lang_names_new(m)};
     o.record_align = gen__xrealloc(NULL, ((size_t)m->nrecords + 1) * sizeof(uint32_t));
-    o.enum_names = gen__xrealloc(NULL, ((size_t)m->nenums + 1) * sizeof(char *));
-    o.typedef_names = gen__xrealloc(NULL, ((size_t)m->ntypedefs + 1) * sizeof(char *));
 
     for (int r = 0; r < m->nrecords; r++) {
         o.record_align[r] = 1;
-        o.record_names[r] = m->records[r].size ? claim(&o, m->records[r].name) : NULL;
+        o.names->records[r] = m->records[r].size ? claim(&o, m->records[r].name) : NULL;
     }
     for (int e = 0; e < m->nenums; e++)
-        o.enum_names[e] = m->enums[e].name ? claim(&o, m->enums[e].name) : NULL;
+        o.names->enums[e] = m->enums[e].name ? claim(&o, m->enums[e].name) : NULL;
     for (int i = 0; i < m->ntypedefs; i++) {
         const struct gt_typedef *td = &m->typedefs[i];
         bool empty = gen__vtype_size(&td->target) == 0;
-        o.typedef_names[i] = td->same_as_tag || empty ? NULL : claim(&o, td->name);
+        o.names->typedefs[i] = td->same_as_tag || empty ? NULL : claim(&o, td->name);
     }
 
     char *pkg = gen__wit_kebab(m->name);
@@ -365,36 +385,10 @@ int gen__emit_wit(struct gt_model *m, FILE *out)
             "interface types {\n",
             gen__buf_str(&src), pkg);
     base_buf_free(&src);
-    for (int i = 0; i < m->norder; i++) {
-        const struct gt_decl *d = &m->order[i];
-        if (d->kind == GT_DECL_ENUM) {
-            emit_enum(&o, d->index);
-        } else if (d->kind == GT_DECL_TYPEDEF) {
-            emit_typedef(&o, d->index);
-        } else if (!o.record_names[d->index]) {
-            struct base_buf c = {0};
-            gen__comment_text(&c, m->records[d->index].desc);
-            fprintf(out, "    // %s: no bytes, nothing to declare\n\n", gen__buf_str(&c));
-            base_buf_free(&c);
-        } else if (m->records[d->index].is_union) {
-            emit_union(&o, d->index);
-        } else {
-            emit_struct(&o, d->index);
-        }
-    }
+    gen__emit_decls(m, &wit_emitter, out, &o);
     fprintf(out, "}\n\nworld guest {\n    export types;\n}\n");
 
-    for (int r = 0; r < m->nrecords; r++)
-        free(o.record_names[r]);
-    for (int e = 0; e < m->nenums; e++)
-        free(o.enum_names[e]);
-    for (int i = 0; i < m->ntypedefs; i++)
-        free(o.typedef_names[i]);
-    free(o.record_names);
     free(o.record_align);
-    free(o.enum_names);
-    free(o.typedef_names);
-    gen__names_free(&o.types);
     free(pkg);
     return 0;
 }

@@ -107,6 +107,8 @@ void wasm__jit_add_fixup_from(jit_state *s, uint32_t at, uint8_t kind, uint32_t 
 {
     if (s->buf.failed)
         return;
+    if (kind == FIX_WORD && target < s->fc->code_words)
+        s->is_target[target] = 1;
     if (s->nfix == s->capfix) {
         size_t cap = s->capfix ? s->capfix * 2 : 256;
         jit_fixup *p = realloc(s->fix, cap * sizeof *p);
@@ -299,10 +301,78 @@ static bool spill_seen(const jit_state *s, size_t i, bool writes)
     return false;
 }
 
+bool wasm__jit_is_checked(const jit_state *s, uint8_t form, uint32_t slot, uint32_t imm, uint64_t end)
+{
+    for (uint32_t i = 0; i < s->nchecked; i++) {
+        const jit_checked *c = &s->checked[i];
+        if (c->form == form && c->slot == slot && c->imm == imm && c->end >= end)
+            return true;
+    }
+    return false;
+}
+
+void wasm__jit_note_checked(jit_state *s, uint8_t form, uint32_t slot, uint32_t imm, uint64_t end)
+{
+    if (s->counting)
+        return;
+    for (uint32_t i = 0; i < s->nchecked; i++) {
+        jit_checked *c = &s->checked[i];
+        if (c->form == form && c->slot == slot && c->imm == imm) {
+            if (end > c->end)
+                c->end = end;
+            return;
+        }
+    }
+    if (s->nchecked == JIT_MAX_CHECKED) {           /* forget the oldest */
+        memmove(s->checked, s->checked + 1, (JIT_MAX_CHECKED - 1) * sizeof *s->checked);
+        s->nchecked--;
+    }
+    s->checked[s->nchecked++] = (jit_checked){slot, imm, end, form};
+}
+
+static bool is_store(enum wasm_op op)
+{
+    return (op >= OP_ST8 && op <= OP_ST64) || (op >= OP_ST8_A && op <= OP_ST64_AI) ||
+           (op >= OP_ST8_K && op <= OP_ST64_K);
+}
+
+/* After op: forget the checked addresses it may have changed.  Most
+ * operations write their first operand word (pc[2]) at most; the others
+ * (calls, helpers, returns, tables) forget everything. */
+static void forget_checked(jit_state *s, enum wasm_op op, const code_t *pc)
+{
+    bool writes_first = op == OP_MOV || op == OP_CONST32 || op == OP_CONST64 || op == OP_SELECT ||
+                        op == OP_GLOBAL_GET || op == OP_MEMORY_SIZE || op == OP_REF_IS_NULL ||
+                        (op >= OP_I32_ADD && op <= OP_I64_GE_U_I) ||
+                        (op >= OP_I32_EQZ && op <= OP_F64_PROMOTE_F32) ||
+                        (op >= OP_LD8S && op <= OP_ST64_K && !is_store(op));
+    bool writes_none = is_store(op) || op == OP_GLOBAL_SET || op == OP_BR || op == OP_BR_NZ ||
+                       op == OP_BR_Z || op == OP_BR_NZ64 || op == OP_BR_Z64 ||
+                       (op >= OP_BR_I32_EQ && op <= OP_BR_I64_GE_U_I);
+    if (writes_none)
+        return;
+    if (!writes_first) {
+        s->nchecked = 0;
+        return;
+    }
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < s->nchecked; i++)
+        if (s->checked[i].form == 3 || s->checked[i].slot != pc[2])
+            s->checked[n++] = s->checked[i];
+    s->nchecked = n;
+}
+
 static void emit_body(jit_state *s, const func_code *fc)
 {
     for (uint32_t i = 0; i < fc->code_words; i++)
         s->word_pos[i] = UINT32_MAX;
+    /* branch targets: loop heads (found by the counting pass) now,
+     * forward ones as their branches are emitted */
+    memset(s->is_target, 0, fc->code_words);
+    if (!s->counting)
+        for (size_t i = 0; i < s->nloops; i++)
+            s->is_target[s->loops[i][0]] = 1;
+    s->nchecked = 0;
     wasm__arch_emit_function_prologue(s, fc);
     const code_t *pc = fc->code, *end = fc->code + fc->code_words;
     while (pc < end && !s->buf.failed) {
@@ -319,7 +389,10 @@ static void emit_body(jit_state *s, const func_code *fc)
         for (size_t i = s->cur_spill; i < s->end_spill; i++)
             if (!spill_seen(s, i, false))
                 wasm__arch_spill(s, s->uses[i].slot);
+        if (s->is_target[at])
+            s->nchecked = 0;
         wasm__arch_emit_op(s, op, pc, at);
+        forget_checked(s, op, pc);
         for (size_t i = s->cur_spill; i < s->end_spill; i++)
             if ((s->uses[i].kind & USE_WRITE) && !spill_seen(s, i, true))
                 wasm__arch_unspill(s, s->uses[i].slot);
@@ -378,12 +451,14 @@ static int compile_module(wasm_module *m, const wasm_runtime *watch)
     s.buf.p = map;
     uint8_t *compiles = calloc(ndef + 1, 1);
     s.func_pos = malloc(((size_t)ndef + 1) * sizeof *s.func_pos);
+    s.func_direct_pos = malloc(((size_t)ndef + 1) * sizeof *s.func_direct_pos);
     s.word_pos = malloc(((size_t)max_words + 1) * sizeof *s.word_pos);
+    s.is_target = malloc((size_t)max_words + 1);
     int32_t *depth = malloc(((size_t)max_words + 2) * sizeof *depth);
     int64_t *weight = malloc(2 * ((size_t)max_slots + 1) * sizeof *weight);
     jit_module *jm = calloc(1, sizeof *jm);
     int err = -ENOMEM;
-    if (!compiles || !s.func_pos || !s.word_pos || !depth || !weight || !jm)
+    if (!compiles || !s.func_pos || !s.func_direct_pos || !s.word_pos || !s.is_target || !depth || !weight || !jm)
         goto out;
     uint32_t ncompiled = 0;
     for (uint32_t i = 0; i < ndef; i++) {
@@ -401,7 +476,7 @@ static int compile_module(wasm_module *m, const wasm_runtime *watch)
     jit_populate(&s.buf, (4 * input + 4096 + page - 1) / page * page);
     uint32_t entry = wasm__arch_emit_module_prologue(&s);
     for (uint32_t i = 0; i < ndef && !s.buf.failed; i++) {
-        s.func_pos[i] = UINT32_MAX;
+        s.func_pos[i] = s.func_direct_pos[i] = UINT32_MAX;
         if (!compiles[i])
             continue;
         if (wasm__runtime_stopping(watch)) {
@@ -410,9 +485,12 @@ static int compile_module(wasm_module *m, const wasm_runtime *watch)
         }
         s.func_pos[i] = (uint32_t)s.buf.len;
         compile_function(&s, &m->codes[i], depth, weight);
+        s.func_direct_pos[i] = s.direct_entry;
     }
-    for (size_t i = 0; i < s.nfix && !s.buf.failed; i++)
-        wasm__arch_patch_rel32_from(&s, s.fix[i].at, s.func_pos[s.fix[i].target], s.fix[i].base);
+    for (size_t i = 0; i < s.nfix && !s.buf.failed; i++) {
+        const uint32_t *pos = s.fix[i].kind == FIX_FUNC_DIRECT ? s.func_direct_pos : s.func_pos;
+        wasm__arch_patch_rel32_from(&s, s.fix[i].at, pos[s.fix[i].target], s.fix[i].base);
+    }
     if (s.buf.failed) {
         err = s.buf.len + 64 > s.buf.limit ? -E2BIG : -ENOMEM;
         goto out;
@@ -444,7 +522,9 @@ out:
     free(jm);
     free(compiles);
     free(s.func_pos);
+    free(s.func_direct_pos);
     free(s.word_pos);
+    free(s.is_target);
     free(s.fix);
     free(s.uses);
     free(s.loops);

@@ -99,8 +99,11 @@ static inline void jit_u32(jit_buf *b, uint32_t v) { jit_put(b, &v, 4); }
 static inline void jit_u64(jit_buf *b, uint64_t v) { jit_put(b, &v, 8); }
 
 /* A 32-bit relative field at `at` that must reach a target known later:
- * an instruction of the function (word offset) or a function's start. */
-enum { FIX_WORD, FIX_FUNC };
+ * an instruction of the function (word offset), a function's start (its
+ * entry with the arguments in the frame), or its entry for direct calls
+ * from compiled code (the layer may pass the first arguments in registers
+ * there). */
+enum { FIX_WORD, FIX_FUNC, FIX_FUNC_DIRECT };
 typedef struct jit_fixup {
     uint32_t at;
     uint32_t base;                    /* the field holds target - base */
@@ -130,6 +133,19 @@ typedef struct jit_use {
     uint8_t kind;
 } jit_use;
 
+/* A memory access known to be in bounds in the straight-line code being
+ * emitted (memory never shrinks, nor moves): its address slot and form
+ * (0: slot + offset, 2: slot + immediate, wrapped at 32 bits; 3: a
+ * constant, slot 0), the immediate, and the end (offset + size) up to
+ * which it was checked.  The driver forgets them at branch targets, and
+ * a slot's when an instruction writes it. */
+#define JIT_MAX_CHECKED 8
+typedef struct jit_checked {
+    uint32_t slot, imm;
+    uint64_t end;
+    uint8_t form;
+} jit_checked;
+
 typedef struct jit_state {
     jit_buf buf;
     const wasm_module *m;
@@ -138,8 +154,11 @@ typedef struct jit_state {
     jit_fixup *fix;
     size_t nfix, capfix;
     uint32_t *func_pos;               /* native offset of each defined function, or UINT32_MAX */
+    uint32_t *func_direct_pos;        /* and of its entry for direct calls (FIX_FUNC_DIRECT) */
+    uint32_t direct_entry;            /* set by the layer's function prologue */
     const uint8_t *compiles;          /* per defined function: will it have native code */
     uint32_t trap_pos[JIT_TRAP_KINDS];/* native offset of the trap exit per wasm_status */
+    uint32_t trap_pushed_pos[JIT_TRAP_KINDS]; /* the same, popping a call frame first */
     uint32_t unwind_pos;              /* exit with the status already in the return register */
 
     /* a first pass over each function only counts slot uses and loops */
@@ -156,10 +175,17 @@ typedef struct jit_state {
     /* the uses through the other register file (in order of `at`), and
      * those of the instruction being lowered */
     size_t nspills, next_spill, cur_spill, end_spill;
+    uint8_t *is_target;               /* per word: a branch lands there (emitting pass) */
+    jit_checked checked[JIT_MAX_CHECKED];
+    uint32_t nchecked;
 } jit_state;
 
 void wasm__jit_note_use(jit_state *s, uint32_t slot, uint8_t kind);
 void wasm__jit_note_loop(jit_state *s, uint32_t head, uint32_t back_edge);
+/* Was this access checked already (see jit_checked)?  If not, the layer
+ * checks it and records it with wasm__jit_note_checked. */
+bool wasm__jit_is_checked(const jit_state *s, uint8_t form, uint32_t slot, uint32_t imm, uint64_t end);
+void wasm__jit_note_checked(jit_state *s, uint8_t form, uint32_t slot, uint32_t imm, uint64_t end);
 /* Has the driver spilled slot x for the instruction being lowered? */
 bool wasm__jit_spilled(const jit_state *s, uint32_t x);
 

@@ -9,9 +9,9 @@
  * The hottest integer slots of a function live in r8-r11, rsi and rdi, the
  * hottest float slots in xmm8-xmm15 (see choose_pins in jit.c); rax, rcx,
  * rdx and xmm0/xmm1 are scratch (rsi, rdi and r8 too where a call or
- * helper follows, after the pins are written back).  Every function
- * keeps rsp 16-byte aligned in its body (the prologue subtracts 8), so
- * helpers are called directly.  A trap jumps to a per-module exit that
+ * helper follows, after the pins are written back).  Functions do not
+ * touch rsp (a direct call costs its call and ret only); calls to C align
+ * it (call_abs).  A trap jumps to a per-module exit that
  * records it and restores rsp saved by the entry trampoline.
  *
  * Slots hold values as the interpreter leaves them (i32 results
@@ -255,10 +255,18 @@ static void setcc_zx(jit_buf *b, int cc, int r)
     x_rr(b, 0, 0x0FB6, r, r);
 }
 
+/* A call to C.  Compiled functions run with rsp as the call left it (no
+ * adjustment per call), so its alignment depends on the depth: align it
+ * here, the original rsp saved on the stack (twice, for 16 bytes). */
 static void call_abs(jit_buf *b, const void *fn)
 {
+    mov_rr(b, RAX, RSP);
+    alu_r_imm(b, W, ALU_AND, RSP, -16);
+    jit_u8(b, 0x50);                      /* push rax */
+    jit_u8(b, 0x50);
     mov_r_imm(b, RAX, (uint64_t)(uintptr_t)fn);
     x_rr(b, 0, 0xFF, 2, RAX);
+    load64(b, RSP, mem_at(RSP, 0));
 }
 
 /* A rel32 jump field just emitted ends at b->len; returns its position. */
@@ -298,17 +306,36 @@ static void jmp_trap(jit_state *s, wasm_status st)
     wasm__arch_patch_rel32(s, jmp_rel32(&s->buf), s->trap_pos[st]);
 }
 
-/* At calls and loop back-edges, like the interpreter. */
-static void interrupt_check(jit_state *s)
+/* At calls and loop back-edges, like the interpreter.  pushed: a call
+ * has pushed its frame already (r12), which a trap pops first. */
+static void interrupt_check_pushed(jit_state *s, bool pushed)
 {
     jit_buf *b = &s->buf;
+    const uint32_t *exits = pushed ? s->trap_pushed_pos : s->trap_pos;
     load64(b, RAX, mem_at(R_CTX, offsetof(jit_ctx, interrupt)));
     alu_m_imm(b, 0, ALU_CMP, mem_at(RAX, 0), 0);
-    jcc_trap(s, CC_NE, WASM_TRAP_INTERRUPTED);
+    wasm__arch_patch_rel32(s, jcc_rel32(b, CC_NE), exits[WASM_TRAP_INTERRUPTED]);
 #ifdef WASM_ENGINE_FUEL
     load64(b, RAX, mem_at(R_CTX, offsetof(jit_ctx, rt)));
     alu_m_imm(b, W, ALU_SUB, mem_at(RAX, offsetof(wasm_runtime, fuel)), 1);
-    jcc_trap(s, CC_B, WASM_TRAP_OUT_OF_FUEL);
+    wasm__arch_patch_rel32(s, jcc_rel32(b, CC_B), exits[WASM_TRAP_OUT_OF_FUEL]);
+#endif
+}
+static void interrupt_check(jit_state *s) { interrupt_check_pushed(s, false); }
+
+/* Before the comparison of a conditional branch (the check changes the
+ * flags): a backward one checks for an interrupt on both paths, so that
+ * the loop closes with one taken jump.  An interrupt is asynchronous:
+ * seeing it at the loop's exit too changes nothing; fuel, counted per
+ * taken back-edge, needs the exact form (in branch). */
+static void branch_prepare(jit_state *s, int32_t off)
+{
+#ifndef WASM_ENGINE_FUEL
+    if (off <= 0)
+        interrupt_check(s);
+#else
+    (void)s;
+    (void)off;
 #endif
 }
 
@@ -321,6 +348,12 @@ static void branch(jit_state *s, int cc, uint32_t at, int32_t off)
     uint32_t target = at + (uint32_t)off;
     if (off <= 0) {
         wasm__jit_note_loop(s, target, at);
+#ifndef WASM_ENGINE_FUEL
+        if (cc >= 0) {    /* branch_prepare checked for an interrupt */
+            wasm__arch_patch_rel32(s, jcc_rel32(b, cc), wasm__jit_word_pos(s, target));
+            return;
+        }
+#endif
         uint32_t skip = 0;
         if (cc >= 0)
             skip = jcc_rel32(b, cc ^ 1);
@@ -344,23 +377,28 @@ static void check_status(jit_state *s)
 
 /* Pinned slots go back to the frame before anything that reads the frame
  * or clobbers caller-saved registers (calls, helpers), and are read again
- * after it (a callee's results land in the frame). */
-static void pins_flush(jit_state *s, uint32_t below)
+ * after it (a callee's results land in the frame).  The _range forms
+ * handle the slots in [lo, hi) only. */
+static void pins_flush_range(jit_state *s, uint32_t lo, uint32_t hi)
 {
     for (uint32_t i = 0; i < s->npins; i++)
-        if (s->pins[i] < below)
+        if (s->pins[i] >= lo && s->pins[i] < hi)
             store64(&s->buf, slot_mem(s->pins[i]), pin_regs[i]);
     for (uint32_t i = 0; i < s->nfpins; i++)
-        if (s->fpins[i] < below)
+        if (s->fpins[i] >= lo && s->fpins[i] < hi)
             movsd_store(&s->buf, slot_mem(s->fpins[i]), fpin_regs[i]);
 }
-static void pins_reload(jit_state *s)
+static void pins_flush(jit_state *s, uint32_t below) { pins_flush_range(s, 0, below); }
+static void pins_reload_range(jit_state *s, uint32_t lo, uint32_t hi)
 {
     for (uint32_t i = 0; i < s->npins; i++)
-        load64(&s->buf, pin_regs[i], slot_mem(s->pins[i]));
+        if (s->pins[i] >= lo && s->pins[i] < hi)
+            load64(&s->buf, pin_regs[i], slot_mem(s->pins[i]));
     for (uint32_t i = 0; i < s->nfpins; i++)
-        movsd_load(&s->buf, fpin_regs[i], slot_mem(s->fpins[i]));
+        if (s->fpins[i] >= lo && s->fpins[i] < hi)
+            movsd_load(&s->buf, fpin_regs[i], slot_mem(s->fpins[i]));
 }
+static void pins_reload(jit_state *s) { pins_reload_range(s, 0, UINT32_MAX); }
 /* Slot x, pinned, to the frame and back (around an instruction that uses
  * it through the other register file). */
 void wasm__arch_spill(jit_state *s, uint32_t x)
@@ -380,22 +418,46 @@ void wasm__arch_unspill(jit_state *s, uint32_t x)
         movsd_load(&s->buf, f, slot_mem(x));
 }
 
-/* On entry: parameters from the frame, locals zero, and nothing for the
- * operand slots above them (each is written before it is read). */
-static void pins_enter(jit_state *s, const func_code *fc)
+/* Direct calls between compiled functions pass the first parameters in
+ * these scratch registers (the 64 bits of the slot, whatever its type)
+ * and get a single result back in rax as well as in the frame: a value
+ * going through a frame slot waits for store-to-load forwarding, on the
+ * critical path of every call and return (fib).  Neither side's pins are
+ * among them, so no move ever overwrites another's source. */
+#define REG_ARGS 3
+static const int arg_regs[REG_ARGS] = {RDX, RCX, RAX};
+
+/* Parameter p, arriving in r: to its pin or its frame slot. */
+static void param_from_reg(jit_state *s, uint32_t p, int r)
+{
+    int g = gpin(s, p), f = fpin_of(s, p);
+    if (g >= 0)
+        mov_rr(&s->buf, g, r);
+    else if (f >= 0)
+        movq_x_r(&s->buf, f, r);
+    else
+        store64(&s->buf, slot_mem(p), r);
+}
+
+/* The other pinned parameters from the frame, pinned locals zero. */
+static void pins_enter(jit_state *s, const func_code *fc, uint32_t from_param)
 {
     jit_buf *b = &s->buf;
     for (uint32_t i = 0; i < s->npins; i++) {
-        if (s->pins[i] < fc->nparams)
-            load64(b, pin_regs[i], slot_mem(s->pins[i]));
-        else if (s->pins[i] < fc->nlocals)
+        if (s->pins[i] < fc->nparams) {
+            if (s->pins[i] >= from_param)
+                load64(b, pin_regs[i], slot_mem(s->pins[i]));
+        } else if (s->pins[i] < fc->nlocals) {
             x_rr(b, 0, 0x31, pin_regs[i], pin_regs[i]);
+        }
     }
     for (uint32_t i = 0; i < s->nfpins; i++) {
-        if (s->fpins[i] < fc->nparams)
-            movsd_load(b, fpin_regs[i], slot_mem(s->fpins[i]));
-        else if (s->fpins[i] < fc->nlocals)
+        if (s->fpins[i] < fc->nparams) {
+            if (s->fpins[i] >= from_param)
+                movsd_load(b, fpin_regs[i], slot_mem(s->fpins[i]));
+        } else if (s->fpins[i] < fc->nlocals) {
             xorps(b, fpin_regs[i]);
+        }
     }
 }
 
@@ -447,6 +509,12 @@ uint32_t wasm__arch_emit_module_prologue(jit_state *s)
         mov_r_imm(b, RDX, st);
         wasm__arch_patch_rel32(s, jmp_rel32(b), trap_common);
     }
+    /* the same after a call pushed its frame: the caller's frame traps */
+    for (uint32_t st = 1; st < JIT_TRAP_KINDS; st++) {
+        s->trap_pushed_pos[st] = (uint32_t)b->len;
+        lea(b, R_CF, mem_at(R_CF, -(int32_t)sizeof(call_frame)));
+        wasm__arch_patch_rel32(s, jmp_rel32(b), s->trap_pos[st]);
+    }
     return entry;
 }
 
@@ -454,38 +522,48 @@ uint32_t wasm__arch_emit_module_prologue(jit_state *s)
 /* Functions                                                           */
 /* ------------------------------------------------------------------ */
 
+/* Two entries: the first (the function's address, for calls from the
+ * host and call_indirect) reads the register parameters from the frame
+ * and falls into the second, the target of direct calls.  Then locals are
+ * zeroed (memory and pins) and the remaining pinned parameters loaded; the
+ * operand slots above them need nothing (each is written before it is read). */
 void wasm__arch_emit_function_prologue(jit_state *s, const func_code *fc)
 {
     jit_buf *b = &s->buf;
-    alu_r_imm(b, W, ALU_SUB, RSP, 8);
+    uint32_t nreg = fc->nparams < REG_ARGS ? fc->nparams : REG_ARGS;
+    for (uint32_t p = 0; p < nreg; p++)
+        load64(b, arg_regs[p], slot_mem(p));
+    s->direct_entry = (uint32_t)b->len;
+    for (uint32_t p = 0; p < nreg; p++)
+        param_from_reg(s, p, arg_regs[p]);
     uint32_t n = fc->nlocals - fc->nparams;
     /* few locals: each one not in a register (pins_enter zeroes those) */
     uint32_t in_memory = 0;
     if (n <= 8 && !s->counting)
         for (uint32_t i = fc->nparams; i < fc->nlocals; i++)
             in_memory += gpin(s, i) < 0 && fpin_of(s, i) < 0;
-    if (n == 0 || (n <= 8 && in_memory == 0)) {
-        pins_enter(s, fc);
-        return;
+    if (n > 0 && (n > 8 || in_memory > 0)) {
+        x_rr(b, 0, 0x31, RAX, RAX);
+        if (n <= 8) {
+            for (uint32_t i = fc->nparams; i < fc->nlocals; i++)
+                if (s->counting || (gpin(s, i) < 0 && fpin_of(s, i) < 0))
+                    store64(b, slot_mem(i), RAX);
+        } else {
+            /* rep stosq takes rdi, which may hold a parameter by now */
+            mov_rr(b, RDX, RDI);
+            lea(b, RDI, slot_mem(fc->nparams));
+            mov_r_imm(b, RCX, n);
+            jit_u8(b, 0xF3);              /* rep stosq */
+            jit_u8(b, 0x48);
+            jit_u8(b, 0xAB);
+            mov_rr(b, RDI, RDX);
+        }
     }
-    x_rr(b, 0, 0x31, RAX, RAX);
-    if (n <= 8) {
-        for (uint32_t i = fc->nparams; i < fc->nlocals; i++)
-            if (s->counting || (gpin(s, i) < 0 && fpin_of(s, i) < 0))
-                store64(b, slot_mem(i), RAX);
-    } else {
-        lea(b, RDI, slot_mem(fc->nparams));
-        mov_r_imm(b, RCX, n);
-        jit_u8(b, 0xF3);                  /* rep stosq */
-        jit_u8(b, 0x48);
-        jit_u8(b, 0xAB);
-    }
-    pins_enter(s, fc);
+    pins_enter(s, fc, nreg);
 }
 
 static void emit_return(jit_buf *b)
 {
-    alu_r_imm(b, W, ALU_ADD, RSP, 8);
     jit_u8(b, 0xC3);
 }
 
@@ -628,12 +706,38 @@ static void emit_int_binop(jit_state *s, unsigned w, int_op o, const code_t *pc,
     int32_t k = (int32_t)bw;
     int r;
     switch (o.kind) {
-    case K_ALU:
+    case K_ALU: {
+        /* d = a OP d for a commutative OP, d = a + b and d = a +- k into
+         * another register, in one instruction (32-bit forms zero-extend) */
+        int rd = pin_of(s, d);
+        bool commutes = o.x == ALU_ADD || o.x == ALU_AND || o.x == ALU_OR || o.x == ALU_XOR;
+        if (!imm && rd >= 0 && bw == d && a != d && commutes) {
+            alu_r_m(b, w, o.x, rd, slot(s, a));
+            break;
+        }
+        if (!imm && rd >= 0 && o.x == ALU_ADD && a != d && bw != d) {
+            int ra = pin_of(s, a), rb = pin_of(s, bw);
+            if (ra >= 0 && rb >= 0) {
+                (void)slot(s, a);
+                (void)slot(s, bw);
+                x_mem(b, w, 0x8D, rd, mem_idx(ra, rb, 0, 0));
+                break;
+            }
+        }
+        if (imm && rd >= 0 && (o.x == ALU_ADD || (o.x == ALU_SUB && k != INT32_MIN))) {
+            int ra = pin_of(s, a);
+            if (ra >= 0 && ra != rd) {
+                (void)slot(s, a);
+                x_mem(b, w, 0x8D, rd, mem_at(ra, o.x == ALU_ADD ? k : -k));
+                break;
+            }
+        }
         r = dest_reg(s, d, a, !imm, bw);
         load_into(s, w, r, a);
         if (imm) alu_r_imm(b, w, o.x, r, k); else alu_r_m(b, w, o.x, r, slot(s, bw));
         finish(s, r, d);
         break;
+    }
     case K_MUL:
         r = dest_reg(s, d, a, !imm, bw);
         if (imm) {
@@ -687,6 +791,7 @@ static void emit_cmpbr(jit_state *s, unsigned w, unsigned idx, const code_t *pc,
     jit_buf *b = &s->buf;
     bool imm = idx >= 10;
     int cc = cmpbr_cc[idx % 10];
+    branch_prepare(s, (int32_t)pc[4]);
     if (imm) {
         alu_m_imm(b, w, ALU_CMP, slot(s, pc[2]), (int32_t)pc[3]);
     } else {
@@ -721,14 +826,22 @@ static xmem emit_address(jit_state *s, enum wasm_op op, const code_t *pc, unsign
         off = form == 0 ? pc[4] : pc[5];   /* the offset word: same place in loads and stores */
     }
     (void)op;
+    uint64_t end = off + size;
     if (off + size > INT32_MAX) {
         mov_r_imm(b, RCX, off);
         alu_r_r(b, W, ALU_ADD, RAX, RCX);
         off = 0;
     }
-    lea(b, RCX, mem_at(RAX, (int32_t)(off + size)));
-    alu_r_m(b, W, ALU_CMP, RCX, mem_at(R_MSIZE, 0));
-    jcc_trap(s, CC_A, WASM_TRAP_MEMORY_OOB);
+    /* the same address checked before to at least this end: in bounds */
+    uint32_t aslot = form == 3 ? 0 : pc[addr_word], imm = form == 2 ? pc[addr_word + 1] : 0;
+    bool known = form != 1 && wasm__jit_is_checked(s, (uint8_t)form, aslot, imm, end);
+    if (!known) {
+        lea(b, RCX, mem_at(RAX, (int32_t)(off + size)));
+        alu_r_m(b, W, ALU_CMP, RCX, mem_at(R_MSIZE, 0));
+        jcc_trap(s, CC_A, WASM_TRAP_MEMORY_OOB);
+        if (form != 1)
+            wasm__jit_note_checked(s, (uint8_t)form, aslot, imm, end);
+    }
     return mem_idx(R_MEM, RAX, 0, (int32_t)off);
 }
 
@@ -937,25 +1050,41 @@ static void emit_call(jit_state *s, const code_t *pc)
         emit_call_helper(s, nfp);
         return;
     }
-    /* the interpreter's order: depth and stack, then the interrupt */
-    lea(b, RDX, mem_at(R_CF, (int32_t)sizeof(call_frame)));
-    alu_r_m(b, W, ALU_CMP, RDX, mem_at(R_CTX, offsetof(jit_ctx, frames_end)));
-    jcc_trap(s, CC_AE, WASM_TRAP_STACK_EXHAUSTED);
+    /* the interpreter's order: stack and depth (one status, for the
+     * caller's frame), then the interrupt; past the push of the frame a
+     * trap goes through an exit that pops it first */
     lea(b, RCX, slot_mem(nfp + callee->frame_slots));
     alu_r_m(b, W, ALU_CMP, RCX, mem_at(R_CTX, offsetof(jit_ctx, stack_end)));
     jcc_trap(s, CC_A, WASM_TRAP_STACK_EXHAUSTED);
-    interrupt_check(s);
-    mov_rr(b, R_CF, RDX);
+    alu_r_imm(b, W, ALU_ADD, R_CF, (int32_t)sizeof(call_frame));
+    alu_r_m(b, W, ALU_CMP, R_CF, mem_at(R_CTX, offsetof(jit_ctx, frames_end)));
+    wasm__arch_patch_rel32(s, jcc_rel32(b, CC_AE), s->trap_pushed_pos[WASM_TRAP_STACK_EXHAUSTED]);
+    interrupt_check_pushed(s, true);
     mov_r_imm(b, RAX, (uint64_t)(uintptr_t)callee);
     store64(b, mem_at(R_CF, offsetof(call_frame, fn)), RAX);
-    pins_flush(s, UINT32_MAX);
-    lea(b, R_FP, slot_mem(nfp));
+    /* Slots below nfp live on (saved in the frame); the arguments go in
+     * registers, the rest of them in the frame; slots above them are
+     * dead: the operand stack ends with the arguments. */
+    uint32_t nreg = callee->nparams < REG_ARGS ? callee->nparams : REG_ARGS;
+    pins_flush_range(s, 0, nfp);
+    pins_flush_range(s, nfp + nreg, nfp + callee->nparams);
+    for (uint32_t p = 0; p < nreg; p++)
+        gload(s, arg_regs[p], nfp + p);
+    if (nfp)
+        lea(b, R_FP, slot_mem(nfp));
     jit_u8(b, 0xE8);
     jit_u32(b, 0);
-    wasm__jit_add_fixup(s, (uint32_t)b->len - 4, FIX_FUNC, defined);
-    lea(b, R_FP, mem_at(R_FP, -(int32_t)(nfp * 8u)));
+    wasm__jit_add_fixup(s, (uint32_t)b->len - 4, FIX_FUNC_DIRECT, defined);
+    if (nfp)
+        lea(b, R_FP, mem_at(R_FP, -(int32_t)(nfp * 8u)));
     lea(b, R_CF, mem_at(R_CF, -(int32_t)sizeof(call_frame)));
-    pins_reload(s);
+    pins_reload_range(s, 0, nfp);
+    if (callee->nresults == 1) {
+        /* the result is in the frame too */
+        if (s->counting || pin_of(s, nfp) >= 0 || fpin_of(s, nfp) >= 0)
+            gstore(s, nfp, RAX);
+    } else
+        pins_reload_range(s, nfp, nfp + callee->nresults);
 }
 
 /* call_indirect: the interpreter's checks inline; a compiled function of
@@ -1101,6 +1230,7 @@ void wasm__arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_
         branch(s, -1, at, (int32_t)pc[2]);
         break;
     case OP_BR_NZ: case OP_BR_Z: case OP_BR_NZ64: case OP_BR_Z64:
+        branch_prepare(s, (int32_t)pc[3]);
         alu_m_imm(b, (op == OP_BR_NZ64 || op == OP_BR_Z64) ? W : 0, ALU_CMP, slot(s, pc[2]), 0);
         branch(s, (op == OP_BR_NZ || op == OP_BR_NZ64) ? CC_NE : CC_E, at, (int32_t)pc[3]);
         break;
@@ -1136,6 +1266,8 @@ void wasm__arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_
     }
     case OP_RET:
         pins_flush(s, s->fc->nresults);
+        if (s->fc->nresults == 1)       /* also in rax, for direct callers */
+            gload(s, RAX, 0);
         emit_return(b);
         break;
     case OP_RET1: {
@@ -1145,6 +1277,8 @@ void wasm__arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_
             gload(s, RAX, pc[2]);
         }
         store64(b, slot_mem(0), r);
+        if (r != RAX)
+            mov_rr(b, RAX, r);
         emit_return(b);
         break;
     }

@@ -9,9 +9,9 @@
 //! COUNT intervals (default: until interrupted).  The options reach the
 //! kernel through .rodata, set before load.
 //!
-//! The BPF object (examples/runqlat/runqlat.bpf.c) and its types (generated
-//! by `wasm-bpf gen types --lang rust`) are in $BPF_OUT_DIR, which the
-//! Makefile sets (mk/rust.mk).
+//! The BPF object (runqlat.bpf.c: examples/runqlat/runqlat.bpf.c, included) and
+//! its types (generated as by `wasm-bpf gen types --lang rust`) are in
+//! $BPF_OUT_DIR, which `wasm-bpf build examples/rust-runqlat` sets.
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -19,7 +19,7 @@ use std::time::Duration;
 use wasm_bpf_binding::{cstr_lossy, probe, Map, Object, Plain};
 
 mod types {
-    include!(concat!(env!("BPF_OUT_DIR"), "/types.rs"));
+    include!(concat!(env!("BPF_OUT_DIR"), "/runqlat.types.rs"));
 }
 use types::hist;
 

@@ -1,0 +1,5 @@
+/* runqlat.bpf.c: the BPF side of rust-runqlat: the C example's program
+ * (examples/runqlat), included rather than copied so that both guests load
+ * the same code.  `wasm-bpf build` compiles the *.bpf.c files of the
+ * tool's directory; includes in the included file are found beside it. */
+#include "../runqlat/runqlat.bpf.c"
