@@ -39,8 +39,11 @@ for k in $kernels; do
     fi
     printf '%s\t%s\t%s\t%s\t%s\n' "$k" "$bin/native/$k" "$interp" "$jit" "$rx" >>"$spec"
 done
+# coremix's iterations per run, for its CoreMark-style score
+coremix_iters=$(sed -n 's/^#define COREMIX_ITERS \([0-9][0-9]*\)$/\1/p' "$top/bench/kernels/coremix.c")
 if [ -n "$kernels" ]; then
     python3 "$top/bench/paired.py" --iters "$iters" --engines interp,jit \
+        ${coremix_iters:+--score "coremix=$coremix_iters"} \
         --title "Compute kernels, wasm-bpf engine (interpreter, compiler) / native gcc -O2" "$spec"
 fi
 rm -f "$spec"

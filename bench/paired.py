@@ -6,10 +6,12 @@ engine and the median of its per-pair ratios (with their range), then the
 geometric mean of the ratios per engine.  Never fails on timing; fails only
 when an engine's output does not carry the native checksum.
 
-  paired.py [--iters N] [--engines NAME,NAME...] SPEC.tsv
+  paired.py [--iters N] [--engines NAME,NAME...] [--score KERNEL=ITERATIONS] SPEC.tsv
   SPEC lines: kernel<TAB>native command<TAB>engine command...<TAB>checksum regex
   (one engine command per name; the regex's group 1 must be equal in the
   outputs; "A|||B": A for the native output, B for the engines')
+  --score: also print KERNEL's score, ITERATIONS over its median time
+  (whole process, start-up included), per column, as CoreMark does
 """
 import argparse, math, random, re, shlex, statistics, subprocess, sys, time
 
@@ -31,6 +33,7 @@ def main():
     ap.add_argument("--iters", type=int, default=5)
     ap.add_argument("--title", default="engine / native")
     ap.add_argument("--engines", default="engine")
+    ap.add_argument("--score", default=None)
     a = ap.parse_args()
     names = a.engines.split(",")
     rows = []
@@ -81,6 +84,15 @@ def main():
         geo = math.exp(sum(math.log(x) for x in medians[k]) / len(medians[k]))
         line += f" {'':>9} {geo:>6.2f}x {'':<9}"
     print(line.rstrip())
+    if a.score:
+        kernel, _, iters = a.score.partition("=")
+        if kernel in results and iters.isdigit():
+            tn, per = results[kernel]
+            line = f"\n{kernel} score (iterations/s, {iters} iterations over the median whole-process time):"
+            line += f" native {int(iters) / statistics.median(tn):,.0f}"
+            for ename, (te, _) in zip(names, per):
+                line += f", {ename} {int(iters) / statistics.median(te):,.0f}"
+            print(line)
     if bad:
         print("\nOUTPUT MISMATCHES:")
         for b in bad:
