@@ -127,21 +127,44 @@ static bool enum_signed(const struct btf_type *t)
     return false;
 }
 
+/* The flag of global `name` in buf (underscores become dashes, dashes
+ * trimmed at both ends, cut at 255 characters): what follows "--", maybe
+ * empty. */
+static const char *flag_of(const char *name, char buf[static 256])
+{
+    size_t len = 0;
+    for (const char *p = name; *p && len < 255; p++)
+        buf[len++] = *p == '_' ? '-' : *p;
+    buf[len] = '\0';
+    while (len && buf[len - 1] == '-')
+        buf[--len] = '\0';
+    const char *start = buf;
+    while (*start == '-')
+        start++;
+    return start;
+}
+
+/* Enumerator k of enum t: its name (NULL if the BTF has none) and, in *v,
+ * its value as the flag parser compares it (unsigned 32-bit enums widened
+ * without sign). */
+static const char *enumerator(const struct btf *btf, const struct btf_type *t, unsigned k,
+                              long long *v)
+{
+    if (btf_is_enum64(t)) {
+        const struct btf_enum64 *e = btf_enum64(t) + k;
+        *v = (long long)btf_enum64_value(e);
+        return btf__name_by_offset(btf, e->name_off);
+    }
+    const struct btf_enum *e = btf_enum(t) + k;
+    *v = enum_signed(t) ? (long long)e->val : (long long)(uint32_t)e->val;
+    return btf__name_by_offset(btf, e->name_off);
+}
+
 static void enum_rows(FILE *out, const struct btf *btf, const struct btf_type *t)
 {
-    bool is64 = btf_is_enum64(t);
     for (unsigned k = 0; k < btf_vlen(t); k++) {
-        const char *name;
         long long v;
-        if (is64) {
-            const struct btf_enum64 *e = btf_enum64(t) + k;
-            name = btf__name_by_offset(btf, e->name_off);
-            v = (long long)btf_enum64_value(e);
-        } else {
-            const struct btf_enum *e = btf_enum(t) + k;
-            name = btf__name_by_offset(btf, e->name_off);
-            v = enum_signed(t) ? (long long)e->val : (long long)(uint32_t)e->val;
-        }
+        const char *name = enumerator(btf, t, k, &v);
         fprintf(out, "\t\t{");
         gen__c_string(out, name ? name : "");
         /* INT64_MIN cannot be written as a literal */
@@ -205,15 +228,7 @@ int gen__skeleton_args(FILE *out, const struct btf *btf, const struct btf_type *
             continue;
         }
         char flag[256];
-        size_t len = 0;
-        for (const char *p = v.name; *p && len < sizeof flag - 1; p++)
-            flag[len++] = *p == '_' ? '-' : *p;
-        flag[len] = '\0';
-        while (len && flag[len - 1] == '-')
-            flag[--len] = '\0';
-        const char *start = flag;
-        while (*start == '-')
-            start++;
+        const char *start = flag_of(v.name, flag);
         if (!*start || flag_taken(start)) {
             nskipped++;
             fprintf(out, "\t\t/* %s: its flag would be --%s, which is taken */\n", v.name, start);
@@ -323,15 +338,7 @@ int gen__skeleton_args_rust(FILE *out, const struct btf *btf, const struct btf_t
             continue;
         }
         char flag[256];
-        size_t len = 0;
-        for (const char *p = vname; *p && len < sizeof flag - 1; p++)
-            flag[len++] = *p == '_' ? '-' : *p;
-        flag[len] = '\0';
-        while (len && flag[len - 1] == '-')
-            flag[--len] = '\0';
-        const char *start = flag;
-        while (*start == '-')
-            start++;
+        const char *start = flag_of(vname, flag);
         if (!*start || flag_taken(start)) {
             nskipped++;
             fprintf(out, "    // ");
@@ -356,19 +363,9 @@ int gen__skeleton_args_rust(FILE *out, const struct btf *btf, const struct btf_t
                      "        enums: &[",
                 rust_kind_names[kind], size, et && enum_signed(et) ? "true" : "false");
         if (kind == ARG_ENUM) {
-            bool is64 = btf_is_enum64(et);
             for (unsigned k = 0; k < btf_vlen(et); k++) {
-                const char *ename;
                 long long v;
-                if (is64) {
-                    const struct btf_enum64 *e = btf_enum64(et) + k;
-                    ename = btf__name_by_offset(btf, e->name_off);
-                    v = (long long)btf_enum64_value(e);
-                } else {
-                    const struct btf_enum *e = btf_enum(et) + k;
-                    ename = btf__name_by_offset(btf, e->name_off);
-                    v = enum_signed(et) ? (long long)e->val : (long long)(uint32_t)e->val;
-                }
+                const char *ename = enumerator(btf, et, k, &v);
                 fprintf(out, "%s(", k ? ", " : "");
                 rust_string(out, ename ? ename : "");
                 if (v == (-9223372036854775807LL - 1))

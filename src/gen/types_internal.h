@@ -270,6 +270,14 @@ struct gt_columns {
     int n;
 };
 void gen__print_columns(struct gt_model *m, struct gt_columns *cs, int r);
+/* The name a field has in JSON and column headers: its BTF name. */
+static inline const char *gen__item_key(const struct gt_item *it)
+{
+    return it->btf_name && *it->btf_name ? it->btf_name : it->name;
+}
+void gen__json_key_text(FILE *out, bool first, const char *key);
+void gen__record_deps(const struct gt_model *m, int r, void (*record)(void *ctx, int r),
+                      void (*enumeration)(void *ctx, int e), void *ctx);
 void gen__columns_free(struct gt_columns *cs);
 /* The record a printer root id names (a struct or union, or a typedef of
  * one), or -1. */

@@ -94,11 +94,13 @@ struct printers {
     int depth;
 };
 
-/* A C string literal of a JSON object key (with its quotes) and what goes
- * before it: "{\"pid\":" or ",\"pid\":". */
-static void key_literal(FILE *out, bool first, const char *key)
+/* The contents of a C or Rust string literal of JSON text: a key with its
+ * quotes and what goes before it, {\"pid\": or ,\"pid\": (both languages
+ * escape the same characters; '?' too, against C's trigraphs, so that the
+ * C and Rust printers print the same bytes). */
+void gen__json_key_text(FILE *out, bool first, const char *key)
 {
-    fprintf(out, "\"%s\\\"", first ? "{" : ",");
+    fprintf(out, "%s\\\"", first ? "{" : ",");
     for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
         if (*p == '"' || *p == '\\')
             fprintf(out, "\\\\\\%c", *p); /* JSON's backslash, escaped for C */
@@ -107,7 +109,16 @@ static void key_literal(FILE *out, bool first, const char *key)
         else
             fputc(*p, out);
     }
-    fputs("\\\":\"", out);
+    fputs("\\\":", out);
+}
+
+/* A C string literal of a JSON object key (with its quotes) and what goes
+ * before it: "{\"pid\":" or ",\"pid\":". */
+static void key_literal(FILE *out, bool first, const char *key)
+{
+    fputc('"', out);
+    gen__json_key_text(out, first, key);
+    fputc('"', out);
 }
 
 /* A generated function's name, TYPE__WHAT, claimed among the header's
@@ -118,11 +129,6 @@ static char *claim_fn(struct printers *p, const char *type, const char *what)
     char *fn = gen__names_claim(&p->m->c_ordinary, base, "__");
     free(base);
     return fn;
-}
-
-static const char *item_key(const struct gt_item *it)
-{
-    return it->btf_name && *it->btf_name ? it->btf_name : it->name;
 }
 
 /* The name function of enum `index`, written before first use. */
@@ -264,7 +270,7 @@ static void json_items(struct printers *p, int r, bool *first)
         if (it->type.ndims && !it->type.dims[0])
             continue; /* a flexible array: its length is not in the type */
         fprintf(p->out, "    fputs(");
-        key_literal(p->out, *first, item_key(it));
+        key_literal(p->out, *first, gen__item_key(it));
         *first = false;
         fprintf(p->out, ", f);\n");
         char *expr = gen__xasprintf("e->%s", it->name);
@@ -273,20 +279,31 @@ static void json_items(struct printers *p, int r, bool *first)
     }
 }
 
-/* What a record's function calls, written before it: the functions of the
- * records it contains by value and the name functions of its enums. */
-static void json_deps(struct printers *p, int r)
+/* What a record's printer calls, so written before it: the printers of the
+ * records it contains by value (record) and the name functions of its
+ * enums (enumeration), in both languages. */
+void gen__record_deps(const struct gt_model *m, int r, void (*record)(void *ctx, int r),
+                      void (*enumeration)(void *ctx, int e), void *ctx)
 {
-    const struct gt_record *rec = &p->m->records[r];
+    const struct gt_record *rec = &m->records[r];
     for (int i = 0; i < rec->nitems; i++) {
         const struct gt_item *it = &rec->items[i];
         if (it->kind == GT_ITEM_ANON)
-            json_deps(p, it->record);
+            gen__record_deps(m, it->record, record, enumeration, ctx);
         else if (it->kind == GT_ITEM_FIELD && it->type.base == GT_RECORD)
-            json_record_fn(p, it->type.ref);
+            record(ctx, it->type.ref);
         else if (it->kind == GT_ITEM_FIELD && it->type.base == GT_ENUM)
-            enum_fn(p, it->type.ref);
+            enumeration(ctx, it->type.ref);
     }
+}
+
+static void json_dep_record(void *p, int r)
+{
+    json_record_fn(p, r);
+}
+static void json_dep_enum(void *p, int e)
+{
+    enum_fn(p, e);
 }
 
 static void json_record_fn(struct printers *p, int r)
@@ -295,7 +312,7 @@ static void json_record_fn(struct printers *p, int r)
         return;
     p->json_done[r] = true; /* a record never contains itself by value */
     p->depth++;
-    json_deps(p, r);
+    gen__record_deps(p->m, r, json_dep_record, json_dep_enum, p);
     p->depth--;
     const struct gt_record *rec = &p->m->records[r];
     p->json_fn[r] = claim_fn(p, rec->name, "json");
@@ -396,7 +413,7 @@ static void collect_columns(struct gt_model *m, struct gt_columns *cs, int r, co
         const struct gt_vtype *vt = &it->type;
         if (vt->ndims && !vt->dims[0])
             continue; /* flexible array */
-        char *h = gen__xasprintf("%s%s", header, item_key(it));
+        char *h = gen__xasprintf("%s%s", header, gen__item_key(it));
         char *x = gen__xasprintf("%s%s", expr, it->name);
         if (vt->base == GT_RECORD && !vt->ndims) {
             char *sub_expr = gen__xasprintf("%s.", x);

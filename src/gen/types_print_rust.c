@@ -207,27 +207,6 @@ static char *const *fields_of(struct rprinters *p, int r)
     return names;
 }
 
-/* A Rust string literal's contents of JSON text: the key with its quotes
- * and what goes before it, as types_print_c.c's key_literal() writes it
- * (its '?' escape included, so that both print the same bytes). */
-static void key_literal(FILE *out, bool first, const char *key)
-{
-    fprintf(out, "%s\\\"", first ? "{" : ",");
-    for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\\\\\%c", *p);
-        else if (*p < 0x20 || *p >= 0x7f || *p == '?')
-            fprintf(out, "\\\\u%04x", *p);
-        else
-            fputc(*p, out);
-    }
-    fputs("\\\":", out);
-}
-
-static const char *item_key(const struct gt_item *it)
-{
-    return it->btf_name && *it->btf_name ? it->btf_name : it->name;
-}
 
 static const char *enum_fn(struct rprinters *p, int index)
 {
@@ -347,7 +326,7 @@ static void json_items(struct rprinters *p, int r, const char *path, bool in_uni
             for (int j = 0; j < it->nbitfields; j++) {
                 const struct gt_bitfield *bf = &it->bitfields[j];
                 fprintf(p->out, "        w.write_str(\"");
-                key_literal(p->out, *first, bf->btf_name && *bf->btf_name ? bf->btf_name : bf->name);
+                gen__json_key_text(p->out, *first, bf->btf_name && *bf->btf_name ? bf->btf_name : bf->name);
                 *first = false;
                 fprintf(p->out, "\")?;\n");
                 if (bf->is_signed)
@@ -364,7 +343,7 @@ static void json_items(struct rprinters *p, int r, const char *path, bool in_uni
             free(storage);
         } else if (it->kind == GT_ITEM_FIELD && !(it->type.ndims && !it->type.dims[0])) {
             fprintf(p->out, "        w.write_str(\"");
-            key_literal(p->out, *first, item_key(it));
+            gen__json_key_text(p->out, *first, gen__item_key(it));
             *first = false;
             fprintf(p->out, "\")?;\n");
             char *v = read_expr(x, through);
@@ -380,18 +359,13 @@ static void json_items(struct rprinters *p, int r, const char *path, bool in_uni
     }
 }
 
-static void json_deps(struct rprinters *p, int r)
+static void json_dep_record(void *p, int r)
 {
-    const struct gt_record *rec = &p->m->records[r];
-    for (int i = 0; i < rec->nitems; i++) {
-        const struct gt_item *it = &rec->items[i];
-        if (it->kind == GT_ITEM_ANON)
-            json_deps(p, it->record);
-        else if (it->kind == GT_ITEM_FIELD && it->type.base == GT_RECORD)
-            json_record_fn(p, it->type.ref);
-        else if (it->kind == GT_ITEM_FIELD && it->type.base == GT_ENUM)
-            enum_fn(p, it->type.ref);
-    }
+    json_record_fn(p, r);
+}
+static void json_dep_enum(void *p, int e)
+{
+    enum_fn(p, e);
 }
 
 static void json_record_fn(struct rprinters *p, int r)
@@ -400,7 +374,7 @@ static void json_record_fn(struct rprinters *p, int r)
         return;
     p->json_done[r] = true;
     p->depth++;
-    json_deps(p, r);
+    gen__record_deps(p->m, r, json_dep_record, json_dep_enum, p);
     p->depth--;
     fprintf(p->out,
             "#[allow(non_snake_case, dead_code, unused_unsafe)]\n"
