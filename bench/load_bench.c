@@ -94,7 +94,8 @@ int main(int argc, char **argv)
     getrusage(RUSAGE_SELF, &ru);
     printf("Module of %ld KB: load (decode + validate + compile) %.2f ms, instantiate %.3f ms "
            "(median of %d); %.1f MB/s\n",
-           n / 1024, load[RUNS / 2], inst_t[RUNS / 2], RUNS, n / 1048576.0 / (load[RUNS / 2] / 1e3));
+           n / 1024, load[RUNS / 2], inst_t[RUNS / 2], RUNS,
+           n / 1048576.0 / (load[RUNS / 2] / 1e3));
     if (jit_ok == 0 && js.functions > 0)
         printf("Compiler (jit): %u of %u functions, %.2f ms (median of %d, within instantiate); "
                "%llu bytes of machine code from %llu bytes of function bodies (%.2f per byte; "

@@ -27,28 +27,28 @@
  * integers). */
 
 enum gen_types_lang {
-    GEN_TYPES_C,     /* a self-contained header: packed structs, _Static_asserts */
-    GEN_TYPES_RUST,  /* #[repr(C, packed)] items for rustc >= 1.63 */
-    GEN_TYPES_WIT,   /* a WIT package whose records match the canonical ABI */
+    GEN_TYPES_C,    /* a self-contained header: packed structs, _Static_asserts */
+    GEN_TYPES_RUST, /* #[repr(C, packed)] items for rustc >= 1.63 */
+    GEN_TYPES_WIT,  /* a WIT package whose records match the canonical ABI */
 };
 
 /* What would fix a failure, for the caller to word in its own terms (the
  * library never names a caller's options). */
 enum gen_hint {
     GEN_HINT_NONE,
-    GEN_HINT_NAME_TYPES,   /* nothing to start from: name the types to generate */
-    GEN_HINT_BASE_BTF,     /* raw BTF that does not parse alone: split BTF needs its base */
+    GEN_HINT_NAME_TYPES, /* nothing to start from: name the types to generate */
+    GEN_HINT_BASE_BTF,   /* raw BTF that does not parse alone: split BTF needs its base */
 };
 
 struct gen_types_opts {
     enum gen_types_lang lang;
-    const char *path;            /* BPF object (ELF with .BTF) or raw BTF file */
-    const char *base_btf_path;   /* base BTF for split BTF (kernel modules), or NULL */
-    const char *const *types;    /* type names ("ev", "struct ev", "union u", "enum e") */
-    size_t ntypes;               /* 0: the object's globals and maps decide */
-    const char *name;            /* names the output: C include guard and WIT
+    const char *path;          /* BPF object (ELF with .BTF) or raw BTF file */
+    const char *base_btf_path; /* base BTF for split BTF (kernel modules), or NULL */
+    const char *const *types;  /* type names ("ev", "struct ev", "union u", "enum e") */
+    size_t ntypes;             /* 0: the object's globals and maps decide */
+    const char *name;          /* names the output: C include guard and WIT
                                   * package; NULL: derived from path */
-    enum gen_hint *hint;         /* if not NULL: set to what would fix a failure */
+    enum gen_hint *hint;       /* if not NULL: set to what would fix a failure */
 };
 
 /* Writes the types to `out`.  Returns 0, or -1 with a message naming the
@@ -86,8 +86,8 @@ struct gen_skeleton_opts {
 /* Writes the skeleton of the BPF ELF object at `path` to `out`.  Nothing is
  * written unless the whole header could be produced.  Returns 0, or -1
  * with the reason in err. */
-int gen_skeleton(const char *path, const struct gen_skeleton_opts *opts, FILE *out,
-                 char *err, size_t errlen);
+int gen_skeleton(const char *path, const struct gen_skeleton_opts *opts, FILE *out, char *err,
+                 size_t errlen);
 
 /* ==== end of gen skeleton ================================================= */
 

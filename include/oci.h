@@ -48,9 +48,9 @@ extern "C" {
 enum oci_format {
     OCI_FORMAT_WASM_BPF, /* ecli / wasm-to-oci: config application/vnd.wasm.config.v1+json,
                             layer application/vnd.wasm.content.layer.v1+wasm (default) */
-    OCI_FORMAT_CNCF,     /* CNCF TAG-Runtime: config ...wasm.config.v0+json, layer application/wasm */
-    OCI_FORMAT_ORAS,     /* OCI 1.1 artifact: empty config, artifactType, layer application/wasm */
-    OCI_FORMAT_UNKNOWN,  /* anything else holding a wasm layer (pull only) */
+    OCI_FORMAT_CNCF, /* CNCF TAG-Runtime: config ...wasm.config.v0+json, layer application/wasm */
+    OCI_FORMAT_ORAS, /* OCI 1.1 artifact: empty config, artifactType, layer application/wasm */
+    OCI_FORMAT_UNKNOWN, /* anything else holding a wasm layer (pull only) */
 };
 const char *oci_format_name(enum oci_format f);
 int oci_format_parse(const char *name, enum oci_format *out); /* 0, or -1 if unknown */
@@ -64,18 +64,18 @@ struct oci_policy;
  * does not know its command line).  hint_arg is the argument named. */
 enum oci_hint {
     OCI_HINT_NONE,
-    OCI_HINT_LOGIN_AGAIN,       /* log in to hint_arg again */
-    OCI_HINT_CREDENTIALS,       /* log in to hint_arg, or give credentials with the call */
-    OCI_HINT_PLAIN_HTTP,        /* use plain HTTP for the registry hint_arg */
-    OCI_HINT_CA_FILE,           /* give the server's CA, or skip verification */
-    OCI_HINT_PLATFORM,          /* choose an entry of the index by platform */
-    OCI_HINT_STORE_DIR,         /* use another store directory */
-    OCI_HINT_INSPECT,           /* inspect the reference to see what it is */
-    OCI_HINT_LIST_TAGS,         /* list the tags of the repository hint_arg */
-    OCI_HINT_PULL_FIRST,        /* pull hint_arg first */
-    OCI_HINT_LIST_IMAGES,       /* list what the store holds */
-    OCI_HINT_SIGN_REPLACE,      /* sign again, replacing the signature manifest */
-    OCI_HINT_SIGN,              /* sign hint_arg with a key the policy trusts */
+    OCI_HINT_LOGIN_AGAIN,  /* log in to hint_arg again */
+    OCI_HINT_CREDENTIALS,  /* log in to hint_arg, or give credentials with the call */
+    OCI_HINT_PLAIN_HTTP,   /* use plain HTTP for the registry hint_arg */
+    OCI_HINT_CA_FILE,      /* give the server's CA, or skip verification */
+    OCI_HINT_PLATFORM,     /* choose an entry of the index by platform */
+    OCI_HINT_STORE_DIR,    /* use another store directory */
+    OCI_HINT_INSPECT,      /* inspect the reference to see what it is */
+    OCI_HINT_LIST_TAGS,    /* list the tags of the repository hint_arg */
+    OCI_HINT_PULL_FIRST,   /* pull hint_arg first */
+    OCI_HINT_LIST_IMAGES,  /* list what the store holds */
+    OCI_HINT_SIGN_REPLACE, /* sign again, replacing the signature manifest */
+    OCI_HINT_SIGN,         /* sign hint_arg with a key the policy trusts */
 };
 
 /* A failure: the message, and a hint made of `hint` (text, which may be all
@@ -92,12 +92,12 @@ struct oci_error {
 
 /* One blob being transferred. */
 struct oci_progress {
-    const char *label;     /* "sha256:" and the first 12 hex digits */
-    const char *verb;      /* "Downloading", "Uploading" */
+    const char *label; /* "sha256:" and the first 12 hex digits */
+    const char *verb;  /* "Downloading", "Uploading" */
     uint64_t done;
-    uint64_t total;        /* 0: unknown (a plain URL) */
-    const char *status;    /* when it ended: "Downloaded", "Pushed"...; NULL before */
-    bool failed;           /* it ended without a status (the error says why) */
+    uint64_t total;     /* 0: unknown (a plain URL) */
+    const char *status; /* when it ended: "Downloaded", "Pushed"...; NULL before */
+    bool failed;        /* it ended without a status (the error says why) */
 };
 /* Called when a transfer starts, as bytes move (often: throttle drawing),
  * and once when it ends (status set, or failed).  Not called with `quiet`. */
@@ -109,14 +109,14 @@ void oci_set_progress(oci_progress_fn fn, void *ctx);
  * Zero-initialise, then set what the user gave. */
 struct oci_options {
     struct oci_error *error; /* where a failure is described; NULL: nowhere */
-    const char *store_dir;  /* NULL: $XDG_CACHE_HOME/wasm-bpf or ~/.cache/wasm-bpf */
-    bool insecure;          /* HTTPS without certificate verification */
-    bool plain_http;        /* plain HTTP to any registry */
-    const char *ca_file;    /* verify servers with the CAs in this PEM file */
-    bool quiet;             /* no progress or status output */
-    const char *username;   /* explicit credentials (-u, --password-stdin)... */
-    const char *password;   /* ...used before the docker config */
-    const char *platform;   /* "OS/ARCH" to choose from an image index, or NULL */
+    const char *store_dir;   /* NULL: $XDG_CACHE_HOME/wasm-bpf or ~/.cache/wasm-bpf */
+    bool insecure;           /* HTTPS without certificate verification */
+    bool plain_http;         /* plain HTTP to any registry */
+    const char *ca_file;     /* verify servers with the CAs in this PEM file */
+    bool quiet;              /* no progress or status output */
+    const char *username;    /* explicit credentials (-u, --password-stdin)... */
+    const char *password;    /* ...used before the docker config */
+    const char *platform;    /* "OS/ARCH" to choose from an image index, or NULL */
     /* Verify what is pulled against this policy (oci_trust.h) before any
      * blob is downloaded; NULL: no verification. */
     const struct oci_policy *policy;
@@ -149,8 +149,8 @@ int oci_pull_policy_parse(const char *name, enum oci_pull_policy *out);
 
 /* A module ready to be read from a local file. */
 struct oci_module {
-    char *path;          /* the file to load */
-    bool temporary;      /* a download: oci_module_release() deletes it */
+    char *path;                   /* the file to load */
+    bool temporary;               /* a download: oci_module_release() deletes it */
     char digest[OCI_DIGEST_SIZE]; /* layer digest for OCI modules, else "" */
     /* OCI modules: the manifest's annotations (a JSON object's text) of the
      * manifest digest that was verified and run; NULL for files and URLs */
@@ -200,7 +200,7 @@ struct oci_push_options {
     enum oci_format format;
     const struct oci_annotation *annotations; /* -a KEY=VALUE, in order */
     size_t n_annotations;
-    uint64_t chunk_size;   /* 0: one PUT; else PATCH chunks of this many bytes */
+    uint64_t chunk_size; /* 0: one PUT; else PATCH chunks of this many bytes */
 };
 
 /* Push MODULE_PATH as REF.  Writes the manifest digest into digest_out. */
@@ -212,8 +212,8 @@ struct oci_pull_result {
     char module_digest[OCI_DIGEST_SIZE];
     uint64_t module_size;
     enum oci_format format;
-    char *module_path;   /* the layer in the store; free() it */
-    char *reference;     /* canonical reference; free() it */
+    char *module_path; /* the layer in the store; free() it */
+    char *reference;   /* canonical reference; free() it */
 };
 
 /* Pull REF into the store.  If output_path is not NULL the module is also
@@ -240,13 +240,13 @@ int oci_logout(const char *registry, const struct oci_options *o);
 /* ---- the store ---------------------------------------------------------- */
 
 struct oci_image {
-    char *reference;     /* registry/repository:tag or ...@sha256:.. */
+    char *reference; /* registry/repository:tag or ...@sha256:.. */
     char manifest_digest[OCI_DIGEST_SIZE];
     char module_digest[OCI_DIGEST_SIZE];
     uint64_t module_size;
     enum oci_format format;
-    char *title;         /* org.opencontainers.image.title, or NULL */
-    int64_t pulled_at;   /* Unix seconds, 0 if unknown */
+    char *title;       /* org.opencontainers.image.title, or NULL */
+    int64_t pulled_at; /* Unix seconds, 0 if unknown */
 };
 
 /* The modules in the store, sorted by reference.  *n is set to the count.
@@ -297,7 +297,8 @@ int oci_list_tags(const char *repo, unsigned page_size, const struct oci_options
 /* The digest of a file ("sha256:" and 64 hex digits), as a registry would
  * name it as a blob (`wasm-bpf build` keys its vmlinux.h cache with it).
  * 0, or -1 with o->error set. */
-int oci_digest_file(const char *path, const struct oci_options *o, char digest_out[OCI_DIGEST_SIZE]);
+int oci_digest_file(const char *path, const struct oci_options *o,
+                    char digest_out[OCI_DIGEST_SIZE]);
 
 /* A size as docker prints it ("512B", "14.9kB", "67.1MB"); returns buf. */
 const char *oci_human_size(uint64_t n, char buf[32]);

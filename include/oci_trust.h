@@ -45,8 +45,8 @@ extern "C" {
 
 /* ---- keys ---------------------------------------------------------------- */
 
-struct oci_signing_key;   /* a decrypted ECDSA P-256 private key */
-struct oci_public_key;    /* an ECDSA P-256 public key */
+struct oci_signing_key; /* a decrypted ECDSA P-256 private key */
+struct oci_public_key;  /* an ECDSA P-256 public key */
 
 /* "sha256:" + hex of the SHA-256 of the key's DER (SubjectPublicKeyInfo) */
 #define OCI_KEY_FINGERPRINT_SIZE OCI_DIGEST_SIZE
@@ -54,13 +54,15 @@ struct oci_public_key;    /* an ECDSA P-256 public key */
 /* Make a new key pair.  The private key comes back as cosign's encrypted
  * PEM (under PASSWORD, which may be empty), the public key as PEM; both
  * malloc'ed, NUL-terminated texts. */
-int oci_key_generate(const char *password, char **private_pem, char **public_pem, struct oci_error *err);
+int oci_key_generate(const char *password, char **private_pem, char **public_pem,
+                     struct oci_error *err);
 
 /* Decrypt a private key in cosign's format (PEM text of LEN bytes). */
-int oci_signing_key_load(const char *pem, size_t len, const char *password, struct oci_signing_key **out,
-                         struct oci_error *err);
+int oci_signing_key_load(const char *pem, size_t len, const char *password,
+                         struct oci_signing_key **out, struct oci_error *err);
 /* Read a public key (PEM `PUBLIC KEY`). */
-int oci_public_key_load(const char *pem, size_t len, struct oci_public_key **out, struct oci_error *err);
+int oci_public_key_load(const char *pem, size_t len, struct oci_public_key **out,
+                        struct oci_error *err);
 /* The same, from a file; the path is named in errors. */
 int oci_public_key_load_file(const char *path, struct oci_public_key **out, struct oci_error *err);
 /* The public half of a signing key. */
@@ -74,8 +76,8 @@ void oci_public_key_free(struct oci_public_key *k);
 /* ---- signing and verifying in a registry --------------------------------- */
 
 struct oci_sign_options {
-    bool bundle;              /* also attach a Sigstore bundle (cosign v3 format) */
-    bool replace;             /* drop earlier simple-signing signatures */
+    bool bundle;  /* also attach a Sigstore bundle (cosign v3 format) */
+    bool replace; /* drop earlier simple-signing signatures */
 };
 
 /* Sign the manifest REF names (resolved once to its digest; the signature
@@ -86,12 +88,12 @@ int oci_sign(const char *ref, const struct oci_signing_key *key, const struct oc
 
 /* What a successful verification found. */
 struct oci_verification {
-    char digest[OCI_DIGEST_SIZE];            /* the manifest digest verified */
-    char *identity;                           /* signed docker-reference, or the bundle subject name */
-    char fingerprint[OCI_KEY_FINGERPRINT_SIZE];   /* the key that verified it */
-    const char *format;                       /* "simple-signing" or "sigstore-bundle" */
-    unsigned n_valid;                         /* valid signatures by trusted keys */
-    unsigned n_invalid;                       /* signatures present that did not verify */
+    char digest[OCI_DIGEST_SIZE]; /* the manifest digest verified */
+    char *identity;               /* signed docker-reference, or the bundle subject name */
+    char fingerprint[OCI_KEY_FINGERPRINT_SIZE]; /* the key that verified it */
+    const char *format;                         /* "simple-signing" or "sigstore-bundle" */
+    unsigned n_valid;                           /* valid signatures by trusted keys */
+    unsigned n_invalid;                         /* signatures present that did not verify */
 };
 void oci_verification_free(struct oci_verification *v);
 
@@ -152,14 +154,14 @@ int oci_policy_describe(const struct oci_policy *p, const char *ref, char *buf, 
  * registry when a requirement needs them.  0 if accepted (*v filled when
  * a signature was verified, else v->digest only), -1 with a message naming
  * the reference, the digest and the requirement that failed. */
-int oci_policy_check(const struct oci_policy *p, const char *ref, const char *digest, const struct oci_options *o,
-                     struct oci_verification *v);
+int oci_policy_check(const struct oci_policy *p, const char *ref, const char *digest,
+                     const struct oci_options *o, struct oci_verification *v);
 
 /* Verify REF against KEYS (any one valid signature is enough): what
  * `wasm-bpf verify --key` does.  REF is resolved to its manifest digest
  * first (or used as given if it carries a digest). */
-int oci_verify(const char *ref, struct oci_public_key *const *keys, size_t n_keys, const struct oci_options *o,
-               struct oci_verification *v);
+int oci_verify(const char *ref, struct oci_public_key *const *keys, size_t n_keys,
+               const struct oci_options *o, struct oci_verification *v);
 
 /* The signatures found for the manifest REF names, as JSON text
  * {"digest": D, "signatures": [{"format", "identity", "digest", "key",

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 /* X(NAME, WASI number): NAME is the host errno's name without its E. */
+/* clang-format off */
 #define WASI_ERRNO_TABLE(X)                                                                        \
     X(2BIG, 1) X(ACCES, 2) X(ADDRINUSE, 3) X(ADDRNOTAVAIL, 4) X(AFNOSUPPORT, 5) X(AGAIN, 6)        \
     X(ALREADY, 7) X(BADF, 8) X(BADMSG, 9) X(BUSY, 10) X(CANCELED, 11) X(CHILD, 12)                 \
@@ -29,6 +30,7 @@
     X(NOTSUP, 58) X(NOTTY, 59) X(NXIO, 60) X(OVERFLOW, 61) X(OWNERDEAD, 62) X(PERM, 63)            \
     X(PIPE, 64) X(PROTO, 65) X(PROTONOSUPPORT, 66) X(PROTOTYPE, 67) X(RANGE, 68) X(ROFS, 69)       \
     X(SPIPE, 70) X(SRCH, 71) X(STALE, 72) X(TIMEDOUT, 73) X(TXTBSY, 74) X(XDEV, 75)
+/* clang-format on */
 
 typedef uint16_t wasi_errno;
 
@@ -37,7 +39,7 @@ enum {
 #define WASI_ERRNO_ENUM(name, n) WASI_E##name = n,
     WASI_ERRNO_TABLE(WASI_ERRNO_ENUM)
 #undef WASI_ERRNO_ENUM
-    WASI_ENOTCAPABLE = 76,   /* WASI's own: outside the preopened directories */
+        WASI_ENOTCAPABLE = 76, /* WASI's own: outside the preopened directories */
 };
 
 /* The kernel's internal "operation not supported" (ENOTSUPP), which some BPF
@@ -50,8 +52,9 @@ static inline wasi_errno wasi_errno_from_host(int e)
 {
     switch (e) {
     case 0: return WASI_ESUCCESS;
-#define WASI_ERRNO_CASE(name, n) case E##name: return WASI_E##name;
-    WASI_ERRNO_TABLE(WASI_ERRNO_CASE)
+#define WASI_ERRNO_CASE(name, n) \
+    case E##name: return WASI_E##name;
+        WASI_ERRNO_TABLE(WASI_ERRNO_CASE)
 #undef WASI_ERRNO_CASE
     case WASI_HOST_KERNEL_ENOTSUPP: return WASI_ENOTSUP;
     default: return WASI_EIO;

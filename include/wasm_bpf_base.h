@@ -28,9 +28,9 @@
 /* ---- diagnostics ---- */
 
 enum wasm_bpf_print_level {
-    WASM_BPF_WARN,    /* something the user should know: printed by the CLI always */
-    WASM_BPF_INFO,    /* progress and status lines */
-    WASM_BPF_DEBUG,   /* what --verbose asked for */
+    WASM_BPF_WARN,  /* something the user should know: printed by the CLI always */
+    WASM_BPF_INFO,  /* progress and status lines */
+    WASM_BPF_DEBUG, /* what --verbose asked for */
 };
 /* Called with a complete message or a piece of one (progress bars redraw a
  * line with "\r"): print it as it is. */
@@ -62,9 +62,9 @@ void base_libbpf_capture_restore(struct base_libbpf_capture previous);
 
 /* ---- memory: NULL with errno ENOMEM on failure, never an abort ---- */
 
-void *base_malloc(size_t n);                 /* n == 0 allocates one byte */
-void *base_calloc(size_t n, size_t size);    /* overflow of n * size: ENOMEM */
-void *base_realloc(void *p, size_t n);       /* on failure p is left as it was */
+void *base_malloc(size_t n);              /* n == 0 allocates one byte */
+void *base_calloc(size_t n, size_t size); /* overflow of n * size: ENOMEM */
+void *base_realloc(void *p, size_t n);    /* on failure p is left as it was */
 /* realloc for n elements of `size` bytes, checking n * size for overflow */
 void *base_reallocarray(void *p, size_t n, size_t size);
 char *base_strdup(const char *s);
@@ -81,7 +81,7 @@ struct base_buf {
     char *data;
     size_t len;
     size_t cap;
-    int err;          /* 0, or -ENOMEM after a failed append */
+    int err; /* 0, or -ENOMEM after a failed append */
 };
 int base_buf_append(struct base_buf *b, const void *data, size_t len);
 int base_buf_puts(struct base_buf *b, const char *s);
@@ -111,7 +111,7 @@ int base_write_all(int fd, const void *data, size_t len);
 struct base_output {
     int fd;
     char *path;
-    char *tmp;   /* the temporary file, NULL when writing in place */
+    char *tmp; /* the temporary file, NULL when writing in place */
 };
 /* 0 or -errno (-ENOENT for a missing directory, -EISDIR ...); `mode` for a
  * new file, less the umask. */
@@ -153,8 +153,8 @@ char *base_path_basename(const char *path);
  * structure. */
 struct btf_type;
 typedef const struct btf_type *(*base_btf_type_fn)(void *ctx, uint32_t id);
-int base_btf_check_chains(uint32_t first, uint32_t count, base_btf_type_fn type_by_id,
-                          void *ctx, uint32_t *looping);
+int base_btf_check_chains(uint32_t first, uint32_t count, base_btf_type_fn type_by_id, void *ctx,
+                          uint32_t *looping);
 /* "typedef", "const", "pointer" ... for a type that continues a chain;
  * "type" for any other. */
 const char *base_btf_kind_name(const struct btf_type *t);

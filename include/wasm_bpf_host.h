@@ -218,16 +218,16 @@ enum wasm_bpf_feature {
 };
 
 enum wasm_bpf_feature_state {
-    WASM_BPF_FEATURE_ABSENT,   /* the kernel lacks it */
-    WASM_BPF_FEATURE_PRESENT,  /* it has it and this process may use it */
-    WASM_BPF_FEATURE_REFUSED,  /* the kernel refused this process (EPERM: capabilities, lockdown, an LSM) */
-    WASM_BPF_FEATURE_UNKNOWN,  /* the probe failed otherwise (see detail) */
+    WASM_BPF_FEATURE_ABSENT,  /* the kernel lacks it */
+    WASM_BPF_FEATURE_PRESENT, /* it has it and this process may use it */
+    WASM_BPF_FEATURE_REFUSED, /* the kernel refused this process (EPERM: capabilities, lockdown, an LSM) */
+    WASM_BPF_FEATURE_UNKNOWN, /* the probe failed otherwise (see detail) */
 };
 
 struct wasm_bpf_features {
     struct {
         enum wasm_bpf_feature_state state;
-        char detail[160];      /* how it was found, or why not ("the kernel refused: ...") */
+        char detail[160]; /* how it was found, or why not ("the kernel refused: ...") */
     } feature[WASM_BPF_FEATURES];
 };
 

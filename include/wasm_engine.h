@@ -35,9 +35,9 @@
 extern "C" {
 #endif
 
-typedef struct wasm_module wasm_module;     /* decoded, validated, compiled; immutable */
-typedef struct wasm_runtime wasm_runtime;   /* stack, limits, interrupt flag, trap state */
-typedef struct wasm_linker wasm_linker;     /* named imports available to instances */
+typedef struct wasm_module wasm_module;   /* decoded, validated, compiled; immutable */
+typedef struct wasm_runtime wasm_runtime; /* stack, limits, interrupt flag, trap state */
+typedef struct wasm_linker wasm_linker;   /* named imports available to instances */
 typedef struct wasm_instance wasm_instance;
 typedef struct wasm_func wasm_func;
 typedef struct wasm_memory wasm_memory;
@@ -119,8 +119,8 @@ const uint8_t *wasm_module_custom_section(const wasm_module *mod, const char *na
 
 /* Imports and exports of a module, for tools and error messages. */
 uint32_t wasm_module_import_count(const wasm_module *mod);
-void wasm_module_import(const wasm_module *mod, uint32_t i, const char **module,
-                        const char **name, wasm_extern_kind *kind);
+void wasm_module_import(const wasm_module *mod, uint32_t i, const char **module, const char **name,
+                        wasm_extern_kind *kind);
 uint32_t wasm_module_export_count(const wasm_module *mod);
 void wasm_module_export(const wasm_module *mod, uint32_t i, const char **name,
                         wasm_extern_kind *kind);
@@ -133,7 +133,7 @@ void wasm_module_export(const wasm_module *mod, uint32_t i, const char **name,
  * when a module is first instantiated in a runtime that uses it (x86-64;
  * elsewhere, and for anything it does not handle, the interpreter runs). */
 typedef enum wasm_engine_tier {
-    WASM_ENGINE_DEFAULT = 0,    /* $WASM_BPF_ENGINE ("jit" or "interp"), else the compiler */
+    WASM_ENGINE_DEFAULT = 0, /* $WASM_BPF_ENGINE ("jit" or "interp"), else the compiler */
     WASM_ENGINE_INTERP,
     WASM_ENGINE_JIT,
 } wasm_engine_tier;
@@ -142,10 +142,10 @@ typedef enum wasm_engine_tier {
  * struct can grow): WASM_RUNTIME_CONFIG(cfg, .max_memory_pages = 16); */
 typedef struct wasm_runtime_config {
     size_t sz;
-    uint32_t max_memory_pages;  /* cap on any memory of this runtime (64 KiB pages); 0 = 65536 */
-    uint32_t max_call_depth;    /* nested Wasm calls before "call stack exhausted"; 0 = default */
-    uint32_t stack_slots;       /* value stack size in 8-byte slots; 0 = default (1 Mi slots) */
-    uint32_t engine;            /* wasm_engine_tier */
+    uint32_t max_memory_pages; /* cap on any memory of this runtime (64 KiB pages); 0 = 65536 */
+    uint32_t max_call_depth;   /* nested Wasm calls before "call stack exhausted"; 0 = default */
+    uint32_t stack_slots;      /* value stack size in 8-byte slots; 0 = default (1 Mi slots) */
+    uint32_t engine;           /* wasm_engine_tier */
 } wasm_runtime_config;
 #define WASM_RUNTIME_CONFIG(name, ...) \
     wasm_runtime_config name = {.sz = sizeof(wasm_runtime_config), __VA_ARGS__}
@@ -163,9 +163,9 @@ const char *wasm_engine_compiler_arch(void);
 /* What compiling a module cost, once instantiated in a runtime that uses the
  * compiler: 0, or -ENOENT when it was not compiled (then the interpreter runs it). */
 typedef struct wasm_jit_stats {
-    uint32_t functions, compiled;  /* defined functions, and those with machine code */
+    uint32_t functions, compiled; /* defined functions, and those with machine code */
     uint64_t compile_ns;
-    uint64_t code_bytes, input_bytes;  /* machine code, and the bodies it came from */
+    uint64_t code_bytes, input_bytes; /* machine code, and the bodies it came from */
 } wasm_jit_stats;
 int wasm_module_jit_stats(const wasm_module *mod, wasm_jit_stats *stats);
 void wasm_runtime_free(wasm_runtime *rt); /* frees every instance created in it */
@@ -228,8 +228,10 @@ int wasm_linker_define_global(wasm_linker *l, const char *module, const char *na
 
 /* Stand-alone host objects (for linkers; owned by the runtime).  NULL with
  * errno EINVAL for a bad type or limits, ENOMEM when out of memory. */
-wasm_memory *wasm_memory_new(wasm_runtime *rt, uint32_t min_pages, uint32_t max_pages /* UINT32_MAX: none */);
-wasm_table *wasm_table_new(wasm_runtime *rt, wasm_valtype elem, uint32_t min, uint32_t max /* UINT32_MAX: none */);
+wasm_memory *wasm_memory_new(wasm_runtime *rt, uint32_t min_pages,
+                             uint32_t max_pages /* UINT32_MAX: none */);
+wasm_table *wasm_table_new(wasm_runtime *rt, wasm_valtype elem, uint32_t min,
+                           uint32_t max /* UINT32_MAX: none */);
 wasm_global *wasm_global_new(wasm_runtime *rt, wasm_valtype type, int mutable_, wasm_value value);
 
 /* ------------------------------------------------------------------ */
@@ -285,7 +287,7 @@ void *wasm_mem(wasm_instance *inst, uint32_t ptr, uint32_t len);
 const char *wasm_mem_str(wasm_instance *inst, uint32_t ptr, uint32_t maxlen, uint32_t *len);
 
 uint8_t *wasm_memory_data(const wasm_memory *m);
-uint64_t wasm_memory_size(const wasm_memory *m);       /* in bytes */
+uint64_t wasm_memory_size(const wasm_memory *m); /* in bytes */
 /* The current size in pages; safe to call from another thread while the
  * guest runs (a metrics server's), as long as the memory exists. */
 uint32_t wasm_memory_pages(const wasm_memory *m);

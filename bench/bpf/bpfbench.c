@@ -51,7 +51,8 @@ static int bench_ring(struct bpfbench_bpf *skel, const char *trigger, long long 
     int err = bpfbench_bpf__attach(skel);
 #else
     LIBBPF_OPTS(bpf_uprobe_opts, uo, .func_name = "wasm_bpf_test_trigger");
-    skel->links.bench_trigger = bpf_program__attach_uprobe_opts(skel->progs.bench_trigger, -1, trigger, 0, &uo);
+    skel->links.bench_trigger =
+        bpf_program__attach_uprobe_opts(skel->progs.bench_trigger, -1, trigger, 0, &uo);
     int err = skel->links.bench_trigger ? 0 : -errno;
 #endif
     if (err) {
@@ -79,8 +80,8 @@ static int bench_ring(struct bpfbench_bpf *skel, const char *trigger, long long 
         }
     }
     double t1 = now_ns(), c1 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
-    printf("ring %lld records %.1f ns/record %.1f cpu-ns/record\n", received, (t1 - t0) / (double)received,
-           (c1 - c0) / (double)received);
+    printf("ring %lld records %.1f ns/record %.1f cpu-ns/record\n", received,
+           (t1 - t0) / (double)received, (c1 - c0) / (double)received);
     bpf_buffer__free(buf);
     return 0;
 }

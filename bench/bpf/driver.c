@@ -31,10 +31,10 @@
 extern char **environ;
 
 #define STARTUP_ROUNDS 15
-#define RING_ROUNDS 7
-#define RING_RECORDS "2000000"
-#define MAP_ROUNDS 9
-#define MAP_LOOKUPS "300000"
+#define RING_ROUNDS    7
+#define RING_RECORDS   "2000000"
+#define MAP_ROUNDS     9
+#define MAP_LOOKUPS    "300000"
 
 static double now_ms(void)
 {
@@ -111,7 +111,8 @@ static double median(double *v, int n)
     return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
-static void report(const char *what, const char *unit, double *native, double *wasm, int n, double goal)
+static void report(const char *what, const char *unit, double *native, double *wasm, int n,
+                   double goal)
 {
     printf("%s (%s), %d runs each:\n  native:", what, unit, n);
     for (int i = 0; i < n; i++)
@@ -236,18 +237,20 @@ int main(int argc, char **argv)
         }
         failed |= nr[i] < 0 || wr[i] < 0;
     }
-    report("(b) ring buffer: kernel ring to a trivial callback", "ns per record, " RING_RECORDS " records",
-           nr, wr, RING_ROUNDS, 1.3);
+    report("(b) ring buffer: kernel ring to a trivial callback",
+           "ns per record, " RING_RECORDS " records", nr, wr, RING_ROUNDS, 1.3);
     /* the same runs' CPU time over the polls: time descheduled on a loaded
      * machine is not in it */
-    report("(b') ring buffer, CPU time of the polls", "CPU ns per record", nrc, wrc, RING_ROUNDS, 1.3);
+    report("(b') ring buffer, CPU time of the polls", "CPU ns per record", nrc, wrc, RING_ROUNDS,
+           1.3);
     if (callbench) {
         /* the engine's share of (b): its host-to-guest call alone */
         char *cargv[] = {callbench, callbench_wasm, "5000000", NULL};
         struct child c = {0};
         char line[256];
         if (!spawn(cargv, false, &c) && !read_until(&c, "wasm_call ", line, sizeof(line))) {
-            printf("    of which the engine's wasm_call of the callback: %s", line + strlen("wasm_call 5000000 calls "));
+            printf("    of which the engine's wasm_call of the callback: %s",
+                   line + strlen("wasm_call 5000000 calls "));
             /* the prepared path the polls take, interleaved with it */
             if (!read_until(&c, "wasm_callback_call ", line, sizeof(line)))
                 printf("    through wasm_callback_call (what polls use): %s",
@@ -297,7 +300,8 @@ int main(int argc, char **argv)
             bin = file_size(stripped);
         unlink(stripped);
     }
-    printf("sizes: bootstrap.wasm %ld bytes; wasm-bpf stripped %ld bytes\n", file_size(boot_wasm), bin);
+    printf("sizes: bootstrap.wasm %ld bytes; wasm-bpf stripped %ld bytes\n", file_size(boot_wasm),
+           bin);
     if (failed)
         printf("\nsome runs failed (value -1)\n");
     return failed;

@@ -132,26 +132,33 @@ static enum state next_state(enum state s, char c)
     int digit = c >= '0' && c <= '9';
     switch (s) {
     case S_START:
-        if (digit) return S_INT;
-        if (c == '+' || c == '-') return S_INT;
-        if (c == '.') return S_FLOAT;
+        if (digit)
+            return S_INT;
+        if (c == '+' || c == '-')
+            return S_INT;
+        if (c == '.')
+            return S_FLOAT;
         return S_INVALID;
     case S_INT:
-        if (digit) return S_INT;
-        if (c == '.') return S_FLOAT;
-        if (c == 'e' || c == 'E') return S_EXP;
+        if (digit)
+            return S_INT;
+        if (c == '.')
+            return S_FLOAT;
+        if (c == 'e' || c == 'E')
+            return S_EXP;
         return S_INVALID;
     case S_FLOAT:
-        if (digit) return S_FLOAT;
-        if (c == 'e' || c == 'E') return S_EXP;
+        if (digit)
+            return S_FLOAT;
+        if (c == 'e' || c == 'E')
+            return S_EXP;
         return S_INVALID;
     case S_EXP:
-        if (digit || c == '+' || c == '-') return S_SCIENTIFIC;
+        if (digit || c == '+' || c == '-')
+            return S_SCIENTIFIC;
         return S_INVALID;
-    case S_SCIENTIFIC:
-        return digit ? S_SCIENTIFIC : S_INVALID;
-    default:
-        return S_INVALID;
+    case S_SCIENTIFIC: return digit ? S_SCIENTIFIC : S_INVALID;
+    default: return S_INVALID;
     }
 }
 

@@ -200,19 +200,19 @@ struct bpf_object_open_opts; /* accepted and ignored */
 struct bpf_map {
     bpf_object_skel obj_ptr;
     char name[64];
-    int fd;                  /* cached fd + 1; 0 = not looked up yet */
-    void *mmaped;            /* global-data maps: the skeleton's view of the value */
+    int fd;       /* cached fd + 1; 0 = not looked up yet */
+    void *mmaped; /* global-data maps: the skeleton's view of the value */
     size_t mmaped_sz;
-    bool no_create;          /* set by set_autocreate(false) */
+    bool no_create; /* set by set_autocreate(false) */
 };
 
 struct bpf_program {
     bpf_object_skel obj_ptr;
     char name[64];
     char attach_target[128];
-    bool autoattach;         /* kept for source compatibility; unused */
-    bool no_attach;          /* set by set_autoload(false) / set_autoattach(false) */
-    bool no_load;            /* set by set_autoload(false) */
+    bool autoattach; /* kept for source compatibility; unused */
+    bool no_attach;  /* set by set_autoload(false) / set_autoattach(false) */
+    bool no_load;    /* set by set_autoload(false) */
 };
 
 struct bpf_map_skeleton {
@@ -220,8 +220,8 @@ struct bpf_map_skeleton {
     struct bpf_map **map;
     void **mmaped;
     /* wasm-bpf: filled by `wasm-bpf gen skeleton`; 0 in older skeletons */
-    size_t mmaped_sz;        /* size of a global-data map's value (its section) */
-    size_t elf_offset;       /* its section's bytes in the embedded object; 0 for .bss */
+    size_t mmaped_sz;  /* size of a global-data map's value (its section) */
+    size_t elf_offset; /* its section's bytes in the embedded object; 0 for .bss */
 };
 
 struct bpf_prog_skeleton {
@@ -307,8 +307,8 @@ static inline void bpf_set_prog_attach_target(struct bpf_program *prog, const ch
  * set_autocreate(false)): wasm_load_bpf_object_with, referenced only from
  * those calls, so that other guests do not import it and still run on
  * runtimes without it.  One for the whole guest (weak). */
-__attribute__((weak)) bpf_object_skel (*libbpf_wasm__load_with)(const void *, int, const char *,
-                                                                const char *);
+__attribute__((weak))
+bpf_object_skel (*libbpf_wasm__load_with)(const void *, int, const char *, const char *);
 #endif
 
 /* Before load: whether the program is loaded (and attached) at all, as in
@@ -412,7 +412,8 @@ static inline int bpf_map_lookup_and_delete_elem(int fd, const void *key, void *
 static inline int bpf_map_lookup_and_delete_elem_flags(int fd, const void *key, void *value,
                                                        uint64_t flags)
 {
-    return wasm_bpf_map_operate(fd, BPF_MAP_LOOKUP_AND_DELETE_ELEM, (void *)key, value, NULL, flags);
+    return wasm_bpf_map_operate(fd, BPF_MAP_LOOKUP_AND_DELETE_ELEM, (void *)key, value, NULL,
+                                flags);
 }
 
 /* Global data after load: copy the kernel's value of a .bss, .data or
@@ -643,7 +644,7 @@ struct bpf_buffer {
     int fd;
     void *ctx;
     bpf_buffer_sample_fn sample_fn;
-    char *data;              /* where the host copies each record */
+    char *data; /* where the host copies each record */
     int data_sz;
 };
 

@@ -42,26 +42,26 @@ extern "C" {
 #endif
 
 enum wasm_bpf_arg_kind {
-    WASM_BPF_ARG_INT,     /* a signed integer of `size` bytes */
-    WASM_BPF_ARG_UINT,    /* an unsigned integer of `size` bytes */
-    WASM_BPF_ARG_BOOL,    /* a _Bool: a switch */
-    WASM_BPF_ARG_ENUM,    /* an enum of `size` bytes: a name of `enums` or a number */
-    WASM_BPF_ARG_STRING,  /* char[size]: a string of at most size - 1 bytes */
+    WASM_BPF_ARG_INT,    /* a signed integer of `size` bytes */
+    WASM_BPF_ARG_UINT,   /* an unsigned integer of `size` bytes */
+    WASM_BPF_ARG_BOOL,   /* a _Bool: a switch */
+    WASM_BPF_ARG_ENUM,   /* an enum of `size` bytes: a name of `enums` or a number */
+    WASM_BPF_ARG_STRING, /* char[size]: a string of at most size - 1 bytes */
 };
 
 struct wasm_bpf_arg_enum {
     const char *name;
-    int64_t value;        /* an unsigned enum's values above INT64_MAX wrap */
+    int64_t value; /* an unsigned enum's values above INT64_MAX wrap */
 };
 
 struct wasm_bpf_arg {
-    const char *flag;     /* without "--": "min-duration-ns" */
-    const char *var;      /* the variable: "min_duration_ns" */
-    const char *help;     /* its description, or NULL */
+    const char *flag; /* without "--": "min-duration-ns" */
+    const char *var;  /* the variable: "min_duration_ns" */
+    const char *help; /* its description, or NULL */
     enum wasm_bpf_arg_kind kind;
-    uint32_t offset;      /* in the section */
-    uint32_t size;        /* bytes */
-    bool is_signed;       /* ENUM: its values are signed */
+    uint32_t offset; /* in the section */
+    uint32_t size;   /* bytes */
+    bool is_signed;  /* ENUM: its values are signed */
     const struct wasm_bpf_arg_enum *enums;
     uint32_t nenums;
 };
@@ -94,8 +94,7 @@ static inline int64_t wasm_bpf_args__signed(uint64_t v, uint32_t size)
 
 /* Parse a decimal or 0x hexadecimal integer into a signed or unsigned
  * integer of `size` bytes.  0, or -EINVAL (not a number), -ERANGE. */
-static inline int wasm_bpf_args__number(const char *s, bool is_signed, uint32_t size,
-                                        uint64_t *out)
+static inline int wasm_bpf_args__number(const char *s, bool is_signed, uint32_t size, uint64_t *out)
 {
     const char *p = s;
     bool neg = false;
@@ -149,17 +148,14 @@ static inline void wasm_bpf_args_print_help(const struct wasm_bpf_arg *args, int
         snprintf(left, sizeof(left), "  --%s%s%s", a->kind == WASM_BPF_ARG_BOOL ? "[no-]" : "",
                  a->flag, metavar);
         fprintf(f, "%-25s %s", left, a->help ? a->help : a->var);
-        uint64_t v = a->kind == WASM_BPF_ARG_STRING ? 0 : wasm_bpf_args__load(base + a->offset, a->size);
+        uint64_t v =
+            a->kind == WASM_BPF_ARG_STRING ? 0 : wasm_bpf_args__load(base + a->offset, a->size);
         switch (a->kind) {
         case WASM_BPF_ARG_INT:
             fprintf(f, " (default: %" PRId64 ")", wasm_bpf_args__signed(v, a->size));
             break;
-        case WASM_BPF_ARG_UINT:
-            fprintf(f, " (default: %" PRIu64 ")", v);
-            break;
-        case WASM_BPF_ARG_BOOL:
-            fprintf(f, " (default: %s)", v ? "on" : "off");
-            break;
+        case WASM_BPF_ARG_UINT: fprintf(f, " (default: %" PRIu64 ")", v); break;
+        case WASM_BPF_ARG_BOOL: fprintf(f, " (default: %s)", v ? "on" : "off"); break;
         case WASM_BPF_ARG_ENUM: {
             int64_t sv = a->is_signed ? wasm_bpf_args__signed(v, a->size) : (int64_t)v;
             const char *dflt = NULL;
@@ -195,12 +191,11 @@ static inline int wasm_bpf_args__set(const char *prog, const struct wasm_bpf_arg
     uint64_t v = 0;
     int err;
     switch (a->kind) {
-    case WASM_BPF_ARG_BOOL:
-        return -1;   /* set by the caller */
+    case WASM_BPF_ARG_BOOL: return -1; /* set by the caller */
     case WASM_BPF_ARG_STRING:
         if (strlen(value) >= a->size) {
-            fprintf(stderr, "%s: --%s: '%s' is longer than %u bytes (see --help)\n", prog,
-                    a->flag, value, a->size - 1);
+            fprintf(stderr, "%s: --%s: '%s' is longer than %u bytes (see --help)\n", prog, a->flag,
+                    value, a->size - 1);
             return 2;
         }
         memset(p, 0, a->size);
@@ -270,8 +265,8 @@ static inline int wasm_bpf_args_take(const struct wasm_bpf_arg *args, int nargs,
                                      const char *name, int *argc, char **argv)
 {
     char prog_buf[64];
-    const char *prog = wasm_bpf_args__prog(*argc > 0 ? argv[0] : NULL, name, prog_buf,
-                                           sizeof(prog_buf));
+    const char *prog =
+        wasm_bpf_args__prog(*argc > 0 ? argv[0] : NULL, name, prog_buf, sizeof(prog_buf));
     int out = 1;
     bool rest = false, help = false;
     for (int i = 1; i < *argc; i++) {
@@ -340,8 +335,8 @@ static inline int wasm_bpf_args_parse(const struct wasm_bpf_arg *args, int nargs
 {
     int rc = wasm_bpf_args_take(args, nargs, section, name, &argc, argv);
     char prog_buf[64];
-    const char *prog = wasm_bpf_args__prog(argc > 0 ? argv[0] : NULL, name, prog_buf,
-                                           sizeof(prog_buf));
+    const char *prog =
+        wasm_bpf_args__prog(argc > 0 ? argv[0] : NULL, name, prog_buf, sizeof(prog_buf));
     if (rc >= 0)
         return rc;
     for (int i = 1; i < argc; i++) {

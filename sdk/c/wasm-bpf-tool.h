@@ -61,26 +61,28 @@ extern "C" {
 
 /* How events are printed (-o). */
 enum wasm_bpf_output {
-    WASM_BPF_OUTPUT_COLUMNS,  /* aligned columns, a header line before the first event */
-    WASM_BPF_OUTPUT_JSON,     /* one JSON object per line */
+    WASM_BPF_OUTPUT_COLUMNS, /* aligned columns, a header line before the first event */
+    WASM_BPF_OUTPUT_JSON,    /* one JSON object per line */
 };
 
 struct wasm_bpf_tool {
-    const char *name;         /* the tool's name, in messages and usage */
-    const char *summary;      /* one line for --help */
-    bool formats;             /* the tool prints with generated printers: -o is offered */
-    long timeout_s;           /* -t: 0 runs until interrupted */
-    enum wasm_bpf_output output;  /* -o */
-    int interval_ms;          /* poll timeout, and the period of tick() (default 100) */
-    const char *args;         /* positional arguments for the usage line ("IFNAME"), or NULL */
-    bool help;                /* -h/--help was given (and the common help printed) */
-    bool interrupted;         /* wasm_bpf_tool_poll() ended on Ctrl-C or SIGTERM */
-    bool header_done;         /* columns: the header line was printed */
-    bool intervals;           /* the tool prints every -i SECONDS (its tick()): -i is offered */
+    const char *name;            /* the tool's name, in messages and usage */
+    const char *summary;         /* one line for --help */
+    bool formats;                /* the tool prints with generated printers: -o is offered */
+    long timeout_s;              /* -t: 0 runs until interrupted */
+    enum wasm_bpf_output output; /* -o */
+    int interval_ms;             /* poll timeout, and the period of tick() (default 100) */
+    const char *args;            /* positional arguments for the usage line ("IFNAME"), or NULL */
+    bool help;                   /* -h/--help was given (and the common help printed) */
+    bool interrupted;            /* wasm_bpf_tool_poll() ended on Ctrl-C or SIGTERM */
+    bool header_done;            /* columns: the header line was printed */
+    bool intervals;              /* the tool prints every -i SECONDS (its tick()): -i is offered */
 };
 
-#define WASM_BPF_TOOL(NAME, SUMMARY) \
-    { .name = (NAME), .summary = (SUMMARY), .interval_ms = 100 }
+#define WASM_BPF_TOOL(NAME, SUMMARY)                             \
+    {                                                            \
+        .name = (NAME), .summary = (SUMMARY), .interval_ms = 100 \
+    }
 
 /* The longest -t accepted: a year. */
 #define WASM_BPF_TOOL_MAX_TIMEOUT (366L * 24 * 3600)
@@ -263,7 +265,7 @@ static inline int wasm_bpf_tool_poll(struct wasm_bpf_tool *tool, struct bpf_buff
             }
         } else if (wait > 0) {
             struct timespec ts = {wait / 1000, (long)(wait % 1000) * 1000000};
-            nanosleep(&ts, NULL);   /* the runtime ends it early on Ctrl-C */
+            nanosleep(&ts, NULL); /* the runtime ends it early on Ctrl-C */
         }
         if (wasm_bpf_tool__interrupted()) {
             tool->interrupted = true;
@@ -271,7 +273,7 @@ static inline int wasm_bpf_tool_poll(struct wasm_bpf_tool *tool, struct bpf_buff
         }
         now = wasm_bpf_tool__now_ms();
         if (end && now >= end)
-            return 0;   /* what is left is the tool's to print after the loop */
+            return 0; /* what is left is the tool's to print after the loop */
         if (tick && now >= next_tick) {
             next_tick += interval;
             if (next_tick <= now)
@@ -287,18 +289,18 @@ static inline int wasm_bpf_tool_poll(struct wasm_bpf_tool *tool, struct bpf_buff
  * gen types` writes for it (TYPE__print_json, TYPE__print_columns_header,
  * TYPE__print_columns): JSON lines, or aligned columns with the header
  * before the first event.  Flushed, so that a pipe sees each event. */
-#define WASM_BPF_TOOL_PRINT(tool, TYPE, ev)                                        \
-    do {                                                                           \
-        if ((tool)->output == WASM_BPF_OUTPUT_JSON) {                              \
-            TYPE##__print_json(stdout, (const struct TYPE *)(ev));                 \
-        } else {                                                                   \
-            if (!(tool)->header_done) {                                            \
-                TYPE##__print_columns_header(stdout);                              \
-                (tool)->header_done = true;                                        \
-            }                                                                      \
-            TYPE##__print_columns(stdout, (const struct TYPE *)(ev));              \
-        }                                                                          \
-        fflush(stdout);                                                            \
+#define WASM_BPF_TOOL_PRINT(tool, TYPE, ev)                           \
+    do {                                                              \
+        if ((tool)->output == WASM_BPF_OUTPUT_JSON) {                 \
+            TYPE##__print_json(stdout, (const struct TYPE *)(ev));    \
+        } else {                                                      \
+            if (!(tool)->header_done) {                               \
+                TYPE##__print_columns_header(stdout);                 \
+                (tool)->header_done = true;                           \
+            }                                                         \
+            TYPE##__print_columns(stdout, (const struct TYPE *)(ev)); \
+        }                                                             \
+        fflush(stdout);                                               \
     } while (0)
 
 #ifdef __cplusplus

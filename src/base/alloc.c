@@ -67,7 +67,7 @@ char *base_vasprintf(const char *fmt, va_list ap)
     int n = vsnprintf(NULL, 0, fmt, ap2);
     va_end(ap2);
     if (n < 0) {
-        errno = EINVAL;   /* a bad format or a wide character */
+        errno = EINVAL; /* a bad format or a wide character */
         return NULL;
     }
     char *p = base_malloc((size_t)n + 1);

@@ -17,13 +17,13 @@ char *base_path_join(const char *dir, const char *name)
 char *base_path_dirname(const char *path)
 {
     size_t n = strlen(path);
-    while (n > 1 && path[n - 1] == '/')    /* trailing slashes */
+    while (n > 1 && path[n - 1] == '/') /* trailing slashes */
         n--;
-    while (n && path[n - 1] != '/')        /* the last component */
+    while (n && path[n - 1] != '/') /* the last component */
         n--;
     if (!n)
         return base_strdup(".");
-    while (n > 1 && path[n - 1] == '/')    /* the slashes before it */
+    while (n > 1 && path[n - 1] == '/') /* the slashes before it */
         n--;
     return base_strndup(path, n);
 }
@@ -39,6 +39,6 @@ char *base_path_basename(const char *path)
     while (start && path[start - 1] != '/')
         start--;
     if (start == end)
-        return base_strdup(".");     /* "" */
+        return base_strdup("."); /* "" */
     return base_strndup(path + start, end - start);
 }

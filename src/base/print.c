@@ -23,7 +23,7 @@ static int route_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
     switch (level) {
     case LIBBPF_WARN: base_vprint(WASM_BPF_WARN, fmt, ap); break;
     case LIBBPF_INFO: base_vprint(WASM_BPF_INFO, fmt, ap); break;
-    default: break;   /* libbpf's debug: only a capture that asks for it */
+    default: break; /* libbpf's debug: only a capture that asks for it */
     }
     return 0;
 }

@@ -12,7 +12,7 @@ static const struct {
 
 int base_parse_size(const char *s, uint64_t *bytes)
 {
-    if (!s || *s < '0' || *s > '9')   /* no sign, no blanks */
+    if (!s || *s < '0' || *s > '9') /* no sign, no blanks */
         return -EINVAL;
     uint64_t v = 0;
     for (; *s >= '0' && *s <= '9'; s++) {

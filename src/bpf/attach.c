@@ -46,7 +46,7 @@
 #endif
 /* tcx attach types (Linux 6.6), newer than the installed UAPI headers */
 #define WB_BPF_TCX_INGRESS 46
-#define WB_BPF_TCX_EGRESS 47
+#define WB_BPF_TCX_EGRESS  47
 
 #define TRACEFS "/sys/kernel/tracing"
 
@@ -76,23 +76,25 @@ static int add_link(struct wb_object *o, struct bpf_link *link)
  * which leaves the filter behind (netlink objects outlive their creator,
  * unlike tcx links).  So a slot whose lock is free but that holds a filter
  * is a killed run's: the next run removes it and takes the slot. */
-#define WB_TC_HANDLE 0x7762u      /* "wb" */
+#define WB_TC_HANDLE    0x7762u /* "wb" */
 #define WB_TC_PRIO_BASE 0xc000u
-#define WB_TC_SLOTS 16
-#define WB_TC_LOCK_DIR "/run/wasm-bpf"
+#define WB_TC_SLOTS     16
+#define WB_TC_LOCK_DIR  "/run/wasm-bpf"
 
 static int tc_claim_slot(struct wb_instance *wi, int ifindex, enum bpf_tc_attach_point point,
                          uint32_t *priority, int *lock_fd)
 {
     if (mkdir(WB_TC_LOCK_DIR, 0755) < 0 && errno != EEXIST)
-        return wasm_bpf__fail(wi, -errno, "attach: cannot create " WB_TC_LOCK_DIR ": %s", strerror(errno));
+        return wasm_bpf__fail(wi, -errno, "attach: cannot create " WB_TC_LOCK_DIR ": %s",
+                              strerror(errno));
     for (int slot = 0; slot < WB_TC_SLOTS; slot++) {
         char path[96];
         snprintf(path, sizeof path, WB_TC_LOCK_DIR "/tc-%d-%s-%d.lock", ifindex,
                  point == BPF_TC_INGRESS ? "ingress" : "egress", slot);
         int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
         if (fd < 0)
-            return wasm_bpf__fail(wi, -errno, "attach: cannot create %s: %s", path, strerror(errno));
+            return wasm_bpf__fail(wi, -errno, "attach: cannot create %s: %s", path,
+                                  strerror(errno));
         if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
             close(fd); /* a live run's */
             continue;
@@ -103,18 +105,20 @@ static int tc_claim_slot(struct wb_instance *wi, int ifindex, enum bpf_tc_attach
             LIBBPF_OPTS(bpf_tc_opts, d, .handle = WB_TC_HANDLE, .priority = WB_TC_PRIO_BASE + slot);
             int err = bpf_tc_detach(&hook, &d);
             if (wi->host->verbose)
-                base_print(WASM_BPF_DEBUG, "wasm-bpf: removed a stale tc filter (program id %u, priority "
-                                "0x%x) that a killed run left on interface %d %s%s%s\n",
-                        q.prog_id, WB_TC_PRIO_BASE + slot, ifindex,
-                        point == BPF_TC_INGRESS ? "ingress" : "egress", err ? ": " : "",
-                        err ? strerror(-err) : "");
+                base_print(WASM_BPF_DEBUG,
+                           "wasm-bpf: removed a stale tc filter (program id %u, priority "
+                           "0x%x) that a killed run left on interface %d %s%s%s\n",
+                           q.prog_id, WB_TC_PRIO_BASE + slot, ifindex,
+                           point == BPF_TC_INGRESS ? "ingress" : "egress", err ? ": " : "",
+                           err ? strerror(-err) : "");
         }
         *priority = WB_TC_PRIO_BASE + slot;
         *lock_fd = fd;
         return 0;
     }
-    return wasm_bpf__fail(wi, -EBUSY, "attach: %d wasm-bpf tc filters already on interface %d's %s hook",
-                   WB_TC_SLOTS, ifindex, point == BPF_TC_INGRESS ? "ingress" : "egress");
+    return wasm_bpf__fail(wi, -EBUSY,
+                          "attach: %d wasm-bpf tc filters already on interface %d's %s hook",
+                          WB_TC_SLOTS, ifindex, point == BPF_TC_INGRESS ? "ingress" : "egress");
 }
 
 /* clsact qdiscs that we created, shared by our filters on one interface */
@@ -122,18 +126,14 @@ static struct qdisc_ref {
     int ifindex;
     int refs;
     struct qdisc_ref *next;
-} *qdiscs;
+} * qdiscs;
 
 static void detach_one(struct wb_attachment *a)
 {
     switch (a->kind) {
-    case WB_LINK:
-        bpf_link__destroy(a->link);
-        break;
+    case WB_LINK: bpf_link__destroy(a->link); break;
     case WB_LINK_FD:
-    case WB_SOCKET:
-        close(a->fd);
-        break;
+    case WB_SOCKET: close(a->fd); break;
     case WB_TC_FILTER: {
         LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = a->ifindex, .attach_point = a->tc_point);
         LIBBPF_OPTS(bpf_tc_opts, opts, .handle = a->tc_handle, .priority = a->tc_priority);
@@ -174,7 +174,8 @@ void wasm_bpf__detach_all(struct wb_object *o)
 static int ifindex_of(struct wb_instance *wi, const char *prog, const char *ifname, int *ifindex)
 {
     if (strlen(ifname) >= IF_NAMESIZE || !(*ifindex = (int)if_nametoindex(ifname)))
-        return wasm_bpf__fail(wi, -ENODEV, "attach: program '%s': no network interface '%s'", prog, ifname);
+        return wasm_bpf__fail(wi, -ENODEV, "attach: program '%s': no network interface '%s'", prog,
+                              ifname);
     return 0;
 }
 
@@ -195,15 +196,16 @@ static int attach_cgroup(struct wb_instance *wi, struct wb_object *o, struct bpf
 {
     int cg = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (cg < 0)
-        return wasm_bpf__fail(wi, -errno, "attach: program '%s': cannot open cgroup directory '%s': %s",
-                       bpf_program__name(prog), path, strerror(errno));
+        return wasm_bpf__fail(wi, -errno,
+                              "attach: program '%s': cannot open cgroup directory '%s': %s",
+                              bpf_program__name(prog), path, strerror(errno));
     struct statfs st;
     if (fstatfs(cg, &st) || st.f_type != CGROUP2_SUPER_MAGIC) {
         close(cg);
         return wasm_bpf__fail(wi, -EINVAL,
-                       "attach: program '%s': '%s' is not a cgroup v2 directory "
-                       "(mount cgroup2 somewhere and give a directory in it)",
-                       bpf_program__name(prog), path);
+                              "attach: program '%s': '%s' is not a cgroup v2 directory "
+                              "(mount cgroup2 somewhere and give a directory in it)",
+                              bpf_program__name(prog), path);
     }
     struct bpf_link *link = bpf_program__attach_cgroup(prog, cg);
     int err = link ? 0 : -errno;
@@ -222,12 +224,14 @@ static int attach_tc(struct wb_instance *wi, struct wb_object *o, struct bpf_pro
     else if (colon && !strcmp(colon + 1, "egress"))
         ingress = false;
     else
-        return wasm_bpf__fail(wi, -EINVAL, "attach: tc program '%s' needs IFNAME:ingress or IFNAME:egress, "
-                                    "not '%s'", name, target);
+        return wasm_bpf__fail(wi, -EINVAL,
+                              "attach: tc program '%s' needs IFNAME:ingress or IFNAME:egress, "
+                              "not '%s'",
+                              name, target);
     char ifname[IF_NAMESIZE];
     if ((size_t)(colon - target) >= sizeof(ifname))
-        return wasm_bpf__fail(wi, -ENODEV, "attach: program '%s': no network interface '%.*s'", name,
-                       (int)(colon - target), target);
+        return wasm_bpf__fail(wi, -ENODEV, "attach: program '%s': no network interface '%.*s'",
+                              name, (int)(colon - target), target);
     snprintf(ifname, sizeof(ifname), "%.*s", (int)(colon - target), target);
     int ifindex, err;
     if ((err = ifindex_of(wi, name, ifname, &ifindex)))
@@ -270,7 +274,8 @@ static int attach_tc(struct wb_instance *wi, struct wb_object *o, struct bpf_pro
     uint32_t priority = 0;
     int slot_fd = -1;
     err = tc_claim_slot(wi, ifindex, hook.attach_point, &priority, &slot_fd);
-    LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = prog_fd, .handle = WB_TC_HANDLE, .priority = priority);
+    LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = prog_fd, .handle = WB_TC_HANDLE,
+                .priority = priority);
     if (!err && (err = bpf_tc_attach(&hook, &opts)))
         close(slot_fd);
     if (!err) {
@@ -278,8 +283,13 @@ static int attach_tc(struct wb_instance *wi, struct wb_object *o, struct bpf_pro
             if (r->ifindex == ifindex)
                 r->refs++;
         struct wb_attachment a = {
-            .kind = WB_TC_FILTER, .fd = -1, .ifindex = ifindex, .tc_point = hook.attach_point,
-            .tc_handle = opts.handle, .tc_priority = opts.priority, .tc_slot_fd = slot_fd,
+            .kind = WB_TC_FILTER,
+            .fd = -1,
+            .ifindex = ifindex,
+            .tc_point = hook.attach_point,
+            .tc_handle = opts.handle,
+            .tc_priority = opts.priority,
+            .tc_slot_fd = slot_fd,
         };
         if (!(err = add_attachment(o, a)))
             return 0;
@@ -359,12 +369,14 @@ static int attach_uprobe(struct wb_instance *wi, struct wb_object *o, struct bpf
     size_t offset;
     if (!colon || colon == target || (size_t)(colon - target) >= sizeof(path) ||
         split_func(colon + 1, func, sizeof(func), &offset))
-        return wasm_bpf__fail(wi, -EINVAL, "attach: uprobe '%s' needs PATH:FUNC, PATH:FUNC+OFFSET or "
-                                    "PATH:OFFSET, not '%s'", bpf_program__name(prog), target);
+        return wasm_bpf__fail(wi, -EINVAL,
+                              "attach: uprobe '%s' needs PATH:FUNC, PATH:FUNC+OFFSET or "
+                              "PATH:OFFSET, not '%s'",
+                              bpf_program__name(prog), target);
     snprintf(path, sizeof(path), "%.*s", (int)(colon - target), target);
     if (access(path, R_OK))
         return wasm_bpf__fail(wi, -errno, "attach: uprobe '%s': cannot read '%s': %s",
-                       bpf_program__name(prog), path, strerror(errno));
+                              bpf_program__name(prog), path, strerror(errno));
     LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = retprobe, .func_name = func[0] ? func : NULL);
     struct bpf_link *link = bpf_program__attach_uprobe_opts(prog, -1, path, offset, &opts);
     if (!link)
@@ -378,8 +390,9 @@ static int attach_kprobe(struct wb_instance *wi, struct wb_object *o, struct bpf
     char func[512];
     size_t offset;
     if (split_func(target, func, sizeof(func), &offset) || !func[0])
-        return wasm_bpf__fail(wi, -EINVAL, "attach: kprobe '%s' needs FUNC or FUNC+OFFSET, not '%s'",
-                       bpf_program__name(prog), target);
+        return wasm_bpf__fail(wi, -EINVAL,
+                              "attach: kprobe '%s' needs FUNC or FUNC+OFFSET, not '%s'",
+                              bpf_program__name(prog), target);
     LIBBPF_OPTS(bpf_kprobe_opts, opts, .retprobe = retprobe, .offset = offset);
     struct bpf_link *link = bpf_program__attach_kprobe_opts(prog, func, &opts);
     if (!link)
@@ -394,7 +407,7 @@ static int attach_tracepoint(struct wb_instance *wi, struct wb_object *o, struct
     const char *sep = strpbrk(target, ":/");
     if (!sep || sep == target || !sep[1] || (size_t)(sep - target) >= sizeof(category))
         return wasm_bpf__fail(wi, -EINVAL, "attach: tracepoint '%s' needs CATEGORY:NAME, not '%s'",
-                       bpf_program__name(prog), target);
+                              bpf_program__name(prog), target);
     snprintf(category, sizeof(category), "%.*s", (int)(sep - target), target);
     struct bpf_link *link = bpf_program__attach_tracepoint(prog, category, sep + 1);
     if (!link)
@@ -415,11 +428,14 @@ static int ensure_tracefs(struct wb_instance *wi)
     }
     if (geteuid() != 0)
         return wasm_bpf__fail(wi, -ENOENT,
-                       "attach: tracefs is not mounted at " TRACEFS " (as root: mount -t tracefs "
-                       "tracefs " TRACEFS ")");
+                              "attach: tracefs is not mounted at " TRACEFS
+                              " (as root: mount -t tracefs "
+                              "tracefs " TRACEFS ")");
     if (mount("tracefs", TRACEFS, "tracefs", 0, NULL))
-        return wasm_bpf__fail(wi, -errno, "attach: tracefs is not mounted at " TRACEFS
-                                   " and mounting it failed: %s", strerror(errno));
+        return wasm_bpf__fail(wi, -errno,
+                              "attach: tracefs is not mounted at " TRACEFS
+                              " and mounting it failed: %s",
+                              strerror(errno));
     if (host->verbose)
         base_print(WASM_BPF_DEBUG, "wasm-bpf: mounted tracefs at " TRACEFS "\n");
     host->tracefs_checked = true;
@@ -469,9 +485,10 @@ static int attach_ignoring_target(struct wb_instance *wi, struct wb_object *o,
                               "(%s)",
                               bpf_program__name(prog), why, target, sec, rule);
     if (wi->host->verbose)
-        base_print(WASM_BPF_DEBUG, "wasm-bpf: attach: program '%s' %s: target '%s' ignored, attaching by its "
-                        "section name SEC(\"%s\")\n",
-                bpf_program__name(prog), why, target, sec);
+        base_print(WASM_BPF_DEBUG,
+                   "wasm-bpf: attach: program '%s' %s: target '%s' ignored, attaching by its "
+                   "section name SEC(\"%s\")\n",
+                   bpf_program__name(prog), why, target, sec);
     return attach_auto(wi, o, prog);
 }
 
@@ -536,23 +553,27 @@ static int attach_auto(struct wb_instance *wi, struct wb_object *o, struct bpf_p
     struct bpf_link *link = bpf_program__attach(prog);
     if (!link) {
         err = -errno;
-        const char *hint = wasm_bpf__prog_kind_of(bpf_program__type(prog),
-                                           bpf_program__section_name(prog))->target_hint;
+        const char *hint =
+            wasm_bpf__prog_kind_of(bpf_program__type(prog), bpf_program__section_name(prog))
+                ->target_hint;
         if ((err == -EOPNOTSUPP || err == -ESRCH) && hint)
-            return wasm_bpf__fail(wi, err, "attach: program '%s' cannot be attached by its section name "
-                                    "SEC(\"%s\"): give a target (%s)",
-                           bpf_program__name(prog), bpf_program__section_name(prog), hint);
+            return wasm_bpf__fail(wi, err,
+                                  "attach: program '%s' cannot be attached by its section name "
+                                  "SEC(\"%s\"): give a target (%s)",
+                                  bpf_program__name(prog), bpf_program__section_name(prog), hint);
         return err;
     }
     return add_link(o, link);
 }
 
-int wasm_bpf__attach(struct wb_instance *wi, struct wb_object *o, const char *name, const char *target)
+int wasm_bpf__attach(struct wb_instance *wi, struct wb_object *o, const char *name,
+                     const char *target)
 {
     wasm_bpf_host *host = wi->host;
     struct bpf_program *prog = bpf_object__find_program_by_name(o->obj, name);
     if (!prog)
-        return wasm_bpf__fail(wi, -ENOENT, "attach: object '%s' has no program '%s'", o->name, name);
+        return wasm_bpf__fail(wi, -ENOENT, "attach: object '%s' has no program '%s'", o->name,
+                              name);
     if (bpf_program__fd(prog) < 0)
         return wasm_bpf__fail(wi, -ENOENT, "attach: program '%s' was not loaded", name);
 
@@ -560,7 +581,8 @@ int wasm_bpf__attach(struct wb_instance *wi, struct wb_object *o, const char *na
     /* a section is allowed in either of libbpf's spellings of it:
      * the pattern 'tp/sched/...' allows SEC("tracepoint/sched/...") */
     char other_buf[512];
-    const char *other = target ? NULL : wasm_bpf__sec_other_spelling(what, other_buf, sizeof(other_buf));
+    const char *other =
+        target ? NULL : wasm_bpf__sec_other_spelling(what, other_buf, sizeof(other_buf));
     const char *rule = wasm_bpf__target_refused(host, what, other);
     if (rule) {
         wasm_bpf__fail(wi, -EPERM,
@@ -583,18 +605,18 @@ int wasm_bpf__attach(struct wb_instance *wi, struct wb_object *o, const char *na
     /* a failure: name the program, the target and the errno, then the
      * details (ours, or libbpf's) */
     base_print(WASM_BPF_WARN, "wasm-bpf: cannot attach program '%s' to '%s': %s\n", name, what,
-            strerror(-err));
+               strerror(-err));
     char caps[512];
     if (err == -EPERM && wasm_bpf__caps_hint(o->obj, prog, caps, sizeof(caps))) {
         base_print(WASM_BPF_WARN, "  %s\n", caps);
         wasm_bpf__fail(wi, err, "attach: cannot attach program '%s' to '%s': %s (%s)", name, what,
-                strerror(-err), caps);
+                       strerror(-err), caps);
     } else if (wi->last_errno) {
         base_print(WASM_BPF_WARN, "  %s\n", wi->last_error);
     } else {
         const char *why = wasm_bpf__log_reason();
         wasm_bpf__fail(wi, err, "attach: cannot attach program '%s' to '%s': %s%s%s%s", name, what,
-                strerror(-err), *why ? " (" : "", why, *why ? ")" : "");
+                       strerror(-err), *why ? " (" : "", why, *why ? ")" : "");
     }
     wasm_bpf__log_print();
     return err;

@@ -97,12 +97,12 @@ int wasm_bpf__btf_check_object(const void *bytes, size_t len, char *why, size_t 
         return 0;
     Elf *elf = elf_memory((char *)bytes, len);
     if (!elf)
-        return 0;   /* not ELF: libbpf says so itself */
+        return 0; /* not ELF: libbpf says so itself */
     int err = 0;
     Elf_Data *d = wasm_bpf__elf_section(elf, ".BTF");
     if (d && d->d_size <= UINT32_MAX) {
         struct btf *btf = btf__new(d->d_buf, (uint32_t)d->d_size);
-        if (btf) {  /* BTF libbpf cannot parse: it reports that itself */
+        if (btf) { /* BTF libbpf cannot parse: it reports that itself */
             err = check_ids(btf, why, whylen);
             if (!err)
                 err = wasm_bpf__btf_check_chains(btf, why, whylen);

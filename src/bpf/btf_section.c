@@ -20,11 +20,11 @@
 
 #include "internal.h"
 
-#define MAGIC "WBTF"
-#define VERSION 1
+#define MAGIC       "WBTF"
+#define VERSION     1
 #define RELEASE_MAX 64
 #define ENTRIES_MAX 1024
-#define BTF_MIN 24 /* struct btf_header */
+#define BTF_MIN     24 /* struct btf_header */
 
 static void put_u32(unsigned char *p, uint32_t v)
 {
@@ -105,9 +105,11 @@ int wasm_bpf_btf_section_find(const void *section, size_t len, const char *relea
         }
         uint32_t rlen = (size_t)(end - p) >= 4 ? get_u32(p) : UINT32_MAX;
         const char *rel = (const char *)p + 4;
-        if (rlen == UINT32_MAX || (size_t)(end - p) - 4 < (size_t)rlen + 4 || !release_ok(rel, rlen)) {
+        if (rlen == UINT32_MAX || (size_t)(end - p) - 4 < (size_t)rlen + 4 ||
+            !release_ok(rel, rlen)) {
             base_buf_free(&names);
-            return bad(msg, size, "%s: entry %zu: no kernel release of 1 to %d printable characters",
+            return bad(msg, size,
+                       "%s: entry %zu: no kernel release of 1 to %d printable characters",
                        WASM_BPF_BTF_SECTION, count + 1, RELEASE_MAX);
         }
         p += 4 + rlen;

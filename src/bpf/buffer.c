@@ -37,7 +37,7 @@
  * the same within noise (bench/bpf/ring_ab.py).  The ring's data is mapped
  * twice and is at least a page, so the address is inside the mapping (and a
  * prefetch never faults in any case). */
-#define RING_PREFETCH 1024
+#define RING_PREFETCH     1024
 #define PERF_BUFFER_PAGES 64 /* per CPU, as in the original runtime */
 
 /* epoll data of the fds that end a wait besides the buffer's own (0) */
@@ -55,15 +55,15 @@ struct delivery {
     struct wb_object *object;
     wasm_runtime *rt;
     wasm_func *cb;
-    wasm_callback *call;       /* cb's prepared path, or NULL (then wasm_call) */
+    wasm_callback *call;    /* cb's prepared path, or NULL (then wasm_call) */
     struct wb_stats *stats; /* the buffer's counters */
     uint32_t ctx, data, max;
-    uint8_t *dst;              /* [data, data+max) in the host: memory never moves */
-    unsigned long long ns;     /* time spent delivering (copies and callbacks) */
-    int32_t count;             /* records delivered */
-    int32_t stop;              /* the negative callback return that stopped it */
-    wasm_status status;        /* a trap in a callback, or an interrupt */
-    bool stopped;              /* no more callbacks in this poll */
+    uint8_t *dst;          /* [data, data+max) in the host: memory never moves */
+    unsigned long long ns; /* time spent delivering (copies and callbacks) */
+    int32_t count;         /* records delivered */
+    int32_t stop;          /* the negative callback return that stopped it */
+    wasm_status status;    /* a trap in a callback, or an interrupt */
+    bool stopped;          /* no more callbacks in this poll */
 };
 
 /* libbpf callbacks find the poll in progress through their buffer */
@@ -72,7 +72,6 @@ struct buffer_ctx {
     struct delivery *active;
     bool verbose;
 };
-
 
 /* The buffer and its callback context are allocated together. */
 struct buffer_alloc {
@@ -100,8 +99,8 @@ static int deliver(struct delivery *d, const void *record, size_t size)
      * callee's 8-byte reads of them stall (store forwarding fails) */
     wasm_value args[3] = {{.raw = d->ctx}, {.raw = d->data}, {.raw = n}};
     wasm_value result[1] = {{.i64 = 0}};
-    wasm_status st = d->call ? wasm_callback_call(d->call, args, result)
-                             : wasm_call(d->rt, d->cb, args, result);
+    wasm_status st =
+        d->call ? wasm_callback_call(d->call, args, result) : wasm_call(d->rt, d->cb, args, result);
     if (st != WASM_OK) {
         d->status = st;
         d->stopped = true;
@@ -159,8 +158,9 @@ static void perf_lost(void *ctx, int cpu, __u64 count)
     bc->buffer->lost += count;
     WB_STAT_ADD(bc->buffer->stats->lost, count);
     if (bc->verbose)
-        base_print(WASM_BPF_DEBUG, "wasm-bpf: the kernel lost %llu perf samples of map fd %d on CPU %d "
-                                   "(%llu in all)\n",
+        base_print(WASM_BPF_DEBUG,
+                   "wasm-bpf: the kernel lost %llu perf samples of map fd %d on CPU %d "
+                   "(%llu in all)\n",
                    (unsigned long long)count, bc->buffer->map_fd, cpu, bc->buffer->lost);
 }
 
@@ -201,8 +201,10 @@ static int buffer_create(struct wb_instance *wi, struct wb_object *o, int fd,
     enum bpf_map_type type = bpf_map__type(map);
     if (type != BPF_MAP_TYPE_RINGBUF && type != BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
         const char *tname = libbpf_bpf_map_type_str(type);
-        return wasm_bpf__fail(wi, -EINVAL, "poll: map '%s' is a %s map, not a ring buffer or a perf "
-                                    "event array", bpf_map__name(map), tname ? tname : "?");
+        return wasm_bpf__fail(wi, -EINVAL,
+                              "poll: map '%s' is a %s map, not a ring buffer or a perf "
+                              "event array",
+                              bpf_map__name(map), tname ? tname : "?");
     }
 
     struct buffer_alloc *ba = calloc(1, sizeof(*ba));
@@ -225,7 +227,8 @@ static int buffer_create(struct wb_instance *wi, struct wb_object *o, int fd,
         inner_fd = ring_buffer__epoll_fd(b->ring);
     } else {
         b->perf = true;
-        b->perf_buf = perf_buffer__new(fd, PERF_BUFFER_PAGES, perf_sample, perf_lost, &ba->ctx, NULL);
+        b->perf_buf =
+            perf_buffer__new(fd, PERF_BUFFER_PAGES, perf_sample, perf_lost, &ba->ctx, NULL);
         if (!b->perf_buf) {
             err = -errno;
             goto fail;
@@ -261,8 +264,8 @@ static int buffer_create(struct wb_instance *wi, struct wb_object *o, int fd,
 fail:
     buffer_free(b);
     return wasm_bpf__fail(wi, err, "poll: cannot create a %s for map '%s': %s",
-                   type == BPF_MAP_TYPE_RINGBUF ? "ring buffer" : "perf buffer",
-                   bpf_map__name(map), strerror(-err));
+                          type == BPF_MAP_TYPE_RINGBUF ? "ring buffer" : "perf buffer",
+                          bpf_map__name(map), strerror(-err));
 }
 
 /* Perf event arrays only receive samples once their perf events exist, so
@@ -274,7 +277,8 @@ void wasm_bpf__buffers_prepare(struct wb_instance *wi, struct wb_object *o)
         struct wb_buffer *b;
         if (bpf_map__type(map) == BPF_MAP_TYPE_PERF_EVENT_ARRAY && bpf_map__fd(map) >= 0 &&
             buffer_create(wi, o, bpf_map__fd(map), &b))
-            base_print(WASM_BPF_WARN, "wasm-bpf: %s (the first poll will try again)\n", wi->last_error);
+            base_print(WASM_BPF_WARN, "wasm-bpf: %s (the first poll will try again)\n",
+                       wi->last_error);
     }
 }
 
@@ -329,8 +333,9 @@ static int wait_ready(struct wb_buffer *b, struct delivery *d, int timeout_ms)
     return n > 0;
 }
 
-wasm_status wasm_bpf__poll(struct wb_instance *wi, struct wb_object *o, int fd, uint32_t cb, uint32_t ctx,
-                    uint32_t data, uint32_t max, int timeout_ms, int32_t *result)
+wasm_status wasm_bpf__poll(struct wb_instance *wi, struct wb_object *o, int fd, uint32_t cb,
+                           uint32_t ctx, uint32_t data, uint32_t max, int timeout_ms,
+                           int32_t *result)
 {
     wasm_instance *inst = wi->inst;
     wasm_runtime *rt = wasm_instance_runtime(inst);
@@ -340,16 +345,19 @@ wasm_status wasm_bpf__poll(struct wb_instance *wi, struct wb_object *o, int fd, 
     wasm_table *table = wasm_instance_table(inst);
     wasm_func *f = table ? wasm_table_func(table, cb) : NULL;
     if (!f) {
-        *result = wasm_bpf__guest_errno(wasm_bpf__fail(wi, -EINVAL, "poll: callback %u is not a function of the "
-                                                      "guest's table (%u elements)",
-                                         cb, table ? wasm_table_size(table) : 0));
+        *result = wasm_bpf__guest_errno(wasm_bpf__fail(wi, -EINVAL,
+                                                       "poll: callback %u is not a function of the "
+                                                       "guest's table (%u elements)",
+                                                       cb, table ? wasm_table_size(table) : 0));
         return WASM_OK;
     }
     /* A callback without a result counts as returning 0: the original
      * rust-bootstrap's handle_event has that shape. */
     if (!wasm_func_has_signature(f, "(iii)i") && !wasm_func_has_signature(f, "(iii)")) {
-        *result = wasm_bpf__guest_errno(wasm_bpf__fail(wi, -EINVAL, "poll: callback %u does not have the type "
-                                                      "(i32 ctx, i32 data, i32 len) -> i32", cb));
+        *result = wasm_bpf__guest_errno(wasm_bpf__fail(wi, -EINVAL,
+                                                       "poll: callback %u does not have the type "
+                                                       "(i32 ctx, i32 data, i32 len) -> i32",
+                                                       cb));
         return WASM_OK;
     }
 
@@ -364,8 +372,11 @@ wasm_status wasm_bpf__poll(struct wb_instance *wi, struct wb_object *o, int fd, 
         }
     }
     if (b->busy) {
-        *result = wasm_bpf__guest_errno(wasm_bpf__fail(wi, -EBUSY, "poll: map fd %d is already being polled (by "
-                                                     "a callback's caller)", fd));
+        *result =
+            wasm_bpf__guest_errno(wasm_bpf__fail(wi, -EBUSY,
+                                                 "poll: map fd %d is already being polled (by "
+                                                 "a callback's caller)",
+                                                 fd));
         return WASM_OK;
     }
 

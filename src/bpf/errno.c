@@ -18,10 +18,8 @@
 int wasm_bpf__errno_from_libbpf(int err)
 {
     switch (-err) {
-    case LIBBPF_ERRNO__VERIFY:
-        return -EACCES;
-    case LIBBPF_ERRNO__PROG2BIG:
-        return -E2BIG;
+    case LIBBPF_ERRNO__VERIFY: return -EACCES;
+    case LIBBPF_ERRNO__PROG2BIG: return -E2BIG;
     case LIBBPF_ERRNO__LIBELF:
     case LIBBPF_ERRNO__FORMAT:
     case LIBBPF_ERRNO__KVERSION:
@@ -33,10 +31,8 @@ int wasm_bpf__errno_from_libbpf(int err)
     case LIBBPF_ERRNO__PROGTYPE:
     case LIBBPF_ERRNO__WRNGPID:
     case LIBBPF_ERRNO__INVSEQ:
-    case LIBBPF_ERRNO__NLPARSE:
-        return -EINVAL;
-    default:
-        return err;
+    case LIBBPF_ERRNO__NLPARSE: return -EINVAL;
+    default: return err;
     }
 }
 

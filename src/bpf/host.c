@@ -139,9 +139,10 @@ static int guest_string(struct wb_instance *wi, uint32_t ptr, const char *what, 
     if (!memchr(s, '\0', scan)) {
         if (avail > STRING_MAX)
             return wasm_bpf__fail(wi, -ENAMETOOLONG, "%s at %#x is longer than %d bytes", what, ptr,
-                           STRING_MAX);
-        return wasm_bpf__fail(wi, -EFAULT, "%s at %#x is not NUL-terminated within the guest's memory",
-                       what, ptr);
+                                  STRING_MAX);
+        return wasm_bpf__fail(wi, -EFAULT,
+                              "%s at %#x is not NUL-terminated within the guest's memory", what,
+                              ptr);
     }
     *out = s;
     return 0;
@@ -163,7 +164,8 @@ static uint64_t guest_load(struct wb_instance *wi, uint32_t buf, int32_t len, ui
         return 0;
     }
     if (!bytes) {
-        wasm_bpf__fail(wi, -EFAULT, "load: object [%#x, +%d) lies outside the guest's memory", buf, len);
+        wasm_bpf__fail(wi, -EFAULT, "load: object [%#x, +%d) lies outside the guest's memory", buf,
+                       len);
         return 0;
     }
     const char *no_load = NULL, *no_create = NULL;
@@ -220,8 +222,9 @@ static wasm_status import_attach(wasm_instance *inst, void *userdata, wasm_value
 
     struct wb_object *o = wasm_bpf__object_lookup(wi, handle);
     if (!o) {
-        args[0].i32 = wasm_bpf__guest_errno(wasm_bpf__fail(wi, -EINVAL, "attach: no object with handle %llu",
-                                             (unsigned long long)handle));
+        args[0].i32 =
+            wasm_bpf__guest_errno(wasm_bpf__fail(wi, -EINVAL, "attach: no object with handle %llu",
+                                                 (unsigned long long)handle));
         return WASM_OK;
     }
     if ((err = guest_string(wi, name_ptr, "attach: program name", &name))) {
@@ -233,7 +236,8 @@ static wasm_status import_attach(wasm_instance *inst, void *userdata, wasm_value
         args[0].i32 = wasm_bpf__guest_errno(err);
         return WASM_OK;
     }
-    args[0].i32 = wasm_bpf__guest_errno(wasm_bpf__attach(wi, o, name, target && *target ? target : NULL));
+    args[0].i32 =
+        wasm_bpf__guest_errno(wasm_bpf__attach(wi, o, name, target && *target ? target : NULL));
     return WASM_OK;
 }
 
@@ -249,17 +253,20 @@ static wasm_status import_poll(wasm_instance *inst, void *userdata, wasm_value *
 
     struct wb_object *o = wasm_bpf__object_lookup(wi, handle);
     if (!o) {
-        args[0].i32 = wasm_bpf__guest_errno(wasm_bpf__fail(wi, -EINVAL, "poll: no object with handle %llu",
-                                             (unsigned long long)handle));
+        args[0].i32 =
+            wasm_bpf__guest_errno(wasm_bpf__fail(wi, -EINVAL, "poll: no object with handle %llu",
+                                                 (unsigned long long)handle));
         return WASM_OK;
     }
     if (max < 0) {
-        args[0].i32 = wasm_bpf__guest_errno(wasm_bpf__fail(wi, -EINVAL, "poll: negative buffer size %d", max));
+        args[0].i32 = wasm_bpf__guest_errno(
+            wasm_bpf__fail(wi, -EINVAL, "poll: negative buffer size %d", max));
         return WASM_OK;
     }
     if (!wasm_mem(inst, data, (uint32_t)max)) {
         args[0].i32 = wasm_bpf__guest_errno(
-            wasm_bpf__fail(wi, -EFAULT, "poll: buffer [%#x, +%d) lies outside the guest's memory", data, max));
+            wasm_bpf__fail(wi, -EFAULT, "poll: buffer [%#x, +%d) lies outside the guest's memory",
+                           data, max));
         return WASM_OK;
     }
     int32_t result = 0; /* in the guest's numbering already */
@@ -278,8 +285,9 @@ static wasm_status import_map_fd(wasm_instance *inst, void *userdata, wasm_value
 
     struct wb_object *o = wasm_bpf__object_lookup(wi, handle);
     if (!o) {
-        args[0].i32 = wasm_bpf__guest_errno(wasm_bpf__fail(wi, -EINVAL, "map_fd: no object with handle %llu",
-                                             (unsigned long long)handle));
+        args[0].i32 =
+            wasm_bpf__guest_errno(wasm_bpf__fail(wi, -EINVAL, "map_fd: no object with handle %llu",
+                                                 (unsigned long long)handle));
         return WASM_OK;
     }
     if ((err = guest_string(wi, (uint32_t)args[1].i32, "map_fd: map name", &name))) {
@@ -300,8 +308,10 @@ static wasm_status import_map_fd(wasm_instance *inst, void *userdata, wasm_value
         return WASM_OK;
     }
     int fd = bpf_map__fd(map);
-    args[0].i32 = fd >= 0 ? fd
-                          : wasm_bpf__guest_errno(wasm_bpf__fail(wi, -ENOENT, "map_fd: map '%s' was not created", name));
+    args[0].i32 = fd >= 0
+                      ? fd
+                      : wasm_bpf__guest_errno(
+                            wasm_bpf__fail(wi, -ENOENT, "map_fd: map '%s' was not created", name));
     return WASM_OK;
 }
 
@@ -309,9 +319,9 @@ static wasm_status import_map_fd(wasm_instance *inst, void *userdata, wasm_value
 static wasm_status import_map_operate(wasm_instance *inst, void *userdata, wasm_value *args)
 {
     WB_INSTANCE_OR_NOMEM(wi, userdata, inst);
-    args[0].i32 = wasm_bpf__guest_errno(wasm_bpf__map_operate(wi, args[0].i32, args[1].i32, (uint32_t)args[2].i32,
-                                                (uint32_t)args[3].i32, (uint32_t)args[4].i32,
-                                                (uint64_t)args[5].i64));
+    args[0].i32 = wasm_bpf__guest_errno(
+        wasm_bpf__map_operate(wi, args[0].i32, args[1].i32, (uint32_t)args[2].i32,
+                              (uint32_t)args[3].i32, (uint32_t)args[4].i32, (uint64_t)args[5].i64));
     return WASM_OK;
 }
 

@@ -29,21 +29,21 @@ struct wb_stats {
 
 /* Something the kernel keeps attached until we undo it. */
 enum wb_attach_kind {
-    WB_LINK,        /* a libbpf link (tracepoints, xdp, cgroup, uprobes ...) */
-    WB_LINK_FD,     /* a raw BPF link fd (tcx) */
-    WB_SOCKET,      /* a raw packet socket carrying a socket filter */
-    WB_TC_FILTER,   /* a tc filter in a clsact qdisc */
+    WB_LINK,      /* a libbpf link (tracepoints, xdp, cgroup, uprobes ...) */
+    WB_LINK_FD,   /* a raw BPF link fd (tcx) */
+    WB_SOCKET,    /* a raw packet socket carrying a socket filter */
+    WB_TC_FILTER, /* a tc filter in a clsact qdisc */
 };
 
 struct wb_attachment {
     enum wb_attach_kind kind;
     struct bpf_link *link;
     int fd;
-    int ifindex;               /* WB_TC_FILTER */
-    int tc_point;              /* BPF_TC_INGRESS / BPF_TC_EGRESS */
+    int ifindex;  /* WB_TC_FILTER */
+    int tc_point; /* BPF_TC_INGRESS / BPF_TC_EGRESS */
     uint32_t tc_handle, tc_priority;
-    int tc_slot_fd;            /* WB_TC_FILTER: the slot's lock, held while attached */
-    bool tc_created_qdisc;     /* we created clsact: remove it with the last filter */
+    int tc_slot_fd;        /* WB_TC_FILTER: the slot's lock, held while attached */
+    bool tc_created_qdisc; /* we created clsact: remove it with the last filter */
     struct wb_attachment *next;
 };
 
@@ -52,15 +52,15 @@ struct wb_attachment {
 struct wb_pending;
 struct wb_buffer {
     int map_fd;
-    bool perf;                 /* perf event array (else ring buffer) */
+    bool perf; /* perf event array (else ring buffer) */
     struct ring_buffer *ring;
     struct perf_buffer *perf_buf;
-    int epoll_fd;              /* the buffer's fd + the runtime's interrupt fd */
-    int interrupt_fd;          /* registered in epoll_fd, or -1 */
-    bool busy;                 /* a poll of it is delivering records */
-    struct wb_stats *stats;    /* its map's counters */
+    int epoll_fd;           /* the buffer's fd + the runtime's interrupt fd */
+    int interrupt_fd;       /* registered in epoll_fd, or -1 */
+    bool busy;              /* a poll of it is delivering records */
+    struct wb_stats *stats; /* its map's counters */
     struct wb_pending *pending_head, *pending_tail; /* perf records left by a stopped poll */
-    unsigned long long lost;   /* perf samples the kernel dropped */
+    unsigned long long lost;                        /* perf samples the kernel dropped */
     struct wb_buffer *next;
 };
 
@@ -71,11 +71,11 @@ struct wb_object {
     struct wb_instance *owner;
     struct bpf_object *obj;
     char name[64];
-    void *elf;                 /* our copy of the guest's bytes (libbpf may refer to them) */
+    void *elf; /* our copy of the guest's bytes (libbpf may refer to them) */
     struct wb_attachment *attachments;
     struct wb_buffer *buffers;
-    int busy;                  /* polls of this object in progress */
-    bool closed;               /* closed by the guest while busy: freed when idle */
+    int busy;    /* polls of this object in progress */
+    bool closed; /* closed by the guest while busy: freed when idle */
     struct wb_object *next;
 };
 
@@ -85,8 +85,8 @@ struct wb_instance {
     struct wasm_bpf_host *host;
     uint64_t next_handle;
     struct wb_object *objects;
-    int last_errno;            /* negative; 0 if nothing failed */
-    char last_error[512];      /* "" after a failed map operation: see below */
+    int last_errno;       /* negative; 0 if nothing failed */
+    char last_error[512]; /* "" after a failed map operation: see below */
     int map_error_cmd, map_error_fd;
     struct wb_instance *next;
 };
@@ -94,11 +94,11 @@ struct wb_instance {
 /* One map fd of some guest object: what map_operate needs without asking
  * the kernel (the original runtime did, on every call). */
 struct wb_map_fd {
-    struct wb_object *object;  /* NULL: not a guest map */
+    struct wb_object *object; /* NULL: not a guest map */
     uint32_t type;
     uint32_t key_size;
-    uint32_t value_size;       /* for per-CPU maps: round_up(size, 8) * possible CPUs */
-    struct wb_stats *stats;    /* never NULL for a guest map */
+    uint32_t value_size;    /* for per-CPU maps: round_up(size, 8) * possible CPUs */
+    struct wb_stats *stats; /* never NULL for a guest map */
 };
 
 /* One set of rules (struct wasm_bpf_policy, copied); a host has one per
@@ -122,8 +122,8 @@ struct wasm_bpf_host {
     size_t n_rules;
     struct wasm_bpf_permissions *declared; /* what the module declared; NULL: no check */
     struct wb_instance *instances;
-    struct wb_instance *last;  /* the one that called last */
-    struct wb_map_fd *fds;     /* indexed by fd */
+    struct wb_instance *last; /* the one that called last */
+    struct wb_map_fd *fds;    /* indexed by fd */
     int nfds;
     bool tracefs_checked;
     void (*on_ready)(void *ctx);
@@ -163,7 +163,8 @@ struct wb_instance *wasm_bpf__instance_of(wasm_bpf_host *host, wasm_instance *in
     struct wb_instance *wi = wasm_bpf__instance_of(host, inst); \
     if (!wi)                                                    \
         return wasm_trap_host(inst, "wasm-bpf: out of memory");
-int wasm_bpf__fail(struct wb_instance *wi, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int wasm_bpf__fail(struct wb_instance *wi, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 struct wb_object *wasm_bpf__object_lookup(struct wb_instance *wi, uint64_t handle);
 void wasm_bpf__object_destroy(struct wb_object *o);
 
@@ -177,7 +178,7 @@ uint32_t wasm_bpf__value_size(const struct bpf_map *map);
 
 /* progtypes.c: the kinds of program, one line each of a table */
 enum wb_attach_how {
-    WB_ATTACH_NONE,            /* only by its SEC() name: a target is refused */
+    WB_ATTACH_NONE, /* only by its SEC() name: a target is refused */
     WB_ATTACH_XDP,
     WB_ATTACH_SOCKET,
     WB_ATTACH_TC,
@@ -220,12 +221,14 @@ int wasm_bpf__btf_check_object(const void *bytes, size_t len, char *why, size_t 
 Elf_Data *wasm_bpf__elf_section(Elf *elf, const char *name);
 
 /* attach.c */
-int wasm_bpf__attach(struct wb_instance *wi, struct wb_object *o, const char *prog_name, const char *target);
+int wasm_bpf__attach(struct wb_instance *wi, struct wb_object *o, const char *prog_name,
+                     const char *target);
 void wasm_bpf__detach_all(struct wb_object *o);
 
 /* buffer.c */
-wasm_status wasm_bpf__poll(struct wb_instance *wi, struct wb_object *o, int fd, uint32_t cb, uint32_t ctx,
-                    uint32_t data, uint32_t max, int timeout_ms, int32_t *result);
+wasm_status wasm_bpf__poll(struct wb_instance *wi, struct wb_object *o, int fd, uint32_t cb,
+                           uint32_t ctx, uint32_t data, uint32_t max, int timeout_ms,
+                           int32_t *result);
 void wasm_bpf__buffers_prepare(struct wb_instance *wi, struct wb_object *o);
 void wasm_bpf__buffers_free(struct wb_object *o);
 
@@ -233,15 +236,15 @@ void wasm_bpf__buffers_free(struct wb_object *o);
 int wasm_bpf__map_fds_add(wasm_bpf_host *host, struct wb_object *o);
 void wasm_bpf__map_fds_remove(wasm_bpf_host *host, struct wb_object *o);
 int wasm_bpf__map_operate(struct wb_instance *wi, int fd, int cmd, uint32_t key, uint32_t value,
-                   uint32_t next_key, uint64_t flags);
+                          uint32_t next_key, uint64_t flags);
 
 /* log.c: libbpf's messages */
-void wasm_bpf__log_begin(wasm_bpf_host *host);       /* capture libbpf's output from now */
-void wasm_bpf__log_end(void);                        /* stop capturing; work out the reason */
-const char *wasm_bpf__log_reason(void);              /* libbpf's first warning (+ verifier's), or "" */
-void wasm_bpf__log_print(void);                      /* what was captured, printed (not if verbose) */
-void wasm_bpf__log_init(void);                       /* route libbpf's output through us */
-void wasm_bpf__log_begin_quiet(void);                /* capture and drop (probes), even if verbose */
+void wasm_bpf__log_begin(wasm_bpf_host *host); /* capture libbpf's output from now */
+void wasm_bpf__log_end(void);                  /* stop capturing; work out the reason */
+const char *wasm_bpf__log_reason(void);        /* libbpf's first warning (+ verifier's), or "" */
+void wasm_bpf__log_print(void);                /* what was captured, printed (not if verbose) */
+void wasm_bpf__log_init(void);                 /* route libbpf's output through us */
+void wasm_bpf__log_begin_quiet(void);          /* capture and drop (probes), even if verbose */
 void wasm_bpf__log_end_quiet(void);
 
 /* kernel.c: probes, 1 yes, 0 no, or a negative errno (-EINVAL: a number

@@ -69,7 +69,8 @@ int wasm_bpf_btf_file_check(const char *path, char *err, size_t errlen)
     unsigned char magic[4] = {0};
     ssize_t n = read(fd, magic, sizeof magic);
     close(fd);
-    bool raw = n >= 2 && ((magic[0] == 0x9f && magic[1] == 0xeb) || (magic[0] == 0xeb && magic[1] == 0x9f));
+    bool raw = n >= 2 &&
+               ((magic[0] == 0x9f && magic[1] == 0xeb) || (magic[0] == 0xeb && magic[1] == 0x9f));
     bool elf = n == 4 && !memcmp(magic, "\177ELF", 4);
     if (!raw && !elf)
         return say(err, errlen, -EINVAL,
@@ -82,8 +83,8 @@ int wasm_bpf_btf_file_check(const char *path, char *err, size_t errlen)
             return say(err, errlen, rc, "out of memory reading its BTF");
         if (elf && rc == -ENOENT)
             return say(err, errlen, -EINVAL, "an ELF file without a .BTF section");
-        return say(err, errlen, -EINVAL, "not valid %s: %s", elf ? "BTF in its .BTF section" : "BTF",
-                   strerror(-rc));
+        return say(err, errlen, -EINVAL, "not valid %s: %s",
+                   elf ? "BTF in its .BTF section" : "BTF", strerror(-rc));
     }
     char why[256];
     if (btf__type_cnt(btf) <= 1)
@@ -97,7 +98,7 @@ int wasm_bpf_btf_file_check(const char *path, char *err, size_t errlen)
 /* ---- Features ----------------------------------------------------------- */
 
 static const char *const feature_names[WASM_BPF_FEATURES] = {
-    [WASM_BPF_FEATURE_BTF] = "btf",       [WASM_BPF_FEATURE_RINGBUF] = "ringbuf",
+    [WASM_BPF_FEATURE_BTF] = "btf",           [WASM_BPF_FEATURE_RINGBUF] = "ringbuf",
     [WASM_BPF_FEATURE_BPF_LOOP] = "bpf_loop", [WASM_BPF_FEATURE_FENTRY] = "fentry",
     [WASM_BPF_FEATURE_TCX] = "tcx",
 };
@@ -119,10 +120,10 @@ const char *wasm_bpf_feature_state_name(enum wasm_bpf_feature_state s)
     return (unsigned)s < sizeof state_names / sizeof state_names[0] ? state_names[s] : NULL;
 }
 
-#define SET(out, f, st, ...)                                                                       \
-    do {                                                                                           \
-        (out)->feature[f].state = (st);                                                            \
-        snprintf((out)->feature[f].detail, sizeof((out)->feature[f].detail), __VA_ARGS__);         \
+#define SET(out, f, st, ...)                                                               \
+    do {                                                                                   \
+        (out)->feature[f].state = (st);                                                    \
+        snprintf((out)->feature[f].detail, sizeof((out)->feature[f].detail), __VA_ARGS__); \
     } while (0)
 
 /* A libbpf probe's answer: 1 yes, 0 no, else an errno */
@@ -206,7 +207,8 @@ static void probe_tcx(struct wasm_bpf_features *out)
     if (err == 0 || err == -ENODEV)
         SET(out, f, WASM_BPF_FEATURE_PRESENT, "the kernel knows tcx links");
     else if (err == -EINVAL)
-        SET(out, f, WASM_BPF_FEATURE_ABSENT, "the kernel does not know tcx links (tc filters instead)");
+        SET(out, f, WASM_BPF_FEATURE_ABSENT,
+            "the kernel does not know tcx links (tc filters instead)");
     else
         probe_answer(out, f, err, "a tcx link");
 }
@@ -241,17 +243,13 @@ static void probe_one(struct wasm_bpf_features *out, enum wasm_bpf_feature f, st
                      "a ring buffer map");
         break;
     case WASM_BPF_FEATURE_BPF_LOOP:
-        probe_answer(out, f, libbpf_probe_bpf_helper(BPF_PROG_TYPE_SOCKET_FILTER, BPF_FUNC_loop, NULL),
+        probe_answer(out, f,
+                     libbpf_probe_bpf_helper(BPF_PROG_TYPE_SOCKET_FILTER, BPF_FUNC_loop, NULL),
                      "a program calling bpf_loop");
         break;
-    case WASM_BPF_FEATURE_FENTRY:
-        probe_fentry(out, vmlinux);
-        break;
-    case WASM_BPF_FEATURE_TCX:
-        probe_tcx(out);
-        break;
-    default:
-        break;
+    case WASM_BPF_FEATURE_FENTRY: probe_fentry(out, vmlinux); break;
+    case WASM_BPF_FEATURE_TCX: probe_tcx(out); break;
+    default: break;
     }
     wasm_bpf__log_end_quiet();
 }
@@ -282,14 +280,10 @@ int wasm_bpf__kernel_feature(enum wasm_bpf_feature f, char *detail, size_t size)
     btf__free(vmlinux);
     snprintf(detail, size, "%s", out.feature[f].detail);
     switch (out.feature[f].state) {
-    case WASM_BPF_FEATURE_PRESENT:
-        return 1;
-    case WASM_BPF_FEATURE_ABSENT:
-        return 0;
-    case WASM_BPF_FEATURE_REFUSED:
-        return -EPERM;
-    default:
-        return -EIO;
+    case WASM_BPF_FEATURE_PRESENT: return 1;
+    case WASM_BPF_FEATURE_ABSENT: return 0;
+    case WASM_BPF_FEATURE_REFUSED: return -EPERM;
+    default: return -EIO;
     }
 }
 
@@ -338,7 +332,9 @@ int wasm_bpf__probe_prog_type(enum bpf_prog_type type, char *detail, size_t size
     int r = libbpf_probe_bpf_prog_type(type, NULL);
     wasm_bpf__log_end_quiet();
     snprintf(detail, size, "program type %s: %s", libbpf_bpf_prog_type_str(type),
-             r == 1 ? "loaded one" : r == 0 ? "the kernel does not know it" : strerror(-r));
+             r == 1   ? "loaded one"
+             : r == 0 ? "the kernel does not know it"
+                      : strerror(-r));
     return r == -EOPNOTSUPP ? -ENOTSUP : r;
 }
 
@@ -352,7 +348,9 @@ int wasm_bpf__probe_map_type(enum bpf_map_type type, char *detail, size_t size)
     int r = libbpf_probe_bpf_map_type(type, NULL);
     wasm_bpf__log_end_quiet();
     snprintf(detail, size, "map type %s: %s", libbpf_bpf_map_type_str(type),
-             r == 1 ? "created one" : r == 0 ? "the kernel does not know it" : strerror(-r));
+             r == 1   ? "created one"
+             : r == 0 ? "the kernel does not know it"
+                      : strerror(-r));
     return r == -EOPNOTSUPP ? -ENOTSUP : r;
 }
 
@@ -363,18 +361,22 @@ int wasm_bpf__probe_helper(enum bpf_prog_type type, int helper, char *detail, si
         return -EINVAL;
     }
     if (helper <= 0 || helper >= WB_HELPER_MAX) {
-        snprintf(detail, size, "helper number %d out of range (1 to %d)", helper, WB_HELPER_MAX - 1);
+        snprintf(detail, size, "helper number %d out of range (1 to %d)", helper,
+                 WB_HELPER_MAX - 1);
         return -EINVAL;
     }
     wasm_bpf__log_begin_quiet();
     int r = libbpf_probe_bpf_helper(type, (enum bpf_func_id)helper, NULL);
     wasm_bpf__log_end_quiet();
     if (r == -EOPNOTSUPP) {
-        snprintf(detail, size, "helpers of %s programs cannot be probed (they need a kernel BTF id)",
+        snprintf(detail, size,
+                 "helpers of %s programs cannot be probed (they need a kernel BTF id)",
                  libbpf_bpf_prog_type_str(type));
         return -ENOTSUP;
     }
     snprintf(detail, size, "helper %d in a %s program: %s", helper, libbpf_bpf_prog_type_str(type),
-             r == 1 ? "loaded" : r == 0 ? "the kernel refused it" : strerror(-r));
+             r == 1   ? "loaded"
+             : r == 0 ? "the kernel refused it"
+                      : strerror(-r));
     return r;
 }

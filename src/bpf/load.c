@@ -153,10 +153,12 @@ static int choose(struct wb_instance *wi, struct wb_object *o, const char *list,
             err = prog ? bpf_program__set_autoload(prog, false) : -ENOENT;
         }
         if (err == -ENOENT)
-            return wasm_bpf__fail(wi, -ENOENT, "load: object '%s' has no %s '%s' (asked not to %s it)",
-                                  o->name, what, name, maps ? "create" : "load");
+            return wasm_bpf__fail(wi, -ENOENT,
+                                  "load: object '%s' has no %s '%s' (asked not to %s it)", o->name,
+                                  what, name, maps ? "create" : "load");
         if (err)
-            return wasm_bpf__fail(wi, err, "load: %s '%s': %s", what, name, wasm_bpf__strerror(err));
+            return wasm_bpf__fail(wi, err, "load: %s '%s': %s", what, name,
+                                  wasm_bpf__strerror(err));
         p += n;
         if (*p == ',')
             p++;
@@ -200,10 +202,12 @@ uint64_t wasm_bpf__load(struct wb_instance *wi, const void *bytes, size_t len, c
     if (!o->obj) {
         err = -errno;
         wasm_bpf__log_end();
-        base_print(WASM_BPF_WARN, "wasm-bpf: cannot open the guest's BPF object: %s\n", wasm_bpf__strerror(err));
+        base_print(WASM_BPF_WARN, "wasm-bpf: cannot open the guest's BPF object: %s\n",
+                   wasm_bpf__strerror(err));
         wasm_bpf__log_print();
-        wasm_bpf__fail(wi, wasm_bpf__errno_from_libbpf(err), "load: cannot open the BPF object: %s%s%s",
-                wasm_bpf__strerror(err), *wasm_bpf__log_reason() ? ": " : "", wasm_bpf__log_reason());
+        wasm_bpf__fail(wi, wasm_bpf__errno_from_libbpf(err),
+                       "load: cannot open the BPF object: %s%s%s", wasm_bpf__strerror(err),
+                       *wasm_bpf__log_reason() ? ": " : "", wasm_bpf__log_reason());
         goto fail;
     }
     if ((err = choose(wi, o, no_load, false)) || (err = choose(wi, o, no_create, true))) {
@@ -220,14 +224,15 @@ uint64_t wasm_bpf__load(struct wb_instance *wi, const void *bytes, size_t len, c
     if (err) {
         err = err < 0 ? err : -err;
         wasm_bpf__log_end();
-        base_print(WASM_BPF_WARN, "wasm-bpf: cannot load BPF object '%s': %s\n", o->name, wasm_bpf__strerror(err));
+        base_print(WASM_BPF_WARN, "wasm-bpf: cannot load BPF object '%s': %s\n", o->name,
+                   wasm_bpf__strerror(err));
         /* without privileges libbpf blames CONFIG_BPF_SYSCALL and
          * RLIMIT_MEMLOCK; say which capability is missing instead */
         char caps[512];
         if (err == -EPERM && wasm_bpf__caps_hint(o->obj, NULL, caps, sizeof(caps))) {
             base_print(WASM_BPF_WARN, "  %s\n", caps);
             wasm_bpf__fail(wi, -EPERM, "load: cannot load BPF object '%s': %s (%s)", o->name,
-                    wasm_bpf__strerror(err), caps);
+                           wasm_bpf__strerror(err), caps);
             goto fail;
         }
         wasm_bpf__log_print();
@@ -238,13 +243,16 @@ uint64_t wasm_bpf__load(struct wb_instance *wi, const void *bytes, size_t len, c
                        KERNEL_BTF, host->btf_name);
         const char *why = wasm_bpf__log_reason();
         if (*why)
-            wasm_bpf__fail(wi, wasm_bpf__errno_from_libbpf(err), "load: cannot load BPF object '%s': %s (%s)",
-                    o->name, wasm_bpf__strerror(err), why);
+            wasm_bpf__fail(wi, wasm_bpf__errno_from_libbpf(err),
+                           "load: cannot load BPF object '%s': %s (%s)", o->name,
+                           wasm_bpf__strerror(err), why);
         else
-            wasm_bpf__fail(wi, wasm_bpf__errno_from_libbpf(err), "load: cannot load BPF object '%s': %s", o->name,
-                    wasm_bpf__strerror(err));
+            wasm_bpf__fail(wi, wasm_bpf__errno_from_libbpf(err),
+                           "load: cannot load BPF object '%s': %s", o->name,
+                           wasm_bpf__strerror(err));
         if (!host->verbose)
-            base_print(WASM_BPF_WARN, "  (run with %s for libbpf's whole log)\n", host->verbose_name);
+            base_print(WASM_BPF_WARN, "  (run with %s for libbpf's whole log)\n",
+                       host->verbose_name);
         goto fail;
     }
     wasm_bpf__log_end();

@@ -14,18 +14,18 @@
 
 #include "internal.h"
 
-#define LOG_MAX (256 * 1024)     /* bytes kept of one operation's messages */
-#define VERIFIER_TAIL 12         /* verifier log lines shown without --verbose */
+#define LOG_MAX       (256 * 1024) /* bytes kept of one operation's messages */
+#define VERIFIER_TAIL 12           /* verifier log lines shown without --verbose */
 
 static struct {
     bool verbose;
-    bool quiet_verbose;          /* verbose before a quiet capture */
-    const char *verbose_name;    /* the host's, for the hint */
+    bool quiet_verbose;       /* verbose before a quiet capture */
+    const char *verbose_name; /* the host's, for the hint */
     bool capturing;
-    char *text;                  /* captured lines, each ending in '\n' */
+    char *text; /* captured lines, each ending in '\n' */
     size_t len, cap;
-    size_t first_warn;           /* offset in text of libbpf's first warning, or SIZE_MAX */
-    char reason[512];            /* see wasm_bpf__log_reason() */
+    size_t first_warn; /* offset in text of libbpf's first warning, or SIZE_MAX */
+    char reason[512];  /* see wasm_bpf__log_reason() */
 } log_state;
 
 static void append(const char *s, size_t n)
@@ -51,7 +51,9 @@ static void append(const char *s, size_t n)
 
 /* libbpf's levels as ours */
 static const enum wasm_bpf_print_level print_level[] = {
-    [LIBBPF_WARN] = WASM_BPF_WARN, [LIBBPF_INFO] = WASM_BPF_INFO, [LIBBPF_DEBUG] = WASM_BPF_DEBUG,
+    [LIBBPF_WARN] = WASM_BPF_WARN,
+    [LIBBPF_INFO] = WASM_BPF_INFO,
+    [LIBBPF_DEBUG] = WASM_BPF_DEBUG,
 };
 
 static void print_libbpf(void *ctx, int level, const char *fmt, va_list ap)
@@ -177,7 +179,8 @@ static void walk(bool print)
     struct span first_warning = {NULL, 0}, last_verifier = {NULL, 0};
     for (size_t i = 0; i < n; i++) {
         if (!span_has(lines[i], "-- BEGIN PROG LOAD LOG --")) {
-            if (!first_warning.start && (size_t)(lines[i].start - log_state.text) >= log_state.first_warn)
+            if (!first_warning.start &&
+                (size_t)(lines[i].start - log_state.text) >= log_state.first_warn)
                 first_warning = lines[i];
             if (print)
                 base_print(WASM_BPF_WARN, "  %.*s\n", lines[i].len, lines[i].start);
@@ -194,8 +197,9 @@ static void walk(bool print)
         if (print) {
             base_print(WASM_BPF_WARN, "  %.*s\n", lines[i].len, lines[i].start);
             if (body > VERIFIER_TAIL)
-                base_print(WASM_BPF_WARN, "  ... (%zu lines of the verifier's log before these; "
-                                          "%s shows them all)\n",
+                base_print(WASM_BPF_WARN,
+                           "  ... (%zu lines of the verifier's log before these; "
+                           "%s shows them all)\n",
                            body - VERIFIER_TAIL, log_state.verbose_name);
             for (size_t k = body > VERIFIER_TAIL ? j - VERIFIER_TAIL : i + 1; k < j; k++)
                 base_print(WASM_BPF_WARN, "  %.*s\n", lines[k].len, lines[k].start);

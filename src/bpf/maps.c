@@ -68,17 +68,19 @@ static int guest_range(struct wb_instance *wi, uint32_t ptr, uint32_t size, cons
     if (!size)
         return 0;
     if (!(*out = wasm_mem(wi->inst, ptr, size)))
-        return wasm_bpf__fail(wi, -EFAULT, "map_operate: %s [%#x, +%u) lies outside the guest's memory",
-                       what, ptr, size);
+        return wasm_bpf__fail(wi, -EFAULT,
+                              "map_operate: %s [%#x, +%u) lies outside the guest's memory", what,
+                              ptr, size);
     return 0;
 }
 
-int wasm_bpf__map_operate(struct wb_instance *wi, int fd, int cmd, uint32_t key_ptr, uint32_t value_ptr,
-                   uint32_t next_key_ptr, uint64_t flags)
+int wasm_bpf__map_operate(struct wb_instance *wi, int fd, int cmd, uint32_t key_ptr,
+                          uint32_t value_ptr, uint32_t next_key_ptr, uint64_t flags)
 {
     wasm_bpf_host *host = wi->host;
     if (fd < 0 || fd >= host->nfds || !host->fds[fd].object || host->fds[fd].object->owner != wi)
-        return wasm_bpf__fail(wi, -EBADF, "map_operate: fd %d is not a map of this guest's objects", fd);
+        return wasm_bpf__fail(wi, -EBADF, "map_operate: fd %d is not a map of this guest's objects",
+                              fd);
     const struct wb_map_fd *m = &host->fds[fd];
     if (!host->ready)
         wasm_bpf__ready_if_attached(wi);
@@ -126,10 +128,11 @@ int wasm_bpf__map_operate(struct wb_instance *wi, int fd, int cmd, uint32_t key_
                     : bpf_map_lookup_and_delete_elem(fd, key, value);
         break;
     default:
-        return wasm_bpf__fail(wi, -EINVAL,
-                       "map_operate: command %d is not one of 1 (lookup), 2 (update), 3 (delete), "
-                       "4 (get next key), 21 (lookup and delete)",
-                       cmd);
+        return wasm_bpf__fail(
+            wi, -EINVAL,
+            "map_operate: command %d is not one of 1 (lookup), 2 (update), 3 (delete), "
+            "4 (get next key), 21 (lookup and delete)",
+            cmd);
     }
     WB_STAT_ADD(m->stats->ops[op], 1);
     if (err < 0) {

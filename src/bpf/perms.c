@@ -27,11 +27,11 @@
 
 #include "internal.h"
 
-#define PERMS_VERSION 1
-#define PERMS_MAX_OBJECTS 64      /* embedded objects in one module */
-#define PERMS_MAX_ITEMS 1024      /* programs, or maps, of one object */
-#define PERMS_NAME_MAX 512        /* a name, SEC() name or type */
-#define PERMS_JSON_MAX (1u << 20) /* the annotation's text */
+#define PERMS_VERSION     1
+#define PERMS_MAX_OBJECTS 64         /* embedded objects in one module */
+#define PERMS_MAX_ITEMS   1024       /* programs, or maps, of one object */
+#define PERMS_NAME_MAX    512        /* a name, SEC() name or type */
+#define PERMS_JSON_MAX    (1u << 20) /* the annotation's text */
 
 /* The helpers whose use an operator wants to know of and may forbid:
  * what they let a program do beyond observing. */
@@ -135,7 +135,7 @@ void wasm_bpf_permissions_free(struct wasm_bpf_permissions *p)
 /* Helper calls in the instructions                                    */
 /* ------------------------------------------------------------------ */
 
-#define INSN_CALL 0x85  /* BPF_JMP | BPF_CALL */
+#define INSN_CALL  0x85 /* BPF_JMP | BPF_CALL */
 #define INSN_LD_DW 0x18 /* BPF_LD | BPF_IMM | BPF_DW: two slots */
 
 /* The function symbol of section SHNDX covering byte OFF, or NULL. */
@@ -528,7 +528,7 @@ static int scan_bytes(struct wasm_bpf_permissions *p, const uint8_t *m, size_t l
  * engine's decoder keeps no segment bytes for a caller. */
 
 #define GAP_FILL_MAX (64u << 20) /* zeros put between segments, in all */
-#define GAP_MAX (64u << 10)      /* a larger gap ends a stretch */
+#define GAP_MAX      (64u << 10) /* a larger gap ends a stretch */
 
 struct segment {
     uint64_t offset; /* in linear memory */
@@ -1142,7 +1142,7 @@ int wasm_bpf__check_declared(const struct wasm_bpf_permissions *d, struct bpf_ob
                              size_t errlen)
 {
     struct bpf_program *prog;
-    bpf_object__for_each_program (prog, obj) {
+    bpf_object__for_each_program(prog, obj) {
         if (!bpf_program__autoload(prog))
             continue;
         const char *name = bpf_program__name(prog), *sec = bpf_program__section_name(prog);
@@ -1165,7 +1165,7 @@ int wasm_bpf__check_declared(const struct wasm_bpf_permissions *d, struct bpf_ob
         }
     }
     struct bpf_map *map;
-    bpf_object__for_each_map (map, obj) {
+    bpf_object__for_each_map(map, obj) {
         if (bpf_map__is_internal(map))
             continue;
         const char *type = libbpf_bpf_map_type_str(bpf_map__type(map));

@@ -57,7 +57,8 @@ static int32_t answer(struct wb_instance *wi, const char *what, int r, const cha
         base_print(WASM_BPF_DEBUG, "wasm-bpf: probe %s: %d%s%s\n", what, r, *detail ? ", " : "",
                    detail);
     if (r < 0)
-        return wasm_bpf__guest_errno(wasm_bpf__fail(wi, r, "probe %s: %s", what, *detail ? detail : strerror(-r)));
+        return wasm_bpf__guest_errno(
+            wasm_bpf__fail(wi, r, "probe %s: %s", what, *detail ? detail : strerror(-r)));
     if (r == 0) /* why, for wasm_bpf_last_error() */
         wasm_bpf__fail(wi, -ENOTSUP, "probe %s: %s", what,
                        *detail ? detail : "the kernel lacks it (probed before)");

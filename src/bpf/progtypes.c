@@ -112,7 +112,7 @@ static const struct {
     [WB_CAP_NET_ADMIN] = {CAP_NET_ADMIN, "CAP_NET_ADMIN"},
     [WB_CAP_NET_RAW] = {CAP_NET_RAW, "CAP_NET_RAW"},
 };
-#define CAP_BPF_NUMBER 39   /* CAP_BPF (Linux 5.8), newer than some UAPI headers */
+#define CAP_BPF_NUMBER 39 /* CAP_BPF (Linux 5.8), newer than some UAPI headers */
 
 /* The effective capabilities of this process; all if they cannot be read. */
 static uint64_t effective_caps(void)
@@ -155,8 +155,8 @@ int wasm_bpf__caps_hint(struct bpf_object *obj, struct bpf_program *only, char *
     bpf_object__for_each_program(prog, obj) {
         if (only ? prog != only : !bpf_program__autoload(prog))
             continue;
-        enum wb_cap_need need = wasm_bpf__prog_kind_of(bpf_program__type(prog),
-                                                bpf_program__section_name(prog))->cap;
+        enum wb_cap_need need =
+            wasm_bpf__prog_kind_of(bpf_program__type(prog), bpf_program__section_name(prog))->cap;
         if (need == WB_CAP_NONE || has_cap(caps, cap_names[need].number) ||
             (need == WB_CAP_PERFMON && sys_admin))
             continue;
@@ -164,7 +164,9 @@ int wasm_bpf__caps_hint(struct bpf_object *obj, struct bpf_program *only, char *
     }
     if (!missing[0])
         return 0;
-    snprintf(buf, size, "wasm-bpf needs root, or CAP_BPF and CAP_PERFMON (and CAP_NET_ADMIN for "
-                        "network programs); this process lacks %s", missing);
+    snprintf(buf, size,
+             "wasm-bpf needs root, or CAP_BPF and CAP_PERFMON (and CAP_NET_ADMIN for "
+             "network programs); this process lacks %s",
+             missing);
     return 1;
 }

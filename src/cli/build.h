@@ -41,8 +41,8 @@ struct build {
     char *sdk_dir;       /* the C SDK's headers */
     char *cargo_package; /* a Rust guest: its package name */
     char *cargo_version;
-    char *cargo_description; /* [package] description, the default --description */
-    char *cargo_repository;  /* [package] repository, the default --source */
+    char *cargo_description;      /* [package] description, the default --description */
+    char *cargo_repository;       /* [package] repository, the default --source */
     struct build_strv bpf_srcs;   /* X.bpf.c, names within dir */
     struct build_strv guest_srcs; /* the other *.c */
 };

@@ -184,10 +184,9 @@ int build_generate_all(struct build *b, const char *src_name)
         stem ? build_path_in(b->bdir, b->cargo_package ? "%s.skel.rs" : "%s.skel.h", stem) : NULL;
     char *types =
         stem ? build_path_in(b->bdir, b->cargo_package ? "%s.types.rs" : "%s.types.h", stem) : NULL;
-    char *skel_cmd =
-        skel && obj ? base_asprintf("wasm-bpf gen skeleton%s %s > %s\n",
-                                    b->cargo_package ? " --lang rust" : "", obj, skel)
-                    : NULL;
+    char *skel_cmd = skel && obj ? base_asprintf("wasm-bpf gen skeleton%s %s > %s\n",
+                                                 b->cargo_package ? " --lang rust" : "", obj, skel)
+                                 : NULL;
     char *types_cmd = types && obj
                           ? base_asprintf("wasm-bpf gen types%s %s -o %s\n",
                                           b->cargo_package ? " --lang rust" : "", obj, types)
@@ -198,8 +197,7 @@ int build_generate_all(struct build *b, const char *src_name)
     else if (b->cargo_package) {
         if (generate(b, obj, skel, skel_cmd, gen_skel_rust) == 0)
             rc = generate(b, obj, types, types_cmd, gen_types_rust);
-    }
-    else if (generate(b, obj, skel, skel_cmd, gen_skel) == 0)
+    } else if (generate(b, obj, skel, skel_cmd, gen_skel) == 0)
         rc = generate(b, obj, types, types_cmd, gen_types_c);
     free(stem);
     free(obj);

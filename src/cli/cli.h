@@ -16,7 +16,7 @@
 /* Exit statuses of the command itself (a guest's own exit code passes through;
  * `run` adds its own, see cmd_run.c). */
 enum {
-    EXIT_USAGE = 2,        /* bad options, arguments or references */
+    EXIT_USAGE = 2, /* bad options, arguments or references */
 };
 
 int cmd_run(int argc, char **argv);
@@ -32,10 +32,10 @@ int cmd_images(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_rmi(int argc, char **argv);
 int cmd_tag(int argc, char **argv);
-int cmd_key(int argc, char **argv);          /* cmd_trust.c */
+int cmd_key(int argc, char **argv); /* cmd_trust.c */
 int cmd_sign(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
-int cmd_gen(int argc, char **argv);          /* dispatches to the two below */
+int cmd_gen(int argc, char **argv); /* dispatches to the two below */
 int cmd_gen_skeleton(int argc, char **argv);
 int cmd_gen_types(int argc, char **argv);
 int cmd_new(int argc, char **argv);
@@ -99,8 +99,8 @@ struct oci_policy;
 struct trust_cli {
     const char *policy_path;
     const char *verify_key;
-    struct oci_policy *policy;   /* loaded by trust_setup() */
-    bool unverified;             /* no policy at all */
+    struct oci_policy *policy; /* loaded by trust_setup() */
+    bool unverified;           /* no policy at all */
 };
 extern const struct opt cli_trust_opts[];
 /* Load the policy (explicit, else /etc/wasm-bpf/policy.json, else none)

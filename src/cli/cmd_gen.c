@@ -13,7 +13,8 @@ static const struct {
 } generators[] = {
     {"skeleton", cmd_gen_skeleton, &cmd_gen_skeleton_spec,
      "the wasm skeleton a C guest drives (embedded object, maps, programs)"},
-    {"types", cmd_gen_types, &cmd_gen_types_spec, "kernel structs laid out for a wasm32 guest (C, Rust or WIT)"},
+    {"types", cmd_gen_types, &cmd_gen_types_spec,
+     "kernel structs laid out for a wasm32 guest (C, Rust or WIT)"},
 };
 #define NGENERATORS (sizeof generators / sizeof generators[0])
 
@@ -24,14 +25,15 @@ static void gen_usage(FILE *out)
     for (size_t i = 0; i < NGENERATORS; i++)
         for (const char *line = generators[i].spec->usage; *line;) {
             size_t n = strcspn(line, "\n");
-            fprintf(out, "%s wasm-bpf %.*s\n", i || line != generators[i].spec->usage ? "      " : "", (int)n,
-                    line);
+            fprintf(out, "%s wasm-bpf %.*s\n",
+                    i || line != generators[i].spec->usage ? "      " : "", (int)n, line);
             line += n + (line[n] == '\n');
         }
     fprintf(out, "\n");
     for (size_t i = 0; i < NGENERATORS; i++)
         fprintf(out, "  %-9s %s\n", generators[i].name, generators[i].summary);
-    fprintf(out, "\nRun `wasm-bpf gen skeleton --help` or `wasm-bpf gen types --help` for options.\n");
+    fprintf(out,
+            "\nRun `wasm-bpf gen skeleton --help` or `wasm-bpf gen types --help` for options.\n");
 }
 
 int cmd_gen(int argc, char **argv)
@@ -52,6 +54,7 @@ int cmd_gen(int argc, char **argv)
     }
     const char *near = opt_nearest(argv[1], names);
     fprintf(stderr, "wasm-bpf gen: unknown generator '%s' (%s%s%s)\n", argv[1],
-            near ? "did you mean '" : "expected 'skeleton' or 'types'", near ? near : "", near ? "'?" : "");
+            near ? "did you mean '" : "expected 'skeleton' or 'types'", near ? near : "",
+            near ? "'?" : "");
     return EXIT_USAGE;
 }

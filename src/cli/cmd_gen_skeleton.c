@@ -36,15 +36,14 @@ static const struct opt_group skeleton_groups[] = {
 const struct opt_command cmd_gen_skeleton_spec = {
     .name = "gen skeleton",
     .usage = "gen skeleton [options] OBJECT.bpf.o > OBJECT.skel.h (or OBJECT.skel.rs)",
-    .description =
-        "Write the wasm skeleton of a BPF object to standard output: the object's\n"
-        "bytes, its maps and programs, and its global data (.rodata, .data, .bss)\n"
-        "as structures with the kernel's exact layout.  A C guest includes it with\n"
-        "libbpf-wasm.h (sdk/c) and calls NAME__open(), NAME__load(), NAME__attach(),\n"
-        "NAME__destroy(); skel->rodata->VAR set before load parameterises the object.\n"
-        "Both languages get a command-line flag per `const volatile` global\n"
-        "(NAME__parse_args in C; ARGS, parse_args and take_args in Rust, over the\n"
-        "SDK crate's args module).\n",
+    .description = "Write the wasm skeleton of a BPF object to standard output: the object's\n"
+                   "bytes, its maps and programs, and its global data (.rodata, .data, .bss)\n"
+                   "as structures with the kernel's exact layout.  A C guest includes it with\n"
+                   "libbpf-wasm.h (sdk/c) and calls NAME__open(), NAME__load(), NAME__attach(),\n"
+                   "NAME__destroy(); skel->rodata->VAR set before load parameterises the object.\n"
+                   "Both languages get a command-line flag per `const volatile` global\n"
+                   "(NAME__parse_args in C; ARGS, parse_args and take_args in Rust, over the\n"
+                   "SDK crate's args module).\n",
     .groups = skeleton_groups,
     .arity = &(const struct opt_arity){1, 1, "expected one BPF object file"},
 };

@@ -38,7 +38,8 @@ static int set_format(void *target, const char *value, char *err, size_t errlen)
 #define AT(member) offsetof(struct images_args, member)
 static const struct opt images_opts[] = {
     {"no-trunc", 0, NULL, OPT_FLAG, AT(no_trunc), NULL, "show whole digests"},
-    {"digests", 0, NULL, OPT_FLAG, AT(no_trunc), NULL, NULL}, /* an alias, as docker's column option */
+    {"digests", 0, NULL, OPT_FLAG, AT(no_trunc), NULL,
+     NULL}, /* an alias, as docker's column option */
     {"quiet", 'q', NULL, OPT_FLAG, AT(quiet), NULL,
      "print only the manifest digests, one per module (short unless --no-trunc), as docker prints "
      "image IDs; `wasm-bpf rmi` takes them"},
@@ -67,12 +68,14 @@ const struct opt_command cmd_images_spec = {
 /* The length of a digest as the table shows it: "sha256:" and 12 digits. */
 #define SHORT_DIGEST 19
 
-static void split_reference(const char *ref, char *repo, size_t repo_size, char *tag, size_t tag_size)
+static void split_reference(const char *ref, char *repo, size_t repo_size, char *tag,
+                            size_t tag_size)
 {
     const char *at = strchr(ref, '@');
     size_t end = at ? (size_t)(at - ref) : strlen(ref);
     const char *slash = memrchr(ref, '/', end);
-    const char *colon = memrchr(slash ? slash : ref, ':', end - (size_t)((slash ? slash : ref) - ref));
+    const char *colon =
+        memrchr(slash ? slash : ref, ':', end - (size_t)((slash ? slash : ref) - ref));
     size_t repo_len = colon ? (size_t)(colon - ref) : end;
     snprintf(repo, repo_size, "%.*s", (int)repo_len, ref);
     if (colon)
@@ -107,10 +110,11 @@ static int print_json(const struct oci_image *images, size_t n)
                              ? json_pack("{s:s, s:I, s:s?}", "digest", img->module_digest, "size",
                                          (json_int_t)img->module_size, "title", img->title)
                              : json_null();
-        json_t *j = json_pack("{s:s, s:s, s:s?, s:s, s:s, s:o, s:s?}", "reference", img->reference,
-                              "repository", repo, "tag", strcmp(tag, "<none>") ? tag : NULL,
-                              "digest", img->manifest_digest, "format", oci_format_name(img->format),
-                              "module", module, "pulled", when[0] ? when : NULL);
+        json_t *j =
+            json_pack("{s:s, s:s, s:s?, s:s, s:s, s:o, s:s?}", "reference", img->reference,
+                      "repository", repo, "tag", strcmp(tag, "<none>") ? tag : NULL, "digest",
+                      img->manifest_digest, "format", oci_format_name(img->format), "module",
+                      module, "pulled", when[0] ? when : NULL);
         char *text = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
         json_decref(j);
         if (!text) {
@@ -136,14 +140,15 @@ static void print_table(const struct oci_image *images, size_t n, bool no_trunc)
             wtag = (int)strlen(tag);
     }
     int wdigest = no_trunc ? OCI_DIGEST_SIZE - 1 : SHORT_DIGEST;
-    printf("%-*s   %-*s   %-*s   %-8s   %s\n", wrepo, "REPOSITORY", wtag, "TAG", wdigest, "DIGEST", "FORMAT",
-           "SIZE");
+    printf("%-*s   %-*s   %-*s   %-8s   %s\n", wrepo, "REPOSITORY", wtag, "TAG", wdigest, "DIGEST",
+           "FORMAT", "SIZE");
     for (size_t i = 0; i < n; i++) {
         char repo[512], tag[256], size[32];
         split_reference(images[i].reference, repo, sizeof repo, tag, sizeof tag);
         printf("%-*s   %-*s   %-*.*s   %-8s   %s\n", wrepo, repo, wtag, tag, wdigest, wdigest,
                images[i].manifest_digest, oci_format_name(images[i].format),
-               images[i].module_digest[0] ? oci_human_size(images[i].module_size, size) : "(missing)");
+               images[i].module_digest[0] ? oci_human_size(images[i].module_size, size)
+                                          : "(missing)");
     }
 }
 

@@ -279,12 +279,14 @@ int cmd_inspect(int argc, char **argv)
     if ((rc = cli_check_credentials(&cmd_inspect_spec, &a.oci)) != 0)
         goto out;
     if (a.raw && a.format == INSPECT_JSON) {
-        rc = opt_usage_error(&cmd_inspect_spec, "--raw prints the manifest as stored: --format does not apply");
+        rc = opt_usage_error(&cmd_inspect_spec,
+                             "--raw prints the manifest as stored: --format does not apply");
         goto out;
     }
     if (a.verify_keys.n > 16 || (a.verify_keys.n && !a.signatures)) {
-        rc = opt_usage_error(&cmd_inspect_spec, "%s", a.verify_keys.n > 16 ? "at most 16 --verify-key options"
-                                                                           : "--verify-key needs --signatures");
+        rc = opt_usage_error(&cmd_inspect_spec, "%s",
+                             a.verify_keys.n > 16 ? "at most 16 --verify-key options"
+                                                  : "--verify-key needs --signatures");
         goto out;
     }
     if ((rc = cli_check_ref(&cmd_inspect_spec, args[0])) != 0)

@@ -21,7 +21,8 @@ static int set_password(void *target, const char *value, char *err, size_t errle
 {
     (void)err;
     (void)errlen;
-    fprintf(stderr, "WARNING! Using --password on the command line is insecure; use --password-stdin.\n");
+    fprintf(stderr,
+            "WARNING! Using --password on the command line is insecure; use --password-stdin.\n");
     *(const char **)target = value;
     return 0;
 }
@@ -98,7 +99,8 @@ int cmd_login(int argc, char **argv)
         goto out;
     }
     if (!o->password && !(o->password = prompt("Password", true))) {
-        opt_usage_error(&cmd_login_spec, "no password: pass --password-stdin (no terminal to ask on)");
+        opt_usage_error(&cmd_login_spec,
+                        "no password: pass --password-stdin (no terminal to ask on)");
         goto out;
     }
     o->error = &cli_oci_error;

@@ -12,8 +12,9 @@ static const struct opt_group logout_groups[] = {{NULL, 0, NULL}};
 const struct opt_command cmd_logout_spec = {
     .name = "logout",
     .usage = "logout [REGISTRY]",
-    .description = "Remove the credentials stored for REGISTRY (default docker.io) from the docker\n"
-                   "config, and from its credential helper if it names one.\n",
+    .description =
+        "Remove the credentials stored for REGISTRY (default docker.io) from the docker\n"
+        "config, and from its credential helper if it names one.\n",
     .groups = logout_groups,
     .arity = &(const struct opt_arity){0, 1, NULL},
 };

@@ -252,27 +252,30 @@ static json_t *metadata_object(const char *module)
     int r = read_metadata_section(module, &section, &len);
     if (r <= 0) {
         if (r == -EFBIG)
-            fprintf(stderr,
-                    "wasm-bpf push: warning: %s: the %s section is %zu bytes, more than the %d read; "
-                    "no annotations from it\n",
-                    module, CLI_METADATA_SECTION, len, METADATA_MAX);
+            fprintf(
+                stderr,
+                "wasm-bpf push: warning: %s: the %s section is %zu bytes, more than the %d read; "
+                "no annotations from it\n",
+                module, CLI_METADATA_SECTION, len, METADATA_MAX);
         else if (r == -ENOMEM)
-            fprintf(stderr, "wasm-bpf push: warning: %s: out of memory reading the %s section\n", module,
-                    CLI_METADATA_SECTION);
+            fprintf(stderr, "wasm-bpf push: warning: %s: out of memory reading the %s section\n",
+                    module, CLI_METADATA_SECTION);
         return NULL;
     }
     json_error_t jerr;
     json_t *j = json_loadb(section, len, JSON_REJECT_DUPLICATES, &jerr);
     free(section);
     if (!j)
-        fprintf(stderr,
-                "wasm-bpf push: warning: %s: the %s section is not valid JSON (%.100s, at byte %d); no "
-                "annotations from it\n",
-                module, CLI_METADATA_SECTION, jerr.text, jerr.position);
+        fprintf(
+            stderr,
+            "wasm-bpf push: warning: %s: the %s section is not valid JSON (%.100s, at byte %d); no "
+            "annotations from it\n",
+            module, CLI_METADATA_SECTION, jerr.text, jerr.position);
     else if (!json_is_object(j))
-        fprintf(stderr,
-                "wasm-bpf push: warning: %s: the %s section is not a JSON object; no annotations from it\n",
-                module, CLI_METADATA_SECTION);
+        fprintf(
+            stderr,
+            "wasm-bpf push: warning: %s: the %s section is not a JSON object; no annotations from it\n",
+            module, CLI_METADATA_SECTION);
     if (json_is_object(j))
         return j;
     json_decref(j);
@@ -304,8 +307,8 @@ static int metadata_annotations(const char *module, struct annotations *meta)
         json_t *field = json_object_get(j, fields[i].field);
         const char *value = json_string_value(field);
         if (field && !value)
-            fprintf(stderr, "wasm-bpf push: warning: %s: %s.%s is not a string; not annotated\n", module,
-                    CLI_METADATA_SECTION, fields[i].field);
+            fprintf(stderr, "wasm-bpf push: warning: %s: %s.%s is not a string; not annotated\n",
+                    module, CLI_METADATA_SECTION, fields[i].field);
         if (!value || !*value)
             continue;
         char *k = base_strdup(fields[i].annotation), *v = base_strdup(value);
@@ -323,10 +326,11 @@ static int metadata_annotations(const char *module, struct annotations *meta)
     if (!errno && (!end || !*end) && secs >= 0 && gmtime_r(&t, &tm) && tm.tm_year < 10000 - 1900)
         strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
     else
-        fprintf(stderr,
-                "wasm-bpf push: warning: SOURCE_DATE_EPOCH '%.40s' is not a number of seconds since 1970 "
-                "(up to the year 9999); no org.opencontainers.image.created annotation\n",
-                epoch ? epoch : "");
+        fprintf(
+            stderr,
+            "wasm-bpf push: warning: SOURCE_DATE_EPOCH '%.40s' is not a number of seconds since 1970 "
+            "(up to the year 9999); no org.opencontainers.image.created annotation\n",
+            epoch ? epoch : "");
     if (rc == 0 && when[0]) {
         char *k = base_strdup("org.opencontainers.image.created"), *v = base_strdup(when);
         meta->items[meta->n++] = (struct oci_annotation){k, v};

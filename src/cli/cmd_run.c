@@ -52,11 +52,11 @@
 /* Exit statuses of `run` besides the guest's own (documented in --help and
  * the README). */
 enum {
-    EXIT_RUN_FETCH = 125,         /* a URL or registry reference could not be fetched */
-    EXIT_RUN_BAD_MODULE = 126,    /* cannot be read, decoded, validated, linked, instantiated */
-    EXIT_RUN_NO_MODULE = 127,     /* the module file does not exist */
-    EXIT_RUN_SIGNAL_BASE = 128,   /* + signal number: 129 HUP, 130 INT, 141 PIPE, 143 TERM */
-    EXIT_RUN_TRAP = 134,          /* the guest trapped (128 + SIGABRT, like an abort) */
+    EXIT_RUN_FETCH = 125,       /* a URL or registry reference could not be fetched */
+    EXIT_RUN_BAD_MODULE = 126,  /* cannot be read, decoded, validated, linked, instantiated */
+    EXIT_RUN_NO_MODULE = 127,   /* the module file does not exist */
+    EXIT_RUN_SIGNAL_BASE = 128, /* + signal number: 129 HUP, 130 INT, 141 PIPE, 143 TERM */
+    EXIT_RUN_TRAP = 134,        /* the guest trapped (128 + SIGABRT, like an abort) */
 };
 
 extern char **environ;
@@ -72,26 +72,26 @@ struct helper_list {
 };
 
 struct run_options {
-    const char *module;        /* MODULE as typed; the guest's argv[0] */
-    int guest_argc;            /* MODULE and everything after it */
+    const char *module; /* MODULE as typed; the guest's argv[0] */
+    int guest_argc;     /* MODULE and everything after it */
     char **guest_argv;
-    wasi_preopen *dirs;        /* --dir, in order */
+    wasi_preopen *dirs; /* --dir, in order */
     size_t ndirs;
-    struct opt_list env;       /* --env KEY=VALUE, in order */
+    struct opt_list env; /* --env KEY=VALUE, in order */
     bool inherit_env;
     uint32_t max_memory_pages; /* 0: the engine's default (4 GiB) */
-    uint32_t engine;           /* --engine: a wasm_engine_tier; 0: $WASM_BPF_ENGINE or the default */
-    struct timespec stop_timeout;  /* --stop-timeout: from the first signal to the interrupt */
+    uint32_t engine; /* --engine: a wasm_engine_tier; 0: $WASM_BPF_ENGINE or the default */
+    struct timespec stop_timeout; /* --stop-timeout: from the first signal to the interrupt */
     bool verbose;
-    struct opt_list allow_prog_types;  /* --allow-prog-type, none: any */
-    struct opt_list allow_attach;      /* --allow-attach, none: any */
-    struct helper_list allow_helpers;  /* --allow-helper */
+    struct opt_list allow_prog_types;      /* --allow-prog-type, none: any */
+    struct opt_list allow_attach;          /* --allow-attach, none: any */
+    struct helper_list allow_helpers;      /* --allow-helper */
     struct wasm_bpf_permissions *declared; /* the module's, from its manifest; NULL: none */
-    struct oci_run_options oci;        /* --pull, --store, --insecure, --plain-http ... */
-    struct trust_cli trust;            /* --policy, --verify-key */
-    struct metrics_addr metrics;       /* --metrics [ADDR:]PORT */
-    const char *ready_file;            /* --ready-file PATH */
-    const char *btf;                   /* --btf FILE (checked) */
+    struct oci_run_options oci;            /* --pull, --store, --insecure, --plain-http ... */
+    struct trust_cli trust;                /* --policy, --verify-key */
+    struct metrics_addr metrics;           /* --metrics [ADDR:]PORT */
+    const char *ready_file;                /* --ready-file PATH */
+    const char *btf;                       /* --btf FILE (checked) */
 };
 
 /* --dir HOST[::GUEST] (target: the run_options) */
@@ -310,27 +310,25 @@ const struct opt_command cmd_run_spec = {
     .name = "run",
     .usage = "run [options] MODULE [args...]\n"
              "[options] MODULE [args...]",
-    .description =
-        "Run a WebAssembly module (a WASI command).  Everything after MODULE goes to\n"
-        "the guest unchanged, dashes included; the guest's argv[0] is MODULE as typed.\n"
-        "MODULE is a file, an http(s):// URL of a .wasm file, or an OCI reference\n"
-        "(registry/repository[:tag|@digest], as docker's, also with an https:// or\n"
-        "http:// in front as ecli users type), pulled into the local store.\n",
+    .description = "Run a WebAssembly module (a WASI command).  Everything after MODULE goes to\n"
+                   "the guest unchanged, dashes included; the guest's argv[0] is MODULE as typed.\n"
+                   "MODULE is a file, an http(s):// URL of a .wasm file, or an OCI reference\n"
+                   "(registry/repository[:tag|@digest], as docker's, also with an https:// or\n"
+                   "http:// in front as ecli users type), pulled into the local store.\n",
     .groups = run_groups,
-    .epilog =
-        "The guest sees no files and no environment unless given them.\n"
-        "\n"
-        "Exit status:\n"
-        "  0-255  the guest's exit code (its low 8 bits, as a shell takes them)\n"
-        "  2      bad options, a bad reference, or a --dir that cannot be opened\n"
-        "  125    a URL or registry reference could not be fetched\n"
-        "  126    the module cannot be read, decoded, validated, linked or instantiated\n"
-        "  127    the module file does not exist\n"
-        "  134    the guest trapped (the message names the function)\n"
-        "  128+N  stopped by signal N (the guest did not end by itself within\n"
-        "         --stop-timeout, a second signal came, or the module was still\n"
-        "         being loaded or compiled): 129 SIGHUP, 130 SIGINT, 143 SIGTERM;\n"
-        "         141 when the guest wrote to a closed pipe\n",
+    .epilog = "The guest sees no files and no environment unless given them.\n"
+              "\n"
+              "Exit status:\n"
+              "  0-255  the guest's exit code (its low 8 bits, as a shell takes them)\n"
+              "  2      bad options, a bad reference, or a --dir that cannot be opened\n"
+              "  125    a URL or registry reference could not be fetched\n"
+              "  126    the module cannot be read, decoded, validated, linked or instantiated\n"
+              "  127    the module file does not exist\n"
+              "  134    the guest trapped (the message names the function)\n"
+              "  128+N  stopped by signal N (the guest did not end by itself within\n"
+              "         --stop-timeout, a second signal came, or the module was still\n"
+              "         being loaded or compiled): 129 SIGHUP, 130 SIGINT, 143 SIGTERM;\n"
+              "         141 when the guest wrote to a closed pipe\n",
     .flags = OPT_CMD_STOP_AT_ARG | OPT_CMD_VERSION,
     .arity = &(const struct opt_arity){1, OPT_ARGS_ANY, "no module given"},
 };
@@ -408,10 +406,10 @@ static const char **guest_environment(const struct run_options *o, int *count)
 /* Signals                                                             */
 /* ------------------------------------------------------------------ */
 
-static wasm_runtime *volatile running_rt; /* set while a guest may run */
-static volatile sig_atomic_t caught_signal;  /* the first SIGINT/SIGTERM/SIGHUP */
-static volatile sig_atomic_t stop_forced;    /* the runtime was interrupted: by what signal */
-static struct itimerspec grace;              /* --stop-timeout, one shot */
+static wasm_runtime *volatile running_rt;   /* set while a guest may run */
+static volatile sig_atomic_t caught_signal; /* the first SIGINT/SIGTERM/SIGHUP */
+static volatile sig_atomic_t stop_forced;   /* the runtime was interrupted: by what signal */
+static struct itimerspec grace;             /* --stop-timeout, one shot */
 static timer_t grace_timer;
 static bool have_grace_timer;
 
@@ -503,9 +501,9 @@ struct run_state {
     const struct run_options *opt;
     wasm_runtime *rt;
     wasm_linker *linker;
-    wasm_instance *inst;       /* once instantiated (freed with rt) */
+    wasm_instance *inst; /* once instantiated (freed with rt) */
     wasi_ctx *wasi;
-    wasm_bpf_host *bpf;        /* the eBPF host interface's state */
+    wasm_bpf_host *bpf;             /* the eBPF host interface's state */
     struct metrics_server *metrics; /* --metrics, once instantiated */
     bool ready_created;             /* --ready-file exists: remove it at the end */
     int btf_fd;                     /* the module's minimal BTF for this kernel (a memfd), or -1 */
@@ -866,8 +864,10 @@ static int exit_status(struct run_state *rs, const char *module, wasm_status st)
         if (raised && raised != SIGPIPE)
             fprintf(stderr, "wasm-bpf: %s: the guest raised SIG%s\n", module, sigabbrev_np(raised));
         if (rs->opt->verbose && (unsigned)wasm_runtime_exit_code(rs->rt) > 255)
-            fprintf(stderr, "wasm-bpf: %s: exit code %u is above 255: exiting with its low 8 "
-                            "bits, %d\n", module, (unsigned)wasm_runtime_exit_code(rs->rt), code);
+            fprintf(stderr,
+                    "wasm-bpf: %s: exit code %u is above 255: exiting with its low 8 "
+                    "bits, %d\n",
+                    module, (unsigned)wasm_runtime_exit_code(rs->rt), code);
         report_ended_after(rs, module, sig);
         return code;
     }
@@ -875,8 +875,9 @@ static int exit_status(struct run_state *rs, const char *module, wasm_status st)
         if (sig) {
             if (rs->opt->verbose)
                 fprintf(stderr, "wasm-bpf: %s: stopped after SIG%s (%s)\n", module,
-                        sigabbrev_np(sig), stop_forced == SIGALRM ? "it did not end within --stop-timeout"
-                                                                  : "no grace period, or a second signal");
+                        sigabbrev_np(sig),
+                        stop_forced == SIGALRM ? "it did not end within --stop-timeout"
+                                               : "no grace period, or a second signal");
             return EXIT_RUN_SIGNAL_BASE + sig;
         }
         /* Interrupted by something other than our signals: a trap. */
@@ -922,7 +923,8 @@ static int module_btf(const struct run_options *o, const wasm_module *mod, struc
                 o->module, u.release, msg);
         return -1;
     }
-    rs->btf_fd = wasm_bpf_btf_memfd(btf, btf_len, rs->btf_path, sizeof rs->btf_path, err, sizeof err);
+    rs->btf_fd =
+        wasm_bpf_btf_memfd(btf, btf_len, rs->btf_path, sizeof rs->btf_path, err, sizeof err);
     if (rs->btf_fd < 0) {
         fprintf(stderr, "wasm-bpf: %s: its minimal BTF for kernel %s: %s\n", o->module, u.release,
                 err);
@@ -987,7 +989,7 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
             status = stopped_by_signal(module, err);
             goto out;
         }
-        const char *what = load_errno == ENOEXEC ? "not a valid WebAssembly module"
+        const char *what = load_errno == ENOEXEC  ? "not a valid WebAssembly module"
                            : load_errno == EINVAL ? "invalid module"
                                                   : "cannot load";
         fprintf(stderr, "wasm-bpf: %s: %s: %s\n", module, what, err);
@@ -1073,8 +1075,8 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
     wasm_status st = wasm_call(rs.rt, start, NULL, NULL);
     status = exit_status(&rs, module, st);
     if (o->verbose)
-        fprintf(stderr, "wasm-bpf: %s: ran for %.2f ms, exit status %d\n", module,
-                now_ms() - t2, status);
+        fprintf(stderr, "wasm-bpf: %s: ran for %.2f ms, exit status %d\n", module, now_ms() - t2,
+                status);
 
 out:
     running_rt = NULL;
@@ -1119,7 +1121,7 @@ static int run(int argc, char **argv, bool short_form)
         status = check_declared(&opt, &fetched);
     if (status < 0) {
         status = read_module(path, &bytes, &len);
-        oci_module_release(&fetched);   /* a temporary download is read: delete it */
+        oci_module_release(&fetched); /* a temporary download is read: delete it */
         if (status == 0 && caught_signal) {
             status = EXIT_RUN_SIGNAL_BASE + caught_signal;
             free(bytes);

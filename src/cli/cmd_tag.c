@@ -22,12 +22,11 @@ static const struct opt_group tag_groups[] = {
 const struct opt_command cmd_tag_spec = {
     .name = "tag",
     .usage = "tag [options] SOURCE TARGET",
-    .description =
-        "Give the module SOURCE of the local store (a reference, or a manifest digest\n"
-        "prefix as `wasm-bpf images` shows it) the reference TARGET too\n"
-        "([REGISTRY/]REPOSITORY[:TAG], the tag `latest` by default), as `docker tag`:\n"
-        "nothing is fetched or pushed, and nothing is printed.  A module TARGET named\n"
-        "before loses that name (`wasm-bpf rmi` removes what no name leads to).\n",
+    .description = "Give the module SOURCE of the local store (a reference, or a manifest digest\n"
+                   "prefix as `wasm-bpf images` shows it) the reference TARGET too\n"
+                   "([REGISTRY/]REPOSITORY[:TAG], the tag `latest` by default), as `docker tag`:\n"
+                   "nothing is fetched or pushed, and nothing is printed.  A module TARGET named\n"
+                   "before loses that name (`wasm-bpf rmi` removes what no name leads to).\n",
     .groups = tag_groups,
     .arity = &(const struct opt_arity){2, 2, "expected SOURCE and TARGET"},
 };
@@ -45,7 +44,8 @@ int cmd_tag(int argc, char **argv)
         if ((rc = cli_check_ref(&cmd_tag_spec, args[i])) != 0)
             goto out;
     if (strchr(args[1], '@')) {
-        rc = opt_usage_error(&cmd_tag_spec, "TARGET '%s': a new reference names a tag, not a digest", args[1]);
+        rc = opt_usage_error(&cmd_tag_spec,
+                             "TARGET '%s': a new reference names a tag, not a digest", args[1]);
         goto out;
     }
     a.oci.error = &cli_oci_error;

@@ -67,10 +67,13 @@ static char *get_password(const char *cmd, bool confirm)
     const char *env = getenv("COSIGN_PASSWORD");
     if (env)
         return strdup(env);
-    char *p = prompt_password(confirm ? "Enter password for private key: " : "Enter password for private key: ");
+    char *p = prompt_password(confirm ? "Enter password for private key: "
+                                      : "Enter password for private key: ");
     if (!p) {
-        fprintf(stderr, "wasm-bpf %s: no terminal to ask for the key's password: set COSIGN_PASSWORD "
-                        "(it may be empty)\n", cmd);
+        fprintf(stderr,
+                "wasm-bpf %s: no terminal to ask for the key's password: set COSIGN_PASSWORD "
+                "(it may be empty)\n",
+                cmd);
         return NULL;
     }
     if (confirm) {
@@ -177,7 +180,8 @@ int cmd_key(int argc, char **argv)
         snprintf(ppath, n, "%s.pub", a.prefix);
         if (write_new_file(kpath, priv, 0600) == 0) {
             if (write_new_file(ppath, pub, 0644) == 0) {
-                fprintf(stderr, "Private key written to %s\nPublic key written to %s\n", kpath, ppath);
+                fprintf(stderr, "Private key written to %s\nPublic key written to %s\n", kpath,
+                        ppath);
                 rc = 0;
             } else {
                 unlink(kpath);
@@ -240,7 +244,8 @@ int cmd_sign(int argc, char **argv)
     if (rc >= 0)
         goto out;
     if (!a.key) {
-        rc = opt_usage_error(&cmd_sign_spec, "--key KEY is required (make one with `wasm-bpf key generate`)");
+        rc = opt_usage_error(&cmd_sign_spec,
+                             "--key KEY is required (make one with `wasm-bpf key generate`)");
         goto out;
     }
     if ((rc = cli_check_credentials(&cmd_sign_spec, &a.oci)) != 0 ||
@@ -256,7 +261,8 @@ int cmd_sign(int argc, char **argv)
         fclose(f);
     }
     if (!f || !text || len > 65536) {
-        fprintf(stderr, "wasm-bpf sign: cannot read the key %s: %s\n", a.key, !f ? strerror(errno) : "larger than 64 KiB");
+        fprintf(stderr, "wasm-bpf sign: cannot read the key %s: %s\n", a.key,
+                !f ? strerror(errno) : "larger than 64 KiB");
         free(text);
         goto out;
     }
@@ -298,7 +304,8 @@ struct verify_args {
 };
 #define VERIFY_AT(m) offsetof(struct verify_args, m)
 static const struct opt verify_opts[] = {
-    {"key", 0, "PUB", OPT_LIST, VERIFY_AT(keys), NULL, "a public key (PEM); repeat for several (at most 16)"},
+    {"key", 0, "PUB", OPT_LIST, VERIFY_AT(keys), NULL,
+     "a public key (PEM); repeat for several (at most 16)"},
     {NULL, 0, NULL, 0, 0, NULL, NULL},
 };
 static const struct opt_group verify_groups[] = {
@@ -333,7 +340,8 @@ int cmd_verify(int argc, char **argv)
     if (rc >= 0)
         goto out;
     if (!a.keys.n || a.keys.n > MAX_VERIFY_KEYS) {
-        rc = opt_usage_error(&cmd_verify_spec, a.keys.n ? "at most 16 --key options" : "--key PUB is required");
+        rc = opt_usage_error(&cmd_verify_spec,
+                             a.keys.n ? "at most 16 --key options" : "--key PUB is required");
         goto out;
     }
     if ((rc = cli_check_credentials(&cmd_verify_spec, &a.oci)) != 0 ||
@@ -351,9 +359,10 @@ int cmd_verify(int argc, char **argv)
         cli_print_oci_error(&cli_oci_error, NULL);
         goto out;
     }
-    printf("Verified %s\n  digest:      %s\n  identity:    %s\n  key:         %s\n  format:      %s\n"
-           "  signatures:  %u valid, %u not valid\n",
-           args[0], v.digest, v.identity, v.fingerprint, v.format, v.n_valid, v.n_invalid);
+    printf(
+        "Verified %s\n  digest:      %s\n  identity:    %s\n  key:         %s\n  format:      %s\n"
+        "  signatures:  %u valid, %u not valid\n",
+        args[0], v.digest, v.identity, v.fingerprint, v.format, v.n_valid, v.n_invalid);
     oci_verification_free(&v);
     rc = 0;
 out:
@@ -402,8 +411,10 @@ int trust_setup(struct trust_cli *t, struct oci_options *o, const char *cmd)
 void trust_notice_unverified(const struct trust_cli *t, const char *ref)
 {
     if (t->unverified && isatty(STDERR_FILENO))
-        fprintf(stderr, "notice: %s is not verified: no policy (--policy FILE, " DEFAULT_POLICY
-                        " or --verify-key PUB)\n", ref);
+        fprintf(stderr,
+                "notice: %s is not verified: no policy (--policy FILE, " DEFAULT_POLICY
+                " or --verify-key PUB)\n",
+                ref);
 }
 
 void trust_cleanup(struct trust_cli *t)

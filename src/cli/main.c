@@ -72,11 +72,12 @@ static const struct subcommand subcommands[] = {
 
 /* Every command's options, in the order of the list above. */
 static const struct opt_command *const all_specs[] = {
-    &cmd_new_spec,    &cmd_build_spec,
-    &cmd_run_spec,    &cmd_push_spec, &cmd_pull_spec, &cmd_login_spec,
-    &cmd_logout_spec, &cmd_images_spec, &cmd_inspect_spec, &cmd_rmi_spec,
-    &cmd_tag_spec,    &cmd_gen_skeleton_spec, &cmd_gen_types_spec, &cmd_key_spec,
-    &cmd_sign_spec,   &cmd_verify_spec,       &cmd_version_spec,   NULL,
+    &cmd_new_spec,       &cmd_build_spec,   &cmd_run_spec,
+    &cmd_push_spec,      &cmd_pull_spec,    &cmd_login_spec,
+    &cmd_logout_spec,    &cmd_images_spec,  &cmd_inspect_spec,
+    &cmd_rmi_spec,       &cmd_tag_spec,     &cmd_gen_skeleton_spec,
+    &cmd_gen_types_spec, &cmd_key_spec,     &cmd_sign_spec,
+    &cmd_verify_spec,    &cmd_version_spec, NULL,
 };
 
 /* The options of the first word (main() acts on them); --help-completion
@@ -92,15 +93,14 @@ static const struct opt global_opts[] = {
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: wasm-bpf COMMAND [options] [args...]\n"
-            "       wasm-bpf [run options] MODULE [args...]   (same as `wasm-bpf run ...`)\n"
-            "\n"
-            "Run eBPF programs packaged as WebAssembly modules.  The short form takes MODULE\n"
-            "when it is a file, an http(s):// URL, or a reference with a registry host, a\n"
-            "tag or a digest (ghcr.io/org/prog, prog:v1, prog@sha256:...).\n"
-            "\n"
-            "Commands:\n");
+    fprintf(out, "Usage: wasm-bpf COMMAND [options] [args...]\n"
+                 "       wasm-bpf [run options] MODULE [args...]   (same as `wasm-bpf run ...`)\n"
+                 "\n"
+                 "Run eBPF programs packaged as WebAssembly modules.  The short form takes MODULE\n"
+                 "when it is a file, an http(s):// URL, or a reference with a registry host, a\n"
+                 "tag or a digest (ghcr.io/org/prog, prog:v1, prog@sha256:...).\n"
+                 "\n"
+                 "Commands:\n");
     for (size_t i = 0; i < NSUBCOMMANDS; i++)
         fprintf(out, "  %-9s %s\n", subcommands[i].name, subcommands[i].summary);
     fprintf(out, "\nOptions:\n");
@@ -161,7 +161,8 @@ bool cli_is_module_word(const char *word)
     const char *slash = strchr(word, '/');
     if (slash) {
         size_t n = (size_t)(slash - word);
-        if (memchr(word, '.', n) || memchr(word, ':', n) || (n == 9 && !strncmp(word, "localhost", 9)))
+        if (memchr(word, '.', n) || memchr(word, ':', n) ||
+            (n == 9 && !strncmp(word, "localhost", 9)))
             return true;
     }
     const char *last = strrchr(word, '/');
@@ -179,7 +180,8 @@ int cli_not_a_command(const char *word)
     fprintf(stderr, "wasm-bpf: '%s' is not a wasm-bpf command\n", word);
     if (near)
         fprintf(stderr, "Did you mean '%s'?\n", near);
-    fprintf(stderr, "See 'wasm-bpf --help'; to run a module named '%s' from Docker Hub: wasm-bpf run %s\n",
+    fprintf(stderr,
+            "See 'wasm-bpf --help'; to run a module named '%s' from Docker Hub: wasm-bpf run %s\n",
             word, word);
     return EXIT_USAGE;
 }

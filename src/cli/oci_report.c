@@ -38,7 +38,8 @@ void cli_print_oci_error(const struct oci_error *e, const char *what)
     else
         fprintf(stderr, "wasm-bpf: %s\n", msg);
     const char *action = (size_t)e->action < sizeof hint_actions / sizeof hint_actions[0]
-                             ? hint_actions[e->action] : NULL;
+                             ? hint_actions[e->action]
+                             : NULL;
     if (!e->hint[0] && !action)
         return;
     fprintf(stderr, "hint: %s", e->hint);
@@ -58,7 +59,7 @@ void cli_print_oci_error(const struct oci_error *e, const char *what)
 
 static struct {
     bool tty_known, tty;
-    bool drawn;          /* a bar of the current blob is on the screen */
+    bool drawn; /* a bar of the current blob is on the screen */
     double last_draw;
 } bar;
 
@@ -72,7 +73,7 @@ static double oci__now_seconds(void)
 static void draw(const struct oci_progress *p)
 {
     char done[32], total[32];
-    if (!p->total) {   /* size unknown (a plain URL): bytes so far */
+    if (!p->total) { /* size unknown (a plain URL): bytes so far */
         fprintf(stderr, "\r%s: %-11s %s\033[K", p->label, p->verb, oci_human_size(p->done, done));
         return;
     }
@@ -83,8 +84,8 @@ static void draw(const struct oci_progress *p)
     for (unsigned i = 0; i < BAR_WIDTH; i++)
         line[i] = i < filled ? '=' : (i == filled ? '>' : ' ');
     line[BAR_WIDTH] = '\0';
-    fprintf(stderr, "\r%s: %-11s [%s] %s / %s\033[K", p->label, p->verb, line, oci_human_size(p->done, done),
-            oci_human_size(p->total, total));
+    fprintf(stderr, "\r%s: %-11s [%s] %s / %s\033[K", p->label, p->verb, line,
+            oci_human_size(p->done, done), oci_human_size(p->total, total));
 }
 
 void cli_oci_progress(const struct oci_progress *p, void *ctx)
@@ -96,7 +97,8 @@ void cli_oci_progress(const struct oci_progress *p, void *ctx)
     char size[32];
     if (p->status) {
         if (bar.tty)
-            fprintf(stderr, "\r%s: %s (%s)\033[K\n", p->label, p->status, oci_human_size(p->total, size));
+            fprintf(stderr, "\r%s: %s (%s)\033[K\n", p->label, p->status,
+                    oci_human_size(p->total, size));
         else
             fprintf(stderr, "%s: %s (%s)\n", p->label, p->status, oci_human_size(p->total, size));
         bar.drawn = false;
@@ -104,12 +106,12 @@ void cli_oci_progress(const struct oci_progress *p, void *ctx)
     }
     if (p->failed) {
         if (bar.drawn)
-            fputc('\n', stderr);   /* the error goes below the bar */
+            fputc('\n', stderr); /* the error goes below the bar */
         bar.drawn = false;
         return;
     }
     if (!bar.tty || (!p->done && !bar.drawn))
-        return;                    /* nothing moved yet */
+        return; /* nothing moved yet */
     double t = oci__now_seconds();
     if (bar.drawn && t - bar.last_draw < 0.1 && (p->done < p->total || !p->total))
         return;

@@ -9,7 +9,7 @@
 
 /* Where help text starts, and the width it is wrapped to. */
 #define HELP_COLUMN 26
-#define HELP_WIDTH 79
+#define HELP_WIDTH  79
 
 static void *target_of(void *args, const struct opt_group *g, const struct opt *o)
 {
@@ -94,7 +94,8 @@ static size_t edit_distance(const char *a, const char *b)
                 best = d[i - 1][j] + 1;
             if (d[i][j - 1] + 1 < best)
                 best = d[i][j - 1] + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < best)
                 best = d[i - 2][j - 2] + 1;
             d[i][j] = best;
         }
@@ -216,8 +217,8 @@ static void option_label(const struct opt *o, bool as_short, char *buf, size_t s
 }
 
 /* Apply option `f` with `value` (NULL for flags).  -1 to go on, or an exit status. */
-static int apply(const struct opt_command *cmd, void *args, const struct found *f, const char *label,
-                 const char *value)
+static int apply(const struct opt_command *cmd, void *args, const struct found *f,
+                 const char *label, const char *value)
 {
     const struct opt *o = f->opt;
     if (!f->group) {
@@ -231,12 +232,8 @@ static int apply(const struct opt_command *cmd, void *args, const struct found *
     void *target = target_of(args, f->group, o);
     char err[512] = "";
     switch (o->type) {
-    case OPT_FLAG:
-        *(bool *)target = true;
-        return -1;
-    case OPT_STRING:
-        *(const char **)target = value;
-        return -1;
+    case OPT_FLAG: *(bool *)target = true; return -1;
+    case OPT_STRING: *(const char **)target = value; return -1;
     case OPT_LIST:
         if (opt_list_add(target, value) < 0)
             return opt_usage_error(cmd, "out of memory");
@@ -287,7 +284,8 @@ int opt_parse(const struct opt_command *cmd, void *args, int argc, char **argv, 
             } else if (i + 1 < argc) {
                 value = argv[++i];
             } else {
-                return opt_usage_error(cmd, "option '%s' needs a value (%s)", label, f.opt->value_name);
+                return opt_usage_error(cmd, "option '%s' needs a value (%s)", label,
+                                       f.opt->value_name);
             }
             if ((rc = apply(cmd, args, &f, label, value)) >= 0)
                 return rc;
@@ -297,8 +295,9 @@ int opt_parse(const struct opt_command *cmd, void *args, int argc, char **argv, 
         for (const char *p = a + 1; *p; p++) {
             if (!find_short(cmd, *p, &f)) {
                 char bad[3] = {'-', *p, '\0'};
-                return p == a + 1 && !p[1] ? opt_usage_error(cmd, "unknown option '%s'", bad)
-                                           : opt_usage_error(cmd, "unknown option '%s' in '%s'", bad, a);
+                return p == a + 1 && !p[1]
+                           ? opt_usage_error(cmd, "unknown option '%s'", bad)
+                           : opt_usage_error(cmd, "unknown option '%s' in '%s'", bad, a);
             }
             option_label(f.opt, true, label, sizeof label);
             const char *value = NULL;
@@ -308,7 +307,8 @@ int opt_parse(const struct opt_command *cmd, void *args, int argc, char **argv, 
                 else if (i + 1 < argc)
                     value = argv[++i];
                 else
-                    return opt_usage_error(cmd, "option '%s' needs a value (%s)", label, f.opt->value_name);
+                    return opt_usage_error(cmd, "option '%s' needs a value (%s)", label,
+                                           f.opt->value_name);
             }
             if ((rc = apply(cmd, args, &f, label, value)) >= 0)
                 return rc;

@@ -58,9 +58,9 @@ struct opt {
     char short_name;        /* 0: none */
     const char *value_name; /* "DIR": takes a value; NULL: a flag */
     enum opt_type type;
-    size_t offset;          /* of the target in the group's struct */
-    opt_setter set;         /* OPT_SET only */
-    const char *help;       /* may hold '\n'; NULL: an alias, not listed */
+    size_t offset;    /* of the target in the group's struct */
+    opt_setter set;   /* OPT_SET only */
+    const char *help; /* may hold '\n'; NULL: an alias, not listed */
 };
 
 struct opt_group {
@@ -70,8 +70,9 @@ struct opt_group {
 };
 
 enum {
-    OPT_CMD_STOP_AT_ARG = 1 << 0, /* options end at the first argument (run: the rest is the guest's) */
-    OPT_CMD_VERSION = 1 << 1,     /* takes -V, --version */
+    OPT_CMD_STOP_AT_ARG =
+        1 << 0,               /* options end at the first argument (run: the rest is the guest's) */
+    OPT_CMD_VERSION = 1 << 1, /* takes -V, --version */
 };
 
 /* How many arguments (not options) a command takes: opt_parse() refuses
@@ -84,12 +85,12 @@ struct opt_arity {
 #define OPT_ARGS_ANY INT_MAX
 
 struct opt_command {
-    const char *name;        /* "run", "gen types" */
-    const char *usage;       /* after "wasm-bpf ", one form a line: "run [options] MODULE [args...]" */
+    const char *name;  /* "run", "gen types" */
+    const char *usage; /* after "wasm-bpf ", one form a line: "run [options] MODULE [args...]" */
     const char *description; /* paragraphs, each line ending in '\n' */
     const struct opt_group *groups;
-    const char *epilog;      /* after the options (exit statuses, examples), or NULL */
-    unsigned flags;          /* OPT_CMD_* */
+    const char *epilog;            /* after the options (exit statuses, examples), or NULL */
+    unsigned flags;                /* OPT_CMD_* */
     const struct opt_arity *arity; /* NULL: the command counts its arguments itself */
 };
 

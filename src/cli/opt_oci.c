@@ -12,7 +12,10 @@
 #include "oci.h"
 #include "opt.h"
 
-#define END {NULL, 0, NULL, 0, 0, NULL, NULL}
+#define END                             \
+    {                                   \
+        NULL, 0, NULL, 0, 0, NULL, NULL \
+    }
 #define AT(member) offsetof(struct oci_options, member)
 
 static int set_nonempty(void *target, const char *value, char *err, size_t errlen)
@@ -84,7 +87,8 @@ const struct opt cli_oci_transport_opts[] = {
     {"plain-http", 0, NULL, OPT_FLAG, AT(plain_http), NULL,
      "talk plain HTTP to the registry (default only for localhost, 127.0.0.0/8 and ::1; a "
      "reference may also start with http://)"},
-    {"insecure", 0, NULL, OPT_FLAG, AT(insecure), NULL, "HTTPS without verifying the registry's certificate"},
+    {"insecure", 0, NULL, OPT_FLAG, AT(insecure), NULL,
+     "HTTPS without verifying the registry's certificate"},
     {"ca-file", 0, "FILE", OPT_SET, AT(ca_file), set_ca_file,
      "verify the registry with the CA certificates in FILE (PEM)"},
     END,

@@ -48,7 +48,7 @@ struct skel_map {
     const struct btf_type *datasec; /* its DATASEC, when it has one */
     const struct elf_section *elf;  /* its ELF section */
     uint32_t value_size;
-    bool has_vars;                  /* a structure is generated for it */
+    bool has_vars; /* a structure is generated for it */
 };
 
 struct skel {
@@ -114,8 +114,10 @@ static int read_sections(struct skel *s, const char *path)
     if (s->bytes[EI_CLASS] != ELFCLASS64)
         return fail(s, "%s is not a 64-bit ELF object", path);
     if (s->bytes[EI_DATA] != ELFDATA2LSB)
-        return fail(s, "%s is a big-endian object; wasm guests are little-endian "
-                       "(compile it with -target bpfel or bpf on a little-endian host)", path);
+        return fail(s,
+                    "%s is a big-endian object; wasm guests are little-endian "
+                    "(compile it with -target bpfel or bpf on a little-endian host)",
+                    path);
 
     if (elf_version(EV_CURRENT) == EV_NONE)
         return fail(s, "libelf: %s", elf_errmsg(-1));
@@ -125,7 +127,8 @@ static int read_sections(struct skel *s, const char *path)
     int rc = -1;
     GElf_Ehdr eh;
     size_t shstrndx, nsec;
-    if (!gelf_getehdr(elf, &eh) || elf_getshdrstrndx(elf, &shstrndx) || elf_getshdrnum(elf, &nsec)) {
+    if (!gelf_getehdr(elf, &eh) || elf_getshdrstrndx(elf, &shstrndx) ||
+        elf_getshdrnum(elf, &nsec)) {
         fail(s, "%s: bad ELF header: %s", path, elf_errmsg(-1));
         goto out;
     }
@@ -147,7 +150,8 @@ static int read_sections(struct skel *s, const char *path)
         const char *name = elf_strptr(elf, shstrndx, sh.sh_name);
         if (!name)
             continue;
-        if (sh.sh_type != SHT_NOBITS && (sh.sh_offset > s->size || sh.sh_size > s->size - sh.sh_offset)) {
+        if (sh.sh_type != SHT_NOBITS &&
+            (sh.sh_offset > s->size || sh.sh_size > s->size - sh.sh_offset)) {
             fail(s, "%s: section %s lies outside the file", path, name);
             goto out;
         }
@@ -317,7 +321,8 @@ static int emit_member(FILE *out, const struct btf *btf, uint32_t id, const char
             dims[ndims++] = (uint32_t)size;
         }
         if (t->name_off) {
-            snprintf(comment_buf, sizeof(comment_buf), "enum %s", btf__name_by_offset(btf, t->name_off));
+            snprintf(comment_buf, sizeof(comment_buf), "enum %s",
+                     btf__name_by_offset(btf, t->name_off));
             comment = comment_buf;
         }
         break;
@@ -454,8 +459,10 @@ static void emit_asserts(struct skel *s, FILE *out)
     if (!any)
         return;
     fprintf(out, "\n/* The layout above is the kernel's: these fail to compile if it is not. */\n");
-    fprintf(out, "#ifdef __cplusplus\n#define %s__static_assert static_assert\n#else\n"
-                 "#define %s__static_assert _Static_assert\n#endif\n", s->name, s->name);
+    fprintf(out,
+            "#ifdef __cplusplus\n#define %s__static_assert static_assert\n#else\n"
+            "#define %s__static_assert _Static_assert\n#endif\n",
+            s->name, s->name);
     for (size_t i = 0; i < s->nmaps; i++) {
         const struct skel_map *m = &s->maps[i];
         if (!m->has_vars)
@@ -470,9 +477,11 @@ static void emit_asserts(struct skel *s, FILE *out)
             char ident[256];
             snprintf(ident, sizeof(ident), "%s", btf__name_by_offset(s->btf, var->name_off));
             sanitize_identifier(ident);
-            fprintf(out, "%s__static_assert(offsetof(struct %s__%s, %s) == %u, \"offset of %s\");\n",
+            fprintf(out,
+                    "%s__static_assert(offsetof(struct %s__%s, %s) == %u, \"offset of %s\");\n",
                     s->name, s->name, m->ident, ident, vi->offset, ident);
-            fprintf(out, "%s__static_assert(sizeof(((struct %s__%s *)0)->%s) == %u, \"size of %s\");\n",
+            fprintf(out,
+                    "%s__static_assert(sizeof(((struct %s__%s *)0)->%s) == %u, \"size of %s\");\n",
                     s->name, s->name, m->ident, ident, vi->size, ident);
         }
     }
@@ -521,7 +530,8 @@ static void emit_prologue(struct skel *s, FILE *out, const char *path)
 
 static void emit_header(struct skel *s, FILE *out)
 {
-    fprintf(out, "struct %s {\n\tstruct bpf_object_skeleton *skeleton;\n\tstruct bpf_object *obj;\n",
+    fprintf(out,
+            "struct %s {\n\tstruct bpf_object_skeleton *skeleton;\n\tstruct bpf_object *obj;\n",
             s->name);
     if (s->nmaps) {
         fprintf(out, "\tstruct {\n");
@@ -586,18 +596,20 @@ static void emit_functions(struct skel *s, FILE *out)
             "{\n\t*sz = %2$zu;\n\treturn %1$s__elf_data;\n}\n\n",
             n, s->size);
 
-    fprintf(out,
-            "static inline int %1$s__create_skeleton(struct %1$s *obj)\n"
-            "{\n"
-            "\tstruct bpf_object_skeleton *s = (struct bpf_object_skeleton *)calloc(1, sizeof(*s));\n"
-            "\tif (!s)\n\t\tgoto err;\n"
-            "\tobj->skeleton = s;\n"
-            "\ts->sz = sizeof(*s);\n"
-            "\ts->name = \"%1$s\";\n",
-            n);
+    fprintf(
+        out,
+        "static inline int %1$s__create_skeleton(struct %1$s *obj)\n"
+        "{\n"
+        "\tstruct bpf_object_skeleton *s = (struct bpf_object_skeleton *)calloc(1, sizeof(*s));\n"
+        "\tif (!s)\n\t\tgoto err;\n"
+        "\tobj->skeleton = s;\n"
+        "\ts->sz = sizeof(*s);\n"
+        "\ts->name = \"%1$s\";\n",
+        n);
     const struct elf_section *rodata = find_section(s, ".rodata");
     const struct elf_section *bss = find_section(s, ".bss");
-    fprintf(out, "\ts->rodata_offset = %llu;\n", rodata ? (unsigned long long)rodata->offset : 0ULL);
+    fprintf(out, "\ts->rodata_offset = %llu;\n",
+            rodata ? (unsigned long long)rodata->offset : 0ULL);
     fprintf(out, "\ts->bss_offset = %llu;\n", bss ? (unsigned long long)bss->offset : 0ULL);
 
     if (s->nmaps) {
@@ -673,10 +685,10 @@ static int check_btf(struct skel *s, const char *path)
 {
     const struct elf_section *sec = find_section(s, ".BTF");
     if (!sec || sec->type == SHT_NOBITS || sec->size > UINT32_MAX)
-        return 0;   /* none: libbpf says what it misses */
+        return 0; /* none: libbpf says what it misses */
     struct btf *btf = btf__new(s->bytes + sec->offset, (uint32_t)sec->size);
     if (!btf)
-        return 0;   /* libbpf cannot parse it and says why when opening */
+        return 0; /* libbpf cannot parse it and says why when opening */
     int rc = gen_btf_check_chains(btf, path, s->err, s->errlen) ? -1 : 0;
     btf__free(btf);
     return rc;

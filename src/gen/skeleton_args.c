@@ -300,7 +300,7 @@ static void rust_string(FILE *out, const char *s)
 }
 
 static const char *const rust_kind_names[] = {
-    [ARG_INT] = "Int", [ARG_UINT] = "Uint", [ARG_BOOL] = "Bool",
+    [ARG_INT] = "Int",   [ARG_UINT] = "Uint",  [ARG_BOOL] = "Bool",
     [ARG_ENUM] = "Enum", [ARG_STRING] = "Str",
 };
 
@@ -359,8 +359,9 @@ int gen__skeleton_args_rust(FILE *out, const struct btf *btf, const struct btf_t
         } else {
             fprintf(out, "None");
         }
-        fprintf(out, ",\n        kind: ArgKind::%s,\n        size: %u,\n        signed: %s,\n"
-                     "        enums: &[",
+        fprintf(out,
+                ",\n        kind: ArgKind::%s,\n        size: %u,\n        signed: %s,\n"
+                "        enums: &[",
                 rust_kind_names[kind], size, et && enum_signed(et) ? "true" : "false");
         if (kind == ARG_ENUM) {
             for (unsigned k = 0; k < btf_vlen(et); k++) {
@@ -380,21 +381,22 @@ int gen__skeleton_args_rust(FILE *out, const struct btf *btf, const struct btf_t
     if (nskipped)
         fprintf(out, "// %d more global%s of .rodata: not volatile, or of a type no flag spells\n",
                 nskipped, nskipped == 1 ? "" : "s");
-    fprintf(out,
-            "\n/// Every argument of `argv` must be one of the flags (or -h/--help, which\n"
-            "/// prints their help): their values are set in `obj` before load.  Err:\n"
-            "/// the exit code for main() at once (0 after --help, 2 after a usage error,\n"
-            "/// printed).\n"
-            "#[allow(dead_code)]\n"
-            "pub fn parse_args(obj: &mut wasm_bpf_binding::OpenObject<'_>, name: &str, argv: Vec<String>)\n"
-            "    -> Result<(), i32> {\n"
-            "    wasm_bpf_binding::args::parse(ARGS, obj, name, argv)\n"
-            "}\n\n"
-            "/// The flags are taken out of `argv` and set in `obj`; the rest is returned.\n"
-            "#[allow(dead_code)]\n"
-            "pub fn take_args(obj: &mut wasm_bpf_binding::OpenObject<'_>, name: &str, argv: Vec<String>)\n"
-            "    -> Result<Vec<String>, i32> {\n"
-            "    wasm_bpf_binding::args::take(ARGS, obj, name, argv)\n"
-            "}\n");
+    fprintf(
+        out,
+        "\n/// Every argument of `argv` must be one of the flags (or -h/--help, which\n"
+        "/// prints their help): their values are set in `obj` before load.  Err:\n"
+        "/// the exit code for main() at once (0 after --help, 2 after a usage error,\n"
+        "/// printed).\n"
+        "#[allow(dead_code)]\n"
+        "pub fn parse_args(obj: &mut wasm_bpf_binding::OpenObject<'_>, name: &str, argv: Vec<String>)\n"
+        "    -> Result<(), i32> {\n"
+        "    wasm_bpf_binding::args::parse(ARGS, obj, name, argv)\n"
+        "}\n\n"
+        "/// The flags are taken out of `argv` and set in `obj`; the rest is returned.\n"
+        "#[allow(dead_code)]\n"
+        "pub fn take_args(obj: &mut wasm_bpf_binding::OpenObject<'_>, name: &str, argv: Vec<String>)\n"
+        "    -> Result<Vec<String>, i32> {\n"
+        "    wasm_bpf_binding::args::take(ARGS, obj, name, argv)\n"
+        "}\n");
     return 0;
 }

@@ -50,9 +50,11 @@ static int sniff(const char *path, enum file_kind *kind, char *err, size_t errle
         return -1;
     }
     if (n >= 6 && !memcmp(h, "\177ELF", 4)) {
-        if (h[5] == 2) {   /* EI_DATA = ELFDATA2MSB */
-            snprintf(err, errlen, "%s: a big-endian object (compiled with -target bpfeb?): Wasm "
-                     "guests are little-endian, compile with -target bpf or bpfel", path);
+        if (h[5] == 2) { /* EI_DATA = ELFDATA2MSB */
+            snprintf(err, errlen,
+                     "%s: a big-endian object (compiled with -target bpfeb?): Wasm "
+                     "guests are little-endian, compile with -target bpf or bpfel",
+                     path);
             return -1;
         }
         *kind = FILE_ELF;
@@ -80,8 +82,8 @@ static const char *default_base(const char *path)
 struct roots {
     int *ids;
     int n;
-    unsigned char *seen;     /* by BTF id: already a root */
-    unsigned char *visited;  /* by BTF id: already walked by collect() */
+    unsigned char *seen;    /* by BTF id: already a root */
+    unsigned char *visited; /* by BTF id: already walked by collect() */
 };
 
 static void add_root(struct roots *rs, int id)
@@ -116,9 +118,7 @@ static void collect(const struct btf *btf, struct roots *rs, int id, bool follow
                 return;
             id = (int)t->type;
             continue;
-        case BTF_KIND_ARRAY:
-            id = (int)btf_array(t)->type;
-            continue;
+        case BTF_KIND_ARRAY: id = (int)btf_array(t)->type; continue;
         case BTF_KIND_TYPEDEF:
             rs->visited[id] = 1;
             add_root(rs, id);
@@ -139,8 +139,7 @@ static void collect(const struct btf *btf, struct roots *rs, int id, bool follow
             for (int i = 0; i < btf_vlen(t); i++)
                 collect(btf, rs, (int)btf_members(t)[i].type, false, depth + 1);
             return;
-        default:
-            return;
+        default: return;
         }
     }
 }
@@ -160,7 +159,7 @@ static int default_roots(const struct btf *btf, struct roots *rs)
             continue;
         const char *sec = btf__name_by_offset(btf, t->name_off);
         if (sec && !strcmp(sec, ".ksyms"))
-            continue;   /* kernel variables: the kernel's types, not the program's */
+            continue; /* kernel variables: the kernel's types, not the program's */
         bool maps = sec && !strcmp(sec, ".maps");
         for (int i = 0; i < btf_vlen(t); i++) {
             const struct btf_type *var = btf__type_by_id(btf, btf_var_secinfos(t)[i].type);
@@ -191,19 +190,21 @@ static int default_roots(const struct btf *btf, struct roots *rs)
 
 /* ---- the types named by the caller ---- */
 
-static int named_roots(const struct btf *btf, const struct gen_types_opts *opts,
-                       struct roots *rs, char *err, size_t errlen)
+static int named_roots(const struct btf *btf, const struct gen_types_opts *opts, struct roots *rs,
+                       char *err, size_t errlen)
 {
     int n = (int)btf__type_cnt(btf);
     for (size_t k = 0; k < opts->ntypes; k++) {
         const char *want = opts->types[k];
-        int want_kind = -1;   /* -1: any of struct, union, enum, typedef */
+        int want_kind = -1; /* -1: any of struct, union, enum, typedef */
         static const struct {
             const char *prefix;
             int kind;
         } prefixes[] = {
-            {"struct ", BTF_KIND_STRUCT}, {"union ", BTF_KIND_UNION},
-            {"enum ", BTF_KIND_ENUM}, {"typedef ", BTF_KIND_TYPEDEF},
+            {"struct ", BTF_KIND_STRUCT},
+            {"union ", BTF_KIND_UNION},
+            {"enum ", BTF_KIND_ENUM},
+            {"typedef ", BTF_KIND_TYPEDEF},
         };
         for (size_t p = 0; p < sizeof prefixes / sizeof prefixes[0]; p++) {
             size_t len = strlen(prefixes[p].prefix);
@@ -230,8 +231,8 @@ static int named_roots(const struct btf *btf, const struct gen_types_opts *opts,
                 fwd++;
                 continue;
             }
-            if (kind != BTF_KIND_STRUCT && kind != BTF_KIND_UNION && kind != BTF_KIND_ENUM
-                && kind != BTF_KIND_TYPEDEF)
+            if (kind != BTF_KIND_STRUCT && kind != BTF_KIND_UNION && kind != BTF_KIND_ENUM &&
+                kind != BTF_KIND_TYPEDEF)
                 continue;
             if (want_kind >= 0 && kind != want_kind)
                 continue;
@@ -243,20 +244,25 @@ static int named_roots(const struct btf *btf, const struct gen_types_opts *opts,
         }
         if (!found) {
             if (fwd)
-                snprintf(err, errlen, "%s: '%s' is only declared (a forward declaration): its "
-                         "layout is not in this BTF", opts->path, opts->types[k]);
+                snprintf(err, errlen,
+                         "%s: '%s' is only declared (a forward declaration): its "
+                         "layout is not in this BTF",
+                         opts->path, opts->types[k]);
             else
                 snprintf(err, errlen, "%s: no %s named '%s'", opts->path,
-                         want_kind == BTF_KIND_STRUCT ? "struct"
-                         : want_kind == BTF_KIND_UNION ? "union"
-                         : want_kind == BTF_KIND_ENUM ? "enum"
+                         want_kind == BTF_KIND_STRUCT    ? "struct"
+                         : want_kind == BTF_KIND_UNION   ? "union"
+                         : want_kind == BTF_KIND_ENUM    ? "enum"
                          : want_kind == BTF_KIND_TYPEDEF ? "typedef"
-                         : "struct, union, enum or typedef", want);
+                                                         : "struct, union, enum or typedef",
+                         want);
             return -1;
         }
         if (tags > 1)
-            base_print(WASM_BPF_WARN, "wasm-bpf: warning: %s: %d different types are named '%s'; "
-                       "all are generated, the later ones renamed\n", opts->path, tags, want);
+            base_print(WASM_BPF_WARN,
+                       "wasm-bpf: warning: %s: %d different types are named '%s'; "
+                       "all are generated, the later ones renamed\n",
+                       opts->path, tags, want);
     }
     return 0;
 }
@@ -337,9 +343,18 @@ static int emit(const struct btf *btf, const int *ids, int nids, enum gen_types_
                 char *err, size_t errlen)
 {
     struct emit_job j = {
-        .m = {.btf = btf, .err = err, .errlen = errlen, .source = source, .name = name,
-              .print_roots = printers ? ids : NULL, .nprint_roots = printers ? nids : 0},
-        .ids = ids, .nids = nids, .lang = lang, .where = where, .out = out,
+        .m = {.btf = btf,
+              .err = err,
+              .errlen = errlen,
+              .source = source,
+              .name = name,
+              .print_roots = printers ? ids : NULL,
+              .nprint_roots = printers ? nids : 0},
+        .ids = ids,
+        .nids = nids,
+        .lang = lang,
+        .where = where,
+        .out = out,
     };
     int ret = gen__catch_oom(emit_job, &j, err, errlen);
     if (j.mem)
@@ -424,8 +439,7 @@ int gen_types(const struct gen_types_opts *opts, FILE *out, char *err, size_t er
         if (kind == FILE_ELF && e == ENOENT)
             snprintf(err, errlen, "%s: no .BTF section (compile with clang -g -target bpf)",
                      opts->path);
-        else
-        {
+        else {
             snprintf(err, errlen, "%s: cannot read its BTF: %s", opts->path, strerror(e));
             if (kind == FILE_RAW_BTF && !base_path)
                 set_hint(opts, GEN_HINT_BASE_BTF);
@@ -441,8 +455,8 @@ int gen_types(const struct gen_types_opts *opts, FILE *out, char *err, size_t er
         return -1;
     }
 
-    struct roots_job j = {.btf = btf, .opts = opts, .kind = kind, .out = out,
-                          .err = err, .errlen = errlen};
+    struct roots_job j =
+        {.btf = btf, .opts = opts, .kind = kind, .out = out, .err = err, .errlen = errlen};
     int ret = gen__catch_oom(roots_job, &j, err, errlen);
     free(j.rs.ids);
     free(j.rs.seen);
@@ -468,8 +482,10 @@ static int roots_job(void *arg)
     memset(rs->seen, 0, (size_t)ntypes);
     memset(rs->visited, 0, (size_t)ntypes);
     if (btf__endianness(btf) != BTF_LITTLE_ENDIAN) {
-        snprintf(err, errlen, "%s: big-endian BTF: Wasm guests are little-endian (compile the "
-                 "BPF program with -target bpf or bpfel)", opts->path);
+        snprintf(err, errlen,
+                 "%s: big-endian BTF: Wasm guests are little-endian (compile the "
+                 "BPF program with -target bpf or bpfel)",
+                 opts->path);
         return -1;
     }
     if (opts->ntypes) {
@@ -482,8 +498,10 @@ static int roots_job(void *arg)
     } else {
         default_roots(btf, rs);
         if (!rs->n) {
-            snprintf(err, errlen, "%s: no named type is used by a global variable or a map "
-                     "(declare one, e.g. `struct event *unused_event;`)", opts->path);
+            snprintf(err, errlen,
+                     "%s: no named type is used by a global variable or a map "
+                     "(declare one, e.g. `struct event *unused_event;`)",
+                     opts->path);
             set_hint(opts, GEN_HINT_NAME_TYPES);
             return -1;
         }
@@ -491,6 +509,6 @@ static int roots_job(void *arg)
 
     j->name = output_name(opts);
     const char *slash = strrchr(opts->path, '/');
-    return emit(btf, rs->ids, rs->n, opts->lang, slash ? slash + 1 : opts->path, j->name, opts->path,
-                true, j->out, err, errlen);
+    return emit(btf, rs->ids, rs->n, opts->lang, slash ? slash + 1 : opts->path, j->name,
+                opts->path, true, j->out, err, errlen);
 }

@@ -15,7 +15,10 @@
 #include "types_internal.h"
 
 const char *const gen__c_helper_names[] = {
-    "wasm_bpf_bits_get", "wasm_bpf_bits_set", "wasm_bpf_bits_sext", NULL,
+    "wasm_bpf_bits_get",
+    "wasm_bpf_bits_set",
+    "wasm_bpf_bits_sext",
+    NULL,
 };
 
 static const char bits_helpers[] =
@@ -84,22 +87,16 @@ static char *field_decl(const struct gt_model *m, const struct gt_vtype *vt, con
             type = vt->is_char ? "char" : int_type(vt->elem_size, vt->is_signed && !vt->is_bool);
         }
         break;
-    case GT_FLOAT:
-        type = vt->elem_size == 4 ? "float" : "double";
-        break;
+    case GT_FLOAT: type = vt->elem_size == 4 ? "float" : "double"; break;
     case GT_BYTES:
         type = "uint8_t";
         bytes_dim = vt->elem_size;
         break;
-    case GT_PTR:
-        type = int_type(vt->elem_size, false);
-        break;
-    case GT_ENUM:
-        type = int_type(vt->elem_size, vt->is_signed);
-        break;
+    case GT_PTR: type = int_type(vt->elem_size, false); break;
+    case GT_ENUM: type = int_type(vt->elem_size, vt->is_signed); break;
     case GT_RECORD:
         base_buf_printf(&b, "%s %s", m->records[vt->ref].is_union ? "union" : "struct",
-                      m->records[vt->ref].name);
+                        m->records[vt->ref].name);
         break;
     }
     if (type)
@@ -108,7 +105,7 @@ static char *field_decl(const struct gt_model *m, const struct gt_vtype *vt, con
     for (int i = 0; i < vt->ndims; i++) {
         base_buf_printf(&b, "[%" PRIu32 "]", vt->dims[i]);
         if (!vt->dims[i])
-            *extension = true;   /* zero-length array */
+            *extension = true; /* zero-length array */
     }
     if (bytes_dim)
         base_buf_printf(&b, "[%" PRIu32 "]", bytes_dim);
@@ -122,7 +119,7 @@ static char *type_comment(const struct gt_model *m, const struct gt_vtype *vt)
     if (!vt->decl || vt->base == GT_RECORD)
         return NULL;
     bool ext = false;
-    char *spelled = field_decl(m, vt, "", &ext);   /* "char [16]" */
+    char *spelled = field_decl(m, vt, "", &ext); /* "char [16]" */
     struct base_buf norm = {0};
     for (const char *p = spelled; *p; p++)
         if (!(*p == ' ' && (p[1] == '[' || !p[1])))
@@ -175,7 +172,7 @@ static void emit_item(struct c_out *c, const struct gt_item *it, int indent)
         for (int i = 0; i < it->nbitfields; i++) {
             const struct gt_bitfield *bf = &it->bitfields[i];
             base_buf_printf(&cm, "%s %s:%" PRIu32 " at bit %" PRIu32, i ? "," : "", bf->name,
-                          bf->bits, bf->bit);
+                            bf->bits, bf->bit);
         }
         char *text = gen__buf_take(&cm);
         struct base_buf safe = {0};
@@ -242,7 +239,8 @@ static void emit_accessors(struct c_out *c, const char *tag, const char *scope_n
             free(base);
             struct base_buf decl = {0};
             gen__comment_text(&decl, bf->decl);
-            fprintf(c->out, "/* %s.%s: %s:%" PRIu32 " */\n", tag, bf->name, gen__buf_str(&decl), bf->bits);
+            fprintf(c->out, "/* %s.%s: %s:%" PRIu32 " */\n", tag, bf->name, gen__buf_str(&decl),
+                    bf->bits);
             base_buf_free(&decl);
             fprintf(c->out, "static inline %s %s(const %s *p)\n{\n", vtype, get, tag);
             if (bf->is_signed)
@@ -340,8 +338,8 @@ static void emit_typedef(void *ctx, int index)
     if (td->c_library) {
         struct base_buf b = {0};
         gen__comment_text(&b, d);
-        fprintf(c->out, "/* typedef %s: not declared here, %s is the C library's */\n\n", gen__buf_str(&b),
-                td->name);
+        fprintf(c->out, "/* typedef %s: not declared here, %s is the C library's */\n\n",
+                gen__buf_str(&b), td->name);
         base_buf_free(&b);
         free(d);
         return;
@@ -356,7 +354,9 @@ static void emit_typedef(void *ctx, int index)
 }
 
 static const struct gt_emitter c_emitter = {
-    .decl = {[GT_DECL_RECORD] = emit_record, [GT_DECL_ENUM] = emit_enum, [GT_DECL_TYPEDEF] = emit_typedef},
+    .decl = {[GT_DECL_RECORD] = emit_record,
+             [GT_DECL_ENUM] = emit_enum,
+             [GT_DECL_TYPEDEF] = emit_typedef},
     .bits_helpers = bits_helpers,
 };
 

@@ -21,7 +21,7 @@
 
 int gen__model_error(struct gt_model *m, const char *fmt, ...)
 {
-    if (m->errlen && !m->err[0]) {   /* the first error is the one to report */
+    if (m->errlen && !m->err[0]) { /* the first error is the one to report */
         va_list ap;
         va_start(ap, fmt);
         vsnprintf(m->err, m->errlen, fmt, ap);
@@ -71,7 +71,7 @@ static const char *kind_word(const struct btf_type *t)
 
 static char *decl_of(const struct gt_model *m, int id)
 {
-    struct base_buf dcl = {0};   /* the declarator around the base type */
+    struct base_buf dcl = {0}; /* the declarator around the base type */
     const char *base = "?";
     char *base_owned = NULL;
     for (int hops = 0; hops < GT_MAX_DEPTH; hops++) {
@@ -104,12 +104,13 @@ static char *decl_of(const struct gt_model *m, int id)
             const char *name = name_of(m, t);
             if (kind == BTF_KIND_INT || kind == BTF_KIND_FLOAT || kind == BTF_KIND_TYPEDEF)
                 base = name;
-            else if (kind == BTF_KIND_STRUCT || kind == BTF_KIND_UNION || kind == BTF_KIND_ENUM
-                     || kind == BTF_KIND_ENUM64 || kind == BTF_KIND_FWD)
-                base = base_owned = gen__xasprintf("%s %s", kind_word(t), *name ? name : "(anonymous)");
+            else if (kind == BTF_KIND_STRUCT || kind == BTF_KIND_UNION || kind == BTF_KIND_ENUM ||
+                     kind == BTF_KIND_ENUM64 || kind == BTF_KIND_FWD)
+                base = base_owned =
+                    gen__xasprintf("%s %s", kind_word(t), *name ? name : "(anonymous)");
             break;
         }
-        id = (int)t->type;   /* PTR, ARRAY (below), FUNC_PROTO (return), qualifiers */
+        id = (int)t->type; /* PTR, ARRAY (below), FUNC_PROTO (return), qualifiers */
         if (kind == BTF_KIND_ARRAY)
             id = (int)btf_array(t)->type;
     }
@@ -165,7 +166,7 @@ static int get_enum(struct gt_model *m, int id, const char *where)
     uint32_t size = t->size;
     if (size != 1 && size != 2 && size != 4 && size != 8)
         return gen__model_error(m, "%s: enum %s has size %u (only 1, 2, 4 and 8 are possible)",
-                              where, *name_of(m, t) ? name_of(m, t) : "(anonymous)", size);
+                                where, *name_of(m, t) ? name_of(m, t) : "(anonymous)", size);
     GROW(m->enums, m->nenums);
     int index = m->nenums++;
     struct gt_enum *e = &m->enums[index];
@@ -192,7 +193,7 @@ static int get_enum(struct gt_model *m, int id, const char *where)
             v = e->is_signed ? (uint64_t)((int64_t)(v << shift) >> shift) : (v << shift) >> shift;
         }
         e->consts[i].value = v;
-        e->consts[i].name = NULL;   /* named later */
+        e->consts[i].name = NULL; /* named later */
     }
     m->enum_of_id[id] = index + 1;
     add_decl(m, GT_DECL_ENUM, index);
@@ -222,13 +223,13 @@ static int resolve_vtype(struct gt_model *m, int id, const struct use_site *site
     for (int hops = 0;; hops++) {
         if (hops > GT_MAX_DEPTH)
             return gen__model_error(m, "%s: type chain deeper than %d (a loop?)", site->where,
-                                  GT_MAX_DEPTH);
+                                    GT_MAX_DEPTH);
         if (id == 0)
             return gen__model_error(m, "%s has type void", site->where);
         const struct btf_type *t = type_at(m, id);
         if (!t)
             return gen__model_error(m, "%s refers to type id %d, which is not in the BTF",
-                                  site->where, id);
+                                    site->where, id);
         int kind = btf_kind(t);
         if (btf_is_mod(t) || btf_is_typedef(t)) { /* the layout is the named type's */
             if (btf_is_typedef(t))
@@ -240,7 +241,7 @@ static int resolve_vtype(struct gt_model *m, int id, const struct use_site *site
         case BTF_KIND_ARRAY:
             if (vt->ndims == GT_MAX_DIMS)
                 return gen__model_error(m, "%s: more than %d array dimensions", site->where,
-                                      GT_MAX_DIMS);
+                                        GT_MAX_DIMS);
             vt->dims[vt->ndims++] = btf_array(t)->nelems;
             id = (int)btf_array(t)->type;
             typedef_name = NULL;
@@ -253,10 +254,10 @@ static int resolve_vtype(struct gt_model *m, int id, const struct use_site *site
                 vt->base = GT_INT;
                 vt->is_signed = enc & BTF_INT_SIGNED;
                 vt->is_bool = (enc & BTF_INT_BOOL) && size == 1;
-                vt->is_char = size == 1 && !vt->is_bool
-                              && ((enc & BTF_INT_CHAR) || !strcmp(name_of(m, t), "char"));
+                vt->is_char = size == 1 && !vt->is_bool &&
+                              ((enc & BTF_INT_CHAR) || !strcmp(name_of(m, t), "char"));
             } else {
-                vt->base = GT_BYTES;   /* _BitInt(24) and the like: kept as bytes */
+                vt->base = GT_BYTES; /* _BitInt(24) and the like: kept as bytes */
             }
             break;
         }
@@ -292,22 +293,25 @@ static int resolve_vtype(struct gt_model *m, int id, const struct use_site *site
             break;
         }
         case BTF_KIND_FWD:
-            return gen__model_error(m, "%s: %s %s is only declared (a forward declaration): "
-                                  "its layout is not in the BTF", site->where, kind_word(t),
-                                  name_of(m, t));
+            return gen__model_error(m,
+                                    "%s: %s %s is only declared (a forward declaration): "
+                                    "its layout is not in the BTF",
+                                    site->where, kind_word(t), name_of(m, t));
         case BTF_KIND_FUNC_PROTO:
             return gen__model_error(m, "%s is a function, not data", site->where);
         default:
             return gen__model_error(m, "%s has a type of BTF kind %d, which cannot be a member",
-                                  site->where, kind);
+                                    site->where, kind);
         }
         break;
     }
     /* The sizes must add up exactly as BTF says, or the layout is not ours. */
     long long want = btf__resolve_size(m->btf, (uint32_t)orig);
     if (want < 0 || (uint64_t)want != gen__vtype_size(vt))
-        return gen__model_error(m, "%s: size %llu of its type does not match the %lld bytes BTF "
-                              "gives", site->where, (unsigned long long)gen__vtype_size(vt), want);
+        return gen__model_error(m,
+                                "%s: size %llu of its type does not match the %lld bytes BTF "
+                                "gives",
+                                site->where, (unsigned long long)gen__vtype_size(vt), want);
     vt->decl = decl_of(m, orig);
     return 0;
 }
@@ -316,7 +320,7 @@ static int resolve_vtype(struct gt_model *m, int id, const struct use_site *site
 struct member {
     const char *name;
     uint64_t bit_off;
-    uint32_t bits;     /* bitfield width, 0 if not a bitfield */
+    uint32_t bits; /* bitfield width, 0 if not a bitfield */
     int type_id;
 };
 
@@ -335,8 +339,10 @@ static int bitfield_value(struct gt_model *m, const struct member *mb, const cha
         return gen__model_error(m, "%s: a bitfield whose type is not an integer or enum", where);
     }
     if (mb->bits > 64)
-        return gen__model_error(m, "%s: a %u-bit bitfield (at most 64 bits can be read as an "
-                              "integer)", where, mb->bits);
+        return gen__model_error(m,
+                                "%s: a %u-bit bitfield (at most 64 bits can be read as an "
+                                "integer)",
+                                where, mb->bits);
     /* the accessors' integer: the declared type's, or wider if the bits
      * need it (or the BTF's size is not an integer size at all) */
     uint32_t need = mb->bits <= 8 ? 1 : mb->bits <= 16 ? 2 : mb->bits <= 32 ? 4 : 8;
@@ -377,8 +383,7 @@ static int read_members(struct gt_model *m, const struct btf_type *t, const char
         mb->type_id = (int)bm->type;
         if (!btf_kflag(t)) {
             const struct btf_type *u = type_at(m, underlying(m, mb->type_id));
-            if (u && btf_is_int(u)
-                && (btf_int_offset(u) || btf_int_bits(u) != 8 * u->size)) {
+            if (u && btf_is_int(u) && (btf_int_offset(u) || btf_int_bits(u) != 8 * u->size)) {
                 mb->bits = btf_int_bits(u);
                 mb->bit_off += btf_int_offset(u);
             }
@@ -391,7 +396,7 @@ static int read_members(struct gt_model *m, const struct btf_type *t, const char
                 mb->bits = 8 * u->size;
             } else {
                 gen__model_error(m, "%s: member '%s' starts at bit %llu, inside a byte", desc,
-                               mb->name, (unsigned long long)mb->bit_off);
+                                 mb->name, (unsigned long long)mb->bit_off);
                 free(mbs);
                 return -1;
             }
@@ -404,7 +409,7 @@ static int read_members(struct gt_model *m, const struct btf_type *t, const char
 
 static bool is_anonymous_record(const struct gt_model *m, int type_id)
 {
-    const struct btf_type *t = type_at(m, type_id);   /* no typedefs: C11 needs the bare type */
+    const struct btf_type *t = type_at(m, type_id); /* no typedefs: C11 needs the bare type */
     while (t && (btf_is_const(t) || btf_is_volatile(t) || btf_is_type_tag(t)))
         t = type_at(m, (int)t->type);
     return t && (btf_is_struct(t) || btf_is_union(t)) && !*name_of(m, t);
@@ -420,7 +425,7 @@ static int add_member(struct gt_model *m, int r, const struct member *mb, uint32
     int ret = -1;
 
     if (mb->bits) {
-        if (!*mb->name) {   /* an unnamed bitfield is padding: nothing to read */
+        if (!*mb->name) { /* an unnamed bitfield is padding: nothing to read */
             ret = 0;
             goto out;
         }
@@ -430,22 +435,24 @@ static int add_member(struct gt_model *m, int r, const struct member *mb, uint32
             goto out;
         uint64_t start = mb->bit_off / 8, end = (mb->bit_off + mb->bits + 7) / 8;
         if (end > rsize) {
-            gen__model_error(m, "%s: bitfield ends at byte %llu, past the end of %s (%u bytes)", where,
-                           (unsigned long long)end, rdesc, rsize);
+            gen__model_error(m, "%s: bitfield ends at byte %llu, past the end of %s (%u bytes)",
+                             where, (unsigned long long)end, rdesc, rsize);
             goto out;
         }
         struct gt_record *rec = &m->records[r];
         struct gt_item *last = rec->nitems ? &rec->items[rec->nitems - 1] : NULL;
         struct gt_item *it;
-        if (!is_union && last && last->kind == GT_ITEM_BITS && start >= last->offset
-            && start < (uint64_t)last->offset + last->size) {
-            it = last;   /* shares a byte with the bitfields before it: same storage */
+        if (!is_union && last && last->kind == GT_ITEM_BITS && start >= last->offset &&
+            start < (uint64_t)last->offset + last->size) {
+            it = last; /* shares a byte with the bitfields before it: same storage */
             if (end > (uint64_t)it->offset + it->size)
                 it->size = (uint32_t)end - it->offset;
         } else {
             if (!is_union && start < *cur) {
-                gen__model_error(m, "%s: bitfield at bit %llu overlaps the member before it, which "
-                               "ends at byte %u", where, (unsigned long long)mb->bit_off, *cur);
+                gen__model_error(m,
+                                 "%s: bitfield at bit %llu overlaps the member before it, which "
+                                 "ends at byte %u",
+                                 where, (unsigned long long)mb->bit_off, *cur);
                 goto out;
             }
             if (is_union)
@@ -473,12 +480,14 @@ static int add_member(struct gt_model *m, int r, const struct member *mb, uint32
     uint64_t off = mb->bit_off / 8;
     if (is_union && off != 0) {
         gen__model_error(m, "%s: a union member at byte %llu (union members start at 0)", where,
-                       (unsigned long long)off);
+                         (unsigned long long)off);
         goto out;
     }
     if (!is_union && off < *cur) {
-        gen__model_error(m, "%s: member at byte %llu overlaps the member before it, which ends at "
-                       "byte %u", where, (unsigned long long)off, *cur);
+        gen__model_error(m,
+                         "%s: member at byte %llu overlaps the member before it, which ends at "
+                         "byte %u",
+                         where, (unsigned long long)off, *cur);
         goto out;
     }
     struct use_site site = {
@@ -495,9 +504,10 @@ static int add_member(struct gt_model *m, int r, const struct member *mb, uint32
         goto out;
     uint64_t size = gen__vtype_size(&vt);
     if (off + size > rsize) {
-        gen__model_error(m, "%s: member at byte %llu with size %llu ends past the end of %s (%u "
-                       "bytes)", where, (unsigned long long)off, (unsigned long long)size, rdesc,
-                       rsize);
+        gen__model_error(m,
+                         "%s: member at byte %llu with size %llu ends past the end of %s (%u "
+                         "bytes)",
+                         where, (unsigned long long)off, (unsigned long long)size, rdesc, rsize);
         free(vt.decl);
         goto out;
     }
@@ -534,18 +544,18 @@ static int build_record(struct gt_model *m, int id, const struct use_site *site)
     for (int i = 0; i < m->depth; i++)
         if (m->stack[i] == id)
             return gen__model_error(m, "%s: %s %s contains itself", site ? site->where : name,
-                                  kind_word(t), *name ? name : "(anonymous)");
+                                    kind_word(t), *name ? name : "(anonymous)");
     if ((named || by_typedef) && m->named_record_of_id[id])
         return m->named_record_of_id[id] - 1;
     if (m->depth == GT_MAX_DEPTH)
         return gen__model_error(m, "%s: records nested deeper than %d", site ? site->where : name,
-                              GT_MAX_DEPTH);
+                                GT_MAX_DEPTH);
 
     /* Anonymous types are copied per use: BTF crafted to share them
      * everywhere could otherwise grow the output exponentially. */
     if (m->nrecords >= GT_MAX_RECORDS)
-        return gen__model_error(m, "%s: more than %d records to generate", site ? site->where : name,
-                              GT_MAX_RECORDS);
+        return gen__model_error(m, "%s: more than %d records to generate",
+                                site ? site->where : name, GT_MAX_RECORDS);
     GROW(m->records, m->nrecords);
     int r = m->nrecords++;
     struct gt_record *rec = &m->records[r];
@@ -563,8 +573,7 @@ static int build_record(struct gt_model *m, int id, const struct use_site *site)
     else if (by_typedef)
         rec->desc = gen__xasprintf("%s %s", kind_word(t), site->typedef_name);
     else
-        rec->desc = gen__xasprintf("%s (anonymous) in %s", kind_word(t),
-                                 site ? site->where : "?");
+        rec->desc = gen__xasprintf("%s (anonymous) in %s", kind_word(t), site ? site->where : "?");
     if (rec->inline_member)
         rec->scope = m->records[site->parent].scope;
     if (named || by_typedef)
@@ -609,7 +618,7 @@ static int build_typedef(struct gt_model *m, int id)
     free(where);
     if (ret)
         return -1;
-    free(vt.decl);   /* the comment shows what the typedef names */
+    free(vt.decl); /* the comment shows what the typedef names */
     vt.decl = decl_of(m, (int)t->type);
     GROW(m->typedefs, m->ntypedefs);
     int index = m->ntypedefs++;
@@ -671,15 +680,9 @@ static void name_generated_members(struct gt_model *m, int r, struct gt_nameset 
     for (int i = 0; i < rec->nitems; i++) {
         struct gt_item *it = &rec->items[i];
         switch (it->kind) {
-        case GT_ITEM_PAD:
-            it->name = generated_name(scope, "__pad", &n->pad);
-            break;
-        case GT_ITEM_BITS:
-            it->name = generated_name(scope, "__bf", &n->bf);
-            break;
-        case GT_ITEM_BYTES:
-            it->name = gen__names_claim(scope, "__bytes", "_");
-            break;
+        case GT_ITEM_PAD: it->name = generated_name(scope, "__pad", &n->pad); break;
+        case GT_ITEM_BITS: it->name = generated_name(scope, "__bf", &n->bf); break;
+        case GT_ITEM_BYTES: it->name = gen__names_claim(scope, "__bytes", "_"); break;
         case GT_ITEM_ANON:
             it->name = generated_name(scope, "__anon", &n->anon);
             name_generated_members(m, it->record, scope, n);
@@ -720,8 +723,8 @@ static void assign_names(struct gt_model *m)
     /* 2. struct, union and enum tags share C's tag namespace: named types
      * first, in BTF id order, so that they keep their names. */
     struct gt_nameset *tags = &m->c_tags;
-    struct named_type *named = gen__xrealloc(NULL, ((size_t)m->nrecords + (size_t)m->nenums + 1)
-                                                * sizeof *named);
+    struct named_type *named =
+        gen__xrealloc(NULL, ((size_t)m->nrecords + (size_t)m->nenums + 1) * sizeof *named);
     int nnamed = 0;
     for (int r = 0; r < m->nrecords; r++) {
         const struct btf_type *t = type_at(m, m->records[r].btf_id);
@@ -755,13 +758,14 @@ static void assign_names(struct gt_model *m)
         } else if (btf_is_datasec(t)) {
             base = gen__c_ident(name_of(m, t) + (name_of(m, t)[0] == '.'));
         } else if (rec->parent >= 0) {
-            const char *member = rec->parent_item >= 0
-                                     && rec->parent_item < m->records[rec->parent].nitems
-                                     ? m->records[rec->parent].items[rec->parent_item].name : NULL;
+            const char *member =
+                rec->parent_item >= 0 && rec->parent_item < m->records[rec->parent].nitems
+                    ? m->records[rec->parent].items[rec->parent_item].name
+                    : NULL;
             while (member && *member == '_')
                 member++;
             base = gen__xasprintf("%s__%s", m->records[rec->parent].name,
-                                member && *member ? member : "anon");
+                                  member && *member ? member : "anon");
         } else {
             base = gen__xasprintf("anon_%d", rec->btf_id);
         }
@@ -772,7 +776,7 @@ static void assign_names(struct gt_model *m)
     /* 4. typedefs, then enum constants: C's ordinary identifiers */
     struct gt_nameset *ords = &m->c_ordinary;
     for (const char *const *h = gen__c_helper_names; *h; h++)
-        gen__names_add(ords, *h);   /* the bitfield helpers the C header defines */
+        gen__names_add(ords, *h); /* the bitfield helpers the C header defines */
     for (int i = 0; i < m->ntypedefs; i++) {
         struct gt_typedef *td = &m->typedefs[i];
         const char *name = name_of(m, type_at(m, td->btf_id));
@@ -784,18 +788,19 @@ static void assign_names(struct gt_model *m)
             td->name = gen__names_claim(ords, c, "__");
             free(c);
         }
-        const char *tag = td->target.base == GT_RECORD && td->target.ndims == 0
-                              ? m->records[td->target.ref].name
-                          : td->target.base == GT_ENUM && td->target.ndims == 0
-                              ? m->enums[td->target.ref].name : NULL;
+        const char *tag =
+            td->target.base == GT_RECORD && td->target.ndims == 0 ? m->records[td->target.ref].name
+            : td->target.base == GT_ENUM && td->target.ndims == 0 ? m->enums[td->target.ref].name
+                                                                  : NULL;
         td->same_as_tag = tag && !strcmp(tag, td->name);
     }
     for (int e = 0; e < m->nenums; e++) {
         struct gt_enum *en = &m->enums[e];
         const struct btf_type *t = type_at(m, en->btf_id);
         for (int i = 0; i < en->nconsts; i++) {
-            const char *raw = btf_is_enum64(t) ? btf__name_by_offset(m->btf, btf_enum64(t)[i].name_off)
-                                               : btf__name_by_offset(m->btf, btf_enum(t)[i].name_off);
+            const char *raw = btf_is_enum64(t)
+                                  ? btf__name_by_offset(m->btf, btf_enum64(t)[i].name_off)
+                                  : btf__name_by_offset(m->btf, btf_enum(t)[i].name_off);
             char *c = gen__c_ident(raw ? raw : "");
             en->consts[i].name = gen__names_claim(ords, c, "__");
             free(c);
@@ -816,7 +821,7 @@ int gen__model_build(struct gt_model *m, const int *roots, int nroots)
     memset(m->named_record_of_id, 0, ntypes * sizeof *m->named_record_of_id);
     m->ptr_size = (uint32_t)btf__pointer_size(m->btf);
     if (m->ptr_size != 4 && m->ptr_size != 8)
-        m->ptr_size = 8;   /* raw BTF without a hint: a 64-bit kernel */
+        m->ptr_size = 8; /* raw BTF without a hint: a 64-bit kernel */
 
     for (int i = 0; i < nroots; i++) {
         int id = roots[i];
@@ -827,9 +832,7 @@ int gen__model_build(struct gt_model *m, const int *roots, int nroots)
         switch (btf_kind(t)) {
         case BTF_KIND_STRUCT:
         case BTF_KIND_UNION:
-        case BTF_KIND_DATASEC:
-            ret = build_record(m, id, NULL);
-            break;
+        case BTF_KIND_DATASEC: ret = build_record(m, id, NULL); break;
         case BTF_KIND_ENUM:
         case BTF_KIND_ENUM64: {
             char *where = gen__xasprintf("enum %s", name_of(m, t));
@@ -837,12 +840,10 @@ int gen__model_build(struct gt_model *m, const int *roots, int nroots)
             free(where);
             break;
         }
-        case BTF_KIND_TYPEDEF:
-            ret = build_typedef(m, id);
-            break;
+        case BTF_KIND_TYPEDEF: ret = build_typedef(m, id); break;
         default:
-            return gen__model_error(m, "type id %d (%s) is not a struct, union, enum or typedef", id,
-                                  name_of(m, t));
+            return gen__model_error(m, "type id %d (%s) is not a struct, union, enum or typedef",
+                                    id, name_of(m, t));
         }
         if (ret < 0)
             return -1;

@@ -177,30 +177,38 @@ static bool in_list(const char *const *list, const char *name)
  * kernel's `enum { false, true }` and `typedef _Bool bool` are the usual
  * cases). */
 static const char *const c_reserved[] = {
-    "auto", "break", "case", "char", "const", "continue", "default", "do", "double",
-    "else", "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long",
-    "register", "restrict", "return", "short", "signed", "sizeof", "static", "struct",
-    "switch", "typedef", "union", "unsigned", "void", "volatile", "while", "_Alignas",
-    "_Alignof", "_Atomic", "_Bool", "_Complex", "_Generic", "_Imaginary", "_Noreturn",
-    "_Static_assert", "_Thread_local", "alignas", "alignof", "bool", "constexpr",
-    "false", "nullptr", "static_assert", "thread_local", "true", "typeof",
-    "typeof_unqual", "_BitInt", "__int128", "asm", "__extension__", "__attribute__",
-    "NULL", "offsetof", "assert", "noreturn", "complex", "imaginary", "errno",
-    NULL,
+    "auto",       "break",     "case",           "char",
+    "const",      "continue",  "default",        "do",
+    "double",     "else",      "enum",           "extern",
+    "float",      "for",       "goto",           "if",
+    "inline",     "int",       "long",           "register",
+    "restrict",   "return",    "short",          "signed",
+    "sizeof",     "static",    "struct",         "switch",
+    "typedef",    "union",     "unsigned",       "void",
+    "volatile",   "while",     "_Alignas",       "_Alignof",
+    "_Atomic",    "_Bool",     "_Complex",       "_Generic",
+    "_Imaginary", "_Noreturn", "_Static_assert", "_Thread_local",
+    "alignas",    "alignof",   "bool",           "constexpr",
+    "false",      "nullptr",   "static_assert",  "thread_local",
+    "true",       "typeof",    "typeof_unqual",  "_BitInt",
+    "__int128",   "asm",       "__extension__",  "__attribute__",
+    "NULL",       "offsetof",  "assert",         "noreturn",
+    "complex",    "imaginary", "errno",          NULL,
 };
 
 /* Type names the C library (stdint.h, stddef.h, sys/types.h ...) defines,
  * often with another width on wasm32 than in the kernel (size_t is 4 bytes
  * there): a BTF typedef of that name is not re-declared. */
 static const char *const c_library_types[] = {
-    "int8_t", "int16_t", "int32_t", "int64_t", "uint8_t", "uint16_t", "uint32_t",
-    "uint64_t", "intptr_t", "uintptr_t", "intmax_t", "uintmax_t", "size_t", "ssize_t",
-    "ptrdiff_t", "wchar_t", "wint_t", "max_align_t", "off_t", "pid_t", "uid_t", "gid_t",
-    "mode_t", "dev_t", "ino_t", "nlink_t", "time_t", "clock_t", "clockid_t", "timer_t",
-    "suseconds_t", "useconds_t", "socklen_t", "sa_family_t", "blksize_t", "blkcnt_t",
-    "fsblkcnt_t", "fsfilcnt_t", "id_t", "key_t", "locale_t", "va_list", "FILE", "bool",
-    "_Bool", "char16_t", "char32_t", "wctype_t", "fpos_t", "sig_atomic_t",
-    NULL,
+    "int8_t",      "int16_t",      "int32_t",   "int64_t",     "uint8_t",   "uint16_t",
+    "uint32_t",    "uint64_t",     "intptr_t",  "uintptr_t",   "intmax_t",  "uintmax_t",
+    "size_t",      "ssize_t",      "ptrdiff_t", "wchar_t",     "wint_t",    "max_align_t",
+    "off_t",       "pid_t",        "uid_t",     "gid_t",       "mode_t",    "dev_t",
+    "ino_t",       "nlink_t",      "time_t",    "clock_t",     "clockid_t", "timer_t",
+    "suseconds_t", "useconds_t",   "socklen_t", "sa_family_t", "blksize_t", "blkcnt_t",
+    "fsblkcnt_t",  "fsfilcnt_t",   "id_t",      "key_t",       "locale_t",  "va_list",
+    "FILE",        "bool",         "_Bool",     "char16_t",    "char32_t",  "wctype_t",
+    "fpos_t",      "sig_atomic_t", NULL,
 };
 
 bool gen__c_reserved_typedef(const char *name)
@@ -214,10 +222,10 @@ char *gen__c_ident(const char *name)
     for (const char *p = name; *p; p++)
         base_buf_printf(&b, "%c", isalnum((unsigned char)*p) || *p == '_' ? *p : '_');
     char *s = gen__buf_take(&b);
-    if (!*s || isdigit((unsigned char)*s) || in_list(c_reserved, s)
-        || in_list(c_library_types, s)) {
-        char *t = isdigit((unsigned char)*s) || !*s ? gen__xasprintf("_%s", s)
-                                                  : gen__xasprintf("%s_", s);
+    if (!*s || isdigit((unsigned char)*s) || in_list(c_reserved, s) ||
+        in_list(c_library_types, s)) {
+        char *t =
+            isdigit((unsigned char)*s) || !*s ? gen__xasprintf("_%s", s) : gen__xasprintf("%s_", s);
         free(s);
         s = t;
     }
@@ -227,22 +235,20 @@ char *gen__c_ident(const char *name)
 /* ---- Rust ---- */
 
 static const char *const rust_keywords[] = {
-    "as", "break", "const", "continue", "else", "enum", "extern", "false", "fn", "for",
-    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref",
-    "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where",
-    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final",
-    "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "union",
-    "gen",
-    NULL,
+    "as",     "break", "const", "continue", "else",     "enum",   "extern", "false",    "fn",
+    "for",    "if",    "impl",  "in",       "let",      "loop",   "match",  "mod",      "move",
+    "mut",    "pub",   "ref",   "return",   "static",   "struct", "trait",  "true",     "type",
+    "unsafe", "use",   "where", "while",    "async",    "await",  "dyn",    "abstract", "become",
+    "box",    "do",    "final", "macro",    "override", "priv",   "typeof", "unsized",  "virtual",
+    "yield",  "try",   "union", "gen",      NULL,
 };
 
 /* Keywords that cannot be raw identifiers. */
 static const char *const rust_unraw[] = {"self", "Self", "super", "crate", "_", NULL};
 
 static const char *const rust_primitives[] = {
-    "bool", "char", "str", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16",
-    "i32", "i64", "i128", "isize", "f32", "f64",
-    NULL,
+    "bool", "char", "str", "u8",  "u16",  "u32",   "u64", "u128", "usize",
+    "i8",   "i16",  "i32", "i64", "i128", "isize", "f32", "f64",  NULL,
 };
 
 bool gen__rust_primitive(const char *name)
@@ -265,13 +271,15 @@ char *gen__rust_ident(const char *name)
 /* WIT keywords (component-model WIT.md), plus the retired float32/float64
  * and a few more that a `%` escape makes harmless. */
 static const char *const wit_keywords[] = {
-    "as", "async", "bool", "borrow", "char", "constructor", "enum", "export", "f32",
-    "f64", "flags", "from", "func", "future", "import", "include", "interface", "list",
-    "map", "option", "own", "package", "record", "resource", "result", "s16", "s32",
-    "s64", "s8", "static", "stream", "string", "tuple", "type", "u16", "u32", "u64",
-    "u8", "use", "variant", "with", "world", "float32", "float64", "error-context",
-    "union", "self", "default", "await",
-    NULL,
+    "as",      "async",   "bool",          "borrow",  "char",      "constructor",
+    "enum",    "export",  "f32",           "f64",     "flags",     "from",
+    "func",    "future",  "import",        "include", "interface", "list",
+    "map",     "option",  "own",           "package", "record",    "resource",
+    "result",  "s16",     "s32",           "s64",     "s8",        "static",
+    "stream",  "string",  "tuple",         "type",    "u16",       "u32",
+    "u64",     "u8",      "use",           "variant", "with",      "world",
+    "float32", "float64", "error-context", "union",   "self",      "default",
+    "await",   NULL,
 };
 
 bool gen__wit_keyword(const char *kebab)
@@ -285,7 +293,7 @@ bool gen__wit_keyword(const char *kebab)
 char *gen__wit_kebab(const char *name)
 {
     struct base_buf b = {0};
-    bool word_open = false;   /* the last character written was part of a word */
+    bool word_open = false; /* the last character written was part of a word */
     for (const char *p = name; *p; p++) {
         unsigned char c = (unsigned char)*p, prev = p > name ? (unsigned char)p[-1] : 0,
                       next = (unsigned char)p[1];
@@ -294,12 +302,12 @@ char *gen__wit_kebab(const char *name)
             continue;
         }
         /* camelCase and HTTPServer boundaries */
-        bool boundary = isupper(c) && ((islower(prev) || isdigit(prev))
-                                       || (isupper(prev) && islower(next)));
+        bool boundary =
+            isupper(c) && ((islower(prev) || isdigit(prev)) || (isupper(prev) && islower(next)));
         if (b.len && (!word_open || boundary))
             base_buf_puts(&b, "-");
         if (!b.len && isdigit(c))
-            base_buf_puts(&b, "x");   /* the first word must start with a letter */
+            base_buf_puts(&b, "x"); /* the first word must start with a letter */
         base_buf_printf(&b, "%c", tolower(c));
         word_open = true;
     }

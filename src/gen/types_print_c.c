@@ -27,7 +27,7 @@
 #include "types_internal.h"
 
 #define STRING_COLUMN_MAX 32 /* characters of a string column */
-#define ARRAY_COLUMN_MAX 40  /* characters of an array column */
+#define ARRAY_COLUMN_MAX  40 /* characters of an array column */
 
 static const char print_helpers[] =
     "#ifndef WASM_BPF_PRINT_HELPERS\n"
@@ -325,7 +325,6 @@ static void json_record_fn(struct printers *p, int r)
 }
 
 /* ---- columns ---- */
-
 
 static int int_width(uint32_t size, bool is_signed)
 {

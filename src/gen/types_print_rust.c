@@ -172,7 +172,7 @@ static const char rust_print_helpers[] =
     "}\n\n";
 
 static const char *const helper_names[] = {
-    "__wasm_bpf_json_str", "__wasm_bpf_hex", "__WasmBpfText", "__wasm_bpf_g",
+    "__wasm_bpf_json_str", "__wasm_bpf_hex", "__WasmBpfText",   "__wasm_bpf_g",
     "__wasm_bpf_json_f64", "__WasmBpfCell",  "__wasm_bpf_cell", NULL,
 };
 
@@ -207,7 +207,6 @@ static char *const *fields_of(struct rprinters *p, int r)
     return names;
 }
 
-
 static const char *enum_fn(struct rprinters *p, int index)
 {
     if (p->enum_fn[index])
@@ -222,7 +221,8 @@ static const char *enum_fn(struct rprinters *p, int index)
             "fn %s(v: u64) -> Option<&'static str> {\n",
             en->name ? "enum " : "an anonymous enum", en->name ? en->name : "", fn);
     for (int i = 0; i < en->nconsts; i++) {
-        fprintf(p->out, "    if v == %" PRIu64 "u64 {\n        return Some(\"", en->consts[i].value);
+        fprintf(p->out, "    if v == %" PRIu64 "u64 {\n        return Some(\"",
+                en->consts[i].value);
         for (const unsigned char *s = (const unsigned char *)en->consts[i].name; *s; s++)
             fprintf(p->out, *s < 0x20 || *s >= 0x7f ? "\\x%02x" : "%c", *s);
         fprintf(p->out, "\");\n    }\n");
@@ -235,7 +235,8 @@ static const char *enum_fn(struct rprinters *p, int index)
 /* The value as u64, sign-extended for signed types (as the enumerators'). */
 static char *enum_value(const struct gt_vtype *vt, const char *x)
 {
-    return vt->is_signed ? gen__xasprintf("(%s) as i64 as u64", x) : gen__xasprintf("(%s) as u64", x);
+    return vt->is_signed ? gen__xasprintf("(%s) as i64 as u64", x)
+                         : gen__xasprintf("(%s) as u64", x);
 }
 
 /* A copy of the value at path `expr` (self.a.b): through a union, unsafe. */
@@ -261,8 +262,8 @@ static void json_value(struct rprinters *p, const struct gt_vtype *vt, int dim, 
         fprintf(out, "%*slet a%d = %s;\n", pad, "", dim, v);
         fprintf(out, "%*sw.write_char('[')?;\n", pad, "");
         fprintf(out, "%*sfor i%d in 0..%" PRIu32 "usize {\n", pad, "", dim, vt->dims[dim]);
-        fprintf(out, "%*s    if i%d > 0 {\n%*s        w.write_char(',')?;\n%*s    }\n", pad, "", dim,
-                pad, "", pad, "");
+        fprintf(out, "%*s    if i%d > 0 {\n%*s        w.write_char(',')?;\n%*s    }\n", pad, "",
+                dim, pad, "", pad, "");
         char *sub = gen__xasprintf("a%d[i%d]", dim, dim);
         json_value(p, vt, dim + 1, sub, indent + 1);
         free(sub);
@@ -274,18 +275,15 @@ static void json_value(struct rprinters *p, const struct gt_vtype *vt, int dim, 
         if (vt->elem_size == 16)
             fprintf(out, "%*swrite!(w, \"\\\"0x{:032x}\\\"\", %s as u128)?;\n", pad, "", v);
         else if (vt->is_bool)
-            fprintf(out, "%*sw.write_str(if %s != 0 { \"true\" } else { \"false\" })?;\n", pad, "", v);
+            fprintf(out, "%*sw.write_str(if %s != 0 { \"true\" } else { \"false\" })?;\n", pad, "",
+                    v);
         else if (vt->is_char)
             fprintf(out, "%*swrite!(w, \"{}\", %s as i8)?;\n", pad, "", v);
         else
             fprintf(out, "%*swrite!(w, \"{}\", %s)?;\n", pad, "", v);
         break;
-    case GT_PTR:
-        fprintf(out, "%*swrite!(w, \"{}\", %s)?;\n", pad, "", v);
-        break;
-    case GT_FLOAT:
-        fprintf(out, "%*s__wasm_bpf_json_f64(w, %s as f64)?;\n", pad, "", v);
-        break;
+    case GT_PTR: fprintf(out, "%*swrite!(w, \"{}\", %s)?;\n", pad, "", v); break;
+    case GT_FLOAT: fprintf(out, "%*s__wasm_bpf_json_f64(w, %s as f64)?;\n", pad, "", v); break;
     case GT_BYTES:
         fprintf(out,
                 "%*sw.write_char('\"')?;\n%*s__wasm_bpf_hex(w, &%s)?;\n%*sw.write_char('\"')?;\n",
@@ -326,18 +324,20 @@ static void json_items(struct rprinters *p, int r, const char *path, bool in_uni
             for (int j = 0; j < it->nbitfields; j++) {
                 const struct gt_bitfield *bf = &it->bitfields[j];
                 fprintf(p->out, "        w.write_str(\"");
-                gen__json_key_text(p->out, *first, bf->btf_name && *bf->btf_name ? bf->btf_name : bf->name);
+                gen__json_key_text(p->out, *first,
+                                   bf->btf_name && *bf->btf_name ? bf->btf_name : bf->name);
                 *first = false;
                 fprintf(p->out, "\")?;\n");
                 if (bf->is_signed)
-                    fprintf(p->out,
-                            "        write!(w, \"{}\", __wasm_bpf_bits_sext(__wasm_bpf_bits_get(&%s, "
-                            "%" PRIu32 ", %" PRIu32 "), %" PRIu32 "))?;\n",
-                            storage, bf->bit, bf->bits, bf->bits);
+                    fprintf(
+                        p->out,
+                        "        write!(w, \"{}\", __wasm_bpf_bits_sext(__wasm_bpf_bits_get(&%s, "
+                        "%" PRIu32 ", %" PRIu32 "), %" PRIu32 "))?;\n",
+                        storage, bf->bit, bf->bits, bf->bits);
                 else
                     fprintf(p->out,
-                            "        write!(w, \"{}\", __wasm_bpf_bits_get(&%s, %" PRIu32 ", %" PRIu32
-                            "))?;\n",
+                            "        write!(w, \"{}\", __wasm_bpf_bits_get(&%s, %" PRIu32
+                            ", %" PRIu32 "))?;\n",
                             storage, bf->bit, bf->bits);
             }
             free(storage);
@@ -537,11 +537,10 @@ static void emit_root(struct rprinters *p, int r)
         header_literal(out, p->cs.cols[i].header);
         fprintf(out, "\".iter().copied()))?;\n");
     }
-    fprintf(out,
-            "        w.write_char('\\n')\n    }\n\n"
-            "    /// As one row of columns (with its newline).\n"
-            "    pub fn write_columns<W: core::fmt::Write + ?Sized>(&self, w: &mut W) -> "
-            "core::fmt::Result {\n");
+    fprintf(out, "        w.write_char('\\n')\n    }\n\n"
+                 "    /// As one row of columns (with its newline).\n"
+                 "    pub fn write_columns<W: core::fmt::Write + ?Sized>(&self, w: &mut W) -> "
+                 "core::fmt::Result {\n");
     for (int i = 0; i < p->cs.n; i++) {
         if (i)
             fprintf(out, "        w.write_char(' ')?;\n");

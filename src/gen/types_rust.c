@@ -79,24 +79,12 @@ static char *type_of(const struct rust_out *o, const struct gt_vtype *vt)
 {
     struct base_buf b = {0};
     switch (vt->base) {
-    case GT_INT:
-        base_buf_puts(&b, int_type(vt->elem_size, vt->is_signed && !vt->is_bool));
-        break;
-    case GT_FLOAT:
-        base_buf_puts(&b, vt->elem_size == 4 ? "f32" : "f64");
-        break;
-    case GT_BYTES:
-        base_buf_printf(&b, "[u8; %" PRIu32 "]", vt->elem_size);
-        break;
-    case GT_PTR:
-        base_buf_puts(&b, int_type(vt->elem_size, false));
-        break;
-    case GT_ENUM:
-        base_buf_puts(&b, int_type(vt->elem_size, vt->is_signed));
-        break;
-    case GT_RECORD:
-        base_buf_puts(&b, o->names->records[vt->ref]);
-        break;
+    case GT_INT: base_buf_puts(&b, int_type(vt->elem_size, vt->is_signed && !vt->is_bool)); break;
+    case GT_FLOAT: base_buf_puts(&b, vt->elem_size == 4 ? "f32" : "f64"); break;
+    case GT_BYTES: base_buf_printf(&b, "[u8; %" PRIu32 "]", vt->elem_size); break;
+    case GT_PTR: base_buf_puts(&b, int_type(vt->elem_size, false)); break;
+    case GT_ENUM: base_buf_puts(&b, int_type(vt->elem_size, vt->is_signed)); break;
+    case GT_RECORD: base_buf_puts(&b, o->names->records[vt->ref]); break;
     }
     for (int i = vt->ndims - 1; i >= 0; i--) {
         char *inner = gen__buf_take(&b);
@@ -139,8 +127,10 @@ static void emit_record(void *ctx, int r)
     bool as_union = rec->is_union && rec->nitems > 0;
     struct base_buf desc = {0};
     gen__comment_text(&desc, rec->desc);
-    fprintf(o->out, "/// %s: %" PRIu32 " byte%s\n#[repr(C, packed)]\n#[derive(Clone, Copy)]\n%s"
-            "pub %s %s {\n", gen__buf_str(&desc), rec->size, rec->size == 1 ? "" : "s", allow_type,
+    fprintf(o->out,
+            "/// %s: %" PRIu32 " byte%s\n#[repr(C, packed)]\n#[derive(Clone, Copy)]\n%s"
+            "pub %s %s {\n",
+            gen__buf_str(&desc), rec->size, rec->size == 1 ? "" : "s", allow_type,
             as_union ? "union" : "struct", name);
     base_buf_free(&desc);
 
@@ -193,27 +183,27 @@ static void emit_record(void *ctx, int r)
                 struct base_buf d = {0};
                 gen__comment_text(&d, bf->decl);
                 base_buf_printf(&impl, "    /// %s: %s:%" PRIu32 "\n    #[inline]\n", bf->name,
-                              gen__buf_str(&d), bf->bits);
+                                gen__buf_str(&d), bf->bits);
                 base_buf_free(&d);
                 if (bf->is_signed)
-                    base_buf_printf(&impl,
-                                  "    pub fn %s(&self) -> %s {\n"
-                                  "        __wasm_bpf_bits_sext(__wasm_bpf_bits_get(%s&self.%s%s, "
-                                  "%" PRIu32 ", %" PRIu32 "), %" PRIu32 ") as %s\n    }\n",
-                                  getter, vt, un_open, field, un_close, bf->bit, bf->bits,
-                                  bf->bits, vt);
+                    base_buf_printf(
+                        &impl,
+                        "    pub fn %s(&self) -> %s {\n"
+                        "        __wasm_bpf_bits_sext(__wasm_bpf_bits_get(%s&self.%s%s, "
+                        "%" PRIu32 ", %" PRIu32 "), %" PRIu32 ") as %s\n    }\n",
+                        getter, vt, un_open, field, un_close, bf->bit, bf->bits, bf->bits, vt);
                 else
                     base_buf_printf(&impl,
-                                  "    pub fn %s(&self) -> %s {\n"
-                                  "        __wasm_bpf_bits_get(%s&self.%s%s, %" PRIu32 ", %" PRIu32
-                                  ") as %s\n    }\n",
-                                  getter, vt, un_open, field, un_close, bf->bit, bf->bits, vt);
+                                    "    pub fn %s(&self) -> %s {\n"
+                                    "        __wasm_bpf_bits_get(%s&self.%s%s, %" PRIu32
+                                    ", %" PRIu32 ") as %s\n    }\n",
+                                    getter, vt, un_open, field, un_close, bf->bit, bf->bits, vt);
                 base_buf_printf(&impl,
-                              "    #[inline]\n"
-                              "    pub fn %s(&mut self, v: %s) {\n"
-                              "        __wasm_bpf_bits_set(%s&mut self.%s%s, %" PRIu32 ", %" PRIu32
-                              ", v as u64)\n    }\n",
-                              setter, vt, un_open, field, un_close, bf->bit, bf->bits);
+                                "    #[inline]\n"
+                                "    pub fn %s(&mut self, v: %s) {\n"
+                                "        __wasm_bpf_bits_set(%s&mut self.%s%s, %" PRIu32
+                                ", %" PRIu32 ", v as u64)\n    }\n",
+                                setter, vt, un_open, field, un_close, bf->bit, bf->bits);
                 free(getter_base);
                 free(getter);
                 free(setter_base);
@@ -227,7 +217,8 @@ static void emit_record(void *ctx, int r)
     fprintf(o->out, "}\nconst _: () = assert!(core::mem::size_of::<%s>() == %" PRIu32 ");\n", name,
             rec->size);
     if (impl.len)
-        fprintf(o->out, "\n#[allow(non_snake_case, dead_code)]\nimpl %s {\n%s}\n", name, gen__buf_str(&impl));
+        fprintf(o->out, "\n#[allow(non_snake_case, dead_code)]\nimpl %s {\n%s}\n", name,
+                gen__buf_str(&impl));
     fputc('\n', o->out);
     base_buf_free(&impl);
     gen__names_free(&fields);
@@ -280,7 +271,9 @@ static void emit_typedef(void *ctx, int index)
 }
 
 static const struct gt_emitter rust_emitter = {
-    .decl = {[GT_DECL_RECORD] = emit_record, [GT_DECL_ENUM] = emit_enum, [GT_DECL_TYPEDEF] = emit_typedef},
+    .decl = {[GT_DECL_RECORD] = emit_record,
+             [GT_DECL_ENUM] = emit_enum,
+             [GT_DECL_TYPEDEF] = emit_typedef},
     .bits_helpers = bits_helpers,
 };
 
@@ -301,7 +294,7 @@ int gen__emit_rust(struct gt_model *m, FILE *out)
         if (td->same_as_tag)
             continue;
         char *t = type_of(&o, &td->target);
-        bool identity = !strcmp(t, td->name);   /* typedef u32 as u32: already Rust's */
+        bool identity = !strcmp(t, td->name); /* typedef u32 as u32: already Rust's */
         free(t);
         if (!identity)
             o.names->typedefs[i] = claim_type_name(&o, td->name);

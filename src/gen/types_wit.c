@@ -88,9 +88,7 @@ static char *type_of(const struct wit_out *o, const struct gt_vtype *vt, uint32_
         base_buf_puts(&b, vt->elem_size == 4 ? "f32" : "f64");
         a = vt->elem_size;
         break;
-    case GT_BYTES:
-        base_buf_printf(&b, "list<u8, %" PRIu32 ">", vt->elem_size);
-        break;
+    case GT_BYTES: base_buf_printf(&b, "list<u8, %" PRIu32 ">", vt->elem_size); break;
     case GT_PTR:
         base_buf_puts(&b, int_type(vt->elem_size, false));
         a = vt->elem_size;
@@ -118,11 +116,11 @@ static char *type_of(const struct wit_out *o, const struct gt_vtype *vt, uint32_
 
 /* One record field as it will be written. */
 struct wit_field {
-    char *name;      /* kebab, unescaped */
-    char *type;      /* NULL: left out (no bytes) */
+    char *name; /* kebab, unescaped */
+    char *type; /* NULL: left out (no bytes) */
     uint32_t align;
     uint32_t size;
-    char *note;      /* comment, may be NULL */
+    char *note; /* comment, may be NULL */
 };
 
 static void doc(FILE *out, const char *indent, const char *text)
@@ -137,8 +135,10 @@ static void emit_union(struct wit_out *o, int r)
 {
     const struct gt_record *rec = &o->m->records[r];
     struct base_buf b = {0};
-    base_buf_printf(&b, "%s: %" PRIu32 " bytes, kept as bytes (WIT has no untagged unions); "
-                  "members:", rec->desc, rec->size);
+    base_buf_printf(&b,
+                    "%s: %" PRIu32 " bytes, kept as bytes (WIT has no untagged unions); "
+                    "members:",
+                    rec->desc, rec->size);
     for (int i = 0; i < rec->nitems; i++) {
         const struct gt_item *it = &rec->items[i];
         if (it->kind == GT_ITEM_BYTES)
@@ -146,11 +146,13 @@ static void emit_union(struct wit_out *o, int r)
         if (it->kind == GT_ITEM_BITS)
             for (int j = 0; j < it->nbitfields; j++)
                 base_buf_printf(&b, " %s (bits %" PRIu32 "..%" PRIu32 "),", it->bitfields[j].name,
-                              it->bitfields[j].bit, it->bitfields[j].bit + it->bitfields[j].bits - 1);
+                                it->bitfields[j].bit,
+                                it->bitfields[j].bit + it->bitfields[j].bits - 1);
         else
             base_buf_printf(&b, " %s (%s),", it->name,
-                          it->kind == GT_ITEM_ANON ? o->m->records[it->record].desc
-                          : it->type.decl ? it->type.decl : "?");
+                            it->kind == GT_ITEM_ANON ? o->m->records[it->record].desc
+                            : it->type.decl          ? it->type.decl
+                                                     : "?");
     }
     if (b.len && b.data[b.len - 1] == ',')
         b.data[--b.len] = 0;
@@ -177,7 +179,7 @@ static void emit_struct(struct wit_out *o, int r)
         char *kebab = gen__wit_kebab(it->name);
         if (it->kind == GT_ITEM_FIELD || it->kind == GT_ITEM_ANON) {
             f->type = type_of(o, &it->type, &f->align);
-            if (!f->type) {   /* no bytes: nothing to declare */
+            if (!f->type) { /* no bytes: nothing to declare */
                 free(kebab);
                 continue;
             }
@@ -190,8 +192,8 @@ static void emit_struct(struct wit_out *o, int r)
                 base_buf_puts(&b, "bitfields:");
                 for (int j = 0; j < it->nbitfields; j++)
                     base_buf_printf(&b, "%s %s:%" PRIu32 " at bit %" PRIu32, j ? "," : "",
-                                  it->bitfields[j].name, it->bitfields[j].bits,
-                                  it->bitfields[j].bit);
+                                    it->bitfields[j].name, it->bitfields[j].bits,
+                                    it->bitfields[j].bit);
                 f->note = gen__buf_take(&b);
             }
         }
@@ -199,8 +201,9 @@ static void emit_struct(struct wit_out *o, int r)
         free(kebab);
         /* (b): a field the canonical ABI would move becomes plain bytes */
         if (it->offset % f->align) {
-            char *note = gen__xasprintf("%s at byte %" PRIu32 " (not %" PRIu32 "-aligned), as bytes",
-                                      f->note ? f->note : f->type, it->offset, f->align);
+            char *note =
+                gen__xasprintf("%s at byte %" PRIu32 " (not %" PRIu32 "-aligned), as bytes",
+                               f->note ? f->note : f->type, it->offset, f->align);
             free(f->note);
             free(f->type);
             f->note = note;
@@ -214,9 +217,9 @@ static void emit_struct(struct wit_out *o, int r)
     uint32_t align = 1;
     for (int i = 0; i < n; i++)
         if (rec->size % fs[i].align) {
-            char *note = gen__xasprintf("%s (would align the record beyond its size %" PRIu32
-                                      "), as bytes", fs[i].note ? fs[i].note : fs[i].type,
-                                      rec->size);
+            char *note =
+                gen__xasprintf("%s (would align the record beyond its size %" PRIu32 "), as bytes",
+                               fs[i].note ? fs[i].note : fs[i].type, rec->size);
             free(fs[i].note);
             free(fs[i].type);
             fs[i].note = note;
@@ -227,8 +230,8 @@ static void emit_struct(struct wit_out *o, int r)
         }
     o->record_align[r] = align;
 
-    char *sz = gen__xasprintf("%s: %" PRIu32 " bytes, alignment %" PRIu32, rec->desc, rec->size,
-                            align);
+    char *sz =
+        gen__xasprintf("%s: %" PRIu32 " bytes, alignment %" PRIu32, rec->desc, rec->size, align);
     doc(o->out, "    ", sz);
     free(sz);
     struct base_buf name = {0};
@@ -263,12 +266,12 @@ static void emit_enum(void *ctx, int index)
     struct wit_out *o = ctx;
     const struct gt_enum *e = &o->m->enums[index];
     if (!o->names->enums[index]) {
-        if (e->nconsts) {   /* anonymous: only its constants, for the reader */
+        if (e->nconsts) { /* anonymous: only its constants, for the reader */
             struct base_buf b = {0};
             base_buf_printf(&b, "anonymous enum (%" PRIu32 " bytes):", e->size);
             for (int i = 0; i < e->nconsts; i++)
                 base_buf_printf(&b, " %s = %" PRId64 "%s", e->consts[i].name,
-                              (int64_t)e->consts[i].value, i + 1 < e->nconsts ? "," : "");
+                                (int64_t)e->consts[i].value, i + 1 < e->nconsts ? "," : "");
             fputs("    // ", o->out);
             struct base_buf c = {0};
             gen__comment_text(&c, gen__buf_str(&b));
@@ -278,16 +281,16 @@ static void emit_enum(void *ctx, int index)
         }
         return;
     }
-    char *head = gen__xasprintf("enum %s: %" PRIu32 " bytes, %s%s", e->name, e->size,
-                              e->is_signed ? "signed" : "unsigned",
-                              e->nconsts ? "; constants:" : "");
+    char *head =
+        gen__xasprintf("enum %s: %" PRIu32 " bytes, %s%s", e->name, e->size,
+                       e->is_signed ? "signed" : "unsigned", e->nconsts ? "; constants:" : "");
     doc(o->out, "    ", head);
     free(head);
     for (int i = 0; i < e->nconsts; i++) {
-        char *line = e->is_signed ? gen__xasprintf("  %s = %" PRId64, e->consts[i].name,
-                                                 (int64_t)e->consts[i].value)
-                                  : gen__xasprintf("  %s = %" PRIu64, e->consts[i].name,
-                                                 e->consts[i].value);
+        char *line =
+            e->is_signed
+                ? gen__xasprintf("  %s = %" PRId64, e->consts[i].name, (int64_t)e->consts[i].value)
+                : gen__xasprintf("  %s = %" PRIu64, e->consts[i].name, e->consts[i].value);
         doc(o->out, "    ", line);
         free(line);
     }
@@ -344,7 +347,9 @@ static char *claim(struct wit_out *o, const char *c_name)
 }
 
 static const struct gt_emitter wit_emitter = {
-    .decl = {[GT_DECL_RECORD] = emit_record, [GT_DECL_ENUM] = emit_enum, [GT_DECL_TYPEDEF] = emit_typedef},
+    .decl = {[GT_DECL_RECORD] = emit_record,
+             [GT_DECL_ENUM] = emit_enum,
+             [GT_DECL_TYPEDEF] = emit_typedef},
     .bits_helpers = NULL,
 };
 

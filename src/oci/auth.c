@@ -55,7 +55,7 @@ int oci__challenge_parse(const char *header, struct challenge *c)
         while (isspace((unsigned char)*p))
             p++;
         if (*p != '=' || key_len == 0)
-            break;   /* the start of another challenge: we keep the first */
+            break; /* the start of another challenge: we keep the first */
         p++;
         while (isspace((unsigned char)*p))
             p++;
@@ -120,7 +120,7 @@ static bool load_credentials(struct registry *r)
             r->creds.source = base_strdup("the command line");
             r->creds_state = 1;
             if (!r->creds.username || !r->creds.password || !r->creds.source) {
-                oci__credentials_free(&r->creds);   /* out of memory: none, said */
+                oci__credentials_free(&r->creds); /* out of memory: none, said */
                 oci_fail_nomem();
                 r->creds_state = -1;
             }
@@ -141,7 +141,7 @@ static char *basic_value(const char *user, const char *password)
         memset(pair, 0, strlen(pair));
     free(pair);
     free(b64);
-    return v;   /* NULL: out of memory */
+    return v; /* NULL: out of memory */
 }
 
 /* ---- bearer tokens ---- */
@@ -185,7 +185,8 @@ static void token_store(struct registry *r, const char *scope, const char *value
 }
 
 /* Ask the realm for a token covering `scopes` (NULL-terminated). */
-static int fetch_token(struct registry *r, const char *const *scopes, char **token_out, double *expires_out)
+static int fetch_token(struct registry *r, const char *const *scopes, char **token_out,
+                       double *expires_out)
 {
     struct base_buf url = {0};
     base_buf_printf(&url, "%s%c", r->realm, strchr(r->realm, '?') ? '&' : '?');
@@ -220,7 +221,8 @@ static int fetch_token(struct registry *r, const char *const *scopes, char **tok
         char *e = oci__url_escape(r->creds.identity_token);
         if (!e)
             form.err = -ENOMEM;
-        base_buf_printf(&form, "&grant_type=refresh_token&client_id=wasm-bpf&refresh_token=%s", e ? e : "");
+        base_buf_printf(&form, "&grant_type=refresh_token&client_id=wasm-bpf&refresh_token=%s",
+                        e ? e : "");
         free(e);
         method = "POST";
         body.data = form.data;
@@ -268,9 +270,11 @@ static int fetch_token(struct registry *r, const char *const *scopes, char **tok
             r->refused_credentials = true;
             oci_fail("the token server at %s refused the credentials from %s (HTTP %ld)", r->realm,
                      r->creds.source ? r->creds.source : "the docker config", resp.status);
-            oci_set_hint_action(OCI_HINT_LOGIN_AGAIN, r->registry, "check the user name and password, or ");
+            oci_set_hint_action(OCI_HINT_LOGIN_AGAIN, r->registry,
+                                "check the user name and password, or ");
         } else {
-            oci_fail("the token server at %s requires credentials (HTTP %ld)", r->realm, resp.status);
+            oci_fail("the token server at %s requires credentials (HTTP %ld)", r->realm,
+                     resp.status);
             oci_set_hint_action(OCI_HINT_CREDENTIALS, r->registry, "%s", "");
         }
         goto out;
@@ -278,7 +282,8 @@ static int fetch_token(struct registry *r, const char *const *scopes, char **tok
     if (resp.status != 200) {
         char exb[EXCERPT_SIZE];
         char *ex = oci__text_excerpt(exb, resp.body.data ? resp.body.data : "", resp.body.len, 200);
-        oci_fail("the token server at %s answered HTTP %ld%s%s", r->realm, resp.status, *ex ? ": " : "", ex);
+        oci_fail("the token server at %s answered HTTP %ld%s%s", r->realm, resp.status,
+                 *ex ? ": " : "", ex);
         goto out;
     }
     json_error_t jerr;
@@ -290,14 +295,15 @@ static int fetch_token(struct registry *r, const char *const *scopes, char **tok
             tok = json_string_value(json_object_get(j, "access_token"));
     }
     if (!tok || !*tok || strpbrk(tok, "\r\n")) {
-        oci_fail("the token server at %s sent no usable token (expected JSON with \"token\" or \"access_token\")",
-                 r->realm);
+        oci_fail(
+            "the token server at %s sent no usable token (expected JSON with \"token\" or \"access_token\")",
+            r->realm);
         json_decref(j);
         goto out;
     }
     json_int_t expires_in = json_integer_value(json_object_get(j, "expires_in"));
     if (expires_in <= 0)
-        expires_in = 60;   /* the token spec's default */
+        expires_in = 60; /* the token spec's default */
     *token_out = base_strdup(tok);
     if (!*token_out) {
         oci_fail_nomem();
@@ -330,9 +336,10 @@ static bool scope_covers(const char *a, const char *b)
         return false;
     char *actions = base_strdup(cb + 1);
     if (!actions)
-        return false;   /* ask for both: correct, if more than needed */
+        return false; /* ask for both: correct, if more than needed */
     bool all = true;
-    for (char *save, *act = strtok_r(actions, ",", &save); act && all; act = strtok_r(NULL, ",", &save)) {
+    for (char *save, *act = strtok_r(actions, ",", &save); act && all;
+         act = strtok_r(NULL, ",", &save)) {
         bool found = false;
         const char *p = ca + 1;
         size_t n = strlen(act);
@@ -369,8 +376,7 @@ static int get_token(struct registry *r, const char *scope, const char *extra_sc
 char *oci__auth_header_for(struct registry *r, const char *scope)
 {
     switch (r->auth) {
-    case AUTH_ANONYMOUS:
-        return NULL;
+    case AUTH_ANONYMOUS: return NULL;
     case AUTH_BASIC:
         if (!load_credentials(r) || !r->creds.username)
             return NULL;
@@ -393,24 +399,26 @@ char *oci__auth_header_for(struct registry *r, const char *scope)
     return NULL;
 }
 
-int oci__auth_handle_challenge(struct registry *r, const char *www_authenticate, const char *scope, bool had_auth)
+int oci__auth_handle_challenge(struct registry *r, const char *www_authenticate, const char *scope,
+                               bool had_auth)
 {
     struct challenge c;
     if (oci__challenge_parse(www_authenticate, &c) < 0)
         return 0;
     free(r->last_challenge_error);
-    r->last_challenge_error = c.error ? base_strdup(c.error) : NULL;   /* NULL: none kept */
+    r->last_challenge_error = c.error ? base_strdup(c.error) : NULL; /* NULL: none kept */
     int rc = 0;
     if (c.kind == CHALLENGE_BASIC) {
         r->auth = AUTH_BASIC;
         if (had_auth)
-            r->refused_credentials = true;   /* we sent them: they were wrong */
+            r->refused_credentials = true; /* we sent them: they were wrong */
         else
             rc = load_credentials(r) && r->creds.username ? 1 : 0;
     } else {
-        if (!c.realm || !(oci__str_starts_with(c.realm, "https://") || oci__str_starts_with(c.realm, "http://"))) {
-            rc = oci_fail("the registry %s asked for a token from an invalid realm \"%s\"", r->registry,
-                          c.realm ? c.realm : "");
+        if (!c.realm || !(oci__str_starts_with(c.realm, "https://") ||
+                          oci__str_starts_with(c.realm, "http://"))) {
+            rc = oci_fail("the registry %s asked for a token from an invalid realm \"%s\"",
+                          r->registry, c.realm ? c.realm : "");
             goto out;
         }
         r->auth = AUTH_BEARER;
@@ -419,7 +427,7 @@ int oci__auth_handle_challenge(struct registry *r, const char *www_authenticate,
         r->realm = base_strdup(c.realm);
         r->service = c.service ? base_strdup(c.service) : NULL;
         if (!r->realm || (c.service && !r->service)) {
-            r->auth = AUTH_ANONYMOUS;   /* a token flow needs the realm */
+            r->auth = AUTH_ANONYMOUS; /* a token flow needs the realm */
             rc = oci_fail_nomem();
             goto out;
         }
@@ -430,7 +438,7 @@ int oci__auth_handle_challenge(struct registry *r, const char *www_authenticate,
         }
         if (had_auth && c.error && !strcmp(c.error, "insufficient_scope") &&
             (!c.scope || (scope && !strcmp(c.scope, scope))))
-            goto out;   /* a fresh token would grant no more */
+            goto out; /* a fresh token would grant no more */
         rc = get_token(r, scope, c.scope) < 0 ? -1 : 1;
     }
 out:

@@ -25,8 +25,8 @@
 
 extern char **environ;
 
-#define DOCKER_HUB_KEY "https://index.docker.io/v1/"
-#define MAX_CONFIG_FILE (4u << 20)
+#define DOCKER_HUB_KEY    "https://index.docker.io/v1/"
+#define MAX_CONFIG_FILE   (4u << 20)
 #define MAX_HELPER_OUTPUT (64u << 10)
 
 void oci__credentials_free(struct credentials *c)
@@ -123,11 +123,12 @@ static json_t *load_config(const char *path)
 
 /* Run `docker-credential-NAME ACTION`, feeding `input` and collecting stdout.
  * Returns the exit status, or -1 if it could not be run (errno). */
-static int run_helper(const char *name, const char *action, const char *input, struct base_buf *output)
+static int run_helper(const char *name, const char *action, const char *input,
+                      struct base_buf *output)
 {
     char *prog = base_asprintf("docker-credential-%s", name);
     if (!prog)
-        return -1;   /* errno ENOMEM */
+        return -1; /* errno ENOMEM */
     int in_pipe[2], out_pipe[2];
     if (pipe2(in_pipe, O_CLOEXEC) < 0) {
         free(prog);
@@ -194,7 +195,8 @@ static int run_helper(const char *name, const char *action, const char *input, s
  * and none). */
 static int credentials_complete(struct credentials *c)
 {
-    if (c->source && !c->username == !c->password && (c->username || c->identity_token || c->registry_token))
+    if (c->source && !c->username == !c->password &&
+        (c->username || c->identity_token || c->registry_token))
         return 1;
     oci__credentials_free(c);
     oci_warn("out of memory reading credentials; continuing without credentials");
@@ -208,16 +210,18 @@ static int helper_get(const char *helper, const char *registry, struct credentia
     int status = run_helper(helper, "get", server_key(registry), &out);
     int rc = 0;
     if (status < 0) {
-        oci_warn("credential helper docker-credential-%s cannot be run (%s); continuing without credentials",
-                 helper, strerror(errno));
+        oci_warn(
+            "credential helper docker-credential-%s cannot be run (%s); continuing without credentials",
+            helper, strerror(errno));
         goto done;
     }
     if (status != 0) {
         if (!out.data || !strstr(out.data, "credentials not found")) {
             char exb[EXCERPT_SIZE];
             char *ex = oci__text_excerpt(exb, out.data ? out.data : "", out.len, 200);
-            oci_warn("credential helper docker-credential-%s failed (exit %d%s%s); continuing without credentials",
-                     helper, status, *ex ? ": " : "", ex);
+            oci_warn(
+                "credential helper docker-credential-%s failed (exit %d%s%s); continuing without credentials",
+                helper, status, *ex ? ": " : "", ex);
         }
         goto done;
     }
@@ -226,8 +230,9 @@ static int helper_get(const char *helper, const char *registry, struct credentia
     const char *user = json_string_value(json_object_get(j, "Username"));
     const char *secret = json_string_value(json_object_get(j, "Secret"));
     if (!json_is_object(j) || !secret) {
-        oci_warn("credential helper docker-credential-%s gave an unreadable answer; continuing without credentials",
-                 helper);
+        oci_warn(
+            "credential helper docker-credential-%s gave an unreadable answer; continuing without credentials",
+            helper);
     } else {
         if (user && !strcmp(user, "<token>")) {
             c->identity_token = base_strdup(secret);
@@ -252,7 +257,8 @@ static const char *helper_for(json_t *cfg, const char *registry)
     json_t *helpers = json_object_get(cfg, "credHelpers");
     const char *key;
     json_t *v;
-    json_object_foreach(helpers, key, v) {
+    json_object_foreach(helpers, key, v)
+    {
         if (same_registry(key, registry) && json_is_string(v) && *json_string_value(v))
             return json_string_value(v);
     }
@@ -290,7 +296,8 @@ int oci__credentials_find(const char *registry, struct credentials *c)
     }
     const char *key;
     json_t *entry;
-    json_object_foreach(json_object_get(cfg, "auths"), key, entry) {
+    json_object_foreach(json_object_get(cfg, "auths"), key, entry)
+    {
         if (!same_registry(key, registry) || !json_is_object(entry))
             continue;
         const char *auth = json_string_value(json_object_get(entry, "auth"));
@@ -303,7 +310,8 @@ int oci__credentials_find(const char *registry, struct credentials *c)
             char *pair = oci__base64_decode(auth, &n);
             char *colon = pair ? memchr(pair, ':', n) : NULL;
             if (!colon) {
-                oci_warn("%s: the \"auth\" of %s is not base64 of USER:PASSWORD; ignored", path, key);
+                oci_warn("%s: the \"auth\" of %s is not base64 of USER:PASSWORD; ignored", path,
+                         key);
             } else {
                 c->username = base_strndup(pair, (size_t)(colon - pair));
                 c->password = base_strdup(colon + 1);
@@ -369,7 +377,7 @@ static char *json_quote(const char *s)
     json_t *j = json_string(s);
     char *out = json_dumps(j, JSON_ENCODE_ANY);
     json_decref(j);
-    return out ? out : base_strdup("\"\"");   /* NULL: out of memory */
+    return out ? out : base_strdup("\"\""); /* NULL: out of memory */
 }
 
 /* login and logout: the libraries, and the registry as config.json names
@@ -422,9 +430,11 @@ int oci_login(const char *registry_text, const char *username, const char *passw
         goto out_path;
     const char *helper = helper_for(cfg, registry);
     if (helper && helper_name_valid(helper)) {
-        char *u = json_quote(username), *p = json_quote(opts.password), *s = json_quote(server_key(registry));
-        char *input = u && p && s ? base_asprintf("{\"ServerURL\":%s,\"Username\":%s,\"Secret\":%s}", s, u, p)
-                                  : NULL;
+        char *u = json_quote(username), *p = json_quote(opts.password),
+             *s = json_quote(server_key(registry));
+        char *input =
+            u && p && s ? base_asprintf("{\"ServerURL\":%s,\"Username\":%s,\"Secret\":%s}", s, u, p)
+                        : NULL;
         struct base_buf out = {0};
         int status = input ? run_helper(helper, "store", input, &out) : -1;
         if (input)
@@ -438,8 +448,10 @@ int oci_login(const char *registry_text, const char *username, const char *passw
         if (status != 0) {
             char exb[EXCERPT_SIZE];
             char *ex = oci__text_excerpt(exb, out.data ? out.data : "", out.len, 200);
-            oci_fail("credential helper docker-credential-%s could not store the credentials (%s%s%s)", helper,
-                     status < 0 ? strerror(input ? errno : ENOMEM) : "it failed", *ex ? ": " : "", ex);
+            oci_fail(
+                "credential helper docker-credential-%s could not store the credentials (%s%s%s)",
+                helper, status < 0 ? strerror(input ? errno : ENOMEM) : "it failed",
+                *ex ? ": " : "", ex);
             base_buf_free(&out);
             goto out_cfg;
         }
@@ -456,7 +468,8 @@ int oci_login(const char *registry_text, const char *username, const char *passw
     const char *key;
     json_t *v;
     void *tmp;
-    json_object_foreach_safe(auths, tmp, key, v) {
+    json_object_foreach_safe(auths, tmp, key, v)
+    {
         if (same_registry(key, registry))
             json_object_del(auths, key);
     }
@@ -475,9 +488,10 @@ int oci_login(const char *registry_text, const char *username, const char *passw
     }
     rc = save_config(path, cfg);
     if (rc == 0 && !o->quiet)
-        base_print(WASM_BPF_INFO,
-                   "Credentials stored in %s (base64, not encrypted: a credsStore helper keeps them safer)\n",
-                   path);
+        base_print(
+            WASM_BPF_INFO,
+            "Credentials stored in %s (base64, not encrypted: a credsStore helper keeps them safer)\n",
+            path);
 out_cfg:
     json_decref(cfg);
 out_path:
@@ -508,7 +522,8 @@ int oci_logout(const char *registry_text, const struct oci_options *o)
         if (status == 0)
             removed = true;
         else if (!out.data || !strstr(out.data, "credentials not found"))
-            oci_warn("credential helper docker-credential-%s could not erase the credentials", helper);
+            oci_warn("credential helper docker-credential-%s could not erase the credentials",
+                     helper);
         base_buf_free(&out);
     }
     json_t *auths = json_object_get(cfg, "auths");
@@ -516,7 +531,8 @@ int oci_logout(const char *registry_text, const struct oci_options *o)
     json_t *v;
     void *tmp;
     bool changed = false;
-    json_object_foreach_safe(auths, tmp, key, v) {
+    json_object_foreach_safe(auths, tmp, key, v)
+    {
         if (same_registry(key, registry)) {
             json_object_del(auths, key);
             changed = true;

@@ -24,7 +24,8 @@ void oci__http_sink_init_memory(struct http_sink *s, uint64_t limit)
     s->limit = limit;
 }
 
-void oci__http_sink_init_file(struct http_sink *s, int fd, uint64_t limit, bool hashing, struct progress *p)
+void oci__http_sink_init_file(struct http_sink *s, int fd, uint64_t limit, bool hashing,
+                              struct progress *p)
 {
     memset(s, 0, sizeof *s);
     s->fd = fd;
@@ -177,7 +178,7 @@ static size_t sink_write(struct http_sink *s, const char *data, size_t len)
 {
     if (s->written + len > s->limit) {
         s->overflow = true;
-        return 0;   /* aborts the transfer: CURLE_WRITE_ERROR */
+        return 0; /* aborts the transfer: CURLE_WRITE_ERROR */
     }
     if (s->fd >= 0) {
         const char *p = data;
@@ -240,7 +241,7 @@ static size_t on_read(char *dst, size_t size, size_t nmemb, void *arg)
             u->read_errno = errno;
             return CURL_READFUNC_ABORT;
         }
-        if (n == 0) {   /* the file shrank under us */
+        if (n == 0) { /* the file shrank under us */
             u->read_errno = EIO;
             return CURL_READFUNC_ABORT;
         }
@@ -275,7 +276,7 @@ int oci__http_perform(struct http *h, const struct http_request *rq, struct http
     struct curl_slist *headers = NULL;
     for (struct curl_slist *p = rq->headers; p; p = p->next)
         headers = curl_slist_append(headers, p->data);
-    headers = curl_slist_append(headers, "Expect:");   /* no 100-continue round trip */
+    headers = curl_slist_append(headers, "Expect:"); /* no 100-continue round trip */
 
     curl_easy_setopt(c, CURLOPT_URL, rq->url);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, resp->errbuf);
@@ -339,7 +340,8 @@ int oci__http_perform(struct http *h, const struct http_request *rq, struct http
         if (rq->sink && (rq->sink->overflow || rq->sink->write_errno))
             return -1;
         if (up && up->read_errno)
-            snprintf(resp->errbuf, sizeof resp->errbuf, "reading the upload: %s", strerror(up->read_errno));
+            snprintf(resp->errbuf, sizeof resp->errbuf, "reading the upload: %s",
+                     strerror(up->read_errno));
         return -1;
     }
     long status = 0;
@@ -362,7 +364,7 @@ char *oci__url_resolve(const char *base, const char *location)
         goto done;
     char *url = NULL;
     if (curl_url_get(u, CURLUPART_URL, &url, 0) == CURLUE_OK) {
-        out = base_strdup(url);   /* NULL: out of memory, said as invalid */
+        out = base_strdup(url); /* NULL: out of memory, said as invalid */
         curl_free(url);
     }
 done:
@@ -407,9 +409,7 @@ bool oci__http_error_retryable(CURLcode code)
     case CURLE_GOT_NOTHING:
     case CURLE_PARTIAL_FILE:
     case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-        return true;
-    default:
-        return false;
+    case CURLE_HTTP2_STREAM: return true;
+    default: return false;
     }
 }

@@ -10,7 +10,8 @@
 #define MAX_TAGS_BODY (16u << 20)
 
 /* The config blob from the registry, checked, in memory. */
-static char *fetch_config(struct registry *r, const char *repository, const struct descriptor *d, size_t *len)
+static char *fetch_config(struct registry *r, const char *repository, const struct descriptor *d,
+                          size_t *len)
 {
     if (d->size > MAX_CONFIG_SIZE) {
         oci_fail("the config blob %s is larger than %u bytes", d->digest, MAX_CONFIG_SIZE);
@@ -24,7 +25,11 @@ static char *fetch_config(struct registry *r, const char *repository, const stru
     struct http_sink sink;
     oci__http_sink_init_memory(&sink, d->size);
     struct http_response resp = {0};
-    struct reg_call call = {.method = "GET", .url = path, .scope = scope, .sink = &sink, .follow_redirects = true};
+    struct reg_call call = {.method = "GET",
+                            .url = path,
+                            .scope = scope,
+                            .sink = &sink,
+                            .follow_redirects = true};
     char *out = NULL;
     if (oci__registry_call(r, &call, &resp) < 0) {
         oci_error_context("config %s", d->digest);
@@ -37,8 +42,8 @@ static char *fetch_config(struct registry *r, const char *repository, const stru
         if (oci__sha256_bytes(sink.mem.data ? sink.mem.data : "", sink.mem.len, computed) < 0) {
             /* the error is set */
         } else if (sink.mem.len != d->size || strcmp(computed, d->digest)) {
-            oci_fail("config %s: the registry sent content with digest %s (%zu bytes)", d->digest, computed,
-                     sink.mem.len);
+            oci_fail("config %s: the registry sent content with digest %s (%zu bytes)", d->digest,
+                     computed, sink.mem.len);
         } else {
             out = sink.mem.data ? sink.mem.data : base_strdup("");
             if (!out)
@@ -52,8 +57,9 @@ static char *fetch_config(struct registry *r, const char *repository, const stru
     return out;
 }
 
-static json_t *describe(const char *canonical, const char *source, const char *digest, const char *index_digest,
-                        const struct manifest *m, const char *config, size_t config_len)
+static json_t *describe(const char *canonical, const char *source, const char *digest,
+                        const char *index_digest, const struct manifest *m, const char *config,
+                        size_t config_len)
 {
     json_t *o = json_object();
     json_object_set_new(o, "reference", json_string(canonical));
@@ -69,8 +75,8 @@ static json_t *describe(const char *canonical, const char *source, const char *d
     oci_error_clear();
     if (li >= 0) {
         const struct descriptor *d = &m->layers[li];
-        json_t *mod = json_pack("{s:s, s:I, s:s}", "digest", d->digest, "size", (json_int_t)d->size, "mediaType",
-                                d->media_type);
+        json_t *mod = json_pack("{s:s, s:I, s:s}", "digest", d->digest, "size", (json_int_t)d->size,
+                                "mediaType", d->media_type);
         if (d->title)
             json_object_set_new(mod, "title", json_string(d->title));
         json_object_set_new(o, "module", mod);
@@ -81,7 +87,8 @@ static json_t *describe(const char *canonical, const char *source, const char *d
     if (config) {
         json_error_t err;
         json_t *c = json_loadb(config, config_len, 0, &err);
-        json_object_set_new(o, "config", c ? c : json_pack("{s:I}", "size", (json_int_t)config_len));
+        json_object_set_new(o, "config",
+                            c ? c : json_pack("{s:I}", "size", (json_int_t)config_len));
     }
     return o;
 }
@@ -96,8 +103,8 @@ static char *dump(json_t *o)
 }
 
 /* From the store: 0 done (*out set), 1 not there, -1 error. */
-static int inspect_local(const struct oci_ref *ref, const char *canonical, const struct oci_options *o, bool raw,
-                         char **out, size_t *out_len)
+static int inspect_local(const struct oci_ref *ref, const char *canonical,
+                         const struct oci_options *o, bool raw, char **out, size_t *out_len)
 {
     struct store s;
     if (oci__store_open(&s, o, false) < 0)
@@ -123,7 +130,8 @@ static int inspect_local(const struct oci_ref *ref, const char *canonical, const
             char *config = oci__store_has_blob(&s, m.config.digest, m.config.size)
                                ? oci__store_read_blob(&s, m.config.digest, MAX_CONFIG_SIZE, &clen)
                                : NULL;
-            *out = dump(describe(canonical, "store", found.manifest_digest, NULL, &m, config, clen));
+            *out =
+                dump(describe(canonical, "store", found.manifest_digest, NULL, &m, config, clen));
             rc = *out ? 0 : -1;
             free(config);
             oci__manifest_free(&m);
@@ -135,7 +143,8 @@ static int inspect_local(const struct oci_ref *ref, const char *canonical, const
     return rc;
 }
 
-static char *inspect(const char *text, bool remote, const struct oci_options *o, bool raw, size_t *len)
+static char *inspect(const char *text, bool remote, const struct oci_options *o, bool raw,
+                     size_t *len)
 {
     struct oci_ref ref;
     if (oci__ref_parse(text, &ref) < 0)
@@ -154,15 +163,16 @@ static char *inspect(const char *text, bool remote, const struct oci_options *o,
         goto done;
     if (raw) {
         char digest[OCI_DIGEST_SIZE];
-        out = oci__fetch_manifest(&r, ref.repository, oci__ref_object(&ref), &out_len, digest, NULL);
+        out =
+            oci__fetch_manifest(&r, ref.repository, oci__ref_object(&ref), &out_len, digest, NULL);
     } else {
         struct resolved res;
         if (oci__resolve_manifest(&r, &ref, o->platform, &res) == 0) {
             size_t clen = 0;
             char *config = fetch_config(&r, ref.repository, &res.m.config, &clen);
             if (config)
-                out = dump(describe(canonical, "registry", res.digest, res.index_raw ? res.index_digest : NULL,
-                                    &res.m, config, clen));
+                out = dump(describe(canonical, "registry", res.digest,
+                                    res.index_raw ? res.index_digest : NULL, &res.m, config, clen));
             free(config);
             oci__resolved_free(&res);
         }
@@ -219,8 +229,9 @@ int oci_list_tags(const char *text, unsigned page_size, const struct oci_options
     oci__ref_repo_string(&ref, repo);
     char scope[SCOPE_SIZE];
     oci__scope_for(scope, ref.repository, "pull");
-    char *url = page_size ? base_asprintf("%s/v2/%s/tags/list?n=%u", r.base, ref.repository, page_size)
-                          : base_asprintf("%s/v2/%s/tags/list", r.base, ref.repository);
+    char *url = page_size
+                    ? base_asprintf("%s/v2/%s/tags/list?n=%u", r.base, ref.repository, page_size)
+                    : base_asprintf("%s/v2/%s/tags/list", r.base, ref.repository);
     int rc = -1;
     if (!url)
         oci_fail_nomem();
@@ -228,7 +239,11 @@ int oci_list_tags(const char *text, unsigned page_size, const struct oci_options
         struct http_sink sink;
         oci__http_sink_init_memory(&sink, MAX_TAGS_BODY);
         struct http_response resp = {0};
-        struct reg_call call = {.method = "GET", .url = url, .scope = scope, .accept = "application/json", .sink = &sink};
+        struct reg_call call = {.method = "GET",
+                                .url = url,
+                                .scope = scope,
+                                .accept = "application/json",
+                                .sink = &sink};
         int cr = oci__registry_call(&r, &call, &resp);
         char *next = NULL;
         if (cr == 0 && resp.status != 200) {
@@ -245,7 +260,8 @@ int oci_list_tags(const char *text, unsigned page_size, const struct oci_options
             } else {
                 size_t i;
                 json_t *t;
-                json_array_foreach(tags, i, t) {
+                json_array_foreach(tags, i, t)
+                {
                     const char *tag = json_string_value(t);
                     if (tag && oci__tag_valid(tag))
                         fn(tag, arg);
@@ -254,7 +270,7 @@ int oci_list_tags(const char *text, unsigned page_size, const struct oci_options
                 if (link) {
                     next = oci__url_resolve(url, link);
                     free(link);
-                    if (next && !strcmp(next, url)) {   /* a loop */
+                    if (next && !strcmp(next, url)) { /* a loop */
                         free(next);
                         next = NULL;
                     }

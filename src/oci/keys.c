@@ -20,7 +20,8 @@
 /* The type we write: see docs/SECURITY.md for why (skopeo 1.9 reads only
  * this one; cosign reads both). */
 #define PEM_PRIVATE_WRITE "ENCRYPTED COSIGN PRIVATE KEY"
-static const char *const private_types[] = {"ENCRYPTED SIGSTORE PRIVATE KEY", "ENCRYPTED COSIGN PRIVATE KEY", NULL};
+static const char *const private_types[] = {"ENCRYPTED SIGSTORE PRIVATE KEY",
+                                            "ENCRYPTED COSIGN PRIVATE KEY", NULL};
 static const char *const public_types[] = {"PUBLIC KEY", NULL};
 
 /* scrypt parameters: what we write, and the only ones we accept on read
@@ -29,9 +30,9 @@ static const char *const public_types[] = {"PUBLIC KEY", NULL};
  * gigabytes of memory. */
 #define SCRYPT_N_WRITE 65536u
 static const unsigned long scrypt_n_allowed[] = {32768, 65536, 131072};
-#define SCRYPT_R 8u
-#define SCRYPT_P 1u
-#define SALT_SIZE 32
+#define SCRYPT_R      8u
+#define SCRYPT_P      1u
+#define SALT_SIZE     32
 #define MAX_SALT_SIZE 64
 #define MAX_PLAIN_KEY 4096
 
@@ -49,7 +50,8 @@ static int openssl_fail(const char *what)
 
 static bool b64_char(int c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+           c == '/';
 }
 
 /* Standard base64, padded or not: nothing else (oci__base64_decode is lenient). */
@@ -82,8 +84,8 @@ static unsigned char *b64_decode_strict(const char *s, size_t max, size_t *len)
     return (unsigned char *)out;
 }
 
-unsigned char *oci__pem_decode(const char *text, size_t len, const char *const *types, const char **found_type,
-                          size_t *out_len)
+unsigned char *oci__pem_decode(const char *text, size_t len, const char *const *types,
+                               const char **found_type, size_t *out_len)
 {
     if (len > MAX_KEY_FILE_SIZE) {
         oci_fail("larger than %u bytes: not a key", MAX_KEY_FILE_SIZE);
@@ -113,7 +115,8 @@ unsigned char *oci__pem_decode(const char *text, size_t len, const char *const *
         }
     }
     if (!type) {
-        oci_fail("no PEM block of type %s%s%s found", types[0], types[1] ? " or " : "", types[1] ? types[1] : "");
+        oci_fail("no PEM block of type %s%s%s found", types[0], types[1] ? " or " : "",
+                 types[1] ? types[1] : "");
         goto out;
     }
     char end_line[96];
@@ -183,15 +186,17 @@ char *oci__pem_encode(const char *type, const unsigned char *der, size_t len)
 static int derive(const char *password, const unsigned char *salt, size_t salt_len, unsigned long n,
                   unsigned char key[crypto_secretbox_KEYBYTES])
 {
-    if (crypto_pwhash_scryptsalsa208sha256_ll((const uint8_t *)password, strlen(password), salt, salt_len, n, SCRYPT_R,
-                                              SCRYPT_P, key, crypto_secretbox_KEYBYTES) != 0)
+    if (crypto_pwhash_scryptsalsa208sha256_ll((const uint8_t *)password, strlen(password), salt,
+                                              salt_len, n, SCRYPT_R, SCRYPT_P, key,
+                                              crypto_secretbox_KEYBYTES) != 0)
         return oci_fail("scrypt failed (out of memory?)");
     return 0;
 }
 
 char *oci__cosign_encrypt(const unsigned char *plain, size_t len, const char *password)
 {
-    unsigned char salt[SALT_SIZE], nonce[crypto_secretbox_NONCEBYTES], key[crypto_secretbox_KEYBYTES];
+    unsigned char salt[SALT_SIZE], nonce[crypto_secretbox_NONCEBYTES],
+        key[crypto_secretbox_KEYBYTES];
     randombytes_buf(salt, sizeof salt);
     randombytes_buf(nonce, sizeof nonce);
     if (derive(password, salt, sizeof salt, SCRYPT_N_WRITE, key) < 0)
@@ -205,11 +210,13 @@ char *oci__cosign_encrypt(const unsigned char *plain, size_t len, const char *pa
     }
     crypto_secretbox_easy(cipher, plain, len, nonce, key);
     sodium_memzero(key, sizeof key);
-    char *salt_b64 = oci__base64_encode(salt, sizeof salt), *nonce_b64 = oci__base64_encode(nonce, sizeof nonce);
+    char *salt_b64 = oci__base64_encode(salt, sizeof salt),
+         *nonce_b64 = oci__base64_encode(nonce, sizeof nonce);
     char *cipher_b64 = oci__base64_encode(cipher, clen);
-    json_t *j = json_pack("{s:{s:s,s:{s:I,s:I,s:I},s:s},s:{s:s,s:s},s:s}", "kdf", "name", "scrypt", "params", "N",
-                          (json_int_t)SCRYPT_N_WRITE, "r", (json_int_t)SCRYPT_R, "p", (json_int_t)SCRYPT_P, "salt",
-                          salt_b64, "cipher", "name", "nacl/secretbox", "nonce", nonce_b64, "ciphertext", cipher_b64);
+    json_t *j = json_pack("{s:{s:s,s:{s:I,s:I,s:I},s:s},s:{s:s,s:s},s:s}", "kdf", "name", "scrypt",
+                          "params", "N", (json_int_t)SCRYPT_N_WRITE, "r", (json_int_t)SCRYPT_R, "p",
+                          (json_int_t)SCRYPT_P, "salt", salt_b64, "cipher", "name",
+                          "nacl/secretbox", "nonce", nonce_b64, "ciphertext", cipher_b64);
     char *out = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref(j);
     free(salt_b64);
@@ -226,7 +233,8 @@ static const char *json_str(json_t *o, const char *key)
     return json_string_value(json_object_get(o, key));
 }
 
-unsigned char *oci__cosign_decrypt(const char *text, size_t text_len, const char *password, size_t *out_len)
+unsigned char *oci__cosign_decrypt(const char *text, size_t text_len, const char *password,
+                                   size_t *out_len)
 {
     json_error_t err;
     json_t *j = json_loadb(text, text_len, JSON_REJECT_DUPLICATES, &err);
@@ -240,8 +248,8 @@ unsigned char *oci__cosign_decrypt(const char *text, size_t text_len, const char
     json_t *params = json_object_get(kdf, "params");
     const char *kdf_name = json_str(kdf, "name"), *cipher_name = json_str(cip, "name");
     if (!kdf_name || strcmp(kdf_name, "scrypt")) {
-        oci_fail("the key's kdf is %s%.40s%s, not scrypt", kdf_name ? "\"" : "", kdf_name ? kdf_name : "missing",
-                 kdf_name ? "\"" : "");
+        oci_fail("the key's kdf is %s%.40s%s, not scrypt", kdf_name ? "\"" : "",
+                 kdf_name ? kdf_name : "missing", kdf_name ? "\"" : "");
         goto out;
     }
     if (!cipher_name || strcmp(cipher_name, "nacl/secretbox")) {
@@ -249,7 +257,8 @@ unsigned char *oci__cosign_decrypt(const char *text, size_t text_len, const char
                  cipher_name ? cipher_name : "missing", cipher_name ? "\"" : "");
         goto out;
     }
-    json_t *jn = json_object_get(params, "N"), *jr = json_object_get(params, "r"), *jp = json_object_get(params, "p");
+    json_t *jn = json_object_get(params, "N"), *jr = json_object_get(params, "r"),
+           *jp = json_object_get(params, "p");
     if (!json_is_integer(jn) || !json_is_integer(jr) || !json_is_integer(jp)) {
         oci_fail("the key's scrypt parameters N, r, p are missing or not integers");
         goto out;
@@ -264,14 +273,16 @@ unsigned char *oci__cosign_decrypt(const char *text, size_t text_len, const char
                  (long long)json_integer_value(jp));
         goto out;
     }
-    const char *s_salt = json_str(kdf, "salt"), *s_nonce = json_str(cip, "nonce"), *s_cipher = json_str(j, "ciphertext");
+    const char *s_salt = json_str(kdf, "salt"), *s_nonce = json_str(cip, "nonce"),
+               *s_cipher = json_str(j, "ciphertext");
     if (!s_salt || !(salt = b64_decode_strict(s_salt, MAX_SALT_SIZE, &salt_len)) || !salt_len) {
         oci_fail("the key's salt is missing or not base64 of at most %d bytes", MAX_SALT_SIZE);
         goto out;
     }
     if (!s_nonce || !(nonce = b64_decode_strict(s_nonce, 64, &nonce_len)) ||
         nonce_len != crypto_secretbox_NONCEBYTES) {
-        oci_fail("the key's nonce is missing or not base64 of %d bytes", crypto_secretbox_NONCEBYTES);
+        oci_fail("the key's nonce is missing or not base64 of %d bytes",
+                 crypto_secretbox_NONCEBYTES);
         goto out;
     }
     if (!s_cipher || !(cipher = b64_decode_strict(s_cipher, MAX_PLAIN_KEY, &cipher_len)) ||
@@ -312,10 +323,13 @@ static int check_p256(EVP_PKEY *pkey, const char *what)
     char group[64] = "";
     size_t glen = 0;
     if (EVP_PKEY_get_base_id(pkey) != EVP_PKEY_EC)
-        return oci_fail("%s is not an ECDSA key (only ECDSA P-256, what cosign generates, is supported)", what);
-    if (EVP_PKEY_get_group_name(pkey, group, sizeof group, &glen) != 1 || strcmp(group, "prime256v1"))
-        return oci_fail("%s is on curve %s, not P-256 (only ECDSA P-256, what cosign generates, is supported)", what,
-                        group[0] ? group : "(unknown)");
+        return oci_fail(
+            "%s is not an ECDSA key (only ECDSA P-256, what cosign generates, is supported)", what);
+    if (EVP_PKEY_get_group_name(pkey, group, sizeof group, &glen) != 1 ||
+        strcmp(group, "prime256v1"))
+        return oci_fail(
+            "%s is on curve %s, not P-256 (only ECDSA P-256, what cosign generates, is supported)",
+            what, group[0] ? group : "(unknown)");
     return 0;
 }
 
@@ -353,13 +367,14 @@ static struct oci_public_key *public_from_pkey(EVP_PKEY *pkey)
     free(der);
     if (hashed < 0) {
         free(k);
-        return NULL;   /* the caller frees pkey */
+        return NULL; /* the caller frees pkey */
     }
     k->pkey = pkey;
     return k;
 }
 
-int oci_key_generate(const char *password, char **private_pem, char **public_pem, struct oci_error *err)
+int oci_key_generate(const char *password, char **private_pem, char **public_pem,
+                     struct oci_error *err)
 {
     TRUST_ERROR_SCOPE(err);
     if (oci__trust_libs_load() < 0)
@@ -406,8 +421,8 @@ int oci_key_generate(const char *password, char **private_pem, char **public_pem
     return 0;
 }
 
-int oci_signing_key_load(const char *pem, size_t len, const char *password, struct oci_signing_key **out,
-                         struct oci_error *err)
+int oci_signing_key_load(const char *pem, size_t len, const char *password,
+                         struct oci_signing_key **out, struct oci_error *err)
 {
     TRUST_ERROR_SCOPE(err);
     if (oci__trust_libs_load() < 0)
@@ -416,7 +431,8 @@ int oci_signing_key_load(const char *pem, size_t len, const char *password, stru
     unsigned char *json = oci__pem_decode(pem, len, private_types, NULL, &json_len);
     if (!json)
         return -1;
-    unsigned char *plain = oci__cosign_decrypt((char *)json, json_len, password ? password : "", &plain_len);
+    unsigned char *plain =
+        oci__cosign_decrypt((char *)json, json_len, password ? password : "", &plain_len);
     free(json);
     if (!plain)
         return -1;
@@ -443,7 +459,8 @@ int oci_signing_key_load(const char *pem, size_t len, const char *password, stru
     return 0;
 }
 
-int oci_public_key_load(const char *pem, size_t len, struct oci_public_key **out, struct oci_error *err)
+int oci_public_key_load(const char *pem, size_t len, struct oci_public_key **out,
+                        struct oci_error *err)
 {
     TRUST_ERROR_SCOPE(err);
     return oci__public_key_load(pem, len, out);
@@ -491,7 +508,8 @@ int oci__public_key_load_file(const char *path, struct oci_public_key **out)
     int err = base_read_file(path, MAX_KEY_FILE_SIZE, &text, &len);
     if (err < 0) {
         if (err == -EFBIG)
-            return oci_fail("public key %s: larger than %u bytes: not a key", path, MAX_KEY_FILE_SIZE);
+            return oci_fail("public key %s: larger than %u bytes: not a key", path,
+                            MAX_KEY_FILE_SIZE);
         return oci_fail("public key %s: %s", path, strerror(-err));
     }
     int rc = oci__public_key_load(text, len, out);
@@ -571,8 +589,8 @@ char *oci__key_sign_base64(const struct oci_signing_key *k, const void *data, si
     return out;
 }
 
-int oci__key_verify_raw(const struct oci_public_key *k, const void *data, size_t len, const unsigned char *sig,
-                   size_t sig_len)
+int oci__key_verify_raw(const struct oci_public_key *k, const void *data, size_t len,
+                        const unsigned char *sig, size_t sig_len)
 {
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     int ok = ctx && EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, k->pkey) == 1 &&
@@ -582,7 +600,8 @@ int oci__key_verify_raw(const struct oci_public_key *k, const void *data, size_t
     return ok;
 }
 
-int oci__key_verify_base64(const struct oci_public_key *k, const void *data, size_t len, const char *sig_b64)
+int oci__key_verify_base64(const struct oci_public_key *k, const void *data, size_t len,
+                           const char *sig_b64)
 {
     size_t sig_len;
     if (!sig_b64 || strlen(sig_b64) > MAX_SIGNATURE_B64)

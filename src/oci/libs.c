@@ -16,7 +16,7 @@
 struct oci_libs oci_libs;
 
 /* The SONAME of Debian's libcurl4 (OpenSSL flavour) */
-#define LIBCURL "libcurl.so.4"
+#define LIBCURL       "libcurl.so.4"
 #define OCI_LIB_TABLE oci_libs
 
 static bool loaded;

@@ -23,14 +23,10 @@
 const char *oci_format_name(enum oci_format f)
 {
     switch (f) {
-    case OCI_FORMAT_WASM_BPF:
-        return "wasm-bpf";
-    case OCI_FORMAT_CNCF:
-        return "cncf";
-    case OCI_FORMAT_ORAS:
-        return "oras";
-    default:
-        return "other";
+    case OCI_FORMAT_WASM_BPF: return "wasm-bpf";
+    case OCI_FORMAT_CNCF: return "cncf";
+    case OCI_FORMAT_ORAS: return "oras";
+    default: return "other";
     }
 }
 
@@ -76,8 +72,9 @@ static int parse_descriptor(json_t *j, const char *where, struct descriptor *d)
         return oci_fail("%s has no digest", where);
     if (!oci__digest_valid(digest)) {
         if (strncmp(digest, "sha256:", 7) && strchr(digest, ':'))
-            return oci_fail("%s uses an unsupported digest algorithm (%.20s...): only sha256 is supported", where,
-                            digest);
+            return oci_fail(
+                "%s uses an unsupported digest algorithm (%.20s...): only sha256 is supported",
+                where, digest);
         return oci_fail("%s has an invalid digest", where);
     }
     snprintf(d->digest, sizeof d->digest, "%s", digest);
@@ -124,8 +121,9 @@ int oci__manifest_parse(const char *data, size_t len, const char *content_type, 
     json_t *sv = json_object_get(m->root, "schemaVersion");
     if (!json_is_integer(sv) || json_integer_value(sv) != 2) {
         oci_fail("the manifest has schemaVersion %s, only 2 is supported",
-                 json_is_integer(sv) ? (json_integer_value(sv) == 1 ? "1 (docker schema 1)" : "other than 2")
-                                     : "missing");
+                 json_is_integer(sv)
+                     ? (json_integer_value(sv) == 1 ? "1 (docker schema 1)" : "other than 2")
+                     : "missing");
         oci__manifest_free(m);
         return -1;
     }
@@ -146,8 +144,9 @@ int oci__manifest_parse(const char *data, size_t len, const char *content_type, 
     } else {
         m->is_index = manifests && !layers;
     }
-    m->media_type = m->is_index ? (declared && is_index_type(declared) ? declared : MT_OCI_INDEX)
-                                : (declared && is_manifest_type(declared) ? declared : MT_OCI_MANIFEST);
+    m->media_type = m->is_index
+                        ? (declared && is_index_type(declared) ? declared : MT_OCI_INDEX)
+                        : (declared && is_manifest_type(declared) ? declared : MT_OCI_MANIFEST);
     m->artifact_type = json_string_value(json_object_get(m->root, "artifactType"));
 
     json_t *list = m->is_index ? manifests : layers;
@@ -161,8 +160,8 @@ int oci__manifest_parse(const char *data, size_t len, const char *content_type, 
         oci__manifest_free(m);
         return oci_fail("the manifest lists more than %d %s", MAX_DESCRIPTORS, what);
     }
-    if (!m->is_index &&
-        parse_descriptor(json_object_get(m->root, "config"), "the manifest's config descriptor", &m->config) < 0) {
+    if (!m->is_index && parse_descriptor(json_object_get(m->root, "config"),
+                                         "the manifest's config descriptor", &m->config) < 0) {
         oci__manifest_free(m);
         return -1;
     }
@@ -194,19 +193,21 @@ void oci__manifest_free(struct manifest *m)
 int oci__manifest_module_layer(const struct manifest *m)
 {
     for (size_t i = 0; i < m->n_layers; i++)
-        if (!strcmp(m->layers[i].media_type, MT_WASM_LAYER_V1) || !strcmp(m->layers[i].media_type, MT_WASM))
+        if (!strcmp(m->layers[i].media_type, MT_WASM_LAYER_V1) ||
+            !strcmp(m->layers[i].media_type, MT_WASM))
             return (int)i;
     for (size_t i = 0; i < m->n_layers; i++)
         if (m->layers[i].title && oci__str_ends_with(m->layers[i].title, ".wasm"))
             return (int)i;
-    char types[5 * 104 + 1] = "";   /* the first five, each cut to 100 */
+    char types[5 * 104 + 1] = ""; /* the first five, each cut to 100 */
     for (size_t i = 0, n = 0; i < m->n_layers && i < 5; i++)
-        n += (size_t)snprintf(types + n, sizeof types - n, "%s%.100s", i ? ", " : "", m->layers[i].media_type);
+        n += (size_t)snprintf(types + n, sizeof types - n, "%s%.100s", i ? ", " : "",
+                              m->layers[i].media_type);
     if (m->n_layers == 0)
         oci_fail("the manifest has no layers, so no Wasm module");
     else
-        oci_fail("no layer of the manifest holds a Wasm module (expected %s or %s; found %s)", MT_WASM_LAYER_V1,
-                 MT_WASM, types);
+        oci_fail("no layer of the manifest holds a Wasm module (expected %s or %s; found %s)",
+                 MT_WASM_LAYER_V1, MT_WASM, types);
     oci_set_hint_action(OCI_HINT_INSPECT, NULL, "this does not look like a wasm-bpf module; ");
     return -1;
 }
@@ -262,7 +263,8 @@ int oci__index_select(const struct manifest *idx, const char *platform)
         sscanf(platform, "%63[^/]/%63[^/]/%63s", os, arch, variant);
         for (size_t i = 0; i < idx->n_layers && found < 0; i++) {
             const struct descriptor *d = &idx->layers[i];
-            if (str_eq(d->os, os) && str_eq(d->arch, arch) && (!variant[0] || str_eq(d->variant, variant)))
+            if (str_eq(d->os, os) && str_eq(d->arch, arch) &&
+                (!variant[0] || str_eq(d->variant, variant)))
                 found = (int)i;
         }
     } else {
@@ -277,27 +279,31 @@ int oci__index_select(const struct manifest *idx, const char *platform)
             found = 0;
     }
     if (found < 0) {
-        char have[10 * 96 + 1] = "";   /* the first ten, each part cut to 30 */
+        char have[10 * 96 + 1] = ""; /* the first ten, each part cut to 30 */
         for (size_t i = 0, n = 0; i < idx->n_layers && i < 10; i++) {
             const struct descriptor *d = &idx->layers[i];
             n += (size_t)snprintf(have + n, sizeof have - n, "%s%.30s/%.30s%s%.30s", i ? ", " : "",
-                                  d->os ? d->os : "?", d->arch ? d->arch : "?", d->variant ? "/" : "",
-                                  d->variant ? d->variant : "");
+                                  d->os ? d->os : "?", d->arch ? d->arch : "?",
+                                  d->variant ? "/" : "", d->variant ? d->variant : "");
         }
         if (platform)
             oci_fail("no entry of the image index is for platform %s (it has: %s)", platform, have);
         else
-            oci_fail("no entry of the image index is for wasm or linux/%s (it has: %s)", host_arch(), have);
+            oci_fail("no entry of the image index is for wasm or linux/%s (it has: %s)",
+                     host_arch(), have);
         oci_set_hint_action(OCI_HINT_PLATFORM, NULL, "%s", "");
         return -1;
     }
     const struct descriptor *d = &idx->layers[found];
     if (is_index_type(d->media_type))
-        return oci_fail("the chosen entry of the image index is itself an index, which is not supported");
+        return oci_fail(
+            "the chosen entry of the image index is itself an index, which is not supported");
     if (!is_manifest_type(d->media_type))
-        return oci_fail("the chosen entry of the image index has an unsupported type \"%.100s\"", d->media_type);
+        return oci_fail("the chosen entry of the image index has an unsupported type \"%.100s\"",
+                        d->media_type);
     if (d->size > MAX_MANIFEST_SIZE)
-        return oci_fail("the chosen entry of the image index is larger than %u bytes", MAX_MANIFEST_SIZE);
+        return oci_fail("the chosen entry of the image index is larger than %u bytes",
+                        MAX_MANIFEST_SIZE);
     return found;
 }
 
@@ -305,7 +311,8 @@ int oci__index_select(const struct manifest *idx, const char *platform)
 
 static json_t *descriptor_json(const char *media_type, const char *digest, uint64_t size)
 {
-    return json_pack("{s:s, s:s, s:I}", "mediaType", media_type, "digest", digest, "size", (json_int_t)size);
+    return json_pack("{s:s, s:s, s:I}", "mediaType", media_type, "digest", digest, "size",
+                     (json_int_t)size);
 }
 
 static void rfc3339(int64_t t, char out[32])
@@ -316,8 +323,9 @@ static void rfc3339(int64_t t, char out[32])
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-int oci__manifest_build(const struct oci_push_options *po, const char *module_title, const char *module_digest,
-                   uint64_t module_size, int64_t created, struct push_blobs *out)
+int oci__manifest_build(const struct oci_push_options *po, const char *module_title,
+                        const char *module_digest, uint64_t module_size, int64_t created,
+                        struct push_blobs *out)
 {
     memset(out, 0, sizeof *out);
     const char *layer_type = po->format == OCI_FORMAT_WASM_BPF ? MT_WASM_LAYER_V1 : MT_WASM;
@@ -327,8 +335,8 @@ int oci__manifest_build(const struct oci_push_options *po, const char *module_ti
     case OCI_FORMAT_CNCF: {
         char when[32];
         rfc3339(created, when);
-        json_t *cfg = json_pack("{s:s, s:s, s:s, s:[s]}", "architecture", "wasm", "os", "wasip1", "created", when,
-                                "layerDigests", module_digest);
+        json_t *cfg = json_pack("{s:s, s:s, s:s, s:[s]}", "architecture", "wasm", "os", "wasip1",
+                                "created", when, "layerDigests", module_digest);
         out->config = json_dumps(cfg, JSON_COMPACT | JSON_SORT_KEYS);
         json_decref(cfg);
         out->config_media_type = MT_WASM_CONFIG_V0;
@@ -343,7 +351,7 @@ int oci__manifest_build(const struct oci_push_options *po, const char *module_ti
         out->config_media_type = MT_WASM_CONFIG_V1;
         break;
     }
-    if (!out->config) {   /* json_dumps too: out of memory */
+    if (!out->config) { /* json_dumps too: out of memory */
         oci__push_blobs_free(out);
         return oci_fail_nomem();
     }
@@ -356,7 +364,7 @@ int oci__manifest_build(const struct oci_push_options *po, const char *module_ti
     /* manifest */
     json_t *config = descriptor_json(out->config_media_type, out->config_digest, out->config_len);
     if (po->format == OCI_FORMAT_ORAS)
-        json_object_set_new(config, "data", json_string("e30="));   /* base64 of {} */
+        json_object_set_new(config, "data", json_string("e30=")); /* base64 of {} */
     json_t *layer = descriptor_json(layer_type, module_digest, module_size);
     json_object_set_new(layer, "annotations", json_pack("{s:s}", ANN_TITLE, module_title));
     json_t *ann = json_object();
@@ -364,8 +372,8 @@ int oci__manifest_build(const struct oci_push_options *po, const char *module_ti
         json_object_set_new(ann, po->annotations[i].key, json_string(po->annotations[i].value));
     if (!json_object_get(ann, ANN_TITLE))
         json_object_set_new(ann, ANN_TITLE, json_string(module_title));
-    json_t *m = json_pack("{s:i, s:s, s:o, s:[o], s:o}", "schemaVersion", 2, "mediaType", MT_OCI_MANIFEST, "config",
-                          config, "layers", layer, "annotations", ann);
+    json_t *m = json_pack("{s:i, s:s, s:o, s:[o], s:o}", "schemaVersion", 2, "mediaType",
+                          MT_OCI_MANIFEST, "config", config, "layers", layer, "annotations", ann);
     if (po->format == OCI_FORMAT_ORAS)
         json_object_set_new(m, "artifactType", json_string(MT_WASM));
     /* sorted keys, no blanks: the canonical form ecli also produces */

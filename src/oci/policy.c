@@ -23,7 +23,7 @@
 static const struct {
     const char *name;
     enum identity_kind kind;
-    const char *member;          /* required string member, or NULL */
+    const char *member; /* required string member, or NULL */
     const char *member2;
 } identity_kinds[] = {
     {"matchRepoDigestOrExact", ID_MATCH_REPO_DIGEST_OR_EXACT, NULL, NULL},
@@ -48,12 +48,17 @@ static const struct {
     const char *why;
 } unsupported[] = {
     {"signedBy", "GPG signatures (signedBy) are not supported: use sigstoreSigned with a key"},
-    {"fulcio", "keyless verification (fulcio) is not supported: it needs a Sigstore trust root; use keyPath"},
+    {"fulcio",
+     "keyless verification (fulcio) is not supported: it needs a Sigstore trust root; use keyPath"},
     {"pki", "certificate (pki) verification is not supported: use keyPath"},
-    {"rekorPublicKeyPath", "Rekor transparency-log checks are not supported: drop rekorPublicKey* (key-based only)"},
-    {"rekorPublicKeyPaths", "Rekor transparency-log checks are not supported: drop rekorPublicKey* (key-based only)"},
-    {"rekorPublicKeyData", "Rekor transparency-log checks are not supported: drop rekorPublicKey* (key-based only)"},
-    {"rekorPublicKeyDatas", "Rekor transparency-log checks are not supported: drop rekorPublicKey* (key-based only)"},
+    {"rekorPublicKeyPath",
+     "Rekor transparency-log checks are not supported: drop rekorPublicKey* (key-based only)"},
+    {"rekorPublicKeyPaths",
+     "Rekor transparency-log checks are not supported: drop rekorPublicKey* (key-based only)"},
+    {"rekorPublicKeyData",
+     "Rekor transparency-log checks are not supported: drop rekorPublicKey* (key-based only)"},
+    {"rekorPublicKeyDatas",
+     "Rekor transparency-log checks are not supported: drop rekorPublicKey* (key-based only)"},
 };
 
 static const char *unsupported_why(const char *what)
@@ -95,7 +100,8 @@ static void requirements_free(struct requirements *rs)
     memset(rs, 0, sizeof *rs);
 }
 
-static int add_key_pem(struct requirement *r, const char *pem, size_t len, const char *source, const char *where)
+static int add_key_pem(struct requirement *r, const char *pem, size_t len, const char *source,
+                       const char *where)
 {
     struct oci_public_key *k;
     if (oci__public_key_load(pem, len, &k) < 0) {
@@ -114,9 +120,11 @@ static int add_key_pem(struct requirement *r, const char *pem, size_t len, const
     return 0;
 }
 
-static int add_key_path(struct requirement *r, const char *path, const char *base_dir, const char *where)
+static int add_key_path(struct requirement *r, const char *path, const char *base_dir,
+                        const char *where)
 {
-    char *full = path[0] == '/' || !base_dir ? base_strdup(path) : base_asprintf("%s/%s", base_dir, path);
+    char *full =
+        path[0] == '/' || !base_dir ? base_strdup(path) : base_asprintf("%s/%s", base_dir, path);
     if (!full)
         return oci_fail_nomem();
     struct oci_public_key *k;
@@ -171,10 +179,12 @@ static int parse_keys(json_t *j, struct requirement *r, const char *base_dir, co
                        : add_key_data(r, json_string_value(v), where);
     }
     if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > MAX_SIGNATURES)
-        return oci_fail("%s: %s must be a non-empty array (at most %d)", where, given, MAX_SIGNATURES);
+        return oci_fail("%s: %s must be a non-empty array (at most %d)", where, given,
+                        MAX_SIGNATURES);
     size_t i;
     json_t *e;
-    json_array_foreach(v, i, e) {
+    json_array_foreach(v, i, e)
+    {
         if (!json_is_string(e) || !*json_string_value(e))
             return oci_fail("%s: %s[%zu] must be a non-empty string", where, given, i);
         if ((is_path ? add_key_path(r, json_string_value(e), base_dir, where)
@@ -224,11 +234,15 @@ static int parse_identity(json_t *j, struct signed_identity *id, const char *whe
             }
             struct oci_ref probe;
             if (id->kind == ID_EXACT_REFERENCE) {
-                if (oci__ref_parse(v, &probe) < 0 || probe.scheme != SCHEME_DEFAULT || (!explicit_tag(v) && !probe.digest))
-                    rc = oci_fail("%s: dockerReference \"%.200s\" is not a reference with a tag or digest", w, v);
+                if (oci__ref_parse(v, &probe) < 0 || probe.scheme != SCHEME_DEFAULT ||
+                    (!explicit_tag(v) && !probe.digest))
+                    rc = oci_fail(
+                        "%s: dockerReference \"%.200s\" is not a reference with a tag or digest", w,
+                        v);
                 oci__ref_free(&probe);
             } else if (id->kind == ID_EXACT_REPOSITORY) {
-                if (oci__ref_parse(v, &probe) < 0 || probe.scheme != SCHEME_DEFAULT || explicit_tag(v) || probe.digest)
+                if (oci__ref_parse(v, &probe) < 0 || probe.scheme != SCHEME_DEFAULT ||
+                    explicit_tag(v) || probe.digest)
                     rc = oci_fail("%s: dockerRepository \"%.200s\" is not a repository name", w, v);
                 oci__ref_free(&probe);
             }
@@ -248,7 +262,8 @@ static int parse_identity(json_t *j, struct signed_identity *id, const char *whe
     return oci_fail("%s: unknown signedIdentity type \"%.60s\"", where, type);
 }
 
-static int parse_requirement(json_t *j, struct requirement *r, const char *base_dir, const char *where)
+static int parse_requirement(json_t *j, struct requirement *r, const char *base_dir,
+                             const char *where)
 {
     memset(r, 0, sizeof *r);
     if (!json_is_object(j))
@@ -262,8 +277,8 @@ static int parse_requirement(json_t *j, struct requirement *r, const char *base_
         return check_keys(j, allowed, where) ? 0 : -1;
     }
     if (!strcmp(type, "sigstoreSigned")) {
-        static const char *const allowed[] = {"type", "keyPath", "keyPaths", "keyData", "keyDatas", "signedIdentity",
-                                              NULL};
+        static const char *const allowed[] = {"type",     "keyPath",        "keyPaths", "keyData",
+                                              "keyDatas", "signedIdentity", NULL};
         r->kind = REQ_SIGSTORE_SIGNED;
         if (!check_keys(j, allowed, where))
             return -1;
@@ -277,8 +292,8 @@ static int parse_requirement(json_t *j, struct requirement *r, const char *base_
     return oci_fail("%s: unknown requirement type \"%.60s\"", where, type);
 }
 
-static int parse_requirements(json_t *j, const char *scope, struct requirements *rs, const char *base_dir,
-                              const char *where)
+static int parse_requirements(json_t *j, const char *scope, struct requirements *rs,
+                              const char *base_dir, const char *where)
 {
     memset(rs, 0, sizeof *rs);
     if (!(rs->scope = base_strdup(scope)))
@@ -291,7 +306,8 @@ static int parse_requirements(json_t *j, const char *scope, struct requirements 
         return oci_fail_nomem();
     size_t i;
     json_t *e;
-    json_array_foreach(j, i, e) {
+    json_array_foreach(j, i, e)
+    {
         char *w = base_asprintf("%s[%zu]", where, i);
         if (!w)
             return oci_fail_nomem();
@@ -347,7 +363,8 @@ void oci_policy_free(struct oci_policy *p)
     free(p);
 }
 
-static int policy_parse(const char *text, size_t len, const char *base_dir, struct oci_policy **out);
+static int policy_parse(const char *text, size_t len, const char *base_dir,
+                        struct oci_policy **out);
 
 const struct oci_policy_module_rules *oci_policy_module_rules(const struct oci_policy *p)
 {
@@ -437,7 +454,8 @@ static int policy_parse(const char *text, size_t len, const char *base_dir, stru
         oci_fail("policy: \"default\" is missing (it says what applies when no scope matches)");
         goto out;
     }
-    if (parse_requirements(json_object_get(j, "default"), "", &p->deflt, base_dir, "policy: default") < 0)
+    if (parse_requirements(json_object_get(j, "default"), "", &p->deflt, base_dir,
+                           "policy: default") < 0)
         goto out;
     json_t *transports = json_object_get(j, "transports");
     if (transports && !json_is_object(transports)) {
@@ -446,7 +464,8 @@ static int policy_parse(const char *text, size_t len, const char *base_dir, stru
     }
     const char *tname;
     json_t *t;
-    json_object_foreach(transports, tname, t) {
+    json_object_foreach(transports, tname, t)
+    {
         if (!json_is_object(t)) {
             oci_fail("policy: transports.%.40s must be an object", tname);
             goto out;
@@ -463,15 +482,17 @@ static int policy_parse(const char *text, size_t len, const char *base_dir, stru
         }
         const char *scope;
         json_t *reqs;
-        json_object_foreach(t, scope, reqs) {
+        json_object_foreach(t, scope, reqs)
+        {
             char *where = base_asprintf("policy: transports.docker[\"%.200s\"]", scope);
             if (!where) {
                 oci_fail_nomem();
                 goto out;
             }
             if (!scope_valid(scope)) {
-                oci_fail("%s: not a valid scope (host, host/repository, host/repository:tag, *.domain or \"\")",
-                         where);
+                oci_fail(
+                    "%s: not a valid scope (host, host/repository, host/repository:tag, *.domain or \"\")",
+                    where);
                 free(where);
                 goto out;
             }
@@ -501,7 +522,8 @@ int oci_policy_load(const char *path, struct oci_policy **out, struct oci_error 
     char *text = NULL;
     int err = base_read_file(path, MAX_MANIFEST_SIZE, &text, &len);
     if (err < 0)
-        return oci_fail("policy %s: %s", path, err == -EFBIG ? "larger than 4 MiB" : strerror(-err));
+        return oci_fail("policy %s: %s", path,
+                        err == -EFBIG ? "larger than 4 MiB" : strerror(-err));
     char *copy = base_strdup(path);
     if (!copy) {
         free(text);
@@ -551,7 +573,8 @@ static const struct requirements *find_scope(const struct oci_policy *p, const c
     return NULL;
 }
 
-const struct requirements *oci__policy_requirements_for(const struct oci_policy *p, const struct oci_ref *ref)
+const struct requirements *oci__policy_requirements_for(const struct oci_policy *p,
+                                                        const struct oci_ref *ref)
 {
     const struct requirements *rs = NULL;
     /* a parsed reference fits in REF_STRING_SIZE (see oci__ref_string()), so
@@ -614,8 +637,8 @@ static bool same_exact(const struct oci_ref *a, bool a_tag, const struct oci_ref
     return !a->digest || !strcmp(a->digest, b->digest);
 }
 
-static bool repo_digest_or_exact(const struct oci_ref *image, const struct oci_ref *sig, bool sig_tag,
-                                 const char **why)
+static bool repo_digest_or_exact(const struct oci_ref *image, const struct oci_ref *sig,
+                                 bool sig_tag, const char **why)
 {
     if (image->digest && !image->tag) {
         *why = "the signed repository differs";
@@ -625,8 +648,8 @@ static bool repo_digest_or_exact(const struct oci_ref *image, const struct oci_r
     return same_exact(image, true, sig, sig_tag);
 }
 
-bool oci__identity_matches(const struct signed_identity *id, const struct oci_ref *image, const char *signed_ref,
-                      const char **why)
+bool oci__identity_matches(const struct signed_identity *id, const struct oci_ref *image,
+                           const char *signed_ref, const char **why)
 {
     struct oci_ref sig;
     *why = "the signed identity is not a valid reference";
@@ -638,9 +661,7 @@ bool oci__identity_matches(const struct signed_identity *id, const struct oci_re
     bool sig_tag = explicit_tag(signed_ref);
     bool ok = false;
     switch (id->kind) {
-    case ID_MATCH_REPO_DIGEST_OR_EXACT:
-        ok = repo_digest_or_exact(image, &sig, sig_tag, why);
-        break;
+    case ID_MATCH_REPO_DIGEST_OR_EXACT: ok = repo_digest_or_exact(image, &sig, sig_tag, why); break;
     case ID_MATCH_REPOSITORY:
         *why = "the signed repository differs";
         ok = same_repo(image, &sig);
@@ -710,14 +731,19 @@ int oci_policy_describe(const struct oci_policy *p, const char *text, char *buf,
     oci__ref_free(&ref);
     size_t n = 0;
     buf[0] = '\0';
-    n += (size_t)snprintf(buf + n, n < size ? size - n : 0, "scope %s%s%s:", rs->scope[0] ? "\"" : "",
-                          rs == &p->deflt ? "default" : rs->scope[0] ? rs->scope : "docker \"\"",
+    n += (size_t)snprintf(buf + n, n < size ? size - n : 0,
+                          "scope %s%s%s:", rs->scope[0] ? "\"" : "",
+                          rs == &p->deflt ? "default"
+                          : rs->scope[0]  ? rs->scope
+                                          : "docker \"\"",
                           rs->scope[0] ? "\"" : "");
     for (size_t i = 0; i < rs->n; i++) {
         const struct requirement *r = &rs->reqs[i];
         if (r->kind == REQ_SIGSTORE_SIGNED)
-            n += (size_t)snprintf(buf + n, n < size ? size - n : 0, " sigstoreSigned (%zu key%s, %s)", r->n_keys,
-                                  r->n_keys == 1 ? "" : "s", oci__identity_kind_name(r->identity.kind));
+            n += (size_t)snprintf(buf + n, n < size ? size - n : 0,
+                                  " sigstoreSigned (%zu key%s, %s)", r->n_keys,
+                                  r->n_keys == 1 ? "" : "s",
+                                  oci__identity_kind_name(r->identity.kind));
         else
             n += (size_t)snprintf(buf + n, n < size ? size - n : 0, " %s",
                                   r->kind == REQ_REJECT ? "reject" : "insecureAcceptAnything");

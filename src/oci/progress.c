@@ -23,13 +23,18 @@ static void report(const struct progress *p, const char *status, bool failed)
     if (p->quiet || !progress_fn)
         return;
     struct oci_progress ev = {
-        .label = p->label, .verb = p->verb, .done = p->done, .total = p->total,
-        .status = status, .failed = failed,
+        .label = p->label,
+        .verb = p->verb,
+        .done = p->done,
+        .total = p->total,
+        .status = status,
+        .failed = failed,
     };
     progress_fn(&ev, progress_ctx);
 }
 
-void oci__progress_start(struct progress *p, const char *verb, const char *digest, uint64_t total, bool quiet)
+void oci__progress_start(struct progress *p, const char *verb, const char *digest, uint64_t total,
+                         bool quiet)
 {
     memset(p, 0, sizeof *p);
     /* "sha256:" + the first 12 hex digits, as docker shows image ids */

@@ -107,11 +107,13 @@ char *oci__fetch_manifest(struct registry *r, const char *repository, const char
     return out;
 }
 
-int oci__resolve_manifest(struct registry *r, const struct oci_ref *ref, const char *platform, struct resolved *out)
+int oci__resolve_manifest(struct registry *r, const struct oci_ref *ref, const char *platform,
+                          struct resolved *out)
 {
     memset(out, 0, sizeof *out);
     char *ct = NULL;
-    out->raw = oci__fetch_manifest(r, ref->repository, oci__ref_object(ref), &out->len, out->digest, &ct);
+    out->raw =
+        oci__fetch_manifest(r, ref->repository, oci__ref_object(ref), &out->len, out->digest, &ct);
     if (!out->raw)
         return -1;
     int rc = oci__manifest_parse(out->raw, out->len, ct, &out->m);
@@ -170,8 +172,8 @@ static int download_locked(struct registry *r, struct store *s, const char *repo
 /* Stream a blob into the store, checked.  Already present: nothing to do.
  * The module layer shows progress and must start with the Wasm magic; the
  * config is fetched silently, as docker does. */
-static int download_blob(struct registry *r, struct store *s, const char *repository, const struct descriptor *d,
-                         bool is_module, uint64_t limit)
+static int download_blob(struct registry *r, struct store *s, const char *repository,
+                         const struct descriptor *d, bool is_module, uint64_t limit)
 {
     bool must_be_wasm = is_module;
     struct progress p;
@@ -218,14 +220,18 @@ static int download_locked(struct registry *r, struct store *s, const char *repo
     struct http_sink sink;
     oci__http_sink_init_file(&sink, in.fd, d->size, true, &p);
     struct http_response resp = {0};
-    struct reg_call call = {.method = "GET", .url = path, .scope = scope, .sink = &sink, .follow_redirects = true};
+    struct reg_call call = {.method = "GET",
+                            .url = path,
+                            .scope = scope,
+                            .sink = &sink,
+                            .follow_redirects = true};
     int rc = -1;
     if (sink.hash_failed)
         goto out;
     if (oci__registry_call(r, &call, &resp) < 0) {
         if (sink.overflow)
-            oci_fail("blob %s: the registry sent more than the %llu bytes the manifest gives", d->digest,
-                     (unsigned long long)d->size);
+            oci_fail("blob %s: the registry sent more than the %llu bytes the manifest gives",
+                     d->digest, (unsigned long long)d->size);
         else
             oci_error_context("downloading %s", d->digest);
         goto out;
@@ -239,7 +245,8 @@ static int download_locked(struct registry *r, struct store *s, const char *repo
     if (must_be_wasm) {
         char head[4] = {0};
         if (sink.written < 4 || pread(in.fd, head, 4, 0) != 4 || memcmp(head, wasm_magic, 4)) {
-            oci_fail("the module layer %s is not a WebAssembly module (no \\0asm header)", d->digest);
+            oci_fail("the module layer %s is not a WebAssembly module (no \\0asm header)",
+                     d->digest);
             goto out;
         }
     }
@@ -273,7 +280,8 @@ int oci__copy_to_output(const char *src, const char *dst, mode_t mode)
     if (err) {
         close(in);
         free(chunk);
-        return err == -ENOMEM ? oci_fail_nomem() : oci_fail("cannot create %s: %s", dst, strerror(-err));
+        return err == -ENOMEM ? oci_fail_nomem()
+                              : oci_fail("cannot create %s: %s", dst, strerror(-err));
     }
     int rc = 0;
     for (;;) {
@@ -301,8 +309,9 @@ int oci__copy_to_output(const char *src, const char *dst, mode_t mode)
 }
 
 /* 0, or -1 (out of memory, error set; res left empty). */
-static int fill_result(struct oci_pull_result *res, const char *canonical, const char *manifest_digest,
-                       const struct manifest *m, int li, const char *module_path)
+static int fill_result(struct oci_pull_result *res, const char *canonical,
+                       const char *manifest_digest, const struct manifest *m, int li,
+                       const char *module_path)
 {
     memset(res, 0, sizeof *res);
     res->reference = base_strdup(canonical);
@@ -319,7 +328,7 @@ static int fill_result(struct oci_pull_result *res, const char *canonical, const
 }
 
 int oci__pull_ref(const struct oci_ref *ref, const char *output_path, const struct oci_options *o,
-             struct oci_pull_result *result)
+                  struct oci_pull_result *result)
 {
     struct store s;
     if (oci__store_open(&s, o, true) < 0)
@@ -339,7 +348,8 @@ int oci__pull_ref(const struct oci_ref *ref, const char *output_path, const stru
     if (oci__resolve_manifest(&r, ref, o->platform, &res) < 0)
         goto out;
     /* before any blob: a module failing the policy never enters the store */
-    if (o->policy && oci__trust_check_pull(&r, o, ref, res.digest, res.index_raw ? res.index_digest : NULL) < 0)
+    if (o->policy &&
+        oci__trust_check_pull(&r, o, ref, res.digest, res.index_raw ? res.index_digest : NULL) < 0)
         goto out;
     int li = oci__manifest_module_layer(&res.m);
     if (li < 0)
@@ -353,7 +363,8 @@ int oci__pull_ref(const struct oci_ref *ref, const char *output_path, const stru
         download_blob(&r, &s, ref->repository, layer, true, MAX_MODULE_SIZE) < 0)
         goto out;
     /* the manifest last: present means complete */
-    if ((res.index_raw && oci__store_put_bytes(&s, res.index_raw, res.index_len, res.index_digest) < 0) ||
+    if ((res.index_raw &&
+         oci__store_put_bytes(&s, res.index_raw, res.index_len, res.index_digest) < 0) ||
         oci__store_put_bytes(&s, res.raw, res.len, res.digest) < 0)
         goto out;
     char before[OCI_DIGEST_SIZE] = "";
@@ -365,9 +376,10 @@ int oci__pull_ref(const struct oci_ref *ref, const char *output_path, const stru
     if (output_path && oci__copy_to_output(module_path, output_path, 0644) < 0)
         goto out;
     oci__status_line(o->quiet, "Digest: %s", res.digest);
-    oci__status_line(o->quiet, "Status: %s %s", had && !strcmp(before, res.digest) ? "Module is up to date for" :
-                                                                                  "Downloaded newer module for",
-                canonical);
+    oci__status_line(o->quiet, "Status: %s %s",
+                     had && !strcmp(before, res.digest) ? "Module is up to date for"
+                                                        : "Downloaded newer module for",
+                     canonical);
     if (result && fill_result(result, canonical, res.digest, &res.m, li, module_path) < 0)
         goto out;
     rc = 0;
@@ -382,7 +394,8 @@ out:
     return rc;
 }
 
-int oci_pull(const char *text, const char *output_path, const struct oci_options *o, struct oci_pull_result *result)
+int oci_pull(const char *text, const char *output_path, const struct oci_options *o,
+             struct oci_pull_result *result)
 {
     OCI_ERROR_SCOPE(o);
     struct oci_ref ref;
@@ -420,7 +433,7 @@ int oci__store_find_module(struct store *s, const struct oci_ref *ref, struct oc
     size_t len;
     char *raw = oci__store_read_blob(s, digest, MAX_MANIFEST_SIZE, &len);
     if (!raw) {
-        rc = 1;   /* damaged: treat as absent, a pull repairs it */
+        rc = 1; /* damaged: treat as absent, a pull repairs it */
         oci_error_clear();
         goto out;
     }
@@ -444,7 +457,8 @@ int oci__store_find_module(struct store *s, const struct oci_ref *ref, struct oc
         rc = 1;
     } else {
         char p[STORE_PATH_SIZE];
-        rc = fill_result(out, canonical, digest, &m, li, oci__store_blob_path(s, m.layers[li].digest, p));
+        rc = fill_result(out, canonical, digest, &m, li,
+                         oci__store_blob_path(s, m.layers[li].digest, p));
     }
     oci__manifest_free(&m);
     free(raw);

@@ -19,8 +19,8 @@
 #define UPLOAD_ATTEMPTS 3
 
 struct blob_source {
-    const char *data;   /* in memory, or */
-    int fd;             /* a file */
+    const char *data; /* in memory, or */
+    int fd;           /* a file */
     uint64_t size;
     char digest[OCI_DIGEST_SIZE];
 };
@@ -28,13 +28,15 @@ struct blob_source {
 static char *with_digest(const char *location, const char *digest)
 {
     char *e = oci__url_escape(digest);
-    char *u = e ? base_asprintf("%s%cdigest=%s", location, strchr(location, '?') ? '&' : '?', e) : NULL;
+    char *u =
+        e ? base_asprintf("%s%cdigest=%s", location, strchr(location, '?') ? '&' : '?', e) : NULL;
     free(e);
-    return u;   /* NULL: out of memory */
+    return u; /* NULL: out of memory */
 }
 
 /* POST an upload session; returns its absolute URL, or NULL. */
-static char *start_upload(struct registry *r, const char *repository, const char *scope, bool *retryable)
+static char *start_upload(struct registry *r, const char *repository, const char *scope,
+                          bool *retryable)
 {
     char path[API_PATH_SIZE];
     if (oci__api_path(path, "/v2/%s/blobs/uploads/", repository) < 0)
@@ -64,8 +66,9 @@ out:
 }
 
 /* One attempt at uploading a blob through a fresh session. */
-static int upload_once(struct registry *r, const char *repository, const char *scope, const struct blob_source *b,
-                       uint64_t chunk_size, struct progress *p, bool *retryable)
+static int upload_once(struct registry *r, const char *repository, const char *scope,
+                       const struct blob_source *b, uint64_t chunk_size, struct progress *p,
+                       bool *retryable)
 {
     char *loc = start_upload(r, repository, scope, retryable);
     if (!loc)
@@ -77,14 +80,21 @@ static int upload_once(struct registry *r, const char *repository, const char *s
     if (chunk_size && b->size > chunk_size) {
         while (sent < b->size) {
             uint64_t n = b->size - sent < chunk_size ? b->size - sent : chunk_size;
-            struct http_upload up = {.data = b->data ? b->data + sent : NULL, .fd = b->fd, .offset = b->fd >= 0 ? sent : 0,
-                                     .size = n, .progress = p};
+            struct http_upload up = {.data = b->data ? b->data + sent : NULL,
+                                     .fd = b->fd,
+                                     .offset = b->fd >= 0 ? sent : 0,
+                                     .size = n,
+                                     .progress = p};
             char range[64];
             snprintf(range, sizeof range, "Content-Range: %llu-%llu", (unsigned long long)sent,
                      (unsigned long long)(sent + n - 1));
-            struct reg_call call = {.method = "PATCH", .url = loc, .scope = scope,
-                                    .content_type = "application/octet-stream", .extra_header = range,
-                                    .upload = &up, .no_retry = true};
+            struct reg_call call = {.method = "PATCH",
+                                    .url = loc,
+                                    .scope = scope,
+                                    .content_type = "application/octet-stream",
+                                    .extra_header = range,
+                                    .upload = &up,
+                                    .no_retry = true};
             if (oci__registry_call(r, &call, &resp) < 0) {
                 *retryable = true;
                 goto out;
@@ -100,15 +110,22 @@ static int upload_once(struct registry *r, const char *repository, const char *s
                 goto out;
             }
             free(loc);
-            loc = next;   /* always the newest Location */
+            loc = next; /* always the newest Location */
             sent += n;
         }
     }
-    struct http_upload up = {.data = b->data ? b->data + sent : NULL, .fd = b->fd, .offset = sent,
-                             .size = b->size - sent, .progress = p};
+    struct http_upload up = {.data = b->data ? b->data + sent : NULL,
+                             .fd = b->fd,
+                             .offset = sent,
+                             .size = b->size - sent,
+                             .progress = p};
     char *url = with_digest(loc, b->digest);
-    struct reg_call call = {.method = "PUT", .url = url, .scope = scope, .content_type = "application/octet-stream",
-                            .upload = &up, .no_retry = true};
+    struct reg_call call = {.method = "PUT",
+                            .url = url,
+                            .scope = scope,
+                            .content_type = "application/octet-stream",
+                            .upload = &up,
+                            .no_retry = true};
     if (!url) {
         oci_fail_nomem();
     } else if (oci__registry_call(r, &call, &resp) < 0) {
@@ -118,7 +135,8 @@ static int upload_once(struct registry *r, const char *repository, const char *s
         oci__registry_fail(r, &resp, "uploading", "push", repository);
     } else if (resp.docker_digest && oci__str_starts_with(resp.docker_digest, "sha256:") &&
                strcmp(resp.docker_digest, b->digest)) {
-        oci_fail("the registry stored the blob as %.80s, expected %s", resp.docker_digest, b->digest);
+        oci_fail("the registry stored the blob as %.80s, expected %s", resp.docker_digest,
+                 b->digest);
     } else {
         rc = 0;
     }
@@ -129,7 +147,8 @@ out:
     return rc;
 }
 
-static int push_blob(struct registry *r, const char *repository, const struct blob_source *b, uint64_t chunk_size)
+static int push_blob(struct registry *r, const char *repository, const struct blob_source *b,
+                     uint64_t chunk_size)
 {
     char scope[SCOPE_SIZE];
     oci__scope_for(scope, repository, "pull,push");
@@ -139,7 +158,10 @@ static int push_blob(struct registry *r, const char *repository, const struct bl
     struct progress p;
     oci__progress_start(&p, "Uploading", b->digest, b->size, r->o->quiet);
     struct http_response resp = {0};
-    struct reg_call head = {.method = "HEAD", .url = path, .scope = scope, .follow_redirects = true};
+    struct reg_call head = {.method = "HEAD",
+                            .url = path,
+                            .scope = scope,
+                            .follow_redirects = true};
     int rc = -1;
     if (oci__registry_call(r, &head, &resp) < 0)
         goto out;
@@ -158,7 +180,8 @@ static int push_blob(struct registry *r, const char *repository, const struct bl
         if (rc == 0 || !retryable)
             break;
         if (attempt + 1 < UPLOAD_ATTEMPTS) {
-            oci__status_line(r->o->quiet, "%s: upload failed (%s); starting it again", p.label, oci_error_current()->message);
+            oci__status_line(r->o->quiet, "%s: upload failed (%s); starting it again", p.label,
+                             oci_error_current()->message);
             oci__sleep_seconds(0.5 * (attempt + 1));
         }
     }
@@ -175,7 +198,8 @@ out:
 
 /* A small blob already in memory (signature payloads, bundles, configs):
  * used by sign.c. */
-int oci__push_bytes(struct registry *r, const char *repository, const void *data, size_t len, const char *digest)
+int oci__push_bytes(struct registry *r, const char *repository, const void *data, size_t len,
+                    const char *digest)
 {
     struct blob_source b = {.data = data, .fd = -1, .size = len};
     snprintf(b.digest, sizeof b.digest, "%s", digest);
@@ -209,16 +233,20 @@ int oci_push(const char *ref_text, const char *module_path, const struct oci_pus
     }
 
     if (ref.digest) {
-        oci_fail("%s: push needs a tag, not a digest (the digest is computed from what is pushed)", ref_text);
+        oci_fail("%s: push needs a tag, not a digest (the digest is computed from what is pushed)",
+                 ref_text);
         goto out;
     }
     for (size_t i = 0; i < po->n_annotations; i++)
-        if (!po->annotations[i].key[0] || !utf8_ok(po->annotations[i].key) || !utf8_ok(po->annotations[i].value)) {
-            oci_fail("annotation %zu: the key must be non-empty and both key and value valid UTF-8", i + 1);
+        if (!po->annotations[i].key[0] || !utf8_ok(po->annotations[i].key) ||
+            !utf8_ok(po->annotations[i].value)) {
+            oci_fail("annotation %zu: the key must be non-empty and both key and value valid UTF-8",
+                     i + 1);
             goto out;
         }
     if (!utf8_ok(title)) {
-        oci_fail("the module's file name is not valid UTF-8; set a title with -a %s=NAME", ANN_TITLE);
+        oci_fail("the module's file name is not valid UTF-8; set a title with -a %s=NAME",
+                 ANN_TITLE);
         goto out;
     }
 
@@ -262,7 +290,8 @@ int oci_push(const char *ref_text, const char *module_path, const struct oci_pus
     oci__status_line(o->quiet, "Pushing %s (%s format)", canonical, oci_format_name(po->format));
     struct blob_source config = {.data = pb.config, .fd = -1, .size = pb.config_len};
     memcpy(config.digest, pb.config_digest, OCI_DIGEST_SIZE);
-    if (push_blob(&r, ref.repository, &config, 0) < 0 || push_blob(&r, ref.repository, &module, po->chunk_size) < 0)
+    if (push_blob(&r, ref.repository, &config, 0) < 0 ||
+        push_blob(&r, ref.repository, &module, po->chunk_size) < 0)
         goto out;
 
     char scope[SCOPE_SIZE];
@@ -272,14 +301,18 @@ int oci_push(const char *ref_text, const char *module_path, const struct oci_pus
         goto out;
     struct http_upload up = {.data = pb.manifest, .fd = -1, .size = pb.manifest_len};
     struct http_response resp = {0};
-    struct reg_call call = {.method = "PUT", .url = path, .scope = scope, .content_type = MT_OCI_MANIFEST, .upload = &up};
+    struct reg_call call = {.method = "PUT",
+                            .url = path,
+                            .scope = scope,
+                            .content_type = MT_OCI_MANIFEST,
+                            .upload = &up};
     if (oci__registry_call(&r, &call, &resp) == 0) {
         if (resp.status < 200 || resp.status > 299) {
             oci__registry_fail(&r, &resp, "pushing the manifest", "push", ref.repository);
         } else if (resp.docker_digest && oci__str_starts_with(resp.docker_digest, "sha256:") &&
                    strcmp(resp.docker_digest, pb.manifest_digest)) {
-            oci_fail("the registry stored the manifest as %.80s, but it hashes to %s", resp.docker_digest,
-                     pb.manifest_digest);
+            oci_fail("the registry stored the manifest as %.80s, but it hashes to %s",
+                     resp.docker_digest, pb.manifest_digest);
         } else {
             rc = 0;
         }

@@ -153,7 +153,8 @@ int oci__ref_parse(const char *text, struct oci_ref *ref)
         return oci_fail("invalid reference: it is empty");
     for (const char *p = text; *p; p++)
         if (isspace((unsigned char)*p) || (unsigned char)*p < 0x20)
-            return oci_fail("invalid reference \"%s\": it contains a blank or control character", text);
+            return oci_fail("invalid reference \"%s\": it contains a blank or control character",
+                            text);
     if (strlen(text) > 4096)
         return oci_fail("invalid reference: longer than 4096 characters");
 
@@ -165,7 +166,8 @@ int oci__ref_parse(const char *text, struct oci_ref *ref)
         ref->scheme = SCHEME_HTTP;
         rest += 7;
     } else if (strstr(rest, "://")) {
-        return oci_fail("invalid reference \"%s\": only https:// and http:// may precede a registry", text);
+        return oci_fail(
+            "invalid reference \"%s\": only https:// and http:// may precede a registry", text);
     }
 
     char *work = base_strdup(rest);
@@ -185,11 +187,15 @@ int oci__ref_parse(const char *text, struct oci_ref *ref)
             goto fail;
         }
         if (!strncmp(d, "sha256:", 7) && !oci__digest_valid(d)) {
-            oci_fail("invalid reference \"%s\": the digest must be sha256: followed by 64 lowercase hex digits", text);
+            oci_fail(
+                "invalid reference \"%s\": the digest must be sha256: followed by 64 lowercase hex digits",
+                text);
             goto fail;
         }
         if (!oci__digest_valid(d)) {
-            oci_fail("invalid reference \"%s\": unsupported digest \"%s\" (only sha256 is supported)", text, d);
+            oci_fail(
+                "invalid reference \"%s\": unsupported digest \"%s\" (only sha256 is supported)",
+                text, d);
             goto fail;
         }
         if (!(ref->digest = base_strdup(d)))
@@ -200,8 +206,9 @@ int oci__ref_parse(const char *text, struct oci_ref *ref)
     char *slash = strchr(name, '/');
     if (ref->scheme != SCHEME_DEFAULT) {
         if (!slash || slash == name) {
-            oci_fail("invalid reference \"%s\": a repository must follow the registry (%sHOST/NAME:TAG)",
-                     text, ref->scheme == SCHEME_HTTPS ? "https://" : "http://");
+            oci_fail(
+                "invalid reference \"%s\": a repository must follow the registry (%sHOST/NAME:TAG)",
+                text, ref->scheme == SCHEME_HTTPS ? "https://" : "http://");
             goto fail;
         }
     }
@@ -212,14 +219,16 @@ int oci__ref_parse(const char *text, struct oci_ref *ref)
             goto nomem;
         name = slash + 1;
         if (!registry_valid(ref->registry)) {
-            oci_fail("invalid reference \"%s\": \"%s\" is not a valid registry host[:port]", text, ref->registry);
+            oci_fail("invalid reference \"%s\": \"%s\" is not a valid registry host[:port]", text,
+                     ref->registry);
             goto fail;
         }
         /* host names are case-insensitive: one spelling for the store and credentials */
         for (char *p = ref->registry; *p; p++)
             *p = (char)tolower((unsigned char)*p);
-        if (!strcmp(ref->registry, "index.docker.io") || !strcmp(ref->registry, "registry-1.docker.io")) {
-            snprintf(ref->registry, strlen(ref->registry) + 1, "%s", DOCKER_HUB);   /* shorter */
+        if (!strcmp(ref->registry, "index.docker.io") ||
+            !strcmp(ref->registry, "registry-1.docker.io")) {
+            snprintf(ref->registry, strlen(ref->registry) + 1, "%s", DOCKER_HUB); /* shorter */
         }
     } else if (!(ref->registry = base_strdup(DOCKER_HUB))) {
         goto nomem;
@@ -230,8 +239,9 @@ int oci__ref_parse(const char *text, struct oci_ref *ref)
     if (colon) {
         *colon = '\0';
         if (!oci__tag_valid(colon + 1)) {
-            oci_fail("invalid reference \"%s\": invalid tag \"%s\" (letters, digits, '_', '.', '-', at most 128, not starting with '.' or '-')",
-                     text, colon + 1);
+            oci_fail(
+                "invalid reference \"%s\": invalid tag \"%s\" (letters, digits, '_', '.', '-', at most 128, not starting with '.' or '-')",
+                text, colon + 1);
             goto fail;
         }
         if (!(ref->tag = base_strdup(colon + 1)))
@@ -250,9 +260,10 @@ int oci__ref_parse(const char *text, struct oci_ref *ref)
         goto fail;
     }
     if (!oci__repository_valid(name)) {
-        oci_fail("invalid reference \"%s\": invalid repository name \"%s\" (lowercase letters and digits, "
-                 "separated by '.', '_', '__' or '-', components joined by '/')",
-                 text, name);
+        oci_fail(
+            "invalid reference \"%s\": invalid repository name \"%s\" (lowercase letters and digits, "
+            "separated by '.', '_', '__' or '-', components joined by '/')",
+            text, name);
         goto fail;
     }
     if (!strcmp(ref->registry, DOCKER_HUB) && !strchr(name, '/'))
@@ -284,8 +295,9 @@ void oci__ref_free(struct oci_ref *ref)
 
 char *oci__ref_string(const struct oci_ref *ref, char out[REF_STRING_SIZE])
 {
-    snprintf(out, REF_STRING_SIZE, "%s/%s%s%s%s%s", ref->registry, ref->repository, ref->tag ? ":" : "",
-             ref->tag ? ref->tag : "", ref->digest ? "@" : "", ref->digest ? ref->digest : "");
+    snprintf(out, REF_STRING_SIZE, "%s/%s%s%s%s%s", ref->registry, ref->repository,
+             ref->tag ? ":" : "", ref->tag ? ref->tag : "", ref->digest ? "@" : "",
+             ref->digest ? ref->digest : "");
     return out;
 }
 

@@ -14,11 +14,12 @@
 
 #include "oci_internal.h"
 
-#define MAX_RETRIES 4
-#define MAX_REDIRECTS 5
+#define MAX_RETRIES     4
+#define MAX_REDIRECTS   5
 #define MAX_RETRY_AFTER 60.0
 
-int oci__registry_open(struct registry *r, const char *registry, enum ref_scheme scheme, const struct oci_options *o)
+int oci__registry_open(struct registry *r, const char *registry, enum ref_scheme scheme,
+                       const struct oci_options *o)
 {
     memset(r, 0, sizeof *r);
     r->o = o;
@@ -79,7 +80,7 @@ static bool add_header(struct curl_slist **headers, const char *name, const char
     char *h = base_asprintf("%s: %s", name, value);
     struct curl_slist *l = h ? curl_slist_append(*headers, h) : NULL;
     if (h) {
-        memset(h, 0, strlen(h));   /* may be a credential */
+        memset(h, 0, strlen(h)); /* may be a credential */
         free(h);
     }
     if (!l)
@@ -98,7 +99,7 @@ static double backoff_delay(int attempt, const char *retry_after)
     if (retry_after && *retry_after) {
         char *end;
         double ra = strtod(retry_after, &end);
-        if (end == retry_after) {   /* an HTTP date */
+        if (end == retry_after) { /* an HTTP date */
             time_t t = curl_getdate(retry_after, NULL);
             ra = t > 0 ? (double)(t - time(NULL)) : 0;
         }
@@ -112,7 +113,8 @@ static double backoff_delay(int attempt, const char *retry_after)
 
 int oci__registry_call(struct registry *r, const struct reg_call *call, struct http_response *resp)
 {
-    char *url = call->url[0] == '/' ? base_asprintf("%s%s", r->base, call->url) : base_strdup(call->url);
+    char *url =
+        call->url[0] == '/' ? base_asprintf("%s%s", r->base, call->url) : base_strdup(call->url);
     char *home = oci__url_origin(r->base);
     bool auth_answered = false;
     int redirects = 0, attempt = 0, rc = -1;
@@ -175,7 +177,8 @@ int oci__registry_call(struct registry *r, const struct reg_call *call, struct h
             }
             if (!call->no_retry && oci__http_error_retryable(resp->code) && attempt < MAX_RETRIES) {
                 double d = backoff_delay(attempt++, NULL);
-                oci__status_line(r->o->quiet, "%s: %s; retrying in %.1f s", r->registry, resp->errbuf, d);
+                oci__status_line(r->o->quiet, "%s: %s; retrying in %.1f s", r->registry,
+                                 resp->errbuf, d);
                 oci__sleep_seconds(d);
                 continue;
             }
@@ -209,7 +212,8 @@ int oci__registry_call(struct registry *r, const struct reg_call *call, struct h
             url = next;
             continue;
         }
-        if ((st == 408 || st == 429 || (st >= 500 && st <= 599)) && !call->no_retry && attempt < MAX_RETRIES) {
+        if ((st == 408 || st == 429 || (st >= 500 && st <= 599)) && !call->no_retry &&
+            attempt < MAX_RETRIES) {
             double d = backoff_delay(attempt++, st == 429 || st == 503 ? resp->retry_after : NULL);
             oci__status_line(r->o->quiet, "%s: HTTP %ld; retrying in %.1f s", r->registry, st, d);
             oci__sleep_seconds(d);
@@ -227,7 +231,8 @@ out:
 /* "CODE: message; CODE: message" from a distribution-spec error body, in
  * out (at most the first three errors, each cut short). */
 #define SUMMARY_SIZE 2048
-static void error_body_summary(const struct http_response *resp, char out[SUMMARY_SIZE], const char **first_code)
+static void error_body_summary(const struct http_response *resp, char out[SUMMARY_SIZE],
+                               const char **first_code)
 {
     *first_code = NULL;
     out[0] = '\0';
@@ -241,7 +246,8 @@ static void error_body_summary(const struct http_response *resp, char out[SUMMAR
     if (json_is_array(errors)) {
         size_t i;
         json_t *e;
-        json_array_foreach(errors, i, e) {
+        json_array_foreach(errors, i, e)
+        {
             if (i == 3)
                 break;
             const char *code = json_string_value(json_object_get(e, "code"));
@@ -255,9 +261,10 @@ static void error_body_summary(const struct http_response *resp, char out[SUMMAR
             }
             /* detail can be anything; a string is often the useful part */
             const char *detail = json_string_value(json_object_get(e, "detail"));
-            const char *d = detail && *detail ? oci__text_excerpt(db, detail, strlen(detail), 200) : NULL;
-            int w = snprintf(out + n, SUMMARY_SIZE - n, "%s%s%s%s%s%s%s", i ? "; " : "", c, *c && *m ? ": " : "",
-                             m, d ? " (" : "", d ? d : "", d ? ")" : "");
+            const char *d =
+                detail && *detail ? oci__text_excerpt(db, detail, strlen(detail), 200) : NULL;
+            int w = snprintf(out + n, SUMMARY_SIZE - n, "%s%s%s%s%s%s%s", i ? "; " : "", c,
+                             *c && *m ? ": " : "", m, d ? " (" : "", d ? d : "", d ? ")" : "");
             if (w < 0 || (size_t)w >= SUMMARY_SIZE - n)
                 break;
             n += (size_t)w;
@@ -288,36 +295,42 @@ static const char *status_text(long status)
 }
 
 int oci__registry_fail(struct registry *r, const struct http_response *resp, const char *what,
-                  const char *actions, const char *repository)
+                       const char *actions, const char *repository)
 {
     const char *code;
     char summary[SUMMARY_SIZE];
     error_body_summary(resp, summary, &code);
-    if (!*summary)   /* HEAD answers and some proxies carry no body: say what the status means */
+    if (!*summary) /* HEAD answers and some proxies carry no body: say what the status means */
         snprintf(summary, sizeof summary, "%s", status_text(resp->status));
     if (*summary)
         oci_fail("%s: %s (HTTP %ld)", what, summary, resp->status);
     else
         oci_fail("%s: HTTP %ld", what, resp->status);
     long st = resp->status;
-    bool https_server = resp->body.data && strstr(resp->body.data, "Client sent an HTTP request to an HTTPS server");
+    bool https_server = resp->body.data &&
+                        strstr(resp->body.data, "Client sent an HTTP request to an HTTPS server");
     if (https_server) {
-        oci_set_hint("the registry speaks HTTPS: write https://%s/... (localhost and 127.0.0.0/8 default to plain HTTP)",
-                     r->registry);
+        oci_set_hint(
+            "the registry speaks HTTPS: write https://%s/... (localhost and 127.0.0.0/8 default to plain HTTP)",
+            r->registry);
     } else if (st == 401) {
         if (r->last_challenge_error && !strcmp(r->last_challenge_error, "insufficient_scope"))
-            oci_set_hint_action(r->creds_state > 0 ? OCI_HINT_NONE : OCI_HINT_CREDENTIALS, r->registry,
+            oci_set_hint_action(r->creds_state > 0 ? OCI_HINT_NONE : OCI_HINT_CREDENTIALS,
+                                r->registry,
                                 "the credentials in use do not grant %s access to %s%s",
-                                actions ? actions : "this", repository ? repository : "this repository",
+                                actions ? actions : "this",
+                                repository ? repository : "this repository",
                                 r->creds_state > 0 ? "" : "; ");
         else if (r->creds_state > 0 || r->refused_credentials)
-            oci_set_hint_action(OCI_HINT_LOGIN_AGAIN, r->registry, "%s refused the credentials from %s; check them or ",
-                                r->registry, r->creds.source ? r->creds.source : "the command line");
+            oci_set_hint_action(OCI_HINT_LOGIN_AGAIN, r->registry,
+                                "%s refused the credentials from %s; check them or ", r->registry,
+                                r->creds.source ? r->creds.source : "the command line");
         else
-            oci_set_hint_action(OCI_HINT_CREDENTIALS, r->registry, "%s requires authentication: ", r->registry);
+            oci_set_hint_action(OCI_HINT_CREDENTIALS, r->registry,
+                                "%s requires authentication: ", r->registry);
     } else if (st == 403 || (code && !strcmp(code, "DENIED"))) {
-        oci_set_hint("the credentials in use do not grant %s access to %s", actions ? actions : "this",
-                     repository ? repository : "this repository");
+        oci_set_hint("the credentials in use do not grant %s access to %s",
+                     actions ? actions : "this", repository ? repository : "this repository");
     } else if (code && (!strcmp(code, "NAME_UNKNOWN") || !strcmp(code, "MANIFEST_UNKNOWN"))) {
         char repo[512];
         snprintf(repo, sizeof repo, "%s/%s", r->registry, repository ? repository : "REPOSITORY");
@@ -332,7 +345,8 @@ int oci__registry_fail(struct registry *r, const struct http_response *resp, con
     return -1;
 }
 
-int oci__registry_transport_fail(struct registry *r, const struct http_response *resp, const char *what)
+int oci__registry_transport_fail(struct registry *r, const struct http_response *resp,
+                                 const char *what)
 {
     const char *msg = resp->errbuf[0] ? resp->errbuf : curl_easy_strerror(resp->code);
     if (what)
@@ -343,20 +357,19 @@ int oci__registry_transport_fail(struct registry *r, const struct http_response 
     case CURLE_SSL_CONNECT_ERROR:
         if (strstr(msg, "wrong version number") || strstr(msg, "packet length too long") ||
             strstr(msg, "record layer failure"))
-            oci_set_hint_action(OCI_HINT_PLAIN_HTTP, r->registry, "the registry seems to speak plain HTTP: ");
+            oci_set_hint_action(OCI_HINT_PLAIN_HTTP, r->registry,
+                                "the registry seems to speak plain HTTP: ");
         break;
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
-        oci_set_hint_action(OCI_HINT_CA_FILE, r->registry, "the certificate of %s is not trusted: ", r->registry);
+        oci_set_hint_action(OCI_HINT_CA_FILE, r->registry,
+                            "the certificate of %s is not trusted: ", r->registry);
         break;
-    case CURLE_COULDNT_CONNECT:
-        oci_set_hint("is a registry listening at %s?", r->base);
-        break;
+    case CURLE_COULDNT_CONNECT: oci_set_hint("is a registry listening at %s?", r->base); break;
     case CURLE_COULDNT_RESOLVE_HOST:
         oci_set_hint("check the registry name \"%s\" (and the proxy settings)", r->registry);
         break;
-    default:
-        break;
+    default: break;
     }
     return -1;
 }

@@ -39,7 +39,8 @@ static bool url_names_file(const char *url)
 
 static bool looks_like_path(const char *s)
 {
-    return s[0] == '/' || oci__str_starts_with(s, "./") || oci__str_starts_with(s, "../") || oci__str_ends_with(s, ".wasm");
+    return s[0] == '/' || oci__str_starts_with(s, "./") || oci__str_starts_with(s, "../") ||
+           oci__str_ends_with(s, ".wasm");
 }
 
 bool oci_is_local_path(const char *what)
@@ -52,7 +53,8 @@ bool oci_is_local_path(const char *what)
 static int download_url(const char *url_text, const struct oci_options *o, struct oci_module *out)
 {
     const char *tmpdir = getenv("TMPDIR");
-    char *tmp = base_asprintf("%s/wasm-bpf-download-XXXXXX.wasm", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    char *tmp =
+        base_asprintf("%s/wasm-bpf-download-XXXXXX.wasm", tmpdir && *tmpdir ? tmpdir : "/tmp");
     if (!tmp)
         return oci_fail_nomem();
     int fd = mkostemps(tmp, 5, O_CLOEXEC);
@@ -97,7 +99,8 @@ static int download_url(const char *url_text, const struct oci_options *o, struc
         }
         long st = resp.status;
         if ((st == 301 || st == 302 || st == 303 || st == 307 || st == 308) && resp.location) {
-            char *next = ++redirects <= MAX_URL_REDIRECTS ? oci__url_resolve(url, resp.location) : NULL;
+            char *next =
+                ++redirects <= MAX_URL_REDIRECTS ? oci__url_resolve(url, resp.location) : NULL;
             if (!next) {
                 oci_fail("%s: too many or invalid redirects", url_text);
                 break;
@@ -112,7 +115,8 @@ static int download_url(const char *url_text, const struct oci_options *o, struc
         }
         if (st != 200) {
             char exb[EXCERPT_SIZE];
-            char *ex = oci__text_excerpt(exb, resp.body.data ? resp.body.data : "", resp.body.len, 200);
+            char *ex =
+                oci__text_excerpt(exb, resp.body.data ? resp.body.data : "", resp.body.len, 200);
             oci_fail("%s: HTTP %ld%s%s", url_text, st, *ex ? ": " : "", ex);
             break;
         }
@@ -168,8 +172,9 @@ int oci_resolve_module(const char *what, const struct oci_run_options *o, struct
     struct oci_ref ref;
     if (oci__ref_parse(what, &ref) < 0) {
         if (is_url(what))
-            oci_set_hint("a URL is downloaded as a file only when its path ends in .wasm (or it has a query); "
-                         "otherwise it names an OCI image");
+            oci_set_hint(
+                "a URL is downloaded as a file only when its path ends in .wasm (or it has a query); "
+                "otherwise it names an OCI image");
         else
             oci_set_hint("not a file here, so it was read as an OCI reference");
         return -1;
@@ -187,13 +192,15 @@ int oci_resolve_module(const char *what, const struct oci_run_options *o, struct
         if (found < 0)
             goto out;
     }
-    if (found == 0 && o->oci.policy && oci__trust_check_stored(&o->oci, &ref, res.manifest_digest) < 0)
+    if (found == 0 && o->oci.policy &&
+        oci__trust_check_stored(&o->oci, &ref, res.manifest_digest) < 0)
         goto out;
     if (found == 1) {
         if (o->pull == OCI_PULL_NEVER) {
             char canonical[REF_STRING_SIZE];
             oci__ref_string(&ref, canonical);
-            oci_fail("%s is not in the store (%s) and the pull policy \"never\" forbids pulling it", canonical, s.root);
+            oci_fail("%s is not in the store (%s) and the pull policy \"never\" forbids pulling it",
+                     canonical, s.root);
             oci_set_hint_action(OCI_HINT_PULL_FIRST, canonical, "%s", "");
             goto out;
         }

@@ -31,7 +31,8 @@ const char *oci__json_unknown_key(json_t *o, const char *const *allowed)
 {
     const char *key;
     json_t *v;
-    json_object_foreach(o, key, v) {
+    json_object_foreach(o, key, v)
+    {
         bool ok = false;
         for (size_t i = 0; allowed[i]; i++)
             ok |= !strcmp(key, allowed[i]);
@@ -75,11 +76,13 @@ static char *dump_compact(json_t *j, size_t *len)
 
 /* ---- simple signing ---- */
 
-char *oci__simplesigning_build(const char *docker_reference, const char *manifest_digest, size_t *len)
+char *oci__simplesigning_build(const char *docker_reference, const char *manifest_digest,
+                               size_t *len)
 {
-    json_t *j = json_pack("{s:{s:{s:s},s:{s:s},s:s},s:{s:s}}", "critical", "identity", "docker-reference",
-                          docker_reference, "image", "docker-manifest-digest", manifest_digest, "type",
-                          COSIGN_SIGNATURE_TYPE, "optional", "creator", "wasm-bpf");
+    json_t *j =
+        json_pack("{s:{s:{s:s},s:{s:s},s:s},s:{s:s}}", "critical", "identity", "docker-reference",
+                  docker_reference, "image", "docker-manifest-digest", manifest_digest, "type",
+                  COSIGN_SIGNATURE_TYPE, "optional", "creator", "wasm-bpf");
     return dump_compact(j, len);
 }
 
@@ -109,7 +112,9 @@ int oci__simplesigning_parse(const char *data, size_t len, struct simplesigning 
     int rc = -1;
     for (size_t i = 0; i < sizeof payload_objects / sizeof payload_objects[0]; i++) {
         const char *parent = payload_objects[i].parent, *name = payload_objects[i].name;
-        json_t *o = parent ? json_object_get(json_object_get(j, parent), name) : name ? json_object_get(j, name) : j;
+        json_t *o = parent ? json_object_get(json_object_get(j, parent), name)
+                    : name ? json_object_get(j, name)
+                           : j;
         const char *extra;
         if (!json_is_object(o)) {
             oci_fail("signature payload: %s%s%s is missing or not an object", parent ? parent : "",
@@ -117,8 +122,8 @@ int oci__simplesigning_parse(const char *data, size_t len, struct simplesigning 
             goto out;
         }
         if ((extra = oci__json_unknown_key(o, payload_objects[i].keys))) {
-            oci_fail("signature payload: %s%s%s has an unknown member \"%.40s\"", parent ? parent : "",
-                     parent ? "." : "", name ? name : "the top level", extra);
+            oci_fail("signature payload: %s%s%s has an unknown member \"%.40s\"",
+                     parent ? parent : "", parent ? "." : "", name ? name : "the top level", extra);
             goto out;
         }
     }
@@ -133,7 +138,8 @@ int oci__simplesigning_parse(const char *data, size_t len, struct simplesigning 
         oci_fail("signature payload: critical.type is not \"%s\"", COSIGN_SIGNATURE_TYPE);
         goto out;
     }
-    json_t *identity = json_object_get(critical, "identity"), *image = json_object_get(critical, "image");
+    json_t *identity = json_object_get(critical, "identity"),
+           *image = json_object_get(critical, "image");
     const char *ref = json_string_value(json_object_get(identity, "docker-reference"));
     const char *digest = json_string_value(json_object_get(image, "docker-manifest-digest"));
     if (!ref || strlen(ref) > 1024) {
@@ -141,7 +147,8 @@ int oci__simplesigning_parse(const char *data, size_t len, struct simplesigning 
         goto out;
     }
     if (!digest || !oci__digest_valid(digest)) {
-        oci_fail("signature payload: critical.image.docker-manifest-digest is missing or not a sha256 digest");
+        oci_fail(
+            "signature payload: critical.image.docker-manifest-digest is missing or not a sha256 digest");
         goto out;
     }
     snprintf(out->digest, sizeof out->digest, "%s", digest);
@@ -169,8 +176,8 @@ char *oci__sigmanifest_config(const char *const *payload_digests, size_t n, size
     for (size_t i = 0; i < n; i++)
         json_array_append_new(ids, json_string(payload_digests[i]));
     json_t *j = json_pack("{s:s,s:s,s:[{s:s}],s:s,s:{s:s,s:o},s:{}}", "architecture", "", "created",
-                          "0001-01-01T00:00:00Z", "history", "created", "0001-01-01T00:00:00Z", "os", "", "rootfs",
-                          "type", "layers", "diff_ids", ids, "config");
+                          "0001-01-01T00:00:00Z", "history", "created", "0001-01-01T00:00:00Z",
+                          "os", "", "rootfs", "type", "layers", "diff_ids", ids, "config");
     return dump_compact(j, len);
 }
 
@@ -187,8 +194,8 @@ int oci__sigmanifest_parse(const char *data, size_t len, struct sigmanifest *out
     }
     if (json_array_size(layers) > MAX_SIGNATURES) {
         json_decref(j);
-        return oci_fail("signature manifest has %zu layers, more than the %d looked at", json_array_size(layers),
-                        MAX_SIGNATURES);
+        return oci_fail("signature manifest has %zu layers, more than the %d looked at",
+                        json_array_size(layers), MAX_SIGNATURES);
     }
     if (!(out->layers = base_calloc(json_array_size(layers) + 1, sizeof *out->layers))) {
         json_decref(j);
@@ -197,19 +204,21 @@ int oci__sigmanifest_parse(const char *data, size_t len, struct sigmanifest *out
     out->root = j;
     size_t i;
     json_t *l;
-    json_array_foreach(layers, i, l) {
+    json_array_foreach(layers, i, l)
+    {
         const char *mt = json_string_value(json_object_get(l, "mediaType"));
         const char *digest = json_string_value(json_object_get(l, "digest"));
         json_t *size = json_object_get(l, "size");
         if (!mt || strcmp(mt, MT_SIMPLESIGNING))
-            continue;   /* not a signature: other tools may add layers */
-        if (!digest || !oci__digest_valid(digest) || !json_is_integer(size) || json_integer_value(size) < 0 ||
-            json_integer_value(size) > MAX_PAYLOAD_SIZE)
-            continue;   /* unusable: counted as no signature */
+            continue; /* not a signature: other tools may add layers */
+        if (!digest || !oci__digest_valid(digest) || !json_is_integer(size) ||
+            json_integer_value(size) < 0 || json_integer_value(size) > MAX_PAYLOAD_SIZE)
+            continue; /* unusable: counted as no signature */
         struct sig_layer *s = &out->layers[out->n++];
         snprintf(s->digest, sizeof s->digest, "%s", digest);
         s->size = (uint64_t)json_integer_value(size);
-        const char *sig = json_string_value(json_object_get(json_object_get(l, "annotations"), ANN_COSIGN_SIGNATURE));
+        const char *sig = json_string_value(
+            json_object_get(json_object_get(l, "annotations"), ANN_COSIGN_SIGNATURE));
         if (sig && strlen(sig) <= MAX_SIGNATURE_B64 && !(s->signature = base_strdup(sig))) {
             oci__sigmanifest_free(out);
             return oci_fail_nomem();
@@ -227,21 +236,21 @@ void oci__sigmanifest_free(struct sigmanifest *s)
     memset(s, 0, sizeof *s);
 }
 
-char *oci__sigmanifest_build(const struct sig_layer *layers, size_t n, const char *config_digest, uint64_t config_size,
-                        size_t *len)
+char *oci__sigmanifest_build(const struct sig_layer *layers, size_t n, const char *config_digest,
+                             uint64_t config_size, size_t *len)
 {
     json_t *ls = json_array();
     for (size_t i = 0; i < n; i++) {
         json_t *ann = json_object();
         if (layers[i].signature)
             json_object_set_new(ann, ANN_COSIGN_SIGNATURE, json_string(layers[i].signature));
-        json_array_append_new(ls, json_pack("{s:s,s:I,s:s,s:o}", "mediaType", MT_SIMPLESIGNING, "size",
-                                            (json_int_t)layers[i].size, "digest", layers[i].digest, "annotations",
-                                            ann));
+        json_array_append_new(ls, json_pack("{s:s,s:I,s:s,s:o}", "mediaType", MT_SIMPLESIGNING,
+                                            "size", (json_int_t)layers[i].size, "digest",
+                                            layers[i].digest, "annotations", ann));
     }
-    json_t *j = json_pack("{s:i,s:s,s:{s:s,s:I,s:s},s:o}", "schemaVersion", 2, "mediaType", MT_OCI_MANIFEST, "config",
-                          "mediaType", MT_OCI_IMAGE_CONFIG, "size", (json_int_t)config_size, "digest", config_digest,
-                          "layers", ls);
+    json_t *j = json_pack("{s:i,s:s,s:{s:s,s:I,s:s},s:o}", "schemaVersion", 2, "mediaType",
+                          MT_OCI_MANIFEST, "config", "mediaType", MT_OCI_IMAGE_CONFIG, "size",
+                          (json_int_t)config_size, "digest", config_digest, "layers", ls);
     return dump_compact(j, len);
 }
 
@@ -249,9 +258,9 @@ char *oci__sigmanifest_build(const struct sig_layer *layers, size_t n, const cha
 
 char *oci__intoto_statement_build(const char *name, const char *manifest_digest, size_t *len)
 {
-    json_t *j = json_pack("{s:s,s:[{s:s,s:{s:s}}],s:s,s:{}}", "_type", INTOTO_STATEMENT_V1, "subject", "name", name,
-                          "digest", "sha256", manifest_digest + 7, "predicateType", COSIGN_SIGN_PREDICATE,
-                          "predicate");
+    json_t *j = json_pack("{s:s,s:[{s:s,s:{s:s}}],s:s,s:{}}", "_type", INTOTO_STATEMENT_V1,
+                          "subject", "name", name, "digest", "sha256", manifest_digest + 7,
+                          "predicateType", COSIGN_SIGN_PREDICATE, "predicate");
     return dump_compact(j, len);
 }
 
@@ -266,7 +275,8 @@ char *oci__dsse_pae(const char *payload_type, const char *payload, size_t payloa
     return pae;
 }
 
-char *oci__bundle_build(const struct oci_signing_key *k, const char *name, const char *manifest_digest, size_t *len)
+char *oci__bundle_build(const struct oci_signing_key *k, const char *name,
+                        const char *manifest_digest, size_t *len)
 {
     size_t slen, plen;
     char *statement = oci__intoto_statement_build(name, manifest_digest, &slen);
@@ -288,10 +298,10 @@ char *oci__bundle_build(const struct oci_signing_key *k, const char *name, const
         oci_fail_nomem();
         return NULL;
     }
-    json_t *j = json_pack("{s:s,s:{s:{s:s},s:[]},s:{s:s,s:s,s:[{s:s,s:s}]}}", "mediaType", MT_SIGSTORE_BUNDLE,
-                          "verificationMaterial", "publicKey", "hint", pub ? pub->fingerprint : "", "tlogEntries",
-                          "dsseEnvelope", "payload", payload, "payloadType", MT_INTOTO, "signatures", "sig", sig,
-                          "keyid", "");
+    json_t *j = json_pack("{s:s,s:{s:{s:s},s:[]},s:{s:s,s:s,s:[{s:s,s:s}]}}", "mediaType",
+                          MT_SIGSTORE_BUNDLE, "verificationMaterial", "publicKey", "hint",
+                          pub ? pub->fingerprint : "", "tlogEntries", "dsseEnvelope", "payload",
+                          payload, "payloadType", MT_INTOTO, "signatures", "sig", sig, "keyid", "");
     oci_public_key_free(pub);
     free(payload);
     free(sig);
@@ -313,7 +323,8 @@ int oci__bundle_parse(const char *data, size_t len, struct bundle *out)
     }
     json_t *env = json_object_get(j, "dsseEnvelope");
     if (!json_is_object(env)) {
-        oci_fail("bundle has no DSSE envelope (a message signature bundle does not name an image digest)");
+        oci_fail(
+            "bundle has no DSSE envelope (a message signature bundle does not name an image digest)");
         goto out;
     }
     const char *ptype = json_string_value(json_object_get(env, "payloadType"));
@@ -327,7 +338,8 @@ int oci__bundle_parse(const char *data, size_t len, struct bundle *out)
         oci_fail("bundle payload is missing or too large");
         goto out;
     }
-    if (!json_is_array(sigs) || json_array_size(sigs) == 0 || json_array_size(sigs) > MAX_SIGNATURES) {
+    if (!json_is_array(sigs) || json_array_size(sigs) == 0 ||
+        json_array_size(sigs) > MAX_SIGNATURES) {
         oci_fail("bundle has no signatures, or too many");
         goto out;
     }
@@ -344,7 +356,8 @@ int oci__bundle_parse(const char *data, size_t len, struct bundle *out)
     }
     size_t i;
     json_t *s;
-    json_array_foreach(sigs, i, s) {
+    json_array_foreach(sigs, i, s)
+    {
         const char *sig = json_string_value(json_object_get(s, "sig"));
         if (sig && strlen(sig) <= MAX_SIGNATURE_B64) {
             if (!(out->sigs[out->n_sigs] = base_strdup(sig))) {
@@ -363,7 +376,8 @@ int oci__bundle_parse(const char *data, size_t len, struct bundle *out)
         goto out;
     }
     if (!pred || strcmp(pred, COSIGN_SIGN_PREDICATE)) {
-        oci_fail("bundle holds an attestation (%.80s), not an image signature", pred ? pred : "no predicateType");
+        oci_fail("bundle holds an attestation (%.80s), not an image signature",
+                 pred ? pred : "no predicateType");
         goto out;
     }
     if (!json_is_array(subject) || json_array_size(subject) != 1) {
@@ -404,20 +418,23 @@ void oci__bundle_free(struct bundle *b)
     memset(b, 0, sizeof *b);
 }
 
-char *oci__bundle_manifest_build(const char *bundle_digest, uint64_t bundle_size, const char *subject_digest,
-                            const char *subject_media_type, uint64_t subject_size, int64_t created, size_t *len)
+char *oci__bundle_manifest_build(const char *bundle_digest, uint64_t bundle_size,
+                                 const char *subject_digest, const char *subject_media_type,
+                                 uint64_t subject_size, int64_t created, size_t *len)
 {
     char when[32];
     time_t t = (time_t)created;
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    json_t *j = json_pack("{s:i,s:s,s:s,s:{s:s,s:s,s:i},s:[{s:s,s:s,s:I}],s:{s:s,s:s,s:I},s:{s:s,s:s,s:s}}",
-                          "schemaVersion", 2, "mediaType", MT_OCI_MANIFEST, "artifactType", MT_SIGSTORE_BUNDLE,
-                          "config", "mediaType", MT_OCI_EMPTY, "digest", EMPTY_JSON_DIGEST, "size", 2, "layers",
-                          "mediaType", MT_SIGSTORE_BUNDLE, "digest", bundle_digest, "size", (json_int_t)bundle_size,
-                          "subject", "mediaType", subject_media_type, "digest", subject_digest, "size",
-                          (json_int_t)subject_size, "annotations", ANN_BUNDLE_CONTENT, "dsse-envelope",
-                          ANN_BUNDLE_PREDICATE, COSIGN_SIGN_PREDICATE, ANN_CREATED, when);
+    json_t *j =
+        json_pack("{s:i,s:s,s:s,s:{s:s,s:s,s:i},s:[{s:s,s:s,s:I}],s:{s:s,s:s,s:I},s:{s:s,s:s,s:s}}",
+                  "schemaVersion", 2, "mediaType", MT_OCI_MANIFEST, "artifactType",
+                  MT_SIGSTORE_BUNDLE, "config", "mediaType", MT_OCI_EMPTY, "digest",
+                  EMPTY_JSON_DIGEST, "size", 2, "layers", "mediaType", MT_SIGSTORE_BUNDLE, "digest",
+                  bundle_digest, "size", (json_int_t)bundle_size, "subject", "mediaType",
+                  subject_media_type, "digest", subject_digest, "size", (json_int_t)subject_size,
+                  "annotations", ANN_BUNDLE_CONTENT, "dsse-envelope", ANN_BUNDLE_PREDICATE,
+                  COSIGN_SIGN_PREDICATE, ANN_CREATED, when);
     return dump_compact(j, len);
 }

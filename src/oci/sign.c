@@ -30,8 +30,8 @@ static char *digest_tag(const char *digest, const char *suffix)
 }
 
 /* GET a manifest or index by tag/digest: 1 found, 0 absent (404), -1 error. */
-static int get_manifest_opt(struct registry *r, const char *repository, const char *object, char **data,
-                            size_t *len, char digest[OCI_DIGEST_SIZE])
+static int get_manifest_opt(struct registry *r, const char *repository, const char *object,
+                            char **data, size_t *len, char digest[OCI_DIGEST_SIZE])
 {
     struct http_response resp = {0};
     *data = oci__get_manifest(r, repository, object, true, &resp, len, digest);
@@ -41,7 +41,8 @@ static int get_manifest_opt(struct registry *r, const char *repository, const ch
 }
 
 /* A small blob, checked against its digest. */
-static char *get_blob(struct registry *r, const char *repository, const char *digest, uint64_t max, size_t *len)
+static char *get_blob(struct registry *r, const char *repository, const char *digest, uint64_t max,
+                      size_t *len)
 {
     char scope[SCOPE_SIZE], path[API_PATH_SIZE], what[160], computed[OCI_DIGEST_SIZE];
     oci__scope_for(scope, repository, "pull");
@@ -60,8 +61,8 @@ static char *get_blob(struct registry *r, const char *repository, const char *di
     return out;
 }
 
-static int put_manifest(struct registry *r, const char *repository, const char *object, const char *media_type,
-                        const char *data, size_t len)
+static int put_manifest(struct registry *r, const char *repository, const char *object,
+                        const char *media_type, const char *data, size_t len)
 {
     char scope[SCOPE_SIZE], path[API_PATH_SIZE];
     oci__scope_for(scope, repository, "pull,push");
@@ -69,7 +70,11 @@ static int put_manifest(struct registry *r, const char *repository, const char *
         return -1;
     struct http_upload up = {.data = data, .fd = -1, .size = len};
     struct http_response resp = {0};
-    struct reg_call call = {.method = "PUT", .url = path, .scope = scope, .content_type = media_type, .upload = &up};
+    struct reg_call call = {.method = "PUT",
+                            .url = path,
+                            .scope = scope,
+                            .content_type = media_type,
+                            .upload = &up};
     int rc = -1;
     if (oci__registry_call(r, &call, &resp) == 0) {
         if (resp.status < 200 || resp.status > 299)
@@ -91,8 +96,8 @@ static int push_json_blob(struct registry *r, const char *repository, const char
 
 /* ---- signing ---- */
 
-static int sign_simple(struct registry *r, const struct oci_ref *ref, const char *identity, const char *digest,
-                       const struct oci_signing_key *key, bool replace)
+static int sign_simple(struct registry *r, const struct oci_ref *ref, const char *identity,
+                       const char *digest, const struct oci_signing_key *key, bool replace)
 {
     size_t plen;
     char *payload = oci__simplesigning_build(identity, digest, &plen);
@@ -100,7 +105,8 @@ static int sign_simple(struct registry *r, const struct oci_ref *ref, const char
     char *tag = digest_tag(digest, ".sig");
     char *old = NULL, *config = NULL, *manifest = NULL;
     size_t old_len = 0, config_len = 0, manifest_len = 0;
-    char old_digest[OCI_DIGEST_SIZE], payload_digest[OCI_DIGEST_SIZE], config_digest[OCI_DIGEST_SIZE];
+    char old_digest[OCI_DIGEST_SIZE], payload_digest[OCI_DIGEST_SIZE],
+        config_digest[OCI_DIGEST_SIZE];
     struct sigmanifest sm = {0};
     int rc = -1;
     if (!sig || !tag)
@@ -178,22 +184,24 @@ static int referrers_api(struct registry *r, const char *repository, const char 
     return rc;
 }
 
-static int sign_bundle(struct registry *r, const struct oci_ref *ref, const char *digest, const char *media_type,
-                       uint64_t size, const struct oci_signing_key *key)
+static int sign_bundle(struct registry *r, const struct oci_ref *ref, const char *digest,
+                       const char *media_type, uint64_t size, const struct oci_signing_key *key)
 {
     char name[REF_STRING_SIZE];
     oci__ref_repo_string(ref, name);
     size_t blen = 0, mlen = 0, ilen = 0;
     char *bundle = oci__bundle_build(key, name, digest, &blen);
     char *manifest = NULL, *index = NULL, *old = NULL;
-    char bundle_digest[OCI_DIGEST_SIZE], manifest_digest[OCI_DIGEST_SIZE], old_digest[OCI_DIGEST_SIZE];
+    char bundle_digest[OCI_DIGEST_SIZE], manifest_digest[OCI_DIGEST_SIZE],
+        old_digest[OCI_DIGEST_SIZE];
     char *tag = digest_tag(digest, "");
     json_t *idx = NULL;
     int rc = -1;
     if (!bundle || !tag || push_json_blob(r, ref->repository, bundle, blen, bundle_digest) < 0 ||
         oci__push_bytes(r, ref->repository, "{}", 2, EMPTY_JSON_DIGEST) < 0)
         goto out;
-    manifest = oci__bundle_manifest_build(bundle_digest, blen, digest, media_type, size, (int64_t)time(NULL), &mlen);
+    manifest = oci__bundle_manifest_build(bundle_digest, blen, digest, media_type, size,
+                                          (int64_t)time(NULL), &mlen);
     if (!manifest)
         goto out;
     if (oci__sha256_bytes(manifest, mlen, manifest_digest) < 0)
@@ -218,13 +226,14 @@ static int sign_bundle(struct registry *r, const struct oci_ref *ref, const char
         goto out;
     }
     if (!idx)
-        idx = json_pack("{s:i,s:s,s:[]}", "schemaVersion", 2, "mediaType", MT_OCI_INDEX, "manifests");
-    json_t *desc = json_pack("{s:s,s:s,s:I,s:s,s:{s:s,s:s}}", "mediaType", MT_OCI_MANIFEST, "digest",
-                             manifest_digest, "size", (json_int_t)mlen, "artifactType", MT_SIGSTORE_BUNDLE,
-                             "annotations", ANN_BUNDLE_CONTENT, "dsse-envelope", ANN_BUNDLE_PREDICATE,
-                             COSIGN_SIGN_PREDICATE);
+        idx =
+            json_pack("{s:i,s:s,s:[]}", "schemaVersion", 2, "mediaType", MT_OCI_INDEX, "manifests");
+    json_t *desc = json_pack("{s:s,s:s,s:I,s:s,s:{s:s,s:s}}", "mediaType", MT_OCI_MANIFEST,
+                             "digest", manifest_digest, "size", (json_int_t)mlen, "artifactType",
+                             MT_SIGSTORE_BUNDLE, "annotations", ANN_BUNDLE_CONTENT, "dsse-envelope",
+                             ANN_BUNDLE_PREDICATE, COSIGN_SIGN_PREDICATE);
     if (!idx) {
-        json_decref(desc);   /* not owned by an index yet */
+        json_decref(desc); /* not owned by an index yet */
         desc = NULL;
     }
     if (!desc || json_array_append_new(json_object_get(idx, "manifests"), desc) < 0 ||
@@ -244,7 +253,8 @@ out:
 }
 
 /* The media type of a manifest: its own field, else the registry's word. */
-static void manifest_media_type(const char *raw, size_t len, const char *content_type, char *out, size_t size)
+static void manifest_media_type(const char *raw, size_t len, const char *content_type, char *out,
+                                size_t size)
 {
     json_error_t err;
     json_t *j = json_loadb(raw, len, 0, &err);
@@ -333,10 +343,10 @@ int oci_sign(const char *text, const struct oci_signing_key *key, const struct o
 
 /* Why nothing verified, most telling first. */
 enum miss {
-    MISS_NONE_FOUND,          /* no signature in either place */
-    MISS_UNTRUSTED,           /* signatures, none valid under a trusted key */
-    MISS_IDENTITY,            /* valid, but the identity rule failed */
-    MISS_OTHER_DIGEST,        /* valid, but for another digest */
+    MISS_NONE_FOUND,   /* no signature in either place */
+    MISS_UNTRUSTED,    /* signatures, none valid under a trusted key */
+    MISS_IDENTITY,     /* valid, but the identity rule failed */
+    MISS_OTHER_DIGEST, /* valid, but for another digest */
 };
 
 struct search {
@@ -348,22 +358,23 @@ struct search {
     struct oci_verification *v;
     enum miss miss;
     char detail[512];
-    json_t *list;             /* describing: every signature found, or NULL */
+    json_t *list; /* describing: every signature found, or NULL */
 };
 
 /* Describing: one signature found (claims unverified unless KEY). */
-static void list_add(struct search *s, const char *format, const char *identity, const char *claimed,
-                     const struct oci_public_key *key)
+static void list_add(struct search *s, const char *format, const char *identity,
+                     const char *claimed, const struct oci_public_key *key)
 {
     if (!s->list)
         return;
-    json_t *e = json_pack("{s:s,s:s?,s:s?,s:s?,s:b}", "format", format, "identity", identity, "digest", claimed,
-                          "key", key ? key->fingerprint : NULL, "valid",
+    json_t *e = json_pack("{s:s,s:s?,s:s?,s:s?,s:b}", "format", format, "identity", identity,
+                          "digest", claimed, "key", key ? key->fingerprint : NULL, "valid",
                           key && claimed && !strcmp(claimed, s->digest));
     json_array_append_new(s->list, e);
 }
 
-static void note_miss(struct search *s, enum miss m, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void note_miss(struct search *s, enum miss m, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void note_miss(struct search *s, enum miss m, const char *fmt, ...)
 {
     if (m < s->miss && s->detail[0])
@@ -376,8 +387,8 @@ static void note_miss(struct search *s, enum miss m, const char *fmt, ...)
 }
 
 /* The key that verifies SIG over DATA, or NULL. */
-static const struct oci_public_key *trusted_signer(const struct search *s, const void *data, size_t len,
-                                                   const char *sig)
+static const struct oci_public_key *trusted_signer(const struct search *s, const void *data,
+                                                   size_t len, const char *sig)
 {
     for (size_t k = 0; k < s->n_keys; k++)
         if (oci__key_verify_base64(s->keys[k], data, len, sig))
@@ -386,17 +397,18 @@ static const struct oci_public_key *trusted_signer(const struct search *s, const
 }
 
 /* A signature verified: is it for this digest and identity?  1 accepted. */
-static int accept_claim(struct search *s, const struct oci_public_key *key, const char *claimed_digest,
-                        const char *identity, const char *format)
+static int accept_claim(struct search *s, const struct oci_public_key *key,
+                        const char *claimed_digest, const char *identity, const char *format)
 {
     if (strcmp(claimed_digest, s->digest)) {
-        note_miss(s, MISS_OTHER_DIGEST, "a valid %s signature names another digest, %s", format, claimed_digest);
+        note_miss(s, MISS_OTHER_DIGEST, "a valid %s signature names another digest, %s", format,
+                  claimed_digest);
         return 0;
     }
     const char *why = "";
     if (s->identity && !oci__identity_matches(s->identity, s->image, identity, &why)) {
-        note_miss(s, MISS_IDENTITY, "a valid %s signature names \"%.200s\": %s (signedIdentity %s)", format, identity,
-                  why, oci__identity_kind_name(s->identity->kind));
+        note_miss(s, MISS_IDENTITY, "a valid %s signature names \"%.200s\": %s (signedIdentity %s)",
+                  format, identity, why, oci__identity_kind_name(s->identity->kind));
         return 0;
     }
     struct oci_verification *v = s->v;
@@ -428,34 +440,41 @@ static int search_simple(struct registry *r, struct search *s)
     if (found <= 0)
         goto out;
     if (oci__sigmanifest_parse(raw, len, &sm) < 0) {
-        note_miss(s, MISS_UNTRUSTED, "the signature manifest %s is unusable: %s", tag, oci_error_text());
+        note_miss(s, MISS_UNTRUSTED, "the signature manifest %s is unusable: %s", tag,
+                  oci_error_text());
         found = 0;
         goto out;
     }
     for (size_t i = 0; i < sm.n; i++) {
         const struct sig_layer *l = &sm.layers[i];
         size_t plen;
-        char *payload = l->signature ? get_blob(r, s->image->repository, l->digest, MAX_PAYLOAD_SIZE, &plen) : NULL;
+        char *payload = l->signature
+                            ? get_blob(r, s->image->repository, l->digest, MAX_PAYLOAD_SIZE, &plen)
+                            : NULL;
         if (!payload) {
             s->v->n_invalid++;
-            note_miss(s, MISS_UNTRUSTED, "a simple-signing layer has %s", l->signature ? "no payload" : "no signature");
+            note_miss(s, MISS_UNTRUSTED, "a simple-signing layer has %s",
+                      l->signature ? "no payload" : "no signature");
             continue;
         }
         const struct oci_public_key *key = trusted_signer(s, payload, plen, l->signature);
         struct simplesigning ss;
         if (s->list) {
             bool parsed = oci__simplesigning_parse(payload, plen, &ss) == 0;
-            list_add(s, "simple-signing", parsed ? ss.docker_reference : NULL, parsed ? ss.digest : NULL, key);
+            list_add(s, "simple-signing", parsed ? ss.docker_reference : NULL,
+                     parsed ? ss.digest : NULL, key);
             if (parsed)
                 oci__simplesigning_free(&ss);
         }
         if (!key) {
             s->v->n_invalid++;
-            note_miss(s, MISS_UNTRUSTED, "%zu simple-signing signature%s, none valid under the trusted key%s", sm.n,
+            note_miss(s, MISS_UNTRUSTED,
+                      "%zu simple-signing signature%s, none valid under the trusted key%s", sm.n,
                       sm.n == 1 ? "" : "s", s->n_keys == 1 ? "" : "s");
         } else if (oci__simplesigning_parse(payload, plen, &ss) < 0) {
             s->v->n_invalid++;
-            note_miss(s, MISS_UNTRUSTED, "a validly signed payload is malformed: %s", oci_error_text());
+            note_miss(s, MISS_UNTRUSTED, "a validly signed payload is malformed: %s",
+                      oci_error_text());
         } else {
             accept_claim(s, key, ss.digest, ss.docker_reference, "simple-signing");
             oci__simplesigning_free(&ss);
@@ -484,7 +503,8 @@ static void check_bundle(struct registry *r, struct search *s, const char *manif
     json_t *layer = json_array_get(json_object_get(m, "layers"), 0);
     const char *mt = json_string_value(json_object_get(layer, "mediaType"));
     const char *bd = json_string_value(json_object_get(layer, "digest"));
-    if (!mt || !oci__str_starts_with(mt, "application/vnd.dev.sigstore.bundle") || !bd || !oci__digest_valid(bd))
+    if (!mt || !oci__str_starts_with(mt, "application/vnd.dev.sigstore.bundle") || !bd ||
+        !oci__digest_valid(bd))
         goto out;
     blob = get_blob(r, s->image->repository, bd, MAX_PAYLOAD_SIZE, &blen);
     if (!blob)
@@ -507,13 +527,15 @@ static void check_bundle(struct registry *r, struct search *s, const char *manif
     list_add(s, "sigstore-bundle", b.name[0] ? b.name : NULL, b.digest, key);
     if (!key) {
         s->v->n_invalid++;
-        note_miss(s, MISS_UNTRUSTED, "a Sigstore bundle's signature is not valid under the trusted key%s",
+        note_miss(s, MISS_UNTRUSTED,
+                  "a Sigstore bundle's signature is not valid under the trusted key%s",
                   s->n_keys == 1 ? "" : "s");
         goto out;
     }
     /* a subject without a name claims no identity: only the digest rule applies */
     char image_name[REF_STRING_SIZE];
-    accept_claim(s, key, b.digest, b.name[0] ? b.name : oci__ref_repo_string(s->image, image_name), "sigstore-bundle");
+    accept_claim(s, key, b.digest, b.name[0] ? b.name : oci__ref_repo_string(s->image, image_name),
+                 "sigstore-bundle");
 out:
     oci__bundle_free(&b);
     json_decref(m);
@@ -531,14 +553,19 @@ static int search_bundles(struct registry *r, struct search *s)
     struct http_sink sink;
     oci__http_sink_init_memory(&sink, MAX_MANIFEST_SIZE);
     struct http_response resp = {0};
-    struct reg_call call = {.method = "GET", .url = path, .scope = scope, .accept = MT_OCI_INDEX, .sink = &sink};
+    struct reg_call call = {.method = "GET",
+                            .url = path,
+                            .scope = scope,
+                            .accept = MT_OCI_INDEX,
+                            .sink = &sink};
     char *raw = NULL;
     size_t len = 0;
     json_t *idx = NULL;
     int rc = -1;
     if (oci__registry_call(r, &call, &resp) < 0)
         goto out;
-    if (resp.status == 200 && resp.content_type && oci__str_starts_with(resp.content_type, MT_OCI_INDEX)) {
+    if (resp.status == 200 && resp.content_type &&
+        oci__str_starts_with(resp.content_type, MT_OCI_INDEX)) {
         if (!(raw = sink.mem.data ? sink.mem.data : base_strdup(""))) {
             oci_fail_nomem();
             goto out;
@@ -562,10 +589,12 @@ static int search_bundles(struct registry *r, struct search *s)
     json_t *ms = json_object_get(idx, "manifests");
     size_t i, looked = 0;
     json_t *e;
-    json_array_foreach(ms, i, e) {
+    json_array_foreach(ms, i, e)
+    {
         const char *at = json_string_value(json_object_get(e, "artifactType"));
         const char *d = json_string_value(json_object_get(e, "digest"));
-        if (!at || !oci__str_starts_with(at, "application/vnd.dev.sigstore.bundle") || !d || !oci__digest_valid(d))
+        if (!at || !oci__str_starts_with(at, "application/vnd.dev.sigstore.bundle") || !d ||
+            !oci__digest_valid(d))
             continue;
         if (++looked > MAX_REFERRERS)
             break;
@@ -593,11 +622,16 @@ static const char *miss_words(enum miss m)
 /* Search both formats for a signature of DIGEST by one of KEYS.  0 found,
  * -1 with the error set (naming the most telling miss). */
 static int verify_digest(struct registry *r, const struct oci_ref *image, const char *digest,
-                         struct oci_public_key *const *keys, size_t n_keys, const struct signed_identity *identity,
-                         struct oci_verification *v)
+                         struct oci_public_key *const *keys, size_t n_keys,
+                         const struct signed_identity *identity, struct oci_verification *v)
 {
-    struct search s = {.image = image, .digest = digest, .keys = keys, .n_keys = n_keys, .identity = identity,
-                       .v = v, .miss = MISS_NONE_FOUND};
+    struct search s = {.image = image,
+                       .digest = digest,
+                       .keys = keys,
+                       .n_keys = n_keys,
+                       .identity = identity,
+                       .v = v,
+                       .miss = MISS_NONE_FOUND};
     snprintf(v->digest, sizeof v->digest, "%s", digest);
     if (search_simple(r, &s) < 0)
         return -1;
@@ -607,8 +641,8 @@ static int verify_digest(struct registry *r, const struct oci_ref *image, const 
         return 0;
     if (s.detail[0])
         return oci_fail("%s: %s", miss_words(s.miss), s.detail);
-    return oci_fail("%s (looked for the tag %s.sig and Sigstore bundle referrers)", miss_words(s.miss),
-                    "sha256-<hex>");
+    return oci_fail("%s (looked for the tag %s.sig and Sigstore bundle referrers)",
+                    miss_words(s.miss), "sha256-<hex>");
 }
 
 void oci_verification_free(struct oci_verification *v)
@@ -617,8 +651,8 @@ void oci_verification_free(struct oci_verification *v)
     memset(v, 0, sizeof *v);
 }
 
-int oci_verify(const char *text, struct oci_public_key *const *keys, size_t n_keys, const struct oci_options *o,
-               struct oci_verification *v)
+int oci_verify(const char *text, struct oci_public_key *const *keys, size_t n_keys,
+               const struct oci_options *o, struct oci_verification *v)
 {
     OCI_ERROR_SCOPE(o);
     memset(v, 0, sizeof *v);
@@ -640,14 +674,16 @@ int oci_verify(const char *text, struct oci_public_key *const *keys, size_t n_ke
 /* NULL with the error set: out of memory. */
 static char *scope_words(const struct oci_policy *p, const struct requirements *rs)
 {
-    char *words = rs == &p->deflt ? base_strdup("default") : base_asprintf("transports.docker[\"%s\"]", rs->scope);
+    char *words = rs == &p->deflt ? base_strdup("default")
+                                  : base_asprintf("transports.docker[\"%s\"]", rs->scope);
     if (!words)
         oci_fail_nomem();
     return words;
 }
 
-int oci__policy_check_session(struct registry *r, const struct oci_policy *p, const struct oci_ref *ref,
-                         const char *digest, const char *alt_digest, struct oci_verification *v)
+int oci__policy_check_session(struct registry *r, const struct oci_policy *p,
+                              const struct oci_ref *ref, const char *digest, const char *alt_digest,
+                              struct oci_verification *v)
 {
     memset(v, 0, sizeof *v);
     snprintf(v->digest, sizeof v->digest, "%s", digest);
@@ -663,7 +699,8 @@ int oci__policy_check_session(struct registry *r, const struct oci_policy *p, co
         if (q->kind == REQ_ACCEPT_ANYTHING)
             continue;
         if (q->kind == REQ_REJECT) {
-            rc = oci_fail("%s (digest %s) is refused by the policy: %s requires \"reject\"", canonical, digest, where);
+            rc = oci_fail("%s (digest %s) is refused by the policy: %s requires \"reject\"",
+                          canonical, digest, where);
             break;
         }
         struct oci_verification one = {0};
@@ -680,8 +717,9 @@ int oci__policy_check_session(struct registry *r, const struct oci_policy *p, co
         if (rc < 0) {
             char why[2048];
             snprintf(why, sizeof why, "%s", oci_error_text());
-            rc = oci_fail("%s (digest %s) is refused by the policy: %s[%zu] sigstoreSigned failed: %s", canonical,
-                          digest, where, i, why);
+            rc = oci_fail(
+                "%s (digest %s) is refused by the policy: %s[%zu] sigstoreSigned failed: %s",
+                canonical, digest, where, i, why);
             oci_set_hint_action(OCI_HINT_SIGN, canonical, "%s", "");
         } else if (!v->n_valid) {
             oci_verification_free(v);
@@ -695,8 +733,8 @@ int oci__policy_check_session(struct registry *r, const struct oci_policy *p, co
 }
 
 /* oci_policy_check() within an operation whose error is bound already. */
-static int policy_check(const struct oci_policy *p, const char *text, const char *digest, const struct oci_options *o,
-                        struct oci_verification *v)
+static int policy_check(const struct oci_policy *p, const char *text, const char *digest,
+                        const struct oci_options *o, struct oci_verification *v)
 {
     memset(v, 0, sizeof *v);
     if (oci__trust_libs_load() < 0)
@@ -726,8 +764,8 @@ static int policy_check(const struct oci_policy *p, const char *text, const char
     return rc;
 }
 
-int oci_policy_check(const struct oci_policy *p, const char *text, const char *digest, const struct oci_options *o,
-                     struct oci_verification *v)
+int oci_policy_check(const struct oci_policy *p, const char *text, const char *digest,
+                     const struct oci_options *o, struct oci_verification *v)
 {
     OCI_ERROR_SCOPE(o);
     return policy_check(p, text, digest, o, v);
@@ -742,19 +780,21 @@ bool oci_policy_refused(void)
     return refused;
 }
 
-static void report(const struct oci_options *o, const struct oci_ref *ref, const struct oci_verification *v)
+static void report(const struct oci_options *o, const struct oci_ref *ref,
+                   const struct oci_verification *v)
 {
     char canonical[REF_STRING_SIZE];
     oci__ref_string(ref, canonical);
     if (v->n_valid)
-        oci__status_line(o->quiet, "Verified %s: %s signature of %s by key %s (identity %s)", canonical, v->format,
-                    v->digest, v->fingerprint, v->identity);
+        oci__status_line(o->quiet, "Verified %s: %s signature of %s by key %s (identity %s)",
+                         canonical, v->format, v->digest, v->fingerprint, v->identity);
     else
-        oci__status_line(o->quiet, "Accepted %s (%s) by the policy without a signature", canonical, v->digest);
+        oci__status_line(o->quiet, "Accepted %s (%s) by the policy without a signature", canonical,
+                         v->digest);
 }
 
-int oci__trust_check_pull(struct registry *r, const struct oci_options *o, const struct oci_ref *ref, const char *digest,
-                     const char *alt_digest)
+int oci__trust_check_pull(struct registry *r, const struct oci_options *o,
+                          const struct oci_ref *ref, const char *digest, const char *alt_digest)
 {
     refused = false;
     if (oci__trust_libs_load() < 0)
@@ -769,7 +809,8 @@ int oci__trust_check_pull(struct registry *r, const struct oci_options *o, const
     return rc;
 }
 
-int oci__trust_check_stored(const struct oci_options *o, const struct oci_ref *ref, const char *digest)
+int oci__trust_check_stored(const struct oci_options *o, const struct oci_ref *ref,
+                            const char *digest)
 {
     char canonical[REF_STRING_SIZE];
     oci__ref_string(ref, canonical);

@@ -34,7 +34,7 @@
 
 #include "oci_internal.h"
 
-#define LAYOUT_FILE "{\"imageLayoutVersion\":\"1.0.0\"}"
+#define LAYOUT_FILE    "{\"imageLayoutVersion\":\"1.0.0\"}"
 #define MAX_INDEX_SIZE (64u << 20)
 
 /* NULL with errno ENOENT if neither variable says, ENOMEM if out of memory */
@@ -106,7 +106,7 @@ int oci__store_open(struct store *s, const struct oci_options *o, bool create)
         char lock[STORE_PATH_SIZE];
         path_in(s, "gc.lock", lock);
         s->gc_lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-        if (s->gc_lock_fd < 0)   /* a read-only store: reading still works */
+        if (s->gc_lock_fd < 0) /* a read-only store: reading still works */
             s->gc_lock_fd = open(lock, O_RDONLY | O_CLOEXEC);
     }
     if (rc < 0)
@@ -140,7 +140,8 @@ bool oci__store_has_blob(const struct store *s, const char *digest, uint64_t siz
 {
     char p[STORE_PATH_SIZE];
     struct stat st;
-    return stat(oci__store_blob_path(s, digest, p), &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == size;
+    return stat(oci__store_blob_path(s, digest, p), &st) == 0 && S_ISREG(st.st_mode) &&
+           (uint64_t)st.st_size == size;
 }
 
 int oci__ingest_begin(struct store *s, const char *digest, uint64_t size, struct ingest *in)
@@ -175,7 +176,8 @@ void oci__ingest_discard(struct ingest *in)
     in->fd = -1;
 }
 
-int oci__ingest_commit(struct store *s, struct ingest *in, const char *computed_digest, uint64_t written)
+int oci__ingest_commit(struct store *s, struct ingest *in, const char *computed_digest,
+                       uint64_t written)
 {
     if (written != in->size) {
         oci_fail("size mismatch for %s: expected %llu bytes, received %llu", in->digest,
@@ -184,7 +186,8 @@ int oci__ingest_commit(struct store *s, struct ingest *in, const char *computed_
         return -1;
     }
     if (strcmp(computed_digest, in->digest)) {
-        oci_fail("digest mismatch: expected %s, received content with %s", in->digest, computed_digest);
+        oci_fail("digest mismatch: expected %s, received content with %s", in->digest,
+                 computed_digest);
         oci_set_hint("the registry served corrupted or tampered content; nothing was stored");
         oci__ingest_discard(in);
         return -1;
@@ -305,8 +308,8 @@ void oci__store_unlock_blob(struct store *s, const char *digest, int fd, bool st
 /* "ino size mtime_sec mtime_nsec" of a blob file */
 static void blob_stamp(const struct stat *st, char *buf, size_t len)
 {
-    snprintf(buf, len, "%llu %lld %lld %ld\n", (unsigned long long)st->st_ino, (long long)st->st_size,
-             (long long)st->st_mtim.tv_sec, (long)st->st_mtim.tv_nsec);
+    snprintf(buf, len, "%llu %lld %lld %ld\n", (unsigned long long)st->st_ino,
+             (long long)st->st_size, (long long)st->st_mtim.tv_sec, (long)st->st_mtim.tv_nsec);
 }
 
 int oci__store_verify_blob(struct store *s, const char *digest)
@@ -338,7 +341,8 @@ int oci__store_verify_blob(struct store *s, const char *digest)
         goto out;
     if (strcmp(computed, digest)) {
         oci_fail("the stored blob %s is damaged: its content has digest %s", digest, computed);
-        oci_set_hint("the store was damaged outside wasm-bpf: remove the image from the store and pull it again");
+        oci_set_hint(
+            "the store was damaged outside wasm-bpf: remove the image from the store and pull it again");
         goto out;
     }
     /* A read-only store cannot keep the mark: it is hashed at every run. */
@@ -371,7 +375,8 @@ void oci__store_unlock_gc(struct store *s)
 
 static json_t *empty_index(void)
 {
-    return json_pack("{s:i, s:s, s:[]}", "schemaVersion", 2, "mediaType", MT_OCI_INDEX, "manifests");
+    return json_pack("{s:i, s:s, s:[]}", "schemaVersion", 2, "mediaType", MT_OCI_INDEX,
+                     "manifests");
 }
 
 json_t *oci__store_read_index(const struct store *s)
@@ -427,7 +432,8 @@ static int update_index(struct store *s, int (*fn)(json_t *manifests, void *arg)
             char p[STORE_PATH_SIZE];
             if (!json || base_buf_puts(&text, json) < 0 || base_buf_puts(&text, "\n") < 0)
                 rc = oci_fail_nomem();
-            else if (oci__write_file_atomic(path_in(s, "index.json", p), text.data, text.len, 0644) < 0)
+            else if (oci__write_file_atomic(path_in(s, "index.json", p), text.data, text.len,
+                                            0644) < 0)
                 rc = -1;
             free(json);
             base_buf_free(&text);
@@ -452,16 +458,18 @@ static int tag_fn(json_t *manifests, void *arg)
         if (name && !strcmp(name, a->ref))
             json_array_remove(manifests, i);
     }
-    json_t *d = json_pack("{s:s, s:s, s:I, s:{s:s}}", "mediaType", a->media_type, "digest", a->digest, "size",
-                          (json_int_t)a->size, "annotations", ANN_REF_NAME, a->ref);
+    json_t *d =
+        json_pack("{s:s, s:s, s:I, s:{s:s}}", "mediaType", a->media_type, "digest", a->digest,
+                  "size", (json_int_t)a->size, "annotations", ANN_REF_NAME, a->ref);
     json_array_append_new(manifests, d);
     return 0;
 }
 
-int oci__store_tag(struct store *s, const char *ref, const char *media_type, const char *digest, uint64_t size)
+int oci__store_tag(struct store *s, const char *ref, const char *media_type, const char *digest,
+                   uint64_t size)
 {
     struct tag_arg a = {ref, media_type, digest, size};
-    oci__store_sync_blobs(s);   /* blobs durable before anything names them */
+    oci__store_sync_blobs(s); /* blobs durable before anything names them */
     return update_index(s, tag_fn, &a);
 }
 
@@ -471,12 +479,13 @@ bool oci__store_lookup(const struct store *s, const char *ref, char digest[OCI_D
     bool found = false;
     size_t i;
     json_t *e;
-    json_array_foreach(json_object_get(index, "manifests"), i, e) {
+    json_array_foreach(json_object_get(index, "manifests"), i, e)
+    {
         const char *name = entry_ref(e);
         const char *d = json_string_value(json_object_get(e, "digest"));
         if (name && d && oci__digest_valid(d) && !strcmp(name, ref)) {
             snprintf(digest, OCI_DIGEST_SIZE, "%s", d);
-            found = true;   /* keep looking: the last entry is the newest */
+            found = true; /* keep looking: the last entry is the newest */
         }
     }
     json_decref(index);
@@ -487,7 +496,8 @@ bool oci__store_lookup(const struct store *s, const char *ref, char digest[OCI_D
 
 static int image_cmp(const void *a, const void *b)
 {
-    return strcmp(((const struct oci_image *)a)->reference, ((const struct oci_image *)b)->reference);
+    return strcmp(((const struct oci_image *)a)->reference,
+                  ((const struct oci_image *)b)->reference);
 }
 
 int oci_store_list(const struct oci_options *o, struct oci_image **images, size_t *n)
@@ -516,7 +526,8 @@ int oci_store_list(const struct oci_options *o, struct oci_image **images, size_
     }
     size_t count = 0, i;
     json_t *e;
-    json_array_foreach(manifests, i, e) {
+    json_array_foreach(manifests, i, e)
+    {
         const char *name = entry_ref(e);
         const char *d = json_string_value(json_object_get(e, "digest"));
         if (!name || !d || !oci__digest_valid(d))
@@ -544,7 +555,7 @@ int oci_store_list(const struct oci_options *o, struct oci_image **images, size_
                 img->module_size = m.layers[li].size;
                 img->format = oci__manifest_format(&m);
                 if (m.layers[li].title)
-                    img->title = base_strdup(m.layers[li].title);   /* NULL: listed without */
+                    img->title = base_strdup(m.layers[li].title); /* NULL: listed without */
             }
             oci__manifest_free(&m);
         }
@@ -586,7 +597,8 @@ static bool still_named(json_t *manifests, const char *digest)
 {
     size_t i;
     json_t *e;
-    json_array_foreach(manifests, i, e) {
+    json_array_foreach(manifests, i, e)
+    {
         const char *d = json_string_value(json_object_get(e, "digest"));
         if (d && !strcmp(d, digest))
             return true;
@@ -608,7 +620,8 @@ static int remove_fn(json_t *manifests, void *arg)
         /* the prefix must name one manifest, as docker's image id prefixes */
         size_t i;
         json_t *e;
-        json_array_foreach(manifests, i, e) {
+        json_array_foreach(manifests, i, e)
+        {
             const char *d = json_string_value(json_object_get(e, "digest"));
             if (!d || !digest_matches_prefix(d, a->digest_prefix))
                 continue;
@@ -623,13 +636,14 @@ static int remove_fn(json_t *manifests, void *arg)
         json_t *e = json_array_get(manifests, i);
         const char *name = entry_ref(e);
         const char *d = json_string_value(json_object_get(e, "digest"));
-        bool hit = a->ref ? (name && !strcmp(name, a->ref)) : (d && a->matched[0] && !strcmp(d, a->matched));
+        bool hit = a->ref ? (name && !strcmp(name, a->ref))
+                          : (d && a->matched[0] && !strcmp(d, a->matched));
         if (hit) {
             struct oci_removed *r = base_reallocarray(a->removed, a->n_reported + 1, sizeof *r);
             char *reference = name ? base_strdup(name) : NULL;
             if (!r || (name && !reference)) {
                 free(reference);
-                a->out_of_memory = true;   /* nothing written: index.json stays */
+                a->out_of_memory = true; /* nothing written: index.json stays */
                 return -1;
             }
             a->removed = r;
@@ -642,7 +656,8 @@ static int remove_fn(json_t *manifests, void *arg)
         }
     }
     for (size_t k = 0; k < a->n_reported; k++)
-        a->removed[k].deleted = a->removed[k].manifest_digest[0] && !still_named(manifests, a->removed[k].manifest_digest);
+        a->removed[k].deleted = a->removed[k].manifest_digest[0] &&
+                                !still_named(manifests, a->removed[k].manifest_digest);
     return a->n_removed ? 0 : -1;
 }
 
@@ -676,7 +691,8 @@ static void collect_garbage(struct store *s)
     json_t *live = json_object();
     size_t i;
     json_t *e;
-    json_array_foreach(json_object_get(index, "manifests"), i, e) {
+    json_array_foreach(json_object_get(index, "manifests"), i, e)
+    {
         const char *d = json_string_value(json_object_get(e, "digest"));
         if (!d || !oci__digest_valid(d))
             continue;
@@ -720,7 +736,8 @@ void oci_removed_free(struct oci_removed *removed, size_t n)
     free(removed);
 }
 
-int oci_store_remove(const char *text, const struct oci_options *o, struct oci_removed **removed, size_t *n_removed)
+int oci_store_remove(const char *text, const struct oci_options *o, struct oci_removed **removed,
+                     size_t *n_removed)
 {
     OCI_ERROR_SCOPE(o);
     if (removed) {
@@ -794,14 +811,17 @@ static int find_entry(json_t *manifests, struct find_arg *f)
 {
     size_t i;
     json_t *e;
-    json_array_foreach(manifests, i, e) {
+    json_array_foreach(manifests, i, e)
+    {
         const char *name = entry_ref(e);
         const char *d = json_string_value(json_object_get(e, "digest"));
         const char *mt = json_string_value(json_object_get(e, "mediaType"));
         json_t *size = json_object_get(e, "size");
-        if (!d || !oci__digest_valid(d) || !mt || !json_is_integer(size) || json_integer_value(size) < 0)
+        if (!d || !oci__digest_valid(d) || !mt || !json_is_integer(size) ||
+            json_integer_value(size) < 0)
             continue;
-        bool hit = f->ref ? (name && !strcmp(name, f->ref)) : digest_matches_prefix(d, f->digest_prefix);
+        bool hit =
+            f->ref ? (name && !strcmp(name, f->ref)) : digest_matches_prefix(d, f->digest_prefix);
         if (!hit)
             continue;
         if (f->digest_prefix && f->digest[0] && strcmp(f->digest, d)) {
@@ -817,7 +837,10 @@ static int find_entry(json_t *manifests, struct find_arg *f)
 
 static int retag_fn(json_t *manifests, void *arg)
 {
-    struct { struct find_arg *find; struct tag_arg *tag; } *a = arg;
+    struct {
+        struct find_arg *find;
+        struct tag_arg *tag;
+    } *a = arg;
     if (find_entry(manifests, a->find) < 0)
         return -1;
     a->tag->media_type = a->find->media_type;
@@ -826,7 +849,8 @@ static int retag_fn(json_t *manifests, void *arg)
     return tag_fn(manifests, a->tag);
 }
 
-int oci_store_tag(const char *src, const char *dst, const struct oci_options *o, char digest_out[OCI_DIGEST_SIZE])
+int oci_store_tag(const char *src, const char *dst, const struct oci_options *o,
+                  char digest_out[OCI_DIGEST_SIZE])
 {
     OCI_ERROR_SCOPE(o);
     struct oci_ref ref;
@@ -854,12 +878,16 @@ int oci_store_tag(const char *src, const char *dst, const struct oci_options *o,
     struct store s;
     int rc = oci__store_open(&s, o, false);
     if (rc == 0 && !s.exists)
-        rc = oci_fail("%s: no such module in the store (%s is empty)", source ? source : src, s.root);
+        rc = oci_fail("%s: no such module in the store (%s is empty)", source ? source : src,
+                      s.root);
     if (rc == 0)
         rc = oci__store_lock_gc(&s, false); /* no rmi collects the manifest meanwhile */
     if (rc == 0) {
         struct tag_arg t = {.ref = target};
-        struct { struct find_arg *find; struct tag_arg *tag; } a = {&f, &t};
+        struct {
+            struct find_arg *find;
+            struct tag_arg *tag;
+        } a = {&f, &t};
         rc = update_index(&s, retag_fn, &a);
         oci__store_unlock_gc(&s);
         if (rc < 0 && f.ambiguous)

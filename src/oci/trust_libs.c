@@ -11,7 +11,7 @@
 struct oci__trust_libs oci__trust_libs;
 
 /* The SONAME of Debian's libsodium23 */
-#define LIBSODIUM "libsodium.so.23"
+#define LIBSODIUM     "libsodium.so.23"
 #define OCI_LIB_TABLE oci__trust_libs
 
 static bool loaded;

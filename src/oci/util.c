@@ -25,14 +25,14 @@ bool oci__is_loopback_host(const char *host_port)
 {
     char host[256];
     const char *end;
-    if (host_port[0] == '[') {              /* [::1]:5000 */
+    if (host_port[0] == '[') { /* [::1]:5000 */
         end = strchr(host_port, ']');
         if (!end)
             return false;
         host_port++;
     } else {
         end = strchr(host_port, ':');
-        if (end && strchr(end + 1, ':'))    /* a bare IPv6 address */
+        if (end && strchr(end + 1, ':')) /* a bare IPv6 address */
             end = NULL;
         if (!end)
             end = host_port + strlen(host_port);

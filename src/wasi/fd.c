@@ -11,16 +11,16 @@
 
 #include "wasi_impl.h"
 
-#define CTX ((struct wasi_ctx *)ud)
+#define CTX        ((struct wasi_ctx *)ud)
 #define ARG_U32(i) ((uint32_t)args[i].i32)
 #define ARG_U64(i) ((uint64_t)args[i].i64)
 
 /* Look up guest fd args[0] with the given rights or return its errno. */
-#define LOOKUP_FD(e, base)                                                  \
-    wasi_errno lookup_err_;                                                 \
+#define LOOKUP_FD(e, base)                                                        \
+    wasi_errno lookup_err_;                                                       \
     struct wasi_fd *e = wasi_fd_lookup(CTX, ARG_U32(0), (base), 0, &lookup_err_); \
-    if (!e)                                                                 \
-        return wasi_result(args, lookup_err_)
+    if (!e)                                                                       \
+    return wasi_result(args, lookup_err_)
 
 static bool is_stream(const struct wasi_fd *e)
 {
@@ -69,7 +69,8 @@ static wasm_status transfer(wasm_instance *inst, struct wasi_ctx *ctx, wasm_valu
                 return wasi_result(args, wasi_errno_from_host(errno));
         }
         if (positioned)
-            r = write ? pwritev(e->host, iov, n, (off_t)offset) : preadv(e->host, iov, n, (off_t)offset);
+            r = write ? pwritev(e->host, iov, n, (off_t)offset)
+                      : preadv(e->host, iov, n, (off_t)offset);
         else
             r = write ? writev(e->host, iov, n) : readv(e->host, iov, n);
         if (r >= 0)
@@ -111,8 +112,7 @@ WASI_HOST_FN(fd_pread)
 WASI_HOST_FN(fd_pwrite)
 {
     LOOKUP_FD(e, WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_SEEK);
-    return transfer(inst, CTX, args, e, true, true, ARG_U64(3), ARG_U32(1), ARG_U32(2),
-                    ARG_U32(4));
+    return transfer(inst, CTX, args, e, true, true, ARG_U64(3), ARG_U32(1), ARG_U32(2), ARG_U32(4));
 }
 
 /* ------------------------------------------------------------------ */
@@ -125,8 +125,8 @@ static wasm_status seek(wasm_instance *inst, struct wasi_ctx *ctx, wasm_value *a
                         int64_t offset, uint32_t whence, uint32_t out_ptr)
 {
     /* Reading the offset (cur + 0) only needs fd_tell. */
-    uint64_t need = (whence == WASI_WHENCE_CUR && offset == 0) ? WASI_RIGHT_FD_TELL
-                                                               : WASI_RIGHT_FD_SEEK;
+    uint64_t need =
+        (whence == WASI_WHENCE_CUR && offset == 0) ? WASI_RIGHT_FD_TELL : WASI_RIGHT_FD_SEEK;
     wasi_errno err;
     struct wasi_fd *e = wasi_fd_lookup(ctx, fd, 0, 0, &err);
     if (!e)
@@ -183,8 +183,8 @@ WASI_HOST_FN(fd_advise)
     LOOKUP_FD(e, WASI_RIGHT_FD_ADVISE);
     uint64_t offset = ARG_U64(1), len = ARG_U64(2);
     uint32_t advice = ARG_U32(3);
-    static const int host_advice[] = {POSIX_FADV_NORMAL, POSIX_FADV_SEQUENTIAL,
-                                      POSIX_FADV_RANDOM, POSIX_FADV_WILLNEED,
+    static const int host_advice[] = {POSIX_FADV_NORMAL,   POSIX_FADV_SEQUENTIAL,
+                                      POSIX_FADV_RANDOM,   POSIX_FADV_WILLNEED,
                                       POSIX_FADV_DONTNEED, POSIX_FADV_NOREUSE};
     if (advice > WASI_ADVICE_NOREUSE || offset > (uint64_t)INT64_MAX || len > (uint64_t)INT64_MAX)
         return wasi_result(args, WASI_EINVAL);
@@ -299,8 +299,8 @@ WASI_HOST_FN(fd_filestat_set_times)
     wasi_errno err = wasi_times_from_guest(ARG_U64(1), ARG_U64(2), ARG_U32(3), ts);
     if (err)
         return wasi_result(args, err);
-    return wasi_result(args, futimens(e->host, ts) < 0 ? wasi_errno_from_host(errno)
-                                                       : WASI_ESUCCESS);
+    return wasi_result(args,
+                       futimens(e->host, ts) < 0 ? wasi_errno_from_host(errno) : WASI_ESUCCESS);
 }
 
 /* ------------------------------------------------------------------ */

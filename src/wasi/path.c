@@ -27,7 +27,7 @@
 
 #include "wasi_impl.h"
 
-#define CTX ((struct wasi_ctx *)ud)
+#define CTX        ((struct wasi_ctx *)ud)
 #define ARG_U32(i) ((uint32_t)args[i].i32)
 #define ARG_U64(i) ((uint64_t)args[i].i64)
 
@@ -39,7 +39,7 @@
     return (err) == WASI_INTERRUPTED ? wasm_trap_interrupted(inst) : wasi_result(args, (err))
 
 #define WALK_MAX_SYMLINKS 40
-#define WALK_MAX_DEPTH 1024
+#define WALK_MAX_DEPTH    1024
 
 /* A guest path (pointer, length) as a host C string. */
 static wasi_errno load_path(wasm_instance *inst, uint32_t ptr, uint32_t len, char buf[PATH_MAX])
@@ -61,10 +61,10 @@ static wasi_errno load_path(wasm_instance *inst, uint32_t ptr, uint32_t len, cha
 /* ------------------------------------------------------------------ */
 
 /* The hand-written walk: see the top of the file. */
-static int walk_beneath(int dirfd, const char *path, int flags, mode_t mode,
-                        bool follow, wasi_errno *err)
+static int walk_beneath(int dirfd, const char *path, int flags, mode_t mode, bool follow,
+                        wasi_errno *err)
 {
-    char rest[2 * PATH_MAX];  /* what is left to resolve */
+    char rest[2 * PATH_MAX]; /* what is left to resolve */
     char spliced[2 * PATH_MAX];
     char name[NAME_MAX + 1];
     int stack[WALK_MAX_DEPTH];
@@ -182,12 +182,12 @@ static int walk_beneath(int dirfd, const char *path, int flags, mode_t mode,
             }
             close(fd);
         }
-    final:
+final:
         /* The last component, known not to be a symlink to follow.  Should a
          * symlink appear there meanwhile, O_NOFOLLOW refuses it (ELOOP),
          * except with O_PATH, which opens the link itself. */
         result = openat(CUR, name, flags | O_NOFOLLOW | O_CLOEXEC, mode);
-    opened:
+opened:
         if (result < 0)
             *err = wasi_errno_from_host(errno); /* EINTR: open_beneath walks again */
         goto out;
@@ -438,7 +438,8 @@ WASI_HOST_FN(path_filestat_set_times)
     struct wasi_ctx *ctx = CTX;
     uint32_t flags = ARG_U32(1);
     wasi_errno err;
-    struct wasi_fd *dir = lookup_dir(ctx, ARG_U32(0), WASI_RIGHT_PATH_FILESTAT_SET_TIMES, flags, &err);
+    struct wasi_fd *dir =
+        lookup_dir(ctx, ARG_U32(0), WASI_RIGHT_PATH_FILESTAT_SET_TIMES, flags, &err);
     if (!dir)
         return wasi_result(args, err);
     struct timespec ts[2];

@@ -113,11 +113,11 @@ WASI_HOST_FN(sched_yield)
 struct sub {
     uint64_t userdata;
     uint8_t type;
-    wasi_errno error;      /* set: the event is ready with this error */
+    wasi_errno error; /* set: the event is ready with this error */
     bool ready;
-    uint64_t deadline;     /* clock: CLOCK_MONOTONIC ns */
-    int pollfd;            /* fd: index in the pollfd array, or -1 */
-    int host;              /* fd: host descriptor */
+    uint64_t deadline; /* clock: CLOCK_MONOTONIC ns */
+    int pollfd;        /* fd: index in the pollfd array, or -1 */
+    int host;          /* fd: host descriptor */
     uint64_t nbytes;
     uint16_t rwflags;
 };
@@ -151,9 +151,7 @@ static void parse_clock(const uint8_t *p, struct sub *s)
         /* CPU time does not advance while the guest waits here. */
         s->error = WASI_ENOTSUP;
         break;
-    default:
-        s->error = WASI_EINVAL;
-        break;
+    default: s->error = WASI_EINVAL; break;
     }
 }
 

@@ -33,10 +33,22 @@ static wasm_status sizes_get(wasm_instance *inst, wasm_value *args, const struct
     return wasi_result(args, WASI_ESUCCESS);
 }
 
-WASI_HOST_FN(args_get) { return strings_get(inst, args, &((struct wasi_ctx *)ud)->argv_strs); }
-WASI_HOST_FN(args_sizes_get) { return sizes_get(inst, args, &((struct wasi_ctx *)ud)->argv_strs); }
-WASI_HOST_FN(environ_get) { return strings_get(inst, args, &((struct wasi_ctx *)ud)->env_strs); }
-WASI_HOST_FN(environ_sizes_get) { return sizes_get(inst, args, &((struct wasi_ctx *)ud)->env_strs); }
+WASI_HOST_FN(args_get)
+{
+    return strings_get(inst, args, &((struct wasi_ctx *)ud)->argv_strs);
+}
+WASI_HOST_FN(args_sizes_get)
+{
+    return sizes_get(inst, args, &((struct wasi_ctx *)ud)->argv_strs);
+}
+WASI_HOST_FN(environ_get)
+{
+    return strings_get(inst, args, &((struct wasi_ctx *)ud)->env_strs);
+}
+WASI_HOST_FN(environ_sizes_get)
+{
+    return sizes_get(inst, args, &((struct wasi_ctx *)ud)->env_strs);
+}
 
 WASI_HOST_FN(proc_exit)
 {
@@ -47,10 +59,10 @@ WASI_HOST_FN(proc_exit)
 
 /* WASI signal numbers (the witx enum order) to host signals. */
 static const int wasi_signals[WASI_SIGNAL_LAST + 1] = {
-    0, SIGHUP, SIGINT, SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGKILL,
-    SIGUSR1, SIGSEGV, SIGUSR2, SIGPIPE, SIGALRM, SIGTERM, SIGCHLD, SIGCONT, SIGSTOP,
-    SIGTSTP, SIGTTIN, SIGTTOU, SIGURG, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGWINCH,
-    SIGPOLL, SIGPWR, SIGSYS,
+    0,       SIGHUP,    SIGINT,  SIGQUIT,  SIGILL,  SIGTRAP, SIGABRT, SIGBUS,
+    SIGFPE,  SIGKILL,   SIGUSR1, SIGSEGV,  SIGUSR2, SIGPIPE, SIGALRM, SIGTERM,
+    SIGCHLD, SIGCONT,   SIGSTOP, SIGTSTP,  SIGTTIN, SIGTTOU, SIGURG,  SIGXCPU,
+    SIGXFSZ, SIGVTALRM, SIGPROF, SIGWINCH, SIGPOLL, SIGPWR,  SIGSYS,
 };
 
 /* The guest never signals the host process: a signal whose default action
@@ -65,13 +77,17 @@ WASI_HOST_FN(proc_raise)
         return wasi_result(args, WASI_EINVAL);
     int host = wasi_signals[sig];
     switch (host) {
-    case SIGCHLD: case SIGCONT: case SIGURG: case SIGWINCH: case SIGPIPE:
+    case SIGCHLD:
+    case SIGCONT:
+    case SIGURG:
+    case SIGWINCH:
+    case SIGPIPE:
         /* SIGPIPE's action is "ignored" in the WASI enum's own description. */
         return wasi_result(args, WASI_ESUCCESS);
-    case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
-        return wasi_result(args, WASI_ENOTSUP);
-    default:
-        ctx->exit_signal = host;
-        return wasm_trap_exit(inst, 128 + host);
+    case SIGSTOP:
+    case SIGTSTP:
+    case SIGTTIN:
+    case SIGTTOU: return wasi_result(args, WASI_ENOTSUP);
+    default: ctx->exit_signal = host; return wasm_trap_exit(inst, 128 + host);
     }
 }

@@ -8,7 +8,7 @@
 
 #include "wasi_impl.h"
 
-#define CTX ((struct wasi_ctx *)ud)
+#define CTX        ((struct wasi_ctx *)ud)
 #define ARG_U32(i) ((uint32_t)args[i].i32)
 
 static bool is_socket(int host)
@@ -43,9 +43,8 @@ typedef ssize_t (*sock_call)(int host, void *arg);
  * again after EINTR or a spurious EAGAIN.  Returns true with *result set, or
  * false with *status what the host function returns (the guest's errno, or
  * the interrupt). */
-static bool sock_loop(wasm_instance *inst, wasm_value *args, int host, bool nonblock,
-                      short events, sock_call call, void *arg, ssize_t *result,
-                      wasm_status *status)
+static bool sock_loop(wasm_instance *inst, wasm_value *args, int host, bool nonblock, short events,
+                      sock_call call, void *arg, ssize_t *result, wasm_status *status)
 {
     for (;;) {
         if (!nonblock) {
@@ -72,7 +71,10 @@ static bool sock_loop(wasm_instance *inst, wasm_value *args, int host, bool nonb
     }
 }
 
-static ssize_t call_accept(int host, void *flags) { return accept4(host, NULL, NULL, *(int *)flags); }
+static ssize_t call_accept(int host, void *flags)
+{
+    return accept4(host, NULL, NULL, *(int *)flags);
+}
 
 struct msg_call {
     struct msghdr msg;
@@ -144,8 +146,8 @@ WASI_HOST_FN(sock_recv)
               ((riflags & WASI_RIFLAG_RECV_WAITALL) ? MSG_WAITALL : 0);
     ssize_t r;
     wasm_status status;
-    if (!sock_loop(inst, args, e->host, e->flags & WASI_FDFLAG_NONBLOCK, POLLIN, call_recv, &m,
-                   &r, &status))
+    if (!sock_loop(inst, args, e->host, e->flags & WASI_FDFLAG_NONBLOCK, POLLIN, call_recv, &m, &r,
+                   &status))
         return status;
     wasi_st32(size_out, (uint32_t)r);
     wasi_st16(flags_out, (m.msg.msg_flags & MSG_TRUNC) ? WASI_ROFLAG_RECV_DATA_TRUNCATED : 0);
@@ -171,8 +173,8 @@ WASI_HOST_FN(sock_send)
     m.msg.msg_iovlen = (size_t)n;
     ssize_t r;
     wasm_status status;
-    if (!sock_loop(inst, args, e->host, e->flags & WASI_FDFLAG_NONBLOCK, POLLOUT, call_send, &m,
-                   &r, &status))
+    if (!sock_loop(inst, args, e->host, e->flags & WASI_FDFLAG_NONBLOCK, POLLOUT, call_send, &m, &r,
+                   &status))
         return status;
     wasi_st32(size_out, (uint32_t)r);
     return wasi_result(args, WASI_ESUCCESS);
@@ -191,6 +193,6 @@ WASI_HOST_FN(sock_shutdown)
     case WASI_SDFLAG_RD | WASI_SDFLAG_WR: how = SHUT_RDWR; break;
     default: return wasi_result(args, WASI_EINVAL);
     }
-    return wasi_result(args, shutdown(e->host, how) < 0 ? wasi_errno_from_host(errno)
-                                                        : WASI_ESUCCESS);
+    return wasi_result(args,
+                       shutdown(e->host, how) < 0 ? wasi_errno_from_host(errno) : WASI_ESUCCESS);
 }

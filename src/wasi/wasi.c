@@ -66,10 +66,8 @@ static const struct {
     int host;
     bool reported;
 } fdflag_map[] = {
-    {WASI_FDFLAG_APPEND, O_APPEND, true},
-    {WASI_FDFLAG_NONBLOCK, O_NONBLOCK, true},
-    {WASI_FDFLAG_SYNC, O_SYNC, true},
-    {WASI_FDFLAG_DSYNC, O_DSYNC, true},
+    {WASI_FDFLAG_APPEND, O_APPEND, true}, {WASI_FDFLAG_NONBLOCK, O_NONBLOCK, true},
+    {WASI_FDFLAG_SYNC, O_SYNC, true},     {WASI_FDFLAG_DSYNC, O_DSYNC, true},
     {WASI_FDFLAG_RSYNC, O_RSYNC, false},
 };
 

@@ -106,12 +106,12 @@ static const opcode_info opcodes[256] = {
     [0x0c] = OP("br", br),
     [0x0d] = OP("br_if", br_if),
     [0x0e] = OP("br_table", br_table),
-    [0x0f] = OP("return", return),
+    [0x0f] = OP("return", return ),
     [0x10] = OP("call", call),
     [0x11] = OP("call_indirect", call_indirect),
     [0x1a] = OP("drop", drop),
     [0x1b] = OP("select", select),
-    [0x1c] = OPA("select", select, 1),   /* with a type vector */
+    [0x1c] = OPA("select", select, 1), /* with a type vector */
     [0x20] = OP("local.get", local_get),
     [0x21] = OP("local.set", local_set),
     [0x22] = OP("local.tee", local_tee),
@@ -313,7 +313,10 @@ static void compile_prefixed(compiler *c, const opcode_info *o)
     p->compile(c, p);
 }
 
-bool wasm__opcode_exists(uint8_t op) { return opcodes[op].compile != NULL; }
+bool wasm__opcode_exists(uint8_t op)
+{
+    return opcodes[op].compile != NULL;
+}
 
 /* ------------------------------------------------------------------ */
 /* The function body                                                   */
@@ -356,12 +359,17 @@ static void compile_body(compiler *c)
 }
 
 bool wasm__compiler_run(compiler *c, func_code *fc, const uint8_t *bytes, size_t start, size_t end,
-                  compile_error *err)
+                        compile_error *err)
 {
     jmp_buf jb;
     c->fc = fc;
-    c->r = (reader){.buf = bytes, .pos = start, .end = end, .section = "code",
-                    .err = err->buf, .errlen = err->len, .fail = &jb};
+    c->r = (reader){.buf = bytes,
+                    .pos = start,
+                    .end = end,
+                    .section = "code",
+                    .err = err->buf,
+                    .errlen = err->len,
+                    .fail = &jb};
     c->sp = c->max_depth = 0;
     c->nctrl = 0;
     c->npatches = 0;

@@ -12,7 +12,7 @@ compiler *wasm__compiler_new(wasm_module *m, size_t module_size);
 /* Validate body [start, end) of bytes and append its code.  On failure
  * fills err and returns false. */
 bool wasm__compiler_run(compiler *c, func_code *fc, const uint8_t *bytes, size_t start, size_t end,
-                  compile_error *err);
+                        compile_error *err);
 /* Hand the code arena to the module and resolve every function's code
  * pointer.  Returns false when out of memory. */
 bool wasm__compiler_finish(compiler *c);

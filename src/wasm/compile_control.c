@@ -36,7 +36,7 @@ static bool branch_needs_moves(compiler *c, const ctrl *f)
     if (n == 0)
         return false;
     if (f->kind == CK_FUNC)
-        return true;   /* results go to slots 0..n-1 */
+        return true; /* results go to slots 0..n-1 */
     uint32_t first = c->sp - n;
     if (first != f->height)
         return true;
@@ -154,8 +154,8 @@ static void set_unreachable(compiler *c)
 static const uint8_t cmp_negate[10] = {1, 0, 8, 9, 6, 7, 4, 5, 2, 3};
 
 typedef struct fusable {
-    enum wasm_op op;      /* BR_* taken when the condition holds */
-    uint32_t words[2];    /* its operands before the target */
+    enum wasm_op op;   /* BR_* taken when the condition holds */
+    uint32_t words[2]; /* its operands before the target */
 } fusable;
 
 /* If the value on top of the stack was just produced by an integer
@@ -168,10 +168,14 @@ static bool find_fusable(compiler *c, bool when_false, fusable *out)
     const code_t *w = &c->code[c->last_pos + 2];
     enum wasm_op op = c->last_op;
     int k = -1, base = -1;
-    if (op >= OP_I32_EQ && op <= OP_I32_GE_U) k = op - OP_I32_EQ, base = OP_BR_I32_EQ;
-    else if (op >= OP_I32_EQ_I && op <= OP_I32_GE_U_I) k = op - OP_I32_EQ_I, base = OP_BR_I32_EQ_I;
-    else if (op >= OP_I64_EQ && op <= OP_I64_GE_U) k = op - OP_I64_EQ, base = OP_BR_I64_EQ;
-    else if (op >= OP_I64_EQ_I && op <= OP_I64_GE_U_I) k = op - OP_I64_EQ_I, base = OP_BR_I64_EQ_I;
+    if (op >= OP_I32_EQ && op <= OP_I32_GE_U)
+        k = op - OP_I32_EQ, base = OP_BR_I32_EQ;
+    else if (op >= OP_I32_EQ_I && op <= OP_I32_GE_U_I)
+        k = op - OP_I32_EQ_I, base = OP_BR_I32_EQ_I;
+    else if (op >= OP_I64_EQ && op <= OP_I64_GE_U)
+        k = op - OP_I64_EQ, base = OP_BR_I64_EQ;
+    else if (op >= OP_I64_EQ_I && op <= OP_I64_GE_U_I)
+        k = op - OP_I64_EQ_I, base = OP_BR_I64_EQ_I;
     if (k >= 0) {
         out->op = (enum wasm_op)(base + (when_false ? cmp_negate[k] : k));
         out->words[0] = w[1];
@@ -204,7 +208,7 @@ static size_t emit_cond_branch(compiler *c, vval *v, uint32_t depth, bool when_f
     bool ok = fuse && find_fusable(c, when_false, &fz);
     c->sp--;
     if (ok) {
-        c->code_len = c->last_pos;   /* drop the comparison */
+        c->code_len = c->last_pos; /* drop the comparison */
         size_t pos = emit_op(c, fz.op);
         for (uint32_t i = 0; i < fused_operand_words(fz.op); i++)
             emit_u32(c, fz.words[i]);
@@ -327,7 +331,7 @@ static void close_branch_results(compiler *c, ctrl *f)
         return;
     c->sp += n;
     if (f->kind == CK_FUNC)
-        return;   /* the return that follows places them */
+        return; /* the return that follows places them */
     for (uint32_t i = 0; i < n; i++)
         wasm__materialize(c, f->height + i);
 }
@@ -447,7 +451,7 @@ void wasm__compile_br_table(compiler *c, const opcode_info *o)
     uint32_t *depths = malloc(((size_t)n + 1) * sizeof *depths);
     if (!depths)
         nomem(c);
-    size_t *volatile stubs = NULL;   /* set after setjmp: volatile */
+    size_t *volatile stubs = NULL; /* set after setjmp: volatile */
     /* read everything first so a malformed vector fails before emitting */
     jmp_buf *outer = r->fail, jb;
     r->fail = &jb;
@@ -512,7 +516,9 @@ void wasm__compile_unreachable(compiler *c, const opcode_info *o)
     set_unreachable(c);
 }
 
-void wasm__compile_nop(compiler *c, const opcode_info *o) {}
+void wasm__compile_nop(compiler *c, const opcode_info *o)
+{
+}
 
 void wasm__compile_return(compiler *c, const opcode_info *o)
 {

@@ -35,18 +35,18 @@ enum { CK_FUNC, CK_BLOCK, CK_LOOP, CK_IF, CK_ELSE };
 
 typedef struct ctrl {
     uint8_t kind;
-    bool unreachable;          /* validation: the stack is polymorphic (after br, return...) */
-    bool dead;                 /* no path reaches the start of this block: emit nothing */
-    uint8_t single;            /* the result type of a one-result block type */
-    const func_type *ft;       /* block type given by index, or NULL */
-    uint32_t height;           /* operand stack height below the block's params */
-    uint32_t start_pos;        /* loop: where back branches go */
-    int32_t patches;           /* forward branches to the end of this block */
-    int32_t else_patch;        /* if: the branch taken when the condition is false */
+    bool unreachable;    /* validation: the stack is polymorphic (after br, return...) */
+    bool dead;           /* no path reaches the start of this block: emit nothing */
+    uint8_t single;      /* the result type of a one-result block type */
+    const func_type *ft; /* block type given by index, or NULL */
+    uint32_t height;     /* operand stack height below the block's params */
+    uint32_t start_pos;  /* loop: where back branches go */
+    int32_t patches;     /* forward branches to the end of this block */
+    int32_t else_patch;  /* if: the branch taken when the condition is false */
 } ctrl;
 
 typedef struct patch {
-    uint32_t instr_pos;        /* offsets are relative to the branch instruction */
+    uint32_t instr_pos; /* offsets are relative to the branch instruction */
     uint32_t word_pos;
     int32_t next;
 } patch;
@@ -68,15 +68,15 @@ struct compiler {
     patch *patches;
     uint32_t npatches, patch_cap;
 
-    code_t *code;              /* arena shared by every function of the module */
+    code_t *code; /* arena shared by every function of the module */
     size_t code_len, code_cap;
-    size_t code_limit;         /* words; see LIMIT_CODE_WORDS_PER_BYTE */
+    size_t code_limit; /* words; see LIMIT_CODE_WORDS_PER_BYTE */
 
     /* the last instruction emitted, for fusion */
     bool last_valid;
     uint16_t last_op;
     size_t last_pos;
-    uint32_t last_dst_depth;   /* stack depth whose home slot it wrote, or UINT32_MAX */
+    uint32_t last_dst_depth; /* stack depth whose home slot it wrote, or UINT32_MAX */
 };
 
 #define NO_DEPTH UINT32_MAX
@@ -92,13 +92,13 @@ typedef struct opcode_info opcode_info;
 typedef void (*compile_fn)(compiler *c, const opcode_info *o);
 
 struct opcode_info {
-    const char *name;          /* in the text format */
-    compile_fn compile;        /* NULL: not an opcode */
-    uint8_t in, out;           /* numeric: operand and result types; memory: the value's type */
-    uint8_t arg;               /* memory: natural alignment (log2); block: its kind (CK_*) */
-    int16_t op;                /* internal operation (all operands in slots), or -1 */
-    int16_t op_imm;            /* the same with an immediate on the right, or -1 */
-    int16_t op_imm_l;          /* with an immediate on the left (operands swapped), or -1 */
+    const char *name;   /* in the text format */
+    compile_fn compile; /* NULL: not an opcode */
+    uint8_t in, out;    /* numeric: operand and result types; memory: the value's type */
+    uint8_t arg;        /* memory: natural alignment (log2); block: its kind (CK_*) */
+    int16_t op;         /* internal operation (all operands in slots), or -1 */
+    int16_t op_imm;     /* the same with an immediate on the right, or -1 */
+    int16_t op_imm_l;   /* with an immediate on the left (operands swapped), or -1 */
 };
 
 /* ------------------------------------------------------------------ */
@@ -110,21 +110,24 @@ __attribute__((noreturn)) static inline void nomem(compiler *c)
     reader_fail_at(&c->r, ENOMEM, c->r.pos, "out of memory");
 }
 
-#define GROW(c, arr, n, cap, extra)                                              \
-    do {                                                                         \
-        if ((n) + (extra) > (cap)) {                                             \
-            size_t ncap_ = (cap) ? (size_t)(cap) * 2 : 64;                       \
-            while (ncap_ < (size_t)(n) + (extra))                                \
-                ncap_ *= 2;                                                      \
-            void *p_ = reallocarray((arr), ncap_, sizeof *(arr));               \
-            if (!p_)                                                             \
-                nomem(c);                                                        \
-            (arr) = p_;                                                          \
-            (cap) = ncap_;                                                       \
-        }                                                                        \
+#define GROW(c, arr, n, cap, extra)                               \
+    do {                                                          \
+        if ((n) + (extra) > (cap)) {                              \
+            size_t ncap_ = (cap) ? (size_t)(cap)*2 : 64;          \
+            while (ncap_ < (size_t)(n) + (extra))                 \
+                ncap_ *= 2;                                       \
+            void *p_ = reallocarray((arr), ncap_, sizeof *(arr)); \
+            if (!p_)                                              \
+                nomem(c);                                         \
+            (arr) = p_;                                           \
+            (cap) = ncap_;                                        \
+        }                                                         \
     } while (0)
 
-static inline ctrl *top_ctrl(compiler *c) { return &c->ctrls[c->nctrl - 1]; }
+static inline ctrl *top_ctrl(compiler *c)
+{
+    return &c->ctrls[c->nctrl - 1];
+}
 
 /* Is the code being compiled reachable?  Unreachable code is validated
  * but not emitted. */
@@ -133,13 +136,16 @@ static inline bool live(const compiler *c)
     const ctrl *f = &c->ctrls[c->nctrl - 1];
     return !f->unreachable && !f->dead;
 }
-static inline uint32_t home(const compiler *c, uint32_t depth) { return c->nlocals + depth; }
+static inline uint32_t home(const compiler *c, uint32_t depth)
+{
+    return c->nlocals + depth;
+}
 
 static inline size_t emit_op(compiler *c, enum wasm_op op)
 {
     if (c->code_len > c->code_limit)
-        over_limit(&c->r,
-                   "compiled code over %zu words: the module copies too many values", c->code_limit);
+        over_limit(&c->r, "compiled code over %zu words: the module copies too many values",
+                   c->code_limit);
     GROW(c, c->code, c->code_len, c->code_cap, 16);
     size_t pos = c->code_len;
     const void *h = wasm__interp_handlers[op];
@@ -172,22 +178,34 @@ static inline void emit_ptr(compiler *c, const void *p)
 
 /* A label is a point where control merges: nothing before it may be fused
  * with what comes after. */
-static inline void label_here(compiler *c) { c->last_valid = false; }
+static inline void label_here(compiler *c)
+{
+    c->last_valid = false;
+}
 
 /* Instructions that write one value into the home slot of `depth`, with
  * the destination as their first operand. */
-static inline void set_last_dst(compiler *c, uint32_t depth) { c->last_dst_depth = depth; }
+static inline void set_last_dst(compiler *c, uint32_t depth)
+{
+    c->last_dst_depth = depth;
+}
 
 /* ------------------------------------------------------------------ */
 /* The operand stack                                                   */
 /* ------------------------------------------------------------------ */
 
-static inline uint32_t block_nparams(const ctrl *f) { return f->ft ? f->ft->nparams : 0; }
+static inline uint32_t block_nparams(const ctrl *f)
+{
+    return f->ft ? f->ft->nparams : 0;
+}
 static inline uint32_t block_nresults(const ctrl *f)
 {
     return f->ft ? f->ft->nresults : (f->single ? 1 : 0);
 }
-static inline const uint8_t *block_params(const ctrl *f) { return f->ft ? ft_params(f->ft) : NULL; }
+static inline const uint8_t *block_params(const ctrl *f)
+{
+    return f->ft ? ft_params(f->ft) : NULL;
+}
 static inline const uint8_t *block_results(const ctrl *f)
 {
     return f->ft ? ft_results(f->ft) : &f->single;
@@ -257,7 +275,7 @@ void wasm__materialize_for_block(compiler *c, uint32_t nparams);
 ctrl *wasm__push_ctrl(compiler *c, uint8_t kind);
 void wasm__compile_unreachable(compiler *c, const opcode_info *o);
 void wasm__compile_nop(compiler *c, const opcode_info *o);
-void wasm__compile_block(compiler *c, const opcode_info *o);   /* block and loop */
+void wasm__compile_block(compiler *c, const opcode_info *o); /* block and loop */
 void wasm__compile_if(compiler *c, const opcode_info *o);
 void wasm__compile_else(compiler *c, const opcode_info *o);
 void wasm__compile_end(compiler *c, const opcode_info *o);
@@ -272,7 +290,7 @@ void wasm__compile_binop(compiler *c, const opcode_info *o);
 void wasm__compile_retype(compiler *c, const opcode_info *o);
 void wasm__compile_const(compiler *c, const opcode_info *o);
 void wasm__compile_drop(compiler *c, const opcode_info *o);
-void wasm__compile_select(compiler *c, const opcode_info *o);  /* select and select t* */
+void wasm__compile_select(compiler *c, const opcode_info *o); /* select and select t* */
 void wasm__compile_local_get(compiler *c, const opcode_info *o);
 void wasm__compile_local_set(compiler *c, const opcode_info *o);
 void wasm__compile_local_tee(compiler *c, const opcode_info *o);

@@ -179,7 +179,7 @@ static void compile_local_set(compiler *c, bool tee)
     if (v.kind == VK_LOCAL && v.local == x) {
         /* x = x */
     } else if (can_retarget) {
-        c->code[c->last_pos + 2] = x;   /* write the result straight into the local */
+        c->code[c->last_pos + 2] = x; /* write the result straight into the local */
         c->last_dst_depth = NO_DEPTH;
     } else if (v.kind == VK_CONST) {
         wasm__emit_const_to(c, x, t, v.imm);
@@ -369,7 +369,7 @@ static uint32_t pop_call_args(compiler *c, const func_type *t)
     uint32_t base = c->sp;
     if (live(c))
         for (uint32_t i = 0; i < t->nparams; i++)
-            wasm__materialize(c, base + i);   /* entries are still in the array above sp */
+            wasm__materialize(c, base + i); /* entries are still in the array above sp */
     return base;
 }
 

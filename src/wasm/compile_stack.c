@@ -27,7 +27,10 @@ void wasm__check_top(compiler *c, const uint8_t *types, uint32_t n)
     }
 }
 
-static enum wasm_op const_words_op(uint8_t type) { return (type == WASM_I32 || type == WASM_F32) ? OP_CONST32 : OP_CONST64; }
+static enum wasm_op const_words_op(uint8_t type)
+{
+    return (type == WASM_I32 || type == WASM_F32) ? OP_CONST32 : OP_CONST64;
+}
 
 void wasm__emit_const_to(compiler *c, uint32_t slot, uint8_t type, uint64_t imm)
 {
@@ -68,14 +71,12 @@ void wasm__materialize(compiler *c, uint32_t depth)
 uint32_t wasm__operand(compiler *c, vval *v, uint32_t depth)
 {
     switch (v->kind) {
-    case VK_LOCAL:
-        return v->local;
+    case VK_LOCAL: return v->local;
     case VK_CONST:
         wasm__emit_const_to(c, home(c, depth), v->type, v->imm);
         v->kind = VK_TEMP;
         return home(c, depth);
-    default:
-        return home(c, depth);
+    default: return home(c, depth);
     }
 }
 

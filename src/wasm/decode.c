@@ -10,28 +10,39 @@
 #include "reader.h"
 
 enum {
-    SEC_CUSTOM = 0, SEC_TYPE, SEC_IMPORT, SEC_FUNCTION, SEC_TABLE, SEC_MEMORY, SEC_GLOBAL,
-    SEC_EXPORT, SEC_START, SEC_ELEMENT, SEC_CODE, SEC_DATA, SEC_DATACOUNT,
+    SEC_CUSTOM = 0,
+    SEC_TYPE,
+    SEC_IMPORT,
+    SEC_FUNCTION,
+    SEC_TABLE,
+    SEC_MEMORY,
+    SEC_GLOBAL,
+    SEC_EXPORT,
+    SEC_START,
+    SEC_ELEMENT,
+    SEC_CODE,
+    SEC_DATA,
+    SEC_DATACOUNT,
 };
 
 static const char *const section_names[] = {
-    "custom", "type", "import", "function", "table", "memory", "global",
-    "export", "start", "element", "code", "data", "data count",
+    "custom", "type",  "import",  "function", "table", "memory",     "global",
+    "export", "start", "element", "code",     "data",  "data count",
 };
 
 /* Position of each section id in the required order. */
 static const int section_rank[] = {
-    [SEC_TYPE] = 1, [SEC_IMPORT] = 2, [SEC_FUNCTION] = 3, [SEC_TABLE] = 4,
-    [SEC_MEMORY] = 5, [SEC_GLOBAL] = 6, [SEC_EXPORT] = 7, [SEC_START] = 8,
-    [SEC_ELEMENT] = 9, [SEC_DATACOUNT] = 10, [SEC_CODE] = 11, [SEC_DATA] = 12,
+    [SEC_TYPE] = 1,    [SEC_IMPORT] = 2,     [SEC_FUNCTION] = 3, [SEC_TABLE] = 4,
+    [SEC_MEMORY] = 5,  [SEC_GLOBAL] = 6,     [SEC_EXPORT] = 7,   [SEC_START] = 8,
+    [SEC_ELEMENT] = 9, [SEC_DATACOUNT] = 10, [SEC_CODE] = 11,    [SEC_DATA] = 12,
 };
 
 typedef struct decoder {
     reader r;
     wasm_module *m;
     compiler *comp;
-    const wasm_runtime *watch;  /* stop when it is interrupted (NULL: never) */
-    uint32_t nfunc_decls;       /* entries of the function section */
+    const wasm_runtime *watch; /* stop when it is interrupted (NULL: never) */
+    uint32_t nfunc_decls;      /* entries of the function section */
     bool seen_function_section;
     bool seen_code_section;
     bool seen_data_section;
@@ -85,10 +96,14 @@ static bool utf8_valid(const uint8_t *s, size_t n)
         }
         size_t len;
         uint32_t cp;
-        if ((c & 0xe0) == 0xc0) len = 2, cp = c & 0x1f;
-        else if ((c & 0xf0) == 0xe0) len = 3, cp = c & 0x0f;
-        else if ((c & 0xf8) == 0xf0) len = 4, cp = c & 0x07;
-        else return false;
+        if ((c & 0xe0) == 0xc0)
+            len = 2, cp = c & 0x1f;
+        else if ((c & 0xf0) == 0xe0)
+            len = 3, cp = c & 0x0f;
+        else if ((c & 0xf8) == 0xf0)
+            len = 4, cp = c & 0x07;
+        else
+            return false;
         if (i + len > n)
             return false;
         for (size_t k = 1; k < len; k++) {
@@ -184,11 +199,31 @@ static void read_one_const(decoder *d, const_expr *e, uint8_t op, uint32_t nglob
     reader *r = &d->r;
     wasm_module *m = d->m;
     switch (op) {
-    case 0x41: e->kind = CE_CONST; e->type = WASM_I32; e->value = (uint32_t)read_s32(r); break;
-    case 0x42: e->kind = CE_CONST; e->type = WASM_I64; e->value = (uint64_t)read_s64(r); break;
-    case 0x43: e->kind = CE_CONST; e->type = WASM_F32; e->value = read_fixed32(r); break;
-    case 0x44: e->kind = CE_CONST; e->type = WASM_F64; e->value = read_fixed64(r); break;
-    case 0xd0: e->kind = CE_REF_NULL; e->type = read_reftype(r); e->value = 0; break;
+    case 0x41:
+        e->kind = CE_CONST;
+        e->type = WASM_I32;
+        e->value = (uint32_t)read_s32(r);
+        break;
+    case 0x42:
+        e->kind = CE_CONST;
+        e->type = WASM_I64;
+        e->value = (uint64_t)read_s64(r);
+        break;
+    case 0x43:
+        e->kind = CE_CONST;
+        e->type = WASM_F32;
+        e->value = read_fixed32(r);
+        break;
+    case 0x44:
+        e->kind = CE_CONST;
+        e->type = WASM_F64;
+        e->value = read_fixed64(r);
+        break;
+    case 0xd0:
+        e->kind = CE_REF_NULL;
+        e->type = read_reftype(r);
+        e->value = 0;
+        break;
     case 0xd2: {
         uint32_t f = read_u32(r);
         if (f >= m->nfuncs)
@@ -264,7 +299,8 @@ static void read_type_section(decoder *d)
     for (uint32_t i = 0; i < n; i++) {
         uint8_t form = read_u8(r);
         if (form != 0x60)
-            malformed(r, "malformed function type form 0x%02x (integer representation too long?)", form);
+            malformed(r, "malformed function type form 0x%02x (integer representation too long?)",
+                      form);
         uint32_t np = read_count(r, 1);
         if (np > LIMIT_PARAMS)
             over_limit(r, "too many parameters (%u)", np);
@@ -331,8 +367,7 @@ static void read_import_section(decoder *d)
             m->globals[m->nglobals++] = im->u.global;
             m->nglobal_imports++;
             break;
-        default:
-            malformed(r, "malformed import kind %u", kind);
+        default: malformed(r, "malformed import kind %u", kind);
         }
     }
     if (m->nmemories > 1)
@@ -668,7 +703,8 @@ static void decode(decoder *d)
         if (id != SEC_CUSTOM) {
             if (section_rank[id] <= last_rank) {
                 r->section = section_names[id];
-                malformed(r, "unexpected content after last section (section out of order or repeated)");
+                malformed(
+                    r, "unexpected content after last section (section out of order or repeated)");
             }
             last_rank = section_rank[id];
         }
@@ -691,7 +727,8 @@ static void decode(decoder *d)
         r->end = end;
         if (id != SEC_CUSTOM) {
             if (section_rank[id] <= last_rank)
-                malformed(r, "unexpected content after last section (section out of order or repeated)");
+                malformed(
+                    r, "unexpected content after last section (section out of order or repeated)");
             last_rank = section_rank[id];
         }
         /* func_refs needs the function count; it is known once the
@@ -711,7 +748,10 @@ static void decode(decoder *d)
         case SEC_ELEMENT: read_element_section(d); break;
         case SEC_DATACOUNT: read_datacount_section(d); break;
         case SEC_CODE: read_code_section(d); break;
-        case SEC_DATA: read_data_section(d); d->seen_data_section = true; break;
+        case SEC_DATA:
+            read_data_section(d);
+            d->seen_data_section = true;
+            break;
         }
         if (r->pos != end)
             malformed(r, "section size mismatch");
@@ -848,21 +888,32 @@ const uint8_t *wasm_module_custom_section(const wasm_module *m, const char *name
     return NULL;
 }
 
-uint32_t wasm_module_import_count(const wasm_module *m) { return m->nimports; }
+uint32_t wasm_module_import_count(const wasm_module *m)
+{
+    return m->nimports;
+}
 
 void wasm_module_import(const wasm_module *m, uint32_t i, const char **module, const char **name,
                         wasm_extern_kind *kind)
 {
     const import_def *im = &m->imports[i];
-    if (module) *module = im->module;
-    if (name) *name = im->name;
-    if (kind) *kind = (wasm_extern_kind)im->kind;
+    if (module)
+        *module = im->module;
+    if (name)
+        *name = im->name;
+    if (kind)
+        *kind = (wasm_extern_kind)im->kind;
 }
 
-uint32_t wasm_module_export_count(const wasm_module *m) { return m->nexports; }
+uint32_t wasm_module_export_count(const wasm_module *m)
+{
+    return m->nexports;
+}
 
 void wasm_module_export(const wasm_module *m, uint32_t i, const char **name, wasm_extern_kind *kind)
 {
-    if (name) *name = m->exports[i].name;
-    if (kind) *kind = (wasm_extern_kind)m->exports[i].kind;
+    if (name)
+        *name = m->exports[i].name;
+    if (kind)
+        *kind = (wasm_extern_kind)m->exports[i].kind;
 }

@@ -17,20 +17,42 @@ static const char *const op_names[OP_COUNT] = {
 uint32_t wasm__op_words(enum wasm_op op, const code_t *pc)
 {
     switch (op) {
-    case OP_EXIT: case OP_UNREACHABLE: case OP_RET: return 2;
-    case OP_BR: case OP_RET1: case OP_DATA_DROP: case OP_ELEM_DROP: case OP_MEMORY_SIZE: return 3;
+    case OP_EXIT:
+    case OP_UNREACHABLE:
+    case OP_RET: return 2;
+    case OP_BR:
+    case OP_RET1:
+    case OP_DATA_DROP:
+    case OP_ELEM_DROP:
+    case OP_MEMORY_SIZE: return 3;
     case OP_RETK: return 4;
-    case OP_MOV: case OP_CONST32: case OP_BR_NZ: case OP_BR_Z: case OP_BR_NZ64: case OP_BR_Z64:
-    case OP_CALL_IMPORT: case OP_GLOBAL_GET: case OP_GLOBAL_SET: case OP_MEMORY_GROW:
-    case OP_TABLE_SIZE: case OP_REF_FUNC: case OP_REF_IS_NULL:
-        return 4;
+    case OP_MOV:
+    case OP_CONST32:
+    case OP_BR_NZ:
+    case OP_BR_Z:
+    case OP_BR_NZ64:
+    case OP_BR_Z64:
+    case OP_CALL_IMPORT:
+    case OP_GLOBAL_GET:
+    case OP_GLOBAL_SET:
+    case OP_MEMORY_GROW:
+    case OP_TABLE_SIZE:
+    case OP_REF_FUNC:
+    case OP_REF_IS_NULL: return 4;
     case OP_BR_TABLE: return 4 + pc[3] + 1;
-    case OP_CONST64: case OP_CALL: case OP_MEMORY_FILL: case OP_MEMORY_COPY: case OP_TABLE_GET:
-    case OP_TABLE_SET:
-        return 5;
-    case OP_SELECT: case OP_CALL_INDIRECT: case OP_MEMORY_INIT: case OP_TABLE_GROW: case OP_TABLE_FILL:
-        return 6;
-    case OP_TABLE_COPY: case OP_TABLE_INIT: return 7;
+    case OP_CONST64:
+    case OP_CALL:
+    case OP_MEMORY_FILL:
+    case OP_MEMORY_COPY:
+    case OP_TABLE_GET:
+    case OP_TABLE_SET: return 5;
+    case OP_SELECT:
+    case OP_CALL_INDIRECT:
+    case OP_MEMORY_INIT:
+    case OP_TABLE_GROW:
+    case OP_TABLE_FILL: return 6;
+    case OP_TABLE_COPY:
+    case OP_TABLE_INIT: return 7;
     default: break;
     }
     if (op >= OP_LD8S_A && op <= OP_ST64_AI)
@@ -40,7 +62,7 @@ uint32_t wasm__op_words(enum wasm_op op, const code_t *pc)
     if ((op >= OP_I32_ADD && op <= OP_BR_I64_GE_U_I) || (op >= OP_F32_ADD && op <= OP_F64_GE) ||
         (op >= OP_LD8S && op <= OP_ST64))
         return 5;
-    return 4;   /* unary operations and conversions */
+    return 4; /* unary operations and conversions */
 }
 
 static int op_of(const code_t *pc)
@@ -90,8 +112,8 @@ void wasm__module_dump(const wasm_module *m, FILE *out)
     for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) {
         const func_code *fc = &m->codes[i];
         fprintf(out, "%s: params %u, locals %u, frame %u slots, %u words\n",
-                wasm__func_display_name(m, fc->func_index, name, sizeof name), fc->nparams, fc->nlocals,
-                fc->frame_slots, fc->code_words);
+                wasm__func_display_name(m, fc->func_index, name, sizeof name), fc->nparams,
+                fc->nlocals, fc->frame_slots, fc->code_words);
         if (!walk_function(fc, out))
             fprintf(out, "  (bad instruction)\n");
     }

@@ -21,7 +21,7 @@ typedef struct link_entry {
     wasm_host_fn fn;
     void *userdata;
     uint32_t type_id;
-    uint8_t *types;          /* params then results */
+    uint8_t *types; /* params then results */
     uint32_t np, nr;
     /* or an existing object */
     wasm_func *func;
@@ -35,7 +35,10 @@ struct wasm_linker {
     uint32_t n, cap;
 };
 
-wasm_linker *wasm_linker_new(void) { return calloc(1, sizeof(wasm_linker)); }
+wasm_linker *wasm_linker_new(void)
+{
+    return calloc(1, sizeof(wasm_linker));
+}
 
 static void entry_free(link_entry *e)
 {
@@ -62,7 +65,8 @@ static const link_entry *linker_find(const wasm_linker *l, const import_def *im)
     for (uint32_t i = l ? l->n : 0; i-- > 0;) {
         const link_entry *e = &l->entries[i];
         if (e->name_len == im->name_len && e->module_len == im->module_len &&
-            !memcmp(e->name, im->name, im->name_len) && !memcmp(e->module, im->module, im->module_len))
+            !memcmp(e->name, im->name, im->name_len) &&
+            !memcmp(e->module, im->module, im->module_len))
             return e;
     }
     return NULL;
@@ -114,7 +118,8 @@ int wasm_linker_define_func(wasm_linker *l, const char *module, const char *name
 {
     uint8_t types[64];
     uint32_t np, nr;
-    if (!l || !module || !name || !fn || wasm__signature_parse(signature, types, sizeof types, &np, &nr))
+    if (!l || !module || !name || !fn ||
+        wasm__signature_parse(signature, types, sizeof types, &np, &nr))
         return -EINVAL;
     uint32_t id = wasm__functype_intern(types, np, types + np, nr, NULL);
     if (id == UINT32_MAX)
@@ -208,8 +213,8 @@ typedef struct inst_ctx {
 
 /* `error` is the errno wasm_instantiate documents: ENOENT, EINVAL, E2BIG,
  * ENOMEM, or ECANCELED for a trap. */
-__attribute__((format(printf, 3, 4)))
-static wasm_instance *inst_fail(inst_ctx *c, int error, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static wasm_instance *inst_fail(inst_ctx *c, int error,
+                                                                      const char *fmt, ...)
 {
     if (c->err && c->errlen) {
         va_list ap;
@@ -255,15 +260,12 @@ static uint64_t eval_const(const wasm_instance *inst, const const_expr *e)
 static void import_desc(const wasm_module *m, const import_def *im, char *buf, size_t len)
 {
     switch (im->kind) {
-    case WASM_EXTERN_FUNC:
-        wasm__functype_format(&m->types[im->u.type_index], buf, len);
-        break;
+    case WASM_EXTERN_FUNC: wasm__functype_format(&m->types[im->u.type_index], buf, len); break;
     case WASM_EXTERN_TABLE:
-        snprintf(buf, len, "(table %u %s)", im->u.table.lim.min, wasm__valtype_name(im->u.table.elem));
+        snprintf(buf, len, "(table %u %s)", im->u.table.lim.min,
+                 wasm__valtype_name(im->u.table.elem));
         break;
-    case WASM_EXTERN_MEMORY:
-        snprintf(buf, len, "(memory %u)", im->u.memory.min);
-        break;
+    case WASM_EXTERN_MEMORY: snprintf(buf, len, "(memory %u)", im->u.memory.min); break;
     case WASM_EXTERN_GLOBAL:
         snprintf(buf, len, im->u.global.mut ? "(global (mut %s))" : "(global %s)",
                  wasm__valtype_name(im->u.global.type));
@@ -282,8 +284,7 @@ static wasm_instance *link_imports(inst_ctx *c, const wasm_linker *l, uint32_t *
         char want[256];
         import_desc(m, im, want, sizeof want);
         if (!e)
-            return inst_fail(c, ENOENT, "unknown import: %s.%s %s", im->module,
-                             im->name, want);
+            return inst_fail(c, ENOENT, "unknown import: %s.%s %s", im->module, im->name, want);
         if (e->kind != im->kind)
             return inst_fail(c, EINVAL,
                              "incompatible import type: %s.%s is a %s, the module imports %s",
@@ -336,19 +337,19 @@ static wasm_instance *link_imports(inst_ctx *c, const wasm_linker *l, uint32_t *
         }
         }
         continue;
-    mismatch: {
-            char have[256] = "";
-            if (im->kind == WASM_EXTERN_FUNC) {
-                func_type ht = e->func ? *e->func->type
-                                       : (func_type){e->np, e->nr, e->types, e->type_id};
-                wasm__functype_format(&ht, have, sizeof have);
-            } else {
-                snprintf(have, sizeof have, "a %s of another type or size", kind_name(e->kind));
-            }
-            return inst_fail(c, EINVAL,
-                             "incompatible import type for %s.%s: the module imports %s, the host provides %s",
-                             im->module, im->name, want, have);
-        }
+mismatch : {
+    char have[256] = "";
+    if (im->kind == WASM_EXTERN_FUNC) {
+        func_type ht = e->func ? *e->func->type : (func_type){e->np, e->nr, e->types, e->type_id};
+        wasm__functype_format(&ht, have, sizeof have);
+    } else {
+        snprintf(have, sizeof have, "a %s of another type or size", kind_name(e->kind));
+    }
+    return inst_fail(
+        c, EINVAL,
+        "incompatible import type for %s.%s: the module imports %s, the host provides %s",
+        im->module, im->name, want, have);
+}
     }
     *nhost = host;
     return inst;
@@ -368,7 +369,7 @@ wasm_instance *wasm_instantiate(wasm_runtime *rt, const wasm_module *m, const wa
     inst->rt = rt;
     inst->mod = m;
     /* a size of zero, and its size_fast (see wasm_memory) */
-    static const uint64_t no_memory[2] = {0, (uint64_t)-(int64_t)WASM_FAST_CHECK_BYTES};
+    static const uint64_t no_memory[2] = {0, (uint64_t) - (int64_t)WASM_FAST_CHECK_BYTES};
     inst->mem_size = no_memory;
     /* on the runtime's list from the start, so freeing it unlinks it */
     inst->next = rt->instances;
@@ -385,8 +386,8 @@ wasm_instance *wasm_instantiate(wasm_runtime *rt, const wasm_module *m, const wa
     inst->elem_values = calloc(m->nelems + 1, sizeof *inst->elem_values);
     inst->elem_dropped = calloc(m->nelems + 1, 1);
     inst->data_dropped = calloc(m->ndatas + 1, 1);
-    if (!inst->funcs || !inst->own_funcs || !inst->tables || !inst->globals ||
-        !inst->elem_values || !inst->elem_dropped || !inst->data_dropped)
+    if (!inst->funcs || !inst->own_funcs || !inst->tables || !inst->globals || !inst->elem_values ||
+        !inst->elem_dropped || !inst->data_dropped)
         return inst_fail(&c, ENOMEM, "out of memory");
 
     uint32_t nhost = 0;
@@ -413,7 +414,8 @@ wasm_instance *wasm_instantiate(wasm_runtime *rt, const wasm_module *m, const wa
     /* globals: initialisers see imported globals and functions */
     for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
         const const_expr *e = &m->global_inits[i - m->nglobal_imports];
-        wasm_global *g = wasm__global_create(rt, m->globals[i].type, m->globals[i].mut, eval_const(inst, e));
+        wasm_global *g =
+            wasm__global_create(rt, m->globals[i].type, m->globals[i].mut, eval_const(inst, e));
         if (!g)
             return inst_fail(&c, ENOMEM, "out of memory");
         inst->globals[i] = &g->value;
@@ -423,22 +425,21 @@ wasm_instance *wasm_instantiate(wasm_runtime *rt, const wasm_module *m, const wa
     for (uint32_t i = m->ntable_imports; i < m->ntables; i++) {
         const table_type *tt = &m->tables[i];
         if (tt->lim.min > LIMIT_TABLE_ELEMS)
-            return inst_fail(&c, E2BIG, "table %u of %u elements is over the limit of %u elements", i,
-                             tt->lim.min, LIMIT_TABLE_ELEMS);
+            return inst_fail(&c, E2BIG, "table %u of %u elements is over the limit of %u elements",
+                             i, tt->lim.min, LIMIT_TABLE_ELEMS);
         wasm_table *t = wasm__table_create(rt, tt->elem, tt->lim.min, tt->lim.max, tt->lim.has_max);
         if (!t)
-            return inst_fail(&c, ENOMEM, "table %u: cannot allocate %u elements", i,
-                             tt->lim.min);
+            return inst_fail(&c, ENOMEM, "table %u: cannot allocate %u elements", i, tt->lim.min);
         inst->tables[i] = t;
     }
     if (m->nmemories > m->nmemory_imports) {
         const limits *lim = &m->memories[0];
         if (lim->min > rt->cfg.max_memory_pages)
-            return inst_fail(&c, E2BIG,
-                             "memory of %u pages is over the limit of %u pages", lim->min,
-                             rt->cfg.max_memory_pages);
-        wasm_memory *mem = wasm__memory_create(rt, lim->min, lim->has_max ? lim->max : WASM_MAX_PAGES,
-                                         lim->has_max, NULL);
+            return inst_fail(&c, E2BIG, "memory of %u pages is over the limit of %u pages",
+                             lim->min, rt->cfg.max_memory_pages);
+        wasm_memory *mem =
+            wasm__memory_create(rt, lim->min, lim->has_max ? lim->max : WASM_MAX_PAGES,
+                                lim->has_max, NULL);
         if (!mem)
             return inst_fail(&c, ENOMEM, "cannot reserve a memory of %u pages", lim->min);
         inst->mem = mem;
@@ -464,10 +465,11 @@ wasm_instance *wasm_instantiate(wasm_runtime *rt, const wasm_module *m, const wa
             wasm_table *t = inst->tables[s->table];
             uint64_t off = (uint32_t)eval_const(inst, &s->offset);
             if (off + s->count > t->size)
-                return inst_fail(&c, ECANCELED,
-                                 "out of bounds table access: element segment %u (%u elements at %llu) "
-                                 "does not fit table %u of %u elements",
-                                 i, s->count, (unsigned long long)off, s->table, t->size);
+                return inst_fail(
+                    &c, ECANCELED,
+                    "out of bounds table access: element segment %u (%u elements at %llu) "
+                    "does not fit table %u of %u elements",
+                    i, s->count, (unsigned long long)off, s->table, t->size);
             memcpy(t->elems + off, inst->elem_values[i], (size_t)s->count * sizeof *t->elems);
         }
         if (s->mode != SEG_PASSIVE)
@@ -520,8 +522,14 @@ void wasm_instance_free(wasm_instance *inst)
     free(inst);
 }
 
-wasm_runtime *wasm_instance_runtime(const wasm_instance *inst) { return inst->rt; }
-const wasm_module *wasm_instance_module(const wasm_instance *inst) { return inst->mod; }
+wasm_runtime *wasm_instance_runtime(const wasm_instance *inst)
+{
+    return inst->rt;
+}
+const wasm_module *wasm_instance_module(const wasm_instance *inst)
+{
+    return inst->mod;
+}
 
 static const export_def *find_export_n(const wasm_instance *inst, const char *name, size_t len,
                                        uint8_t kind)
@@ -567,7 +575,10 @@ wasm_global *wasm_instance_global_export(const wasm_instance *inst, const char *
     return e ? (wasm_global *)(void *)inst->globals[e->index] : NULL;
 }
 
-wasm_memory *wasm_instance_memory(const wasm_instance *inst) { return inst->mem; }
+wasm_memory *wasm_instance_memory(const wasm_instance *inst)
+{
+    return inst->mem;
+}
 wasm_table *wasm_instance_table(const wasm_instance *inst)
 {
     return inst->mod->ntables ? inst->tables[0] : NULL;
@@ -577,8 +588,14 @@ wasm_table *wasm_instance_table(const wasm_instance *inst)
 /* Functions                                                           */
 /* ------------------------------------------------------------------ */
 
-uint32_t wasm_func_param_count(const wasm_func *f) { return f->type->nparams; }
-uint32_t wasm_func_result_count(const wasm_func *f) { return f->type->nresults; }
+uint32_t wasm_func_param_count(const wasm_func *f)
+{
+    return f->type->nparams;
+}
+uint32_t wasm_func_result_count(const wasm_func *f)
+{
+    return f->type->nresults;
+}
 wasm_valtype wasm_func_param_type(const wasm_func *f, uint32_t i)
 {
     return (wasm_valtype)ft_params(f->type)[i];

@@ -29,19 +29,19 @@
 
 /* Implementation limits: they bound what a hostile module can make us
  * allocate.  Each is far above what compilers emit. */
-#define LIMIT_LOCALS 50000u          /* locals per function, params included */
-#define LIMIT_TABLE_ELEMS 10000000u  /* elements of one table */
-#define LIMIT_TYPES 1000000u         /* function types of one module */
-#define LIMIT_PARAMS 1000u           /* params or results of one type */
-#define LIMIT_NESTING 10000u         /* nested blocks in one function */
-#define LIMIT_HOST_REENTRY 1000u     /* host -> guest calls nested inside each other */
-#define LIMIT_OPERAND_STACK 65536u   /* operand stack depth of one function */
+#define LIMIT_LOCALS        50000u    /* locals per function, params included */
+#define LIMIT_TABLE_ELEMS   10000000u /* elements of one table */
+#define LIMIT_TYPES         1000000u  /* function types of one module */
+#define LIMIT_PARAMS        1000u     /* params or results of one type */
+#define LIMIT_NESTING       10000u    /* nested blocks in one function */
+#define LIMIT_HOST_REENTRY  1000u     /* host -> guest calls nested inside each other */
+#define LIMIT_OPERAND_STACK 65536u    /* operand stack depth of one function */
 /* Compiled code is a few words per byte of input; more than this many words
  * per byte (branches copying many values) is refused as hostile. */
 #define LIMIT_CODE_WORDS_PER_BYTE 64u
 
-#define DEFAULT_STACK_SLOTS (1u << 20)  /* 8 MiB of value stack */
-#define DEFAULT_CALL_DEPTH 20000u
+#define DEFAULT_STACK_SLOTS (1u << 20) /* 8 MiB of value stack */
+#define DEFAULT_CALL_DEPTH  20000u
 
 /* Extra value type used by validation for the polymorphic stack. */
 #define TYPE_UNKNOWN 0
@@ -50,8 +50,14 @@ static inline bool is_num_type(uint8_t t)
 {
     return t == WASM_I32 || t == WASM_I64 || t == WASM_F32 || t == WASM_F64;
 }
-static inline bool is_ref_type(uint8_t t) { return t == WASM_FUNCREF || t == WASM_EXTERNREF; }
-static inline bool is_val_type(uint8_t t) { return is_num_type(t) || is_ref_type(t); }
+static inline bool is_ref_type(uint8_t t)
+{
+    return t == WASM_FUNCREF || t == WASM_EXTERNREF;
+}
+static inline bool is_val_type(uint8_t t)
+{
+    return is_num_type(t) || is_ref_type(t);
+}
 
 /* ------------------------------------------------------------------ */
 /* Module                                                             */
@@ -61,20 +67,26 @@ typedef struct func_type {
     uint32_t nparams, nresults;
     const uint8_t *types; /* nparams parameter types, then nresults result types
                            * (for a module's types: the interned copy) */
-    uint32_t id;         /* canonical id: equal ids <=> equal types, across modules
+    uint32_t id;          /* canonical id: equal ids <=> equal types, across modules
                           * (a module holds a reference on each of its types) */
 } func_type;
 
-static inline const uint8_t *ft_params(const func_type *t) { return t->types; }
-static inline const uint8_t *ft_results(const func_type *t) { return t->types + t->nparams; }
+static inline const uint8_t *ft_params(const func_type *t)
+{
+    return t->types;
+}
+static inline const uint8_t *ft_results(const func_type *t)
+{
+    return t->types + t->nparams;
+}
 
 typedef struct limits {
-    uint32_t min, max;   /* max is UINT32_MAX when absent */
+    uint32_t min, max; /* max is UINT32_MAX when absent */
     bool has_max;
 } limits;
 
 typedef struct table_type {
-    uint8_t elem;        /* WASM_FUNCREF or WASM_EXTERNREF */
+    uint8_t elem; /* WASM_FUNCREF or WASM_EXTERNREF */
     limits lim;
 } table_type;
 
@@ -87,18 +99,18 @@ typedef struct global_type {
 enum { CE_CONST, CE_GLOBAL_GET, CE_REF_NULL, CE_REF_FUNC };
 typedef struct const_expr {
     uint8_t kind;
-    uint8_t type;        /* result type */
-    uint64_t value;      /* the constant's bits, or the global/function index */
+    uint8_t type;   /* result type */
+    uint64_t value; /* the constant's bits, or the global/function index */
 } const_expr;
 
 /* Names may contain NUL bytes: they carry their length, and a NUL after it. */
 typedef struct import_def {
     char *module, *name;
     uint32_t module_len, name_len;
-    uint8_t kind;        /* wasm_extern_kind */
-    uint32_t index;      /* index in its space (func, table, memory, global) */
+    uint8_t kind;   /* wasm_extern_kind */
+    uint32_t index; /* index in its space (func, table, memory, global) */
     union {
-        uint32_t type_index;   /* func */
+        uint32_t type_index; /* func */
         table_type table;
         limits memory;
         global_type global;
@@ -148,17 +160,17 @@ typedef uint32_t code_t;
 typedef struct func_code {
     const code_t *code;
     uint32_t nparams;
-    uint32_t nlocals;      /* params included */
-    uint32_t frame_slots;  /* locals + operand stack + room for results */
+    uint32_t nlocals;     /* params included */
+    uint32_t frame_slots; /* locals + operand stack + room for results */
     uint32_t nresults;
     const func_type *type;
     const struct wasm_module *module;
-    uint32_t func_index;   /* index in the module's function space */
-    uint32_t code_offset;  /* offset (words) in the module's code arena */
+    uint32_t func_index;  /* index in the module's function space */
+    uint32_t code_offset; /* offset (words) in the module's code arena */
     uint32_t code_words;
-    uint32_t body_offset;  /* byte offset of the body in the module binary */
+    uint32_t body_offset; /* byte offset of the body in the module binary */
     uint32_t body_size;
-    const void *jit_code;  /* machine code of the compiling tier (jit.c), or NULL */
+    const void *jit_code; /* machine code of the compiling tier (jit.c), or NULL */
 } func_code;
 
 struct wasm_module {
@@ -170,21 +182,21 @@ struct wasm_module {
 
     /* function space: imported functions first */
     uint32_t nfuncs, nfunc_imports;
-    uint32_t *func_type_index;   /* per function */
-    func_code *codes;            /* per defined function */
+    uint32_t *func_type_index; /* per function */
+    func_code *codes;          /* per defined function */
 
-    table_type *tables;          /* imports first */
+    table_type *tables; /* imports first */
     uint32_t ntables, ntable_imports;
     limits *memories;
     uint32_t nmemories, nmemory_imports;
     global_type *globals;
-    const_expr *global_inits;    /* per defined global */
+    const_expr *global_inits; /* per defined global */
     uint32_t nglobals, nglobal_imports;
 
     export_def *exports;
     uint32_t nexports;
 
-    int64_t start;               /* -1 when absent */
+    int64_t start; /* -1 when absent */
 
     elem_segment *elems;
     uint32_t nelems;
@@ -192,19 +204,19 @@ struct wasm_module {
     uint32_t ndatas;
     bool has_data_count;
     uint32_t data_count;
-    bool uses_data_without_count;  /* memory.init/data.drop seen without a data count section */
+    bool uses_data_without_count; /* memory.init/data.drop seen without a data count section */
 
-    uint8_t *func_refs;          /* per function: may appear in ref.func (C.refs) */
+    uint8_t *func_refs; /* per function: may appear in ref.func (C.refs) */
 
     custom_section *customs;
     uint32_t ncustoms;
-    char **func_names;           /* from the name section; NULL entries when absent */
+    char **func_names; /* from the name section; NULL entries when absent */
 
-    code_t *code;                /* the code arena of every function */
+    code_t *code; /* the code arena of every function */
     size_t code_words;
 
-    struct jit_module *jit;      /* machine code (jit.c), once compiled */
-    int jit_status;              /* 0: not tried, 1: compiled, or a negative errno */
+    struct jit_module *jit; /* machine code (jit.c), once compiled */
+    int jit_status;         /* 0: not tried, 1: compiled, or a negative errno */
 };
 
 /* ------------------------------------------------------------------ */
@@ -214,12 +226,12 @@ struct wasm_module {
 struct wasm_func {
     const func_type *type;
     uint32_t type_id;
-    uint32_t frame_need;         /* stack slots a call from the host needs */
-    wasm_instance *inst;         /* owner (for host functions: the importing instance) */
-    const func_code *code;       /* NULL for host functions */
+    uint32_t frame_need;   /* stack slots a call from the host needs */
+    wasm_instance *inst;   /* owner (for host functions: the importing instance) */
+    const func_code *code; /* NULL for host functions */
     wasm_host_fn host;
     void *userdata;
-    uint32_t index;              /* index in the owner's function space */
+    uint32_t index; /* index in the owner's function space */
 };
 
 /* Compiled code checks an access of at most this many bytes past its
@@ -228,27 +240,27 @@ struct wasm_func {
  * exact check runs when that one fails). */
 #define WASM_FAST_CHECK_BYTES 4096
 struct wasm_memory {
-    uint8_t *base;               /* start of the reservation; never moves */
-    uint64_t size;               /* accessible bytes */
-    int64_t size_fast;           /* size - WASM_FAST_CHECK_BYTES (may be negative) */
+    uint8_t *base;     /* start of the reservation; never moves */
+    uint64_t size;     /* accessible bytes */
+    int64_t size_fast; /* size - WASM_FAST_CHECK_BYTES (may be negative) */
     uint32_t pages, max_pages;
-    size_t reserved;             /* bytes of address space reserved */
+    size_t reserved; /* bytes of address space reserved */
     bool explicit_max;
     wasm_runtime *rt;
-    wasm_memory *next;           /* runtime's list */
+    wasm_memory *next; /* runtime's list */
 };
 
 struct wasm_table {
     uint8_t elem;
     bool explicit_max;
     uint32_t size, max;
-    uint64_t *elems;             /* funcref: wasm_func *, externref: host value */
+    uint64_t *elems; /* funcref: wasm_func *, externref: host value */
     wasm_runtime *rt;
     wasm_table *next;
 };
 
 struct wasm_global {
-    uint64_t value;              /* first: instances keep pointers to it */
+    uint64_t value; /* first: instances keep pointers to it */
     uint8_t type;
     uint8_t mut;
     wasm_runtime *rt;
@@ -258,45 +270,45 @@ struct wasm_global {
 struct wasm_instance {
     wasm_runtime *rt;
     const wasm_module *mod;
-    uint8_t *mem_base;           /* memory 0's base, or NULL */
-    const uint64_t *mem_size;    /* memory 0's size in bytes (a zero when there is none),
+    uint8_t *mem_base;        /* memory 0's base, or NULL */
+    const uint64_t *mem_size; /* memory 0's size in bytes (a zero when there is none),
                                   * then its size_fast (see wasm_memory) */
     wasm_memory *mem;
-    uint64_t **globals;          /* cell of every global (imports first) */
-    wasm_func **funcs;           /* every function (imports first) */
+    uint64_t **globals; /* cell of every global (imports first) */
+    wasm_func **funcs;  /* every function (imports first) */
     wasm_table **tables;
-    wasm_func *own_funcs;        /* storage: defined and host-import function objects */
-    uint64_t **elem_values;      /* per element segment: its evaluated references */
-    uint8_t *elem_dropped;       /* per element segment */
-    uint8_t *data_dropped;       /* per data segment */
-    wasm_instance *next, *prev;  /* runtime's list */
+    wasm_func *own_funcs;       /* storage: defined and host-import function objects */
+    uint64_t **elem_values;     /* per element segment: its evaluated references */
+    uint8_t *elem_dropped;      /* per element segment */
+    uint8_t *data_dropped;      /* per data segment */
+    wasm_instance *next, *prev; /* runtime's list */
 };
 
 /* A call frame: the function running at this level and what to restore
  * when it returns. */
 typedef struct call_frame {
     const code_t *ret_pc;
-    uint64_t *fp;                /* the caller's frame */
-    wasm_instance *inst;         /* the caller's instance */
-    const func_code *fn;         /* the function running at this level */
+    uint64_t *fp;        /* the caller's frame */
+    wasm_instance *inst; /* the caller's instance */
+    const func_code *fn; /* the function running at this level */
 } call_frame;
 
 struct wasm_runtime {
     wasm_runtime_config cfg;
     uint64_t *stack, *stack_end;
     size_t stack_bytes;
-    uint64_t *sp;                /* first free slot for a frame entered from the host */
+    uint64_t *sp; /* first free slot for a frame entered from the host */
     call_frame *frames, *frames_end;
-    call_frame *cf;              /* innermost frame */
+    call_frame *cf; /* innermost frame */
     volatile sig_atomic_t interrupt;
     int interrupt_fd;
     volatile sig_atomic_t stop_requested; /* soft: blocking host calls return EINTR */
     int stop_fd;
     uint64_t fuel;
-    uint32_t host_depth;         /* nested wasm_call depth */
-    void *jit_saved_sp;          /* native stack pointer of the innermost entry into
+    uint32_t host_depth; /* nested wasm_call depth */
+    void *jit_saved_sp;  /* native stack pointer of the innermost entry into
                                   * compiled code, to unwind to on a trap (jit.c) */
-    bool use_jit;                /* run compiled code where the module has it */
+    bool use_jit;        /* run compiled code where the module has it */
 
     wasm_status trap;
     int exit_code;
@@ -323,6 +335,7 @@ static inline bool wasm__runtime_stopping(const wasm_runtime *rt)
  * each, the compiler emits them.  Operand words follow the two handler
  * words; "d" is a destination slot, "a"/"b"/"c" source slots, "i" an
  * immediate, "t" a branch offset. */
+/* clang-format off */
 #define INT_BINOPS(X, T)                                                                   \
     X(T##_ADD) X(T##_SUB) X(T##_MUL) X(T##_DIV_S) X(T##_DIV_U) X(T##_REM_S) X(T##_REM_U)   \
     X(T##_AND) X(T##_OR) X(T##_XOR) X(T##_SHL) X(T##_SHR_S) X(T##_SHR_U) X(T##_ROTL)       \
@@ -344,7 +357,9 @@ static inline bool wasm__runtime_stopping(const wasm_runtime *rt)
     X(T##_EQ) X(T##_NE) X(T##_LT) X(T##_GT) X(T##_LE) X(T##_GE)
 #define FLOAT_UNOPS(X, T)                                                                  \
     X(T##_ABS) X(T##_NEG) X(T##_CEIL) X(T##_FLOOR) X(T##_TRUNC) X(T##_NEAREST) X(T##_SQRT)
+/* clang-format on */
 
+/* clang-format off */
 #define WASM_OPS(X)                                                                        \
     /* frame and control */                                                                \
     X(EXIT) X(UNREACHABLE) X(MOV) X(CONST32) X(CONST64) X(SELECT)                          \
@@ -382,12 +397,13 @@ static inline bool wasm__runtime_stopping(const wasm_runtime *rt)
     /* tables and references */                                                            \
     X(TABLE_GET) X(TABLE_SET) X(TABLE_SIZE) X(TABLE_GROW) X(TABLE_FILL) X(TABLE_COPY)      \
     X(TABLE_INIT) X(ELEM_DROP) X(REF_FUNC) X(REF_IS_NULL)
+/* clang-format on */
 
 enum wasm_op {
 #define X(name) OP_##name,
     WASM_OPS(X)
 #undef X
-    OP_COUNT
+        OP_COUNT
 };
 
 /* Handler addresses, indexed by enum wasm_op (filled by wasm__interp_init). */
@@ -405,11 +421,12 @@ void wasm__interp_init(void);
 void wasm__runtime_set_fuel(wasm_runtime *rt, uint64_t fuel);
 
 /* types.c */
-uint32_t wasm__functype_intern(const uint8_t *params, uint32_t np, const uint8_t *results, uint32_t nr,
-                         const uint8_t **interned_types);
+uint32_t wasm__functype_intern(const uint8_t *params, uint32_t np, const uint8_t *results,
+                               uint32_t nr, const uint8_t **interned_types);
 void wasm__functype_release(uint32_t id);
 bool wasm__functype_reserve(uint32_t n);
-int wasm__signature_parse(const char *sig, uint8_t *types, uint32_t cap, uint32_t *np, uint32_t *nr);
+int wasm__signature_parse(const char *sig, uint8_t *types, uint32_t cap, uint32_t *np,
+                          uint32_t *nr);
 void wasm__functype_format(const func_type *t, char *buf, size_t len);
 const char *wasm__valtype_name(uint8_t t);
 
@@ -420,7 +437,7 @@ void wasm__module_free_contents(wasm_module *m);
 typedef struct compile_error {
     char *buf;
     size_t len;
-    int error;           /* errno, as reader.error */
+    int error; /* errno, as reader.error */
 } compile_error;
 
 /* interp.c */
@@ -433,9 +450,10 @@ bool wasm__module_code_check(const wasm_module *m);
 
 /* runtime.c */
 wasm_memory *wasm__memory_create(wasm_runtime *rt, uint32_t min, uint32_t max, bool explicit_max,
-                           wasm_status *why);
+                                 wasm_status *why);
 int64_t wasm__memory_grow(wasm_memory *m, uint32_t delta);
-wasm_table *wasm__table_create(wasm_runtime *rt, uint8_t elem, uint32_t min, uint32_t max, bool explicit_max);
+wasm_table *wasm__table_create(wasm_runtime *rt, uint8_t elem, uint32_t min, uint32_t max,
+                               bool explicit_max);
 int64_t wasm__table_grow(wasm_table *t, uint32_t delta, uint64_t init);
 wasm_global *wasm__global_create(wasm_runtime *rt, uint8_t type, bool mut, uint64_t value);
 wasm_status wasm__trap_set(wasm_runtime *rt, wasm_status s, const func_code *fn);

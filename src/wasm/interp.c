@@ -23,11 +23,10 @@
 #include "values.h"
 
 const void *wasm__interp_handlers[OP_COUNT];
-static code_t exit_code[2];           /* where a call made from the host returns to */
+static code_t exit_code[2]; /* where a call made from the host returns to */
 
-#define likely(x) __builtin_expect(!!(x), 1)
+#define likely(x)   __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
-
 
 /* ------------------------------------------------------------------ */
 /* The interpreter                                                     */

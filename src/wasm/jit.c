@@ -33,7 +33,10 @@ bool wasm__jit_available(void)
 /* Open addressing over the handlers' addresses: the lookup runs twice
  * per instruction compiled. */
 #define HANDLER_SLOTS 1024u
-static struct { uintptr_t handler; int op; } handler_table[HANDLER_SLOTS];
+static struct {
+    uintptr_t handler;
+    int op;
+} handler_table[HANDLER_SLOTS];
 static pthread_once_t handler_once = PTHREAD_ONCE_INIT;
 
 static uint32_t handler_hash(uintptr_t h)
@@ -96,14 +99,15 @@ bool wasm__jit_grow(jit_buf *b, size_t n)
         return false;
     if (b->len + n > b->limit) {
         b->failed = true;
-        b->cap = 0;     /* every later write comes here and is dropped */
+        b->cap = 0; /* every later write comes here and is dropped */
         return false;
     }
     jit_populate(b, b->cap + JIT_POPULATE_STEP);
     return true;
 }
 
-void wasm__jit_add_fixup_from(jit_state *s, uint32_t at, uint8_t kind, uint32_t target, uint32_t base)
+void wasm__jit_add_fixup_from(jit_state *s, uint32_t at, uint8_t kind, uint32_t target,
+                              uint32_t base)
 {
     if (s->buf.failed)
         return;
@@ -301,7 +305,8 @@ static bool spill_seen(const jit_state *s, size_t i, bool writes)
     return false;
 }
 
-bool wasm__jit_is_checked(const jit_state *s, uint8_t form, uint32_t slot, uint32_t imm, uint64_t end)
+bool wasm__jit_is_checked(const jit_state *s, uint8_t form, uint32_t slot, uint32_t imm,
+                          uint64_t end)
 {
     for (uint32_t i = 0; i < s->nchecked; i++) {
         const jit_checked *c = &s->checked[i];
@@ -323,7 +328,7 @@ void wasm__jit_note_checked(jit_state *s, uint8_t form, uint32_t slot, uint32_t 
             return;
         }
     }
-    if (s->nchecked == JIT_MAX_CHECKED) {           /* forget the oldest */
+    if (s->nchecked == JIT_MAX_CHECKED) { /* forget the oldest */
         memmove(s->checked, s->checked + 1, (JIT_MAX_CHECKED - 1) * sizeof *s->checked);
         s->nchecked--;
     }
@@ -461,7 +466,8 @@ static int compile_module(wasm_module *m, const wasm_runtime *watch)
     int64_t *weight = malloc(2 * ((size_t)max_slots + 1) * sizeof *weight);
     jit_module *jm = calloc(1, sizeof *jm);
     int err = -ENOMEM;
-    if (!compiles || !s.func_pos || !s.func_direct_pos || !s.word_pos || !s.is_target || !depth || !weight || !jm)
+    if (!compiles || !s.func_pos || !s.func_direct_pos || !s.word_pos || !s.is_target || !depth ||
+        !weight || !jm)
         goto out;
     uint32_t ncompiled = 0;
     for (uint32_t i = 0; i < ndef; i++) {
@@ -605,15 +611,15 @@ uint32_t wasm__jit_call_func(wasm_runtime *rt, call_frame *cf, wasm_func *f, uin
 
 /* The interpreter's operations, for those compiled code calls out for.
  * Operand word i is pc[2 + i], as in interp.c. */
-#define W(i) (pc[2 + (i)])
-#define S(i) fp[W(i)]
-#define U32(i) ((uint32_t)fp[W(i)])
-#define F32(i) f32_of(fp[W(i)])
-#define F64(i) f64_of(fp[W(i)])
+#define W(i)    (pc[2 + (i)])
+#define S(i)    fp[W(i)]
+#define U32(i)  ((uint32_t)fp[W(i)])
+#define F32(i)  f32_of(fp[W(i)])
+#define F64(i)  f64_of(fp[W(i)])
 #define TRAP(s) return wasm__jit_trap(rt, cf, (s))
 
-uint32_t wasm__jit_slow_op(wasm_runtime *rt, call_frame *cf, uint64_t *fp, const code_t *pc, uint32_t op,
-                           wasm_instance *inst)
+uint32_t wasm__jit_slow_op(wasm_runtime *rt, call_frame *cf, uint64_t *fp, const code_t *pc,
+                           uint32_t op, wasm_instance *inst)
 {
     uint8_t *mem = inst->mem_base;
     switch ((enum wasm_op)op) {
@@ -644,35 +650,44 @@ uint32_t wasm__jit_slow_op(wasm_runtime *rt, call_frame *cf, uint64_t *fp, const
 
     case OP_I32_TRUNC_F32_S: {
         float f = f32_of(S(1));
-        if (isnan(f)) TRAP(WASM_TRAP_INVALID_CONVERSION);
-        if (!(f >= -2147483648.0f && f < 2147483648.0f)) TRAP(WASM_TRAP_INT_OVERFLOW);
+        if (isnan(f))
+            TRAP(WASM_TRAP_INVALID_CONVERSION);
+        if (!(f >= -2147483648.0f && f < 2147483648.0f))
+            TRAP(WASM_TRAP_INT_OVERFLOW);
         S(0) = (uint32_t)(int32_t)f;
         break;
     }
     case OP_I32_TRUNC_F32_U: {
         float f = f32_of(S(1));
-        if (isnan(f)) TRAP(WASM_TRAP_INVALID_CONVERSION);
-        if (!(f > -1.0f && f < 4294967296.0f)) TRAP(WASM_TRAP_INT_OVERFLOW);
+        if (isnan(f))
+            TRAP(WASM_TRAP_INVALID_CONVERSION);
+        if (!(f > -1.0f && f < 4294967296.0f))
+            TRAP(WASM_TRAP_INT_OVERFLOW);
         S(0) = (uint32_t)f;
         break;
     }
     case OP_I32_TRUNC_F64_S: {
         double d = f64_of(S(1));
-        if (isnan(d)) TRAP(WASM_TRAP_INVALID_CONVERSION);
-        if (!(d > -2147483649.0 && d < 2147483648.0)) TRAP(WASM_TRAP_INT_OVERFLOW);
+        if (isnan(d))
+            TRAP(WASM_TRAP_INVALID_CONVERSION);
+        if (!(d > -2147483649.0 && d < 2147483648.0))
+            TRAP(WASM_TRAP_INT_OVERFLOW);
         S(0) = (uint32_t)(int32_t)d;
         break;
     }
     case OP_I32_TRUNC_F64_U: {
         double d = f64_of(S(1));
-        if (isnan(d)) TRAP(WASM_TRAP_INVALID_CONVERSION);
-        if (!(d > -1.0 && d < 4294967296.0)) TRAP(WASM_TRAP_INT_OVERFLOW);
+        if (isnan(d))
+            TRAP(WASM_TRAP_INVALID_CONVERSION);
+        if (!(d > -1.0 && d < 4294967296.0))
+            TRAP(WASM_TRAP_INT_OVERFLOW);
         S(0) = (uint32_t)d;
         break;
     }
     case OP_I64_TRUNC_F32_S: {
         float f = f32_of(S(1));
-        if (isnan(f)) TRAP(WASM_TRAP_INVALID_CONVERSION);
+        if (isnan(f))
+            TRAP(WASM_TRAP_INVALID_CONVERSION);
         if (!(f >= -9223372036854775808.0f && f < 9223372036854775808.0f))
             TRAP(WASM_TRAP_INT_OVERFLOW);
         S(0) = (uint64_t)(int64_t)f;
@@ -680,14 +695,17 @@ uint32_t wasm__jit_slow_op(wasm_runtime *rt, call_frame *cf, uint64_t *fp, const
     }
     case OP_I64_TRUNC_F32_U: {
         float f = f32_of(S(1));
-        if (isnan(f)) TRAP(WASM_TRAP_INVALID_CONVERSION);
-        if (!(f > -1.0f && f < 18446744073709551616.0f)) TRAP(WASM_TRAP_INT_OVERFLOW);
+        if (isnan(f))
+            TRAP(WASM_TRAP_INVALID_CONVERSION);
+        if (!(f > -1.0f && f < 18446744073709551616.0f))
+            TRAP(WASM_TRAP_INT_OVERFLOW);
         S(0) = (uint64_t)f;
         break;
     }
     case OP_I64_TRUNC_F64_S: {
         double d = f64_of(S(1));
-        if (isnan(d)) TRAP(WASM_TRAP_INVALID_CONVERSION);
+        if (isnan(d))
+            TRAP(WASM_TRAP_INVALID_CONVERSION);
         if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0))
             TRAP(WASM_TRAP_INT_OVERFLOW);
         S(0) = (uint64_t)(int64_t)d;
@@ -695,8 +713,10 @@ uint32_t wasm__jit_slow_op(wasm_runtime *rt, call_frame *cf, uint64_t *fp, const
     }
     case OP_I64_TRUNC_F64_U: {
         double d = f64_of(S(1));
-        if (isnan(d)) TRAP(WASM_TRAP_INVALID_CONVERSION);
-        if (!(d > -1.0 && d < 18446744073709551616.0)) TRAP(WASM_TRAP_INT_OVERFLOW);
+        if (isnan(d))
+            TRAP(WASM_TRAP_INVALID_CONVERSION);
+        if (!(d > -1.0 && d < 18446744073709551616.0))
+            TRAP(WASM_TRAP_INT_OVERFLOW);
         S(0) = (uint64_t)d;
         break;
     }
@@ -704,13 +724,15 @@ uint32_t wasm__jit_slow_op(wasm_runtime *rt, call_frame *cf, uint64_t *fp, const
     case OP_MEMORY_GROW: S(0) = (uint32_t)(int32_t)wasm__memory_grow(inst->mem, U32(1)); break;
     case OP_MEMORY_FILL: {
         uint64_t d = U32(0), n = U32(2);
-        if (d + n > inst->mem->size) TRAP(WASM_TRAP_MEMORY_OOB);
+        if (d + n > inst->mem->size)
+            TRAP(WASM_TRAP_MEMORY_OOB);
         memset(mem + d, (int)(uint8_t)S(1), n);
         break;
     }
     case OP_MEMORY_COPY: {
         uint64_t d = U32(0), s = U32(1), n = U32(2), size = inst->mem->size;
-        if (d + n > size || s + n > size) TRAP(WASM_TRAP_MEMORY_OOB);
+        if (d + n > size || s + n > size)
+            TRAP(WASM_TRAP_MEMORY_OOB);
         memmove(mem + d, mem + s, n);
         break;
     }
@@ -718,7 +740,8 @@ uint32_t wasm__jit_slow_op(wasm_runtime *rt, call_frame *cf, uint64_t *fp, const
         uint32_t seg = W(0);
         uint64_t d = U32(1), s = U32(2), n = U32(3);
         uint64_t len = inst->data_dropped[seg] ? 0 : inst->mod->datas[seg].size;
-        if (s + n > len || d + n > inst->mem->size) TRAP(WASM_TRAP_MEMORY_OOB);
+        if (s + n > len || d + n > inst->mem->size)
+            TRAP(WASM_TRAP_MEMORY_OOB);
         if (n)
             memcpy(mem + d, inst->mod->datas[seg].bytes + s, n);
         break;
@@ -728,24 +751,29 @@ uint32_t wasm__jit_slow_op(wasm_runtime *rt, call_frame *cf, uint64_t *fp, const
     case OP_TABLE_GET: {
         wasm_table *t = inst->tables[W(1)];
         uint32_t i = U32(2);
-        if (i >= t->size) TRAP(WASM_TRAP_TABLE_OOB);
+        if (i >= t->size)
+            TRAP(WASM_TRAP_TABLE_OOB);
         S(0) = t->elems[i];
         break;
     }
     case OP_TABLE_SET: {
         wasm_table *t = inst->tables[W(0)];
         uint32_t i = U32(1);
-        if (i >= t->size) TRAP(WASM_TRAP_TABLE_OOB);
+        if (i >= t->size)
+            TRAP(WASM_TRAP_TABLE_OOB);
         t->elems[i] = S(2);
         break;
     }
     case OP_TABLE_SIZE: S(0) = inst->tables[W(1)]->size; break;
-    case OP_TABLE_GROW: S(0) = (uint32_t)(int32_t)wasm__table_grow(inst->tables[W(1)], U32(3), S(2)); break;
+    case OP_TABLE_GROW:
+        S(0) = (uint32_t)(int32_t)wasm__table_grow(inst->tables[W(1)], U32(3), S(2));
+        break;
     case OP_TABLE_FILL: {
         wasm_table *t = inst->tables[W(0)];
         uint64_t i = U32(1), n = U32(3);
         uint64_t v = S(2);
-        if (i + n > t->size) TRAP(WASM_TRAP_TABLE_OOB);
+        if (i + n > t->size)
+            TRAP(WASM_TRAP_TABLE_OOB);
         for (uint64_t k = 0; k < n; k++)
             t->elems[i + k] = v;
         break;
@@ -753,7 +781,8 @@ uint32_t wasm__jit_slow_op(wasm_runtime *rt, call_frame *cf, uint64_t *fp, const
     case OP_TABLE_COPY: {
         wasm_table *dt = inst->tables[W(0)], *st = inst->tables[W(1)];
         uint64_t d = U32(2), s = U32(3), n = U32(4);
-        if (d + n > dt->size || s + n > st->size) TRAP(WASM_TRAP_TABLE_OOB);
+        if (d + n > dt->size || s + n > st->size)
+            TRAP(WASM_TRAP_TABLE_OOB);
         if (n)
             memmove(dt->elems + d, st->elems + s, n * sizeof *dt->elems);
         break;
@@ -763,7 +792,8 @@ uint32_t wasm__jit_slow_op(wasm_runtime *rt, call_frame *cf, uint64_t *fp, const
         uint32_t seg = W(1);
         uint64_t d = U32(2), s = U32(3), n = U32(4);
         uint64_t len = inst->elem_dropped[seg] ? 0 : inst->mod->elems[seg].count;
-        if (s + n > len || d + n > t->size) TRAP(WASM_TRAP_TABLE_OOB);
+        if (s + n > len || d + n > t->size)
+            TRAP(WASM_TRAP_TABLE_OOB);
         if (n)
             memcpy(t->elems + d, inst->elem_values[seg] + s, n * sizeof *t->elems);
         break;

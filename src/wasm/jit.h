@@ -30,9 +30,9 @@
 
 /* Per module: the code memory and what it cost. */
 typedef struct jit_module {
-    uint8_t *code;                    /* PROT_READ|PROT_EXEC after compilation */
+    uint8_t *code; /* PROT_READ|PROT_EXEC after compilation */
     size_t map_size, code_bytes;
-    uint32_t compiled, functions;     /* functions compiled of those defined */
+    uint32_t compiled, functions; /* functions compiled of those defined */
     uint64_t compile_ns;
     /* entry(rt, native function, fp, inst, cf): the trampoline at the start
      * of code.  Compiled code reads the runtime's fields (interrupt flag,
@@ -74,8 +74,8 @@ bool wasm__jit_available(void);
 typedef struct jit_buf {
     uint8_t *p;
     size_t len, cap, limit;
-    bool failed;                      /* out of memory or over limit */
-    bool discard;                     /* the counting pass: nothing is encoded (it only
+    bool failed;  /* out of memory or over limit */
+    bool discard; /* the counting pass: nothing is encoded (it only
                                        * notes slot uses and loops; encoding was half
                                        * of hello's compile time), len stays put and
                                        * patches are skipped */
@@ -92,9 +92,18 @@ static inline void jit_put(jit_buf *b, const void *bytes, size_t n)
     memcpy(b->p + b->len, bytes, n);
     b->len += n;
 }
-static inline void jit_u8(jit_buf *b, uint8_t v) { jit_put(b, &v, 1); }
-static inline void jit_u32(jit_buf *b, uint32_t v) { jit_put(b, &v, 4); }
-static inline void jit_u64(jit_buf *b, uint64_t v) { jit_put(b, &v, 8); }
+static inline void jit_u8(jit_buf *b, uint8_t v)
+{
+    jit_put(b, &v, 1);
+}
+static inline void jit_u32(jit_buf *b, uint32_t v)
+{
+    jit_put(b, &v, 4);
+}
+static inline void jit_u64(jit_buf *b, uint64_t v)
+{
+    jit_put(b, &v, 8);
+}
 
 /* A 32-bit relative field at `at` that must reach a target known later:
  * an instruction of the function (word offset), a function's start (its
@@ -104,8 +113,8 @@ static inline void jit_u64(jit_buf *b, uint64_t v) { jit_put(b, &v, 8); }
 enum { FIX_WORD, FIX_FUNC, FIX_FUNC_DIRECT };
 typedef struct jit_fixup {
     uint32_t at;
-    uint32_t base;                    /* the field holds target - base */
-    uint32_t target;                  /* word offset, or defined-function index */
+    uint32_t base;   /* the field holds target - base */
+    uint32_t target; /* word offset, or defined-function index */
     uint8_t kind;
 } jit_fixup;
 
@@ -118,7 +127,7 @@ typedef struct jit_fixup {
  * registers for slots only float instructions use; slots used by moves,
  * loads, stores and constants (which the layer lowers for both kinds)
  * can go in either. */
-#define JIT_MAX_PINS 6
+#define JIT_MAX_PINS  6
 #define JIT_MAX_FPINS 8
 
 /* How an instruction uses a slot (USE_WRITE: it writes it).  A use through
@@ -147,33 +156,33 @@ typedef struct jit_checked {
 typedef struct jit_state {
     jit_buf buf;
     const wasm_module *m;
-    const func_code *fc;              /* function being compiled */
-    uint32_t *word_pos;               /* native offset of each instruction start, or UINT32_MAX */
+    const func_code *fc; /* function being compiled */
+    uint32_t *word_pos;  /* native offset of each instruction start, or UINT32_MAX */
     jit_fixup *fix;
     size_t nfix, capfix;
-    uint32_t *func_pos;               /* native offset of each defined function, or UINT32_MAX */
-    uint32_t *func_direct_pos;        /* and of its entry for direct calls (FIX_FUNC_DIRECT) */
-    uint32_t direct_entry;            /* set by the layer's function prologue */
-    const uint8_t *compiles;          /* per defined function: will it have native code */
-    uint32_t trap_pos[JIT_TRAP_KINDS];/* native offset of the trap exit per wasm_status */
+    uint32_t *func_pos;                /* native offset of each defined function, or UINT32_MAX */
+    uint32_t *func_direct_pos;         /* and of its entry for direct calls (FIX_FUNC_DIRECT) */
+    uint32_t direct_entry;             /* set by the layer's function prologue */
+    const uint8_t *compiles;           /* per defined function: will it have native code */
+    uint32_t trap_pos[JIT_TRAP_KINDS]; /* native offset of the trap exit per wasm_status */
     uint32_t trap_pushed_pos[JIT_TRAP_KINDS]; /* the same, popping a call frame first */
-    uint32_t unwind_pos;              /* exit with the status already in the return register */
+    uint32_t unwind_pos; /* exit with the status already in the return register */
 
     /* a first pass over each function only counts slot uses and loops */
     bool counting;
-    uint32_t cur_at;                  /* word offset of the instruction being lowered */
+    uint32_t cur_at; /* word offset of the instruction being lowered */
     jit_use *uses;
     size_t nuses, capuses;
-    uint32_t (*loops)[2];             /* [head, back-edge] word offsets */
+    uint32_t (*loops)[2]; /* [head, back-edge] word offsets */
     size_t nloops, caploops;
-    uint32_t pins[JIT_MAX_PINS];      /* slots held in the layer's integer pin registers */
+    uint32_t pins[JIT_MAX_PINS]; /* slots held in the layer's integer pin registers */
     uint32_t npins;
-    uint32_t fpins[JIT_MAX_FPINS];    /* slots held in its float pin registers */
+    uint32_t fpins[JIT_MAX_FPINS]; /* slots held in its float pin registers */
     uint32_t nfpins;
     /* the uses through the other register file (in order of `at`), and
      * those of the instruction being lowered */
     size_t nspills, next_spill, cur_spill, end_spill;
-    uint8_t *is_target;               /* per word: a branch lands there (emitting pass) */
+    uint8_t *is_target; /* per word: a branch lands there (emitting pass) */
     /* out-of-line code of the function being emitted, placed after it
      * by wasm__arch_emit_function_end: the layer's to define */
     struct jit_stub *stubs;
@@ -186,22 +195,24 @@ void wasm__jit_note_use(jit_state *s, uint32_t slot, uint8_t kind);
 void wasm__jit_note_loop(jit_state *s, uint32_t head, uint32_t back_edge);
 /* Was this access checked already (see jit_checked)?  If not, the layer
  * checks it and records it with wasm__jit_note_checked. */
-bool wasm__jit_is_checked(const jit_state *s, uint8_t form, uint32_t slot, uint32_t imm, uint64_t end);
+bool wasm__jit_is_checked(const jit_state *s, uint8_t form, uint32_t slot, uint32_t imm,
+                          uint64_t end);
 void wasm__jit_note_checked(jit_state *s, uint8_t form, uint32_t slot, uint32_t imm, uint64_t end);
 /* Has the driver spilled slot x for the instruction being lowered? */
 bool wasm__jit_spilled(const jit_state *s, uint32_t x);
 
 /* A rel32 field at `at`, relative to its end (jumps, calls) or to base. */
 void wasm__jit_add_fixup(jit_state *s, uint32_t at, uint8_t kind, uint32_t target);
-void wasm__jit_add_fixup_from(jit_state *s, uint32_t at, uint8_t kind, uint32_t target, uint32_t base);
+void wasm__jit_add_fixup_from(jit_state *s, uint32_t at, uint8_t kind, uint32_t target,
+                              uint32_t base);
 /* Native offset of the instruction at word `target` already emitted (a
  * loop head); marks the compilation failed if there is none. */
 uint32_t wasm__jit_word_pos(jit_state *s, uint32_t target);
 
 /* The C helpers compiled code calls. */
 /* Rare or large operations, with the interpreter's semantics: returns a status. */
-uint32_t wasm__jit_slow_op(wasm_runtime *rt, call_frame *cf, uint64_t *fp, const code_t *pc, uint32_t op,
-                           wasm_instance *inst);
+uint32_t wasm__jit_slow_op(wasm_runtime *rt, call_frame *cf, uint64_t *fp, const code_t *pc,
+                           uint32_t op, wasm_instance *inst);
 /* A call that does not go straight to compiled code: host functions,
  * other instances, functions left to the interpreter. */
 uint32_t wasm__jit_call_func(wasm_runtime *rt, call_frame *cf, wasm_func *f, uint64_t *nfp);

@@ -14,16 +14,16 @@
 
 typedef struct reader {
     const uint8_t *buf;
-    size_t pos, end;           /* current position and end of the current unit */
-    const char *section;       /* for messages */
+    size_t pos, end;     /* current position and end of the current unit */
+    const char *section; /* for messages */
     char *err;
     size_t errlen;
-    int error;                 /* after a failure: ENOEXEC, EINVAL, E2BIG or ENOMEM */
+    int error; /* after a failure: ENOEXEC, EINVAL, E2BIG or ENOMEM */
     jmp_buf *fail;
 } reader;
 
-__attribute__((noreturn, format(printf, 4, 5)))
-static inline void reader_fail_at(reader *r, int error, size_t offset, const char *fmt, ...)
+__attribute__((noreturn, format(printf, 4, 5))) static inline void reader_fail_at(
+    reader *r, int error, size_t offset, const char *fmt, ...)
 {
     char msg[256];
     va_list ap;
@@ -31,18 +31,21 @@ static inline void reader_fail_at(reader *r, int error, size_t offset, const cha
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     if (r->err && r->errlen)
-        snprintf(r->err, r->errlen, "%s section at offset 0x%zx: %s", r->section ? r->section : "module",
-                 offset, msg);
+        snprintf(r->err, r->errlen, "%s section at offset 0x%zx: %s",
+                 r->section ? r->section : "module", offset, msg);
     r->error = error;
     longjmp(*r->fail, 1);
 }
 
 /* The errno of each kind of failure (see wasm_module_load in wasm_engine.h) */
-#define malformed(r, ...) reader_fail_at((r), ENOEXEC, (r)->pos, __VA_ARGS__)
-#define invalid(r, ...) reader_fail_at((r), EINVAL, (r)->pos, __VA_ARGS__)
+#define malformed(r, ...)  reader_fail_at((r), ENOEXEC, (r)->pos, __VA_ARGS__)
+#define invalid(r, ...)    reader_fail_at((r), EINVAL, (r)->pos, __VA_ARGS__)
 #define over_limit(r, ...) reader_fail_at((r), E2BIG, (r)->pos, __VA_ARGS__)
 
-static inline size_t reader_left(const reader *r) { return r->end - r->pos; }
+static inline size_t reader_left(const reader *r)
+{
+    return r->end - r->pos;
+}
 
 static inline uint8_t read_u8(reader *r)
 {
@@ -90,9 +93,9 @@ static inline int64_t read_sleb(reader *r, unsigned bits)
             if (byte & 0x80)
                 malformed(r, "integer representation too long");
             /* the unused high bits must all equal the sign bit */
-            unsigned used = bits - shift;       /* 1..7 bits of this byte are value bits */
-            int8_t sbyte = (int8_t)(byte << 1) >> 1;           /* 7-bit value, sign-extended */
-            int8_t rest = (int8_t)(sbyte >> (used - 1));      /* sign bit and everything above */
+            unsigned used = bits - shift;                /* 1..7 bits of this byte are value bits */
+            int8_t sbyte = (int8_t)(byte << 1) >> 1;     /* 7-bit value, sign-extended */
+            int8_t rest = (int8_t)(sbyte >> (used - 1)); /* sign bit and everything above */
             if (rest != 0 && rest != -1)
                 malformed(r, "integer too large");
             result |= (uint64_t)(byte & 0x7f) << shift;
@@ -109,9 +112,18 @@ static inline int64_t read_sleb(reader *r, unsigned bits)
     return (int64_t)result;
 }
 
-static inline uint32_t read_u32(reader *r) { return (uint32_t)read_uleb(r, 32); }
-static inline int32_t read_s32(reader *r) { return (int32_t)read_sleb(r, 32); }
-static inline int64_t read_s64(reader *r) { return read_sleb(r, 64); }
+static inline uint32_t read_u32(reader *r)
+{
+    return (uint32_t)read_uleb(r, 32);
+}
+static inline int32_t read_s32(reader *r)
+{
+    return (int32_t)read_sleb(r, 32);
+}
+static inline int64_t read_s64(reader *r)
+{
+    return read_sleb(r, 64);
+}
 
 /* n little-endian bytes as they are (f32 and f64 immediates) */
 static inline void read_fixed(reader *r, void *out, size_t n)

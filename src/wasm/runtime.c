@@ -19,7 +19,6 @@
 #include "internal.h"
 #include "jit.h"
 
-
 /* ------------------------------------------------------------------ */
 /* Runtime                                                             */
 /* ------------------------------------------------------------------ */
@@ -38,8 +37,8 @@ wasm_runtime *wasm_runtime_new(const wasm_runtime_config *cfg)
     /* libbpf's convention: sz says which fields the caller knows; fields it
      * does not know are 0 (defaults), bytes we do not know must be 0 */
     if (cfg && (cfg->sz < sizeof cfg->sz ||
-                (cfg->sz > sizeof *cfg && !all_zero((const uint8_t *)cfg + sizeof *cfg,
-                                                     cfg->sz - sizeof *cfg)))) {
+                (cfg->sz > sizeof *cfg &&
+                 !all_zero((const uint8_t *)cfg + sizeof *cfg, cfg->sz - sizeof *cfg)))) {
         errno = EINVAL;
         return NULL;
     }
@@ -200,7 +199,10 @@ void wasm_runtime_interrupt(wasm_runtime *rt)
     event_signal(rt->interrupt_fd);
 }
 
-int wasm_runtime_interrupted(const wasm_runtime *rt) { return rt->interrupt != 0; }
+int wasm_runtime_interrupted(const wasm_runtime *rt)
+{
+    return rt->interrupt != 0;
+}
 
 void wasm_runtime_clear_interrupt(wasm_runtime *rt)
 {
@@ -210,7 +212,10 @@ void wasm_runtime_clear_interrupt(wasm_runtime *rt)
     event_drain(rt->stop_fd);
 }
 
-int wasm_runtime_interrupt_fd(wasm_runtime *rt) { return event_fd(&rt->interrupt_fd, rt->interrupt); }
+int wasm_runtime_interrupt_fd(wasm_runtime *rt)
+{
+    return event_fd(&rt->interrupt_fd, rt->interrupt);
+}
 
 void wasm_runtime_request_stop(wasm_runtime *rt)
 {
@@ -218,14 +223,29 @@ void wasm_runtime_request_stop(wasm_runtime *rt)
     event_signal(rt->stop_fd);
 }
 
-int wasm_runtime_stop_requested(const wasm_runtime *rt) { return rt->stop_requested != 0; }
+int wasm_runtime_stop_requested(const wasm_runtime *rt)
+{
+    return rt->stop_requested != 0;
+}
 
-int wasm_runtime_stop_fd(wasm_runtime *rt) { return event_fd(&rt->stop_fd, rt->stop_requested); }
+int wasm_runtime_stop_fd(wasm_runtime *rt)
+{
+    return event_fd(&rt->stop_fd, rt->stop_requested);
+}
 
-void wasm__runtime_set_fuel(wasm_runtime *rt, uint64_t fuel) { rt->fuel = fuel; }
+void wasm__runtime_set_fuel(wasm_runtime *rt, uint64_t fuel)
+{
+    rt->fuel = fuel;
+}
 
-const char *wasm_runtime_trap_message(const wasm_runtime *rt) { return rt->trap_msg; }
-int wasm_runtime_exit_code(const wasm_runtime *rt) { return rt->exit_code; }
+const char *wasm_runtime_trap_message(const wasm_runtime *rt)
+{
+    return rt->trap_msg;
+}
+int wasm_runtime_exit_code(const wasm_runtime *rt)
+{
+    return rt->exit_code;
+}
 
 /* ------------------------------------------------------------------ */
 /* Traps                                                               */
@@ -332,7 +352,8 @@ wasm_status wasm_trap_interrupted(wasm_instance *inst)
 static __attribute__((noinline)) wasm_status stack_exhausted(wasm_runtime *rt)
 {
     rt->trap = WASM_TRAP_STACK_EXHAUSTED;
-    snprintf(rt->trap_msg, sizeof rt->trap_msg, "%s", wasm_status_string(WASM_TRAP_STACK_EXHAUSTED));
+    snprintf(rt->trap_msg, sizeof rt->trap_msg, "%s",
+             wasm_status_string(WASM_TRAP_STACK_EXHAUSTED));
     return WASM_TRAP_STACK_EXHAUSTED;
 }
 
@@ -368,9 +389,10 @@ static inline __attribute__((always_inline)) void take_results(const uint64_t *f
 wasm_status wasm_call(wasm_runtime *rt, wasm_func *f, const wasm_value *args, wasm_value *results)
 {
     uint64_t *fp = rt->sp;
-    if (__builtin_expect(rt->host_depth >= LIMIT_HOST_REENTRY || fp + f->frame_need > rt->stack_end, 0))
+    if (__builtin_expect(rt->host_depth >= LIMIT_HOST_REENTRY || fp + f->frame_need > rt->stack_end,
+                         0))
         return stack_exhausted(rt);
-    if (__builtin_expect(rt->interrupt, 0))   /* entering the guest is a call too */
+    if (__builtin_expect(rt->interrupt, 0)) /* entering the guest is a call too */
         return wasm_trap_interrupted(f->inst);
     const func_type *t = f->type;
     put_args(fp, t, args);
@@ -398,9 +420,9 @@ wasm_status wasm_call(wasm_runtime *rt, wasm_func *f, const wasm_value *args, wa
 struct wasm_callback {
     wasm_runtime *rt;
     wasm_func *f;
-    uint64_t *fp;                /* rt->sp and rt->cf when set up; NULL: not yet */
+    uint64_t *fp; /* rt->sp and rt->cf when set up; NULL: not yet */
     call_frame *cf;
-    bool active;                 /* running (a nested call goes through wasm_call) */
+    bool active; /* running (a nested call goes through wasm_call) */
     wasm_status (*entry)(wasm_runtime *, const void *, uint64_t *, wasm_instance *, call_frame *);
 };
 
@@ -470,7 +492,7 @@ wasm_status wasm_callback_call(wasm_callback *cb, const wasm_value *args, wasm_v
 /* ------------------------------------------------------------------ */
 
 wasm_memory *wasm__memory_create(wasm_runtime *rt, uint32_t min, uint32_t max, bool explicit_max,
-                           wasm_status *why)
+                                 wasm_status *why)
 {
     (void)why;
     if (min > rt->cfg.max_memory_pages)
@@ -531,20 +553,30 @@ wasm_memory *wasm_memory_new(wasm_runtime *rt, uint32_t min_pages, uint32_t max_
         errno = EINVAL;
         return NULL;
     }
-    wasm_memory *m = wasm__memory_create(rt, min_pages, max_pages == UINT32_MAX ? WASM_MAX_PAGES : max_pages,
-                                   max_pages != UINT32_MAX, NULL);
+    wasm_memory *m =
+        wasm__memory_create(rt, min_pages, max_pages == UINT32_MAX ? WASM_MAX_PAGES : max_pages,
+                            max_pages != UINT32_MAX, NULL);
     if (!m)
         errno = ENOMEM;
     return m;
 }
 
-uint8_t *wasm_memory_data(const wasm_memory *m) { return m->base; }
-uint64_t wasm_memory_size(const wasm_memory *m) { return m->size; }
+uint8_t *wasm_memory_data(const wasm_memory *m)
+{
+    return m->base;
+}
+uint64_t wasm_memory_size(const wasm_memory *m)
+{
+    return m->size;
+}
 uint32_t wasm_memory_pages(const wasm_memory *m)
 {
     return __atomic_load_n(&m->pages, __ATOMIC_RELAXED);
 }
-int64_t wasm_memory_grow(wasm_memory *m, uint32_t delta) { return wasm__memory_grow(m, delta); }
+int64_t wasm_memory_grow(wasm_memory *m, uint32_t delta)
+{
+    return wasm__memory_grow(m, delta);
+}
 
 void *wasm_mem(wasm_instance *inst, uint32_t ptr, uint32_t len)
 {
@@ -574,7 +606,8 @@ const char *wasm_mem_str(wasm_instance *inst, uint32_t ptr, uint32_t maxlen, uin
 /* Tables and globals                                                  */
 /* ------------------------------------------------------------------ */
 
-wasm_table *wasm__table_create(wasm_runtime *rt, uint8_t elem, uint32_t min, uint32_t max, bool explicit_max)
+wasm_table *wasm__table_create(wasm_runtime *rt, uint8_t elem, uint32_t min, uint32_t max,
+                               bool explicit_max)
 {
     if (min > LIMIT_TABLE_ELEMS)
         return NULL;
@@ -626,8 +659,14 @@ wasm_table *wasm_table_new(wasm_runtime *rt, wasm_valtype elem, uint32_t min, ui
     return t;
 }
 
-uint32_t wasm_table_size(const wasm_table *t) { return t->size; }
-wasm_valtype wasm_table_elem_type(const wasm_table *t) { return (wasm_valtype)t->elem; }
+uint32_t wasm_table_size(const wasm_table *t)
+{
+    return t->size;
+}
+wasm_valtype wasm_table_elem_type(const wasm_table *t)
+{
+    return (wasm_valtype)t->elem;
+}
 
 int wasm_table_get(const wasm_table *t, uint32_t i, wasm_value *out)
 {
@@ -689,9 +728,18 @@ wasm_global *wasm_global_new(wasm_runtime *rt, wasm_valtype type, int mutable_, 
     return g;
 }
 
-wasm_valtype wasm_global_type(const wasm_global *g) { return (wasm_valtype)g->type; }
-int wasm_global_mutable(const wasm_global *g) { return g->mut; }
-wasm_value wasm_global_get(const wasm_global *g) { return (wasm_value){.raw = g->value}; }
+wasm_valtype wasm_global_type(const wasm_global *g)
+{
+    return (wasm_valtype)g->type;
+}
+int wasm_global_mutable(const wasm_global *g)
+{
+    return g->mut;
+}
+wasm_value wasm_global_get(const wasm_global *g)
+{
+    return (wasm_value){.raw = g->value};
+}
 
 int wasm_global_set(wasm_global *g, wasm_valtype type, wasm_value v)
 {

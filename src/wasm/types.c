@@ -22,24 +22,24 @@
 
 typedef struct interned_type {
     uint64_t hash;
-    uint8_t *types;      /* params then results; NULL when the entry is free */
+    uint8_t *types; /* params then results; NULL when the entry is free */
     uint32_t np, nr;
     uint32_t refs;
     uint32_t next_free;
 } interned_type;
 
 typedef struct index_slot {
-    uint32_t id;         /* NO_TYPE: empty */
-    uint32_t tag;        /* the hash's high half */
+    uint32_t id;  /* NO_TYPE: empty */
+    uint32_t tag; /* the hash's high half */
 } index_slot;
 
 static pthread_mutex_t intern_lock = PTHREAD_MUTEX_INITIALIZER;
-static interned_type *interned;    /* indexed by id */
-static uint32_t interned_len;      /* entries ever used (live or free) */
+static interned_type *interned; /* indexed by id */
+static uint32_t interned_len;   /* entries ever used (live or free) */
 static uint32_t interned_cap;
 static uint32_t interned_live;
 static uint32_t free_head = NO_TYPE;
-static index_slot *slots;          /* a power of two of them, at most half full */
+static index_slot *slots; /* a power of two of them, at most half full */
 static uint32_t nslots;
 
 static uint64_t type_hash(const uint8_t *p, uint32_t np, const uint8_t *r, uint32_t nr)
@@ -54,7 +54,10 @@ static uint64_t type_hash(const uint8_t *p, uint32_t np, const uint8_t *r, uint3
     return h ^ (h >> 29);
 }
 
-static uint32_t home_slot(uint64_t h) { return (uint32_t)h & (nslots - 1); }
+static uint32_t home_slot(uint64_t h)
+{
+    return (uint32_t)h & (nslots - 1);
+}
 
 static void index_insert(uint32_t id)
 {
@@ -155,8 +158,8 @@ static uint32_t entry_new(void)
  * wasm__functype_release), or UINT32_MAX when out of memory.  *interned_types (if
  * interned_types is not NULL) gets the entry's copy of the types, params
  * then results, valid while the reference is held. */
-uint32_t wasm__functype_intern(const uint8_t *params, uint32_t np, const uint8_t *results, uint32_t nr,
-                         const uint8_t **interned_types)
+uint32_t wasm__functype_intern(const uint8_t *params, uint32_t np, const uint8_t *results,
+                               uint32_t nr, const uint8_t **interned_types)
 {
     uint64_t h = type_hash(params, np, results, nr);
     uint32_t id = NO_TYPE;
@@ -281,10 +284,11 @@ const char *wasm__valtype_name(uint8_t t)
 void wasm__functype_format(const func_type *t, char *buf, size_t len)
 {
     size_t n = 0;
-#define APPEND(...) \
-    do { \
+#define APPEND(...)                                                     \
+    do {                                                                \
         int w_ = snprintf(buf + n, n < len ? len - n : 0, __VA_ARGS__); \
-        if (w_ > 0) n += (size_t)w_; \
+        if (w_ > 0)                                                     \
+            n += (size_t)w_;                                            \
     } while (0)
     APPEND("(func");
     if (t->nparams) {

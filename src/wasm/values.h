@@ -59,7 +59,11 @@ MIN_MAX(wasm_fmin, wasm_fmax, double)
 
 /* Rounding functions of libm return a signalling NaN unchanged; Wasm wants
  * it quieted (an arithmetic NaN). */
-#define QUIETING(name, T, fn) static inline T name(T x) { return isnan(x) ? x + x : fn(x); }
+#define QUIETING(name, T, fn)            \
+    static inline T name(T x)            \
+    {                                    \
+        return isnan(x) ? x + x : fn(x); \
+    }
 QUIETING(wasm_ceilf, float, ceilf)
 QUIETING(wasm_floorf, float, floorf)
 QUIETING(wasm_truncf, float, truncf)
@@ -69,36 +73,58 @@ QUIETING(wasm_floor, double, floor)
 QUIETING(wasm_trunc, double, trunc)
 QUIETING(wasm_nearest, double, nearbyint)
 
-static inline uint32_t rotl32(uint32_t a, uint32_t b) { return (a << (b & 31)) | (a >> (-b & 31)); }
-static inline uint32_t rotr32(uint32_t a, uint32_t b) { return (a >> (b & 31)) | (a << (-b & 31)); }
-static inline uint64_t rotl64(uint64_t a, uint64_t b) { return (a << (b & 63)) | (a >> (-b & 63)); }
-static inline uint64_t rotr64(uint64_t a, uint64_t b) { return (a >> (b & 63)) | (a << (-b & 63)); }
+static inline uint32_t rotl32(uint32_t a, uint32_t b)
+{
+    return (a << (b & 31)) | (a >> (-b & 31));
+}
+static inline uint32_t rotr32(uint32_t a, uint32_t b)
+{
+    return (a >> (b & 31)) | (a << (-b & 31));
+}
+static inline uint64_t rotl64(uint64_t a, uint64_t b)
+{
+    return (a << (b & 63)) | (a >> (-b & 63));
+}
+static inline uint64_t rotr64(uint64_t a, uint64_t b)
+{
+    return (a >> (b & 63)) | (a << (-b & 63));
+}
 
 /* Saturating conversions (non-trapping float-to-int). */
 static inline uint64_t sat_i32_s(double d)
 {
-    if (isnan(d)) return 0;
-    if (d <= -2147483648.0) return (uint32_t)INT32_MIN;
-    if (d >= 2147483647.0) return (uint32_t)INT32_MAX;
+    if (isnan(d))
+        return 0;
+    if (d <= -2147483648.0)
+        return (uint32_t)INT32_MIN;
+    if (d >= 2147483647.0)
+        return (uint32_t)INT32_MAX;
     return (uint32_t)(int32_t)d;
 }
 static inline uint64_t sat_i32_u(double d)
 {
-    if (isnan(d) || d <= 0) return 0;
-    if (d >= 4294967295.0) return UINT32_MAX;
+    if (isnan(d) || d <= 0)
+        return 0;
+    if (d >= 4294967295.0)
+        return UINT32_MAX;
     return (uint32_t)d;
 }
 static inline uint64_t sat_i64_s(double d)
 {
-    if (isnan(d)) return 0;
-    if (d <= -9223372036854775808.0) return (uint64_t)INT64_MIN;
-    if (d >= 9223372036854775808.0) return (uint64_t)INT64_MAX;
+    if (isnan(d))
+        return 0;
+    if (d <= -9223372036854775808.0)
+        return (uint64_t)INT64_MIN;
+    if (d >= 9223372036854775808.0)
+        return (uint64_t)INT64_MAX;
     return (uint64_t)(int64_t)d;
 }
 static inline uint64_t sat_i64_u(double d)
 {
-    if (isnan(d) || d <= 0) return 0;
-    if (d >= 18446744073709551616.0) return UINT64_MAX;
+    if (isnan(d) || d <= 0)
+        return 0;
+    if (d >= 18446744073709551616.0)
+        return UINT64_MAX;
     return (uint64_t)d;
 }
 /* f32 inputs go through these too: every f32 is exactly a double. */

@@ -25,31 +25,52 @@
 #include <string.h>
 
 enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 };
-#define R_FP RBX
-#define R_CF R12
-#define R_MEM R13
+#define R_FP    RBX
+#define R_CF    R12
+#define R_MEM   R13
 #define R_MSIZE R14
-#define R_INST R15
-#define R_RT RBP
+#define R_INST  R15
+#define R_RT    RBP
 
 /* Prefix flags of one instruction. */
 enum { W = 1, P66 = 2, PF3 = 4, PF2 = 8 };
 
 /* Condition codes (the low nibble of Jcc/SETcc/CMOVcc). */
-enum { CC_B = 2, CC_AE = 3, CC_E = 4, CC_NE = 5, CC_BE = 6, CC_A = 7, CC_P = 0xA, CC_NP = 0xB,
-       CC_L = 0xC, CC_GE = 0xD, CC_LE = 0xE, CC_G = 0xF };
+enum {
+    CC_B = 2,
+    CC_AE = 3,
+    CC_E = 4,
+    CC_NE = 5,
+    CC_BE = 6,
+    CC_A = 7,
+    CC_P = 0xA,
+    CC_NP = 0xB,
+    CC_L = 0xC,
+    CC_GE = 0xD,
+    CC_LE = 0xE,
+    CC_G = 0xF
+};
 
 /* An r/m wasm__operand: memory [base + index << scale + disp], or a register
  * (reg >= 0) when a frame slot lives in one. */
 typedef struct xmem {
-    int base, index, scale;          /* index -1: none; scale as the SIB field (0..3) */
+    int base, index, scale; /* index -1: none; scale as the SIB field (0..3) */
     int32_t disp;
     int reg;
 } xmem;
 
-static xmem mem_at(int base, int32_t disp) { return (xmem){base, -1, 0, disp, -1}; }
-static xmem mem_idx(int base, int index, int scale, int32_t disp) { return (xmem){base, index, scale, disp, -1}; }
-static xmem reg_op(int r) { return (xmem){0, -1, 0, 0, r}; }
+static xmem mem_at(int base, int32_t disp)
+{
+    return (xmem){base, -1, 0, disp, -1};
+}
+static xmem mem_idx(int base, int index, int scale, int32_t disp)
+{
+    return (xmem){base, index, scale, disp, -1};
+}
+static xmem reg_op(int r)
+{
+    return (xmem){0, -1, 0, 0, r};
+}
 
 /* Registers that hold the hottest frame slots of a function for its whole
  * body (caller-saved: written back to the slots around every call):
@@ -58,7 +79,10 @@ static xmem reg_op(int r) { return (xmem){0, -1, 0, 0, r}; }
 static const int pin_regs[JIT_MAX_PINS] = {R8, R9, R10, R11, RSI, RDI};
 static const int fpin_regs[JIT_MAX_FPINS] = {8, 9, 10, 11, 12, 13, 14, 15};
 
-static xmem slot_mem(uint32_t x) { return mem_at(R_FP, (int32_t)(x * 8u)); }
+static xmem slot_mem(uint32_t x)
+{
+    return mem_at(R_FP, (int32_t)(x * 8u));
+}
 static int gpin(jit_state *s, uint32_t x)
 {
     for (uint32_t i = 0; i < s->npins; i++)
@@ -105,8 +129,14 @@ static xmem slot_use(jit_state *s, uint32_t x, uint8_t kind)
         return slot_spilled(s, x);
     return slot_mem(x);
 }
-static xmem slot(jit_state *s, uint32_t x) { return slot_use(s, x, USE_INT); }
-static xmem slot_w(jit_state *s, uint32_t x) { return slot_use(s, x, USE_INT | USE_WRITE); }
+static xmem slot(jit_state *s, uint32_t x)
+{
+    return slot_use(s, x, USE_INT);
+}
+static xmem slot_w(jit_state *s, uint32_t x)
+{
+    return slot_use(s, x, USE_INT | USE_WRITE);
+}
 /* Slot x as an operand of a float instruction: its xmm register or memory. */
 static xmem slot_fuse(jit_state *s, uint32_t x, uint8_t kind)
 {
@@ -121,8 +151,14 @@ static xmem slot_fuse(jit_state *s, uint32_t x, uint8_t kind)
         return slot_spilled(s, x);
     return slot_mem(x);
 }
-static xmem slot_f(jit_state *s, uint32_t x) { return slot_fuse(s, x, USE_FLOAT); }
-static xmem slot_fw(jit_state *s, uint32_t x) { return slot_fuse(s, x, USE_FLOAT | USE_WRITE); }
+static xmem slot_f(jit_state *s, uint32_t x)
+{
+    return slot_fuse(s, x, USE_FLOAT);
+}
+static xmem slot_fw(jit_state *s, uint32_t x)
+{
+    return slot_fuse(s, x, USE_FLOAT | USE_WRITE);
+}
 /* Slot x for an instruction lowered for both register files (moves,
  * constants, loads, stores): its general register or memory; the caller
  * has handled a float register (fpin_of) first. */
@@ -138,9 +174,12 @@ static xmem slot_any(jit_state *s, uint32_t x)
 
 static void prefix(jit_buf *b, unsigned f, int reg, int index, int base)
 {
-    if (f & P66) jit_u8(b, 0x66);
-    if (f & PF3) jit_u8(b, 0xF3);
-    if (f & PF2) jit_u8(b, 0xF2);
+    if (f & P66)
+        jit_u8(b, 0x66);
+    if (f & PF3)
+        jit_u8(b, 0xF3);
+    if (f & PF2)
+        jit_u8(b, 0xF2);
     uint8_t rex = (uint8_t)(0x40 | ((f & W) ? 8 : 0) | ((reg >> 3) & 1) << 2 |
                             ((index >= 0 ? index >> 3 : 0) & 1) << 1 | ((base >> 3) & 1));
     if (rex != 0x40)
@@ -150,8 +189,10 @@ static void prefix(jit_buf *b, unsigned f, int reg, int index, int base)
 /* Opcode bytes, most significant first (0x0FAF is 0F AF). */
 static void opcode(jit_buf *b, uint32_t op)
 {
-    if (op > 0xFFFF) jit_u8(b, (uint8_t)(op >> 16));
-    if (op > 0xFF) jit_u8(b, (uint8_t)(op >> 8));
+    if (op > 0xFFFF)
+        jit_u8(b, (uint8_t)(op >> 16));
+    if (op > 0xFF)
+        jit_u8(b, (uint8_t)(op >> 8));
     jit_u8(b, (uint8_t)op);
 }
 
@@ -197,16 +238,23 @@ static void x_rr(jit_buf *b, unsigned f, uint32_t op, int reg, int rm)
     jit_u8(b, (uint8_t)(0xC0 | (reg & 7) << 3 | (rm & 7)));
 }
 
-static bool fits8(int64_t v) { return v >= -128 && v <= 127; }
-static bool fits32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
+static bool fits8(int64_t v)
+{
+    return v >= -128 && v <= 127;
+}
+static bool fits32(int64_t v)
+{
+    return v >= INT32_MIN && v <= INT32_MAX;
+}
 
 static void mov_r_imm(jit_buf *b, int r, uint64_t v)
 {
-    if (v <= UINT32_MAX) {               /* mov r32, imm32 zero-extends */
-        if (r >= 8) jit_u8(b, 0x41);
+    if (v <= UINT32_MAX) { /* mov r32, imm32 zero-extends */
+        if (r >= 8)
+            jit_u8(b, 0x41);
         jit_u8(b, (uint8_t)(0xB8 + (r & 7)));
         jit_u32(b, (uint32_t)v);
-    } else if (fits32((int64_t)v)) {     /* mov r/m64, imm32 sign-extends */
+    } else if (fits32((int64_t)v)) { /* mov r/m64, imm32 sign-extends */
         x_rr(b, W, 0xC7, 0, r);
         jit_u32(b, (uint32_t)v);
     } else {
@@ -216,23 +264,62 @@ static void mov_r_imm(jit_buf *b, int r, uint64_t v)
     }
 }
 
-static void load32(jit_buf *b, int r, xmem m) { x_mem(b, 0, 0x8B, r, m); }
-static void load64(jit_buf *b, int r, xmem m) { x_mem(b, W, 0x8B, r, m); }
-static void store64(jit_buf *b, xmem m, int r) { x_mem(b, W, 0x89, r, m); }
-static void mov_rr(jit_buf *b, int dst, int src) { x_rr(b, W, 0x89, src, dst); }
-static void lea(jit_buf *b, int r, xmem m) { x_mem(b, W, 0x8D, r, m); }
+static void load32(jit_buf *b, int r, xmem m)
+{
+    x_mem(b, 0, 0x8B, r, m);
+}
+static void load64(jit_buf *b, int r, xmem m)
+{
+    x_mem(b, W, 0x8B, r, m);
+}
+static void store64(jit_buf *b, xmem m, int r)
+{
+    x_mem(b, W, 0x89, r, m);
+}
+static void mov_rr(jit_buf *b, int dst, int src)
+{
+    x_rr(b, W, 0x89, src, dst);
+}
+static void lea(jit_buf *b, int r, xmem m)
+{
+    x_mem(b, W, 0x8D, r, m);
+}
 /* SSE moves of 64 bits: register to register, memory, general register */
-static void movaps(jit_buf *b, int dst, int src) { x_rr(b, 0, 0x0F28, dst, src); }
-static void movsd_load(jit_buf *b, int x, xmem m) { x_mem(b, PF2, 0x0F10, x, m); }
-static void movsd_store(jit_buf *b, xmem m, int x) { x_mem(b, PF2, 0x0F11, x, m); }
-static void movq_x_r(jit_buf *b, int x, int r) { x_rr(b, P66 | W, 0x0F6E, x, r); }
-static void movq_r_x(jit_buf *b, int r, int x) { x_rr(b, P66 | W, 0x0F7E, x, r); }
-static void xorps(jit_buf *b, int x) { x_rr(b, 0, 0x0F57, x, x); }
+static void movaps(jit_buf *b, int dst, int src)
+{
+    x_rr(b, 0, 0x0F28, dst, src);
+}
+static void movsd_load(jit_buf *b, int x, xmem m)
+{
+    x_mem(b, PF2, 0x0F10, x, m);
+}
+static void movsd_store(jit_buf *b, xmem m, int x)
+{
+    x_mem(b, PF2, 0x0F11, x, m);
+}
+static void movq_x_r(jit_buf *b, int x, int r)
+{
+    x_rr(b, P66 | W, 0x0F6E, x, r);
+}
+static void movq_r_x(jit_buf *b, int r, int x)
+{
+    x_rr(b, P66 | W, 0x0F7E, x, r);
+}
+static void xorps(jit_buf *b, int x)
+{
+    x_rr(b, 0, 0x0F57, x, x);
+}
 
 /* ALU group 1: add 0, or 1, and 4, sub 5, xor 6, cmp 7. */
 enum { ALU_ADD = 0, ALU_OR = 1, ALU_AND = 4, ALU_SUB = 5, ALU_XOR = 6, ALU_CMP = 7 };
-static void alu_r_m(jit_buf *b, unsigned f, int ext, int r, xmem m) { x_mem(b, f, (uint32_t)(ext * 8 + 3), r, m); }
-static void alu_r_r(jit_buf *b, unsigned f, int ext, int r, int src) { x_rr(b, f, (uint32_t)(ext * 8 + 3), r, src); }
+static void alu_r_m(jit_buf *b, unsigned f, int ext, int r, xmem m)
+{
+    x_mem(b, f, (uint32_t)(ext * 8 + 3), r, m);
+}
+static void alu_r_r(jit_buf *b, unsigned f, int ext, int r, int src)
+{
+    x_rr(b, f, (uint32_t)(ext * 8 + 3), r, src);
+}
 static void alu_r_imm(jit_buf *b, unsigned f, int ext, int r, int32_t imm)
 {
     if (fits8(imm)) {
@@ -267,7 +354,7 @@ static void call_abs(jit_buf *b, const void *fn)
 {
     mov_rr(b, RAX, RSP);
     alu_r_imm(b, W, ALU_AND, RSP, -16);
-    jit_u8(b, 0x50);                      /* push rax */
+    jit_u8(b, 0x50); /* push rax */
     jit_u8(b, 0x50);
     mov_r_imm(b, RAX, (uint64_t)(uintptr_t)fn);
     x_rr(b, 0, 0xFF, 2, RAX);
@@ -300,7 +387,10 @@ void wasm__arch_patch_rel32(jit_state *s, uint32_t at, uint32_t target)
 {
     wasm__arch_patch_rel32_from(s, at, target, at + 4);
 }
-static void patch_here(jit_state *s, uint32_t at) { wasm__arch_patch_rel32(s, at, (uint32_t)s->buf.len); }
+static void patch_here(jit_state *s, uint32_t at)
+{
+    wasm__arch_patch_rel32(s, at, (uint32_t)s->buf.len);
+}
 
 static void jcc_trap(jit_state *s, int cc, wasm_status st)
 {
@@ -324,7 +414,10 @@ static void interrupt_check_pushed(jit_state *s, bool pushed)
     wasm__arch_patch_rel32(s, jcc_rel32(b, CC_B), exits[WASM_TRAP_OUT_OF_FUEL]);
 #endif
 }
-static void interrupt_check(jit_state *s) { interrupt_check_pushed(s, false); }
+static void interrupt_check(jit_state *s)
+{
+    interrupt_check_pushed(s, false);
+}
 
 /* Before the comparison of a conditional branch (the check changes the
  * flags): a backward one checks for an interrupt on both paths, so that
@@ -352,7 +445,7 @@ static void branch(jit_state *s, int cc, uint32_t at, int32_t off)
     if (off <= 0) {
         wasm__jit_note_loop(s, target, at);
 #ifndef WASM_ENGINE_FUEL
-        if (cc >= 0) {    /* branch_prepare checked for an interrupt */
+        if (cc >= 0) { /* branch_prepare checked for an interrupt */
             wasm__arch_patch_rel32(s, jcc_rel32(b, cc), wasm__jit_word_pos(s, target));
             return;
         }
@@ -391,7 +484,10 @@ static void pins_flush_range(jit_state *s, uint32_t lo, uint32_t hi)
         if (s->fpins[i] >= lo && s->fpins[i] < hi)
             movsd_store(&s->buf, slot_mem(s->fpins[i]), fpin_regs[i]);
 }
-static void pins_flush(jit_state *s, uint32_t below) { pins_flush_range(s, 0, below); }
+static void pins_flush(jit_state *s, uint32_t below)
+{
+    pins_flush_range(s, 0, below);
+}
 static void pins_reload_range(jit_state *s, uint32_t lo, uint32_t hi)
 {
     for (uint32_t i = 0; i < s->npins; i++)
@@ -401,7 +497,10 @@ static void pins_reload_range(jit_state *s, uint32_t lo, uint32_t hi)
         if (s->fpins[i] >= lo && s->fpins[i] < hi)
             movsd_load(&s->buf, fpin_regs[i], slot_mem(s->fpins[i]));
 }
-static void pins_reload(jit_state *s) { pins_reload_range(s, 0, UINT32_MAX); }
+static void pins_reload(jit_state *s)
+{
+    pins_reload_range(s, 0, UINT32_MAX);
+}
 /* Slot x, pinned, to the frame and back (around an instruction that uses
  * it through the other register file). */
 void wasm__arch_spill(jit_state *s, uint32_t x)
@@ -478,10 +577,11 @@ uint32_t wasm__arch_emit_module_prologue(jit_state *s)
      * 16-byte aligned at the call), then this entry's */
     uint32_t entry = (uint32_t)b->len;
     for (size_t i = 0; i < 6; i++) {
-        if (saved_regs[i] >= 8) jit_u8(b, 0x41);
+        if (saved_regs[i] >= 8)
+            jit_u8(b, 0x41);
         jit_u8(b, (uint8_t)(0x50 + (saved_regs[i] & 7)));
     }
-    x_mem(b, 0, 0xFF, 6, mem_at(RDI, offsetof(wasm_runtime, jit_saved_sp)));   /* push */
+    x_mem(b, 0, 0xFF, 6, mem_at(RDI, offsetof(wasm_runtime, jit_saved_sp))); /* push */
     x_mem(b, W, 0x89, RSP, mem_at(RDI, offsetof(wasm_runtime, jit_saved_sp)));
     mov_rr(b, R_RT, RDI);
     mov_rr(b, R_FP, RDX);
@@ -489,13 +589,14 @@ uint32_t wasm__arch_emit_module_prologue(jit_state *s)
     mov_rr(b, R_CF, R8);
     load64(b, R_MEM, mem_at(R_INST, offsetof(wasm_instance, mem_base)));
     load64(b, R_MSIZE, mem_at(R_INST, offsetof(wasm_instance, mem_size)));
-    x_rr(b, 0, 0xFF, 2, RSI);             /* call rsi */
-    x_rr(b, 0, 0x31, RAX, RAX);           /* xor eax, eax */
+    x_rr(b, 0, 0xFF, 2, RSI);   /* call rsi */
+    x_rr(b, 0, 0x31, RAX, RAX); /* xor eax, eax */
     uint32_t tail = (uint32_t)b->len;
-    jit_u8(b, 0x59);                      /* pop rcx */
+    jit_u8(b, 0x59); /* pop rcx */
     store64(b, mem_at(R_RT, offsetof(wasm_runtime, jit_saved_sp)), RCX);
     for (size_t i = 6; i-- > 0;) {
-        if (saved_regs[i] >= 8) jit_u8(b, 0x41);
+        if (saved_regs[i] >= 8)
+            jit_u8(b, 0x41);
         jit_u8(b, (uint8_t)(0x58 + (saved_regs[i] & 7)));
     }
     jit_u8(b, 0xC3);
@@ -559,7 +660,7 @@ void wasm__arch_emit_function_prologue(jit_state *s, const func_code *fc)
             mov_rr(b, RDX, RDI);
             lea(b, RDI, slot_mem(fc->nparams));
             mov_r_imm(b, RCX, n);
-            jit_u8(b, 0xF3);              /* rep stosq */
+            jit_u8(b, 0xF3); /* rep stosq */
             jit_u8(b, 0x48);
             jit_u8(b, 0xAB);
             mov_rr(b, RDI, RDX);
@@ -593,20 +694,23 @@ static void emit_slow(jit_state *s, const code_t *pc, enum wasm_op op, bool can_
 /* Integer binary operations, indexed from T_ADD (slot form) and T_ADD_I
  * (immediate form): what kind of instruction and its extension or cc. */
 enum { K_ALU, K_MUL, K_DIV_S, K_DIV_U, K_REM_S, K_REM_U, K_SHIFT, K_CMP };
-typedef struct int_op { uint8_t kind, x; } int_op;
+typedef struct int_op {
+    uint8_t kind, x;
+} int_op;
 /* shift group 2: rol 0, ror 1, shl 4, shr 5, sar 7 */
 static const int_op int_binops[] = {
-    {K_ALU, ALU_ADD}, {K_ALU, ALU_SUB}, {K_MUL, 0}, {K_DIV_S, 0}, {K_DIV_U, 0}, {K_REM_S, 0},
-    {K_REM_U, 0}, {K_ALU, ALU_AND}, {K_ALU, ALU_OR}, {K_ALU, ALU_XOR}, {K_SHIFT, 4},
-    {K_SHIFT, 7}, {K_SHIFT, 5}, {K_SHIFT, 0}, {K_SHIFT, 1},
-    {K_CMP, CC_E}, {K_CMP, CC_NE}, {K_CMP, CC_L}, {K_CMP, CC_B}, {K_CMP, CC_G}, {K_CMP, CC_A},
-    {K_CMP, CC_LE}, {K_CMP, CC_BE}, {K_CMP, CC_GE}, {K_CMP, CC_AE},
+    {K_ALU, ALU_ADD}, {K_ALU, ALU_SUB}, {K_MUL, 0},       {K_DIV_S, 0},    {K_DIV_U, 0},
+    {K_REM_S, 0},     {K_REM_U, 0},     {K_ALU, ALU_AND}, {K_ALU, ALU_OR}, {K_ALU, ALU_XOR},
+    {K_SHIFT, 4},     {K_SHIFT, 7},     {K_SHIFT, 5},     {K_SHIFT, 0},    {K_SHIFT, 1},
+    {K_CMP, CC_E},    {K_CMP, CC_NE},   {K_CMP, CC_L},    {K_CMP, CC_B},   {K_CMP, CC_G},
+    {K_CMP, CC_A},    {K_CMP, CC_LE},   {K_CMP, CC_BE},   {K_CMP, CC_GE},  {K_CMP, CC_AE},
 };
 static const int_op int_immops[] = {
-    {K_ALU, ALU_ADD}, {K_ALU, ALU_SUB}, {K_MUL, 0}, {K_ALU, ALU_AND}, {K_ALU, ALU_OR},
-    {K_ALU, ALU_XOR}, {K_SHIFT, 4}, {K_SHIFT, 7}, {K_SHIFT, 5}, {K_SHIFT, 0}, {K_SHIFT, 1},
-    {K_CMP, CC_E}, {K_CMP, CC_NE}, {K_CMP, CC_L}, {K_CMP, CC_B}, {K_CMP, CC_G}, {K_CMP, CC_A},
-    {K_CMP, CC_LE}, {K_CMP, CC_BE}, {K_CMP, CC_GE}, {K_CMP, CC_AE},
+    {K_ALU, ALU_ADD}, {K_ALU, ALU_SUB}, {K_MUL, 0},     {K_ALU, ALU_AND}, {K_ALU, ALU_OR},
+    {K_ALU, ALU_XOR}, {K_SHIFT, 4},     {K_SHIFT, 7},   {K_SHIFT, 5},     {K_SHIFT, 0},
+    {K_SHIFT, 1},     {K_CMP, CC_E},    {K_CMP, CC_NE}, {K_CMP, CC_L},    {K_CMP, CC_B},
+    {K_CMP, CC_G},    {K_CMP, CC_A},    {K_CMP, CC_LE}, {K_CMP, CC_BE},   {K_CMP, CC_GE},
+    {K_CMP, CC_AE},
 };
 /* compare-and-branch, indexed from BR_T_EQ (slot forms, then immediate forms) */
 static const uint8_t cmpbr_cc[] = {CC_E, CC_NE, CC_L, CC_B, CC_G, CC_A, CC_LE, CC_BE, CC_GE, CC_AE};
@@ -614,13 +718,19 @@ static const uint8_t cmpbr_cc[] = {CC_E, CC_NE, CC_L, CC_B, CC_G, CC_A, CC_LE, C
 static void emit_divrem(jit_state *s, unsigned w, uint8_t kind, const code_t *pc)
 {
     jit_buf *b = &s->buf;
-    if (w) load64(b, RCX, slot(s, pc[4])); else load32(b, RCX, slot(s, pc[4]));
+    if (w)
+        load64(b, RCX, slot(s, pc[4]));
+    else
+        load32(b, RCX, slot(s, pc[4]));
     x_rr(b, w, 0x85, RCX, RCX);
     jcc_trap(s, CC_E, WASM_TRAP_DIV_ZERO);
-    if (w) load64(b, RAX, slot(s, pc[3])); else load32(b, RAX, slot(s, pc[3]));
+    if (w)
+        load64(b, RAX, slot(s, pc[3]));
+    else
+        load32(b, RAX, slot(s, pc[3]));
     if (kind == K_DIV_U || kind == K_REM_U) {
         x_rr(b, 0, 0x31, RDX, RDX);
-        x_rr(b, w, 0xF7, 6, RCX);         /* div rcx */
+        x_rr(b, w, 0xF7, 6, RCX); /* div rcx */
         store64(b, slot_w(s, pc[2]), kind == K_DIV_U ? RAX : RDX);
         return;
     }
@@ -636,16 +746,18 @@ static void emit_divrem(jit_state *s, unsigned w, uint8_t kind, const code_t *pc
         }
         jcc_trap(s, CC_E, WASM_TRAP_INT_OVERFLOW);
         patch_here(s, normal);
-        if (w) jit_u8(b, 0x48);
-        jit_u8(b, 0x99);                  /* cdq / cqo */
-        x_rr(b, w, 0xF7, 7, RCX);         /* idiv */
+        if (w)
+            jit_u8(b, 0x48);
+        jit_u8(b, 0x99);          /* cdq / cqo */
+        x_rr(b, w, 0xF7, 7, RCX); /* idiv */
         store64(b, slot_w(s, pc[2]), RAX);
     } else {
         /* x % -1 is 0 (and idiv would fault on INT_MIN) */
         x_rr(b, 0, 0x31, RDX, RDX);
         uint32_t done = jmp_rel32(b);
         patch_here(s, normal);
-        if (w) jit_u8(b, 0x48);
+        if (w)
+            jit_u8(b, 0x48);
         jit_u8(b, 0x99);
         x_rr(b, w, 0xF7, 7, RCX);
         patch_here(s, done);
@@ -697,8 +809,11 @@ static void load_into(jit_state *s, unsigned w, int r, uint32_t a)
 {
     xmem m = slot(s, a);
     if (m.reg == r)
-        return;           /* a 32-bit operation on it zero-extends anyway */
-    if (w) load64(&s->buf, r, m); else load32(&s->buf, r, m);
+        return; /* a 32-bit operation on it zero-extends anyway */
+    if (w)
+        load64(&s->buf, r, m);
+    else
+        load32(&s->buf, r, m);
 }
 static void finish(jit_state *s, int r, uint32_t d)
 {
@@ -741,7 +856,10 @@ static void emit_int_binop(jit_state *s, unsigned w, int_op o, const code_t *pc,
         }
         r = dest_reg(s, d, a, !imm, bw);
         load_into(s, w, r, a);
-        if (imm) alu_r_imm(b, w, o.x, r, k); else alu_r_m(b, w, o.x, r, slot(s, bw));
+        if (imm)
+            alu_r_imm(b, w, o.x, r, k);
+        else
+            alu_r_m(b, w, o.x, r, slot(s, bw));
         finish(s, r, d);
         break;
     }
@@ -776,20 +894,22 @@ static void emit_int_binop(jit_state *s, unsigned w, int_op o, const code_t *pc,
             xmem ma = slot(s, a);
             int ra = ma.reg >= 0 ? ma.reg : RAX;
             if (ra == RAX) {
-                if (w) load64(b, RAX, ma); else load32(b, RAX, ma);
+                if (w)
+                    load64(b, RAX, ma);
+                else
+                    load32(b, RAX, ma);
             }
             alu_r_m(b, w, ALU_CMP, ra, slot(s, bw));
         }
-        x_rr(b, 0, 0x0F90u | o.x, 0, RAX);   /* setcc al */
+        x_rr(b, 0, 0x0F90u | o.x, 0, RAX); /* setcc al */
         r = pin_of(s, d);
-        if (r < 0) r = RAX;
-        x_rr(b, 0, 0x0FB6, r, RAX);           /* movzx r32, al */
+        if (r < 0)
+            r = RAX;
+        x_rr(b, 0, 0x0FB6, r, RAX); /* movzx r32, al */
         finish(s, r, d);
         break;
     }
-    default:
-        emit_divrem(s, w, o.kind, pc);
-        break;
+    default: emit_divrem(s, w, o.kind, pc); break;
     }
 }
 
@@ -805,7 +925,10 @@ static void emit_cmpbr(jit_state *s, unsigned w, unsigned idx, const code_t *pc,
         xmem ma = slot(s, pc[2]);
         int ra = ma.reg >= 0 ? ma.reg : RAX;
         if (ra == RAX) {
-            if (w) load64(b, RAX, ma); else load32(b, RAX, ma);
+            if (w)
+                load64(b, RAX, ma);
+            else
+                load32(b, RAX, ma);
         }
         alu_r_m(b, w, ALU_CMP, ra, slot(s, pc[3]));
     }
@@ -866,7 +989,7 @@ static xmem emit_address(jit_state *s, enum wasm_op op, const code_t *pc, unsign
             alu_r_m(b, 0, ALU_ADD, RAX, slot(s, pc[addr_word + 1]));
         else if (form == 2)
             alu_r_imm(b, 0, ALU_ADD, RAX, (int32_t)pc[addr_word + 1]);
-        off = form == 0 ? pc[4] : pc[5];   /* the offset word: same place in loads and stores */
+        off = form == 0 ? pc[4] : pc[5]; /* the offset word: same place in loads and stores */
     }
     (void)op;
     uint64_t end = off + size;
@@ -896,13 +1019,24 @@ static xmem emit_address(jit_state *s, enum wasm_op op, const code_t *pc, unsign
 }
 
 /* loads: LD8S LD8U LD16S LD16U LD32S LD32U LD64 */
-static const struct { uint8_t size; uint8_t flags; uint32_t opc; } load_kinds[] = {
-    {1, W, 0x0FBE}, {1, 0, 0x0FB6}, {2, W, 0x0FBF}, {2, 0, 0x0FB7}, {4, W, 0x63}, {4, 0, 0x8B},
-    {8, W, 0x8B},
+static const struct {
+    uint8_t size;
+    uint8_t flags;
+    uint32_t opc;
+} load_kinds[] = {
+    {1, W, 0x0FBE}, {1, 0, 0x0FB6}, {2, W, 0x0FBF}, {2, 0, 0x0FB7},
+    {4, W, 0x63},   {4, 0, 0x8B},   {8, W, 0x8B},
 };
 /* stores: ST8 ST16 ST32 ST64 */
-static const struct { uint8_t size; uint8_t flags; uint32_t opc; } store_kinds[] = {
-    {1, 0, 0x88}, {2, P66, 0x89}, {4, 0, 0x89}, {8, W, 0x89},
+static const struct {
+    uint8_t size;
+    uint8_t flags;
+    uint32_t opc;
+} store_kinds[] = {
+    {1, 0, 0x88},
+    {2, P66, 0x89},
+    {4, 0, 0x89},
+    {8, W, 0x89},
 };
 
 static void emit_load(jit_state *s, enum wasm_op op, unsigned kind, int form, const code_t *pc)
@@ -926,9 +1060,18 @@ static void emit_store(jit_state *s, enum wasm_op op, unsigned kind, int form, c
     jit_buf *b = &s->buf;
     uint32_t value, addr;
     switch (form) {
-    case 0: addr = 2; value = pc[3]; break;
-    case 3: addr = 3; value = pc[2]; break;
-    default: addr = 2; value = pc[4]; break;
+    case 0:
+        addr = 2;
+        value = pc[3];
+        break;
+    case 3:
+        addr = 3;
+        value = pc[2];
+        break;
+    default:
+        addr = 2;
+        value = pc[4];
+        break;
     }
     xmem m = emit_address(s, op, pc, store_kinds[kind].size, addr, form);
     int x = fpin_of(s, value);
@@ -951,7 +1094,10 @@ static void emit_store(jit_state *s, enum wasm_op op, unsigned kind, int form, c
  * compute in xmm0 loaded so that its bits 32-63 are zero (movss from
  * memory, or cleared first), and the result is stored or copied with all
  * its 64 bits. */
-static unsigned fpfx(bool f64) { return f64 ? PF2 : PF3; }
+static unsigned fpfx(bool f64)
+{
+    return f64 ? PF2 : PF3;
+}
 static void fload(jit_buf *b, bool f64, int x, xmem m)
 {
     if (m.reg < 0) {
@@ -961,7 +1107,7 @@ static void fload(jit_buf *b, bool f64, int x, xmem m)
             movaps(b, x, m.reg);
     } else {
         xorps(b, x);
-        x_rr(b, PF3, 0x0F10, x, m.reg);                /* movss x, reg: the low 32 bits */
+        x_rr(b, PF3, 0x0F10, x, m.reg); /* movss x, reg: the low 32 bits */
     }
 }
 /* slot d (a float slot) = xmm0 */
@@ -1012,7 +1158,7 @@ static void emit_fcmp(jit_state *s, bool f64, int which, const code_t *pc)
         fcompare(s, f64, a, c);
         x_rr(b, 0, 0x0F90u | (uint32_t)(which ? CC_NE : CC_E), 0, RAX);
         x_rr(b, 0, 0x0F90u | (uint32_t)(which ? CC_P : CC_NP), 0, RCX);
-        x_rr(b, 0, which ? 0x08 : 0x20, RCX, RAX);   /* or/and al, cl */
+        x_rr(b, 0, which ? 0x08 : 0x20, RCX, RAX); /* or/and al, cl */
         x_rr(b, 0, 0x0FB6, RAX, RAX);
         break;
     default: {
@@ -1045,27 +1191,53 @@ bool wasm__arch_supports(enum wasm_op op)
 static int slow_kind(enum wasm_op op)
 {
     switch (op) {
-    case OP_F32_MIN: case OP_F32_MAX: case OP_F64_MIN: case OP_F64_MAX:
-    case OP_F32_CEIL: case OP_F32_FLOOR: case OP_F32_TRUNC: case OP_F32_NEAREST:
-    case OP_F64_CEIL: case OP_F64_FLOOR: case OP_F64_TRUNC: case OP_F64_NEAREST:
-    case OP_I32_TRUNC_SAT_F32_S: case OP_I32_TRUNC_SAT_F32_U: case OP_I32_TRUNC_SAT_F64_S:
-    case OP_I32_TRUNC_SAT_F64_U: case OP_I64_TRUNC_SAT_F32_S: case OP_I64_TRUNC_SAT_F32_U:
-    case OP_I64_TRUNC_SAT_F64_S: case OP_I64_TRUNC_SAT_F64_U:
-    case OP_F32_CONVERT_I64_U: case OP_F64_CONVERT_I64_U:
-    case OP_MEMORY_GROW: case OP_DATA_DROP: case OP_ELEM_DROP: case OP_TABLE_SIZE:
-    case OP_TABLE_GROW: case OP_REF_FUNC:
-        return 1;
-    case OP_I32_TRUNC_F32_S: case OP_I32_TRUNC_F32_U: case OP_I32_TRUNC_F64_S:
-    case OP_I32_TRUNC_F64_U: case OP_I64_TRUNC_F32_S: case OP_I64_TRUNC_F32_U:
-    case OP_I64_TRUNC_F64_S: case OP_I64_TRUNC_F64_U:
-    case OP_MEMORY_FILL: case OP_MEMORY_COPY: case OP_MEMORY_INIT:
-    case OP_TABLE_GET: case OP_TABLE_SET: case OP_TABLE_FILL: case OP_TABLE_COPY:
-    case OP_TABLE_INIT:
-        return 2;
-    case OP_I32_POPCNT: case OP_I64_POPCNT:
-        return cpu_popcnt() ? 0 : 1;
-    default:
-        return 0;
+    case OP_F32_MIN:
+    case OP_F32_MAX:
+    case OP_F64_MIN:
+    case OP_F64_MAX:
+    case OP_F32_CEIL:
+    case OP_F32_FLOOR:
+    case OP_F32_TRUNC:
+    case OP_F32_NEAREST:
+    case OP_F64_CEIL:
+    case OP_F64_FLOOR:
+    case OP_F64_TRUNC:
+    case OP_F64_NEAREST:
+    case OP_I32_TRUNC_SAT_F32_S:
+    case OP_I32_TRUNC_SAT_F32_U:
+    case OP_I32_TRUNC_SAT_F64_S:
+    case OP_I32_TRUNC_SAT_F64_U:
+    case OP_I64_TRUNC_SAT_F32_S:
+    case OP_I64_TRUNC_SAT_F32_U:
+    case OP_I64_TRUNC_SAT_F64_S:
+    case OP_I64_TRUNC_SAT_F64_U:
+    case OP_F32_CONVERT_I64_U:
+    case OP_F64_CONVERT_I64_U:
+    case OP_MEMORY_GROW:
+    case OP_DATA_DROP:
+    case OP_ELEM_DROP:
+    case OP_TABLE_SIZE:
+    case OP_TABLE_GROW:
+    case OP_REF_FUNC: return 1;
+    case OP_I32_TRUNC_F32_S:
+    case OP_I32_TRUNC_F32_U:
+    case OP_I32_TRUNC_F64_S:
+    case OP_I32_TRUNC_F64_U:
+    case OP_I64_TRUNC_F32_S:
+    case OP_I64_TRUNC_F32_U:
+    case OP_I64_TRUNC_F64_S:
+    case OP_I64_TRUNC_F64_U:
+    case OP_MEMORY_FILL:
+    case OP_MEMORY_COPY:
+    case OP_MEMORY_INIT:
+    case OP_TABLE_GET:
+    case OP_TABLE_SET:
+    case OP_TABLE_FILL:
+    case OP_TABLE_COPY:
+    case OP_TABLE_INIT: return 2;
+    case OP_I32_POPCNT:
+    case OP_I64_POPCNT: return cpu_popcnt() ? 0 : 1;
+    default: return 0;
     }
 }
 
@@ -1145,7 +1317,7 @@ static void emit_call_indirect(jit_state *s, const code_t *pc)
     jit_buf *b = &s->buf;
     uint32_t table = pc[2], type_id = pc[3], nfp = pc[5];
     load32(b, RAX, slot(s, pc[4]));
-    pins_flush(s, UINT32_MAX);            /* rsi and rdi are scratch from here */
+    pins_flush(s, UINT32_MAX); /* rsi and rdi are scratch from here */
     load64(b, RCX, mem_at(R_INST, offsetof(wasm_instance, tables)));
     load64(b, RCX, mem_at(RCX, (int32_t)(table * 8u)));
     alu_r_m(b, 0, ALU_CMP, RAX, mem_at(RCX, offsetof(wasm_table, size)));
@@ -1176,7 +1348,7 @@ static void emit_call_indirect(jit_state *s, const code_t *pc)
     mov_rr(b, R_CF, RDI);
     store64(b, mem_at(R_CF, offsetof(call_frame, fn)), RCX);
     lea(b, R_FP, slot_mem(nfp));
-    x_rr(b, 0, 0xFF, 2, RSI);             /* call rsi */
+    x_rr(b, 0, 0xFF, 2, RSI); /* call rsi */
     lea(b, R_FP, mem_at(R_FP, -(int32_t)(nfp * 8u)));
     lea(b, R_CF, mem_at(R_CF, -(int32_t)sizeof(call_frame)));
     uint32_t done = jmp_rel32(b);
@@ -1200,28 +1372,74 @@ void wasm__arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_
         emit_slow(s, pc, op, slow == 2);
         return;
     }
-    if (op >= OP_I32_ADD && op <= OP_I32_GE_U) { emit_int_binop(s, 0, int_binops[op - OP_I32_ADD], pc, false); return; }
-    if (op >= OP_I64_ADD && op <= OP_I64_GE_U) { emit_int_binop(s, W, int_binops[op - OP_I64_ADD], pc, false); return; }
-    if (op >= OP_I32_ADD_I && op <= OP_I32_GE_U_I) { emit_int_binop(s, 0, int_immops[op - OP_I32_ADD_I], pc, true); return; }
-    if (op >= OP_I64_ADD_I && op <= OP_I64_GE_U_I) { emit_int_binop(s, W, int_immops[op - OP_I64_ADD_I], pc, true); return; }
-    if (op >= OP_BR_I32_EQ && op <= OP_BR_I32_GE_U_I) { emit_cmpbr(s, 0, op - OP_BR_I32_EQ, pc, at); return; }
-    if (op >= OP_BR_I64_EQ && op <= OP_BR_I64_GE_U_I) { emit_cmpbr(s, W, op - OP_BR_I64_EQ, pc, at); return; }
-    if (op >= OP_LD8S && op <= OP_LD64) { emit_load(s, op, op - OP_LD8S, 0, pc); return; }
-    if (op >= OP_LD8S_A && op <= OP_LD64_A) { emit_load(s, op, op - OP_LD8S_A, 1, pc); return; }
-    if (op >= OP_LD8S_AI && op <= OP_LD64_AI) { emit_load(s, op, op - OP_LD8S_AI, 2, pc); return; }
-    if (op >= OP_LD8S_K && op <= OP_LD64_K) { emit_load(s, op, op - OP_LD8S_K, 3, pc); return; }
-    if (op >= OP_ST8 && op <= OP_ST64) { emit_store(s, op, op - OP_ST8, 0, pc); return; }
-    if (op >= OP_ST8_A && op <= OP_ST64_A) { emit_store(s, op, op - OP_ST8_A, 1, pc); return; }
-    if (op >= OP_ST8_AI && op <= OP_ST64_AI) { emit_store(s, op, op - OP_ST8_AI, 2, pc); return; }
-    if (op >= OP_ST8_K && op <= OP_ST64_K) { emit_store(s, op, op - OP_ST8_K, 3, pc); return; }
-    if (op >= OP_F32_EQ && op <= OP_F32_GE) { emit_fcmp(s, false, op - OP_F32_EQ, pc); return; }
-    if (op >= OP_F64_EQ && op <= OP_F64_GE) { emit_fcmp(s, true, op - OP_F64_EQ, pc); return; }
+    if (op >= OP_I32_ADD && op <= OP_I32_GE_U) {
+        emit_int_binop(s, 0, int_binops[op - OP_I32_ADD], pc, false);
+        return;
+    }
+    if (op >= OP_I64_ADD && op <= OP_I64_GE_U) {
+        emit_int_binop(s, W, int_binops[op - OP_I64_ADD], pc, false);
+        return;
+    }
+    if (op >= OP_I32_ADD_I && op <= OP_I32_GE_U_I) {
+        emit_int_binop(s, 0, int_immops[op - OP_I32_ADD_I], pc, true);
+        return;
+    }
+    if (op >= OP_I64_ADD_I && op <= OP_I64_GE_U_I) {
+        emit_int_binop(s, W, int_immops[op - OP_I64_ADD_I], pc, true);
+        return;
+    }
+    if (op >= OP_BR_I32_EQ && op <= OP_BR_I32_GE_U_I) {
+        emit_cmpbr(s, 0, op - OP_BR_I32_EQ, pc, at);
+        return;
+    }
+    if (op >= OP_BR_I64_EQ && op <= OP_BR_I64_GE_U_I) {
+        emit_cmpbr(s, W, op - OP_BR_I64_EQ, pc, at);
+        return;
+    }
+    if (op >= OP_LD8S && op <= OP_LD64) {
+        emit_load(s, op, op - OP_LD8S, 0, pc);
+        return;
+    }
+    if (op >= OP_LD8S_A && op <= OP_LD64_A) {
+        emit_load(s, op, op - OP_LD8S_A, 1, pc);
+        return;
+    }
+    if (op >= OP_LD8S_AI && op <= OP_LD64_AI) {
+        emit_load(s, op, op - OP_LD8S_AI, 2, pc);
+        return;
+    }
+    if (op >= OP_LD8S_K && op <= OP_LD64_K) {
+        emit_load(s, op, op - OP_LD8S_K, 3, pc);
+        return;
+    }
+    if (op >= OP_ST8 && op <= OP_ST64) {
+        emit_store(s, op, op - OP_ST8, 0, pc);
+        return;
+    }
+    if (op >= OP_ST8_A && op <= OP_ST64_A) {
+        emit_store(s, op, op - OP_ST8_A, 1, pc);
+        return;
+    }
+    if (op >= OP_ST8_AI && op <= OP_ST64_AI) {
+        emit_store(s, op, op - OP_ST8_AI, 2, pc);
+        return;
+    }
+    if (op >= OP_ST8_K && op <= OP_ST64_K) {
+        emit_store(s, op, op - OP_ST8_K, 3, pc);
+        return;
+    }
+    if (op >= OP_F32_EQ && op <= OP_F32_GE) {
+        emit_fcmp(s, false, op - OP_F32_EQ, pc);
+        return;
+    }
+    if (op >= OP_F64_EQ && op <= OP_F64_GE) {
+        emit_fcmp(s, true, op - OP_F64_EQ, pc);
+        return;
+    }
 
     uint32_t d = pc[2], a = pc[3];
     switch (op) {
-    case OP_UNREACHABLE:
-        jmp_trap(s, WASM_TRAP_UNREACHABLE);
-        break;
+    case OP_UNREACHABLE: jmp_trap(s, WASM_TRAP_UNREACHABLE); break;
     case OP_MOV: {
         int xd = fpin_of(s, d), xa = fpin_of(s, a);
         if (xd >= 0 && xa >= 0) {
@@ -1249,7 +1467,8 @@ void wasm__arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_
         }
         break;
     }
-    case OP_CONST32: case OP_CONST64: {
+    case OP_CONST32:
+    case OP_CONST64: {
         uint64_t v = op == OP_CONST32 ? a : ((uint64_t)pc[3] | (uint64_t)pc[4] << 32);
         int rd = pin_of(s, d), xd = fpin_of(s, d);
         if (xd >= 0) {
@@ -1262,7 +1481,7 @@ void wasm__arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_
         } else if (rd >= 0) {
             mov_r_imm(b, rd, v);
         } else if (fits32((int64_t)v)) {
-            x_mem(b, W, 0xC7, 0, slot_any(s, d));   /* mov qword [d], imm32 (sign-extended) */
+            x_mem(b, W, 0xC7, 0, slot_any(s, d)); /* mov qword [d], imm32 (sign-extended) */
             jit_u32(b, (uint32_t)v);
         } else {
             mov_r_imm(b, RAX, v);
@@ -1273,13 +1492,14 @@ void wasm__arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_
     case OP_SELECT:
         load64(b, RAX, slot(s, pc[3]));
         alu_m_imm(b, 0, ALU_CMP, slot(s, pc[5]), 0);
-        x_mem(b, W, 0x0F40u | CC_E, RAX, slot(s, pc[4]));   /* cmove rax, b */
+        x_mem(b, W, 0x0F40u | CC_E, RAX, slot(s, pc[4])); /* cmove rax, b */
         store64(b, slot_w(s, d), RAX);
         break;
-    case OP_BR:
-        branch(s, -1, at, (int32_t)pc[2]);
-        break;
-    case OP_BR_NZ: case OP_BR_Z: case OP_BR_NZ64: case OP_BR_Z64:
+    case OP_BR: branch(s, -1, at, (int32_t)pc[2]); break;
+    case OP_BR_NZ:
+    case OP_BR_Z:
+    case OP_BR_NZ64:
+    case OP_BR_Z64:
         branch_prepare(s, (int32_t)pc[3]);
         alu_m_imm(b, (op == OP_BR_NZ64 || op == OP_BR_Z64) ? W : 0, ALU_CMP, slot(s, pc[2]), 0);
         branch(s, (op == OP_BR_NZ || op == OP_BR_NZ64) ? CC_NE : CC_E, at, (int32_t)pc[3]);
@@ -1289,9 +1509,11 @@ void wasm__arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_
         load32(b, RAX, slot(s, pc[2]));
         mov_r_imm(b, RCX, n);
         alu_r_r(b, 0, ALU_CMP, RAX, RCX);
-        x_rr(b, 0, 0x0F40u | CC_AE, RAX, RCX);          /* cmovae eax, ecx */
+        x_rr(b, 0, 0x0F40u | CC_AE, RAX, RCX); /* cmovae eax, ecx */
         /* lea rcx, [rip + table]; movsxd rax, [rcx + rax*4]; add rax, rcx; jmp rax */
-        jit_u8(b, 0x48); jit_u8(b, 0x8D); jit_u8(b, 0x0D);
+        jit_u8(b, 0x48);
+        jit_u8(b, 0x8D);
+        jit_u8(b, 0x0D);
         uint32_t table_field = (uint32_t)b->len;
         jit_u32(b, 0);
         x_mem(b, W, 0x63, RAX, mem_idx(RCX, RAX, 2, 0));
@@ -1316,7 +1538,7 @@ void wasm__arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_
     }
     case OP_RET:
         pins_flush(s, s->fc->nresults);
-        if (s->fc->nresults == 1)       /* also in rax, for direct callers */
+        if (s->fc->nresults == 1) /* also in rax, for direct callers */
             gload(s, RAX, 0);
         emit_return(b);
         break;
@@ -1337,16 +1559,12 @@ void wasm__arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_
         store64(b, slot_mem(0), RAX);
         emit_return(b);
         break;
-    case OP_CALL:
-        emit_call(s, pc);
-        break;
+    case OP_CALL: emit_call(s, pc); break;
     case OP_CALL_IMPORT:
         load_func(b, RDX, pc[2]);
         emit_call_helper(s, pc[3]);
         break;
-    case OP_CALL_INDIRECT:
-        emit_call_indirect(s, pc);
-        break;
+    case OP_CALL_INDIRECT: emit_call_indirect(s, pc); break;
     case OP_GLOBAL_GET:
         load64(b, RAX, mem_at(R_INST, offsetof(wasm_instance, globals)));
         load64(b, RAX, mem_at(RAX, (int32_t)(a * 8u)));
@@ -1360,30 +1578,34 @@ void wasm__arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_
         store64(b, mem_at(RAX, 0), RCX);
         break;
 
-    case OP_I32_EQZ: case OP_I64_EQZ:
+    case OP_I32_EQZ:
+    case OP_I64_EQZ:
         alu_m_imm(b, op == OP_I64_EQZ ? W : 0, ALU_CMP, slot(s, a), 0);
         setcc_zx(b, CC_E, RAX);
         store64(b, slot_w(s, d), RAX);
         break;
-    case OP_I32_CLZ: case OP_I64_CLZ: {
+    case OP_I32_CLZ:
+    case OP_I64_CLZ: {
         unsigned w = op == OP_I64_CLZ ? W : 0;
         mov_r_imm(b, RCX, UINT64_MAX);
-        x_mem(b, w, 0x0FBD, RAX, slot(s, a));               /* bsr; ZF when zero */
+        x_mem(b, w, 0x0FBD, RAX, slot(s, a)); /* bsr; ZF when zero */
         x_rr(b, W, 0x0F40u | CC_E, RAX, RCX);
         mov_r_imm(b, RDX, w ? 63 : 31);
         alu_r_r(b, w, ALU_SUB, RDX, RAX);
         store64(b, slot_w(s, d), RDX);
         break;
     }
-    case OP_I32_CTZ: case OP_I64_CTZ: {
+    case OP_I32_CTZ:
+    case OP_I64_CTZ: {
         unsigned w = op == OP_I64_CTZ ? W : 0;
         mov_r_imm(b, RCX, w ? 64 : 32);
-        x_mem(b, w, 0x0FBC, RAX, slot(s, a));               /* bsf */
+        x_mem(b, w, 0x0FBC, RAX, slot(s, a)); /* bsf */
         x_rr(b, W, 0x0F40u | CC_E, RAX, RCX);
         store64(b, slot_w(s, d), RAX);
         break;
     }
-    case OP_I32_POPCNT: case OP_I64_POPCNT:
+    case OP_I32_POPCNT:
+    case OP_I64_POPCNT:
         x_mem(b, PF3 | (op == OP_I64_POPCNT ? W : 0), 0x0FB8, RAX, slot(s, a));
         store64(b, slot_w(s, d), RAX);
         break;
@@ -1420,7 +1642,8 @@ void wasm__arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_
     case OP_F64_SUB: emit_fbin(s, true, 0x0F5C, pc); break;
     case OP_F64_MUL: emit_fbin(s, true, 0x0F59, pc); break;
     case OP_F64_DIV: emit_fbin(s, true, 0x0F5E, pc); break;
-    case OP_F32_SQRT: case OP_F64_SQRT: {
+    case OP_F32_SQRT:
+    case OP_F64_SQRT: {
         bool f64 = op == OP_F64_SQRT;
         fload(b, f64, 0, slot_f(s, a));
         x_rr(b, fpfx(f64), 0x0F51, 0, 0);
@@ -1429,41 +1652,48 @@ void wasm__arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_
     }
     /* abs, neg and copysign touch the sign bit only: integer code (32-bit
      * operations for f32 clear the upper half) */
-    case OP_F32_ABS: case OP_F64_ABS: case OP_F32_NEG: case OP_F64_NEG: {
+    case OP_F32_ABS:
+    case OP_F64_ABS:
+    case OP_F32_NEG:
+    case OP_F64_NEG: {
         bool f64 = op == OP_F64_ABS || op == OP_F64_NEG;
         gload(s, RAX, a);
         x_rr(b, f64 ? W : 0, 0x0FBA, (op == OP_F32_ABS || op == OP_F64_ABS) ? 6 : 7, RAX);
-        jit_u8(b, f64 ? 63 : 31);                         /* btr / btc */
+        jit_u8(b, f64 ? 63 : 31); /* btr / btc */
         gstore(s, d, RAX);
         break;
     }
-    case OP_F32_COPYSIGN: case OP_F64_COPYSIGN: {
+    case OP_F32_COPYSIGN:
+    case OP_F64_COPYSIGN: {
         unsigned w = op == OP_F64_COPYSIGN ? W : 0;
         uint8_t bit = w ? 63 : 31;
         gload(s, RAX, a);
         x_rr(b, w, 0x0FBA, 6, RAX);
         jit_u8(b, bit);
         gload(s, RCX, pc[4]);
-        x_rr(b, w, 0xC1, 5, RCX);                         /* shr: the sign bit alone */
+        x_rr(b, w, 0xC1, 5, RCX); /* shr: the sign bit alone */
         jit_u8(b, bit);
-        x_rr(b, w, 0xC1, 4, RCX);                         /* shl back */
+        x_rr(b, w, 0xC1, 4, RCX); /* shl back */
         jit_u8(b, bit);
         alu_r_r(b, w, ALU_OR, RAX, RCX);
         gstore(s, d, RAX);
         break;
     }
-    case OP_F32_CONVERT_I32_S: case OP_F64_CONVERT_I32_S:
-        xorps(b, 0);                                      /* no false dependency */
+    case OP_F32_CONVERT_I32_S:
+    case OP_F64_CONVERT_I32_S:
+        xorps(b, 0); /* no false dependency */
         x_mem(b, fpfx(op == OP_F64_CONVERT_I32_S), 0x0F2A, 0, slot(s, a));
         fresult(s, d);
         break;
-    case OP_F32_CONVERT_I64_S: case OP_F64_CONVERT_I64_S:
+    case OP_F32_CONVERT_I64_S:
+    case OP_F64_CONVERT_I64_S:
         xorps(b, 0);
         x_mem(b, fpfx(op == OP_F64_CONVERT_I64_S) | W, 0x0F2A, 0, slot(s, a));
         fresult(s, d);
         break;
-    case OP_F32_CONVERT_I32_U: case OP_F64_CONVERT_I32_U:
-        load32(b, RAX, slot(s, a));                          /* zero-extended: exact as i64 */
+    case OP_F32_CONVERT_I32_U:
+    case OP_F64_CONVERT_I32_U:
+        load32(b, RAX, slot(s, a)); /* zero-extended: exact as i64 */
         xorps(b, 0);
         x_rr(b, fpfx(op == OP_F64_CONVERT_I32_U) | W, 0x0F2A, 0, RAX);
         fresult(s, d);

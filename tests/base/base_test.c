@@ -150,7 +150,8 @@ static void test_files(void)
     free(path);
 }
 
-static void path_case(char *(*fn)(const char *), const char *fname, const char *in, const char *want)
+static void path_case(char *(*fn)(const char *), const char *fname, const char *in,
+                      const char *want)
 {
     char *got = fn(in);
     char name[128];
@@ -198,12 +199,13 @@ static int print_to_buffer(enum wasm_bpf_print_level level, const char *fmt, va_
 
 static void test_print(void)
 {
-    base_print(WASM_BPF_WARN, "dropped %d", 1);   /* no callback: nothing happens */
+    base_print(WASM_BPF_WARN, "dropped %d", 1); /* no callback: nothing happens */
     check(!printed[0], "print: dropped without a callback", printed);
-    check(wasm_bpf_set_print(print_to_buffer) == NULL, "print: no callback by default", "one was set");
+    check(wasm_bpf_set_print(print_to_buffer) == NULL, "print: no callback by default",
+          "one was set");
     base_print(WASM_BPF_INFO, "hello %s", "there");
-    check(!strcmp(printed, "hello there") && printed_level == WASM_BPF_INFO, "print: through the callback",
-          printed);
+    check(!strcmp(printed, "hello there") && printed_level == WASM_BPF_INFO,
+          "print: through the callback", printed);
     check(wasm_bpf_set_print(NULL) == print_to_buffer, "print: set returns the previous callback",
           "wrong previous callback");
 }
@@ -214,17 +216,21 @@ static void test_wasi_errno(void)
     check(wasi_errno_from_host(ENOENT) == 44 && WASI_ENOENT == 44, "errno: ENOENT is 44", "not 44");
     check(wasi_errno_from_host(EINTR) == 27, "errno: EINTR is 27", "not 27");
     check(wasi_errno_from_host(EPERM) == 63, "errno: EPERM is 63", "not 63");
-    check(wasi_errno_from_host(EOPNOTSUPP) == WASI_ENOTSUP && wasi_errno_from_host(524) == WASI_ENOTSUP,
+    check(wasi_errno_from_host(EOPNOTSUPP) == WASI_ENOTSUP &&
+              wasi_errno_from_host(524) == WASI_ENOTSUP,
           "errno: EOPNOTSUPP and the kernel's ENOTSUPP are ENOTSUP", "not ENOTSUP");
     check(wasi_errno_from_host(ENODATA) == WASI_EIO, "errno: one with no WASI counterpart is EIO",
           "not EIO");
     check(wasi_errno_from_host(0) == WASI_ESUCCESS, "errno: 0 is success", "not 0");
     int distinct = 1;
     unsigned seen[80] = {0};
-#define SEEN(name, n) if (n >= 80 || seen[n]++ || wasi_errno_from_host(E##name) != n) distinct = 0;
+#define SEEN(name, n)                                               \
+    if (n >= 80 || seen[n]++ || wasi_errno_from_host(E##name) != n) \
+        distinct = 0;
     WASI_ERRNO_TABLE(SEEN)
 #undef SEEN
-    check(distinct, "errno: every entry has its own number and maps back", "a duplicate or a mismatch");
+    check(distinct, "errno: every entry has its own number and maps back",
+          "a duplicate or a mismatch");
 }
 
 int main(void)

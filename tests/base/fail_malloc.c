@@ -14,7 +14,7 @@ void *malloc(size_t n);
 void *calloc(size_t n, size_t size);
 void *realloc(void *p, size_t n);
 
-static long left = -2;   /* -2: not read yet; -1: never fail */
+static long left = -2; /* -2: not read yet; -1: never fail */
 
 static int fail_now(void)
 {

@@ -36,15 +36,15 @@ __attribute__((noinline, used)) int wasm_bpf_test_trigger(int n, unsigned tag)
 }
 
 /* the errnos the imports return: WASI's numbering, the guest's */
-#define G_EBADF (-8)
-#define G_EBUSY (-10)
-#define G_EEXIST (-20)
-#define G_EFAULT (-21)
-#define G_EINVAL (-28)
+#define G_EBADF        (-8)
+#define G_EBUSY        (-10)
+#define G_EEXIST       (-20)
+#define G_EFAULT       (-21)
+#define G_EINVAL       (-28)
 #define G_ENAMETOOLONG (-37)
-#define G_ENODEV (-43)
-#define G_ENOENT (-44)
-#define G_EPERM (-63)
+#define G_ENODEV       (-43)
+#define G_ENOENT       (-44)
+#define G_EPERM        (-63)
 
 struct record {
     unsigned tag, seq;
@@ -76,10 +76,10 @@ static void check(bool ok, const char *name, const char *fmt, ...)
 /* A mock guest                                                        */
 /* ------------------------------------------------------------------ */
 
-#define OBJ_AT 65536u      /* where the object's bytes go */
-#define STR_AT 4096u       /* strings */
-#define DATA_AT 16384u     /* the poll buffer */
-#define SCRATCH_AT 32768u  /* keys and values */
+#define OBJ_AT     65536u /* where the object's bytes go */
+#define STR_AT     4096u  /* strings */
+#define DATA_AT    16384u /* the poll buffer */
+#define SCRATCH_AT 32768u /* keys and values */
 
 static wasm_runtime *rt;
 static wasm_linker *linker;
@@ -130,19 +130,22 @@ static int map_fd(uint64_t h, const char *name)
 static int attach(uint64_t h, const char *prog, const char *target)
 {
     return call(inst, "wasm_attach_bpf_program", 3, (int64_t)h, (int32_t)put_str(prog),
-                (int32_t)(target ? put_str(target) : 0)).i32;
+                (int32_t)(target ? put_str(target) : 0))
+        .i32;
 }
 
 static int poll_buf(uint64_t h, int fd, uint32_t cb, uint32_t max, int timeout)
 {
     return call(inst, "wasm_bpf_buffer_poll", 7, (int64_t)h, (int32_t)fd, (int32_t)cb, (int32_t)7,
-                (int32_t)DATA_AT, (int32_t)max, (int32_t)timeout).i32;
+                (int32_t)DATA_AT, (int32_t)max, (int32_t)timeout)
+        .i32;
 }
 
 static int map_op(int fd, int cmd, uint32_t key, uint32_t value, uint32_t next, uint64_t flags)
 {
     return call(inst, "wasm_bpf_map_operate", 6, (int32_t)fd, (int32_t)cmd, (int32_t)key,
-                (int32_t)value, (int32_t)next, (int64_t)flags).i32;
+                (int32_t)value, (int32_t)next, (int64_t)flags)
+        .i32;
 }
 
 /* the counters of the map named `map` (of any object): 0, or -1 if none */
@@ -175,12 +178,12 @@ static struct {
     unsigned tag[4096];
     uint32_t len[4096];
     uint32_t ctx;
-    int stop_at;           /* return -42 at this call (1-based), 0: never */
-    int grow_at;           /* grow (and move) memory at this call */
-    int trap_at;           /* trap at this call */
-    int repoll_at;         /* poll the same buffer again at this call */
+    int stop_at;   /* return -42 at this call (1-based), 0: never */
+    int grow_at;   /* grow (and move) memory at this call */
+    int trap_at;   /* trap at this call */
+    int repoll_at; /* poll the same buffer again at this call */
     int repoll_result;
-    int close_at;          /* close the object at this call */
+    int close_at; /* close the object at this call */
     uint64_t handle;
     int fd;
 } cb;
@@ -346,12 +349,12 @@ int main(int argc, char **argv)
     linker = wasm_linker_new();
     check(host && !wasm_bpf_host_define(host, linker), "define imports", "failed");
     {
-        static const char *names[] = {"wasm_load_bpf_object", "wasm_close_bpf_object",
+        static const char *names[] = {"wasm_load_bpf_object",    "wasm_close_bpf_object",
                                       "wasm_attach_bpf_program", "wasm_bpf_buffer_poll",
                                       "wasm_bpf_map_fd_by_name", "wasm_bpf_map_operate",
                                       "wasm_bpf_last_error"};
-        static const char *sigs[] = {"(ii)I", "(I)i", "(Iii)i", "(Iiiiiii)i", "(Ii)i", "(iiiiiI)i",
-                                     "(ii)i"};
+        static const char *sigs[] = {"(ii)I", "(I)i",      "(Iii)i", "(Iiiiiii)i",
+                                     "(Ii)i", "(iiiiiI)i", "(ii)i"};
         bool ok = true;
         for (int i = 0; i < 7; i++)
             for (int m = 0; m < 2; m++) {
@@ -365,8 +368,8 @@ int main(int argc, char **argv)
     check(load(inst, obj, 0) == 0 && last_error(msg, sizeof(msg)) == G_EINVAL,
           "load of 0 bytes: 0, last error -EINVAL", "got %d", last_error(msg, sizeof(msg)));
     int64_t h = call(inst, "wasm_load_bpf_object", 2, (int32_t)(4 * 65536 - 10), (int32_t)100).i64;
-    check(h == 0 && last_error(msg, sizeof(msg)) == G_EFAULT, "load of a range past memory: -EFAULT",
-          "handle %lld", (long long)h);
+    check(h == 0 && last_error(msg, sizeof(msg)) == G_EFAULT,
+          "load of a range past memory: -EFAULT", "handle %lld", (long long)h);
     static const char garbage[] = "this is not an ELF object at all";
     check(load(inst, garbage, sizeof(garbage)) == 0 && last_error(msg, sizeof(msg)) < 0 && msg[0],
           "load of garbage: 0, with a message", "message '%s'", msg);
@@ -378,7 +381,8 @@ int main(int argc, char **argv)
 
     /* ---- map_fd ---- */
     int rb1 = map_fd(h1, "wbt_rb1"), rb2 = map_fd(h1, "wbt_rb2"), pb = map_fd(h1, "wbt_pb");
-    int hash = map_fd(h1, "wbt_hash"), pcpu = map_fd(h1, "wbt_pcpu"), queue = map_fd(h1, "wbt_queue");
+    int hash = map_fd(h1, "wbt_hash"), pcpu = map_fd(h1, "wbt_pcpu"),
+        queue = map_fd(h1, "wbt_queue");
     check(rb1 >= 0 && rb2 >= 0 && pb >= 0 && hash >= 0 && pcpu >= 0 && queue >= 0,
           "map_fd of every map", "%d %d %d %d %d %d", rb1, rb2, pb, hash, pcpu, queue);
     int ro = map_fd(h1, "probe_bp.rodata");
@@ -386,28 +390,34 @@ int main(int argc, char **argv)
           "map_fd of .rodata by libbpf's name, section name, another skeleton's name", "%d", ro);
     check(map_fd(h1, "nope") == G_ENOENT, "map_fd of an unknown map: -ENOENT", "unexpected result");
     check(call(inst, "wasm_bpf_map_fd_by_name", 2, (int64_t)99, (int32_t)put_str("wbt_rb1")).i32 ==
-              G_EINVAL, "map_fd with a forged handle: -EINVAL", "unexpected result");
-    check(call(inst, "wasm_bpf_map_fd_by_name", 2, (int64_t)h1, (int32_t)0x7fffffff).i32 == G_EFAULT,
+              G_EINVAL,
+          "map_fd with a forged handle: -EINVAL", "unexpected result");
+    check(call(inst, "wasm_bpf_map_fd_by_name", 2, (int64_t)h1, (int32_t)0x7fffffff).i32 ==
+              G_EFAULT,
           "map_fd with a name outside memory: -EFAULT", "unexpected result");
     memset(wasm_mem(inst, 4 * 65536 - 8, 8), 'x', 8);
     check(call(inst, "wasm_bpf_map_fd_by_name", 2, (int64_t)h1, (int32_t)(4 * 65536 - 8)).i32 ==
-              G_EFAULT, "map_fd with an unterminated name: -EFAULT", "unexpected result");
+              G_EFAULT,
+          "map_fd with an unterminated name: -EFAULT", "unexpected result");
     int rb1_h2 = map_fd(h2, "wbt_rb1");
 
     /* ---- attach ---- */
-    check(attach(h1, "nope", NULL) == G_ENOENT, "attach of an unknown program: -ENOENT", "unexpected result");
-    check(call(inst, "wasm_attach_bpf_program", 3, (int64_t)h1, (int32_t)0x7ffffff0, 0).i32 == G_EFAULT,
+    check(attach(h1, "nope", NULL) == G_ENOENT, "attach of an unknown program: -ENOENT",
+          "unexpected result");
+    check(call(inst, "wasm_attach_bpf_program", 3, (int64_t)h1, (int32_t)0x7ffffff0, 0).i32 ==
+              G_EFAULT,
           "attach with a name outside memory: -EFAULT", "unexpected result");
-    check(call(inst, "wasm_attach_bpf_program", 3, (int64_t)77, (int32_t)put_str("wbt_trigger"), 0).i32 ==
-              G_EINVAL, "attach with a forged handle: -EINVAL", "unexpected result");
+    check(call(inst, "wasm_attach_bpf_program", 3, (int64_t)77, (int32_t)put_str("wbt_trigger"), 0)
+                  .i32 == G_EINVAL,
+          "attach with a forged handle: -EINVAL", "unexpected result");
     int err = attach(h1, "wbt_xdp_pass", NULL);
     check(err < 0, "attach of xdp without a target fails", "got %d", err);
     check(attach(h1, "wbt_xdp_pass", "no-such-if0") == G_ENODEV,
           "attach of xdp to a missing interface: -ENODEV", "unexpected result");
     check(attach(h1, "wbt_trigger", "/nonexistent/binary:f") < 0,
           "attach of a uprobe to a missing binary fails", "unexpected result");
-    check(attach(h1, "wbt_trigger", "no-colon") == G_EINVAL, "attach of a uprobe to 'no-colon': -EINVAL",
-          "unexpected result");
+    check(attach(h1, "wbt_trigger", "no-colon") == G_EINVAL,
+          "attach of a uprobe to 'no-colon': -EINVAL", "unexpected result");
     err = attach(h1, "wbt_trigger", target);
     check(err == 0, "attach of a uprobe to PATH:FUNC", "got %d (%s)", err,
           (last_error(msg, sizeof(msg)), msg));
@@ -440,8 +450,8 @@ int main(int argc, char **argv)
     wasm_bpf_test_trigger(3, 2);
     cb_reset();
     got = poll_buf(h1, rb1, CB, 8, 100);
-    check(got == 3 && cb.len[0] == 8 && seqs_are(0, 3, 0, 2), "records cut to max, len is what was copied",
-          "got %d len %u", got, cb.len[0]);
+    check(got == 3 && cb.len[0] == 8 && seqs_are(0, 3, 0, 2),
+          "records cut to max, len is what was copied", "got %d len %u", got, cb.len[0]);
     poll_buf(h1, rb2, CB, 64, 0);
     poll_buf(h1, pb, CB, 64, 0);
 
@@ -502,14 +512,21 @@ int main(int argc, char **argv)
     poll_buf(h1, pb, CB, 64, 0);
 
     /* bad callbacks, buffers, fds */
-    check(poll_buf(h1, rb1, 999, 64, 0) == G_EINVAL, "poll: callback index outside the table: -EINVAL", "unexpected result");
-    check(poll_buf(h1, rb1, CB_WRONG, 64, 0) == G_EINVAL, "poll: callback of the wrong type: -EINVAL", "unexpected result");
-    check(poll_buf(h1, hash, CB, 64, 0) == G_EINVAL, "poll of a hash map: -EINVAL", "unexpected result");
-    check(poll_buf(h1, rb1_h2, CB, 64, 0) == G_EBADF, "poll of another object's ring buffer: -EBADF", "unexpected result");
+    check(poll_buf(h1, rb1, 999, 64, 0) == G_EINVAL,
+          "poll: callback index outside the table: -EINVAL", "unexpected result");
+    check(poll_buf(h1, rb1, CB_WRONG, 64, 0) == G_EINVAL,
+          "poll: callback of the wrong type: -EINVAL", "unexpected result");
+    check(poll_buf(h1, hash, CB, 64, 0) == G_EINVAL, "poll of a hash map: -EINVAL",
+          "unexpected result");
+    check(poll_buf(h1, rb1_h2, CB, 64, 0) == G_EBADF,
+          "poll of another object's ring buffer: -EBADF", "unexpected result");
     check(poll_buf(h1, 0, CB, 64, 0) == G_EBADF, "poll of fd 0: -EBADF", "unexpected result");
-    check(poll_buf(99, rb1, CB, 64, 0) == G_EINVAL, "poll with a forged handle: -EINVAL", "unexpected result");
-    check(poll_buf(h1, rb1, CB, 0x7fffffff, 0) == G_EFAULT, "poll with a huge max: -EFAULT", "unexpected result");
-    check(poll_buf(h1, rb1, CB, (uint32_t)-5, 0) == G_EINVAL, "poll with a negative max: -EINVAL", "unexpected result");
+    check(poll_buf(99, rb1, CB, 64, 0) == G_EINVAL, "poll with a forged handle: -EINVAL",
+          "unexpected result");
+    check(poll_buf(h1, rb1, CB, 0x7fffffff, 0) == G_EFAULT, "poll with a huge max: -EFAULT",
+          "unexpected result");
+    check(poll_buf(h1, rb1, CB, (uint32_t)-5, 0) == G_EINVAL, "poll with a negative max: -EINVAL",
+          "unexpected result");
 
     /* ---- map operations ---- */
     uint32_t K = SCRATCH_AT, V = SCRATCH_AT + 64, NK = SCRATCH_AT + 128;
@@ -521,16 +538,21 @@ int main(int argc, char **argv)
           "map lookup", "unexpected result");
     check(map_op(hash, 4, 0, 0, NK, 0) == 0 && *(uint32_t *)wasm_mem(inst, NK, 4) == 11,
           "get next key from key 0 (NULL): the first key", "unexpected result");
-    check(map_op(hash, 4, NK, 0, NK, 0) == G_ENOENT, "get next key past the last: -ENOENT", "unexpected result");
-    check(map_op(hash, 2, K, V, 0, 1 /* BPF_NOEXIST */) == G_EEXIST, "update with BPF_NOEXIST: -EEXIST", "unexpected result");
+    check(map_op(hash, 4, NK, 0, NK, 0) == G_ENOENT, "get next key past the last: -ENOENT",
+          "unexpected result");
+    check(map_op(hash, 2, K, V, 0, 1 /* BPF_NOEXIST */) == G_EEXIST,
+          "update with BPF_NOEXIST: -EEXIST", "unexpected result");
     check(map_op(hash, 3, K, 0, 0, 0) == 0 && map_op(hash, 1, K, V, 0, 0) == G_ENOENT,
           "map delete, then lookup: -ENOENT", "unexpected result");
     check(map_op(hash, 99, K, V, 0, 0) == G_EINVAL, "map command 99: -EINVAL", "unexpected result");
-    check(map_op(0, 1, K, V, 0, 0) == G_EBADF, "map operation on fd 0: -EBADF", "unexpected result");
-    check(map_op(-1, 1, K, V, 0, 0) == G_EBADF, "map operation on fd -1: -EBADF", "unexpected result");
+    check(map_op(0, 1, K, V, 0, 0) == G_EBADF, "map operation on fd 0: -EBADF",
+          "unexpected result");
+    check(map_op(-1, 1, K, V, 0, 0) == G_EBADF, "map operation on fd -1: -EBADF",
+          "unexpected result");
     check(map_op(map_fd(h2, "wbt_hash"), 1, K, V, 0, 0) == G_ENOENT,
           "map operation on the map of another object of the same guest", "unexpected result");
-    check(map_op(hash, 1, 0xfffffff0, V, 0, 0) == G_EFAULT, "map lookup with a key outside memory: -EFAULT", "unexpected result");
+    check(map_op(hash, 1, 0xfffffff0, V, 0, 0) == G_EFAULT,
+          "map lookup with a key outside memory: -EFAULT", "unexpected result");
     check(map_op(hash, 1, K, (uint32_t)(inst->mem.size - 4), 0, 0) == G_EFAULT,
           "map lookup with a value running off memory: -EFAULT", "unexpected result");
     int ncpus = libbpf_num_possible_cpus();
@@ -540,9 +562,10 @@ int main(int argc, char **argv)
     uint64_t total = 0;
     for (int c = 0; c < ncpus; c++)
         total += *(uint32_t *)wasm_mem(inst, pv + 8 * (uint32_t)c, 4);
-    check(err == 0 && total >= 4, "per-CPU lookup fills round_up(4, 8) bytes per possible CPU", "err %d total %llu",
-          err, (unsigned long long)total);
-    check(map_op(pcpu, 1, K, pv + 4, 0, 0) == G_EFAULT, "per-CPU lookup into too small a value: -EFAULT", "unexpected result");
+    check(err == 0 && total >= 4, "per-CPU lookup fills round_up(4, 8) bytes per possible CPU",
+          "err %d total %llu", err, (unsigned long long)total);
+    check(map_op(pcpu, 1, K, pv + 4, 0, 0) == G_EFAULT,
+          "per-CPU lookup into too small a value: -EFAULT", "unexpected result");
     *(uint64_t *)wasm_mem(inst, V, 8) = 77;
     check(map_op(queue, 2, 0, V, 0, 0) == 0, "queue push (no key)", "unexpected result");
     *(uint64_t *)wasm_mem(inst, V, 8) = 0;
@@ -552,8 +575,9 @@ int main(int argc, char **argv)
     int bss = map_fd(h1, "probe_bp.bss"), data = map_fd(h1, ".data");
     uint64_t *bv = wasm_mem(inst, V, 8);
     err = map_op(bss, 1, K, V, 0, 0);
-    check(bss >= 0 && err == 0 && *bv == 5, ".bss read after load through a lookup (5 triggers so far)",
-          "fd %d err %d value %llu", bss, err, (unsigned long long)*bv);
+    check(bss >= 0 && err == 0 && *bv == 5,
+          ".bss read after load through a lookup (5 triggers so far)", "fd %d err %d value %llu",
+          bss, err, (unsigned long long)*bv);
     check(data >= 0 && map_op(data, 1, K, V, 0, 0) == 0 && *(uint64_t *)wasm_mem(inst, V, 8) == 7,
           ".data read after load", "unexpected result");
 
@@ -564,11 +588,13 @@ int main(int argc, char **argv)
     *(uint32_t *)(patched + ro_off) = 2;
     uint64_t h3 = load(inst, patched, (uint32_t)obj_len);
     free(patched);
-    check(h3 == 3 && attach(h3, "wbt_trigger", target) == 0, "load and attach a patched object", "unexpected result");
+    check(h3 == 3 && attach(h3, "wbt_trigger", target) == 0, "load and attach a patched object",
+          "unexpected result");
     wasm_bpf_test_trigger(3, 6);
     cb_reset();
     got = poll_buf(h3, map_fd(h3, "wbt_rb1"), CB, 64, 100);
-    check(got == 6, ".rodata patched before load reaches the kernel (2 records per seq)", "got %d", got);
+    check(got == 6, ".rodata patched before load reaches the kernel (2 records per seq)", "got %d",
+          got);
     poll_buf(h1, rb1, CB, 64, 0);
     poll_buf(h1, rb2, CB, 64, 0);
     poll_buf(h1, pb, CB, 64, 0);
@@ -576,12 +602,14 @@ int main(int argc, char **argv)
     /* last error */
     map_fd(h1, "nope");
     err = last_error(msg, sizeof(msg));
-    check(err == G_ENOENT && strstr(msg, "nope"), "last error: errno and message", "%d '%s'", err, msg);
+    check(err == G_ENOENT && strstr(msg, "nope"), "last error: errno and message", "%d '%s'", err,
+          msg);
     check(call(inst, "wasm_bpf_last_error", 2, (int32_t)0x7ffffff0, (int32_t)64).i32 == G_EFAULT,
           "last error into a buffer outside memory: -EFAULT", "unexpected result");
     map_op(hash, 1, K, V, 0, 0);
     err = last_error(msg, sizeof(msg));
-    check(err == G_ENOENT && strstr(msg, "map_operate"), "last error of a failed map operation", "'%s'", msg);
+    check(err == G_ENOENT && strstr(msg, "map_operate"), "last error of a failed map operation",
+          "'%s'", msg);
 
     /* close from inside a callback of its own poll */
     wasm_bpf_test_trigger(3, 7);
@@ -590,11 +618,13 @@ int main(int argc, char **argv)
     cb.handle = h3;
     got = poll_buf(h3, map_fd(h3, "wbt_rb1"), CB, 64, 100);
     check(got == 1 && map_fd(h3, "wbt_rb1") == G_EINVAL,
-          "close from a callback: the poll ends, the handle is gone", "got %d calls %d", got, cb.calls);
+          "close from a callback: the poll ends, the handle is gone", "got %d calls %d", got,
+          cb.calls);
     check(call(inst, "wasm_close_bpf_object", 1, (int64_t)h3).i32 == 0 &&
               call(inst, "wasm_close_bpf_object", 1, (int64_t)12345).i32 == 0,
           "close of a closed or unknown handle: 0", "unexpected result");
-    check(map_op(hash, 1, K, V, 0, 0) == G_ENOENT, "the other objects still work", "unexpected result");
+    check(map_op(hash, 1, K, V, 0, 0) == G_ENOENT, "the other objects still work",
+          "unexpected result");
     poll_buf(h1, rb1, CB, 64, 0);
     poll_buf(h1, rb2, CB, 64, 0);
     poll_buf(h1, pb, CB, 64, 0);
@@ -619,7 +649,8 @@ int main(int argc, char **argv)
     uint64_t oh = load(other, obj, (uint32_t)obj_len);
     check(oh == 1, "another instance's first handle is 1", "got %llu", (unsigned long long)oh);
     int ofd = call(other, "wasm_bpf_map_operate", 6, (int32_t)hash, 1, (int32_t)K, (int32_t)V, 0,
-                   (int64_t)0).i32;
+                   (int64_t)0)
+                  .i32;
     check(ofd == G_EBADF, "another instance cannot use our map fds: -EBADF", "got %d", ofd);
     wasm_bpf_host_forget_instance(host, other);
     mock_instance_free(other);
@@ -671,8 +702,8 @@ int main(int argc, char **argv)
               hs0.ops[WASM_BPF_MAP_LOOKUP] == hs1.ops[WASM_BPF_MAP_LOOKUP],
           "stats: counters outlive the objects (only rise)", "unexpected result");
     int left = leftovers_after_settling();
-    check(left == before, "clean-up: no program or map of ours left in the kernel", "%d left (%d before)",
-          left - before, before);
+    check(left == before, "clean-up: no program or map of ours left in the kernel",
+          "%d left (%d before)", left - before, before);
 
     /* ---- policy ---- */
     const char *types[] = {"tracepoint"};
@@ -683,8 +714,9 @@ int main(int argc, char **argv)
     wasm_bpf_host_define(strict, linker);
     h = (int64_t)load(inst, obj, (uint32_t)obj_len);
     err = last_error(msg, sizeof(msg));
-    check(h == 0 && err == G_EPERM && strstr(msg, "kprobe"), "policy: a program type not allowed: -EPERM",
-          "handle %lld err %d '%s'", (long long)h, err, msg);
+    check(h == 0 && err == G_EPERM && strstr(msg, "kprobe"),
+          "policy: a program type not allowed: -EPERM", "handle %lld err %d '%s'", (long long)h,
+          err, msg);
     wasm_bpf_host_free(strict);
 
     const char *targets[] = {"/usr/*", "lo"};
@@ -700,7 +732,8 @@ int main(int argc, char **argv)
     check(err == 0, "policy: an allowed target attaches", "err %d", err);
     wasm_bpf_host_free(strict);
     left = leftovers_after_settling();
-    check(left == before, "freeing the host leaves nothing (xdp link included)", "%d left", left - before);
+    check(left == before, "freeing the host leaves nothing (xdp link included)", "%d left",
+          left - before);
 
     wasm_bpf_host_free(host);
     wasm_linker_free(linker);

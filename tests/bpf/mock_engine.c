@@ -59,7 +59,8 @@ void mock_memory_grow(wasm_instance *inst, uint32_t pages)
 
 uint32_t mock_table_add(wasm_instance *inst, wasm_func *f)
 {
-    inst->table.elems = realloc(inst->table.elems, (inst->table.n + 1) * sizeof(*inst->table.elems));
+    inst->table.elems =
+        realloc(inst->table.elems, (inst->table.n + 1) * sizeof(*inst->table.elems));
     inst->table.elems[inst->table.n] = f;
     return inst->table.n++;
 }

@@ -18,17 +18,17 @@
 
 static int passed, failed;
 
-#define CHECK(cond, ...)                                   \
-    do {                                                   \
-        if (cond) {                                        \
-            passed++;                                      \
-            printf("ok      " __VA_ARGS__);                \
-        } else {                                           \
-            failed++;                                      \
-            printf("FAIL    " __VA_ARGS__);                \
+#define CHECK(cond, ...)                                                \
+    do {                                                                \
+        if (cond) {                                                     \
+            passed++;                                                   \
+            printf("ok      " __VA_ARGS__);                             \
+        } else {                                                        \
+            failed++;                                                   \
+            printf("FAIL    " __VA_ARGS__);                             \
             printf("        (%s:%d: %s)\n", __FILE__, __LINE__, #cond); \
-        }                                                  \
-        printf("\n");                                      \
+        }                                                               \
+        printf("\n");                                                   \
     } while (0)
 
 /* ---- host functions ---- */
@@ -65,7 +65,7 @@ static wasm_status host_reenter(wasm_instance *inst, void *ud, wasm_value *args)
                          ? wasm_callback_call(reenter_cb, in, out)
                          : wasm_call(wasm_instance_runtime(inst), f, in, out);
     if (st != WASM_OK)
-        return st;   /* the trap unwinds the whole guest */
+        return st; /* the trap unwinds the whole guest */
     args[0].i32 = out[0].i32;
     return WASM_OK;
 }
@@ -74,7 +74,8 @@ static wasm_status host_reenter(wasm_instance *inst, void *ud, wasm_value *args)
 static wasm_status host_block(wasm_instance *inst, void *ud, wasm_value *args)
 {
     (void)ud, (void)args;
-    struct pollfd p = {.fd = wasm_runtime_interrupt_fd(wasm_instance_runtime(inst)), .events = POLLIN};
+    struct pollfd p = {.fd = wasm_runtime_interrupt_fd(wasm_instance_runtime(inst)),
+                       .events = POLLIN};
     int r = poll(&p, 1, 5000);
     if (r > 0 || wasm_runtime_interrupted(wasm_instance_runtime(inst)))
         return wasm_trap_interrupted(inst);
@@ -128,26 +129,30 @@ static void test_surface(const wasm_module *m)
     wasm_func *cb = t ? wasm_table_func(t, 1) : NULL;
     CHECK(cb && !strcmp(wasm_func_name(cb, name, sizeof name), "func 6"),
           "wasm_func_name: a function without a name: %s", name);
-    CHECK(trapper && strlen(wasm_func_name(trapper, name, 4)) == 3, "wasm_func_name truncates to the buffer");
+    CHECK(trapper && strlen(wasm_func_name(trapper, name, 4)) == 3,
+          "wasm_func_name truncates to the buffer");
 
     /* tables: get and set, bounds, references of another runtime */
     wasm_value v = {.funcref = trapper};
     CHECK(t && wasm_table_set(t, 0, v) == 0 && wasm_table_func(t, 0) == trapper,
           "wasm_table_set stores a function");
     wasm_value got = {.raw = 1};
-    CHECK(t && wasm_table_get(t, 0, &got) == 0 && got.funcref == trapper, "wasm_table_get reads it back");
+    CHECK(t && wasm_table_get(t, 0, &got) == 0 && got.funcref == trapper,
+          "wasm_table_get reads it back");
     int32_t r;
-    CHECK(call1("call_0", 0, &r) == WASM_OK && r == 7, "the guest calls the stored function (%d)", r);
+    CHECK(call1("call_0", 0, &r) == WASM_OK && r == 7, "the guest calls the stored function (%d)",
+          r);
     CHECK(t && wasm_table_set(t, 4, v) == -ERANGE && wasm_table_get(t, UINT32_MAX, &got) == -ERANGE,
           "table index out of range: -ERANGE");
     v.funcref = NULL;
-    CHECK(t && wasm_table_set(t, 0, v) == 0 && !wasm_table_func(t, 0), "wasm_table_set stores null");
+    CHECK(t && wasm_table_set(t, 0, v) == 0 && !wasm_table_func(t, 0),
+          "wasm_table_set stores null");
 
-    static const unsigned char one_func[] = {0, 'a', 's', 'm', 1, 0, 0, 0,
-                                             1, 4, 1, 0x60, 0, 0,          /* type () -> () */
-                                             3, 2, 1, 0,                   /* a function of it */
-                                             7, 5, 1, 1, 'f', 0, 0,        /* exported as "f" */
-                                             10, 4, 1, 2, 0, 0x0b};        /* body: end */
+    static const unsigned char one_func[] = {0,  'a', 's', 'm', 1,    0,   0,
+                                             0,  1,   4,   1,   0x60, 0,   0, /* type () -> () */
+                                             3,  2,   1,   0,                 /* a function of it */
+                                             7,  5,   1,   1,   'f',  0,   0, /* exported as "f" */
+                                             10, 4,   1,   2,   0,    0x0b};  /* body: end */
     char err[256];
     wasm_module *om = wasm_module_load(one_func, sizeof one_func, err, sizeof err);
     wasm_runtime *other = wasm_runtime_new(NULL);
@@ -177,17 +182,19 @@ static void test_surface(const wasm_module *m)
     wasm_module_free(om);
 
     /* custom sections: the first of a name, or NULL */
-    static const unsigned char customs[] = {0, 'a', 's', 'm', 1, 0, 0, 0,
-                                            0, 10, 4, 'n', 'o', 't', 'e', 'h', 'e', 'l', 'l', 'o',
-                                            0, 10, 4, 'n', 'o', 't', 'e', 'l', 'a', 't', 'e', 'r',
-                                            0, 6, 5, 'e', 'm', 'p', 't', 'y'};
+    static const unsigned char customs[] = {0,   'a', 's', 'm', 1,   0,   0,   0,   0,   10,
+                                            4,   'n', 'o', 't', 'e', 'h', 'e', 'l', 'l', 'o',
+                                            0,   10,  4,   'n', 'o', 't', 'e', 'l', 'a', 't',
+                                            'e', 'r', 0,   6,   5,   'e', 'm', 'p', 't', 'y'};
     wasm_module *cm = wasm_module_load(customs, sizeof customs, err, sizeof err);
     size_t n = 0;
     const uint8_t *note = cm ? wasm_module_custom_section(cm, "note", &n) : NULL;
-    CHECK(note && n == 5 && !memcmp(note, "hello", 5), "wasm_module_custom_section: the first of its name");
+    CHECK(note && n == 5 && !memcmp(note, "hello", 5),
+          "wasm_module_custom_section: the first of its name");
     const uint8_t *empty = cm ? wasm_module_custom_section(cm, "empty", &n) : NULL;
     CHECK(empty && n == 0, "wasm_module_custom_section: an empty one");
-    CHECK(cm && !wasm_module_custom_section(cm, "none", &n) && !wasm_module_custom_section(m, "note", &n),
+    CHECK(cm && !wasm_module_custom_section(cm, "none", &n) &&
+              !wasm_module_custom_section(m, "note", &n),
           "wasm_module_custom_section: NULL when absent");
     wasm_module_free(cm);
 
@@ -200,7 +207,8 @@ static void test_surface(const wasm_module *m)
         uint64_t newer_field;
     } newer = {.cfg = {.sz = sizeof newer, .max_call_depth = 10}, .newer_field = 1};
     errno = 0;
-    CHECK(!wasm_runtime_new(&newer.cfg) && errno == EINVAL, "a newer config with an unknown field set: EINVAL");
+    CHECK(!wasm_runtime_new(&newer.cfg) && errno == EINVAL,
+          "a newer config with an unknown field set: EINVAL");
     newer.newer_field = 0;
     wasm_runtime *nrt = wasm_runtime_new(&newer.cfg);
     CHECK(nrt != NULL, "a newer config with unknown fields zero is accepted");
@@ -246,8 +254,10 @@ static void test_callback(wasm_func *cb)
     for (int i = 0; i < 3; i++) {
         out[0].i32 = 0;
         wasm_status st = reenter_cb ? wasm_callback_call(reenter_cb, in, out) : WASM_TRAP_HOST;
-        CHECK(st == WASM_OK && out[0].i32 == 105, "callback re-entered through the host (5 levels), "
-                                                   "call %d: %d", i + 1, out[0].i32);
+        CHECK(st == WASM_OK && out[0].i32 == 105,
+              "callback re-entered through the host (5 levels), "
+              "call %d: %d",
+              i + 1, out[0].i32);
     }
     wasm_callback_free(reenter_cb);
     reenter_cb = NULL;
@@ -302,7 +312,8 @@ static void test_api(const char *wasm_path)
 
     /* Ctrl-C during a long load or compile: both stop at a stop request */
     wasm_runtime_request_stop(the_rt);
-    wasm_module *m2 = wasm_module_load_interruptible((const uint8_t *)bytes, len, the_rt, err, sizeof err);
+    wasm_module *m2 =
+        wasm_module_load_interruptible((const uint8_t *)bytes, len, the_rt, err, sizeof err);
     CHECK(!m2 && errno == EINTR && strstr(err, "interrupted while loading"),
           "a load watching a runtime asked to stop ends with EINTR: %s", m2 ? "loaded" : err);
     wasm_module_free(m2);
@@ -330,7 +341,8 @@ static void test_api(const char *wasm_path)
      * pass sets), every function of the module runs as machine code */
     wasm_jit_stats js;
     if (wasm_runtime_engine(the_rt) == WASM_ENGINE_JIT)
-        CHECK(wasm_module_jit_stats(m, &js) == 0 && js.compiled == js.functions && js.code_bytes > 0,
+        CHECK(wasm_module_jit_stats(m, &js) == 0 && js.compiled == js.functions &&
+                  js.code_bytes > 0,
               "tier jit: %u of %u functions compiled, %llu bytes", js.compiled, js.functions,
               (unsigned long long)js.code_bytes);
     else
@@ -340,7 +352,8 @@ static void test_api(const char *wasm_path)
     wasm_func *f = wasm_instance_func(the_inst, "call_add");
     wasm_value in[2] = {{.i32 = 40}, {.i32 = 2}}, out[1];
     wasm_status st = wasm_call(the_rt, f, in, out);
-    CHECK(st == WASM_OK && out[0].i32 == 42 && add_calls == 1, "host function called with typed values");
+    CHECK(st == WASM_OK && out[0].i32 == 42 && add_calls == 1,
+          "host function called with typed values");
     CHECK(wasm_func_has_signature(f, "(ii)i") && !wasm_func_has_signature(f, "(i)i"),
           "wasm_func_has_signature");
 
@@ -351,7 +364,8 @@ static void test_api(const char *wasm_path)
 
     /* a trap inside a nested call unwinds to the embedder, named */
     st = call1("trap_in_nested", 0, &r);
-    CHECK(st == WASM_TRAP_UNREACHABLE, "trap in a nested call unwinds (%s)", wasm_runtime_trap_message(the_rt));
+    CHECK(st == WASM_TRAP_UNREACHABLE, "trap in a nested call unwinds (%s)",
+          wasm_runtime_trap_message(the_rt));
     CHECK(strstr(wasm_runtime_trap_message(the_rt), "trapper") != NULL,
           "trap message names the function: %s", wasm_runtime_trap_message(the_rt));
     st = call1("down", 2, &r);
@@ -376,7 +390,8 @@ static void test_api(const char *wasm_path)
     double t0 = now_ms();
     st = call1("spin", 0, NULL);
     double dt = now_ms() - t0;
-    CHECK(st == WASM_TRAP_INTERRUPTED && dt < 2000, "interrupt stops an endless loop (%.0f ms)", dt);
+    CHECK(st == WASM_TRAP_INTERRUPTED && dt < 2000, "interrupt stops an endless loop (%.0f ms)",
+          dt);
     wasm_runtime_clear_interrupt(the_rt);
     st = call1("down", 1, &r);
     CHECK(st == WASM_OK, "runs again after clearing the interrupt");
@@ -386,7 +401,8 @@ static void test_api(const char *wasm_path)
     t0 = now_ms();
     st = call1("wait", 0, NULL);
     dt = now_ms() - t0;
-    CHECK(st == WASM_TRAP_INTERRUPTED && dt < 2000, "interrupt wakes a blocked host function (%.0f ms)", dt);
+    CHECK(st == WASM_TRAP_INTERRUPTED && dt < 2000,
+          "interrupt wakes a blocked host function (%.0f ms)", dt);
     wasm_runtime_clear_interrupt(the_rt);
 
     /* a stop request does not stop running code; it makes its eventfd
@@ -394,8 +410,8 @@ static void test_api(const char *wasm_path)
     wasm_runtime_request_stop(the_rt);
     struct pollfd sp = {.fd = wasm_runtime_stop_fd(the_rt), .events = POLLIN};
     st = call1("down", 1, &r);
-    CHECK(st == WASM_OK && wasm_runtime_stop_requested(the_rt) && !wasm_runtime_interrupted(the_rt) &&
-              sp.fd >= 0 && poll(&sp, 1, 0) == 1,
+    CHECK(st == WASM_OK && wasm_runtime_stop_requested(the_rt) &&
+              !wasm_runtime_interrupted(the_rt) && sp.fd >= 0 && poll(&sp, 1, 0) == 1,
           "a stop request lets code run and makes the stop fd readable");
     wasm_runtime_clear_interrupt(the_rt);
     CHECK(!wasm_runtime_stop_requested(the_rt) && poll(&sp, 1, 0) == 0,
@@ -454,7 +470,8 @@ static void test_api(const char *wasm_path)
 
     /* exit from a host function */
     st = call1("quit", 7, NULL);
-    CHECK(st == WASM_TRAP_EXIT && wasm_runtime_exit_code(the_rt) == 7, "exit code from a host function");
+    CHECK(st == WASM_TRAP_EXIT && wasm_runtime_exit_code(the_rt) == 7,
+          "exit code from a host function");
 
     test_surface(m);
 
@@ -473,9 +490,10 @@ static void test_api(const char *wasm_path)
     wasm_module_free(m);
 
     /* a data segment past the end of memory: the instantiation traps */
-    static const unsigned char data_oob[] = {0, 'a', 's', 'm', 1, 0, 0, 0,
-                                             5, 3, 1, 0, 1,        /* memory of 1 page */
-                                             11, 9, 1, 0, 0x41, 0x80, 0x80, 0x04, 0x0b, 1, 42};
+    static const unsigned char data_oob[] = {0,    'a',  's', 'm', 1,    0,    0,
+                                             0,    5,    3,   1,   0,    1, /* memory of 1 page */
+                                             11,   9,    1,   0,   0x41, 0x80, 0x80,
+                                             0x04, 0x0b, 1,   42};
     m = wasm_module_load(data_oob, sizeof data_oob, err, sizeof err);
     inst = m ? wasm_instantiate(rt2, m, NULL, err, sizeof err) : NULL;
     CHECK(m && !inst && errno == ECANCELED && strstr(err, "data segment 0"),
@@ -535,7 +553,9 @@ static void test_hostile(const char *wasm_path)
         }
         wasm_module_free(m);
     }
-    CHECK(prefixes_ok, "all %zu truncations of api.wasm load only at section ends, else fail with a message", len);
+    CHECK(prefixes_ok,
+          "all %zu truncations of api.wasm load only at section ends, else fail with a message",
+          len);
 
     /* random corruption: never a crash */
     srand(12345);
@@ -566,10 +586,10 @@ static void test_hostile(const char *wasm_path)
     unsigned char huge_size[] = {0, 'a', 's', 'm', 1, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff, 0x0f, 0};
     expect_load_error("section size of 4 GiB", huge_size, sizeof huge_size, ENOEXEC);
     /* a function declaring 2^32-1 locals */
-    unsigned char many_locals[] = {0, 'a', 's', 'm', 1, 0, 0, 0,
-                                   1, 4, 1, 0x60, 0, 0,             /* type () -> () */
-                                   3, 2, 1, 0,                      /* one function */
-                                   10, 10, 1, 8, 1, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x7f, 0x0b};
+    unsigned char many_locals[] = {0,  'a', 's', 'm', 1, 0,    0,    0,    1,    4,    1,    0x60,
+                                   0,  0,           /* type () -> () */
+                                   3,  2,   1,   0, /* one function */
+                                   10, 10,  1,   8,   1, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x7f, 0x0b};
     expect_load_error("2^32-1 locals", many_locals, sizeof many_locals, ENOEXEC);
     /* 200000 nested blocks */
     size_t depth = 200000, n = 0;
@@ -579,14 +599,17 @@ static void test_hostile(const char *wasm_path)
     unsigned char pre[] = {1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0};
     memcpy(deep + n, pre, sizeof pre);
     n += sizeof pre;
-    size_t body = 1 + depth * 2 + depth + 1;   /* locals, (block 0x40)*, end*, end */
+    size_t body = 1 + depth * 2 + depth + 1; /* locals, (block 0x40)*, end*, end */
     deep[n++] = 10;
     size_t sec = 1 + 5 + body;
     /* fixed 5-byte LEBs keep the arithmetic simple */
     unsigned char leb[5];
-#define LEB5(v) leb[0] = (unsigned char)(((v) & 0x7f) | 0x80), leb[1] = (unsigned char)((((v) >> 7) & 0x7f) | 0x80), \
-                leb[2] = (unsigned char)((((v) >> 14) & 0x7f) | 0x80), leb[3] = (unsigned char)((((v) >> 21) & 0x7f) | 0x80), \
-                leb[4] = (unsigned char)(((v) >> 28) & 0x7f)
+#define LEB5(v)                                            \
+    leb[0] = (unsigned char)(((v)&0x7f) | 0x80),           \
+    leb[1] = (unsigned char)((((v) >> 7) & 0x7f) | 0x80),  \
+    leb[2] = (unsigned char)((((v) >> 14) & 0x7f) | 0x80), \
+    leb[3] = (unsigned char)((((v) >> 21) & 0x7f) | 0x80), \
+    leb[4] = (unsigned char)(((v) >> 28) & 0x7f)
     LEB5(sec);
     deep = realloc(deep, n + 5 + sec);
     memcpy(deep + n, leb, 5);
@@ -635,7 +658,8 @@ static void test_limits(const char *dir)
         const char *file, *what, *message;
     } cases[] = {
         {"deep_stack.wasm", "70000 values on the operand stack", "operand stack deeper"},
-        {"code_bomb.wasm", "a 5 KB br_table copying 1000 values to each of 300 labels", "too many values"},
+        {"code_bomb.wasm", "a 5 KB br_table copying 1000 values to each of 300 labels",
+         "too many values"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char path[4096];
@@ -644,7 +668,8 @@ static void test_limits(const char *dir)
         char *bytes = NULL;
         base_read_file(path, SIZE_MAX - 1, &bytes, &len);
         char err[512] = "";
-        wasm_module *m = bytes ? wasm_module_load((const uint8_t *)bytes, len, err, sizeof err) : NULL;
+        wasm_module *m =
+            bytes ? wasm_module_load((const uint8_t *)bytes, len, err, sizeof err) : NULL;
         CHECK(bytes && !m && errno == E2BIG && strstr(err, cases[i].message),
               "limit: %s is refused: %s", cases[i].what, err);
         wasm_module_free(m);

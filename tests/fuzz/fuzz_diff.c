@@ -24,8 +24,8 @@ typedef struct side {
 
 static bool side_new(side *s, wasm_module *m, wasm_engine_tier tier)
 {
-    WASM_RUNTIME_CONFIG(cfg, .max_memory_pages = 16, .max_call_depth = 200,
-                        .stack_slots = 1 << 16, .engine = tier);
+    WASM_RUNTIME_CONFIG(cfg, .max_memory_pages = 16, .max_call_depth = 200, .stack_slots = 1 << 16,
+                        .engine = tier);
     s->rt = wasm_runtime_new(&cfg);
     s->l = wasm_linker_new();
     s->inst = NULL;
@@ -91,7 +91,7 @@ static void compare_state(const side *a, const side *b, const wasm_module *m)
     for (uint32_t g = 0; g < m->nglobals; g++) {
         uint8_t t = m->globals[g].type;
         if (is_ref_type(t))
-            continue;   /* host pointers */
+            continue; /* host pointers */
         if (!same_value(t, *a->inst->globals[g], *b->inst->globals[g]))
             DIFFER("global %u: %#llx vs %#llx", g, (unsigned long long)*a->inst->globals[g],
                    (unsigned long long)*b->inst->globals[g]);
@@ -132,9 +132,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 /* the second round enters the compiled code as poll
                  * callbacks do (wasm_callback_call's prepared path) */
                 wasm_callback *cb = round ? wasm_callback_new(jit.rt, fb) : NULL;
-                wasm_status sb = cb ? wasm_callback_call(cb, args, rb) : wasm_call(jit.rt, fb, args, rb);
+                wasm_status sb =
+                    cb ? wasm_callback_call(cb, args, rb) : wasm_call(jit.rt, fb, args, rb);
                 wasm_callback_free(cb);
-                if (sa != sb || strcmp(wasm_runtime_trap_message(in.rt), wasm_runtime_trap_message(jit.rt)))
+                if (sa != sb ||
+                    strcmp(wasm_runtime_trap_message(in.rt), wasm_runtime_trap_message(jit.rt)))
                     DIFFER("export %s: status %d vs %d: '%s' vs '%s'", m->exports[i].name, sa, sb,
                            sa ? wasm_runtime_trap_message(in.rt) : "ok",
                            sb ? wasm_runtime_trap_message(jit.rt) : "ok");

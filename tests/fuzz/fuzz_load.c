@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     errno = 0;
     wasm_module *m = wasm_module_load(data, size, err, sizeof err);
     if (!m && (errno == 0 || !err[0]))
-        abort();   /* a failure must say why */
+        abort(); /* a failure must say why */
     wasm_module_free(m);
     return 0;
 }

@@ -8,7 +8,9 @@
 char LICENSE[] SEC("license") = "GPL";
 
 enum wbt_mode { WBT_MODE_OFF = 0, WBT_MODE_FAST = 3, WBT_MODE_SLOW = -2 };
-struct wbt_pair { int a, b; };
+struct wbt_pair {
+    int a, b;
+};
 
 const volatile __u8 small_count WASM_BPF_DESCRIPTION("a byte-sized \"count\"") = 7;
 const volatile __s16 delta = -5;
@@ -19,9 +21,9 @@ const volatile bool verbose_mode WASM_BPF_DESCRIPTION("report everything") = fal
 const volatile bool enabled = true;
 const volatile enum wbt_mode mode WASM_BPF_DESCRIPTION("how to run") = WBT_MODE_FAST;
 const volatile char comm_filter[8] WASM_BPF_DESCRIPTION("only this command") = "init";
-const __u32 not_a_knob = 5;                     /* const, not volatile: no flag */
-const volatile struct wbt_pair pair = {1, 2};   /* no flag spells a struct */
-const volatile __u32 ports[2] = {80, 443};      /* nor an int array */
+const __u32 not_a_knob = 5;                   /* const, not volatile: no flag */
+const volatile struct wbt_pair pair = {1, 2}; /* no flag spells a struct */
+const volatile __u32 ports[2] = {80, 443};    /* nor an int array */
 
 int seen;
 
@@ -29,8 +31,9 @@ SEC("tp/syscalls/sys_enter_getppid")
 int wbt_args(void *ctx)
 {
     /* every knob is read, so that none is optimised out of .rodata */
-    if (verbose_mode || enabled || mode == WBT_MODE_SLOW || comm_filter[0] || seen == (int)not_a_knob ||
-        pair.a || ports[1] || small_count || delta || max_entries_seen || min_duration_ns || big)
+    if (verbose_mode || enabled || mode == WBT_MODE_SLOW || comm_filter[0] ||
+        seen == (int)not_a_knob || pair.a || ports[1] || small_count || delta || max_entries_seen ||
+        min_duration_ns || big)
         seen++;
     return 0;
 }

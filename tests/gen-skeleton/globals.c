@@ -20,8 +20,9 @@ int main(int argc, char **argv)
         return 10;
     /* the skeleton starts with the object's initial values */
     if (skel->rodata->rodata_long != 7 || skel->rodata->rodata_cfg.threshold != 100 ||
-        skel->rodata->rodata_cfg.values[2] != 3 || strcmp((const char *)skel->rodata->rodata_name, "wasm-bpf") ||
-        !skel->rodata->rodata_bool || skel->data->data_long != 11)
+        skel->rodata->rodata_cfg.values[2] != 3 ||
+        strcmp((const char *)skel->rodata->rodata_name, "wasm-bpf") || !skel->rodata->rodata_bool ||
+        skel->data->data_long != 11)
         return 11;
     skel->rodata->rodata_long = 5;
     skel->rodata->rodata_cfg.threshold = 1000;

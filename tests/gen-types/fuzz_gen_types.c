@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    base_libbpf_capture(quiet, NULL);   /* libbpf says nothing */
+    base_libbpf_capture(quiet, NULL); /* libbpf says nothing */
     struct btf *btf = btf__new(data, (__u32)size);
     if (!btf)
         return 0;
@@ -38,8 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FILE *out = fopen("/dev/null", "w");
         if (!out)
             break;
-        gen__types_btf(btf, ids, (size_t)n, (enum gen_types_lang)lang, true, "fuzz", "fuzz", out, err,
-                      sizeof err);
+        gen__types_btf(btf, ids, (size_t)n, (enum gen_types_lang)lang, true, "fuzz", "fuzz", out,
+                       err, sizeof err);
         fclose(out);
     }
     btf__free(btf);

@@ -25,12 +25,12 @@
 
 #include "fixtures/synthetic.h"
 
-#define CHECK(x)                                                                        \
-    do {                                                                                \
-        if ((x) < 0) {                                                                  \
-            fprintf(stderr, "mkbtf: %s:%d: %s failed\n", __FILE__, __LINE__, #x);      \
-            exit(1);                                                                    \
-        }                                                                               \
+#define CHECK(x)                                                                  \
+    do {                                                                          \
+        if ((x) < 0) {                                                            \
+            fprintf(stderr, "mkbtf: %s:%d: %s failed\n", __FILE__, __LINE__, #x); \
+            exit(1);                                                              \
+        }                                                                         \
     } while (0)
 
 static int id(int x)
@@ -192,7 +192,7 @@ static void split(const char *dir)
         exit(1);
     }
     struct btf *b = btf__new_empty_split(base);
-    int dup = btf__find_by_name_kind(base, "dup", BTF_KIND_STRUCT);   /* the first one */
+    int dup = btf__find_by_name_kind(base, "dup", BTF_KIND_STRUCT); /* the first one */
     int llong = btf__find_by_name_kind(base, "long long", BTF_KIND_INT);
     CHECK(dup);
     CHECK(llong);

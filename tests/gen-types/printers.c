@@ -16,7 +16,7 @@ int main(int argc, char **argv)
     memset(&e, 0, sizeof e);
     e.pid = -42;
     e.ts = 18446744073709551615ULL;
-    memcpy(e.comm, "a\"b\\c\x01\xe9", 7);   /* a quote, a backslash, control, non-ASCII */
+    memcpy(e.comm, "a\"b\\c\x01\xe9", 7); /* a quote, a backslash, control, non-ASCII */
     e.ptr = 0xffff888000001000ULL;
     e.delta = -9000000000LL;
     e.kind = EV_BIG;
@@ -26,14 +26,14 @@ int main(int argc, char **argv)
     ev__set_flags(&e, 5);
     ev__set_prio(&e, 31);
     e.last = 'z';
-    if (!strcmp(argv[1], "bytes")) {   /* the record, for the Rust/C comparison */
+    if (!strcmp(argv[1], "bytes")) { /* the record, for the Rust/C comparison */
         fwrite(&e, sizeof e, 1, stdout);
         return 0;
     }
     if (!strcmp(argv[1], "json")) {
         ev__print_json(stdout, &e);
-        e.kind = 7;   /* no enumerator: the number */
-        memcpy(e.comm, "0123456789abcdef", 16);   /* no NUL: all 16 bytes */
+        e.kind = 7;                             /* no enumerator: the number */
+        memcpy(e.comm, "0123456789abcdef", 16); /* no NUL: all 16 bytes */
         ev__print_json(stdout, &e);
     } else {
         ev__print_columns_header(stdout);

@@ -9,7 +9,7 @@
 #include TYPES_H
 
 #define CAT2(a, b) a##b
-#define CAT(a, b) CAT2(a, b)
+#define CAT(a, b)  CAT2(a, b)
 
 int main(void)
 {

@@ -24,7 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     switch (which) {
     case 0: {
         struct manifest m;
-        if (oci__manifest_parse((const char *)data + 1, size - 1, "application/vnd.oci.image.manifest.v1+json", &m) == 0) {
+        if (oci__manifest_parse((const char *)data + 1, size - 1,
+                                "application/vnd.oci.image.manifest.v1+json", &m) == 0) {
             if (m.is_index) {
                 oci__index_select(&m, NULL);
                 oci__index_select(&m, "linux/arm64");
@@ -52,9 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(oci_registry_name(text));
         break;
     }
-    case 3:
-        free(oci__url_resolve("http://127.0.0.1:5000/v2/x/blobs/uploads/", text));
-        break;
+    case 3: free(oci__url_resolve("http://127.0.0.1:5000/v2/x/blobs/uploads/", text)); break;
     default: {
         size_t n;
         free(oci__base64_decode(text, &n));

@@ -48,7 +48,8 @@ static void ref_ok(const char *text, const char *canonical, int scheme)
         snprintf(what, sizeof what, "reference %.200s -> %.200s", text, s);
         oci__ref_free(&ref);
     } else {
-        snprintf(what, sizeof what, "reference %s accepted (got: %.400s)", text, oci_error_current()->message);
+        snprintf(what, sizeof what, "reference %s accepted (got: %.400s)", text,
+                 oci_error_current()->message);
     }
     check(ok, what);
 }
@@ -59,7 +60,8 @@ static void ref_bad(const char *text, const char *message_part)
     char what[512];
     bool refused = oci__ref_parse(text, &ref) < 0;
     bool ok = refused && strstr(oci_error_current()->message, message_part);
-    snprintf(what, sizeof what, "reference \"%s\" refused: %.400s", text, refused ? oci_error_current()->message : "(accepted)");
+    snprintf(what, sizeof what, "reference \"%s\" refused: %.400s", text,
+             refused ? oci_error_current()->message : "(accepted)");
     if (!refused)
         oci__ref_free(&ref);
     check(ok, what);
@@ -71,8 +73,10 @@ static void test_references(void)
     char buf[256];
     ref_ok("alpine", "docker.io/library/alpine:latest", SCHEME_DEFAULT);
     ref_ok("org/prog:v1", "docker.io/org/prog:v1", SCHEME_DEFAULT);
-    ref_ok("ghcr.io/eunomia-bpf/sigsnoop:latest", "ghcr.io/eunomia-bpf/sigsnoop:latest", SCHEME_DEFAULT);
-    ref_ok("https://ghcr.io/eunomia-bpf/sigsnoop:latest", "ghcr.io/eunomia-bpf/sigsnoop:latest", SCHEME_HTTPS);
+    ref_ok("ghcr.io/eunomia-bpf/sigsnoop:latest", "ghcr.io/eunomia-bpf/sigsnoop:latest",
+           SCHEME_DEFAULT);
+    ref_ok("https://ghcr.io/eunomia-bpf/sigsnoop:latest", "ghcr.io/eunomia-bpf/sigsnoop:latest",
+           SCHEME_HTTPS);
     ref_ok("http://127.0.0.1:5000/repo:tag", "127.0.0.1:5000/repo:tag", SCHEME_HTTP);
     ref_ok("http://myhost/repo", "myhost/repo:latest", SCHEME_HTTP);
     ref_ok("localhost:5000/a/b/c", "localhost:5000/a/b/c:latest", SCHEME_DEFAULT);
@@ -80,7 +84,8 @@ static void test_references(void)
     ref_ok("GHCR.io/org/prog", "ghcr.io/org/prog:latest", SCHEME_DEFAULT);
     ref_ok("index.docker.io/library/x:1", "docker.io/library/x:1", SCHEME_DEFAULT);
     ref_ok("[::1]:5000/x:y", "[::1]:5000/x:y", SCHEME_DEFAULT);
-    ref_ok("reg.example.com/a-b__c.d/e:T_1.x-y", "reg.example.com/a-b__c.d/e:T_1.x-y", SCHEME_DEFAULT);
+    ref_ok("reg.example.com/a-b__c.d/e:T_1.x-y", "reg.example.com/a-b__c.d/e:T_1.x-y",
+           SCHEME_DEFAULT);
     snprintf(buf, sizeof buf, "127.0.0.1:5000/x@%s", d);
     char expect[256];
     snprintf(expect, sizeof expect, "127.0.0.1:5000/x@%s", d);
@@ -109,22 +114,27 @@ static void test_references(void)
 static void test_challenges(void)
 {
     struct challenge c;
-    int r = oci__challenge_parse("Bearer realm=\"http://127.0.0.1:5058/token\",service=\"test-registry\","
-                            "scope=\"repository:tok/wasm:pull,push\",error=\"insufficient_scope\"",
-                            &c);
+    int r = oci__challenge_parse(
+        "Bearer realm=\"http://127.0.0.1:5058/token\",service=\"test-registry\","
+        "scope=\"repository:tok/wasm:pull,push\",error=\"insufficient_scope\"",
+        &c);
     check(r == 0 && c.kind == CHALLENGE_BEARER && !strcmp(c.realm, "http://127.0.0.1:5058/token") &&
-              !strcmp(c.service, "test-registry") && !strcmp(c.scope, "repository:tok/wasm:pull,push") &&
+              !strcmp(c.service, "test-registry") &&
+              !strcmp(c.scope, "repository:tok/wasm:pull,push") &&
               !strcmp(c.error, "insufficient_scope"),
           "Bearer challenge: realm, service, a scope with ',' and ':', error");
     oci__challenge_free(&c);
     r = oci__challenge_parse("basic realm=test-realm", &c);
-    check(r == 0 && c.kind == CHALLENGE_BASIC && !strcmp(c.realm, "test-realm"), "Basic challenge, unquoted realm");
+    check(r == 0 && c.kind == CHALLENGE_BASIC && !strcmp(c.realm, "test-realm"),
+          "Basic challenge, unquoted realm");
     oci__challenge_free(&c);
     r = oci__challenge_parse("Bearer  realm = \"a\\\"b\" , service=\"s\"", &c);
-    check(r == 0 && !strcmp(c.realm, "a\"b") && !strcmp(c.service, "s"), "quoted-pair and blanks around '='");
+    check(r == 0 && !strcmp(c.realm, "a\"b") && !strcmp(c.service, "s"),
+          "quoted-pair and blanks around '='");
     oci__challenge_free(&c);
     check(oci__challenge_parse("Negotiate abc", &c) < 0, "unknown scheme refused");
-    check(oci__challenge_parse("", &c) < 0 && oci__challenge_parse(NULL, &c) < 0, "empty challenge refused");
+    check(oci__challenge_parse("", &c) < 0 && oci__challenge_parse(NULL, &c) < 0,
+          "empty challenge refused");
     r = oci__challenge_parse("Bearer realm=\"unterminated", &c);
     check(r == 0 && !strcmp(c.realm, "unterminated"), "unterminated quote does not overrun");
     oci__challenge_free(&c);
@@ -145,7 +155,8 @@ static void manifest_bad(const char *json, const char *part, const char *what)
     struct manifest m;
     bool refused = !parses(json, &m);
     char line[512];
-    snprintf(line, sizeof line, "%s refused: %.400s", what, refused ? oci_error_current()->message : "(accepted)");
+    snprintf(line, sizeof line, "%s refused: %.400s", what,
+             refused ? oci_error_current()->message : "(accepted)");
     if (!refused)
         oci__manifest_free(&m);
     check(refused && strstr(oci_error_current()->message, part), line);
@@ -154,29 +165,38 @@ static void manifest_bad(const char *json, const char *part, const char *what)
 static void test_manifests(void)
 {
     struct manifest m;
-    const char *ecli = "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"" MT_WASM_CONFIG_V1 "\",\"digest\":\"" D1
-                       "\",\"size\":2},\"layers\":[{\"mediaType\":\"" MT_WASM_LAYER_V1 "\",\"digest\":\"" D2
-                       "\",\"size\":10}]}";
+    const char *ecli =
+        "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"" MT_WASM_CONFIG_V1 "\",\"digest\":\"" D1
+        "\",\"size\":2},\"layers\":[{\"mediaType\":\"" MT_WASM_LAYER_V1 "\",\"digest\":\"" D2
+        "\",\"size\":10}]}";
     bool ok = parses(ecli, &m);
-    check(ok && !m.is_index && oci__manifest_format(&m) == OCI_FORMAT_WASM_BPF && oci__manifest_module_layer(&m) == 0,
+    check(ok && !m.is_index && oci__manifest_format(&m) == OCI_FORMAT_WASM_BPF &&
+              oci__manifest_module_layer(&m) == 0,
           "ecli manifest without mediaType: a wasm-bpf module");
     if (ok)
         oci__manifest_free(&m);
 
-    const char *two = "{\"schemaVersion\":2,\"mediaType\":\"" MT_OCI_MANIFEST "\",\"config\":{\"mediaType\":\"x\","
-                      "\"digest\":\"" D1 "\",\"size\":2},\"layers\":[{\"mediaType\":\"text/plain\",\"digest\":\"" D1
-                      "\",\"size\":1},{\"mediaType\":\"application/octet-stream\",\"digest\":\"" D2
-                      "\",\"size\":3,\"annotations\":{\"org.opencontainers.image.title\":\"prog.wasm\"}}]}";
+    const char *two =
+        "{\"schemaVersion\":2,\"mediaType\":\"" MT_OCI_MANIFEST
+        "\",\"config\":{\"mediaType\":\"x\","
+        "\"digest\":\"" D1
+        "\",\"size\":2},\"layers\":[{\"mediaType\":\"text/plain\",\"digest\":\"" D1
+        "\",\"size\":1},{\"mediaType\":\"application/octet-stream\",\"digest\":\"" D2
+        "\",\"size\":3,\"annotations\":{\"org.opencontainers.image.title\":\"prog.wasm\"}}]}";
     ok = parses(two, &m);
-    check(ok && oci__manifest_module_layer(&m) == 1 && oci__manifest_format(&m) == OCI_FORMAT_UNKNOWN,
+    check(ok && oci__manifest_module_layer(&m) == 1 &&
+              oci__manifest_format(&m) == OCI_FORMAT_UNKNOWN,
           "other layers ignored; a layer titled *.wasm is the module");
     if (ok)
         oci__manifest_free(&m);
 
     const char *none = "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"x\",\"digest\":\"" D1
-                       "\",\"size\":2},\"layers\":[{\"mediaType\":\"text/plain\",\"digest\":\"" D1 "\",\"size\":1}]}";
+                       "\",\"size\":2},\"layers\":[{\"mediaType\":\"text/plain\",\"digest\":\"" D1
+                       "\",\"size\":1}]}";
     ok = parses(none, &m);
-    check(ok && oci__manifest_module_layer(&m) < 0 && strstr(oci_error_current()->message, "no layer"), "no wasm layer: clear error");
+    check(ok && oci__manifest_module_layer(&m) < 0 &&
+              strstr(oci_error_current()->message, "no layer"),
+          "no wasm layer: clear error");
     if (ok)
         oci__manifest_free(&m);
 
@@ -184,31 +204,39 @@ static void test_manifests(void)
     manifest_bad("[1,2]", "not a JSON object", "a JSON array");
     manifest_bad("{\"schemaVersion\":1,\"layers\":[]}", "schema 1", "docker schema 1");
     manifest_bad("{\"schemaVersion\":2,\"schemaVersion\":2}", "not valid JSON", "duplicate keys");
-    manifest_bad("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.artifact.manifest.v1+json\"}",
-                 "unsupported manifest type", "OCI artifact manifest");
+    manifest_bad(
+        "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.artifact.manifest.v1+json\"}",
+        "unsupported manifest type", "OCI artifact manifest");
     manifest_bad("{\"schemaVersion\":2,\"config\":{\"mediaType\":\"x\",\"digest\":\"" D1
                  "\",\"size\":-1},\"layers\":[]}",
                  "invalid size", "negative size");
-    manifest_bad("{\"schemaVersion\":2,\"config\":{\"mediaType\":\"x\",\"digest\":\"sha256:zz\",\"size\":1},"
-                 "\"layers\":[]}",
-                 "invalid digest", "bad digest");
-    manifest_bad("{\"schemaVersion\":2,\"config\":{\"mediaType\":\"x\",\"digest\":\"sha512:ab\",\"size\":1},"
-                 "\"layers\":[]}",
-                 "only sha256", "sha512 digest");
-    manifest_bad("{\"schemaVersion\":2,\"config\":{\"digest\":\"" D1 "\",\"size\":1},\"layers\":[]}", "no mediaType",
-                 "descriptor without mediaType");
-    manifest_bad("{\"schemaVersion\":2,\"config\":{\"mediaType\":\"x\",\"digest\":\"" D1 "\",\"size\":1}}",
+    manifest_bad(
+        "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"x\",\"digest\":\"sha256:zz\",\"size\":1},"
+        "\"layers\":[]}",
+        "invalid digest", "bad digest");
+    manifest_bad(
+        "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"x\",\"digest\":\"sha512:ab\",\"size\":1},"
+        "\"layers\":[]}",
+        "only sha256", "sha512 digest");
+    manifest_bad("{\"schemaVersion\":2,\"config\":{\"digest\":\"" D1
+                 "\",\"size\":1},\"layers\":[]}",
+                 "no mediaType", "descriptor without mediaType");
+    manifest_bad("{\"schemaVersion\":2,\"config\":{\"mediaType\":\"x\",\"digest\":\"" D1
+                 "\",\"size\":1}}",
                  "no \"layers\"", "manifest without layers");
 
-    const char *idx = "{\"schemaVersion\":2,\"mediaType\":\"" MT_OCI_INDEX "\",\"manifests\":["
-                      "{\"mediaType\":\"" MT_OCI_MANIFEST "\",\"digest\":\"" D1
-                      "\",\"size\":100,\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\"}},"
-                      "{\"mediaType\":\"" MT_OCI_MANIFEST "\",\"digest\":\"" D2
-                      "\",\"size\":100,\"platform\":{\"os\":\"wasip1\",\"architecture\":\"wasm\"}}]}";
+    const char *idx =
+        "{\"schemaVersion\":2,\"mediaType\":\"" MT_OCI_INDEX "\",\"manifests\":["
+        "{\"mediaType\":\"" MT_OCI_MANIFEST "\",\"digest\":\"" D1
+        "\",\"size\":100,\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\"}},"
+        "{\"mediaType\":\"" MT_OCI_MANIFEST "\",\"digest\":\"" D2
+        "\",\"size\":100,\"platform\":{\"os\":\"wasip1\",\"architecture\":\"wasm\"}}]}";
     ok = parses(idx, &m);
-    check(ok && m.is_index && oci__index_select(&m, NULL) == 1, "index: the wasm entry is preferred");
+    check(ok && m.is_index && oci__index_select(&m, NULL) == 1,
+          "index: the wasm entry is preferred");
     check(ok && oci__index_select(&m, "linux/arm64") == 0, "index: --platform linux/arm64");
-    check(ok && oci__index_select(&m, "linux/s390x") < 0 && strstr(oci_error_current()->message, "linux/s390x"),
+    check(ok && oci__index_select(&m, "linux/s390x") < 0 &&
+              strstr(oci_error_current()->message, "linux/s390x"),
           "index: no such platform, clear error");
     if (ok)
         oci__manifest_free(&m);
@@ -218,14 +246,16 @@ static void test_manifests(void)
 
 static void test_helpers(void)
 {
-    check(oci__is_loopback_host("localhost:5000") && oci__is_loopback_host("127.3.4.5") && oci__is_loopback_host("[::1]:80") &&
-              oci__is_loopback_host("127.0.0.1:5000"),
+    check(oci__is_loopback_host("localhost:5000") && oci__is_loopback_host("127.3.4.5") &&
+              oci__is_loopback_host("[::1]:80") && oci__is_loopback_host("127.0.0.1:5000"),
           "loopback hosts: localhost, 127.0.0.0/8, ::1");
     check(!oci__is_loopback_host("128.0.0.1") && !oci__is_loopback_host("localhost.example.com") &&
               !oci__is_loopback_host("127.0.0.1.nip.io:5000") && !oci__is_loopback_host("ghcr.io"),
           "not loopback: 128.0.0.1, localhost.example.com, 127.0.0.1.nip.io");
-    char *u = oci__url_resolve("http://127.0.0.1:5000/v2/x/blobs/uploads/", "/v2/x/blobs/uploads/abc?_state=1");
-    check(u && !strcmp(u, "http://127.0.0.1:5000/v2/x/blobs/uploads/abc?_state=1"), "relative Location resolved");
+    char *u = oci__url_resolve("http://127.0.0.1:5000/v2/x/blobs/uploads/",
+                               "/v2/x/blobs/uploads/abc?_state=1");
+    check(u && !strcmp(u, "http://127.0.0.1:5000/v2/x/blobs/uploads/abc?_state=1"),
+          "relative Location resolved");
     free(u);
     u = oci__url_resolve("http://127.0.0.1:5000/v2/", "https://cdn.example/blob?sig=1");
     check(u && !strcmp(u, "https://cdn.example/blob?sig=1"), "absolute Location kept");
@@ -233,7 +263,8 @@ static void test_helpers(void)
     u = oci__url_resolve("http://127.0.0.1:5000/v2/", "file:///etc/passwd");
     check(!u, "a file:// Location is refused");
     free(u);
-    char *o1 = oci__url_origin("https://ghcr.io/v2/"), *o2 = oci__url_origin("https://ghcr.io:443/token");
+    char *o1 = oci__url_origin("https://ghcr.io/v2/"),
+         *o2 = oci__url_origin("https://ghcr.io:443/token");
     check(!strcmp(o1, o2), "origins compare with default ports made explicit");
     free(o1);
     free(o2);
@@ -241,7 +272,7 @@ static void test_helpers(void)
     char *dec = oci__base64_decode("dXNlcjpwYXNz", &n);
     check(dec && n == 9 && !strcmp(dec, "user:pass"), "base64 decode");
     free(dec);
-    dec = oci__base64_decode("dXNlcjpwYXM", &n);   /* padding dropped */
+    dec = oci__base64_decode("dXNlcjpwYXM", &n); /* padding dropped */
     check(dec && n == 8 && !strcmp(dec, "user:pas"), "base64 decode without padding");
     free(dec);
     char *name = oci_registry_name("https://Index.Docker.io/v1/");
@@ -259,10 +290,11 @@ static void test_error_contract(void)
 {
     struct oci_error err;
     memset(&err, 'x', sizeof err);
-    check(oci_ref_check("Bad/Ref", &err) < 0 && strstr(err.message, "must be lowercase") && !err.hint[0] &&
-              err.action == OCI_HINT_NONE,
+    check(oci_ref_check("Bad/Ref", &err) < 0 && strstr(err.message, "must be lowercase") &&
+              !err.hint[0] && err.action == OCI_HINT_NONE,
           "error contract: a bad reference is described in the caller's oci_error (cleared first)");
-    check(oci_ref_check("Bad/Ref", NULL) < 0, "error contract: no oci_error given: the call still fails cleanly");
+    check(oci_ref_check("Bad/Ref", NULL) < 0,
+          "error contract: no oci_error given: the call still fails cleanly");
 
     char dir[] = "/tmp/oci-test-store.XXXXXX";
     if (!mkdtemp(dir)) {
@@ -274,9 +306,10 @@ static void test_error_contract(void)
     ro.oci.error = &err;
     struct oci_module m;
     int rc = oci_resolve_module("127.0.0.1:9/never/pulled:v1", &ro, &m);
-    check(rc < 0 && strstr(err.message, "not in the store") && err.action == OCI_HINT_PULL_FIRST &&
-              !strcmp(err.hint_arg, "127.0.0.1:9/never/pulled:v1"),
-          "error contract: --pull never on an empty store: the action is 'pull first', with the reference");
+    check(
+        rc < 0 && strstr(err.message, "not in the store") && err.action == OCI_HINT_PULL_FIRST &&
+            !strcmp(err.hint_arg, "127.0.0.1:9/never/pulled:v1"),
+        "error contract: --pull never on an empty store: the action is 'pull first', with the reference");
     check(!strstr(err.message, "--") && !strstr(err.hint, "--") && !strstr(err.hint, "wasm-bpf "),
           "error contract: neither message nor hint text names a flag or a command");
     rmdir(dir);
@@ -379,6 +412,7 @@ int main(int argc, char **argv)
         return unit();
     if (argc >= 2 && !strcmp(argv[1], "resolve"))
         return resolve(argc, argv);
-    fprintf(stderr, "usage: oci-test unit | oci-test resolve [run options] [--copy-to FILE] WHAT\n");
+    fprintf(stderr,
+            "usage: oci-test unit | oci-test resolve [run options] [--copy-to FILE] WHAT\n");
     return 2;
 }

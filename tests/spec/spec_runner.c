@@ -53,43 +53,54 @@ static wasm_status spectest_print(wasm_instance *inst, void *ud, wasm_value *arg
 static void define_spectest(file_state *fs)
 {
     static const char *const prints[][2] = {
-        {"print", "()"}, {"print_i32", "(i)"}, {"print_i64", "(I)"}, {"print_f32", "(f)"},
-        {"print_f64", "(F)"}, {"print_i32_f32", "(if)"}, {"print_f64_f64", "(FF)"},
+        {"print", "()"},           {"print_i32", "(i)"}, {"print_i64", "(I)"},
+        {"print_f32", "(f)"},      {"print_f64", "(F)"}, {"print_i32_f32", "(if)"},
+        {"print_f64_f64", "(FF)"},
     };
     for (size_t i = 0; i < sizeof prints / sizeof prints[0]; i++)
-        wasm_linker_define_func(fs->linker, "spectest", prints[i][0], prints[i][1], spectest_print, NULL);
+        wasm_linker_define_func(fs->linker, "spectest", prints[i][0], prints[i][1], spectest_print,
+                                NULL);
     wasm_value v;
     v.raw = 0;
     v.i32 = 666;
-    wasm_linker_define_global(fs->linker, "spectest", "global_i32", wasm_global_new(fs->rt, WASM_I32, 0, v));
+    wasm_linker_define_global(fs->linker, "spectest", "global_i32",
+                              wasm_global_new(fs->rt, WASM_I32, 0, v));
     v.raw = 0;
     v.i64 = 666;
-    wasm_linker_define_global(fs->linker, "spectest", "global_i64", wasm_global_new(fs->rt, WASM_I64, 0, v));
+    wasm_linker_define_global(fs->linker, "spectest", "global_i64",
+                              wasm_global_new(fs->rt, WASM_I64, 0, v));
     v.raw = 0;
     v.f32 = 666.6f;
-    wasm_linker_define_global(fs->linker, "spectest", "global_f32", wasm_global_new(fs->rt, WASM_F32, 0, v));
+    wasm_linker_define_global(fs->linker, "spectest", "global_f32",
+                              wasm_global_new(fs->rt, WASM_F32, 0, v));
     v.raw = 0;
     v.f64 = 666.6;
-    wasm_linker_define_global(fs->linker, "spectest", "global_f64", wasm_global_new(fs->rt, WASM_F64, 0, v));
-    wasm_linker_define_table(fs->linker, "spectest", "table", wasm_table_new(fs->rt, WASM_FUNCREF, 10, 20));
+    wasm_linker_define_global(fs->linker, "spectest", "global_f64",
+                              wasm_global_new(fs->rt, WASM_F64, 0, v));
+    wasm_linker_define_table(fs->linker, "spectest", "table",
+                             wasm_table_new(fs->rt, WASM_FUNCREF, 10, 20));
     wasm_linker_define_memory(fs->linker, "spectest", "memory", wasm_memory_new(fs->rt, 1, 2));
 }
 
 /* ------------------------------------------------------------------ */
 
-__attribute__((format(printf, 3, 4)))
-static void fail(file_state *fs, json_t *cmd, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void fail(file_state *fs, json_t *cmd, const char *fmt,
+                                                       ...)
 {
     fs->failed++;
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stdout, "  FAIL %s:%lld: ", fs->path, (long long)json_integer_value(json_object_get(cmd, "line")));
+    fprintf(stdout, "  FAIL %s:%lld: ", fs->path,
+            (long long)json_integer_value(json_object_get(cmd, "line")));
     vfprintf(stdout, fmt, ap);
     fputc('\n', stdout);
     va_end(ap);
 }
 
-static void pass(file_state *fs) { fs->passed++; }
+static void pass(file_state *fs)
+{
+    fs->passed++;
+}
 
 static void skip(file_state *fs, const char *reason)
 {
@@ -146,12 +157,18 @@ static void keep_instance(file_state *fs, const char *name, wasm_instance *inst,
 
 static int type_of(const char *t)
 {
-    if (!strcmp(t, "i32")) return WASM_I32;
-    if (!strcmp(t, "i64")) return WASM_I64;
-    if (!strcmp(t, "f32")) return WASM_F32;
-    if (!strcmp(t, "f64")) return WASM_F64;
-    if (!strcmp(t, "funcref")) return WASM_FUNCREF;
-    if (!strcmp(t, "externref")) return WASM_EXTERNREF;
+    if (!strcmp(t, "i32"))
+        return WASM_I32;
+    if (!strcmp(t, "i64"))
+        return WASM_I64;
+    if (!strcmp(t, "f32"))
+        return WASM_F32;
+    if (!strcmp(t, "f64"))
+        return WASM_F64;
+    if (!strcmp(t, "funcref"))
+        return WASM_FUNCREF;
+    if (!strcmp(t, "externref"))
+        return WASM_EXTERNREF;
     return -1;
 }
 
@@ -166,17 +183,11 @@ static bool parse_value(json_t *v, wasm_value *out)
     int type = type_of(t);
     switch (type) {
     case WASM_I32:
-    case WASM_F32:
-        out->raw = (uint32_t)strtoull(s, NULL, 10);
-        return true;
+    case WASM_F32: out->raw = (uint32_t)strtoull(s, NULL, 10); return true;
     case WASM_I64:
-    case WASM_F64:
-        out->raw = strtoull(s, NULL, 10);
-        return true;
+    case WASM_F64: out->raw = strtoull(s, NULL, 10); return true;
     case WASM_FUNCREF:
-    case WASM_EXTERNREF:
-        out->raw = !strcmp(s, "null") ? 0 : strtoull(s, NULL, 10) + 1;
-        return true;
+    case WASM_EXTERNREF: out->raw = !strcmp(s, "null") ? 0 : strtoull(s, NULL, 10) + 1; return true;
     }
     return false;
 }
@@ -249,8 +260,8 @@ static wasm_status run_action(file_state *fs, json_t *cmd, wasm_value *results, 
         *nresults = 1;
         return WASM_OK;
     }
-    wasm_func *f = wasm_instance_func_len(inst, field,
-                                          json_string_length(json_object_get(action, "field")));
+    wasm_func *f =
+        wasm_instance_func_len(inst, field, json_string_length(json_object_get(action, "field")));
     if (!f) {
         snprintf(err, errlen, "no function export \"%s\"", field);
         return (wasm_status)-1;

@@ -13,8 +13,8 @@
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 struct record {
-    unsigned tag;   /* the trigger's tag */
-    unsigned seq;   /* 0 .. n-1 */
+    unsigned tag; /* the trigger's tag */
+    unsigned seq; /* 0 .. n-1 */
     unsigned long long pad[2];
 };
 
@@ -45,7 +45,7 @@ struct {
     __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
     __uint(max_entries, 4);
     __type(key, u32);
-    __type(value, u32);     /* 4 bytes, 8 per CPU in a lookup */
+    __type(value, u32); /* 4 bytes, 8 per CPU in a lookup */
 } wbt_pcpu SEC(".maps");
 
 struct {
@@ -54,9 +54,9 @@ struct {
     __type(value, u64);
 } wbt_queue SEC(".maps");
 
-const volatile unsigned rodata_multiplier = 1;   /* records per seq, set before load */
-unsigned long long data_counter = 7;             /* .data */
-unsigned long long bss_triggers;                 /* .bss: triggers seen */
+const volatile unsigned rodata_multiplier = 1; /* records per seq, set before load */
+unsigned long long data_counter = 7;           /* .data */
+unsigned long long bss_triggers;               /* .bss: triggers seen */
 
 struct loop_ctx {
     void *regs;

@@ -17,10 +17,10 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 const volatile int target_tgid = 0;
 const volatile unsigned int records_per_yield = 1;
 const volatile bool flag_on_yield = false; /* a bool the guest sets before load */
-unsigned long long data_value = 7;  /* .data: set before load, read back */
-unsigned int seq;                   /* .bss */
-struct record last_record;          /* .bss; puts struct record in the BTF */
-struct big_record last_big;         /* same for struct big_record */
+unsigned long long data_value = 7;         /* .data: set before load, read back */
+unsigned int seq;                          /* .bss */
+struct record last_record;                 /* .bss; puts struct record in the BTF */
+struct big_record last_big;                /* same for struct big_record */
 
 struct {
     __uint(type, BPF_MAP_TYPE_RINGBUF);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #define IMPORT(name) __attribute__((import_module("wasi_snapshot_preview1"), import_name(#name)))
+/* clang-format off */
 IMPORT(args_get) int32_t w_args_get(int32_t, int32_t);
 IMPORT(args_sizes_get) int32_t w_args_sizes_get(int32_t, int32_t);
 IMPORT(environ_get) int32_t w_environ_get(int32_t, int32_t);
@@ -55,6 +56,7 @@ IMPORT(sock_recv) int32_t w_sock_recv(int32_t, int32_t, int32_t, int32_t, int32_
 IMPORT(sock_send) int32_t w_sock_send(int32_t, int32_t, int32_t, int32_t, int32_t);
 IMPORT(sock_shutdown) int32_t w_sock_shutdown(int32_t, int32_t);
 IMPORT(proc_raise) int32_t w_proc_raise(int32_t);
+/* clang-format on */
 
 static uint64_t state;
 static uint32_t rnd(void)
@@ -62,7 +64,10 @@ static uint32_t rnd(void)
     state = state * 6364136223846793005ull + 1442695040888963407ull;
     return (uint32_t)(state >> 32);
 }
-static uint64_t rnd64(void) { return (uint64_t)rnd() << 32 | rnd(); }
+static uint64_t rnd64(void)
+{
+    return (uint64_t)rnd() << 32 | rnd();
+}
 
 /* The scratch area is the last two pages of memory, grown for it: what the
  * host writes through a scratch pointer, at any length, either stays in
@@ -185,42 +190,118 @@ int main(int argc, char **argv)
         case 5: w_clock_time_get((int32_t)(rnd() % 6), (int64_t)rnd64(), ptr()); break;
         case 6: w_fd_advise(fd(), (int64_t)rnd64(), (int64_t)rnd64(), (int32_t)(rnd() % 8)); break;
         case 7: w_fd_allocate(fd(), rnd() % 4096, rnd() % 4096); break;
-        case 8: { int32_t f = fd(); if (f > 4) w_fd_close(f); break; }
+        case 8: {
+            int32_t f = fd();
+            if (f > 4)
+                w_fd_close(f);
+            break;
+        }
         case 9: w_fd_datasync(fd()); break;
         case 10: w_fd_fdstat_get(fd(), ptr()); break;
         case 11: w_fd_fdstat_set_flags(fd(), (int32_t)(rnd() % 64) & ~4); break;
         case 12: w_fd_fdstat_set_rights(fd(), (int64_t)rnd64(), (int64_t)rnd64()); break;
         case 13: w_fd_filestat_get(fd(), ptr()); break;
         case 14: w_fd_filestat_set_size(fd(), rnd() % 100000); break;
-        case 15: w_fd_filestat_set_times(fd(), (int64_t)rnd64(), (int64_t)rnd64(), (int32_t)(rnd() % 32)); break;
-        case 16: { int32_t v = read_iovs(&l1); w_fd_pread(fd(), v, l1, (int64_t)(rnd() % 3 ? rnd() % 1000 : rnd64()), ptr()); break; }
+        case 15:
+            w_fd_filestat_set_times(fd(), (int64_t)rnd64(), (int64_t)rnd64(),
+                                    (int32_t)(rnd() % 32));
+            break;
+        case 16: {
+            int32_t v = read_iovs(&l1);
+            w_fd_pread(fd(), v, l1, (int64_t)(rnd() % 3 ? rnd() % 1000 : rnd64()), ptr());
+            break;
+        }
         case 17: w_fd_prestat_get(fd(), ptr()); break;
         case 18: w_fd_prestat_dir_name(fd(), ptr(), len()); break;
         case 19: w_fd_pwrite(fd(), ptr(), len(), rnd() % 100000, ptr()); break;
-        case 20: { int32_t v = read_iovs(&l1); w_fd_read(fd(), v, l1, ptr()); break; }
+        case 20: {
+            int32_t v = read_iovs(&l1);
+            w_fd_read(fd(), v, l1, ptr());
+            break;
+        }
         case 21: w_fd_readdir(fd(), ptr(), len(), (int64_t)(rnd() % 2 ? 0 : rnd64()), ptr()); break;
-        case 22: { int32_t a = fd(), b = fd(); if (a > 2 && b > 2) w_fd_renumber(a, b); break; }
-        case 23: w_fd_seek(fd(), (int64_t)rnd64() >> (rnd() % 64), (int32_t)(rnd() % 4), ptr()); break;
+        case 22: {
+            int32_t a = fd(), b = fd();
+            if (a > 2 && b > 2)
+                w_fd_renumber(a, b);
+            break;
+        }
+        case 23:
+            w_fd_seek(fd(), (int64_t)rnd64() >> (rnd() % 64), (int32_t)(rnd() % 4), ptr());
+            break;
         case 24: w_fd_sync(fd()); break;
         case 25: w_fd_tell(fd(), ptr()); break;
         case 26: w_fd_write(fd(), ptr(), len(), ptr()); break;
-        case 27: { int32_t p = path(&l1); w_path_create_directory(fd(), p, l1); break; }
-        case 28: { int32_t p = path(&l1); w_path_filestat_get(fd(), (int32_t)(rnd() % 3), p, l1, ptr()); break; }
-        case 29: { int32_t p = path(&l1); w_path_filestat_set_times(fd(), (int32_t)(rnd() % 3), p, l1, (int64_t)rnd64(), (int64_t)rnd64(), (int32_t)(rnd() % 16)); break; }
-        case 30: { int32_t p = path(&l1), q = path(&l2); w_path_link(fd(), (int32_t)(rnd() % 3), p, l1, fd(), q, l2); break; }
-        case 31: { int32_t p = path(&l1), r; w_path_open(fd(), (int32_t)(rnd() % 3), p, l1, (int32_t)(rnd() % 32), (int64_t)rnd64(), (int64_t)rnd64(), (int32_t)(rnd() % 32) & ~4, rnd() % 2 ? ptr() : (int32_t)(uintptr_t)&r); break; }
-        case 32: { int32_t p = path(&l1); w_path_readlink(fd(), p, l1, ptr(), len(), ptr()); break; }
-        case 33: { int32_t p = path(&l1); w_path_remove_directory(fd(), p, l1); break; }
-        case 34: { int32_t p = path(&l1), q = path(&l2); w_path_rename(fd(), p, l1, fd(), q, l2); break; }
-        case 35: { int32_t p = path(&l1), q = path(&l2); w_path_symlink(p, l1, fd(), q, l2); break; }
-        case 36: { int32_t p = path(&l1); w_path_unlink_file(fd(), p, l1); break; }
-        case 37: { int32_t n = (int32_t)(rnd() % 4 ? rnd() % 33 : rnd()); w_poll_oneoff(rnd() % 4 ? subscriptions(n) : bad_ptr(), ptr(), n, ptr()); break; }
+        case 27: {
+            int32_t p = path(&l1);
+            w_path_create_directory(fd(), p, l1);
+            break;
+        }
+        case 28: {
+            int32_t p = path(&l1);
+            w_path_filestat_get(fd(), (int32_t)(rnd() % 3), p, l1, ptr());
+            break;
+        }
+        case 29: {
+            int32_t p = path(&l1);
+            w_path_filestat_set_times(fd(), (int32_t)(rnd() % 3), p, l1, (int64_t)rnd64(),
+                                      (int64_t)rnd64(), (int32_t)(rnd() % 16));
+            break;
+        }
+        case 30: {
+            int32_t p = path(&l1), q = path(&l2);
+            w_path_link(fd(), (int32_t)(rnd() % 3), p, l1, fd(), q, l2);
+            break;
+        }
+        case 31: {
+            int32_t p = path(&l1), r;
+            w_path_open(fd(), (int32_t)(rnd() % 3), p, l1, (int32_t)(rnd() % 32), (int64_t)rnd64(),
+                        (int64_t)rnd64(), (int32_t)(rnd() % 32) & ~4,
+                        rnd() % 2 ? ptr() : (int32_t)(uintptr_t)&r);
+            break;
+        }
+        case 32: {
+            int32_t p = path(&l1);
+            w_path_readlink(fd(), p, l1, ptr(), len(), ptr());
+            break;
+        }
+        case 33: {
+            int32_t p = path(&l1);
+            w_path_remove_directory(fd(), p, l1);
+            break;
+        }
+        case 34: {
+            int32_t p = path(&l1), q = path(&l2);
+            w_path_rename(fd(), p, l1, fd(), q, l2);
+            break;
+        }
+        case 35: {
+            int32_t p = path(&l1), q = path(&l2);
+            w_path_symlink(p, l1, fd(), q, l2);
+            break;
+        }
+        case 36: {
+            int32_t p = path(&l1);
+            w_path_unlink_file(fd(), p, l1);
+            break;
+        }
+        case 37: {
+            int32_t n = (int32_t)(rnd() % 4 ? rnd() % 33 : rnd());
+            w_poll_oneoff(rnd() % 4 ? subscriptions(n) : bad_ptr(), ptr(), n, ptr());
+            break;
+        }
         case 38: w_sched_yield(); break;
         case 39: w_random_get(ptr(), rnd() % 8 ? len() % 4096 : len()); break;
         case 40: w_sock_accept(fd(), (int32_t)rnd(), ptr()); break;
-        case 41: { int32_t v = read_iovs(&l1); w_sock_recv(fd(), v, l1, (int32_t)rnd(), ptr(), ptr()); break; }
+        case 41: {
+            int32_t v = read_iovs(&l1);
+            w_sock_recv(fd(), v, l1, (int32_t)rnd(), ptr(), ptr());
+            break;
+        }
         case 42: w_sock_send(fd(), ptr(), len(), (int32_t)rnd(), ptr()); break;
-        case 43: w_proc_raise(rnd() % 3 ? 16 + (int32_t)(rnd() % 2) * 2 : (int32_t)rnd() + 31); break;
+        case 43:
+            w_proc_raise(rnd() % 3 ? 16 + (int32_t)(rnd() % 2) * 2 : (int32_t)rnd() + 31);
+            break;
         }
     }
     printf("survived %ld calls\n", calls);

@@ -59,8 +59,10 @@ int main(int argc, char **argv)
             x = x + (unsigned long)i;
     __wasi_timestamp_t m1 = now(__WASI_CLOCKID_MONOTONIC);
     printf("monotonic advanced by >= 20 ms: %s\n", m1 - m0 >= 20000000u ? "yes" : "NO");
-    printf("process cputime advanced: %s\n", now(__WASI_CLOCKID_PROCESS_CPUTIME_ID) > p0 ? "yes" : "NO");
-    printf("thread cputime advanced: %s\n", now(__WASI_CLOCKID_THREAD_CPUTIME_ID) > th0 ? "yes" : "NO");
+    printf("process cputime advanced: %s\n",
+           now(__WASI_CLOCKID_PROCESS_CPUTIME_ID) > p0 ? "yes" : "NO");
+    printf("thread cputime advanced: %s\n",
+           now(__WASI_CLOCKID_THREAD_CPUTIME_ID) > th0 ? "yes" : "NO");
 
     struct timespec ts;
     printf("clock_gettime(CLOCK_MONOTONIC): %d\n", clock_gettime(CLOCK_MONOTONIC, &ts));

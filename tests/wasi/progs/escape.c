@@ -86,8 +86,9 @@ static void must_work(const char *path)
 static void stat_must_fail(const char *path, int follow)
 {
     __wasi_filestat_t st;
-    __wasi_errno_t e = __wasi_path_filestat_get(
-        preopen_fd, follow ? __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW : 0, path, &st);
+    __wasi_errno_t e =
+        __wasi_path_filestat_get(preopen_fd, follow ? __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW : 0, path,
+                                 &st);
     if (!e) {
         printf("ESCAPED: stat %s (inode %llu)\n", path, (unsigned long long)st.ino);
         failures++;
@@ -164,18 +165,33 @@ int main(int argc, char **argv)
     /* Changing names outside. */
     check("mkdir ../made", __wasi_path_create_directory(preopen_fd, "../made"), 1);
     check("mkdir up/made", __wasi_path_create_directory(preopen_fd, "up/made"), 1);
-    check("rename inside.txt -> ../moved", __wasi_path_rename(preopen_fd, "inside.txt", preopen_fd, "../moved"), 1);
-    check("rename ../secret.txt -> stolen", __wasi_path_rename(preopen_fd, "../secret.txt", preopen_fd, "stolen"), 1);
-    check("rename up/secret.txt -> stolen", __wasi_path_rename(preopen_fd, "up/secret.txt", preopen_fd, "stolen"), 1);
-    check("link up/secret.txt -> stolen", __wasi_path_link(preopen_fd, 0, "up/secret.txt", preopen_fd, "stolen"), 1);
-    check("link abs -> stolen (follow)", __wasi_path_link(preopen_fd, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, "abs", preopen_fd, "stolen"), 1);
-    check("link chain1 -> stolen (follow)", __wasi_path_link(preopen_fd, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, "chain1", preopen_fd, "stolen"), 1);
+    check("rename inside.txt -> ../moved",
+          __wasi_path_rename(preopen_fd, "inside.txt", preopen_fd, "../moved"), 1);
+    check("rename ../secret.txt -> stolen",
+          __wasi_path_rename(preopen_fd, "../secret.txt", preopen_fd, "stolen"), 1);
+    check("rename up/secret.txt -> stolen",
+          __wasi_path_rename(preopen_fd, "up/secret.txt", preopen_fd, "stolen"), 1);
+    check("link up/secret.txt -> stolen",
+          __wasi_path_link(preopen_fd, 0, "up/secret.txt", preopen_fd, "stolen"), 1);
+    check("link abs -> stolen (follow)",
+          __wasi_path_link(preopen_fd, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, "abs", preopen_fd,
+                           "stolen"),
+          1);
+    check("link chain1 -> stolen (follow)",
+          __wasi_path_link(preopen_fd, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, "chain1", preopen_fd,
+                           "stolen"),
+          1);
     check("unlink ../secret.txt", __wasi_path_unlink_file(preopen_fd, "../secret.txt"), 1);
     check("unlink up/secret.txt", __wasi_path_unlink_file(preopen_fd, "up/secret.txt"), 1);
     check("symlink ../x into ../", __wasi_path_symlink("x", preopen_fd, "../x"), 1);
-    check("symlink with an absolute target", __wasi_path_symlink("/etc/passwd", preopen_fd, "newabs"), 1);
-    check("set times of ..", __wasi_path_filestat_set_times(preopen_fd, 0, "..", 0, 0, __WASI_FSTFLAGS_ATIM_NOW), 1);
-    check("set times through up/", __wasi_path_filestat_set_times(preopen_fd, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, "up/secret.txt", 0, 0, __WASI_FSTFLAGS_MTIM_NOW), 1);
+    check("symlink with an absolute target",
+          __wasi_path_symlink("/etc/passwd", preopen_fd, "newabs"), 1);
+    check("set times of ..",
+          __wasi_path_filestat_set_times(preopen_fd, 0, "..", 0, 0, __WASI_FSTFLAGS_ATIM_NOW), 1);
+    check("set times through up/",
+          __wasi_path_filestat_set_times(preopen_fd, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW,
+                                         "up/secret.txt", 0, 0, __WASI_FSTFLAGS_MTIM_NOW),
+          1);
     check("rmdir ..", __wasi_path_remove_directory(preopen_fd, ".."), 1);
     check("rmdir up/", __wasi_path_remove_directory(preopen_fd, "up/"), 1);
 
@@ -184,10 +200,12 @@ int main(int argc, char **argv)
     __wasi_size_t n = 0;
     __wasi_errno_t e = __wasi_path_readlink(preopen_fd, "up", (uint8_t *)buf, sizeof buf, &n);
     printf("readlink up: %s [%.*s]\n", e ? errname(e) : "ok", (int)n, buf);
-    check("readlink through up/", __wasi_path_readlink(preopen_fd, "up/x", (uint8_t *)buf, sizeof buf, &n), 1);
+    check("readlink through up/",
+          __wasi_path_readlink(preopen_fd, "up/x", (uint8_t *)buf, sizeof buf, &n), 1);
 
     /* A relative symlink made by the guest that points out cannot be used. */
-    check("symlink ../secret.txt as mine", __wasi_path_symlink("../secret.txt", preopen_fd, "mine"), 0);
+    check("symlink ../secret.txt as mine", __wasi_path_symlink("../secret.txt", preopen_fd, "mine"),
+          0);
     must_fail("mine", 1);
     check("unlink mine", __wasi_path_unlink_file(preopen_fd, "mine"), 0);
 

@@ -44,7 +44,9 @@ __attribute__((noinline)) int deep(int n)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: exit exit|return|_exit N | trap | abort | divzero | recurse | deep | spam\n");
+        fprintf(
+            stderr,
+            "usage: exit exit|return|_exit N | trap | abort | divzero | recurse | deep | spam\n");
         return 2;
     }
     const char *how = argv[1];

@@ -151,7 +151,8 @@ int main(int argc, char **argv)
     report("ftruncate 100", ftruncate(fd, 100));
     fstat(fd, &st);
     printf("size after extend: %lld\n", (long long)st.st_size);
-    printf("hole reads as zero: %s\n", pread(fd, buf, 4, 50) == 4 && !buf[0] && !buf[3] ? "yes" : "NO");
+    printf("hole reads as zero: %s\n",
+           pread(fd, buf, 4, 50) == 4 && !buf[0] && !buf[3] ? "yes" : "NO");
     report("ftruncate 5 again", ftruncate(fd, 5));
     report("fsync", fsync(fd));
     report("fdatasync", fdatasync(fd));
@@ -190,7 +191,8 @@ int main(int argc, char **argv)
     report("unlink d (a directory)", unlink(at("d")));
     report("rmdir d/one (a file)", rmdir(at("d/one")));
     report("open d for writing", open(at("d"), O_WRONLY));
-    report("read a directory", (fd = open(at("d"), O_RDONLY | O_DIRECTORY), (int)read(fd, buf, 10)));
+    report("read a directory",
+           (fd = open(at("d"), O_RDONLY | O_DIRECTORY), (int)read(fd, buf, 10)));
     close(fd);
 
     /* Rename. */
@@ -249,8 +251,8 @@ int main(int argc, char **argv)
     struct timespec times[2] = {{1000000000, 123456789}, {1234567890, 987654321}};
     report("utimensat a.txt", utimensat(AT_FDCWD, at("a.txt"), times, 0));
     stat(at("a.txt"), &st);
-    printf("atime %lld.%09ld mtime %lld.%09ld\n", (long long)st.st_atim.tv_sec,
-           st.st_atim.tv_nsec, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+    printf("atime %lld.%09ld mtime %lld.%09ld\n", (long long)st.st_atim.tv_sec, st.st_atim.tv_nsec,
+           (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
     fd = open(at("a.txt"), O_RDWR);
     struct timespec ftimes[2] = {{0, UTIME_OMIT}, {1500000000, 0}};
     report("futimens mtime only", futimens(fd, ftimes));

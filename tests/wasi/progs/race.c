@@ -25,8 +25,7 @@ int main(int argc, char **argv)
     int escaped = 0, opened_inside = 0, errors = 0;
     for (int i = 0; i < iterations; i++) {
         __wasi_fd_t fd;
-        __wasi_errno_t e = __wasi_path_open(3, 0, path, 0,
-                                            __WASI_RIGHTS_FD_READ, 0, 0, &fd);
+        __wasi_errno_t e = __wasi_path_open(3, 0, path, 0, __WASI_RIGHTS_FD_READ, 0, 0, &fd);
         if (e) {
             errors++;
             continue;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #define IMPORT(name) __attribute__((import_module("wasi_snapshot_preview1"), import_name(#name)))
+/* clang-format off */
 IMPORT(args_get) int32_t raw_args_get(int32_t, int32_t);
 IMPORT(args_sizes_get) int32_t raw_args_sizes_get(int32_t, int32_t);
 IMPORT(clock_time_get) int32_t raw_clock_time_get(int32_t, int64_t, int32_t);
@@ -45,14 +46,17 @@ IMPORT(sock_accept) int32_t raw_sock_accept(int32_t, int32_t, int32_t);
 IMPORT(sock_recv) int32_t raw_sock_recv(int32_t, int32_t, int32_t, int32_t, int32_t, int32_t);
 IMPORT(sock_send) int32_t raw_sock_send(int32_t, int32_t, int32_t, int32_t, int32_t);
 IMPORT(sock_shutdown) int32_t raw_sock_shutdown(int32_t, int32_t);
+/* clang-format on */
 
-#define P(x) ((int32_t)(uintptr_t)(x))
-#define RIGHT_FD_READ (1ll << 1)
-#define RIGHT_FD_SEEK (1ll << 2)
-#define RIGHT_FD_WRITE (1ll << 6)
+#define P(x)                  ((int32_t)(uintptr_t)(x))
+#define RIGHT_FD_READ         (1ll << 1)
+#define RIGHT_FD_SEEK         (1ll << 2)
+#define RIGHT_FD_WRITE        (1ll << 6)
 #define RIGHT_FD_FILESTAT_GET (1ll << 21)
-#define RIGHT_FD_READDIR (1ll << 14)
-#define RIGHTS_FILE (RIGHT_FD_READ | RIGHT_FD_SEEK | RIGHT_FD_WRITE | RIGHT_FD_FILESTAT_GET | (1ll << 5) | (1ll << 8) | (1ll << 22) | (1ll << 23) | (1ll << 7))
+#define RIGHT_FD_READDIR      (1ll << 14)
+#define RIGHTS_FILE                                                                        \
+    (RIGHT_FD_READ | RIGHT_FD_SEEK | RIGHT_FD_WRITE | RIGHT_FD_FILESTAT_GET | (1ll << 5) | \
+     (1ll << 8) | (1ll << 22) | (1ll << 23) | (1ll << 7))
 
 static int failures;
 
@@ -78,13 +82,24 @@ static int canary_intact(const uint8_t *p, size_t n)
     return 1;
 }
 
-static uint64_t ld64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
-static uint32_t ld32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+static uint64_t ld64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+static uint32_t ld32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
 
 static int32_t open_file(const char *name, int creat)
 {
     int32_t fd = -1;
-    int32_t e = raw_path_open(3, 1, P(name), (int32_t)strlen(name), creat ? 1 : 0, RIGHTS_FILE, 0, 0, P(&fd));
+    int32_t e = raw_path_open(3, 1, P(name), (int32_t)strlen(name), creat ? 1 : 0, RIGHTS_FILE, 0,
+                              0, P(&fd));
     return e ? -e : fd;
 }
 
@@ -112,13 +127,19 @@ int main(int argc, char **argv)
     subs[8] = 7; /* unknown event type */
     expect("poll_oneoff bad type: call", raw_poll_oneoff(P(subs), P(evs), 1, P(&nev)), 0);
     expect("poll_oneoff bad type: events", (int32_t)nev, 1);
-    expect("poll_oneoff bad type: event error EINVAL", (int32_t)((uint16_t)evs[8] | evs[9] << 8), 28);
+    expect("poll_oneoff bad type: event error EINVAL", (int32_t)((uint16_t)evs[8] | evs[9] << 8),
+           28);
     int32_t fd;
-    expect("path_open bad oflags EINVAL", raw_path_open(3, 0, P("x"), 1, 0x10, RIGHTS_FILE, 0, 0, P(&fd)), 28);
-    expect("path_open bad lookupflags EINVAL", raw_path_open(3, 2, P("x"), 1, 0, RIGHTS_FILE, 0, 0, P(&fd)), 28);
-    expect("path_open NUL inside the path EINVAL", raw_path_open(3, 0, P("a\0b"), 3, 0, RIGHTS_FILE, 0, 0, P(&fd)), 28);
-    expect("path_open empty path ENOENT", raw_path_open(3, 0, P(""), 0, 0, RIGHTS_FILE, 0, 0, P(&fd)), 44);
-    expect("path_open absolute ENOTCAPABLE", raw_path_open(3, 0, P("/etc"), 4, 0, RIGHTS_FILE, 0, 0, P(&fd)), 76);
+    expect("path_open bad oflags EINVAL",
+           raw_path_open(3, 0, P("x"), 1, 0x10, RIGHTS_FILE, 0, 0, P(&fd)), 28);
+    expect("path_open bad lookupflags EINVAL",
+           raw_path_open(3, 2, P("x"), 1, 0, RIGHTS_FILE, 0, 0, P(&fd)), 28);
+    expect("path_open NUL inside the path EINVAL",
+           raw_path_open(3, 0, P("a\0b"), 3, 0, RIGHTS_FILE, 0, 0, P(&fd)), 28);
+    expect("path_open empty path ENOENT",
+           raw_path_open(3, 0, P(""), 0, 0, RIGHTS_FILE, 0, 0, P(&fd)), 44);
+    expect("path_open absolute ENOTCAPABLE",
+           raw_path_open(3, 0, P("/etc"), 4, 0, RIGHTS_FILE, 0, 0, P(&fd)), 76);
     expect("fd_fdstat_set_flags unknown flag EINVAL", raw_fd_fdstat_set_flags(1, 0x20), 28);
     expect("fd_prestat_get(1) EBADF", raw_fd_prestat_get(1, P(subs)), 8);
     expect("fd_prestat_get(100) EBADF", raw_fd_prestat_get(100, P(subs)), 8);
@@ -134,18 +155,21 @@ int main(int argc, char **argv)
     /* ---- layouts ---- */
     uint8_t *b = canary_buf(24);
     expect("fd_fdstat_get(3)", raw_fd_fdstat_get(3, P(b)), 0);
-    printf("fdstat: filetype %d (directory 3), flags %d, 24 bytes only: %s\n", b[0], b[2] | b[3] << 8,
-           canary_intact(b, 24) ? "yes" : "NO");
+    printf("fdstat: filetype %d (directory 3), flags %d, 24 bytes only: %s\n", b[0],
+           b[2] | b[3] << 8, canary_intact(b, 24) ? "yes" : "NO");
     free(b);
     b = canary_buf(8);
     expect("fd_prestat_get(3)", raw_fd_prestat_get(3, P(b)), 0);
     uint32_t namelen = ld32(b + 4);
-    printf("prestat: tag %d, name length %u, 8 bytes only: %s\n", b[0], namelen, canary_intact(b, 8) ? "yes" : "NO");
+    printf("prestat: tag %d, name length %u, 8 bytes only: %s\n", b[0], namelen,
+           canary_intact(b, 8) ? "yes" : "NO");
     free(b);
     b = canary_buf(namelen);
     expect("fd_prestat_dir_name", raw_fd_prestat_dir_name(3, P(b), (int32_t)namelen), 0);
-    printf("preopen name: [%.*s], no NUL written: %s\n", (int)namelen, b, canary_intact(b, namelen) ? "yes" : "NO");
-    expect("fd_prestat_dir_name short buffer ENAMETOOLONG", raw_fd_prestat_dir_name(3, P(b), (int32_t)namelen - 1), 37);
+    printf("preopen name: [%.*s], no NUL written: %s\n", (int)namelen, b,
+           canary_intact(b, namelen) ? "yes" : "NO");
+    expect("fd_prestat_dir_name short buffer ENAMETOOLONG",
+           raw_fd_prestat_dir_name(3, P(b), (int32_t)namelen - 1), 37);
     free(b);
 
     fd = open_file("file", 1);
@@ -156,16 +180,21 @@ int main(int argc, char **argv)
     expect("nwritten", (int32_t)n, 10);
     b = canary_buf(64);
     expect("fd_filestat_get", raw_fd_filestat_get(fd, P(b)), 0);
-    printf("filestat: filetype %d (regular 4), nlink %llu, size %llu, mtime set %s, 64 bytes only: %s\n",
-           b[16], (unsigned long long)ld64(b + 24), (unsigned long long)ld64(b + 32),
-           ld64(b + 48) > 1000000000ull * 1600000000ull ? "yes" : "no", canary_intact(b, 64) ? "yes" : "NO");
-    expect("fd_filestat_set_times ATIM|ATIM_NOW EINVAL", raw_fd_filestat_set_times(fd, 0, 0, 3), 28);
-    expect("fd_filestat_set_times MTIM|MTIM_NOW EINVAL", raw_fd_filestat_set_times(fd, 0, 0, 12), 28);
+    printf(
+        "filestat: filetype %d (regular 4), nlink %llu, size %llu, mtime set %s, 64 bytes only: %s\n",
+        b[16], (unsigned long long)ld64(b + 24), (unsigned long long)ld64(b + 32),
+        ld64(b + 48) > 1000000000ull * 1600000000ull ? "yes" : "no",
+        canary_intact(b, 64) ? "yes" : "NO");
+    expect("fd_filestat_set_times ATIM|ATIM_NOW EINVAL", raw_fd_filestat_set_times(fd, 0, 0, 3),
+           28);
+    expect("fd_filestat_set_times MTIM|MTIM_NOW EINVAL", raw_fd_filestat_set_times(fd, 0, 0, 12),
+           28);
     expect("fd_filestat_set_times unknown bit EINVAL", raw_fd_filestat_set_times(fd, 0, 0, 16), 28);
     expect("fd_filestat_set_times atim=5s", raw_fd_filestat_set_times(fd, 5000000000ll, 0, 1), 0);
     (void)raw_fd_filestat_get(fd, P(b));
     printf("atim now %llu\n", (unsigned long long)ld64(b + 40));
-    expect("path_filestat_get bad lookupflags EINVAL", raw_path_filestat_get(3, 4, P("file"), 4, P(b)), 28);
+    expect("path_filestat_get bad lookupflags EINVAL",
+           raw_path_filestat_get(3, 4, P("file"), 4, P(b)), 28);
     expect("path_filestat_get", raw_path_filestat_get(3, 0, P("file"), 4, P(b)), 0);
     printf("path filestat: filetype %d, size %llu\n", b[16], (unsigned long long)ld64(b + 32));
     free(b);
@@ -183,7 +212,8 @@ int main(int argc, char **argv)
     uint32_t riov[2] = {P(rd), 4};
     expect("fd_pread at 0", raw_fd_pread(fd, P(riov), 1, 0, P(&n)), 0);
     printf("pread: %u [%.4s]\n", n, rd);
-    expect("fd_pread offset above 2^63 EINVAL", raw_fd_pread(fd, P(riov), 1, (int64_t)0x8000000000000000ull, P(&n)), 28);
+    expect("fd_pread offset above 2^63 EINVAL",
+           raw_fd_pread(fd, P(riov), 1, (int64_t)0x8000000000000000ull, P(&n)), 28);
 
     /* ---- renumber ---- */
     int32_t fd2 = open_file("file", 0);
@@ -209,14 +239,16 @@ int main(int argc, char **argv)
     int count = 0;
     for (uint32_t off = 0; off + 24 <= used; count++)
         off += 24 + ld32(big + off + 16);
-    printf("entries: %d (with . and ..), end reached: %s\n", count, used < sizeof big ? "yes" : "NO");
+    printf("entries: %d (with . and ..), end reached: %s\n", count,
+           used < sizeof big ? "yes" : "NO");
     expect("fd_readdir into 10 bytes", raw_fd_readdir(dfd, P(big), 10, 0, P(&used)), 0);
     printf("bufused %u (a cut entry fills the buffer)\n", used);
     /* Walk with a one-entry buffer, resuming from each d_next. */
     uint64_t cookie = 0;
     int walked = 0;
     for (;;) {
-        expect("fd_readdir one by one", raw_fd_readdir(dfd, P(big), 24 + 16, (int64_t)cookie, P(&used)), 0);
+        expect("fd_readdir one by one",
+               raw_fd_readdir(dfd, P(big), 24 + 16, (int64_t)cookie, P(&used)), 0);
         if (used < 24)
             break;
         walked++;
@@ -225,7 +257,8 @@ int main(int argc, char **argv)
             break;
     }
     printf("walked by cookies: %d\n", walked);
-    expect("fd_readdir needs the readdir right", raw_fd_readdir(1, P(big), sizeof big, 0, P(&used)), 76);
+    expect("fd_readdir needs the readdir right", raw_fd_readdir(1, P(big), sizeof big, 0, P(&used)),
+           76);
     raw_fd_close(dfd);
     for (int i = 0; i < 3; i++)
         raw_path_unlink_file(3, P(names[i]), (int32_t)strlen(names[i]));
@@ -236,7 +269,8 @@ int main(int argc, char **argv)
     expect("args_sizes_get at the end of memory", raw_args_sizes_get((int32_t)end - 2, P(&n)), 21);
     expect("args_get argv beyond memory", raw_args_get((int32_t)end - 4, P(big)), 21);
     expect("args_get buffer beyond memory", raw_args_get(P(big), (int32_t)end - 1), 21);
-    expect("clock_time_get result straddling the end", raw_clock_time_get(0, 0, (int32_t)end - 7), 21);
+    expect("clock_time_get result straddling the end", raw_clock_time_get(0, 0, (int32_t)end - 7),
+           21);
     expect("random_get straddling the end", raw_random_get((int32_t)end - 10, 20), 21);
     expect("random_get wrapping around 4 GiB", raw_random_get((int32_t)0xfffffff0u, 0x20), 21);
     iov[0] = end - 1;
@@ -251,15 +285,21 @@ int main(int argc, char **argv)
     iov[1] = 1;
     expect("fd_write result pointer beyond memory", raw_fd_write(1, P(iov), 1, (int32_t)end), 21);
     expect("fd_read result pointer beyond memory", raw_fd_read(0, P(iov), 1, (int32_t)end), 21);
-    expect("path_open path beyond memory", raw_path_open(3, 0, (int32_t)end - 2, 10, 0, RIGHTS_FILE, 0, 0, P(&fd)), 21);
-    expect("path_open result beyond memory", raw_path_open(3, 0, P("x"), 1, 1, RIGHTS_FILE, 0, 0, (int32_t)end), 21);
-    expect("path_create_directory path beyond memory", raw_path_create_directory(3, (int32_t)end - 1, 5), 21);
+    expect("path_open path beyond memory",
+           raw_path_open(3, 0, (int32_t)end - 2, 10, 0, RIGHTS_FILE, 0, 0, P(&fd)), 21);
+    expect("path_open result beyond memory",
+           raw_path_open(3, 0, P("x"), 1, 1, RIGHTS_FILE, 0, 0, (int32_t)end), 21);
+    expect("path_create_directory path beyond memory",
+           raw_path_create_directory(3, (int32_t)end - 1, 5), 21);
     expect("fd_fdstat_get beyond memory", raw_fd_fdstat_get(1, (int32_t)end - 23), 21);
     expect("fd_filestat_get beyond memory", raw_fd_filestat_get(3, (int32_t)end - 63), 21);
-    expect("fd_prestat_dir_name beyond memory", raw_fd_prestat_dir_name(3, (int32_t)end - 1, 8), 21);
+    expect("fd_prestat_dir_name beyond memory", raw_fd_prestat_dir_name(3, (int32_t)end - 1, 8),
+           21);
     expect("fd_readdir beyond memory", raw_fd_readdir(3, (int32_t)end - 8, 16, 0, P(&used)), 21);
-    expect("poll_oneoff subscriptions beyond memory", raw_poll_oneoff((int32_t)end - 47, P(evs), 1, P(&nev)), 21);
-    expect("poll_oneoff events beyond memory", raw_poll_oneoff(P(subs), (int32_t)end - 31, 1, P(&nev)), 21);
+    expect("poll_oneoff subscriptions beyond memory",
+           raw_poll_oneoff((int32_t)end - 47, P(evs), 1, P(&nev)), 21);
+    expect("poll_oneoff events beyond memory",
+           raw_poll_oneoff(P(subs), (int32_t)end - 31, 1, P(&nev)), 21);
     expect("poll_oneoff huge count", raw_poll_oneoff(P(subs), P(evs), 0x10000000, P(&nev)), 21);
     printf("x marks the file x was not created: %s\n",
            raw_path_filestat_get(3, 0, P("x"), 1, P(big)) == 44 ? "yes" : "NO");
@@ -270,8 +310,8 @@ int main(int argc, char **argv)
     uint32_t *ptrs = malloc(argc2 * 4);
     char *strs = malloc(argsize);
     expect("args_get", raw_args_get(P(ptrs), P(strs)), 0);
-    printf("argc %u, argv[1] [%s], pointers into the buffer: %s\n", argc2, (char *)(uintptr_t)ptrs[1],
-           ptrs[0] == (uint32_t)P(strs) ? "yes" : "NO");
+    printf("argc %u, argv[1] [%s], pointers into the buffer: %s\n", argc2,
+           (char *)(uintptr_t)ptrs[1], ptrs[0] == (uint32_t)P(strs) ? "yes" : "NO");
 
     printf("%s\n", failures ? "SOME CHECKS FAILED" : "all checks passed");
     return failures != 0;

@@ -36,7 +36,9 @@ int main(int argc, char **argv)
     printf("isatty(1) %d, isatty(2) %d\n", isatty(1), isatty(2));
     errno = 0;
     printf("lseek(stdout): %lld, errno %s\n", (long long)lseek(1, 0, SEEK_CUR),
-           errno == ENOTCAPABLE ? "ENOTCAPABLE" : errno == ESPIPE ? "ESPIPE" : strerror(errno));
+           errno == ENOTCAPABLE ? "ENOTCAPABLE"
+           : errno == ESPIPE    ? "ESPIPE"
+                                : strerror(errno));
 
     fdstat("preopen", 3);
     snprintf(path, sizeof path, "%s/f", root);
@@ -47,12 +49,14 @@ int main(int argc, char **argv)
     __wasi_fdstat_t st;
     (void)__wasi_fd_fdstat_get(fd, &st);
     __wasi_rights_t without_write = st.fs_rights_base & ~__WASI_RIGHTS_FD_WRITE;
-    printf("drop write: errno %d\n", __wasi_fd_fdstat_set_rights(fd, without_write, st.fs_rights_inheriting));
+    printf("drop write: errno %d\n",
+           __wasi_fd_fdstat_set_rights(fd, without_write, st.fs_rights_inheriting));
     errno = 0;
     printf("write after drop: %zd, errno %s\n", write(fd, "x", 1),
            errno == ENOTCAPABLE ? "ENOTCAPABLE" : strerror(errno));
     printf("read still allowed: %zd\n", read(fd, path, 1));
-    printf("regain write: errno %d\n", __wasi_fd_fdstat_set_rights(fd, st.fs_rights_base, st.fs_rights_inheriting));
+    printf("regain write: errno %d\n",
+           __wasi_fd_fdstat_set_rights(fd, st.fs_rights_base, st.fs_rights_inheriting));
     close(fd);
 
     /* A directory whose inheriting rights exclude writing hands out no
@@ -64,7 +68,8 @@ int main(int argc, char **argv)
     printf("open . with read-only inheriting: errno %d\n", e);
     __wasi_fd_t f;
     e = __wasi_path_open(dir, 0, "f", 0, __WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_WRITE, 0, 0, &f);
-    printf("open f for writing through it: errno %d (ENOTCAPABLE is %d)\n", e, __WASI_ERRNO_NOTCAPABLE);
+    printf("open f for writing through it: errno %d (ENOTCAPABLE is %d)\n", e,
+           __WASI_ERRNO_NOTCAPABLE);
     e = __wasi_path_open(dir, 0, "f", 0, __WASI_RIGHTS_FD_READ, 0, 0, &f);
     printf("open f for reading through it: errno %d\n", e);
     e = __wasi_path_open(dir, 0, "g", __WASI_OFLAGS_CREAT, __WASI_RIGHTS_FD_READ, 0, 0, &f);
@@ -81,7 +86,8 @@ int main(int argc, char **argv)
     fd = open(path, O_RDONLY);
     printf("path_open relative to a file: errno %d\n",
            __wasi_path_open(fd, 0, "x", 0, __WASI_RIGHTS_FD_READ, 0, 0, &f));
-    printf("readdir a file: errno %d\n", __wasi_fd_readdir(fd, (uint8_t *)path, sizeof path, 0, (__wasi_size_t *)&pos));
+    printf("readdir a file: errno %d\n",
+           __wasi_fd_readdir(fd, (uint8_t *)path, sizeof path, 0, (__wasi_size_t *)&pos));
     close(fd);
     unlink(path);
     return 0;

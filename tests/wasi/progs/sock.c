@@ -39,7 +39,8 @@ int main(void)
     printf("sock_send: errno %d, %lu bytes\n", e, sent);
     printf("sock_send with flags: errno %d\n", __wasi_sock_send(conn, &out, 1, 1, &sent));
     printf("sock_shutdown bad how: errno %d\n", __wasi_sock_shutdown(conn, 0));
-    printf("sock_shutdown: errno %d\n", __wasi_sock_shutdown(conn, __WASI_SDFLAGS_RD | __WASI_SDFLAGS_WR));
+    printf("sock_shutdown: errno %d\n",
+           __wasi_sock_shutdown(conn, __WASI_SDFLAGS_RD | __WASI_SDFLAGS_WR));
     printf("fd_close: errno %d\n", __wasi_fd_close(conn));
     return 0;
 }
