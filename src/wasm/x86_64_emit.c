@@ -1372,70 +1372,24 @@ void wasm__arch_emit_op(jit_state *s, enum wasm_op op, const code_t *pc, uint32_
         emit_slow(s, pc, op, slow == 2);
         return;
     }
-    if (op >= OP_I32_ADD && op <= OP_I32_GE_U) {
-        emit_int_binop(s, 0, int_binops[op - OP_I32_ADD], pc, false);
-        return;
-    }
-    if (op >= OP_I64_ADD && op <= OP_I64_GE_U) {
-        emit_int_binop(s, W, int_binops[op - OP_I64_ADD], pc, false);
-        return;
-    }
-    if (op >= OP_I32_ADD_I && op <= OP_I32_GE_U_I) {
-        emit_int_binop(s, 0, int_immops[op - OP_I32_ADD_I], pc, true);
-        return;
-    }
-    if (op >= OP_I64_ADD_I && op <= OP_I64_GE_U_I) {
-        emit_int_binop(s, W, int_immops[op - OP_I64_ADD_I], pc, true);
-        return;
-    }
-    if (op >= OP_BR_I32_EQ && op <= OP_BR_I32_GE_U_I) {
-        emit_cmpbr(s, 0, op - OP_BR_I32_EQ, pc, at);
-        return;
-    }
-    if (op >= OP_BR_I64_EQ && op <= OP_BR_I64_GE_U_I) {
-        emit_cmpbr(s, W, op - OP_BR_I64_EQ, pc, at);
-        return;
-    }
-    if (op >= OP_LD8S && op <= OP_LD64) {
-        emit_load(s, op, op - OP_LD8S, 0, pc);
-        return;
-    }
-    if (op >= OP_LD8S_A && op <= OP_LD64_A) {
-        emit_load(s, op, op - OP_LD8S_A, 1, pc);
-        return;
-    }
-    if (op >= OP_LD8S_AI && op <= OP_LD64_AI) {
-        emit_load(s, op, op - OP_LD8S_AI, 2, pc);
-        return;
-    }
-    if (op >= OP_LD8S_K && op <= OP_LD64_K) {
-        emit_load(s, op, op - OP_LD8S_K, 3, pc);
-        return;
-    }
-    if (op >= OP_ST8 && op <= OP_ST64) {
-        emit_store(s, op, op - OP_ST8, 0, pc);
-        return;
-    }
-    if (op >= OP_ST8_A && op <= OP_ST64_A) {
-        emit_store(s, op, op - OP_ST8_A, 1, pc);
-        return;
-    }
-    if (op >= OP_ST8_AI && op <= OP_ST64_AI) {
-        emit_store(s, op, op - OP_ST8_AI, 2, pc);
-        return;
-    }
-    if (op >= OP_ST8_K && op <= OP_ST64_K) {
-        emit_store(s, op, op - OP_ST8_K, 3, pc);
-        return;
-    }
-    if (op >= OP_F32_EQ && op <= OP_F32_GE) {
-        emit_fcmp(s, false, op - OP_F32_EQ, pc);
-        return;
-    }
-    if (op >= OP_F64_EQ && op <= OP_F64_GE) {
-        emit_fcmp(s, true, op - OP_F64_EQ, pc);
-        return;
-    }
+    /* clang-format off */
+    if (op >= OP_I32_ADD && op <= OP_I32_GE_U) { emit_int_binop(s, 0, int_binops[op - OP_I32_ADD], pc, false); return; }
+    if (op >= OP_I64_ADD && op <= OP_I64_GE_U) { emit_int_binop(s, W, int_binops[op - OP_I64_ADD], pc, false); return; }
+    if (op >= OP_I32_ADD_I && op <= OP_I32_GE_U_I) { emit_int_binop(s, 0, int_immops[op - OP_I32_ADD_I], pc, true); return; }
+    if (op >= OP_I64_ADD_I && op <= OP_I64_GE_U_I) { emit_int_binop(s, W, int_immops[op - OP_I64_ADD_I], pc, true); return; }
+    if (op >= OP_BR_I32_EQ && op <= OP_BR_I32_GE_U_I) { emit_cmpbr(s, 0, op - OP_BR_I32_EQ, pc, at); return; }
+    if (op >= OP_BR_I64_EQ && op <= OP_BR_I64_GE_U_I) { emit_cmpbr(s, W, op - OP_BR_I64_EQ, pc, at); return; }
+    if (op >= OP_LD8S && op <= OP_LD64) { emit_load(s, op, op - OP_LD8S, 0, pc); return; }
+    if (op >= OP_LD8S_A && op <= OP_LD64_A) { emit_load(s, op, op - OP_LD8S_A, 1, pc); return; }
+    if (op >= OP_LD8S_AI && op <= OP_LD64_AI) { emit_load(s, op, op - OP_LD8S_AI, 2, pc); return; }
+    if (op >= OP_LD8S_K && op <= OP_LD64_K) { emit_load(s, op, op - OP_LD8S_K, 3, pc); return; }
+    if (op >= OP_ST8 && op <= OP_ST64) { emit_store(s, op, op - OP_ST8, 0, pc); return; }
+    if (op >= OP_ST8_A && op <= OP_ST64_A) { emit_store(s, op, op - OP_ST8_A, 1, pc); return; }
+    if (op >= OP_ST8_AI && op <= OP_ST64_AI) { emit_store(s, op, op - OP_ST8_AI, 2, pc); return; }
+    if (op >= OP_ST8_K && op <= OP_ST64_K) { emit_store(s, op, op - OP_ST8_K, 3, pc); return; }
+    if (op >= OP_F32_EQ && op <= OP_F32_GE) { emit_fcmp(s, false, op - OP_F32_EQ, pc); return; }
+    if (op >= OP_F64_EQ && op <= OP_F64_GE) { emit_fcmp(s, true, op - OP_F64_EQ, pc); return; }
+    /* clang-format on */
 
     uint32_t d = pc[2], a = pc[3];
     switch (op) {
