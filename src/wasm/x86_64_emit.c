@@ -113,21 +113,27 @@ static xmem slot_spilled(jit_state *s, uint32_t x)
     return slot_mem(x);
 }
 
-/* Frame slot x as an operand of an integer instruction: its general
- * register when pinned, else memory.  While counting, records the use
- * (slot_w: a write). */
-static xmem slot_use(jit_state *s, uint32_t x, uint8_t kind)
+/* Frame slot x as an operand: its register in the file the instruction
+ * uses (general, or xmm when float_file) when pinned there, else memory.
+ * While counting, records the use (kind). */
+static xmem slot_in(jit_state *s, uint32_t x, uint8_t kind, bool float_file)
 {
     if (s->counting) {
         wasm__jit_note_use(s, x, kind);
         return slot_mem(x);
     }
-    int r = gpin(s, x);
+    int r = float_file ? fpin_of(s, x) : gpin(s, x);
     if (r >= 0)
         return reg_op(r);
-    if (fpin_of(s, x) >= 0)
+    /* pinned in the other file: its value is in the slot's spill copy */
+    if ((float_file ? gpin(s, x) : fpin_of(s, x)) >= 0)
         return slot_spilled(s, x);
     return slot_mem(x);
+}
+/* ... of an integer instruction (slot_w: a write) */
+static xmem slot_use(jit_state *s, uint32_t x, uint8_t kind)
+{
+    return slot_in(s, x, kind, false);
 }
 static xmem slot(jit_state *s, uint32_t x)
 {
@@ -140,16 +146,7 @@ static xmem slot_w(jit_state *s, uint32_t x)
 /* Slot x as an operand of a float instruction: its xmm register or memory. */
 static xmem slot_fuse(jit_state *s, uint32_t x, uint8_t kind)
 {
-    if (s->counting) {
-        wasm__jit_note_use(s, x, kind);
-        return slot_mem(x);
-    }
-    int r = fpin_of(s, x);
-    if (r >= 0)
-        return reg_op(r);
-    if (gpin(s, x) >= 0)
-        return slot_spilled(s, x);
-    return slot_mem(x);
+    return slot_in(s, x, kind, true);
 }
 static xmem slot_f(jit_state *s, uint32_t x)
 {
