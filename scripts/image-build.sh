@@ -55,9 +55,8 @@ chmod 1777 "$ROOT/tmp"
 objcopy --strip-debug "$BIN" "$ROOT/usr/bin/wasm-bpf"
 
 # The libraries opened with dlopen, by the names the code opens.
-lazy=$(sed -n 's/^#define LIB[A-Z0-9_]*[[:space:]][[:space:]]*"\(lib[^"]*\.so[.0-9]*\)"$/\1/p' \
-    "$TOP/src/oci/libs.c" "$TOP/src/oci/trust_libs.c" "$TOP/src/cli/metrics.c" | sort -u)
-[ -n "$lazy" ] || die "no dlopen'ed library names found in src/oci/libs.c, trust_libs.c"
+lazy=$("$TOP/scripts/dlopen-sonames.sh" "$TOP")
+[ -n "$lazy" ] || die "no dlopen'ed library names found by scripts/dlopen-sonames.sh"
 
 # The loader finds a library by its name in the default directories, so
 # each one goes where the host's loader found it (no ld.so.cache needed).

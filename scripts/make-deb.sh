@@ -103,7 +103,7 @@ package_of() {
 # the dlopened libraries: "#define LIBCURL "libcurl.so.4"" -> the package
 # that holds that SONAME here
 recommends=""
-for soname in $(sed -n 's/^#define LIB[A-Z0-9_]*[[:space:]][[:space:]]*"\(lib[^"]*\.so\.[0-9]*\)"$/\1/p' src/oci/libs.c src/oci/trust_libs.c src/cli/metrics.c | sort -u); do
+for soname in $(scripts/dlopen-sonames.sh); do
     pkg=$(package_of "$soname")
     if [ -z "$pkg" ]; then
         echo "make-deb: no installed package holds $soname (opened at run time): not in Recommends" >&2
