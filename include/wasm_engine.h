@@ -129,13 +129,18 @@ void wasm_module_export(const wasm_module *mod, uint32_t i, const char **name,
 /* Runtime                                                            */
 /* ------------------------------------------------------------------ */
 
-/* Execution tiers.  The compiler translates each function to machine code
- * when a module is first instantiated in a runtime that uses it (x86-64;
- * elsewhere, and for anything it does not handle, the interpreter runs). */
+/* Execution tiers.  The compiler translates functions to machine code
+ * (x86-64; elsewhere, and for anything it does not handle, the interpreter
+ * runs).  `jit` compiles every function when a module is first
+ * instantiated in a runtime that uses it; `tiered` starts every function
+ * in the interpreter and compiles those that run hot (with the functions
+ * they call directly), switching a running loop over to machine code, so
+ * that code that runs once is never compiled. */
 typedef enum wasm_engine_tier {
-    WASM_ENGINE_DEFAULT = 0, /* $WASM_BPF_ENGINE ("jit" or "interp"), else the compiler */
+    WASM_ENGINE_DEFAULT = 0, /* $WASM_BPF_ENGINE ("tiered", "jit" or "interp"), else tiered */
     WASM_ENGINE_INTERP,
     WASM_ENGINE_JIT,
+    WASM_ENGINE_TIERED,
 } wasm_engine_tier;
 
 /* Set sz to sizeof(wasm_runtime_config) (libbpf's convention, so that the
@@ -146,6 +151,9 @@ typedef struct wasm_runtime_config {
     uint32_t max_call_depth;   /* nested Wasm calls before "call stack exhausted"; 0 = default */
     uint32_t stack_slots;      /* value stack size in 8-byte slots; 0 = default (1 Mi slots) */
     uint32_t engine;           /* wasm_engine_tier */
+    /* tiered: interpreted calls and loop iterations between two looks at
+     * what runs hot (each compiles what it finds); 0 = default (1000) */
+    uint32_t tier_period;
 } wasm_runtime_config;
 #define WASM_RUNTIME_CONFIG(name, ...) \
     wasm_runtime_config name = {.sz = sizeof(wasm_runtime_config), __VA_ARGS__}
@@ -153,15 +161,17 @@ typedef struct wasm_runtime_config {
 /* cfg may be NULL.  NULL with errno EINVAL when the tier (or $WASM_BPF_ENGINE)
  * is not one of the above or cfg->sz is wrong, ENOMEM when out of memory. */
 wasm_runtime *wasm_runtime_new(const wasm_runtime_config *cfg);
-/* The tier this runtime runs (WASM_ENGINE_JIT only where the compiler exists). */
+/* The tier this runtime runs (WASM_ENGINE_JIT or _TIERED only where the
+ * compiler exists). */
 wasm_engine_tier wasm_runtime_engine(const wasm_runtime *rt);
 const char *wasm_engine_name(wasm_engine_tier tier);
 /* The architecture this build's compiler generates code for ("x86-64"), or
  * NULL when it has none (other architectures, -DWASM_NO_JIT): then every
  * runtime runs the interpreter, whatever tier it asked for. */
 const char *wasm_engine_compiler_arch(void);
-/* What compiling a module cost, once instantiated in a runtime that uses the
- * compiler: 0, or -ENOENT when it was not compiled (then the interpreter runs it). */
+/* What compiling a module cost so far, in every runtime that uses the
+ * compiler: 0, or -ENOENT when nothing of it was ever compiled (then the
+ * interpreter runs it; under `tiered`, until something runs hot). */
 typedef struct wasm_jit_stats {
     uint32_t functions, compiled; /* defined functions, and those with machine code */
     uint64_t compile_ns;

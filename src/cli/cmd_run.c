@@ -186,17 +186,17 @@ static int set_max_memory(void *target, const char *arg, char *err, size_t errle
     return 0;
 }
 
+#define ENGINE_NAMES "tiered, jit or interp"
+
 static int set_engine(void *target, const char *arg, char *err, size_t errlen)
 {
-    if (!strcmp(arg, "jit"))
-        *(uint32_t *)target = WASM_ENGINE_JIT;
-    else if (!strcmp(arg, "interp"))
-        *(uint32_t *)target = WASM_ENGINE_INTERP;
-    else {
-        snprintf(err, errlen, "expected jit or interp");
-        return -1;
-    }
-    return 0;
+    for (wasm_engine_tier t = WASM_ENGINE_INTERP; t <= WASM_ENGINE_TIERED; t++)
+        if (!strcmp(arg, wasm_engine_name(t))) {
+            *(uint32_t *)target = t;
+            return 0;
+        }
+    snprintf(err, errlen, "expected " ENGINE_NAMES);
+    return -1;
 }
 
 /* SECONDS: a non-negative decimal number of seconds ("2", "0.5"), at most
@@ -274,9 +274,10 @@ static const struct opt run_opts[] = {
     {"stop-timeout", 0, "SECONDS", OPT_SET, RUN_AT(stop_timeout), set_stop_timeout,
      "after the first SIGINT/SIGTERM/SIGHUP, how long the guest may take to end by itself (its "
      "waits return EINTR) before it is stopped; default 2, 0: at once"},
-    {"engine", 0, "jit|interp", OPT_SET, RUN_AT(engine), set_engine,
-     "run the guest as machine code (jit, x86-64; elsewhere the interpreter) or in the "
-     "interpreter (default: $WASM_BPF_ENGINE, else jit)"},
+    {"engine", 0, "tiered|jit|interp", OPT_SET, RUN_AT(engine), set_engine,
+     "tiered: interpret, and compile to machine code what runs hot (x86-64; elsewhere the "
+     "interpreter); jit: compile every function before the guest starts; interp: the "
+     "interpreter only (default: $WASM_BPF_ENGINE, else tiered)"},
     {"metrics", 0, "[ADDR:]PORT", OPT_SET, RUN_AT(metrics), metrics_parse_addr,
      "serve Prometheus metrics on http://ADDR:PORT/metrics (records delivered and lost per "
      "buffer, map operations, guest memory, the module's digest; see the README's Metrics) and "
@@ -716,6 +717,21 @@ static double now_ms(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* --verbose, at the end of a tiered run: what ran hot enough to compile. */
+static void report_tiered(const char *module, const wasm_module *mod)
+{
+    wasm_jit_stats js;
+    if (wasm_module_jit_stats(mod, &js) < 0 || !js.compiled)
+        fprintf(stderr, "wasm-bpf: %s: engine: tiered, nothing ran hot enough to compile\n",
+                module);
+    else
+        fprintf(stderr,
+                "wasm-bpf: %s: engine: tiered, %u of %u functions compiled in %.2f ms, %llu "
+                "bytes of machine code\n",
+                module, js.compiled, js.functions, (double)js.compile_ns / 1e6,
+                (unsigned long long)js.code_bytes);
+}
+
 /* MODULE as typed -> the local file to read: a path as it is, or what the
  * OCI client made of a URL or registry reference (a file of the local store
  * or a temporary download, released by the caller).  The guest's argv[0]
@@ -960,7 +976,7 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
     WASM_RUNTIME_CONFIG(cfg, .max_memory_pages = o->max_memory_pages, .engine = o->engine);
     rs.rt = wasm_runtime_new(&cfg);
     if (!rs.rt && errno == EINVAL) {
-        fprintf(stderr, "wasm-bpf: WASM_BPF_ENGINE='%s': expected jit or interp\n",
+        fprintf(stderr, "wasm-bpf: WASM_BPF_ENGINE='%s': expected " ENGINE_NAMES "\n",
                 getenv("WASM_BPF_ENGINE") ? getenv("WASM_BPF_ENGINE") : "");
         free(bytes);
         status = EXIT_USAGE;
@@ -1029,12 +1045,12 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
     }
     double t2 = now_ms();
     wasm_jit_stats js;
-    bool jit =
-        wasm_runtime_engine(rs.rt) == WASM_ENGINE_JIT && wasm_module_jit_stats(mod, &js) == 0;
+    wasm_engine_tier tier = wasm_runtime_engine(rs.rt);
+    bool jit = tier == WASM_ENGINE_TIERED ||
+               (tier == WASM_ENGINE_JIT && wasm_module_jit_stats(mod, &js) == 0);
     if (o->metrics.set) {
-        struct metrics_module mm = {.reference = module,
-                                    .digest = digest,
-                                    .engine = jit ? "jit" : "interp"};
+        struct metrics_module mm = {
+            .reference = module, .digest = digest, .engine = jit ? wasm_engine_name(tier) : "interp"};
         rs.metrics =
             metrics_start(&o->metrics, &mm, rs.bpf, wasm_instance_memory(inst), err, sizeof err);
         if (!rs.metrics) {
@@ -1045,11 +1061,16 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
     }
     if (o->verbose) {
         fprintf(stderr, "wasm-bpf: %s: instantiated in %.2f ms\n", module, t2 - t1);
-        if (wasm_runtime_engine(rs.rt) != WASM_ENGINE_JIT)
+        if (tier == WASM_ENGINE_INTERP)
             fprintf(stderr, "wasm-bpf: %s: engine: interp%s\n", module,
                     wasm_engine_compiler_arch()
                         ? ""
                         : " (this build has no compiler: it is x86-64 only)");
+        else if (tier == WASM_ENGINE_TIERED)
+            fprintf(stderr,
+                    "wasm-bpf: %s: engine: tiered (the interpreter first; what runs hot is "
+                    "compiled)\n",
+                    module);
         else if (wasm_module_jit_stats(mod, &js) < 0)
             fprintf(stderr, "wasm-bpf: %s: engine: interp (the compiler refused the module)\n",
                     module);
@@ -1074,9 +1095,12 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
     }
     wasm_status st = wasm_call(rs.rt, start, NULL, NULL);
     status = exit_status(&rs, module, st);
-    if (o->verbose)
+    if (o->verbose) {
         fprintf(stderr, "wasm-bpf: %s: ran for %.2f ms, exit status %d\n", module, now_ms() - t2,
                 status);
+        if (tier == WASM_ENGINE_TIERED)
+            report_tiered(module, mod);
+    }
 
 out:
     running_rt = NULL;

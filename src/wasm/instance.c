@@ -393,9 +393,11 @@ wasm_instance *wasm_instantiate(wasm_runtime *rt, const wasm_module *m, const wa
     uint32_t nhost = 0;
     if (!link_imports(&c, l, &nhost))
         return NULL;
-    /* machine code, once per module; a module the compiler refuses runs
-     * in the interpreter (wasm_module_jit_stats says so) */
-    if (rt->use_jit && wasm__jit_compile((wasm_module *)m, rt) == -EINTR)
+    /* the jit tier: machine code for every function, once per module; a
+     * module the compiler refuses runs in the interpreter
+     * (wasm_module_jit_stats says so).  The tiered one compiles later,
+     * what runs hot. */
+    if (rt->use_jit && !rt->tiered && wasm__jit_compile((wasm_module *)m, rt) == -EINTR)
         return inst_fail(&c, EINTR, "interrupted while compiling");
 
     /* defined functions */

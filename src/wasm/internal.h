@@ -42,6 +42,7 @@
 
 #define DEFAULT_STACK_SLOTS (1u << 20) /* 8 MiB of value stack */
 #define DEFAULT_CALL_DEPTH  20000u
+#define DEFAULT_TIER_PERIOD 1000u  /* tiered: events between looks at what runs hot */
 
 /* Extra value type used by validation for the polymorphic stack. */
 #define TYPE_UNKNOWN 0
@@ -309,6 +310,10 @@ struct wasm_runtime {
     void *jit_saved_sp;  /* native stack pointer of the innermost entry into
                                   * compiled code, to unwind to on a trap (jit.c) */
     bool use_jit;        /* run compiled code where the module has it */
+    bool tiered;         /* compile what runs hot (jit.c: wasm__jit_tier_up) */
+    /* interpreted calls and back-edges until the next look at what runs
+     * hot; INT64_MAX when nothing is compiled on the way */
+    int64_t tier_countdown;
 
     wasm_status trap;
     int exit_code;

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "jit.h"
 #include "values.h"
 
 const void *wasm__interp_handlers[OP_COUNT];
@@ -73,13 +74,17 @@ static code_t exit_code[2]; /* where a call made from the host returns to */
     } while (0)
 
 /* A taken branch; offsets are relative to the branch instruction and only
- * loops branch backwards (or to themselves). */
+ * loops branch backwards (or to themselves).  A back-edge counts towards
+ * the tiered engine's next look at what runs hot (tier_loop). */
 #define BRANCH(off)                                        \
     do {                                                   \
         int32_t o_ = (off);                                \
-        if (o_ <= 0)                                       \
-            CHECK_INTERRUPT();                             \
         pc += o_;                                          \
+        if (o_ <= 0) {                                     \
+            CHECK_INTERRUPT();                             \
+            if (unlikely(--rt->tier_countdown < 0))        \
+                goto tier_loop;                            \
+        }                                                  \
         DISPATCH();                                        \
     } while (0)
 
@@ -136,6 +141,22 @@ static code_t exit_code[2]; /* where a call made from the host returns to */
 #define FCMP32(NAME, OP) L_F32_##NAME: { S(0) = (uint32_t)(F32(1) OP F32(2)); NEXT(5); }
 #define FCMP64(NAME, OP) L_F64_##NAME: { S(0) = (uint32_t)(F64(1) OP F64(2)); NEXT(5); }
 #define UNOP(LABEL, EXPR) L_##LABEL: { uint64_t x = U64(1); (void)x; S(0) = (EXPR); NEXT(4); }
+
+/* A call the compiling tier may take: the callee has machine code, or
+ * the tiered engine's count ran out (then the callee is compiled if it
+ * can be).  True when machine code ran it (status in *status; the
+ * results are in nfp[0..], as after an interpreted call). */
+static __attribute__((noinline)) bool tier_call(wasm_runtime *rt, const func_code *callee,
+                                                wasm_instance *inst, uint64_t *nfp,
+                                                wasm_status *status)
+{
+    if (!wasm__jit_code(callee))
+        wasm__jit_tier_up(rt, callee);
+    if (!rt->use_jit || !wasm__jit_code(callee))
+        return false;
+    *status = wasm__jit_enter(rt, callee, inst, nfp);
+    return true;
+}
 
 /* Runs `entry` (a Wasm function, args in fp[0..]); called with rt NULL
  * once, by wasm__interp_init, to publish the handlers' addresses. */
@@ -221,6 +242,14 @@ L_CALL: {
     if (unlikely(cf + 1 >= frames_end || nfp + callee->frame_slots > stack_end))
         TRAP(WASM_TRAP_STACK_EXHAUSTED);
     CHECK_INTERRUPT();
+    if (unlikely(callee->jit_code != NULL || --rt->tier_countdown < 0)) {
+        rt->cf = cf;
+        if (tier_call(rt, callee, inst, nfp, &status)) {
+            if (unlikely(status != WASM_OK))
+                return status;
+            NEXT(5);
+        }
+    }
     cf++;
     cf->ret_pc = pc + 5;
     cf->fp = fp;
@@ -269,6 +298,15 @@ call_func:
         const func_code *callee = f->code;
         if (unlikely(cf + 1 >= frames_end || nfp + callee->frame_slots > stack_end))
             TRAP(WASM_TRAP_STACK_EXHAUSTED);
+        if (unlikely(callee->jit_code != NULL || --rt->tier_countdown < 0)) {
+            rt->cf = cf;
+            if (tier_call(rt, callee, f->inst, nfp, &status)) {
+                if (unlikely(status != WASM_OK))
+                    return status;
+                pc = ret_pc;
+                DISPATCH();
+            }
+        }
         cf++;
         cf->ret_pc = ret_pc;
         cf->fp = fp;
@@ -640,6 +678,19 @@ L_TABLE_INIT: {
 L_ELEM_DROP: inst->elem_dropped[W(0)] = 1; NEXT(3);
 L_REF_FUNC: S(0) = (uint64_t)(uintptr_t)inst->funcs[W(1)]; NEXT(4);
 L_REF_IS_NULL: S(0) = S(1) == 0; NEXT(4);
+
+tier_loop: {
+    /* the count ran out at a back-edge to pc: the rest of this function
+     * may run in machine code from that loop head */
+    bool ran;
+    rt->cf = cf;
+    status = wasm__jit_osr(rt, cf, fp, inst, pc, &ran);
+    if (!ran)
+        DISPATCH();
+    if (unlikely(status != WASM_OK))
+        return status;
+    goto ret;
+}
 
 trap:
     rt->cf = cf;

@@ -437,101 +437,266 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static int compile_module(wasm_module *m, const wasm_runtime *watch)
+/* Batches after which the rest of the module is compiled at once: each
+ * batch may leave the end of its last page unused, and this bounds the
+ * pages a module can make us waste. */
+#define JIT_MAX_BATCHES 32u
+
+static size_t page_size(void)
 {
-    uint64_t t0 = now_ns();
+    return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+static size_t page_round(size_t n)
+{
+    size_t page = page_size();
+    return (n + page - 1) / page * page;
+}
+
+static void module_free(jit_module *jm)
+{
+    if (!jm)
+        return;
+    if (jm->code)
+        munmap(jm->code, jm->map_size);
+    free(jm->compiles);
+    free(jm->func_pos);
+    free(jm->osr);
+    free(jm);
+}
+
+/* The module's reservation, its shared code (made executable at once)
+ * and the per-function tables. */
+static int module_setup(wasm_module *m, jit_module **out)
+{
     uint32_t ndef = m->nfuncs - m->nfunc_imports;
-    uint32_t max_words = 0, max_slots = 0;
-    for (uint32_t i = 0; i < ndef; i++) {
-        if (m->codes[i].code_words > max_words)
-            max_words = m->codes[i].code_words;
-        if (m->codes[i].frame_slots > max_slots)
-            max_slots = m->codes[i].frame_slots;
+    jit_module *jm = calloc(1, sizeof *jm);
+    if (!jm)
+        return -ENOMEM;
+    jm->functions = ndef;
+    jm->compiles = calloc((size_t)ndef + 1, 1);
+    /* five per-function tables in one block */
+    jm->func_pos = malloc(5 * ((size_t)ndef + 1) * sizeof *jm->func_pos);
+    if (!jm->compiles || !jm->func_pos) {
+        module_free(jm);
+        return -ENOMEM;
     }
+    jm->func_direct_pos = jm->func_pos + ndef + 1;
+    jm->osr_stub = jm->func_direct_pos + ndef + 1;
+    jm->osr_first = jm->osr_stub + ndef + 1;
+    jm->osr_count = jm->osr_first + ndef + 1;
+    for (uint32_t i = 0; i < ndef; i++) {
+        const func_code *fc = &m->codes[i];
+        jm->compiles[i] = function_supported(fc);
+        jm->func_pos[i] = jm->func_direct_pos[i] = jm->osr_stub[i] = UINT32_MAX;
+        jm->osr_first[i] = jm->osr_count[i] = 0;
+        if (fc->code_words > jm->max_words)
+            jm->max_words = fc->code_words;
+        if (fc->frame_slots > jm->max_slots)
+            jm->max_slots = fc->frame_slots;
+    }
+    size_t page = page_size();
+    jm->map_size = page_round((size_t)m->code_words * JIT_BYTES_PER_WORD + 4096) +
+                   (JIT_MAX_BATCHES + 2) * page;
+    void *map = mmap(NULL, jm->map_size, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (map == MAP_FAILED) {
+        module_free(jm);
+        return -ENOMEM;
+    }
+    jm->code = map;
+
     jit_state s = {0};
     s.m = m;
-    size_t page = (size_t)sysconf(_SC_PAGESIZE);
-    s.buf.limit = ((size_t)m->code_words * JIT_BYTES_PER_WORD + 4096 + page - 1) / page * page;
-    void *map = mmap(NULL, s.buf.limit, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (map == MAP_FAILED)
+    s.buf.p = jm->code;
+    s.buf.limit = jm->map_size;
+    jit_populate(&s.buf, page);
+    uint32_t entry = wasm__arch_emit_module_prologue(&s);
+    if (s.buf.failed) {
+        module_free(jm);
         return -ENOMEM;
-    s.buf.p = map;
-    uint8_t *compiles = calloc(ndef + 1, 1);
-    s.func_pos = malloc(((size_t)ndef + 1) * sizeof *s.func_pos);
-    s.func_direct_pos = malloc(((size_t)ndef + 1) * sizeof *s.func_direct_pos);
-    s.word_pos = malloc(((size_t)max_words + 1) * sizeof *s.word_pos);
-    s.is_target = malloc((size_t)max_words + 1);
-    int32_t *depth = malloc(((size_t)max_words + 2) * sizeof *depth);
-    int64_t *weight = malloc(2 * ((size_t)max_slots + 1) * sizeof *weight);
-    jit_module *jm = calloc(1, sizeof *jm);
-    int err = -ENOMEM;
-    if (!compiles || !s.func_pos || !s.func_direct_pos || !s.word_pos || !s.is_target || !depth ||
-        !weight || !jm)
-        goto out;
-    uint32_t ncompiled = 0;
-    for (uint32_t i = 0; i < ndef; i++) {
-        compiles[i] = function_supported(&m->codes[i]);
-        ncompiled += compiles[i];
     }
-    s.compiles = compiles;
+    memcpy(jm->trap_pos, s.trap_pos, sizeof jm->trap_pos);
+    memcpy(jm->trap_pushed_pos, s.trap_pushed_pos, sizeof jm->trap_pushed_pos);
+    jm->unwind_pos = s.unwind_pos;
+    jm->ready = page_round(s.buf.len);
+    if (mprotect(jm->code, jm->ready, PROT_READ | PROT_EXEC)) {
+        int err = -errno;
+        module_free(jm);
+        return err;
+    }
+    jm->code_bytes = s.buf.len;
+    memcpy(&jm->entry, &(void *){jm->code + entry}, sizeof jm->entry);
+    *out = jm;
+    return 0;
+}
+
+/* m's jit_module, set up on first use (under compile_lock).  A setup that
+ * failed is not tried again. */
+static int module_ready(wasm_module *m)
+{
+    if (m->jit_status == 0) {
+        int r = module_setup(m, &m->jit);
+        m->jit_status = r == 0 ? 1 : r;
+    }
+    return m->jit_status == 1 ? 0 : m->jit_status;
+}
+
+/* The functions that compiled code calls directly (OP_CALL) must have
+ * machine code by the time it runs: a batch is its root and every
+ * function it reaches by direct calls that has none yet.  Once the batch
+ * limit is near, the rest of the module goes with it.  Returns the count
+ * in list (room for every defined function). */
+static uint32_t batch_collect(const wasm_module *m, const jit_module *jm, uint32_t root,
+                              uint32_t *list, uint8_t *seen)
+{
+    uint32_t n = 0, ndef = jm->functions;
+    if (root < ndef && jm->compiles[root] && jm->func_pos[root] == UINT32_MAX) {
+        list[n++] = root;
+        seen[root] = 1;
+    }
+    for (uint32_t k = 0; k < n; k++) {
+        const func_code *fc = &m->codes[list[k]];
+        const code_t *pc = fc->code, *end = fc->code + fc->code_words;
+        while (pc < end) {
+            int op = wasm__jit_op_of(pc);
+            if (op == OP_CALL) {
+                const func_code *callee;
+                memcpy(&callee, &pc[2], sizeof callee);
+                uint32_t d = callee->func_index - m->nfunc_imports;
+                if (d < ndef && !seen[d] && jm->compiles[d] && jm->func_pos[d] == UINT32_MAX) {
+                    seen[d] = 1;
+                    list[n++] = d;
+                }
+            }
+            pc += wasm__op_words((enum wasm_op)op, pc);
+        }
+    }
+    if (root == UINT32_MAX || jm->batches + 1 >= JIT_MAX_BATCHES)
+        for (uint32_t d = 0; d < ndef; d++)
+            if (!seen[d] && jm->compiles[d] && jm->func_pos[d] == UINT32_MAX) {
+                seen[d] = 1;
+                list[n++] = d;
+            }
+    return n;
+}
+
+/* The loop heads of the function just compiled (s->loops from the
+ * counting pass, s->word_pos from the emitting one), each once. */
+static bool note_osr_entries(jit_state *s, jit_module *jm, uint32_t i)
+{
+    jm->osr_first[i] = (uint32_t)jm->nosr;
+    for (size_t k = 0; k < s->nloops; k++) {
+        uint32_t head = s->loops[k][0];
+        bool dup = false;
+        for (size_t e = jm->osr_first[i]; e < jm->nosr && !dup; e++)
+            dup = jm->osr[e].word == head;
+        if (dup || head >= s->fc->code_words || s->word_pos[head] == UINT32_MAX)
+            continue;
+        if (jm->nosr == jm->caposr) {
+            size_t cap = jm->caposr ? jm->caposr * 2 : 64;
+            jit_osr *p = realloc(jm->osr, cap * sizeof *p);
+            if (!p)
+                return false;
+            jm->osr = p;
+            jm->caposr = cap;
+        }
+        jm->osr[jm->nosr++] = (jit_osr){head, s->word_pos[head]};
+    }
+    jm->osr_count[i] = (uint32_t)(jm->nosr - jm->osr_first[i]);
+    return true;
+}
+
+/* Compile the n functions of list into fresh pages after jm->ready, make
+ * them executable, then publish their code.  On failure nothing of the
+ * batch is kept; its functions then run in the interpreter, except after
+ * -EINTR (a later batch tries again). */
+static int compile_batch(wasm_module *m, jit_module *jm, const uint32_t *list, uint32_t n,
+                         const wasm_runtime *watch)
+{
+    uint64_t t0 = now_ns();
+    jit_state s = {0};
+    s.m = m;
+    s.buf.p = jm->code;
+    s.buf.len = s.buf.cap = jm->ready;
+    s.buf.limit = jm->map_size;
+    s.func_pos = jm->func_pos;
+    s.func_direct_pos = jm->func_direct_pos;
+    s.compiles = jm->compiles;
+    memcpy(s.trap_pos, jm->trap_pos, sizeof s.trap_pos);
+    memcpy(s.trap_pushed_pos, jm->trap_pushed_pos, sizeof s.trap_pushed_pos);
+    s.unwind_pos = jm->unwind_pos;
+    size_t start = jm->ready, nosr = jm->nosr;
+    s.word_pos = malloc(((size_t)jm->max_words + 1) * sizeof *s.word_pos);
+    s.is_target = malloc((size_t)jm->max_words + 1);
+    int32_t *depth = malloc(((size_t)jm->max_words + 2) * sizeof *depth);
+    int64_t *weight = malloc(2 * ((size_t)jm->max_slots + 1) * sizeof *weight);
+    int err = -ENOMEM;
+    if (!s.word_pos || !s.is_target || !depth || !weight)
+        goto fail;
 
     /* the first pages populated are what the code is likely to need
      * (about 4 bytes of machine code per byte of body): on a VM, pages
      * populated and then given back cost as much as compiling a small module */
     size_t input = 0;
-    for (uint32_t i = 0; i < ndef; i++)
-        input += m->codes[i].body_size;
-    jit_populate(&s.buf, (4 * input + 4096 + page - 1) / page * page);
-    uint32_t entry = wasm__arch_emit_module_prologue(&s);
-    for (uint32_t i = 0; i < ndef && !s.buf.failed; i++) {
-        s.func_pos[i] = s.func_direct_pos[i] = UINT32_MAX;
-        if (!compiles[i])
-            continue;
+    for (uint32_t k = 0; k < n; k++)
+        input += m->codes[list[k]].body_size;
+    jit_populate(&s.buf, start + page_round(4 * input + 4096));
+    for (uint32_t k = 0; k < n && !s.buf.failed; k++) {
+        uint32_t i = list[k];
         if (wasm__runtime_stopping(watch)) {
             err = -EINTR;
-            goto out;
+            goto fail;
         }
         s.func_pos[i] = (uint32_t)s.buf.len;
         compile_function(&s, &m->codes[i], depth, weight);
         s.func_direct_pos[i] = s.direct_entry;
+        if (s.buf.failed)
+            break;
+        if (!note_osr_entries(&s, jm, i))
+            goto fail;
+        jm->osr_stub[i] = (uint32_t)s.buf.len;
+        wasm__arch_emit_osr_entry(&s);
     }
-    for (size_t i = 0; i < s.nfix && !s.buf.failed; i++) {
-        const uint32_t *pos = s.fix[i].kind == FIX_FUNC_DIRECT ? s.func_direct_pos : s.func_pos;
-        wasm__arch_patch_rel32_from(&s, s.fix[i].at, pos[s.fix[i].target], s.fix[i].base);
+    for (size_t k = 0; k < s.nfix && !s.buf.failed; k++) {
+        const uint32_t *pos = s.fix[k].kind == FIX_FUNC_DIRECT ? s.func_direct_pos : s.func_pos;
+        if (pos[s.fix[k].target] == UINT32_MAX) /* a callee left out: cannot happen */
+            s.buf.failed = true;
+        else
+            wasm__arch_patch_rel32_from(&s, s.fix[k].at, pos[s.fix[k].target], s.fix[k].base);
     }
     if (s.buf.failed) {
         err = s.buf.len + 64 > s.buf.limit ? -E2BIG : -ENOMEM;
-        goto out;
+        goto fail;
     }
-
-    /* keep the pages used, then never writable again */
-    size_t size = (s.buf.len + page - 1) / page * page;
-    if (size < s.buf.limit)
-        munmap(s.buf.p + size, s.buf.limit - size);
-    s.buf.limit = size;
-    if (mprotect(s.buf.p, size, PROT_READ | PROT_EXEC)) {
+    size_t end = page_round(s.buf.len);
+    if (mprotect(jm->code + start, end - start, PROT_READ | PROT_EXEC)) {
         err = -errno;
-        goto out;
+        goto fail;
     }
-    jm->code = s.buf.p;
-    s.buf.p = NULL;
-    jm->map_size = size;
-    jm->code_bytes = s.buf.len;
-    jm->compiled = ncompiled;
-    jm->functions = ndef;
-    memcpy(&jm->entry, &(void *){jm->code + entry}, sizeof jm->entry);
-    for (uint32_t i = 0; i < ndef; i++)
-        m->codes[i].jit_code = compiles[i] ? jm->code + s.func_pos[i] : NULL;
-    jm->compile_ns = now_ns() - t0;
-    m->jit = jm;
-    jm = NULL;
+    jm->ready = end;
+    jm->code_bytes += s.buf.len - start;
+    jm->compiled += n;
+    jm->batches++;
+    for (uint32_t k = 0; k < n; k++)
+        __atomic_store_n(&m->codes[list[k]].jit_code, jm->code + jm->func_pos[list[k]],
+                         __ATOMIC_RELEASE);
+    jm->compile_ns += now_ns() - t0;
     err = 0;
+    goto out;
+fail:
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t i = list[k];
+        jm->func_pos[i] = jm->func_direct_pos[i] = jm->osr_stub[i] = UINT32_MAX;
+        jm->osr_count[i] = 0;
+        if (err != -EINTR)
+            jm->compiles[i] = 0;
+    }
+    jm->nosr = nosr;
+    /* the pages written stay reserved (read-write, never executed) */
+    if (s.buf.cap > start)
+        (void)madvise(jm->code + start, s.buf.cap - start, MADV_DONTNEED);
 out:
-    free(jm);
-    free(compiles);
-    free(s.func_pos);
-    free(s.func_direct_pos);
     free(s.word_pos);
     free(s.is_target);
     free(s.stubs);
@@ -540,9 +705,28 @@ out:
     free(s.loops);
     free(depth);
     free(weight);
-    if (s.buf.p)
-        munmap(s.buf.p, s.buf.limit);
     return err;
+}
+
+/* The batch of root (UINT32_MAX: every function), under compile_lock. */
+static int compile_from(wasm_module *m, uint32_t root, const wasm_runtime *watch)
+{
+    if (wasm__runtime_stopping(watch))
+        return -EINTR;
+    int r = module_ready(m);
+    if (r < 0)
+        return r;
+    jit_module *jm = m->jit;
+    uint32_t *list = malloc(((size_t)jm->functions + 1) * sizeof *list);
+    uint8_t *seen = calloc((size_t)jm->functions + 1, 1);
+    r = -ENOMEM;
+    if (list && seen) {
+        uint32_t n = batch_collect(m, jm, root, list, seen);
+        r = n ? compile_batch(m, jm, list, n, watch) : 0;
+    }
+    free(list);
+    free(seen);
+    return r;
 }
 
 #endif /* WASM_JIT_ARCH */
@@ -551,27 +735,60 @@ int wasm__jit_compile(wasm_module *m, const wasm_runtime *watch)
 {
     pthread_once(&handler_once, handler_ops_init);
     pthread_mutex_lock(&compile_lock);
-    if (m->jit_status == 0) {
 #ifdef WASM_JIT_ARCH
-        int r = compile_module(m, watch);
+    int r = compile_from(m, UINT32_MAX, watch);
 #else
-        (void)watch;
-        int r = -ENOTSUP;
+    (void)m;
+    (void)watch;
+    int r = -ENOTSUP;
 #endif
-        if (r != -EINTR) /* an interrupted compile is tried again next time */
-            m->jit_status = r == 0 ? 1 : r;
-    }
-    int status = m->jit_status ? m->jit_status : -EINTR;
     pthread_mutex_unlock(&compile_lock);
-    return status == 1 ? 0 : status;
+    return r;
+}
+
+void wasm__jit_tier_up(wasm_runtime *rt, const func_code *fc)
+{
+    rt->tier_countdown = rt->tiered ? rt->cfg.tier_period : INT64_MAX;
+    if (!rt->tiered || wasm__jit_code(fc))
+        return;
+#ifdef WASM_JIT_ARCH
+    pthread_once(&handler_once, handler_ops_init);
+    pthread_mutex_lock(&compile_lock);
+    wasm_module *m = (wasm_module *)fc->module;
+    (void)compile_from(m, fc->func_index - m->nfunc_imports, rt);
+    pthread_mutex_unlock(&compile_lock);
+#endif
+}
+
+wasm_status wasm__jit_osr(wasm_runtime *rt, call_frame *cf, uint64_t *fp, wasm_instance *inst,
+                          const code_t *pc, bool *ran)
+{
+    const func_code *fc = cf->fn;
+    *ran = false;
+    wasm__jit_tier_up(rt, fc);
+    if (!rt->use_jit || !wasm__jit_code(fc))
+        return WASM_OK;
+    jit_module *jm = fc->module->jit;
+    uint32_t i = fc->func_index - fc->module->nfunc_imports;
+    uint32_t word = (uint32_t)(pc - fc->code);
+    const void *target = NULL;
+    pthread_mutex_lock(&compile_lock); /* osr[] grows with later batches */
+    for (uint32_t e = jm->osr_first[i]; e < jm->osr_first[i] + jm->osr_count[i]; e++)
+        if (jm->osr[e].word == word)
+            target = jm->code + jm->osr[e].pos;
+    const void *stub = jm->code + jm->osr_stub[i];
+    pthread_mutex_unlock(&compile_lock);
+    if (!target)
+        return WASM_OK;
+    *ran = true;
+    return jm->entry(rt, stub, fp, inst, cf, target);
 }
 
 void wasm__jit_free(wasm_module *m)
 {
-    if (!m->jit)
-        return;
-    munmap(m->jit->code, m->jit->map_size);
-    free(m->jit);
+#ifdef WASM_JIT_ARCH
+    module_free(m->jit);
+#endif
     m->jit = NULL;
 }
 
@@ -604,7 +821,9 @@ uint32_t wasm__jit_call_func(wasm_runtime *rt, call_frame *cf, wasm_func *f, uin
     const func_code *callee = f->code;
     if (cf + 1 >= rt->frames_end || nfp + callee->frame_slots > rt->stack_end)
         return wasm__jit_trap(rt, cf, WASM_TRAP_STACK_EXHAUSTED);
-    if (callee->jit_code && rt->use_jit)
+    if (rt->use_jit && !wasm__jit_code(callee) && --rt->tier_countdown < 0)
+        wasm__jit_tier_up(rt, callee);
+    if (rt->use_jit && wasm__jit_code(callee))
         return wasm__jit_call(rt, f, nfp);
     return wasm__interp_call(rt, f, nfp);
 }

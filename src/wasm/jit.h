@@ -28,43 +28,100 @@
 #define WASM_JIT_ARCH "x86-64"
 #endif
 
-/* Per module: the code memory and what it cost. */
+/* Trap exits shared by a module's code, one per status. */
+#define JIT_TRAP_KINDS 16
+
+/* entry(rt, code, fp, inst, cf, osr_target): the trampoline at the start
+ * of a module's code.  It calls `code` (a function's first entry, with the
+ * arguments in the frame, or its on-stack-replacement entry, which jumps
+ * to osr_target) with the registers compiled code expects.  Compiled code
+ * reads the runtime's fields (interrupt flag, stack and frame limits)
+ * straight through a register, so that an interrupt check is one compare;
+ * the trampoline keeps the previous rt->jit_saved_sp on the native stack
+ * for nested entries. */
+typedef wasm_status (*jit_entry_fn)(wasm_runtime *, const void *, uint64_t *, wasm_instance *,
+                                    call_frame *, const void *);
+
+/* A loop head of a compiled function where the interpreter can hand over
+ * (on-stack replacement): its word offset and its machine code. */
+typedef struct jit_osr {
+    uint32_t word, pos;
+} jit_osr;
+
+/* Per module: the code memory, what is compiled in it and what it cost.
+ * Functions are compiled in batches (all of them at once for the `jit`
+ * tier; for `tiered`, a function that runs hot and the functions it calls
+ * directly).  Each batch goes to fresh pages of one reservation, which
+ * are read-write while it is written and read-execute from then on, so
+ * that code already running is never remapped. */
 typedef struct jit_module {
-    uint8_t *code; /* PROT_READ|PROT_EXEC after compilation */
-    size_t map_size, code_bytes;
-    uint32_t compiled, functions; /* functions compiled of those defined */
+    uint8_t *code;   /* the reservation; [0, ready) is read-execute */
+    size_t map_size; /* reserved, in proportion to the module's code */
+    size_t ready;
+    size_t code_bytes;                    /* machine code in it, without padding */
+    uint32_t compiled, functions, batches; /* functions compiled of those defined */
     uint64_t compile_ns;
-    /* entry(rt, native function, fp, inst, cf): the trampoline at the start
-     * of code.  Compiled code reads the runtime's fields (interrupt flag,
-     * stack and frame limits) straight through a register, so that an
-     * interrupt check is one compare; the trampoline keeps the previous
-     * rt->jit_saved_sp on the native stack for nested entries. */
-    wasm_status (*entry)(wasm_runtime *, const void *, uint64_t *, wasm_instance *, call_frame *);
+    jit_entry_fn entry;
+    /* the shared code every function jumps to */
+    uint32_t trap_pos[JIT_TRAP_KINDS], trap_pushed_pos[JIT_TRAP_KINDS], unwind_pos;
+    uint32_t max_words, max_slots; /* of the module's functions: scratch sizes */
+    /* per defined function */
+    uint8_t *compiles;         /* has or may get machine code (not refused, not failed) */
+    uint32_t *func_pos;        /* first entry, or UINT32_MAX while not compiled */
+    uint32_t *func_direct_pos; /* entry of direct calls (FIX_FUNC_DIRECT) */
+    uint32_t *osr_stub;        /* on-stack-replacement entry */
+    uint32_t *osr_first, *osr_count; /* its loop heads in osr[] */
+    jit_osr *osr;
+    size_t nosr, caposr;
 } jit_module;
 
-/* Compile every function of m that the backend supports, once; later calls
- * return the first result.  0, or a negative errno (the module then runs
- * in the interpreter); -EINTR, not remembered, when `watch` was asked to
- * stop (wasm__runtime_stopping) between two functions. */
+/* Compile every function of m that the backend supports and that is not
+ * compiled yet (the `jit` tier, at instantiation).  0, or a negative errno
+ * (what failed then runs in the interpreter); -EINTR when `watch` was asked
+ * to stop (wasm__runtime_stopping) between two functions: nothing of that
+ * batch is kept, and a later call tries again. */
 int wasm__jit_compile(wasm_module *m, const wasm_runtime *watch);
 void wasm__jit_free(wasm_module *m);
-/* Run f (which has compiled code) with its arguments in fp[0..]; like
- * wasm__interp_call.  Inline: it is the path of every call from the host
- * (each ring buffer record's callback), and wasm_call's checks already
- * loaded most of what it reads. */
-static inline wasm_status wasm__jit_call(wasm_runtime *rt, wasm_func *f, uint64_t *fp)
+/* The `tiered` tier's trigger: rt->tier_countdown ran out at a call of fc
+ * or at a loop back-edge in it.  Compiles fc and the functions it calls
+ * directly when they have no machine code yet, and starts a new count. */
+void wasm__jit_tier_up(wasm_runtime *rt, const func_code *fc);
+/* At a loop back-edge to `pc` in the interpreter, in the function of the
+ * innermost frame cf (fp, inst: its frame and instance), when the count
+ * ran out: compile the function, then run the rest of it in machine code
+ * from that loop head.  *ran says whether it did; the status is then the
+ * function's (its results are in its frame, as after a return). */
+wasm_status wasm__jit_osr(wasm_runtime *rt, call_frame *cf, uint64_t *fp, wasm_instance *inst,
+                          const code_t *pc, bool *ran);
+
+/* fc's machine code, or NULL: published by another thread's compilation
+ * after the code was made executable. */
+static inline const void *wasm__jit_code(const func_code *fc)
 {
-    const func_code *fc = f->code;
+    return __atomic_load_n(&fc->jit_code, __ATOMIC_ACQUIRE);
+}
+
+/* Run fc (which has machine code) of instance inst with its arguments in
+ * fp[0..]; like wasm__interp_call.  Inline: it is the path of every call
+ * from the host (each ring buffer record's callback), and wasm_call's
+ * checks already loaded most of what it reads. */
+static inline wasm_status wasm__jit_enter(wasm_runtime *rt, const func_code *fc,
+                                          wasm_instance *inst, uint64_t *fp)
+{
     call_frame *cf = rt->cf;
     if (__builtin_expect(cf + 1 >= rt->frames_end, 0))
         return wasm__trap_set(rt, WASM_TRAP_STACK_EXHAUSTED, cf->fn);
     cf++;
     cf->ret_pc = NULL;
     cf->fp = fp;
-    cf->inst = f->inst;
+    cf->inst = inst;
     cf->fn = fc;
     rt->cf = cf;
-    return fc->module->jit->entry(rt, fc->jit_code, fp, f->inst, cf);
+    return fc->module->jit->entry(rt, fc->jit_code, fp, inst, cf, NULL);
+}
+static inline wasm_status wasm__jit_call(wasm_runtime *rt, wasm_func *f, uint64_t *fp)
+{
+    return wasm__jit_enter(rt, f->code, f->inst, fp);
 }
 /* Is the compiling tier available on this machine? */
 bool wasm__jit_available(void);
@@ -117,9 +174,6 @@ typedef struct jit_fixup {
     uint32_t target; /* word offset, or defined-function index */
     uint8_t kind;
 } jit_fixup;
-
-/* Trap exits shared by a module's code, one per status. */
-#define JIT_TRAP_KINDS 16
 
 /* Frame slots a function keeps in registers (the layer's choice of
  * registers; the driver picks the slots by use, weighted by loop depth):
@@ -223,6 +277,10 @@ uint32_t wasm__jit_trap(wasm_runtime *rt, call_frame *cf, uint32_t status);
 /* The module's shared code: the entry trampoline and the trap exits.
  * Returns the entry's offset. */
 uint32_t wasm__arch_emit_module_prologue(jit_state *s);
+/* After a function: its on-stack-replacement entry, entered from the
+ * trampoline with the target loop head in the trampoline's sixth
+ * argument: the function's pinned slots from the frame, then the jump. */
+void wasm__arch_emit_osr_entry(jit_state *s);
 /* Can the layer lower this operation (possibly through a helper)? */
 bool wasm__arch_supports(enum wasm_op op);
 void wasm__arch_emit_function_prologue(jit_state *s, const func_code *fc);

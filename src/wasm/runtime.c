@@ -51,19 +51,26 @@ wasm_runtime *wasm_runtime_new(const wasm_runtime_config *cfg)
         memcpy(&rt->cfg, cfg, cfg->sz < sizeof *cfg ? cfg->sz : sizeof *cfg);
     rt->cfg.sz = sizeof rt->cfg;
     if (rt->cfg.engine == WASM_ENGINE_DEFAULT) {
-        /* the compiler where it exists (it passes the same suites) */
+        /* the compiler where it exists (it passes the same suites), for
+         * what runs hot: code that runs once costs more to compile than
+         * to interpret */
         const char *env = getenv("WASM_BPF_ENGINE");
-        if (!env || !*env || !strcmp(env, "jit"))
-            rt->cfg.engine = WASM_ENGINE_JIT;
-        else if (!strcmp(env, "interp"))
-            rt->cfg.engine = WASM_ENGINE_INTERP;
+        for (wasm_engine_tier t = WASM_ENGINE_INTERP; t <= WASM_ENGINE_TIERED; t++)
+            if (env && !strcmp(env, wasm_engine_name(t)))
+                rt->cfg.engine = t;
+        if (!env || !*env)
+            rt->cfg.engine = WASM_ENGINE_TIERED;
     }
-    if (rt->cfg.engine != WASM_ENGINE_INTERP && rt->cfg.engine != WASM_ENGINE_JIT) {
+    if (rt->cfg.engine < WASM_ENGINE_INTERP || rt->cfg.engine > WASM_ENGINE_TIERED) {
         free(rt);
         errno = EINVAL;
         return NULL;
     }
-    rt->use_jit = rt->cfg.engine == WASM_ENGINE_JIT && wasm__jit_available();
+    rt->use_jit = rt->cfg.engine != WASM_ENGINE_INTERP && wasm__jit_available();
+    rt->tiered = rt->use_jit && rt->cfg.engine == WASM_ENGINE_TIERED;
+    if (!rt->cfg.tier_period)
+        rt->cfg.tier_period = DEFAULT_TIER_PERIOD;
+    rt->tier_countdown = rt->tiered ? rt->cfg.tier_period : INT64_MAX;
     if (!rt->cfg.max_memory_pages || rt->cfg.max_memory_pages > WASM_MAX_PAGES)
         rt->cfg.max_memory_pages = WASM_MAX_PAGES;
     if (!rt->cfg.max_call_depth)
@@ -97,7 +104,9 @@ wasm_runtime *wasm_runtime_new(const wasm_runtime_config *cfg)
 
 wasm_engine_tier wasm_runtime_engine(const wasm_runtime *rt)
 {
-    return rt->use_jit ? WASM_ENGINE_JIT : WASM_ENGINE_INTERP;
+    if (!rt->use_jit)
+        return WASM_ENGINE_INTERP;
+    return rt->tiered ? WASM_ENGINE_TIERED : WASM_ENGINE_JIT;
 }
 
 const char *wasm_engine_name(wasm_engine_tier tier)
@@ -105,6 +114,7 @@ const char *wasm_engine_name(wasm_engine_tier tier)
     switch (tier) {
     case WASM_ENGINE_INTERP: return "interp";
     case WASM_ENGINE_JIT: return "jit";
+    case WASM_ENGINE_TIERED: return "tiered";
     default: return "default";
     }
 }
@@ -402,10 +412,13 @@ wasm_status wasm_call(wasm_runtime *rt, wasm_func *f, const wasm_value *args, wa
     if (f->host) {
         rt->sp = fp + f->frame_need;
         status = f->host(f->inst, f->userdata, (wasm_value *)fp);
-    } else if (rt->use_jit && f->code->jit_code) {
-        status = wasm__jit_call(rt, f, fp);
     } else {
-        status = wasm__interp_call(rt, f, fp);
+        if (rt->use_jit && !wasm__jit_code(f->code) && --rt->tier_countdown < 0)
+            wasm__jit_tier_up(rt, f->code);
+        if (rt->use_jit && wasm__jit_code(f->code))
+            status = wasm__jit_call(rt, f, fp);
+        else
+            status = wasm__interp_call(rt, f, fp);
     }
     rt->host_depth--;
     rt->sp = fp;
@@ -423,7 +436,7 @@ struct wasm_callback {
     uint64_t *fp; /* rt->sp and rt->cf when set up; NULL: not yet */
     call_frame *cf;
     bool active; /* running (a nested call goes through wasm_call) */
-    wasm_status (*entry)(wasm_runtime *, const void *, uint64_t *, wasm_instance *, call_frame *);
+    jit_entry_fn entry;
 };
 
 wasm_callback *wasm_callback_new(wasm_runtime *rt, wasm_func *f)
@@ -456,7 +469,7 @@ wasm_status wasm_callback_call(wasm_callback *cb, const wasm_value *args, wasm_v
     if (__builtin_expect(fp != cb->fp || cf0 != cb->cf || cb->active, 0)) {
         /* wasm_call's checks, once for this stack position (a deeper
          * nesting of host calls is always a higher one) */
-        if (cb->active || f->host || !rt->use_jit || !f->code->jit_code ||
+        if (cb->active || f->host || !rt->use_jit || !wasm__jit_code(f->code) ||
             rt->host_depth >= LIMIT_HOST_REENTRY || fp + f->frame_need > rt->stack_end ||
             cf0 + 1 >= rt->frames_end)
             return wasm_call(rt, f, args, results);
@@ -477,7 +490,7 @@ wasm_status wasm_callback_call(wasm_callback *cb, const wasm_value *args, wasm_v
     rt->cf = cf;
     rt->host_depth++;
     cb->active = true;
-    wasm_status status = cb->entry(rt, fc->jit_code, fp, f->inst, cf);
+    wasm_status status = cb->entry(rt, fc->jit_code, fp, f->inst, cf, NULL);
     cb->active = false;
     rt->host_depth--;
     rt->sp = fp;

@@ -569,7 +569,8 @@ static const int saved_regs[] = {RBP, RBX, R12, R13, R14, R15};
 uint32_t wasm__arch_emit_module_prologue(jit_state *s)
 {
     jit_buf *b = &s->buf;
-    /* entry(rt rdi, code rsi, fp rdx, inst rcx, cf r8): the six registers,
+    /* entry(rt rdi, code rsi, fp rdx, inst rcx, cf r8, osr r9; r9 reaches
+     * the code untouched): the six registers,
      * then rt->jit_saved_sp of an outer entry (seven pushes: rsp is
      * 16-byte aligned at the call), then this entry's */
     uint32_t entry = (uint32_t)b->len;
@@ -620,6 +621,14 @@ uint32_t wasm__arch_emit_module_prologue(jit_state *s)
         wasm__arch_patch_rel32(s, jmp_rel32(b), s->trap_pos[st]);
     }
     return entry;
+}
+
+void wasm__arch_emit_osr_entry(jit_state *s)
+{
+    jit_buf *b = &s->buf;
+    mov_rr(b, RAX, R9); /* r9 is a pin register */
+    pins_reload(s);
+    x_rr(b, 0, 0xFF, 4, RAX); /* jmp rax */
 }
 
 /* ------------------------------------------------------------------ */
