@@ -31,7 +31,7 @@ TEST_DEPS   += $(GEN_TYPES_OUT)/datasec
 # libFuzzer target over raw BTF (make fuzz; clang), e.g.
 #   build-fuzz/fuzz_gen_types -max_total_time=300 CORPUS_DIR
 FUZZ_BUILD ?= build-fuzz
-GEN_TYPES_FUZZ_SRCS := tests/gen-types/fuzz_gen_types.c $(wildcard src/gen/types*.c) src/gen/btf_check.c $(wildcard src/base/*.c)
+GEN_TYPES_FUZZ_SRCS := tests/gen-types/fuzz_gen_types.c $(wildcard src/gen/types*.c) src/gen/btf_check.c src/gen/skeleton_args.c $(wildcard src/base/*.c)
 $(FUZZ_BUILD)/fuzz_gen_types: $(GEN_TYPES_FUZZ_SRCS) include/gen.h src/gen/types_internal.h src/gen/gen_internal.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")

@@ -31,6 +31,24 @@ static bool all_zero(const uint8_t *p, size_t n)
     return true;
 }
 
+/* $WASM_BPF_TIER_PERIOD (for tests: a short period makes the tiered
+ * engine switch tiers all the time), else the default; false when it is
+ * not a number from 1 to 10^9. */
+static bool tier_period_from_env(uint32_t *period)
+{
+    const char *env = getenv("WASM_BPF_TIER_PERIOD");
+    *period = DEFAULT_TIER_PERIOD;
+    if (!env || !*env)
+        return true;
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(env, &end, 10);
+    if (errno || *end || v < 1 || v > 1000000000ul || *env < '0' || *env > '9')
+        return false;
+    *period = (uint32_t)v;
+    return true;
+}
+
 wasm_runtime *wasm_runtime_new(const wasm_runtime_config *cfg)
 {
     wasm__interp_init();
@@ -68,8 +86,11 @@ wasm_runtime *wasm_runtime_new(const wasm_runtime_config *cfg)
     }
     rt->use_jit = rt->cfg.engine != WASM_ENGINE_INTERP && wasm__jit_available();
     rt->tiered = rt->use_jit && rt->cfg.engine == WASM_ENGINE_TIERED;
-    if (!rt->cfg.tier_period)
-        rt->cfg.tier_period = DEFAULT_TIER_PERIOD;
+    if (!rt->cfg.tier_period && !tier_period_from_env(&rt->cfg.tier_period)) {
+        free(rt);
+        errno = EINVAL;
+        return NULL;
+    }
     rt->tier_countdown = rt->tiered ? rt->cfg.tier_period : INT64_MAX;
     if (!rt->cfg.max_memory_pages || rt->cfg.max_memory_pages > WASM_MAX_PAGES)
         rt->cfg.max_memory_pages = WASM_MAX_PAGES;

@@ -43,6 +43,22 @@
   (func (export "quit") (param i32) (call $exit (local.get 0)) unreachable)
   (func (export "counter") (result i32) (global.get $counter))
   (func (export "get_level") (param i32) (result i32) (global.get $level))
+  ;; the tiered engine's tests: a loop run once, short or long (on-stack
+  ;; replacement), and one that traps in its round n
+  (func $sum_to (export "sum_to") (param $n i32) (result i32) (local $i i32) (local $s i32)
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $s (i32.add (local.get $s) (local.get $i)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+    (local.get $s))
+  (func $trap_at (export "trap_at") (param $n i32) (result i32) (local $i i32)
+    (loop $l
+      (if (i32.eq (local.get $i) (local.get $n)) (then unreachable))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l))
+    (i32.const 0))
   ;; calls table element 0 with the argument (wasm_table_set's test)
   (func (export "call_0") (param i32) (result i32)
     (call_indirect (type $i_i) (local.get 0) (i32.const 0)))

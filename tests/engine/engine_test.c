@@ -346,7 +346,8 @@ static void test_api(const char *wasm_path)
               "tier jit: %u of %u functions compiled, %llu bytes", js.compiled, js.functions,
               (unsigned long long)js.code_bytes);
     else
-        CHECK(wasm_module_jit_stats(m, &js) == -ENOENT, "tier interp: nothing compiled");
+        CHECK(wasm_module_jit_stats(m, &js) == -ENOENT, "tier %s: nothing compiled on the way in",
+              wasm_engine_name(wasm_runtime_engine(the_rt)));
 
     /* host function with typed arguments */
     wasm_func *f = wasm_instance_func(the_inst, "call_add");
@@ -727,6 +728,97 @@ static void test_type_bomb(const char *dir)
           full_size / 1024, full, quarter_size / 1024, quarter);
 }
 
+static wasm_status call_in(wasm_runtime *rt, wasm_instance *inst, const char *name, int32_t arg,
+                           int32_t *result)
+{
+    wasm_value in[1] = {{.i32 = arg}}, out[1] = {{0}};
+    wasm_status st = wasm_call(rt, wasm_instance_func(inst, name), in, out);
+    if (result)
+        *result = out[0].i32;
+    return st;
+}
+
+static uint32_t compiled_of(const wasm_module *m)
+{
+    wasm_jit_stats js;
+    return wasm_module_jit_stats(m, &js) == 0 ? js.compiled : 0;
+}
+
+/* The tiered engine (a runtime of its own, a period of 100 interpreted
+ * calls and back-edges): code that runs once stays in the interpreter, a
+ * long loop entered once moves to machine code in mid-run, a function the
+ * host calls often is compiled, and results, traps and interrupts are
+ * those of the other tiers. */
+static void test_tiered(const char *wasm_path)
+{
+    if (!wasm_engine_compiler_arch()) {
+        printf("skip: tiered: this build has no compiler\n");
+        return;
+    }
+    size_t len;
+    char *bytes = NULL, err[512];
+    base_read_file(wasm_path, SIZE_MAX - 1, &bytes, &len);
+    wasm_module *m = bytes ? wasm_module_load((const uint8_t *)bytes, len, err, sizeof err) : NULL;
+    free(bytes);
+    WASM_RUNTIME_CONFIG(cfg, .engine = WASM_ENGINE_TIERED, .tier_period = 100);
+    wasm_runtime *rt = wasm_runtime_new(&cfg);
+    wasm_linker *l = wasm_linker_new();
+    int add_calls = 0;
+    wasm_linker_define_func(l, "host", "add", "(ii)i", host_add, &add_calls);
+    wasm_linker_define_func(l, "host", "reenter", "(i)i", host_reenter, NULL);
+    wasm_linker_define_func(l, "host", "block", "()", host_block, NULL);
+    wasm_linker_define_func(l, "host", "exit", "(i)", host_exit, NULL);
+    wasm_instance *inst = m && rt && l ? wasm_instantiate(rt, m, l, err, sizeof err) : NULL;
+    CHECK(inst != NULL, "tiered: instantiate (%s)", inst ? "ok" : err);
+    if (!inst)
+        goto out;
+    CHECK(wasm_runtime_engine(rt) == WASM_ENGINE_TIERED && compiled_of(m) == 0,
+          "tiered: nothing is compiled on the way in");
+
+    int32_t r = 0;
+    wasm_status st = call_in(rt, inst, "sum_to", 10, &r);
+    CHECK(st == WASM_OK && r == 45 && compiled_of(m) == 0,
+          "tiered: a short loop run once stays in the interpreter (%d, %u compiled)", r,
+          compiled_of(m));
+    st = call_in(rt, inst, "sum_to", 100000, &r);
+    CHECK(st == WASM_OK && (uint32_t)r == (uint32_t)(100000ull * 99999ull / 2) && compiled_of(m) >= 1,
+          "tiered: a long loop entered once goes on in machine code (%u, %u compiled)",
+          (uint32_t)r, compiled_of(m));
+    st = call_in(rt, inst, "trap_at", 5000, NULL);
+    CHECK(st == WASM_TRAP_UNREACHABLE && strstr(wasm_runtime_trap_message(rt), "trap_at"),
+          "tiered: a trap after the switch names the function: %s", wasm_runtime_trap_message(rt));
+    st = call_in(rt, inst, "sum_to", 3000, &r);
+    CHECK(st == WASM_OK && (uint32_t)r == (uint32_t)(3000u * 2999u / 2),
+          "tiered: the runtime is usable after it (%d)", r);
+
+    uint32_t before = compiled_of(m);
+    bool same = true;
+    for (int i = 0; i < 300; i++) {
+        st = call_in(rt, inst, "trapper", 0, &r);
+        same = same && st == WASM_OK && r == 7;
+    }
+    CHECK(same && compiled_of(m) > before,
+          "tiered: a loop-free function the host calls 300 times is compiled (%u -> %u)", before,
+          compiled_of(m));
+
+    /* the endless loop is compiled on the way, then stopped at its back-edge */
+    wasm_runtime *saved = the_rt;
+    the_rt = rt;
+    signal(SIGALRM, on_alarm);
+    arm_timer_ms(50);
+    double t0 = now_ms();
+    st = call_in(rt, inst, "spin", 0, NULL);
+    double dt = now_ms() - t0;
+    the_rt = saved;
+    CHECK(st == WASM_TRAP_INTERRUPTED && dt < 2000,
+          "tiered: interrupt stops an endless loop after the switch (%.0f ms)", dt);
+    wasm_runtime_clear_interrupt(rt);
+out:
+    wasm_linker_free(l);
+    wasm_runtime_free(rt);
+    wasm_module_free(m);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -734,6 +826,10 @@ int main(int argc, char **argv)
         return 2;
     }
     test_api(argv[1]);
+    wasm_runtime *probe = wasm_runtime_new(NULL); /* the tier $WASM_BPF_ENGINE asks for */
+    if (probe && wasm_runtime_engine(probe) == WASM_ENGINE_TIERED)
+        test_tiered(argv[1]);
+    wasm_runtime_free(probe);
     test_hostile(argv[1]);
     test_limits(argv[2]);
     test_type_bomb(argv[2]);

@@ -1,5 +1,6 @@
 /* libFuzzer target: the same module on both execution tiers.  Instantiates
- * it once in an interpreter runtime and once in a compiler runtime (stub
+ * it once in an interpreter runtime and once in a compiler runtime (jit or
+ * tiered; stub
  * imports of the right types, deterministic results), calls every exported
  * function with the same arguments in both, and requires the same statuses,
  * trap messages, results, memory, globals and remaining fuel.  Built with
@@ -22,10 +23,10 @@ typedef struct side {
     wasm_instance *inst;
 } side;
 
-static bool side_new(side *s, wasm_module *m, wasm_engine_tier tier)
+static bool side_new(side *s, wasm_module *m, wasm_engine_tier tier, uint32_t tier_period)
 {
     WASM_RUNTIME_CONFIG(cfg, .max_memory_pages = 16, .max_call_depth = 200, .stack_slots = 1 << 16,
-                        .engine = tier);
+                        .engine = tier, .tier_period = tier_period);
     s->rt = wasm_runtime_new(&cfg);
     s->l = wasm_linker_new();
     s->inst = NULL;
@@ -104,8 +105,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!m)
         return 0;
     side in, jit;
-    bool ok_in = side_new(&in, m, WASM_ENGINE_INTERP);
-    bool ok_jit = side_new(&jit, m, WASM_ENGINE_JIT);
+    /* the compiled side: every function compiled up front, or (half the
+     * inputs) the tiered engine with a period of 1 to 8 interpreted calls
+     * and back-edges, so that functions change tiers in mid-run */
+    bool tiered = data[size / 2] & 1;
+    bool ok_in = side_new(&in, m, WASM_ENGINE_INTERP, 0);
+    bool ok_jit = side_new(&jit, m, tiered ? WASM_ENGINE_TIERED : WASM_ENGINE_JIT,
+                           1 + (data[size - 1] & 7));
     if (ok_in != ok_jit)
         DIFFER("instantiation %s vs %s (the start function): %s | %s", ok_in ? "ok" : "failed",
                ok_jit ? "ok" : "failed", wasm_runtime_trap_message(in.rt),
