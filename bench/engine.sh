@@ -31,20 +31,22 @@ for k in $kernels; do
     if [ $mode = wasi ]; then
         interp="$build/wasm-bpf run --engine interp $bin/wasm/$k.wasm"
         jit="$build/wasm-bpf run --engine jit $bin/wasm/$k.wasm"
+        tiered="$build/wasm-bpf run --engine tiered $bin/wasm/$k.wasm"
         rx="$k: ([0-9]+)"
     else
         interp="env WASM_BPF_ENGINE=interp $build/tests/wasm_invoke $bin/nolibc/$k.wasm bench_run"
         jit="env WASM_BPF_ENGINE=jit $build/tests/wasm_invoke $bin/nolibc/$k.wasm bench_run"
+        tiered="env WASM_BPF_ENGINE=tiered $build/tests/wasm_invoke $bin/nolibc/$k.wasm bench_run"
         rx="$k: ([0-9]+)|||i32:([0-9]+)"
     fi
-    printf '%s\t%s\t%s\t%s\t%s\n' "$k" "$bin/native/$k" "$interp" "$jit" "$rx" >>"$spec"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$k" "$bin/native/$k" "$interp" "$jit" "$tiered" "$rx" >>"$spec"
 done
 # coremix's iterations per run, for its CoreMark-style score
 coremix_iters=$(sed -n 's/^#define COREMIX_ITERS \([0-9][0-9]*\)$/\1/p' "$top/bench/kernels/coremix.c")
 if [ -n "$kernels" ]; then
-    python3 "$top/bench/paired.py" --iters "$iters" --engines interp,jit \
+    python3 "$top/bench/paired.py" --iters "$iters" --engines interp,jit,tiered \
         ${coremix_iters:+--score "coremix=$coremix_iters"} \
-        --title "Compute kernels, wasm-bpf engine (interpreter, compiler) / native gcc -O2" "$spec"
+        --title "Compute kernels, wasm-bpf engine (interpreter; compiler: every function up front, or tiered, the default) / native gcc -O2" "$spec"
 fi
 rm -f "$spec"
 

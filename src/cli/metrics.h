@@ -36,7 +36,7 @@ int metrics_parse_addr(void *target, const char *value, char *err, size_t errlen
 struct metrics_module {
     const char *reference; /* as the user typed it */
     const char *digest;    /* "sha256:..." of its bytes */
-    const char *engine;    /* "jit" or "interp" */
+    const char *engine;    /* "tiered", "jit" or "interp" */
 };
 
 struct metrics_server;

@@ -216,8 +216,8 @@ struct wasm_module {
     code_t *code; /* the code arena of every function */
     size_t code_words;
 
-    struct jit_module *jit; /* machine code (jit.c), once compiled */
-    int jit_status;         /* 0: not tried, 1: compiled, or a negative errno */
+    struct jit_module *jit; /* machine code (jit.c), once something is compiled */
+    int jit_status;         /* 0: not tried, 1: m->jit set up, or a negative errno */
 };
 
 /* ------------------------------------------------------------------ */

@@ -784,6 +784,19 @@ wasm_status wasm__jit_osr(wasm_runtime *rt, call_frame *cf, uint64_t *fp, wasm_i
     return jm->entry(rt, stub, fp, inst, cf, target);
 }
 
+int wasm__jit_stats(const wasm_module *m, wasm_jit_stats *stats)
+{
+    pthread_mutex_lock(&compile_lock);
+    const jit_module *jm = m->jit;
+    if (jm) {
+        stats->compiled = jm->compiled;
+        stats->compile_ns = jm->compile_ns;
+        stats->code_bytes = jm->code_bytes;
+    }
+    pthread_mutex_unlock(&compile_lock);
+    return jm ? 0 : -ENOENT;
+}
+
 void wasm__jit_free(wasm_module *m)
 {
 #ifdef WASM_JIT_ARCH

@@ -82,6 +82,9 @@ typedef struct jit_module {
  * batch is kept, and a later call tries again. */
 int wasm__jit_compile(wasm_module *m, const wasm_runtime *watch);
 void wasm__jit_free(wasm_module *m);
+/* The compiled part of wasm_module_jit_stats (another thread may be
+ * compiling): 0, or -ENOENT when nothing was set up. */
+int wasm__jit_stats(const wasm_module *m, wasm_jit_stats *stats);
 /* The `tiered` tier's trigger: rt->tier_countdown ran out at a call of fc
  * or at a loop back-edge in it.  Compiles fc and the functions it calls
  * directly when they have no machine code yet, and starts a new count. */

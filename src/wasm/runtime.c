@@ -155,12 +155,7 @@ int wasm_module_jit_stats(const wasm_module *mod, wasm_jit_stats *stats)
     stats->functions = mod->nfuncs - mod->nfunc_imports;
     for (uint32_t i = 0; i < stats->functions; i++)
         stats->input_bytes += mod->codes[i].body_size;
-    if (!mod->jit)
-        return -ENOENT;
-    stats->compiled = mod->jit->compiled;
-    stats->compile_ns = mod->jit->compile_ns;
-    stats->code_bytes = mod->jit->code_bytes;
-    return 0;
+    return wasm__jit_stats(mod, stats);
 }
 
 void wasm_runtime_free(wasm_runtime *rt)

@@ -22,7 +22,9 @@ static int dump_jit(wasm_module *m, const char *out)
     }
     const jit_module *jm = m->jit;
     FILE *f = fopen(out, "wb");
-    if (!f || fwrite(jm->code, 1, jm->code_bytes, f) != jm->code_bytes || fclose(f)) {
+    /* the executable pages as they are: the shared code, then the batch
+     * (page-aligned; the padding between them is zeros) */
+    if (!f || fwrite(jm->code, 1, jm->ready, f) != jm->ready || fclose(f)) {
         fprintf(stderr, "%s: cannot write\n", out);
         return 1;
     }
@@ -34,7 +36,7 @@ static int dump_jit(wasm_module *m, const char *out)
             printf("%#8zx %s\n", (size_t)((const uint8_t *)fc->jit_code - jm->code),
                    wasm__func_display_name(m, fc->func_index, name, sizeof name));
     }
-    printf("%zu bytes of machine code\n", jm->code_bytes);
+    printf("%zu bytes of machine code in %zu bytes of pages\n", jm->code_bytes, jm->ready);
     return 0;
 }
 
