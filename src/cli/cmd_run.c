@@ -976,8 +976,16 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
     WASM_RUNTIME_CONFIG(cfg, .max_memory_pages = o->max_memory_pages, .engine = o->engine);
     rs.rt = wasm_runtime_new(&cfg);
     if (!rs.rt && errno == EINVAL) {
-        fprintf(stderr, "wasm-bpf: WASM_BPF_ENGINE='%s': expected " ENGINE_NAMES "\n",
-                getenv("WASM_BPF_ENGINE") ? getenv("WASM_BPF_ENGINE") : "");
+        /* the two variables the library reads for a runtime's defaults */
+        const char *engine = getenv("WASM_BPF_ENGINE");
+        uint32_t tier;
+        if (!o->engine && engine && *engine && set_engine(&tier, engine, err, sizeof err) < 0)
+            fprintf(stderr, "wasm-bpf: WASM_BPF_ENGINE='%s': expected " ENGINE_NAMES "\n", engine);
+        else
+            fprintf(stderr,
+                    "wasm-bpf: WASM_BPF_TIER_PERIOD='%s': expected a number from 1 to "
+                    "1000000000\n",
+                    getenv("WASM_BPF_TIER_PERIOD") ? getenv("WASM_BPF_TIER_PERIOD") : "");
         free(bytes);
         status = EXIT_USAGE;
         goto out;
