@@ -1057,8 +1057,9 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
     bool jit = tier == WASM_ENGINE_TIERED ||
                (tier == WASM_ENGINE_JIT && wasm_module_jit_stats(mod, &js) == 0);
     if (o->metrics.set) {
-        struct metrics_module mm = {
-            .reference = module, .digest = digest, .engine = jit ? wasm_engine_name(tier) : "interp"};
+        struct metrics_module mm = {.reference = module,
+                                    .digest = digest,
+                                    .engine = jit ? wasm_engine_name(tier) : "interp"};
         rs.metrics =
             metrics_start(&o->metrics, &mm, rs.bpf, wasm_instance_memory(inst), err, sizeof err);
         if (!rs.metrics) {

@@ -42,7 +42,7 @@
 
 #define DEFAULT_STACK_SLOTS (1u << 20) /* 8 MiB of value stack */
 #define DEFAULT_CALL_DEPTH  20000u
-#define DEFAULT_TIER_PERIOD 1000u  /* tiered: events between looks at what runs hot */
+#define DEFAULT_TIER_PERIOD 1000u /* tiered: events between looks at what runs hot */
 
 /* Extra value type used by validation for the polymorphic stack. */
 #define TYPE_UNKNOWN 0

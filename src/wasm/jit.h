@@ -11,6 +11,11 @@
  * instruction at a time.  Any function the layer cannot lower runs in the
  * interpreter, so the tier is per function.
  *
+ * It compiles in batches: every function at once for the `jit` engine; for
+ * `tiered`, a function the interpreter found hot and the functions it calls
+ * directly (wasm__jit_tier_up), after which the interpreter hands a running
+ * loop over to the machine code (wasm__jit_osr).
+ *
  * Compiled code keeps the interpreter's data layout: the same frame slots
  * on the value stack, the same call_frame stack (so traps name the same
  * functions and calls are bounded by the same depth), the same memories. */
@@ -58,7 +63,7 @@ typedef struct jit_module {
     uint8_t *code;   /* the reservation; [0, ready) is read-execute */
     size_t map_size; /* reserved, in proportion to the module's code */
     size_t ready;
-    size_t code_bytes;                    /* machine code in it, without padding */
+    size_t code_bytes;                     /* machine code in it, without padding */
     uint32_t compiled, functions, batches; /* functions compiled of those defined */
     uint64_t compile_ns;
     jit_entry_fn entry;
@@ -66,10 +71,10 @@ typedef struct jit_module {
     uint32_t trap_pos[JIT_TRAP_KINDS], trap_pushed_pos[JIT_TRAP_KINDS], unwind_pos;
     uint32_t max_words, max_slots; /* of the module's functions: scratch sizes */
     /* per defined function */
-    uint8_t *compiles;         /* has or may get machine code (not refused, not failed) */
-    uint32_t *func_pos;        /* first entry, or UINT32_MAX while not compiled */
-    uint32_t *func_direct_pos; /* entry of direct calls (FIX_FUNC_DIRECT) */
-    uint32_t *osr_stub;        /* on-stack-replacement entry */
+    uint8_t *compiles;               /* has or may get machine code (not refused, not failed) */
+    uint32_t *func_pos;              /* first entry, or UINT32_MAX while not compiled */
+    uint32_t *func_direct_pos;       /* entry of direct calls (FIX_FUNC_DIRECT) */
+    uint32_t *osr_stub;              /* on-stack-replacement entry */
     uint32_t *osr_first, *osr_count; /* its loop heads in osr[] */
     jit_osr *osr;
     size_t nosr, caposr;

@@ -781,9 +781,10 @@ static void test_tiered(const char *wasm_path)
           "tiered: a short loop run once stays in the interpreter (%d, %u compiled)", r,
           compiled_of(m));
     st = call_in(rt, inst, "sum_to", 100000, &r);
-    CHECK(st == WASM_OK && (uint32_t)r == (uint32_t)(100000ull * 99999ull / 2) && compiled_of(m) >= 1,
-          "tiered: a long loop entered once goes on in machine code (%u, %u compiled)",
-          (uint32_t)r, compiled_of(m));
+    CHECK(st == WASM_OK && (uint32_t)r == (uint32_t)(100000ull * 99999ull / 2) &&
+              compiled_of(m) >= 1,
+          "tiered: a long loop entered once goes on in machine code (%u, %u compiled)", (uint32_t)r,
+          compiled_of(m));
     st = call_in(rt, inst, "trap_at", 5000, NULL);
     CHECK(st == WASM_TRAP_UNREACHABLE && strstr(wasm_runtime_trap_message(rt), "trap_at"),
           "tiered: a trap after the switch names the function: %s", wasm_runtime_trap_message(rt));

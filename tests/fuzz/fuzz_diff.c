@@ -110,8 +110,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * and back-edges, so that functions change tiers in mid-run */
     bool tiered = data[size / 2] & 1;
     bool ok_in = side_new(&in, m, WASM_ENGINE_INTERP, 0);
-    bool ok_jit = side_new(&jit, m, tiered ? WASM_ENGINE_TIERED : WASM_ENGINE_JIT,
-                           1 + (data[size - 1] & 7));
+    bool ok_jit =
+        side_new(&jit, m, tiered ? WASM_ENGINE_TIERED : WASM_ENGINE_JIT, 1 + (data[size - 1] & 7));
     if (ok_in != ok_jit)
         DIFFER("instantiation %s vs %s (the start function): %s | %s", ok_in ? "ok" : "failed",
                ok_jit ? "ok" : "failed", wasm_runtime_trap_message(in.rt),
