@@ -53,6 +53,10 @@ struct record {
 
 static int passed, failed;
 
+/* the poll sizes of the exact-copy check (one trigger each) */
+static const uint32_t copy_maxes[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 23, 24, 32, 33, 64};
+#define COPY_CHECKS (sizeof copy_maxes / sizeof copy_maxes[0])
+
 static void check(bool ok, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void check(bool ok, const char *name, const char *fmt, ...)
@@ -454,6 +458,30 @@ int main(int argc, char **argv)
           "records cut to max, len is what was copied", "got %d len %u", got, cb.len[0]);
     poll_buf(h1, rb2, CB, 64, 0);
     poll_buf(h1, pb, CB, 64, 0);
+    /* the copy of short records is inline, by size class: every byte of
+     * [0, len) is the record's, nothing after it is written */
+    bool exact = true;
+    uint32_t bad_max = 0;
+    for (size_t k = 0; k < COPY_CHECKS; k++) {
+        uint8_t *mem = wasm_mem(inst, DATA_AT, 80);
+        memset(mem, 0xAA, 80);
+        wasm_bpf_test_trigger(1, 0x04030201u);
+        cb_reset();
+        got = poll_buf(h1, rb1, CB, copy_maxes[k], 100);
+        struct record want = {.tag = 0x04030201u, .seq = 0};
+        uint32_t len = copy_maxes[k] < sizeof want ? copy_maxes[k] : (uint32_t)sizeof want;
+        bool ok = got == 1 && cb.len[0] == len && !memcmp(mem, &want, len);
+        for (uint32_t i = len; i < 80; i++)
+            ok = ok && mem[i] == 0xAA;
+        poll_buf(h1, rb2, CB, 64, 0); /* the same record in the others */
+        poll_buf(h1, pb, CB, 64, 0);
+        if (!ok && exact) {
+            exact = false;
+            bad_max = copy_maxes[k];
+        }
+    }
+    check(exact, "records copied exactly, for max from 1 to 64 bytes (every size class)",
+          "max %u: wrong bytes or bytes written past the record", bad_max);
 
     /* a negative callback return stops the poll; the rest comes next time */
     wasm_bpf_test_trigger(5, 3);
@@ -575,8 +603,8 @@ int main(int argc, char **argv)
     int bss = map_fd(h1, "probe_bp.bss"), data = map_fd(h1, ".data");
     uint64_t *bv = wasm_mem(inst, V, 8);
     err = map_op(bss, 1, K, V, 0, 0);
-    check(bss >= 0 && err == 0 && *bv == 5,
-          ".bss read after load through a lookup (5 triggers so far)", "fd %d err %d value %llu",
+    check(bss >= 0 && err == 0 && *bv == 5 + COPY_CHECKS,
+          ".bss read after load through a lookup (every trigger so far)", "fd %d err %d value %llu",
           bss, err, (unsigned long long)*bv);
     check(data >= 0 && map_op(data, 1, K, V, 0, 0) == 0 && *(uint64_t *)wasm_mem(inst, V, 8) == 7,
           ".data read after load", "unexpected result");
