@@ -717,6 +717,16 @@ static double now_ms(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* --verbose: what the compiler did for the module so far. */
+static void report_compiled(const char *module, const char *engine, const wasm_jit_stats *js)
+{
+    fprintf(stderr,
+            "wasm-bpf: %s: engine: %s, %u of %u functions compiled in %.2f ms, %llu bytes of "
+            "machine code from %llu bytes of bodies\n",
+            module, engine, js->compiled, js->functions, (double)js->compile_ns / 1e6,
+            (unsigned long long)js->code_bytes, (unsigned long long)js->input_bytes);
+}
+
 /* --verbose, at the end of a tiered run: what ran hot enough to compile. */
 static void report_tiered(const char *module, const wasm_module *mod)
 {
@@ -725,11 +735,7 @@ static void report_tiered(const char *module, const wasm_module *mod)
         fprintf(stderr, "wasm-bpf: %s: engine: tiered, nothing ran hot enough to compile\n",
                 module);
     else
-        fprintf(stderr,
-                "wasm-bpf: %s: engine: tiered, %u of %u functions compiled in %.2f ms, %llu "
-                "bytes of machine code\n",
-                module, js.compiled, js.functions, (double)js.compile_ns / 1e6,
-                (unsigned long long)js.code_bytes);
+        report_compiled(module, "tiered", &js);
 }
 
 /* MODULE as typed -> the local file to read: a path as it is, or what the
@@ -1084,11 +1090,7 @@ static int run_module(const struct run_options *o, uint8_t *bytes, size_t len)
             fprintf(stderr, "wasm-bpf: %s: engine: interp (the compiler refused the module)\n",
                     module);
         else
-            fprintf(stderr,
-                    "wasm-bpf: %s: engine: jit, %u of %u functions compiled in %.2f ms, "
-                    "%llu bytes of machine code from %llu bytes of bodies\n",
-                    module, js.compiled, js.functions, (double)js.compile_ns / 1e6,
-                    (unsigned long long)js.code_bytes, (unsigned long long)js.input_bytes);
+            report_compiled(module, "jit", &js);
     }
 
     wasm_func *start = wasm_instance_func(inst, "_start");
