@@ -84,38 +84,6 @@ static struct buffer_ctx *ctx_of(struct wb_buffer *b)
     return &((struct buffer_alloc *)b)->ctx;
 }
 
-/* Records are mostly a few dozen bytes: up to 32 are copied inline with two
- * overlapping loads and stores of the largest width that fits (neither
- * reads nor writes outside [0, n)), sparing the call to memcpy on every
- * event. */
-static inline void copy_record(uint8_t *dst, const uint8_t *src, uint32_t n)
-{
-    uint64_t a, b;
-    uint32_t c, e;
-    if (n > 32) {
-        memcpy(dst, src, n);
-    } else if (n >= 16) {
-        uint8_t x[16], y[16];
-        memcpy(x, src, 16);
-        memcpy(y, src + n - 16, 16);
-        memcpy(dst, x, 16);
-        memcpy(dst + n - 16, y, 16);
-    } else if (n >= 8) {
-        memcpy(&a, src, 8);
-        memcpy(&b, src + n - 8, 8);
-        memcpy(dst, &a, 8);
-        memcpy(dst + n - 8, &b, 8);
-    } else if (n >= 4) {
-        memcpy(&c, src, 4);
-        memcpy(&e, src + n - 4, 4);
-        memcpy(dst, &c, 4);
-        memcpy(dst + n - 4, &e, 4);
-    } else {
-        for (uint32_t i = 0; i < n; i++)
-            dst[i] = src[i];
-    }
-}
-
 /* One record to the guest's callback: the path of every event, kept short.
  * An interrupt is seen by wasm_call, which then does not enter the guest. */
 static int deliver(struct delivery *d, const void *record, size_t size)
@@ -125,7 +93,7 @@ static int deliver(struct delivery *d, const void *record, size_t size)
         return -ECANCELED;
     }
     uint32_t n = size < d->max ? (uint32_t)size : d->max;
-    copy_record(d->dst, record, n);
+    memcpy(d->dst, record, n);
     /* whole 8-byte cells (an i32's upper half zero): written as .i32, the
      * compiler stores 4 bytes beside a 16-byte zeroing store, and the
      * callee's 8-byte reads of them stall (store forwarding fails) */

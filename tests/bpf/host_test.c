@@ -458,7 +458,7 @@ int main(int argc, char **argv)
           "records cut to max, len is what was copied", "got %d len %u", got, cb.len[0]);
     poll_buf(h1, rb2, CB, 64, 0);
     poll_buf(h1, pb, CB, 64, 0);
-    /* the copy of short records is inline, by size class: every byte of
+    /* records of every size up to past the record's: every byte of
      * [0, len) is the record's, nothing after it is written */
     bool exact = true;
     uint32_t bad_max = 0;
@@ -480,7 +480,7 @@ int main(int argc, char **argv)
             bad_max = copy_maxes[k];
         }
     }
-    check(exact, "records copied exactly, for max from 1 to 64 bytes (every size class)",
+    check(exact, "records copied exactly, for max from 1 to 64 bytes",
           "max %u: wrong bytes or bytes written past the record", bad_max);
 
     /* a negative callback return stops the poll; the rest comes next time */
