@@ -242,7 +242,8 @@ L_CALL: {
     if (unlikely(cf + 1 >= frames_end || nfp + callee->frame_slots > stack_end))
         TRAP(WASM_TRAP_STACK_EXHAUSTED);
     CHECK_INTERRUPT();
-    if (unlikely(callee->jit_code != NULL || --rt->tier_countdown < 0)) {
+    if (unlikely(__atomic_load_n(&callee->jit_code, __ATOMIC_RELAXED) != NULL ||
+                 --rt->tier_countdown < 0)) {
         rt->cf = cf;
         if (tier_call(rt, callee, inst, nfp, &status)) {
             if (unlikely(status != WASM_OK))
@@ -298,7 +299,8 @@ call_func:
         const func_code *callee = f->code;
         if (unlikely(cf + 1 >= frames_end || nfp + callee->frame_slots > stack_end))
             TRAP(WASM_TRAP_STACK_EXHAUSTED);
-        if (unlikely(callee->jit_code != NULL || --rt->tier_countdown < 0)) {
+        if (unlikely(__atomic_load_n(&callee->jit_code, __ATOMIC_RELAXED) != NULL ||
+                 --rt->tier_countdown < 0)) {
             rt->cf = cf;
             if (tier_call(rt, callee, f->inst, nfp, &status)) {
                 if (unlikely(status != WASM_OK))

@@ -744,6 +744,41 @@ static uint32_t compiled_of(const wasm_module *m)
     return wasm_module_jit_stats(m, &js) == 0 ? js.compiled : 0;
 }
 
+/* One thread of the shared-module check: its own runtime and instance of
+ * a module other threads run too, tiered with a short period, so that
+ * the threads compile batches of the same module while the others run
+ * its machine code. */
+struct tier_thread {
+    wasm_module *m;
+    bool ok;
+};
+
+static void *tier_thread_run(void *arg)
+{
+    struct tier_thread *t = arg;
+    WASM_RUNTIME_CONFIG(cfg, .engine = WASM_ENGINE_TIERED, .tier_period = 7);
+    wasm_runtime *rt = wasm_runtime_new(&cfg);
+    wasm_linker *l = wasm_linker_new();
+    int add_calls = 0;
+    wasm_linker_define_func(l, "host", "add", "(ii)i", host_add, &add_calls);
+    wasm_linker_define_func(l, "host", "reenter", "(i)i", host_reenter, NULL);
+    wasm_linker_define_func(l, "host", "block", "()", host_block, NULL);
+    wasm_linker_define_func(l, "host", "exit", "(i)", host_exit, NULL);
+    wasm_instance *inst = rt && l ? wasm_instantiate(rt, t->m, l, NULL, 0) : NULL;
+    t->ok = inst != NULL;
+    for (int i = 0; inst && i < 200 && t->ok; i++) {
+        int32_t r = 0, n = 1000 + 37 * i;
+        t->ok = call_in(rt, inst, "sum_to", n, &r) == WASM_OK &&
+                (uint32_t)r == (uint32_t)((uint64_t)n * (uint64_t)(n - 1) / 2) &&
+                call_in(rt, inst, "trapper", 0, &r) == WASM_OK && r == 7 &&
+                call_in(rt, inst, "trap_at", 50 + i, NULL) == WASM_TRAP_UNREACHABLE &&
+                call_in(rt, inst, "call_add", 40, &r) == WASM_OK;
+    }
+    wasm_linker_free(l);
+    wasm_runtime_free(rt);
+    return NULL;
+}
+
 /* The tiered engine (a runtime of its own, a period of 100 interpreted
  * calls and back-edges): code that runs once stays in the interpreter, a
  * long loop entered once moves to machine code in mid-run, a function the
@@ -814,6 +849,29 @@ static void test_tiered(const char *wasm_path)
     CHECK(st == WASM_TRAP_INTERRUPTED && dt < 2000,
           "tiered: interrupt stops an endless loop after the switch (%.0f ms)", dt);
     wasm_runtime_clear_interrupt(rt);
+
+    /* four threads tier up one fresh module at once */
+    bytes = NULL;
+    base_read_file(wasm_path, SIZE_MAX - 1, &bytes, &len);
+    wasm_module *shared =
+        bytes ? wasm_module_load((const uint8_t *)bytes, len, err, sizeof err) : NULL;
+    free(bytes);
+    struct tier_thread tt[4];
+    pthread_t tid[4];
+    int started = 0;
+    for (int i = 0; shared && i < 4; i++) {
+        tt[i] = (struct tier_thread){shared, false};
+        started += pthread_create(&tid[i], NULL, tier_thread_run, &tt[i]) == 0;
+    }
+    bool all = shared && started == 4;
+    for (int i = 0; i < started; i++) {
+        pthread_join(tid[i], NULL);
+        all = all && tt[i].ok;
+    }
+    CHECK(all && compiled_of(shared) > 0,
+          "tiered: four threads tier up one module at once: same results (%u functions compiled)",
+          shared ? compiled_of(shared) : 0);
+    wasm_module_free(shared);
 out:
     wasm_linker_free(l);
     wasm_runtime_free(rt);
