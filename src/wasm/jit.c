@@ -607,12 +607,19 @@ static bool note_osr_entries(jit_state *s, jit_module *jm, uint32_t i)
     return true;
 }
 
+/* Should a compile watching `watch` end (-EINTR)?  At an interrupt, and
+ * when soft, at a stop request too (wasm__runtime_stopping). */
+static bool compile_stopped(const wasm_runtime *watch, bool soft)
+{
+    return soft ? wasm__runtime_stopping(watch) : watch && watch->interrupt;
+}
+
 /* Compile the n functions of list into fresh pages after jm->ready, make
  * them executable, then publish their code.  On failure nothing of the
  * batch is kept; its functions then run in the interpreter, except after
  * -EINTR (a later batch tries again). */
 static int compile_batch(wasm_module *m, jit_module *jm, const uint32_t *list, uint32_t n,
-                         const wasm_runtime *watch)
+                         const wasm_runtime *watch, bool soft)
 {
     uint64_t t0 = now_ns();
     jit_state s = {0};
@@ -644,7 +651,7 @@ static int compile_batch(wasm_module *m, jit_module *jm, const uint32_t *list, u
     jit_populate(&s.buf, start + page_round(4 * input + 4096));
     for (uint32_t k = 0; k < n && !s.buf.failed; k++) {
         uint32_t i = list[k];
-        if (wasm__runtime_stopping(watch)) {
+        if (compile_stopped(watch, soft)) {
             err = -EINTR;
             goto fail;
         }
@@ -709,9 +716,9 @@ out:
 }
 
 /* The batch of root (UINT32_MAX: every function), under compile_lock. */
-static int compile_from(wasm_module *m, uint32_t root, const wasm_runtime *watch)
+static int compile_from(wasm_module *m, uint32_t root, const wasm_runtime *watch, bool soft)
 {
-    if (wasm__runtime_stopping(watch))
+    if (compile_stopped(watch, soft))
         return -EINTR;
     int r = module_ready(m);
     if (r < 0)
@@ -722,7 +729,7 @@ static int compile_from(wasm_module *m, uint32_t root, const wasm_runtime *watch
     r = -ENOMEM;
     if (list && seen) {
         uint32_t n = batch_collect(m, jm, root, list, seen);
-        r = n ? compile_batch(m, jm, list, n, watch) : 0;
+        r = n ? compile_batch(m, jm, list, n, watch, soft) : 0;
     }
     free(list);
     free(seen);
@@ -736,7 +743,7 @@ int wasm__jit_compile(wasm_module *m, const wasm_runtime *watch)
     pthread_once(&handler_once, handler_ops_init);
     pthread_mutex_lock(&compile_lock);
 #ifdef WASM_JIT_ARCH
-    int r = compile_from(m, UINT32_MAX, watch);
+    int r = compile_from(m, UINT32_MAX, watch, true);
 #else
     (void)m;
     (void)watch;
@@ -755,7 +762,9 @@ void wasm__jit_tier_up(wasm_runtime *rt, const func_code *fc)
     pthread_once(&handler_once, handler_ops_init);
     pthread_mutex_lock(&compile_lock);
     wasm_module *m = (wasm_module *)fc->module;
-    (void)compile_from(m, fc->func_index - m->nfunc_imports, rt);
+    /* a guest winding down after a stop request may still run hot code:
+     * only an interrupt stops the compile */
+    (void)compile_from(m, fc->func_index - m->nfunc_imports, rt, false);
     pthread_mutex_unlock(&compile_lock);
 #endif
 }

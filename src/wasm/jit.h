@@ -92,7 +92,9 @@ void wasm__jit_free(wasm_module *m);
 int wasm__jit_stats(const wasm_module *m, wasm_jit_stats *stats);
 /* The `tiered` tier's trigger: rt->tier_countdown ran out at a call of fc
  * or at a loop back-edge in it.  Compiles fc and the functions it calls
- * directly when they have no machine code yet, and starts a new count. */
+ * directly when they have no machine code yet, and starts a new count.
+ * An interrupt of rt stops the compile, a stop request does not (a guest
+ * winding down may still run hot code). */
 void wasm__jit_tier_up(wasm_runtime *rt, const func_code *fc);
 /* At a loop back-edge to `pc` in the interpreter, in the function of the
  * innermost frame cf (fp, inst: its frame and instance), when the count

@@ -837,6 +837,20 @@ static void test_tiered(const char *wasm_path)
           "tiered: a loop-free function the host calls 300 times is compiled (%u -> %u)", before,
           compiled_of(m));
 
+    /* a guest winding down after a stop request still gets its hot code
+     * compiled (only an interrupt stops a compile on the way) */
+    wasm_runtime_request_stop(rt);
+    before = compiled_of(m);
+    same = true;
+    for (int i = 0; i < 300; i++) {
+        st = call_in(rt, inst, "get_level", 0, &r);
+        same = same && st == WASM_OK && r == 1;
+    }
+    CHECK(same && compiled_of(m) > before,
+          "tiered: after a stop request, what runs hot is still compiled (%u -> %u)", before,
+          compiled_of(m));
+    wasm_runtime_clear_interrupt(rt);
+
     /* the endless loop is compiled on the way, then stopped at its back-edge */
     wasm_runtime *saved = the_rt;
     the_rt = rt;
