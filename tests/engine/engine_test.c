@@ -768,11 +768,13 @@ static void *tier_thread_run(void *arg)
     t->ok = inst != NULL;
     for (int i = 0; inst && i < 200 && t->ok; i++) {
         int32_t r = 0, n = 1000 + 37 * i;
+        wasm_value two[2] = {{.i32 = 40}, {.i32 = i}}, sum[1] = {{0}};
         t->ok = call_in(rt, inst, "sum_to", n, &r) == WASM_OK &&
                 (uint32_t)r == (uint32_t)((uint64_t)n * (uint64_t)(n - 1) / 2) &&
                 call_in(rt, inst, "trapper", 0, &r) == WASM_OK && r == 7 &&
                 call_in(rt, inst, "trap_at", 50 + i, NULL) == WASM_TRAP_UNREACHABLE &&
-                call_in(rt, inst, "call_add", 40, &r) == WASM_OK;
+                wasm_call(rt, wasm_instance_func(inst, "call_add"), two, sum) == WASM_OK &&
+                sum[0].i32 == 40 + i;
     }
     wasm_linker_free(l);
     wasm_runtime_free(rt);
