@@ -843,9 +843,7 @@ uint32_t wasm__jit_call_func(wasm_runtime *rt, call_frame *cf, wasm_func *f, uin
     const func_code *callee = f->code;
     if (cf + 1 >= rt->frames_end || nfp + callee->frame_slots > rt->stack_end)
         return wasm__jit_trap(rt, cf, WASM_TRAP_STACK_EXHAUSTED);
-    if (rt->use_jit && !wasm__jit_code(callee) && --rt->tier_countdown < 0)
-        wasm__jit_tier_up(rt, callee);
-    if (rt->use_jit && wasm__jit_code(callee))
+    if (wasm__jit_code_for_call(rt, callee))
         return wasm__jit_call(rt, f, nfp);
     return wasm__interp_call(rt, f, nfp);
 }

@@ -111,6 +111,21 @@ static inline const void *wasm__jit_code(const func_code *fc)
     return __atomic_load_n(&fc->jit_code, __ATOMIC_ACQUIRE);
 }
 
+/* The machine code a call of fc from rt (the host, or compiled code calling
+ * out) runs, or NULL for the interpreter; a call of a function without
+ * code counts towards the tiered engine's next look at what runs hot. */
+static inline const void *wasm__jit_code_for_call(wasm_runtime *rt, const func_code *fc)
+{
+    if (!rt->use_jit)
+        return NULL;
+    const void *code = wasm__jit_code(fc);
+    if (!code && --rt->tier_countdown < 0) {
+        wasm__jit_tier_up(rt, fc);
+        code = wasm__jit_code(fc);
+    }
+    return code;
+}
+
 /* Run fc (which has machine code) of instance inst with its arguments in
  * fp[0..]; like wasm__interp_call.  Inline: it is the path of every call
  * from the host (each ring buffer record's callback), and wasm_call's

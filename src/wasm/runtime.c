@@ -428,13 +428,10 @@ wasm_status wasm_call(wasm_runtime *rt, wasm_func *f, const wasm_value *args, wa
     if (f->host) {
         rt->sp = fp + f->frame_need;
         status = f->host(f->inst, f->userdata, (wasm_value *)fp);
+    } else if (wasm__jit_code_for_call(rt, f->code)) {
+        status = wasm__jit_call(rt, f, fp);
     } else {
-        if (rt->use_jit && !wasm__jit_code(f->code) && --rt->tier_countdown < 0)
-            wasm__jit_tier_up(rt, f->code);
-        if (rt->use_jit && wasm__jit_code(f->code))
-            status = wasm__jit_call(rt, f, fp);
-        else
-            status = wasm__interp_call(rt, f, fp);
+        status = wasm__interp_call(rt, f, fp);
     }
     rt->host_depth--;
     rt->sp = fp;

@@ -738,6 +738,17 @@ static wasm_status call_in(wasm_runtime *rt, wasm_instance *inst, const char *na
     return st;
 }
 
+/* name(0) from the host 300 times: does every call return want? */
+static bool called_300_times(wasm_runtime *rt, wasm_instance *inst, const char *name, int32_t want)
+{
+    bool same = true;
+    for (int i = 0; i < 300; i++) {
+        int32_t r = 0;
+        same = same && call_in(rt, inst, name, 0, &r) == WASM_OK && r == want;
+    }
+    return same;
+}
+
 static uint32_t compiled_of(const wasm_module *m)
 {
     wasm_jit_stats js;
@@ -830,12 +841,7 @@ static void test_tiered(const char *wasm_path)
           "tiered: the runtime is usable after it (%d)", r);
 
     uint32_t before = compiled_of(m);
-    bool same = true;
-    for (int i = 0; i < 300; i++) {
-        st = call_in(rt, inst, "trapper", 0, &r);
-        same = same && st == WASM_OK && r == 7;
-    }
-    CHECK(same && compiled_of(m) > before,
+    CHECK(called_300_times(rt, inst, "trapper", 7) && compiled_of(m) > before,
           "tiered: a loop-free function the host calls 300 times is compiled (%u -> %u)", before,
           compiled_of(m));
 
@@ -843,12 +849,7 @@ static void test_tiered(const char *wasm_path)
      * compiled (only an interrupt stops a compile on the way) */
     wasm_runtime_request_stop(rt);
     before = compiled_of(m);
-    same = true;
-    for (int i = 0; i < 300; i++) {
-        st = call_in(rt, inst, "get_level", 0, &r);
-        same = same && st == WASM_OK && r == 1;
-    }
-    CHECK(same && compiled_of(m) > before,
+    CHECK(called_300_times(rt, inst, "get_level", 1) && compiled_of(m) > before,
           "tiered: after a stop request, what runs hot is still compiled (%u -> %u)", before,
           compiled_of(m));
     wasm_runtime_clear_interrupt(rt);
